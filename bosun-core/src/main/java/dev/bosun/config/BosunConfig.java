@@ -1,0 +1,58 @@
+package dev.bosun.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Server-wide configuration: defaults, limits and worker profiles. Built by {@link ConfigLoader}
+ * from defaults &lt; config file (YAML, snake_case keys) &lt; environment ({@code BOSUN_*}) &lt;
+ * explicit code, and validated as a whole: an invalid value fails with one message naming the
+ * field, the value and the allowed range. Every key is documented in docs/CONFIG.md.
+ *
+ * @param sessionsEnabled  the gate: false refuses every new session with SESSIONS_DISABLED
+ * @param dataDir          where the SQLite file and session workspaces live
+ * @param nodeId           this node's name, recorded on the sessions it owns and on worker labels
+ * @param idleTimeout      default idle timeout (per-session overrides: 30 s..the session's ttl)
+ * @param ttl              default and maximum time to live of a session
+ * @param maxMessageBytes  largest payload accepted by send/emit, and largest outbox file ingested
+ * @param maxEventsPerPoll largest {@code limit} a poll may ask for
+ * @param maxPollWait      longest {@code wait} a poll may ask for
+ * @param maxTasks         default and maximum tasks per session
+ * @param taskTimeout      default per-task timeout
+ * @param maxSessions      cap on concurrent (not yet ended) sessions
+ * @param retention        how long ended sessions and their events are kept before they are purged
+ * @param startupTimeout   default startup deadline for workers (profiles may override)
+ * @param outboxRescan     period of the outbox rescan that backs up the file-system watch
+ * @param workerLogMaxBytes bound on each of a worker's stdout and stderr log files
+ * @param modelCache       a directory (absolute path) or Docker volume name mounted read-only into workers
+ * @param profiles         worker profiles by name
+ */
+public record BosunConfig(
+        boolean sessionsEnabled,
+        Path dataDir,
+        String nodeId,
+        Duration idleTimeout,
+        Duration ttl,
+        int maxMessageBytes,
+        int maxEventsPerPoll,
+        Duration maxPollWait,
+        int maxTasks,
+        Duration taskTimeout,
+        int maxSessions,
+        Duration retention,
+        Duration startupTimeout,
+        Duration outboxRescan,
+        long workerLogMaxBytes,
+        Optional<String> modelCache,
+        Map<String, Profile> profiles) {
+
+    public BosunConfig {
+        profiles = Map.copyOf(profiles);
+    }
+
+    public Optional<Profile> profile(String name) {
+        return Optional.ofNullable(profiles.get(name));
+    }
+}

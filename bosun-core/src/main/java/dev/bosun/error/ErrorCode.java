@@ -1,0 +1,24 @@
+package dev.bosun.error;
+
+/**
+ * The stable, closed set of error codes Bosun reports. The HTTP server maps each code to one status
+ * once, at its edge; library users switch on the code rather than on message text.
+ */
+public enum ErrorCode {
+    /** The request itself is wrong: a field is missing, malformed or out of its allowed range. */
+    INVALID_ARGUMENT,
+    /** The session, task or other named thing does not exist (or is not visible to the caller). */
+    NOT_FOUND,
+    /** The request is well formed but conflicts with current state: an ended session, a duplicate id. */
+    CONFLICT,
+    /** A message or payload is larger than the configured limit. */
+    PAYLOAD_TOO_LARGE,
+    /** A configured cap (concurrent sessions, tasks per session, rate) has been reached. */
+    LIMIT_REACHED,
+    /** Sessions are turned off in this deployment ({@code sessions_enabled=false}). */
+    SESSIONS_DISABLED,
+    /** A dependency (the store, a runtime) is not available right now; retrying later may succeed. */
+    UNAVAILABLE,
+    /** A bug or an unexpected failure inside Bosun. */
+    INTERNAL
+}

@@ -1,0 +1,12 @@
+package dev.bosun.event;
+
+/** The SYSTEM event types the store writes at every checkpoint of a session. */
+public final class SystemEvents {
+    public static final String SESSION_STARTED = "session_started";
+    public static final String TASK_STARTED = "task_started";
+    public static final String TASK_COMPLETED = "task_completed";
+    public static final String SESSION_ENDED = "session_ended";
+    public static final String ERROR = "error";
+
+    private SystemEvents() {}
+}

@@ -1,0 +1,20 @@
+package dev.bosun.store;
+
+import dev.bosun.session.EndReason;
+import dev.bosun.session.SessionOutcome;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * Ends a live session: a compare-and-set from CREATING or RUNNING to ENDED that also cancels its
+ * open tasks and writes {@code session_ended}, all in one transaction.
+ *
+ * @param precondition for expiry, the deadline that must still be due at {@code at}; if activity
+ *                     moved it in the meantime nothing changes
+ */
+public record EndRequest(String sessionId, SessionOutcome outcome, EndReason reason, Optional<String> error,
+                         Optional<Integer> exitCode, Precondition precondition, Instant at) {
+
+    /** What must still hold when the end commits. */
+    public enum Precondition { NONE, IDLE_DUE, TTL_DUE, STARTUP_DUE }
+}
