@@ -1,0 +1,190 @@
+package dev.bosun.reaper;
+
+import dev.bosun.config.BosunConfig;
+import dev.bosun.error.BosunException;
+import dev.bosun.session.EndReason;
+import dev.bosun.store.Due;
+import dev.bosun.store.DueTask;
+import dev.bosun.store.EndRequest;
+import dev.bosun.store.EndResult;
+import dev.bosun.store.Store;
+import dev.bosun.store.TaskCompletion;
+import dev.bosun.task.TaskOutcome;
+import dev.bosun.worker.Workers;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Expires what is due: idle and TTL deadlines, startup deadlines and task timeouts. It is deadline
+ * driven: each sweep asks the store, by index, only for what is due, so its cost grows with what
+ * expires, not with how many sessions live; between sweeps it sleeps until the earliest stored
+ * deadline, at most {@link #MAX_SLEEP}. No commit needs to wake it: every deadline Bosun sets lies
+ * at least one second ahead (the smallest task, startup and idle timeouts), so it is never earlier
+ * than the planned wake-up; and the cap bounds lateness for deadlines set by other nodes. Every expiry is a compare-and-set in the store, so it never races
+ * terminate, end, or activity that moved a deadline.
+ */
+public final class Reaper implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Reaper.class);
+    /** Longest sleep between sweeps: bounds lateness for deadlines this node did not see being set. */
+    public static final Duration MAX_SLEEP = Duration.ofSeconds(1);
+    static final int BATCH = 500;
+    private static final Duration HOUSEKEEPING_EVERY = Duration.ofMinutes(1);
+
+    private final Store store;
+    private final Clock clock;
+    private final BosunConfig config;
+    private final Workers workers;
+    private final AtomicLong sweeps = new AtomicLong();
+    private volatile Thread thread;
+    private volatile boolean closed;
+    private volatile Instant lastHousekeeping = Instant.EPOCH;
+
+    public Reaper(Store store, Clock clock, BosunConfig config, Workers workers) {
+        this.store = store;
+        this.clock = clock;
+        this.config = config;
+        this.workers = workers;
+    }
+
+    /** Starts the background loop. */
+    public synchronized void start() {
+        if (thread != null) return;
+        thread = Thread.ofPlatform().name("bosun-reaper").daemon(true).start(this::loop);
+    }
+
+    /** Whether the background loop is running (for readiness checks). */
+    public boolean alive() {
+        Thread t = thread;
+        return t != null && t.isAlive();
+    }
+
+    public long sweeps() { return sweeps.get(); }
+
+    private void loop() {
+        while (!closed) {
+            try {
+                sweep();
+                Instant now = clock.instant();
+                Duration sleep = store.nextDeadline()
+                        .map(d -> Duration.between(now, d))
+                        .filter(d -> d.compareTo(MAX_SLEEP) < 0)
+                        .orElse(MAX_SLEEP);
+                if (sleep.isNegative() || sleep.isZero()) continue;
+                Thread.sleep(sleep.toMillis() + 1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                log.warn("reaper sweep failed; retrying in {}", MAX_SLEEP, e);
+                try {
+                    Thread.sleep(MAX_SLEEP.toMillis());
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    /** What one sweep did. */
+    public record SweepResult(int tasksTimedOut, int idleExpired, int ttlExpired, int startupFailed, int purged) {
+        public int total() { return tasksTimedOut + idleExpired + ttlExpired + startupFailed + purged; }
+    }
+
+    /**
+     * Expires everything due at the clock's current time. Public so that tests with a
+     * {@link dev.bosun.time.ManualClock} can drive it without a background thread.
+     */
+    public SweepResult sweep() {
+        sweeps.incrementAndGet();
+        Instant now = clock.instant();
+        int tasks = 0, idle = 0, ttl = 0, startup = 0;
+        List<DueTask> dueTasks;
+        do {
+            dueTasks = store.dueTasks(now, BATCH);
+            for (DueTask t : dueTasks) {
+                if (timeOut(t, now)) tasks++;
+            }
+        } while (dueTasks.size() == BATCH);
+        List<Due> due;
+        do {
+            due = store.dueSessions(now, BATCH);
+            for (Due d : due) {
+                if (!expire(d, now)) continue;
+                switch (d.kind()) {
+                    case IDLE -> idle++;
+                    case TTL -> ttl++;
+                    case STARTUP -> startup++;
+                }
+            }
+        } while (due.size() == BATCH);
+        int purged = housekeeping(now);
+        return new SweepResult(tasks, idle, ttl, startup, purged);
+    }
+
+    private boolean timeOut(DueTask t, Instant now) {
+        try {
+            var before = store.getTask(t.sessionId(), t.taskId());
+            var after = store.completeTask(new TaskCompletion(t.sessionId(), t.taskId(), TaskOutcome.TIMEOUT,
+                    Optional.empty(), Optional.empty(), Optional.of("task exceeded its timeout"), true, now));
+            return before.map(b -> b.isActive() && !after.isActive()).orElse(false);
+        } catch (BosunException e) {
+            log.debug("task {}/{} not timed out: {}", t.sessionId(), t.taskId(), e.getMessage());
+            return false;
+        }
+    }
+
+    private boolean expire(Due d, Instant now) {
+        EndReason reason;
+        EndRequest.Precondition pre;
+        String detail;
+        switch (d.kind()) {
+            case IDLE -> { reason = EndReason.EXPIRED_IDLE; pre = EndRequest.Precondition.IDLE_DUE; detail = "no activity within the idle timeout"; }
+            case TTL -> { reason = EndReason.EXPIRED_TTL; pre = EndRequest.Precondition.TTL_DUE; detail = "reached its time to live"; }
+            default -> { reason = EndReason.STARTUP_FAILED; pre = EndRequest.Precondition.STARTUP_DUE; detail = "worker did not start before the startup deadline"; }
+        }
+        try {
+            EndResult r = store.endSession(new EndRequest(d.sessionId(), reason.impliedOutcome(), reason,
+                    Optional.of(detail), Optional.empty(), pre, now));
+            if (r.transitioned()) workers.cleanup(r.session());
+            return r.transitioned();
+        } catch (BosunException e) {
+            log.warn("could not expire session {}: {}", d.sessionId(), e.getMessage());
+            return false;
+        }
+    }
+
+    /** Once a minute: finish interrupted cleanups and purge what is past retention. */
+    private int housekeeping(Instant now) {
+        if (Duration.between(lastHousekeeping, now).compareTo(HOUSEKEEPING_EVERY) < 0) return 0;
+        lastHousekeeping = now;
+        workers.cleanupPending();
+        int purged = 0, n;
+        do {
+            n = store.purgeEndedBefore(now.minus(config.retention()), BATCH);
+            purged += n;
+        } while (n == BATCH);
+        if (purged > 0) log.info("purged {} sessions ended more than {} ago", purged, config.retention());
+        return purged;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        Thread t = thread;
+        if (t != null) {
+            t.interrupt();
+            try {
+                t.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

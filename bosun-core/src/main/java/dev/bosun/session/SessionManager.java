@@ -1,0 +1,405 @@
+package dev.bosun.session;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.bosun.config.BosunConfig;
+import dev.bosun.config.Profile;
+import dev.bosun.error.BosunException;
+import dev.bosun.error.ErrorCode;
+import dev.bosun.event.Direction;
+import dev.bosun.event.Event;
+import dev.bosun.event.EventNotifier;
+import dev.bosun.event.PollResult;
+import dev.bosun.id.Ids;
+import dev.bosun.reaper.Reaper;
+import dev.bosun.sandbox.ProcessSandbox;
+import dev.bosun.sandbox.Sandbox;
+import dev.bosun.store.EndRequest;
+import dev.bosun.store.EndResult;
+import dev.bosun.store.NewEvent;
+import dev.bosun.store.NewSession;
+import dev.bosun.store.NewTask;
+import dev.bosun.store.Store;
+import dev.bosun.store.TaskCompletion;
+import dev.bosun.task.Completion;
+import dev.bosun.task.Task;
+import dev.bosun.task.TaskOutcome;
+import dev.bosun.task.TaskSpec;
+import dev.bosun.worker.Workers;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The entry point of the library: starts, feeds, reads and ends sessions, durably. Every change goes
+ * through the {@link Store} first (the event log is the single source of truth); workers, pollers
+ * and the reaper act on what has been committed.
+ *
+ * <pre>{@code
+ * BosunConfig config = ConfigLoader.load(Optional.empty(), System.getenv());
+ * try (Store store = SqliteStore.open(config.dataDir());
+ *      SessionManager manager = SessionManager.builder(config).store(store).build()) {
+ *     Session s = manager.startSession(SessionConfig.builder("research", "oracle1").tags("h1").build());
+ *     Task t = manager.addTask(s.id(), TaskSpec.builder("analyze-h1-data").build());
+ *     manager.completeTask(s.id(), t.id(), Completion.of(TaskOutcome.SUCCESS).withDurationMs(2340));
+ *     manager.endSession(s.id(), SessionOutcome.SUCCESS, Optional.empty());
+ * }
+ * }</pre>
+ *
+ * <p>All methods are thread-safe and blocking; call them from virtual threads for high concurrency.
+ * Failures are {@link BosunException}s with a stable {@link ErrorCode}.
+ */
+public final class SessionManager implements AutoCloseable {
+    /** Smallest idle timeout a session may ask for. */
+    public static final Duration MIN_IDLE = Duration.ofSeconds(30);
+    /** Largest idle timeout a session may ask for. */
+    public static final Duration MAX_IDLE = Duration.ofHours(24);
+    /** Smallest time to live a session may ask for. */
+    public static final Duration MIN_TTL = Duration.ofSeconds(60);
+    /** Smallest per-task timeout. */
+    public static final Duration MIN_TASK_TIMEOUT = Duration.ofSeconds(1);
+
+    private final BosunConfig config;
+    private final Store store;
+    private final Clock clock;
+    private final Ids ids;
+    private final EventNotifier notifier = new EventNotifier();
+    private final Workers workers;
+    private final Reaper reaper;
+
+    private SessionManager(Builder b) {
+        this.config = b.config;
+        this.store = Objects.requireNonNull(b.store, "store");
+        this.clock = b.clock;
+        this.ids = new Ids(clock);
+        store.addCommitListener(notifier);
+        var sandboxes = new HashMap<String, Sandbox>();
+        sandboxes.put("process", new ProcessSandbox());
+        b.sandboxes.forEach(s -> sandboxes.put(s.runtime(), s));
+        this.workers = new Workers(config, store, clock, sandboxes, this::endFromWorker);
+        this.reaper = new Reaper(store, clock, config, workers);
+        workers.recover();
+        workers.startBackground();
+        if (b.autoReap) reaper.start();
+    }
+
+    public static Builder builder(BosunConfig config) { return new Builder(config); }
+
+    /** Builder for {@link SessionManager}. */
+    public static final class Builder {
+        private final BosunConfig config;
+        private Store store;
+        private Clock clock = Clock.systemUTC();
+        private final List<Sandbox> sandboxes = new ArrayList<>();
+        private boolean autoReap = true;
+
+        private Builder(BosunConfig config) { this.config = Objects.requireNonNull(config, "config"); }
+
+        public Builder store(Store store) { this.store = store; return this; }
+
+        /** The time source for every deadline; inject a {@link dev.bosun.time.ManualClock} in tests. */
+        public Builder clock(Clock clock) { this.clock = Objects.requireNonNull(clock); return this; }
+
+        /** Adds a worker runtime beyond the built-in {@code process} one (or replaces it). */
+        public Builder sandbox(Sandbox sandbox) { this.sandboxes.add(sandbox); return this; }
+
+        /** Whether the reaper runs on its own thread (default); tests turn it off and call {@code reaper().sweep()}. */
+        public Builder autoReap(boolean on) { this.autoReap = on; return this; }
+
+        public SessionManager build() { return new SessionManager(this); }
+    }
+
+    public BosunConfig config() { return config; }
+
+    public Reaper reaper() { return reaper; }
+
+    public Store store() { return store; }
+
+    // =====================================================================================
+    // sessions
+    // =====================================================================================
+
+    /** Starts a session (the holodeck name for {@link #createSession}). */
+    public Session startSession(SessionConfig spec) { return createSession(spec); }
+
+    /**
+     * Creates a session. Without a profile it is RUNNING at once; with one, its workspace is made
+     * and its worker started before this returns RUNNING. A worker that cannot start ends the
+     * session {@code startup_failed} and this throws, with the session id in the error details.
+     */
+    public Session createSession(SessionConfig spec) {
+        if (!config.sessionsEnabled()) {
+            throw new BosunException(ErrorCode.SESSIONS_DISABLED, "sessions are disabled on this server (sessions_enabled=false)");
+        }
+        String name = Validation.text("name", spec.name(), Validation.MAX_NAME);
+        String agentId = Ids.requireSafe("agent_id", spec.agentId());
+        String tenant = Ids.requireSafe("tenant", spec.tenant());
+        List<String> tags = Validation.tags(spec.tags());
+        Validation.sized("metadata", spec.metadata(), config.maxMessageBytes());
+        Optional<Profile> profile = spec.profile().map(this::profile);
+        Duration ttl = Validation.within("ttl", spec.ttl().orElse(config.ttl()), MIN_TTL, config.ttl());
+        Duration idle = spec.idleTimeout().orElse(config.idleTimeout());
+        Validation.within("idle_timeout", idle, MIN_IDLE, MAX_IDLE);
+        if (idle.compareTo(ttl) > 0) {
+            // A default idle longer than a short requested ttl is clamped; an explicit one is the caller's mistake.
+            if (spec.idleTimeout().isPresent()) {
+                throw new BosunException(ErrorCode.INVALID_ARGUMENT, "idle_timeout (" + Validation.human(idle)
+                        + ") may not exceed ttl (" + Validation.human(ttl) + ")", Map.of("field", "idle_timeout"));
+            }
+            idle = ttl;
+        }
+        int maxTasks = Validation.within("max_tasks", spec.maxTasks().orElse(config.maxTasks()), 1, config.maxTasks());
+        Duration taskTimeout = Validation.within("task_timeout", spec.taskTimeout().orElse(config.taskTimeout()),
+                MIN_TASK_TIMEOUT, ttl);
+
+        Instant now = clock.instant();
+        String id = ids.newSessionId();
+        Optional<Instant> startupDeadline = profile.map(p -> now.plus(p.startupTimeout()));
+        Optional<String> workspace = profile.map(p -> workers.workspaceOf(id).relative());
+        var row = new NewSession(id, tenant, name, agentId, tags, spec.metadata(), profile.map(Profile::name),
+                config.nodeId(), now, idle, ttl, maxTasks, taskTimeout, startupDeadline, workspace);
+        Session created = store.createSession(row, config.maxSessions());
+        if (profile.isEmpty()) return created;
+        return workers.start(created, profile.get());
+    }
+
+    private Profile profile(String name) {
+        return config.profile(name).orElseThrow(() -> new BosunException(ErrorCode.INVALID_ARGUMENT,
+                "unknown profile '" + name + "'; this server has " + (config.profiles().isEmpty() ? "no profiles"
+                        : "profiles " + String.join(", ", config.profiles().keySet().stream().sorted().toList())),
+                Map.of("field", "profile")));
+    }
+
+    /** The session, or NOT_FOUND. */
+    public Session get(String sessionId) {
+        return find(sessionId).orElseThrow(() -> BosunException.notFound("session", sessionId));
+    }
+
+    public Optional<Session> find(String sessionId) {
+        if (!Ids.isSafe(sessionId)) return Optional.empty();
+        return store.getSession(sessionId);
+    }
+
+    /** Sessions newest first. {@code limit} is 1..1000; pass the previous page's cursor as {@code after}. */
+    public Page<Session> list(SessionFilter filter, Optional<String> after, int limit) {
+        Validation.within("limit", limit, 1, 1000);
+        after.ifPresent(a -> Ids.requireSafe("after", a));
+        return store.listSessions(filter, after, limit);
+    }
+
+    /** Live sessions (the holodeck {@code active} view). */
+    public List<Session> active() {
+        var out = new ArrayList<Session>();
+        for (SessionStatus s : List.of(SessionStatus.CREATING, SessionStatus.RUNNING)) {
+            Optional<String> after = Optional.empty();
+            Page<Session> page;
+            do {
+                page = store.listSessions(SessionFilter.ALL.withStatus(s), after, 1000);
+                out.addAll(page.items());
+                after = page.nextCursor();
+            } while (page.hasMore());
+        }
+        return out;
+    }
+
+    /**
+     * Ends a session with the agent's outcome ({@code reason=completed}); stops its worker after
+     * taking in what it last wrote, cancels open tasks. CONFLICT if it has already ended.
+     */
+    public Session endSession(String sessionId, SessionOutcome outcome, Optional<String> error) {
+        Objects.requireNonNull(outcome, "outcome");
+        error.ifPresent(e -> Validation.message("error", e));
+        Session s = get(sessionId);
+        if (s.isEnded()) throw conflictEnded(s);
+        EndResult r = endNow(s, outcome, EndReason.COMPLETED, error, Optional.empty());
+        if (!r.transitioned()) throw conflictEnded(r.session());
+        return r.session();
+    }
+
+    /** Terminates a session (reason {@code terminated}, outcome CANCELLED). Idempotent: an ended session is returned as is. */
+    public Session terminate(String sessionId, String reason) {
+        Optional<String> why = Optional.ofNullable(reason).filter(r -> !r.isBlank()).map(r -> Validation.message("reason", r));
+        Session s = get(sessionId);
+        if (s.isEnded()) return s;
+        return endNow(s, SessionOutcome.CANCELLED, EndReason.TERMINATED, why, Optional.empty()).session();
+    }
+
+    private EndResult endNow(Session s, SessionOutcome outcome, EndReason reason, Optional<String> error,
+                             Optional<Integer> exitCode) {
+        if (s.hasWorker()) workers.stopForEnd(s.id());
+        EndResult r = store.endSession(new EndRequest(s.id(), outcome, reason, error, exitCode,
+                EndRequest.Precondition.NONE, clock.instant()));
+        workers.cleanup(r.session());
+        return r;
+    }
+
+    /** Called by the worker supervisor when a worker exits on its own or cannot be found. */
+    private void endFromWorker(String sessionId, EndReason reason, Optional<Integer> exitCode, String detail) {
+        EndResult r = store.endSession(new EndRequest(sessionId, reason.impliedOutcome(), reason, Optional.of(detail),
+                exitCode, EndRequest.Precondition.NONE, clock.instant()));
+        workers.cleanup(r.session());
+    }
+
+    private static BosunException conflictEnded(Session s) {
+        return BosunException.conflict("session '" + s.id() + "' has already ended ("
+                + s.reason().map(EndReason::code).orElse("ended") + ")", Map.of("session_id", s.id(), "status", "ended",
+                "reason", s.reason().map(EndReason::code).orElse("")));
+    }
+
+    /** Records activity without an event. */
+    public Session heartbeat(String sessionId) {
+        get(sessionId);
+        return store.touch(sessionId, clock.instant());
+    }
+
+    // =====================================================================================
+    // events
+    // =====================================================================================
+
+    /**
+     * Sends an event to the session's inbox: committed first (the returned IN event has its seq),
+     * then written to the worker's inbox if it has one.
+     */
+    public Event send(String sessionId, String type, JsonNode payload) {
+        Event e = appendChecked(sessionId, Direction.IN, type, payload);
+        workers.deliver(e);
+        return e;
+    }
+
+    /** An agent running outside Bosun reports one of its own OUT events. */
+    public Event emit(String sessionId, String type, JsonNode payload) {
+        return appendChecked(sessionId, Direction.OUT, type, payload);
+    }
+
+    private Event appendChecked(String sessionId, Direction dir, String type, JsonNode payload) {
+        Validation.eventType("event_type", type);
+        Validation.sized("payload", payload, config.maxMessageBytes());
+        get(sessionId);
+        return store.append(new NewEvent(sessionId, dir, type, payload, Optional.empty(), true, clock.instant()));
+    }
+
+    /**
+     * Reads events after {@code afterSeq}. With a positive {@code wait}, blocks until at least one
+     * event exists after the cursor, the session ends, or the wait runs out; it wakes as soon as the
+     * commit that adds an event is done. A poll that returns events counts as activity.
+     *
+     * @param afterSeq 0 for the start of the log; never past its end
+     * @param limit    1..{@code max_events_per_poll}
+     * @param wait     0..{@code max_poll_wait}
+     */
+    public PollResult poll(String sessionId, long afterSeq, int limit, Duration wait) {
+        if (afterSeq < 0) throw BosunException.invalid("after", "after = " + afterSeq + " must be >= 0");
+        Validation.within("limit", limit, 1, config.maxEventsPerPoll());
+        Validation.within("wait", wait, Duration.ZERO, config.maxPollWait());
+        Session s = get(sessionId);
+        if (afterSeq > s.lastSeq()) {
+            throw new BosunException(ErrorCode.INVALID_ARGUMENT, "after = " + afterSeq + " is past the end of the log (last seq "
+                    + s.lastSeq() + ")", Map.of("field", "after", "last_seq", s.lastSeq()));
+        }
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (true) {
+            CompletableFuture<Void> ticket = notifier.ticket(sessionId);
+            List<Event> events = store.readEvents(sessionId, afterSeq, limit + 1);
+            boolean more = events.size() > limit;
+            if (more) events = events.subList(0, limit);
+            if (!events.isEmpty()) {
+                Session now = get(sessionId);
+                if (!now.isEnded()) touchQuietly(sessionId);
+                return new PollResult(events, events.get(events.size() - 1).seq(), more, now.status());
+            }
+            Session now = get(sessionId);
+            long left = deadline - System.nanoTime();
+            if (now.isEnded() || left <= 0) return new PollResult(List.of(), afterSeq, false, now.status());
+            EventNotifier.await(ticket, Duration.ofNanos(left));
+        }
+    }
+
+    private void touchQuietly(String sessionId) {
+        try {
+            store.touch(sessionId, clock.instant());
+        } catch (BosunException e) {
+            if (e.code() != ErrorCode.CONFLICT) throw e; // ended meanwhile: nothing to keep alive
+        }
+    }
+
+    /** The notifier long-polls wait on; other consumers (SSE streams) use it the same way. */
+    public EventNotifier notifier() { return notifier; }
+
+    // =====================================================================================
+    // tasks
+    // =====================================================================================
+
+    /** Adds a RUNNING task; it times out after the session's task timeout unless completed. */
+    public Task addTask(String sessionId, TaskSpec spec) {
+        String taskId = spec.id().map(i -> Ids.requireSafe("task_id", i)).orElseGet(ids::newTaskId);
+        String name = Validation.text("name", spec.name(), Validation.MAX_NAME);
+        Validation.sized("data", spec.data(), config.maxMessageBytes());
+        List<String> caps = Validation.capabilities("required_capabilities", spec.requiredCapabilities());
+        spec.assignedAgent().ifPresent(a -> Ids.requireSafe("assigned_agent", a));
+        get(sessionId);
+        Task t = store.addTask(new NewTask(sessionId, taskId, name, spec.data(), spec.priority(), caps,
+                spec.assignedAgent(), clock.instant()));
+        return t;
+    }
+
+    /** Completes a running task. CONFLICT if it already completed or its session has ended. */
+    public Task completeTask(String sessionId, String taskId, Completion c) {
+        Objects.requireNonNull(c, "completion");
+        Ids.requireSafe("task_id", taskId);
+        c.durationMs().ifPresent(d -> Validation.atLeast("duration_ms", d, 0));
+        c.result().ifPresent(r -> Validation.sized("result", r, config.maxMessageBytes()));
+        c.error().ifPresent(e -> Validation.message("error", e));
+        get(sessionId);
+        return store.completeTask(new TaskCompletion(sessionId, taskId, c.outcome(), c.durationMs(), c.result(),
+                c.error(), false, clock.instant()));
+    }
+
+    public Task completeTask(String sessionId, String taskId, TaskOutcome outcome) {
+        return completeTask(sessionId, taskId, Completion.of(outcome));
+    }
+
+    public Task getTask(String sessionId, String taskId) {
+        get(sessionId);
+        if (!Ids.isSafe(taskId)) throw BosunException.notFound("task", taskId);
+        return store.getTask(sessionId, taskId).orElseThrow(() -> BosunException.notFound("task", taskId));
+    }
+
+    public List<Task> activeTasks(String sessionId) {
+        get(sessionId);
+        return store.listTasks(sessionId, true);
+    }
+
+    public List<Task> tasks(String sessionId) {
+        get(sessionId);
+        return store.listTasks(sessionId, false);
+    }
+
+    // =====================================================================================
+    // worker logs
+    // =====================================================================================
+
+    /** The tail of the worker's stdout or stderr, at most {@code maxBytes}. Empty text when there is none. */
+    public String logs(String sessionId, LogStream stream, int maxBytes) {
+        Session s = get(sessionId);
+        if (!s.hasWorker()) {
+            throw BosunException.conflict("session '" + sessionId + "' has no worker, so it has no logs",
+                    Map.of("session_id", sessionId));
+        }
+        return workers.logs(s, stream, maxBytes);
+    }
+
+    /** Which of a worker's output streams. */
+    public enum LogStream { STDOUT, STDERR }
+
+    @Override
+    public void close() {
+        reaper.close();
+        workers.close();
+    }
+}

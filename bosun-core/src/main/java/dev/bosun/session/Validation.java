@@ -1,0 +1,122 @@
+package dev.bosun.session;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.bosun.error.BosunException;
+import dev.bosun.json.Json;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * Input rules shared by every entry point (library, HTTP, CLI). Each failure names the field and
+ * the rule, so a caller can fix the request without reading Bosun's source.
+ */
+public final class Validation {
+    public static final int MAX_NAME = 200;
+    public static final int MAX_EVENT_TYPE = 64;
+    public static final int MAX_TAGS = 64;
+    public static final int MAX_TAG = 64;
+    public static final int MAX_CAPABILITIES = 64;
+    public static final int MAX_CAPABILITY = 64;
+    public static final int MAX_ERROR = 8192;
+    private static final Pattern CAPABILITY = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:/-]{0,63}");
+
+    private Validation() {}
+
+    /** A printable, non-blank text of at most {@code max} characters. */
+    public static String text(String field, String value, int max) {
+        if (value == null || value.isBlank()) throw BosunException.invalid(field, field + " is required and may not be blank");
+        if (value.length() > max) {
+            throw BosunException.invalid(field, field + " is " + value.length() + " characters; the maximum is " + max);
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char ch = value.charAt(i);
+            if (Character.isISOControl(ch)) {
+                throw BosunException.invalid(field, field + " may not contain control characters (found U+"
+                        + String.format("%04X", (int) ch) + " at index " + i + ")");
+            }
+        }
+        return value;
+    }
+
+    /** Free text that may contain newlines (error messages): bounded, without NUL. */
+    public static String message(String field, String value) {
+        if (value.length() > MAX_ERROR) {
+            throw BosunException.invalid(field, field + " is " + value.length() + " characters; the maximum is " + MAX_ERROR);
+        }
+        if (value.indexOf('\0') >= 0) throw BosunException.invalid(field, field + " may not contain NUL characters");
+        return value;
+    }
+
+    public static String eventType(String field, String type) {
+        return text(field, type, MAX_EVENT_TYPE);
+    }
+
+    public static List<String> tags(List<String> tags) {
+        if (tags.size() > MAX_TAGS) throw BosunException.invalid("tags", "at most " + MAX_TAGS + " tags; got " + tags.size());
+        var out = new LinkedHashSet<String>();
+        for (int i = 0; i < tags.size(); i++) out.add(text("tags[" + i + "]", tags.get(i), MAX_TAG));
+        return new ArrayList<>(out);
+    }
+
+    public static List<String> capabilities(String field, List<String> caps) {
+        if (caps.size() > MAX_CAPABILITIES) {
+            throw BosunException.invalid(field, "at most " + MAX_CAPABILITIES + " capabilities; got " + caps.size());
+        }
+        var out = new LinkedHashSet<String>();
+        for (int i = 0; i < caps.size(); i++) {
+            String c = caps.get(i);
+            if (c == null || !CAPABILITY.matcher(c).matches()) {
+                throw BosunException.invalid(field + "[" + i + "]", field + "[" + i + "] must be 1-64 characters of "
+                        + "letters, digits and . _ : / -, starting with a letter or digit");
+            }
+            out.add(c);
+        }
+        return new ArrayList<>(out);
+    }
+
+    /** Serialized size of a JSON value against the message limit; PAYLOAD_TOO_LARGE when over. */
+    public static JsonNode sized(String field, JsonNode value, int maxBytes) {
+        if (value == null) throw BosunException.invalid(field, field + " is required (use null JSON for none)");
+        int size = Json.bytes(value).length;
+        if (size > maxBytes) throw BosunException.tooLarge(field, size, maxBytes);
+        return value;
+    }
+
+    /** A duration inside {@code [min, max]}, with a message naming both bounds. */
+    public static Duration within(String field, Duration value, Duration min, Duration max) {
+        if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
+            throw new BosunException(dev.bosun.error.ErrorCode.INVALID_ARGUMENT,
+                    field + " = " + human(value) + " is out of range; allowed " + human(min) + ".." + human(max),
+                    Map.of("field", field, "min_seconds", min.toSeconds(), "max_seconds", max.toSeconds()));
+        }
+        return value;
+    }
+
+    public static int within(String field, int value, int min, int max) {
+        if (value < min || value > max) {
+            throw new BosunException(dev.bosun.error.ErrorCode.INVALID_ARGUMENT,
+                    field + " = " + value + " is out of range; allowed " + min + ".." + max,
+                    Map.of("field", field, "min", min, "max", max));
+        }
+        return value;
+    }
+
+    public static long atLeast(String field, long value, long min) {
+        if (value < min) throw BosunException.invalid(field, field + " = " + value + " must be >= " + min);
+        return value;
+    }
+
+    /** A duration as a person writes it: 90s, 15m, 24h, 7d, 250ms. */
+    public static String human(Duration d) {
+        long ms = d.toMillis();
+        if (ms % 86_400_000 == 0 && ms != 0) return ms / 86_400_000 + "d";
+        if (ms % 3_600_000 == 0 && ms != 0) return ms / 3_600_000 + "h";
+        if (ms % 60_000 == 0 && ms != 0) return ms / 60_000 + "m";
+        if (ms % 1000 == 0) return ms / 1000 + "s";
+        return ms + "ms";
+    }
+}

@@ -1,0 +1,34 @@
+package dev.bosun.store.sqlite;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.HashMap;
+import java.util.Map;
+
+/** A JDBC connection with a cache of its prepared statements: the hot paths prepare nothing twice. */
+final class Conn implements AutoCloseable {
+    final Connection jdbc;
+    private final Map<String, PreparedStatement> cache = new HashMap<>();
+
+    Conn(Connection jdbc) { this.jdbc = jdbc; }
+
+    PreparedStatement prepare(String sql) throws SQLException {
+        PreparedStatement ps = cache.get(sql);
+        if (ps == null) {
+            ps = jdbc.prepareStatement(sql);
+            cache.put(sql, ps);
+        } else {
+            ps.clearParameters();
+        }
+        return ps;
+    }
+
+    @Override
+    public void close() {
+        for (PreparedStatement ps : cache.values()) {
+            try { ps.close(); } catch (SQLException ignored) { }
+        }
+        try { jdbc.close(); } catch (SQLException ignored) { }
+    }
+}

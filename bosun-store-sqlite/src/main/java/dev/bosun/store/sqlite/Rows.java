@@ -1,0 +1,137 @@
+package dev.bosun.store.sqlite;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.bosun.event.Direction;
+import dev.bosun.event.Event;
+import dev.bosun.json.Json;
+import dev.bosun.session.EndReason;
+import dev.bosun.session.Session;
+import dev.bosun.session.SessionOutcome;
+import dev.bosun.session.SessionStatus;
+import dev.bosun.task.Task;
+import dev.bosun.task.TaskCounts;
+import dev.bosun.task.TaskPriority;
+import dev.bosun.task.TaskStatus;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Maps rows to domain records. Column lists live here so every query selects the same shape. */
+final class Rows {
+    static final String SESSION_COLUMNS = "id, tenant, name, agent_id, tags, metadata, profile, status, outcome, reason, "
+            + "error, exit_code, created_at, started_at, ended_at, last_activity_at, idle_timeout_ms, ttl_ms, expires_at, "
+            + "max_tasks, task_timeout_ms, workspace, tasks_total, tasks_running, tasks_success, tasks_failed, "
+            + "tasks_cancelled, tasks_timeout, last_seq";
+    static final String TASK_COLUMNS = "session_id, id, name, data, priority, required_caps, assigned_agent, status, "
+            + "created_at, started_at, ended_at, deadline_at, duration_ms, result, error";
+    static final String EVENT_COLUMNS = "session_id, seq, direction, type, payload, created_at";
+
+    private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {};
+    private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() {};
+
+    private Rows() {}
+
+    static Session session(ResultSet r) throws SQLException {
+        return new Session(
+                r.getString("id"),
+                r.getString("tenant"),
+                r.getString("name"),
+                r.getString("agent_id"),
+                strings(r.getString("tags")),
+                (ObjectNode) Json.parseTrusted(r.getString("metadata")),
+                Optional.ofNullable(r.getString("profile")),
+                SessionStatus.valueOf(r.getString("status")),
+                Optional.ofNullable(r.getString("outcome")).map(SessionOutcome::valueOf),
+                Optional.ofNullable(r.getString("reason")).map(EndReason::valueOf),
+                Optional.ofNullable(r.getString("error")),
+                optInt(r, "exit_code"),
+                instant(r, "created_at"),
+                optInstant(r, "started_at"),
+                optInstant(r, "ended_at"),
+                instant(r, "last_activity_at"),
+                Duration.ofMillis(r.getLong("idle_timeout_ms")),
+                Duration.ofMillis(r.getLong("ttl_ms")),
+                instant(r, "expires_at"),
+                r.getInt("max_tasks"),
+                Duration.ofMillis(r.getLong("task_timeout_ms")),
+                Optional.ofNullable(r.getString("workspace")),
+                new TaskCounts(r.getInt("tasks_total"), r.getInt("tasks_running"), r.getInt("tasks_success"),
+                        r.getInt("tasks_failed"), r.getInt("tasks_cancelled"), r.getInt("tasks_timeout")),
+                r.getLong("last_seq"));
+    }
+
+    static Task task(ResultSet r) throws SQLException {
+        return new Task(
+                r.getString("session_id"),
+                r.getString("id"),
+                r.getString("name"),
+                Json.parseTrusted(r.getString("data")),
+                TaskPriority.valueOf(r.getString("priority")),
+                strings(r.getString("required_caps")),
+                Optional.ofNullable(r.getString("assigned_agent")),
+                TaskStatus.valueOf(r.getString("status")),
+                instant(r, "created_at"),
+                instant(r, "started_at"),
+                optInstant(r, "ended_at"),
+                instant(r, "deadline_at"),
+                optLong(r, "duration_ms"),
+                Optional.ofNullable(r.getString("result")).map(Json::parseTrusted),
+                Optional.ofNullable(r.getString("error")));
+    }
+
+    static Event event(ResultSet r) throws SQLException {
+        return new Event(r.getString("session_id"), r.getLong("seq"), Direction.valueOf(r.getString("direction")),
+                r.getString("type"), Json.parseTrusted(r.getString("payload")), instant(r, "created_at"));
+    }
+
+    static List<String> strings(String json) {
+        try {
+            return Json.MAPPER.readValue(json, STRINGS);
+        } catch (Exception e) {
+            throw new IllegalStateException("stored JSON array is corrupt", e);
+        }
+    }
+
+    static Map<String, String> stringMap(String json) {
+        try {
+            return json == null ? Map.of() : Json.MAPPER.readValue(json, STRING_MAP);
+        } catch (Exception e) {
+            throw new IllegalStateException("stored JSON object is corrupt", e);
+        }
+    }
+
+    static String json(Object value) {
+        try {
+            return Json.MAPPER.writeValueAsString(value);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static String json(JsonNode node) { return Json.write(node); }
+
+    static Instant instant(ResultSet r, String col) throws SQLException {
+        return Instant.ofEpochMilli(r.getLong(col));
+    }
+
+    static Optional<Instant> optInstant(ResultSet r, String col) throws SQLException {
+        long v = r.getLong(col);
+        return r.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(v));
+    }
+
+    static Optional<Long> optLong(ResultSet r, String col) throws SQLException {
+        long v = r.getLong(col);
+        return r.wasNull() ? Optional.empty() : Optional.of(v);
+    }
+
+    static Optional<Integer> optInt(ResultSet r, String col) throws SQLException {
+        int v = r.getInt(col);
+        return r.wasNull() ? Optional.empty() : Optional.of(v);
+    }
+}

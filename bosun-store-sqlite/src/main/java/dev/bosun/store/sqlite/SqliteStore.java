@@ -1,0 +1,790 @@
+package dev.bosun.store.sqlite;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.bosun.error.BosunException;
+import dev.bosun.event.Direction;
+import dev.bosun.event.Event;
+import dev.bosun.event.SystemEvents;
+import dev.bosun.event.SystemPayloads;
+import dev.bosun.json.Json;
+import dev.bosun.sandbox.WorkerRef;
+import dev.bosun.session.Page;
+import dev.bosun.session.Session;
+import dev.bosun.session.SessionFilter;
+import dev.bosun.session.SessionStatus;
+import dev.bosun.store.CommitListener;
+import dev.bosun.store.Due;
+import dev.bosun.store.DueTask;
+import dev.bosun.store.EndRequest;
+import dev.bosun.store.EndResult;
+import dev.bosun.store.NewEvent;
+import dev.bosun.store.NewSession;
+import dev.bosun.store.NewTask;
+import dev.bosun.store.Store;
+import dev.bosun.store.TaskCompletion;
+import dev.bosun.task.Task;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.sqlite.SQLiteConfig;
+
+/**
+ * The embedded default {@link Store}: one SQLite file in WAL mode. All writes go through one
+ * writer thread that group-commits concurrent requests ({@link WriteQueue}); reads use a small pool
+ * of connections that see every committed write. A lock file keeps a second Bosun process off the
+ * same data dir.
+ *
+ * <pre>{@code
+ * try (Store store = SqliteStore.open(Path.of("bosun-data"))) { ... }
+ * }</pre>
+ */
+public final class SqliteStore implements Store {
+    public static final String FILE_NAME = "bosun.db";
+    private static final int READERS = 4;
+
+    private final Path file;
+    private final FileChannel lockChannel;
+    private final FileLock lock;
+    private final WriteQueue writes;
+    private final Conn writeConn;
+    private final BlockingQueue<Conn> readers;
+    private final List<Conn> allReaders = new ArrayList<>();
+    private final List<CommitListener> listeners = new CopyOnWriteArrayList<>();
+    private volatile boolean closed;
+
+    /** Options for the database file. */
+    public record Options(boolean fullSync) {
+        /** {@code synchronous=FULL}: a commit survives power loss, not only a process crash. */
+        public static final Options DEFAULT = new Options(true);
+    }
+
+    public static SqliteStore open(Path dataDir) {
+        return open(dataDir, Options.DEFAULT);
+    }
+
+    public static SqliteStore open(Path dataDir, Options options) {
+        try {
+            return new SqliteStore(dataDir, options);
+        } catch (SQLException e) {
+            throw BosunException.unavailable("cannot open the SQLite store: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw BosunException.unavailable("cannot open the data dir: " + e.getMessage(), e);
+        }
+    }
+
+    private SqliteStore(Path dataDir, Options options) throws SQLException, IOException {
+        Files.createDirectories(dataDir);
+        this.file = dataDir.resolve(FILE_NAME);
+        this.lockChannel = FileChannel.open(dataDir.resolve("bosun.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileLock l;
+        try {
+            l = lockChannel.tryLock();
+        } catch (java.nio.channels.OverlappingFileLockException e) {
+            l = null;
+        }
+        if (l == null) {
+            lockChannel.close();
+            throw BosunException.conflict("another Bosun process is using this data dir", Map.of("field", "data_dir"));
+        }
+        this.lock = l;
+        Conn w = null;
+        var opened = new ArrayList<Conn>();
+        try {
+            w = connect(options);
+            Migrator.migrate(w.jdbc);
+            for (int i = 0; i < READERS; i++) opened.add(connect(options));
+        } catch (SQLException | RuntimeException e) {
+            if (w != null) w.close();
+            opened.forEach(Conn::close);
+            lock.release();
+            lockChannel.close();
+            throw e;
+        }
+        this.writeConn = w;
+        this.readers = new ArrayBlockingQueue<>(READERS, false, opened);
+        this.allReaders.addAll(opened);
+        this.writes = new WriteQueue(writeConn, this::notifyCommitted);
+    }
+
+    private Conn connect(Options options) throws SQLException {
+        var cfg = new SQLiteConfig();
+        cfg.setJournalMode(SQLiteConfig.JournalMode.WAL);
+        cfg.setSynchronous(options.fullSync() ? SQLiteConfig.SynchronousMode.FULL : SQLiteConfig.SynchronousMode.NORMAL);
+        cfg.setBusyTimeout(10_000);
+        cfg.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
+        cfg.setTempStore(SQLiteConfig.TempStore.MEMORY);
+        var conn = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath(), cfg.toProperties());
+        return new Conn(conn);
+    }
+
+    private void notifyCommitted(Set<String> sessionIds) {
+        for (String id : sessionIds) {
+            for (CommitListener l : listeners) l.committed(id);
+        }
+    }
+
+    @Override
+    public void addCommitListener(CommitListener listener) { listeners.add(listener); }
+
+    // =====================================================================================
+    // reads
+    // =====================================================================================
+
+    @FunctionalInterface
+    private interface Read<T> {
+        T run(Conn c) throws SQLException;
+    }
+
+    private <T> T read(Read<T> work) {
+        if (closed) throw BosunException.unavailable("the store is closed", null);
+        Conn c;
+        try {
+            c = readers.take();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw BosunException.unavailable("interrupted while waiting for a store connection", e);
+        }
+        try {
+            return work.run(c);
+        } catch (SQLException e) {
+            throw BosunException.unavailable("the store could not be read: " + e.getMessage(), e);
+        } finally {
+            readers.add(c);
+        }
+    }
+
+    @Override
+    public Optional<Session> getSession(String sessionId) {
+        return read(c -> findSession(c, sessionId));
+    }
+
+    private static Optional<Session> findSession(Conn c, String sessionId) throws SQLException {
+        PreparedStatement ps = c.prepare("SELECT " + Rows.SESSION_COLUMNS + " FROM sessions WHERE id = ?");
+        ps.setString(1, sessionId);
+        try (ResultSet r = ps.executeQuery()) {
+            return r.next() ? Optional.of(Rows.session(r)) : Optional.empty();
+        }
+    }
+
+    @Override
+    public Page<Session> listSessions(SessionFilter filter, Optional<String> after, int limit) {
+        var sql = new StringBuilder("SELECT " + Rows.SESSION_COLUMNS + " FROM sessions WHERE 1 = 1");
+        var args = new ArrayList<Object>();
+        filter.tenant().ifPresent(t -> { sql.append(" AND tenant = ?"); args.add(t); });
+        filter.status().ifPresent(s -> { sql.append(" AND status = ?"); args.add(s.name()); });
+        filter.agentId().ifPresent(a -> { sql.append(" AND agent_id = ?"); args.add(a); });
+        filter.tag().ifPresent(t -> { sql.append(" AND EXISTS (SELECT 1 FROM json_each(sessions.tags) WHERE value = ?)"); args.add(t); });
+        after.ifPresent(a -> { sql.append(" AND id < ?"); args.add(a); });
+        sql.append(" ORDER BY id DESC LIMIT ?");
+        args.add(limit + 1);
+        return read(c -> {
+            PreparedStatement ps = c.prepare(sql.toString());
+            for (int i = 0; i < args.size(); i++) ps.setObject(i + 1, args.get(i));
+            var items = new ArrayList<Session>();
+            try (ResultSet r = ps.executeQuery()) {
+                while (r.next()) items.add(Rows.session(r));
+            }
+            boolean more = items.size() > limit;
+            if (more) items.remove(items.size() - 1);
+            Optional<String> next = more ? Optional.of(items.get(items.size() - 1).id()) : Optional.empty();
+            return new Page<>(items, next, more);
+        });
+    }
+
+    @Override
+    public Optional<WorkerRef> workerOf(String sessionId) {
+        return read(c -> {
+            PreparedStatement ps = c.prepare("SELECT worker_runtime, worker_id, worker_attrs FROM sessions WHERE id = ?");
+            ps.setString(1, sessionId);
+            try (ResultSet r = ps.executeQuery()) {
+                if (!r.next() || r.getString(1) == null) return Optional.empty();
+                return Optional.of(new WorkerRef(r.getString(1), r.getString(2), Rows.stringMap(r.getString(3))));
+            }
+        });
+    }
+
+    @Override
+    public List<Event> readEvents(String sessionId, long afterSeq, int limit) {
+        return read(c -> {
+            PreparedStatement ps = c.prepare("SELECT " + Rows.EVENT_COLUMNS
+                    + " FROM events WHERE session_id = ? AND seq > ? ORDER BY seq LIMIT ?");
+            ps.setString(1, sessionId);
+            ps.setLong(2, afterSeq);
+            ps.setInt(3, limit);
+            var out = new ArrayList<Event>(Math.min(limit, 256));
+            try (ResultSet r = ps.executeQuery()) {
+                while (r.next()) out.add(Rows.event(r));
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public Optional<Task> getTask(String sessionId, String taskId) {
+        return read(c -> findTask(c, sessionId, taskId));
+    }
+
+    private static Optional<Task> findTask(Conn c, String sessionId, String taskId) throws SQLException {
+        PreparedStatement ps = c.prepare("SELECT " + Rows.TASK_COLUMNS + " FROM tasks WHERE session_id = ? AND id = ?");
+        ps.setString(1, sessionId);
+        ps.setString(2, taskId);
+        try (ResultSet r = ps.executeQuery()) {
+            return r.next() ? Optional.of(Rows.task(r)) : Optional.empty();
+        }
+    }
+
+    @Override
+    public List<Task> listTasks(String sessionId, boolean activeOnly) {
+        return read(c -> {
+            PreparedStatement ps = c.prepare("SELECT " + Rows.TASK_COLUMNS + " FROM tasks WHERE session_id = ?"
+                    + (activeOnly ? " AND status = 'RUNNING'" : "") + " ORDER BY ord");
+            ps.setString(1, sessionId);
+            var out = new ArrayList<Task>();
+            try (ResultSet r = ps.executeQuery()) {
+                while (r.next()) out.add(Rows.task(r));
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public List<Event> pendingInbox(String sessionId, int limit) {
+        return read(c -> {
+            PreparedStatement ps = c.prepare("SELECT " + Rows.EVENT_COLUMNS + " FROM events e WHERE session_id = ? "
+                    + "AND direction = 'IN' AND seq > (SELECT inbox_seq FROM sessions WHERE id = e.session_id) "
+                    + "ORDER BY seq LIMIT ?");
+            ps.setString(1, sessionId);
+            ps.setInt(2, limit);
+            var out = new ArrayList<Event>();
+            try (ResultSet r = ps.executeQuery()) {
+                while (r.next()) out.add(Rows.event(r));
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public List<Due> dueSessions(Instant now, int limit) {
+        long t = now.toEpochMilli();
+        return read(c -> {
+            var out = new ArrayList<Due>();
+            collectDue(c, "SELECT id, startup_deadline_at FROM sessions WHERE status = 'CREATING' "
+                    + "AND startup_deadline_at <= ? ORDER BY startup_deadline_at LIMIT ?", t, limit, Due.Kind.STARTUP, out);
+            collectDue(c, "SELECT id, expires_at FROM sessions WHERE status <> 'ENDED' "
+                    + "AND expires_at <= ? ORDER BY expires_at LIMIT ?", t, limit, Due.Kind.TTL, out);
+            collectDue(c, "SELECT id, idle_deadline_at FROM sessions WHERE status <> 'ENDED' "
+                    + "AND idle_deadline_at IS NOT NULL AND idle_deadline_at <= ? ORDER BY idle_deadline_at LIMIT ?",
+                    t, limit, Due.Kind.IDLE, out);
+            out.sort(Comparator.comparing(Due::deadline));
+            return out.size() > limit ? new ArrayList<>(out.subList(0, limit)) : out;
+        });
+    }
+
+    private static void collectDue(Conn c, String sql, long t, int limit, Due.Kind kind, List<Due> out) throws SQLException {
+        PreparedStatement ps = c.prepare(sql);
+        ps.setLong(1, t);
+        ps.setInt(2, limit);
+        try (ResultSet r = ps.executeQuery()) {
+            while (r.next()) out.add(new Due(r.getString(1), kind, Instant.ofEpochMilli(r.getLong(2))));
+        }
+    }
+
+    @Override
+    public List<DueTask> dueTasks(Instant now, int limit) {
+        return read(c -> {
+            PreparedStatement ps = c.prepare("SELECT session_id, id, deadline_at FROM tasks WHERE status = 'RUNNING' "
+                    + "AND deadline_at <= ? ORDER BY deadline_at LIMIT ?");
+            ps.setLong(1, now.toEpochMilli());
+            ps.setInt(2, limit);
+            var out = new ArrayList<DueTask>();
+            try (ResultSet r = ps.executeQuery()) {
+                while (r.next()) out.add(new DueTask(r.getString(1), r.getString(2), Instant.ofEpochMilli(r.getLong(3))));
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public Optional<Instant> nextDeadline() {
+        return read(c -> {
+            PreparedStatement ps = c.prepare("SELECT MIN(d) FROM ("
+                    + "SELECT MIN(startup_deadline_at) AS d FROM sessions WHERE status = 'CREATING' "
+                    + "UNION ALL SELECT MIN(expires_at) FROM sessions WHERE status <> 'ENDED' "
+                    + "UNION ALL SELECT MIN(idle_deadline_at) FROM sessions WHERE status <> 'ENDED' AND idle_deadline_at IS NOT NULL "
+                    + "UNION ALL SELECT MIN(deadline_at) FROM tasks WHERE status = 'RUNNING')");
+            try (ResultSet r = ps.executeQuery()) {
+                if (!r.next()) return Optional.empty();
+                long v = r.getLong(1);
+                return r.wasNull() ? Optional.<Instant>empty() : Optional.of(Instant.ofEpochMilli(v));
+            }
+        });
+    }
+
+    @Override
+    public List<Session> liveWorkerSessions(String nodeId) {
+        return read(c -> sessions(c, "SELECT " + Rows.SESSION_COLUMNS + " FROM sessions WHERE node_id = ? "
+                + "AND status <> 'ENDED' AND profile IS NOT NULL ORDER BY id", nodeId, Integer.MAX_VALUE));
+    }
+
+    @Override
+    public List<Session> uncleanedEnded(String nodeId, int limit) {
+        return read(c -> sessions(c, "SELECT " + Rows.SESSION_COLUMNS + " FROM sessions WHERE node_id = ? "
+                + "AND status = 'ENDED' AND cleaned_at IS NULL ORDER BY ended_at LIMIT ?", nodeId, limit));
+    }
+
+    private static List<Session> sessions(Conn c, String sql, String nodeId, int limit) throws SQLException {
+        PreparedStatement ps = c.prepare(sql);
+        ps.setString(1, nodeId);
+        if (sql.endsWith("?")) ps.setInt(2, limit);
+        var out = new ArrayList<Session>();
+        try (ResultSet r = ps.executeQuery()) {
+            while (r.next()) out.add(Rows.session(r));
+        }
+        return out;
+    }
+
+    @Override
+    public boolean healthy() {
+        if (closed) return false;
+        try {
+            return read(c -> {
+                try (var s = c.jdbc.createStatement(); var r = s.executeQuery("SELECT 1")) {
+                    return r.next();
+                }
+            });
+        } catch (BosunException e) {
+            return false;
+        }
+    }
+
+    // =====================================================================================
+    // writes: each runs inside the writer's shared transaction (see WriteQueue)
+    // =====================================================================================
+
+    @Override
+    public Session createSession(NewSession s, int maxLiveSessions) {
+        return writes.submit((c, touched) -> {
+            PreparedStatement count = c.prepare("SELECT COUNT(*) FROM sessions WHERE status <> 'ENDED'");
+            try (ResultSet r = count.executeQuery()) {
+                r.next();
+                if (r.getInt(1) >= maxLiveSessions) {
+                    throw BosunException.limit("the server already runs its maximum of " + maxLiveSessions
+                            + " concurrent sessions", Map.of("limit", maxLiveSessions, "field", "max_sessions"));
+                }
+            }
+            boolean worker = s.profile().isPresent();
+            long created = s.createdAt().toEpochMilli();
+            PreparedStatement ps = c.prepare("INSERT INTO sessions (id, tenant, name, agent_id, tags, metadata, profile, "
+                    + "node_id, status, created_at, started_at, last_activity_at, idle_timeout_ms, ttl_ms, expires_at, "
+                    + "idle_deadline_at, startup_deadline_at, max_tasks, task_timeout_ms, workspace) "
+                    + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+            int i = 1;
+            ps.setString(i++, s.id());
+            ps.setString(i++, s.tenant());
+            ps.setString(i++, s.name());
+            ps.setString(i++, s.agentId());
+            ps.setString(i++, Rows.json(s.tags()));
+            ps.setString(i++, Rows.json(s.metadata()));
+            ps.setString(i++, s.profile().orElse(null));
+            ps.setString(i++, s.nodeId());
+            ps.setString(i++, worker ? "CREATING" : "RUNNING");
+            ps.setLong(i++, created);
+            if (worker) ps.setNull(i++, java.sql.Types.INTEGER); else ps.setLong(i++, created);
+            ps.setLong(i++, created);
+            ps.setLong(i++, s.idleTimeout().toMillis());
+            ps.setLong(i++, s.ttl().toMillis());
+            ps.setLong(i++, created + s.ttl().toMillis());
+            ps.setLong(i++, created + s.idleTimeout().toMillis());
+            if (s.startupDeadline().isPresent()) ps.setLong(i++, s.startupDeadline().get().toEpochMilli());
+            else ps.setNull(i++, java.sql.Types.INTEGER);
+            ps.setInt(i++, s.maxTasks());
+            ps.setLong(i++, s.taskTimeout().toMillis());
+            ps.setString(i, s.workspace().orElse(null));
+            try {
+                ps.executeUpdate();
+            } catch (SQLException e) {
+                if (isConstraint(e)) throw BosunException.conflict("session '" + s.id() + "' already exists", Map.of("session_id", s.id()));
+                throw e;
+            }
+            touched.add(s.id());
+            Session session = findSession(c, s.id()).orElseThrow();
+            if (!worker) {
+                appendSystem(c, session.id(), SystemEvents.SESSION_STARTED, SystemPayloads.sessionStarted(session), created, true);
+                session = findSession(c, s.id()).orElseThrow();
+            }
+            return session;
+        });
+    }
+
+    @Override
+    public Session markRunning(String sessionId, WorkerRef worker, ObjectNode startedPayload, Instant at) {
+        return writes.submit((c, touched) -> {
+            long t = at.toEpochMilli();
+            PreparedStatement ps = c.prepare("UPDATE sessions SET status = 'RUNNING', started_at = ?, startup_deadline_at = NULL, "
+                    + "worker_runtime = ?, worker_id = ?, worker_attrs = ?, last_activity_at = MAX(last_activity_at, ?), "
+                    + "idle_deadline_at = CASE WHEN tasks_running = 0 THEN MAX(last_activity_at, ?) + idle_timeout_ms END "
+                    + "WHERE id = ? AND status = 'CREATING'");
+            ps.setLong(1, t);
+            ps.setString(2, worker.runtime());
+            ps.setString(3, worker.id());
+            ps.setString(4, Rows.json(worker.attributes()));
+            ps.setLong(5, t);
+            ps.setLong(6, t);
+            ps.setString(7, sessionId);
+            if (ps.executeUpdate() == 0) {
+                Session s = findSession(c, sessionId).orElseThrow(() -> BosunException.notFound("session", sessionId));
+                throw BosunException.conflict("session '" + sessionId + "' is " + s.status().wire() + ", not creating",
+                        Map.of("session_id", sessionId, "status", s.status().wire()));
+            }
+            touched.add(sessionId);
+            Session s = findSession(c, sessionId).orElseThrow();
+            ObjectNode payload = SystemPayloads.sessionStarted(s);
+            payload.setAll(startedPayload);
+            appendSystem(c, sessionId, SystemEvents.SESSION_STARTED, payload, t, true);
+            return findSession(c, sessionId).orElseThrow();
+        });
+    }
+
+    @Override
+    public EndResult endSession(EndRequest req) {
+        return writes.submit((c, touched) -> {
+            long t = req.at().toEpochMilli();
+            String guard = switch (req.precondition()) {
+                case NONE -> "";
+                case IDLE_DUE -> " AND idle_deadline_at IS NOT NULL AND idle_deadline_at <= ?";
+                case TTL_DUE -> " AND expires_at <= ?";
+                case STARTUP_DUE -> " AND status = 'CREATING' AND startup_deadline_at <= ?";
+            };
+            PreparedStatement ps = c.prepare("UPDATE sessions SET status = 'ENDED', outcome = ?, reason = ?, error = ?, "
+                    + "exit_code = ?, ended_at = ?, idle_deadline_at = NULL, startup_deadline_at = NULL "
+                    + "WHERE id = ? AND status <> 'ENDED'" + guard);
+            ps.setString(1, req.outcome().name());
+            ps.setString(2, req.reason().name());
+            ps.setString(3, req.error().orElse(null));
+            if (req.exitCode().isPresent()) ps.setInt(4, req.exitCode().get()); else ps.setNull(4, java.sql.Types.INTEGER);
+            ps.setLong(5, t);
+            ps.setString(6, req.sessionId());
+            if (!guard.isEmpty()) ps.setLong(7, t);
+            if (ps.executeUpdate() == 0) {
+                Session s = findSession(c, req.sessionId()).orElseThrow(() -> BosunException.notFound("session", req.sessionId()));
+                return new EndResult(s, false, 0);
+            }
+            touched.add(req.sessionId());
+            PreparedStatement cancel = c.prepare("UPDATE tasks SET status = 'CANCELLED', ended_at = ?, "
+                    + "duration_ms = MAX(0, ? - started_at) WHERE session_id = ? AND status = 'RUNNING'");
+            cancel.setLong(1, t);
+            cancel.setLong(2, t);
+            cancel.setString(3, req.sessionId());
+            int cancelled = cancel.executeUpdate();
+            if (cancelled > 0) {
+                PreparedStatement counters = c.prepare("UPDATE sessions SET tasks_cancelled = tasks_cancelled + ?, "
+                        + "tasks_running = 0 WHERE id = ?");
+                counters.setInt(1, cancelled);
+                counters.setString(2, req.sessionId());
+                counters.executeUpdate();
+            }
+            Session ended = findSession(c, req.sessionId()).orElseThrow();
+            appendSystem(c, req.sessionId(), SystemEvents.SESSION_ENDED, SystemPayloads.sessionEnded(ended), t, false);
+            return new EndResult(findSession(c, req.sessionId()).orElseThrow(), true, cancelled);
+        });
+    }
+
+    @Override
+    public Session touch(String sessionId, Instant at) {
+        return writes.submit((c, touched) -> {
+            requireLive(c, sessionId);
+            touchActivity(c, sessionId, at.toEpochMilli());
+            return findSession(c, sessionId).orElseThrow();
+        });
+    }
+
+    @Override
+    public Event append(NewEvent e) {
+        return writes.submit((c, touched) -> {
+            Event ev = appendOne(c, e);
+            touched.add(e.sessionId());
+            return ev;
+        });
+    }
+
+    @Override
+    public List<Event> appendAll(String sessionId, List<NewEvent> events) {
+        if (events.isEmpty()) return List.of();
+        for (NewEvent e : events) {
+            if (!e.sessionId().equals(sessionId)) throw new IllegalArgumentException("appendAll takes events of one session");
+        }
+        return writes.submit((c, touched) -> {
+            var out = new ArrayList<Event>(events.size());
+            for (NewEvent e : events) out.add(appendOne(c, e));
+            touched.add(sessionId);
+            return out;
+        });
+    }
+
+    private Event appendOne(Conn c, NewEvent e) throws SQLException {
+        if (e.sourceKey().isPresent()) {
+            PreparedStatement ps = c.prepare("SELECT " + Rows.EVENT_COLUMNS + " FROM events WHERE session_id = ? AND source_key = ?");
+            ps.setString(1, e.sessionId());
+            ps.setString(2, e.sourceKey().get());
+            try (ResultSet r = ps.executeQuery()) {
+                if (r.next()) return Rows.event(r);
+            }
+        }
+        long t = e.at().toEpochMilli();
+        long seq = nextSeq(c, e.sessionId(), false);
+        if (e.activity()) touchActivity(c, e.sessionId(), t);
+        return insertEvent(c, e.sessionId(), seq, e.direction(), e.type(), Json.write(e.payload()), e.sourceKey().orElse(null), t);
+    }
+
+    /** Allocates the next seq under the writer's lock; refuses ended sessions unless writing their final event. */
+    private static long nextSeq(Conn c, String sessionId, boolean allowEnded) throws SQLException {
+        PreparedStatement ps = c.prepare(allowEnded
+                ? "UPDATE sessions SET last_seq = last_seq + 1 WHERE id = ? RETURNING last_seq"
+                : "UPDATE sessions SET last_seq = last_seq + 1 WHERE id = ? AND status <> 'ENDED' RETURNING last_seq");
+        ps.setString(1, sessionId);
+        try (ResultSet r = ps.executeQuery()) {
+            if (r.next()) return r.getLong(1);
+        }
+        requireLive(c, sessionId);
+        throw new IllegalStateException("unreachable: session " + sessionId + " is live but had no row to update");
+    }
+
+    private static Event insertEvent(Conn c, String sessionId, long seq, Direction dir, String type, String payload,
+                                     String sourceKey, long t) throws SQLException {
+        PreparedStatement ins = c.prepare("INSERT INTO events (session_id, seq, direction, type, payload, source_key, created_at) "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?)");
+        ins.setString(1, sessionId);
+        ins.setLong(2, seq);
+        ins.setString(3, dir.name());
+        ins.setString(4, type);
+        ins.setString(5, payload);
+        ins.setString(6, sourceKey);
+        ins.setLong(7, t);
+        ins.executeUpdate();
+        return new Event(sessionId, seq, dir, type, Json.parseTrusted(payload), Instant.ofEpochMilli(t));
+    }
+
+    private static void appendSystem(Conn c, String sessionId, String type, ObjectNode payload, long t, boolean activity)
+            throws SQLException {
+        long seq = nextSeq(c, sessionId, true);
+        if (activity) touchActivity(c, sessionId, t);
+        insertEvent(c, sessionId, seq, Direction.SYSTEM, type, Json.write(payload), null, t);
+    }
+
+    private static void touchActivity(Conn c, String sessionId, long t) throws SQLException {
+        PreparedStatement ps = c.prepare("UPDATE sessions SET last_activity_at = MAX(last_activity_at, ?), "
+                + "idle_deadline_at = CASE WHEN status = 'ENDED' OR tasks_running > 0 THEN NULL "
+                + "ELSE MAX(last_activity_at, ?) + idle_timeout_ms END WHERE id = ?");
+        ps.setLong(1, t);
+        ps.setLong(2, t);
+        ps.setString(3, sessionId);
+        ps.executeUpdate();
+    }
+
+    /** Throws NOT_FOUND or CONFLICT unless the session exists and has not ended. */
+    private static Session requireLive(Conn c, String sessionId) throws SQLException {
+        Session s = findSession(c, sessionId).orElseThrow(() -> BosunException.notFound("session", sessionId));
+        if (s.isEnded()) throw endedConflict(s);
+        return s;
+    }
+
+    static BosunException endedConflict(Session s) {
+        return BosunException.conflict("session '" + s.id() + "' has ended (" + s.reason().map(r -> r.code()).orElse("ended")
+                + "); it accepts no more writes", Map.of("session_id", s.id(), "status", "ended",
+                "reason", s.reason().map(r -> r.code()).orElse("")));
+    }
+
+    @Override
+    public Task addTask(NewTask t) {
+        return writes.submit((c, touched) -> {
+            Session s = requireLive(c, t.sessionId());
+            if (s.status() != SessionStatus.RUNNING) {
+                throw BosunException.conflict("session '" + s.id() + "' is still starting; add tasks once it is running",
+                        Map.of("session_id", s.id(), "status", s.status().wire()));
+            }
+            if (s.taskCounts().total() >= s.maxTasks()) {
+                throw BosunException.limit("session '" + s.id() + "' already has its maximum of " + s.maxTasks() + " tasks",
+                        Map.of("session_id", s.id(), "limit", s.maxTasks(), "field", "max_tasks"));
+            }
+            long at = t.at().toEpochMilli();
+            PreparedStatement ps = c.prepare("INSERT INTO tasks (session_id, id, ord, name, data, priority, required_caps, "
+                    + "assigned_agent, status, created_at, started_at, deadline_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'RUNNING', ?, ?, ?)");
+            ps.setString(1, t.sessionId());
+            ps.setString(2, t.taskId());
+            ps.setInt(3, s.taskCounts().total() + 1);
+            ps.setString(4, t.name());
+            ps.setString(5, Json.write(t.data()));
+            ps.setString(6, t.priority().name());
+            ps.setString(7, Rows.json(t.requiredCapabilities()));
+            ps.setString(8, t.assignedAgent().orElse(null));
+            ps.setLong(9, at);
+            ps.setLong(10, at);
+            ps.setLong(11, at + s.taskTimeout().toMillis());
+            try {
+                ps.executeUpdate();
+            } catch (SQLException e) {
+                if (isConstraint(e)) {
+                    throw BosunException.conflict("task '" + t.taskId() + "' already exists in session '" + s.id() + "'",
+                            Map.of("session_id", s.id(), "task_id", t.taskId(), "field", "task_id"));
+                }
+                throw e;
+            }
+            PreparedStatement counters = c.prepare("UPDATE sessions SET tasks_total = tasks_total + 1, "
+                    + "tasks_running = tasks_running + 1 WHERE id = ?");
+            counters.setString(1, s.id());
+            counters.executeUpdate();
+            Task task = findTask(c, s.id(), t.taskId()).orElseThrow();
+            appendSystem(c, s.id(), SystemEvents.TASK_STARTED, SystemPayloads.taskStarted(task), at, true);
+            touched.add(s.id());
+            return task;
+        });
+    }
+
+    @Override
+    public Task completeTask(TaskCompletion tc) {
+        return writes.submit((c, touched) -> {
+            Session s = findSession(c, tc.sessionId()).orElseThrow(() -> BosunException.notFound("session", tc.sessionId()));
+            Task before = findTask(c, tc.sessionId(), tc.taskId())
+                    .orElseThrow(() -> BosunException.notFound("task", tc.taskId()));
+            if (tc.onlyIfTimedOut() && (before.status().isFinal() || s.isEnded() || before.deadlineAt().isAfter(tc.at()))) {
+                return before; // the reaper lost a race it is meant to lose
+            }
+            if (before.status().isFinal()) {
+                throw BosunException.conflict("task '" + tc.taskId() + "' already completed with outcome "
+                        + before.status().value(), Map.of("session_id", s.id(), "task_id", tc.taskId(),
+                        "status", before.status().value()));
+            }
+            if (s.isEnded()) throw endedConflict(s);
+            long t = tc.at().toEpochMilli();
+            PreparedStatement ps = c.prepare("UPDATE tasks SET status = ?, ended_at = ?, duration_ms = ?, result = ?, error = ? "
+                    + "WHERE session_id = ? AND id = ? AND status = 'RUNNING'");
+            ps.setString(1, tc.outcome().status().name());
+            ps.setLong(2, t);
+            ps.setLong(3, tc.durationMs().orElse(Math.max(0, t - before.startedAt().toEpochMilli())));
+            ps.setString(4, tc.result().map(Json::write).orElse(null));
+            ps.setString(5, tc.error().orElse(null));
+            ps.setString(6, tc.sessionId());
+            ps.setString(7, tc.taskId());
+            ps.executeUpdate();
+            String counter = switch (tc.outcome()) {
+                case SUCCESS -> "tasks_success";
+                case FAILED -> "tasks_failed";
+                case CANCELLED -> "tasks_cancelled";
+                case TIMEOUT -> "tasks_timeout";
+            };
+            PreparedStatement counters = c.prepare("UPDATE sessions SET tasks_running = tasks_running - 1, "
+                    + counter + " = " + counter + " + 1 WHERE id = ?");
+            counters.setString(1, s.id());
+            counters.executeUpdate();
+            Task after = findTask(c, s.id(), tc.taskId()).orElseThrow();
+            // A reaper timeout is not the agent's activity; it only re-arms the idle clock from the last real activity.
+            boolean activity = !tc.onlyIfTimedOut();
+            appendSystem(c, s.id(), SystemEvents.TASK_COMPLETED, SystemPayloads.taskCompleted(after), t, activity);
+            if (!activity) rearmIdle(c, s.id());
+            touched.add(s.id());
+            return after;
+        });
+    }
+
+    private static void rearmIdle(Conn c, String sessionId) throws SQLException {
+        PreparedStatement ps = c.prepare("UPDATE sessions SET idle_deadline_at = CASE WHEN status = 'ENDED' "
+                + "OR tasks_running > 0 THEN NULL ELSE last_activity_at + idle_timeout_ms END WHERE id = ?");
+        ps.setString(1, sessionId);
+        ps.executeUpdate();
+    }
+
+    @Override
+    public void markInboxWritten(String sessionId, long seq) {
+        writes.submit((c, touched) -> {
+            PreparedStatement ps = c.prepare("UPDATE sessions SET inbox_seq = MAX(inbox_seq, ?) WHERE id = ?");
+            ps.setLong(1, seq);
+            ps.setString(2, sessionId);
+            ps.executeUpdate();
+            return null;
+        });
+    }
+
+    @Override
+    public void markCleaned(String sessionId, Instant at) {
+        writes.submit((c, touched) -> {
+            PreparedStatement ps = c.prepare("UPDATE sessions SET cleaned_at = ? WHERE id = ? AND status = 'ENDED'");
+            ps.setLong(1, at.toEpochMilli());
+            ps.setString(2, sessionId);
+            ps.executeUpdate();
+            return null;
+        });
+    }
+
+    @Override
+    public int purgeEndedBefore(Instant cutoff, int limit) {
+        return writes.submit((c, touched) -> {
+            PreparedStatement pick = c.prepare("SELECT id FROM sessions WHERE status = 'ENDED' AND ended_at < ? "
+                    + "AND cleaned_at IS NOT NULL ORDER BY ended_at LIMIT ?");
+            pick.setLong(1, cutoff.toEpochMilli());
+            pick.setInt(2, limit);
+            var ids = new ArrayList<String>();
+            try (ResultSet r = pick.executeQuery()) {
+                while (r.next()) ids.add(r.getString(1));
+            }
+            for (String id : ids) {
+                for (String table : List.of("events", "tasks")) {
+                    PreparedStatement del = c.prepare("DELETE FROM " + table + " WHERE session_id = ?");
+                    del.setString(1, id);
+                    del.executeUpdate();
+                }
+                PreparedStatement del = c.prepare("DELETE FROM sessions WHERE id = ?");
+                del.setString(1, id);
+                del.executeUpdate();
+            }
+            return ids.size();
+        });
+    }
+
+    private static boolean isConstraint(SQLException e) {
+        return e.getErrorCode() == 19 || String.valueOf(e.getMessage()).contains("SQLITE_CONSTRAINT");
+    }
+
+    /** The database file, for diagnostics ({@code bosun doctor}); never shown through the API. */
+    public Path file() { return file; }
+
+    @Override
+    public void close() {
+        if (closed) return;
+        closed = true;
+        writes.close();
+        writeConn.close();
+        allReaders.forEach(Conn::close);
+        try {
+            lock.release();
+            lockChannel.close();
+        } catch (IOException ignored) {
+            // the lock goes with the process anyway
+        }
+    }
+
+    static {
+        // Fail fast with a clear message if the driver is missing from the class path.
+        try {
+            Class.forName("org.sqlite.JDBC");
+        } catch (ClassNotFoundException e) {
+            throw new ExceptionInInitializerError("sqlite-jdbc is not on the class path");
+        }
+    }
+}
