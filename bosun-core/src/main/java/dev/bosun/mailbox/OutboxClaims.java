@@ -60,10 +60,12 @@ public final class OutboxClaims {
     private final Path rejected;
     private final Ids ids;
 
+    /** Claims for {@code ws}, creating {@code .bosun/claimed/} and {@code .bosun/rejected/} if missing. */
     public OutboxClaims(Workspace ws) throws IOException {
         this(ws, Clock.systemUTC());
     }
 
+    /** As {@link #OutboxClaims(Workspace)}, with the clock that times claim keys (tests pin it). */
     public OutboxClaims(Workspace ws, Clock clock) throws IOException {
         this.ws = ws;
         this.claimed = ws.internal().resolve(Workspaces.CLAIMED);
