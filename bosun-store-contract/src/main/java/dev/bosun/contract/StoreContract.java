@@ -1,0 +1,186 @@
+package dev.bosun.contract;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.bosun.error.BosunException;
+import dev.bosun.error.ErrorCode;
+import dev.bosun.event.Direction;
+import dev.bosun.event.Event;
+import dev.bosun.json.Json;
+import dev.bosun.sandbox.WorkerRef;
+import dev.bosun.session.EndReason;
+import dev.bosun.session.Session;
+import dev.bosun.session.SessionOutcome;
+import dev.bosun.session.SessionStatus;
+import dev.bosun.store.Due;
+import dev.bosun.store.EndRequest;
+import dev.bosun.store.EndResult;
+import dev.bosun.store.NewEvent;
+import dev.bosun.store.NewSession;
+import dev.bosun.store.NewTask;
+import dev.bosun.store.Store;
+import dev.bosun.store.TaskCompletion;
+import dev.bosun.task.TaskOutcome;
+import dev.bosun.task.TaskPriority;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The Store interface's own promises, below the SessionManager. */
+public abstract class StoreContract {
+    @TempDir
+    protected Path dataDir;
+    protected Store store;
+    private final Instant t0 = Instant.parse("2026-01-01T00:00:00Z");
+
+    protected abstract StoreFactory factory();
+
+    @BeforeEach
+    void open() { store = factory().open(dataDir); }
+
+    @AfterEach
+    void close() { if (store != null) store.close(); }
+
+    private Session session(String id, boolean worker) {
+        return store.createSession(new NewSession(id, "default", "n", "agent", List.of("t"), Json.object(),
+                worker ? Optional.of("echo") : Optional.empty(), "node-a", t0, Duration.ofMinutes(1), Duration.ofHours(1),
+                10, Duration.ofMinutes(5), worker ? Optional.of(t0.plusSeconds(20)) : Optional.empty(),
+                worker ? Optional.of("workspaces/" + id) : Optional.empty()), 100);
+    }
+
+    private NewEvent event(String id, String key, Instant at) {
+        return new NewEvent(id, Direction.OUT, "out", Json.object().put("k", key), Optional.ofNullable(key), true, at);
+    }
+
+    @Test
+    void appendsWithTheSameSourceKeyAreWrittenOnce() {
+        session("s1", false);
+        List<Event> first = store.appendAll("s1", List.of(event("s1", "a", t0), event("s1", "b", t0)));
+        List<Event> again = store.appendAll("s1", List.of(event("s1", "a", t0), event("s1", "c", t0)));
+        assertThat(first).extracting(Event::seq).containsExactly(2L, 3L);
+        assertThat(again.get(0)).isEqualTo(first.get(0));
+        assertThat(again.get(1).seq()).isEqualTo(4L);
+        assertThat(store.readEvents("s1", 0, 100)).hasSize(4);
+        assertThat(store.append(event("s1", "b", t0))).isEqualTo(first.get(1));
+    }
+
+    @Test
+    void aWorkerSessionStartsCreatingAndRunsOnlyOnce() {
+        Session s = session("w1", true);
+        assertThat(s.status()).isEqualTo(SessionStatus.CREATING);
+        assertThat(s.lastSeq()).isZero();
+        assertThat(store.dueSessions(t0.plusSeconds(20), 10)).extracting(Due::kind).contains(Due.Kind.STARTUP);
+        var ref = new WorkerRef("process", "123", Map.of("start", "42"));
+        Session r = store.markRunning("w1", ref, Json.object().put("runtime", "process"), t0.plusSeconds(1));
+        assertThat(r.status()).isEqualTo(SessionStatus.RUNNING);
+        assertThat(store.workerOf("w1")).contains(ref);
+        assertThat(store.readEvents("w1", 0, 10).get(0).payload().get("runtime").asText()).isEqualTo("process");
+        assertThatThrownBy(() -> store.markRunning("w1", ref, Json.object(), t0))
+                .isInstanceOf(BosunException.class).extracting("code").isEqualTo(ErrorCode.CONFLICT);
+        assertThat(store.liveWorkerSessions("node-a")).extracting(Session::id).containsExactly("w1");
+        assertThat(store.liveWorkerSessions("node-b")).isEmpty();
+        assertThat(store.dueSessions(t0.plusSeconds(20), 10)).extracting(Due::kind).doesNotContain(Due.Kind.STARTUP);
+    }
+
+    @Test
+    void anEndWhosePreconditionNoLongerHoldsChangesNothing() {
+        session("s1", false);
+        Instant due = t0.plus(Duration.ofMinutes(1));
+        store.touch("s1", t0.plusSeconds(30)); // activity moved the idle deadline after the sweep saw it
+        EndResult r = store.endSession(new EndRequest("s1", SessionOutcome.TIMEOUT, EndReason.EXPIRED_IDLE,
+                Optional.empty(), Optional.empty(), EndRequest.Precondition.IDLE_DUE, due));
+        assertThat(r.transitioned()).isFalse();
+        assertThat(r.session().status()).isEqualTo(SessionStatus.RUNNING);
+        EndResult later = store.endSession(new EndRequest("s1", SessionOutcome.TIMEOUT, EndReason.EXPIRED_IDLE,
+                Optional.empty(), Optional.empty(), EndRequest.Precondition.IDLE_DUE, due.plusSeconds(30)));
+        assertThat(later.transitioned()).isTrue();
+        EndResult twice = store.endSession(new EndRequest("s1", SessionOutcome.CANCELLED, EndReason.TERMINATED,
+                Optional.empty(), Optional.empty(), EndRequest.Precondition.NONE, due.plusSeconds(31)));
+        assertThat(twice.transitioned()).isFalse();
+        assertThat(twice.session().reason()).contains(EndReason.EXPIRED_IDLE);
+        assertThat(store.readEvents("s1", 0, 10)).extracting(Event::type).containsExactly("session_started", "session_ended");
+    }
+
+    @Test
+    void theReaperLosesToACompletionAndToAnExtendedDeadline() {
+        session("s1", false);
+        store.addTask(new NewTask("s1", "t", "t", Json.object(), TaskPriority.LOW, List.of(), Optional.empty(), t0));
+        var early = store.completeTask(new TaskCompletion("s1", "t", TaskOutcome.TIMEOUT, Optional.empty(),
+                Optional.empty(), Optional.empty(), true, t0.plusSeconds(10)));
+        assertThat(early.isActive()).isTrue(); // not yet due: untouched
+        assertThat(store.dueTasks(t0.plus(Duration.ofMinutes(5)), 10)).hasSize(1);
+        // while a task runs the idle deadline is off: the next deadline is the task timeout, not idle
+        assertThat(store.nextDeadline()).contains(t0.plus(Duration.ofMinutes(5)));
+        store.completeTask(new TaskCompletion("s1", "t", TaskOutcome.SUCCESS, Optional.of(5L), Optional.empty(),
+                Optional.empty(), false, t0.plusSeconds(60)));
+        var late = store.completeTask(new TaskCompletion("s1", "t", TaskOutcome.TIMEOUT, Optional.empty(),
+                Optional.empty(), Optional.empty(), true, t0.plus(Duration.ofMinutes(6))));
+        assertThat(late.status().value()).isEqualTo("success");
+        assertThat(store.dueTasks(t0.plus(Duration.ofMinutes(6)), 10)).isEmpty();
+    }
+
+    @Test
+    void theInboxCursorNeverMovesBackwards() {
+        session("s1", false);
+        for (int i = 0; i < 3; i++) {
+            store.append(new NewEvent("s1", Direction.IN, "in", Json.object(), Optional.empty(), true, t0));
+        }
+        assertThat(store.pendingInbox("s1", 10)).extracting(Event::seq).containsExactly(2L, 3L, 4L);
+        store.markInboxWritten("s1", 3);
+        store.markInboxWritten("s1", 2);
+        assertThat(store.pendingInbox("s1", 10)).extracting(Event::seq).containsExactly(4L);
+    }
+
+    @Test
+    void onlyCleanedSessionsArePurgedAndPurgeTakesTheirLog() {
+        session("a", false);
+        session("b", false);
+        for (String id : List.of("a", "b")) {
+            store.endSession(new EndRequest(id, SessionOutcome.SUCCESS, EndReason.COMPLETED, Optional.empty(),
+                    Optional.empty(), EndRequest.Precondition.NONE, t0));
+        }
+        assertThat(store.uncleanedEnded("node-a", 10)).extracting(Session::id).containsExactlyInAnyOrder("a", "b");
+        store.markCleaned("a", t0);
+        assertThat(store.uncleanedEnded("node-a", 10)).extracting(Session::id).containsExactly("b");
+        assertThat(store.purgeEndedBefore(t0.plusSeconds(1), 10)).isEqualTo(1);
+        assertThat(store.getSession("a")).isEmpty();
+        assertThat(store.readEvents("a", 0, 10)).isEmpty();
+        assertThat(store.getSession("b")).isPresent();
+    }
+
+    @Test
+    void commitListenersHearEveryChangedSession() {
+        var heard = new CopyOnWriteArrayList<String>();
+        store.addCommitListener(heard::add);
+        session("s1", false);
+        store.append(event("s1", null, t0));
+        store.touch("s1", t0);
+        assertThat(heard).contains("s1");
+        int before = heard.size();
+        store.append(event("s1", null, t0));
+        assertThat(heard).hasSize(before + 1);
+    }
+
+    @Test
+    void unknownSessionsAreNotFoundAndEndedOnesConflict() {
+        assertThatThrownBy(() -> store.append(event("nope", null, t0)))
+                .isInstanceOf(BosunException.class).extracting("code").isEqualTo(ErrorCode.NOT_FOUND);
+        session("s1", false);
+        store.endSession(new EndRequest("s1", SessionOutcome.SUCCESS, EndReason.COMPLETED, Optional.empty(),
+                Optional.empty(), EndRequest.Precondition.NONE, t0));
+        assertThatThrownBy(() -> store.append(event("s1", null, t0)))
+                .isInstanceOf(BosunException.class).extracting("code").isEqualTo(ErrorCode.CONFLICT);
+        assertThatThrownBy(() -> session("s1", false))
+                .isInstanceOf(BosunException.class).extracting("code").isEqualTo(ErrorCode.CONFLICT);
+        assertThat(store.healthy()).isTrue();
+    }
+}
