@@ -198,7 +198,8 @@ class ProcessSandboxTest {
 
     @Test
     void stopGivesATermTrappingWorkerItsGraceAndReturnsWhenItIsGone() throws Exception {
-        var worker = fx.sh("trap 'echo bye > marker; exit 0' TERM; echo > ready; while :; do sleep 0.05; done");
+        // The cleanup takes a while and starts a new process, which a premature SIGKILL would cut short.
+        var worker = fx.sh("trap 'sleep 0.3; echo bye > marker; exit 0' TERM; echo > ready; while :; do sleep 0.05; done");
         await().atMost(Duration.ofSeconds(5)).until(() -> Files.exists(fx.file("ready")));
 
         long t0 = System.nanoTime();
@@ -261,6 +262,20 @@ class ProcessSandboxTest {
     }
 
     @Test
+    void closingTheRuntimeFailsPendingAdoptedExitsButLeavesTheWorkerRunning() throws Exception {
+        var worker = fx.sh("sleep 1000");
+        var restarted = new ProcessSandbox();
+        var adopted = restarted.adopt(worker.ref()).orElseThrow();
+
+        restarted.close();
+
+        assertThat(adopted.onExit().toCompletableFuture()).failsWithin(Duration.ofSeconds(1))
+                .withThrowableThat().havingRootCause().isInstanceOf(BosunException.class);
+        assertThat(running(Long.parseLong(worker.ref().id()))).isTrue();
+        assertThatThrownBy(() -> restarted.adopt(worker.ref())).isInstanceOf(BosunException.class);
+    }
+
+    @Test
     void adoptFallsBackToTheWallClockStartTimeWhenTicksWereNotRecorded() throws Exception {
         var worker = fx.sh("sleep 1000");
         var attrs = new HashMap<>(worker.ref().attributes());
@@ -302,9 +317,9 @@ class ProcessSandboxTest {
     @Test
     void listFindsTheWorkerOfItsNodeOnceAndNotForAnotherNode() throws Exception {
         String node = "node-" + System.nanoTime();
-        // The background child inherits the labels but is not the worker.
+        // Both children inherit the labels but are not the worker, not even the one leading a session.
         var worker = fx.start(fx.spec(node, ProcessFixture.profile(
-                List.of("sh", "-c", "sleep 1000 & echo > ready; wait"), Profile.Limits.NONE)));
+                List.of("sh", "-c", "sleep 1000 & setsid sleep 1000 & echo > ready; wait"), Profile.Limits.NONE)));
         await().atMost(Duration.ofSeconds(5)).until(() -> Files.exists(fx.file("ready")));
 
         assertThat(fx.sandbox.list(node))
