@@ -87,6 +87,11 @@ final class ConfigBinder {
         if (text.isBlank()) {
             throw Values.error("data_dir", "data_dir = " + Values.quote(text) + " is empty; allowed " + rule, v);
         }
+        // No shell expands ~ in a config file or a Java program; it would name a directory called "~".
+        if (text.startsWith("~")) {
+            throw Values.error("data_dir", "data_dir = " + Values.quote(text) + " starts with ~, which is not "
+                    + "expanded; allowed " + rule, v);
+        }
         try {
             return Path.of(text).toAbsolutePath().normalize();
         } catch (InvalidPathException e) {

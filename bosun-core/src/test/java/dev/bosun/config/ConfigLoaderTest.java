@@ -348,6 +348,9 @@ class ConfigLoaderTest {
         assertInvalid(() -> ConfigLoader.defaults().env(Map.of("BOSUN_DATA_DIR", " ")).load(), "data_dir",
                 "data_dir = \" \" is empty; allowed a directory path, relative to the working directory or "
                         + "absolute (from environment variable BOSUN_DATA_DIR)");
+        assertInvalid(() -> ConfigLoader.defaults().set("data_dir", "~/bosun").load(), "data_dir",
+                "data_dir = \"~/bosun\" starts with ~, which is not expanded; allowed a directory path, relative "
+                        + "to the working directory or absolute (from code)");
         assertInvalidContaining(() -> ConfigLoader.defaults().set("data_dir", "a\0b").load(), "data_dir",
                 "data_dir = \"a\\u0000b\" is not a valid path");
     }
