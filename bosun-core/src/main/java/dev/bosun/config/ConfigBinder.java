@@ -1,0 +1,152 @@
+package dev.bosun.config;
+
+import dev.bosun.error.BosunException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Turns the merged raw settings (one {@link RawValue} per key, already layered) into a validated
+ * {@link BosunConfig}. Fields are checked in declaration order and the first invalid one fails the
+ * whole load, so the operator always gets exactly one message to act on.
+ */
+final class ConfigBinder {
+    private static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+    private static final Pattern VOLUME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}");
+    private static final String MODEL_CACHE_RULE = "an absolute path to an existing readable directory, or a "
+            + "Docker volume name (a letter or digit, then up to 127 of A-Z a-z 0-9 _ . -), or empty for none";
+
+    private final Map<String, RawValue> raw;
+
+    private ConfigBinder(Map<String, RawValue> raw) {
+        this.raw = raw;
+    }
+
+    /** @param raw a value for every key in {@link ConfigLoader#KEYS} */
+    static BosunConfig bind(Map<String, RawValue> raw) {
+        return new ConfigBinder(raw).bind();
+    }
+
+    private BosunConfig bind() {
+        boolean sessionsEnabled = Values.bool("sessions_enabled", get("sessions_enabled"));
+        Path dataDir = dataDir();
+        String nodeId = Values.matching("node_id", get("node_id"), NODE_ID,
+                "1 to 64 characters of A-Z, a-z, 0-9, '.', '_' and '-'");
+        Duration idleTimeout = duration("idle_timeout", "30s", "24h");
+        Duration ttl = duration("ttl", "60s", "7d");
+        if (idleTimeout.compareTo(ttl) > 0) {
+            // Both origins: either value may be the one to change.
+            throw BosunException.invalid("idle_timeout", "idle_timeout = " + Durations.format(idleTimeout)
+                    + " is longer than ttl = " + Durations.format(ttl) + "; allowed 30s.." + Durations.format(ttl)
+                    + ", as a session cannot idle past its ttl (idle_timeout from " + get("idle_timeout").origin()
+                    + ", ttl from " + get("ttl").origin() + ")");
+        }
+        int maxMessageBytes = (int) Values.size("max_message_bytes", get("max_message_bytes"), "1KiB", "10MiB");
+        int maxEventsPerPoll = (int) integer("max_events_per_poll", 1, 1000);
+        Duration maxPollWait = duration("max_poll_wait", "0s", "300s");
+        int maxTasks = (int) integer("max_tasks", 1, 10_000);
+        Duration taskTimeout = duration("task_timeout", "1s", "7d");
+        int maxSessions = (int) integer("max_sessions", 1, 1_000_000);
+        Duration retention = duration("retention", "1h", "3650d");
+        Duration startupTimeout = duration("startup_timeout", "1s", "10m");
+        Duration outboxRescan = duration("outbox_rescan", "50ms", "60s");
+        long workerLogMaxBytes = Values.size("worker_log_max_bytes", get("worker_log_max_bytes"), "4KiB", "1GiB");
+        Optional<String> modelCache = modelCache();
+        Map<String, Profile> profiles = ProfileBinder.bind(get("profiles"), startupTimeout);
+        return new BosunConfig(sessionsEnabled, dataDir, nodeId, idleTimeout, ttl, maxMessageBytes,
+                maxEventsPerPoll, maxPollWait, maxTasks, taskTimeout, maxSessions, retention, startupTimeout,
+                outboxRescan, workerLogMaxBytes, modelCache, profiles);
+    }
+
+    private RawValue get(String key) {
+        RawValue v = raw.get(key);
+        if (v == null) {
+            throw new IllegalStateException("no layer, not even the defaults, holds " + key);
+        }
+        return v;
+    }
+
+    private Duration duration(String key, String min, String max) {
+        return Values.duration(key, get(key), min, max);
+    }
+
+    private long integer(String key, long min, long max) {
+        return Values.integer(key, get(key), min, max);
+    }
+
+    /** Relative paths resolve against the working directory, once, so later chdirs cannot move it. */
+    private Path dataDir() {
+        RawValue v = get("data_dir");
+        String rule = "a directory path, relative to the working directory or absolute";
+        String text = v.value() instanceof Path p ? p.toString() : Values.string("data_dir", v, rule);
+        if (text.isBlank()) {
+            throw Values.error("data_dir", "data_dir = " + Values.quote(text) + " is empty; allowed " + rule, v);
+        }
+        // No shell expands ~ in a config file or a Java program; it would name a directory called "~".
+        if (text.startsWith("~")) {
+            throw Values.error("data_dir", "data_dir = " + Values.quote(text) + " starts with ~, which is not "
+                    + "expanded; allowed " + rule, v);
+        }
+        try {
+            return Path.of(text).toAbsolutePath().normalize();
+        } catch (InvalidPathException e) {
+            throw Values.error("data_dir", "data_dir = " + Values.quote(text) + " is not a valid path ("
+                    + e.getReason() + "); allowed " + rule, v);
+        }
+    }
+
+    private Optional<String> modelCache() {
+        RawValue v = get("model_cache");
+        Object value = v.value();
+        if (value == null) {
+            return Optional.empty();
+        }
+        String text = (value instanceof Path p ? p.toString() : Values.string("model_cache", v, MODEL_CACHE_RULE))
+                .strip();
+        if (text.isEmpty()) {
+            return Optional.empty();
+        }
+        if (text.startsWith("/")) {
+            return Optional.of(directory(text, v));
+        }
+        if (VOLUME.matcher(text).matches()) {
+            return Optional.of(text);
+        }
+        throw Values.error("model_cache", "model_cache = " + Values.quote(text)
+                + " is neither an absolute path nor a Docker volume name; allowed " + MODEL_CACHE_RULE, v);
+    }
+
+    /** The directory's real path: workers mount it, and a symlink swapped later must not redirect them. */
+    private static String directory(String text, RawValue v) {
+        String prefix = "model_cache = " + Values.quote(text);
+        Path dir;
+        try {
+            dir = Path.of(text);
+        } catch (InvalidPathException e) {
+            throw Values.error("model_cache", prefix + " is not a valid path (" + e.getReason() + "); allowed "
+                    + MODEL_CACHE_RULE, v);
+        }
+        if (!Files.exists(dir)) {
+            throw Values.error("model_cache", prefix + " does not exist; allowed " + MODEL_CACHE_RULE, v);
+        }
+        if (!Files.isDirectory(dir)) {
+            throw Values.error("model_cache", prefix + " is not a directory; allowed " + MODEL_CACHE_RULE, v);
+        }
+        // Listing a directory needs both read and search (x) permission.
+        if (!Files.isReadable(dir) || !Files.isExecutable(dir)) {
+            throw Values.error("model_cache", prefix + " is not readable by this process; allowed "
+                    + MODEL_CACHE_RULE, v);
+        }
+        try {
+            return dir.toRealPath().toString();
+        } catch (IOException e) {
+            throw Values.error("model_cache", prefix + " cannot be resolved (" + e.getMessage() + "); allowed "
+                    + MODEL_CACHE_RULE, v);
+        }
+    }
+}
