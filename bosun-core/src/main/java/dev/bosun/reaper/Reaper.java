@@ -105,13 +105,8 @@ public final class Reaper implements AutoCloseable {
         sweeps.incrementAndGet();
         Instant now = clock.instant();
         int tasks = 0, idle = 0, ttl = 0, startup = 0;
-        List<DueTask> dueTasks;
-        do {
-            dueTasks = store.dueTasks(now, BATCH);
-            for (DueTask t : dueTasks) {
-                if (timeOut(t, now)) tasks++;
-            }
-        } while (dueTasks.size() == BATCH);
+        // Sessions first: a session's TTL is its hard stop, so a task whose timeout falls at the same
+        // moment is cancelled with its session rather than timed out on its own.
         List<Due> due;
         do {
             due = store.dueSessions(now, BATCH);
@@ -124,6 +119,13 @@ public final class Reaper implements AutoCloseable {
                 }
             }
         } while (due.size() == BATCH);
+        List<DueTask> dueTasks;
+        do {
+            dueTasks = store.dueTasks(now, BATCH);
+            for (DueTask t : dueTasks) {
+                if (timeOut(t, now)) tasks++;
+            }
+        } while (dueTasks.size() == BATCH);
         int purged = housekeeping(now);
         return new SweepResult(tasks, idle, ttl, startup, purged);
     }

@@ -155,8 +155,10 @@ public final class SessionManager implements AutoCloseable {
             idle = ttl;
         }
         int maxTasks = Validation.within("max_tasks", spec.maxTasks().orElse(config.maxTasks()), 1, config.maxTasks());
-        Duration taskTimeout = Validation.within("task_timeout", spec.taskTimeout().orElse(config.taskTimeout()),
-                MIN_TASK_TIMEOUT, ttl);
+        // Like idle, a default task timeout longer than a short ttl is clamped; an explicit one is checked.
+        Duration taskTimeout = spec.taskTimeout().isPresent()
+                ? Validation.within("task_timeout", spec.taskTimeout().get(), MIN_TASK_TIMEOUT, ttl)
+                : min(config.taskTimeout(), ttl);
 
         Instant now = clock.instant();
         String id = ids.newSessionId();
@@ -168,6 +170,8 @@ public final class SessionManager implements AutoCloseable {
         if (profile.isEmpty()) return created;
         return workers.start(created, profile.get());
     }
+
+    private static Duration min(Duration a, Duration b) { return a.compareTo(b) <= 0 ? a : b; }
 
     private Profile profile(String name) {
         return config.profile(name).orElseThrow(() -> new BosunException(ErrorCode.INVALID_ARGUMENT,

@@ -23,6 +23,20 @@ public final class Fixtures {
         throw new IllegalStateException("cannot find examples/echo-worker.sh above " + Path.of("").toAbsolutePath());
     }
 
+    /**
+     * Whether a process is running, read from /proc: unlike {@code ProcessHandle.isAlive()}, a zombie
+     * (dead but not reaped, as orphans are on machines whose init does not reap) counts as gone.
+     */
+    public static boolean isRunning(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            char state = stat.charAt(stat.lastIndexOf(')') + 2);
+            return state != 'Z' && state != 'X';
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+
     public static Path echoWorker() { return repoRoot().resolve("examples/echo-worker.sh"); }
 
     public static Profile profile(String name, List<String> command, boolean keepWorkspace) {

@@ -52,14 +52,25 @@ public abstract class ManagerHarness {
         manager = SessionManager.builder(config).store(store).clock(clock).autoReap(false).build();
     }
 
-    /** Closes manager and store as a clean shutdown does, then opens both again on the same data. */
+    /**
+     * Closes manager and store as a process shutdown does (live sessions and their workers stay),
+     * then opens both again on the same data.
+     */
     protected void restart() {
-        close();
+        closeKeepingSessions();
         open();
     }
 
+    /** Closes manager and store without ending anything, the way a process exit leaves them. */
+    protected void closeKeepingSessions() {
+        manager.close();
+        manager = null;
+        store.close();
+        store = null;
+    }
+
     protected void reconfigure(Function<BosunConfig, BosunConfig> change) {
-        close();
+        closeKeepingSessions();
         config = change.apply(config);
         open();
     }

@@ -120,10 +120,10 @@ public abstract class WorkerContract extends ManagerHarness {
         Session s = startEcho();
         awaitEvents(s.id(), ev -> hasType(ev, "ready"));
         long pid = Long.parseLong(store.workerOf(s.id()).orElseThrow().id());
-        assertThat(ProcessHandle.of(pid)).isPresent();
+        assertThat(Fixtures.isRunning(pid)).isTrue();
         Session t = manager.terminate(s.id(), "done here");
         assertThat(t.reason()).contains(EndReason.TERMINATED);
-        assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+        assertThat(Fixtures.isRunning(pid)).isFalse();
         assertThat(ws(s).root()).doesNotExist();
         List<Event> events = allEvents(s.id());
         assertThat(events.get(events.size() - 1).type()).isEqualTo("session_ended");
@@ -146,7 +146,7 @@ public abstract class WorkerContract extends ManagerHarness {
         clock.advance(Duration.ofMinutes(2));
         manager.reaper().sweep();
         assertThat(manager.get(s.id()).reason()).contains(EndReason.EXPIRED_IDLE);
-        await().atMost(Duration.ofSeconds(10)).until(() -> ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true));
+        await().atMost(Duration.ofSeconds(10)).until(() -> !Fixtures.isRunning(pid));
         assertThat(ws(s).root()).doesNotExist();
     }
 
@@ -208,8 +208,8 @@ public abstract class WorkerContract extends ManagerHarness {
         Session s = startEcho();
         awaitEvents(s.id(), ev -> hasType(ev, "ready"));
         long pid = Long.parseLong(store.workerOf(s.id()).orElseThrow().id());
-        restartKeepingWorkers();
-        assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive)).contains(true);
+        restart();
+        assertThat(Fixtures.isRunning(pid)).isTrue();
         assertThat(manager.get(s.id()).status()).isEqualTo(SessionStatus.RUNNING);
         Event in = manager.send(s.id(), "input", json("{\"after\":\"restart\"}"));
         PollResult r = manager.poll(s.id(), in.seq(), 10, Duration.ofSeconds(10));
@@ -221,7 +221,7 @@ public abstract class WorkerContract extends ManagerHarness {
         Session s = startEcho();
         awaitEvents(s.id(), ev -> hasType(ev, "ready"));
         var ref = store.workerOf(s.id()).orElseThrow();
-        closeKeepingWorkers();
+        closeKeepingSessions();
         new dev.bosun.sandbox.ProcessSandbox().stop(ref, Duration.ofSeconds(1));
         writeOutbox(ws(s), "written-while-down.json", "{\"event_type\":\"late\"}".getBytes());
         open();
@@ -239,27 +239,15 @@ public abstract class WorkerContract extends ManagerHarness {
         awaitEvents(s.id(), ev -> hasType(ev, "ready"));
         long pid = Long.parseLong(store.workerOf(s.id()).orElseThrow().id());
         // Simulate a crash after the end committed but before the worker was stopped:
-        closeKeepingWorkers();
+        closeKeepingSessions();
         var st = factory().open(dataDir);
         st.endSession(new dev.bosun.store.EndRequest(s.id(), SessionOutcome.CANCELLED, EndReason.TERMINATED,
                 Optional.empty(), Optional.empty(), dev.bosun.store.EndRequest.Precondition.NONE, clock.instant()));
         st.close();
-        assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive)).contains(true);
+        assertThat(Fixtures.isRunning(pid)).isTrue();
         open();
-        await().atMost(Duration.ofSeconds(10)).until(() -> ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true));
+        await().atMost(Duration.ofSeconds(10)).until(() -> !Fixtures.isRunning(pid));
         assertThat(ws(s).root()).doesNotExist();
     }
 
-    /** Closes manager and store without ending sessions, the way a process exit leaves them. */
-    protected void closeKeepingWorkers() {
-        manager.close();
-        manager = null;
-        store.close();
-        store = null;
-    }
-
-    protected void restartKeepingWorkers() {
-        closeKeepingWorkers();
-        open();
-    }
 }
