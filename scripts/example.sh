@@ -4,5 +4,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
 $MVN -q -DskipTests package -pl examples -am
-exec "$JAVA_HOME/bin/java" -cp "examples/target/classes:$(cat examples/target/classpath.txt)" \
+exec "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -cp "examples/target/classes:$(cat examples/target/classpath.txt)" \
   dev.bosun.examples.EmbeddedExample "$@"

@@ -1,6 +1,7 @@
 package dev.bosun.session;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.bosun.config.Durations;
 import dev.bosun.error.BosunException;
 import dev.bosun.json.Json;
 import java.time.Duration;
@@ -110,13 +111,8 @@ public final class Validation {
         return value;
     }
 
-    /** A duration as a person writes it: 90s, 15m, 24h, 7d, 250ms. */
+    /** A duration as a person writes it (and as config reads it back): 90s, 15m, 24h, 7d, 250ms. */
     public static String human(Duration d) {
-        long ms = d.toMillis();
-        if (ms % 86_400_000 == 0 && ms != 0) return ms / 86_400_000 + "d";
-        if (ms % 3_600_000 == 0 && ms != 0) return ms / 3_600_000 + "h";
-        if (ms % 60_000 == 0 && ms != 0) return ms / 60_000 + "m";
-        if (ms % 1000 == 0) return ms / 1000 + "s";
-        return ms + "ms";
+        return Durations.format(d);
     }
 }

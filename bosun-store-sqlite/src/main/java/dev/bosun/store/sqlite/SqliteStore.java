@@ -170,6 +170,26 @@ public final class SqliteStore implements Store {
         }
     }
 
+    @FunctionalInterface
+    private interface Binder {
+        void bind(PreparedStatement ps) throws SQLException;
+    }
+
+    @FunctionalInterface
+    private interface RowMapper<T> {
+        T map(ResultSet r) throws SQLException;
+    }
+
+    private static <T> List<T> query(Conn c, String sql, Binder binder, RowMapper<T> mapper) throws SQLException {
+        PreparedStatement ps = c.prepare(sql);
+        binder.bind(ps);
+        var out = new ArrayList<T>();
+        try (ResultSet r = ps.executeQuery()) {
+            while (r.next()) out.add(mapper.map(r));
+        }
+        return out;
+    }
+
     @Override
     public Optional<Session> getSession(String sessionId) {
         return read(c -> findSession(c, sessionId));
@@ -195,12 +215,9 @@ public final class SqliteStore implements Store {
         sql.append(" ORDER BY id DESC LIMIT ?");
         args.add(limit + 1);
         return read(c -> {
-            PreparedStatement ps = c.prepare(sql.toString());
-            for (int i = 0; i < args.size(); i++) ps.setObject(i + 1, args.get(i));
-            var items = new ArrayList<Session>();
-            try (ResultSet r = ps.executeQuery()) {
-                while (r.next()) items.add(Rows.session(r));
-            }
+            var items = query(c, sql.toString(), ps -> {
+                for (int i = 0; i < args.size(); i++) ps.setObject(i + 1, args.get(i));
+            }, Rows::session);
             boolean more = items.size() > limit;
             if (more) items.remove(items.size() - 1);
             Optional<String> next = more ? Optional.of(items.get(items.size() - 1).id()) : Optional.empty();
@@ -222,18 +239,12 @@ public final class SqliteStore implements Store {
 
     @Override
     public List<Event> readEvents(String sessionId, long afterSeq, int limit) {
-        return read(c -> {
-            PreparedStatement ps = c.prepare("SELECT " + Rows.EVENT_COLUMNS
-                    + " FROM events WHERE session_id = ? AND seq > ? ORDER BY seq LIMIT ?");
-            ps.setString(1, sessionId);
-            ps.setLong(2, afterSeq);
-            ps.setInt(3, limit);
-            var out = new ArrayList<Event>(Math.min(limit, 256));
-            try (ResultSet r = ps.executeQuery()) {
-                while (r.next()) out.add(Rows.event(r));
-            }
-            return out;
-        });
+        return read(c -> query(c, "SELECT " + Rows.EVENT_COLUMNS
+                + " FROM events WHERE session_id = ? AND seq > ? ORDER BY seq LIMIT ?", ps -> {
+                    ps.setString(1, sessionId);
+                    ps.setLong(2, afterSeq);
+                    ps.setInt(3, limit);
+                }, Rows::event));
     }
 
     @Override
@@ -252,32 +263,19 @@ public final class SqliteStore implements Store {
 
     @Override
     public List<Task> listTasks(String sessionId, boolean activeOnly) {
-        return read(c -> {
-            PreparedStatement ps = c.prepare("SELECT " + Rows.TASK_COLUMNS + " FROM tasks WHERE session_id = ?"
-                    + (activeOnly ? " AND status = 'RUNNING'" : "") + " ORDER BY ord");
-            ps.setString(1, sessionId);
-            var out = new ArrayList<Task>();
-            try (ResultSet r = ps.executeQuery()) {
-                while (r.next()) out.add(Rows.task(r));
-            }
-            return out;
-        });
+        return read(c -> query(c, "SELECT " + Rows.TASK_COLUMNS + " FROM tasks WHERE session_id = ?"
+                + (activeOnly ? " AND status = 'RUNNING'" : "") + " ORDER BY ord",
+                ps -> ps.setString(1, sessionId), Rows::task));
     }
 
     @Override
     public List<Event> pendingInbox(String sessionId, int limit) {
-        return read(c -> {
-            PreparedStatement ps = c.prepare("SELECT " + Rows.EVENT_COLUMNS + " FROM events e WHERE session_id = ? "
-                    + "AND direction = 'IN' AND seq > (SELECT inbox_seq FROM sessions WHERE id = e.session_id) "
-                    + "ORDER BY seq LIMIT ?");
-            ps.setString(1, sessionId);
-            ps.setInt(2, limit);
-            var out = new ArrayList<Event>();
-            try (ResultSet r = ps.executeQuery()) {
-                while (r.next()) out.add(Rows.event(r));
-            }
-            return out;
-        });
+        return read(c -> query(c, "SELECT " + Rows.EVENT_COLUMNS + " FROM events e WHERE session_id = ? "
+                + "AND direction = 'IN' AND seq > (SELECT inbox_seq FROM sessions WHERE id = e.session_id) "
+                + "ORDER BY seq LIMIT ?", ps -> {
+                    ps.setString(1, sessionId);
+                    ps.setInt(2, limit);
+                }, Rows::event));
     }
 
     @Override
@@ -298,27 +296,19 @@ public final class SqliteStore implements Store {
     }
 
     private static void collectDue(Conn c, String sql, long t, int limit, Due.Kind kind, List<Due> out) throws SQLException {
-        PreparedStatement ps = c.prepare(sql);
-        ps.setLong(1, t);
-        ps.setInt(2, limit);
-        try (ResultSet r = ps.executeQuery()) {
-            while (r.next()) out.add(new Due(r.getString(1), kind, Instant.ofEpochMilli(r.getLong(2))));
-        }
+        out.addAll(query(c, sql, ps -> {
+            ps.setLong(1, t);
+            ps.setInt(2, limit);
+        }, r -> new Due(r.getString(1), kind, Instant.ofEpochMilli(r.getLong(2)))));
     }
 
     @Override
     public List<DueTask> dueTasks(Instant now, int limit) {
-        return read(c -> {
-            PreparedStatement ps = c.prepare("SELECT session_id, id, deadline_at FROM tasks WHERE status = 'RUNNING' "
-                    + "AND deadline_at <= ? ORDER BY deadline_at LIMIT ?");
-            ps.setLong(1, now.toEpochMilli());
-            ps.setInt(2, limit);
-            var out = new ArrayList<DueTask>();
-            try (ResultSet r = ps.executeQuery()) {
-                while (r.next()) out.add(new DueTask(r.getString(1), r.getString(2), Instant.ofEpochMilli(r.getLong(3))));
-            }
-            return out;
-        });
+        return read(c -> query(c, "SELECT session_id, id, deadline_at FROM tasks WHERE status = 'RUNNING' "
+                + "AND deadline_at <= ? ORDER BY deadline_at LIMIT ?", ps -> {
+                    ps.setLong(1, now.toEpochMilli());
+                    ps.setInt(2, limit);
+                }, r -> new DueTask(r.getString(1), r.getString(2), Instant.ofEpochMilli(r.getLong(3)))));
     }
 
     @Override
@@ -339,25 +329,17 @@ public final class SqliteStore implements Store {
 
     @Override
     public List<Session> liveWorkerSessions(String nodeId) {
-        return read(c -> sessions(c, "SELECT " + Rows.SESSION_COLUMNS + " FROM sessions WHERE node_id = ? "
-                + "AND status <> 'ENDED' AND profile IS NOT NULL ORDER BY id", nodeId, Integer.MAX_VALUE));
+        return read(c -> query(c, "SELECT " + Rows.SESSION_COLUMNS + " FROM sessions WHERE node_id = ? "
+                + "AND status <> 'ENDED' AND profile IS NOT NULL ORDER BY id", ps -> ps.setString(1, nodeId), Rows::session));
     }
 
     @Override
     public List<Session> uncleanedEnded(String nodeId, int limit) {
-        return read(c -> sessions(c, "SELECT " + Rows.SESSION_COLUMNS + " FROM sessions WHERE node_id = ? "
-                + "AND status = 'ENDED' AND cleaned_at IS NULL ORDER BY ended_at LIMIT ?", nodeId, limit));
-    }
-
-    private static List<Session> sessions(Conn c, String sql, String nodeId, int limit) throws SQLException {
-        PreparedStatement ps = c.prepare(sql);
-        ps.setString(1, nodeId);
-        if (sql.endsWith("?")) ps.setInt(2, limit);
-        var out = new ArrayList<Session>();
-        try (ResultSet r = ps.executeQuery()) {
-            while (r.next()) out.add(Rows.session(r));
-        }
-        return out;
+        return read(c -> query(c, "SELECT " + Rows.SESSION_COLUMNS + " FROM sessions WHERE node_id = ? "
+                + "AND status = 'ENDED' AND cleaned_at IS NULL ORDER BY ended_at LIMIT ?", ps -> {
+                    ps.setString(1, nodeId);
+                    ps.setInt(2, limit);
+                }, Rows::session));
     }
 
     @Override
