@@ -28,6 +28,7 @@ import java.util.Optional;
  * @param workerLogMaxBytes bound on each of a worker's stdout and stderr log files
  * @param modelCache       a directory (absolute path) or Docker volume name mounted read-only into workers
  * @param profiles         worker profiles by name
+ * @param server           settings of the HTTP server (ignored by the library)
  */
 public record BosunConfig(
         boolean sessionsEnabled,
@@ -46,7 +47,8 @@ public record BosunConfig(
         Duration outboxRescan,
         long workerLogMaxBytes,
         Optional<String> modelCache,
-        Map<String, Profile> profiles) {
+        Map<String, Profile> profiles,
+        ServerSettings server) {
 
     public BosunConfig {
         profiles = Map.copyOf(profiles);

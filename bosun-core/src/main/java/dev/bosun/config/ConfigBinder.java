@@ -58,9 +58,63 @@ final class ConfigBinder {
         long workerLogMaxBytes = Values.size("worker_log_max_bytes", get("worker_log_max_bytes"), "4KiB", "1GiB");
         Optional<String> modelCache = modelCache();
         Map<String, Profile> profiles = ProfileBinder.bind(get("profiles"), startupTimeout);
+        ServerSettings server = server(maxMessageBytes);
         return new BosunConfig(sessionsEnabled, dataDir, nodeId, idleTimeout, ttl, maxMessageBytes,
                 maxEventsPerPoll, maxPollWait, maxTasks, taskTimeout, maxSessions, retention, startupTimeout,
-                outboxRescan, workerLogMaxBytes, modelCache, profiles);
+                outboxRescan, workerLogMaxBytes, modelCache, profiles, server);
+    }
+
+    private static final Pattern HOST = Pattern.compile("[A-Za-z0-9.:\\[\\]-]{1,253}");
+    private static final Pattern API_KEY = Pattern.compile("([A-Za-z0-9][A-Za-z0-9._:-]{0,127}):([0-9a-f]{64})");
+    private static final String API_KEY_RULE = "a list of tenant:sha256 entries (the tenant a letter or digit then "
+            + "up to 127 of A-Z a-z 0-9 . _ : -, the SHA-256 of the key as 64 lower-case hex digits), or a "
+            + "comma-separated string of them; `bosun keys hash` prints an entry";
+
+    private ServerSettings server(int maxMessageBytes) {
+        String host = Values.matching("host", get("host"), HOST, "a host name or an IP address");
+        int port = (int) integer("port", 0, 65535);
+        Map<String, String> keys = apiKeys();
+        int rateLimit = (int) integer("rate_limit", 1, 1_000_000);
+        int rateBurst = (int) integer("rate_burst", 1, 10_000_000);
+        int maxStreams = (int) integer("max_streams", 1, 100_000);
+        long maxRequest = Values.size("max_request_bytes", get("max_request_bytes"), "1KiB", "64MiB");
+        if (get("max_request_bytes").origin().equals("default")) {
+            // Left at its default, the body cap follows the message limit (plus room for the envelope).
+            maxRequest = Math.max(maxRequest, maxMessageBytes + 64L * 1024);
+        }
+        if (maxRequest < maxMessageBytes) {
+            throw Values.error("max_request_bytes", "max_request_bytes = " + Sizes.format(maxRequest)
+                    + " is smaller than max_message_bytes = " + Sizes.format(maxMessageBytes)
+                    + "; a request must be able to carry a whole message", get("max_request_bytes"));
+        }
+        return new ServerSettings(host, port, keys, rateLimit, rateBurst, maxStreams, maxRequest);
+    }
+
+    /** Hash → tenant. Hashes only: a config file or environment never holds a usable key. */
+    private Map<String, String> apiKeys() {
+        RawValue v = get("api_keys");
+        java.util.List<?> entries = switch (v.value()) {
+            case null -> java.util.List.of();
+            case java.util.List<?> l -> l;
+            case String s when s.isBlank() -> java.util.List.of();
+            case String s -> java.util.Arrays.stream(s.split(",")).map(String::strip).toList();
+            default -> throw Values.error("api_keys", "api_keys = " + Values.show(v.value()) + " is not a list; allowed "
+                    + API_KEY_RULE, v);
+        };
+        var out = new java.util.LinkedHashMap<String, String>();
+        for (int i = 0; i < entries.size(); i++) {
+            Object e = entries.get(i);
+            // never echo the entry: a pasted raw key would end up in logs
+            if (!(e instanceof String s) || !API_KEY.matcher(s).matches()) {
+                throw Values.error("api_keys", "api_keys[" + i + "] is not a tenant:sha256 entry; allowed " + API_KEY_RULE, v);
+            }
+            var m = API_KEY.matcher(s);
+            m.matches();
+            if (out.put(m.group(2), m.group(1)) != null) {
+                throw Values.error("api_keys", "api_keys[" + i + "] repeats a key hash; each key belongs to one tenant", v);
+            }
+        }
+        return out;
     }
 
     private RawValue get(String key) {

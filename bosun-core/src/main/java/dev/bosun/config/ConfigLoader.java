@@ -209,6 +209,13 @@ public final class ConfigLoader {
         d.put("worker_log_max_bytes", "1MiB");
         d.put("model_cache", null);
         d.put("profiles", Map.of());
+        d.put("host", "127.0.0.1");
+        d.put("port", 7700);
+        d.put("api_keys", List.of());
+        d.put("rate_limit", 100);
+        d.put("rate_burst", 200);
+        d.put("max_streams", 1000);
+        d.put("max_request_bytes", "1MiB");
         return Collections.unmodifiableMap(d);
     }
 

@@ -41,7 +41,9 @@ class ConfigDocsTest {
             assertThat(row.find()).as("table row for %s", key).isTrue();
             assertThat(row.group(0)).as("row for %s", key).contains("`" + ConfigLoader.envVar(key) + "`");
             Object def = ConfigLoader.defaultValue(key);
-            String expected = def == null || def instanceof Map<?, ?> ? "none" : "`" + def + "`";
+            boolean empty = def == null || def instanceof Map<?, ?> m && m.isEmpty()
+                    || def instanceof java.util.Collection<?> c && c.isEmpty();
+            String expected = empty ? "none" : "`" + def + "`";
             assertThat(row.group(1).strip()).as("default of %s", key).isEqualTo(expected);
         }
     }

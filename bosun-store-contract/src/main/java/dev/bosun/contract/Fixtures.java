@@ -1,13 +1,13 @@
 package dev.bosun.contract;
 
 import dev.bosun.config.BosunConfig;
+import dev.bosun.config.ConfigLoader;
 import dev.bosun.config.Profile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /** Shared test fixtures: configs with the example echo worker, and paths into the repository. */
 public final class Fixtures {
@@ -50,6 +50,14 @@ public final class Fixtures {
     }
 
     public static BosunConfig config(Path dataDir, boolean enabled, int maxSessions) {
+        return loader(dataDir).set("sessions_enabled", enabled).set("max_sessions", maxSessions).load();
+    }
+
+    /**
+     * A loader with the test profiles and fast rescans, for tests that change more keys:
+     * {@code Fixtures.loader(dir).set("max_message_bytes", "4KiB").load()}.
+     */
+    public static ConfigLoader loader(Path dataDir) {
         String echo = echoWorker().toString();
         Map<String, Profile> profiles = Map.of(
                 "echo", profile("echo", List.of("sh", echo), false),
@@ -59,24 +67,18 @@ public final class Fixtures {
                 "chatty", profile("chatty", List.of("sh", "-c", "echo hello-out; echo hello-err >&2; i=0; "
                         + "while [ $i -lt 2000 ]; do echo line-$i-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx; "
                         + "i=$((i+1)); done; exec sh " + echo), false));
-        return new BosunConfig(enabled, dataDir, "local",
-                Duration.ofMinutes(30), Duration.ofHours(24),
-                256 * 1024, 100, Duration.ofSeconds(30),
-                50, Duration.ofSeconds(300), maxSessions,
-                Duration.ofDays(7), Duration.ofSeconds(20), Duration.ofMillis(200),
-                1024 * 1024, Optional.empty(), profiles);
+        return ConfigLoader.defaults()
+                .set("data_dir", dataDir)
+                .set("startup_timeout", Duration.ofSeconds(20))
+                .set("outbox_rescan", Duration.ofMillis(200))
+                .set("profiles", profiles);
     }
 
     public static BosunConfig withWorkerLogMaxBytes(BosunConfig c, long bytes) {
-        return new BosunConfig(c.sessionsEnabled(), c.dataDir(), c.nodeId(), c.idleTimeout(), c.ttl(), c.maxMessageBytes(),
-                c.maxEventsPerPoll(), c.maxPollWait(), c.maxTasks(), c.taskTimeout(), c.maxSessions(), c.retention(),
-                c.startupTimeout(), c.outboxRescan(), bytes, c.modelCache(), c.profiles());
+        return loader(c.dataDir()).set("worker_log_max_bytes", bytes).load();
     }
 
-    /** Same config with one value changed, via a fresh record. */
     public static BosunConfig withMaxMessageBytes(BosunConfig c, int bytes) {
-        return new BosunConfig(c.sessionsEnabled(), c.dataDir(), c.nodeId(), c.idleTimeout(), c.ttl(), bytes,
-                c.maxEventsPerPoll(), c.maxPollWait(), c.maxTasks(), c.taskTimeout(), c.maxSessions(), c.retention(),
-                c.startupTimeout(), c.outboxRescan(), c.workerLogMaxBytes(), c.modelCache(), c.profiles());
+        return loader(c.dataDir()).set("max_message_bytes", bytes).load();
     }
 }
