@@ -7,6 +7,8 @@ import dev.bosun.error.BosunException;
 import dev.bosun.error.ErrorCode;
 import dev.bosun.event.Direction;
 import dev.bosun.event.Event;
+import dev.bosun.event.EventListener;
+import dev.bosun.event.EventTap;
 import dev.bosun.event.EventNotifier;
 import dev.bosun.event.PollResult;
 import dev.bosun.id.Ids;
@@ -72,6 +74,7 @@ public final class SessionManager implements AutoCloseable {
     private final EventNotifier notifier = new EventNotifier();
     private final Workers workers;
     private final Reaper reaper;
+    private final EventTap tap;
 
     private SessionManager(Builder b) {
         this.config = b.config;
@@ -85,9 +88,19 @@ public final class SessionManager implements AutoCloseable {
         this.workers = new Workers(config, store, clock, sandboxes, this::endFromWorker);
         this.reaper = new Reaper(store, clock, config, workers);
         workers.recover();
+        var ends = new HashMap<String, Long>();
+        for (Session s : active()) ends.put(s.id(), s.lastSeq());
+        this.tap = new EventTap(store, ends);
+        store.addCommitListener(tap);
         workers.startBackground();
         if (b.autoReap) reaper.start();
     }
+
+    /**
+     * Adds a listener told about every committed event, after its commit, in seq order per session:
+     * the hook for metrics, callbacks and relays that follow the log.
+     */
+    public void addListener(EventListener listener) { tap.addListener(listener); }
 
     public static Builder builder(BosunConfig config) { return new Builder(config); }
 
@@ -405,5 +418,6 @@ public final class SessionManager implements AutoCloseable {
     public void close() {
         reaper.close();
         workers.close();
+        tap.close();
     }
 }

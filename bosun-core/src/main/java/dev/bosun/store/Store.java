@@ -108,11 +108,17 @@ public interface Store extends AutoCloseable {
     /** Deletes ended sessions (with their tasks and events) that ended before {@code cutoff}. Returns how many. */
     int purgeEndedBefore(Instant cutoff, int limit);
 
+    /** How many sessions are live (CREATING or RUNNING), across all tenants. */
+    long liveSessionCount();
+
     /** Is the database reachable? For readiness checks. */
     boolean healthy();
 
     /** Registers a listener told after every commit that changes a session's log or status. */
     void addCommitListener(CommitListener listener);
+
+    /** Registers an observer of how long each commit took, in nanoseconds (for metrics). */
+    default void addCommitTimer(java.util.function.LongConsumer nanos) {}
 
     @Override
     void close();

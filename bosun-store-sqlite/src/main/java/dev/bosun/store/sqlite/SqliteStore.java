@@ -343,6 +343,19 @@ public final class SqliteStore implements Store {
     }
 
     @Override
+    public long liveSessionCount() {
+        return read(c -> {
+            try (var s = c.jdbc.createStatement(); var r = s.executeQuery("SELECT COUNT(*) FROM sessions WHERE status <> 'ENDED'")) {
+                r.next();
+                return r.getLong(1);
+            }
+        });
+    }
+
+    @Override
+    public void addCommitTimer(java.util.function.LongConsumer nanos) { writes.addCommitTimer(nanos); }
+
+    @Override
     public boolean healthy() {
         if (closed) return false;
         try {

@@ -39,6 +39,9 @@ final class WriteQueue implements AutoCloseable {
     private final BlockingQueue<Job<?>> queue = new LinkedBlockingQueue<>();
     private final Thread writer;
     private volatile boolean closed;
+    private final java.util.List<java.util.function.LongConsumer> commitTimers = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    void addCommitTimer(java.util.function.LongConsumer t) { commitTimers.add(t); }
 
     WriteQueue(Conn conn, Consumer<Set<String>> afterCommit) throws SQLException {
         this.conn = conn;
@@ -113,9 +116,12 @@ final class WriteQueue implements AutoCloseable {
                 }
             }
         }
+        long began = System.nanoTime();
         try {
             if (single && failures[0] != null) conn.jdbc.rollback();
             else conn.jdbc.commit();
+            long took = System.nanoTime() - began;
+            for (var t : commitTimers) t.accept(took);
         } catch (SQLException e) {
             try { conn.jdbc.rollback(); } catch (SQLException ignored) { }
             throw e;

@@ -1,0 +1,186 @@
+package dev.bosun.server;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.bosun.config.BosunConfig;
+import dev.bosun.config.ServerSettings;
+import dev.bosun.error.BosunException;
+import dev.bosun.error.ErrorCode;
+import dev.bosun.json.Json;
+import dev.bosun.server.auth.ApiKeys;
+import dev.bosun.server.auth.RateLimiter;
+import dev.bosun.server.http.Api;
+import dev.bosun.server.http.ApiErrors;
+import dev.bosun.server.http.StreamGate;
+import dev.bosun.server.metrics.Metrics;
+import dev.bosun.session.SessionManager;
+import io.javalin.Javalin;
+import io.javalin.http.HttpResponseException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Bosun's HTTP server: the API of docs/API.md over a {@link SessionManager}, with API-key auth and
+ * tenants, a per-key rate limit, a cap on concurrent streams, Prometheus metrics and the OpenAPI
+ * document.
+ *
+ * <pre>{@code
+ * try (BosunServer server = BosunServer.start(config, manager)) {
+ *     System.out.println("listening on " + server.url());
+ *     server.join();
+ * }
+ * }</pre>
+ */
+public final class BosunServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(BosunServer.class);
+    static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(15);
+
+    private final Javalin app;
+    private final ServerSettings settings;
+    private final Metrics metrics;
+    private final java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
+
+    private BosunServer(Javalin app, ServerSettings settings, Metrics metrics) {
+        this.app = app;
+        this.settings = settings;
+        this.metrics = metrics;
+    }
+
+    public static BosunServer start(BosunConfig config, SessionManager manager) {
+        return start(config, manager, DEFAULT_HEARTBEAT);
+    }
+
+    /** As {@link #start(BosunConfig, SessionManager)}, with the SSE keep-alive period (tests shorten it). */
+    public static BosunServer start(BosunConfig config, SessionManager manager, Duration sseHeartbeat) {
+        ServerSettings s = config.server();
+        requireSafeBinding(s);
+        var keys = new ApiKeys(s);
+        var limiter = new RateLimiter(s.rateLimit(), s.rateBurst(), System::nanoTime);
+        var gate = new StreamGate(s.maxStreams());
+        var metrics = new Metrics(manager, gate::open);
+        var api = new Api(manager, keys, limiter, gate, metrics, Clock.systemUTC(), sseHeartbeat, s.maxRequestBytes());
+        String openapi = resource("/openapi.json");
+
+        Javalin app = Javalin.create(cfg -> {
+            cfg.startup.showJavalinBanner = false;
+            cfg.concurrency.useVirtualThreads = true;
+            cfg.jetty.host = s.host();
+            cfg.jetty.port = s.port();
+            cfg.http.maxRequestSize = s.maxRequestBytes();
+            cfg.router.ignoreTrailingSlashes = true;
+            cfg.requestLogger.http((ctx, ms) -> {
+                var endpoint = ctx.endpoints().matchedHttpEndpoint();
+                metrics.http(ctx.method().name(), endpoint == null ? "unmatched" : endpoint.path, ctx.statusCode(), ms);
+            });
+            var r = cfg.routes;
+            r.exception(BosunException.class, (e, ctx) -> ApiErrors.write(ctx, e));
+            r.exception(HttpResponseException.class, (e, ctx) -> ApiErrors.write(ctx, e.getStatus() == 404
+                    ? new BosunException(ErrorCode.NOT_FOUND, "no route " + ctx.method() + " " + ctx.path(), Map.of())
+                    : fromJavalin(e)));
+            r.exception(Exception.class, (e, ctx) -> {
+                log.error("unhandled error on {} {}", ctx.method(), ctx.path(), e);
+                ApiErrors.write(ctx, BosunException.internal("internal error", e));
+            });
+            r.error(404, ctx -> {
+                if (ctx.result() == null || ctx.result().isEmpty()) {
+                    ApiErrors.write(ctx, new BosunException(ErrorCode.NOT_FOUND,
+                            "no route " + ctx.method() + " " + ctx.path(), Map.of()));
+                }
+            });
+            r.get("/healthz", ctx -> ctx.contentType("application/json").result("{\"status\":\"ok\"}"));
+            r.get("/readyz", ctx -> {
+                boolean store = manager.store().healthy();
+                boolean reaper = manager.reaper().alive();
+                ObjectNode o = Json.object();
+                o.put("status", store && reaper ? "ready" : "not_ready");
+                ObjectNode checks = o.putObject("checks");
+                checks.put("store", store ? "ok" : "unreachable");
+                checks.put("reaper", reaper ? "ok" : "stopped");
+                ctx.status(store && reaper ? 200 : 503).contentType("application/json").result(Json.write(o));
+            });
+            r.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
+            r.get("/openapi.json", ctx -> ctx.contentType("application/json").result(openapi));
+            api.register(r);
+        });
+        try {
+            app.start();
+        } catch (RuntimeException e) {
+            throw BosunException.unavailable("cannot listen on " + s.host() + ":" + s.port() + ": " + rootMessage(e), e);
+        }
+        return new BosunServer(app, s, metrics);
+    }
+
+    /** Without API keys anyone who can connect is every tenant: only loopback may connect then. */
+    private static void requireSafeBinding(ServerSettings s) {
+        if (s.authEnabled()) return;
+        boolean loopback;
+        try {
+            loopback = InetAddress.getByName(s.host()).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            throw BosunException.invalid("host", "host '" + s.host() + "' does not resolve");
+        }
+        if (!loopback) {
+            throw BosunException.invalid("host", "refusing to bind " + s.host() + " without api_keys: anyone who can "
+                    + "reach it could use every session. Configure api_keys (BOSUN_API_KEYS) or bind 127.0.0.1");
+        }
+    }
+
+    private static BosunException fromJavalin(HttpResponseException e) {
+        return switch (e.getStatus()) {
+            case 413 -> new BosunException(ErrorCode.PAYLOAD_TOO_LARGE, "the request body is over the limit of "
+                    + "max_request_bytes", Map.of("field", "body"));
+            case 400 -> BosunException.invalid("body", "bad request: " + e.getMessage());
+            case 404 -> new BosunException(ErrorCode.NOT_FOUND, "not found", Map.of());
+            default -> new BosunException(e.getStatus() >= 500 ? ErrorCode.INTERNAL : ErrorCode.INVALID_ARGUMENT,
+                    "request failed with status " + e.getStatus(), Map.of());
+        };
+    }
+
+    private static String rootMessage(Throwable t) {
+        while (t.getCause() != null) t = t.getCause();
+        return String.valueOf(t.getMessage());
+    }
+
+    static String resource(String name) {
+        try (InputStream in = BosunServer.class.getResourceAsStream(name)) {
+            if (in == null) throw new IllegalStateException(name + " is missing from the jar");
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read " + name, e);
+        }
+    }
+
+    public int port() { return app.port(); }
+
+    /** The base URL clients use, e.g. {@code http://127.0.0.1:7700}. */
+    public URI url() {
+        String host = settings.host().contains(":") ? "[" + settings.host() + "]" : settings.host();
+        return URI.create("http://" + host + ":" + port());
+    }
+
+    public Metrics metrics() { return metrics; }
+
+    public boolean authEnabled() { return settings.authEnabled(); }
+
+    /** Blocks until {@link #close} has stopped the server. */
+    public void join() throws InterruptedException {
+        stopped.await();
+    }
+
+    @Override
+    public void close() {
+        try {
+            app.stop();
+        } finally {
+            stopped.countDown();
+        }
+    }
+}

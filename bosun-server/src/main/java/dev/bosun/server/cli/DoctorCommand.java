@@ -1,0 +1,91 @@
+package dev.bosun.server.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.bosun.config.BosunConfig;
+import dev.bosun.config.ConfigLoader;
+import dev.bosun.error.BosunException;
+import dev.bosun.json.Json;
+import dev.bosun.sandbox.Availability;
+import dev.bosun.sandbox.ProcessSandbox;
+import dev.bosun.store.sqlite.SqliteStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code bosun doctor}: is this machine ready to run Bosun, and if not, why. */
+@Command(name = "doctor", mixinStandardHelpOptions = true,
+        description = "Check the JDK, the config, the data dir, the store and every worker runtime.")
+final class DoctorCommand implements Callable<Integer> {
+    @Option(names = "--config", description = "A YAML config file, as for serve.")
+    Path config;
+
+    @Option(names = "--data-dir", description = "Data dir to check (default from config).")
+    Path dataDir;
+
+    @Option(names = "--json", description = "Print the checks as JSON.")
+    boolean json;
+
+    record Check(String name, boolean ok, String detail) {}
+
+    @Override
+    public Integer call() {
+        var checks = new ArrayList<Check>();
+        int feature = Runtime.version().feature();
+        checks.add(new Check("jdk", feature >= 21, "Java " + Runtime.version() + (feature >= 21 ? "" : " (need 21 or newer)")));
+        BosunConfig cfg = null;
+        try {
+            ConfigLoader loader = ConfigLoader.defaults();
+            if (config != null) loader.file(config);
+            loader.env(System.getenv());
+            if (dataDir != null) loader.set("data_dir", dataDir);
+            cfg = loader.load();
+            checks.add(new Check("config", true, "valid"));
+        } catch (BosunException e) {
+            checks.add(new Check("config", false, e.getMessage()));
+        }
+        if (cfg != null) {
+            checks.add(dataDirCheck(cfg.dataDir()));
+            checks.add(storeCheck(cfg.dataDir()));
+        }
+        Availability process = new ProcessSandbox().availability();
+        checks.add(new Check("runtime process", process.usable(), process.detail()));
+        print(checks);
+        return checks.stream().allMatch(Check::ok) ? 0 : 8;
+    }
+
+    private static Check dataDirCheck(Path dir) {
+        try {
+            Files.createDirectories(dir);
+            Path probe = Files.createTempFile(dir, ".doctor", ".tmp");
+            Files.delete(probe);
+            return new Check("data dir", true, dir + " is writable");
+        } catch (Exception e) {
+            return new Check("data dir", false, dir + " is not writable: " + e.getMessage());
+        }
+    }
+
+    private static Check storeCheck(Path dir) {
+        try (var store = SqliteStore.open(dir)) {
+            return new Check("store", store.healthy(), "SQLite " + store.file().getFileName() + " opens and answers");
+        } catch (BosunException e) {
+            if (e.getMessage().contains("another Bosun process")) {
+                return new Check("store", true, "in use by a running Bosun server");
+            }
+            return new Check("store", false, e.getMessage());
+        }
+    }
+
+    private void print(List<Check> checks) {
+        if (json) {
+            ArrayNode a = Json.MAPPER.createArrayNode();
+            for (Check c : checks) a.addObject().put("check", c.name()).put("ok", c.ok()).put("detail", c.detail());
+            System.out.println(Json.write(a));
+            return;
+        }
+        for (Check c : checks) System.out.printf("%-4s %-16s %s%n", c.ok() ? "ok" : "FAIL", c.name(), c.detail());
+    }
+}

@@ -1,0 +1,40 @@
+package dev.bosun.server.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code bosun} command: {@code serve} runs the server; the other commands are clients of a
+ * running server, or local checks.
+ *
+ * <p>Exit codes: 0 success; 1 the server or an operation failed (INTERNAL, UNAVAILABLE); 2 bad usage
+ * or INVALID_ARGUMENT; 3 NOT_FOUND; 4 CONFLICT; 5 UNAUTHENTICATED; 6 LIMIT_REACHED or
+ * PAYLOAD_TOO_LARGE; 7 SESSIONS_DISABLED; 8 {@code doctor} found a problem.
+ */
+@Command(name = "bosun", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Durable session manager for fleets of AI agents.",
+        subcommands = {ServeCommand.class, DoctorCommand.class, KeysCommand.class, CommandLine.HelpCommand.class},
+        footer = {"", "Exit codes: 0 ok, 1 failure, 2 bad usage or invalid argument, 3 not found, 4 conflict,",
+                "5 unauthenticated, 6 limit reached or payload too large, 7 sessions disabled, 8 doctor found a problem."})
+public final class Main {
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the CLI and returns its exit code (tests call this instead of {@link #main}). */
+    public static int run(String... args) {
+        var cli = new CommandLine(new Main());
+        cli.setExecutionExceptionHandler(new Failures());
+        cli.setExitCodeExceptionMapper(Failures::exitCode);
+        return cli.execute(args);
+    }
+
+    /** Version from the jar manifest when packaged. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"bosun " + (v == null ? "dev" : v) + " (Java " + Runtime.version() + ")"};
+        }
+    }
+}

@@ -1,0 +1,103 @@
+package dev.bosun.server.cli;
+
+import dev.bosun.config.BosunConfig;
+import dev.bosun.config.ConfigLoader;
+import dev.bosun.config.Profile;
+import dev.bosun.server.BosunServer;
+import dev.bosun.session.SessionManager;
+import dev.bosun.store.sqlite.SqliteStore;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code bosun serve}: the server on SQLite, with every config key also settable as BOSUN_* env. */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = {"Run the Bosun server.", "",
+                "Configuration: defaults < --config FILE < BOSUN_* environment < these options (docs/CONFIG.md).",
+                "With no profiles configured, an 'echo' profile running the bundled example worker is added."})
+final class ServeCommand implements Callable<Integer> {
+    @Option(names = "--host", description = "Address to bind (default 127.0.0.1; non-loopback needs api_keys).")
+    String host;
+
+    @Option(names = "--port", description = "Port to listen on (default 7700; 0 = any free port).")
+    Integer port;
+
+    @Option(names = "--data-dir", description = "Where the database and workspaces live (default ./bosun-data).")
+    Path dataDir;
+
+    @Option(names = "--config", description = "A YAML config file.")
+    Path config;
+
+    @Override
+    public Integer call() throws Exception {
+        ConfigLoader loader = ConfigLoader.defaults();
+        if (config != null) loader.file(config);
+        loader.env(System.getenv());
+        if (host != null) loader.set("host", host);
+        if (port != null) loader.set("port", port);
+        if (dataDir != null) loader.set("data_dir", dataDir);
+        BosunConfig cfg = loader.load();
+        if (cfg.profiles().isEmpty()) {
+            Path worker = installEchoWorker(cfg.dataDir());
+            cfg = loader.set("profiles", Map.of("echo", new Profile("echo", "process", List.of("sh", worker.toString()),
+                    Map.of(), false, cfg.startupTimeout(), Duration.ofSeconds(5), Profile.Limits.NONE))).load();
+        }
+        SqliteStore store = SqliteStore.open(cfg.dataDir());
+        SessionManager manager;
+        BosunServer server;
+        try {
+            manager = SessionManager.builder(cfg).store(store).build();
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
+        try {
+            server = BosunServer.start(cfg, manager);
+        } catch (RuntimeException e) {
+            manager.close();
+            store.close();
+            throw e;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            manager.close();
+            store.close();
+        }, "bosun-shutdown"));
+        var out = System.out;
+        out.println("Bosun listening on " + server.url() + " (data in " + cfg.dataDir() + ")");
+        out.println(server.authEnabled() ? "API keys required (" + cfg.server().apiKeys().size() + " configured)"
+                : "No API keys configured: loopback only, every request is tenant 'default'");
+        out.println("Profiles: " + String.join(", ", cfg.profiles().keySet().stream().sorted().toList()));
+        out.println("Try:");
+        out.println("  curl -s -X POST " + server.url() + "/v1/sessions -H 'content-type: application/json' "
+                + "-d '{\"name\":\"hello\",\"agent_id\":\"me\",\"profile\":\"" + cfg.profiles().keySet().stream().sorted()
+                .findFirst().orElse("echo") + "\"}'");
+        out.flush();
+        server.join();
+        return 0;
+    }
+
+    /** The example worker ships in the jar; it is written to the data dir so that `serve` needs no checkout. */
+    static Path installEchoWorker(Path dataDir) throws IOException {
+        Path bin = dataDir.resolve("bin");
+        Files.createDirectories(bin);
+        Path target = bin.resolve("echo-worker.sh");
+        try (InputStream in = ServeCommand.class.getResourceAsStream("/bosun/echo-worker.sh")) {
+            if (in == null) throw new IllegalStateException("the bundled echo worker is missing from the jar");
+            Path tmp = bin.resolve("echo-worker.sh.tmp");
+            Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
+            Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        }
+        return target;
+    }
+}

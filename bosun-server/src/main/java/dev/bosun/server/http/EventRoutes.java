@@ -1,0 +1,151 @@
+package dev.bosun.server.http;
+
+import dev.bosun.error.BosunException;
+import dev.bosun.event.Event;
+import dev.bosun.event.PollResult;
+import dev.bosun.event.SystemEvents;
+import dev.bosun.json.Json;
+import dev.bosun.session.Session;
+import dev.bosun.session.SessionManager;
+import dev.bosun.server.metrics.Metrics;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import jakarta.servlet.ServletOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+
+/** The event log over HTTP: send, emit, poll and long-poll, and Server-Sent Events. */
+final class EventRoutes {
+    private static final Set<String> EVENT_FIELDS = Set.of("event_type", "payload");
+
+    private final SessionManager manager;
+    private final StreamGate gate;
+    private final Metrics metrics;
+    private final Duration heartbeat;
+
+    EventRoutes(SessionManager manager, StreamGate gate, Metrics metrics, Duration heartbeat) {
+        this.manager = manager;
+        this.gate = gate;
+        this.metrics = metrics;
+        this.heartbeat = heartbeat;
+    }
+
+    void register(RoutesConfig r) {
+        r.post("/v1/sessions/{id}/events", ctx -> append(ctx, true));
+        r.post("/v1/sessions/{id}/emit", ctx -> append(ctx, false));
+        r.get("/v1/sessions/{id}/events", this::poll);
+        r.get("/v1/sessions/{id}/events/stream", this::stream);
+    }
+
+    private void append(Context ctx, boolean toInbox) {
+        Scope.session(manager, ctx);
+        Body b = Body.parse(ctx.bodyAsBytes(), EVENT_FIELDS);
+        String type = b.requiredString("event_type");
+        var payload = b.requiredJson("payload");
+        Event e = toInbox ? manager.send(ctx.pathParam("id"), type, payload) : manager.emit(ctx.pathParam("id"), type, payload);
+        var o = Json.object();
+        o.put("seq", e.seq());
+        ctx.status(202).contentType("application/json").result(Json.write(o));
+    }
+
+    private void poll(Context ctx) {
+        Scope.session(manager, ctx);
+        long after = Query.integer(ctx, "after", 0);
+        long limit = Query.integer(ctx, "limit", manager.config().maxEventsPerPoll());
+        if (limit < 1 || limit > manager.config().maxEventsPerPoll()) {
+            throw BosunException.invalid("limit", "limit = " + limit + " is out of range; allowed 1.."
+                    + manager.config().maxEventsPerPoll());
+        }
+        Duration wait = Query.seconds(ctx, "wait", Duration.ZERO);
+        if (wait.compareTo(manager.config().maxPollWait()) > 0) {
+            throw BosunException.invalid("wait", "wait = " + wait.toMillis() / 1000.0 + " s is over the maximum of "
+                    + manager.config().maxPollWait().toSeconds() + " s");
+        }
+        Instant began = Instant.now();
+        PollResult r;
+        if (wait.isZero()) {
+            r = manager.poll(ctx.pathParam("id"), after, (int) limit, wait);
+        } else {
+            try (var permit = gate.enter()) {
+                r = manager.poll(ctx.pathParam("id"), after, (int) limit, wait);
+            } catch (BosunException e) {
+                throw e;
+            } catch (Exception e) {
+                throw BosunException.internal("long-poll failed", e);
+            }
+            if (!r.events().isEmpty() && r.events().get(0).createdAt().isAfter(began)) {
+                metrics.wake("long_poll", r.events().get(0).createdAt());
+            }
+        }
+        ctx.contentType("application/json").result(Json.write(Wire.poll(r)));
+    }
+
+    /** SSE: each event's {@code id} is its seq, so {@code Last-Event-ID} resumes exactly after it. */
+    private void stream(Context ctx) throws IOException {
+        Session s = Scope.session(manager, ctx);
+        String lastId = ctx.header("Last-Event-ID");
+        long after = lastId != null && !lastId.isBlank() ? parseCursor("Last-Event-ID", lastId) : Query.integer(ctx, "after", 0);
+        if (after < 0 || after > s.lastSeq()) {
+            throw BosunException.invalid("after", "cursor " + after + " is outside the log (0.." + s.lastSeq() + ")");
+        }
+        Duration wait = heartbeat.compareTo(manager.config().maxPollWait()) < 0 ? heartbeat : manager.config().maxPollWait();
+        try (var permit = gate.enter()) {
+            var res = ctx.res();
+            res.setStatus(200);
+            res.setContentType("text/event-stream");
+            res.setCharacterEncoding("UTF-8");
+            res.setHeader("Cache-Control", "no-cache");
+            res.setHeader("X-Accel-Buffering", "no");
+            ServletOutputStream out = res.getOutputStream();
+            out.write(": stream open\n\n".getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            long cursor = after;
+            while (true) {
+                Instant began = Instant.now();
+                PollResult r = manager.poll(s.id(), cursor, manager.config().maxEventsPerPoll(), wait);
+                List<Event> events = r.events();
+                if (events.isEmpty()) {
+                    if (r.status().isLive()) {
+                        out.write(": keep-alive\n\n".getBytes(StandardCharsets.UTF_8));
+                        out.flush();
+                        if (wait.isZero()) Thread.sleep(200);
+                        continue;
+                    }
+                    return; // ended, and everything after the cursor has been sent
+                }
+                if (events.get(0).createdAt().isAfter(began)) metrics.wake("sse", events.get(0).createdAt());
+                var sb = new StringBuilder();
+                for (Event e : events) {
+                    sb.append("id: ").append(e.seq()).append('\n')
+                            .append("event: message\n")
+                            .append("data: ").append(Json.write(Wire.event(e))).append("\n\n");
+                }
+                out.write(sb.toString().getBytes(StandardCharsets.UTF_8));
+                out.flush();
+                cursor = r.nextCursor();
+                Event last = events.get(events.size() - 1);
+                if (last.type().equals(SystemEvents.SESSION_ENDED) && !r.hasMore()) return;
+            }
+        } catch (IOException e) {
+            // the client went away; it resumes with Last-Event-ID
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (BosunException e) {
+            throw e;
+        } catch (Exception e) {
+            throw BosunException.internal("event stream failed", e);
+        }
+    }
+
+    private static long parseCursor(String field, String v) {
+        try {
+            return Long.parseLong(v.strip());
+        } catch (NumberFormatException e) {
+            throw BosunException.invalid(field, field + " = '" + v + "' is not a seq");
+        }
+    }
+}

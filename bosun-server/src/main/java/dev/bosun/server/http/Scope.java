@@ -1,0 +1,29 @@
+package dev.bosun.server.http;
+
+import dev.bosun.error.BosunException;
+import dev.bosun.session.Session;
+import dev.bosun.session.SessionManager;
+import io.javalin.http.Context;
+
+/**
+ * Tenant scoping: every route reaches a session through here, so another tenant's session is
+ * NOT_FOUND (never FORBIDDEN, which would confirm it exists).
+ */
+final class Scope {
+    static final String TENANT = "bosun.tenant";
+
+    private Scope() {}
+
+    static String tenant(Context ctx) {
+        String t = ctx.attribute(TENANT);
+        if (t == null) throw new IllegalStateException("no tenant on a /v1 request: the auth filter did not run");
+        return t;
+    }
+
+    static Session session(SessionManager manager, Context ctx) {
+        String id = ctx.pathParam("id");
+        String tenant = tenant(ctx);
+        return manager.find(id).filter(s -> s.tenant().equals(tenant))
+                .orElseThrow(() -> BosunException.notFound("session", id));
+    }
+}

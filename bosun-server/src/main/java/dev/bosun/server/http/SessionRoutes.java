@@ -1,0 +1,118 @@
+package dev.bosun.server.http;
+
+import dev.bosun.error.BosunException;
+import dev.bosun.json.Json;
+import dev.bosun.session.Page;
+import dev.bosun.session.Session;
+import dev.bosun.session.SessionConfig;
+import dev.bosun.session.SessionFilter;
+import dev.bosun.session.SessionManager;
+import dev.bosun.session.SessionOutcome;
+import dev.bosun.session.SessionStatus;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Set;
+
+/** Session lifecycle routes: create, list, get, end, terminate, heartbeat, logs. */
+final class SessionRoutes {
+    private static final Set<String> CREATE_FIELDS = Set.of("name", "agent_id", "tags", "metadata", "profile",
+            "idle_timeout_seconds", "ttl_seconds", "max_tasks", "task_timeout_seconds");
+
+    private final SessionManager manager;
+    private final Clock clock;
+
+    SessionRoutes(SessionManager manager, Clock clock) {
+        this.manager = manager;
+        this.clock = clock;
+    }
+
+    void register(RoutesConfig r) {
+        r.post("/v1/sessions", this::create);
+        r.get("/v1/sessions", this::list);
+        r.get("/v1/sessions/{id}", ctx -> json(ctx, 200, Scope.session(manager, ctx)));
+        r.post("/v1/sessions/{id}/end", this::end);
+        r.post("/v1/sessions/{id}/terminate", this::terminate);
+        r.delete("/v1/sessions/{id}", this::terminate);
+        r.post("/v1/sessions/{id}/heartbeat", ctx -> {
+            Scope.session(manager, ctx);
+            json(ctx, 200, manager.heartbeat(ctx.pathParam("id")));
+        });
+        r.get("/v1/sessions/{id}/logs", this::logs);
+    }
+
+    private void json(Context ctx, int status, Session s) {
+        ctx.status(status).contentType("application/json").result(Json.write(Wire.session(s, clock.instant())));
+    }
+
+    private void create(Context ctx) {
+        Body b = Body.parse(ctx.bodyAsBytes(), CREATE_FIELDS);
+        var spec = SessionConfig.builder(b.requiredString("name"), b.requiredString("agent_id"))
+                .tags(b.strings("tags"))
+                .tenant(Scope.tenant(ctx));
+        b.object("metadata").ifPresent(spec::metadata);
+        b.string("profile").ifPresent(spec::profile);
+        seconds(b, "idle_timeout_seconds").ifPresent(spec::idleTimeout);
+        seconds(b, "ttl_seconds").ifPresent(spec::ttl);
+        b.int32("max_tasks").ifPresent(spec::maxTasks);
+        seconds(b, "task_timeout_seconds").ifPresent(spec::taskTimeout);
+        Session s;
+        try {
+            s = manager.createSession(spec.build());
+        } catch (BosunException e) {
+            throw WireNames.renamed(e);
+        }
+        ctx.header("Location", "/v1/sessions/" + s.id());
+        json(ctx, 201, s);
+    }
+
+    private static Optional<Duration> seconds(Body b, String field) {
+        return b.integer(field).map(Duration::ofSeconds);
+    }
+
+    private void list(Context ctx) {
+        SessionFilter f = SessionFilter.ALL.withTenant(Scope.tenant(ctx));
+        Optional<String> status = Query.string(ctx, "status");
+        if (status.isPresent()) f = f.withStatus(SessionStatus.parse("status", status.get()));
+        Optional<String> agent = Query.string(ctx, "agent_id");
+        if (agent.isPresent()) f = f.withAgentId(agent.get());
+        Optional<String> tag = Query.string(ctx, "tag");
+        if (tag.isPresent()) f = f.withTag(tag.get());
+        long limit = Query.integer(ctx, "limit", 50);
+        if (limit < 1 || limit > 1000) throw BosunException.invalid("limit", "limit = " + limit + " is out of range; allowed 1..1000");
+        Page<Session> page = manager.list(f, Query.string(ctx, "after"), (int) limit);
+        var o = Json.object();
+        o.set("items", Json.MAPPER.valueToTree(page.items().stream().map(s -> Wire.session(s, clock.instant())).toList()));
+        if (page.nextCursor().isPresent()) o.put("next_cursor", page.nextCursor().get()); else o.putNull("next_cursor");
+        o.put("has_more", page.hasMore());
+        ctx.contentType("application/json").result(Json.write(o));
+    }
+
+    private void end(Context ctx) {
+        Scope.session(manager, ctx);
+        Body b = Body.parse(ctx.bodyAsBytes(), Set.of("outcome", "error"));
+        SessionOutcome outcome = SessionOutcome.parse("outcome", b.requiredString("outcome"));
+        json(ctx, 200, manager.endSession(ctx.pathParam("id"), outcome, b.string("error")));
+    }
+
+    private void terminate(Context ctx) {
+        Scope.session(manager, ctx);
+        Body b = Body.parse(ctx.bodyAsBytes(), Set.of("reason"));
+        json(ctx, 200, manager.terminate(ctx.pathParam("id"), b.string("reason").orElse(null)));
+    }
+
+    private void logs(Context ctx) {
+        Scope.session(manager, ctx);
+        String stream = Query.string(ctx, "stream").orElse("stdout");
+        SessionManager.LogStream which = switch (stream) {
+            case "stdout" -> SessionManager.LogStream.STDOUT;
+            case "stderr" -> SessionManager.LogStream.STDERR;
+            default -> throw BosunException.invalid("stream", "stream = '" + stream + "' is not one of stdout, stderr");
+        };
+        long max = Query.integer(ctx, "max_bytes", 65_536);
+        if (max < 1 || max > 1_048_576) throw BosunException.invalid("max_bytes", "max_bytes = " + max + " is out of range; allowed 1..1048576");
+        ctx.contentType("text/plain; charset=utf-8").result(manager.logs(ctx.pathParam("id"), which, (int) max));
+    }
+}

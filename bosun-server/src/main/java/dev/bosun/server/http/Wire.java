@@ -1,0 +1,97 @@
+package dev.bosun.server.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.bosun.event.Event;
+import dev.bosun.event.PollResult;
+import dev.bosun.event.SystemPayloads;
+import dev.bosun.json.Json;
+import dev.bosun.session.Session;
+import dev.bosun.task.Task;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/** The JSON shapes of docs/API.md: snake_case, ISO-8601 times, durations in whole seconds. */
+final class Wire {
+    private Wire() {}
+
+    static ObjectNode session(Session s, Instant now) {
+        ObjectNode o = Json.object();
+        o.put("session_id", s.id());
+        o.put("name", s.name());
+        o.put("agent_id", s.agentId());
+        o.set("tags", Json.MAPPER.valueToTree(s.tags()));
+        o.set("metadata", s.metadata());
+        opt(o, "profile", s.profile());
+        o.put("status", s.status().wire());
+        opt(o, "outcome", s.outcome().map(x -> x.value()));
+        opt(o, "reason", s.reason().map(x -> x.code()));
+        opt(o, "error", s.error());
+        if (s.exitCode().isPresent()) o.put("exit_code", s.exitCode().get()); else o.putNull("exit_code");
+        o.put("created_at", s.createdAt().toString());
+        opt(o, "started_at", s.startedAt().map(Instant::toString));
+        opt(o, "ended_at", s.endedAt().map(Instant::toString));
+        o.put("last_activity_at", s.lastActivityAt().toString());
+        o.put("expires_at", s.expiresAt().toString());
+        o.put("idle_timeout_seconds", s.idleTimeout().toSeconds());
+        o.put("ttl_seconds", s.ttl().toSeconds());
+        o.put("max_tasks", s.maxTasks());
+        o.put("task_timeout_seconds", s.taskTimeout().toSeconds());
+        opt(o, "workspace", s.workspace());
+        o.put("duration_seconds", s.durationAt(now).toMillis() / 1000.0);
+        o.put("last_seq", s.lastSeq());
+        ObjectNode counts = SystemPayloads.counts(s.taskCounts());
+        o.set("tasks", counts);
+        return o;
+    }
+
+    static ObjectNode task(Task t) {
+        ObjectNode o = Json.object();
+        o.put("task_id", t.id());
+        o.put("session_id", t.sessionId());
+        o.put("name", t.name());
+        o.set("data", t.data());
+        o.put("priority", t.priority().value());
+        o.set("required_capabilities", Json.MAPPER.valueToTree(t.requiredCapabilities()));
+        opt(o, "assigned_agent", t.assignedAgent());
+        o.put("status", t.status().value());
+        o.put("created_at", t.createdAt().toString());
+        o.put("started_at", t.startedAt().toString());
+        opt(o, "ended_at", t.endedAt().map(Instant::toString));
+        o.put("deadline_at", t.deadlineAt().toString());
+        if (t.durationMs().isPresent()) o.put("duration_ms", t.durationMs().get()); else o.putNull("duration_ms");
+        o.set("result", t.result().orElse(null));
+        opt(o, "error", t.error());
+        return o;
+    }
+
+    static ObjectNode event(Event e) {
+        ObjectNode o = Json.object();
+        o.put("seq", e.seq());
+        o.put("direction", e.direction().value());
+        o.put("event_type", e.type());
+        o.set("payload", e.payload());
+        o.put("created_at", e.createdAt().toString());
+        return o;
+    }
+
+    static ObjectNode poll(PollResult r) {
+        ObjectNode o = Json.object();
+        o.set("events", Json.MAPPER.valueToTree(r.events().stream().map(Wire::event).toList()));
+        o.put("next_cursor", r.nextCursor());
+        o.put("has_more", r.hasMore());
+        o.put("status", r.status().wire());
+        return o;
+    }
+
+    static ObjectNode items(List<? extends JsonNode> items) {
+        ObjectNode o = Json.object();
+        o.set("items", Json.MAPPER.valueToTree(items));
+        return o;
+    }
+
+    private static void opt(ObjectNode o, String field, Optional<String> v) {
+        if (v.isPresent()) o.put(field, v.get()); else o.putNull(field);
+    }
+}

@@ -1,0 +1,50 @@
+package dev.bosun.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** The holodeck series, by their exact names, and Bosun's own. */
+class MetricsTest extends ServerHarness {
+
+    @Test
+    void theHolodeckSeriesCountTheLifecycle() {
+        start();
+        String id = createSession("{\"name\":\"m\",\"agent_id\":\"a\"}");
+        createSession("{\"name\":\"live\",\"agent_id\":\"a\"}");
+        post("/v1/sessions/" + id + "/tasks", "{\"name\":\"t\",\"task_id\":\"t\"}");
+        post("/v1/sessions/" + id + "/tasks", "{\"name\":\"u\",\"task_id\":\"u\"}");
+        post("/v1/sessions/" + id + "/tasks/t/complete", "{\"outcome\":\"success\",\"duration_ms\":1500}");
+        post("/v1/sessions/" + id + "/tasks/u/complete", "{\"outcome\":\"failed\",\"duration_ms\":10}");
+        post("/v1/sessions/" + id + "/events", "{\"event_type\":\"x\",\"payload\":1}");
+        post("/v1/sessions/" + id + "/end", "{\"outcome\":\"success\"}");
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            String m = get("/metrics").text();
+            assertThat(m).contains("holodeck_session_active_total 1.0");
+            assertThat(m).contains("holodeck_session_completed_total{outcome=\"success\"} 1.0");
+            assertThat(m).contains("holodeck_session_duration_seconds_count 1");
+            assertThat(m).contains("holodeck_task_started_total 2.0");
+            assertThat(m).contains("holodeck_task_completed_total{outcome=\"success\"} 1.0");
+            assertThat(m).contains("holodeck_task_completed_total{outcome=\"failed\"} 1.0");
+            assertThat(m).contains("holodeck_task_duration_seconds_sum{outcome=\"success\"} 1.5");
+            assertThat(m).contains("bosun_events_total{direction=\"in\"} 1.0");
+            assertThat(m).contains("bosun_store_commit_seconds_count");
+            assertThat(m).contains("bosun_streams_open");
+            assertThat(m).containsPattern("bosun_http_requests_seconds_count\\{method=\"POST\",route=\"/v1/sessions\",status=\"201\"} 2");
+        });
+    }
+
+    @Test
+    void expiriesAreCountedByReason() {
+        start(l -> l.set("idle_timeout", "30s"));
+        String id = createSession("{\"name\":\"m\",\"agent_id\":\"a\"}");
+        // The background reaper uses the real clock: expire through the store's compare-and-set instead.
+        manager.store().endSession(new dev.bosun.store.EndRequest(id, dev.bosun.session.SessionOutcome.TIMEOUT,
+                dev.bosun.session.EndReason.EXPIRED_IDLE, java.util.Optional.empty(), java.util.Optional.empty(),
+                dev.bosun.store.EndRequest.Precondition.NONE, java.time.Instant.now()));
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+                assertThat(get("/metrics").text()).contains("bosun_reaper_expirations_total{reason=\"expired_idle\"} 1.0"));
+    }
+}
