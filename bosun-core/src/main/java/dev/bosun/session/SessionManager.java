@@ -271,8 +271,16 @@ public final class SessionManager implements AutoCloseable {
 
     /** Records activity without an event. */
     public Session heartbeat(String sessionId) {
-        get(sessionId);
+        requireKnownId(sessionId);
         return store.touch(sessionId, clock.instant());
+    }
+
+    /**
+     * An id that cannot exist is NOT_FOUND without a query. Writes need no read first: the store
+     * answers NOT_FOUND or CONFLICT inside the same transaction that would write.
+     */
+    private static void requireKnownId(String sessionId) {
+        if (!Ids.isSafe(sessionId)) throw BosunException.notFound("session", String.valueOf(sessionId));
     }
 
     // =====================================================================================
@@ -297,7 +305,7 @@ public final class SessionManager implements AutoCloseable {
     private Event appendChecked(String sessionId, Direction dir, String type, JsonNode payload) {
         Validation.eventType("event_type", type);
         Validation.sized("payload", payload, config.maxMessageBytes());
-        get(sessionId);
+        requireKnownId(sessionId);
         return store.append(new NewEvent(sessionId, dir, type, payload, Optional.empty(), true, clock.instant()));
     }
 
@@ -359,7 +367,7 @@ public final class SessionManager implements AutoCloseable {
         Validation.sized("data", spec.data(), config.maxMessageBytes());
         List<String> caps = Validation.capabilities("required_capabilities", spec.requiredCapabilities());
         spec.assignedAgent().ifPresent(a -> Ids.requireSafe("assigned_agent", a));
-        get(sessionId);
+        requireKnownId(sessionId);
         Task t = store.addTask(new NewTask(sessionId, taskId, name, spec.data(), spec.priority(), caps,
                 spec.assignedAgent(), clock.instant()));
         return t;
@@ -372,7 +380,7 @@ public final class SessionManager implements AutoCloseable {
         c.durationMs().ifPresent(d -> Validation.atLeast("duration_ms", d, 0));
         c.result().ifPresent(r -> Validation.sized("result", r, config.maxMessageBytes()));
         c.error().ifPresent(e -> Validation.message("error", e));
-        get(sessionId);
+        requireKnownId(sessionId);
         return store.completeTask(new TaskCompletion(sessionId, taskId, c.outcome(), c.durationMs(), c.result(),
                 c.error(), false, clock.instant()));
     }

@@ -337,6 +337,34 @@ public abstract class LifecycleContract extends ManagerHarness {
     }
 
     @Test
+    void listenersHearEveryCommittedEventOnceInOrderAndABrokenOneHarmsNothing() {
+        var heard = new java.util.concurrent.CopyOnWriteArrayList<Event>();
+        manager.addListener(e -> { throw new IllegalStateException("a broken listener"); });
+        manager.addListener(heard::add);
+        Session s = start();
+        Session other = start();
+        for (int i = 0; i < 50; i++) manager.send(i % 2 == 0 ? s.id() : other.id(), "input", json("{\"i\":" + i + "}"));
+        manager.endSession(s.id(), SessionOutcome.SUCCESS, Optional.empty());
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() ->
+                heard.stream().anyMatch(e -> e.sessionId().equals(s.id()) && e.type().equals("session_ended"))
+                        && heard.stream().filter(e -> e.sessionId().equals(other.id())).count() == 26);
+        assertThat(heard.stream().filter(e -> e.sessionId().equals(s.id())).toList()).isEqualTo(allEvents(s.id()));
+        assertThat(heard.stream().filter(e -> e.sessionId().equals(other.id())).toList()).isEqualTo(allEvents(other.id()));
+    }
+
+    @Test
+    void listenersAreNotReplayedHistoryAfterARestart() {
+        Session s = start();
+        manager.send(s.id(), "before", json("1"));
+        restart();
+        var heard = new java.util.concurrent.CopyOnWriteArrayList<Event>();
+        manager.addListener(heard::add);
+        Event after = manager.send(s.id(), "after", json("2"));
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> !heard.isEmpty());
+        assertThat(heard).extracting(Event::seq).containsExactly(after.seq());
+    }
+
+    @Test
     void errorsNeverCarryHostPathsOrTraces() {
         Session s = start();
         BosunException e = expectError(ErrorCode.INVALID_ARGUMENT, () -> manager.poll(s.id(), 99, 10, Duration.ZERO));

@@ -158,6 +158,26 @@ public abstract class StoreContract {
     }
 
     @Test
+    void theLiveCountFollowsStartsAndEnds() {
+        assertThat(store.liveSessionCount()).isZero();
+        session("a", false);
+        session("b", true);
+        assertThat(store.liveSessionCount()).isEqualTo(2);
+        store.endSession(new EndRequest("a", SessionOutcome.SUCCESS, EndReason.COMPLETED, Optional.empty(),
+                Optional.empty(), EndRequest.Precondition.NONE, t0));
+        assertThat(store.liveSessionCount()).isEqualTo(1);
+    }
+
+    @Test
+    void commitTimersSeeEveryCommit() {
+        var timings = new CopyOnWriteArrayList<Long>();
+        store.addCommitTimer(timings::add);
+        session("a", false);
+        store.append(event("a", null, t0));
+        assertThat(timings).hasSizeGreaterThanOrEqualTo(2).allMatch(n -> n >= 0);
+    }
+
+    @Test
     void commitListenersHearEveryChangedSession() {
         var heard = new CopyOnWriteArrayList<String>();
         store.addCommitListener(heard::add);
