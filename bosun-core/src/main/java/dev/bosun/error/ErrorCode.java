@@ -7,6 +7,8 @@ package dev.bosun.error;
 public enum ErrorCode {
     /** The request itself is wrong: a field is missing, malformed or out of its allowed range. */
     INVALID_ARGUMENT,
+    /** missing or unknown API key (HTTP 401) */
+    UNAUTHENTICATED,
     /** The session, task or other named thing does not exist (or is not visible to the caller). */
     NOT_FOUND,
     /** The request is well formed but conflicts with current state: an ended session, a duplicate id. */
