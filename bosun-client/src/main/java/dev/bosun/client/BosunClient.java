@@ -1,0 +1,381 @@
+package dev.bosun.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.bosun.error.BosunException;
+import dev.bosun.error.ErrorCode;
+import dev.bosun.event.PollResult;
+import dev.bosun.json.Json;
+import dev.bosun.session.Page;
+import dev.bosun.session.Session;
+import dev.bosun.session.SessionConfig;
+import dev.bosun.session.SessionFilter;
+import dev.bosun.session.SessionManager.LogStream;
+import dev.bosun.session.SessionOutcome;
+import dev.bosun.session.SessionStatus;
+import dev.bosun.task.Completion;
+import dev.bosun.task.Task;
+import dev.bosun.task.TaskSpec;
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.function.IntPredicate;
+
+/**
+ * A client for a Bosun server's HTTP API (docs/API.md), with the same vocabulary as the embedded
+ * {@link dev.bosun.session.SessionManager}: the same records come back and the same
+ * {@link BosunException} codes are thrown, taken from the server's error envelope.
+ *
+ * <pre>{@code
+ * try (BosunClient bosun = BosunClient.builder(URI.create("http://127.0.0.1:7070"))
+ *         .apiKey(System.getenv("BOSUN_API_KEY"))
+ *         .build()) {
+ *     Session s = bosun.createSession(SessionConfig.builder("research", "oracle1").profile("echo").build());
+ *     bosun.send(s.id(), "input", Json.object().put("text", "hello"));
+ *     try (EventSubscription events = bosun.follow(s.id(), 0)) {
+ *         while (events.hasNext()) {
+ *             Event e = events.next();
+ *             if (e.type().equals("echo")) bosun.terminate(s.id(), "done");
+ *         }
+ *     }
+ * } catch (BosunException e) {
+ *     if (e.code() == ErrorCode.NOT_FOUND) { ... }
+ * }
+ * }</pre>
+ *
+ * <p><b>Errors.</b> Every failure is a {@link BosunException}: the server's code, message and details
+ * when it answered with the error envelope; {@link ErrorCode#UNAVAILABLE} naming the URL when it could
+ * not be reached or timed out; UNAVAILABLE (502/503/504), LIMIT_REACHED (429) or INTERNAL (anything
+ * else) when something answered without the envelope. A 429 carries {@code retry_after_seconds} in
+ * its details when the server sent {@code Retry-After}.
+ *
+ * <p><b>Retries.</b> Only calls that are safe to repeat are retried: GETs, {@link #terminate} and
+ * {@link #heartbeat}. They are retried on no answer, 502/503/504, and a 429 with {@code Retry-After}
+ * (waiting what it says, up to 30 s), with exponential backoff and jitter, at most
+ * {@link Builder#retries(int)} times. Calls that append or create ({@link #send}, {@link #emit},
+ * {@link #createSession}, {@link #addTask}, {@link #completeTask}, {@link #endSession}) are never
+ * retried, because one that timed out may have been applied; the caller decides.
+ *
+ * <p><b>Tenants.</b> The server takes the tenant from the API key and does not send it, so sessions read
+ * through this client have {@link Session#tenant()} = {@link WireCodec#TENANT_NOT_ON_WIRE} (empty).
+ *
+ * <p>Thread-safe; share one client. {@link #close()} aborts calls in flight and closes open
+ * {@link EventSubscription}s.
+ */
+public final class BosunClient implements AutoCloseable {
+    private static final IntPredicate SUCCESS = s -> s / 100 == 2;
+
+    private final Transport transport;
+    private final Duration streamIdleTimeout;
+    private final Set<EventSubscription> subscriptions = ConcurrentHashMap.newKeySet();
+    private ScheduledThreadPoolExecutor watchdogs;
+
+    private BosunClient(Builder b) {
+        this.transport = new Transport(b.baseUrl, Optional.ofNullable(b.apiKey), b.timeout,
+                new RetryPolicy(b.retries, b.initialBackoff, b.maxBackoff, RetryPolicy.DEFAULT.maxRetryAfter()));
+        this.streamIdleTimeout = b.streamIdleTimeout;
+    }
+
+    /** A builder for a client of the server at {@code baseUrl}, such as {@code http://127.0.0.1:7070}. */
+    public static Builder builder(URI baseUrl) {
+        return new Builder(baseUrl);
+    }
+
+    /** Settings for a {@link BosunClient}; all optional. */
+    public static final class Builder {
+        private final URI baseUrl;
+        private String apiKey;
+        private Duration timeout = Duration.ofSeconds(30);
+        private int retries = RetryPolicy.DEFAULT.retries();
+        private Duration initialBackoff = RetryPolicy.DEFAULT.initialBackoff();
+        private Duration maxBackoff = RetryPolicy.DEFAULT.maxBackoff();
+        private Duration streamIdleTimeout = Duration.ofSeconds(45);
+
+        private Builder(URI baseUrl) {
+            Objects.requireNonNull(baseUrl, "baseUrl");
+            String scheme = baseUrl.getScheme();
+            if (scheme == null || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https")) || baseUrl.getHost() == null) {
+                throw new IllegalArgumentException("baseUrl must be an http:// or https:// URL with a host; got " + baseUrl);
+            }
+            if (baseUrl.getRawQuery() != null || baseUrl.getRawFragment() != null) {
+                throw new IllegalArgumentException("baseUrl may not have a query or fragment; got " + baseUrl);
+            }
+            this.baseUrl = baseUrl;
+        }
+
+        /** The API key, sent as {@code Authorization: Bearer}; none for a server without keys. */
+        public Builder apiKey(String apiKey) {
+            this.apiKey = apiKey == null || apiKey.isBlank() ? null : apiKey;
+            return this;
+        }
+
+        /** How long to wait to connect and for each answer (a long-poll adds its {@code wait}). Default 30 s. */
+        public Builder timeout(Duration timeout) {
+            if (timeout.isNegative() || timeout.isZero()) throw new IllegalArgumentException("timeout must be positive; got " + timeout);
+            this.timeout = timeout;
+            return this;
+        }
+
+        /** How many times an idempotent call is retried after its first attempt; 0 turns retries off. Default 3. */
+        public Builder retries(int retries) {
+            if (retries < 0) throw new IllegalArgumentException("retries must be >= 0; got " + retries);
+            this.retries = retries;
+            return this;
+        }
+
+        /** The first retry delay, doubled per retry up to {@code max}, each with jitter. Default 200 ms .. 5 s. */
+        public Builder backoff(Duration initial, Duration max) {
+            if (initial.isNegative() || max.compareTo(initial) < 0) {
+                throw new IllegalArgumentException("backoff must satisfy 0 <= initial <= max; got " + initial + ", " + max);
+            }
+            this.initialBackoff = initial;
+            this.maxBackoff = max;
+            return this;
+        }
+
+        /**
+         * How long an event stream may stay silent before the client presumes the connection dead and
+         * reconnects. The server sends a keep-alive every 15 s, so the default is 45 s.
+         */
+        public Builder streamIdleTimeout(Duration idle) {
+            if (idle.isNegative() || idle.isZero()) throw new IllegalArgumentException("streamIdleTimeout must be positive; got " + idle);
+            this.streamIdleTimeout = idle;
+            return this;
+        }
+
+        public BosunClient build() { return new BosunClient(this); }
+    }
+
+    // ------------------------------------------------------------------------------------ sessions
+
+    /** {@code POST /v1/sessions}. Not retried. See {@link WireCodec#sessionConfig} for what cannot be sent. */
+    public Session createSession(SessionConfig config) {
+        return WireCodec.session(post(sessions(), WireCodec.sessionConfig(config), false));
+    }
+
+    /** {@code GET /v1/sessions/{id}}. */
+    public Session getSession(String sessionId) {
+        return WireCodec.session(get(session(sessionId), Map.of()));
+    }
+
+    /** The first page of sessions matching {@code filter}, at the server's default page size. */
+    public Page<Session> listSessions(SessionFilter filter) {
+        return listSessions(filter, Optional.empty(), 0);
+    }
+
+    /**
+     * {@code GET /v1/sessions}: one page of sessions matching {@code filter}, after the cursor
+     * {@code after} (a previous page's {@link Page#nextCursor()}).
+     *
+     * @param limit 1..1000, or 0 for the server's default
+     */
+    public Page<Session> listSessions(SessionFilter filter, Optional<String> after, int limit) {
+        if (filter.tenant().isPresent()) {
+            throw BosunException.invalid("tenant", "the tenant cannot be filtered over HTTP; the API key decides it");
+        }
+        Map<String, String> q = Transport.query(
+                "status", filter.status().map(SessionStatus::wire),
+                "agent_id", filter.agentId(),
+                "tag", filter.tag(),
+                "after", after,
+                "limit", limit == 0 ? null : limit);
+        return WireCodec.sessionPage(get(sessions(), q));
+    }
+
+    /** {@code POST /v1/sessions/{id}/end}: the agent ends its own session with an outcome. Not retried. */
+    public Session endSession(String sessionId, SessionOutcome outcome, Optional<String> error) {
+        return WireCodec.session(post(session(sessionId) + "/end", WireCodec.end(outcome, error), false));
+    }
+
+    /**
+     * {@code POST /v1/sessions/{id}/terminate}: ends the session as cancelled. Idempotent on the server
+     * (an ended session is returned as is), so it is retried.
+     *
+     * @param reason why, recorded on the session; null for none
+     */
+    public Session terminate(String sessionId, String reason) {
+        JsonNode body = reason == null ? null : Json.object().put("reason", reason);
+        return WireCodec.session(post(session(sessionId) + "/terminate", body, true));
+    }
+
+    /** {@code POST /v1/sessions/{id}/heartbeat}: marks the session active. Retried (a second beat changes nothing). */
+    public Session heartbeat(String sessionId) {
+        return WireCodec.session(post(session(sessionId) + "/heartbeat", null, true));
+    }
+
+    // ------------------------------------------------------------------------------------ events
+
+    /** {@code POST /v1/sessions/{id}/events}: writes an event into the session's inbox. Not retried. */
+    public long send(String sessionId, String type, JsonNode payload) {
+        return WireCodec.seq(post(session(sessionId) + "/events", WireCodec.eventBody(type, payload), false));
+    }
+
+    /** {@code POST /v1/sessions/{id}/emit}: writes an event as the agent (direction {@code out}). Not retried. */
+    public long emit(String sessionId, String type, JsonNode payload) {
+        return WireCodec.seq(post(session(sessionId) + "/emit", WireCodec.eventBody(type, payload), false));
+    }
+
+    /**
+     * {@code GET /v1/sessions/{id}/events}: events after seq {@code after}. With a positive {@code wait}
+     * the server holds the call until an event arrives, the session ends, or {@code wait} passes
+     * (the call's timeout is lengthened by {@code wait}).
+     *
+     * @param limit 1..the server's max_events_per_poll, or 0 for its default
+     * @param wait  how long the server may wait for a first event; zero to return at once
+     */
+    public PollResult poll(String sessionId, long after, int limit, Duration wait) {
+        if (wait.isNegative()) throw BosunException.invalid("wait", "wait may not be negative; got " + wait);
+        Map<String, String> q = Transport.query(
+                "after", after,
+                "limit", limit == 0 ? null : limit,
+                "wait", wait.isZero() ? null : Transport.decimalSeconds(wait));
+        URI uri = transport.uri(session(sessionId) + "/events", q);
+        HttpResponse<byte[]> r = transport.call("GET", uri, null, true, wait, SUCCESS);
+        return WireCodec.pollResult(sessionId, json(r));
+    }
+
+    /**
+     * {@code GET /v1/sessions/{id}/events/stream}: follows the session's events from after seq
+     * {@code after}, reconnecting on drops. See {@link EventSubscription}. Nothing is sent until the
+     * first {@code hasNext()}.
+     */
+    public EventSubscription follow(String sessionId, long after) {
+        Objects.requireNonNull(sessionId, "sessionId");
+        if (after < 0) throw BosunException.invalid("after", "after may not be negative; got " + after);
+        EventSubscription s = new EventSubscription(this, transport, sessionId, after, streamIdleTimeout, watchdogs());
+        subscriptions.add(s);
+        return s;
+    }
+
+    // ------------------------------------------------------------------------------------ tasks
+
+    /** {@code POST /v1/sessions/{id}/tasks}. Not retried. See {@link WireCodec#taskSpec} for what cannot be sent. */
+    public Task addTask(String sessionId, TaskSpec spec) {
+        return WireCodec.task(post(session(sessionId) + "/tasks", WireCodec.taskSpec(spec), false));
+    }
+
+    /** {@code GET /v1/sessions/{id}/tasks}: all of the session's tasks, or only the running ones. */
+    public List<Task> tasks(String sessionId, boolean activeOnly) {
+        return WireCodec.taskList(get(session(sessionId) + "/tasks", activeOnly ? Map.of("active", "true") : Map.of()));
+    }
+
+    /** {@code GET /v1/sessions/{id}/tasks/{task_id}}. */
+    public Task getTask(String sessionId, String taskId) {
+        return WireCodec.task(get(task(sessionId, taskId), Map.of()));
+    }
+
+    /** {@code POST /v1/sessions/{id}/tasks/{task_id}/complete}. Not retried: a second completion is a CONFLICT. */
+    public Task completeTask(String sessionId, String taskId, Completion completion) {
+        return WireCodec.task(post(task(sessionId, taskId) + "/complete", WireCodec.completion(completion), false));
+    }
+
+    // ------------------------------------------------------------------------------------ logs, health
+
+    /**
+     * {@code GET /v1/sessions/{id}/logs}: the tail of the worker's stdout or stderr.
+     *
+     * @param maxBytes 1..1048576, or 0 for the server's default (65536)
+     */
+    public String logs(String sessionId, LogStream stream, int maxBytes) {
+        Map<String, String> q = Transport.query("stream", stream.name().toLowerCase(Locale.ROOT),
+                "max_bytes", maxBytes == 0 ? null : maxBytes);
+        URI uri = transport.uri(session(sessionId) + "/logs", q);
+        return new String(transport.call("GET", uri, null, true, Duration.ZERO, SUCCESS).body(), StandardCharsets.UTF_8);
+    }
+
+    /** {@code GET /healthz}: whether the server process is up. */
+    public ServerStatus health() {
+        JsonNode n = json(transport.call("GET", transport.uri("/healthz", Map.of()), null, true, Duration.ZERO, SUCCESS));
+        return new ServerStatus(true, n.path("status").asText(""), Json.object());
+    }
+
+    /**
+     * {@code GET /readyz}: whether the server can serve (its store and runtimes answer). A 503 with the
+     * server's checks is an answer, returned with {@code up = false} and not retried; a 503 without them
+     * (from a proxy, say) is thrown as UNAVAILABLE.
+     */
+    public ServerStatus ready() {
+        HttpResponse<byte[]> r = transport.call("GET", transport.uri("/readyz", Map.of()), null, true, Duration.ZERO,
+                s -> s == 200 || s == 503);
+        JsonNode n = r.statusCode() == 200 ? json(r) : readinessOrNull(r.body());
+        if (n == null) throw ErrorResponses.fromResponse(r.statusCode(), r.body(), Optional.empty());
+        JsonNode checks = n.path("checks");
+        return new ServerStatus(r.statusCode() == 200, n.path("status").asText(""),
+                checks.isObject() ? (ObjectNode) checks : Json.object());
+    }
+
+    private static JsonNode readinessOrNull(byte[] body) {
+        try {
+            JsonNode n = Json.parse(new String(body, StandardCharsets.UTF_8));
+            return n != null && n.path("status").isTextual() ? n : null;
+        } catch (Exception notJson) {
+            return null;
+        }
+    }
+
+    /** Closes open subscriptions and aborts calls in flight; later calls throw {@link IllegalStateException}. */
+    @Override
+    public void close() {
+        // Subscriptions first, so that a follower woken by the aborted connection sees it was closed and stops
+        // quietly instead of trying to reconnect through a closed transport.
+        for (EventSubscription s : List.copyOf(subscriptions)) s.close();
+        transport.close();
+        synchronized (this) {
+            if (watchdogs != null) watchdogs.shutdownNow();
+        }
+    }
+
+    void forget(EventSubscription s) {
+        subscriptions.remove(s);
+    }
+
+    private synchronized ScheduledThreadPoolExecutor watchdogs() {
+        if (transport.isClosed()) throw new IllegalStateException("this BosunClient is closed");
+        if (watchdogs == null) {
+            watchdogs = new ScheduledThreadPoolExecutor(1, r -> {
+                Thread t = new Thread(r, "bosun-client-stream-watchdog");
+                t.setDaemon(true);
+                return t;
+            });
+            watchdogs.setRemoveOnCancelPolicy(true);
+        }
+        return watchdogs;
+    }
+
+    // ------------------------------------------------------------------------------------ plumbing
+
+    private static String sessions() { return "/v1/sessions"; }
+
+    private static String session(String id) { return "/v1/sessions/" + Transport.segment(id); }
+
+    private static String task(String id, String taskId) { return session(id) + "/tasks/" + Transport.segment(taskId); }
+
+    private JsonNode get(String path, Map<String, String> query) {
+        return json(transport.call("GET", transport.uri(path, query), null, true, Duration.ZERO, SUCCESS));
+    }
+
+    private JsonNode post(String path, JsonNode body, boolean idempotent) {
+        return json(transport.call("POST", transport.uri(path, Map.of()), body, idempotent, Duration.ZERO, SUCCESS));
+    }
+
+    private static JsonNode json(HttpResponse<byte[]> r) {
+        try {
+            JsonNode n = Json.parse(new String(r.body(), StandardCharsets.UTF_8));
+            if (n == null || !n.isObject()) throw new IllegalStateException("not a JSON object");
+            return n;
+        } catch (Exception e) {
+            throw new BosunException(ErrorCode.INTERNAL, "server answered " + r.statusCode() + " to "
+                    + r.request().method() + " " + r.uri().getPath() + " with a body that is not a JSON object",
+                    Map.of("http_status", r.statusCode()));
+        }
+    }
+}

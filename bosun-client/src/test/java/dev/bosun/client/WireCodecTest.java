@@ -1,0 +1,288 @@
+package dev.bosun.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+import dev.bosun.error.BosunException;
+import dev.bosun.error.ErrorCode;
+import dev.bosun.event.Direction;
+import dev.bosun.event.Event;
+import dev.bosun.event.PollResult;
+import dev.bosun.json.Json;
+import dev.bosun.session.EndReason;
+import dev.bosun.session.Page;
+import dev.bosun.session.Session;
+import dev.bosun.session.SessionConfig;
+import dev.bosun.session.SessionOutcome;
+import dev.bosun.session.SessionStatus;
+import dev.bosun.task.Completion;
+import dev.bosun.task.Task;
+import dev.bosun.task.TaskCounts;
+import dev.bosun.task.TaskOutcome;
+import dev.bosun.task.TaskPriority;
+import dev.bosun.task.TaskSpec;
+import dev.bosun.task.TaskStatus;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The codec against the samples in docs/API.md, read from the doc itself so that a change to the
+ * documented shapes fails here. The doc elides values with "…"; those are filled with {@link #T}.
+ */
+class WireCodecTest {
+    static final String T = "2026-01-01T00:00:00.123Z";
+    static final Instant AT = Instant.parse(T);
+    private static String doc;
+
+    @BeforeAll
+    static void readDoc() throws IOException {
+        for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
+            Path candidate = d.resolve("docs/API.md");
+            if (Files.isRegularFile(candidate)) {
+                doc = Files.readString(candidate);
+                return;
+            }
+        }
+        throw new IllegalStateException("docs/API.md not found above " + Path.of("").toAbsolutePath());
+    }
+
+    /** The first fenced block of {@code lang} after {@code heading}. */
+    private static String block(String heading, String lang) {
+        int at = doc.indexOf(heading);
+        assertThat(at).as("heading %s in docs/API.md", heading).isNotNegative();
+        Matcher m = Pattern.compile("```" + lang + "\\n(.*?)```", Pattern.DOTALL).matcher(doc);
+        assertThat(m.find(at)).as("```%s block after %s", lang, heading).isTrue();
+        return m.group(1);
+    }
+
+    /** The doc's sample with its elisions filled: "…" values become a time, {…} and […] become empty. */
+    private static JsonNode filled(String sample) throws IOException {
+        return Json.parse(sample.replace("\"…\"", "\"" + T + "\"").replace("{…}", "{}").replace("[…]", "[]"));
+    }
+
+    @Test
+    void sessionSampleFromTheDoc() throws IOException {
+        Session s = WireCodec.session(filled(block("**Session**", "json")));
+        assertThat(s.id()).isEqualTo("sess_01J…");
+        assertThat(s.tenant()).isEqualTo(WireCodec.TENANT_NOT_ON_WIRE).isEmpty();
+        assertThat(s.name()).isEqualTo("research");
+        assertThat(s.agentId()).isEqualTo("oracle1");
+        assertThat(s.tags()).containsExactly("h1");
+        assertThat(s.metadata()).isEqualTo(Json.object());
+        assertThat(s.profile()).contains("echo");
+        assertThat(s.status()).isEqualTo(SessionStatus.RUNNING);
+        assertThat(s.outcome()).isEmpty();
+        assertThat(s.reason()).isEmpty();
+        assertThat(s.error()).isEmpty();
+        assertThat(s.exitCode()).isEmpty();
+        assertThat(s.createdAt()).isEqualTo(AT);
+        assertThat(s.startedAt()).contains(AT);
+        assertThat(s.endedAt()).isEmpty();
+        assertThat(s.lastActivityAt()).isEqualTo(AT);
+        assertThat(s.expiresAt()).isEqualTo(AT);
+        assertThat(s.idleTimeout()).isEqualTo(Duration.ofSeconds(1800));
+        assertThat(s.ttl()).isEqualTo(Duration.ofSeconds(86400));
+        assertThat(s.maxTasks()).isEqualTo(50);
+        assertThat(s.taskTimeout()).isEqualTo(Duration.ofSeconds(300));
+        assertThat(s.workspace()).contains("workspaces/sess_01J…");
+        assertThat(s.lastSeq()).isEqualTo(7);
+        assertThat(s.taskCounts()).isEqualTo(new TaskCounts(2, 1, 1, 0, 0, 0));
+    }
+
+    @Test
+    void endedSessionWithoutWorker() throws IOException {
+        Session s = WireCodec.session(Json.parse("""
+                {"session_id": "sess_01JABC", "name": "n", "agent_id": "a", "tags": [], "metadata": {"k": [1, 2]},
+                 "profile": null, "status": "ended", "outcome": "failed", "reason": "worker_exited", "error": "boom",
+                 "exit_code": 3, "created_at": "2026-01-01T00:00:00Z", "started_at": "2026-01-01T00:00:01Z",
+                 "ended_at": "2026-01-01T00:00:09.5Z", "last_activity_at": "2026-01-01T00:00:09.5Z",
+                 "expires_at": "2026-01-02T00:00:00Z", "idle_timeout_seconds": 30, "ttl_seconds": 60, "max_tasks": 1,
+                 "task_timeout_seconds": 1, "workspace": null, "duration_seconds": 8.5, "last_seq": 12,
+                 "tasks": {"total": 5, "running": 0, "succeeded": 1, "failed": 2, "cancelled": 1, "timeout": 1},
+                 "some_future_field": true}
+                """));
+        assertThat(s.isEnded()).isTrue();
+        assertThat(s.outcome()).contains(SessionOutcome.FAILED);
+        assertThat(s.reason()).contains(EndReason.WORKER_EXITED);
+        assertThat(s.error()).contains("boom");
+        assertThat(s.exitCode()).contains(3);
+        assertThat(s.profile()).isEmpty();
+        assertThat(s.hasWorker()).isFalse();
+        assertThat(s.workspace()).isEmpty();
+        assertThat(s.metadata().toString()).isEqualTo("{\"k\":[1,2]}");
+        assertThat(s.durationAt(Instant.MAX)).isEqualTo(Duration.ofMillis(8500));
+        assertThat(s.taskCounts()).isEqualTo(new TaskCounts(5, 0, 1, 2, 1, 1));
+    }
+
+    @Test
+    void taskSampleFromTheDoc() throws IOException {
+        Task t = WireCodec.task(filled(block("**Task**", "json")));
+        assertThat(t.id()).isEqualTo("t1");
+        assertThat(t.sessionId()).isEqualTo("sess_…");
+        assertThat(t.name()).isEqualTo("analyze");
+        assertThat(t.data()).isEqualTo(Json.object());
+        assertThat(t.priority()).isEqualTo(TaskPriority.NORMAL);
+        assertThat(t.requiredCapabilities()).containsExactly("research");
+        assertThat(t.assignedAgent()).isEmpty();
+        assertThat(t.status()).isEqualTo(TaskStatus.RUNNING);
+        assertThat(t.createdAt()).isEqualTo(AT);
+        assertThat(t.startedAt()).isEqualTo(AT);
+        assertThat(t.endedAt()).isEmpty();
+        assertThat(t.deadlineAt()).isEqualTo(AT);
+        assertThat(t.durationMs()).isEmpty();
+        assertThat(t.result()).isEmpty();
+        assertThat(t.error()).isEmpty();
+    }
+
+    @Test
+    void completedTask() throws IOException {
+        Task t = WireCodec.task(Json.parse("""
+                {"task_id": "t2", "session_id": "sess_1", "name": "compile", "data": null, "priority": "critical",
+                 "required_capabilities": [], "assigned_agent": "oracle2", "status": "timeout",
+                 "created_at": "2026-01-01T00:00:00Z", "started_at": "2026-01-01T00:00:00Z",
+                 "ended_at": "2026-01-01T00:05:00Z", "deadline_at": "2026-01-01T00:05:00Z",
+                 "duration_ms": 300000, "result": {"partial": true}, "error": "deadline passed"}
+                """));
+        assertThat(t.data()).isEqualTo(NullNode.getInstance());
+        assertThat(t.priority()).isEqualTo(TaskPriority.CRITICAL);
+        assertThat(t.assignedAgent()).contains("oracle2");
+        assertThat(t.status()).isEqualTo(TaskStatus.TIMEOUT);
+        assertThat(t.isActive()).isFalse();
+        assertThat(t.endedAt()).contains(Instant.parse("2026-01-01T00:05:00Z"));
+        assertThat(t.durationMs()).contains(300_000L);
+        assertThat(t.result().orElseThrow().get("partial").asBoolean()).isTrue();
+        assertThat(t.error()).contains("deadline passed");
+    }
+
+    @Test
+    void eventSampleFromTheDocAndFromTheSseFrame() throws IOException {
+        Matcher inline = Pattern.compile("\\*\\*Event\\*\\*: `(\\{.*?})`").matcher(doc);
+        assertThat(inline.find()).as("inline Event sample").isTrue();
+        Event e = WireCodec.event("sess_9", filled(inline.group(1)));
+        assertThat(e).isEqualTo(new Event("sess_9", 3, Direction.IN, "input", Json.object(), AT));
+
+        String frame = block("### Server-Sent Events", "");
+        Matcher data = Pattern.compile("^data: (.*)$", Pattern.MULTILINE).matcher(frame);
+        assertThat(data.find()).as("data line of the SSE sample").isTrue();
+        Event sse = WireCodec.event("sess_9", filled(data.group(1)));
+        assertThat(sse).isEqualTo(new Event("sess_9", 7, Direction.OUT, "echo", Json.object(), AT));
+    }
+
+    @Test
+    void pollResult() throws IOException {
+        PollResult r = WireCodec.pollResult("sess_1", Json.parse("""
+                {"events": [{"seq": 4, "direction": "system", "event_type": "session_ended",
+                             "payload": {"outcome": "cancelled"}, "created_at": "2026-01-01T00:00:00Z"}],
+                 "next_cursor": 4, "has_more": false, "status": "ended"}
+                """));
+        assertThat(r.events()).singleElement().satisfies(e -> {
+            assertThat(e.sessionId()).isEqualTo("sess_1");
+            assertThat(e.direction()).isEqualTo(Direction.SYSTEM);
+            assertThat(e.type()).isEqualTo("session_ended");
+            assertThat(e.payload().get("outcome").asText()).isEqualTo("cancelled");
+        });
+        assertThat(r.nextCursor()).isEqualTo(4);
+        assertThat(r.hasMore()).isFalse();
+        assertThat(r.status()).isEqualTo(SessionStatus.ENDED);
+    }
+
+    @Test
+    void pageOfSessionsAndTaskList() throws IOException {
+        String session = block("**Session**", "json").replace("\"…\"", "\"" + T + "\"");
+        Page<Session> p = WireCodec.sessionPage(Json.parse("{\"items\": [" + session + "], \"next_cursor\": \"sess_01J…\", \"has_more\": true}"));
+        assertThat(p.items()).extracting(Session::id).containsExactly("sess_01J…");
+        assertThat(p.nextCursor()).contains("sess_01J…");
+        assertThat(p.hasMore()).isTrue();
+
+        Page<Session> last = WireCodec.sessionPage(Json.parse("{\"items\": [], \"next_cursor\": null, \"has_more\": false}"));
+        assertThat(last.items()).isEmpty();
+        assertThat(last.nextCursor()).isEmpty();
+
+        String task = block("**Task**", "json").replace("\"…\"", "\"" + T + "\"").replace("{…}", "{}");
+        assertThat(WireCodec.taskList(Json.parse("{\"items\": [" + task + "," + task + "]}"))).hasSize(2);
+        assertThat(WireCodec.seq(Json.parse("{\"seq\": 42}"))).isEqualTo(42);
+    }
+
+    @Test
+    void brokenResponsesAreInternalErrorsNamingTheField() throws IOException {
+        JsonNode good = filled(block("**Session**", "json"));
+        for (String field : List.of("session_id", "created_at", "tasks", "status", "last_seq")) {
+            var broken = good.deepCopy();
+            ((com.fasterxml.jackson.databind.node.ObjectNode) broken).remove(field);
+            assertThatThrownBy(() -> WireCodec.session(broken)).as(field)
+                    .isInstanceOfSatisfying(BosunException.class, e -> {
+                        assertThat(e.code()).isEqualTo(ErrorCode.INTERNAL);
+                        assertThat(e.details()).containsEntry("field", field);
+                    });
+        }
+        var badStatus = good.deepCopy();
+        ((com.fasterxml.jackson.databind.node.ObjectNode) badStatus).put("status", "paused");
+        assertThatThrownBy(() -> WireCodec.session(badStatus)).isInstanceOfSatisfying(BosunException.class,
+                e -> assertThat(e.getMessage()).contains("'status'").contains("paused"));
+        var badTime = good.deepCopy();
+        ((com.fasterxml.jackson.databind.node.ObjectNode) badTime).put("created_at", "yesterday");
+        assertThatThrownBy(() -> WireCodec.session(badTime)).isInstanceOfSatisfying(BosunException.class,
+                e -> assertThat(e.details()).containsEntry("field", "created_at"));
+    }
+
+    // ------------------------------------------------------------------ request bodies
+
+    @Test
+    void sessionConfigBodyUsesTheDocumentedFieldsAndOmitsUnsetOnes() {
+        assertThat(WireCodec.sessionConfig(SessionConfig.builder("research", "oracle1").build()).toString())
+                .isEqualTo("{\"name\":\"research\",\"agent_id\":\"oracle1\"}");
+        SessionConfig full = SessionConfig.builder("research", "oracle1").tags("h1", "x")
+                .metadata(Json.object().put("k", "v")).profile("echo").idleTimeout(Duration.ofMinutes(30))
+                .ttl(Duration.ofDays(1)).maxTasks(50).taskTimeout(Duration.ofMinutes(5)).build();
+        assertThat(WireCodec.sessionConfig(full).toString()).isEqualTo("{\"name\":\"research\",\"agent_id\":\"oracle1\","
+                + "\"tags\":[\"h1\",\"x\"],\"metadata\":{\"k\":\"v\"},\"profile\":\"echo\",\"idle_timeout_seconds\":1800,"
+                + "\"ttl_seconds\":86400,\"max_tasks\":50,\"task_timeout_seconds\":300}");
+    }
+
+    @Test
+    void sessionConfigThatTheWireCannotCarryIsRefusedNotTruncated() {
+        assertThatThrownBy(() -> WireCodec.sessionConfig(SessionConfig.builder("n", "a").idleTimeout(Duration.ofMillis(90_500)).build()))
+                .isInstanceOfSatisfying(BosunException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT);
+                    assertThat(e.details()).containsEntry("field", "idle_timeout_seconds");
+                });
+        assertThatThrownBy(() -> WireCodec.sessionConfig(SessionConfig.builder("n", "a").tenant("acme").build()))
+                .isInstanceOfSatisfying(BosunException.class, e -> assertThat(e.details()).containsEntry("field", "tenant"));
+    }
+
+    @Test
+    void taskSpecBody() {
+        assertThat(WireCodec.taskSpec(TaskSpec.builder("analyze").build()).toString())
+                .isEqualTo("{\"name\":\"analyze\",\"priority\":\"normal\"}");
+        TaskSpec full = TaskSpec.builder("compile-code").id("compile-1").data(Json.object().put("target", "llvm"))
+                .priority(TaskPriority.HIGH).requiredCapabilities("compilation", "llvm").build();
+        assertThat(WireCodec.taskSpec(full).toString()).isEqualTo("{\"task_id\":\"compile-1\",\"name\":\"compile-code\","
+                + "\"data\":{\"target\":\"llvm\"},\"priority\":\"high\",\"required_capabilities\":[\"compilation\",\"llvm\"]}");
+        assertThatThrownBy(() -> WireCodec.taskSpec(TaskSpec.builder("x").assignedAgent("oracle2").build()))
+                .isInstanceOfSatisfying(BosunException.class, e -> assertThat(e.details()).containsEntry("field", "assigned_agent"));
+    }
+
+    @Test
+    void completionEndAndEventBodies() {
+        assertThat(WireCodec.completion(Completion.of(TaskOutcome.SUCCESS)).toString()).isEqualTo("{\"outcome\":\"success\"}");
+        assertThat(WireCodec.completion(Completion.of(TaskOutcome.FAILED).withDurationMs(5000)
+                .withResult(Json.object().put("n", 1)).withError("missing dependency")).toString())
+                .isEqualTo("{\"outcome\":\"failed\",\"duration_ms\":5000,\"result\":{\"n\":1},\"error\":\"missing dependency\"}");
+        assertThat(WireCodec.end(SessionOutcome.TIMEOUT, Optional.of("slow")).toString()).isEqualTo("{\"outcome\":\"timeout\",\"error\":\"slow\"}");
+        assertThat(WireCodec.end(SessionOutcome.SUCCESS, Optional.empty()).toString()).isEqualTo("{\"outcome\":\"success\"}");
+        assertThat(WireCodec.eventBody("input", Json.object().put("text", "hi")).toString())
+                .isEqualTo("{\"event_type\":\"input\",\"payload\":{\"text\":\"hi\"}}");
+        assertThat(WireCodec.eventBody("ping", null).toString()).isEqualTo("{\"event_type\":\"ping\",\"payload\":null}");
+    }
+}
