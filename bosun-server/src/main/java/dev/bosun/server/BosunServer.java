@@ -10,6 +10,7 @@ import dev.bosun.server.auth.ApiKeys;
 import dev.bosun.server.auth.RateLimiter;
 import dev.bosun.server.http.Api;
 import dev.bosun.server.http.ApiErrors;
+import dev.bosun.server.http.RouteTable;
 import dev.bosun.server.http.StreamGate;
 import dev.bosun.server.metrics.Metrics;
 import dev.bosun.session.SessionManager;
@@ -23,6 +24,8 @@ import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,12 +49,14 @@ public final class BosunServer implements AutoCloseable {
     private final Javalin app;
     private final ServerSettings settings;
     private final Metrics metrics;
+    private final List<RouteTable.Route> routes;
     private final java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
 
-    private BosunServer(Javalin app, ServerSettings settings, Metrics metrics) {
+    private BosunServer(Javalin app, ServerSettings settings, Metrics metrics, List<RouteTable.Route> routes) {
         this.app = app;
         this.settings = settings;
         this.metrics = metrics;
+        this.routes = List.copyOf(routes);
     }
 
     public static BosunServer start(BosunConfig config, SessionManager manager) {
@@ -68,6 +73,7 @@ public final class BosunServer implements AutoCloseable {
         var metrics = new Metrics(manager, gate::open);
         var api = new Api(manager, keys, limiter, gate, metrics, Clock.systemUTC(), sseHeartbeat, s.maxRequestBytes());
         String openapi = resource("/openapi.json");
+        var routes = new ArrayList<RouteTable.Route>();
 
         Javalin app = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
@@ -95,8 +101,9 @@ public final class BosunServer implements AutoCloseable {
                             "no route " + ctx.method() + " " + ctx.path(), Map.of()));
                 }
             });
-            r.get("/healthz", ctx -> ctx.contentType("application/json").result("{\"status\":\"ok\"}"));
-            r.get("/readyz", ctx -> {
+            var t = new RouteTable(r, routes);
+            t.get("/healthz", ctx -> ctx.contentType("application/json").result("{\"status\":\"ok\"}"));
+            t.get("/readyz", ctx -> {
                 boolean store = manager.store().healthy();
                 boolean reaper = manager.reaper().alive();
                 ObjectNode o = Json.object();
@@ -106,16 +113,16 @@ public final class BosunServer implements AutoCloseable {
                 checks.put("reaper", reaper ? "ok" : "stopped");
                 ctx.status(store && reaper ? 200 : 503).contentType("application/json").result(Json.write(o));
             });
-            r.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
-            r.get("/openapi.json", ctx -> ctx.contentType("application/json").result(openapi));
-            api.register(r);
+            t.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
+            t.get("/openapi.json", ctx -> ctx.contentType("application/json").result(openapi));
+            api.register(t);
         });
         try {
             app.start();
         } catch (RuntimeException e) {
             throw BosunException.unavailable("cannot listen on " + s.host() + ":" + s.port() + ": " + rootMessage(e), e);
         }
-        return new BosunServer(app, s, metrics);
+        return new BosunServer(app, s, metrics, routes);
     }
 
     /** Without API keys anyone who can connect is every tenant: only loopback may connect then. */
@@ -167,6 +174,12 @@ public final class BosunServer implements AutoCloseable {
     }
 
     public Metrics metrics() { return metrics; }
+
+    /** Every route this server answers, as registered: what {@code /openapi.json} must describe. */
+    public List<RouteTable.Route> routes() { return routes; }
+
+    /** The Javalin instance, for tests that check no route slipped past the {@link RouteTable}. */
+    Javalin javalin() { return app; }
 
     public boolean authEnabled() { return settings.authEnabled(); }
 

@@ -5,10 +5,11 @@ import dev.bosun.server.auth.ApiKeys;
 import dev.bosun.server.auth.RateLimiter;
 import dev.bosun.server.metrics.Metrics;
 import dev.bosun.session.SessionManager;
-import io.javalin.config.RoutesConfig;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /** Registers the {@code /v1} routes behind the auth, rate-limit and body-size filter. */
 public final class Api {
@@ -31,7 +32,7 @@ public final class Api {
         this.tasks = new TaskRoutes(manager);
     }
 
-    public void register(RoutesConfig r) {
+    public void register(RouteTable r) {
         r.before("/v1/*", ctx -> {
             String auth = ctx.header("Authorization");
             String tenant = keys.tenant(Optional.ofNullable(auth));
@@ -48,4 +49,20 @@ public final class Api {
     }
 
     SessionManager manager() { return manager; }
+
+    /**
+     * The fields each JSON request body may carry, by the route that reads it: the same sets the
+     * routes parse with, so a test can hold the OpenAPI request schemas to them.
+     */
+    public static Map<RouteTable.Route, Set<String>> requestFields() {
+        return Map.of(
+                new RouteTable.Route("POST", "/v1/sessions"), SessionRoutes.CREATE_FIELDS,
+                new RouteTable.Route("POST", "/v1/sessions/{id}/end"), SessionRoutes.END_FIELDS,
+                new RouteTable.Route("POST", "/v1/sessions/{id}/terminate"), SessionRoutes.TERMINATE_FIELDS,
+                new RouteTable.Route("DELETE", "/v1/sessions/{id}"), SessionRoutes.TERMINATE_FIELDS,
+                new RouteTable.Route("POST", "/v1/sessions/{id}/events"), EventRoutes.EVENT_FIELDS,
+                new RouteTable.Route("POST", "/v1/sessions/{id}/emit"), EventRoutes.EVENT_FIELDS,
+                new RouteTable.Route("POST", "/v1/sessions/{id}/tasks"), TaskRoutes.ADD_FIELDS,
+                new RouteTable.Route("POST", "/v1/sessions/{id}/tasks/{task_id}/complete"), TaskRoutes.COMPLETE_FIELDS);
+    }
 }

@@ -8,7 +8,6 @@ import dev.bosun.json.Json;
 import dev.bosun.session.Session;
 import dev.bosun.session.SessionManager;
 import dev.bosun.server.metrics.Metrics;
-import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import jakarta.servlet.ServletOutputStream;
 import java.io.IOException;
@@ -20,7 +19,7 @@ import java.util.Set;
 
 /** The event log over HTTP: send, emit, poll and long-poll, and Server-Sent Events. */
 final class EventRoutes {
-    private static final Set<String> EVENT_FIELDS = Set.of("event_type", "payload");
+    static final Set<String> EVENT_FIELDS = Set.of("event_type", "payload");
 
     private final SessionManager manager;
     private final StreamGate gate;
@@ -34,7 +33,7 @@ final class EventRoutes {
         this.heartbeat = heartbeat;
     }
 
-    void register(RoutesConfig r) {
+    void register(RouteTable r) {
         r.post("/v1/sessions/{id}/events", ctx -> append(ctx, true));
         r.post("/v1/sessions/{id}/emit", ctx -> append(ctx, false));
         r.get("/v1/sessions/{id}/events", this::poll);

@@ -9,7 +9,6 @@ import dev.bosun.session.SessionFilter;
 import dev.bosun.session.SessionManager;
 import dev.bosun.session.SessionOutcome;
 import dev.bosun.session.SessionStatus;
-import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.time.Clock;
 import java.time.Duration;
@@ -18,8 +17,10 @@ import java.util.Set;
 
 /** Session lifecycle routes: create, list, get, end, terminate, heartbeat, logs. */
 final class SessionRoutes {
-    private static final Set<String> CREATE_FIELDS = Set.of("name", "agent_id", "tags", "metadata", "profile",
+    static final Set<String> CREATE_FIELDS = Set.of("name", "agent_id", "tags", "metadata", "profile",
             "idle_timeout_seconds", "ttl_seconds", "max_tasks", "task_timeout_seconds");
+    static final Set<String> END_FIELDS = Set.of("outcome", "error");
+    static final Set<String> TERMINATE_FIELDS = Set.of("reason");
 
     private final SessionManager manager;
     private final Clock clock;
@@ -29,7 +30,7 @@ final class SessionRoutes {
         this.clock = clock;
     }
 
-    void register(RoutesConfig r) {
+    void register(RouteTable r) {
         r.post("/v1/sessions", this::create);
         r.get("/v1/sessions", this::list);
         r.get("/v1/sessions/{id}", ctx -> json(ctx, 200, Scope.session(manager, ctx)));
@@ -92,14 +93,14 @@ final class SessionRoutes {
 
     private void end(Context ctx) {
         Scope.session(manager, ctx);
-        Body b = Body.parse(ctx.bodyAsBytes(), Set.of("outcome", "error"));
+        Body b = Body.parse(ctx.bodyAsBytes(), END_FIELDS);
         SessionOutcome outcome = SessionOutcome.parse("outcome", b.requiredString("outcome"));
         json(ctx, 200, manager.endSession(ctx.pathParam("id"), outcome, b.string("error")));
     }
 
     private void terminate(Context ctx) {
         Scope.session(manager, ctx);
-        Body b = Body.parse(ctx.bodyAsBytes(), Set.of("reason"));
+        Body b = Body.parse(ctx.bodyAsBytes(), TERMINATE_FIELDS);
         json(ctx, 200, manager.terminate(ctx.pathParam("id"), b.string("reason").orElse(null)));
     }
 

@@ -7,20 +7,19 @@ import dev.bosun.task.Task;
 import dev.bosun.task.TaskOutcome;
 import dev.bosun.task.TaskPriority;
 import dev.bosun.task.TaskSpec;
-import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.util.Set;
 
 /** Tasks inside a session: add, list, get, complete. */
 final class TaskRoutes {
-    private static final Set<String> ADD_FIELDS = Set.of("task_id", "name", "data", "priority", "required_capabilities");
-    private static final Set<String> COMPLETE_FIELDS = Set.of("outcome", "duration_ms", "result", "error");
+    static final Set<String> ADD_FIELDS = Set.of("task_id", "name", "data", "priority", "required_capabilities");
+    static final Set<String> COMPLETE_FIELDS = Set.of("outcome", "duration_ms", "result", "error");
 
     private final SessionManager manager;
 
     TaskRoutes(SessionManager manager) { this.manager = manager; }
 
-    void register(RoutesConfig r) {
+    void register(RouteTable r) {
         r.post("/v1/sessions/{id}/tasks", this::add);
         r.get("/v1/sessions/{id}/tasks", ctx -> {
             Scope.session(manager, ctx);

@@ -1,0 +1,346 @@
+package dev.bosun.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.bosun.error.ErrorCode;
+import dev.bosun.event.Direction;
+import dev.bosun.json.Json;
+import dev.bosun.server.http.Api;
+import dev.bosun.server.http.ApiErrors;
+import dev.bosun.server.http.RouteTable.Route;
+import dev.bosun.session.EndReason;
+import dev.bosun.session.SessionManager;
+import dev.bosun.session.SessionOutcome;
+import dev.bosun.session.SessionStatus;
+import dev.bosun.task.TaskOutcome;
+import dev.bosun.task.TaskPriority;
+import dev.bosun.task.TaskStatus;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Holds the served {@code /openapi.json} to the running server: the same routes, the request fields
+ * the routes accept and require, the Java enums' wire values, and real responses that fit the schemas.
+ */
+class OpenApiTest extends ServerHarness {
+    private static final Set<String> HTTP_METHODS = Set.of("get", "put", "post", "delete", "options", "head", "patch", "trace");
+
+    JsonNode doc;
+    Shapes shapes;
+
+    @BeforeEach
+    void up() {
+        start();
+        Res r = get("/openapi.json");
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.json()).as("/openapi.json is served as JSON").isNotNull();
+        doc = r.json();
+        shapes = new Shapes(doc);
+    }
+
+    @Test
+    void isAnOpenApi31Document() {
+        assertThat(doc.path("openapi").asText()).isEqualTo("3.1.0");
+        assertThat(doc.at("/info/title").isTextual()).isTrue();
+        assertThat(doc.at("/info/version").asText()).isEqualTo("0.1.0");
+        var ids = new HashSet<String>();
+        for (Route route : documentedRoutes()) {
+            String id = operation(route).path("operationId").asText();
+            assertThat(id).as("operationId of %s", route).isNotEmpty();
+            assertThat(ids.add(id)).as("operationId %s is unique", id).isTrue();
+        }
+    }
+
+    @Test
+    void documentsExactlyTheRoutesTheServerServes() {
+        assertThat(server.routes()).doesNotHaveDuplicates();
+        assertThat(documentedRoutes()).as("documented routes (actual) against served routes (expected)")
+                .containsExactlyInAnyOrderElementsOf(server.routes());
+        // The recorder is only as good as its coverage: nothing may be registered on Javalin around it.
+        Set<Route> javalin = server.javalin().unsafe.internalRouter.allHttpHandlers().stream()
+                .map(p -> p.endpoint)
+                .filter(e -> e.method.isHttpMethod())
+                .map(e -> new Route(e.method.name(), e.path))
+                .collect(Collectors.toSet());
+        assertThat(javalin).as("routes Javalin serves (actual) against routes recorded by RouteTable (expected)")
+                .containsExactlyInAnyOrderElementsOf(server.routes());
+    }
+
+    @Test
+    void everyRefResolves() {
+        var refs = new TreeSet<String>();
+        collectRefs(doc, refs);
+        assertThat(refs).isNotEmpty();
+        for (String ref : refs) {
+            assertThat(ref).as("local $ref").startsWith("#/");
+            assertThat(doc.at(ref.substring(1)).isMissingNode()).as("$ref %s resolves", ref).isFalse();
+        }
+    }
+
+    @Test
+    void requestBodiesDeclareExactlyTheFieldsTheRoutesAccept() {
+        var withBody = new HashSet<Route>();
+        for (Route route : server.routes()) {
+            JsonNode body = operation(route).path("requestBody");
+            Set<String> accepted = Api.requestFields().get(route);
+            if (accepted == null) {
+                assertThat(body.isMissingNode()).as("%s reads no JSON body, so documents none", route).isTrue();
+                continue;
+            }
+            withBody.add(route);
+            JsonNode schema = requestSchema(route);
+            assertThat(fieldNames(schema.get("properties"))).as("properties of the %s body", route).isEqualTo(accepted);
+            assertThat(schema.path("additionalProperties").isBoolean() && !schema.get("additionalProperties").asBoolean())
+                    .as("%s refuses unknown fields, so its schema has additionalProperties: false", route).isTrue();
+        }
+        assertThat(withBody).isEqualTo(Api.requestFields().keySet());
+    }
+
+    /**
+     * {@link Api#requestFields()} is kept by hand, so the server is asked which routes really read a
+     * JSON body: those refuse an unknown field by name, the others ignore it. An ended session keeps
+     * every route quick (the stream closes, nothing waits).
+     */
+    @Test
+    void exactlyTheRoutesWithFieldSetsReadABody() {
+        String id = createSession("{\"name\":\"probe\",\"agent_id\":\"probe\"}");
+        assertThat(post("/v1/sessions/" + id + "/tasks", "{\"task_id\":\"t1\",\"name\":\"probe\"}").status()).isEqualTo(201);
+        assertThat(post("/v1/sessions/" + id + "/terminate", null).status()).isEqualTo(200);
+        for (Route route : server.routes()) {
+            Res r = call(route.method(), route.path().replace("{id}", id).replace("{task_id}", "t1"), "{\"bogus_field\":1}");
+            boolean read = r.status() == 400 && r.json() != null && r.json().at("/error/details/field").asText().equals("bogus_field");
+            assertThat(read).as("%s reads a JSON body? answered %s: %s", route, r.status(), r.text())
+                    .isEqualTo(Api.requestFields().containsKey(route));
+        }
+    }
+
+    /**
+     * The server is asked: the schema's example is accepted, so is the example cut down to the
+     * required fields (nothing else is required), and leaving out any required field is a 400
+     * naming it (each is really required).
+     */
+    @Test
+    void requiredFieldsAreExactlyTheOnesTheServerRequires() {
+        for (Route route : Api.requestFields().keySet()) {
+            JsonNode schema = requestSchema(route);
+            ObjectNode example = (ObjectNode) schema.path("examples").path(0);
+            assertThat(example.isObject()).as("%s has an example body", route).isTrue();
+            assertThat(shapes.violations(schema, example, route.toString())).isEmpty();
+            assertThat(fieldNames(example)).as("the %s example shows every field", route).isEqualTo(fieldNames(schema.get("properties")));
+            Set<String> required = new LinkedHashSet<>();
+            schema.path("required").forEach(r -> required.add(r.asText()));
+
+            assertThat(send(route, example).status()).as("%s accepts its example", route).isBetween(200, 299);
+            ObjectNode minimal = example.deepCopy();
+            minimal.retain(required);
+            Res ok = send(route, minimal);
+            assertThat(ok.status()).as("%s with only %s: %s", route, required, ok.text()).isBetween(200, 299);
+            for (String field : required) {
+                ObjectNode without = example.deepCopy();
+                without.remove(field);
+                Res bad = send(route, without);
+                assertThat(bad.status()).as("%s without %s: %s", route, field, bad.text()).isEqualTo(400);
+                assertThat(bad.json().at("/error/details/field").asText()).isEqualTo(field);
+            }
+        }
+    }
+
+    @Test
+    void enumsAreTheWireValuesOfTheJavaEnums() {
+        assertEnum("SessionStatus", SessionStatus.values(), SessionStatus::wire);
+        assertEnum("SessionOutcome", SessionOutcome.values(), SessionOutcome::value);
+        assertEnum("EndReason", EndReason.values(), EndReason::code);
+        assertEnum("TaskPriority", TaskPriority.values(), TaskPriority::value);
+        assertEnum("TaskStatus", TaskStatus.values(), TaskStatus::value);
+        assertEnum("TaskOutcome", TaskOutcome.values(), TaskOutcome::value);
+        assertEnum("Direction", Direction.values(), Direction::value);
+        assertEnum("ErrorCode", ErrorCode.values(), ErrorCode::name);
+        JsonNode stream = parameter(new Route("GET", "/v1/sessions/{id}/logs"), "stream");
+        assertThat(strings(stream.at("/schema/enum"))).isEqualTo(Arrays.stream(SessionManager.LogStream.values())
+                .map(s -> s.name().toLowerCase(Locale.ROOT)).collect(Collectors.toSet()));
+    }
+
+    /** What the /v1 filter does to every route (auth, rate limit, store) must show on every route. */
+    @Test
+    void securityAndCommonErrorsAreDocumentedPerRoute() {
+        assertThat(doc.at("/components/securitySchemes/bearerAuth/type").asText()).isEqualTo("http");
+        assertThat(doc.at("/components/securitySchemes/bearerAuth/scheme").asText()).isEqualTo("bearer");
+        Set<String> statuses = Arrays.stream(ErrorCode.values()).map(c -> Integer.toString(ApiErrors.status(c)))
+                .collect(Collectors.toSet());
+        for (Route route : server.routes()) {
+            JsonNode op = operation(route);
+            JsonNode responses = op.get("responses");
+            if (route.path().startsWith("/v1/")) {
+                assertThat(op.get("security")).as("%s needs a key", route).isEqualTo(Json.parseTrusted("[{\"bearerAuth\":[]}]"));
+                assertThat(fieldNames(responses)).as("%s documents the filter's errors", route).contains("401", "429", "500", "503");
+                assertThat(shapes.resolve(responses.get("429")).has("headers")).isTrue();
+                assertThat(shapes.resolve(responses.get("429")).get("headers").has("Retry-After")).as("%s 429 Retry-After", route).isTrue();
+                for (String status : fieldNames(responses)) {
+                    if (status.startsWith("2")) continue;
+                    assertThat(statuses).as("%s: %s is a status some error code maps to", route, status).contains(status);
+                }
+            } else {
+                assertThat(op.get("security")).as("%s is public", route).isEqualTo(Json.parseTrusted("[]"));
+            }
+        }
+    }
+
+    /** Every route is called for real; each answer's status, media type and body must be the documented ones. */
+    @Test
+    void realResponsesFitTheirSchemas() {
+        var called = new HashSet<Route>();
+        conform(called, "GET", "/healthz", "/healthz", null);
+        conform(called, "GET", "/readyz", "/readyz", null);
+        conform(called, "GET", "/metrics", "/metrics", null);
+        conform(called, "GET", "/openapi.json", "/openapi.json", null);
+
+        String id = conform(called, "POST", "/v1/sessions", "/v1/sessions",
+                "{\"name\":\"research\",\"agent_id\":\"oracle1\",\"tags\":[\"h1\"],\"metadata\":{\"team\":\"a\"},\"profile\":\"echo\"}")
+                .json().get("session_id").asText();
+        String s = "/v1/sessions/" + id;
+        String plain = createSession("{\"name\":\"plain\",\"agent_id\":\"a\"}");
+        conform(called, "GET", "/v1/sessions", "/v1/sessions?limit=1", null);
+        conform(called, "GET", "/v1/sessions/{id}", s, null);
+        conform(called, "POST", "/v1/sessions/{id}/events", s + "/events", "{\"event_type\":\"input\",\"payload\":{\"q\":1}}");
+        conform(called, "POST", "/v1/sessions/{id}/emit", s + "/emit", "{\"event_type\":\"thought\",\"payload\":\"hmm\"}");
+        conform(called, "GET", "/v1/sessions/{id}/events", s + "/events?after=0", null);
+        conform(called, "GET", "/v1/sessions/{id}/events", s + "/events?after=1&limit=1&wait=0.2", null);
+        conform(called, "POST", "/v1/sessions/{id}/tasks", s + "/tasks",
+                "{\"task_id\":\"t1\",\"name\":\"analyze\",\"data\":{\"x\":1},\"priority\":\"high\",\"required_capabilities\":[\"research\"]}");
+        conform(called, "POST", "/v1/sessions/{id}/tasks", s + "/tasks", "{\"name\":\"second\"}");
+        conform(called, "GET", "/v1/sessions/{id}/tasks", s + "/tasks?active=true", null);
+        conform(called, "GET", "/v1/sessions/{id}/tasks/{task_id}", s + "/tasks/t1", null);
+        conform(called, "POST", "/v1/sessions/{id}/tasks/{task_id}/complete", s + "/tasks/t1/complete",
+                "{\"outcome\":\"success\",\"duration_ms\":2340,\"result\":{\"found\":5}}");
+        conform(called, "GET", "/v1/sessions/{id}/tasks", s + "/tasks", null);
+        conform(called, "POST", "/v1/sessions/{id}/heartbeat", s + "/heartbeat", null);
+        conform(called, "GET", "/v1/sessions/{id}/logs", s + "/logs?stream=stderr&max_bytes=100", null);
+
+        // errors are answers too
+        conform(called, "GET", "/v1/sessions/{id}", "/v1/sessions/sess_nope", null);
+        conform(called, "POST", "/v1/sessions", "/v1/sessions", "{\"name\":\"x\",\"agent_id\":\"a\",\"bogus\":1}");
+        conform(called, "GET", "/v1/sessions/{id}/logs", "/v1/sessions/" + plain + "/logs", null);
+        conform(called, "POST", "/v1/sessions/{id}/tasks/{task_id}/complete", s + "/tasks/t1/complete", "{\"outcome\":\"failed\"}");
+        conform(called, "GET", "/v1/sessions/{id}/events", s + "/events?wait=-1", null);
+
+        conform(called, "POST", "/v1/sessions/{id}/end", s + "/end", "{\"outcome\":\"success\"}");
+        conform(called, "POST", "/v1/sessions/{id}/events", s + "/events", "{\"event_type\":\"late\",\"payload\":null}");
+        Res sse = conform(called, "GET", "/v1/sessions/{id}/events/stream", s + "/events/stream?after=0", null);
+        JsonNode event = doc.at("/components/schemas/Event");
+        List<String> data = sse.text().lines().filter(l -> l.startsWith("data: ")).map(l -> l.substring(6)).toList();
+        assertThat(data).as("the stream of an ended session sends its log").isNotEmpty();
+        for (String d : data) assertThat(shapes.violations(event, Json.parseTrusted(d), "sse data")).isEmpty();
+        conform(called, "POST", "/v1/sessions/{id}/terminate", "/v1/sessions/" + plain + "/terminate", "{\"reason\":\"operator\"}");
+        conform(called, "DELETE", "/v1/sessions/{id}", "/v1/sessions/" + createSession("{\"name\":\"d\",\"agent_id\":\"a\"}"), null);
+
+        assertThat(called).as("every documented route was called").isEqualTo(documentedRoutes());
+    }
+
+    // ---------------------------------------------------------------------------------------------
+
+    /** Calls {@code path}, documented as {@code template}, and checks the answer against the document. */
+    private Res conform(Set<Route> called, String method, String template, String path, String body) {
+        Route route = new Route(method, template);
+        called.add(route);
+        Res r = call(method, path, body);
+        JsonNode responses = operation(route).get("responses");
+        String status = Integer.toString(r.status());
+        assertThat(responses.has(status)).as("%s %s answered %s, which is not documented: %s", method, path, status, r.text()).isTrue();
+        JsonNode content = shapes.resolve(responses.get(status)).path("content");
+        String type = r.header("Content-Type").split(";")[0].strip();
+        assertThat(content.has(type)).as("%s %s answered %s as %s; documented %s", method, path, status, type, fieldNames(content)).isTrue();
+        if (type.equals("application/json")) {
+            assertThat(shapes.violations(content.get(type).get("schema"), r.json(), method + " " + path + " " + status)).isEmpty();
+        }
+        return r;
+    }
+
+    /** Sends {@code body} to {@code route} on a fresh session (and task), so each probe starts from the same state. */
+    private Res send(Route route, JsonNode body) {
+        String path = route.path();
+        if (path.contains("{id}")) {
+            String id = createSession("{\"name\":\"probe\",\"agent_id\":\"probe\"}");
+            path = path.replace("{id}", id);
+            if (path.contains("{task_id}")) {
+                Res t = post("/v1/sessions/" + id + "/tasks", "{\"name\":\"probe\"}");
+                assertThat(t.status()).as(t.text()).isEqualTo(201);
+                path = path.replace("{task_id}", t.json().get("task_id").asText());
+            }
+        }
+        return call(route.method(), path, Json.write(body));
+    }
+
+    private Set<Route> documentedRoutes() {
+        var out = new HashSet<Route>();
+        doc.get("paths").fields().forEachRemaining(p -> p.getValue().fieldNames().forEachRemaining(m -> {
+            if (HTTP_METHODS.contains(m)) out.add(new Route(m.toUpperCase(Locale.ROOT), p.getKey()));
+        }));
+        return out;
+    }
+
+    private JsonNode operation(Route route) {
+        JsonNode op = doc.path("paths").path(route.path()).path(route.method().toLowerCase(Locale.ROOT));
+        assertThat(op.isObject()).as("%s is documented", route).isTrue();
+        return op;
+    }
+
+    private JsonNode requestSchema(Route route) {
+        JsonNode schema = operation(route).at("/requestBody/content/application~1json/schema");
+        assertThat(schema.isMissingNode()).as("%s documents a JSON body", route).isFalse();
+        return shapes.resolve(schema);
+    }
+
+    /** A parameter by name: the operation's own, or the path item's. */
+    private JsonNode parameter(Route route, String name) {
+        JsonNode item = doc.path("paths").path(route.path());
+        for (JsonNode list : List.of(operation(route).path("parameters"), item.path("parameters"))) {
+            for (JsonNode p : list) {
+                JsonNode resolved = shapes.resolve(p);
+                if (resolved.path("name").asText().equals(name)) return resolved;
+            }
+        }
+        throw new AssertionError(route + " documents no parameter " + name);
+    }
+
+    private <E extends Enum<E>> void assertEnum(String schema, E[] values, Function<E, String> wire) {
+        JsonNode node = doc.at("/components/schemas/" + schema + "/enum");
+        assertThat(node.isArray()).as("components.schemas.%s.enum", schema).isTrue();
+        assertThat(strings(node)).as("the %s enum", schema)
+                .isEqualTo(Arrays.stream(values).map(wire).collect(Collectors.toSet()));
+        assertThat(node.size()).as("the %s enum has no duplicates", schema).isEqualTo(values.length);
+    }
+
+    private static Set<String> strings(JsonNode array) {
+        var out = new HashSet<String>();
+        array.forEach(v -> out.add(v.asText()));
+        return out;
+    }
+
+    private static Set<String> fieldNames(JsonNode object) {
+        var out = new TreeSet<String>();
+        object.fieldNames().forEachRemaining(out::add);
+        return out;
+    }
+
+    private static void collectRefs(JsonNode node, Set<String> out) {
+        if (node.isObject()) {
+            node.fields().forEachRemaining(e -> {
+                if (e.getKey().equals("$ref")) out.add(e.getValue().asText());
+                else collectRefs(e.getValue(), out);
+            });
+        } else if (node.isArray()) {
+            node.forEach(n -> collectRefs(n, out));
+        }
+    }
+}
