@@ -29,6 +29,7 @@ import java.util.Optional;
  * @param modelCache       a directory (absolute path) or Docker volume name mounted read-only into workers
  * @param profiles         worker profiles by name
  * @param server           settings of the HTTP server (ignored by the library)
+ * @param routing          fleet routing: the built-in H¹ router or a remote one
  */
 public record BosunConfig(
         boolean sessionsEnabled,
@@ -48,7 +49,8 @@ public record BosunConfig(
         long workerLogMaxBytes,
         Optional<String> modelCache,
         Map<String, Profile> profiles,
-        ServerSettings server) {
+        ServerSettings server,
+        RoutingSettings routing) {
 
     public BosunConfig {
         profiles = Map.copyOf(profiles);

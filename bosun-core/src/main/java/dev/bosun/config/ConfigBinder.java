@@ -59,9 +59,10 @@ final class ConfigBinder {
         Optional<String> modelCache = modelCache();
         Map<String, Profile> profiles = ProfileBinder.bind(get("profiles"), startupTimeout);
         ServerSettings server = server(maxMessageBytes);
+        RoutingSettings routing = routing();
         return new BosunConfig(sessionsEnabled, dataDir, nodeId, idleTimeout, ttl, maxMessageBytes,
                 maxEventsPerPoll, maxPollWait, maxTasks, taskTimeout, maxSessions, retention, startupTimeout,
-                outboxRescan, workerLogMaxBytes, modelCache, profiles, server);
+                outboxRescan, workerLogMaxBytes, modelCache, profiles, server, routing);
     }
 
     private static final Pattern HOST = Pattern.compile("[A-Za-z0-9.:\\[\\]-]{1,253}");
@@ -88,6 +89,36 @@ final class ConfigBinder {
                     + "; a request must be able to carry a whole message", get("max_request_bytes"));
         }
         return new ServerSettings(host, port, keys, rateLimit, rateBurst, maxStreams, maxRequest);
+    }
+
+    private RoutingSettings routing() {
+        boolean enabled = Values.bool("h1_router_enabled", get("h1_router_enabled"));
+        java.util.Optional<java.net.URI> url = routerUrl();
+        boolean fallbackLocal = Values.oneOf("router_fallback", get("router_fallback"), java.util.List.of("none", "local")).equals("local");
+        boolean fallbackAny = Values.oneOf("route_fallback", get("route_fallback"), java.util.List.of("error", "any")).equals("any");
+        int offset = (int) integer("emergence_threshold_offset", -1_000_000, 1_000_000);
+        double minConfidence = Values.decimal("min_confidence", get("min_confidence"), "0", "1");
+        Duration window = duration("fleet_window", "1m", "30d");
+        boolean compat = Values.bool("fleet_compat_paths", get("fleet_compat_paths"));
+        Duration timeout = duration("router_timeout", "100ms", "60s");
+        return new RoutingSettings(enabled, url, fallbackLocal, fallbackAny, offset, minConfidence, window, compat, timeout);
+    }
+
+    private java.util.Optional<java.net.URI> routerUrl() {
+        RawValue v = get("h1_router_url");
+        if (v.value() == null) return java.util.Optional.empty();
+        String rule = "an http:// or https:// URL of a fleet-h1-router, or empty for the built-in router";
+        String text = Values.string("h1_router_url", v, rule).strip();
+        if (text.isEmpty()) return java.util.Optional.empty();
+        try {
+            java.net.URI u = new java.net.URI(text);
+            if (!("http".equals(u.getScheme()) || "https".equals(u.getScheme())) || u.getHost() == null) {
+                throw Values.error("h1_router_url", "h1_router_url = " + Values.quote(text) + " is not " + rule, v);
+            }
+            return java.util.Optional.of(u);
+        } catch (java.net.URISyntaxException e) {
+            throw Values.error("h1_router_url", "h1_router_url = " + Values.quote(text) + " is not " + rule, v);
+        }
     }
 
     /** Hash → tenant. Hashes only: a config file or environment never holds a usable key. */

@@ -216,6 +216,15 @@ public final class ConfigLoader {
         d.put("rate_burst", 200);
         d.put("max_streams", 1000);
         d.put("max_request_bytes", "1MiB");
+        d.put("h1_router_enabled", false);
+        d.put("h1_router_url", null);
+        d.put("router_fallback", "none");
+        d.put("route_fallback", "error");
+        d.put("emergence_threshold_offset", -2);
+        d.put("min_confidence", "0.1");
+        d.put("fleet_window", "24h");
+        d.put("fleet_compat_paths", false);
+        d.put("router_timeout", "5s");
         return Collections.unmodifiableMap(d);
     }
 

@@ -15,6 +15,8 @@ public enum ErrorCode {
     CONFLICT,
     /** A message or payload is larger than the configured limit. */
     PAYLOAD_TOO_LARGE,
+    /** Routing found no registered agent with every required capability (and no fallback was asked for). */
+    NO_CAPABLE_AGENT,
     /** A configured cap (concurrent sessions, tasks per session, rate) has been reached. */
     LIMIT_REACHED,
     /** Sessions are turned off in this deployment ({@code sessions_enabled=false}). */

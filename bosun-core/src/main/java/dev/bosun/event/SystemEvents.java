@@ -7,6 +7,8 @@ public final class SystemEvents {
     public static final String TASK_COMPLETED = "task_completed";
     public static final String SESSION_ENDED = "session_ended";
     public static final String ERROR = "error";
+    /** The tenant's fleet graph crossed into emergence while routing one of this session's tasks. */
+    public static final String EMERGENCE_ALERT = "emergence_alert";
 
     private SystemEvents() {}
 }

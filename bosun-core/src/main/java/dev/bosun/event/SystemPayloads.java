@@ -47,6 +47,7 @@ public final class SystemPayloads {
         p.put("task_id", t.id());
         p.put("name", t.name());
         p.put("outcome", t.status().value());
+        t.assignedAgent().ifPresent(a -> p.put("assigned_agent", a));
         t.durationMs().ifPresent(d -> p.put("duration_ms", d));
         t.error().ifPresent(e -> p.put("error", e));
         return p;
@@ -63,6 +64,15 @@ public final class SystemPayloads {
         s.endedAt().ifPresent(e -> p.put("duration_seconds", s.durationAt(e).toMillis() / 1000.0));
         p.set("tasks", counts(s.taskCounts()));
         return p;
+    }
+
+    /** {@code h1_delta} of a session: β₁ of its tenant's fleet graph at start and end. */
+    public static ObjectNode h1Delta(long start, long end) {
+        ObjectNode d = Json.object();
+        d.put("start", start);
+        d.put("end", end);
+        d.put("change", end - start);
+        return d;
     }
 
     public static ObjectNode counts(TaskCounts c) {

@@ -45,7 +45,11 @@ public final class Reaper implements AutoCloseable {
     private volatile boolean closed;
     private volatile Instant lastHousekeeping = Instant.EPOCH;
 
-    public Reaper(Store store, Clock clock, BosunConfig config, Workers workers) {
+    private final java.util.function.Function<String, Optional<Long>> h1AtEnd;
+
+    public Reaper(Store store, Clock clock, BosunConfig config, Workers workers,
+                  java.util.function.Function<String, Optional<Long>> h1AtEnd) {
+        this.h1AtEnd = h1AtEnd;
         this.store = store;
         this.clock = clock;
         this.config = config;
@@ -153,7 +157,7 @@ public final class Reaper implements AutoCloseable {
         }
         try {
             EndResult r = store.endSession(new EndRequest(d.sessionId(), reason.impliedOutcome(), reason,
-                    Optional.of(detail), Optional.empty(), pre, now));
+                    Optional.of(detail), Optional.empty(), pre, now, h1AtEnd.apply(d.sessionId())));
             if (r.transitioned()) workers.cleanup(r.session());
             return r.transitioned();
         } catch (BosunException e) {

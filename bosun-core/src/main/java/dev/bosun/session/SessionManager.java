@@ -9,6 +9,8 @@ import dev.bosun.event.Direction;
 import dev.bosun.event.Event;
 import dev.bosun.event.EventListener;
 import dev.bosun.event.EventTap;
+import dev.bosun.fleet.EmergenceAlert;
+import dev.bosun.fleet.Fleet;
 import dev.bosun.event.EventNotifier;
 import dev.bosun.event.PollResult;
 import dev.bosun.id.Ids;
@@ -75,6 +77,7 @@ public final class SessionManager implements AutoCloseable {
     private final Workers workers;
     private final Reaper reaper;
     private final EventTap tap;
+    private final Fleet fleet;
 
     private SessionManager(Builder b) {
         this.config = b.config;
@@ -85,15 +88,37 @@ public final class SessionManager implements AutoCloseable {
         var sandboxes = new HashMap<String, Sandbox>();
         sandboxes.put("process", new ProcessSandbox());
         b.sandboxes.forEach(s -> sandboxes.put(s.runtime(), s));
-        this.workers = new Workers(config, store, clock, sandboxes, this::endFromWorker);
-        this.reaper = new Reaper(store, clock, config, workers);
+        var r = config.routing();
+        this.fleet = new Fleet(store, clock, new Fleet.Settings(r.emergenceOffset(), r.minConfidence(), r.window()));
+        this.workers = new Workers(config, store, clock, sandboxes, this::endFromWorker, this::h1AtEnd);
+        this.reaper = new Reaper(store, clock, config, workers, this::h1AtEnd);
         workers.recover();
         var ends = new HashMap<String, Long>();
         for (Session s : active()) ends.put(s.id(), s.lastSeq());
         this.tap = new EventTap(store, ends);
         store.addCommitListener(tap);
+        if (config.routing().enabled()) tap.addListener(this::followLoads);
         workers.startBackground();
         if (b.autoReap) reaper.start();
+    }
+
+    /** The built-in fleet router: agent registry, graph, routing decisions. */
+    public Fleet fleet() { return fleet; }
+
+    /** β₁ of the session's tenant graph, when routing is on: recorded at the end for {@code h1_delta}. */
+    private Optional<Long> h1AtEnd(String sessionId) {
+        if (!config.routing().enabled()) return Optional.empty();
+        return find(sessionId).map(s -> fleet.h1(s.tenant()));
+    }
+
+    /** Keeps the fleet's per-agent load in step with tasks ending, however they end. */
+    private void followLoads(Event e) {
+        if (e.direction() != Direction.SYSTEM) return;
+        if (e.type().equals(dev.bosun.event.SystemEvents.TASK_COMPLETED) && e.payload().has("assigned_agent")) {
+            find(e.sessionId()).ifPresent(s -> fleet.taskEnded(s.tenant(), e.payload().get("assigned_agent").asText()));
+        } else if (e.type().equals(dev.bosun.event.SystemEvents.SESSION_ENDED) && e.payload().at("/tasks/cancelled").asInt() > 0) {
+            find(e.sessionId()).ifPresent(s -> fleet.invalidate(s.tenant())); // its cancelled tasks freed their agents
+        }
     }
 
     /**
@@ -177,8 +202,9 @@ public final class SessionManager implements AutoCloseable {
         String id = ids.newSessionId();
         Optional<Instant> startupDeadline = profile.map(p -> now.plus(p.startupTimeout()));
         Optional<String> workspace = profile.map(p -> workers.workspaceOf(id).relative());
+        Optional<Long> h1Start = config.routing().enabled() ? Optional.of(fleet.h1(tenant)) : Optional.empty();
         var row = new NewSession(id, tenant, name, agentId, tags, spec.metadata(), profile.map(Profile::name),
-                config.nodeId(), now, idle, ttl, maxTasks, taskTimeout, startupDeadline, workspace);
+                config.nodeId(), now, idle, ttl, maxTasks, taskTimeout, startupDeadline, workspace, h1Start);
         Session created = store.createSession(row, config.maxSessions());
         if (profile.isEmpty()) return created;
         return workers.start(created, profile.get());
@@ -251,7 +277,7 @@ public final class SessionManager implements AutoCloseable {
                              Optional<Integer> exitCode) {
         if (s.hasWorker()) workers.stopForEnd(s.id());
         EndResult r = store.endSession(new EndRequest(s.id(), outcome, reason, error, exitCode,
-                EndRequest.Precondition.NONE, clock.instant()));
+                EndRequest.Precondition.NONE, clock.instant(), h1AtEnd(s.id())));
         workers.cleanup(r.session());
         return r;
     }
@@ -259,7 +285,7 @@ public final class SessionManager implements AutoCloseable {
     /** Called by the worker supervisor when a worker exits on its own or cannot be found. */
     private void endFromWorker(String sessionId, EndReason reason, Optional<Integer> exitCode, String detail) {
         EndResult r = store.endSession(new EndRequest(sessionId, reason.impliedOutcome(), reason, Optional.of(detail),
-                exitCode, EndRequest.Precondition.NONE, clock.instant()));
+                exitCode, EndRequest.Precondition.NONE, clock.instant(), h1AtEnd(sessionId)));
         workers.cleanup(r.session());
     }
 
@@ -368,9 +394,36 @@ public final class SessionManager implements AutoCloseable {
         List<String> caps = Validation.capabilities("required_capabilities", spec.requiredCapabilities());
         spec.assignedAgent().ifPresent(a -> Ids.requireSafe("assigned_agent", a));
         requireKnownId(sessionId);
-        Task t = store.addTask(new NewTask(sessionId, taskId, name, spec.data(), spec.priority(), caps,
-                spec.assignedAgent(), clock.instant()));
+        Optional<Fleet.Plan> plan = Optional.empty();
+        if (config.routing().enabled() && !caps.isEmpty() && spec.assignedAgent().isEmpty()) {
+            Session s = get(sessionId);
+            if (s.isEnded()) throw conflictEnded(s); // before the graph learns of a task that cannot be added
+            plan = Optional.of(fleet.route(s.tenant(), taskId, taskId, Optional.of(sessionId), caps,
+                    List.of(), config.routing().fallbackAny()));
+        }
+        Optional<String> assigned = plan.map(p -> p.decision().agentId()).or(spec::assignedAgent);
+        Task t;
+        try {
+            t = store.addTask(new NewTask(sessionId, taskId, name, spec.data(), spec.priority(), caps, assigned,
+                    clock.instant(), plan.map(Fleet.Plan::decision)));
+        } catch (RuntimeException e) {
+            plan.ifPresent(p -> fleet.invalidate(p.tenant())); // the graph counted an edge that was not written
+            throw e;
+        }
+        plan.flatMap(Fleet.Plan::alert).ifPresent(a -> alert(sessionId, a));
         return t;
+    }
+
+    /** An emergence alert goes into the session's log (for tiles and listeners), the log, and to the fleet's listeners. */
+    private void alert(String sessionId, EmergenceAlert a) {
+        try {
+            store.append(new NewEvent(sessionId, Direction.SYSTEM, dev.bosun.event.SystemEvents.EMERGENCE_ALERT,
+                    a.toJson().put("headline", a.headline(fleet.settings().emergenceOffset())), Optional.empty(), false,
+                    clock.instant()));
+        } catch (BosunException e) {
+            if (e.code() != ErrorCode.CONFLICT) throw e; // the session ended meanwhile: the alert still goes out below
+        }
+        fleet.publish(a);
     }
 
     /** Completes a running task. CONFLICT if it already completed or its session has ended. */

@@ -64,8 +64,13 @@ public final class Validation {
     }
 
     public static List<String> capabilities(String field, List<String> caps) {
-        if (caps.size() > MAX_CAPABILITIES) {
-            throw BosunException.invalid(field, "at most " + MAX_CAPABILITIES + " capabilities; got " + caps.size());
+        return capabilities(field, caps, MAX_CAPABILITIES);
+    }
+
+    /** Capability names (1-64 safe characters each), de-duplicated, at most {@code max} of them. */
+    public static List<String> capabilities(String field, List<String> caps, int max) {
+        if (caps.size() > max) {
+            throw BosunException.invalid(field, "at most " + max + " capabilities; got " + caps.size());
         }
         var out = new LinkedHashSet<String>();
         for (int i = 0; i < caps.size(); i++) {

@@ -11,9 +11,19 @@ import java.util.Optional;
  *
  * @param precondition for expiry, the deadline that must still be due at {@code at}; if activity
  *                     moved it in the meantime nothing changes
+ * @param h1End        β₁ of the tenant's fleet graph at the end, when routing is on (for {@code h1_delta})
  */
 public record EndRequest(String sessionId, SessionOutcome outcome, EndReason reason, Optional<String> error,
-                         Optional<Integer> exitCode, Precondition precondition, Instant at) {
+                         Optional<Integer> exitCode, Precondition precondition, Instant at, Optional<Long> h1End) {
+
+    public EndRequest(String sessionId, SessionOutcome outcome, EndReason reason, Optional<String> error,
+                      Optional<Integer> exitCode, Precondition precondition, Instant at) {
+        this(sessionId, outcome, reason, error, exitCode, precondition, at, Optional.empty());
+    }
+
+    public EndRequest withH1End(Optional<Long> h1) {
+        return new EndRequest(sessionId, outcome, reason, error, exitCode, precondition, at, h1);
+    }
 
     /** What must still hold when the end commits. */
     public enum Precondition { NONE, IDLE_DUE, TTL_DUE, STARTUP_DUE }

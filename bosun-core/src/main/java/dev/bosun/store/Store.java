@@ -108,6 +108,43 @@ public interface Store extends AutoCloseable {
     /** Deletes ended sessions (with their tasks and events) that ended before {@code cutoff}. Returns how many. */
     int purgeEndedBefore(Instant cutoff, int limit);
 
+    // ---- fleet: agent registry and routing graph (per tenant) ----
+
+    /** Registers an agent or replaces its capabilities; keeps its registration order. */
+    dev.bosun.fleet.Agent upsertAgent(String tenant, String agentId, List<String> capabilities, Instant at);
+
+    /** Removes an agent; its edges stay in the graph until the window drops them. False if unknown. */
+    boolean deleteAgent(String tenant, String agentId);
+
+    /** The tenant's agents in registration order. */
+    List<dev.bosun.fleet.Agent> listAgents(String tenant);
+
+    /**
+     * Records an edge; if it existed, it becomes live again (its task was linked anew). Returns false
+     * if it existed. Task keys are task ids, shared by the tenant's sessions: a task id that recurs
+     * (the same kind of work in session after session) is one vertex, which is what gives the graph
+     * its cycles.
+     */
+    boolean addFleetEdge(String tenant, String agentId, String taskKey, Instant at);
+
+    /** Edges whose task has not ended, or ended at or after {@code endedSince}. */
+    List<dev.bosun.fleet.FleetEdge> fleetEdges(String tenant, Instant endedSince);
+
+    /** Marks a task's edges ended (the window counts from here) and the agents seen. */
+    void endFleetTask(String tenant, String taskKey, Instant at);
+
+    /** Deletes edges whose task ended before {@code cutoff}; returns how many. */
+    int pruneFleetEdges(String tenant, Instant cutoff);
+
+    /** Deletes every edge of the tenant (the registry stays). */
+    void resetFleet(String tenant);
+
+    /** Running tasks per assigned agent, over the tenant's live sessions. */
+    java.util.Map<String, Integer> agentLoads(String tenant);
+
+    /** Tenants that have agents or edges. */
+    List<String> fleetTenants();
+
     /** How many sessions are live (CREATING or RUNNING), across all tenants. */
     long liveSessionCount();
 

@@ -85,7 +85,11 @@ public final class Workers implements AutoCloseable {
             Thread.ofPlatform().name("bosun-outbox-rescan").daemon(true).factory());
     private OutboxWatcher watcher;
 
-    public Workers(BosunConfig config, Store store, Clock clock, Map<String, Sandbox> sandboxes, WorkerEnded ended) {
+    private final java.util.function.Function<String, Optional<Long>> h1AtEnd;
+
+    public Workers(BosunConfig config, Store store, Clock clock, Map<String, Sandbox> sandboxes, WorkerEnded ended,
+                   java.util.function.Function<String, Optional<Long>> h1AtEnd) {
+        this.h1AtEnd = h1AtEnd;
         this.config = config;
         this.store = store;
         this.clock = clock;
@@ -192,7 +196,7 @@ public final class Workers implements AutoCloseable {
     private void fail(String sessionId, String reason) {
         var r = store.endSession(new dev.bosun.store.EndRequest(sessionId, EndReason.STARTUP_FAILED.impliedOutcome(),
                 EndReason.STARTUP_FAILED, Optional.of(reason), Optional.empty(),
-                dev.bosun.store.EndRequest.Precondition.NONE, clock.instant()));
+                dev.bosun.store.EndRequest.Precondition.NONE, clock.instant(), h1AtEnd.apply(sessionId)));
         cleanup(r.session());
     }
 

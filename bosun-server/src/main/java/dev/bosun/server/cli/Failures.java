@@ -10,7 +10,7 @@ final class Failures implements CommandLine.IExecutionExceptionHandler {
         return switch (code) {
             case INVALID_ARGUMENT -> 2;
             case NOT_FOUND -> 3;
-            case CONFLICT -> 4;
+            case CONFLICT, NO_CAPABLE_AGENT -> 4;
             case UNAUTHENTICATED -> 5;
             case LIMIT_REACHED, PAYLOAD_TOO_LARGE -> 6;
             case SESSIONS_DISABLED -> 7;

@@ -20,7 +20,7 @@ public final class ApiErrors {
             case UNAUTHENTICATED -> 401;
             case SESSIONS_DISABLED -> 403;
             case NOT_FOUND -> 404;
-            case CONFLICT -> 409;
+            case CONFLICT, NO_CAPABLE_AGENT -> 409;
             case PAYLOAD_TOO_LARGE -> 413;
             case LIMIT_REACHED -> 429;
             case UNAVAILABLE -> 503;

@@ -342,6 +342,189 @@ public final class SqliteStore implements Store {
                 }, Rows::session));
     }
 
+    private static Optional<Long> h1Of(Conn c, String sessionId, String column) throws SQLException {
+        PreparedStatement ps = c.prepare("SELECT " + column + " FROM sessions WHERE id = ?");
+        ps.setString(1, sessionId);
+        try (ResultSet r = ps.executeQuery()) {
+            if (!r.next()) return Optional.empty();
+            long v = r.getLong(1);
+            return r.wasNull() ? Optional.empty() : Optional.of(v);
+        }
+    }
+
+    // ---- fleet ----
+
+    private static final String AGENT_COLUMNS = "tenant, id, capabilities, registered_ord, registered_at, updated_at, last_seen_at";
+
+    private static dev.bosun.fleet.Agent agent(ResultSet r) throws SQLException {
+        return new dev.bosun.fleet.Agent(r.getString("tenant"), r.getString("id"), Rows.strings(r.getString("capabilities")),
+                r.getLong("registered_ord"), Rows.instant(r, "registered_at"), Rows.instant(r, "updated_at"),
+                Rows.instant(r, "last_seen_at"), 0);
+    }
+
+    @Override
+    public dev.bosun.fleet.Agent upsertAgent(String tenant, String agentId, List<String> capabilities, Instant at) {
+        return writes.submit((c, touched) -> {
+            long t = at.toEpochMilli();
+            PreparedStatement ps = c.prepare("INSERT INTO agents (" + AGENT_COLUMNS + ") VALUES (?, ?, ?, "
+                    + "(SELECT COALESCE(MAX(registered_ord), 0) + 1 FROM agents WHERE tenant = ?), ?, ?, ?) "
+                    + "ON CONFLICT (tenant, id) DO UPDATE SET capabilities = excluded.capabilities, "
+                    + "updated_at = excluded.updated_at, last_seen_at = excluded.last_seen_at");
+            ps.setString(1, tenant);
+            ps.setString(2, agentId);
+            ps.setString(3, Rows.json(capabilities));
+            ps.setString(4, tenant);
+            ps.setLong(5, t);
+            ps.setLong(6, t);
+            ps.setLong(7, t);
+            ps.executeUpdate();
+            return query(c, "SELECT " + AGENT_COLUMNS + " FROM agents WHERE tenant = ? AND id = ?", q -> {
+                q.setString(1, tenant);
+                q.setString(2, agentId);
+            }, SqliteStore::agent).get(0);
+        });
+    }
+
+    @Override
+    public boolean deleteAgent(String tenant, String agentId) {
+        return writes.submit((c, touched) -> {
+            PreparedStatement ps = c.prepare("DELETE FROM agents WHERE tenant = ? AND id = ?");
+            ps.setString(1, tenant);
+            ps.setString(2, agentId);
+            return ps.executeUpdate() > 0;
+        });
+    }
+
+    @Override
+    public List<dev.bosun.fleet.Agent> listAgents(String tenant) {
+        return read(c -> query(c, "SELECT " + AGENT_COLUMNS + " FROM agents WHERE tenant = ? ORDER BY registered_ord",
+                ps -> ps.setString(1, tenant), SqliteStore::agent));
+    }
+
+    @Override
+    public boolean addFleetEdge(String tenant, String agentId, String taskKey, Instant at) {
+        return writes.submit((c, touched) -> insertEdge(c, tenant, agentId, taskKey, at.toEpochMilli()));
+    }
+
+    private static boolean insertEdge(Conn c, String tenant, String agentId, String taskKey, long at) throws SQLException {
+        PreparedStatement exists = c.prepare("SELECT 1 FROM fleet_edges WHERE tenant = ? AND agent_id = ? AND task_key = ?");
+        exists.setString(1, tenant);
+        exists.setString(2, agentId);
+        exists.setString(3, taskKey);
+        boolean existed;
+        try (ResultSet r = exists.executeQuery()) {
+            existed = r.next();
+        }
+        // A task linked again (the same task id in a later session, or a hand-off) brings its edge back into the live set.
+        PreparedStatement ps = c.prepare("INSERT INTO fleet_edges (tenant, agent_id, task_key, created_at) VALUES (?, ?, ?, ?) "
+                + "ON CONFLICT (tenant, agent_id, task_key) DO UPDATE SET task_ended_at = NULL");
+        ps.setString(1, tenant);
+        ps.setString(2, agentId);
+        ps.setString(3, taskKey);
+        ps.setLong(4, at);
+        ps.executeUpdate();
+        return !existed;
+    }
+
+    @Override
+    public List<dev.bosun.fleet.FleetEdge> fleetEdges(String tenant, Instant endedSince) {
+        return read(c -> query(c, "SELECT tenant, agent_id, task_key, created_at, task_ended_at FROM fleet_edges "
+                + "WHERE tenant = ? AND (task_ended_at IS NULL OR task_ended_at >= ?) ORDER BY created_at, agent_id, task_key", ps -> {
+                    ps.setString(1, tenant);
+                    ps.setLong(2, endedSince.toEpochMilli());
+                }, r -> new dev.bosun.fleet.FleetEdge(r.getString(1), r.getString(2), r.getString(3),
+                        Rows.instant(r, "created_at"), Rows.optInstant(r, "task_ended_at"))));
+    }
+
+    @Override
+    public void endFleetTask(String tenant, String taskKey, Instant at) {
+        writes.submit((c, touched) -> {
+            endFleetTask(c, tenant, taskKey, at.toEpochMilli());
+            return null;
+        });
+    }
+
+    private static void endFleetEdge(Conn c, String tenant, String agentId, String taskKey, long t) throws SQLException {
+        PreparedStatement ps = c.prepare("UPDATE fleet_edges SET task_ended_at = ? WHERE tenant = ? AND agent_id = ? "
+                + "AND task_key = ? AND task_ended_at IS NULL");
+        ps.setLong(1, t);
+        ps.setString(2, tenant);
+        ps.setString(3, agentId);
+        ps.setString(4, taskKey);
+        ps.executeUpdate();
+        PreparedStatement seen = c.prepare("UPDATE agents SET last_seen_at = MAX(last_seen_at, ?) WHERE tenant = ? AND id = ?");
+        seen.setLong(1, t);
+        seen.setString(2, tenant);
+        seen.setString(3, agentId);
+        seen.executeUpdate();
+    }
+
+    private static void endFleetTask(Conn c, String tenant, String taskKey, long t) throws SQLException {
+        PreparedStatement ps = c.prepare("UPDATE fleet_edges SET task_ended_at = ? WHERE tenant = ? AND task_key = ? "
+                + "AND task_ended_at IS NULL");
+        ps.setLong(1, t);
+        ps.setString(2, tenant);
+        ps.setString(3, taskKey);
+        ps.executeUpdate();
+        PreparedStatement seen = c.prepare("UPDATE agents SET last_seen_at = MAX(last_seen_at, ?) WHERE tenant = ? "
+                + "AND id IN (SELECT agent_id FROM fleet_edges WHERE tenant = ? AND task_key = ?)");
+        seen.setLong(1, t);
+        seen.setString(2, tenant);
+        seen.setString(3, tenant);
+        seen.setString(4, taskKey);
+        seen.executeUpdate();
+    }
+
+    /** When a session ends, the edges of the routed tasks it cancelled leave the graph's live set with it. */
+    private static void endFleetTasksOf(Conn c, String tenant, String sessionId, long t) throws SQLException {
+        PreparedStatement ps = c.prepare("UPDATE fleet_edges SET task_ended_at = ? WHERE tenant = ? AND task_ended_at IS NULL "
+                + "AND (agent_id, task_key) IN (SELECT assigned_agent, id FROM tasks WHERE session_id = ? "
+                + "AND assigned_agent IS NOT NULL AND status = 'CANCELLED')");
+        ps.setLong(1, t);
+        ps.setString(2, tenant);
+        ps.setString(3, sessionId);
+        ps.executeUpdate();
+    }
+
+    @Override
+    public int pruneFleetEdges(String tenant, Instant cutoff) {
+        return writes.submit((c, touched) -> {
+            PreparedStatement ps = c.prepare("DELETE FROM fleet_edges WHERE tenant = ? AND task_ended_at < ?");
+            ps.setString(1, tenant);
+            ps.setLong(2, cutoff.toEpochMilli());
+            return ps.executeUpdate();
+        });
+    }
+
+    @Override
+    public void resetFleet(String tenant) {
+        writes.submit((c, touched) -> {
+            PreparedStatement ps = c.prepare("DELETE FROM fleet_edges WHERE tenant = ?");
+            ps.setString(1, tenant);
+            ps.executeUpdate();
+            return null;
+        });
+    }
+
+    @Override
+    public Map<String, Integer> agentLoads(String tenant) {
+        return read(c -> {
+            var out = new java.util.HashMap<String, Integer>();
+            for (var row : query(c, "SELECT t.assigned_agent, COUNT(*) FROM tasks t JOIN sessions s ON s.id = t.session_id "
+                    + "WHERE s.tenant = ? AND s.status <> 'ENDED' AND t.status = 'RUNNING' AND t.assigned_agent IS NOT NULL "
+                    + "GROUP BY t.assigned_agent", ps -> ps.setString(1, tenant),
+                    r -> Map.entry(r.getString(1), r.getInt(2)))) {
+                out.put(row.getKey(), row.getValue());
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public List<String> fleetTenants() {
+        return read(c -> query(c, "SELECT tenant FROM agents UNION SELECT tenant FROM fleet_edges", ps -> { }, r -> r.getString(1)));
+    }
+
     @Override
     public long liveSessionCount() {
         return read(c -> {
@@ -388,8 +571,8 @@ public final class SqliteStore implements Store {
             long created = s.createdAt().toEpochMilli();
             PreparedStatement ps = c.prepare("INSERT INTO sessions (id, tenant, name, agent_id, tags, metadata, profile, "
                     + "node_id, status, created_at, started_at, last_activity_at, idle_timeout_ms, ttl_ms, expires_at, "
-                    + "idle_deadline_at, startup_deadline_at, max_tasks, task_timeout_ms, workspace) "
-                    + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                    + "idle_deadline_at, startup_deadline_at, max_tasks, task_timeout_ms, workspace, h1_start) "
+                    + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
             int i = 1;
             ps.setString(i++, s.id());
             ps.setString(i++, s.tenant());
@@ -411,7 +594,8 @@ public final class SqliteStore implements Store {
             else ps.setNull(i++, java.sql.Types.INTEGER);
             ps.setInt(i++, s.maxTasks());
             ps.setLong(i++, s.taskTimeout().toMillis());
-            ps.setString(i, s.workspace().orElse(null));
+            ps.setString(i++, s.workspace().orElse(null));
+            if (s.h1Start().isPresent()) ps.setLong(i, s.h1Start().get()); else ps.setNull(i, java.sql.Types.INTEGER);
             try {
                 ps.executeUpdate();
             } catch (SQLException e) {
@@ -421,7 +605,9 @@ public final class SqliteStore implements Store {
             touched.add(s.id());
             Session session = findSession(c, s.id()).orElseThrow();
             if (!worker) {
-                appendSystem(c, session.id(), SystemEvents.SESSION_STARTED, SystemPayloads.sessionStarted(session), created, true);
+                ObjectNode started = SystemPayloads.sessionStarted(session);
+                s.h1Start().ifPresent(h -> started.put("h1", h));
+                appendSystem(c, session.id(), SystemEvents.SESSION_STARTED, started, created, true);
                 session = findSession(c, s.id()).orElseThrow();
             }
             return session;
@@ -451,6 +637,7 @@ public final class SqliteStore implements Store {
             touched.add(sessionId);
             Session s = findSession(c, sessionId).orElseThrow();
             ObjectNode payload = SystemPayloads.sessionStarted(s);
+            h1Of(c, sessionId, "h1_start").ifPresent(h -> payload.put("h1", h));
             payload.setAll(startedPayload);
             appendSystem(c, sessionId, SystemEvents.SESSION_STARTED, payload, t, true);
             return findSession(c, sessionId).orElseThrow();
@@ -468,15 +655,16 @@ public final class SqliteStore implements Store {
                 case STARTUP_DUE -> " AND status = 'CREATING' AND startup_deadline_at <= ?";
             };
             PreparedStatement ps = c.prepare("UPDATE sessions SET status = 'ENDED', outcome = ?, reason = ?, error = ?, "
-                    + "exit_code = ?, ended_at = ?, idle_deadline_at = NULL, startup_deadline_at = NULL "
+                    + "exit_code = ?, ended_at = ?, idle_deadline_at = NULL, startup_deadline_at = NULL, h1_end = ? "
                     + "WHERE id = ? AND status <> 'ENDED'" + guard);
             ps.setString(1, req.outcome().name());
             ps.setString(2, req.reason().name());
             ps.setString(3, req.error().orElse(null));
             if (req.exitCode().isPresent()) ps.setInt(4, req.exitCode().get()); else ps.setNull(4, java.sql.Types.INTEGER);
             ps.setLong(5, t);
-            ps.setString(6, req.sessionId());
-            if (!guard.isEmpty()) ps.setLong(7, t);
+            if (req.h1End().isPresent()) ps.setLong(6, req.h1End().get()); else ps.setNull(6, java.sql.Types.INTEGER);
+            ps.setString(7, req.sessionId());
+            if (!guard.isEmpty()) ps.setLong(8, t);
             if (ps.executeUpdate() == 0) {
                 Session s = findSession(c, req.sessionId()).orElseThrow(() -> BosunException.notFound("session", req.sessionId()));
                 return new EndResult(s, false, 0);
@@ -496,7 +684,13 @@ public final class SqliteStore implements Store {
                 counters.executeUpdate();
             }
             Session ended = findSession(c, req.sessionId()).orElseThrow();
-            appendSystem(c, req.sessionId(), SystemEvents.SESSION_ENDED, SystemPayloads.sessionEnded(ended), t, false);
+            ObjectNode endPayload = SystemPayloads.sessionEnded(ended);
+            Optional<Long> h1Start = h1Of(c, req.sessionId(), "h1_start");
+            if (h1Start.isPresent() && req.h1End().isPresent()) {
+                endPayload.set("h1_delta", SystemPayloads.h1Delta(h1Start.get(), req.h1End().get()));
+            }
+            appendSystem(c, req.sessionId(), SystemEvents.SESSION_ENDED, endPayload, t, false);
+            endFleetTasksOf(c, ended.tenant(), req.sessionId(), t);
             return new EndResult(findSession(c, req.sessionId()).orElseThrow(), true, cancelled);
         });
     }
@@ -646,7 +840,12 @@ public final class SqliteStore implements Store {
             counters.setString(1, s.id());
             counters.executeUpdate();
             Task task = findTask(c, s.id(), t.taskId()).orElseThrow();
-            appendSystem(c, s.id(), SystemEvents.TASK_STARTED, SystemPayloads.taskStarted(task), at, true);
+            ObjectNode started = SystemPayloads.taskStarted(task);
+            if (t.routing().isPresent()) {
+                started.set("routing", t.routing().get().toJson());
+                insertEdge(c, s.tenant(), t.routing().get().agentId(), t.taskId(), at);
+            }
+            appendSystem(c, s.id(), SystemEvents.TASK_STARTED, started, at, true);
             touched.add(s.id());
             return task;
         });
@@ -689,6 +888,7 @@ public final class SqliteStore implements Store {
             counters.setString(1, s.id());
             counters.executeUpdate();
             Task after = findTask(c, s.id(), tc.taskId()).orElseThrow();
+            if (after.assignedAgent().isPresent()) endFleetEdge(c, s.tenant(), after.assignedAgent().get(), tc.taskId(), t);
             // A reaper timeout is not the agent's activity; it only re-arms the idle clock from the last real activity.
             boolean activity = !tc.onlyIfTimedOut();
             appendSystem(c, s.id(), SystemEvents.TASK_COMPLETED, SystemPayloads.taskCompleted(after), t, activity);

@@ -1,0 +1,27 @@
+package dev.bosun.fleet;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+
+/**
+ * A router elsewhere that speaks the fleet-h1-router HTTP contract. When one is configured it makes
+ * the routing decisions; Bosun still records each edge in its own graph, so its status, the
+ * sessions' {@code h1_delta} and emergence alerts stay true to what was routed.
+ *
+ * <p>Every method fails with {@code BosunException} UNAVAILABLE (never hangs past the configured
+ * timeout) when the router is refused, times out, drops the connection or answers something that is
+ * not the contract's JSON.
+ */
+public interface RemoteRouter {
+    /** {@code POST /route} with {@code {task_id, required_capabilities}}. */
+    RoutingDecision route(String taskId, List<String> requiredCapabilities);
+
+    /** {@code POST /register/agent} with {@code {agent_id, capabilities}}. */
+    void registerAgent(String agentId, List<String> capabilities);
+
+    /** {@code GET /status}, as the router answered it. */
+    ObjectNode status();
+
+    /** {@code GET /h1-snapshot}, as the router answered it. */
+    ObjectNode snapshot();
+}
