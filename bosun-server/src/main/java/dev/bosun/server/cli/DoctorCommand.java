@@ -18,7 +18,11 @@ import picocli.CommandLine.Option;
 
 /** {@code bosun doctor}: is this machine ready to run Bosun, and if not, why. */
 @Command(name = "doctor", mixinStandardHelpOptions = true,
-        description = "Check the JDK, the config, the data dir, the store and every worker runtime.")
+        description = "Check the JDK, the config, the data dir, the store and every worker runtime.",
+        footer = {"", "Examples:",
+                "  bosun doctor",
+                "  bosun doctor --config /etc/bosun.yaml --json",
+                "", "Exits 8 when a check fails."})
 final class DoctorCommand implements Callable<Integer> {
     @Option(names = "--config", description = "A YAML config file, as for serve.")
     Path config;

@@ -4,8 +4,13 @@ import dev.bosun.error.BosunException;
 import dev.bosun.error.ErrorCode;
 import picocli.CommandLine;
 
-/** Turns failures into one line on stderr and an exit code that means something; no stack traces. */
-final class Failures implements CommandLine.IExecutionExceptionHandler {
+/**
+ * Turns failures into one line on stderr, {@code bosun: CODE: message}, and an exit code that means
+ * something; no stack traces. Usage errors found by picocli (an unknown option, a missing argument)
+ * get the same one line as INVALID_ARGUMENT instead of picocli's full usage text, which would bury
+ * the error in a script's log.
+ */
+final class Failures implements CommandLine.IExecutionExceptionHandler, CommandLine.IParameterExceptionHandler {
     static int exitCode(ErrorCode code) {
         return switch (code) {
             case INVALID_ARGUMENT -> 2;
@@ -19,16 +24,33 @@ final class Failures implements CommandLine.IExecutionExceptionHandler {
     }
 
     static int exitCode(Throwable t) {
+        if (t instanceof CommandLine.ParameterException) return exitCode(ErrorCode.INVALID_ARGUMENT);
         return t instanceof BosunException b ? exitCode(b.code()) : 1;
     }
 
     @Override
     public int handleExecutionException(Exception ex, CommandLine cmd, CommandLine.ParseResult parsed) {
         if (ex instanceof BosunException b) {
-            cmd.getErr().println("bosun: " + b.code() + ": " + b.getMessage());
+            cmd.getErr().println("bosun: " + b.code() + ": " + oneLine(b.getMessage()));
             return exitCode(b.code());
         }
-        cmd.getErr().println("bosun: " + ex);
+        // Not one of ours, so a bug: the class name is the most useful single line to report.
+        cmd.getErr().println("bosun: " + ErrorCode.INTERNAL + ": " + oneLine(String.valueOf(ex)));
         return 1;
+    }
+
+    /** Messages from Jackson, picocli or the OS may span lines; a failure is reported on one. */
+    static String oneLine(String s) {
+        return s.replaceAll("\\s*[\\r\\n]+\\s*", " ").strip();
+    }
+
+    @Override
+    public int handleParseException(CommandLine.ParameterException ex, String[] args) {
+        CommandLine cmd = ex.getCommandLine();
+        // Some picocli messages (argument groups) start with their own "Error: ", which would read twice.
+        String message = oneLine(String.valueOf(ex.getMessage())).replaceFirst("^Error: ", "");
+        cmd.getErr().println("bosun: " + ErrorCode.INVALID_ARGUMENT + ": " + message
+                + " (see '" + cmd.getCommandSpec().qualifiedName() + " --help')");
+        return exitCode(ErrorCode.INVALID_ARGUMENT);
     }
 }

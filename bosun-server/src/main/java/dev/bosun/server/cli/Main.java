@@ -4,8 +4,8 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The {@code bosun} command: {@code serve} runs the server; the other commands are clients of a
- * running server, or local checks.
+ * The {@code bosun} command: {@code serve} runs the server; {@code sessions} and {@code tasks} are
+ * clients of a running server (through the Java SDK); {@code doctor} and {@code keys} are local.
  *
  * <p>Exit codes: 0 success; 1 the server or an operation failed (INTERNAL, UNAVAILABLE); 2 bad usage
  * or INVALID_ARGUMENT; 3 NOT_FOUND; 4 CONFLICT; 5 UNAUTHENTICATED; 6 LIMIT_REACHED or
@@ -13,9 +13,16 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "bosun", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Durable session manager for fleets of AI agents.",
-        subcommands = {ServeCommand.class, DoctorCommand.class, KeysCommand.class, CommandLine.HelpCommand.class},
-        footer = {"", "Exit codes: 0 ok, 1 failure, 2 bad usage or invalid argument, 3 not found, 4 conflict,",
-                "5 unauthenticated, 6 limit reached or payload too large, 7 sessions disabled, 8 doctor found a problem."})
+        subcommands = {ServeCommand.class, SessionsCommand.class, TasksCommand.class, DoctorCommand.class, KeysCommand.class,
+                CommandLine.HelpCommand.class},
+        footer = {"", "Examples:",
+                "  bosun serve --data-dir ./bosun-data",
+                "  bosun sessions create --name research --agent oracle1 --profile echo",
+                "  bosun sessions events sess_01J... --follow",
+                "", "Exit codes: 0 ok, 1 failure (server unreachable, internal error),",
+                "2 bad usage or invalid argument, 3 not found, 4 conflict, 5 unauthenticated,",
+                "6 limit reached or payload too large, 7 sessions disabled,",
+                "8 doctor found a problem, 130 interrupted (Ctrl-C)."})
 public final class Main {
     public static void main(String[] args) {
         System.exit(run(args));
@@ -23,10 +30,17 @@ public final class Main {
 
     /** Runs the CLI and returns its exit code (tests call this instead of {@link #main}). */
     public static int run(String... args) {
+        return commandLine().execute(args);
+    }
+
+    /** The command tree with Bosun's error handling; tests walk it to reach every command. */
+    public static CommandLine commandLine() {
         var cli = new CommandLine(new Main());
-        cli.setExecutionExceptionHandler(new Failures());
+        var failures = new Failures();
+        cli.setExecutionExceptionHandler(failures);
+        cli.setParameterExceptionHandler(failures);
         cli.setExitCodeExceptionMapper(Failures::exitCode);
-        return cli.execute(args);
+        return cli;
     }
 
     /** Version from the jar manifest when packaged. */

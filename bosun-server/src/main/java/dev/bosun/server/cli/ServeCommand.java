@@ -23,7 +23,11 @@ import picocli.CommandLine.Option;
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = {"Run the Bosun server.", "",
                 "Configuration: defaults < --config FILE < BOSUN_* environment < these options (docs/CONFIG.md).",
-                "With no profiles configured, an 'echo' profile running the bundled example worker is added."})
+                "With no profiles configured, an 'echo' profile running the bundled example worker is added."},
+        footer = {"", "Examples:",
+                "  bosun serve",
+                "  bosun serve --config /etc/bosun.yaml --data-dir /var/lib/bosun",
+                "  BOSUN_API_KEYS=\"team-a:5e88...\" bosun serve --host 0.0.0.0 --port 7700"})
 final class ServeCommand implements Callable<Integer> {
     @Option(names = "--host", description = "Address to bind (default 127.0.0.1; non-loopback needs api_keys).")
     String host;

@@ -84,11 +84,7 @@ final class SessionRoutes {
         long limit = Query.integer(ctx, "limit", 50);
         if (limit < 1 || limit > 1000) throw BosunException.invalid("limit", "limit = " + limit + " is out of range; allowed 1..1000");
         Page<Session> page = manager.list(f, Query.string(ctx, "after"), (int) limit);
-        var o = Json.object();
-        o.set("items", Json.MAPPER.valueToTree(page.items().stream().map(s -> Wire.session(s, clock.instant())).toList()));
-        if (page.nextCursor().isPresent()) o.put("next_cursor", page.nextCursor().get()); else o.putNull("next_cursor");
-        o.put("has_more", page.hasMore());
-        ctx.contentType("application/json").result(Json.write(o));
+        ctx.contentType("application/json").result(Json.write(Wire.sessionPage(page, clock.instant())));
     }
 
     private void end(Context ctx) {

@@ -6,17 +6,21 @@ import dev.bosun.event.Event;
 import dev.bosun.event.PollResult;
 import dev.bosun.event.SystemPayloads;
 import dev.bosun.json.Json;
+import dev.bosun.session.Page;
 import dev.bosun.session.Session;
 import dev.bosun.task.Task;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
-/** The JSON shapes of docs/API.md: snake_case, ISO-8601 times, durations in whole seconds. */
-final class Wire {
+/**
+ * The JSON shapes of docs/API.md: snake_case, ISO-8601 times, durations in whole seconds. Public so
+ * that the CLI's {@code --json} prints exactly what the server sends, from the SDK's records.
+ */
+public final class Wire {
     private Wire() {}
 
-    static ObjectNode session(Session s, Instant now) {
+    public static ObjectNode session(Session s, Instant now) {
         ObjectNode o = Json.object();
         o.put("session_id", s.id());
         o.put("name", s.name());
@@ -46,7 +50,7 @@ final class Wire {
         return o;
     }
 
-    static ObjectNode task(Task t) {
+    public static ObjectNode task(Task t) {
         ObjectNode o = Json.object();
         o.put("task_id", t.id());
         o.put("session_id", t.sessionId());
@@ -66,7 +70,7 @@ final class Wire {
         return o;
     }
 
-    static ObjectNode event(Event e) {
+    public static ObjectNode event(Event e) {
         ObjectNode o = Json.object();
         o.put("seq", e.seq());
         o.put("direction", e.direction().value());
@@ -76,7 +80,7 @@ final class Wire {
         return o;
     }
 
-    static ObjectNode poll(PollResult r) {
+    public static ObjectNode poll(PollResult r) {
         ObjectNode o = Json.object();
         o.set("events", Json.MAPPER.valueToTree(r.events().stream().map(Wire::event).toList()));
         o.put("next_cursor", r.nextCursor());
@@ -85,7 +89,16 @@ final class Wire {
         return o;
     }
 
-    static ObjectNode items(List<? extends JsonNode> items) {
+    /** A page of {@code GET /v1/sessions}. */
+    public static ObjectNode sessionPage(Page<Session> page, Instant now) {
+        ObjectNode o = Json.object();
+        o.set("items", Json.MAPPER.valueToTree(page.items().stream().map(s -> session(s, now)).toList()));
+        opt(o, "next_cursor", page.nextCursor());
+        o.put("has_more", page.hasMore());
+        return o;
+    }
+
+    public static ObjectNode items(List<? extends JsonNode> items) {
         ObjectNode o = Json.object();
         o.set("items", Json.MAPPER.valueToTree(items));
         return o;

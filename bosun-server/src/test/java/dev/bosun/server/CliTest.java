@@ -1,0 +1,426 @@
+package dev.bosun.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.bosun.json.Json;
+import dev.bosun.server.auth.ApiKeys;
+import dev.bosun.server.cli.Main;
+import dev.bosun.session.Session;
+import java.io.File;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * The {@code bosun} CLI run as a separate process, as a person or a script runs it, against a real
+ * server on an ephemeral port: what it prints, and the exit codes scripts rely on.
+ */
+class CliTest extends ServerHarness {
+    private static final Duration PROCESS_LIMIT = Duration.ofSeconds(30);
+
+    @TempDir
+    Path scratch;
+
+    private final List<Process> started = java.util.Collections.synchronizedList(new ArrayList<>());
+
+    record Run(int exit, String out, String err) {
+        List<String> lines() { return out.lines().toList(); }
+
+        JsonNode json() {
+            try {
+                return Json.parse(out);
+            } catch (IOException e) {
+                throw new AssertionError("not JSON: " + out, e);
+            }
+        }
+    }
+
+    @AfterEach
+    void killLeftovers() {
+        synchronized (started) {
+            for (Process p : started) if (p.isAlive()) p.destroyForcibly();
+        }
+    }
+
+    // ------------------------------------------------------------------------------ client commands
+
+    @Test
+    void sessionLifecycleForPeopleAndScripts() {
+        start();
+        String longName = "research-into-constraint-theory-and-beyond";
+        Run created = bosun("sessions", "create", "--name", longName, "--agent", "oracle1", "--tag", "h1", "--tag", "h2",
+                "--metadata", "{\"k\":\"v\"}", "--idle-timeout", "600", "--max-tasks", "5");
+        assertOk(created);
+        String id = created.out().strip();
+        assertThat(id).matches("sess_\\S+");
+        Session s = manager.get(id);
+        assertThat(s.name()).isEqualTo(longName);
+        assertThat(s.tags()).containsExactly("h1", "h2");
+        assertThat(s.metadata().get("k").asText()).isEqualTo("v");
+        assertThat(s.idleTimeout()).isEqualTo(Duration.ofSeconds(600));
+        assertThat(s.maxTasks()).isEqualTo(5);
+
+        Run sent = bosun("sessions", "send", id, "--type", "input", "--payload", "{\"text\":\"hello\"}");
+        assertOk(sent);
+        assertThat(sent.out().strip()).isEqualTo("2"); // seq 1 is session_started
+        Run piped = bosunWithInput("{\"text\":\"from stdin\"}", "sessions", "send", id, "--type", "input", "--payload", "-");
+        assertOk(piped);
+        assertThat(piped.out().strip()).isEqualTo("3");
+
+        Run events = bosun("sessions", "events", id);
+        assertOk(events);
+        assertThat(events.lines()).hasSize(3);
+        assertThat(events.lines().get(0)).startsWith("1 system session_started {");
+        assertThat(events.lines().subList(1, 3)).containsExactly(
+                "2 in input {\"text\":\"hello\"}", "3 in input {\"text\":\"from stdin\"}");
+        Run page = bosun("sessions", "events", id, "--after", "1", "--limit", "1", "--json");
+        assertOk(page);
+        JsonNode poll = page.json();
+        assertThat(poll.get("events")).hasSize(1);
+        assertThat(poll.at("/events/0/seq").asLong()).isEqualTo(2);
+        assertThat(poll.at("/events/0/payload/text").asText()).isEqualTo("hello");
+        assertThat(poll.get("has_more").asBoolean()).isTrue();
+        assertThat(poll.get("next_cursor").asLong()).isEqualTo(2);
+        assertThat(poll.get("status").asText()).isEqualTo("running");
+
+        Run added = bosun("tasks", "add", id, "--name", "compile", "--id", "c1", "--data", "{\"target\":\"llvm\"}",
+                "--priority", "HIGH", "--capability", "compilation", "--capability", "llvm");
+        assertOk(added);
+        assertThat(added.out().strip()).isEqualTo("c1");
+        Run other = bosun("tasks", "add", id, "--name", "other", "--json");
+        assertOk(other);
+        String otherId = other.json().get("task_id").asText();
+        assertThat(otherId).startsWith("task_");
+        assertThat(other.json().get("priority").asText()).isEqualTo("normal");
+        Run completed = bosun("tasks", "complete", id, "c1", "--outcome", "success", "--duration-ms", "1200",
+                "--result", "{\"ok\":true}");
+        assertOk(completed);
+        assertThat(completed.out().strip()).isEqualTo("c1 success in 1200 ms");
+        assertThat(manager.getTask(id, "c1").result().orElseThrow().get("ok").asBoolean()).isTrue();
+
+        Run tasks = bosun("tasks", "list", id);
+        assertOk(tasks);
+        assertThat(tasks.lines()).hasSize(3);
+        assertThat(tasks.lines().get(0)).matches("ID +STATUS +NAME +PRIORITY +CAPABILITIES +DURATION +CREATED");
+        assertThat(row(tasks, "c1")).startsWith("c1", "success", "compile", "high", "compilation,llvm", "1200", "ms");
+        assertThat(row(tasks, otherId)).startsWith(otherId, "running", "other", "normal", "-", "-");
+        assertColumnsAligned(tasks.lines());
+        Run active = bosun("tasks", "list", id, "--active", "--json");
+        assertOk(active);
+        assertThat(active.json().get("items")).hasSize(1);
+        assertThat(active.json().at("/items/0/task_id").asText()).isEqualTo(otherId);
+
+        Run list = bosun("sessions", "list");
+        assertOk(list);
+        assertThat(list.lines()).hasSize(2);
+        assertThat(list.lines().get(1)).contains(id, "running", "oracle1", "2 (1 running)")
+                .contains(longName.substring(0, 31) + "…").doesNotContain(longName);
+        assertColumnsAligned(list.lines());
+        Run listed = bosun("sessions", "list", "--agent", "oracle1", "--status", "running", "--json");
+        assertOk(listed);
+        assertThat(listed.json().at("/items/0/session_id").asText()).isEqualTo(id);
+        assertThat(listed.json().get("has_more").asBoolean()).isFalse();
+
+        // --json is the server's own object, not a re-rendering of it.
+        Run shown = bosun("sessions", "show", id, "--json");
+        assertOk(shown);
+        ObjectNode fromCli = (ObjectNode) shown.json();
+        ObjectNode fromServer = (ObjectNode) get("/v1/sessions/" + id).json();
+        fromCli.remove("duration_seconds");
+        fromServer.remove("duration_seconds");
+        assertThat(fromCli).isEqualTo(fromServer);
+
+        Run ended = bosun("sessions", "end", id, "--outcome", "success");
+        assertOk(ended);
+        assertThat(ended.out().strip()).isEqualTo(id + " ended: success/completed");
+        assertThat(manager.get(id).isEnded()).isTrue();
+
+        Run late = bosun("sessions", "send", id, "--type", "input", "--payload", "1");
+        assertThat(late.exit()).as(late.toString()).isEqualTo(4);
+        assertOneErrorLine(late, "CONFLICT");
+    }
+
+    @Test
+    void followPrintsEventsAsTheyHappenAndExitsWhenTheSessionEnds() throws Exception {
+        start();
+        String id = createSession("{\"name\":\"followed\",\"agent_id\":\"a\"}");
+        Path out = scratch.resolve("follow.out");
+        Process follow = startBosun(env(), out, "sessions", "events", id, "--follow", "--json");
+        // session_started on the stream means it is connected, so what is sent next really comes afterwards.
+        awaitOutput(follow, out, text -> text.contains("\"session_started\""));
+
+        assertOk(bosun("sessions", "send", id, "--type", "ping", "--payload", "{\"n\":1}"));
+        awaitOutput(follow, out, text -> text.contains("\"ping\""));
+        assertThat(follow.isAlive()).isTrue();
+
+        Run terminated = bosun("sessions", "terminate", id, "--reason", "test done");
+        assertOk(terminated);
+        assertThat(terminated.out().strip()).isEqualTo(id + " ended: cancelled/terminated");
+        assertThat(follow.waitFor(15, TimeUnit.SECONDS)).as("follow exits after the session ends").isTrue();
+        assertThat(follow.exitValue()).as(Files.readString(out)).isZero();
+
+        List<JsonNode> lines = new ArrayList<>();
+        for (String l : Files.readString(out).lines().toList()) lines.add(Json.parse(l));
+        assertThat(lines).extracting(n -> n.get("event_type").asText())
+                .containsExactly("session_started", "ping", "session_ended");
+        assertThat(lines).extracting(n -> n.get("seq").asLong()).containsExactly(1L, 2L, 3L);
+        assertThat(lines.get(1).at("/payload/n").asInt()).isEqualTo(1);
+        assertThat(lines.get(1).get("direction").asText()).isEqualTo("in");
+    }
+
+    @Test
+    void ctrlCStopsFollowingWithExit130() throws Exception {
+        start();
+        String id = createSession("{\"name\":\"followed\",\"agent_id\":\"a\"}");
+        Path out = scratch.resolve("follow.out");
+        Process follow = startBosun(env(), out, "sessions", "events", id, "--follow");
+        awaitOutput(follow, out, text -> text.contains("1 system session_started"));
+        // A process started with SIGINT ignored (as background jobs of a shell without job control are)
+        // keeps ignoring it, and the JVM then installs no handler: Ctrl-C cannot be tested there.
+        assumeTrue(!ignoresSigint(follow.pid()), "SIGINT is ignored in this environment");
+        Process kill = new ProcessBuilder("kill", "-INT", Long.toString(follow.pid())).start();
+        assertThat(kill.waitFor()).isZero();
+        assertThat(follow.waitFor(10, TimeUnit.SECONDS)).as("follow stops on SIGINT").isTrue();
+        assertThat(follow.exitValue()).isEqualTo(130);
+        assertThat(manager.get(id).isEnded()).as("Ctrl-C stops following, not the session").isFalse();
+    }
+
+    @Test
+    void everyCommandHasHelpWithExamples() {
+        List<String> commands = new ArrayList<>();
+        collect(Main.commandLine(), List.of(), commands);
+        assertThat(commands).contains("sessions list", "sessions events", "tasks complete", "keys new", "doctor");
+        // A few at a time: each is a JVM start, and there are a score of commands.
+        Map<String, Run> helps = new java.util.concurrent.ConcurrentHashMap<>();
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(3)) {
+            for (String command : commands) {
+                List<String> args = new ArrayList<>(command.isEmpty() ? List.of() : List.of(command.split(" ")));
+                args.add("--help");
+                pool.submit(() -> helps.put(command, bosun(args.toArray(String[]::new))));
+            }
+        }
+        assertThat(helps.keySet()).containsExactlyInAnyOrderElementsOf(commands);
+        helps.forEach((command, help) -> {
+            assertThat(help.exit()).as("bosun %s --help: %s", command, help).isZero();
+            assertThat(help.out()).as("bosun %s --help", command).startsWith("Usage: bosun").contains("Examples:");
+            assertThat(help.err()).isEmpty();
+        });
+    }
+
+    @Test
+    void exitCodesTellScriptsWhatWentWrong() throws Exception {
+        start();
+        String id = createSession("{\"name\":\"x\",\"agent_id\":\"a\"}");
+
+        Run missing = bosun("sessions", "show", "sess_nope");
+        assertThat(missing.exit()).as(missing.toString()).isEqualTo(3);
+        assertOneErrorLine(missing, "NOT_FOUND");
+
+        Run badJson = bosun("sessions", "send", id, "--type", "input", "--payload", "{\"text\":");
+        assertThat(badJson.exit()).as(badJson.toString()).isEqualTo(2);
+        assertOneErrorLine(badJson, "INVALID_ARGUMENT");
+        assertThat(badJson.err()).contains("--payload");
+        assertThat(manager.get(id).lastSeq()).as("nothing was sent").isEqualTo(1);
+
+        Run unknown = bosun("sessions", "list", "--bogus");
+        assertThat(unknown.exit()).as(unknown.toString()).isEqualTo(2);
+        assertOneErrorLine(unknown, "INVALID_ARGUMENT");
+        assertThat(unknown.err()).contains("--bogus");
+
+        int closed;
+        try (ServerSocket s = new ServerSocket(0)) {
+            closed = s.getLocalPort();
+        }
+        String url = "http://127.0.0.1:" + closed;
+        Run down = bosun("sessions", "list", "--url", url);
+        assertThat(down.exit()).as(down.toString()).isEqualTo(1);
+        assertOneErrorLine(down, "UNAVAILABLE");
+        assertThat(down.err()).contains(url);
+    }
+
+    @Test
+    void apiKeysFromKeysNewAndFromTheEnvironmentAuthenticate() throws Exception {
+        Run made = bosun("keys", "new", "--tenant", "cli-team");
+        assertOk(made);
+        Matcher m = Pattern.compile("(?m)^key: +(\\S+)\\s+^entry: +(\\S+)$").matcher(made.out());
+        assertThat(m.find()).as(made.out()).isTrue();
+        String newKey = m.group(1);
+        String entry = m.group(2);
+        assertThat(entry).startsWith("cli-team:").doesNotContain(newKey);
+        String teamKey = "bsn_team_a_key";
+        start(l -> l.set("api_keys", List.of("team-a:" + ApiKeys.sha256(teamKey), entry)));
+
+        Run none = bosun("sessions", "list");
+        assertThat(none.exit()).as(none.toString()).isEqualTo(5);
+        assertOneErrorLine(none, "UNAUTHENTICATED");
+        Run wrong = bosun("sessions", "list", "--api-key", "bsn_wrong");
+        assertThat(wrong.exit()).as(wrong.toString()).isEqualTo(5);
+
+        Run created = bosun("sessions", "create", "--name", "mine", "--agent", "a", "--api-key", newKey);
+        assertOk(created);
+        String id = created.out().strip();
+        assertThat(manager.get(id).tenant()).isEqualTo("cli-team");
+
+        Map<String, String> teamEnv = env();
+        teamEnv.put("BOSUN_API_KEY", teamKey);
+        Run other = run(teamEnv, null, "sessions", "show", id);
+        assertThat(other.exit()).as("another tenant's session: %s", other).isEqualTo(3);
+        Run listed = run(teamEnv, null, "sessions", "list", "--json");
+        assertOk(listed);
+        assertThat(listed.json().get("items")).isEmpty();
+    }
+
+    @Test
+    void doctorJsonListsItsChecks() throws Exception {
+        Path dir = scratch.resolve("doctor-data");
+        Run doctor = bosun("doctor", "--data-dir", dir.toString(), "--json");
+        assertThat(doctor.exit()).as(doctor.toString()).isZero();
+        JsonNode checks = doctor.json();
+        assertThat(checks.isArray()).isTrue();
+        List<String> names = new ArrayList<>();
+        for (JsonNode c : checks) {
+            names.add(c.get("check").asText());
+            assertThat(c.get("ok").asBoolean()).as(c.toString()).isTrue();
+            assertThat(c.get("detail").asText()).isNotBlank();
+        }
+        assertThat(names).containsExactly("jdk", "config", "data dir", "store", "runtime process");
+        assertThat(dir.resolve("bosun.db")).exists();
+    }
+
+    // ------------------------------------------------------------------------------ helpers
+
+    private static void collect(CommandLine cmd, List<String> path, List<String> out) {
+        out.add(String.join(" ", path));
+        for (var e : cmd.getSubcommands().entrySet()) {
+            if (e.getKey().equals("help")) continue; // picocli's own "help COMMAND", which has no --help
+            List<String> p = new ArrayList<>(path);
+            p.add(e.getKey());
+            collect(e.getValue(), p, out);
+        }
+    }
+
+    /** The cells of the table row whose first cell is {@code first}. */
+    private static List<String> row(Run table, String first) {
+        return table.lines().stream().filter(l -> l.startsWith(first + " ")).findFirst()
+                .map(l -> List.of(l.split(" +"))).orElseThrow(() -> new AssertionError("no row " + first + " in\n" + table.out()));
+    }
+
+    /** Every column starts at the same offset on every line: headers above their cells. */
+    private static void assertColumnsAligned(List<String> lines) {
+        Matcher m = Pattern.compile("\\S+").matcher(lines.get(0));
+        List<Integer> starts = new ArrayList<>();
+        while (m.find()) starts.add(m.start());
+        for (String line : lines.subList(1, lines.size())) {
+            for (int start : starts.subList(1, starts.size())) {
+                assertThat(line.charAt(start - 1)).as("column at %d in '%s'", start, line).isEqualTo(' ');
+                assertThat(line.charAt(start)).as("column at %d in '%s'", start, line).isNotEqualTo(' ');
+            }
+        }
+    }
+
+    private static void assertOk(Run r) {
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(r.err()).as(r.toString()).isEmpty();
+    }
+
+    private static void assertOneErrorLine(Run r, String code) {
+        assertThat(r.err().lines().toList()).as(r.toString()).hasSize(1);
+        assertThat(r.err()).startsWith("bosun: " + code + ": ").doesNotContain("\tat ").doesNotContain("Exception");
+        assertThat(r.out()).isEmpty();
+    }
+
+    /** The child's environment: the server's URL, and none of the BOSUN_* settings this JVM may have been given. */
+    private Map<String, String> env() {
+        Map<String, String> env = new HashMap<>(System.getenv());
+        env.keySet().removeIf(k -> k.startsWith("BOSUN_"));
+        if (server != null) env.put("BOSUN_URL", server.url().toString());
+        return env;
+    }
+
+    private Run bosun(String... args) {
+        return run(env(), null, args);
+    }
+
+    private Run bosunWithInput(String stdin, String... args) {
+        return run(env(), stdin, args);
+    }
+
+    private Run run(Map<String, String> env, String stdin, String... args) {
+        try {
+            Path out = Files.createTempFile(scratch, "out", ".txt");
+            Path err = Files.createTempFile(scratch, "err", ".txt");
+            ProcessBuilder pb = command(env, args).redirectOutput(out.toFile()).redirectError(err.toFile());
+            pb.redirectInput(stdin == null ? ProcessBuilder.Redirect.from(new File("/dev/null")) : ProcessBuilder.Redirect.PIPE);
+            Process p = pb.start();
+            started.add(p);
+            if (stdin != null) {
+                try (var in = p.getOutputStream()) {
+                    in.write(stdin.getBytes(StandardCharsets.UTF_8));
+                }
+            }
+            if (!p.waitFor(PROCESS_LIMIT.toSeconds(), TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new AssertionError("bosun " + String.join(" ", args) + " did not finish within " + PROCESS_LIMIT);
+            }
+            return new Run(p.exitValue(), Files.readString(out), Files.readString(err));
+        } catch (IOException | InterruptedException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** Starts the CLI in the background, its stdout and stderr going to {@code out}. */
+    private Process startBosun(Map<String, String> env, Path out, String... args) throws IOException {
+        Process p = command(env, args).redirectErrorStream(true).redirectOutput(out.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+        started.add(p);
+        return p;
+    }
+
+    private static ProcessBuilder command(Map<String, String> env, String... args) {
+        // C1 only and the serial collector: a short-lived CLI starts faster, and this test starts dozens.
+        List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(),
+                "--enable-native-access=ALL-UNNAMED", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+                "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().clear();
+        pb.environment().putAll(env);
+        return pb;
+    }
+
+    private static void awaitOutput(Process p, Path out, Predicate<String> done) throws Exception {
+        long deadline = System.nanoTime() + PROCESS_LIMIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            String text = Files.readString(out);
+            if (done.test(text)) return;
+            if (!p.isAlive()) throw new AssertionError("exited " + p.exitValue() + " before the expected output:\n" + text);
+            Thread.sleep(50);
+        }
+        throw new AssertionError("expected output did not come within " + PROCESS_LIMIT + ":\n" + Files.readString(out));
+    }
+
+    private static boolean ignoresSigint(long pid) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+            if (line.startsWith("SigIgn:")) return (Long.parseUnsignedLong(line.substring(7).strip(), 16) & (1L << 1)) != 0;
+        }
+        return false;
+    }
+}
