@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bosun.error.BosunException;
+import dev.bosun.error.ErrorCode;
 import dev.bosun.fleet.Agent;
 import dev.bosun.fleet.Fleet;
 import dev.bosun.fleet.FleetEdge;
@@ -15,6 +16,7 @@ import dev.bosun.session.SessionManager;
 import io.javalin.http.Context;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -95,7 +97,8 @@ final class FleetRoutes {
         try {
             fleet.agent(tenant, id);
             return true;
-        } catch (BosunException notFound) {
+        } catch (BosunException e) {
+            if (e.code() != ErrorCode.NOT_FOUND) throw e;
             return false;
         }
     }
@@ -153,7 +156,9 @@ final class FleetRoutes {
             n.put("load", a.load());
         }
         ArrayNode es = o.putArray("edges");
-        for (FleetEdge e : edges) es.addArray().add(e.agentId()).add(e.taskKey());
+        // Oldest first whatever order the store reads them in; the sort is stable for edges of one instant.
+        edges.stream().sorted(Comparator.comparing(FleetEdge::createdAt))
+                .forEach(e -> es.addArray().add(e.agentId()).add(e.taskKey()));
         o.put("window_seconds", fleet.settings().window().toSeconds());
         o.put("taken_at", now.toString());
         return o;
