@@ -5,6 +5,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bosun.error.BosunException;
 import dev.bosun.error.ErrorCode;
 import dev.bosun.event.PollResult;
+import dev.bosun.fleet.Agent;
+import dev.bosun.fleet.FleetStatus;
+import dev.bosun.fleet.RoutingDecision;
 import dev.bosun.json.Json;
 import dev.bosun.session.Page;
 import dev.bosun.session.Session;
@@ -58,12 +61,13 @@ import java.util.function.IntPredicate;
  * else) when something answered without the envelope. A 429 carries {@code retry_after_seconds} in
  * its details when the server sent {@code Retry-After}.
  *
- * <p><b>Retries.</b> Only calls that are safe to repeat are retried: GETs, {@link #terminate} and
- * {@link #heartbeat}. They are retried on no answer, 502/503/504, and a 429 with {@code Retry-After}
- * (waiting what it says, up to 30 s), with exponential backoff and jitter, at most
- * {@link Builder#retries(int)} times. Calls that append or create ({@link #send}, {@link #emit},
- * {@link #createSession}, {@link #addTask}, {@link #completeTask}, {@link #endSession}) are never
- * retried, because one that timed out may have been applied; the caller decides.
+ * <p><b>Retries.</b> Only calls that are safe to repeat are retried: GETs, {@link #terminate},
+ * {@link #heartbeat}, {@link #registerAgent} and {@link #resetFleet}. They are retried on no answer,
+ * 502/503/504, and a 429 with {@code Retry-After} (waiting what it says, up to 30 s), with exponential
+ * backoff and jitter, at most {@link Builder#retries(int)} times. Calls that append, create or remove
+ * ({@link #send}, {@link #emit}, {@link #createSession}, {@link #addTask}, {@link #completeTask},
+ * {@link #endSession}, {@link #route}, {@link #unregisterAgent}) are never retried, because one that
+ * timed out may have been applied; the caller decides.
  *
  * <p><b>Tenants.</b> The server takes the tenant from the API key and does not send it, so sessions read
  * through this client have {@link Session#tenant()} = {@link WireCodec#TENANT_NOT_ON_WIRE} (empty).
@@ -278,6 +282,63 @@ public final class BosunClient implements AutoCloseable {
         return WireCodec.task(post(task(sessionId, taskId) + "/complete", WireCodec.completion(completion), false));
     }
 
+    // ------------------------------------------------------------------------------------ fleet
+
+    /**
+     * {@code POST /v1/agents}: registers an agent of the key's tenant, or replaces the capabilities of
+     * one registered already. Retried: registering the same capabilities again changes nothing but
+     * the agent's update time.
+     */
+    public Agent registerAgent(String agentId, List<String> capabilities) {
+        return WireCodec.agent(post("/v1/agents", WireCodec.registerAgent(agentId, capabilities), true));
+    }
+
+    /** {@code GET /v1/agents}: the tenant's agents in registration order, with their current load. */
+    public List<Agent> agents() {
+        return WireCodec.agentList(get("/v1/agents", Map.of()));
+    }
+
+    /** {@code GET /v1/agents/{agent_id}}; NOT_FOUND when the tenant has no such agent. */
+    public Agent agent(String agentId) {
+        return WireCodec.agent(get(agentPath(agentId), Map.of()));
+    }
+
+    /**
+     * {@code DELETE /v1/agents/{agent_id}}: the agent is no longer chosen. Not retried: a repeat after
+     * an answer that was lost would be NOT_FOUND.
+     */
+    public void unregisterAgent(String agentId) {
+        transport.call("DELETE", transport.uri(agentPath(agentId), Map.of()), null, false, Duration.ZERO, SUCCESS);
+    }
+
+    /**
+     * {@code POST /v1/route}: routes a bare task id (not a session's task) to one of the tenant's
+     * agents and links them in its fleet graph. Not retried: a repeat can link the task to another
+     * agent. NO_CAPABLE_AGENT when no agent has every required capability, unless {@code fallbackAny}.
+     *
+     * @param preferAgents among the capable agents, consider only these when any of them is capable
+     * @param fallbackAny  when none is capable, consider every agent; false leaves it to the server's
+     *                     {@code route_fallback} (by default NO_CAPABLE_AGENT)
+     */
+    public RoutingDecision route(String taskId, List<String> requiredCapabilities, List<String> preferAgents,
+                                 boolean fallbackAny) {
+        return WireCodec.routingDecision(post("/v1/route",
+                WireCodec.route(taskId, requiredCapabilities, preferAgents, fallbackAny), false));
+    }
+
+    /** {@code GET /v1/fleet/status}: the figures of the tenant's fleet graph. */
+    public FleetStatus fleetStatus() {
+        return WireCodec.fleetStatus(get("/v1/fleet/status", Map.of()));
+    }
+
+    /**
+     * {@code POST /v1/fleet/reset}: deletes every edge of the tenant's graph (agents stay registered)
+     * and returns the status after. Retried: a second reset finds nothing more to delete.
+     */
+    public FleetStatus resetFleet() {
+        return WireCodec.fleetStatus(post("/v1/fleet/reset", null, true));
+    }
+
     // ------------------------------------------------------------------------------------ logs, health
 
     /**
@@ -358,6 +419,8 @@ public final class BosunClient implements AutoCloseable {
     private static String session(String id) { return "/v1/sessions/" + Transport.segment(id); }
 
     private static String task(String id, String taskId) { return session(id) + "/tasks/" + Transport.segment(taskId); }
+
+    private static String agentPath(String agentId) { return "/v1/agents/" + Transport.segment(agentId); }
 
     private JsonNode get(String path, Map<String, String> query) {
         return json(transport.call("GET", transport.uri(path, query), null, true, Duration.ZERO, SUCCESS));

@@ -9,6 +9,9 @@ import dev.bosun.error.ErrorCode;
 import dev.bosun.event.Direction;
 import dev.bosun.event.Event;
 import dev.bosun.event.PollResult;
+import dev.bosun.fleet.Agent;
+import dev.bosun.fleet.FleetStatus;
+import dev.bosun.fleet.RoutingDecision;
 import dev.bosun.json.Json;
 import dev.bosun.session.EndReason;
 import dev.bosun.session.Page;
@@ -43,12 +46,16 @@ import java.util.function.Function;
  *   <li>{@link Session#tenant()} is {@link #TENANT_NOT_ON_WIRE} (the empty string): the server decides
  *       the tenant from the API key and does not echo it.</li>
  *   <li>{@link Event#sessionId()} is the id of the session the events were read from.</li>
+ *   <li>{@link Agent#tenant()} is {@link #TENANT_NOT_ON_WIRE} too, and {@link Agent#registrationOrder()}
+ *       is {@link #ORDER_NOT_ON_WIRE}: the server lists agents in registration order instead.</li>
  * </ul>
  * {@code duration_seconds} on a session is not kept: {@link Session#durationAt(Instant)} derives it.
  */
 public final class WireCodec {
     /** The {@link Session#tenant()} of sessions read over HTTP, where the tenant is not sent. */
     public static final String TENANT_NOT_ON_WIRE = "";
+    /** The {@link Agent#registrationOrder()} of agents read over HTTP, where it is not sent. */
+    public static final long ORDER_NOT_ON_WIRE = 0;
 
     private WireCodec() {}
 
@@ -150,6 +157,38 @@ public final class WireCodec {
         return integer(n, "seq", "send result");
     }
 
+    /** An agent of {@code GET /v1/agents/{agent_id}} and the registration routes. */
+    public static Agent agent(JsonNode n) {
+        String what = "agent";
+        return new Agent(TENANT_NOT_ON_WIRE, text(n, "agent_id", what), requiredStrings(n, "capabilities", what),
+                ORDER_NOT_ON_WIRE, instant(n, "registered_at", what), instant(n, "updated_at", what),
+                instant(n, "last_seen_at", what), (int) integer(n, "load", what));
+    }
+
+    /** The answer to {@code GET /v1/agents}: {@code {"items": [Agent]}}, in registration order. */
+    public static List<Agent> agentList(JsonNode n) {
+        List<Agent> items = new ArrayList<>();
+        for (JsonNode a : array(n, "items", "agent list")) items.add(agent(a));
+        return List.copyOf(items);
+    }
+
+    /** The answer to {@code POST /v1/route} (and the fleet-h1-router's {@code POST /route}). */
+    public static RoutingDecision routingDecision(JsonNode n) {
+        String what = "routing decision";
+        return new RoutingDecision(text(n, "agent_id", what), text(n, "task_id", what), integer(n, "h1_before", what),
+                integer(n, "h1_after", what), number(n, "confidence", what), number(n, "emergence_risk", what),
+                number(n, "capability_match_score", what), text(n, "reasoning", what));
+    }
+
+    /** The answer to {@code GET /v1/fleet/status} and {@code POST /v1/fleet/reset}; {@code laman_satisfied} is derived. */
+    public static FleetStatus fleetStatus(JsonNode n) {
+        String what = "fleet status";
+        return new FleetStatus((int) integer(n, "agents", what), (int) integer(n, "tasks", what),
+                (int) integer(n, "edges", what), (int) integer(n, "vertices", what), integer(n, "h1", what),
+                (int) integer(n, "components", what), integer(n, "threshold", what), integer(n, "margin", what),
+                bool(n, "emergence", what), integer(n, "laman_margin", what), text(n, "description", what));
+    }
+
     static TaskCounts taskCounts(JsonNode n) {
         String what = "task counts";
         return new TaskCounts((int) integer(n, "total", what), (int) integer(n, "running", what),
@@ -233,6 +272,27 @@ public final class WireCodec {
         return b;
     }
 
+    /** The body of {@code POST /v1/agents}. */
+    public static ObjectNode registerAgent(String agentId, List<String> capabilities) {
+        ObjectNode b = Json.object();
+        b.put("agent_id", agentId);
+        capabilities.forEach(b.putArray("capabilities")::add);
+        return b;
+    }
+
+    /**
+     * The body of {@code POST /v1/route}. Without {@code fallbackAny} the field is left out, so the
+     * server's {@code route_fallback} decides (its default answers NO_CAPABLE_AGENT).
+     */
+    public static ObjectNode route(String taskId, List<String> required, List<String> prefer, boolean fallbackAny) {
+        ObjectNode b = Json.object();
+        b.put("task_id", taskId);
+        required.forEach(b.putArray("required_capabilities")::add);
+        if (!prefer.isEmpty()) prefer.forEach(b.putArray("prefer_agents")::add);
+        if (fallbackAny) b.put("fallback", "any");
+        return b;
+    }
+
     private static long wholeSeconds(String field, Duration d) {
         if (d.getNano() != 0) {
             throw new BosunException(ErrorCode.INVALID_ARGUMENT, field + " = " + d
@@ -279,6 +339,12 @@ public final class WireCodec {
         JsonNode v = required(n, field, what);
         if (!v.isIntegralNumber() || !v.canConvertToLong()) throw broken(what, field, "an integer");
         return v.longValue();
+    }
+
+    private static double number(JsonNode n, String field, String what) {
+        JsonNode v = required(n, field, what);
+        if (!v.isNumber()) throw broken(what, field, "a number");
+        return v.doubleValue();
     }
 
     private static boolean bool(JsonNode n, String field, String what) {
@@ -330,6 +396,11 @@ public final class WireCodec {
             out.add(s.asText());
         }
         return out;
+    }
+
+    private static List<String> requiredStrings(JsonNode n, String field, String what) {
+        required(n, field, what);
+        return strings(n, field, what);
     }
 
     private static <E extends Enum<E>> E wireEnum(JsonNode n, String field, String what, Class<E> type) {

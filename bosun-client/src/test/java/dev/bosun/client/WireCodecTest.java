@@ -10,6 +10,9 @@ import dev.bosun.error.ErrorCode;
 import dev.bosun.event.Direction;
 import dev.bosun.event.Event;
 import dev.bosun.event.PollResult;
+import dev.bosun.fleet.Agent;
+import dev.bosun.fleet.FleetStatus;
+import dev.bosun.fleet.RoutingDecision;
 import dev.bosun.json.Json;
 import dev.bosun.session.EndReason;
 import dev.bosun.session.Page;
@@ -234,6 +237,111 @@ class WireCodecTest {
         ((com.fasterxml.jackson.databind.node.ObjectNode) badTime).put("created_at", "yesterday");
         assertThatThrownBy(() -> WireCodec.session(badTime)).isInstanceOfSatisfying(BosunException.class,
                 e -> assertThat(e.details()).containsEntry("field", "created_at"));
+    }
+
+    // ------------------------------------------------------------------ fleet
+
+    @Test
+    void agentSampleFromTheDoc() throws IOException {
+        Agent a = WireCodec.agent(filled(block("**Agent**", "json")));
+        assertThat(a.id()).isEqualTo("coder");
+        assertThat(a.capabilities()).containsExactly("compilation", "llvm");
+        assertThat(a.load()).isEqualTo(1);
+        assertThat(a.registeredAt()).isEqualTo(AT);
+        assertThat(a.updatedAt()).isEqualTo(AT);
+        assertThat(a.lastSeenAt()).isEqualTo(AT);
+        assertThat(a.tenant()).isEqualTo(WireCodec.TENANT_NOT_ON_WIRE);
+        assertThat(a.registrationOrder()).isEqualTo(WireCodec.ORDER_NOT_ON_WIRE);
+
+        String agent = block("**Agent**", "json").replace("\"…\"", "\"" + T + "\"");
+        List<Agent> list = WireCodec.agentList(Json.parse("{\"items\":[" + agent + "," + agent.replace("\"coder\"", "\"writer\"") + "]}"));
+        assertThat(list).extracting(Agent::id).containsExactly("coder", "writer");
+        assertThat(WireCodec.agentList(Json.parse("{\"items\":[]}"))).isEmpty();
+    }
+
+    @Test
+    void routingDecisionSampleFromTheDocAndAsTheServerWritesIt() throws IOException {
+        JsonNode sample = filled(block("**RoutingDecision**", "json"));
+        RoutingDecision d = WireCodec.routingDecision(sample);
+        assertThat(d.agentId()).isEqualTo("B");
+        assertThat(d.taskId()).isEqualTo("k");
+        assertThat(d.h1Before()).isEqualTo(6);
+        assertThat(d.h1After()).isEqualTo(7);
+        assertThat(d.confidence()).isEqualTo(0.7);
+        assertThat(d.emergenceRisk()).isEqualTo(0.3);
+        assertThat(d.capabilityMatchScore()).isEqualTo(1.0);
+        assertThat(d.reasoning()).startsWith("Routed task k to B:");
+        // RoutingDecision.toJson is what the server sends: reading it back loses nothing.
+        assertThat(reparsed(d.toJson())).isEqualTo(sample);
+        assertThat(WireCodec.routingDecision(d.toJson())).isEqualTo(d);
+        // A whole number where a decimal is documented is still a number.
+        var whole = sample.deepCopy();
+        ((com.fasterxml.jackson.databind.node.ObjectNode) whole).put("confidence", 1);
+        assertThat(WireCodec.routingDecision(whole).confidence()).isEqualTo(1.0);
+    }
+
+    @Test
+    void fleetStatusSampleFromTheDocAndAsTheServerWritesIt() throws IOException {
+        JsonNode sample = filled(block("**FleetStatus**", "json"));
+        FleetStatus st = WireCodec.fleetStatus(sample);
+        assertThat(st).isEqualTo(new FleetStatus(3, 5, 13, 8, 6, 1, 6, 0, false, 0, st.description()));
+        assertThat(st.description()).startsWith("3 agents, 5 tasks, 13 edges");
+        assertThat(reparsed(st.toJson())).as("the sample is what FleetStatus.toJson writes, laman_satisfied included").isEqualTo(sample);
+        FleetStatus emergent = new FleetStatus(3, 5, 14, 8, 7, 1, 6, 1, true, 1, "above");
+        assertThat(WireCodec.fleetStatus(emergent.toJson())).isEqualTo(emergent);
+    }
+
+    @Test
+    void brokenFleetResponsesAreInternalErrorsNamingTheField() throws IOException {
+        JsonNode agent = filled(block("**Agent**", "json"));
+        JsonNode decision = filled(block("**RoutingDecision**", "json"));
+        JsonNode status = filled(block("**FleetStatus**", "json"));
+        for (String field : List.of("agent_id", "capabilities", "load", "registered_at", "last_seen_at")) {
+            assertBroken(() -> WireCodec.agent(without(agent, field)), field);
+        }
+        for (String field : List.of("agent_id", "h1_after", "confidence", "reasoning")) {
+            assertBroken(() -> WireCodec.routingDecision(without(decision, field)), field);
+        }
+        for (String field : List.of("h1", "emergence", "laman_margin", "description")) {
+            assertBroken(() -> WireCodec.fleetStatus(without(status, field)), field);
+        }
+        var words = decision.deepCopy();
+        ((com.fasterxml.jackson.databind.node.ObjectNode) words).put("emergence_risk", "high");
+        assertBroken(() -> WireCodec.routingDecision(words), "emergence_risk");
+        var caps = agent.deepCopy();
+        ((com.fasterxml.jackson.databind.node.ObjectNode) caps).putArray("capabilities").add(1);
+        assertBroken(() -> WireCodec.agent(caps), "capabilities");
+        assertBroken(() -> WireCodec.agentList(Json.parse("{}")), "items");
+    }
+
+    /** As a client receives it: written and read again, so numbers have the node types parsing gives. */
+    private static JsonNode reparsed(JsonNode n) throws IOException {
+        return Json.parse(Json.write(n));
+    }
+
+    private static JsonNode without(JsonNode n, String field) {
+        var copy = n.deepCopy();
+        ((com.fasterxml.jackson.databind.node.ObjectNode) copy).remove(field);
+        return copy;
+    }
+
+    private static void assertBroken(org.assertj.core.api.ThrowableAssert.ThrowingCallable read, String field) {
+        assertThatThrownBy(read).as(field).isInstanceOfSatisfying(BosunException.class, e -> {
+            assertThat(e.code()).isEqualTo(ErrorCode.INTERNAL);
+            assertThat(e.details()).containsEntry("field", field);
+        });
+    }
+
+    @Test
+    void registerAndRouteBodies() {
+        assertThat(WireCodec.registerAgent("coder", List.of("compilation", "llvm")).toString())
+                .isEqualTo("{\"agent_id\":\"coder\",\"capabilities\":[\"compilation\",\"llvm\"]}");
+        assertThat(WireCodec.registerAgent("idle", List.of()).toString()).isEqualTo("{\"agent_id\":\"idle\",\"capabilities\":[]}");
+        assertThat(WireCodec.route("t1", List.of(), List.of(), false).toString())
+                .as("required_capabilities is always sent; fallback is left to the server")
+                .isEqualTo("{\"task_id\":\"t1\",\"required_capabilities\":[]}");
+        assertThat(WireCodec.route("t1", List.of("gpu"), List.of("a", "b"), true).toString())
+                .isEqualTo("{\"task_id\":\"t1\",\"required_capabilities\":[\"gpu\"],\"prefer_agents\":[\"a\",\"b\"],\"fallback\":\"any\"}");
     }
 
     // ------------------------------------------------------------------ request bodies

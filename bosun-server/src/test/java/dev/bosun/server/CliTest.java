@@ -159,6 +159,63 @@ class CliTest extends ServerHarness {
     }
 
     @Test
+    void agentsAndRoutingForPeopleAndScripts() {
+        start();
+        Run registered = bosun("agents", "register", "coder", "--capability", "compilation", "--capability", "llvm");
+        assertOk(registered);
+        assertThat(registered.out().strip()).isEqualTo("coder");
+        Run writer = bosun("agents", "register", "writer", "--capability", "publishing", "--json");
+        assertOk(writer);
+        assertThat(writer.json().get("agent_id").asText()).isEqualTo("writer");
+        assertThat(writer.json().get("capabilities").toString()).isEqualTo("[\"publishing\"]");
+        assertThat(manager.fleet().agents("default")).extracting(a -> a.id()).containsExactly("coder", "writer");
+
+        Run list = bosun("agents", "list");
+        assertOk(list);
+        assertThat(list.lines()).hasSize(3);
+        assertThat(list.lines().get(0)).matches("ID +LOAD +CAPABILITIES +REGISTERED +LAST_SEEN");
+        assertThat(row(list, "coder")).startsWith("coder", "0", "compilation,llvm");
+        assertThat(row(list, "writer")).startsWith("writer", "0", "publishing");
+        assertColumnsAligned(list.lines());
+        Run listed = bosun("agents", "list", "--json");
+        assertOk(listed);
+        assertThat(listed.json()).as("--json is the server's own object").isEqualTo(get("/v1/agents").json());
+
+        Run routed = bosun("route", "c1", "--capability", "compilation");
+        assertOk(routed);
+        assertThat(routed.lines().get(0)).isEqualTo("agent          coder");
+        assertThat(routed.lines()).contains("task           c1", "h1             0 -> 0", "confidence     1.0", "match          1.0");
+        assertThat(routed.out()).contains("reasoning      Routed task c1 to coder");
+        Run none = bosun("route", "g1", "--capability", "gpu");
+        assertThat(none.exit()).as(none.toString()).isEqualTo(4);
+        assertOneErrorLine(none, "NO_CAPABLE_AGENT");
+        assertThat(none.err()).contains("gpu");
+        Run any = bosun("route", "g1", "--capability", "gpu", "--fallback-any", "--prefer", "writer", "--json");
+        assertOk(any);
+        assertThat(any.json().get("agent_id").asText()).isEqualTo("writer");
+        assertThat(any.json().get("capability_match_score").asDouble()).isEqualTo(0.0);
+
+        Run status = bosun("fleet", "status");
+        assertOk(status);
+        assertThat(status.lines()).contains("agents         2", "tasks          2", "edges          2", "emergence      no");
+        Run reset = bosun("fleet", "reset", "--json");
+        assertOk(reset);
+        assertThat(reset.json().get("edges").asInt()).isZero();
+        assertThat(manager.fleet().status("default").edges()).isZero();
+
+        Run removed = bosun("agents", "remove", "writer");
+        assertOk(removed);
+        assertThat(removed.out().strip()).isEqualTo("writer removed");
+        Run gone = bosun("agents", "show", "writer");
+        assertThat(gone.exit()).as(gone.toString()).isEqualTo(3);
+        assertOneErrorLine(gone, "NOT_FOUND");
+        Run bad = bosun("agents", "register", "x", "--capability", "ok", "--capability", "has space");
+        assertThat(bad.exit()).as(bad.toString()).isEqualTo(2);
+        assertOneErrorLine(bad, "INVALID_ARGUMENT");
+        assertThat(bad.err()).contains("capabilities[1]");
+    }
+
+    @Test
     void followPrintsEventsAsTheyHappenAndExitsWhenTheSessionEnds() throws Exception {
         start();
         String id = createSession("{\"name\":\"followed\",\"agent_id\":\"a\"}");
@@ -207,7 +264,8 @@ class CliTest extends ServerHarness {
     void everyCommandHasHelpWithExamples() {
         List<String> commands = new ArrayList<>();
         collect(Main.commandLine(), List.of(), commands);
-        assertThat(commands).contains("sessions list", "sessions events", "tasks complete", "keys new", "doctor");
+        assertThat(commands).contains("sessions list", "sessions events", "tasks complete", "keys new", "doctor",
+                "agents register", "agents list", "agents show", "agents remove", "route", "fleet status", "fleet reset");
         // A few at a time: each is a JVM start, and there are a score of commands.
         Map<String, Run> helps = new java.util.concurrent.ConcurrentHashMap<>();
         try (var pool = java.util.concurrent.Executors.newFixedThreadPool(3)) {

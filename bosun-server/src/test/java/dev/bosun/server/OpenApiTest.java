@@ -39,9 +39,15 @@ class OpenApiTest extends ServerHarness {
     JsonNode doc;
     Shapes shapes;
 
+    /**
+     * With the fleet-h1-router's bare paths on, so that the route table holds every route the document
+     * describes; and one agent, so that the documented routing examples can be routed.
+     */
     @BeforeEach
     void up() {
-        start();
+        start(l -> l.set("fleet_compat_paths", true));
+        assertThat(post("/v1/agents", "{\"agent_id\":\"researcher\",\"capabilities\":[\"research\",\"summarize\"]}").status())
+                .isEqualTo(201);
         Res r = get("/openapi.json");
         assertThat(r.status()).isEqualTo(200);
         assertThat(r.json()).as("/openapi.json is served as JSON").isNotNull();
@@ -118,7 +124,8 @@ class OpenApiTest extends ServerHarness {
         assertThat(post("/v1/sessions/" + id + "/tasks", "{\"task_id\":\"t1\",\"name\":\"probe\"}").status()).isEqualTo(201);
         assertThat(post("/v1/sessions/" + id + "/terminate", null).status()).isEqualTo(200);
         for (Route route : server.routes()) {
-            Res r = call(route.method(), route.path().replace("{id}", id).replace("{task_id}", "t1"), "{\"bogus_field\":1}");
+            String path = route.path().replace("{id}", id).replace("{task_id}", "t1").replace("{agent_id}", "nobody");
+            Res r = call(route.method(), path, "{\"bogus_field\":1}");
             boolean read = r.status() == 400 && r.json() != null && r.json().at("/error/details/field").asText().equals("bogus_field");
             assertThat(read).as("%s reads a JSON body? answered %s: %s", route, r.status(), r.text())
                     .isEqualTo(Api.requestFields().containsKey(route));
@@ -171,7 +178,7 @@ class OpenApiTest extends ServerHarness {
                 .map(s -> s.name().toLowerCase(Locale.ROOT)).collect(Collectors.toSet()));
     }
 
-    /** What the /v1 filter does to every route (auth, rate limit, store) must show on every route. */
+    /** What the auth filter does to every route behind it (auth, rate limit, store) must show on every such route. */
     @Test
     void securityAndCommonErrorsAreDocumentedPerRoute() {
         assertThat(doc.at("/components/securitySchemes/bearerAuth/type").asText()).isEqualTo("http");
@@ -181,7 +188,7 @@ class OpenApiTest extends ServerHarness {
         for (Route route : server.routes()) {
             JsonNode op = operation(route);
             JsonNode responses = op.get("responses");
-            if (route.path().startsWith("/v1/")) {
+            if (Api.authenticated(route.path())) {
                 assertThat(op.get("security")).as("%s needs a key", route).isEqualTo(Json.parseTrusted("[{\"bearerAuth\":[]}]"));
                 assertThat(fieldNames(responses)).as("%s documents the filter's errors", route).contains("401", "429", "500", "503");
                 assertThat(shapes.resolve(responses.get("429")).has("headers")).isTrue();
@@ -244,7 +251,35 @@ class OpenApiTest extends ServerHarness {
         conform(called, "POST", "/v1/sessions/{id}/terminate", "/v1/sessions/" + plain + "/terminate", "{\"reason\":\"operator\"}");
         conform(called, "DELETE", "/v1/sessions/{id}", "/v1/sessions/" + createSession("{\"name\":\"d\",\"agent_id\":\"a\"}"), null);
 
+        fleetResponsesFitTheirSchemas(called);
+
         assertThat(called).as("every documented route was called").isEqualTo(documentedRoutes());
+    }
+
+    /** The fleet routes, the fleet-h1-router contract's included, answering and failing. */
+    private void fleetResponsesFitTheirSchemas(Set<Route> called) {
+        conform(called, "POST", "/v1/agents", "/v1/agents", "{\"agent_id\":\"coder\",\"capabilities\":[\"compilation\",\"llvm\"]}");
+        conform(called, "POST", "/v1/agents", "/v1/agents", "{\"agent_id\":\"coder\",\"capabilities\":[\"compilation\"]}");
+        conform(called, "POST", "/v1/agents", "/v1/agents", "{\"agent_id\":\"coder\",\"capabilities\":[\"\"]}");
+        conform(called, "POST", "/v1/fleet/register/agent", "/v1/fleet/register/agent", "{\"agent_id\":\"writer\",\"capabilities\":[\"publishing\"]}");
+        conform(called, "POST", "/register/agent", "/register/agent", "{\"agent_id\":\"doomed\",\"capabilities\":[]}");
+        conform(called, "GET", "/v1/agents", "/v1/agents", null);
+        conform(called, "GET", "/v1/agents/{agent_id}", "/v1/agents/coder", null);
+        conform(called, "GET", "/v1/agents/{agent_id}", "/v1/agents/ghost", null);
+        conform(called, "DELETE", "/v1/agents/{agent_id}", "/v1/agents/doomed", null);
+        conform(called, "DELETE", "/v1/agents/{agent_id}", "/v1/agents/doomed", null);
+        conform(called, "POST", "/v1/route", "/v1/route", "{\"task_id\":\"r1\",\"required_capabilities\":[\"compilation\"]}");
+        conform(called, "POST", "/v1/route", "/v1/route", "{\"task_id\":\"r2\",\"required_capabilities\":[\"gpu\"],\"fallback\":\"any\"}");
+        conform(called, "POST", "/v1/route", "/v1/route", "{\"task_id\":\"r3\",\"required_capabilities\":[\"gpu\"]}");
+        conform(called, "POST", "/v1/fleet/route", "/v1/fleet/route", "{\"task_id\":\"r4\",\"required_capabilities\":[\"publishing\"]}");
+        conform(called, "POST", "/route", "/route", "{\"task_id\":\"r5\",\"required_capabilities\":[\"research\"]}");
+        conform(called, "POST", "/route", "/route", "{\"task_id\":\"r5\"}");
+        conform(called, "GET", "/v1/fleet/status", "/v1/fleet/status", null);
+        conform(called, "GET", "/status", "/status", null);
+        Res snapshot = conform(called, "GET", "/v1/fleet/h1-snapshot", "/v1/fleet/h1-snapshot", null);
+        assertThat(snapshot.json().get("edges")).as("a snapshot after routing has edges to check").isNotEmpty();
+        conform(called, "GET", "/h1-snapshot", "/h1-snapshot", null);
+        conform(called, "POST", "/v1/fleet/reset", "/v1/fleet/reset", null);
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -258,6 +293,11 @@ class OpenApiTest extends ServerHarness {
         String status = Integer.toString(r.status());
         assertThat(responses.has(status)).as("%s %s answered %s, which is not documented: %s", method, path, status, r.text()).isTrue();
         JsonNode content = shapes.resolve(responses.get(status)).path("content");
+        if (r.header("Content-Type") == null) {
+            assertThat(content.isMissingNode()).as("%s %s answered %s without content; documented %s", method, path, status, content).isTrue();
+            assertThat(r.text()).isEmpty();
+            return r;
+        }
         String type = r.header("Content-Type").split(";")[0].strip();
         assertThat(content.has(type)).as("%s %s answered %s as %s; documented %s", method, path, status, type, fieldNames(content)).isTrue();
         if (type.equals("application/json")) {

@@ -64,6 +64,12 @@ final class Table {
         return s.codePointCount(0, s.length());
     }
 
+    /** One object as {@code name value} lines, the values in one column; a value is never cut. */
+    static void fields(PrintWriter out, String[][] fields) {
+        for (String[] f : fields) out.printf("%-14s %s%n", f[0], f[1] == null || f[1].isEmpty() ? "-" : f[1]);
+        out.flush();
+    }
+
     /** Times to the second, in UTC: the API's own format, shortened to what a person reads. */
     static String time(Instant t) {
         return t.truncatedTo(ChronoUnit.SECONDS).toString();

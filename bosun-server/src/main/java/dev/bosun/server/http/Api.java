@@ -5,13 +5,17 @@ import dev.bosun.server.auth.ApiKeys;
 import dev.bosun.server.auth.RateLimiter;
 import dev.bosun.server.metrics.Metrics;
 import dev.bosun.session.SessionManager;
+import io.javalin.http.Context;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-/** Registers the {@code /v1} routes behind the auth, rate-limit and body-size filter. */
+/**
+ * Registers the {@code /v1} routes (and, with {@code fleet_compat_paths}, the fleet-h1-router's bare
+ * paths) behind the auth, rate-limit and body-size filter.
+ */
 public final class Api {
     private final SessionManager manager;
     private final ApiKeys keys;
@@ -20,6 +24,7 @@ public final class Api {
     private final SessionRoutes sessions;
     private final EventRoutes events;
     private final TaskRoutes tasks;
+    private final FleetRoutes fleet;
 
     public Api(SessionManager manager, ApiKeys keys, RateLimiter limiter, StreamGate gate, Metrics metrics, Clock clock,
                Duration sseHeartbeat, long maxRequestBytes) {
@@ -30,22 +35,35 @@ public final class Api {
         this.sessions = new SessionRoutes(manager, clock);
         this.events = new EventRoutes(manager, gate, metrics, sseHeartbeat);
         this.tasks = new TaskRoutes(manager);
+        this.fleet = new FleetRoutes(manager, metrics, clock);
     }
 
     public void register(RouteTable r) {
-        r.before("/v1/*", ctx -> {
-            String auth = ctx.header("Authorization");
-            String tenant = keys.tenant(Optional.ofNullable(auth));
-            ctx.attribute(Scope.TENANT, tenant);
-            // Rate by key (its hash) when keys are on; by client address otherwise.
-            limiter.acquire(keys.enabled() ? "key:" + ApiKeys.sha256(auth.substring(7).strip()) : "ip:" + ctx.ip());
-            if (ctx.contentLength() > maxRequestBytes) {
-                throw BosunException.tooLarge("body", ctx.contentLength(), maxRequestBytes);
-            }
-        });
+        r.before("/v1/*", this::authenticate);
+        // The fleet-h1-router's bare paths act on a tenant's fleet like /v1 does, so they pass the same door.
+        if (manager.config().routing().compatPaths()) {
+            for (String path : FleetRoutes.COMPAT_PATHS) r.before(path, this::authenticate);
+        }
         sessions.register(r);
         events.register(r);
         tasks.register(r);
+        fleet.register(r);
+    }
+
+    /** Whether requests to {@code path} (as registered) pass the auth, rate-limit and body-size filter. */
+    public static boolean authenticated(String path) {
+        return path.startsWith("/v1/") || FleetRoutes.COMPAT_PATHS.contains(path);
+    }
+
+    private void authenticate(Context ctx) {
+        String auth = ctx.header("Authorization");
+        String tenant = keys.tenant(Optional.ofNullable(auth));
+        ctx.attribute(Scope.TENANT, tenant);
+        // Rate by key (its hash) when keys are on; by client address otherwise.
+        limiter.acquire(keys.enabled() ? "key:" + ApiKeys.sha256(auth.substring(7).strip()) : "ip:" + ctx.ip());
+        if (ctx.contentLength() > maxRequestBytes) {
+            throw BosunException.tooLarge("body", ctx.contentLength(), maxRequestBytes);
+        }
     }
 
     SessionManager manager() { return manager; }
@@ -55,14 +73,21 @@ public final class Api {
      * routes parse with, so a test can hold the OpenAPI request schemas to them.
      */
     public static Map<RouteTable.Route, Set<String>> requestFields() {
-        return Map.of(
-                new RouteTable.Route("POST", "/v1/sessions"), SessionRoutes.CREATE_FIELDS,
-                new RouteTable.Route("POST", "/v1/sessions/{id}/end"), SessionRoutes.END_FIELDS,
-                new RouteTable.Route("POST", "/v1/sessions/{id}/terminate"), SessionRoutes.TERMINATE_FIELDS,
-                new RouteTable.Route("DELETE", "/v1/sessions/{id}"), SessionRoutes.TERMINATE_FIELDS,
-                new RouteTable.Route("POST", "/v1/sessions/{id}/events"), EventRoutes.EVENT_FIELDS,
-                new RouteTable.Route("POST", "/v1/sessions/{id}/emit"), EventRoutes.EVENT_FIELDS,
-                new RouteTable.Route("POST", "/v1/sessions/{id}/tasks"), TaskRoutes.ADD_FIELDS,
-                new RouteTable.Route("POST", "/v1/sessions/{id}/tasks/{task_id}/complete"), TaskRoutes.COMPLETE_FIELDS);
+        return Map.ofEntries(
+                Map.entry(new RouteTable.Route("POST", "/v1/sessions"), SessionRoutes.CREATE_FIELDS),
+                Map.entry(new RouteTable.Route("POST", "/v1/sessions/{id}/end"), SessionRoutes.END_FIELDS),
+                Map.entry(new RouteTable.Route("POST", "/v1/sessions/{id}/terminate"), SessionRoutes.TERMINATE_FIELDS),
+                Map.entry(new RouteTable.Route("DELETE", "/v1/sessions/{id}"), SessionRoutes.TERMINATE_FIELDS),
+                Map.entry(new RouteTable.Route("POST", "/v1/sessions/{id}/events"), EventRoutes.EVENT_FIELDS),
+                Map.entry(new RouteTable.Route("POST", "/v1/sessions/{id}/emit"), EventRoutes.EVENT_FIELDS),
+                Map.entry(new RouteTable.Route("POST", "/v1/sessions/{id}/tasks"), TaskRoutes.ADD_FIELDS),
+                Map.entry(new RouteTable.Route("POST", "/v1/sessions/{id}/tasks/{task_id}/complete"), TaskRoutes.COMPLETE_FIELDS),
+                Map.entry(new RouteTable.Route("POST", "/v1/agents"), FleetRoutes.REGISTER_FIELDS),
+                Map.entry(new RouteTable.Route("POST", "/v1/route"), FleetRoutes.ROUTE_FIELDS),
+                Map.entry(new RouteTable.Route("POST", "/v1/fleet/route"), FleetRoutes.ROUTE_FIELDS),
+                Map.entry(new RouteTable.Route("POST", "/v1/fleet/register/agent"), FleetRoutes.REGISTER_FIELDS),
+                // Served only with fleet_compat_paths=true.
+                Map.entry(new RouteTable.Route("POST", "/route"), FleetRoutes.ROUTE_FIELDS),
+                Map.entry(new RouteTable.Route("POST", "/register/agent"), FleetRoutes.REGISTER_FIELDS));
     }
 }

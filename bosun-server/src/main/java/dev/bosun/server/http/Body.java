@@ -85,6 +85,12 @@ final class Body {
         });
     }
 
+    /** A list that must be given, though it may be empty ({@code []} is an answer; a missing field is not). */
+    List<String> requiredStrings(String f) {
+        if (present(f).isEmpty()) throw BosunException.invalid(f, f + " is required (an array of strings; [] for none)");
+        return strings(f);
+    }
+
     List<String> strings(String f) {
         Optional<JsonNode> v = present(f);
         if (v.isEmpty()) return List.of();

@@ -16,7 +16,7 @@ final class Scope {
 
     static String tenant(Context ctx) {
         String t = ctx.attribute(TENANT);
-        if (t == null) throw new IllegalStateException("no tenant on a /v1 request: the auth filter did not run");
+        if (t == null) throw new IllegalStateException("no tenant on " + ctx.path() + ": the auth filter did not run");
         return t;
     }
 

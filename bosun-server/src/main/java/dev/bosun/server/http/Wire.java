@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bosun.event.Event;
 import dev.bosun.event.PollResult;
 import dev.bosun.event.SystemPayloads;
+import dev.bosun.fleet.Agent;
 import dev.bosun.json.Json;
 import dev.bosun.session.Page;
 import dev.bosun.session.Session;
@@ -67,6 +68,18 @@ public final class Wire {
         if (t.durationMs().isPresent()) o.put("duration_ms", t.durationMs().get()); else o.putNull("duration_ms");
         o.set("result", t.result().orElse(null));
         opt(o, "error", t.error());
+        return o;
+    }
+
+    /** A registered agent; {@code load} is its running session tasks. */
+    public static ObjectNode agent(Agent a) {
+        ObjectNode o = Json.object();
+        o.put("agent_id", a.id());
+        o.set("capabilities", Json.MAPPER.valueToTree(a.capabilities()));
+        o.put("load", a.load());
+        o.put("registered_at", a.registeredAt().toString());
+        o.put("updated_at", a.updatedAt().toString());
+        o.put("last_seen_at", a.lastSeenAt().toString());
         return o;
     }
 

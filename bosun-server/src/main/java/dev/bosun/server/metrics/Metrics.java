@@ -1,9 +1,11 @@
 package dev.bosun.server.metrics;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.bosun.event.Direction;
 import dev.bosun.event.Event;
 import dev.bosun.event.EventListener;
 import dev.bosun.event.SystemEvents;
+import dev.bosun.fleet.RoutingDecision;
 import dev.bosun.session.SessionManager;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -12,6 +14,9 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntSupplier;
 
 /**
@@ -24,6 +29,8 @@ import java.util.function.IntSupplier;
  *       {@code holodeck_session_duration_seconds}</li>
  *   <li>{@code holodeck_task_started_total}, {@code holodeck_task_completed_total{outcome}},
  *       {@code holodeck_task_duration_seconds{outcome}}</li>
+ *   <li>{@code holodeck_h1_routing_decisions_total{agent_id}}, {@code holodeck_emergence_alerts_total},
+ *       {@code holodeck_h1_before_routing{agent_id}}, {@code holodeck_h1_after_routing{agent_id}}</li>
  *   <li>{@code bosun_events_total{direction}}, {@code bosun_reaper_expirations_total{reason}},
  *       {@code bosun_wake_seconds{kind}}, {@code bosun_streams_open}, {@code bosun_http_requests_seconds{method,route,status}},
  *       {@code bosun_store_commit_seconds}</li>
@@ -32,6 +39,9 @@ import java.util.function.IntSupplier;
 public final class Metrics implements EventListener {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final SessionManager manager;
+    private final Counter alerts;
+    private final Map<String, AtomicLong> h1Before = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> h1After = new ConcurrentHashMap<>();
 
     public Metrics(SessionManager manager, IntSupplier openStreams) {
         this.manager = manager;
@@ -41,6 +51,10 @@ public final class Metrics implements EventListener {
                 .publishPercentileHistogram().register(registry);
         manager.store().addCommitTimer(n -> commits.record(Duration.ofNanos(n)));
         manager.addListener(this);
+        // Registered up front so that a dashboard sees 0 rather than no series before the first alert.
+        alerts = Counter.builder("holodeck.emergence.alerts").description("Crossings of the fleet graph into emergence")
+                .register(registry);
+        manager.fleet().onEmergenceAlert(a -> alerts.increment());
     }
 
     public PrometheusMeterRegistry registry() { return registry; }
@@ -76,7 +90,12 @@ public final class Metrics implements EventListener {
                     Counter.builder("bosun.reaper.expirations").tag("reason", reason).register(registry).increment();
                 }
             }
-            case SystemEvents.TASK_STARTED -> Counter.builder("holodeck.task.started").register(registry).increment();
+            case SystemEvents.TASK_STARTED -> {
+                Counter.builder("holodeck.task.started").register(registry).increment();
+                // A session's task routed on add: its decision is in the event, and only there.
+                JsonNode r = p.path("routing");
+                if (r.isObject()) routed(r.path("agent_id").asText(), r.path("h1_before").asLong(), r.path("h1_after").asLong());
+            }
             case SystemEvents.TASK_COMPLETED -> {
                 String outcome = p.path("outcome").asText("unknown");
                 Counter.builder("holodeck.task.completed").tag("outcome", outcome).register(registry).increment();
@@ -87,6 +106,30 @@ public final class Metrics implements EventListener {
             }
             default -> { }
         }
+    }
+
+    /**
+     * A routing decision made outside a session ({@code POST /v1/route}); those of session tasks are
+     * counted from their {@code task_started} events, so each decision is counted once.
+     */
+    public void routed(RoutingDecision d) {
+        routed(d.agentId(), d.h1Before(), d.h1After());
+    }
+
+    private void routed(String agentId, long before, long after) {
+        Counter.builder("holodeck.h1.routing.decisions").description("Routing decisions by chosen agent")
+                .tag("agent_id", agentId).register(registry).increment();
+        gauge(h1Before, "holodeck.h1.before.routing", "β₁ before the last decision that chose the agent", agentId).set(before);
+        gauge(h1After, "holodeck.h1.after.routing", "β₁ after the last decision that chose the agent", agentId).set(after);
+    }
+
+    private AtomicLong gauge(Map<String, AtomicLong> values, String name, String description, String agentId) {
+        return values.computeIfAbsent(agentId, id -> {
+            var v = new AtomicLong();
+            // The map holds the value strongly: Micrometer's gauges only keep a weak reference.
+            Gauge.builder(name, v, AtomicLong::get).description(description).tag("agent_id", id).register(registry);
+            return v;
+        });
     }
 
     /** Time from an event's commit to a waiting client receiving it ({@code kind} long_poll or sse). */

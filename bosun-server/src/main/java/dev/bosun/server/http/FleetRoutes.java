@@ -1,0 +1,166 @@
+package dev.bosun.server.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.bosun.error.BosunException;
+import dev.bosun.error.ErrorCode;
+import dev.bosun.fleet.Agent;
+import dev.bosun.fleet.Fleet;
+import dev.bosun.fleet.FleetEdge;
+import dev.bosun.fleet.FleetStatus;
+import dev.bosun.id.Ids;
+import dev.bosun.json.Json;
+import dev.bosun.server.metrics.Metrics;
+import dev.bosun.session.SessionManager;
+import io.javalin.http.Context;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Fleet routing over HTTP: the agent registry, bare routing decisions, the graph's status and reset,
+ * and the fleet-h1-router contract, under {@code /v1/fleet/…} and, with {@code fleet_compat_paths},
+ * at its bare paths. Everything is the caller's tenant's: agents and graphs are per tenant.
+ */
+final class FleetRoutes {
+    static final Set<String> REGISTER_FIELDS = Set.of("agent_id", "capabilities");
+    static final Set<String> ROUTE_FIELDS = Set.of("task_id", "required_capabilities", "prefer_agents", "fallback");
+    /** The fleet-h1-router contract's own paths, served only with {@code fleet_compat_paths=true}. */
+    static final List<String> COMPAT_PATHS = List.of("/route", "/status", "/h1-snapshot", "/register/agent");
+
+    private final SessionManager manager;
+    private final Fleet fleet;
+    private final Metrics metrics;
+    private final Clock clock;
+
+    FleetRoutes(SessionManager manager, Metrics metrics, Clock clock) {
+        this.manager = manager;
+        this.fleet = manager.fleet();
+        this.metrics = metrics;
+        this.clock = clock;
+    }
+
+    void register(RouteTable r) {
+        r.post("/v1/agents", this::registerAgent);
+        r.get("/v1/agents", ctx -> json(ctx, 200,
+                Wire.items(fleet.agents(Scope.tenant(ctx)).stream().map(Wire::agent).toList())));
+        r.get("/v1/agents/{agent_id}", ctx -> json(ctx, 200, Wire.agent(fleet.agent(Scope.tenant(ctx), ctx.pathParam("agent_id")))));
+        r.delete("/v1/agents/{agent_id}", ctx -> {
+            fleet.unregister(Scope.tenant(ctx), ctx.pathParam("agent_id"));
+            ctx.status(204);
+            ctx.res().setContentType(null); // Javalin presets text/plain; a 204 has no content to type
+        });
+        r.post("/v1/route", this::route);
+        r.get("/v1/fleet/status", ctx -> json(ctx, 200, fleet.status(Scope.tenant(ctx)).toJson()));
+        r.post("/v1/fleet/reset", ctx -> {
+            String tenant = Scope.tenant(ctx);
+            fleet.reset(tenant);
+            json(ctx, 200, fleet.status(tenant).toJson());
+        });
+
+        // The fleet-h1-router contract. Its status keeps Bosun's shape under /v1 (the one /v1/fleet/status
+        // above); the contract's own shape is served at the bare /status.
+        r.post("/v1/fleet/route", this::route);
+        r.get("/v1/fleet/h1-snapshot", ctx -> json(ctx, 200, snapshot(Scope.tenant(ctx))));
+        r.post("/v1/fleet/register/agent", this::registerAgent);
+        if (manager.config().routing().compatPaths()) {
+            r.post("/route", this::route);
+            r.get("/status", ctx -> json(ctx, 200, fleet.status(Scope.tenant(ctx)).toCompatJson()));
+            r.get("/h1-snapshot", ctx -> json(ctx, 200, snapshot(Scope.tenant(ctx))));
+            r.post("/register/agent", this::registerAgent);
+        }
+    }
+
+    private static void json(Context ctx, int status, JsonNode body) {
+        ctx.status(status).contentType("application/json").result(Json.write(body));
+    }
+
+    /** 201 for a new agent, 200 for an update of one already registered (its capabilities replaced). */
+    private void registerAgent(Context ctx) {
+        Body b = Body.parse(ctx.bodyAsBytes(), REGISTER_FIELDS);
+        String id = b.requiredString("agent_id");
+        List<String> capabilities = b.requiredStrings("capabilities");
+        String tenant = Scope.tenant(ctx);
+        // Two first registrations racing may both be told 201; the registry itself stays right (an upsert).
+        boolean known = registered(tenant, id);
+        Agent a = fleet.register(tenant, id, capabilities);
+        if (!known) ctx.header("Location", "/v1/agents/" + a.id());
+        json(ctx, known ? 200 : 201, Wire.agent(a));
+    }
+
+    private boolean registered(String tenant, String id) {
+        try {
+            fleet.agent(tenant, id);
+            return true;
+        } catch (BosunException e) {
+            if (e.code() != ErrorCode.NOT_FOUND) throw e;
+            return false;
+        }
+    }
+
+    /**
+     * A bare decision: the task is not a session's, so it adds to the graph but not to any agent's
+     * load. The edge is persisted before the alert goes out, as for a session's task.
+     */
+    private void route(Context ctx) {
+        Body b = Body.parse(ctx.bodyAsBytes(), ROUTE_FIELDS);
+        String taskId = Ids.requireSafe("task_id", b.requiredString("task_id"));
+        List<String> required = b.requiredStrings("required_capabilities");
+        List<String> prefer = b.strings("prefer_agents");
+        boolean fallbackAny = b.string("fallback").map(FleetRoutes::fallbackAny)
+                .orElse(manager.config().routing().fallbackAny());
+        String tenant = Scope.tenant(ctx);
+        Fleet.Plan plan = fleet.route(tenant, taskId, taskId, Optional.empty(), required, prefer, fallbackAny);
+        try {
+            manager.store().addFleetEdge(tenant, plan.decision().agentId(), taskId, clock.instant());
+        } catch (RuntimeException e) {
+            fleet.invalidate(tenant); // the graph counted an edge that was not written: rebuild it from the store
+            throw e;
+        }
+        metrics.routed(plan.decision());
+        plan.alert().ifPresent(fleet::publish);
+        json(ctx, 200, plan.decision().toJson());
+    }
+
+    private static boolean fallbackAny(String value) {
+        return switch (value.toLowerCase(Locale.ROOT)) {
+            case "error" -> false;
+            case "any" -> true;
+            default -> throw BosunException.invalid("fallback", "fallback = '" + value + "' is not one of error, any");
+        };
+    }
+
+    /**
+     * The graph in one compact answer: the contract's status, the agents with what they can do and
+     * their load, and the edges in the window as {@code [agent_id, task_id]} pairs. The status comes
+     * first because reading it moves the window when due, so the edges read next are the same window
+     * (decisions made between the two reads can still show in the edges only).
+     */
+    private ObjectNode snapshot(String tenant) {
+        FleetStatus status = fleet.status(tenant);
+        List<Agent> agents = fleet.agents(tenant);
+        Instant now = clock.instant();
+        List<FleetEdge> edges = manager.store().fleetEdges(tenant, now.minus(fleet.settings().window()));
+        ObjectNode o = Json.object();
+        o.set("status", status.toCompatJson());
+        ArrayNode as = o.putArray("agents");
+        for (Agent a : agents) {
+            ObjectNode n = as.addObject();
+            n.put("agent_id", a.id());
+            n.set("capabilities", Json.MAPPER.valueToTree(a.capabilities()));
+            n.put("load", a.load());
+        }
+        ArrayNode es = o.putArray("edges");
+        // Oldest first whatever order the store reads them in; the sort is stable for edges of one instant.
+        edges.stream().sorted(Comparator.comparing(FleetEdge::createdAt))
+                .forEach(e -> es.addArray().add(e.agentId()).add(e.taskKey()));
+        o.put("window_seconds", fleet.settings().window().toSeconds());
+        o.put("taken_at", now.toString());
+        return o;
+    }
+}
