@@ -249,7 +249,8 @@ public final class Fleet {
         if (required.isEmpty()) sb.append("no capabilities were required");
         else if (fellBack) sb.append(String.format(Locale.ROOT, "no agent had all %d required capabilities, so any agent "
                 + "was considered and this one has %.0f%% of them", required.size(), match * 100));
-        else sb.append("it has all ").append(required.size()).append(" required capabilit").append(required.size() == 1 ? "y" : "ies");
+        else if (required.size() == 1) sb.append("it has the required capability ").append(required.get(0));
+        else sb.append("it has all ").append(required.size()).append(" required capabilities");
         if (preferred) sb.append(", and it was among the preferred agents");
         sb.append("; ");
         sb.append(after == before ? "linking it keeps β₁ at " + after : "linking it raises β₁ from " + before + " to " + after
