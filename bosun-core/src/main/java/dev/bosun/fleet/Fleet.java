@@ -75,21 +75,39 @@ public final class Fleet {
 
     // ---- the registry ----
 
-    /** Registers an agent or replaces its capabilities. */
+    /**
+     * Registers an agent or replaces its capabilities, then forwards the registration to the remote
+     * router, if there is one.
+     *
+     * <p>The registry is Bosun's own: a remote router that is down, or refuses the agent, does not undo
+     * or fail the registration (whatever {@code router_fallback} says, which is about routing). It is
+     * logged as a warning, and the remote router does not know the agent until it is registered again.
+     */
     public Agent register(String tenant, String agentId, List<String> capabilities) {
         Ids.requireSafe("agent_id", agentId);
         List<String> caps = capabilities("capabilities", capabilities);
         Agent a = store.upsertAgent(tenant, agentId, caps, clock.instant());
-        remote.ifPresent(r -> r.registerAgent(agentId, caps));
         TenantGraph g = graph(tenant);
+        int load;
         synchronized (g) {
             g.agents.put(agentId, a);
             if (!g.graph.hasVertex(agentVertex(agentId))) {
                 g.graph.addVertex(agentVertex(agentId));
                 g.agentVertices++;
             }
+            load = g.load(agentId);
         }
-        return a.withLoad(g.load(agentId));
+        remote.ifPresent(r -> forward(r, tenant, agentId, caps));
+        return a.withLoad(load);
+    }
+
+    private static void forward(RemoteRouter r, String tenant, String agentId, List<String> caps) {
+        try {
+            r.registerAgent(agentId, caps);
+        } catch (BosunException e) {
+            log.warn("agent {} of tenant {} is registered, but not with the remote router: {}", agentId, tenant,
+                    e.getMessage());
+        }
     }
 
     /** Removes an agent from routing; its edges stay until the window drops them. NOT_FOUND if unknown. */
@@ -178,8 +196,12 @@ public final class Fleet {
             return d;
         } catch (BosunException e) {
             if (!fallbackLocal || (e.code() != ErrorCode.UNAVAILABLE && e.code() != ErrorCode.INVALID_ARGUMENT)) throw e;
-            log.warn("remote router failed ({}); routing task {} with the built-in router", e.getMessage(), taskId);
-            return decide(g, taskKey, taskId, req, prefer, fallbackAny);
+            log.warn("routing task {} with the built-in router: {}", taskId, e.getMessage());
+            RoutingDecision d = decide(g, taskKey, taskId, req, prefer, fallbackAny);
+            // The decision travels in the task's events, so whoever reads them sees why the remote did not decide.
+            return new RoutingDecision(d.agentId(), d.taskId(), d.h1Before(), d.h1After(), d.confidence(),
+                    d.emergenceRisk(), d.capabilityMatchScore(), "The remote router could not decide (" + e.getMessage()
+                    + "), so the built-in router did. " + d.reasoning());
         }
     }
 

@@ -11,6 +11,8 @@ import dev.bosun.event.EventListener;
 import dev.bosun.event.EventTap;
 import dev.bosun.fleet.EmergenceAlert;
 import dev.bosun.fleet.Fleet;
+import dev.bosun.fleet.HttpRemoteRouter;
+import dev.bosun.fleet.RemoteRouter;
 import dev.bosun.event.EventNotifier;
 import dev.bosun.event.PollResult;
 import dev.bosun.id.Ids;
@@ -78,6 +80,7 @@ public final class SessionManager implements AutoCloseable {
     private final Reaper reaper;
     private final EventTap tap;
     private final Fleet fleet;
+    private final Optional<HttpRemoteRouter> remoteRouter;
 
     private SessionManager(Builder b) {
         this.config = b.config;
@@ -89,7 +92,9 @@ public final class SessionManager implements AutoCloseable {
         sandboxes.put("process", new ProcessSandbox());
         b.sandboxes.forEach(s -> sandboxes.put(s.runtime(), s));
         var r = config.routing();
-        this.fleet = new Fleet(store, clock, new Fleet.Settings(r.emergenceOffset(), r.minConfidence(), r.window()));
+        this.remoteRouter = r.remoteUrl().map(url -> new HttpRemoteRouter(url, r.remoteTimeout()));
+        this.fleet = new Fleet(store, clock, new Fleet.Settings(r.emergenceOffset(), r.minConfidence(), r.window()),
+                remoteRouter.map(RemoteRouter.class::cast), r.fallbackLocal());
         this.workers = new Workers(config, store, clock, sandboxes, this::endFromWorker, this::h1AtEnd);
         this.reaper = new Reaper(store, clock, config, workers, this::h1AtEnd);
         workers.recover();
@@ -102,7 +107,7 @@ public final class SessionManager implements AutoCloseable {
         if (b.autoReap) reaper.start();
     }
 
-    /** The built-in fleet router: agent registry, graph, routing decisions. */
+    /** The fleet: agent registry, graph, and routing decisions (made by the remote router when one is configured). */
     public Fleet fleet() { return fleet; }
 
     /** β₁ of the session's tenant graph, when routing is on: recorded at the end for {@code h1_delta}. */
@@ -480,5 +485,6 @@ public final class SessionManager implements AutoCloseable {
         reaper.close();
         workers.close();
         tap.close();
+        remoteRouter.ifPresent(HttpRemoteRouter::close);
     }
 }
