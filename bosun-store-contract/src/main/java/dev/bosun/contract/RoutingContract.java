@@ -214,6 +214,25 @@ public abstract class RoutingContract extends ManagerHarness {
     }
 
     @Test
+    void theWindowDropsTasksThatEndedLongAgoButKeepsRunningOnes() {
+        fleet().register(T, "a", List.of("x"));
+        Session s = session(); // this harness's reaper only runs when told, so the session stays live
+        add(s, "done", "x");
+        add(s, "running", "x");
+        manager.completeTask(s.id(), "done", TaskOutcome.SUCCESS);
+        assertThat(fleet().status(T).tasks()).isEqualTo(2);
+        clock.advance(Duration.ofHours(23));
+        assertThat(fleet().status(T).tasks()).isEqualTo(2); // ended 23 h ago: still inside the 24 h window
+        clock.advance(Duration.ofHours(2));
+        FleetStatus st = fleet().status(T);
+        assertThat(st.tasks()).isEqualTo(1); // the running task stays, however old
+        assertThat(st.edges()).isEqualTo(1);
+        assertThat(st.h1()).isEqualTo((long) st.edges() - st.vertices() + st.components());
+        restart();
+        assertThat(fleet().status(T).tasks()).isEqualTo(1);
+    }
+
+    @Test
     void theRegistryAndGraphSurviveARestart() {
         fleet().register(T, "a", List.of("x", "y"));
         fleet().register(T, "b", List.of("x"));
