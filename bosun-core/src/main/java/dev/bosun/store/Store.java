@@ -130,9 +130,6 @@ public interface Store extends AutoCloseable {
     /** Edges whose task has not ended, or ended at or after {@code endedSince}. */
     List<dev.bosun.fleet.FleetEdge> fleetEdges(String tenant, Instant endedSince);
 
-    /** Marks a task's edges ended (the window counts from here) and the agents seen. */
-    void endFleetTask(String tenant, String taskKey, Instant at);
-
     /** Deletes edges whose task ended before {@code cutoff}; returns how many. */
     int pruneFleetEdges(String tenant, Instant cutoff);
 

@@ -436,14 +436,6 @@ public final class SqliteStore implements Store {
                         Rows.instant(r, "created_at"), Rows.optInstant(r, "task_ended_at"))));
     }
 
-    @Override
-    public void endFleetTask(String tenant, String taskKey, Instant at) {
-        writes.submit((c, touched) -> {
-            endFleetTask(c, tenant, taskKey, at.toEpochMilli());
-            return null;
-        });
-    }
-
     private static void endFleetEdge(Conn c, String tenant, String agentId, String taskKey, long t) throws SQLException {
         PreparedStatement ps = c.prepare("UPDATE fleet_edges SET task_ended_at = ? WHERE tenant = ? AND agent_id = ? "
                 + "AND task_key = ? AND task_ended_at IS NULL");
@@ -456,22 +448,6 @@ public final class SqliteStore implements Store {
         seen.setLong(1, t);
         seen.setString(2, tenant);
         seen.setString(3, agentId);
-        seen.executeUpdate();
-    }
-
-    private static void endFleetTask(Conn c, String tenant, String taskKey, long t) throws SQLException {
-        PreparedStatement ps = c.prepare("UPDATE fleet_edges SET task_ended_at = ? WHERE tenant = ? AND task_key = ? "
-                + "AND task_ended_at IS NULL");
-        ps.setLong(1, t);
-        ps.setString(2, tenant);
-        ps.setString(3, taskKey);
-        ps.executeUpdate();
-        PreparedStatement seen = c.prepare("UPDATE agents SET last_seen_at = MAX(last_seen_at, ?) WHERE tenant = ? "
-                + "AND id IN (SELECT agent_id FROM fleet_edges WHERE tenant = ? AND task_key = ?)");
-        seen.setLong(1, t);
-        seen.setString(2, tenant);
-        seen.setString(3, tenant);
-        seen.setString(4, taskKey);
         seen.executeUpdate();
     }
 
