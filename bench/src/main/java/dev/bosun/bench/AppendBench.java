@@ -23,7 +23,7 @@ final class AppendBench {
     private static final int RAW_BATCH = 512;
     private static final double TARGET_16 = 20_000;
     // About the size of a small agent message.
-    private static final String PAYLOAD = "{\"kind\":\"progress\",\"step\":17,\"note\":\"analysed the H1 data set; "
+    static final String PAYLOAD = "{\"kind\":\"progress\",\"step\":17,\"note\":\"analysed the H1 data set; "
             + "next: write the report section on emergence\",\"ok\":true}";
 
     private final BenchEnv env;
@@ -32,8 +32,8 @@ final class AppendBench {
 
     AppendBench(BenchEnv env) {
         this.env = env;
-        this.warmup = env.quick() ? Duration.ofMillis(300) : Duration.ofSeconds(2);
-        this.measure = env.quick() ? Duration.ofSeconds(1) : Duration.ofSeconds(5);
+        this.warmup = env.quick() ? Duration.ofMillis(200) : Duration.ofSeconds(2);
+        this.measure = env.quick() ? Duration.ofMillis(500) : Duration.ofSeconds(5);
     }
 
     /** One concurrency level's outcome. */

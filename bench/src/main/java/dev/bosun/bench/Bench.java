@@ -4,7 +4,8 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * Runs one benchmark per JVM: {@code append}, {@code roundtrip}, {@code sweep} or {@code heap}.
+ * Runs one benchmark per JVM: {@code append}, {@code roundtrip}, {@code sweep} or {@code heap}, or
+ * the diagnostic {@code append-sql}.
  * {@code scripts/bench.sh} builds the module and runs each in a fresh JVM, so one benchmark's heap,
  * JIT state and SQLite files never colour another's figures.
  *
@@ -12,7 +13,7 @@ import java.util.List;
  * fresh data dirs go; default {@code bench/target/bench-data}), {@code --keep} (leave them there).
  */
 public final class Bench {
-    static final List<String> NAMES = List.of("append", "roundtrip", "sweep", "heap");
+    static final List<String> NAMES = List.of("append", "append-sql", "roundtrip", "sweep", "heap");
 
     private Bench() {}
 
@@ -43,6 +44,7 @@ public final class Bench {
             Machine.report(env).print();
             switch (name) {
                 case "append" -> new AppendBench(env).run();
+                case "append-sql" -> new AppendSqlDiagnosis(env).run();
                 case "roundtrip" -> new RoundtripBench(env).run();
                 case "sweep" -> new SweepBench(env).run();
                 case "heap" -> new HeapBench(env).run();

@@ -29,8 +29,8 @@ final class HeapBench {
 
     HeapBench(BenchEnv env) {
         this.env = env;
-        this.idle = env.quick() ? 2_000 : 20_000;
-        this.withWorkers = env.quick() ? 20 : 200;
+        this.idle = env.quick() ? 1_000 : 20_000;
+        this.withWorkers = env.quick() ? 10 : 200;
     }
 
     void run() throws Exception {

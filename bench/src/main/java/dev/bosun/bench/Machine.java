@@ -23,6 +23,8 @@ final class Machine {
         r.line("date", OffsetDateTime.now().truncatedTo(ChronoUnit.SECONDS));
         r.line("cpu", cpuModel() + ", " + Runtime.getRuntime().availableProcessors() + " processors available to the JVM");
         r.line("memory", memTotal());
+        // The machine may be shared; a busy one explains a slow run.
+        r.line("load average", loadAverage() + " (1, 5, 15 min) at the start");
         r.line("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
         r.line("jdk", System.getProperty("java.vm.vendor") + " " + System.getProperty("java.runtime.version"));
         r.line("gc / max heap", ManagementFactory.getGarbageCollectorMXBeans().stream()
@@ -53,6 +55,15 @@ final class Machine {
                     .findFirst().orElse("unknown cpu");
         } catch (IOException e) {
             return "unknown cpu";
+        }
+    }
+
+    private static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
         }
     }
 

@@ -72,7 +72,7 @@ final class RawInsert {
 
     // The same settings as SqliteStore's connections (WAL, synchronous, busy timeout, IMMEDIATE
     // transactions, temp store in memory); keep them in step.
-    private static Connection connect(Path db, boolean fullSync) throws SQLException {
+    static Connection connect(Path db, boolean fullSync) throws SQLException {
         var cfg = new SQLiteConfig();
         cfg.setJournalMode(SQLiteConfig.JournalMode.WAL);
         cfg.setSynchronous(fullSync ? SQLiteConfig.SynchronousMode.FULL : SQLiteConfig.SynchronousMode.NORMAL);
