@@ -40,6 +40,8 @@ public final class Bench {
         }
         if (name == null || !NAMES.contains(name)) usage(name == null ? "no benchmark named" : "unknown benchmark " + name);
         var options = new Options(quick, workDir.toAbsolutePath().normalize(), keep);
+        // Workers outlive Bosun by design; a benchmark stopped with Ctrl-C must not leave its own behind.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> ProcessHandle.current().descendants().forEach(ProcessHandle::destroy)));
         try (var env = new BenchEnv(options)) {
             Machine.report(env).print();
             switch (name) {

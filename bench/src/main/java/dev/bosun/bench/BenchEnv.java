@@ -50,11 +50,21 @@ final class BenchEnv implements AutoCloseable {
                 + "; run from the repository (scripts/bench.sh does)");
     }
 
-    /** A config for {@code dataDir} with the {@code echo} profile and the given keys set from code. */
+    // A worker that says ready the way the echo worker does (a *.tmp file renamed into the outbox)
+    // and then sleeps: the JVM keeps the same state for it as for any worker, but it costs no CPU.
+    private static final String QUIET = "printf '{\"event_type\":\"ready\"}\\n' > \"$BOSUN_OUTBOX/ready.tmp\" && "
+            + "mv \"$BOSUN_OUTBOX/ready.tmp\" \"$BOSUN_OUTBOX/00000000000000000000-ready.json\" && exec sleep 86400";
+
+    /**
+     * A config for {@code dataDir} with the profiles {@code echo} (examples/echo-worker.sh) and
+     * {@code quiet} (says ready, then sleeps) and the given keys set from code.
+     */
     BosunConfig config(Path dataDir, Map<String, Object> overrides) {
         ConfigLoader loader = ConfigLoader.defaults()
                 .set("data_dir", dataDir)
-                .set("profiles", Map.of("echo", Map.of("command", List.of("sh", echoWorker().toString()))));
+                .set("profiles", Map.of(
+                        "echo", Map.of("command", List.of("sh", echoWorker().toString())),
+                        "quiet", Map.of("command", List.of("sh", "-c", QUIET))));
         overrides.forEach(loader::set);
         return loader.load();
     }
