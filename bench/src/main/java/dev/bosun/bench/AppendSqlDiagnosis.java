@@ -59,9 +59,11 @@ final class AppendSqlDiagnosis {
     void run() throws Exception {
         Path dir = env.freshDir("append-sql");
         var ids = new ArrayList<String>();
+        double lookupMicros;
         try (var store = SqliteStore.open(dir);
              var manager = SessionManager.builder(env.config(dir, Map.of())).store(store).build()) {
             for (int i = 0; i < SESSIONS; i++) ids.add(manager.startSession(SessionConfig.builder("bench-sql", "w" + i).build()).id());
+            lookupMicros = lookupMicros(manager, ids);
         }
         String payload = AppendBench.PAYLOAD;
         var r = new Report("append-sql (diagnostic)")
@@ -82,6 +84,8 @@ final class AppendSqlDiagnosis {
             double rate = median(results.get(v), 0), cpu = median(results.get(v), 1);
             r.line(v.name().toLowerCase(), String.format("%s, %.1f µs CPU per event  (%s)", Report.rate(rate), cpu, v.what));
         }
+        r.line("lookup per emit", String.format("%.1f µs CPU (SessionManager.get, which emit calls before it submits the write; "
+                + "caller side, not the writer)", lookupMicros));
         r.line("json per event", String.format("%.1f µs CPU (Json.write + Json.parseTrusted of the payload, as insertEvent does)",
                 jsonMicros(payload)));
         r.print();
@@ -188,6 +192,17 @@ final class AppendSqlDiagnosis {
                 return r.getLong(1);
             }
         }
+    }
+
+    private static double lookupMicros(SessionManager manager, List<String> ids) {
+        int n = 50_000;
+        long sink = 0;
+        for (int i = 0; i < n; i++) sink += manager.get(ids.get(i % ids.size())).lastSeq(); // warm the JIT
+        long cpu0 = THREADS.getCurrentThreadCpuTime();
+        for (int i = 0; i < n; i++) sink += manager.get(ids.get(i % ids.size())).lastSeq();
+        long cpu = THREADS.getCurrentThreadCpuTime() - cpu0;
+        if (sink == 42) System.out.print("");
+        return cpu / 1e3 / n;
     }
 
     private static double jsonMicros(String payload) throws Exception {
