@@ -1,0 +1,65 @@
+package dev.bosun.bench;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Runs one benchmark per JVM: {@code append}, {@code roundtrip}, {@code sweep} or {@code heap}, or
+ * the diagnostic {@code append-sql}.
+ * {@code scripts/bench.sh} builds the module and runs each in a fresh JVM, so one benchmark's heap,
+ * JIT state and SQLite files never colour another's figures.
+ *
+ * <p>Options: {@code --quick} (a smoke run: shorter and smaller), {@code --work-dir DIR} (where the
+ * fresh data dirs go; default {@code bench/target/bench-data}), {@code --keep} (leave them there).
+ */
+public final class Bench {
+    static final List<String> NAMES = List.of("append", "append-sql", "roundtrip", "sweep", "heap");
+
+    private Bench() {}
+
+    /** What every benchmark is told by the command line. */
+    record Options(boolean quick, Path workDir, boolean keep) {}
+
+    public static void main(String[] args) throws Exception {
+        String name = null;
+        boolean quick = false, keep = false;
+        Path workDir = Path.of("bench/target/bench-data");
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--quick" -> quick = true;
+                case "--keep" -> keep = true;
+                case "--work-dir" -> {
+                    if (++i == args.length) usage("--work-dir needs a directory");
+                    workDir = Path.of(args[i]);
+                }
+                default -> {
+                    if (args[i].startsWith("-") || name != null) usage("unexpected argument " + args[i]);
+                    name = args[i];
+                }
+            }
+        }
+        if (name == null || !NAMES.contains(name)) usage(name == null ? "no benchmark named" : "unknown benchmark " + name);
+        var options = new Options(quick, workDir.toAbsolutePath().normalize(), keep);
+        // Workers outlive Bosun by design; a benchmark stopped with Ctrl-C must not leave its own behind.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> ProcessHandle.current().descendants().forEach(ProcessHandle::destroy)));
+        try (var env = new BenchEnv(options)) {
+            Machine.report(env).print();
+            switch (name) {
+                case "append" -> new AppendBench(env).run();
+                case "append-sql" -> new AppendSqlDiagnosis(env).run();
+                case "roundtrip" -> new RoundtripBench(env).run();
+                case "sweep" -> new SweepBench(env).run();
+                case "heap" -> new HeapBench(env).run();
+                default -> throw new AssertionError(name);
+            }
+        }
+        // Daemon threads of closed managers (process reapers, watchers) must not keep the JVM up.
+        System.exit(0);
+    }
+
+    private static void usage(String problem) {
+        System.err.println("bench: " + problem);
+        System.err.println("usage: Bench " + String.join("|", NAMES) + " [--quick] [--work-dir DIR] [--keep]");
+        System.exit(2);
+    }
+}

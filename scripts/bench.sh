@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Builds the bench module and runs benchmarks, each in a fresh JVM (figures: docs/BENCHMARKS.md).
+#
+#   ./scripts/bench.sh [append|append-sql|roundtrip|sweep|heap|all] [--quick] [--work-dir DIR] [--keep]
+#
+# With no name, runs all; append-sql is a diagnostic of append. --quick is a smoke run (about 30 s
+# for all, build included); its figures are not the benchmarks'. Data dirs go to
+# bench/target/bench-data and are removed afterwards unless --keep.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/env.sh
+
+names=()
+opts=()
+while [ $# -gt 0 ]; do
+  case $1 in
+    all) names+=(append append-sql roundtrip sweep heap) ;;
+    --work-dir) opts+=("$1" "${2:?--work-dir needs a directory}"); shift ;;
+    -*) opts+=("$1") ;;
+    *) names+=("$1") ;;
+  esac
+  shift
+done
+[ ${#names[@]} -gt 0 ] || names=(append append-sql roundtrip sweep heap)
+
+$MVN -q -DskipTests package -pl bench -am
+cp="bench/target/classes:$(cat bench/target/classpath.txt)"
+for n in "${names[@]}"; do
+  echo "### scripts/bench.sh $n ${opts[*]:-}"
+  "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
+    -cp "$cp" dev.bosun.bench.Bench "$n" "${opts[@]}"
+done
