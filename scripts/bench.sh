@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the bench module and runs benchmarks, each in a fresh JVM (figures: docs/BENCHMARKS.md).
 #
-#   ./scripts/bench.sh [append|append-sql|roundtrip|sweep|heap|all] [--quick] [--work-dir DIR] [--keep]
+#   ./scripts/bench.sh [append|append-sql|roundtrip|sweep|heap|http|route|all] [--quick] [--work-dir DIR] [--keep]
 #
 # With no name, runs all; append-sql is a diagnostic of append. --quick is a smoke run (about 30 s
 # for all, build included); its figures are not the benchmarks'. Data dirs go to
@@ -14,15 +14,18 @@ names=()
 opts=()
 while [ $# -gt 0 ]; do
   case $1 in
-    all) names+=(append append-sql roundtrip sweep heap) ;;
+    all) names+=(append append-sql roundtrip sweep heap http route) ;;
     --work-dir) opts+=("$1" "${2:?--work-dir needs a directory}"); shift ;;
     -*) opts+=("$1") ;;
     *) names+=("$1") ;;
   esac
   shift
 done
-[ ${#names[@]} -gt 0 ] || names=(append append-sql roundtrip sweep heap)
+[ ${#names[@]} -gt 0 ] || names=(append append-sql roundtrip sweep heap http route)
 
+# The http benchmark generates load with wrk (a Debian package) when it can: a JVM load generator
+# would take the CPU the server needs on a small machine.
+command -v wrk >/dev/null 2>&1 || bosun_apt_install wrk || echo "bench: wrk is not available; http uses Java clients" >&2
 $MVN -q -DskipTests package -pl bench -am
 cp="bench/target/classes:$(cat bench/target/classpath.txt)"
 for n in "${names[@]}"; do

@@ -4,7 +4,8 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * Runs one benchmark per JVM: {@code append}, {@code roundtrip}, {@code sweep} or {@code heap}, or
+ * Runs one benchmark per JVM: {@code append}, {@code roundtrip}, {@code sweep}, {@code heap},
+ * {@code http} or {@code route}, or
  * the diagnostic {@code append-sql}.
  * {@code scripts/bench.sh} builds the module and runs each in a fresh JVM, so one benchmark's heap,
  * JIT state and SQLite files never colour another's figures.
@@ -13,7 +14,7 @@ import java.util.List;
  * fresh data dirs go; default {@code bench/target/bench-data}), {@code --keep} (leave them there).
  */
 public final class Bench {
-    static final List<String> NAMES = List.of("append", "append-sql", "roundtrip", "sweep", "heap");
+    static final List<String> NAMES = List.of("append", "append-sql", "roundtrip", "sweep", "heap", "http", "route");
 
     private Bench() {}
 
@@ -50,6 +51,8 @@ public final class Bench {
                 case "roundtrip" -> new RoundtripBench(env).run();
                 case "sweep" -> new SweepBench(env).run();
                 case "heap" -> new HeapBench(env).run();
+                case "http" -> new HttpBench(env).run();
+                case "route" -> new RouteBench(env).run();
                 default -> throw new AssertionError(name);
             }
         }

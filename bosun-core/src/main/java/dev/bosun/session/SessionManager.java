@@ -366,7 +366,7 @@ public final class SessionManager implements AutoCloseable {
             if (more) events = events.subList(0, limit);
             if (!events.isEmpty()) {
                 Session now = get(sessionId);
-                if (!now.isEnded()) touchQuietly(sessionId);
+                if (!now.isEnded()) touchQuietly(now);
                 return new PollResult(events, events.get(events.size() - 1).seq(), more, now.status());
             }
             Session now = get(sessionId);
@@ -376,9 +376,17 @@ public final class SessionManager implements AutoCloseable {
         }
     }
 
-    private void touchQuietly(String sessionId) {
+    /**
+     * Idle timeouts are 30 s or more, so activity recorded to the second loses nothing; skipping
+     * touches within a second keeps busy pollers from writing (and fsyncing) on every read.
+     */
+    static final Duration ACTIVITY_GRANULARITY = Duration.ofSeconds(1);
+
+    private void touchQuietly(Session s) {
+        Instant now = clock.instant();
+        if (Duration.between(s.lastActivityAt(), now).compareTo(ACTIVITY_GRANULARITY) < 0) return;
         try {
-            store.touch(sessionId, clock.instant());
+            store.touch(s.id(), now);
         } catch (BosunException e) {
             if (e.code() != ErrorCode.CONFLICT) throw e; // ended meanwhile: nothing to keep alive
         }

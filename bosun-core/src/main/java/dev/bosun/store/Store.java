@@ -44,6 +44,9 @@ public interface Store extends AutoCloseable {
 
     Optional<Session> getSession(String sessionId);
 
+    /** The tenant a session belongs to: a cheap ownership check for every API call. */
+    Optional<String> sessionTenant(String sessionId);
+
     /** Sessions newest first, filtered; {@code after} is the previous page's cursor. */
     Page<Session> listSessions(SessionFilter filter, Optional<String> after, int limit);
 

@@ -41,7 +41,7 @@ final class EventRoutes {
     }
 
     private void append(Context ctx, boolean toInbox) {
-        Scope.session(manager, ctx);
+        Scope.own(manager, ctx);
         Body b = Body.parse(ctx.bodyAsBytes(), EVENT_FIELDS);
         String type = b.requiredString("event_type");
         var payload = b.requiredJson("payload");
@@ -52,7 +52,7 @@ final class EventRoutes {
     }
 
     private void poll(Context ctx) {
-        Scope.session(manager, ctx);
+        Scope.own(manager, ctx);
         long after = Query.integer(ctx, "after", 0);
         long limit = Query.integer(ctx, "limit", manager.config().maxEventsPerPoll());
         if (limit < 1 || limit > manager.config().maxEventsPerPoll()) {

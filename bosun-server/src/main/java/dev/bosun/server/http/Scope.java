@@ -26,4 +26,13 @@ final class Scope {
         return manager.find(id).filter(s -> s.tenant().equals(tenant))
                 .orElseThrow(() -> BosunException.notFound("session", id));
     }
+
+    /** Only the ownership check, for routes that then act by id: no full session read. */
+    static void own(SessionManager manager, Context ctx) {
+        String id = ctx.pathParam("id");
+        String tenant = tenant(ctx);
+        if (!dev.bosun.id.Ids.isSafe(id) || !manager.store().sessionTenant(id).map(tenant::equals).orElse(false)) {
+            throw BosunException.notFound("session", id);
+        }
+    }
 }

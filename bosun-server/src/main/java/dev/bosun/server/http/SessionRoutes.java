@@ -38,7 +38,7 @@ final class SessionRoutes {
         r.post("/v1/sessions/{id}/terminate", this::terminate);
         r.delete("/v1/sessions/{id}", this::terminate);
         r.post("/v1/sessions/{id}/heartbeat", ctx -> {
-            Scope.session(manager, ctx);
+            Scope.own(manager, ctx);
             json(ctx, 200, manager.heartbeat(ctx.pathParam("id")));
         });
         r.get("/v1/sessions/{id}/logs", this::logs);
@@ -88,20 +88,20 @@ final class SessionRoutes {
     }
 
     private void end(Context ctx) {
-        Scope.session(manager, ctx);
+        Scope.own(manager, ctx);
         Body b = Body.parse(ctx.bodyAsBytes(), END_FIELDS);
         SessionOutcome outcome = SessionOutcome.parse("outcome", b.requiredString("outcome"));
         json(ctx, 200, manager.endSession(ctx.pathParam("id"), outcome, b.string("error")));
     }
 
     private void terminate(Context ctx) {
-        Scope.session(manager, ctx);
+        Scope.own(manager, ctx);
         Body b = Body.parse(ctx.bodyAsBytes(), TERMINATE_FIELDS);
         json(ctx, 200, manager.terminate(ctx.pathParam("id"), b.string("reason").orElse(null)));
     }
 
     private void logs(Context ctx) {
-        Scope.session(manager, ctx);
+        Scope.own(manager, ctx);
         String stream = Query.string(ctx, "stream").orElse("stdout");
         SessionManager.LogStream which = switch (stream) {
             case "stdout" -> SessionManager.LogStream.STDOUT;

@@ -22,12 +22,12 @@ final class TaskRoutes {
     void register(RouteTable r) {
         r.post("/v1/sessions/{id}/tasks", this::add);
         r.get("/v1/sessions/{id}/tasks", ctx -> {
-            Scope.session(manager, ctx);
+            Scope.own(manager, ctx);
             var tasks = Query.bool(ctx, "active") ? manager.activeTasks(ctx.pathParam("id")) : manager.tasks(ctx.pathParam("id"));
             ctx.contentType("application/json").result(Json.write(Wire.items(tasks.stream().map(Wire::task).toList())));
         });
         r.get("/v1/sessions/{id}/tasks/{task_id}", ctx -> {
-            Scope.session(manager, ctx);
+            Scope.own(manager, ctx);
             json(ctx, 200, manager.getTask(ctx.pathParam("id"), ctx.pathParam("task_id")));
         });
         r.post("/v1/sessions/{id}/tasks/{task_id}/complete", this::complete);
@@ -38,7 +38,7 @@ final class TaskRoutes {
     }
 
     private void add(Context ctx) {
-        Scope.session(manager, ctx);
+        Scope.own(manager, ctx);
         Body b = Body.parse(ctx.bodyAsBytes(), ADD_FIELDS);
         var spec = TaskSpec.builder(b.requiredString("name"))
                 .data(b.jsonOrNull("data"))
@@ -51,7 +51,7 @@ final class TaskRoutes {
     }
 
     private void complete(Context ctx) {
-        Scope.session(manager, ctx);
+        Scope.own(manager, ctx);
         Body b = Body.parse(ctx.bodyAsBytes(), COMPLETE_FIELDS);
         Completion c = Completion.of(TaskOutcome.parse("outcome", b.requiredString("outcome")));
         if (b.integer("duration_ms").isPresent()) c = c.withDurationMs(b.integer("duration_ms").get());

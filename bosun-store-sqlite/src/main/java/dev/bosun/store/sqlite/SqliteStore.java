@@ -195,6 +195,12 @@ public final class SqliteStore implements Store {
         return read(c -> findSession(c, sessionId));
     }
 
+    @Override
+    public Optional<String> sessionTenant(String sessionId) {
+        return read(c -> query(c, "SELECT tenant FROM sessions WHERE id = ?", ps -> ps.setString(1, sessionId),
+                r -> r.getString(1)).stream().findFirst());
+    }
+
     private static Optional<Session> findSession(Conn c, String sessionId) throws SQLException {
         PreparedStatement ps = c.prepare("SELECT " + Rows.SESSION_COLUMNS + " FROM sessions WHERE id = ?");
         ps.setString(1, sessionId);
