@@ -3,8 +3,8 @@
 #
 #   ./scripts/bench.sh [append|append-sql|roundtrip|sweep|heap|http|route|all] [--quick] [--work-dir DIR] [--keep]
 #
-# With no name, runs all; append-sql is a diagnostic of append. --quick is a smoke run (about 30 s
-# for all, build included); its figures are not the benchmarks'. Data dirs go to
+# With no name, runs all; append-sql is a diagnostic of append. --quick is a smoke run (under 30 s
+# for all, build included, on a quiet machine); its figures are not the benchmarks'. Data dirs go to
 # bench/target/bench-data and are removed afterwards unless --keep.
 set -euo pipefail
 cd "$(dirname "$0")/.."
