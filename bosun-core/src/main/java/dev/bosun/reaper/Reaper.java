@@ -108,30 +108,45 @@ public final class Reaper implements AutoCloseable {
     public SweepResult sweep() {
         sweeps.incrementAndGet();
         Instant now = clock.instant();
-        int tasks = 0, idle = 0, ttl = 0, startup = 0;
         // Sessions first: a session's TTL is its hard stop, so a task whose timeout falls at the same
         // moment is cancelled with its session rather than timed out on its own.
+        var idle = new java.util.concurrent.atomic.AtomicInteger();
+        var ttl = new java.util.concurrent.atomic.AtomicInteger();
+        var startup = new java.util.concurrent.atomic.AtomicInteger();
+        var tasks = new java.util.concurrent.atomic.AtomicInteger();
+        // Each expiry is its own compare-and-set transaction; running a batch's at once lets the
+        // store's group commit fold them into a few commits instead of one fsync each.
         List<Due> due;
         do {
             due = store.dueSessions(now, BATCH);
-            for (Due d : due) {
-                if (!expire(d, now)) continue;
+            inParallel(due, d -> {
+                if (!expire(d, now)) return;
                 switch (d.kind()) {
-                    case IDLE -> idle++;
-                    case TTL -> ttl++;
-                    case STARTUP -> startup++;
+                    case IDLE -> idle.incrementAndGet();
+                    case TTL -> ttl.incrementAndGet();
+                    case STARTUP -> startup.incrementAndGet();
                 }
-            }
+            });
         } while (due.size() == BATCH);
         List<DueTask> dueTasks;
         do {
             dueTasks = store.dueTasks(now, BATCH);
-            for (DueTask t : dueTasks) {
-                if (timeOut(t, now)) tasks++;
-            }
+            inParallel(dueTasks, t -> {
+                if (timeOut(t, now)) tasks.incrementAndGet();
+            });
         } while (dueTasks.size() == BATCH);
         int purged = housekeeping(now);
-        return new SweepResult(tasks, idle, ttl, startup, purged);
+        return new SweepResult(tasks.get(), idle.get(), ttl.get(), startup.get(), purged);
+    }
+
+    private static <T> void inParallel(List<T> items, java.util.function.Consumer<T> action) {
+        if (items.size() <= 1) {
+            items.forEach(action);
+            return;
+        }
+        try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            for (T item : items) pool.submit(() -> action.accept(item));
+        }
     }
 
     private boolean timeOut(DueTask t, Instant now) {

@@ -414,7 +414,7 @@ public final class Workers implements AutoCloseable {
                 inboxLocks.remove(id);
                 if (profile == null || !profile.keepWorkspace()) Workspaces.remove(workspaceOf(id));
             }
-            store.markCleaned(id, clock.instant());
+            if (s.hasWorker()) store.markCleaned(id, clock.instant()); // without one, the end transaction did it
             stopping.remove(id);
         } catch (IOException | RuntimeException e) {
             log.warn("cleanup of session {} is incomplete; it is retried", id, e);

@@ -142,17 +142,22 @@ public abstract class StoreContract {
 
     @Test
     void onlyCleanedSessionsArePurgedAndPurgeTakesTheirLog() {
-        session("a", false);
-        session("b", false);
+        session("a", true); // with a worker: cleaned only once the worker and workspace are dealt with
+        session("b", true);
+        session("plain", false);
         for (String id : List.of("a", "b")) {
             store.endSession(new EndRequest(id, SessionOutcome.SUCCESS, EndReason.COMPLETED, Optional.empty(),
                     Optional.empty(), EndRequest.Precondition.NONE, t0));
         }
+        store.endSession(new EndRequest("plain", SessionOutcome.SUCCESS, EndReason.COMPLETED, Optional.empty(),
+                Optional.empty(), EndRequest.Precondition.NONE, t0));
+        // without a worker the end itself is the cleanup
         assertThat(store.uncleanedEnded("node-a", 10)).extracting(Session::id).containsExactlyInAnyOrder("a", "b");
         store.markCleaned("a", t0);
         assertThat(store.uncleanedEnded("node-a", 10)).extracting(Session::id).containsExactly("b");
-        assertThat(store.purgeEndedBefore(t0.plusSeconds(1), 10)).isEqualTo(1);
+        assertThat(store.purgeEndedBefore(t0.plusSeconds(1), 10)).isEqualTo(2); // a and plain
         assertThat(store.getSession("a")).isEmpty();
+        assertThat(store.getSession("plain")).isEmpty();
         assertThat(store.readEvents("a", 0, 10)).isEmpty();
         assertThat(store.getSession("b")).isPresent();
     }

@@ -509,12 +509,13 @@ public final class SqliteStore implements Store {
 
     @Override
     public long liveSessionCount() {
-        return read(c -> {
-            try (var s = c.jdbc.createStatement(); var r = s.executeQuery("SELECT COUNT(*) FROM sessions WHERE status <> 'ENDED'")) {
-                r.next();
-                return r.getLong(1);
-            }
-        });
+        return read(c -> query(c, "SELECT value FROM counters WHERE name = 'live_sessions'", ps -> { }, r -> r.getLong(1)).get(0));
+    }
+
+    private static void adjustLive(Conn c, int delta) throws SQLException {
+        PreparedStatement ps = c.prepare("UPDATE counters SET value = value + ? WHERE name = 'live_sessions'");
+        ps.setInt(1, delta);
+        ps.executeUpdate();
     }
 
     @Override
@@ -541,10 +542,10 @@ public final class SqliteStore implements Store {
     @Override
     public Session createSession(NewSession s, int maxLiveSessions) {
         return writes.submit((c, touched) -> {
-            PreparedStatement count = c.prepare("SELECT COUNT(*) FROM sessions WHERE status <> 'ENDED'");
+            PreparedStatement count = c.prepare("SELECT value FROM counters WHERE name = 'live_sessions'");
             try (ResultSet r = count.executeQuery()) {
                 r.next();
-                if (r.getInt(1) >= maxLiveSessions) {
+                if (r.getLong(1) >= maxLiveSessions) {
                     throw BosunException.limit("the server already runs its maximum of " + maxLiveSessions
                             + " concurrent sessions", Map.of("limit", maxLiveSessions, "field", "max_sessions"));
                 }
@@ -584,6 +585,7 @@ public final class SqliteStore implements Store {
                 if (isConstraint(e)) throw BosunException.conflict("session '" + s.id() + "' already exists", Map.of("session_id", s.id()));
                 throw e;
             }
+            adjustLive(c, +1);
             touched.add(s.id());
             Session session = findSession(c, s.id()).orElseThrow();
             if (!worker) {
@@ -637,7 +639,10 @@ public final class SqliteStore implements Store {
                 case STARTUP_DUE -> " AND status = 'CREATING' AND startup_deadline_at <= ?";
             };
             PreparedStatement ps = c.prepare("UPDATE sessions SET status = 'ENDED', outcome = ?, reason = ?, error = ?, "
-                    + "exit_code = ?, ended_at = ?, idle_deadline_at = NULL, startup_deadline_at = NULL, h1_end = ? "
+                    + "exit_code = ?, ended_at = ?, idle_deadline_at = NULL, startup_deadline_at = NULL, h1_end = ?, "
+                    // Without a worker there is nothing to stop or remove: the end itself is the cleanup.
+                    // (SET expressions see the old row, so the end time is bound, not read from ended_at.)
+                    + "cleaned_at = CASE WHEN profile IS NULL THEN ? ELSE cleaned_at END "
                     + "WHERE id = ? AND status <> 'ENDED'" + guard);
             ps.setString(1, req.outcome().name());
             ps.setString(2, req.reason().name());
@@ -645,13 +650,15 @@ public final class SqliteStore implements Store {
             if (req.exitCode().isPresent()) ps.setInt(4, req.exitCode().get()); else ps.setNull(4, java.sql.Types.INTEGER);
             ps.setLong(5, t);
             if (req.h1End().isPresent()) ps.setLong(6, req.h1End().get()); else ps.setNull(6, java.sql.Types.INTEGER);
-            ps.setString(7, req.sessionId());
-            if (!guard.isEmpty()) ps.setLong(8, t);
+            ps.setLong(7, t);
+            ps.setString(8, req.sessionId());
+            if (!guard.isEmpty()) ps.setLong(9, t);
             if (ps.executeUpdate() == 0) {
                 Session s = findSession(c, req.sessionId()).orElseThrow(() -> BosunException.notFound("session", req.sessionId()));
                 return new EndResult(s, false, 0);
             }
             touched.add(req.sessionId());
+            adjustLive(c, -1);
             PreparedStatement cancel = c.prepare("UPDATE tasks SET status = 'CANCELLED', ended_at = ?, "
                     + "duration_ms = MAX(0, ? - started_at) WHERE session_id = ? AND status = 'RUNNING'");
             cancel.setLong(1, t);
