@@ -191,6 +191,8 @@ public abstract class RoutingContract extends ManagerHarness {
         assertThat(alert.payload().get("agent_id").asText()).isEqualTo("B");
         Event started = log.stream().filter(e -> e.type().equals("task_started")).findFirst().orElseThrow();
         assertThat(started.payload().at("/routing/emergence_risk").asDouble()).isEqualTo(0.3);
+        // confidence = max(min_confidence, min(1, match × (1 − risk))) = max(0.1, 1.0 × 0.7)
+        assertThat(started.payload().at("/routing/confidence").asDouble()).isEqualTo(0.7);
         assertThat(started.payload().at("/routing/h1_after").asLong()).isEqualTo(7);
         assertThat(alerts).hasSize(1);
     }
