@@ -726,9 +726,27 @@ public final class SqliteStore implements Store {
             }
         }
         long t = e.at().toEpochMilli();
-        long seq = nextSeq(c, e.sessionId(), false);
-        if (e.activity()) touchActivity(c, e.sessionId(), t);
-        return insertEvent(c, e.sessionId(), seq, e.direction(), e.type(), Json.write(e.payload()), e.sourceKey().orElse(null), t);
+        long seq = e.activity() ? nextSeqWithActivity(c, e.sessionId(), t) : nextSeq(c, e.sessionId(), false);
+        insertEvent(c, e.sessionId(), seq, e.direction(), e.type(), Json.write(e.payload()), e.sourceKey().orElse(null), t);
+        // The caller's payload, copied: parsing back the text just written would cost more than the insert.
+        return new Event(e.sessionId(), seq, e.direction(), e.type(), e.payload().deepCopy(), Instant.ofEpochMilli(t));
+    }
+
+    /** The seq and the activity in one statement: the hot path of every send and emit. */
+    private static long nextSeqWithActivity(Conn c, String sessionId, long t) throws SQLException {
+        // SET expressions see the old row: MAX(last_activity_at, ?) is the new activity time in both places.
+        PreparedStatement ps = c.prepare("UPDATE sessions SET last_seq = last_seq + 1, "
+                + "last_activity_at = MAX(last_activity_at, ?), "
+                + "idle_deadline_at = CASE WHEN tasks_running > 0 THEN NULL ELSE MAX(last_activity_at, ?) + idle_timeout_ms END "
+                + "WHERE id = ? AND status <> 'ENDED' RETURNING last_seq");
+        ps.setLong(1, t);
+        ps.setLong(2, t);
+        ps.setString(3, sessionId);
+        try (ResultSet r = ps.executeQuery()) {
+            if (r.next()) return r.getLong(1);
+        }
+        requireLive(c, sessionId);
+        throw new IllegalStateException("unreachable: session " + sessionId + " is live but had no row to update");
     }
 
     /** Allocates the next seq under the writer's lock; refuses ended sessions unless writing their final event. */
@@ -744,8 +762,8 @@ public final class SqliteStore implements Store {
         throw new IllegalStateException("unreachable: session " + sessionId + " is live but had no row to update");
     }
 
-    private static Event insertEvent(Conn c, String sessionId, long seq, Direction dir, String type, String payload,
-                                     String sourceKey, long t) throws SQLException {
+    private static void insertEvent(Conn c, String sessionId, long seq, Direction dir, String type, String payload,
+                                    String sourceKey, long t) throws SQLException {
         PreparedStatement ins = c.prepare("INSERT INTO events (session_id, seq, direction, type, payload, source_key, created_at) "
                 + "VALUES (?, ?, ?, ?, ?, ?, ?)");
         ins.setString(1, sessionId);
@@ -756,7 +774,6 @@ public final class SqliteStore implements Store {
         ins.setString(6, sourceKey);
         ins.setLong(7, t);
         ins.executeUpdate();
-        return new Event(sessionId, seq, dir, type, Json.parseTrusted(payload), Instant.ofEpochMilli(t));
     }
 
     private static void appendSystem(Conn c, String sessionId, String type, ObjectNode payload, long t, boolean activity)
