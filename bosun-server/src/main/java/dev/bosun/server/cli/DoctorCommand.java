@@ -2,7 +2,6 @@ package dev.bosun.server.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.bosun.config.BosunConfig;
-import dev.bosun.config.ConfigLoader;
 import dev.bosun.error.BosunException;
 import dev.bosun.json.Json;
 import dev.bosun.sandbox.Availability;
@@ -14,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code bosun doctor}: is this machine ready to run Bosun, and if not, why. */
@@ -24,11 +24,8 @@ import picocli.CommandLine.Option;
                 "  bosun doctor --config /etc/bosun.yaml --json",
                 "", "Exits 8 when a check fails."})
 final class DoctorCommand implements Callable<Integer> {
-    @Option(names = "--config", description = "A YAML config file, as for serve.")
-    Path config;
-
-    @Option(names = "--data-dir", description = "Data dir to check (default from config).")
-    Path dataDir;
+    @Mixin
+    ConfigOptions configOptions;
 
     @Option(names = "--json", description = "Print the checks as JSON.")
     boolean json;
@@ -42,11 +39,7 @@ final class DoctorCommand implements Callable<Integer> {
         checks.add(new Check("jdk", feature >= 21, "Java " + Runtime.version() + (feature >= 21 ? "" : " (need 21 or newer)")));
         BosunConfig cfg = null;
         try {
-            ConfigLoader loader = ConfigLoader.defaults();
-            if (config != null) loader.file(config);
-            loader.env(System.getenv());
-            if (dataDir != null) loader.set("data_dir", dataDir);
-            cfg = loader.load();
+            cfg = configOptions.loader().load();
             checks.add(new Check("config", true, "valid"));
         } catch (BosunException e) {
             checks.add(new Check("config", false, e.getMessage()));

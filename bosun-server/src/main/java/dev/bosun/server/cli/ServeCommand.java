@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code bosun serve}: the server on SQLite, with every config key also settable as BOSUN_* env. */
@@ -35,20 +36,14 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--port", description = "Port to listen on (default 7700; 0 = any free port).")
     Integer port;
 
-    @Option(names = "--data-dir", description = "Where the database and workspaces live (default ./bosun-data).")
-    Path dataDir;
-
-    @Option(names = "--config", description = "A YAML config file.")
-    Path config;
+    @Mixin
+    ConfigOptions configOptions;
 
     @Override
     public Integer call() throws Exception {
-        ConfigLoader loader = ConfigLoader.defaults();
-        if (config != null) loader.file(config);
-        loader.env(System.getenv());
+        ConfigLoader loader = configOptions.loader();
         if (host != null) loader.set("host", host);
         if (port != null) loader.set("port", port);
-        if (dataDir != null) loader.set("data_dir", dataDir);
         BosunConfig cfg = loader.load();
         if (cfg.profiles().isEmpty()) {
             Path worker = installEchoWorker(cfg.dataDir());
