@@ -30,6 +30,9 @@ import java.util.Optional;
  * @param profiles         worker profiles by name
  * @param server           settings of the HTTP server (ignored by the library)
  * @param routing          fleet routing: the built-in H¹ router or a remote one
+ * @param tiles            checkpoint tiles for PLATO
+ * @param delivery         delivery of tiles and webhooks; listener timeouts
+ * @param patterns         thresholds of the patterns named at session end
  */
 public record BosunConfig(
         boolean sessionsEnabled,
@@ -50,7 +53,10 @@ public record BosunConfig(
         Optional<String> modelCache,
         Map<String, Profile> profiles,
         ServerSettings server,
-        RoutingSettings routing) {
+        RoutingSettings routing,
+        TileSettings tiles,
+        DeliverySettings delivery,
+        PatternSettings patterns) {
 
     public BosunConfig {
         profiles = Map.copyOf(profiles);
