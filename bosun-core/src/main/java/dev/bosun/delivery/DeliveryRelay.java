@@ -46,6 +46,11 @@ public final class DeliveryRelay implements AutoCloseable {
     private static final int SESSIONS_PER_READ = 128;
     private static final int EVENTS_PER_SESSION = 64;
     private static final Duration IDLE_POLL = Duration.ofSeconds(1);
+    /**
+     * Longest wait between two probes of a target that is down: a probe is one request, so probing
+     * often costs nothing, while a long wait delays the drain of the whole backlog once it is back.
+     */
+    static final Duration MAX_PROBE_INTERVAL = Duration.ofSeconds(5);
 
     private final DeliveryStore store;
     private final Clock clock;
@@ -251,7 +256,7 @@ public final class DeliveryRelay implements AutoCloseable {
                 synchronized (h) {
                     h.failures++;
                     h.probing = false;
-                    if (h.down()) h.probeAt = now.plus(backoff.delay(h.failures - DOWN_AFTER + 1));
+                    if (h.down()) h.probeAt = now.plus(min(backoff.delay(h.failures - DOWN_AFTER + 1), MAX_PROBE_INTERVAL));
                 }
                 yield failed(d, f.status(), f.error(), now);
             }
@@ -326,6 +331,8 @@ public final class DeliveryRelay implements AutoCloseable {
             signalled = false;
         }
     }
+
+    private static Duration min(Duration a, Duration b) { return a.compareTo(b) <= 0 ? a : b; }
 
     private static void sleepQuietly(Duration d) {
         try {
