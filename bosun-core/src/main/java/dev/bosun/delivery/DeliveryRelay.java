@@ -46,6 +46,7 @@ public final class DeliveryRelay implements AutoCloseable {
     private static final int SESSIONS_PER_READ = 128;
     private static final int EVENTS_PER_SESSION = 64;
     private static final Duration IDLE_POLL = Duration.ofSeconds(1);
+    private static final Duration CLOSE_GRACE = Duration.ofSeconds(3);
     /**
      * Longest wait between two probes of a target that is down: a probe is one request, so probing
      * often costs nothing, while a long wait delays the drain of the whole backlog once it is back.
@@ -342,7 +343,10 @@ public final class DeliveryRelay implements AutoCloseable {
         }
     }
 
-    /** Stops the loop; attempts in flight get up to the delivery timeout to finish and be recorded. */
+    /**
+     * Stops the loop. Attempts in flight get a few seconds to finish and be recorded; any still
+     * running are abandoned, and their claims are released when this node starts again (a resend).
+     */
     @Override
     public void close() {
         closed = true;
@@ -357,7 +361,10 @@ public final class DeliveryRelay implements AutoCloseable {
         }
         threads.shutdown();
         try {
-            threads.awaitTermination(settings.timeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
+            if (!threads.awaitTermination(Math.min(settings.timeout().toMillis() + 1000, CLOSE_GRACE.toMillis()),
+                    TimeUnit.MILLISECONDS)) {
+                threads.shutdownNow();
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
