@@ -113,7 +113,8 @@ final class TilesBench {
     /** The same tiles' worth of POSTs at the same concurrency, nothing stored: the HTTP path's own limit. */
     private void raw(Report report, double live) throws Exception {
         try (FakePlato plato = new FakePlato()) {
-            var client = HttpClient.newBuilder().executor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()).build();
+            var client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                    .executor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()).build();
             var slots = new Semaphore(THREADS);
             var sent = new AtomicInteger();
             long t0 = System.nanoTime();
