@@ -52,9 +52,12 @@ final class DeliveryRoutes {
             webhooks.delete(Scope.tenant(ctx), ctx.pathParam("id"));
             Replies.noContent(ctx);
         });
-        r.get("/v1/webhooks/{id}/deliveries", ctx -> Replies.json(ctx, 200, Wire.page(webhooks.deliveries(Scope.tenant(ctx),
-                ctx.pathParam("id"), state(ctx), Query.string(ctx, "after"), Query.limit(ctx, DEFAULT_PAGE)),
-                Wire::webhookDelivery)));
+        r.get("/v1/webhooks/{id}/deliveries", ctx -> {
+            // Another tenant's subscription is 404 whatever the query says, as a session is for its tiles.
+            Webhook w = webhooks.get(Scope.tenant(ctx), ctx.pathParam("id"));
+            Replies.json(ctx, 200, Wire.page(webhooks.deliveries(w.tenant(), w.id(), state(ctx), Query.string(ctx, "after"),
+                    Query.limit(ctx, DEFAULT_PAGE)), Wire::webhookDelivery));
+        });
         r.post("/v1/webhooks/{id}/deliveries/{delivery_id}/retry", this::retryDelivery);
     }
 
