@@ -4,22 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import dev.bosun.delivery.WebhookSignature;
-import dev.bosun.json.Json;
 import dev.bosun.server.auth.ApiKeys;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -34,7 +24,7 @@ class WebhooksApiTest extends ServerHarness {
     static final String PUBLIC_URL = "https://203.0.113.7/hook";
     static final Duration SETTLE = Duration.ofSeconds(30);
 
-    Receiver receiver;
+    WebhookReceiver receiver;
 
     @AfterEach
     void closeReceiver() {
@@ -149,7 +139,7 @@ class WebhooksApiTest extends ServerHarness {
     @Test
     void deliveriesAreSignedRetriedAndVisibleWithTheirState() throws IOException {
         startServer(true);
-        receiver = new Receiver();
+        receiver = new WebhookReceiver();
         receiver.script.add(500);
         Res made = create("{\"url\":\"" + receiver.url() + "\",\"events\":[\"task_completed\",\"session_ended\"]}");
         assertThat(made.status()).as(made.text()).isEqualTo(201);
@@ -162,9 +152,9 @@ class WebhooksApiTest extends ServerHarness {
         assertThat(post("/v1/sessions/" + id + "/end", "{\"outcome\":\"success\"}").status()).isEqualTo(200);
 
         await().atMost(SETTLE).until(() -> get(w + "/deliveries?state=delivered").json().get("items").size() == 2);
-        List<Receiver.Got> got = receiver.got();
-        assertThat(got).as("every request carried a valid signature").allMatch(Receiver.Got::verified);
-        assertThat(got).extracting(Receiver.Got::answered).containsExactly(500, 200, 200);
+        List<WebhookReceiver.Got> got = receiver.got();
+        assertThat(got).as("every request carried a valid signature").allMatch(WebhookReceiver.Got::verified);
+        assertThat(got).extracting(WebhookReceiver.Got::answered).containsExactly(500, 200, 200);
         assertThat(got.get(0).deliveryId()).as("the 500 was retried: same delivery").isEqualTo(got.get(1).deliveryId());
         JsonNode first = got.get(1).json();
         assertThat(first.get("id").asText()).isEqualTo(got.get(1).deliveryId());
@@ -213,50 +203,9 @@ class WebhooksApiTest extends ServerHarness {
         assertThat(again.status()).as(again.text()).isEqualTo(200);
         assertThat(again.json().get("state").asText()).isIn("pending", "delivered");
         await().atMost(SETTLE).until(() -> get(w + "/deliveries?state=delivered").json().get("items").size() == 3);
-        List<Receiver.Got> all = receiver.got();
-        assertThat(all).allMatch(Receiver.Got::verified);
-        assertThat(all).filteredOn(g -> g.deliveryId().equals(rejectedId)).extracting(Receiver.Got::answered)
+        List<WebhookReceiver.Got> all = receiver.got();
+        assertThat(all).allMatch(WebhookReceiver.Got::verified);
+        assertThat(all).filteredOn(g -> g.deliveryId().equals(rejectedId)).extracting(WebhookReceiver.Got::answered)
                 .containsExactly(410, 200);
-    }
-
-    /** A webhook receiver: verifies each request as a real one would, answers what it is told to (else 200). */
-    static final class Receiver implements AutoCloseable {
-        record Got(String deliveryId, String event, String timestamp, String signature, byte[] body, boolean verified,
-                   int answered) {
-            JsonNode json() { return Json.parseTrusted(new String(body, StandardCharsets.UTF_8)); }
-        }
-
-        final HttpServer server;
-        final ConcurrentLinkedQueue<Integer> script = new ConcurrentLinkedQueue<>();
-        private final List<Got> got = new CopyOnWriteArrayList<>();
-        volatile String secret;
-
-        Receiver() throws IOException {
-            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
-            server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-            server.createContext("/hook", this::handle);
-            server.start();
-        }
-
-        String url() { return "http://127.0.0.1:" + server.getAddress().getPort() + "/hook"; }
-
-        List<Got> got() { return new ArrayList<>(got); }
-
-        private void handle(HttpExchange ex) throws IOException {
-            byte[] body = ex.getRequestBody().readAllBytes();
-            var h = ex.getRequestHeaders();
-            String ts = h.getFirst(WebhookSignature.TIMESTAMP_HEADER);
-            String sig = h.getFirst(WebhookSignature.SIGNATURE_HEADER);
-            boolean ok = secret != null && WebhookSignature.verify(secret, ts, sig, body, Instant.now(), Duration.ofMinutes(5));
-            Integer scripted = script.poll();
-            int status = !ok ? 401 : scripted == null ? 200 : scripted;
-            got.add(new Got(h.getFirst(WebhookSignature.DELIVERY_HEADER), h.getFirst(WebhookSignature.EVENT_HEADER), ts, sig,
-                    body, ok, status));
-            ex.sendResponseHeaders(status, -1);
-            ex.close();
-        }
-
-        @Override
-        public void close() { server.stop(0); }
     }
 }
