@@ -189,6 +189,12 @@ class TilesApiTest extends ServerHarness {
             assertThat(r.json().at("/error/details/field").asText()).as(bad[0]).isEqualTo(bad[1]);
         }
         assertThat(get("/v1/tiles/" + "x".repeat(300)).status()).as("not a safe id").isEqualTo(404);
+        for (String[] bad : new String[][] {{"{\"name\":\"n\",\"agent_id\":\"a\",\"scout_room\":\"no spaces/ allowed\"}", "scout_room"},
+                {"{\"name\":\"n\",\"agent_id\":\"a\",\"emit_tiles\":\"yes\"}", "emit_tiles"}}) {
+            Res r = post("/v1/sessions", bad[0]);
+            assertThat(r.status()).as(r.text()).isEqualTo(400);
+            assertThat(r.json().at("/error/details/field").asText()).isEqualTo(bad[1]);
+        }
     }
 
     @Test
