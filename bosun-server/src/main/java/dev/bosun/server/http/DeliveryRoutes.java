@@ -47,7 +47,8 @@ final class DeliveryRoutes {
         r.post("/v1/webhooks", this::createWebhook);
         r.get("/v1/webhooks", ctx -> Replies.json(ctx, 200,
                 Wire.items(webhooks.list(Scope.tenant(ctx)).stream().map(w -> Wire.webhook(w, false)).toList())));
-        r.get("/v1/webhooks/{id}", ctx -> Replies.json(ctx, 200, Wire.webhook(webhooks.get(Scope.tenant(ctx), ctx.pathParam("id")), false)));
+        r.get("/v1/webhooks/{id}", ctx ->
+                Replies.json(ctx, 200, Wire.webhook(webhooks.get(Scope.tenant(ctx), ctx.pathParam("id")), false)));
         r.delete("/v1/webhooks/{id}", ctx -> {
             webhooks.delete(Scope.tenant(ctx), ctx.pathParam("id"));
             Replies.noContent(ctx);
