@@ -107,7 +107,7 @@ class TilesApiTest extends ServerHarness {
         assertThat(plato.accepted()).hasSize(5);
 
         JsonNode rejected = items.get(4);
-        assertThat(rejected.get("last_status").asInt()).isEqualTo(400);
+        assertThat(rejected.get("last_status").asInt()).isEqualTo(403);
         assertThat(rejected.get("last_error").asText()).contains("gate");
         assertThat(rejected.get("plato_id").isNull()).isTrue();
         String rejectedId = rejected.get("tile_id").asText();
