@@ -22,6 +22,7 @@ import dev.bosun.store.NewSession;
 import dev.bosun.store.NewTask;
 import dev.bosun.store.Store;
 import dev.bosun.store.TaskCompletion;
+import dev.bosun.store.jdbc.Rows;
 import dev.bosun.task.Task;
 import java.io.IOException;
 import java.nio.channels.FileChannel;

@@ -1,4 +1,4 @@
-package dev.bosun.store.sqlite;
+package dev.bosun.store.jdbc;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -22,22 +22,25 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** Maps rows to domain records. Column lists live here so every query selects the same shape. */
-final class Rows {
-    static final String SESSION_COLUMNS = "id, tenant, name, agent_id, tags, metadata, profile, status, outcome, reason, "
+/**
+ * Maps rows of the SQL stores (SQLite, PostgreSQL: the same columns, times as epoch milliseconds,
+ * JSON as text) to domain records. Column lists live here so every query selects the same shape.
+ */
+public final class Rows {
+    public static final String SESSION_COLUMNS = "id, tenant, name, agent_id, tags, metadata, profile, status, outcome, reason, "
             + "error, exit_code, created_at, started_at, ended_at, last_activity_at, idle_timeout_ms, ttl_ms, expires_at, "
             + "max_tasks, task_timeout_ms, workspace, tasks_total, tasks_running, tasks_success, tasks_failed, "
             + "tasks_cancelled, tasks_timeout, last_seq";
-    static final String TASK_COLUMNS = "session_id, id, name, data, priority, required_caps, assigned_agent, status, "
+    public static final String TASK_COLUMNS = "session_id, id, name, data, priority, required_caps, assigned_agent, status, "
             + "created_at, started_at, ended_at, deadline_at, duration_ms, result, error";
-    static final String EVENT_COLUMNS = "session_id, seq, direction, type, payload, created_at";
+    public static final String EVENT_COLUMNS = "session_id, seq, direction, type, payload, created_at";
 
     private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {};
     private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() {};
 
     private Rows() {}
 
-    static Session session(ResultSet r) throws SQLException {
+    public static Session session(ResultSet r) throws SQLException {
         return new Session(
                 r.getString("id"),
                 r.getString("tenant"),
@@ -66,7 +69,7 @@ final class Rows {
                 r.getLong("last_seq"));
     }
 
-    static Task task(ResultSet r) throws SQLException {
+    public static Task task(ResultSet r) throws SQLException {
         return new Task(
                 r.getString("session_id"),
                 r.getString("id"),
@@ -85,12 +88,12 @@ final class Rows {
                 Optional.ofNullable(r.getString("error")));
     }
 
-    static Event event(ResultSet r) throws SQLException {
+    public static Event event(ResultSet r) throws SQLException {
         return new Event(r.getString("session_id"), r.getLong("seq"), Direction.valueOf(r.getString("direction")),
                 r.getString("type"), Json.parseTrusted(r.getString("payload")), instant(r, "created_at"));
     }
 
-    static List<String> strings(String json) {
+    public static List<String> strings(String json) {
         try {
             return Json.MAPPER.readValue(json, STRINGS);
         } catch (Exception e) {
@@ -98,7 +101,7 @@ final class Rows {
         }
     }
 
-    static Map<String, String> stringMap(String json) {
+    public static Map<String, String> stringMap(String json) {
         try {
             return json == null ? Map.of() : Json.MAPPER.readValue(json, STRING_MAP);
         } catch (Exception e) {
@@ -106,7 +109,7 @@ final class Rows {
         }
     }
 
-    static String json(Object value) {
+    public static String json(Object value) {
         try {
             return Json.MAPPER.writeValueAsString(value);
         } catch (Exception e) {
@@ -114,23 +117,23 @@ final class Rows {
         }
     }
 
-    static String json(JsonNode node) { return Json.write(node); }
+    public static String json(JsonNode node) { return Json.write(node); }
 
-    static Instant instant(ResultSet r, String col) throws SQLException {
+    public static Instant instant(ResultSet r, String col) throws SQLException {
         return Instant.ofEpochMilli(r.getLong(col));
     }
 
-    static Optional<Instant> optInstant(ResultSet r, String col) throws SQLException {
+    public static Optional<Instant> optInstant(ResultSet r, String col) throws SQLException {
         long v = r.getLong(col);
         return r.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(v));
     }
 
-    static Optional<Long> optLong(ResultSet r, String col) throws SQLException {
+    public static Optional<Long> optLong(ResultSet r, String col) throws SQLException {
         long v = r.getLong(col);
         return r.wasNull() ? Optional.empty() : Optional.of(v);
     }
 
-    static Optional<Integer> optInt(ResultSet r, String col) throws SQLException {
+    public static Optional<Integer> optInt(ResultSet r, String col) throws SQLException {
         int v = r.getInt(col);
         return r.wasNull() ? Optional.empty() : Optional.of(v);
     }
