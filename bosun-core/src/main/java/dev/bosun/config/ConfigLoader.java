@@ -225,6 +225,9 @@ public final class ConfigLoader {
         d.put("fleet_window", "24h");
         d.put("fleet_compat_paths", false);
         d.put("router_timeout", "5s");
+        d.put("store_url", null);
+        d.put("store_pool_size", 16);
+        d.put("node_lease_ttl", "15s");
         return Collections.unmodifiableMap(d);
     }
 

@@ -102,6 +102,7 @@ public final class SessionManager implements AutoCloseable {
         for (Session s : active()) ends.put(s.id(), s.lastSeq());
         this.tap = new EventTap(store, ends);
         store.addCommitListener(tap);
+        store.addPeerCommitListener(workers::peerCommitted); // a send through another node reaches our worker
         if (config.routing().enabled()) tap.addListener(this::followLoads);
         workers.startBackground();
         if (b.autoReap) reaper.start();
@@ -372,9 +373,13 @@ public final class SessionManager implements AutoCloseable {
             Session now = get(sessionId);
             long left = deadline - System.nanoTime();
             if (now.isEnded() || left <= 0) return new PollResult(List.of(), afterSeq, false, now.status());
-            EventNotifier.await(ticket, Duration.ofNanos(left));
+            // Re-read at least every POLL_RECHECK: a commit on another node arrives as a hint that can be lost.
+            EventNotifier.await(ticket, Duration.ofNanos(Math.min(left, POLL_RECHECK.toNanos())));
         }
     }
+
+    /** Longest a waiting poll goes without re-reading the store: what a lost cross-node wake-up costs at most. */
+    static final Duration POLL_RECHECK = Duration.ofSeconds(1);
 
     /**
      * Idle timeouts are 30 s or more, so activity recorded to the second loses nothing; skipping

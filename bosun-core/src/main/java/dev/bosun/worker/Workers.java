@@ -243,6 +243,16 @@ public final class Workers implements AutoCloseable {
         if (e.direction() == Direction.IN && live.containsKey(e.sessionId())) deliverPending(e.sessionId());
     }
 
+    /** Another node committed to a session: if its worker is ours, write what is pending to its inbox. */
+    public void peerCommitted(String sessionId) {
+        if (!live.containsKey(sessionId)) return;
+        try {
+            ingestors.execute(() -> deliverPending(sessionId));
+        } catch (java.util.concurrent.RejectedExecutionException closing) {
+            // shutting down: a restart delivers what is pending
+        }
+    }
+
     private void deliverPending(String id) {
         synchronized (inboxLocks.computeIfAbsent(id, k -> new Object())) {
             if (!live.containsKey(id)) return;

@@ -46,7 +46,7 @@ final class DoctorCommand implements Callable<Integer> {
         }
         if (cfg != null) {
             checks.add(dataDirCheck(cfg.dataDir()));
-            checks.add(storeCheck(cfg.dataDir()));
+            checks.add(cfg.store().shared() ? sharedStoreCheck(cfg) : storeCheck(cfg.dataDir()));
         }
         Availability process = new ProcessSandbox().availability();
         checks.add(new Check("runtime process", process.usable(), process.detail()));
@@ -72,6 +72,15 @@ final class DoctorCommand implements Callable<Integer> {
             if (e.getMessage().contains("another Bosun process")) {
                 return new Check("store", true, "in use by a running Bosun server");
             }
+            return new Check("store", false, e.getMessage());
+        }
+    }
+
+    /** Opening the shared store also migrates it, which is what a node starting would do anyway. */
+    private static Check sharedStoreCheck(BosunConfig cfg) {
+        try (var store = dev.bosun.server.Stores.open(cfg)) {
+            return new Check("store", store.healthy(), dev.bosun.server.Stores.describe(cfg) + " opens and answers");
+        } catch (BosunException e) {
             return new Check("store", false, e.getMessage());
         }
     }
