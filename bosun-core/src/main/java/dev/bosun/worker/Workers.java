@@ -243,11 +243,18 @@ public final class Workers implements AutoCloseable {
         if (e.direction() == Direction.IN && live.containsKey(e.sessionId())) deliverPending(e.sessionId());
     }
 
-    /** Another node committed to a session: if its worker is ours, write what is pending to its inbox. */
+    /**
+     * Another node committed to a session. If its worker is ours: a send through that node is written
+     * to the inbox; an end through that node stops the worker and cleans up here, where it runs.
+     */
     public void peerCommitted(String sessionId) {
         if (!live.containsKey(sessionId)) return;
         try {
-            ingestors.execute(() -> deliverPending(sessionId));
+            ingestors.execute(() -> {
+                Optional<Session> s = store.getSession(sessionId);
+                if (s.isPresent() && s.get().isEnded()) cleanup(s.get());
+                else deliverPending(sessionId);
+            });
         } catch (java.util.concurrent.RejectedExecutionException closing) {
             // shutting down: a restart delivers what is pending
         }
@@ -372,6 +379,8 @@ public final class Workers implements AutoCloseable {
 
     /** Before an end by request: stop the worker, then take in what it wrote. */
     public void stopForEnd(String id) {
+        // Another node's worker (a shared store) is its owner's to stop: it hears of the end and cleans up.
+        if (!live.containsKey(id) && store.liveWorkerSessions(config.nodeId()).stream().noneMatch(s -> s.id().equals(id))) return;
         stopping.add(id);
         Optional<WorkerRef> ref = Optional.ofNullable(live.get(id)).map(Worker::ref).or(() -> store.workerOf(id));
         ref.ifPresent(r -> stopQuietly(id, r, profileOf(id)));

@@ -108,6 +108,17 @@ public record PgUrl(String host, int port, String database, String user, String 
         return p;
     }
 
+    /** The URL to hand to another process ({@code BOSUN_STORE_URL}): with the password, so never log it. */
+    public String connectionString() {
+        var sb = new StringBuilder("postgresql://").append(java.net.URLEncoder.encode(user, StandardCharsets.UTF_8));
+        if (!password.isEmpty()) sb.append(':').append(java.net.URLEncoder.encode(password, StandardCharsets.UTF_8));
+        sb.append('@').append(host.contains(":") ? "[" + host + "]" : host).append(':').append(port).append('/')
+                .append(database).append("?schema=").append(schema);
+        params.forEach((k, v) -> sb.append('&').append(java.net.URLEncoder.encode(k, StandardCharsets.UTF_8)).append('=')
+                .append(java.net.URLEncoder.encode(v, StandardCharsets.UTF_8)));
+        return sb.toString();
+    }
+
     /** Where it points, without the password: for logs and error messages. */
     @Override
     public String toString() {
