@@ -360,6 +360,7 @@ public final class SessionManager implements AutoCloseable {
                     + s.lastSeq() + ")", Map.of("field", "after", "last_seq", s.lastSeq()));
         }
         long deadline = System.nanoTime() + wait.toNanos();
+        boolean endSeen = false;
         while (true) {
             CompletableFuture<Void> ticket = notifier.ticket(sessionId);
             List<Event> events = store.readEvents(sessionId, afterSeq, limit + 1);
@@ -371,6 +372,12 @@ public final class SessionManager implements AutoCloseable {
                 return new PollResult(events, events.get(events.size() - 1).seq(), more, now.status());
             }
             Session now = get(sessionId);
+            if (now.isEnded() && !endSeen) {
+                // The end may have committed between the read above and this one: its final events
+                // (session_ended at least) are visible now, so read once more before saying "ended, nothing".
+                endSeen = true;
+                continue;
+            }
             long left = deadline - System.nanoTime();
             if (now.isEnded() || left <= 0) return new PollResult(List.of(), afterSeq, false, now.status());
             // Re-read at least every POLL_RECHECK: a commit on another node arrives as a hint that can be lost.

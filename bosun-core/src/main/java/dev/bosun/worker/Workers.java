@@ -174,7 +174,6 @@ public final class Workers implements AutoCloseable {
             details.put("session_id", id);
             throw new BosunException(e.code(), "worker for session '" + id + "' did not start: " + e.getMessage(), details, e);
         }
-        live.put(id, worker);
         Session running;
         try {
             ObjectNode extra = Json.object();
@@ -187,6 +186,9 @@ public final class Workers implements AutoCloseable {
             store.getSession(id).ifPresent(this::cleanup);
             throw e;
         }
+        // Live only once RUNNING is committed: an outbox ingested earlier (the watcher fires as soon as
+        // the worker writes) would put its first event before session_started.
+        live.put(id, worker);
         watchExit(id, worker);
         deliverPending(id);
         trigger(id);

@@ -671,11 +671,30 @@ public final class PostgresStore implements Store {
     @Override
     public Event append(NewEvent e) {
         if (e.sourceKey().isPresent()) return appendAll(e.sessionId(), List.of(e), false).get(0);
-        return write((c, touched) -> {
-            Event ev = appendOne(c, e);
-            touched.add(e.sessionId());
-            return ev;
-        });
+        if (closed) throw BosunException.unavailable("the store is closed", null);
+        // The hot path of every send and emit: one statement, its own transaction (autocommit), so one
+        // round trip. The CTE bumps the seq under the row lock and inserts the event with it.
+        long t = e.at().toEpochMilli();
+        Optional<Event> ev;
+        try (Connection c = pool.getConnection()) {
+            long began = System.nanoTime();
+            ev = first(c, "WITH s AS (UPDATE sessions SET last_seq = last_seq + 1"
+                    + (e.activity() ? ", last_activity_at = GREATEST(last_activity_at, ?), idle_deadline_at = CASE "
+                    + "WHEN tasks_running > 0 THEN NULL ELSE GREATEST(last_activity_at, ?) + idle_timeout_ms END" : "")
+                    + " WHERE id = ? AND status <> 'ENDED' RETURNING last_seq) "
+                    + "INSERT INTO events (session_id, seq, direction, type, payload, source_key, created_at) "
+                    + "SELECT ?, last_seq, ?, ?, ?, NULL, ? FROM s RETURNING seq",
+                    r -> new Event(e.sessionId(), r.getLong(1), e.direction(), e.type(), e.payload().deepCopy(), Instant.ofEpochMilli(t)),
+                    e.activity() ? new Object[] {t, t, e.sessionId(), e.sessionId(), e.direction().name(), e.type(), Json.write(e.payload()), t}
+                            : new Object[] {e.sessionId(), e.sessionId(), e.direction().name(), e.type(), Json.write(e.payload()), t});
+            long took = System.nanoTime() - began;
+            for (LongConsumer timer : commitTimers) timer.accept(took);
+            if (ev.isEmpty()) requireLive(c, e.sessionId()); // throws NOT_FOUND or CONFLICT
+        } catch (SQLException ex) {
+            throw storeError("write", ex);
+        }
+        afterCommit(Set.of(e.sessionId()));
+        return ev.orElseThrow();
     }
 
     @Override
