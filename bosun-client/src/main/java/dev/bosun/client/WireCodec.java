@@ -90,7 +90,13 @@ public final class WireCodec {
                 seconds(n, "task_timeout_seconds", what),
                 optText(n, "workspace", what),
                 taskCounts(required(n, "tasks", what)),
-                integer(n, "last_seq", what));
+                integer(n, "last_seq", what),
+                optText(n, "scout_room", what),
+                optional(n, "emit_tiles", what, v -> {
+                    if (!v.isBoolean()) throw broken(what, "emit_tiles", "a boolean");
+                    return v.booleanValue();
+                }),
+                n.has("patterns") ? strings(n, "patterns", what) : java.util.List.of());
     }
 
     public static Task task(JsonNode n) {

@@ -31,7 +31,9 @@ public record SessionConfig(
         Optional<Duration> ttl,
         Optional<Integer> maxTasks,
         Optional<Duration> taskTimeout,
-        String tenant) {
+        String tenant,
+        Optional<String> scoutRoom,
+        Optional<Boolean> emitTiles) {
 
     public static final String DEFAULT_TENANT = "default";
 
@@ -56,6 +58,8 @@ public record SessionConfig(
         private Integer maxTasks;
         private Duration taskTimeout;
         private String tenant = DEFAULT_TENANT;
+        private String scoutRoom;
+        private Boolean emitTiles;
 
         private Builder(String name, String agentId) {
             this.name = name;
@@ -81,10 +85,16 @@ public record SessionConfig(
 
         public Builder tenant(String tenant) { this.tenant = tenant; return this; }
 
+        /** The PLATO room this session's tiles go to, instead of the configured {@code scout_room}. */
+        public Builder scoutRoom(String room) { this.scoutRoom = room; return this; }
+
+        /** Whether this session's tiles are sent to PLATO, instead of the configured {@code emit_tiles}. */
+        public Builder emitTiles(boolean emit) { this.emitTiles = emit; return this; }
+
         public SessionConfig build() {
             return new SessionConfig(name, agentId, tags, metadata, Optional.ofNullable(profile),
                     Optional.ofNullable(idleTimeout), Optional.ofNullable(ttl), Optional.ofNullable(maxTasks),
-                    Optional.ofNullable(taskTimeout), tenant);
+                    Optional.ofNullable(taskTimeout), tenant, Optional.ofNullable(scoutRoom), Optional.ofNullable(emitTiles));
         }
     }
 }

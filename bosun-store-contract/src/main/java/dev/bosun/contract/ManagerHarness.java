@@ -49,7 +49,7 @@ public abstract class ManagerHarness {
 
     protected void open() {
         store = factory().open(dataDir);
-        manager = SessionManager.builder(config).store(store).clock(clock).autoReap(false).build();
+        manager = SessionManager.builder(config).store(store).clock(clock).autoReap(false).autoDeliver(false).build();
     }
 
     /**

@@ -18,7 +18,7 @@ import java.util.Set;
 /** Session lifecycle routes: create, list, get, end, terminate, heartbeat, logs. */
 final class SessionRoutes {
     static final Set<String> CREATE_FIELDS = Set.of("name", "agent_id", "tags", "metadata", "profile",
-            "idle_timeout_seconds", "ttl_seconds", "max_tasks", "task_timeout_seconds");
+            "idle_timeout_seconds", "ttl_seconds", "max_tasks", "task_timeout_seconds", "scout_room", "emit_tiles");
     static final Set<String> END_FIELDS = Set.of("outcome", "error");
     static final Set<String> TERMINATE_FIELDS = Set.of("reason");
 
@@ -59,6 +59,8 @@ final class SessionRoutes {
         seconds(b, "ttl_seconds").ifPresent(spec::ttl);
         b.int32("max_tasks").ifPresent(spec::maxTasks);
         seconds(b, "task_timeout_seconds").ifPresent(spec::taskTimeout);
+        b.string("scout_room").ifPresent(spec::scoutRoom);
+        b.bool("emit_tiles").ifPresent(spec::emitTiles);
         Session s;
         try {
             s = manager.createSession(spec.build());

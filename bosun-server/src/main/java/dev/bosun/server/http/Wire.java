@@ -48,6 +48,9 @@ public final class Wire {
         o.put("last_seq", s.lastSeq());
         ObjectNode counts = SystemPayloads.counts(s.taskCounts());
         o.set("tasks", counts);
+        opt(o, "scout_room", s.scoutRoom());
+        if (s.emitTiles().isPresent()) o.put("emit_tiles", s.emitTiles().get()); else o.putNull("emit_tiles");
+        o.set("patterns", Json.MAPPER.valueToTree(s.patterns()));
         return o;
     }
 

@@ -95,6 +95,7 @@ public final class PostgresStore implements Store {
     private final PgPeers peers;
     private final NodeLease lease;
     private volatile boolean closed;
+    private final PgDeliveries deliveries = new PgDeliveries(this);
 
     /**
      * How to open the store.
@@ -182,17 +183,17 @@ public final class PostgresStore implements Store {
     // =====================================================================================
 
     @FunctionalInterface
-    private interface Work<T> {
+    interface Work<T> {
         T run(Connection c, Set<String> touched) throws SQLException;
     }
 
     @FunctionalInterface
-    private interface Read<T> {
+    interface Read<T> {
         T run(Connection c) throws SQLException;
     }
 
     @FunctionalInterface
-    private interface RowMapper<T> {
+    interface RowMapper<T> {
         T map(ResultSet r) throws SQLException;
     }
 
@@ -201,7 +202,7 @@ public final class PostgresStore implements Store {
      * touched sessions for the other nodes. A deadlock or serialization failure (two transactions
      * locking the same fleet rows in another order) is retried; the work starts over with a clean slate.
      */
-    private <T> T write(Work<T> work) {
+    <T> T write(Work<T> work) {
         if (closed) throw BosunException.unavailable("the store is closed", null);
         for (int attempt = 1; ; attempt++) {
             var touched = new HashSet<String>();
@@ -227,7 +228,7 @@ public final class PostgresStore implements Store {
         }
     }
 
-    private <T> T read(Read<T> work) {
+    <T> T read(Read<T> work) {
         if (closed) throw BosunException.unavailable("the store is closed", null);
         try (Connection c = pool.getConnection()) {
             return work.run(c);
@@ -300,7 +301,7 @@ public final class PostgresStore implements Store {
         }
     }
 
-    private static <T> List<T> query(Connection c, String sql, RowMapper<T> mapper, Object... args) throws SQLException {
+    static <T> List<T> query(Connection c, String sql, RowMapper<T> mapper, Object... args) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             bind(ps, args);
             var out = new ArrayList<T>();
@@ -311,19 +312,19 @@ public final class PostgresStore implements Store {
         }
     }
 
-    private static <T> Optional<T> first(Connection c, String sql, RowMapper<T> mapper, Object... args) throws SQLException {
+    static <T> Optional<T> first(Connection c, String sql, RowMapper<T> mapper, Object... args) throws SQLException {
         List<T> rows = query(c, sql, mapper, args);
         return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
     }
 
-    private static int update(Connection c, String sql, Object... args) throws SQLException {
+    static int update(Connection c, String sql, Object... args) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             bind(ps, args);
             return ps.executeUpdate();
         }
     }
 
-    private static boolean isUniqueViolation(SQLException e) {
+    static boolean isUniqueViolation(SQLException e) {
         return "23505".equals(e.getSQLState());
     }
 
@@ -485,6 +486,9 @@ public final class PostgresStore implements Store {
     }
 
     @Override
+    public dev.bosun.delivery.DeliveryStore deliveries() { return deliveries; }
+
+    @Override
     public boolean healthy() {
         if (closed) return false;
         try {
@@ -506,14 +510,15 @@ public final class PostgresStore implements Store {
             try {
                 update(c, "INSERT INTO sessions (id, tenant, name, agent_id, tags, metadata, profile, node_id, status, "
                         + "created_at, started_at, last_activity_at, idle_timeout_ms, ttl_ms, expires_at, idle_deadline_at, "
-                        + "startup_deadline_at, max_tasks, task_timeout_ms, workspace, h1_start, owner_generation) "
-                        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        + "startup_deadline_at, max_tasks, task_timeout_ms, workspace, h1_start, owner_generation, scout_room, "
+                        + "emit_tiles) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         s.id(), s.tenant(), s.name(), s.agentId(), Rows.json(s.tags()), Rows.json(s.metadata()),
                         s.profile().orElse(null), s.nodeId(), worker ? "CREATING" : "RUNNING", created,
                         worker ? null : created, created, s.idleTimeout().toMillis(), s.ttl().toMillis(),
                         created + s.ttl().toMillis(), created + s.idleTimeout().toMillis(),
                         s.startupDeadline().map(PostgresStore::ms).orElse(null), s.maxTasks(), s.taskTimeout().toMillis(),
-                        s.workspace().orElse(null), s.h1Start().orElse(null), generation);
+                        s.workspace().orElse(null), s.h1Start().orElse(null), generation, s.scoutRoom().orElse(null),
+                        s.emitTiles().map(b -> b ? 1 : 0).orElse(null));
             } catch (SQLException e) {
                 if (isUniqueViolation(e)) {
                     throw BosunException.conflict("session '" + s.id() + "' already exists", Map.of("session_id", s.id()));
@@ -626,6 +631,11 @@ public final class PostgresStore implements Store {
             update(c, "UPDATE sessions SET tasks_cancelled = tasks_cancelled + ?, tasks_running = 0 WHERE id = ?",
                     cancelled, req.sessionId());
         }
+        List<String> patterns = dev.bosun.pattern.SessionPatterns.analyze(
+                query(c, "SELECT " + Rows.TASK_COLUMNS + " FROM tasks WHERE session_id = ? ORDER BY ord", Rows::task, req.sessionId()),
+                first(c, "SELECT max_tasks FROM sessions WHERE id = ?", r -> r.getInt(1), req.sessionId()).orElseThrow(),
+                Optional.of(req.reason()), req.patterns());
+        update(c, "UPDATE sessions SET patterns = ? WHERE id = ?", Rows.json(patterns), req.sessionId());
         Session ended = findSession(c, req.sessionId()).orElseThrow();
         ObjectNode endPayload = SystemPayloads.sessionEnded(ended);
         Optional<Long> h1Start = h1Of(c, req.sessionId(), "h1_start");
@@ -671,6 +681,13 @@ public final class PostgresStore implements Store {
     @Override
     public Event append(NewEvent e) {
         if (e.sourceKey().isPresent()) return appendAll(e.sessionId(), List.of(e), false).get(0);
+        if (SystemEvents.isCheckpoint(e.direction(), e.type())) {
+            return write((c, touched) -> {
+                Event ev = appendOne(c, e);
+                touched.add(e.sessionId());
+                return ev;
+            });
+        }
         if (closed) throw BosunException.unavailable("the store is closed", null);
         // The hot path of every send and emit: one statement, its own transaction (autocommit), so one
         // round trip. The CTE bumps the seq under the row lock and inserts the event with it.
@@ -762,6 +779,10 @@ public final class PostgresStore implements Store {
                                     String sourceKey, long t) throws SQLException {
         update(c, "INSERT INTO events (session_id, seq, direction, type, payload, source_key, created_at) "
                 + "VALUES (?, ?, ?, ?, ?, ?, ?)", sessionId, seq, dir.name(), type, payload, sourceKey, t);
+        if (SystemEvents.isCheckpoint(dir, type)) {
+            // What the tile relay and the webhook fan-out follow, each with its own cursor.
+            update(c, "UPDATE sessions SET checkpoint_seq = ? WHERE id = ?", seq, sessionId);
+        }
     }
 
     private static void appendSystem(Connection c, String sessionId, String type, ObjectNode payload, long t, boolean activity)
@@ -894,12 +915,15 @@ public final class PostgresStore implements Store {
     public int purgeEndedBefore(Instant cutoff, int limit) {
         return write((c, touched) -> {
             // SKIP LOCKED: nodes purging at once take disjoint batches.
-            List<String> ids = query(c, "SELECT id FROM sessions WHERE status = 'ENDED' AND ended_at < ? "
-                    + "AND cleaned_at IS NOT NULL ORDER BY ended_at LIMIT ? FOR UPDATE SKIP LOCKED", r -> r.getString(1),
+            // A session whose tiles or webhooks are not all made and settled waits: purging it would lose them.
+            List<String> ids = query(c, "SELECT id FROM sessions s WHERE status = 'ENDED' AND ended_at < ? "
+                    + "AND cleaned_at IS NOT NULL AND tiles_seq >= checkpoint_seq AND hooks_seq >= checkpoint_seq "
+                    + "AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.session_id = s.id AND d.state = 'PENDING') "
+                    + "ORDER BY ended_at LIMIT ? FOR UPDATE SKIP LOCKED", r -> r.getString(1),
                     ms(cutoff), limit);
             if (ids.isEmpty()) return 0;
             java.sql.Array arr = c.createArrayOf("text", ids.toArray());
-            for (String table : List.of("events", "tasks")) {
+            for (String table : List.of("events", "tasks", "deliveries")) {
                 update(c, "DELETE FROM " + table + " WHERE session_id = ANY(?)", arr);
             }
             update(c, "DELETE FROM sessions WHERE id = ANY(?)", arr);

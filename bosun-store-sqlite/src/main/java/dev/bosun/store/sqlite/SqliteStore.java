@@ -7,6 +7,7 @@ import dev.bosun.event.Event;
 import dev.bosun.event.SystemEvents;
 import dev.bosun.event.SystemPayloads;
 import dev.bosun.json.Json;
+import dev.bosun.pattern.SessionPatterns;
 import dev.bosun.sandbox.WorkerRef;
 import dev.bosun.session.Page;
 import dev.bosun.session.Session;
@@ -63,7 +64,8 @@ public final class SqliteStore implements Store {
     private final Path file;
     private final FileChannel lockChannel;
     private final FileLock lock;
-    private final WriteQueue writes;
+    final WriteQueue writes;
+    private final SqliteDeliveries deliveries = new SqliteDeliveries(this);
     private final Conn writeConn;
     private final BlockingQueue<Conn> readers;
     private final List<Conn> allReaders = new ArrayList<>();
@@ -149,11 +151,11 @@ public final class SqliteStore implements Store {
     // =====================================================================================
 
     @FunctionalInterface
-    private interface Read<T> {
+    interface Read<T> {
         T run(Conn c) throws SQLException;
     }
 
-    private <T> T read(Read<T> work) {
+    <T> T read(Read<T> work) {
         if (closed) throw BosunException.unavailable("the store is closed", null);
         Conn c;
         try {
@@ -172,16 +174,16 @@ public final class SqliteStore implements Store {
     }
 
     @FunctionalInterface
-    private interface Binder {
+    interface Binder {
         void bind(PreparedStatement ps) throws SQLException;
     }
 
     @FunctionalInterface
-    private interface RowMapper<T> {
+    interface RowMapper<T> {
         T map(ResultSet r) throws SQLException;
     }
 
-    private static <T> List<T> query(Conn c, String sql, Binder binder, RowMapper<T> mapper) throws SQLException {
+    static <T> List<T> query(Conn c, String sql, Binder binder, RowMapper<T> mapper) throws SQLException {
         PreparedStatement ps = c.prepare(sql);
         binder.bind(ps);
         var out = new ArrayList<T>();
@@ -523,6 +525,9 @@ public final class SqliteStore implements Store {
     public void addCommitTimer(java.util.function.LongConsumer nanos) { writes.addCommitTimer(nanos); }
 
     @Override
+    public dev.bosun.delivery.DeliveryStore deliveries() { return deliveries; }
+
+    @Override
     public boolean healthy() {
         if (closed) return false;
         try {
@@ -555,8 +560,8 @@ public final class SqliteStore implements Store {
             long created = s.createdAt().toEpochMilli();
             PreparedStatement ps = c.prepare("INSERT INTO sessions (id, tenant, name, agent_id, tags, metadata, profile, "
                     + "node_id, status, created_at, started_at, last_activity_at, idle_timeout_ms, ttl_ms, expires_at, "
-                    + "idle_deadline_at, startup_deadline_at, max_tasks, task_timeout_ms, workspace, h1_start) "
-                    + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                    + "idle_deadline_at, startup_deadline_at, max_tasks, task_timeout_ms, workspace, h1_start, "
+                    + "scout_room, emit_tiles) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
             int i = 1;
             ps.setString(i++, s.id());
             ps.setString(i++, s.tenant());
@@ -579,7 +584,9 @@ public final class SqliteStore implements Store {
             ps.setInt(i++, s.maxTasks());
             ps.setLong(i++, s.taskTimeout().toMillis());
             ps.setString(i++, s.workspace().orElse(null));
-            if (s.h1Start().isPresent()) ps.setLong(i, s.h1Start().get()); else ps.setNull(i, java.sql.Types.INTEGER);
+            if (s.h1Start().isPresent()) ps.setLong(i++, s.h1Start().get()); else ps.setNull(i++, java.sql.Types.INTEGER);
+            ps.setString(i++, s.scoutRoom().orElse(null));
+            if (s.emitTiles().isPresent()) ps.setInt(i, s.emitTiles().get() ? 1 : 0); else ps.setNull(i, java.sql.Types.INTEGER);
             try {
                 ps.executeUpdate();
             } catch (SQLException e) {
@@ -673,6 +680,14 @@ public final class SqliteStore implements Store {
                 counters.setString(2, req.sessionId());
                 counters.executeUpdate();
             }
+            List<String> patterns = SessionPatterns.analyze(
+                    query(c, "SELECT " + Rows.TASK_COLUMNS + " FROM tasks WHERE session_id = ? ORDER BY ord",
+                            q -> q.setString(1, req.sessionId()), Rows::task),
+                    maxTasksOf(c, req.sessionId()), Optional.of(req.reason()), req.patterns());
+            PreparedStatement keep = c.prepare("UPDATE sessions SET patterns = ? WHERE id = ?");
+            keep.setString(1, Rows.json(patterns));
+            keep.setString(2, req.sessionId());
+            keep.executeUpdate();
             Session ended = findSession(c, req.sessionId()).orElseThrow();
             ObjectNode endPayload = SystemPayloads.sessionEnded(ended);
             Optional<Long> h1Start = h1Of(c, req.sessionId(), "h1_start");
@@ -683,6 +698,10 @@ public final class SqliteStore implements Store {
             endFleetTasksOf(c, ended.tenant(), req.sessionId(), t);
             return new EndResult(findSession(c, req.sessionId()).orElseThrow(), true, cancelled);
         });
+    }
+
+    private static int maxTasksOf(Conn c, String sessionId) throws SQLException {
+        return query(c, "SELECT max_tasks FROM sessions WHERE id = ?", ps -> ps.setString(1, sessionId), r -> r.getInt(1)).get(0);
     }
 
     @Override
@@ -775,6 +794,13 @@ public final class SqliteStore implements Store {
         ins.setString(6, sourceKey);
         ins.setLong(7, t);
         ins.executeUpdate();
+        if (SystemEvents.isCheckpoint(dir, type)) {
+            // What the tile relay and the webhook fan-out follow, each with its own cursor.
+            PreparedStatement cp = c.prepare("UPDATE sessions SET checkpoint_seq = ? WHERE id = ?");
+            cp.setLong(1, seq);
+            cp.setString(2, sessionId);
+            cp.executeUpdate();
+        }
     }
 
     private static void appendSystem(Conn c, String sessionId, String type, ObjectNode payload, long t, boolean activity)
@@ -937,8 +963,11 @@ public final class SqliteStore implements Store {
     @Override
     public int purgeEndedBefore(Instant cutoff, int limit) {
         return writes.submit((c, touched) -> {
-            PreparedStatement pick = c.prepare("SELECT id FROM sessions WHERE status = 'ENDED' AND ended_at < ? "
-                    + "AND cleaned_at IS NOT NULL ORDER BY ended_at LIMIT ?");
+            // A session whose tiles or webhooks are not all made and settled waits: purging it would lose them.
+            PreparedStatement pick = c.prepare("SELECT id FROM sessions s WHERE status = 'ENDED' AND ended_at < ? "
+                    + "AND cleaned_at IS NOT NULL AND tiles_seq >= checkpoint_seq AND hooks_seq >= checkpoint_seq "
+                    + "AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.session_id = s.id AND d.state = 'PENDING') "
+                    + "ORDER BY ended_at LIMIT ?");
             pick.setLong(1, cutoff.toEpochMilli());
             pick.setInt(2, limit);
             var ids = new ArrayList<String>();
@@ -946,7 +975,7 @@ public final class SqliteStore implements Store {
                 while (r.next()) ids.add(r.getString(1));
             }
             for (String id : ids) {
-                for (String table : List.of("events", "tasks")) {
+                for (String table : List.of("events", "tasks", "deliveries")) {
                     PreparedStatement del = c.prepare("DELETE FROM " + table + " WHERE session_id = ?");
                     del.setString(1, id);
                     del.executeUpdate();
@@ -959,7 +988,7 @@ public final class SqliteStore implements Store {
         });
     }
 
-    private static boolean isConstraint(SQLException e) {
+    static boolean isConstraint(SQLException e) {
         return e.getErrorCode() == 19 || String.valueOf(e.getMessage()).contains("SQLITE_CONSTRAINT");
     }
 
