@@ -12,15 +12,12 @@ import dev.bosun.store.postgres.PgUrl;
 import dev.bosun.store.postgres.PostgresStore;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Bosun on PostgreSQL ({@code BOSUN_TEST_PG_URL}, default the local test database), in a fresh
@@ -89,6 +86,7 @@ final class PgBench {
                         rates.put(key, l.perSecond());
                         r.line(key, String.format("%s  (%,d events)", Report.rate(l.perSecond()), l.events()));
                         r.line("  emit latency", l.latency());
+                        r.line("  cpu", l.cpu());
                     }
                     // Idle apart from the pings: the writers above have stopped.
                     r.line("  send -> poll, same node", pingPong(cluster.managers.get(0), cluster.managers.get(0)));
@@ -105,6 +103,10 @@ final class PgBench {
             r.line("raw, " + RAW_BATCH + " rows/txn", String.format("%s  (plain JDBC batch, 1 thread, same database; %,d rows)",
                     Report.rate(raw.perSecond()), raw.rows()));
             r.line("raw, 1 row/txn", String.format("%s  (= commits/s of one connection)", Report.rate(rawSingle.perSecond())));
+            double concurrent = rawConcurrent(url, 16);
+            r.line("raw, 1 row/txn x16", String.format("%s  (16 connections at once: the commit rate PostgreSQL's group commit "
+                    + "allows here)", Report.rate(concurrent)));
+            rates.forEach((k, v) -> r.line("ratio Bosun/raw x16, " + k, String.format("%.2f", v / concurrent)));
             rates.forEach((k, v) -> r.line("ratio Bosun/raw, " + k, String.format("%.3f", v / raw.perSecond())));
         } finally {
             PgSchemas.drop(url);
@@ -114,46 +116,13 @@ final class PgBench {
 
     private AppendBench.Level level(Cluster cluster, int writers) throws Exception {
         JsonNode payload = Json.parse(AppendBench.PAYLOAD);
-        var sessions = new ArrayList<String>();
+        var calls = new ArrayList<Runnable>();
         for (int i = 0; i < writers; i++) {
-            sessions.add(cluster.managers.get(i % cluster.managers.size())
-                    .startSession(SessionConfig.builder("bench-pg", "writer-" + i).build()).id());
-        }
-        var phase = new AtomicInteger();
-        var failure = new AtomicReference<Throwable>();
-        var recorders = new ArrayList<Latencies>();
-        var threads = new ArrayList<Thread>();
-        for (int i = 0; i < writers; i++) {
-            var lat = new Latencies();
-            recorders.add(lat);
             SessionManager m = cluster.managers.get(i % cluster.managers.size());
-            String id = sessions.get(i);
-            threads.add(Thread.ofVirtual().name("pg-writer").start(() -> {
-                try {
-                    while (phase.get() != 2) {
-                        long t0 = System.nanoTime();
-                        m.emit(id, "progress", payload);
-                        long t = System.nanoTime() - t0;
-                        if (phase.get() == 1) lat.add(t);
-                    }
-                } catch (Throwable t) {
-                    failure.compareAndSet(null, t);
-                    phase.set(2);
-                }
-            }));
+            String id = m.startSession(SessionConfig.builder("bench-pg", "writer-" + i).build()).id();
+            calls.add(() -> m.emit(id, "progress", payload));
         }
-        Thread.sleep(warmup);
-        var cpu = CpuMeter.start();
-        long start = System.nanoTime();
-        phase.compareAndSet(0, 1);
-        Thread.sleep(measure);
-        phase.set(2);
-        long nanos = System.nanoTime() - start;
-        var usage = cpu.stop();
-        for (Thread t : threads) t.join();
-        if (failure.get() != null) throw new IllegalStateException("a writer failed", failure.get());
-        Latencies all = Latencies.merge(recorders);
-        return new AppendBench.Level(writers, all.size(), nanos, all.summary(), usage);
+        return AppendBench.drive(calls, warmup, measure);
     }
 
     /** From the start of send() on {@code sender} to the return of a waiting poll on {@code poller} with that event. */
@@ -186,6 +155,7 @@ final class PgBench {
         return lat.summary();
     }
 
+    /** RawInsert's loop (1 s warm-up, 3 s measured) into a copy of the events table, JDBC-batched. */
     private static RawInsert.Result rawInsert(PgUrl url, int batch) throws SQLException {
         var props = url.properties("bosun-bench-raw");
         props.setProperty("reWriteBatchedInserts", "true");
@@ -194,36 +164,31 @@ final class PgBench {
             try (Statement s = c.createStatement()) {
                 s.execute("CREATE TABLE " + table + " (LIKE events INCLUDING ALL)");
             }
-            c.setAutoCommit(false);
-            int sessions = 16;
-            long[] seqs = new long[sessions];
-            try (PreparedStatement ins = c.prepareStatement("INSERT INTO " + table
-                    + " (session_id, seq, direction, type, payload, source_key, created_at) VALUES (?, ?, 'OUT', 'bench', ?, NULL, ?)")) {
-                long warmEnd = System.nanoTime() + Duration.ofSeconds(1).toNanos();
-                long end = warmEnd + Duration.ofSeconds(3).toNanos();
-                long start = 0, rows = 0, n = 0;
-                boolean measuring = false;
-                while (true) {
-                    long now = System.nanoTime();
-                    if (!measuring && now >= warmEnd) {
-                        measuring = true;
-                        start = now;
+            return RawInsert.insertLoop(c, table, batch, 16, AppendBench.PAYLOAD, Duration.ofSeconds(1),
+                    Duration.ofSeconds(3), true);
+        }
+    }
+
+    /** Rows per second committed by {@code connections} threads at once, each inserting one row per transaction into its own table. */
+    private static double rawConcurrent(PgUrl url, int connections) throws Exception {
+        var results = new ArrayList<java.util.concurrent.Future<RawInsert.Result>>();
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(connections)) {
+            for (int i = 0; i < connections; i++) {
+                String table = "raw_events_c" + i;
+                results.add(pool.submit(() -> {
+                    try (Connection c = DriverManager.getConnection(url.jdbcUrl(), url.properties("bosun-bench-raw"))) {
+                        try (Statement s = c.createStatement()) {
+                            s.execute("CREATE TABLE " + table + " (LIKE events INCLUDING ALL)");
+                        }
+                        return RawInsert.insertLoop(c, table, 1, 16, AppendBench.PAYLOAD, Duration.ofSeconds(1),
+                                Duration.ofSeconds(3), false);
                     }
-                    if (now >= end) return new RawInsert.Result(batch, rows, now - start);
-                    for (int i = 0; i < batch; i++, n++) {
-                        int s = (int) (n % sessions);
-                        ins.setString(1, String.format("ses_01RAWBASELINE%011d", s));
-                        ins.setLong(2, ++seqs[s]);
-                        ins.setString(3, AppendBench.PAYLOAD);
-                        ins.setLong(4, System.currentTimeMillis());
-                        ins.addBatch();
-                    }
-                    ins.executeBatch();
-                    c.commit();
-                    if (measuring) rows += batch;
-                }
+                }));
             }
         }
+        double total = 0;
+        for (var f : results) total += f.get().perSecond();
+        return total;
     }
 
     private static String serverVersion(PgUrl url) throws SQLException {

@@ -140,4 +140,31 @@ public final class Rows {
         int v = r.getInt(col);
         return r.wasNull() ? Optional.empty() : Optional.of(v);
     }
+
+    // ---- tiles and webhooks ----
+
+    public static final String DELIVERY_COLUMNS = "id, kind, target, tenant, session_id, event_seq, event_type, body, state, "
+            + "attempts, next_attempt_at, last_status, last_error, remote_id, event_at, updated_at, delivered_at";
+
+    /** The session column holding {@code consumer}'s cursor over checkpoint events. */
+    public static String cursorColumn(dev.bosun.delivery.Consumer consumer) {
+        return switch (consumer) {
+            case TILES -> "tiles_seq";
+            case WEBHOOKS -> "hooks_seq";
+        };
+    }
+
+    public static dev.bosun.delivery.Delivery delivery(ResultSet r) throws SQLException {
+        return new dev.bosun.delivery.Delivery(r.getString("id"), dev.bosun.delivery.DeliveryKind.valueOf(r.getString("kind")),
+                r.getString("target"), r.getString("tenant"), r.getString("session_id"), r.getLong("event_seq"),
+                r.getString("event_type"), (ObjectNode) Json.parseTrusted(r.getString("body")),
+                dev.bosun.delivery.DeliveryState.valueOf(r.getString("state")), r.getInt("attempts"), optInt(r, "last_status"),
+                Optional.ofNullable(r.getString("last_error")), Optional.ofNullable(r.getString("remote_id")),
+                optInstant(r, "next_attempt_at"), instant(r, "event_at"), instant(r, "updated_at"), optInstant(r, "delivered_at"));
+    }
+
+    public static dev.bosun.delivery.Webhook webhook(ResultSet r) throws SQLException {
+        return new dev.bosun.delivery.Webhook(r.getString("id"), r.getString("tenant"), java.net.URI.create(r.getString("url")),
+                strings(r.getString("events")), r.getString("secret"), instant(r, "created_at"));
+    }
 }

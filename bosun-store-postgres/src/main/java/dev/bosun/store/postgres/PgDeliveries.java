@@ -4,7 +4,6 @@ import static dev.bosun.store.postgres.PostgresStore.first;
 import static dev.bosun.store.postgres.PostgresStore.query;
 import static dev.bosun.store.postgres.PostgresStore.update;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bosun.delivery.CheckpointBatch;
 import dev.bosun.delivery.Consumer;
 import dev.bosun.delivery.Delivery;
@@ -21,9 +20,7 @@ import dev.bosun.event.SystemEvents;
 import dev.bosun.json.Json;
 import dev.bosun.session.Page;
 import dev.bosun.store.jdbc.Rows;
-import java.net.URI;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -43,26 +40,17 @@ import java.util.Set;
  * take their rows with {@code FOR UPDATE SKIP LOCKED}, so two nodes never claim the same delivery.
  */
 final class PgDeliveries implements DeliveryStore {
-    private static final String COLUMNS = "id, kind, target, tenant, session_id, event_seq, event_type, body, state, "
-            + "attempts, next_attempt_at, last_status, last_error, remote_id, event_at, updated_at, delivered_at";
     private static final String[] CHECKPOINT_TYPES = SystemEvents.CHECKPOINTS.toArray(String[]::new);
 
     private final PostgresStore store;
 
     PgDeliveries(PostgresStore store) { this.store = store; }
 
-    private static String cursorColumn(Consumer consumer) {
-        return switch (consumer) {
-            case TILES -> "tiles_seq";
-            case WEBHOOKS -> "hooks_seq";
-        };
-    }
-
     // ---- consumers ----
 
     @Override
     public List<CheckpointBatch> checkpointsBehind(Consumer consumer, int maxSessions, int maxEvents) {
-        String cursor = cursorColumn(consumer);
+        String cursor = Rows.cursorColumn(consumer);
         return store.read(c -> {
             var sessions = query(c, "SELECT id, tenant, agent_id, name, scout_room, emit_tiles, " + cursor
                     + ", checkpoint_seq FROM sessions WHERE " + cursor + " < checkpoint_seq ORDER BY last_activity_at LIMIT ?",
@@ -86,7 +74,7 @@ final class PgDeliveries implements DeliveryStore {
 
     @Override
     public boolean consume(Consumer consumer, CheckpointBatch batch, List<NewDelivery> made, Instant at) {
-        String cursor = cursorColumn(consumer);
+        String cursor = Rows.cursorColumn(consumer);
         return store.write((c, touched) -> {
             if (update(c, "UPDATE sessions SET " + cursor + " = ? WHERE id = ? AND " + cursor + " = ?",
                     batch.lastSeq(), batch.sessionId(), batch.cursor()) == 0) {
@@ -135,8 +123,8 @@ final class PgDeliveries implements DeliveryStore {
                     + " ORDER BY next_attempt_at LIMIT ? FOR UPDATE SKIP LOCKED), "
                     + "claimed AS (UPDATE deliveries d SET attempts = attempts + 1, next_attempt_at = ?, claimed_by = ?, "
                     + "claimed_until = ?, updated_at = ? FROM due WHERE d.id = due.id RETURNING d.*, due.was) "
-                    + "SELECT " + COLUMNS + " FROM claimed ORDER BY was, id",
-                    PgDeliveries::delivery, reorder(args));
+                    + "SELECT " + Rows.DELIVERY_COLUMNS + " FROM claimed ORDER BY was, id",
+                    Rows::delivery, reorder(args));
         });
     }
 
@@ -208,7 +196,7 @@ final class PgDeliveries implements DeliveryStore {
 
     @Override
     public Optional<Delivery> getDelivery(String id) {
-        return store.read(c -> first(c, "SELECT " + COLUMNS + " FROM deliveries WHERE id = ?", PgDeliveries::delivery, id));
+        return store.read(c -> first(c, "SELECT " + Rows.DELIVERY_COLUMNS + " FROM deliveries WHERE id = ?", Rows::delivery, id));
     }
 
     @Override
@@ -222,8 +210,8 @@ final class PgDeliveries implements DeliveryStore {
         boolean ascending = f.sessionId().isPresent();
         after.ifPresent(a -> { where.append(ascending ? " AND id > ?" : " AND id < ?"); args.add(a); });
         args.add(limit + 1);
-        String sql = "SELECT " + COLUMNS + " FROM deliveries" + where + (ascending ? " ORDER BY id" : " ORDER BY id DESC") + " LIMIT ?";
-        List<Delivery> rows = store.read(c -> query(c, sql, PgDeliveries::delivery, args.toArray()));
+        String sql = "SELECT " + Rows.DELIVERY_COLUMNS + " FROM deliveries" + where + (ascending ? " ORDER BY id" : " ORDER BY id DESC") + " LIMIT ?";
+        List<Delivery> rows = store.read(c -> query(c, sql, Rows::delivery, args.toArray()));
         boolean more = rows.size() > limit;
         List<Delivery> items = more ? rows.subList(0, limit) : rows;
         return new Page<>(List.copyOf(items), more ? Optional.of(items.get(items.size() - 1).id()) : Optional.empty(), more);
@@ -232,7 +220,7 @@ final class PgDeliveries implements DeliveryStore {
     @Override
     public Delivery retry(String id, Instant now) {
         return store.write((c, touched) -> {
-            Delivery d = first(c, "SELECT " + COLUMNS + " FROM deliveries WHERE id = ? FOR UPDATE", PgDeliveries::delivery, id)
+            Delivery d = first(c, "SELECT " + Rows.DELIVERY_COLUMNS + " FROM deliveries WHERE id = ? FOR UPDATE", Rows::delivery, id)
                     .orElseThrow(() -> BosunException.notFound(id.startsWith("tile_") ? "tile" : "delivery", id));
             if (d.state() != DeliveryState.DEAD && d.state() != DeliveryState.REJECTED) {
                 throw BosunException.conflict("'" + id + "' is " + d.state().wire() + "; only dead or rejected deliveries "
@@ -241,7 +229,7 @@ final class PgDeliveries implements DeliveryStore {
             update(c, "UPDATE deliveries SET state = 'PENDING', attempts = 0, next_attempt_at = NULL, last_error = NULL, "
                     + "last_status = NULL, updated_at = ? WHERE id = ?", now.toEpochMilli(), id);
             promote(c, d.target(), d.sessionId(), now);
-            return first(c, "SELECT " + COLUMNS + " FROM deliveries WHERE id = ?", PgDeliveries::delivery, id).orElseThrow();
+            return first(c, "SELECT " + Rows.DELIVERY_COLUMNS + " FROM deliveries WHERE id = ?", Rows::delivery, id).orElseThrow();
         });
     }
 
@@ -256,15 +244,6 @@ final class PgDeliveries implements DeliveryStore {
             }
             return out;
         });
-    }
-
-    static Delivery delivery(ResultSet r) throws SQLException {
-        return new Delivery(r.getString("id"), DeliveryKind.valueOf(r.getString("kind")), r.getString("target"),
-                r.getString("tenant"), r.getString("session_id"), r.getLong("event_seq"), r.getString("event_type"),
-                (ObjectNode) Json.parseTrusted(r.getString("body")), DeliveryState.valueOf(r.getString("state")),
-                r.getInt("attempts"), Rows.optInt(r, "last_status"), Optional.ofNullable(r.getString("last_error")),
-                Optional.ofNullable(r.getString("remote_id")), Rows.optInstant(r, "next_attempt_at"),
-                Rows.instant(r, "event_at"), Rows.instant(r, "updated_at"), Rows.optInstant(r, "delivered_at"));
     }
 
     // ---- webhooks ----
@@ -287,17 +266,17 @@ final class PgDeliveries implements DeliveryStore {
 
     @Override
     public List<Webhook> listWebhooks(String tenant) {
-        return store.read(c -> query(c, "SELECT * FROM webhooks WHERE tenant = ? ORDER BY id", PgDeliveries::webhook, tenant));
+        return store.read(c -> query(c, "SELECT * FROM webhooks WHERE tenant = ? ORDER BY id", Rows::webhook, tenant));
     }
 
     @Override
     public List<Webhook> allWebhooks() {
-        return store.read(c -> query(c, "SELECT * FROM webhooks ORDER BY id", PgDeliveries::webhook));
+        return store.read(c -> query(c, "SELECT * FROM webhooks ORDER BY id", Rows::webhook));
     }
 
     @Override
     public Optional<Webhook> getWebhook(String tenant, String id) {
-        return store.read(c -> first(c, "SELECT * FROM webhooks WHERE tenant = ? AND id = ?", PgDeliveries::webhook, tenant, id));
+        return store.read(c -> first(c, "SELECT * FROM webhooks WHERE tenant = ? AND id = ?", Rows::webhook, tenant, id));
     }
 
     @Override
@@ -309,8 +288,4 @@ final class PgDeliveries implements DeliveryStore {
         });
     }
 
-    private static Webhook webhook(ResultSet r) throws SQLException {
-        return new Webhook(r.getString("id"), r.getString("tenant"), URI.create(r.getString("url")),
-                Rows.strings(r.getString("events")), r.getString("secret"), Rows.instant(r, "created_at"));
-    }
 }

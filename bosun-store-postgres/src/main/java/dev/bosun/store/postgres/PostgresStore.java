@@ -28,6 +28,7 @@ import dev.bosun.store.NewTask;
 import dev.bosun.store.Store;
 import dev.bosun.store.TaskCompletion;
 import dev.bosun.store.jdbc.Rows;
+import dev.bosun.store.jdbc.StoreRules;
 import dev.bosun.task.Task;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -520,9 +521,7 @@ public final class PostgresStore implements Store {
                         s.workspace().orElse(null), s.h1Start().orElse(null), generation, s.scoutRoom().orElse(null),
                         s.emitTiles().map(b -> b ? 1 : 0).orElse(null));
             } catch (SQLException e) {
-                if (isUniqueViolation(e)) {
-                    throw BosunException.conflict("session '" + s.id() + "' already exists", Map.of("session_id", s.id()));
-                }
+                if (isUniqueViolation(e)) throw StoreRules.duplicateSession(s.id());
                 throw e;
             }
             touched.add(s.id());
@@ -536,8 +535,7 @@ public final class PostgresStore implements Store {
             // Last, so the one row every create and end shares is locked only for the commit itself.
             if (update(c, "UPDATE counters SET value = value + 1 WHERE name = 'live_sessions' AND value < ?",
                     (long) maxLiveSessions) == 0) {
-                throw BosunException.limit("the server already runs its maximum of " + maxLiveSessions
-                        + " concurrent sessions", Map.of("limit", maxLiveSessions, "field", "max_sessions"));
+                throw StoreRules.liveCap(maxLiveSessions);
             }
             return session;
         });
@@ -555,8 +553,7 @@ public final class PostgresStore implements Store {
             if (n == 0) {
                 Session s = findSession(c, sessionId).orElseThrow(() -> BosunException.notFound("session", sessionId));
                 if (s.status() == SessionStatus.CREATING) throw notOwner(sessionId);
-                throw BosunException.conflict("session '" + sessionId + "' is " + s.status().wire() + ", not creating",
-                        Map.of("session_id", sessionId, "status", s.status().wire()));
+                throw StoreRules.notCreating(s);
             }
             touched.add(sessionId);
             Session s = findSession(c, sessionId).orElseThrow();
@@ -597,12 +594,7 @@ public final class PostgresStore implements Store {
 
     private EndResult end(Connection c, EndRequest req, Set<String> touched, boolean fenced) throws SQLException {
         long t = req.at().toEpochMilli();
-        String guard = switch (req.precondition()) {
-            case NONE -> "";
-            case IDLE_DUE -> " AND idle_deadline_at IS NOT NULL AND idle_deadline_at <= ?";
-            case TTL_DUE -> " AND expires_at <= ?";
-            case STARTUP_DUE -> " AND status = 'CREATING' AND startup_deadline_at <= ?";
-        };
+        String guard = StoreRules.endGuard(req.precondition());
         var args = new ArrayList<Object>(List.of(req.outcome().name(), req.reason().name()));
         args.add(req.error().orElse(null));
         args.add(req.exitCode().orElse(null));
@@ -637,11 +629,7 @@ public final class PostgresStore implements Store {
                 Optional.of(req.reason()), req.patterns());
         update(c, "UPDATE sessions SET patterns = ? WHERE id = ?", Rows.json(patterns), req.sessionId());
         Session ended = findSession(c, req.sessionId()).orElseThrow();
-        ObjectNode endPayload = SystemPayloads.sessionEnded(ended);
-        Optional<Long> h1Start = h1Of(c, req.sessionId(), "h1_start");
-        if (h1Start.isPresent() && req.h1End().isPresent()) {
-            endPayload.set("h1_delta", SystemPayloads.h1Delta(h1Start.get(), req.h1End().get()));
-        }
+        ObjectNode endPayload = StoreRules.sessionEnded(ended, h1Of(c, req.sessionId(), "h1_start"), req);
         appendSystem(c, req.sessionId(), SystemEvents.SESSION_ENDED, endPayload, t, false);
         update(c, "UPDATE fleet_edges SET task_ended_at = ? WHERE tenant = ? AND task_ended_at IS NULL "
                 + "AND (agent_id, task_key) IN (SELECT assigned_agent, id FROM tasks WHERE session_id = ? "
@@ -668,11 +656,7 @@ public final class PostgresStore implements Store {
         return s;
     }
 
-    private static BosunException endedConflict(Session s) {
-        String reason = s.reason().map(EndReason::code).orElse("ended");
-        return BosunException.conflict("session '" + s.id() + "' has ended (" + reason + "); it accepts no more writes",
-                Map.of("session_id", s.id(), "status", "ended", "reason", s.reason().map(EndReason::code).orElse("")));
-    }
+    private static BosunException endedConflict(Session s) { return StoreRules.ended(s); }
 
     // =====================================================================================
     // events
@@ -806,15 +790,7 @@ public final class PostgresStore implements Store {
     public Task addTask(NewTask t) {
         return write((c, touched) -> {
             Session s = lockSession(c, t.sessionId()).orElseThrow(() -> BosunException.notFound("session", t.sessionId()));
-            if (s.isEnded()) throw endedConflict(s);
-            if (s.status() != SessionStatus.RUNNING) {
-                throw BosunException.conflict("session '" + s.id() + "' is still starting; add tasks once it is running",
-                        Map.of("session_id", s.id(), "status", s.status().wire()));
-            }
-            if (s.taskCounts().total() >= s.maxTasks()) {
-                throw BosunException.limit("session '" + s.id() + "' already has its maximum of " + s.maxTasks() + " tasks",
-                        Map.of("session_id", s.id(), "limit", s.maxTasks(), "field", "max_tasks"));
-            }
+            StoreRules.requireTaskAddable(s);
             long at = t.at().toEpochMilli();
             try {
                 update(c, "INSERT INTO tasks (session_id, id, ord, name, data, priority, required_caps, assigned_agent, "
@@ -823,20 +799,13 @@ public final class PostgresStore implements Store {
                         t.priority().name(), Rows.json(t.requiredCapabilities()), t.assignedAgent().orElse(null), at, at,
                         at + s.taskTimeout().toMillis());
             } catch (SQLException e) {
-                if (isUniqueViolation(e)) {
-                    throw BosunException.conflict("task '" + t.taskId() + "' already exists in session '" + s.id() + "'",
-                            Map.of("session_id", s.id(), "task_id", t.taskId(), "field", "task_id"));
-                }
+                if (isUniqueViolation(e)) throw StoreRules.duplicateTask(s.id(), t.taskId());
                 throw e;
             }
             update(c, "UPDATE sessions SET tasks_total = tasks_total + 1, tasks_running = tasks_running + 1 WHERE id = ?", s.id());
             Task task = first(c, SELECT_TASK, Rows::task, s.id(), t.taskId()).orElseThrow();
-            ObjectNode started = SystemPayloads.taskStarted(task);
-            if (t.routing().isPresent()) {
-                started.set("routing", t.routing().get().toJson());
-                insertEdge(c, s.tenant(), t.routing().get().agentId(), t.taskId(), at);
-            }
-            appendSystem(c, s.id(), SystemEvents.TASK_STARTED, started, at, true);
+            if (t.routing().isPresent()) insertEdge(c, s.tenant(), t.routing().get().agentId(), t.taskId(), at);
+            appendSystem(c, s.id(), SystemEvents.TASK_STARTED, StoreRules.taskStarted(task, t), at, true);
             touched.add(s.id());
             return task;
         });
@@ -856,26 +825,14 @@ public final class PostgresStore implements Store {
             Session s = locked.orElseThrow(() -> BosunException.notFound("session", tc.sessionId()));
             Task before = first(c, SELECT_TASK, Rows::task, tc.sessionId(), tc.taskId())
                     .orElseThrow(() -> BosunException.notFound("task", tc.taskId()));
-            if (tc.onlyIfTimedOut() && (before.status().isFinal() || s.isEnded() || before.deadlineAt().isAfter(tc.at()))) {
-                return before; // the reaper lost a race it is meant to lose
-            }
-            if (before.status().isFinal()) {
-                throw BosunException.conflict("task '" + tc.taskId() + "' already completed with outcome "
-                        + before.status().value(), Map.of("session_id", s.id(), "task_id", tc.taskId(),
-                        "status", before.status().value()));
-            }
-            if (s.isEnded()) throw endedConflict(s);
+            if (StoreRules.timeoutLoses(tc, s, before)) return before;
+            StoreRules.requireCompletable(s, before, tc);
             long t = tc.at().toEpochMilli();
             update(c, "UPDATE tasks SET status = ?, ended_at = ?, duration_ms = ?, result = ?, error = ? "
                     + "WHERE session_id = ? AND id = ? AND status = 'RUNNING'", tc.outcome().status().name(), t,
-                    tc.durationMs().orElse(Math.max(0, t - before.startedAt().toEpochMilli())),
+                    StoreRules.durationMs(tc, before),
                     tc.result().map(Json::write).orElse(null), tc.error().orElse(null), tc.sessionId(), tc.taskId());
-            String counter = switch (tc.outcome()) {
-                case SUCCESS -> "tasks_success";
-                case FAILED -> "tasks_failed";
-                case CANCELLED -> "tasks_cancelled";
-                case TIMEOUT -> "tasks_timeout";
-            };
+            String counter = StoreRules.counterColumn(tc.outcome());
             update(c, "UPDATE sessions SET tasks_running = tasks_running - 1, " + counter + " = " + counter + " + 1 WHERE id = ?", s.id());
             Task after = first(c, SELECT_TASK, Rows::task, s.id(), tc.taskId()).orElseThrow();
             if (after.assignedAgent().isPresent()) endFleetEdge(c, s.tenant(), after.assignedAgent().get(), tc.taskId(), t);
