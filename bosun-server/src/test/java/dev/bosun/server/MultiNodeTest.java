@@ -87,7 +87,8 @@ class MultiNodeTest {
         try (var cluster = new NodeCluster(dir, Duration.ofSeconds(2))) {
             var nodes = cluster.start("a", "b", "c"); // at once, on a fresh schema: a migration race
             Node a = nodes.get(0), b = nodes.get(1), c = nodes.get(2);
-            assertThat(scalar(cluster, "SELECT COUNT(*) FROM schema_migrations")).isEqualTo(2);
+            assertThat(scalar(cluster, "SELECT COUNT(*) FROM schema_migrations"))
+                    .isEqualTo(dev.bosun.store.postgres.PostgresStore.schemaVersion());
             assertThat(scalar(cluster, "SELECT COUNT(*) FROM nodes")).isEqualTo(3);
 
             var workerSessions = new ArrayList<String>();
@@ -150,6 +151,48 @@ class MultiNodeTest {
                 long seq = c.client().send(id, "input", Json.object().put("after", "kill"));
                 assertThat(b.client().poll(id, seq - 1, 10, Duration.ZERO).events()).extracting(Event::seq).containsExactly(seq);
             }
+        }
+    }
+
+    @Test
+    void tilesADeadNodeHadInFlightAreDeliveredByAnotherInOrder() throws Exception {
+        try (var plato = new dev.bosun.contract.FakePlato();
+             var cluster = new NodeCluster(dir, Duration.ofSeconds(2))) {
+            plato.slowMillis = 1500;
+            plato.always(dev.bosun.contract.FakePlato.Fault.SLOW);
+            cluster.env("BOSUN_PLATO_URL", plato.url().toString()).env("BOSUN_DELIVERY_TIMEOUT", "2s");
+            var nodes = cluster.start("a", "b");
+            Node a = nodes.get(0), b = nodes.get(1);
+            var sessions = new ArrayList<String>();
+            for (int i = 0; i < 8; i++) {
+                Session s = a.client().createSession(SessionConfig.builder("tiles-" + i, "oracle1").build());
+                var t = a.client().addTask(s.id(), dev.bosun.task.TaskSpec.builder("work-" + i).build());
+                a.client().completeTask(s.id(), t.id(), dev.bosun.task.Completion.of(dev.bosun.task.TaskOutcome.SUCCESS));
+                a.client().endSession(s.id(), SessionOutcome.SUCCESS, Optional.empty());
+                sessions.add(s.id());
+            }
+            // Kill A while PLATO holds tiles open (it stores each after 1.5 s, whether or not the sender is still there).
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> plato.requests().size() >= 4);
+            cluster.kill(a);
+            Thread.sleep(2000);
+            plato.always(null);
+            // B (whose relay ran all along) takes over A's lanes once A's claims lapse; nothing is lost.
+            Awaitility.await().atMost(Duration.ofSeconds(60)).until(() ->
+                    scalar(cluster, "SELECT COUNT(*) FROM deliveries WHERE kind = 'TILE' AND state = 'PENDING'") == 0
+                            && scalar(cluster, "SELECT COUNT(*) FROM deliveries WHERE kind = 'TILE'") == 32);
+            assertThat(scalar(cluster, "SELECT COUNT(*) FROM deliveries WHERE kind = 'TILE' AND state IN ('DELIVERED', 'REJECTED')"))
+                    .isEqualTo(32);
+            // PLATO holds each tile once (resends were refused as duplicates), each session's in log order.
+            var bySession = new java.util.HashMap<String, List<String>>();
+            for (var r : plato.accepted()) {
+                bySession.computeIfAbsent(r.answerObject().get("session_id").asText(), k -> new ArrayList<>())
+                        .add(r.question().substring(0, r.question().indexOf(']') + 1));
+            }
+            assertThat(bySession.keySet()).containsExactlyInAnyOrderElementsOf(sessions);
+            for (var kinds : bySession.values()) {
+                assertThat(kinds).containsExactly("[SESSION_START]", "[TASK_START]", "[TASK_END]", "[SESSION_END]");
+            }
+            assertThat(b.client().getSession(sessions.get(0)).status()).isEqualTo(SessionStatus.ENDED);
         }
     }
 

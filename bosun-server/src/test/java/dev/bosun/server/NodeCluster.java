@@ -34,6 +34,7 @@ final class NodeCluster implements AutoCloseable {
     private final Duration leaseTtl;
     private final List<Node> nodes = new ArrayList<>();
     private final List<ProcessHandle> workers = new ArrayList<>();
+    private final Map<String, String> extraEnv = new java.util.HashMap<>();
 
     NodeCluster(Path dir, Duration leaseTtl) {
         PgUrl base = PgSchemas.testUrl();
@@ -44,6 +45,12 @@ final class NodeCluster implements AutoCloseable {
     }
 
     PgUrl url() { return url; }
+
+    /** Sets a config key for the nodes started from now on, as its BOSUN_* variable. */
+    NodeCluster env(String name, String value) {
+        extraEnv.put(name, value);
+        return this;
+    }
 
     /** Starts the nodes at once (so they race to migrate a fresh schema) and waits until each listens. */
     List<Node> start(String... ids) throws Exception {
@@ -72,6 +79,7 @@ final class NodeCluster implements AutoCloseable {
                 "BOSUN_NODE_LEASE_TTL", leaseTtl.toMillis() + "ms",
                 "BOSUN_OUTBOX_RESCAN", "200ms",
                 "BOSUN_PROFILES", "{\"echo\":{\"command\":[\"sh\",\"" + Fixtures.echoWorker() + "\"]}}"));
+        pb.environment().putAll(extraEnv);
         return pb.start();
     }
 

@@ -168,6 +168,9 @@ public final class PostgresStore implements Store {
         return DriverManager.getConnection(url.jdbcUrl(), url.properties("bosun-" + options.nodeId()));
     }
 
+    /** The schema version this build migrates to (the number of its migrations). */
+    public static int schemaVersion() { return PgMigrator.latestVersion(); }
+
     /** This incarnation's generation: the fencing token of the sessions it owns. */
     public long generation() { return generation; }
 
