@@ -22,8 +22,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Moves checkpoints out of the event log and to their receivers, durably. One loop does three
- * things, each from what the store has committed:
+ * Moves checkpoints out of the event log and to their receivers, durably. Two loops (one makes,
+ * one sends and records, so a slow transaction of one never holds up the other) do three things,
+ * each from what the store has committed:
  * <ol>
  *   <li><b>make</b>: every {@link CheckpointMaker} reads sessions' checkpoint events past its own
  *       cursor and records the deliveries it makes of them, moving the cursor in the same transaction;</li>
@@ -46,6 +47,12 @@ public final class DeliveryRelay implements AutoCloseable {
     private static final int SESSIONS_PER_READ = 128;
     private static final int EVENTS_PER_SESSION = 64;
     private static final Duration IDLE_POLL = Duration.ofSeconds(1);
+    private static final Duration CLOSE_GRACE = Duration.ofSeconds(3);
+    /**
+     * Longest wait between two probes of a target that is down: a probe is one request, so probing
+     * often costs nothing, while a long wait delays the drain of the whole backlog once it is back.
+     */
+    static final Duration MAX_PROBE_INTERVAL = Duration.ofSeconds(5);
 
     private final DeliveryStore store;
     private final Clock clock;
@@ -61,10 +68,25 @@ public final class DeliveryRelay implements AutoCloseable {
     private final ConcurrentLinkedQueue<TargetKey> recovered = new ConcurrentLinkedQueue<>();
     private final Map<TargetKey, Health> health = new ConcurrentHashMap<>();
     private final List<DeliveryObserver> observers = new CopyOnWriteArrayList<>();
-    private final Object signal = new Object();
-    private boolean signalled;
+    private final Signal makeSignal = new Signal();
+    private final Signal sendSignal = new Signal();
     private volatile boolean closed;
-    private volatile Thread loop;
+    private volatile List<Thread> loops = List.of();
+
+    /** A wake-up that is not lost when it comes while its loop is busy. */
+    private static final class Signal {
+        private boolean raised;
+
+        synchronized void raise() {
+            raised = true;
+            notifyAll();
+        }
+
+        synchronized void await(Duration max) throws InterruptedException {
+            if (!raised) wait(Math.max(1, max.toMillis()));
+            raised = false;
+        }
+    }
 
     private record TargetKey(DeliveryKind kind, String target) {}
 
@@ -95,27 +117,37 @@ public final class DeliveryRelay implements AutoCloseable {
 
     public void addObserver(DeliveryObserver o) { observers.add(o); }
 
-    /** Releases this node's claims left by a crash, then runs the loop on its own thread. */
+    /** Releases this node's claims left by a crash, then runs the loops on their own threads. */
     public synchronized void start() {
-        if (loop != null || closed) return;
+        if (!loops.isEmpty() || closed) return;
         int released = store.releaseClaims(owner, clock.instant());
         if (released > 0) log.info("resending {} deliveries that were in flight when this node stopped", released);
-        loop = Thread.ofPlatform().name("bosun-relay").daemon(true).start(this::run);
+        loops = List.of(
+                Thread.ofPlatform().name("bosun-relay-make").daemon(true).start(() -> loop(() -> {
+                    int made = makeAll();
+                    if (made > 0) sendSignal.raise();
+                    return made > 0;
+                }, () -> makeSignal.await(IDLE_POLL))),
+                Thread.ofPlatform().name("bosun-relay-send").daemon(true).start(() -> loop(
+                        () -> flush() + dispatch() > 0, () -> sendSignal.await(untilNextDue()))));
     }
 
     /** Something was committed: look for new checkpoints now rather than at the next poll. */
     public void wake() {
-        synchronized (signal) {
-            signalled = true;
-            signal.notifyAll();
-        }
+        makeSignal.raise();
     }
 
-    private void run() {
+    @FunctionalInterface
+    private interface Wait {
+        void await() throws InterruptedException;
+    }
+
+    private void loop(java.util.function.BooleanSupplier work, Wait idle) {
         while (!closed) {
             try {
-                boolean busy = step();
-                if (!busy) awaitWork();
+                if (!work.getAsBoolean()) idle.await();
+            } catch (InterruptedException e) {
+                return;
             } catch (RuntimeException e) {
                 if (closed) return;
                 log.warn("delivery relay: {}; retrying in 1 s", e.getMessage());
@@ -227,7 +259,7 @@ public final class DeliveryRelay implements AutoCloseable {
                 finished.add(failed(d, Optional.empty(), "internal error while sending", clock.instant()));
             } finally {
                 slots.release();
-                wake();
+                sendSignal.raise();
             }
         });
     }
@@ -251,7 +283,7 @@ public final class DeliveryRelay implements AutoCloseable {
                 synchronized (h) {
                     h.failures++;
                     h.probing = false;
-                    if (h.down()) h.probeAt = now.plus(backoff.delay(h.failures - DOWN_AFTER + 1));
+                    if (h.down()) h.probeAt = now.plus(min(backoff.delay(h.failures - DOWN_AFTER + 1), MAX_PROBE_INTERVAL));
                 }
                 yield failed(d, f.status(), f.error(), now);
             }
@@ -302,30 +334,22 @@ public final class DeliveryRelay implements AutoCloseable {
 
     // ---- waiting ----
 
-    private void awaitWork() {
+    /** How long the send loop may sleep: until the earliest due delivery, at most the idle poll. */
+    private Duration untilNextDue() {
         Instant now = clock.instant();
         Duration wait = IDLE_POLL;
-        if (slots.availablePermits() > 0) {
-            for (DeliveryKind kind : senders.keySet()) {
-                Optional<Instant> next = store.nextDue(kind);
-                if (next.isPresent()) {
-                    Duration until = Duration.between(now, next.get());
-                    if (until.compareTo(wait) < 0) wait = until.isNegative() ? Duration.ofMillis(10) : until;
-                }
+        if (slots.availablePermits() == 0) return wait; // a finishing attempt raises the signal
+        for (DeliveryKind kind : senders.keySet()) {
+            Optional<Instant> next = store.nextDue(kind);
+            if (next.isPresent()) {
+                Duration until = Duration.between(now, next.get());
+                if (until.compareTo(wait) < 0) wait = until.isNegative() ? Duration.ofMillis(1) : until;
             }
         }
-        synchronized (signal) {
-            if (!signalled) {
-                try {
-                    signal.wait(Math.max(1, wait.toMillis()));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    closed = true;
-                }
-            }
-            signalled = false;
-        }
+        return wait;
     }
+
+    private static Duration min(Duration a, Duration b) { return a.compareTo(b) <= 0 ? a : b; }
 
     private static void sleepQuietly(Duration d) {
         try {
@@ -335,13 +359,16 @@ public final class DeliveryRelay implements AutoCloseable {
         }
     }
 
-    /** Stops the loop; attempts in flight get up to the delivery timeout to finish and be recorded. */
+    /**
+     * Stops the loop. Attempts in flight get a few seconds to finish and be recorded; any still
+     * running are abandoned, and their claims are released when this node starts again (a resend).
+     */
     @Override
     public void close() {
         closed = true;
-        wake();
-        Thread t = loop;
-        if (t != null) {
+        makeSignal.raise();
+        sendSignal.raise();
+        for (Thread t : loops) {
             try {
                 t.join(Duration.ofSeconds(5).toMillis());
             } catch (InterruptedException e) {
@@ -350,7 +377,10 @@ public final class DeliveryRelay implements AutoCloseable {
         }
         threads.shutdown();
         try {
-            threads.awaitTermination(settings.timeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
+            if (!threads.awaitTermination(Math.min(settings.timeout().toMillis() + 1000, CLOSE_GRACE.toMillis()),
+                    TimeUnit.MILLISECONDS)) {
+                threads.shutdownNow();
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

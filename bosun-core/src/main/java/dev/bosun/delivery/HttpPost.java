@@ -37,6 +37,9 @@ public final class HttpPost {
     public HttpPost(Duration connectTimeout) {
         this.client = HttpClient.newBuilder()
                 .connectTimeout(connectTimeout)
+                // Plain HTTP/1.1 with kept-alive connections: an h2c upgrade offer on every new
+                // connection buys nothing from receivers that answer with a small JSON object.
+                .version(HttpClient.Version.HTTP_1_1)
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .executor(Executors.newVirtualThreadPerTaskExecutor())
                 .build();

@@ -56,7 +56,9 @@ public final class Webhooks {
         URI uri = url(url);
         List<String> types = events(events);
         String key = secret.map(Webhooks::secret).orElseGet(this::newSecret);
-        Webhook w = new Webhook("wh_" + ids.nextUlid(), tenant, uri, types, key, clock.instant());
+        // Stored to the millisecond, like event times, which it is compared with.
+        Webhook w = new Webhook("wh_" + ids.nextUlid(), tenant, uri, types, key,
+                clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
         return store.addWebhook(w, settings.maxWebhooks());
     }
 

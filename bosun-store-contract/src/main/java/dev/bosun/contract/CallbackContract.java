@@ -278,6 +278,18 @@ public abstract class CallbackContract extends ManagerHarness {
     }
 
     @Test
+    void tasksStillRunningAtTheEndCountAsCancelledInThePatterns() {
+        Session s = start("cut-short");
+        complete(s, "t1", TaskOutcome.SUCCESS, 10);
+        complete(s, "t2", TaskOutcome.SUCCESS, 10);
+        complete(s, "t3", TaskOutcome.SUCCESS, 10);
+        manager.addTask(s.id(), TaskSpec.builder("open").id("open").build());
+        Session ended = manager.endSession(s.id(), SessionOutcome.SUCCESS, Optional.empty());
+        assertThat(ended.patterns()).containsExactly("high_completion_streak");
+        assertThat(ended.taskCounts().cancelled()).isEqualTo(1);
+    }
+
+    @Test
     void aSessionTheReaperExpiresForIdlenessIsNamedSoAndItsOpenTasksCountAsCancelled() {
         Session s = manager.startSession(SessionConfig.builder("idle", "oracle1").idleTimeout(Duration.ofSeconds(30)).build());
         complete(s, "t1", TaskOutcome.TIMEOUT, 10);

@@ -323,4 +323,15 @@ public abstract class DeliveryContract {
         assertThat(ds.deleteWebhook("acme", "wh_1")).isFalse();
         assertThat(Map.copyOf(ds.countByState(DeliveryKind.WEBHOOK))).containsEntry(DeliveryState.PENDING, 0L);
     }
+
+    /** The API answers a creation with what addWebhook returns, so it must be what every later read returns. */
+    @Test
+    void aWebhookReadsBackExactlyAsItsAdditionReturnedIt() {
+        Instant fine = t0.plusNanos(123_456_789);
+        Webhook w = ds.addWebhook(new Webhook("wh_1", "acme", URI.create("https://example.com/hook"), List.of("*"),
+                "s3cret-s3cret-s3cret", fine), 2);
+        assertThat(ds.getWebhook("acme", "wh_1")).contains(w);
+        assertThat(ds.listWebhooks("acme")).containsExactly(w);
+        assertThat(w.createdAt()).isBetween(fine.minusMillis(1), fine);
+    }
 }

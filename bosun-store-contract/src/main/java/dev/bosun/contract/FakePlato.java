@@ -27,9 +27,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A PLATO knowledge server's {@code POST /submit} contract, served for real over HTTP on loopback
  * (nothing is faked below the HTTP layer: Bosun's relay talks to it as to a deployed PLATO):
  * <ul>
- *   <li>the gate: {@code domain} and {@code question} non-empty, {@code confidence} in 0..1, and,
- *       unless {@link #acceptObjectAnswers}, {@code answer} a string of 20 to 5000 characters — else
- *       400 {@code {"status": "rejected", "reason": "gate: …"}};</li>
+ *   <li>the schema: {@code answer} present and, unless {@link #acceptObjectAnswers}, a string — else
+ *       400 {@code {"status": "rejected", "reason": "gate: answer must be a string"}};</li>
+ *   <li>the gate: {@code domain} and {@code question} non-empty, {@code confidence} in 0..1, the
+ *       answer 20 to 5000 characters, and no question listed in {@link #gateRefuses} — else
+ *       403 {@code {"status": "rejected", "reason": "gate: …"}};</li>
  *   <li>duplicates (same SHA-256 of question + answer) — 403 {@code {"status": "rejected", "reason": "duplicate"}};</li>
  *   <li>accepted — 200 {@code {"status": "accepted", "tile_id": "t-<n>", "tile_hash": "<sha256>"}}.</li>
  * </ul>
@@ -142,9 +144,14 @@ public final class FakePlato implements AutoCloseable {
             respond(ex, 401, Map.of("error", "missing or wrong API key"));
             return;
         }
+        JsonNode answerNode = tile.get("answer");
+        if (answerNode == null || !answerNode.isTextual() && !acceptObjectAnswers) {
+            respond(ex, 400, Map.of("status", "rejected", "reason", "gate: answer must be a string"));
+            return;
+        }
         String gate = gate(tile);
         if (gate != null) {
-            respond(ex, 400, Map.of("status", "rejected", "reason", "gate: " + gate));
+            respond(ex, 403, Map.of("status", "rejected", "reason", "gate: " + gate));
             return;
         }
         String answer = tile.get("answer").isTextual() ? tile.get("answer").asText() : Json.write(tile.get("answer"));
@@ -164,8 +171,6 @@ public final class FakePlato implements AutoCloseable {
         double c = t.path("confidence").asDouble(-1);
         if (c < 0 || c > 1) return "confidence out of range";
         JsonNode a = t.get("answer");
-        if (a == null) return "answer is missing";
-        if (!a.isTextual() && !acceptObjectAnswers) return "answer must be a string";
         int len = a.isTextual() ? a.asText().length() : Json.write(a).length();
         if (len < 20 || len > 5000) return "answer length " + len + " outside 20..5000";
         return null;

@@ -169,7 +169,7 @@ public abstract class TileRelayContract extends ManagerHarness {
         drive(() -> true);
         Delivery rejected = tiles(s.id()).get(1);
         assertThat(rejected.state()).isEqualTo(DeliveryState.REJECTED);
-        assertThat(rejected.lastStatus()).contains(400);
+        assertThat(rejected.lastStatus()).as("PLATO's gate answers 403").contains(403);
         assertThat(rejected.lastError()).contains("gate: question refused by the gate");
         assertThat(rejected.attempts()).isEqualTo(1);
         assertThat(plato.requests()).filteredOn(r -> r.question().startsWith("[TASK_START]")).hasSize(1);
@@ -184,6 +184,7 @@ public abstract class TileRelayContract extends ManagerHarness {
         drive(() -> tiles(s.id()).get(0).state() != DeliveryState.PENDING);
         assertThat(tiles(s.id()).get(0).state()).isEqualTo(DeliveryState.REJECTED);
         assertThat(tiles(s.id()).get(0).lastError()).contains("gate: answer must be a string");
+        assertThat(tiles(s.id()).get(0).lastStatus()).as("a schema failure is a 400").contains(400);
     }
 
     @Test

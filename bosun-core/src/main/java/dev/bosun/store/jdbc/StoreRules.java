@@ -119,4 +119,18 @@ public final class StoreRules {
         }
         return payload;
     }
+
+    /**
+     * The patterns a session will have once its end commits: its tasks as the end leaves them (the
+     * running ones cancelled at the end time). Computed before the end's UPDATE, which writes them.
+     */
+    public static java.util.List<String> patternsAtEnd(java.util.List<Task> tasks, int maxTasks, EndRequest req) {
+        long t = req.at().toEpochMilli();
+        java.time.Instant end = req.at();
+        java.util.List<Task> atEnd = tasks.stream().map(k -> k.isActive() ? new Task(k.sessionId(), k.id(), k.name(), k.data(),
+                k.priority(), k.requiredCapabilities(), k.assignedAgent(), dev.bosun.task.TaskStatus.CANCELLED, k.createdAt(),
+                k.startedAt(), Optional.of(end), k.deadlineAt(), Optional.of(Math.max(0, t - k.startedAt().toEpochMilli())),
+                k.result(), k.error()) : k).toList();
+        return dev.bosun.pattern.SessionPatterns.analyze(atEnd, maxTasks, Optional.of(req.reason()), req.patterns());
+    }
 }

@@ -83,9 +83,7 @@ final class SessionRoutes {
         if (agent.isPresent()) f = f.withAgentId(agent.get());
         Optional<String> tag = Query.string(ctx, "tag");
         if (tag.isPresent()) f = f.withTag(tag.get());
-        long limit = Query.integer(ctx, "limit", 50);
-        if (limit < 1 || limit > 1000) throw BosunException.invalid("limit", "limit = " + limit + " is out of range; allowed 1..1000");
-        Page<Session> page = manager.list(f, Query.string(ctx, "after"), (int) limit);
+        Page<Session> page = manager.list(f, Query.string(ctx, "after"), Query.limit(ctx, 50));
         ctx.contentType("application/json").result(Json.write(Wire.sessionPage(page, clock.instant())));
     }
 

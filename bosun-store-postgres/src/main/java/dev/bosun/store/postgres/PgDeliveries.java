@@ -260,7 +260,8 @@ final class PgDeliveries implements DeliveryStore {
             }
             update(c, "INSERT INTO webhooks (id, tenant, url, events, secret, created_at) VALUES (?, ?, ?, ?, ?, ?)",
                     w.id(), w.tenant(), w.url().toString(), Rows.json(w.events()), w.secret(), w.createdAt().toEpochMilli());
-            return w;
+            // As stored, to the millisecond: the answer to its creation must match every later read of it.
+            return new Webhook(w.id(), w.tenant(), w.url(), w.events(), w.secret(), Instant.ofEpochMilli(w.createdAt().toEpochMilli()));
         });
     }
 

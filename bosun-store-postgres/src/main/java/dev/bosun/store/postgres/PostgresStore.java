@@ -598,19 +598,25 @@ public final class PostgresStore implements Store {
     private EndResult end(Connection c, EndRequest req, Set<String> touched, boolean fenced) throws SQLException {
         long t = req.at().toEpochMilli();
         String guard = StoreRules.endGuard(req.precondition());
+        // The patterns the end leaves, written by the end's own UPDATE (unused if it does not happen).
+        List<String> patterns = StoreRules.patternsAtEnd(
+                query(c, "SELECT " + Rows.TASK_COLUMNS + " FROM tasks WHERE session_id = ? ORDER BY ord", Rows::task, req.sessionId()),
+                first(c, "SELECT max_tasks FROM sessions WHERE id = ?", r -> r.getInt(1), req.sessionId()).orElse(Integer.MAX_VALUE),
+                req);
         var args = new ArrayList<Object>(List.of(req.outcome().name(), req.reason().name()));
         args.add(req.error().orElse(null));
         args.add(req.exitCode().orElse(null));
         args.add(t);
         args.add(req.h1End().orElse(null));
         args.add(t);
+        args.add(Rows.json(patterns));
         args.add(req.sessionId());
         if (!guard.isEmpty()) args.add(t);
         if (fenced) args.add(generation);
         int n = update(c, "UPDATE sessions SET status = 'ENDED', outcome = ?, reason = ?, error = ?, exit_code = ?, "
                 + "ended_at = ?, idle_deadline_at = NULL, startup_deadline_at = NULL, h1_end = ?, "
                 // Without a worker there is nothing to stop or remove: the end itself is the cleanup.
-                + "cleaned_at = CASE WHEN profile IS NULL THEN ? ELSE cleaned_at END "
+                + "cleaned_at = CASE WHEN profile IS NULL THEN ? ELSE cleaned_at END, patterns = ? "
                 + "WHERE id = ? AND status <> 'ENDED'" + guard + (fenced ? " AND (profile IS NULL OR owner_generation = ?)" : ""),
                 args.toArray());
         if (n == 0) {
@@ -626,11 +632,6 @@ public final class PostgresStore implements Store {
             update(c, "UPDATE sessions SET tasks_cancelled = tasks_cancelled + ?, tasks_running = 0 WHERE id = ?",
                     cancelled, req.sessionId());
         }
-        List<String> patterns = dev.bosun.pattern.SessionPatterns.analyze(
-                query(c, "SELECT " + Rows.TASK_COLUMNS + " FROM tasks WHERE session_id = ? ORDER BY ord", Rows::task, req.sessionId()),
-                first(c, "SELECT max_tasks FROM sessions WHERE id = ?", r -> r.getInt(1), req.sessionId()).orElseThrow(),
-                Optional.of(req.reason()), req.patterns());
-        update(c, "UPDATE sessions SET patterns = ? WHERE id = ?", Rows.json(patterns), req.sessionId());
         Session ended = findSession(c, req.sessionId()).orElseThrow();
         ObjectNode endPayload = StoreRules.sessionEnded(ended, h1Of(c, req.sessionId(), "h1_start"), req);
         appendSystem(c, req.sessionId(), SystemEvents.SESSION_ENDED, endPayload, t, false);
@@ -737,8 +738,12 @@ public final class PostgresStore implements Store {
 
     private static Event appendOne(Connection c, NewEvent e) throws SQLException {
         long t = e.at().toEpochMilli();
-        long seq = e.activity() ? nextSeqWithActivity(c, e.sessionId(), t) : nextSeq(c, e.sessionId(), false);
+        long seq = e.activity() ? nextSeqWithActivity(c, e.sessionId(), t) : nextSeq(c, e.sessionId());
         insertEvent(c, e.sessionId(), seq, e.direction(), e.type(), Json.write(e.payload()), e.sourceKey().orElse(null), t);
+        if (SystemEvents.isCheckpoint(e.direction(), e.type())) {
+            // A checkpoint from outside the lifecycle (an error, an emergence alert): the relay follows it too.
+            update(c, "UPDATE sessions SET checkpoint_seq = ? WHERE id = ?", seq, e.sessionId());
+        }
         return new Event(e.sessionId(), seq, e.direction(), e.type(), e.payload().deepCopy(), Instant.ofEpochMilli(t));
     }
 
@@ -753,28 +758,28 @@ public final class PostgresStore implements Store {
         throw new IllegalStateException("unreachable: session " + sessionId + " is live but had no row to update");
     }
 
-    /** Allocates the next seq under the row lock; refuses ended sessions unless writing their final event. */
-    private static long nextSeq(Connection c, String sessionId, boolean allowEnded) throws SQLException {
-        Optional<Long> seq = first(c, "UPDATE sessions SET last_seq = last_seq + 1 WHERE id = ?"
-                + (allowEnded ? "" : " AND status <> 'ENDED'") + " RETURNING last_seq", r -> r.getLong(1), sessionId);
+    /** Allocates the next seq under the row lock; refuses ended sessions. */
+    private static long nextSeq(Connection c, String sessionId) throws SQLException {
+        Optional<Long> seq = first(c, "UPDATE sessions SET last_seq = last_seq + 1 WHERE id = ? AND status <> 'ENDED' "
+                + "RETURNING last_seq", r -> r.getLong(1), sessionId);
         if (seq.isPresent()) return seq.get();
         requireLive(c, sessionId);
         throw new IllegalStateException("unreachable: session " + sessionId + " is live but had no row to update");
     }
 
+
     private static void insertEvent(Connection c, String sessionId, long seq, Direction dir, String type, String payload,
                                     String sourceKey, long t) throws SQLException {
         update(c, "INSERT INTO events (session_id, seq, direction, type, payload, source_key, created_at) "
                 + "VALUES (?, ?, ?, ?, ?, ?, ?)", sessionId, seq, dir.name(), type, payload, sourceKey, t);
-        if (SystemEvents.isCheckpoint(dir, type)) {
-            // What the tile relay and the webhook fan-out follow, each with its own cursor.
-            update(c, "UPDATE sessions SET checkpoint_seq = ? WHERE id = ?", seq, sessionId);
-        }
     }
 
+    /** A lifecycle checkpoint: its seq is allocated and recorded as the session's newest checkpoint in one statement. */
     private static void appendSystem(Connection c, String sessionId, String type, ObjectNode payload, long t, boolean activity)
             throws SQLException {
-        long seq = nextSeq(c, sessionId, true);
+        // SET expressions see the old row: both columns become last_seq + 1.
+        long seq = first(c, "UPDATE sessions SET last_seq = last_seq + 1, checkpoint_seq = last_seq + 1 WHERE id = ? "
+                + "RETURNING last_seq", r -> r.getLong(1), sessionId).orElseThrow(() -> BosunException.notFound("session", sessionId));
         if (activity) touchActivity(c, sessionId, t);
         insertEvent(c, sessionId, seq, Direction.SYSTEM, type, Json.write(payload), null, t);
     }

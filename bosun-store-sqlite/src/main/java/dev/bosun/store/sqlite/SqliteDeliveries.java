@@ -328,7 +328,8 @@ final class SqliteDeliveries implements DeliveryStore {
             ps.setString(5, w.secret());
             ps.setLong(6, w.createdAt().toEpochMilli());
             ps.executeUpdate();
-            return w;
+            // As stored, to the millisecond: the answer to its creation must match every later read of it.
+            return new Webhook(w.id(), w.tenant(), w.url(), w.events(), w.secret(), Instant.ofEpochMilli(w.createdAt().toEpochMilli()));
         });
     }
 

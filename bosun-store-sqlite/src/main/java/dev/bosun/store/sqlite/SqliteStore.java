@@ -7,6 +7,7 @@ import dev.bosun.event.Event;
 import dev.bosun.event.SystemEvents;
 import dev.bosun.event.SystemPayloads;
 import dev.bosun.json.Json;
+import dev.bosun.task.TaskStatus;
 import dev.bosun.pattern.SessionPatterns;
 import dev.bosun.sandbox.WorkerRef;
 import dev.bosun.session.Page;
@@ -638,11 +639,12 @@ public final class SqliteStore implements Store {
         return writes.submit((c, touched) -> {
             long t = req.at().toEpochMilli();
             String guard = StoreRules.endGuard(req.precondition());
+            List<String> patterns = patternsAtEnd(c, req, t);
             PreparedStatement ps = c.prepare("UPDATE sessions SET status = 'ENDED', outcome = ?, reason = ?, error = ?, "
                     + "exit_code = ?, ended_at = ?, idle_deadline_at = NULL, startup_deadline_at = NULL, h1_end = ?, "
                     // Without a worker there is nothing to stop or remove: the end itself is the cleanup.
                     // (SET expressions see the old row, so the end time is bound, not read from ended_at.)
-                    + "cleaned_at = CASE WHEN profile IS NULL THEN ? ELSE cleaned_at END "
+                    + "cleaned_at = CASE WHEN profile IS NULL THEN ? ELSE cleaned_at END, patterns = ? "
                     + "WHERE id = ? AND status <> 'ENDED'" + guard);
             ps.setString(1, req.outcome().name());
             ps.setString(2, req.reason().name());
@@ -651,8 +653,9 @@ public final class SqliteStore implements Store {
             ps.setLong(5, t);
             if (req.h1End().isPresent()) ps.setLong(6, req.h1End().get()); else ps.setNull(6, java.sql.Types.INTEGER);
             ps.setLong(7, t);
-            ps.setString(8, req.sessionId());
-            if (!guard.isEmpty()) ps.setLong(9, t);
+            ps.setString(8, Rows.json(patterns));
+            ps.setString(9, req.sessionId());
+            if (!guard.isEmpty()) ps.setLong(10, t);
             if (ps.executeUpdate() == 0) {
                 Session s = findSession(c, req.sessionId()).orElseThrow(() -> BosunException.notFound("session", req.sessionId()));
                 return new EndResult(s, false, 0);
@@ -672,14 +675,6 @@ public final class SqliteStore implements Store {
                 counters.setString(2, req.sessionId());
                 counters.executeUpdate();
             }
-            List<String> patterns = SessionPatterns.analyze(
-                    query(c, "SELECT " + Rows.TASK_COLUMNS + " FROM tasks WHERE session_id = ? ORDER BY ord",
-                            q -> q.setString(1, req.sessionId()), Rows::task),
-                    maxTasksOf(c, req.sessionId()), Optional.of(req.reason()), req.patterns());
-            PreparedStatement keep = c.prepare("UPDATE sessions SET patterns = ? WHERE id = ?");
-            keep.setString(1, Rows.json(patterns));
-            keep.setString(2, req.sessionId());
-            keep.executeUpdate();
             Session ended = findSession(c, req.sessionId()).orElseThrow();
             ObjectNode endPayload = StoreRules.sessionEnded(ended, h1Of(c, req.sessionId(), "h1_start"), req);
             appendSystem(c, req.sessionId(), SystemEvents.SESSION_ENDED, endPayload, t, false);
@@ -688,9 +683,19 @@ public final class SqliteStore implements Store {
         });
     }
 
-    private static int maxTasksOf(Conn c, String sessionId) throws SQLException {
-        return query(c, "SELECT max_tasks FROM sessions WHERE id = ?", ps -> ps.setString(1, sessionId), r -> r.getInt(1)).get(0);
+    /**
+     * The patterns the session will have once this end commits: its tasks as they will be, the running
+     * ones cancelled at the end time, exactly as the end's own UPDATE leaves them. (If the end does not
+     * happen, the list is simply not used.)
+     */
+    private static List<String> patternsAtEnd(Conn c, EndRequest req, long t) throws SQLException {
+        List<Task> tasks = query(c, "SELECT " + Rows.TASK_COLUMNS + " FROM tasks WHERE session_id = ? ORDER BY ord",
+                q -> q.setString(1, req.sessionId()), Rows::task);
+        int maxTasks = query(c, "SELECT max_tasks FROM sessions WHERE id = ?", q -> q.setString(1, req.sessionId()),
+                r -> r.getInt(1)).stream().findFirst().orElse(Integer.MAX_VALUE);
+        return StoreRules.patternsAtEnd(tasks, maxTasks, req);
     }
+
 
     @Override
     public Session touch(String sessionId, Instant at) {
@@ -734,8 +739,15 @@ public final class SqliteStore implements Store {
             }
         }
         long t = e.at().toEpochMilli();
-        long seq = e.activity() ? nextSeqWithActivity(c, e.sessionId(), t) : nextSeq(c, e.sessionId(), false);
+        long seq = e.activity() ? nextSeqWithActivity(c, e.sessionId(), t) : nextSeq(c, e.sessionId());
         insertEvent(c, e.sessionId(), seq, e.direction(), e.type(), Json.write(e.payload()), e.sourceKey().orElse(null), t);
+        if (SystemEvents.isCheckpoint(e.direction(), e.type())) {
+            // A checkpoint from outside the lifecycle (an error, an emergence alert): the relay follows it too.
+            PreparedStatement cp = c.prepare("UPDATE sessions SET checkpoint_seq = ? WHERE id = ?");
+            cp.setLong(1, seq);
+            cp.setString(2, e.sessionId());
+            cp.executeUpdate();
+        }
         // The caller's payload, copied: parsing back the text just written would cost more than the insert.
         return new Event(e.sessionId(), seq, e.direction(), e.type(), e.payload().deepCopy(), Instant.ofEpochMilli(t));
     }
@@ -757,11 +769,9 @@ public final class SqliteStore implements Store {
         throw new IllegalStateException("unreachable: session " + sessionId + " is live but had no row to update");
     }
 
-    /** Allocates the next seq under the writer's lock; refuses ended sessions unless writing their final event. */
-    private static long nextSeq(Conn c, String sessionId, boolean allowEnded) throws SQLException {
-        PreparedStatement ps = c.prepare(allowEnded
-                ? "UPDATE sessions SET last_seq = last_seq + 1 WHERE id = ? RETURNING last_seq"
-                : "UPDATE sessions SET last_seq = last_seq + 1 WHERE id = ? AND status <> 'ENDED' RETURNING last_seq");
+    /** Allocates the next seq under the writer's lock; refuses ended sessions. */
+    private static long nextSeq(Conn c, String sessionId) throws SQLException {
+        PreparedStatement ps = c.prepare("UPDATE sessions SET last_seq = last_seq + 1 WHERE id = ? AND status <> 'ENDED' RETURNING last_seq");
         ps.setString(1, sessionId);
         try (ResultSet r = ps.executeQuery()) {
             if (r.next()) return r.getLong(1);
@@ -782,18 +792,20 @@ public final class SqliteStore implements Store {
         ins.setString(6, sourceKey);
         ins.setLong(7, t);
         ins.executeUpdate();
-        if (SystemEvents.isCheckpoint(dir, type)) {
-            // What the tile relay and the webhook fan-out follow, each with its own cursor.
-            PreparedStatement cp = c.prepare("UPDATE sessions SET checkpoint_seq = ? WHERE id = ?");
-            cp.setLong(1, seq);
-            cp.setString(2, sessionId);
-            cp.executeUpdate();
-        }
     }
 
+    /** A lifecycle checkpoint: its seq is allocated and recorded as the session's newest checkpoint in one statement. */
     private static void appendSystem(Conn c, String sessionId, String type, ObjectNode payload, long t, boolean activity)
             throws SQLException {
-        long seq = nextSeq(c, sessionId, true);
+        // SET expressions see the old row: both columns become last_seq + 1.
+        PreparedStatement next = c.prepare("UPDATE sessions SET last_seq = last_seq + 1, checkpoint_seq = last_seq + 1 "
+                + "WHERE id = ? RETURNING last_seq");
+        next.setString(1, sessionId);
+        long seq;
+        try (ResultSet r = next.executeQuery()) {
+            if (!r.next()) throw BosunException.notFound("session", sessionId);
+            seq = r.getLong(1);
+        }
         if (activity) touchActivity(c, sessionId, t);
         insertEvent(c, sessionId, seq, Direction.SYSTEM, type, Json.write(payload), null, t);
     }
