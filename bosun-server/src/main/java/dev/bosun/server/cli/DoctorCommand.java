@@ -76,10 +76,16 @@ final class DoctorCommand implements Callable<Integer> {
         }
     }
 
-    /** Opening the shared store also migrates it, which is what a node starting would do anyway. */
+    /**
+     * Probes the shared database without opening a store: opening one would register this node id
+     * anew and take the worker sessions of a server running with it.
+     */
     private static Check sharedStoreCheck(BosunConfig cfg) {
-        try (var store = dev.bosun.server.Stores.open(cfg)) {
-            return new Check("store", store.healthy(), dev.bosun.server.Stores.describe(cfg) + " opens and answers");
+        try {
+            var url = dev.bosun.store.postgres.PgUrl.parse(cfg.store().url().orElseThrow());
+            var problem = dev.bosun.store.postgres.PostgresStore.probe(url);
+            return new Check("store", problem.isEmpty(), problem.orElse(url + " answers, schema version "
+                    + dev.bosun.store.postgres.PostgresStore.schemaVersion() + " or older"));
         } catch (BosunException e) {
             return new Check("store", false, e.getMessage());
         }

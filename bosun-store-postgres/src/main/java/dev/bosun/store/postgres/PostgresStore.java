@@ -168,6 +168,34 @@ public final class PostgresStore implements Store {
         return DriverManager.getConnection(url.jdbcUrl(), url.properties("bosun-" + options.nodeId()));
     }
 
+    /**
+     * Checks the database without joining the cluster (no lease, no migration, no listener): what
+     * {@code bosun doctor} needs, since opening a store would register a new incarnation of the node
+     * and take over a running node's sessions. Returns a problem, or empty when the database answers
+     * and its schema is at this build's version.
+     */
+    public static Optional<String> probe(PgUrl url) {
+        var props = url.properties("bosun-doctor");
+        props.setProperty("connectTimeout", "5");
+        try (Connection c = DriverManager.getConnection(url.jdbcUrl(), props);
+             PreparedStatement ps = c.prepareStatement("SELECT to_regclass(? || '.schema_migrations') IS NOT NULL")) {
+            ps.setString(1, url.schema());
+            boolean migrated;
+            try (ResultSet r = ps.executeQuery()) {
+                migrated = r.next() && r.getBoolean(1);
+            }
+            if (!migrated) return Optional.of("schema '" + url.schema() + "' has no Bosun tables yet; the first node to start creates them");
+            try (var st = c.createStatement(); ResultSet r = st.executeQuery("SELECT MAX(version) FROM " + url.schema() + ".schema_migrations")) {
+                int v = r.next() ? r.getInt(1) : 0;
+                if (v > schemaVersion()) return Optional.of("schema '" + url.schema() + "' is at version " + v
+                        + ", newer than this build's " + schemaVersion() + ": upgrade this node");
+            }
+            return Optional.empty();
+        } catch (SQLException e) {
+            return Optional.of("cannot reach " + url + " (" + describe(e) + ")");
+        }
+    }
+
     /** The schema version this build migrates to (the number of its migrations). */
     public static int schemaVersion() { return PgMigrator.latestVersion(); }
 

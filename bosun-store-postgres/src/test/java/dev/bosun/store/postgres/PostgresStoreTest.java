@@ -70,4 +70,16 @@ class PostgresStoreTest extends StoreContract {
         assertThat(scalar(schema, "SELECT COUNT(*) FROM information_schema.columns WHERE table_schema = '" + schema
                 + "' AND table_name = 'events' AND column_default LIKE 'nextval%'")).isZero();
     }
+
+    @Test
+    void aProbeChecksTheSchemaWithoutJoiningTheCluster() throws Exception {
+        String schema = PgTesting.schemaFor(dataDir);
+        long nodes = scalar(schema, "SELECT COUNT(*) FROM nodes");
+        assertThat(PostgresStore.probe(PgTesting.BASE.withSchema(schema))).isEmpty();
+        assertThat(scalar(schema, "SELECT COUNT(*) FROM nodes")).as("no incarnation registered").isEqualTo(nodes);
+        String fresh = PgTesting.freshSchema();
+        assertThat(PostgresStore.probe(PgTesting.BASE.withSchema(fresh))).hasValueSatisfying(p -> assertThat(p).contains("no Bosun tables"));
+        assertThat(PostgresStore.probe(new PgUrl("127.0.0.1", 1, "x", "u", "s3cret", "x", java.util.Map.of())))
+                .hasValueSatisfying(p -> assertThat(p).contains("cannot reach").doesNotContain("s3cret"));
+    }
 }
