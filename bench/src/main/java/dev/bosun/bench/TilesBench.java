@@ -30,8 +30,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The tile relay against a local PLATO-compatible server ({@link FakePlato}: the real {@code /submit}
  * contract over HTTP on loopback, including its duplicate check).
  * <ol>
- *   <li><b>live</b>: sessions run (start, one task, end: 4 tiles each) from 16 threads while the relay
- *       delivers; throughput over the run and each tile's latency from its event's commit to PLATO's 2xx;</li>
+ *   <li><b>steady</b>: sessions (start, one task, end: 4 tiles each) at a steady 50 per second, 200
+ *       tiles/s, well under capacity: each tile's latency from its event's commit to PLATO's 2xx;</li>
+ *   <li><b>live</b>: the same sessions as fast as 16 threads can run them while the relay delivers:
+ *       throughput over the run, and the latency when the store is saturated (queueing);</li>
  *   <li><b>raw</b>: the same number of tiles POSTed straight to the same server at the same concurrency,
  *       with nothing stored: the limit of the HTTP path alone, for the ratio;</li>
  *   <li><b>backlog</b>: PLATO is down while 100 000 tiles pile up (25 000 sessions); then it comes back
@@ -54,6 +56,9 @@ final class TilesBench {
         var report = new Report("tiles");
         report.line("what", "tiles to a PLATO-compatible server on loopback (FakePlato: /submit with its gate and "
                 + "duplicate check); delivery_concurrency 16 (default), SQLite FULL sync");
+        try (FakePlato plato = new FakePlato()) {
+            steady(plato, report);
+        }
         double live;
         try (FakePlato plato = new FakePlato()) {
             live = live(plato, report);
@@ -83,6 +88,51 @@ final class TilesBench {
 
     private int liveTiles() { return liveSessions * 4; }
 
+    /** Every delivered tile's latency, event commit to PLATO's 2xx, from the store's own records. */
+    private static Latencies deliveredLatencies(SessionManager m) {
+        return deliveredLatencies(m, java.time.Instant.EPOCH);
+    }
+
+    /** The same, for tiles of events committed at or after {@code since}. */
+    private static Latencies deliveredLatencies(SessionManager m, java.time.Instant since) {
+        var lat = new Latencies();
+        Optional<String> after = Optional.empty();
+        Page<Delivery> page;
+        do {
+            page = m.tiles().list("default", Optional.of(DeliveryState.DELIVERED), after, 1000);
+            for (Delivery d : page.items()) {
+                if (!d.eventAt().isBefore(since)) lat.add(Duration.between(d.eventAt(), d.deliveredAt().orElseThrow()).toNanos());
+            }
+            after = page.nextCursor();
+        } while (page.hasMore());
+        return lat;
+    }
+
+    private void steady(FakePlato plato, Report report) throws Exception {
+        int sessions = env.quick() ? 50 : 500;
+        Path dir = env.freshDir("tiles-steady");
+        try (var store = SqliteStore.open(dir); var m = manager(dir, store, plato.url())) {
+            // Warm-up (JIT, the first connections), not measured: 100 sessions, all delivered.
+            Parallel.run(100, 4, i -> session(m, -1 - i));
+            while (plato.accepted().size() < 400) Thread.sleep(5);
+            java.time.Instant measured = java.time.Instant.now();
+            long t0 = System.nanoTime();
+            var threads = new ArrayList<Thread>();
+            for (int i = 0; i < sessions; i++) {
+                long due = t0 + i * 20_000_000L; // 50 sessions per second
+                long wait = due - System.nanoTime();
+                if (wait > 0) Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+                int n = i;
+                threads.add(Thread.ofVirtual().start(() -> session(m, n)));
+            }
+            for (Thread t : threads) t.join();
+            while (plato.accepted().size() < 400 + sessions * 4) Thread.sleep(5);
+            report.line("steady: 50 sessions/s", String.format("%,d sessions, %,d tiles over %.1f s (after a warm-up of "
+                    + "100 sessions, not counted)", sessions, sessions * 4, (System.nanoTime() - t0) / 1e9));
+            report.line("steady: commit -> 2xx", deliveredLatencies(m, measured).summary() + " (store clock, ms resolution)");
+        }
+    }
+
     /** @return tiles delivered per second over the run */
     private double live(FakePlato plato, Report report) throws Exception {
         Path dir = env.freshDir("tiles-live");
@@ -92,14 +142,7 @@ final class TilesBench {
             long made = System.nanoTime();
             while (plato.accepted().size() < liveTiles()) Thread.sleep(5);
             long done = System.nanoTime();
-            var lat = new Latencies();
-            Optional<String> after = Optional.empty();
-            Page<Delivery> page;
-            do {
-                page = m.tiles().list("default", Optional.of(DeliveryState.DELIVERED), after, 1000);
-                for (Delivery d : page.items()) lat.add(Duration.between(d.eventAt(), d.deliveredAt().orElseThrow()).toNanos());
-                after = page.nextCursor();
-            } while (page.hasMore());
+            var lat = deliveredLatencies(m);
             report.line("live: sessions", String.format("%,d sessions (start, task, end) from %d threads in %.2f s; "
                     + "%,d tiles all delivered %.2f s after the first session started", liveSessions, THREADS,
                     (made - t0) / 1e9, liveTiles(), (done - t0) / 1e9));

@@ -145,9 +145,41 @@ final class SqliteDeliveries implements DeliveryStore {
                 claim.setLong(4, t);
                 claim.setString(5, d.id());
                 claim.executeUpdate();
-                out.add(new Delivery(d.id(), d.kind(), d.target(), d.tenant(), d.sessionId(), d.eventSeq(), d.eventType(),
-                        d.body(), d.state(), d.attempts() + 1, d.lastStatus(), d.lastError(), d.remoteId(),
-                        Optional.of(Instant.ofEpochMilli(until)), d.eventAt(), now, d.deliveredAt()));
+                out.add(claimed(d, Optional.of(Instant.ofEpochMilli(until)), now));
+            }
+            return out;
+        });
+    }
+
+    /** A delivery as its claim left it: one more attempt, due again (a head) at {@code next} or never (a follower). */
+    private static Delivery claimed(Delivery d, Optional<Instant> next, Instant now) {
+        return new Delivery(d.id(), d.kind(), d.target(), d.tenant(), d.sessionId(), d.eventSeq(), d.eventType(), d.body(),
+                d.state(), d.attempts() + 1, d.lastStatus(), d.lastError(), d.remoteId(), next, d.eventAt(), now, d.deliveredAt());
+    }
+
+    @Override
+    public List<Delivery> claimFollowers(Delivery head, String owner, Instant now, int limit) {
+        if (limit <= 0) return List.of();
+        return store.writes.submit((c, touched) -> {
+            List<Delivery> next = SqliteStore.query(c, "SELECT " + COLUMNS + " FROM deliveries WHERE target = ? AND session_id = ? "
+                            + "AND state = 'PENDING' AND next_attempt_at IS NULL AND event_seq > ? ORDER BY event_seq LIMIT ?",
+                    ps -> {
+                        ps.setString(1, head.target());
+                        ps.setString(2, head.sessionId());
+                        ps.setLong(3, head.eventSeq());
+                        ps.setInt(4, limit);
+                    }, SqliteDeliveries::delivery);
+            PreparedStatement claim = c.prepare("UPDATE deliveries SET attempts = attempts + 1, claimed_by = ?, "
+                    + "claimed_until = ?, updated_at = ? WHERE id = ?");
+            long until = head.nextAttemptAt().orElse(now).toEpochMilli();
+            var out = new ArrayList<Delivery>(next.size());
+            for (Delivery d : next) {
+                claim.setString(1, owner);
+                claim.setLong(2, until);
+                claim.setLong(3, now.toEpochMilli());
+                claim.setString(4, d.id());
+                claim.executeUpdate();
+                out.add(claimed(d, Optional.empty(), now));
             }
             return out;
         });
@@ -230,8 +262,9 @@ final class SqliteDeliveries implements DeliveryStore {
     @Override
     public int releaseClaims(String owner, Instant now) {
         return store.writes.submit((c, touched) -> {
-            PreparedStatement ps = c.prepare("UPDATE deliveries SET next_attempt_at = ?, claimed_by = NULL, claimed_until = NULL "
-                    + "WHERE claimed_by = ? AND state = 'PENDING'");
+            // A follower has no next_attempt_at and must not get one: a lane has one head.
+            PreparedStatement ps = c.prepare("UPDATE deliveries SET next_attempt_at = CASE WHEN next_attempt_at IS NOT NULL "
+                    + "THEN ? END, claimed_by = NULL, claimed_until = NULL WHERE claimed_by = ? AND state = 'PENDING'");
             ps.setLong(1, now.toEpochMilli());
             ps.setString(2, owner);
             return ps.executeUpdate();
