@@ -128,6 +128,18 @@ final class PgDeliveries implements DeliveryStore {
         });
     }
 
+    @Override
+    public List<Delivery> claimFollowers(Delivery head, String owner, Instant now, int limit) {
+        if (limit <= 0) return List.of();
+        long until = head.nextAttemptAt().orElse(now).toEpochMilli();
+        // Followers keep no next_attempt_at (a lane has one head); the head's lease covers them.
+        return store.write((c, touched) -> query(c, "WITH next AS (SELECT id FROM deliveries WHERE target = ? AND session_id = ? "
+                + "AND state = 'PENDING' AND next_attempt_at IS NULL AND event_seq > ? ORDER BY event_seq LIMIT ? FOR UPDATE), "
+                + "claimed AS (UPDATE deliveries d SET attempts = attempts + 1, claimed_by = ?, claimed_until = ?, updated_at = ? "
+                + "FROM next WHERE d.id = next.id RETURNING d.*) SELECT " + Rows.DELIVERY_COLUMNS + " FROM claimed ORDER BY event_seq",
+                Rows::delivery, head.target(), head.sessionId(), head.eventSeq(), limit, owner, until, now.toEpochMilli()));
+    }
+
     /** The CTE binds the due query's parameters first; the claim's (until, owner, until, now) come after. */
     private static Object[] reorder(List<Object> args) {
         var out = new ArrayList<Object>(args.subList(4, args.size()));
@@ -181,8 +193,10 @@ final class PgDeliveries implements DeliveryStore {
 
     @Override
     public int releaseClaims(String owner, Instant now) {
-        return store.write((c, touched) -> update(c, "UPDATE deliveries SET next_attempt_at = ?, claimed_by = NULL, "
-                + "claimed_until = NULL WHERE claimed_by = ? AND state = 'PENDING'", now.toEpochMilli(), owner));
+        // A follower has no next_attempt_at and must not get one: a lane has one head.
+        return store.write((c, touched) -> update(c, "UPDATE deliveries SET next_attempt_at = CASE WHEN next_attempt_at IS NOT NULL "
+                + "THEN ? END, claimed_by = NULL, claimed_until = NULL WHERE claimed_by = ? AND state = 'PENDING'",
+                now.toEpochMilli(), owner));
     }
 
     @Override

@@ -161,14 +161,14 @@ final class SqliteDeliveries implements DeliveryStore {
     public List<Delivery> claimFollowers(Delivery head, String owner, Instant now, int limit) {
         if (limit <= 0) return List.of();
         return store.writes.submit((c, touched) -> {
-            List<Delivery> next = SqliteStore.query(c, "SELECT " + COLUMNS + " FROM deliveries WHERE target = ? AND session_id = ? "
+            List<Delivery> next = SqliteStore.query(c, "SELECT " + Rows.DELIVERY_COLUMNS + " FROM deliveries WHERE target = ? AND session_id = ? "
                             + "AND state = 'PENDING' AND next_attempt_at IS NULL AND event_seq > ? ORDER BY event_seq LIMIT ?",
                     ps -> {
                         ps.setString(1, head.target());
                         ps.setString(2, head.sessionId());
                         ps.setLong(3, head.eventSeq());
                         ps.setInt(4, limit);
-                    }, SqliteDeliveries::delivery);
+                    }, Rows::delivery);
             PreparedStatement claim = c.prepare("UPDATE deliveries SET attempts = attempts + 1, claimed_by = ?, "
                     + "claimed_until = ?, updated_at = ? WHERE id = ?");
             long until = head.nextAttemptAt().orElse(now).toEpochMilli();
