@@ -33,6 +33,7 @@ import java.util.Optional;
  * @param tiles            checkpoint tiles for PLATO
  * @param delivery         delivery of tiles and webhooks; listener timeouts
  * @param patterns         thresholds of the patterns named at session end
+ * @param store            the store: SQLite in {@code data_dir}, or a PostgreSQL database nodes share
  */
 public record BosunConfig(
         boolean sessionsEnabled,
@@ -56,7 +57,8 @@ public record BosunConfig(
         RoutingSettings routing,
         TileSettings tiles,
         DeliverySettings delivery,
-        PatternSettings patterns) {
+        PatternSettings patterns,
+        StoreSettings store) {
 
     public BosunConfig {
         profiles = Map.copyOf(profiles);
