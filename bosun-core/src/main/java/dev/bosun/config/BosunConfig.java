@@ -30,6 +30,7 @@ import java.util.Optional;
  * @param profiles         worker profiles by name
  * @param server           settings of the HTTP server (ignored by the library)
  * @param routing          fleet routing: the built-in H¹ router or a remote one
+ * @param sandbox          the operator's sandbox policy: network, Docker socket, reconciliation period
  */
 public record BosunConfig(
         boolean sessionsEnabled,
@@ -50,7 +51,8 @@ public record BosunConfig(
         Optional<String> modelCache,
         Map<String, Profile> profiles,
         ServerSettings server,
-        RoutingSettings routing) {
+        RoutingSettings routing,
+        SandboxSettings sandbox) {
 
     public BosunConfig {
         profiles = Map.copyOf(profiles);

@@ -2,6 +2,7 @@ package dev.bosun.session;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bosun.json.Json;
+import dev.bosun.sandbox.SandboxRequest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,13 +32,15 @@ public record SessionConfig(
         Optional<Duration> ttl,
         Optional<Integer> maxTasks,
         Optional<Duration> taskTimeout,
-        String tenant) {
+        String tenant,
+        SandboxRequest sandbox) {
 
     public static final String DEFAULT_TENANT = "default";
 
     public SessionConfig {
         tags = List.copyOf(tags);
         metadata = metadata.deepCopy();
+        if (sandbox == null) sandbox = SandboxRequest.NONE;
     }
 
     public static Builder builder(String name, String agentId) {
@@ -56,6 +59,7 @@ public record SessionConfig(
         private Integer maxTasks;
         private Duration taskTimeout;
         private String tenant = DEFAULT_TENANT;
+        private SandboxRequest sandbox = SandboxRequest.NONE;
 
         private Builder(String name, String agentId) {
             this.name = name;
@@ -81,10 +85,13 @@ public record SessionConfig(
 
         public Builder tenant(String tenant) { this.tenant = tenant; return this; }
 
+        /** What the session asks of its profile's sandbox: image, resources, network (checked by {@code SandboxPolicy}). */
+        public Builder sandbox(SandboxRequest sandbox) { this.sandbox = Objects.requireNonNull(sandbox); return this; }
+
         public SessionConfig build() {
             return new SessionConfig(name, agentId, tags, metadata, Optional.ofNullable(profile),
                     Optional.ofNullable(idleTimeout), Optional.ofNullable(ttl), Optional.ofNullable(maxTasks),
-                    Optional.ofNullable(taskTimeout), tenant);
+                    Optional.ofNullable(taskTimeout), tenant, sandbox);
         }
     }
 }
