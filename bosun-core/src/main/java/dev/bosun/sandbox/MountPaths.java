@@ -22,43 +22,45 @@ public final class MountPaths {
     private MountPaths() {}
 
     /**
-     * Returns {@code path} once it is a real directory under {@code under}, with no symbolic link,
-     * {@code ..}, {@code ,}, {@code =}, {@code :} or control character anywhere in it.
+     * Returns the resolved {@code path} (the data dir's real path plus the rest) once it is a directory
+     * under {@code under} with no symbolic link below {@code under}, and no {@code ..}, {@code ,},
+     * {@code =}, {@code :} or control character anywhere in it. The returned path is the one to mount.
      *
      * @param shown how to name the path in an error (e.g. {@code workspaces/s_123/inbox})
      */
     public static Path checkedSource(Path path, Path under, String shown) {
-        String text = path.toString();
         if (!path.isAbsolute()) throw refused(shown, "not_absolute", shown + " is not an absolute path");
         for (Path part : path) {
             if (part.toString().equals("..") || part.toString().equals(".")) {
                 throw refused(shown, "traversal", shown + " contains '" + part + "'; mount sources must be normalized");
             }
         }
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (c == ',' || c == '=' || c == ':' || Character.isISOControl(c)) {
-                throw refused(shown, "mount_option_characters", "the path of " + shown + " contains "
-                        + (Character.isISOControl(c) ? "a control character" : "'" + c + "'")
-                        + ", which could inject mount options; move the data dir to a path without ',', '=' or ':'");
-            }
-        }
+        Path base = under.toAbsolutePath().normalize();
+        if (!path.startsWith(base)) throw refused(shown, "outside_data_dir", shown + " is outside the data dir");
         try {
-            if (Files.isSymbolicLink(path)) throw refused(shown, "symlink", shown + " is a symbolic link");
-            if (!Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
+            // The operator's data dir may itself sit behind a link (/var/lib -> /data); it is resolved
+            // once. Below it, in the part workers can influence, no link is followed.
+            Path candidate = base.toRealPath().resolve(base.relativize(path));
+            String text = candidate.toString();
+            for (int i = 0; i < text.length(); i++) {
+                char c = text.charAt(i);
+                if (c == ',' || c == '=' || c == ':' || Character.isISOControl(c)) {
+                    throw refused(shown, "mount_option_characters", "the path of " + shown + " contains "
+                            + (Character.isISOControl(c) ? "a control character" : "'" + c + "'")
+                            + ", which could inject mount options; move the data dir to a path without ',', '=' or ':'");
+                }
+            }
+            if (Files.isSymbolicLink(candidate)) throw refused(shown, "symlink", shown + " is a symbolic link");
+            if (!Files.isDirectory(candidate, LinkOption.NOFOLLOW_LINKS)) {
                 throw refused(shown, "not_directory", shown + " is not a directory");
             }
-            Path real = path.toRealPath();
-            if (!real.equals(path)) {
+            if (!candidate.toRealPath().equals(candidate)) {
                 throw refused(shown, "symlink", shown + " passes through a symbolic link; mount sources must be real paths");
             }
-            Path realUnder = under.toRealPath();
-            if (!real.startsWith(realUnder)) {
-                throw refused(shown, "outside_data_dir", shown + " is outside the data dir");
-            }
-            return real;
+            return candidate;
         } catch (IOException e) {
-            throw new BosunException(ErrorCode.INTERNAL, shown + " cannot be resolved", Map.of("path", shown, "rule", "unresolvable"), e);
+            throw new BosunException(ErrorCode.INTERNAL, "refusing to mount " + shown + ": it cannot be resolved",
+                    Map.of("path", shown, "rule", "unresolvable"), e);
         }
     }
 

@@ -162,6 +162,9 @@ public final class SessionManager implements AutoCloseable {
 
     public Reaper reaper() { return reaper; }
 
+    /** The {@code bosun.node} label this manager puts on its workers (node id plus a digest of the data dir). */
+    public String workerNode() { return workers.workerNode(); }
+
     public Store store() { return store; }
 
     // =====================================================================================
