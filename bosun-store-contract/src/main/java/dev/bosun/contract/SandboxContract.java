@@ -53,19 +53,33 @@ public abstract class SandboxContract extends ManagerHarness {
 
     @BeforeEach
     void requireRuntime() {
-        Requires.usable("the " + newSandbox().runtime() + " runtime", newSandbox().availability());
+        Sandbox s = fresh();
+        Requires.usable("the " + s.runtime() + " runtime", s.availability());
     }
+
+    /** A new runtime instance, closed after the test. */
+    protected Sandbox fresh() {
+        Sandbox s = newSandbox();
+        opened.add(s);
+        return s;
+    }
+
+    /** The runtime instance the current manager uses. */
+    private Sandbox current;
 
     @Override
     protected List<Sandbox> sandboxes() {
-        Sandbox s = newSandbox();
-        opened.add(s);
-        return List.of(s);
+        current = fresh();
+        return List.of(current);
     }
 
+    /** Sessions are ended first (that stops their workers), then the runtimes are closed. */
+    @Override
     @AfterEach
-    void closeSandboxes() {
+    protected void close() {
+        super.close();
         opened.forEach(Sandbox::close);
+        opened.clear();
     }
 
     /** The example echo worker, inlined: a sandbox sees none of the host's repository. */
@@ -96,7 +110,7 @@ public abstract class SandboxContract extends ManagerHarness {
             + "\\\"routes\\\":$routes,\\\"nnp\\\":\\\"$nnp\\\",\\\"uid\\\":\\\"$(id -u)\\\"}")
             + "exec sleep 600\n";
 
-    static final int PIDS = 24;
+    protected static final int PIDS = 24;
     private static final String FORK_BOMB = """
             ( i=0; while [ $i -lt 200 ]; do sleep 30 & i=$((i+1)); done ) 2>/dev/null
             set -- /proc/[0-9]*
@@ -138,7 +152,7 @@ public abstract class SandboxContract extends ManagerHarness {
     }
 
     private List<String> labelledSessions() {
-        return newSandbox().list(manager.workerNode()).stream().map(Sandbox.LabelledWorker::sessionId).toList();
+        return current.list(manager.workerNode()).stream().map(Sandbox.LabelledWorker::sessionId).toList();
     }
 
     // ---------------------------------------------------------------- inside the sandbox
@@ -218,11 +232,11 @@ public abstract class SandboxContract extends ManagerHarness {
         awaitEvent(live.id(), "ready");
         Session lost = start("sleeper");
         String node = manager.workerNode();
-        Worker orphan = newSandbox().start(spec("orphan-1", node, config.profile("sleeper").orElseThrow()));
+        Worker orphan = fresh().start(spec("orphan-1", node, config.profile("sleeper").orElseThrow()));
         assertThat(labelledSessions()).contains(live.id(), lost.id(), "orphan-1");
 
         closeKeepingSessions();
-        newSandbox().stop(storedRef(lost.id()), Duration.ofSeconds(1));
+        fresh().stop(storedRef(lost.id()), Duration.ofSeconds(1));
         open();
 
         assertThat(labelledSessions()).contains(live.id()).doesNotContain("orphan-1", lost.id());
@@ -270,7 +284,7 @@ public abstract class SandboxContract extends ManagerHarness {
 
     @Test
     void mountSourcesWithOptionCharactersTraversalOrLinksAreRefusedBeforeAnythingStarts() throws Exception {
-        Sandbox sandbox = newSandbox();
+        Sandbox sandbox = fresh();
         String node = manager.workerNode();
         Profile sleeper = config.profile("sleeper").orElseThrow();
 

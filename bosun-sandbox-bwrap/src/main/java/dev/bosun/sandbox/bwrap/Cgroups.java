@@ -144,6 +144,11 @@ final class Cgroups {
                 pids.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
                 try {
                     Files.deleteIfExists(dir);
+                    try {
+                        Files.deleteIfExists(dir.getParent()); // the node's group, once its last worker is gone
+                    } catch (IOException busy) {
+                        // other workers of the node are still there
+                    }
                     break;
                 } catch (IOException e) {
                     // busy until the killed members are reaped
