@@ -126,7 +126,7 @@ public abstract class SandboxContract extends ManagerHarness {
         profiles.put("forkbomb", profile(List.of("sh", "-c", FORK_BOMB), Map.of("processes", PIDS)));
         profiles.put("hog", profile(List.of("sh", "-c", HOG), Map.of("memory", "32MiB")));
         profiles.put("sleeper", profile(List.of("sleep", "600"), Map.of()));
-        return Fixtures.loader(dataDir).set("profiles", profiles).load();
+        return Fixtures.loader(dataDir).set("profiles", profiles).set("reconcile_interval", "1s").load();
     }
 
     private Map<String, Object> profile(List<String> command, Map<String, Object> limits) {
@@ -254,6 +254,18 @@ public abstract class SandboxContract extends ManagerHarness {
         try (var s = factory().open(dataDir)) {
             return s.workerOf(id).orElseThrow();
         }
+    }
+
+    @Test
+    void periodicReconciliationRemovesWorkersOfUnknownSessionsWhileBosunRuns() throws Exception {
+        Session kept = start("sleeper");
+        Worker stray = fresh().start(spec("stray-1", manager.workerNode(), config.profile("sleeper").orElseThrow()));
+        assertThat(labelledSessions()).contains("stray-1", kept.id());
+        await().atMost(Duration.ofSeconds(20)).until(() -> !labelledSessions().contains("stray-1"));
+        assertThat(stray.onExit().toCompletableFuture()).succeedsWithin(Duration.ofSeconds(10));
+        assertThat(workerExists("stray-1")).isFalse();
+        assertThat(labelledSessions()).contains(kept.id());
+        assertThat(manager.get(kept.id()).status()).isEqualTo(SessionStatus.RUNNING);
     }
 
     // ---------------------------------------------------------------- refused before anything starts

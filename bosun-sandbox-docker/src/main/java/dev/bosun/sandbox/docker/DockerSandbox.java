@@ -225,12 +225,24 @@ public final class DockerSandbox implements Sandbox {
                     + " pull images, so load or pull it first", Map.of("runtime", RUNTIME, "image", image), e);
         } catch (RuntimeException e) {
             log.warn("creating the container of {} failed", who, e);
+            if (unreachable(e)) {
+                throw new BosunException(ErrorCode.UNAVAILABLE, "the Docker Engine does not answer; is dockerd running?",
+                        Map.of("runtime", RUNTIME), e);
+            }
             throw new BosunException(ErrorCode.INTERNAL, "Docker refused the container: " + DockerErrors.sanitize(e),
                     Map.of("runtime", RUNTIME), e);
         }
     }
 
     private volatile String profileModelCache;
+
+    /** A connection problem (no daemon, socket gone) rather than Docker refusing the request. */
+    private static boolean unreachable(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof IOException) return true;
+        }
+        return false;
+    }
 
     /**
      * The model cache to mount at {@code /models}: a directory (absolute path) or a volume name. The

@@ -57,7 +57,7 @@ class DockerSandboxTest extends SandboxContract {
                 "oci_runtime_strict", true, "command", List.of("sleep", "600")));
         profiles.put("gvisor-lenient", Map.of("runtime", "docker", "image", IMAGE, "oci_runtime", "runsc",
                 "command", List.of("sleep", "600")));
-        return Fixtures.loader(dataDir).set("profiles", profiles).load();
+        return Fixtures.loader(dataDir).set("profiles", profiles).set("reconcile_interval", "1s").load();
     }
 
     @BeforeEach
