@@ -53,6 +53,7 @@ public final class Bench {
                 case "heap" -> new HeapBench(env).run();
                 case "http" -> new HttpBench(env).run();
                 case "route" -> new RouteBench(env).run();
+                case "startup" -> new StartupBench(env).run();
                 default -> throw new AssertionError(name);
             }
         }
