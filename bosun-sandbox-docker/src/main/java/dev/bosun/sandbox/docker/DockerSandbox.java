@@ -449,6 +449,8 @@ public final class DockerSandbox implements Sandbox {
             docker.removeContainerCmd(id).withForce(true).withRemoveVolumes(true).exec();
         } catch (NotFoundException e) {
             // already gone
+        } catch (com.github.dockerjava.api.exception.ConflictException e) {
+            log.debug("container {} is already being removed", id);
         } catch (RuntimeException e) {
             log.warn("could not remove container {}", id, e);
         }

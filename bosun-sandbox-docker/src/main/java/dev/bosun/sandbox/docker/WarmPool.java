@@ -262,12 +262,12 @@ final class WarmPool implements AutoCloseable {
                 break;
             }
         }
+        unclaimed.clear(); // first, so their exit watchers do not remove them a second time
         for (Warm w : ready.values()) {
             docker.removeQuietly(w.containerId());
             deleteTree(w.dir());
         }
         ready.clear();
-        unclaimed.clear();
         pools.clear();
     }
 
