@@ -227,6 +227,19 @@ public abstract class SandboxContract extends ManagerHarness {
     }
 
     @Test
+    void theReaperRemovesTheWorkerOfAnExpiredSession() {
+        Session s = manager.startSession(SessionConfig.builder("expiring", "agent").profile("sleeper")
+                .idleTimeout(Duration.ofMinutes(1)).build());
+        assertThat(workerExists(s.id())).isTrue();
+        clock.advance(Duration.ofMinutes(2));
+        manager.reaper().sweep();
+        assertThat(manager.get(s.id()).reason()).contains(EndReason.EXPIRED_IDLE);
+        await().atMost(Duration.ofSeconds(20)).until(() -> !workerExists(s.id()));
+        assertThat(labelledSessions()).doesNotContain(s.id());
+        assertThat(Workspace.at(dataDir, s.id()).root()).doesNotExist();
+    }
+
+    @Test
     void aRestartRemovesOrphansAdoptsLiveWorkersAndEndsLostOnes() throws Exception {
         Session live = start("echo");
         awaitEvent(live.id(), "ready");
