@@ -103,11 +103,14 @@ public abstract class SandboxContract extends ManagerHarness {
             ifaces=$(tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d ' ' | tr '\\n' ',')
             routes=$(tail -n +2 /proc/net/route | wc -l | tr -d ' ')
             nnp=$(grep NoNewPrivs /proc/self/status | tr -d '\\t ')
+            models=$(cat /models/weights.txt 2>/dev/null)
             """
             + emit("probe", "{\\\"event_type\\\":\\\"probe\\\",\\\"root\\\":\\\"$(w /probe)\\\",\\\"usr\\\":\\\"$(w /usr/probe)\\\","
             + "\\\"etc\\\":\\\"$(w /etc/probe)\\\",\\\"workspace\\\":\\\"$(w /workspace/probe)\\\",\\\"tmp\\\":\\\"$(w /tmp/probe)\\\","
             + "\\\"outbox\\\":\\\"$(w $BOSUN_OUTBOX/probe.w)\\\",\\\"caps\\\":\\\"$caps\\\",\\\"ifaces\\\":\\\"$ifaces\\\","
-            + "\\\"routes\\\":$routes,\\\"nnp\\\":\\\"$nnp\\\",\\\"uid\\\":\\\"$(id -u)\\\"}")
+            + "\\\"routes\\\":$routes,\\\"nnp\\\":\\\"$nnp\\\",\\\"uid\\\":\\\"$(id -u)\\\","
+            + "\\\"models\\\":\\\"$models\\\",\\\"models_write\\\":\\\"$(w /models/probe)\\\","
+            + "\\\"models_env\\\":\\\"$BOSUN_MODEL_CACHE\\\"}")
             + "exec sleep 600\n";
 
     protected static final int PIDS = 24;
@@ -126,7 +129,22 @@ public abstract class SandboxContract extends ManagerHarness {
         profiles.put("forkbomb", profile(List.of("sh", "-c", FORK_BOMB), Map.of("processes", PIDS)));
         profiles.put("hog", profile(List.of("sh", "-c", HOG), Map.of("memory", "32MiB")));
         profiles.put("sleeper", profile(List.of("sleep", "600"), Map.of()));
-        return Fixtures.loader(dataDir).set("profiles", profiles).set("reconcile_interval", "1s").load();
+        var net = new LinkedHashMap<>(profile(List.of("sh", "-c", PROBE), Map.of()));
+        net.put("network", true);
+        profiles.put("netprobe", net);
+        return Fixtures.loader(dataDir).set("profiles", profiles).set("reconcile_interval", "1s")
+                .set("sandbox_allow_network", true).set("model_cache", modelCache(dataDir)).load();
+    }
+
+    /** A model cache directory with one file, mounted read-only at /models in every sandboxed worker. */
+    protected static Path modelCache(Path dataDir) {
+        try {
+            Path dir = Files.createDirectories(dataDir.resolve("models"));
+            Files.writeString(dir.resolve("weights.txt"), "model-bytes\n");
+            return dir.toRealPath();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private Map<String, Object> profile(List<String> command, Map<String, Object> limits) {
@@ -183,6 +201,20 @@ public abstract class SandboxContract extends ManagerHarness {
         JsonNode p = awaitEvent(start("probe").id(), "probe");
         assertThat(p.get("ifaces").asText()).isEqualTo("lo,");
         assertThat(p.get("routes").asInt()).as("routing table entries (none: every address is unreachable)").isZero();
+    }
+
+    @Test
+    void withANetworkAllowedByProfileAndOperatorTheWorkerHasOne() {
+        JsonNode p = awaitEvent(start("netprobe").id(), "probe");
+        assertThat(p.get("ifaces").asText()).as("interfaces").isNotEqualTo("lo,").contains("lo,");
+    }
+
+    @Test
+    void theModelCacheIsReadableAtModelsAndReadOnly() {
+        JsonNode p = awaitEvent(start("probe").id(), "probe");
+        assertThat(p.get("models").asText()).isEqualTo("model-bytes");
+        assertThat(p.get("models_write").asText()).isEqualTo("denied");
+        assertThat(p.get("models_env").asText()).isEqualTo("/models");
     }
 
     @Test

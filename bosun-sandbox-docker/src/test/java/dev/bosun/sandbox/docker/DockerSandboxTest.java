@@ -40,7 +40,9 @@ class DockerSandboxTest extends SandboxContract {
     protected StoreFactory factory() { return SqliteStore::open; }
 
     @Override
-    protected Sandbox newSandbox() { return new DockerSandbox(SOCKET); }
+    protected Sandbox newSandbox() {
+        return new DockerSandbox(SOCKET).modelCache(config == null ? java.util.Optional.empty() : config.modelCache());
+    }
 
     @Override
     protected Map<String, Object> baseProfile() { return Map.of("runtime", "docker", "image", IMAGE); }
@@ -52,12 +54,36 @@ class DockerSandboxTest extends SandboxContract {
         base.profiles().forEach((name, p) -> profiles.put(name, p));
         profiles.put("warm", Map.of("runtime", "docker", "image", IMAGE, "warm_pool", 1, "stop_grace", "1s",
                 "command", List.of("sh", "-c", echoScript())));
+        String mkdir = "if mkdir /tmp/d 2>/dev/null; then r=ok; else r=denied; fi\n"
+                + emit("mkdir", "{\\\"event_type\\\":\\\"mkdir\\\",\\\"result\\\":\\\"$r\\\"}") + "exec sleep 600\n";
+        profiles.put("seccomp", Map.of("runtime", "docker", "image", IMAGE, "seccomp_profile", seccompFile(dataDir).toString(),
+                "command", List.of("sh", "-c", mkdir)));
+        profiles.put("mkdir", Map.of("runtime", "docker", "image", IMAGE, "command", List.of("sh", "-c", mkdir)));
         profiles.put("absent", Map.of("runtime", "docker", "image", "bosun-absent-image:0", "command", List.of("true")));
         profiles.put("gvisor", Map.of("runtime", "docker", "image", IMAGE, "oci_runtime", "runsc",
                 "oci_runtime_strict", true, "command", List.of("sleep", "600")));
         profiles.put("gvisor-lenient", Map.of("runtime", "docker", "image", IMAGE, "oci_runtime", "runsc",
                 "command", List.of("sleep", "600")));
-        return Fixtures.loader(dataDir).set("profiles", profiles).set("reconcile_interval", "1s").load();
+        return Fixtures.loader(dataDir).set("profiles", profiles).set("reconcile_interval", "1s")
+                .set("sandbox_allow_network", true).set("model_cache", modelCache(dataDir)).load();
+    }
+
+    /** A seccomp profile that allows everything but mkdir. */
+    private static Path seccompFile(Path dataDir) {
+        try {
+            return java.nio.file.Files.writeString(dataDir.resolve("no-mkdir.json"), """
+                    {"defaultAction": "SCMP_ACT_ALLOW",
+                     "syscalls": [{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ERRNO"}]}
+                    """).toRealPath();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void aProfilesSeccompProfileIsEnforced() {
+        assertThat(awaitEvent(start("mkdir").id(), "mkdir").get("result").asText()).isEqualTo("ok");
+        assertThat(awaitEvent(start("seccomp").id(), "mkdir").get("result").asText()).isEqualTo("denied");
     }
 
     @BeforeEach
@@ -106,7 +132,9 @@ class DockerSandboxTest extends SandboxContract {
         assertThat(h.getTmpFs()).containsKey("/tmp");
         assertThat(h.getTmpFs().get("/tmp")).contains("noexec", "nosuid", "size=");
         assertThat(c.getMounts()).extracting(m -> m.getDestination().getPath())
-                .containsExactlyInAnyOrder("/workspace/inbox", "/workspace/outbox");
+                .containsExactlyInAnyOrder("/workspace/inbox", "/workspace/outbox", "/models");
+        assertThat(c.getMounts()).filteredOn(m -> m.getDestination().getPath().equals("/models"))
+                .singleElement().satisfies(m -> assertThat(m.getRW()).isFalse());
     }
 
     @Test
