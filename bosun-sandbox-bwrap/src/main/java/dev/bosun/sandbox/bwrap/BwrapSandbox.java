@@ -109,10 +109,11 @@ public final class BwrapSandbox implements Sandbox {
     @Override
     public List<LabelledWorker> list(String nodeId) {
         var workers = delegate.list(nodeId);
-        // Groups whose worker is gone (Bosun died between its exit and the clean-up) go now.
+        // Groups whose worker is gone (Bosun died between its exit and the clean-up) go now, if empty
+        // and not just made: a worker being started has a group before it has a process to list.
         var live = new java.util.HashSet<String>();
         workers.forEach(w -> live.add(nodeId + "/" + w.sessionId()));
-        if (cgroups.usable()) cgroups.groups(nodeId).stream().filter(g -> !live.contains(g)).forEach(cgroups::remove);
+        if (cgroups.usable()) cgroups.groups(nodeId).stream().filter(g -> !live.contains(g)).forEach(cgroups::removeStale);
         return workers;
     }
 

@@ -163,6 +163,18 @@ final class Cgroups {
         }
     }
 
+    /** Removes a group that has no members and was made more than a minute ago; otherwise leaves it. */
+    void removeStale(String name) {
+        Path dir = pidsBase.resolve(name);
+        try {
+            var made = Files.getLastModifiedTime(dir).toInstant();
+            if (!members(dir).isEmpty() || made.isAfter(java.time.Instant.now().minusSeconds(60))) return;
+        } catch (IOException e) {
+            return;
+        }
+        remove(name);
+    }
+
     /** The names of the worker groups of {@code node} that exist now, e.g. after a restart. */
     List<String> groups(String node) {
         try (var s = Files.list(pidsBase.resolve(node))) {

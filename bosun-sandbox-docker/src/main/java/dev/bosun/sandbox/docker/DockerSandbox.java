@@ -79,6 +79,8 @@ public final class DockerSandbox implements Sandbox {
     static final String LABEL_WARM = "bosun.warm";
     static final String ATTR_SESSION = "session";
     static final String ATTR_WARM = "warm";
+    /** Least RLIMIT_NPROC given to a container (see {@link #create}). */
+    static final long NPROC_FLOOR = 4096;
     private static final Logger log = LoggerFactory.getLogger(DockerSandbox.class);
 
     private final Path socket;
@@ -199,7 +201,9 @@ public final class DockerSandbox implements Sandbox {
                 .withMemorySwap(memory)
                 .withPidsLimit(pids)
                 .withUlimits(List.of(new Ulimit("nofile", lim.openFiles().orElseThrow(), lim.openFiles().orElseThrow()),
-                        new Ulimit("nproc", pids, pids),
+                        // RLIMIT_NPROC counts every process of the uid on the host, across containers:
+                        // the per-container cap is the pids limit; this is only a backstop.
+                        new Ulimit("nproc", Math.max(NPROC_FLOOR, pids), Math.max(NPROC_FLOOR, pids)),
                         new Ulimit("fsize", lim.fileSizeBytes().orElseThrow(), lim.fileSizeBytes().orElseThrow())))
                 .withTmpFs(Map.of("/tmp", "rw,noexec,nosuid,nodev,size=" + iso.tmpSizeBytes() + ",mode=1777"))
                 .withMounts(mounts);
