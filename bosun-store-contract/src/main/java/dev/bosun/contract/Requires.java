@@ -19,9 +19,14 @@ public final class Requires {
 
     /** Skips (or under CI fails) the test unless {@code availability} is usable. */
     public static void usable(String service, Availability availability) {
+        usable(service, availability, ci());
+    }
+
+    /** As {@link #usable(String, Availability)}, with the CI flag given rather than read from the environment. */
+    public static void usable(String service, Availability availability, boolean ci) {
         if (availability.usable()) return;
         String why = service + " is not usable here: " + availability.detail();
-        if (ci()) Assertions.fail(why + " (CI=true: a skipped sandbox test counts as a failure)");
+        if (ci) Assertions.fail(why + " (CI=true: a skipped sandbox test counts as a failure)");
         Assumptions.abort(why);
     }
 }
