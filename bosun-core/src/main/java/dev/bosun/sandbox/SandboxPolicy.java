@@ -71,7 +71,10 @@ public final class SandboxPolicy {
         }
         iso = iso.withNetwork(network);
 
-        Profile.Limits d = profile.limits();
+        // An isolating runtime applies SandboxDefaults where the profile sets no limit; those are
+        // then the defaults (and, without a max_limits entry, the ceilings) a request works within.
+        boolean isolating = !profile.runtime().equals(ProcessSandbox.RUNTIME);
+        Profile.Limits d = isolating ? SandboxDefaults.fill(profile.limits()) : profile.limits();
         Profile.Limits c = iso.ceilings();
         var limits = new Profile.Limits(
                 limit("open_files", request.openFiles(), d.openFiles(), c.openFiles(), profile),

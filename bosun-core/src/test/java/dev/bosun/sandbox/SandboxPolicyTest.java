@@ -49,7 +49,8 @@ class SandboxPolicyTest {
         Profile p = docker(false);
         Profile eff = SandboxPolicy.apply(p, SandboxRequest.NONE, NO_NET);
         assertThat(eff.isolation().image()).contains("agent:1");
-        assertThat(eff.limits()).isEqualTo(p.limits());
+        assertThat(eff.limits()).isEqualTo(SandboxDefaults.fill(p.limits()));
+        assertThat(eff.limits().memoryBytes()).contains(256L << 20); // the profile's own, not the default
         assertThat(eff.isolation().network()).isFalse();
     }
 
@@ -114,8 +115,23 @@ class SandboxPolicyTest {
                 "out of range");
         refused(docker(false), "{\"limits\": {\"cpus\": 64}}", NO_NET, "sandbox.limits.cpus", "limit_ceiling",
                 "above the ceiling");
-        refused(docker(false), "{\"limits\": {\"open_files\": 10}}", NO_NET, "sandbox.limits.open_files", "limit_ceiling",
+        refused(docker(false), "{\"limits\": {\"open_files\": 5000}}", NO_NET, "sandbox.limits.open_files", "limit_ceiling",
+                "allowed 1..1024");
+        Profile process = ConfigLoader.defaults().set("profiles", Map.of("p", Map.of("command", List.of("true"))))
+                .load().profile("p").orElseThrow();
+        refused(process, "{\"limits\": {\"open_files\": 10}}", NO_NET, "sandbox.limits.open_files", "limit_ceiling",
                 "the profile sets no open_files a request could ask for");
+    }
+
+    @Test
+    void anIsolatingRuntimesDefaultsAreTheCeilingWhereTheProfileSetsNone() {
+        Profile bwrap = ConfigLoader.defaults().set("profiles", Map.of("jail", Map.of("runtime", "bwrap",
+                "command", List.of("true")))).load().profile("jail").orElseThrow();
+        Profile eff = SandboxPolicy.apply(bwrap, request("{\"limits\": {\"memory\": \"128MiB\"}}"), NO_NET);
+        assertThat(eff.limits().memoryBytes()).contains(128L << 20);
+        assertThat(eff.limits().processes()).contains(SandboxDefaults.PROCESSES);
+        refused(bwrap, "{\"limits\": {\"memory\": \"1GiB\"}}", NO_NET, "sandbox.limits.memory", "limit_ceiling",
+                "allowed 1..512MiB");
     }
 
     @Test
