@@ -129,6 +129,7 @@ public abstract class SandboxContract extends ManagerHarness {
         profiles.put("forkbomb", profile(List.of("sh", "-c", FORK_BOMB), Map.of("processes", PIDS)));
         profiles.put("hog", profile(List.of("sh", "-c", HOG), Map.of("memory", "32MiB")));
         profiles.put("sleeper", profile(List.of("sleep", "600"), Map.of()));
+        profiles.put("chatty", profile(List.of("sh", "-c", "echo to-stdout; echo to-stderr >&2; exec sleep 600"), Map.of()));
         var net = new LinkedHashMap<>(profile(List.of("sh", "-c", PROBE), Map.of()));
         net.put("network", true);
         profiles.put("netprobe", net);
@@ -246,6 +247,14 @@ public abstract class SandboxContract extends ManagerHarness {
         JsonNode echo = awaitEvent(s.id(), "echo");
         assertThat(echo.at("/received/seq").asLong()).isEqualTo(in.seq());
         assertThat(echo.at("/received/payload/question").asInt()).isEqualTo(42);
+    }
+
+    @Test
+    void theWorkersOutputReachesItsLogs() {
+        Session s = start("chatty");
+        await().atMost(Duration.ofSeconds(20)).until(() ->
+                manager.logs(s.id(), dev.bosun.session.SessionManager.LogStream.STDOUT, 4096).contains("to-stdout")
+                        && manager.logs(s.id(), dev.bosun.session.SessionManager.LogStream.STDERR, 4096).contains("to-stderr"));
     }
 
     @Test

@@ -69,8 +69,8 @@ import org.slf4j.LoggerFactory;
  * </ul>
  *
  * <p>Bosun never pulls images: an image must be on the Docker host already, or the session fails
- * {@code startup_failed} saying so. The worker's output is copied into the workspace logs when it
- * ends. Profiles with {@code warm_pool > 0} keep that many containers started and waiting (see
+ * {@code startup_failed} saying so. The worker's output is streamed into the workspace logs while it
+ * runs. Profiles with {@code warm_pool > 0} keep that many containers started and waiting (see
  * {@link WarmPool}), so creating a session is a claim instead of a container start.
  */
 public final class DockerSandbox implements Sandbox {
@@ -313,11 +313,14 @@ public final class DockerSandbox implements Sandbox {
     private final Map<String, Workspace> logsTo = new ConcurrentHashMap<>();
 
     /** Where a container's output goes when it ends (set when a warm container is claimed). */
-    void logsTo(String id, Workspace ws) { logsTo.put(id, ws); }
+    void logsTo(String id, Workspace ws) {
+        logsTo.put(id, ws);
+        followLogs(id, ws);
+    }
 
     /** One waiter per container: completes with its exit code and whether the kernel OOM-killed it. */
     CompletableFuture<WorkerExit> watch(String id, Workspace ws) {
-        if (ws != null) logsTo.put(id, ws);
+        if (ws != null) logsTo(id, ws);
         return exits.computeIfAbsent(id, k -> {
             var f = new CompletableFuture<WorkerExit>();
             Thread.ofVirtual().name("bosun-docker-wait-" + id.substring(0, Math.min(12, id.length()))).start(() -> {
@@ -326,17 +329,18 @@ public final class DockerSandbox implements Sandbox {
                 } catch (RuntimeException e) {
                     // gone already, or the daemon went away: inspect says which
                 }
-                f.complete(exitOf(id, logsTo.remove(id)));
+                logsTo.remove(id);
+                f.complete(exitOf(id));
                 exits.remove(id);
             });
             return f;
         });
     }
 
-    private WorkerExit exitOf(String id, Workspace ws) {
+    private WorkerExit exitOf(String id) {
         try {
+            endLogs(id);
             InspectContainerResponse.ContainerState st = docker.inspectContainerCmd(id).exec().getState();
-            if (ws != null) copyLogs(id, ws);
             Long code = st.getExitCodeLong();
             boolean oom = Boolean.TRUE.equals(st.getOOMKilled());
             String detail = code == null ? "container exited" : code >= 128 && code < 192
@@ -350,29 +354,63 @@ public final class DockerSandbox implements Sandbox {
         }
     }
 
-    /** Copies what the container wrote to stdout and stderr into the workspace logs (bounded by the supervisor). */
-    private void copyLogs(String id, Workspace ws) {
+    private final Map<String, ResultCallback.Adapter<Frame>> followers = new ConcurrentHashMap<>();
+
+    /**
+     * Streams the container's stdout and stderr into the workspace log files while it runs, as the
+     * process runtime's redirection does, so the logs API works the same. The files are opened for
+     * appending: {@code BoundedLogs} truncates them in place and the next write lands at the new end.
+     * (An adopted container is not followed: its workspace is not known to the runtime.)
+     */
+    private void followLogs(String id, Workspace ws) {
+        if (followers.containsKey(id)) return;
         try {
             Files.createDirectories(ws.logs());
-            try (OutputStream out = Files.newOutputStream(ws.stdoutLog(), StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-                 OutputStream err = Files.newOutputStream(ws.stderrLog(), StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
-                docker.logContainerCmd(id).withStdOut(true).withStdErr(true).withTail(4000)
-                        .exec(new ResultCallback.Adapter<Frame>() {
-                            @Override
-                            public void onNext(Frame frame) {
-                                try {
-                                    (frame.getStreamType() == com.github.dockerjava.api.model.StreamType.STDERR ? err : out)
-                                            .write(frame.getPayload());
-                                } catch (IOException e) {
-                                    throw new java.io.UncheckedIOException(e);
-                                }
-                            }
-                        }).awaitCompletion(10, TimeUnit.SECONDS);
-            }
+            OutputStream out = Files.newOutputStream(ws.stdoutLog(), StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            OutputStream err = Files.newOutputStream(ws.stderrLog(), StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            var callback = new ResultCallback.Adapter<Frame>() {
+                @Override
+                public void onNext(Frame frame) {
+                    try {
+                        OutputStream to = frame.getStreamType() == com.github.dockerjava.api.model.StreamType.STDERR ? err : out;
+                        to.write(frame.getPayload());
+                        to.flush();
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }
+
+                @Override
+                public void close() throws IOException {
+                    try {
+                        super.close();
+                    } finally {
+                        out.close();
+                        err.close();
+                    }
+                }
+            };
+            followers.put(id, callback);
+            waiter.logContainerCmd(id).withStdOut(true).withStdErr(true).withFollowStream(true).exec(callback);
         } catch (IOException | RuntimeException e) {
-            log.debug("could not copy the logs of container {}", id, e);
+            followers.remove(id);
+            log.debug("cannot follow the logs of container {}", id, e);
+        }
+    }
+
+    /** Lets the log stream deliver what the container wrote last, then closes the files. */
+    private void endLogs(String id) {
+        var callback = followers.remove(id);
+        if (callback == null) return;
+        try {
+            callback.awaitCompletion(2, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        try {
+            callback.close();
+        } catch (IOException e) {
+            log.debug("closing the log stream of {}", id, e);
         }
     }
 
