@@ -60,10 +60,10 @@ class DockerSandboxTest extends SandboxContract {
                 "command", List.of("sh", "-c", mkdir)));
         profiles.put("mkdir", Map.of("runtime", "docker", "image", IMAGE, "command", List.of("sh", "-c", mkdir)));
         profiles.put("absent", Map.of("runtime", "docker", "image", "bosun-absent-image:0", "command", List.of("true")));
-        profiles.put("gvisor", Map.of("runtime", "docker", "image", IMAGE, "oci_runtime", "runsc",
+        profiles.put("missing-runtime", Map.of("runtime", "docker", "image", IMAGE, "oci_runtime", "bosun-no-such-runtime",
                 "oci_runtime_strict", true, "command", List.of("sleep", "600")));
-        profiles.put("gvisor-lenient", Map.of("runtime", "docker", "image", IMAGE, "oci_runtime", "runsc",
-                "command", List.of("sleep", "600")));
+        profiles.put("missing-runtime-lenient", Map.of("runtime", "docker", "image", IMAGE,
+                "oci_runtime", "bosun-no-such-runtime", "command", List.of("sleep", "600")));
         return Fixtures.loader(dataDir).set("profiles", profiles).set("reconcile_interval", "1s")
                 .set("sandbox_allow_network", true).set("model_cache", modelCache(dataDir)).load();
     }
@@ -149,10 +149,10 @@ class DockerSandboxTest extends SandboxContract {
 
     @Test
     void aStrictOciRuntimeThatIsMissingRefusesToFallBack() {
-        BosunException e = expectError(ErrorCode.UNAVAILABLE, () -> start("gvisor"));
-        assertThat(e.getMessage()).contains("OCI runtime 'runsc' is not registered", "does not fall back");
+        BosunException e = expectError(ErrorCode.UNAVAILABLE, () -> start("missing-runtime"));
+        assertThat(e.getMessage()).contains("OCI runtime 'bosun-no-such-runtime' is not registered", "does not fall back");
         assertThat(workerExists((String) e.details().get("session_id"))).isFalse();
-        Session lenient = start("gvisor-lenient");
+        Session lenient = start("missing-runtime-lenient");
         assertThat(lenient.status()).isEqualTo(SessionStatus.RUNNING);
     }
 
