@@ -201,8 +201,12 @@ public final class ProcessSandbox implements Sandbox {
         // Children inherit the labels, so only a session leader counts, and of several leaders with
         // the same session (a grandchild that called setsid itself) the earliest started is the worker.
         var bySession = new HashMap<String, ProcFs.Stat>();
+        // Workers of this runtime run in Bosun's pid namespace; processes inside containers and
+        // bubblewrap sandboxes carry the same variables but belong to those runtimes.
+        Optional<String> ownNamespace = proc.pidNamespace("self");
         for (var stat : proc.all()) {
             if (!stat.running() || stat.session() != stat.pid()) continue;
+            if (ownNamespace.isPresent() && !ownNamespace.equals(proc.pidNamespace(Long.toString(stat.pid())))) continue;
             var env = proc.environ(stat.pid()).orElse(Map.of());
             String session = env.get("BOSUN_SESSION_ID");
             if (session == null || session.isBlank() || !nodeId.equals(env.get("BOSUN_NODE_ID"))) continue;

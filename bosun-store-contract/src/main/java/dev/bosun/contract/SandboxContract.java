@@ -268,6 +268,19 @@ public abstract class SandboxContract extends ManagerHarness {
     }
 
     @Test
+    void onlyThisRuntimeListsItsWorkersNotTheProcessRuntime() {
+        Session s = start("echo");
+        awaitEvent(s.id(), "ready");
+        assertThat(labelledSessions()).contains(s.id());
+        try (var process = new dev.bosun.sandbox.ProcessSandbox()) {
+            // Processes inside the sandbox carry BOSUN_SESSION_ID too; the process runtime must not
+            // mistake them for its own (it would stop them as orphans).
+            assertThat(process.list(manager.workerNode())).extracting(Sandbox.LabelledWorker::sessionId)
+                    .doesNotContain(s.id());
+        }
+    }
+
+    @Test
     void theReaperRemovesTheWorkerOfAnExpiredSession() {
         Session s = manager.startSession(SessionConfig.builder("expiring", "agent").profile("sleeper")
                 .idleTimeout(Duration.ofMinutes(1)).build());
