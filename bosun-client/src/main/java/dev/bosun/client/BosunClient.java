@@ -2,6 +2,9 @@ package dev.bosun.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.bosun.delivery.Delivery;
+import dev.bosun.delivery.DeliveryState;
+import dev.bosun.delivery.Webhook;
 import dev.bosun.error.BosunException;
 import dev.bosun.error.ErrorCode;
 import dev.bosun.event.PollResult;
@@ -66,11 +69,16 @@ import java.util.function.IntPredicate;
  * 502/503/504, and a 429 with {@code Retry-After} (waiting what it says, up to 30 s), with exponential
  * backoff and jitter, at most {@link Builder#retries(int)} times. Calls that append, create or remove
  * ({@link #send}, {@link #emit}, {@link #createSession}, {@link #addTask}, {@link #completeTask},
- * {@link #endSession}, {@link #route}, {@link #unregisterAgent}) are never retried, because one that
- * timed out may have been applied; the caller decides.
+ * {@link #endSession}, {@link #route}, {@link #unregisterAgent}, {@link #retryTile},
+ * {@link #createWebhook}, {@link #deleteWebhook}, {@link #retryWebhookDelivery}) are never retried,
+ * because one that timed out may have been applied; the caller decides.
  *
  * <p><b>Tenants.</b> The server takes the tenant from the API key and does not send it, so sessions read
  * through this client have {@link Session#tenant()} = {@link WireCodec#TENANT_NOT_ON_WIRE} (empty).
+ *
+ * <p><b>Tiles and webhooks</b> come back as the core's {@link Delivery} and {@link Webhook} records,
+ * with what the wire does not carry filled in as {@link WireCodec} says (the tenant is empty; a
+ * subscription's secret is there only in the answer to {@link #createWebhook}).
  *
  * <p>Thread-safe; share one client. {@link #close()} aborts calls in flight and closes open
  * {@link EventSubscription}s.
@@ -339,6 +347,92 @@ public final class BosunClient implements AutoCloseable {
         return WireCodec.fleetStatus(post("/v1/fleet/reset", null, true));
     }
 
+    // ------------------------------------------------------------------------------------ tiles
+
+    /**
+     * {@code GET /v1/sessions/{id}/tiles}: one page of the session's tiles in log order, each with
+     * where its delivery to PLATO stands.
+     *
+     * @param limit 1..1000, or 0 for the server's default (50)
+     */
+    public Page<Delivery> sessionTiles(String sessionId, Optional<String> after, int limit) {
+        return WireCodec.tilePage(get(session(sessionId) + "/tiles", page(Optional.empty(), after, limit)));
+    }
+
+    /**
+     * {@code GET /v1/tiles}: one page of the tenant's tiles, newest first, optionally only those in
+     * {@code state} ({@link DeliveryState#DEAD} is the dead-letter queue).
+     *
+     * @param limit 1..1000, or 0 for the server's default (50)
+     */
+    public Page<Delivery> tiles(Optional<DeliveryState> state, Optional<String> after, int limit) {
+        return WireCodec.tilePage(get("/v1/tiles", page(state, after, limit)));
+    }
+
+    /** {@code GET /v1/tiles/{id}}; NOT_FOUND when the tenant has no such tile. */
+    public Delivery tile(String tileId) {
+        return WireCodec.tile(get(tilePath(tileId), Map.of()));
+    }
+
+    /**
+     * {@code POST /v1/tiles/{id}/retry}: sends a dead or rejected tile again; CONFLICT for any other
+     * state. Not retried: a repeat after a lost answer would be a CONFLICT (the tile is pending again).
+     */
+    public Delivery retryTile(String tileId) {
+        return WireCodec.tile(post(tilePath(tileId) + "/retry", null, false));
+    }
+
+    // ------------------------------------------------------------------------------------ webhooks
+
+    /**
+     * {@code POST /v1/webhooks}: subscribes {@code url} to the tenant's checkpoint events of the listed
+     * types ({@code *} for all). The returned {@link Webhook#secret()} is the only time the server shows
+     * it: keep it to verify deliveries with {@link dev.bosun.delivery.WebhookSignature#verify}. Not
+     * retried: a repeat would make a second subscription.
+     *
+     * @param secret the signing secret (16 to 256 visible ASCII characters); empty for a generated one
+     */
+    public Webhook createWebhook(String url, List<String> events, Optional<String> secret) {
+        return WireCodec.webhook(post("/v1/webhooks", WireCodec.createWebhook(url, events, secret), false));
+    }
+
+    /** {@code GET /v1/webhooks}: the tenant's subscriptions, oldest first, without their secrets. */
+    public List<Webhook> webhooks() {
+        return WireCodec.webhookList(get("/v1/webhooks", Map.of()));
+    }
+
+    /** {@code GET /v1/webhooks/{id}}, without its secret; NOT_FOUND when the tenant has no such subscription. */
+    public Webhook webhook(String webhookId) {
+        return WireCodec.webhook(get(webhookPath(webhookId), Map.of()));
+    }
+
+    /**
+     * {@code DELETE /v1/webhooks/{id}}: ends the subscription and drops its pending deliveries. Not
+     * retried: a repeat after a lost answer would be NOT_FOUND.
+     */
+    public void deleteWebhook(String webhookId) {
+        transport.call("DELETE", transport.uri(webhookPath(webhookId), Map.of()), null, false, Duration.ZERO, SUCCESS);
+    }
+
+    /**
+     * {@code GET /v1/webhooks/{id}/deliveries}: one page of the subscription's deliveries, newest
+     * first, optionally only those in {@code state}.
+     *
+     * @param limit 1..1000, or 0 for the server's default (50)
+     */
+    public Page<Delivery> webhookDeliveries(String webhookId, Optional<DeliveryState> state, Optional<String> after, int limit) {
+        return WireCodec.webhookDeliveryPage(get(webhookPath(webhookId) + "/deliveries", page(state, after, limit)));
+    }
+
+    /**
+     * {@code POST /v1/webhooks/{id}/deliveries/{delivery_id}/retry}: sends a dead or rejected delivery
+     * again; CONFLICT for any other state. Not retried, like {@link #retryTile}.
+     */
+    public Delivery retryWebhookDelivery(String webhookId, String deliveryId) {
+        return WireCodec.webhookDelivery(post(webhookPath(webhookId) + "/deliveries/" + Transport.segment(deliveryId)
+                + "/retry", null, false));
+    }
+
     // ------------------------------------------------------------------------------------ logs, health
 
     /**
@@ -421,6 +515,15 @@ public final class BosunClient implements AutoCloseable {
     private static String task(String id, String taskId) { return session(id) + "/tasks/" + Transport.segment(taskId); }
 
     private static String agentPath(String agentId) { return "/v1/agents/" + Transport.segment(agentId); }
+
+    private static String tilePath(String tileId) { return "/v1/tiles/" + Transport.segment(tileId); }
+
+    private static String webhookPath(String webhookId) { return "/v1/webhooks/" + Transport.segment(webhookId); }
+
+    /** The query of a delivery listing; limit 0 leaves the page size to the server. */
+    private static Map<String, String> page(Optional<DeliveryState> state, Optional<String> after, int limit) {
+        return Transport.query("state", state.map(DeliveryState::wire), "after", after, "limit", limit == 0 ? null : limit);
+    }
 
     private JsonNode get(String path, Map<String, String> query) {
         return json(transport.call("GET", transport.uri(path, query), null, true, Duration.ZERO, SUCCESS));

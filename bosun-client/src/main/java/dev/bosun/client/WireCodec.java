@@ -4,6 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.bosun.delivery.Delivery;
+import dev.bosun.delivery.DeliveryKind;
+import dev.bosun.delivery.DeliveryState;
+import dev.bosun.delivery.Webhook;
 import dev.bosun.error.BosunException;
 import dev.bosun.error.ErrorCode;
 import dev.bosun.event.Direction;
@@ -25,6 +29,10 @@ import dev.bosun.task.TaskCounts;
 import dev.bosun.task.TaskPriority;
 import dev.bosun.task.TaskSpec;
 import dev.bosun.task.TaskStatus;
+import dev.bosun.tile.TileKind;
+import dev.bosun.tile.TileMaker;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -48,6 +56,10 @@ import java.util.function.Function;
  *   <li>{@link Event#sessionId()} is the id of the session the events were read from.</li>
  *   <li>{@link Agent#tenant()} is {@link #TENANT_NOT_ON_WIRE} too, and {@link Agent#registrationOrder()}
  *       is {@link #ORDER_NOT_ON_WIRE}: the server lists agents in registration order instead.</li>
+ *   <li>{@link Delivery#tenant()} and {@link Webhook#tenant()} are {@link #TENANT_NOT_ON_WIRE}; a tile's
+ *       {@link Delivery#target()} is {@link TileMaker#TARGET} and its {@link Delivery#eventType()} is
+ *       the event type of its {@code kind}; {@link Webhook#secret()} is {@link #SECRET_NOT_ON_WIRE}
+ *       except in the answer to {@code POST /v1/webhooks}, the only one that carries it.</li>
  * </ul>
  * {@code duration_seconds} on a session is not kept: {@link Session#durationAt(Instant)} derives it.
  */
@@ -56,6 +68,8 @@ public final class WireCodec {
     public static final String TENANT_NOT_ON_WIRE = "";
     /** The {@link Agent#registrationOrder()} of agents read over HTTP, where it is not sent. */
     public static final long ORDER_NOT_ON_WIRE = 0;
+    /** The {@link Webhook#secret()} of subscriptions read back: the server shows a secret only once, at creation. */
+    public static final String SECRET_NOT_ON_WIRE = "";
 
     private WireCodec() {}
 
@@ -90,7 +104,13 @@ public final class WireCodec {
                 seconds(n, "task_timeout_seconds", what),
                 optText(n, "workspace", what),
                 taskCounts(required(n, "tasks", what)),
-                integer(n, "last_seq", what));
+                integer(n, "last_seq", what),
+                optText(n, "scout_room", what),
+                optional(n, "emit_tiles", what, v -> {
+                    if (!v.isBoolean()) throw broken(what, "emit_tiles", "a boolean");
+                    return v.booleanValue();
+                }),
+                n.has("patterns") ? strings(n, "patterns", what) : java.util.List.of());
     }
 
     public static Task task(JsonNode n) {
@@ -139,10 +159,7 @@ public final class WireCodec {
 
     /** The answer to {@code GET /v1/sessions}. */
     public static Page<Session> sessionPage(JsonNode n) {
-        String what = "page";
-        List<Session> items = new ArrayList<>();
-        for (JsonNode s : array(n, "items", what)) items.add(session(s));
-        return new Page<>(items, optText(n, "next_cursor", what), bool(n, "has_more", what));
+        return page(n, "page", WireCodec::session);
     }
 
     /** The answer to {@code GET /v1/sessions/{id}/tasks}: {@code {"items": [Task]}}. */
@@ -189,6 +206,78 @@ public final class WireCodec {
                 bool(n, "emergence", what), integer(n, "laman_margin", what), text(n, "description", what));
     }
 
+    /** A tile of {@code GET /v1/tiles/{id}} and the tile listings, as a {@link DeliveryKind#TILE} delivery. */
+    public static Delivery tile(JsonNode n) {
+        String what = "tile";
+        String kind = text(n, "kind", what);
+        TileKind k;
+        try {
+            k = TileKind.valueOf(kind.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw broken(what, "kind", "a known tile kind (got '" + kind + "')");
+        }
+        return delivery(n, what, text(n, "tile_id", what), DeliveryKind.TILE, TileMaker.TARGET, k.eventType(),
+                objectValue(required(n, "tile", what), "tile", what), optText(n, "plato_id", what));
+    }
+
+    /** A page of tiles: {@code GET /v1/sessions/{id}/tiles} and {@code GET /v1/tiles}. */
+    public static Page<Delivery> tilePage(JsonNode n) {
+        return page(n, "tile page", WireCodec::tile);
+    }
+
+    /** One delivery of a webhook subscription, as a {@link DeliveryKind#WEBHOOK} delivery. */
+    public static Delivery webhookDelivery(JsonNode n) {
+        String what = "webhook delivery";
+        return delivery(n, what, text(n, "delivery_id", what), DeliveryKind.WEBHOOK, text(n, "webhook_id", what),
+                text(n, "event_type", what), objectValue(required(n, "body", what), "body", what), Optional.empty());
+    }
+
+    /** The answer to {@code GET /v1/webhooks/{id}/deliveries}. */
+    public static Page<Delivery> webhookDeliveryPage(JsonNode n) {
+        return page(n, "delivery page", WireCodec::webhookDelivery);
+    }
+
+    /** A webhook subscription; its secret only when the server sent it (the answer to its creation). */
+    public static Webhook webhook(JsonNode n) {
+        String what = "webhook";
+        String url = text(n, "url", what);
+        URI uri;
+        try {
+            uri = new URI(url);
+        } catch (URISyntaxException e) {
+            throw broken(what, "url", "a URL");
+        }
+        return new Webhook(text(n, "webhook_id", what), TENANT_NOT_ON_WIRE, uri, requiredStrings(n, "events", what),
+                optText(n, "secret", what).orElse(SECRET_NOT_ON_WIRE), instant(n, "created_at", what));
+    }
+
+    /** The answer to {@code GET /v1/webhooks}: {@code {"items": [Webhook]}}. */
+    public static List<Webhook> webhookList(JsonNode n) {
+        List<Webhook> items = new ArrayList<>();
+        for (JsonNode w : array(n, "items", "webhook list")) items.add(webhook(w));
+        return List.copyOf(items);
+    }
+
+    private static Delivery delivery(JsonNode n, String what, String id, DeliveryKind kind, String target, String eventType,
+                                     ObjectNode body, Optional<String> remoteId) {
+        return new Delivery(id, kind, target, TENANT_NOT_ON_WIRE, text(n, "session_id", what), integer(n, "seq", what),
+                eventType, body, wireEnum(n, "state", what, DeliveryState.class), (int) integer(n, "attempts", what),
+                optional(n, "last_status", what, v -> {
+                    if (!v.isIntegralNumber() || !v.canConvertToInt()) throw broken(what, "last_status", "an integer");
+                    return v.intValue();
+                }),
+                optText(n, "last_error", what), remoteId,
+                optional(n, "next_attempt_at", what, v -> instantValue(v, "next_attempt_at", what)),
+                instant(n, "created_at", what), instant(n, "updated_at", what),
+                optional(n, "delivered_at", what, v -> instantValue(v, "delivered_at", what)));
+    }
+
+    private static <T> Page<T> page(JsonNode n, String what, Function<JsonNode, T> item) {
+        List<T> items = new ArrayList<>();
+        for (JsonNode i : array(n, "items", what)) items.add(item.apply(i));
+        return new Page<>(items, optText(n, "next_cursor", what), bool(n, "has_more", what));
+    }
+
     static TaskCounts taskCounts(JsonNode n) {
         String what = "task counts";
         return new TaskCounts((int) integer(n, "total", what), (int) integer(n, "running", what),
@@ -222,6 +311,8 @@ public final class WireCodec {
         c.ttl().ifPresent(d -> b.put("ttl_seconds", wholeSeconds("ttl_seconds", d)));
         c.maxTasks().ifPresent(m -> b.put("max_tasks", m));
         c.taskTimeout().ifPresent(d -> b.put("task_timeout_seconds", wholeSeconds("task_timeout_seconds", d)));
+        c.scoutRoom().ifPresent(r -> b.put("scout_room", r));
+        c.emitTiles().ifPresent(e -> b.put("emit_tiles", e));
         return b;
     }
 
@@ -290,6 +381,15 @@ public final class WireCodec {
         required.forEach(b.putArray("required_capabilities")::add);
         if (!prefer.isEmpty()) prefer.forEach(b.putArray("prefer_agents")::add);
         if (fallbackAny) b.put("fallback", "any");
+        return b;
+    }
+
+    /** The body of {@code POST /v1/webhooks}; without a secret the server generates one. */
+    public static ObjectNode createWebhook(String url, List<String> events, Optional<String> secret) {
+        ObjectNode b = Json.object();
+        b.put("url", url);
+        events.forEach(b.putArray("events")::add);
+        secret.ifPresent(s -> b.put("secret", s));
         return b;
     }
 
@@ -376,6 +476,11 @@ public final class WireCodec {
     private static ObjectNode object(JsonNode n, String field, String what) {
         JsonNode v = n.get(field);
         if (v == null || v.isNull()) return Json.object();
+        if (!v.isObject()) throw broken(what, field, "an object");
+        return (ObjectNode) v;
+    }
+
+    private static ObjectNode objectValue(JsonNode v, String field, String what) {
         if (!v.isObject()) throw broken(what, field, "an object");
         return (ObjectNode) v;
     }

@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
+import dev.bosun.delivery.Delivery;
+import dev.bosun.delivery.DeliveryKind;
+import dev.bosun.delivery.DeliveryState;
+import dev.bosun.delivery.Webhook;
 import dev.bosun.error.BosunException;
 import dev.bosun.error.ErrorCode;
 import dev.bosun.event.Direction;
@@ -27,6 +31,7 @@ import dev.bosun.task.TaskOutcome;
 import dev.bosun.task.TaskPriority;
 import dev.bosun.task.TaskSpec;
 import dev.bosun.task.TaskStatus;
+import dev.bosun.tile.TileMaker;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -101,6 +106,9 @@ class WireCodecTest {
         assertThat(s.workspace()).contains("workspaces/sess_01J…");
         assertThat(s.lastSeq()).isEqualTo(7);
         assertThat(s.taskCounts()).isEqualTo(new TaskCounts(2, 1, 1, 0, 0, 0));
+        assertThat(s.scoutRoom()).contains("fleet/research");
+        assertThat(s.emitTiles()).as("null: the server's emit_tiles applies").isEmpty();
+        assertThat(s.patterns()).isEmpty();
     }
 
     @Test
@@ -344,7 +352,96 @@ class WireCodecTest {
                 .isEqualTo("{\"task_id\":\"t1\",\"required_capabilities\":[\"gpu\"],\"prefer_agents\":[\"a\",\"b\"],\"fallback\":\"any\"}");
     }
 
+    @Test
+    void tileSampleFromTheDoc() throws IOException {
+        Delivery t = WireCodec.tile(filled(block("**Tile**", "json")));
+        assertThat(t.id()).isEqualTo("tile_01J…");
+        assertThat(t.kind()).isEqualTo(DeliveryKind.TILE);
+        assertThat(t.target()).isEqualTo(TileMaker.TARGET);
+        assertThat(t.tenant()).isEqualTo(WireCodec.TENANT_NOT_ON_WIRE);
+        assertThat(t.sessionId()).isEqualTo("sess_01J…");
+        assertThat(t.eventSeq()).isEqualTo(5);
+        assertThat(t.eventType()).as("kind task_end is made of task_completed").isEqualTo("task_completed");
+        assertThat(t.state()).isEqualTo(DeliveryState.DELIVERED);
+        assertThat(t.attempts()).isEqualTo(2);
+        assertThat(t.lastStatus()).contains(200);
+        assertThat(t.lastError()).isEmpty();
+        assertThat(t.remoteId()).contains("t-812");
+        assertThat(t.nextAttemptAt()).isEmpty();
+        assertThat(t.eventAt()).isEqualTo(AT);
+        assertThat(t.updatedAt()).isEqualTo(AT);
+        assertThat(t.deliveredAt()).contains(AT);
+        assertThat(t.body().get("question").asText()).isEqualTo("[TASK_END] compile — SUCCESS");
+        assertThat(t.body().at("/answer/duration_ms").asLong()).as("the answer is an object").isEqualTo(2340);
+        assertThat(t.body().get("confidence").asDouble()).isEqualTo(0.9);
+    }
+
+    @Test
+    void webhookAndDeliverySamplesFromTheDoc() throws IOException {
+        Webhook w = WireCodec.webhook(filled(block("**Webhook**", "json")));
+        assertThat(w.id()).isEqualTo("wh_01J…");
+        assertThat(w.tenant()).isEqualTo(WireCodec.TENANT_NOT_ON_WIRE);
+        assertThat(w.url()).hasToString("https://hooks.example.com/bosun");
+        assertThat(w.events()).containsExactly("session_ended", "task_completed");
+        assertThat(w.createdAt()).isEqualTo(AT);
+        assertThat(w.secret()).startsWith("whsec_").hasSize(70);
+        Webhook read = WireCodec.webhook(without(filled(block("**Webhook**", "json")), "secret"));
+        assertThat(read.secret()).as("GET leaves the secret out").isEqualTo(WireCodec.SECRET_NOT_ON_WIRE);
+        assertThat(WireCodec.webhookList(Json.parse("{\"items\":[]}"))).isEmpty();
+
+        Delivery d = WireCodec.webhookDelivery(filled(block("**WebhookDelivery**", "json")));
+        assertThat(d.id()).isEqualTo("whd_01J…");
+        assertThat(d.kind()).isEqualTo(DeliveryKind.WEBHOOK);
+        assertThat(d.target()).isEqualTo("wh_01J…");
+        assertThat(d.eventType()).isEqualTo("task_completed");
+        assertThat(d.eventSeq()).isEqualTo(4);
+        assertThat(d.state()).isEqualTo(DeliveryState.PENDING);
+        assertThat(d.lastStatus()).contains(500);
+        assertThat(d.lastError()).hasValueSatisfying(e -> assertThat(e).contains("HTTP 500"));
+        assertThat(d.nextAttemptAt()).contains(AT);
+        assertThat(d.deliveredAt()).isEmpty();
+        assertThat(d.remoteId()).isEmpty();
+        assertThat(d.body().get("id").asText()).isEqualTo(d.id());
+        assertThat(d.body().at("/payload/outcome").asText()).isEqualTo("success");
+    }
+
+    @Test
+    void pagesOfTilesAndDeliveriesAndBrokenOnes() throws IOException {
+        JsonNode tile = filled(block("**Tile**", "json"));
+        var page = Json.object().put("next_cursor", "tile_01J…").put("has_more", true);
+        page.putArray("items").add(tile).add(tile);
+        Page<Delivery> tiles = WireCodec.tilePage(page);
+        assertThat(tiles.items()).hasSize(2);
+        assertThat(tiles.nextCursor()).contains("tile_01J…");
+        assertThat(tiles.hasMore()).isTrue();
+        var deliveries = Json.object().putNull("next_cursor").put("has_more", false);
+        deliveries.putArray("items").add(filled(block("**WebhookDelivery**", "json")));
+        assertThat(WireCodec.webhookDeliveryPage(deliveries).items()).extracting(Delivery::id).containsExactly("whd_01J…");
+
+        assertBroken(() -> WireCodec.tile(((com.fasterxml.jackson.databind.node.ObjectNode) tile.deepCopy()).put("kind", "lunch")), "kind");
+        assertBroken(() -> WireCodec.tile(((com.fasterxml.jackson.databind.node.ObjectNode) tile.deepCopy()).put("state", "lost")), "state");
+        assertBroken(() -> WireCodec.tile(((com.fasterxml.jackson.databind.node.ObjectNode) tile.deepCopy()).put("tile", "x")), "tile");
+        assertBroken(() -> WireCodec.tile(without(tile, "attempts")), "attempts");
+        assertBroken(() -> WireCodec.webhook(((com.fasterxml.jackson.databind.node.ObjectNode) filled(block("**Webhook**", "json")))
+                .put("url", "not a url")), "url");
+    }
+
     // ------------------------------------------------------------------ request bodies
+
+    @Test
+    void createWebhookBodyLeavesAnUnsetSecretToTheServer() {
+        assertThat(WireCodec.createWebhook("https://h.example/x", List.of("*"), Optional.empty()).toString())
+                .isEqualTo("{\"url\":\"https://h.example/x\",\"events\":[\"*\"]}");
+        assertThat(WireCodec.createWebhook("https://h.example/x", List.of("task_completed", "error"), Optional.of("s3cret-s3cret-s3cret")).toString())
+                .isEqualTo("{\"url\":\"https://h.example/x\",\"events\":[\"task_completed\",\"error\"],\"secret\":\"s3cret-s3cret-s3cret\"}");
+    }
+
+    @Test
+    void sessionConfigCarriesScoutRoomAndEmitTiles() {
+        SessionConfig c = SessionConfig.builder("research", "oracle1").scoutRoom("fleet/research").emitTiles(false).build();
+        assertThat(WireCodec.sessionConfig(c).toString()).isEqualTo("{\"name\":\"research\",\"agent_id\":\"oracle1\","
+                + "\"scout_room\":\"fleet/research\",\"emit_tiles\":false}");
+    }
 
     @Test
     void sessionConfigBodyUsesTheDocumentedFieldsAndOmitsUnsetOnes() {

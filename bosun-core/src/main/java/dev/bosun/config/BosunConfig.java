@@ -30,6 +30,9 @@ import java.util.Optional;
  * @param profiles         worker profiles by name
  * @param server           settings of the HTTP server (ignored by the library)
  * @param routing          fleet routing: the built-in H¹ router or a remote one
+ * @param tiles            checkpoint tiles for PLATO
+ * @param delivery         delivery of tiles and webhooks; listener timeouts
+ * @param patterns         thresholds of the patterns named at session end
  * @param sandbox          the operator's sandbox policy: network, Docker socket, reconciliation period
  */
 public record BosunConfig(
@@ -52,6 +55,9 @@ public record BosunConfig(
         Map<String, Profile> profiles,
         ServerSettings server,
         RoutingSettings routing,
+        TileSettings tiles,
+        DeliverySettings delivery,
+        PatternSettings patterns,
         SandboxSettings sandbox) {
 
     public BosunConfig {

@@ -62,7 +62,7 @@ final class ConfigBinder {
         RoutingSettings routing = routing();
         return new BosunConfig(sessionsEnabled, dataDir, nodeId, idleTimeout, ttl, maxMessageBytes,
                 maxEventsPerPoll, maxPollWait, maxTasks, taskTimeout, maxSessions, retention, startupTimeout,
-                outboxRescan, workerLogMaxBytes, modelCache, profiles, server, routing, sandbox());
+                outboxRescan, workerLogMaxBytes, modelCache, profiles, server, routing, tiles(), delivery(), patterns(), sandbox());
     }
 
     private static final Pattern HOST = Pattern.compile("[A-Za-z0-9.:\\[\\]-]{1,253}");
@@ -117,20 +117,80 @@ final class ConfigBinder {
     }
 
     private java.util.Optional<java.net.URI> routerUrl() {
-        RawValue v = get("h1_router_url");
+        return httpUrl("h1_router_url", "an http:// or https:// URL of a fleet-h1-router, or empty for the built-in router");
+    }
+
+    private java.util.Optional<java.net.URI> httpUrl(String key, String rule) {
+        RawValue v = get(key);
         if (v.value() == null) return java.util.Optional.empty();
-        String rule = "an http:// or https:// URL of a fleet-h1-router, or empty for the built-in router";
-        String text = Values.string("h1_router_url", v, rule).strip();
+        String text = Values.string(key, v, rule).strip();
         if (text.isEmpty()) return java.util.Optional.empty();
         try {
             java.net.URI u = new java.net.URI(text);
-            if (!("http".equals(u.getScheme()) || "https".equals(u.getScheme())) || u.getHost() == null) {
-                throw Values.error("h1_router_url", "h1_router_url = " + Values.quote(text) + " is not " + rule, v);
+            if (!("http".equals(u.getScheme()) || "https".equals(u.getScheme())) || u.getHost() == null
+                    || u.getRawUserInfo() != null || u.getRawQuery() != null || u.getRawFragment() != null) {
+                throw Values.error(key, key + " = " + Values.quote(text) + " is not " + rule, v);
             }
             return java.util.Optional.of(u);
         } catch (java.net.URISyntaxException e) {
-            throw Values.error("h1_router_url", "h1_router_url = " + Values.quote(text) + " is not " + rule, v);
+            throw Values.error(key, key + " = " + Values.quote(text) + " is not " + rule, v);
         }
+    }
+
+    private TileSettings tiles() {
+        boolean emit = Values.bool("emit_tiles", get("emit_tiles"));
+        var url = httpUrl("plato_url", "an http:// or https:// URL of a PLATO server (without query or credentials), "
+                + "or empty to keep tiles local");
+        Optional<String> key = Optional.empty();
+        RawValue k = get("plato_api_key");
+        if (k.value() != null) {
+            // never echo the value: it is a credential
+            String text = Values.string("plato_api_key", k, "a token of visible ASCII characters").strip();
+            if (!text.isEmpty()) {
+                if (!text.chars().allMatch(ch -> ch > 32 && ch < 127) || text.length() > 4096) {
+                    throw Values.error("plato_api_key", "plato_api_key is not a token of 1 to 4096 visible ASCII "
+                            + "characters (no spaces or control characters)", k);
+                }
+                key = Optional.of(text);
+            }
+        }
+        String room = Values.matching("scout_room", get("scout_room"), dev.bosun.session.Validation.SCOUT_ROOM,
+                dev.bosun.session.Validation.SCOUT_ROOM_RULE);
+        String source = Values.matching("tile_source", get("tile_source"), Pattern.compile("[A-Za-z0-9._:/-]{1,100}"),
+                "1 to 100 characters of A-Z a-z 0-9 . _ : / -");
+        var format = TileSettings.AnswerFormat.valueOf(Values.oneOf("answer_format", get("answer_format"),
+                java.util.List.of("string", "object")).toUpperCase(java.util.Locale.ROOT));
+        return new TileSettings(emit, url, key, room, source, format,
+                confidence("tile_confidence_start"), confidence("tile_confidence_task"),
+                confidence("tile_confidence_end"), confidence("tile_confidence_alert"));
+    }
+
+    private double confidence(String key) {
+        return Values.decimal(key, get(key), "0", "1");
+    }
+
+    private DeliverySettings delivery() {
+        Duration timeout = duration("delivery_timeout", "100ms", "5m");
+        Duration backoffMin = duration("delivery_backoff_min", "10ms", "1h");
+        Duration backoffMax = duration("delivery_backoff_max", "100ms", "24h");
+        if (backoffMax.compareTo(backoffMin) < 0) {
+            throw Values.error("delivery_backoff_max", "delivery_backoff_max = " + Durations.format(backoffMax)
+                    + " is shorter than delivery_backoff_min = " + Durations.format(backoffMin), get("delivery_backoff_max"));
+        }
+        Duration maxAge = duration("delivery_max_age", "1s", "30d");
+        int concurrency = (int) integer("delivery_concurrency", 1, 1024);
+        Duration listenerTimeout = duration("listener_timeout", "10ms", "10m");
+        boolean privateTargets = Values.bool("webhook_private_targets", get("webhook_private_targets"));
+        int maxWebhooks = (int) integer("max_webhooks", 1, 1000);
+        return new DeliverySettings(timeout, backoffMin, backoffMax, maxAge, concurrency, listenerTimeout,
+                privateTargets, maxWebhooks);
+    }
+
+    private PatternSettings patterns() {
+        return new PatternSettings((int) integer("pattern_streak", 2, 100_000), (int) integer("pattern_cascade", 2, 100_000),
+                (int) integer("pattern_timeouts", 1, 100_000),
+                Values.decimal("pattern_outlier_factor", get("pattern_outlier_factor"), "1", "1000"),
+                (int) integer("pattern_outlier_min_tasks", 2, 100_000));
     }
 
     /** Hash → tenant. Hashes only: a config file or environment never holds a usable key. */

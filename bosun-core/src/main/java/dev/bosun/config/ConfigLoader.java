@@ -228,6 +228,29 @@ public final class ConfigLoader {
         d.put("fleet_window", "24h");
         d.put("fleet_compat_paths", false);
         d.put("router_timeout", "5s");
+        d.put("emit_tiles", true);
+        d.put("plato_url", null);
+        d.put("plato_api_key", null);
+        d.put("scout_room", "bosun/sessions");
+        d.put("tile_source", "bosun");
+        d.put("answer_format", "string");
+        d.put("tile_confidence_start", "1.0");
+        d.put("tile_confidence_task", "0.9");
+        d.put("tile_confidence_end", "0.95");
+        d.put("tile_confidence_alert", "1.0");
+        d.put("delivery_timeout", "10s");
+        d.put("delivery_backoff_min", "1s");
+        d.put("delivery_backoff_max", "5m");
+        d.put("delivery_max_age", "24h");
+        d.put("delivery_concurrency", 16);
+        d.put("listener_timeout", "5s");
+        d.put("webhook_private_targets", false);
+        d.put("max_webhooks", 20);
+        d.put("pattern_streak", 3);
+        d.put("pattern_cascade", 3);
+        d.put("pattern_timeouts", 2);
+        d.put("pattern_outlier_factor", "3.0");
+        d.put("pattern_outlier_min_tasks", 4);
         return Collections.unmodifiableMap(d);
     }
 

@@ -63,6 +63,7 @@ public final class SystemPayloads {
         s.exitCode().ifPresent(c -> p.put("exit_code", c));
         s.endedAt().ifPresent(e -> p.put("duration_seconds", s.durationAt(e).toMillis() / 1000.0));
         p.set("tasks", counts(s.taskCounts()));
+        p.set("patterns", Json.MAPPER.valueToTree(s.patterns()));
         return p;
     }
 

@@ -172,7 +172,7 @@ public final class Reaper implements AutoCloseable {
         }
         try {
             EndResult r = store.endSession(new EndRequest(d.sessionId(), reason.impliedOutcome(), reason,
-                    Optional.of(detail), Optional.empty(), pre, now, h1AtEnd.apply(d.sessionId())));
+                    Optional.of(detail), Optional.empty(), pre, now, h1AtEnd.apply(d.sessionId())).withPatterns(config.patterns()));
             if (r.transitioned()) workers.cleanup(r.session());
             return r.transitioned();
         } catch (BosunException e) {

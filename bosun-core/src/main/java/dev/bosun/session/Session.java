@@ -20,6 +20,9 @@ import java.util.Optional;
  * @param expiresAt      the TTL deadline: createdAt + ttl
  * @param workspace      the workspace path relative to the data dir, when the session has a worker
  * @param lastSeq        the seq of the newest event in the session's log
+ * @param scoutRoom      the session's own tile domain, when it chose one
+ * @param emitTiles      the session's own choice to send tiles to PLATO, when it made one
+ * @param patterns       the patterns named when it ended (docs/PATTERNS.md); empty while live
  */
 public record Session(
         String id,
@@ -45,10 +48,14 @@ public record Session(
         Duration taskTimeout,
         Optional<String> workspace,
         TaskCounts taskCounts,
-        long lastSeq) {
+        long lastSeq,
+        Optional<String> scoutRoom,
+        Optional<Boolean> emitTiles,
+        List<String> patterns) {
 
     public Session {
         tags = List.copyOf(tags);
+        patterns = List.copyOf(patterns);
         metadata = metadata.deepCopy();
     }
 

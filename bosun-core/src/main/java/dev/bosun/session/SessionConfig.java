@@ -33,6 +33,8 @@ public record SessionConfig(
         Optional<Integer> maxTasks,
         Optional<Duration> taskTimeout,
         String tenant,
+        Optional<String> scoutRoom,
+        Optional<Boolean> emitTiles,
         SandboxRequest sandbox) {
 
     public static final String DEFAULT_TENANT = "default";
@@ -59,6 +61,8 @@ public record SessionConfig(
         private Integer maxTasks;
         private Duration taskTimeout;
         private String tenant = DEFAULT_TENANT;
+        private String scoutRoom;
+        private Boolean emitTiles;
         private SandboxRequest sandbox = SandboxRequest.NONE;
 
         private Builder(String name, String agentId) {
@@ -85,13 +89,20 @@ public record SessionConfig(
 
         public Builder tenant(String tenant) { this.tenant = tenant; return this; }
 
+        /** The PLATO room this session's tiles go to, instead of the configured {@code scout_room}. */
+        public Builder scoutRoom(String room) { this.scoutRoom = room; return this; }
+
+        /** Whether this session's tiles are sent to PLATO, instead of the configured {@code emit_tiles}. */
+        public Builder emitTiles(boolean emit) { this.emitTiles = emit; return this; }
+
         /** What the session asks of its profile's sandbox: image, resources, network (checked by {@code SandboxPolicy}). */
         public Builder sandbox(SandboxRequest sandbox) { this.sandbox = Objects.requireNonNull(sandbox); return this; }
 
         public SessionConfig build() {
             return new SessionConfig(name, agentId, tags, metadata, Optional.ofNullable(profile),
                     Optional.ofNullable(idleTimeout), Optional.ofNullable(ttl), Optional.ofNullable(maxTasks),
-                    Optional.ofNullable(taskTimeout), tenant, sandbox);
+                    Optional.ofNullable(taskTimeout), tenant, Optional.ofNullable(scoutRoom), Optional.ofNullable(emitTiles),
+                    sandbox);
         }
     }
 }

@@ -15,6 +15,7 @@ import dev.bosun.fleet.HttpRemoteRouter;
 import dev.bosun.fleet.RemoteRouter;
 import dev.bosun.event.EventNotifier;
 import dev.bosun.event.PollResult;
+import dev.bosun.event.SystemEvents;
 import dev.bosun.id.Ids;
 import dev.bosun.reaper.Reaper;
 import dev.bosun.sandbox.ProcessSandbox;
@@ -81,6 +82,10 @@ public final class SessionManager implements AutoCloseable {
     private final EventTap tap;
     private final Fleet fleet;
     private final Optional<HttpRemoteRouter> remoteRouter;
+    private final dev.bosun.listener.Listeners listeners;
+    private final dev.bosun.delivery.DeliveryRelay relay;
+    private final dev.bosun.tile.Tiles tiles;
+    private final dev.bosun.delivery.Webhooks webhooks;
 
     private SessionManager(Builder b) {
         this.config = b.config;
@@ -103,9 +108,42 @@ public final class SessionManager implements AutoCloseable {
         this.tap = new EventTap(store, ends);
         store.addCommitListener(tap);
         if (config.routing().enabled()) tap.addListener(this::followLoads);
+        this.listeners = new dev.bosun.listener.Listeners(store, config.delivery().listenerTimeout());
+        tap.addListener(listeners::committed);
+        fleet.onEmergenceAlert(listeners::alerted);
+        this.relay = relay(b.relayRandom);
+        this.tiles = new dev.bosun.tile.Tiles(store.deliveries(), clock);
+        this.webhooks = new dev.bosun.delivery.Webhooks(store.deliveries(), clock, ids, config.delivery());
+        tap.addListener(e -> { if (SystemEvents.isCheckpoint(e.direction(), e.type())) relay.wake(); });
         workers.startBackground();
         if (b.autoReap) reaper.start();
+        if (b.autoDeliver) relay.start();
     }
+
+    private dev.bosun.delivery.DeliveryRelay relay(java.util.random.RandomGenerator random) {
+        var ds = store.deliveries();
+        var d = config.delivery();
+        var senders = new ArrayList<dev.bosun.delivery.Sender>();
+        config.tiles().platoUrl().ifPresent(url -> senders.add(new dev.bosun.tile.PlatoSender(url, config.tiles(), d.timeout())));
+        senders.add(new dev.bosun.delivery.WebhookSender(x -> ds.getWebhook(x.tenant(), x.target()), clock, d.timeout()));
+        var makers = List.<dev.bosun.delivery.CheckpointMaker>of(
+                new dev.bosun.tile.TileMaker(config.tiles(), config.routing().enabled(), ids),
+                new dev.bosun.delivery.WebhookFanout(ds::allWebhooks, ids));
+        return new dev.bosun.delivery.DeliveryRelay(ds, clock, config.nodeId(), d, makers, senders,
+                new dev.bosun.delivery.Backoff(d.backoffMin(), d.backoffMax(), random));
+    }
+
+    /** Library callbacks (onEvent, onTaskComplete, onSessionEnd, onEmergenceAlert), isolated and timed out. */
+    public dev.bosun.listener.Listeners listeners() { return listeners; }
+
+    /** The relay of tiles and webhooks; tests built with {@code autoDeliver(false)} drive it with {@code step()}. */
+    public dev.bosun.delivery.DeliveryRelay relay() { return relay; }
+
+    /** The tiles made of sessions' checkpoints, with their delivery state. */
+    public dev.bosun.tile.Tiles tiles() { return tiles; }
+
+    /** Tenants' webhook subscriptions and their deliveries. */
+    public dev.bosun.delivery.Webhooks webhooks() { return webhooks; }
 
     /** The fleet: agent registry, graph, and routing decisions (made by the remote router when one is configured). */
     public Fleet fleet() { return fleet; }
@@ -141,6 +179,8 @@ public final class SessionManager implements AutoCloseable {
         private Clock clock = Clock.systemUTC();
         private final List<Sandbox> sandboxes = new ArrayList<>();
         private boolean autoReap = true;
+        private boolean autoDeliver = true;
+        private java.util.random.RandomGenerator relayRandom = new java.util.Random();
 
         private Builder(BosunConfig config) { this.config = Objects.requireNonNull(config, "config"); }
 
@@ -154,6 +194,12 @@ public final class SessionManager implements AutoCloseable {
 
         /** Whether the reaper runs on its own thread (default); tests turn it off and call {@code reaper().sweep()}. */
         public Builder autoReap(boolean on) { this.autoReap = on; return this; }
+
+        /** Whether the tile and webhook relay runs on its own thread (default); tests turn it off and call {@code relay().step()}. */
+        public Builder autoDeliver(boolean on) { this.autoDeliver = on; return this; }
+
+        /** The jitter source of delivery backoff; tests pass a seeded one. */
+        public Builder relayRandom(java.util.random.RandomGenerator random) { this.relayRandom = Objects.requireNonNull(random); return this; }
 
         public SessionManager build() { return new SessionManager(this); }
     }
@@ -216,7 +262,8 @@ public final class SessionManager implements AutoCloseable {
         Optional<String> workspace = profile.map(p -> workers.workspaceOf(id).relative());
         Optional<Long> h1Start = config.routing().enabled() ? Optional.of(fleet.h1(tenant)) : Optional.empty();
         var row = new NewSession(id, tenant, name, agentId, tags, spec.metadata(), profile.map(Profile::name),
-                config.nodeId(), now, idle, ttl, maxTasks, taskTimeout, startupDeadline, workspace, h1Start);
+                config.nodeId(), now, idle, ttl, maxTasks, taskTimeout, startupDeadline, workspace, h1Start,
+                spec.scoutRoom().map(Validation::scoutRoom), spec.emitTiles());
         Session created = store.createSession(row, config.maxSessions());
         if (profile.isEmpty()) return created;
         return workers.start(created, profile.get());
@@ -289,7 +336,7 @@ public final class SessionManager implements AutoCloseable {
                              Optional<Integer> exitCode) {
         if (s.hasWorker()) workers.stopForEnd(s.id());
         EndResult r = store.endSession(new EndRequest(s.id(), outcome, reason, error, exitCode,
-                EndRequest.Precondition.NONE, clock.instant(), h1AtEnd(s.id())));
+                EndRequest.Precondition.NONE, clock.instant(), h1AtEnd(s.id())).withPatterns(config.patterns()));
         workers.cleanup(r.session());
         return r;
     }
@@ -297,7 +344,7 @@ public final class SessionManager implements AutoCloseable {
     /** Called by the worker supervisor when a worker exits on its own or cannot be found. */
     private void endFromWorker(String sessionId, EndReason reason, Optional<Integer> exitCode, String detail) {
         EndResult r = store.endSession(new EndRequest(sessionId, reason.impliedOutcome(), reason, Optional.of(detail),
-                exitCode, EndRequest.Precondition.NONE, clock.instant(), h1AtEnd(sessionId)));
+                exitCode, EndRequest.Precondition.NONE, clock.instant(), h1AtEnd(sessionId)).withPatterns(config.patterns()));
         workers.cleanup(r.session());
     }
 
@@ -497,6 +544,8 @@ public final class SessionManager implements AutoCloseable {
 
     @Override
     public void close() {
+        relay.close();
+        listeners.close();
         reaper.close();
         workers.close();
         tap.close();

@@ -25,7 +25,19 @@ public final class Validation {
     public static final int MAX_ERROR = 8192;
     private static final Pattern CAPABILITY = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:/-]{0,63}");
 
+    /** A PLATO room path, the domain of tiles: segments of letters, digits, '.', '_' and '-' joined by '/'. */
+    public static final Pattern SCOUT_ROOM = Pattern.compile("(?=.{1,200}$)[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*");
+    public static final String SCOUT_ROOM_RULE = "1 to 200 characters: segments of A-Z a-z 0-9 . _ - joined by /";
+
     private Validation() {}
+
+    /** A session's own scout room. */
+    public static String scoutRoom(String room) {
+        if (room == null || !SCOUT_ROOM.matcher(room).matches()) {
+            throw BosunException.invalid("scout_room", "scout_room is not a room path; allowed " + SCOUT_ROOM_RULE);
+        }
+        return room;
+    }
 
     /** A printable, non-blank text of at most {@code max} characters. */
     public static String text(String field, String value, int max) {

@@ -1,5 +1,6 @@
 package dev.bosun.store;
 
+import dev.bosun.config.PatternSettings;
 import dev.bosun.session.EndReason;
 import dev.bosun.session.SessionOutcome;
 import java.time.Instant;
@@ -12,9 +13,16 @@ import java.util.Optional;
  * @param precondition for expiry, the deadline that must still be due at {@code at}; if activity
  *                     moved it in the meantime nothing changes
  * @param h1End        β₁ of the tenant's fleet graph at the end, when routing is on (for {@code h1_delta})
+ * @param patterns     thresholds for the patterns named in {@code session_ended} (see {@code SessionPatterns})
  */
 public record EndRequest(String sessionId, SessionOutcome outcome, EndReason reason, Optional<String> error,
-                         Optional<Integer> exitCode, Precondition precondition, Instant at, Optional<Long> h1End) {
+                         Optional<Integer> exitCode, Precondition precondition, Instant at, Optional<Long> h1End,
+                         PatternSettings patterns) {
+
+    public EndRequest(String sessionId, SessionOutcome outcome, EndReason reason, Optional<String> error,
+                      Optional<Integer> exitCode, Precondition precondition, Instant at, Optional<Long> h1End) {
+        this(sessionId, outcome, reason, error, exitCode, precondition, at, h1End, PatternSettings.DEFAULTS);
+    }
 
     public EndRequest(String sessionId, SessionOutcome outcome, EndReason reason, Optional<String> error,
                       Optional<Integer> exitCode, Precondition precondition, Instant at) {
@@ -22,7 +30,11 @@ public record EndRequest(String sessionId, SessionOutcome outcome, EndReason rea
     }
 
     public EndRequest withH1End(Optional<Long> h1) {
-        return new EndRequest(sessionId, outcome, reason, error, exitCode, precondition, at, h1);
+        return new EndRequest(sessionId, outcome, reason, error, exitCode, precondition, at, h1, patterns);
+    }
+
+    public EndRequest withPatterns(PatternSettings settings) {
+        return new EndRequest(sessionId, outcome, reason, error, exitCode, precondition, at, h1End, settings);
     }
 
     /** What must still hold when the end commits. */

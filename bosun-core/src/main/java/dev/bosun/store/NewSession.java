@@ -10,7 +10,9 @@ import java.util.Optional;
  * A session to insert. With no profile it is inserted RUNNING together with its
  * {@code session_started} event; with a profile it is inserted CREATING with a startup deadline.
  *
- * @param h1Start β₁ of the tenant's fleet graph at the start, when routing is on (for {@code h1_delta})
+ * @param h1Start   β₁ of the tenant's fleet graph at the start, when routing is on (for {@code h1_delta})
+ * @param scoutRoom the session's own tile domain, overriding the configured scout room
+ * @param emitTiles the session's own choice to send tiles, overriding the configured one
  */
 public record NewSession(
         String id,
@@ -28,7 +30,9 @@ public record NewSession(
         Duration taskTimeout,
         Optional<Instant> startupDeadline,
         Optional<String> workspace,
-        Optional<Long> h1Start) {
+        Optional<Long> h1Start,
+        Optional<String> scoutRoom,
+        Optional<Boolean> emitTiles) {
 
     public NewSession {
         tags = List.copyOf(tags);
@@ -39,6 +43,6 @@ public record NewSession(
                       Optional<String> profile, String nodeId, Instant createdAt, Duration idleTimeout, Duration ttl,
                       int maxTasks, Duration taskTimeout, Optional<Instant> startupDeadline, Optional<String> workspace) {
         this(id, tenant, name, agentId, tags, metadata, profile, nodeId, createdAt, idleTimeout, ttl, maxTasks,
-                taskTimeout, startupDeadline, workspace, Optional.empty());
+                taskTimeout, startupDeadline, workspace, Optional.empty(), Optional.empty(), Optional.empty());
     }
 }

@@ -148,6 +148,9 @@ public interface Store extends AutoCloseable {
     /** How many sessions are live (CREATING or RUNNING), across all tenants. */
     long liveSessionCount();
 
+    /** Cursors, tiles, webhook deliveries and subscriptions: what the relay works from. */
+    dev.bosun.delivery.DeliveryStore deliveries();
+
     /** Is the database reachable? For readiness checks. */
     boolean healthy();
 

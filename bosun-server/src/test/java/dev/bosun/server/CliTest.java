@@ -1,10 +1,12 @@
 package dev.bosun.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.bosun.contract.FakePlato;
 import dev.bosun.json.Json;
 import dev.bosun.server.auth.ApiKeys;
 import dev.bosun.server.cli.Main;
@@ -216,6 +218,92 @@ class CliTest extends ServerHarness {
     }
 
     @Test
+    void tilesAndWebhooksForPeopleAndScripts() throws Exception {
+        try (FakePlato plato = new FakePlato(); WebhookReceiver receiver = new WebhookReceiver()) {
+            start(l -> l.set("plato_url", plato.url().toString()).set("webhook_private_targets", true)
+                    .set("delivery_backoff_min", "20ms").set("delivery_backoff_max", "200ms"));
+            plato.gateRefuses.add("[SESSION_START] oracle1:gated");
+
+            Run hook = bosun("webhooks", "create", receiver.url(), "--event", "session_ended", "--event", "task_completed");
+            assertThat(hook.exit()).as(hook.toString()).isZero();
+            assertThat(hook.err()).contains("shown only now");
+            Matcher m = Pattern.compile("(?m)^id +(wh_\\S+)\\s+^secret +(whsec_\\S+)$").matcher(hook.out());
+            assertThat(m.find()).as(hook.out()).isTrue();
+            String hookId = m.group(1);
+            receiver.secret = m.group(2);
+            Run badHook = bosun("webhooks", "create", "ftp://hooks.example.com/x", "--event", "*");
+            assertThat(badHook.exit()).as(badHook.toString()).isEqualTo(2);
+            assertOneErrorLine(badHook, "INVALID_ARGUMENT");
+            assertThat(badHook.err()).contains("url");
+
+            Run created = bosun("sessions", "create", "--name", "gated", "--agent", "oracle1", "--scout-room", "cli/room");
+            assertOk(created);
+            String id = created.out().strip();
+            Run quiet = bosun("sessions", "create", "--name", "quiet", "--agent", "oracle1", "--no-emit-tiles");
+            assertOk(quiet);
+            assertThat(manager.get(id).scoutRoom()).contains("cli/room");
+            assertThat(manager.get(quiet.out().strip()).emitTiles()).contains(false);
+            assertOk(bosun("sessions", "end", id, "--outcome", "success"));
+            await().atMost(Duration.ofSeconds(30)).until(() -> get("/v1/sessions/" + id + "/tiles").json().get("items").size() == 2
+                    && get("/v1/webhooks/" + hookId + "/deliveries?state=delivered").json().get("items").size() == 1);
+
+            Run tiles = bosun("tiles", "list", "--session", id);
+            assertOk(tiles);
+            assertThat(tiles.lines()).hasSize(3);
+            assertThat(tiles.lines().get(0)).matches("ID +SESSION +SEQ +KIND +STATE +ATTEMPTS +PLATO_ID/ERROR +CREATED");
+            String rejected = get("/v1/tiles?state=rejected").json().at("/items/0/tile_id").asText();
+            assertThat(row(tiles, rejected)).startsWith(rejected, id, "1", "session_start", "rejected", "1", "gate:");
+            assertColumnsAligned(tiles.lines());
+            Run listed = bosun("tiles", "list", "--state", "REJECTED", "--json");
+            assertOk(listed);
+            assertThat(listed.json()).as("--json is the server's own object").isEqualTo(get("/v1/tiles?state=rejected").json());
+            Run both = bosun("tiles", "list", "--session", id, "--state", "dead");
+            assertThat(both.exit()).as(both.toString()).isEqualTo(2);
+            assertOneErrorLine(both, "INVALID_ARGUMENT");
+            Run shown = bosun("tiles", "show", rejected);
+            assertOk(shown);
+            assertThat(shown.lines()).contains("state          rejected", "kind           session_start", "last status    400");
+            assertThat(shown.out()).contains("\"domain\":\"cli/room\"");
+
+            plato.gateRefuses.clear();
+            Run retried = bosun("tiles", "retry", rejected);
+            assertOk(retried);
+            assertThat(retried.out().strip()).isIn(rejected + " pending", rejected + " delivered");
+            Run again = bosun("tiles", "retry", rejected);
+            assertThat(again.exit()).as("no longer rejected: %s", again).isEqualTo(4);
+            assertOneErrorLine(again, "CONFLICT");
+
+            Run hooks = bosun("webhooks", "list");
+            assertOk(hooks);
+            assertThat(hooks.lines().get(0)).matches("ID +EVENTS +URL +CREATED");
+            assertThat(row(hooks, hookId)).startsWith(hookId, "session_ended,task_completed", receiver.url());
+            assertThat(hooks.out()).doesNotContain(receiver.secret);
+            Run hookJson = bosun("webhooks", "show", hookId, "--json");
+            assertOk(hookJson);
+            assertThat(hookJson.json()).isEqualTo(get("/v1/webhooks/" + hookId).json());
+            Run deliveries = bosun("webhooks", "deliveries", hookId);
+            assertOk(deliveries);
+            assertThat(deliveries.lines().get(0)).matches("ID +SESSION +SEQ +EVENT +STATE +ATTEMPTS +LAST +CREATED");
+            assertThat(deliveries.lines()).hasSize(2);
+            assertThat(deliveries.lines().get(1).split(" +")).startsWith(
+                    receiver.got().get(0).deliveryId(), id, "2", "session_ended", "delivered", "1", "200");
+            Run delivered = bosun("webhooks", "deliveries", hookId, "--state", "delivered", "--json");
+            assertOk(delivered);
+            assertThat(delivered.json()).isEqualTo(get("/v1/webhooks/" + hookId + "/deliveries?state=delivered").json());
+            Run notRetryable = bosun("webhooks", "retry", hookId, receiver.got().get(0).deliveryId());
+            assertThat(notRetryable.exit()).as(notRetryable.toString()).isEqualTo(4);
+            assertThat(receiver.got()).allMatch(WebhookReceiver.Got::verified);
+
+            Run deleted = bosun("webhooks", "delete", hookId);
+            assertOk(deleted);
+            assertThat(deleted.out().strip()).isEqualTo(hookId + " deleted");
+            Run gone = bosun("webhooks", "show", hookId);
+            assertThat(gone.exit()).as(gone.toString()).isEqualTo(3);
+            assertOneErrorLine(gone, "NOT_FOUND");
+        }
+    }
+
+    @Test
     void followPrintsEventsAsTheyHappenAndExitsWhenTheSessionEnds() throws Exception {
         start();
         String id = createSession("{\"name\":\"followed\",\"agent_id\":\"a\"}");
@@ -265,7 +353,9 @@ class CliTest extends ServerHarness {
         List<String> commands = new ArrayList<>();
         collect(Main.commandLine(), List.of(), commands);
         assertThat(commands).contains("sessions list", "sessions events", "tasks complete", "keys new", "doctor",
-                "agents register", "agents list", "agents show", "agents remove", "route", "fleet status", "fleet reset");
+                "agents register", "agents list", "agents show", "agents remove", "route", "fleet status", "fleet reset",
+                "tiles list", "tiles show", "tiles retry", "webhooks create", "webhooks list", "webhooks show",
+                "webhooks delete", "webhooks deliveries", "webhooks retry");
         // A few at a time: each is a JVM start, and there are a score of commands.
         Map<String, Run> helps = new java.util.concurrent.ConcurrentHashMap<>();
         try (var pool = java.util.concurrent.Executors.newFixedThreadPool(3)) {

@@ -47,4 +47,27 @@ class MetricsTest extends ServerHarness {
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
                 assertThat(get("/metrics").text()).contains("bosun_reaper_expirations_total{reason=\"expired_idle\"} 1.0"));
     }
+
+    @Test
+    void tileDeliveriesBacklogAndListenersAreCounted() throws Exception {
+        try (var plato = new dev.bosun.contract.FakePlato()) {
+            plato.gateRefuses.add("[SESSION_START] a:rejected");
+            start(l -> l.set("plato_url", plato.url().toString()));
+            createSession("{\"name\":\"m\",\"agent_id\":\"a\"}");
+            createSession("{\"name\":\"rejected\",\"agent_id\":\"a\"}");
+            createSession("{\"name\":\"kept\",\"agent_id\":\"a\",\"emit_tiles\":false}");
+            manager.listeners().onEvent(e -> { throw new IllegalStateException("listener bug"); });
+            createSession("{\"name\":\"heard\",\"agent_id\":\"a\",\"emit_tiles\":false}");
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                String m = get("/metrics").text();
+                assertThat(m).contains("bosun_deliveries_total{kind=\"tile\",outcome=\"delivered\"} 1.0");
+                assertThat(m).contains("bosun_deliveries_total{kind=\"tile\",outcome=\"rejected\"} 1.0");
+                assertThat(m).contains("bosun_deliveries_total{kind=\"webhook\",outcome=\"dead\"} 0.0");
+                assertThat(m).contains("bosun_delivery_latency_seconds_count{kind=\"tile\"} 1");
+                assertThat(m).contains("bosun_delivery_backlog{kind=\"tile\",state=\"pending\"} 0.0");
+                assertThat(m).contains("bosun_delivery_backlog{kind=\"tile\",state=\"local\"} 2.0");
+                assertThat(m).contains("bosun_listener_calls_total{result=\"failed\"} 1.0");
+            });
+        }
+    }
 }

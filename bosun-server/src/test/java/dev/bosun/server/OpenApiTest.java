@@ -1,15 +1,20 @@
 package dev.bosun.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.bosun.delivery.DeliveryState;
+import dev.bosun.delivery.Webhook;
 import dev.bosun.error.ErrorCode;
 import dev.bosun.event.Direction;
+import dev.bosun.event.SystemEvents;
 import dev.bosun.json.Json;
 import dev.bosun.server.http.Api;
 import dev.bosun.server.http.ApiErrors;
 import dev.bosun.server.http.RouteTable.Route;
+import dev.bosun.server.http.Wire;
 import dev.bosun.session.EndReason;
 import dev.bosun.session.SessionManager;
 import dev.bosun.session.SessionOutcome;
@@ -17,6 +22,8 @@ import dev.bosun.session.SessionStatus;
 import dev.bosun.task.TaskOutcome;
 import dev.bosun.task.TaskPriority;
 import dev.bosun.task.TaskStatus;
+import dev.bosun.tile.TileKind;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -26,6 +33,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -41,11 +49,12 @@ class OpenApiTest extends ServerHarness {
 
     /**
      * With the fleet-h1-router's bare paths on, so that the route table holds every route the document
-     * describes; and one agent, so that the documented routing examples can be routed.
+     * describes; one agent, so that the documented routing examples can be routed; and private webhook
+     * targets allowed, so that the documented webhook example is accepted without resolving its host.
      */
     @BeforeEach
     void up() {
-        start(l -> l.set("fleet_compat_paths", true));
+        start(l -> l.set("fleet_compat_paths", true).set("webhook_private_targets", true));
         assertThat(post("/v1/agents", "{\"agent_id\":\"researcher\",\"capabilities\":[\"research\",\"summarize\"]}").status())
                 .isEqualTo(201);
         Res r = get("/openapi.json");
@@ -124,7 +133,8 @@ class OpenApiTest extends ServerHarness {
         assertThat(post("/v1/sessions/" + id + "/tasks", "{\"task_id\":\"t1\",\"name\":\"probe\"}").status()).isEqualTo(201);
         assertThat(post("/v1/sessions/" + id + "/terminate", null).status()).isEqualTo(200);
         for (Route route : server.routes()) {
-            String path = route.path().replace("{id}", id).replace("{task_id}", "t1").replace("{agent_id}", "nobody");
+            String path = route.path().replace("{id}", id).replace("{task_id}", "t1").replace("{agent_id}", "nobody")
+                    .replace("{delivery_id}", "whd_nobody");
             Res r = call(route.method(), path, "{\"bogus_field\":1}");
             boolean read = r.status() == 400 && r.json() != null && r.json().at("/error/details/field").asText().equals("bogus_field");
             assertThat(read).as("%s reads a JSON body? answered %s: %s", route, r.status(), r.text())
@@ -173,6 +183,10 @@ class OpenApiTest extends ServerHarness {
         assertEnum("TaskOutcome", TaskOutcome.values(), TaskOutcome::value);
         assertEnum("Direction", Direction.values(), Direction::value);
         assertEnum("ErrorCode", ErrorCode.values(), ErrorCode::name);
+        assertEnum("DeliveryState", DeliveryState.values(), DeliveryState::wire);
+        assertEnum("TileKind", TileKind.values(), k -> Wire.tileKind(k.eventType()));
+        assertThat(strings(doc.at("/components/schemas/CheckpointEventType/enum"))).as("webhook event types")
+                .isEqualTo(Stream.concat(SystemEvents.CHECKPOINTS.stream(), Stream.of(Webhook.ALL)).collect(Collectors.toSet()));
         JsonNode stream = parameter(new Route("GET", "/v1/sessions/{id}/logs"), "stream");
         assertThat(strings(stream.at("/schema/enum"))).isEqualTo(Arrays.stream(SessionManager.LogStream.values())
                 .map(s -> s.name().toLowerCase(Locale.ROOT)).collect(Collectors.toSet()));
@@ -252,6 +266,7 @@ class OpenApiTest extends ServerHarness {
         conform(called, "DELETE", "/v1/sessions/{id}", "/v1/sessions/" + createSession("{\"name\":\"d\",\"agent_id\":\"a\"}"), null);
 
         fleetResponsesFitTheirSchemas(called);
+        deliveryResponsesFitTheirSchemas(called, id);
 
         assertThat(called).as("every documented route was called").isEqualTo(documentedRoutes());
     }
@@ -280,6 +295,42 @@ class OpenApiTest extends ServerHarness {
         assertThat(snapshot.json().get("edges")).as("a snapshot after routing has edges to check").isNotEmpty();
         conform(called, "GET", "/h1-snapshot", "/h1-snapshot", null);
         conform(called, "POST", "/v1/fleet/reset", "/v1/fleet/reset", null);
+    }
+
+    /**
+     * Tiles and webhooks. Without a PLATO server the tiles are {@code local}, so a retry is the
+     * documented 409 (TilesApiTest holds a retried tile's 200 to the schema); the subscription's URL
+     * does not resolve, so its deliveries are pending with an error to show.
+     */
+    private void deliveryResponsesFitTheirSchemas(Set<Route> called, String sessionId) {
+        Res hook = conform(called, "POST", "/v1/webhooks", "/v1/webhooks",
+                "{\"url\":\"https://hooks.example.com/bosun\",\"events\":[\"*\"],\"secret\":\"a-long-random-shared-secret\"}");
+        String w = "/v1/webhooks/" + hook.json().get("webhook_id").asText();
+        conform(called, "POST", "/v1/webhooks", "/v1/webhooks", "{\"url\":\"ftp://hooks.example.com\",\"events\":[\"*\"]}");
+        String later = createSession("{\"name\":\"hooked\",\"agent_id\":\"a\"}");
+        assertThat(post("/v1/sessions/" + later + "/end", "{\"outcome\":\"success\"}").status()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(20)).until(() -> get(w + "/deliveries").json().get("items").size() == 2);
+        conform(called, "GET", "/v1/webhooks", "/v1/webhooks", null);
+        conform(called, "GET", "/v1/webhooks/{id}", w, null);
+        conform(called, "GET", "/v1/webhooks/{id}", "/v1/webhooks/wh_nope", null);
+        Res deliveries = conform(called, "GET", "/v1/webhooks/{id}/deliveries", w + "/deliveries?limit=1", null);
+        String delivery = deliveries.json().at("/items/0/delivery_id").asText();
+        conform(called, "GET", "/v1/webhooks/{id}/deliveries", w + "/deliveries?state=sent", null);
+        conform(called, "POST", "/v1/webhooks/{id}/deliveries/{delivery_id}/retry", w + "/deliveries/" + delivery + "/retry", null);
+        conform(called, "POST", "/v1/webhooks/{id}/deliveries/{delivery_id}/retry", w + "/deliveries/whd_nope/retry", null);
+        conform(called, "DELETE", "/v1/webhooks/{id}", w, null);
+        conform(called, "DELETE", "/v1/webhooks/{id}", w, null);
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> get("/v1/sessions/" + sessionId + "/tiles").json().get("items").size() >= 4);
+        Res tiles = conform(called, "GET", "/v1/sessions/{id}/tiles", "/v1/sessions/" + sessionId + "/tiles?limit=2", null);
+        assertThat(tiles.json().get("has_more").asBoolean()).isTrue();
+        conform(called, "GET", "/v1/sessions/{id}/tiles", "/v1/sessions/sess_nope/tiles", null);
+        conform(called, "GET", "/v1/tiles", "/v1/tiles?state=local", null);
+        conform(called, "GET", "/v1/tiles", "/v1/tiles?limit=0", null);
+        String tile = tiles.json().at("/items/0/tile_id").asText();
+        conform(called, "GET", "/v1/tiles/{id}", "/v1/tiles/" + tile, null);
+        conform(called, "GET", "/v1/tiles/{id}", "/v1/tiles/tile_nope", null);
+        conform(called, "POST", "/v1/tiles/{id}/retry", "/v1/tiles/" + tile + "/retry", null);
     }
 
     // ---------------------------------------------------------------------------------------------

@@ -49,7 +49,7 @@ public abstract class ManagerHarness {
 
     protected void open() {
         store = factory().open(dataDir);
-        var builder = SessionManager.builder(config).store(store).clock(clock).autoReap(false);
+        var builder = SessionManager.builder(config).store(store).clock(clock).autoReap(false).autoDeliver(false);
         sandboxes().forEach(builder::sandbox);
         manager = builder.build();
     }

@@ -140,6 +140,7 @@ public abstract class ReaperContract extends ManagerHarness {
         Session keep = start(Duration.ofHours(1), Duration.ofHours(2));
         manager.endSession(s.id(), SessionOutcome.SUCCESS, Optional.empty());
         clock.advance(config.retention().plus(Duration.ofMinutes(1)));
+        manager.relay().step(); // its tiles are made (kept local: no PLATO here); only then may it go
         manager.reaper().sweep(); // expires `keep` (ttl) now and purges `s`, ended a retention ago
         assertThat(manager.find(s.id())).isEmpty();
         assertThat(store.readEvents(s.id(), 0, 10)).isEmpty();

@@ -52,6 +52,19 @@ final class ClientOptions {
 
     PrintWriter err() { return command.commandLine().getErr(); }
 
+    /** The server's JSON with {@code --json}, else what {@code forPeople} prints. */
+    void print(JsonNode node, Runnable forPeople) {
+        if (json) printJson(node);
+        else forPeople.run();
+    }
+
+    /** One line for a person, flushed (picocli's writer is not autoflushed). */
+    void println(String line) {
+        PrintWriter o = out();
+        o.println(line);
+        o.flush();
+    }
+
     /** One JSON document on one line, so that scripts can read a stream of them line by line. */
     void printJson(JsonNode node) {
         PrintWriter o = out();

@@ -5,7 +5,7 @@ import picocli.CommandLine.Command;
 
 /**
  * The {@code bosun} command: {@code serve} runs the server; {@code sessions}, {@code tasks},
- * {@code agents}, {@code route} and {@code fleet} are clients of a running server (through the Java
+ * {@code agents}, {@code route}, {@code fleet}, {@code tiles} and {@code webhooks} are clients of a running server (through the Java
  * SDK); {@code doctor} and {@code keys} are local.
  *
  * <p>Exit codes: 0 success; 1 the server or an operation failed (INTERNAL, UNAVAILABLE); 2 bad usage
@@ -15,13 +15,15 @@ import picocli.CommandLine.Command;
 @Command(name = "bosun", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Durable session manager for fleets of AI agents.",
         subcommands = {ServeCommand.class, SessionsCommand.class, TasksCommand.class, AgentsCommand.class,
-                RouteCommand.class, FleetCommand.class, DoctorCommand.class, KeysCommand.class, CommandLine.HelpCommand.class},
+                RouteCommand.class, FleetCommand.class, TilesCommand.class, WebhooksCommand.class, DoctorCommand.class, KeysCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Examples:",
                 "  bosun serve --data-dir ./bosun-data",
                 "  bosun sessions create --name research --agent oracle1 --profile echo",
                 "  bosun sessions events sess_01J... --follow",
                 "  bosun agents register coder --capability compilation",
                 "  bosun route compile-7 --capability compilation",
+                "  bosun tiles list --state dead",
+                "  bosun webhooks create https://hooks.example.com/bosun --event session_ended",
                 "", "Exit codes: 0 ok, 1 failure (server unreachable, internal error),",
                 "2 bad usage or invalid argument, 3 not found, 4 conflict or no capable agent,",
                 "5 unauthenticated, 6 limit reached or payload too large, 7 sessions disabled,",

@@ -56,11 +56,7 @@ final class SessionsCommand {
         @Option(names = "--tag", paramLabel = "T", description = "Only sessions with this tag.")
         String tag;
 
-        @Option(names = "--limit", paramLabel = "N", description = "At most this many (1..1000; server default 50).")
-        Integer limit;
-
-        @Option(names = "--after", paramLabel = "C", description = "Start after this cursor (the next_cursor of the previous page).")
-        String after;
+        @Mixin PageOptions paging;
 
         @Override
         public Integer call() {
@@ -68,9 +64,9 @@ final class SessionsCommand {
             if (status != null) f = f.withStatus(Args.choice(SessionStatus.class, "--status", status));
             if (agent != null) f = f.withAgentId(agent);
             if (tag != null) f = f.withTag(tag);
-            int n = limit == null ? 0 : Args.positive("--limit", limit);
+            int n = paging.limit();
             try (BosunClient c = client.connect()) {
-                Page<Session> page = c.listSessions(f, Optional.ofNullable(after), n);
+                Page<Session> page = c.listSessions(f, paging.after(), n);
                 if (client.json) {
                     client.printJson(Wire.sessionPage(page, Instant.now()));
                     return 0;
@@ -82,8 +78,7 @@ final class SessionsCommand {
                             Table.time(s.createdAt()));
                 }
                 t.print(client.out());
-                // On stderr, so that the table stays clean for grep and the hint still reaches a person.
-                if (page.hasMore()) client.err().println("more sessions: add --after " + page.nextCursor().orElse("?"));
+                PageOptions.hint(client, "sessions", page);
                 return 0;
             }
         }
@@ -150,6 +145,13 @@ final class SessionsCommand {
         @Option(names = "--task-timeout", paramLabel = "SECONDS", description = "A task still running after this long times out.")
         Long taskTimeout;
 
+        @Option(names = "--scout-room", paramLabel = "R", description = "The PLATO room its tiles go to (default: the server's scout_room).")
+        String scoutRoom;
+
+        @Option(names = "--emit-tiles", negatable = true,
+                description = "Send its tiles to PLATO, or with --no-emit-tiles keep them local (default: the server's emit_tiles).")
+        Boolean emitTiles;
+
         @Override
         public Integer call() {
             SessionConfig.Builder b = SessionConfig.builder(name, agent).tags(tags).profile(profile);
@@ -158,6 +160,8 @@ final class SessionsCommand {
             if (ttl != null) b.ttl(Args.wholeSeconds("--ttl", ttl));
             if (maxTasks != null) b.maxTasks(maxTasks);
             if (taskTimeout != null) b.taskTimeout(Args.wholeSeconds("--task-timeout", taskTimeout));
+            if (scoutRoom != null) b.scoutRoom(scoutRoom);
+            if (emitTiles != null) b.emitTiles(emitTiles);
             try (BosunClient c = client.connect()) {
                 Session s = c.createSession(b.build());
                 if (client.json) client.printJson(Wire.session(s, Instant.now()));
@@ -260,6 +264,9 @@ final class SessionsCommand {
                         + c.failed() + " failed, " + c.cancelled() + " cancelled, " + c.timeout() + " timed out"},
                 {"last seq", Long.toString(s.lastSeq())},
                 {"workspace", s.workspace().orElse("-")},
+                {"scout room", s.scoutRoom().orElse("- (the server's)")},
+                {"emit tiles", s.emitTiles().map(String::valueOf).orElse("- (the server's)")},
+                {"patterns", s.patterns().isEmpty() ? "-" : String.join(", ", s.patterns())},
         };
         for (String[] f : fields) out.printf("%-14s %s%n", f[0], f[1]);
         out.flush();

@@ -25,6 +25,7 @@ public final class Api {
     private final EventRoutes events;
     private final TaskRoutes tasks;
     private final FleetRoutes fleet;
+    private final DeliveryRoutes deliveries;
 
     public Api(SessionManager manager, ApiKeys keys, RateLimiter limiter, StreamGate gate, Metrics metrics, Clock clock,
                Duration sseHeartbeat, long maxRequestBytes) {
@@ -36,6 +37,7 @@ public final class Api {
         this.events = new EventRoutes(manager, gate, metrics, sseHeartbeat);
         this.tasks = new TaskRoutes(manager);
         this.fleet = new FleetRoutes(manager, metrics, clock);
+        this.deliveries = new DeliveryRoutes(manager);
     }
 
     public void register(RouteTable r) {
@@ -48,6 +50,7 @@ public final class Api {
         events.register(r);
         tasks.register(r);
         fleet.register(r);
+        deliveries.register(r);
     }
 
     /** Whether requests to {@code path} (as registered) pass the auth, rate-limit and body-size filter. */
@@ -86,6 +89,7 @@ public final class Api {
                 Map.entry(new RouteTable.Route("POST", "/v1/route"), FleetRoutes.ROUTE_FIELDS),
                 Map.entry(new RouteTable.Route("POST", "/v1/fleet/route"), FleetRoutes.ROUTE_FIELDS),
                 Map.entry(new RouteTable.Route("POST", "/v1/fleet/register/agent"), FleetRoutes.REGISTER_FIELDS),
+                Map.entry(new RouteTable.Route("POST", "/v1/webhooks"), DeliveryRoutes.WEBHOOK_FIELDS),
                 // Served only with fleet_compat_paths=true.
                 Map.entry(new RouteTable.Route("POST", "/route"), FleetRoutes.ROUTE_FIELDS),
                 Map.entry(new RouteTable.Route("POST", "/register/agent"), FleetRoutes.REGISTER_FIELDS));

@@ -69,6 +69,13 @@ final class Body {
         });
     }
 
+    Optional<Boolean> bool(String f) {
+        return present(f).map(v -> {
+            if (!v.isBoolean()) throw BosunException.invalid(f, f + " must be true or false, not " + kind(v));
+            return v.booleanValue();
+        });
+    }
+
     Optional<Long> integer(String f) {
         return present(f).map(v -> {
             if (!v.isIntegralNumber() || !v.canConvertToLong()) {

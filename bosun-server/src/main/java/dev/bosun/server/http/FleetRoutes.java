@@ -1,6 +1,5 @@
 package dev.bosun.server.http;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bosun.error.BosunException;
@@ -47,37 +46,32 @@ final class FleetRoutes {
 
     void register(RouteTable r) {
         r.post("/v1/agents", this::registerAgent);
-        r.get("/v1/agents", ctx -> json(ctx, 200,
+        r.get("/v1/agents", ctx -> Replies.json(ctx, 200,
                 Wire.items(fleet.agents(Scope.tenant(ctx)).stream().map(Wire::agent).toList())));
-        r.get("/v1/agents/{agent_id}", ctx -> json(ctx, 200, Wire.agent(fleet.agent(Scope.tenant(ctx), ctx.pathParam("agent_id")))));
+        r.get("/v1/agents/{agent_id}", ctx -> Replies.json(ctx, 200, Wire.agent(fleet.agent(Scope.tenant(ctx), ctx.pathParam("agent_id")))));
         r.delete("/v1/agents/{agent_id}", ctx -> {
             fleet.unregister(Scope.tenant(ctx), ctx.pathParam("agent_id"));
-            ctx.status(204);
-            ctx.res().setContentType(null); // Javalin presets text/plain; a 204 has no content to type
+            Replies.noContent(ctx);
         });
         r.post("/v1/route", this::route);
-        r.get("/v1/fleet/status", ctx -> json(ctx, 200, fleet.status(Scope.tenant(ctx)).toJson()));
+        r.get("/v1/fleet/status", ctx -> Replies.json(ctx, 200, fleet.status(Scope.tenant(ctx)).toJson()));
         r.post("/v1/fleet/reset", ctx -> {
             String tenant = Scope.tenant(ctx);
             fleet.reset(tenant);
-            json(ctx, 200, fleet.status(tenant).toJson());
+            Replies.json(ctx, 200, fleet.status(tenant).toJson());
         });
 
         // The fleet-h1-router contract. Its status keeps Bosun's shape under /v1 (the one /v1/fleet/status
         // above); the contract's own shape is served at the bare /status.
         r.post("/v1/fleet/route", this::route);
-        r.get("/v1/fleet/h1-snapshot", ctx -> json(ctx, 200, snapshot(Scope.tenant(ctx))));
+        r.get("/v1/fleet/h1-snapshot", ctx -> Replies.json(ctx, 200, snapshot(Scope.tenant(ctx))));
         r.post("/v1/fleet/register/agent", this::registerAgent);
         if (manager.config().routing().compatPaths()) {
             r.post("/route", this::route);
-            r.get("/status", ctx -> json(ctx, 200, fleet.status(Scope.tenant(ctx)).toCompatJson()));
-            r.get("/h1-snapshot", ctx -> json(ctx, 200, snapshot(Scope.tenant(ctx))));
+            r.get("/status", ctx -> Replies.json(ctx, 200, fleet.status(Scope.tenant(ctx)).toCompatJson()));
+            r.get("/h1-snapshot", ctx -> Replies.json(ctx, 200, snapshot(Scope.tenant(ctx))));
             r.post("/register/agent", this::registerAgent);
         }
-    }
-
-    private static void json(Context ctx, int status, JsonNode body) {
-        ctx.status(status).contentType("application/json").result(Json.write(body));
     }
 
     /** 201 for a new agent, 200 for an update of one already registered (its capabilities replaced). */
@@ -90,7 +84,7 @@ final class FleetRoutes {
         boolean known = registered(tenant, id);
         Agent a = fleet.register(tenant, id, capabilities);
         if (!known) ctx.header("Location", "/v1/agents/" + a.id());
-        json(ctx, known ? 200 : 201, Wire.agent(a));
+        Replies.json(ctx, known ? 200 : 201, Wire.agent(a));
     }
 
     private boolean registered(String tenant, String id) {
@@ -124,7 +118,7 @@ final class FleetRoutes {
         }
         metrics.routed(plan.decision());
         plan.alert().ifPresent(fleet::publish);
-        json(ctx, 200, plan.decision().toJson());
+        Replies.json(ctx, 200, plan.decision().toJson());
     }
 
     private static boolean fallbackAny(String value) {

@@ -25,6 +25,13 @@ final class Query {
         }).orElse(dflt);
     }
 
+    /** A page size: {@code limit} in 1..1000, {@code dflt} when not given. */
+    static int limit(Context ctx, int dflt) {
+        long limit = integer(ctx, "limit", dflt);
+        if (limit < 1 || limit > 1000) throw BosunException.invalid("limit", "limit = " + limit + " is out of range; allowed 1..1000");
+        return (int) limit;
+    }
+
     /** Seconds, decimals allowed ({@code wait=0.5}). */
     static Duration seconds(Context ctx, String name, Duration dflt) {
         return string(ctx, name).map(v -> {

@@ -18,7 +18,7 @@ import java.util.Set;
 /** Session lifecycle routes: create, list, get, end, terminate, heartbeat, logs. */
 final class SessionRoutes {
     static final Set<String> CREATE_FIELDS = Set.of("name", "agent_id", "tags", "metadata", "profile",
-            "idle_timeout_seconds", "ttl_seconds", "max_tasks", "task_timeout_seconds", "sandbox");
+            "idle_timeout_seconds", "ttl_seconds", "max_tasks", "task_timeout_seconds", "scout_room", "emit_tiles", "sandbox");
     static final Set<String> END_FIELDS = Set.of("outcome", "error");
     static final Set<String> TERMINATE_FIELDS = Set.of("reason");
 
@@ -60,6 +60,8 @@ final class SessionRoutes {
         seconds(b, "ttl_seconds").ifPresent(spec::ttl);
         b.int32("max_tasks").ifPresent(spec::maxTasks);
         seconds(b, "task_timeout_seconds").ifPresent(spec::taskTimeout);
+        b.string("scout_room").ifPresent(spec::scoutRoom);
+        b.bool("emit_tiles").ifPresent(spec::emitTiles);
         Session s;
         try {
             s = manager.createSession(spec.build());
@@ -82,9 +84,7 @@ final class SessionRoutes {
         if (agent.isPresent()) f = f.withAgentId(agent.get());
         Optional<String> tag = Query.string(ctx, "tag");
         if (tag.isPresent()) f = f.withTag(tag.get());
-        long limit = Query.integer(ctx, "limit", 50);
-        if (limit < 1 || limit > 1000) throw BosunException.invalid("limit", "limit = " + limit + " is out of range; allowed 1..1000");
-        Page<Session> page = manager.list(f, Query.string(ctx, "after"), (int) limit);
+        Page<Session> page = manager.list(f, Query.string(ctx, "after"), Query.limit(ctx, 50));
         ctx.contentType("application/json").result(Json.write(Wire.sessionPage(page, clock.instant())));
     }
 

@@ -2,6 +2,8 @@ package dev.bosun.server.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.bosun.delivery.Delivery;
+import dev.bosun.delivery.Webhook;
 import dev.bosun.event.Event;
 import dev.bosun.event.PollResult;
 import dev.bosun.event.SystemPayloads;
@@ -10,9 +12,12 @@ import dev.bosun.json.Json;
 import dev.bosun.session.Page;
 import dev.bosun.session.Session;
 import dev.bosun.task.Task;
+import dev.bosun.tile.TileKind;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * The JSON shapes of docs/API.md: snake_case, ISO-8601 times, durations in whole seconds. Public so
@@ -48,6 +53,9 @@ public final class Wire {
         o.put("last_seq", s.lastSeq());
         ObjectNode counts = SystemPayloads.counts(s.taskCounts());
         o.set("tasks", counts);
+        opt(o, "scout_room", s.scoutRoom());
+        if (s.emitTiles().isPresent()) o.put("emit_tiles", s.emitTiles().get()); else o.putNull("emit_tiles");
+        o.set("patterns", Json.MAPPER.valueToTree(s.patterns()));
         return o;
     }
 
@@ -104,11 +112,82 @@ public final class Wire {
 
     /** A page of {@code GET /v1/sessions}. */
     public static ObjectNode sessionPage(Page<Session> page, Instant now) {
+        return page(page, s -> session(s, now));
+    }
+
+    /**
+     * A tile with where its delivery to PLATO stands. {@code tile} is the tile as made, its answer an
+     * object whatever {@code answer_format} sends; {@code plato_id} is PLATO's {@code tile_id} or
+     * {@code tile_hash} once delivered.
+     */
+    public static ObjectNode tile(Delivery d) {
         ObjectNode o = Json.object();
-        o.set("items", Json.MAPPER.valueToTree(page.items().stream().map(s -> session(s, now)).toList()));
+        o.put("tile_id", d.id());
+        o.put("session_id", d.sessionId());
+        o.put("seq", d.eventSeq());
+        o.put("kind", tileKind(d.eventType()));
+        deliveryState(o, d);
+        opt(o, "plato_id", d.remoteId());
+        deliveryTimes(o, d);
+        o.set("tile", d.body());
+        return o;
+    }
+
+    /** The wire name of the tile kind made from {@code eventType}: {@code session_start}, … */
+    public static String tileKind(String eventType) {
+        return TileKind.ofEvent(eventType).map(k -> k.name().toLowerCase(Locale.ROOT))
+                .orElseThrow(() -> new IllegalStateException("a tile of a non-checkpoint event " + eventType));
+    }
+
+    /** One delivery of a webhook subscription; {@code body} is exactly what the receiver is sent. */
+    public static ObjectNode webhookDelivery(Delivery d) {
+        ObjectNode o = Json.object();
+        o.put("delivery_id", d.id());
+        o.put("webhook_id", d.target());
+        o.put("session_id", d.sessionId());
+        o.put("seq", d.eventSeq());
+        o.put("event_type", d.eventType());
+        deliveryState(o, d);
+        deliveryTimes(o, d);
+        o.set("body", d.body());
+        return o;
+    }
+
+    /**
+     * A webhook subscription. The secret signs its deliveries, so it is shown only in the answer to
+     * its creation ({@code withSecret}); every later read leaves it out.
+     */
+    public static ObjectNode webhook(Webhook w, boolean withSecret) {
+        ObjectNode o = Json.object();
+        o.put("webhook_id", w.id());
+        o.put("url", w.url().toString());
+        o.set("events", Json.MAPPER.valueToTree(w.events()));
+        o.put("created_at", w.createdAt().toString());
+        if (withSecret) o.put("secret", w.secret());
+        return o;
+    }
+
+    /** A page of any listing: {@code items}, {@code next_cursor} (null on the last page), {@code has_more}. */
+    public static <T> ObjectNode page(Page<T> page, Function<T, ObjectNode> item) {
+        ObjectNode o = Json.object();
+        o.set("items", Json.MAPPER.valueToTree(page.items().stream().map(item).toList()));
         opt(o, "next_cursor", page.nextCursor());
         o.put("has_more", page.hasMore());
         return o;
+    }
+
+    private static void deliveryState(ObjectNode o, Delivery d) {
+        o.put("state", d.state().wire());
+        o.put("attempts", d.attempts());
+        if (d.lastStatus().isPresent()) o.put("last_status", d.lastStatus().get()); else o.putNull("last_status");
+        opt(o, "last_error", d.lastError());
+    }
+
+    private static void deliveryTimes(ObjectNode o, Delivery d) {
+        opt(o, "next_attempt_at", d.nextAttemptAt().map(Instant::toString));
+        o.put("created_at", d.eventAt().toString());
+        o.put("updated_at", d.updatedAt().toString());
+        opt(o, "delivered_at", d.deliveredAt().map(Instant::toString));
     }
 
     public static ObjectNode items(List<? extends JsonNode> items) {

@@ -34,6 +34,7 @@ import java.util.function.IntSupplier;
  *   <li>{@code bosun_events_total{direction}}, {@code bosun_reaper_expirations_total{reason}},
  *       {@code bosun_wake_seconds{kind}}, {@code bosun_streams_open}, {@code bosun_http_requests_seconds{method,route,status}},
  *       {@code bosun_store_commit_seconds}</li>
+ *   <li>tiles, webhooks and listeners: see {@link DeliveryMetrics}</li>
  * </ul>
  */
 public final class Metrics implements EventListener {
@@ -55,6 +56,7 @@ public final class Metrics implements EventListener {
         alerts = Counter.builder("holodeck.emergence.alerts").description("Crossings of the fleet graph into emergence")
                 .register(registry);
         manager.fleet().onEmergenceAlert(a -> alerts.increment());
+        new DeliveryMetrics(registry, manager);
     }
 
     public PrometheusMeterRegistry registry() { return registry; }

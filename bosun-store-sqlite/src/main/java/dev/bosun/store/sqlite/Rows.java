@@ -27,7 +27,7 @@ final class Rows {
     static final String SESSION_COLUMNS = "id, tenant, name, agent_id, tags, metadata, profile, status, outcome, reason, "
             + "error, exit_code, created_at, started_at, ended_at, last_activity_at, idle_timeout_ms, ttl_ms, expires_at, "
             + "max_tasks, task_timeout_ms, workspace, tasks_total, tasks_running, tasks_success, tasks_failed, "
-            + "tasks_cancelled, tasks_timeout, last_seq";
+            + "tasks_cancelled, tasks_timeout, last_seq, scout_room, emit_tiles, patterns";
     static final String TASK_COLUMNS = "session_id, id, name, data, priority, required_caps, assigned_agent, status, "
             + "created_at, started_at, ended_at, deadline_at, duration_ms, result, error";
     static final String EVENT_COLUMNS = "session_id, seq, direction, type, payload, created_at";
@@ -63,7 +63,10 @@ final class Rows {
                 Optional.ofNullable(r.getString("workspace")),
                 new TaskCounts(r.getInt("tasks_total"), r.getInt("tasks_running"), r.getInt("tasks_success"),
                         r.getInt("tasks_failed"), r.getInt("tasks_cancelled"), r.getInt("tasks_timeout")),
-                r.getLong("last_seq"));
+                r.getLong("last_seq"),
+                Optional.ofNullable(r.getString("scout_room")),
+                optInt(r, "emit_tiles").map(v -> v != 0),
+                Optional.ofNullable(r.getString("patterns")).map(Rows::strings).orElse(List.of()));
     }
 
     static Task task(ResultSet r) throws SQLException {

@@ -7,6 +7,8 @@ import dev.bosun.event.Event;
 import dev.bosun.event.SystemEvents;
 import dev.bosun.event.SystemPayloads;
 import dev.bosun.json.Json;
+import dev.bosun.task.TaskStatus;
+import dev.bosun.pattern.SessionPatterns;
 import dev.bosun.sandbox.WorkerRef;
 import dev.bosun.session.Page;
 import dev.bosun.session.Session;
@@ -62,7 +64,8 @@ public final class SqliteStore implements Store {
     private final Path file;
     private final FileChannel lockChannel;
     private final FileLock lock;
-    private final WriteQueue writes;
+    final WriteQueue writes;
+    private final SqliteDeliveries deliveries = new SqliteDeliveries(this);
     private final Conn writeConn;
     private final BlockingQueue<Conn> readers;
     private final List<Conn> allReaders = new ArrayList<>();
@@ -148,11 +151,11 @@ public final class SqliteStore implements Store {
     // =====================================================================================
 
     @FunctionalInterface
-    private interface Read<T> {
+    interface Read<T> {
         T run(Conn c) throws SQLException;
     }
 
-    private <T> T read(Read<T> work) {
+    <T> T read(Read<T> work) {
         if (closed) throw BosunException.unavailable("the store is closed", null);
         Conn c;
         try {
@@ -171,16 +174,16 @@ public final class SqliteStore implements Store {
     }
 
     @FunctionalInterface
-    private interface Binder {
+    interface Binder {
         void bind(PreparedStatement ps) throws SQLException;
     }
 
     @FunctionalInterface
-    private interface RowMapper<T> {
+    interface RowMapper<T> {
         T map(ResultSet r) throws SQLException;
     }
 
-    private static <T> List<T> query(Conn c, String sql, Binder binder, RowMapper<T> mapper) throws SQLException {
+    static <T> List<T> query(Conn c, String sql, Binder binder, RowMapper<T> mapper) throws SQLException {
         PreparedStatement ps = c.prepare(sql);
         binder.bind(ps);
         var out = new ArrayList<T>();
@@ -522,6 +525,9 @@ public final class SqliteStore implements Store {
     public void addCommitTimer(java.util.function.LongConsumer nanos) { writes.addCommitTimer(nanos); }
 
     @Override
+    public dev.bosun.delivery.DeliveryStore deliveries() { return deliveries; }
+
+    @Override
     public boolean healthy() {
         if (closed) return false;
         try {
@@ -554,8 +560,8 @@ public final class SqliteStore implements Store {
             long created = s.createdAt().toEpochMilli();
             PreparedStatement ps = c.prepare("INSERT INTO sessions (id, tenant, name, agent_id, tags, metadata, profile, "
                     + "node_id, status, created_at, started_at, last_activity_at, idle_timeout_ms, ttl_ms, expires_at, "
-                    + "idle_deadline_at, startup_deadline_at, max_tasks, task_timeout_ms, workspace, h1_start) "
-                    + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                    + "idle_deadline_at, startup_deadline_at, max_tasks, task_timeout_ms, workspace, h1_start, "
+                    + "scout_room, emit_tiles) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
             int i = 1;
             ps.setString(i++, s.id());
             ps.setString(i++, s.tenant());
@@ -578,7 +584,9 @@ public final class SqliteStore implements Store {
             ps.setInt(i++, s.maxTasks());
             ps.setLong(i++, s.taskTimeout().toMillis());
             ps.setString(i++, s.workspace().orElse(null));
-            if (s.h1Start().isPresent()) ps.setLong(i, s.h1Start().get()); else ps.setNull(i, java.sql.Types.INTEGER);
+            if (s.h1Start().isPresent()) ps.setLong(i++, s.h1Start().get()); else ps.setNull(i++, java.sql.Types.INTEGER);
+            ps.setString(i++, s.scoutRoom().orElse(null));
+            if (s.emitTiles().isPresent()) ps.setInt(i, s.emitTiles().get() ? 1 : 0); else ps.setNull(i, java.sql.Types.INTEGER);
             try {
                 ps.executeUpdate();
             } catch (SQLException e) {
@@ -638,11 +646,12 @@ public final class SqliteStore implements Store {
                 case TTL_DUE -> " AND expires_at <= ?";
                 case STARTUP_DUE -> " AND status = 'CREATING' AND startup_deadline_at <= ?";
             };
+            List<String> patterns = patternsAtEnd(c, req, t);
             PreparedStatement ps = c.prepare("UPDATE sessions SET status = 'ENDED', outcome = ?, reason = ?, error = ?, "
                     + "exit_code = ?, ended_at = ?, idle_deadline_at = NULL, startup_deadline_at = NULL, h1_end = ?, "
                     // Without a worker there is nothing to stop or remove: the end itself is the cleanup.
                     // (SET expressions see the old row, so the end time is bound, not read from ended_at.)
-                    + "cleaned_at = CASE WHEN profile IS NULL THEN ? ELSE cleaned_at END "
+                    + "cleaned_at = CASE WHEN profile IS NULL THEN ? ELSE cleaned_at END, patterns = ? "
                     + "WHERE id = ? AND status <> 'ENDED'" + guard);
             ps.setString(1, req.outcome().name());
             ps.setString(2, req.reason().name());
@@ -651,8 +660,9 @@ public final class SqliteStore implements Store {
             ps.setLong(5, t);
             if (req.h1End().isPresent()) ps.setLong(6, req.h1End().get()); else ps.setNull(6, java.sql.Types.INTEGER);
             ps.setLong(7, t);
-            ps.setString(8, req.sessionId());
-            if (!guard.isEmpty()) ps.setLong(9, t);
+            ps.setString(8, Rows.json(patterns));
+            ps.setString(9, req.sessionId());
+            if (!guard.isEmpty()) ps.setLong(10, t);
             if (ps.executeUpdate() == 0) {
                 Session s = findSession(c, req.sessionId()).orElseThrow(() -> BosunException.notFound("session", req.sessionId()));
                 return new EndResult(s, false, 0);
@@ -682,6 +692,24 @@ public final class SqliteStore implements Store {
             endFleetTasksOf(c, ended.tenant(), req.sessionId(), t);
             return new EndResult(findSession(c, req.sessionId()).orElseThrow(), true, cancelled);
         });
+    }
+
+    /**
+     * The patterns the session will have once this end commits: its tasks as they will be, the running
+     * ones cancelled at the end time, exactly as the end's own UPDATE leaves them. (If the end does not
+     * happen, the list is simply not used.)
+     */
+    private static List<String> patternsAtEnd(Conn c, EndRequest req, long t) throws SQLException {
+        List<Task> tasks = query(c, "SELECT " + Rows.TASK_COLUMNS + " FROM tasks WHERE session_id = ? ORDER BY ord",
+                q -> q.setString(1, req.sessionId()), Rows::task);
+        Instant end = Instant.ofEpochMilli(t);
+        List<Task> atEnd = tasks.stream().map(k -> k.isActive() ? new Task(k.sessionId(), k.id(), k.name(), k.data(),
+                k.priority(), k.requiredCapabilities(), k.assignedAgent(), TaskStatus.CANCELLED, k.createdAt(), k.startedAt(),
+                Optional.of(end), k.deadlineAt(), Optional.of(Math.max(0, t - k.startedAt().toEpochMilli())), k.result(),
+                k.error()) : k).toList();
+        int maxTasks = query(c, "SELECT max_tasks FROM sessions WHERE id = ?", q -> q.setString(1, req.sessionId()),
+                r -> r.getInt(1)).stream().findFirst().orElse(Integer.MAX_VALUE);
+        return SessionPatterns.analyze(atEnd, maxTasks, Optional.of(req.reason()), req.patterns());
     }
 
     @Override
@@ -726,8 +754,15 @@ public final class SqliteStore implements Store {
             }
         }
         long t = e.at().toEpochMilli();
-        long seq = e.activity() ? nextSeqWithActivity(c, e.sessionId(), t) : nextSeq(c, e.sessionId(), false);
+        long seq = e.activity() ? nextSeqWithActivity(c, e.sessionId(), t) : nextSeq(c, e.sessionId());
         insertEvent(c, e.sessionId(), seq, e.direction(), e.type(), Json.write(e.payload()), e.sourceKey().orElse(null), t);
+        if (SystemEvents.isCheckpoint(e.direction(), e.type())) {
+            // A checkpoint from outside the lifecycle (an error, an emergence alert): the relay follows it too.
+            PreparedStatement cp = c.prepare("UPDATE sessions SET checkpoint_seq = ? WHERE id = ?");
+            cp.setLong(1, seq);
+            cp.setString(2, e.sessionId());
+            cp.executeUpdate();
+        }
         // The caller's payload, copied: parsing back the text just written would cost more than the insert.
         return new Event(e.sessionId(), seq, e.direction(), e.type(), e.payload().deepCopy(), Instant.ofEpochMilli(t));
     }
@@ -749,11 +784,9 @@ public final class SqliteStore implements Store {
         throw new IllegalStateException("unreachable: session " + sessionId + " is live but had no row to update");
     }
 
-    /** Allocates the next seq under the writer's lock; refuses ended sessions unless writing their final event. */
-    private static long nextSeq(Conn c, String sessionId, boolean allowEnded) throws SQLException {
-        PreparedStatement ps = c.prepare(allowEnded
-                ? "UPDATE sessions SET last_seq = last_seq + 1 WHERE id = ? RETURNING last_seq"
-                : "UPDATE sessions SET last_seq = last_seq + 1 WHERE id = ? AND status <> 'ENDED' RETURNING last_seq");
+    /** Allocates the next seq under the writer's lock; refuses ended sessions. */
+    private static long nextSeq(Conn c, String sessionId) throws SQLException {
+        PreparedStatement ps = c.prepare("UPDATE sessions SET last_seq = last_seq + 1 WHERE id = ? AND status <> 'ENDED' RETURNING last_seq");
         ps.setString(1, sessionId);
         try (ResultSet r = ps.executeQuery()) {
             if (r.next()) return r.getLong(1);
@@ -776,9 +809,18 @@ public final class SqliteStore implements Store {
         ins.executeUpdate();
     }
 
+    /** A lifecycle checkpoint: its seq is allocated and recorded as the session's newest checkpoint in one statement. */
     private static void appendSystem(Conn c, String sessionId, String type, ObjectNode payload, long t, boolean activity)
             throws SQLException {
-        long seq = nextSeq(c, sessionId, true);
+        // SET expressions see the old row: both columns become last_seq + 1.
+        PreparedStatement next = c.prepare("UPDATE sessions SET last_seq = last_seq + 1, checkpoint_seq = last_seq + 1 "
+                + "WHERE id = ? RETURNING last_seq");
+        next.setString(1, sessionId);
+        long seq;
+        try (ResultSet r = next.executeQuery()) {
+            if (!r.next()) throw BosunException.notFound("session", sessionId);
+            seq = r.getLong(1);
+        }
         if (activity) touchActivity(c, sessionId, t);
         insertEvent(c, sessionId, seq, Direction.SYSTEM, type, Json.write(payload), null, t);
     }
@@ -936,8 +978,11 @@ public final class SqliteStore implements Store {
     @Override
     public int purgeEndedBefore(Instant cutoff, int limit) {
         return writes.submit((c, touched) -> {
-            PreparedStatement pick = c.prepare("SELECT id FROM sessions WHERE status = 'ENDED' AND ended_at < ? "
-                    + "AND cleaned_at IS NOT NULL ORDER BY ended_at LIMIT ?");
+            // A session whose tiles or webhooks are not all made and settled waits: purging it would lose them.
+            PreparedStatement pick = c.prepare("SELECT id FROM sessions s WHERE status = 'ENDED' AND ended_at < ? "
+                    + "AND cleaned_at IS NOT NULL AND tiles_seq >= checkpoint_seq AND hooks_seq >= checkpoint_seq "
+                    + "AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.session_id = s.id AND d.state = 'PENDING') "
+                    + "ORDER BY ended_at LIMIT ?");
             pick.setLong(1, cutoff.toEpochMilli());
             pick.setInt(2, limit);
             var ids = new ArrayList<String>();
@@ -945,7 +990,7 @@ public final class SqliteStore implements Store {
                 while (r.next()) ids.add(r.getString(1));
             }
             for (String id : ids) {
-                for (String table : List.of("events", "tasks")) {
+                for (String table : List.of("events", "tasks", "deliveries")) {
                     PreparedStatement del = c.prepare("DELETE FROM " + table + " WHERE session_id = ?");
                     del.setString(1, id);
                     del.executeUpdate();
@@ -958,7 +1003,7 @@ public final class SqliteStore implements Store {
         });
     }
 
-    private static boolean isConstraint(SQLException e) {
+    static boolean isConstraint(SQLException e) {
         return e.getErrorCode() == 19 || String.valueOf(e.getMessage()).contains("SQLITE_CONSTRAINT");
     }
 

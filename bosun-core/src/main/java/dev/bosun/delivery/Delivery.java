@@ -1,0 +1,24 @@
+package dev.bosun.delivery;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * One tile or webhook delivery and where it stands.
+ *
+ * @param attempts      how many times it was handed to a sender (a crash mid-send counts)
+ * @param lastStatus    the receiver's HTTP status on the last attempt, when it answered
+ * @param lastError     why the last attempt failed or was rejected
+ * @param remoteId      the receiver's id for it (PLATO's {@code tile_id} or {@code tile_hash})
+ * @param nextAttemptAt when it is due, while it heads its lane; empty while it waits behind another
+ * @param eventAt       when its event was committed
+ */
+public record Delivery(String id, DeliveryKind kind, String target, String tenant, String sessionId, long eventSeq,
+                       String eventType, ObjectNode body, DeliveryState state, int attempts,
+                       Optional<Integer> lastStatus, Optional<String> lastError, Optional<String> remoteId,
+                       Optional<Instant> nextAttemptAt, Instant eventAt, Instant updatedAt,
+                       Optional<Instant> deliveredAt) {
+    @Override
+    public ObjectNode body() { return body.deepCopy(); }
+}

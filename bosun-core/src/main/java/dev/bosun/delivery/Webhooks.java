@@ -1,0 +1,165 @@
+package dev.bosun.delivery;
+
+import dev.bosun.config.DeliverySettings;
+import dev.bosun.error.BosunException;
+import dev.bosun.event.SystemEvents;
+import dev.bosun.id.Ids;
+import dev.bosun.session.Page;
+import dev.bosun.session.Validation;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.UnknownHostException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Webhook subscriptions of tenants, and their deliveries. Every call is scoped to a tenant: another
+ * tenant's subscription is NOT_FOUND.
+ *
+ * <pre>{@code
+ * Webhook w = manager.webhooks().create("default", "https://hooks.example.com/bosun",
+ *         List.of("session_ended", "task_completed"), Optional.empty());
+ * String secret = w.secret(); // shown once: verify deliveries with WebhookSignature.verify
+ * }</pre>
+ */
+public final class Webhooks {
+    /** Shortest secret a caller may choose. */
+    public static final int MIN_SECRET = 16;
+    public static final int MAX_SECRET = 256;
+    public static final int MAX_URL = 2048;
+
+    private final DeliveryStore store;
+    private final Clock clock;
+    private final Ids ids;
+    private final DeliverySettings settings;
+    private final SecureRandom random = new SecureRandom();
+
+    public Webhooks(DeliveryStore store, Clock clock, Ids ids, DeliverySettings settings) {
+        this.store = store;
+        this.clock = clock;
+        this.ids = ids;
+        this.settings = settings;
+    }
+
+    /**
+     * Subscribes {@code url} to the tenant's checkpoint events of {@code events} (or {@code *}). With no
+     * secret, one is generated. INVALID_ARGUMENT naming the field for a bad URL, event type or secret;
+     * LIMIT_REACHED past {@code max_webhooks}.
+     */
+    public Webhook create(String tenant, String url, List<String> events, Optional<String> secret) {
+        URI uri = url(url);
+        List<String> types = events(events);
+        String key = secret.map(Webhooks::secret).orElseGet(this::newSecret);
+        // Stored to the millisecond, like event times, which it is compared with.
+        Webhook w = new Webhook("wh_" + ids.nextUlid(), tenant, uri, types, key,
+                clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
+        return store.addWebhook(w, settings.maxWebhooks());
+    }
+
+    public List<Webhook> list(String tenant) { return store.listWebhooks(tenant); }
+
+    public Webhook get(String tenant, String id) {
+        if (!Ids.isSafe(id)) throw BosunException.notFound("webhook", id);
+        return store.getWebhook(tenant, id).orElseThrow(() -> BosunException.notFound("webhook", id));
+    }
+
+    public void delete(String tenant, String id) {
+        if (!Ids.isSafe(id) || !store.deleteWebhook(tenant, id)) throw BosunException.notFound("webhook", id);
+    }
+
+    /** A subscription's deliveries, newest first, optionally in one state. */
+    public Page<Delivery> deliveries(String tenant, String id, Optional<DeliveryState> state, Optional<String> after, int limit) {
+        get(tenant, id);
+        Validation.within("limit", limit, 1, 1000);
+        DeliveryFilter f = DeliveryFilter.of(tenant, DeliveryKind.WEBHOOK).withTarget(id);
+        return store.listDeliveries(state.map(f::withState).orElse(f), after, limit);
+    }
+
+    /** Sends a dead or rejected delivery again. */
+    public Delivery retry(String tenant, String deliveryId) {
+        Delivery d = store.getDelivery(deliveryId).filter(x -> x.tenant().equals(tenant) && x.kind() == DeliveryKind.WEBHOOK)
+                .orElseThrow(() -> BosunException.notFound("delivery", deliveryId));
+        return store.retry(d.id(), clock.instant());
+    }
+
+    private URI url(String url) {
+        String rule = "an absolute http:// or https:// URL without credentials or fragment, at most " + MAX_URL + " characters";
+        if (url == null || url.isBlank()) throw BosunException.invalid("url", "url is required; allowed " + rule);
+        if (url.length() > MAX_URL) throw BosunException.invalid("url", "url is " + url.length() + " characters; allowed " + rule);
+        URI u;
+        try {
+            u = new URI(url.strip());
+        } catch (URISyntaxException e) {
+            throw BosunException.invalid("url", "url is not a valid URL (" + e.getReason() + "); allowed " + rule);
+        }
+        if (!("http".equals(u.getScheme()) || "https".equals(u.getScheme())) || u.getHost() == null
+                || u.getRawUserInfo() != null || u.getRawFragment() != null) {
+            throw BosunException.invalid("url", "url is not " + rule);
+        }
+        if (!settings.webhookPrivateTargets()) requirePublic(u.getHost());
+        return u;
+    }
+
+    /**
+     * Keeps a tenant from pointing Bosun at the operator's own network (loopback, private, link-local:
+     * cloud metadata services live there) unless the operator allows it.
+     */
+    private static void requirePublic(String host) {
+        InetAddress[] addresses;
+        try {
+            addresses = InetAddress.getAllByName(host);
+        } catch (UnknownHostException e) {
+            throw BosunException.invalid("url", "url's host '" + host + "' does not resolve");
+        }
+        for (InetAddress a : addresses) {
+            if (a.isLoopbackAddress() || a.isSiteLocalAddress() || a.isLinkLocalAddress() || a.isAnyLocalAddress()
+                    || a.isMulticastAddress() || isUniqueLocal(a)) {
+                throw BosunException.invalid("url", "url's host '" + host + "' is a loopback, private or link-local "
+                        + "address; this server allows only public webhook targets (webhook_private_targets=false)");
+            }
+        }
+    }
+
+    private static boolean isUniqueLocal(InetAddress a) {
+        byte[] b = a.getAddress();
+        return b.length == 16 && (b[0] & 0xfe) == 0xfc;
+    }
+
+    private static List<String> events(List<String> events) {
+        if (events == null || events.isEmpty()) {
+            throw BosunException.invalid("events", "events is required: a list of event types (" + allowed() + ") or [\"*\"]");
+        }
+        var out = new LinkedHashSet<String>();
+        for (int i = 0; i < events.size(); i++) {
+            String e = events.get(i);
+            if (!Webhook.ALL.equals(e) && !SystemEvents.CHECKPOINTS.contains(e)) {
+                throw BosunException.invalid("events", "events[" + i + "] = '" + e + "' is not a checkpoint event type; allowed "
+                        + allowed() + ", or * for all");
+            }
+            out.add(e);
+        }
+        return new ArrayList<>(out);
+    }
+
+    private static String allowed() { return String.join(", ", SystemEvents.CHECKPOINTS); }
+
+    private static String secret(String s) {
+        if (s.length() < MIN_SECRET || s.length() > MAX_SECRET || !s.chars().allMatch(c -> c > 32 && c < 127)) {
+            throw BosunException.invalid("secret", "secret must be " + MIN_SECRET + " to " + MAX_SECRET
+                    + " visible ASCII characters (no spaces)");
+        }
+        return s;
+    }
+
+    private String newSecret() {
+        byte[] b = new byte[32];
+        random.nextBytes(b);
+        return "whsec_" + HexFormat.of().formatHex(b);
+    }
+}

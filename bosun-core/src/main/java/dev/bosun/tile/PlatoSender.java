@@ -1,0 +1,109 @@
+package dev.bosun.tile;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.bosun.config.TileSettings;
+import dev.bosun.delivery.Attempt;
+import dev.bosun.delivery.Delivery;
+import dev.bosun.delivery.DeliveryKind;
+import dev.bosun.delivery.HttpPost;
+import dev.bosun.delivery.Sender;
+import dev.bosun.json.Json;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Optional;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * POSTs tiles to {@code {plato_url}/submit} and reads PLATO's verdict: 2xx is delivered (keeping
+ * {@code tile_id} or {@code tile_hash}); a 400 or 403 whose body says {@code "status": "rejected"}
+ * (a gate failure or a duplicate) is final; anything else (5xx, other 4xx, timeouts, refused or
+ * dropped connections) is retried. Errors name PLATO as {@code host:port} only.
+ */
+public final class PlatoSender implements Sender {
+    private final URI submit;
+    private final String where;
+    private final TileSettings settings;
+    private final Duration timeout;
+    private final HttpPost http;
+
+    public PlatoSender(URI platoUrl, TileSettings settings, Duration timeout) {
+        String base = platoUrl.toString().replaceAll("/+$", "");
+        this.submit = URI.create(base + "/submit");
+        this.where = platoUrl.getHost() + (platoUrl.getPort() > 0 ? ":" + platoUrl.getPort() : "");
+        this.settings = settings;
+        this.timeout = timeout;
+        this.http = new HttpPost(timeout);
+    }
+
+    @Override
+    public DeliveryKind kind() { return DeliveryKind.TILE; }
+
+    /** The tile as PLATO receives it: the answer JSON-encoded as a string unless {@code answer_format=object}. */
+    public static ObjectNode wireTile(ObjectNode tile, TileSettings.AnswerFormat format) {
+        ObjectNode out = tile.deepCopy();
+        if (format == TileSettings.AnswerFormat.STRING && out.get("answer") != null && !out.get("answer").isTextual()) {
+            out.put("answer", Json.write(out.get("answer")));
+        }
+        return out;
+    }
+
+    @Override
+    public Attempt send(Delivery d) {
+        byte[] body = Json.write(wireTile(d.body(), settings.answerFormat())).getBytes(StandardCharsets.UTF_8);
+        var headers = new LinkedHashMap<String, String>();
+        headers.put("Content-Type", "application/json");
+        headers.put("User-Agent", "bosun");
+        headers.put("X-Bosun-Tile-Id", d.id());
+        settings.platoApiKey().ifPresent(k -> headers.put("Authorization", "Bearer " + k));
+        HttpPost.Response r;
+        try {
+            r = http.post(submit, headers, body, timeout);
+        } catch (TimeoutException e) {
+            return new Attempt.Failed(Optional.empty(), "PLATO at " + where + " did not answer within " + timeout.toMillis() + " ms");
+        } catch (ConnectException e) {
+            return new Attempt.Failed(Optional.empty(), "PLATO at " + where + " refused the connection");
+        } catch (IOException e) {
+            return new Attempt.Failed(Optional.empty(), "the connection to PLATO at " + where + " failed: " + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")"));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Attempt.Failed(Optional.empty(), "interrupted while sending to PLATO");
+        }
+        Optional<JsonNode> json = parse(r.body());
+        int status = r.status();
+        if (status >= 200 && status < 300) {
+            return new Attempt.Accepted(status, json.flatMap(j -> text(j, "tile_id").or(() -> text(j, "tile_hash"))
+                    .or(() -> text(j, "id"))));
+        }
+        boolean rejected = json.flatMap(j -> text(j, "status")).filter("rejected"::equals).isPresent();
+        if ((status == 400 || status == 403) && rejected) {
+            String reason = json.flatMap(j -> text(j, "reason").or(() -> text(j, "error")).or(() -> text(j, "detail"))
+                    .or(() -> text(j, "message"))).orElse("rejected by PLATO");
+            return new Attempt.Refused(status, cut(reason));
+        }
+        String detail = json.flatMap(j -> text(j, "error").or(() -> text(j, "detail")).or(() -> text(j, "reason")))
+                .map(s -> ": " + cut(s)).orElse("");
+        return new Attempt.Failed(Optional.of(status), "PLATO at " + where + " answered HTTP " + status + detail);
+    }
+
+    private static Optional<JsonNode> parse(String body) {
+        try {
+            JsonNode n = Json.MAPPER.readTree(body);
+            return n != null && n.isObject() ? Optional.of(n) : Optional.empty();
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static Optional<String> text(JsonNode n, String field) {
+        JsonNode v = n.get(field);
+        return v == null || v.isNull() || v.isContainerNode() ? Optional.empty() : Optional.of(v.asText());
+    }
+
+    private static String cut(String s) { return s.length() <= 500 ? s : s.substring(0, 499) + "…"; }
+}
