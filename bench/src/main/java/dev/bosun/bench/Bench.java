@@ -14,7 +14,7 @@ import java.util.List;
  * fresh data dirs go; default {@code bench/target/bench-data}), {@code --keep} (leave them there).
  */
 public final class Bench {
-    static final List<String> NAMES = List.of("append", "append-sql", "roundtrip", "sweep", "heap", "http", "route", "tiles", "pg");
+    static final List<String> NAMES = List.of("append", "append-sql", "roundtrip", "sweep", "heap", "http", "route", "tiles", "pg", "startup");
 
     private Bench() {}
 
@@ -55,6 +55,7 @@ public final class Bench {
                 case "route" -> new RouteBench(env).run();
                 case "tiles" -> new TilesBench(env).run();
                 case "pg" -> new PgBench(env).run();
+                case "startup" -> new StartupBench(env).run();
                 default -> throw new AssertionError(name);
             }
         }

@@ -98,7 +98,7 @@ final class RoundtripBench {
      * Long-polls from {@code after} until an event of {@code type} arrives (for {@code echo}, the one
      * answering {@code seq}); returns the cursor just past it.
      */
-    private static long awaitType(SessionManager m, String sessionId, long after, String type, long seq) {
+    static long awaitType(SessionManager m, String sessionId, long after, String type, long seq) {
         long cursor = after;
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (System.nanoTime() < deadline) {

@@ -34,6 +34,7 @@ import java.util.Optional;
  * @param delivery         delivery of tiles and webhooks; listener timeouts
  * @param patterns         thresholds of the patterns named at session end
  * @param store            the store: SQLite in {@code data_dir}, or a PostgreSQL database nodes share
+ * @param sandbox          the operator's sandbox policy: network, Docker socket, reconciliation period
  */
 public record BosunConfig(
         boolean sessionsEnabled,
@@ -58,7 +59,8 @@ public record BosunConfig(
         TileSettings tiles,
         DeliverySettings delivery,
         PatternSettings patterns,
-        StoreSettings store) {
+        StoreSettings store,
+        SandboxSettings sandbox) {
 
     public BosunConfig {
         profiles = Map.copyOf(profiles);

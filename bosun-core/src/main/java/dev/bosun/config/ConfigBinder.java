@@ -63,7 +63,7 @@ final class ConfigBinder {
         StoreSettings store = store();
         return new BosunConfig(sessionsEnabled, dataDir, nodeId, idleTimeout, ttl, maxMessageBytes,
                 maxEventsPerPoll, maxPollWait, maxTasks, taskTimeout, maxSessions, retention, startupTimeout,
-                outboxRescan, workerLogMaxBytes, modelCache, profiles, server, routing, tiles(), delivery(), patterns(), store());
+                outboxRescan, workerLogMaxBytes, modelCache, profiles, server, routing, tiles(), delivery(), patterns(), store(), sandbox());
     }
 
     private static final Pattern HOST = Pattern.compile("[A-Za-z0-9.:\\[\\]-]{1,253}");
@@ -90,6 +90,18 @@ final class ConfigBinder {
                     + "; a request must be able to carry a whole message", get("max_request_bytes"));
         }
         return new ServerSettings(host, port, keys, rateLimit, rateBurst, maxStreams, maxRequest);
+    }
+
+    private SandboxSettings sandbox() {
+        boolean network = Values.bool("sandbox_allow_network", get("sandbox_allow_network"));
+        RawValue v = get("docker_socket");
+        String rule = "an absolute path of the Docker Engine's unix socket";
+        String socket = v.value() instanceof Path p ? p.toString() : Values.string("docker_socket", v, rule);
+        if (!socket.startsWith("/") || socket.chars().anyMatch(Character::isISOControl)) {
+            throw Values.error("docker_socket", "docker_socket = " + Values.quote(socket) + " is not allowed; allowed " + rule, v);
+        }
+        Duration reconcile = duration("reconcile_interval", "1s", "1h");
+        return new SandboxSettings(network, Path.of(socket), reconcile);
     }
 
     private RoutingSettings routing() {

@@ -209,6 +209,9 @@ public final class ConfigLoader {
         d.put("worker_log_max_bytes", "1MiB");
         d.put("model_cache", null);
         d.put("profiles", Map.of());
+        d.put("sandbox_allow_network", false);
+        d.put("docker_socket", "/var/run/docker.sock");
+        d.put("reconcile_interval", "60s");
         d.put("host", "127.0.0.1");
         d.put("port", 7700);
         d.put("api_keys", List.of());

@@ -1,6 +1,6 @@
 package dev.bosun.config;
 
-import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -17,16 +17,15 @@ import java.util.regex.Pattern;
  */
 final class ProfileBinder {
     static final List<String> KEYS =
-            List.of("runtime", "command", "env", "keep_workspace", "startup_timeout", "stop_grace", "limits");
+            List.of("runtime", "command", "env", "keep_workspace", "startup_timeout", "stop_grace", "limits",
+                    "image", "images", "network", "max_limits", "warm_pool", "user", "seccomp_profile", "oci_runtime",
+                    "oci_runtime_strict", "read_only_paths", "tmp_size");
     static final List<String> LIMIT_KEYS = List.of("open_files", "processes", "file_size", "memory", "cpus");
     static final List<String> RUNTIMES = List.of("process", "bwrap", "docker");
-    static final int ENV_VALUE_MAX_BYTES = 32 * 1024;
+    static final int ENV_VALUE_MAX_BYTES = EnvRules.VALUE_MAX_BYTES;
 
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
     private static final String NAME_RULE = "1 to 64 characters of a-z, 0-9, _ and -, starting with a-z or 0-9";
-    private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
-    // Bosun sets BOSUN_SESSION_ID, BOSUN_INBOX and friends for the worker; a profile must not shadow them.
-    private static final String RESERVED_ENV_PREFIX = "BOSUN_";
     private static final String COMMAND_RULE =
             "a non-empty list of strings (program, then arguments), or one string run as /bin/sh -c <string>";
 
@@ -76,7 +75,115 @@ final class ProfileBinder {
         Duration stopGrace = Values.duration(field + ".stop_grace",
                 raw.child(body.containsKey("stop_grace") ? body.get("stop_grace") : "5s"), "0s", "60s");
         Profile.Limits limits = limits(field + ".limits", raw, body);
-        return new Profile(name, runtime, command, env, keepWorkspace, startupTimeout, stopGrace, limits);
+        Profile.Isolation isolation = isolation(field, runtime, raw, body, limits);
+        return new Profile(name, runtime, command, env, keepWorkspace, startupTimeout, stopGrace, limits, isolation);
+    }
+
+    private static final Pattern USER = Pattern.compile("([0-9]{1,10}):([0-9]{1,10})");
+    private static final Pattern OCI_RUNTIME = Pattern.compile("[a-z0-9][a-z0-9_.-]{0,63}");
+
+    private static Profile.Isolation isolation(String field, String runtime, RawValue raw, Map<String, Object> body,
+                                               Profile.Limits limits) {
+        Optional<String> image = optional(body, "image", v -> image(field + ".image", raw.child(v)));
+        var images = new ArrayList<String>();
+        image.ifPresent(images::add);
+        if (body.get("images") != null) {
+            if (!(body.get("images") instanceof List<?> list)) {
+                throw Values.error(field + ".images", field + ".images is not a list; allowed a list of image references", raw);
+            }
+            for (int i = 0; i < list.size(); i++) {
+                String img = image(field + ".images[" + i + "]", raw.child(list.get(i)));
+                if (!images.contains(img)) images.add(img);
+            }
+        }
+        if (runtime.equals("docker") && image.isEmpty()) {
+            throw Values.error(field + ".image", field + ".image is required for runtime docker; allowed " + ImageNames.RULE, raw);
+        }
+        if (!runtime.equals("docker") && !images.isEmpty()) {
+            throw Values.error(field + ".image", field + " sets an image but runs runtime " + runtime
+                    + ", which takes none; only runtime docker uses images", raw);
+        }
+        boolean network = body.containsKey("network") && Values.bool(field + ".network", raw.child(body.get("network")));
+        Profile.Limits ceilings = limits(field + ".max_limits", raw, java.util.Collections.singletonMap("limits", body.get("max_limits")));
+        checkCeilings(field, limits, ceilings, raw);
+        int warmPool = body.containsKey("warm_pool")
+                ? (int) Values.integer(field + ".warm_pool", raw.child(body.get("warm_pool")), 0, 64) : 0;
+        if (warmPool > 0 && !runtime.equals("docker")) {
+            throw Values.error(field + ".warm_pool", field + ".warm_pool = " + warmPool + " needs runtime docker; "
+                    + "allowed 0 for runtime " + runtime, raw);
+        }
+        String user = body.containsKey("user") ? Values.matching(field + ".user", raw.child(body.get("user")), USER,
+                "uid:gid as two numbers, e.g. 1000:1000") : Profile.Isolation.DEFAULT_USER;
+        if (user.equals("0:0") || user.startsWith("0:")) {
+            throw Values.error(field + ".user", field + ".user = " + Values.quote(user)
+                    + " is root; allowed a non-root uid:gid, e.g. 1000:1000", raw);
+        }
+        Optional<Path> seccomp = optional(body, "seccomp_profile", v -> readableFile(field + ".seccomp_profile", raw.child(v)));
+        Optional<String> oci = optional(body, "oci_runtime", v -> Values.matching(field + ".oci_runtime", raw.child(v),
+                OCI_RUNTIME, "the name of an OCI runtime registered with Docker, e.g. runsc"));
+        boolean strict = body.containsKey("oci_runtime_strict")
+                && Values.bool(field + ".oci_runtime_strict", raw.child(body.get("oci_runtime_strict")));
+        var roPaths = new ArrayList<Path>();
+        if (body.get("read_only_paths") != null) {
+            if (!(body.get("read_only_paths") instanceof List<?> list)) {
+                throw Values.error(field + ".read_only_paths", field + ".read_only_paths is not a list; allowed a list of "
+                        + "absolute host paths", raw);
+            }
+            for (int i = 0; i < list.size(); i++) roPaths.add(hostPath(field + ".read_only_paths[" + i + "]", raw.child(list.get(i))));
+        }
+        long tmp = body.containsKey("tmp_size") ? Values.size(field + ".tmp_size", raw.child(body.get("tmp_size")), "1MiB", "16GiB")
+                : Profile.Isolation.DEFAULT_TMP_BYTES;
+        return new Profile.Isolation(image, images, network, ceilings, warmPool, user, seccomp, oci, strict, roPaths, tmp);
+    }
+
+    private static String image(String field, RawValue raw) {
+        String s = Values.string(field, raw, ImageNames.RULE);
+        ImageNames.problem(s).ifPresent(p -> {
+            throw Values.error(field, field + " = " + Values.quote(s) + " " + p, raw);
+        });
+        return s;
+    }
+
+    /** A ceiling below its default would make the profile's own default a request it refuses. */
+    private static void checkCeilings(String field, Profile.Limits limits, Profile.Limits ceilings, RawValue raw) {
+        checkCeiling(field, "open_files", limits.openFiles(), ceilings.openFiles(), raw);
+        checkCeiling(field, "processes", limits.processes(), ceilings.processes(), raw);
+        checkCeiling(field, "file_size", limits.fileSizeBytes(), ceilings.fileSizeBytes(), raw);
+        checkCeiling(field, "memory", limits.memoryBytes(), ceilings.memoryBytes(), raw);
+        if (limits.cpus().isPresent() && ceilings.cpus().isPresent() && ceilings.cpus().get() < limits.cpus().get()) {
+            throw Values.error(field + ".max_limits.cpus", field + ".max_limits.cpus is below " + field
+                    + ".limits.cpus; a ceiling must be at least the default", raw);
+        }
+    }
+
+    private static void checkCeiling(String field, String key, Optional<Long> def, Optional<Long> max, RawValue raw) {
+        if (def.isPresent() && max.isPresent() && max.get() < def.get()) {
+            throw Values.error(field + ".max_limits." + key, field + ".max_limits." + key + " = " + max.get()
+                    + " is below " + field + ".limits." + key + " = " + def.get() + "; a ceiling must be at least the default", raw);
+        }
+    }
+
+    private static Path hostPath(String field, RawValue raw) {
+        String rule = "an absolute, normalized host path without ',', '=' or ':'";
+        String s = value(field, raw, rule);
+        if (!s.startsWith("/") || s.contains(",") || s.contains("=") || s.contains(":") || s.chars().anyMatch(Character::isISOControl)
+                || !Path.of(s).normalize().toString().equals(s)) {
+            throw Values.error(field, field + " = " + Values.quote(s) + " is not allowed; allowed " + rule, raw);
+        }
+        return Path.of(s);
+    }
+
+    private static String value(String field, RawValue raw, String rule) {
+        return raw.value() instanceof Path p ? p.toString() : Values.string(field, raw, rule);
+    }
+
+    private static Path readableFile(String field, RawValue raw) {
+        Path p = hostPath(field, raw);
+        if (!java.nio.file.Files.isRegularFile(p) || !java.nio.file.Files.isReadable(p)) {
+            throw Values.error(field, field + " = " + Values.quote(p.toString()) + " is not a readable file; allowed "
+                    + "the path of a seccomp profile (JSON)", raw);
+        }
+        return p;
     }
 
     private static List<String> command(String field, RawValue raw) {
@@ -133,32 +240,17 @@ final class ProfileBinder {
 
     /** Values are never echoed in these messages: profile environments are where secrets live. */
     private static String envVar(String field, String name, RawValue raw) {
-        if (!ENV_NAME.matcher(name).matches()) {
-            throw Values.error(field, "environment variable name " + Values.quote(name) + " in " + field
-                    + " is not allowed; allowed letters, digits and _, not starting with a digit", raw);
-        }
-        if (name.startsWith(RESERVED_ENV_PREFIX)) {
-            throw Values.error(field, "environment variable name " + Values.quote(name) + " in " + field
-                    + " is reserved; names starting with " + RESERVED_ENV_PREFIX + " are set by Bosun itself", raw);
-        }
+        EnvRules.nameProblem(name).ifPresent(problem -> {
+            throw Values.error(field, "environment variable name " + Values.quote(name) + " in " + field + " " + problem, raw);
+        });
         if (!(raw.value() instanceof String value)) {
             String hint = raw.value() instanceof Number || raw.value() instanceof Boolean ? " (quote it in YAML)" : "";
             throw Values.error(field, field + " is not a string" + hint + "; allowed a string of at most "
                     + Sizes.format(ENV_VALUE_MAX_BYTES) + " without control characters", raw);
         }
-        int bytes = value.getBytes(StandardCharsets.UTF_8).length;
-        if (bytes > ENV_VALUE_MAX_BYTES) {
-            throw Values.error(field, field + " is " + bytes + " bytes long; allowed at most "
-                    + Sizes.format(ENV_VALUE_MAX_BYTES) + " (" + ENV_VALUE_MAX_BYTES + " bytes) of UTF-8", raw);
-        }
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (Character.isISOControl(c)) {
-                String problem = " contains a control character (U+%04X) at index %d".formatted((int) c, i);
-                throw Values.error(field, field + problem
-                        + "; allowed text without control characters (no NUL, tab, newline, CR)", raw);
-            }
-        }
+        EnvRules.valueProblem(value).ifPresent(problem -> {
+            throw Values.error(field, field + " " + problem, raw);
+        });
         return value;
     }
 
@@ -203,6 +295,24 @@ final class ProfileBinder {
             p.limits().cpus().ifPresent(v -> l.put("cpus", v));
             m.put("limits", l);
         }
+        var iso = p.isolation();
+        iso.image().ifPresent(v -> m.put("image", v));
+        if (!iso.images().isEmpty()) m.put("images", iso.images());
+        m.put("network", iso.network());
+        var c = new LinkedHashMap<String, Object>();
+        iso.ceilings().openFiles().ifPresent(v -> c.put("open_files", v));
+        iso.ceilings().processes().ifPresent(v -> c.put("processes", v));
+        iso.ceilings().fileSizeBytes().ifPresent(v -> c.put("file_size", v));
+        iso.ceilings().memoryBytes().ifPresent(v -> c.put("memory", v));
+        iso.ceilings().cpus().ifPresent(v -> c.put("cpus", v));
+        m.put("max_limits", c);
+        m.put("warm_pool", iso.warmPool());
+        m.put("user", iso.user());
+        iso.seccompProfile().ifPresent(v -> m.put("seccomp_profile", v));
+        iso.ociRuntime().ifPresent(v -> m.put("oci_runtime", v));
+        m.put("oci_runtime_strict", iso.ociRuntimeStrict());
+        m.put("read_only_paths", iso.readOnlyPaths());
+        m.put("tmp_size", iso.tmpSizeBytes());
         return m;
     }
 }

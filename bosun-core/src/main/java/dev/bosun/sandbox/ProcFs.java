@@ -92,6 +92,19 @@ final class ProcFs {
         return Optional.of(env);
     }
 
+    /**
+     * The pid namespace of the process ({@code pid:[inode]}), or empty when unreadable; {@code self}
+     * for this process. Processes of containers and of bubblewrap sandboxes live in namespaces of
+     * their own.
+     */
+    Optional<String> pidNamespace(String pid) {
+        try {
+            return Optional.of(Files.readSymbolicLink(root.resolve(pid).resolve("ns/pid")).toString());
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
     private static long parsePid(String name) {
         if (name.isEmpty() || name.length() > 10) return -1;
         for (int i = 0; i < name.length(); i++) {

@@ -36,9 +36,14 @@ record ProcessIdentity(long pid, long startTicks, long startMillis) {
 
     /** Parses a reference this runtime wrote; rejects another runtime's reference or a malformed id. */
     static ProcessIdentity fromRef(WorkerRef ref) {
-        if (!RUNTIME.equals(ref.runtime())) {
+        return fromRef(ref, RUNTIME);
+    }
+
+    /** As {@link #fromRef(WorkerRef)} for a runtime built on process workers, such as {@code bwrap}. */
+    static ProcessIdentity fromRef(WorkerRef ref, String runtime) {
+        if (!runtime.equals(ref.runtime())) {
             throw BosunException.invalid("worker_ref", "worker reference is for runtime '" + ref.runtime()
-                    + "', not '" + RUNTIME + "'");
+                    + "', not '" + runtime + "'");
         }
         long pid = parseLong(ref.id());
         if (pid <= 0) throw BosunException.invalid("worker_ref", "worker reference id is not a process id");
@@ -47,10 +52,14 @@ record ProcessIdentity(long pid, long startTicks, long startMillis) {
     }
 
     WorkerRef toRef() {
+        return toRef(RUNTIME);
+    }
+
+    WorkerRef toRef(String runtime) {
         var attrs = new HashMap<String, String>();
         if (startMillis >= 0) attrs.put(ATTR_START_TIME_MS, Long.toString(startMillis));
         if (startTicks >= 0) attrs.put(ATTR_START_TICKS, Long.toString(startTicks));
-        return new WorkerRef(RUNTIME, Long.toString(pid), Map.copyOf(attrs));
+        return new WorkerRef(runtime, Long.toString(pid), Map.copyOf(attrs));
     }
 
     /**

@@ -40,29 +40,90 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class ProcessSandbox implements Sandbox {
     public static final String RUNTIME = ProcessIdentity.RUNTIME;
+    /**
+     * Set in the environment of a wrapped worker's outermost process, so that each runtime built on
+     * process workers lists only its own after a restart. Wrappers unset it for the worker itself.
+     */
+    public static final String RUNTIME_MARK = "BOSUN_RUNTIME";
 
     private final HostTools tools;
     private final ProcFs proc;
     private final String hostPath;
     private final ExitWatcher watcher;
+    private final Wrapper wrapper;
+
+    /**
+     * How a runtime built on process workers (bubblewrap) puts its isolation around the worker's
+     * command. The process runtime still starts, watches, adopts, lists and stops the outermost
+     * process, which must exec in place (keep its pid) and take every descendant with it when killed.
+     */
+    public interface Wrapper {
+        /** The runtime name, also the {@link WorkerRef#runtime()} of its workers. */
+        String runtime();
+
+        /** Whether the wrapper's own tools are usable here (the process runtime's are checked too). */
+        Availability availability();
+
+        /**
+         * The wrapped command line and the environment of its outermost process, given the worker's
+         * command with its rlimits already applied ({@code prlimit ... -- command}) and the environment
+         * the process runtime would use. Throws BosunException (no host paths) to refuse the start.
+         */
+        Wrapped wrap(WorkerSpec spec, List<String> command, Map<String, String> env);
+
+        /** What the runtime knows about an exit beyond the exit status (an OOM kill); called once per exit. */
+        default WorkerExit exited(WorkerRef ref, WorkerExit exit) { return exit; }
+
+        /** After {@link Sandbox#stop}: remove whatever {@link #wrap} set up outside the process tree. */
+        default void stopped(WorkerRef ref) {}
+
+        /** Called by {@link ProcessSandbox#start} once the wrapped process runs: for bookkeeping by pid. */
+        default WorkerRef started(WorkerSpec spec, WorkerRef ref) { return ref; }
+    }
+
+    /** A wrapped command line and its environment; {@code argv[0]} must be an absolute path. */
+    public record Wrapped(List<String> argv, Map<String, String> env) {
+        public Wrapped {
+            argv = List.copyOf(argv);
+            env = Map.copyOf(env);
+        }
+    }
 
     /** A runtime using this machine's tools and Bosun's own PATH for workers. */
     public ProcessSandbox() {
-        this(HostTools.detect(), ProcFs.system(), System.getenv("PATH"));
+        this(HostTools.detect(), ProcFs.system(), System.getenv("PATH"), null);
+    }
+
+    /** A runtime that runs every worker inside {@code wrapper} (see {@link Wrapper}). */
+    public ProcessSandbox(Wrapper wrapper) {
+        this(HostTools.detect(), ProcFs.system(), System.getenv("PATH"), Objects.requireNonNull(wrapper));
     }
 
     ProcessSandbox(HostTools tools, ProcFs proc, String hostPath) {
+        this(tools, proc, hostPath, null);
+    }
+
+    private ProcessSandbox(HostTools tools, ProcFs proc, String hostPath, Wrapper wrapper) {
         this.tools = Objects.requireNonNull(tools);
         this.proc = Objects.requireNonNull(proc);
         this.hostPath = hostPath;
         this.watcher = new ExitWatcher(proc);
+        this.wrapper = wrapper;
     }
 
     @Override
-    public String runtime() { return RUNTIME; }
+    public String runtime() { return wrapper == null ? RUNTIME : wrapper.runtime(); }
 
     @Override
     public Availability availability() {
+        if (wrapper == null) return processAvailability();
+        var own = processAvailability();
+        if (!own.usable()) return own;
+        if (tools.prlimit().isEmpty()) return Availability.no("prlimit (util-linux) is missing; " + runtime() + " applies limits with it");
+        return wrapper.availability();
+    }
+
+    private Availability processAvailability() {
         var missing = new ArrayList<String>();
         if (tools.sh().isEmpty()) missing.add("/bin/sh");
         if (tools.setsid().isEmpty()) missing.add("setsid (util-linux)");
@@ -76,7 +137,7 @@ public final class ProcessSandbox implements Sandbox {
     public Worker start(WorkerSpec spec) {
         var available = availability();
         if (!available.usable()) {
-            throw BosunException.unavailable("the process runtime is not usable here: " + available.detail(), null);
+            throw BosunException.unavailable("the " + runtime() + " runtime is not usable here: " + available.detail(), null);
         }
         var workspace = spec.workspace();
         if (!Files.isDirectory(workspace.root())) {
@@ -86,7 +147,16 @@ public final class ProcessSandbox implements Sandbox {
         var env = LaunchPlan.environment(spec, hostPath);
         var argv = LaunchPlan.commandLine(spec.profile(), tools);
         var command = spec.profile().command();
-        LaunchPlan.checkProgram(command.isEmpty() ? null : command.get(0), env.get("PATH"), workspace.root());
+        if (wrapper == null) {
+            LaunchPlan.checkProgram(command.isEmpty() ? null : command.get(0), env.get("PATH"), workspace.root());
+        } else {
+            // setsid stays outermost; the wrapper goes between it and the (rlimited) command.
+            var wrapped = wrapper.wrap(spec, argv.subList(2, argv.size()), env);
+            env = new java.util.LinkedHashMap<>(wrapped.env());
+            env.put(RUNTIME_MARK, wrapper.runtime());
+            argv = new ArrayList<>(argv.subList(0, 2));
+            argv.addAll(wrapped.argv());
+        }
         String program = LaunchPlan.displayName(command.get(0));
 
         Process process;
@@ -108,15 +178,22 @@ public final class ProcessSandbox implements Sandbox {
 
         var identity = ProcessIdentity.current(process.pid(), proc)
                 .orElse(new ProcessIdentity(process.pid(), -1, -1));
-        var exit = process.onExit().thenApply(p -> ProcessExits.ofExitValue(p.exitValue()));
-        return new ProcessWorker(identity.toRef(), exit);
+        WorkerRef ref = identity.toRef(runtime());
+        if (wrapper != null) ref = wrapper.started(spec, ref);
+        WorkerRef started = ref;
+        var exit = process.onExit().thenApply(p -> exited(started, ProcessExits.ofExitValue(p.exitValue())));
+        return new ProcessWorker(ref, exit);
+    }
+
+    private WorkerExit exited(WorkerRef ref, WorkerExit exit) {
+        return wrapper == null ? exit : wrapper.exited(ref, exit);
     }
 
     @Override
     public Optional<Worker> adopt(WorkerRef ref) {
-        var identity = ProcessIdentity.fromRef(ref);
+        var identity = ProcessIdentity.fromRef(ref, runtime());
         if (!identity.isRunning(proc)) return Optional.empty();
-        return Optional.of(new ProcessWorker(ref, watcher.watch(identity)));
+        return Optional.of(new ProcessWorker(ref, watcher.watch(identity).thenApply(e -> exited(ref, e))));
     }
 
     @Override
@@ -124,16 +201,21 @@ public final class ProcessSandbox implements Sandbox {
         // Children inherit the labels, so only a session leader counts, and of several leaders with
         // the same session (a grandchild that called setsid itself) the earliest started is the worker.
         var bySession = new HashMap<String, ProcFs.Stat>();
+        // Workers of this runtime run in Bosun's pid namespace; processes inside containers and
+        // bubblewrap sandboxes carry the same variables but belong to those runtimes.
+        Optional<String> ownNamespace = proc.pidNamespace("self");
         for (var stat : proc.all()) {
             if (!stat.running() || stat.session() != stat.pid()) continue;
+            if (ownNamespace.isPresent() && !ownNamespace.equals(proc.pidNamespace(Long.toString(stat.pid())))) continue;
             var env = proc.environ(stat.pid()).orElse(Map.of());
             String session = env.get("BOSUN_SESSION_ID");
             if (session == null || session.isBlank() || !nodeId.equals(env.get("BOSUN_NODE_ID"))) continue;
+            if (!runtime().equals(env.getOrDefault(RUNTIME_MARK, RUNTIME))) continue; // another runtime's worker
             bySession.merge(session, stat, (a, b) -> a.startTicks() <= b.startTicks() ? a : b);
         }
         var out = new ArrayList<LabelledWorker>();
         bySession.forEach((session, stat) -> out.add(new LabelledWorker(
-                new ProcessIdentity(stat.pid(), stat.startTicks(), ProcessIdentity.startMillisOf(stat.pid())).toRef(),
+                new ProcessIdentity(stat.pid(), stat.startTicks(), ProcessIdentity.startMillisOf(stat.pid())).toRef(runtime()),
                 session)));
         return List.copyOf(out);
     }
@@ -142,15 +224,16 @@ public final class ProcessSandbox implements Sandbox {
     public void stop(WorkerRef ref, Duration grace) {
         new ProcessTree(proc, tools.sh().orElseThrow(() -> BosunException.unavailable(
                 "the process runtime cannot stop workers without /bin/sh", null)))
-                .stop(ProcessIdentity.fromRef(ref), grace);
+                .stop(ProcessIdentity.fromRef(ref, runtime()), grace);
+        if (wrapper != null) wrapper.stopped(ref);
     }
 
     /** Stops watching adopted workers. Workers themselves keep running. */
     @Override
     public void close() { watcher.close(); }
 
-    private record ProcessWorker(WorkerRef ref, CompletableFuture<WorkerExit> exit) implements Worker {
+    private record ProcessWorker(WorkerRef ref, java.util.concurrent.CompletionStage<WorkerExit> exit) implements Worker {
         @Override
-        public java.util.concurrent.CompletionStage<WorkerExit> onExit() { return exit.minimalCompletionStage(); }
+        public java.util.concurrent.CompletionStage<WorkerExit> onExit() { return exit.toCompletableFuture().minimalCompletionStage(); }
     }
 }

@@ -38,6 +38,16 @@ public interface Sandbox extends AutoCloseable {
      */
     void stop(WorkerRef ref, Duration grace);
 
+    /**
+     * Keeps pre-started workers ready for the given profiles (those with {@code warm_pool > 0}, as
+     * they run for a request that asks for nothing), so that starting a session's worker is a claim.
+     * Called once when the supervisor starts; runtimes without a pool ignore it.
+     *
+     * @param dataDir where pooled workers' mailboxes live until a session claims them
+     * @param nodeId  the node label pooled workers carry, as in {@link #list}
+     */
+    default void prewarm(List<dev.bosun.config.Profile> profiles, java.nio.file.Path dataDir, String nodeId) {}
+
     @Override
     default void close() {}
 

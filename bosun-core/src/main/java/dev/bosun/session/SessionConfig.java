@@ -2,6 +2,7 @@ package dev.bosun.session;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bosun.json.Json;
+import dev.bosun.sandbox.SandboxRequest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,13 +34,15 @@ public record SessionConfig(
         Optional<Duration> taskTimeout,
         String tenant,
         Optional<String> scoutRoom,
-        Optional<Boolean> emitTiles) {
+        Optional<Boolean> emitTiles,
+        SandboxRequest sandbox) {
 
     public static final String DEFAULT_TENANT = "default";
 
     public SessionConfig {
         tags = List.copyOf(tags);
         metadata = metadata.deepCopy();
+        if (sandbox == null) sandbox = SandboxRequest.NONE;
     }
 
     public static Builder builder(String name, String agentId) {
@@ -60,6 +63,7 @@ public record SessionConfig(
         private String tenant = DEFAULT_TENANT;
         private String scoutRoom;
         private Boolean emitTiles;
+        private SandboxRequest sandbox = SandboxRequest.NONE;
 
         private Builder(String name, String agentId) {
             this.name = name;
@@ -91,10 +95,14 @@ public record SessionConfig(
         /** Whether this session's tiles are sent to PLATO, instead of the configured {@code emit_tiles}. */
         public Builder emitTiles(boolean emit) { this.emitTiles = emit; return this; }
 
+        /** What the session asks of its profile's sandbox: image, resources, network (checked by {@code SandboxPolicy}). */
+        public Builder sandbox(SandboxRequest sandbox) { this.sandbox = Objects.requireNonNull(sandbox); return this; }
+
         public SessionConfig build() {
             return new SessionConfig(name, agentId, tags, metadata, Optional.ofNullable(profile),
                     Optional.ofNullable(idleTimeout), Optional.ofNullable(ttl), Optional.ofNullable(maxTasks),
-                    Optional.ofNullable(taskTimeout), tenant, Optional.ofNullable(scoutRoom), Optional.ofNullable(emitTiles));
+                    Optional.ofNullable(taskTimeout), tenant, Optional.ofNullable(scoutRoom), Optional.ofNullable(emitTiles),
+                    sandbox);
         }
     }
 }

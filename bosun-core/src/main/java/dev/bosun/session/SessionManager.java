@@ -209,6 +209,9 @@ public final class SessionManager implements AutoCloseable {
 
     public Reaper reaper() { return reaper; }
 
+    /** The {@code bosun.node} label this manager puts on its workers (node id plus a digest of the data dir). */
+    public String workerNode() { return workers.workerNode(); }
+
     public Store store() { return store; }
 
     // =====================================================================================
@@ -232,7 +235,11 @@ public final class SessionManager implements AutoCloseable {
         String tenant = Ids.requireSafe("tenant", spec.tenant());
         List<String> tags = Validation.tags(spec.tags());
         Validation.sized("metadata", spec.metadata(), config.maxMessageBytes());
-        Optional<Profile> profile = spec.profile().map(this::profile);
+        if (spec.profile().isEmpty() && !spec.sandbox().equals(dev.bosun.sandbox.SandboxRequest.NONE)) {
+            throw BosunException.invalid("sandbox", "sandbox settings need a profile; this session names none");
+        }
+        Optional<Profile> profile = spec.profile().map(this::profile)
+                .map(p -> dev.bosun.sandbox.SandboxPolicy.apply(p, spec.sandbox(), config.sandbox()));
         Duration ttl = Validation.within("ttl", spec.ttl().orElse(config.ttl()), MIN_TTL, config.ttl());
         Duration idle = spec.idleTimeout().orElse(config.idleTimeout());
         Validation.within("idle_timeout", idle, MIN_IDLE, MAX_IDLE);

@@ -126,6 +126,39 @@ public final class Workers implements AutoCloseable {
         if (watcher != null) watcher.start();
         long every = Math.max(50, config.outboxRescan().toMillis());
         ticker.scheduleWithFixedDelay(this::rescan, every, every, TimeUnit.MILLISECONDS);
+        long reconcile = config.sandbox().reconcileInterval().toMillis();
+        ticker.scheduleWithFixedDelay(this::reconcile, reconcile, reconcile, TimeUnit.MILLISECONDS);
+        var warm = config.profiles().values().stream().filter(p -> p.isolation().warmPool() > 0)
+                .map(p -> dev.bosun.sandbox.SandboxPolicy.apply(p, dev.bosun.sandbox.SandboxRequest.NONE, config.sandbox()))
+                .toList();
+        if (!warm.isEmpty()) {
+            for (Sandbox sb : sandboxes.values()) {
+                if (sb.availability().usable()) sb.prewarm(warm, config.dataDir(), workerNode);
+            }
+        }
+    }
+
+    /**
+     * The periodic half of reconciliation (the other half is {@link #recover} at start-up): a labelled
+     * worker whose session has ended or is unknown is stopped and removed. Workers of sessions that
+     * are still being created are left alone; exits of live workers are noticed by their watchers.
+     */
+    public void reconcile() {
+        for (Sandbox sb : sandboxes.values()) {
+            try {
+                if (!sb.availability().usable()) continue;
+                for (Sandbox.LabelledWorker lw : sb.list(workerNode)) {
+                    String sid = lw.sessionId();
+                    if (live.containsKey(sid)) continue;
+                    Optional<Session> s = dev.bosun.id.Ids.isSafe(sid) ? store.getSession(sid) : Optional.empty();
+                    if (s.isPresent() && !s.get().isEnded()) continue;
+                    log.warn("removing worker {} of {} session {}", lw.ref().id(), s.isPresent() ? "ended" : "unknown", sid);
+                    sb.stop(lw.ref(), Duration.ofSeconds(2));
+                }
+            } catch (RuntimeException e) {
+                log.warn("reconciling {} workers failed; retried in {}", sb.runtime(), config.sandbox().reconcileInterval(), e);
+            }
+        }
     }
 
     private void rescan() {
@@ -157,7 +190,6 @@ public final class Workers implements AutoCloseable {
         Workspace ws;
         try {
             ws = Workspaces.create(config.dataDir(), id);
-            if (watcher != null) watcher.register(id, ws.outbox());
         } catch (IOException | BosunException e) {
             log.warn("cannot create workspace for {}", id, e);
             fail(id, "could not create the session workspace");
@@ -173,6 +205,13 @@ public final class Workers implements AutoCloseable {
             var details = new HashMap<String, Object>(e.details());
             details.put("session_id", id);
             throw new BosunException(e.code(), "worker for session '" + id + "' did not start: " + e.getMessage(), details, e);
+        }
+        // Watched only now: a runtime may swap in other mailbox directories while starting (a claimed
+        // warm container brings its own); the trigger below takes in anything written before this.
+        try {
+            if (watcher != null) watcher.register(id, ws.outbox());
+        } catch (IOException e) {
+            log.warn("cannot watch outbox of {}; the rescan covers it", id, e);
         }
         Session running;
         try {

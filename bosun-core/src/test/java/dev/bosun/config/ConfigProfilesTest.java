@@ -57,9 +57,34 @@ class ConfigProfilesTest {
                       file_size: 100MiB
                       memory: 512m
                       cpus: 0.5
-                """);
+                    image: registry.example:5000/team/agent:1.2
+                    images: ["debian:12", "agent@sha256:%s"]
+                    network: true
+                    max_limits:
+                      memory: 1GiB
+                      cpus: 2
+                    warm_pool: 2
+                    user: "1001:1001"
+                    oci_runtime: runsc
+                    oci_runtime_strict: true
+                    read_only_paths: ["/etc/ssl/certs"]
+                    tmp_size: 32MiB
+                """.formatted("a".repeat(64)));
 
         Profile p = ConfigLoader.defaults().file(file).load().profile("echo").orElseThrow();
+        Profile.Isolation iso = p.isolation();
+        assertThat(iso.image()).contains("registry.example:5000/team/agent:1.2");
+        assertThat(iso.images()).containsExactly("registry.example:5000/team/agent:1.2", "debian:12",
+                "agent@sha256:" + "a".repeat(64));
+        assertThat(iso.network()).isTrue();
+        assertThat(iso.ceilings().memoryBytes()).contains(1L << 30);
+        assertThat(iso.ceilings().cpus()).contains(2.0);
+        assertThat(iso.warmPool()).isEqualTo(2);
+        assertThat(iso.user()).isEqualTo("1001:1001");
+        assertThat(iso.ociRuntime()).contains("runsc");
+        assertThat(iso.ociRuntimeStrict()).isTrue();
+        assertThat(iso.readOnlyPaths()).containsExactly(Path.of("/etc/ssl/certs"));
+        assertThat(iso.tmpSizeBytes()).isEqualTo(32L << 20);
 
         assertThat(p.name()).isEqualTo("echo");
         assertThat(p.runtime()).isEqualTo("docker");
@@ -260,7 +285,9 @@ class ConfigProfilesTest {
     @ParameterizedTest
     @ValueSource(strings = {"process", "bwrap", "docker"})
     void everyRuntimeNameIsAccepted(String runtime) {
-        assertThat(withProfile(echo("runtime", runtime)).load().profile("echo").orElseThrow().runtime())
+        var body = echo("runtime", runtime);
+        if (runtime.equals("docker")) body.put("image", "debian:12");
+        assertThat(withProfile(body).load().profile("echo").orElseThrow().runtime())
                 .isEqualTo(runtime);
     }
 

@@ -449,7 +449,12 @@ class CliTest extends ServerHarness {
             assertThat(c.get("ok").asBoolean()).as(c.toString()).isTrue();
             assertThat(c.get("detail").asText()).isNotBlank();
         }
-        assertThat(names).containsExactly("jdk", "config", "data dir", "store", "runtime process");
+        assertThat(names).containsExactly("jdk", "config", "data dir", "store", "runtime process", "runtime bwrap",
+                "runtime docker");
+        if (dev.bosun.contract.Requires.ci()) {
+            // CI installs bubblewrap and starts dockerd: doctor must see both as usable.
+            for (JsonNode c : checks) assertThat(c.get("detail").asText()).as(c.toString()).doesNotStartWith("not usable");
+        }
         assertThat(dir.resolve("bosun.db")).exists();
     }
 

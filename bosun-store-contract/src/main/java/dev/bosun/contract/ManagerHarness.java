@@ -49,8 +49,13 @@ public abstract class ManagerHarness {
 
     protected void open() {
         store = factory().open(dataDir);
-        manager = SessionManager.builder(config).store(store).clock(clock).autoReap(false).autoDeliver(false).build();
+        var builder = SessionManager.builder(config).store(store).clock(clock).autoReap(false).autoDeliver(false);
+        sandboxes().forEach(builder::sandbox);
+        manager = builder.build();
     }
+
+    /** Worker runtimes beyond {@code process} for this suite; called on every (re)open. */
+    protected java.util.List<dev.bosun.sandbox.Sandbox> sandboxes() { return java.util.List.of(); }
 
     /**
      * Closes manager and store as a process shutdown does (live sessions and their workers stay),

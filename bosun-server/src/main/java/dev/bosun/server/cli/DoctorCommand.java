@@ -5,7 +5,6 @@ import dev.bosun.config.BosunConfig;
 import dev.bosun.error.BosunException;
 import dev.bosun.json.Json;
 import dev.bosun.sandbox.Availability;
-import dev.bosun.sandbox.ProcessSandbox;
 import dev.bosun.store.sqlite.SqliteStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,8 +47,16 @@ final class DoctorCommand implements Callable<Integer> {
             checks.add(dataDirCheck(cfg.dataDir()));
             checks.add(cfg.store().shared() ? sharedStoreCheck(cfg) : storeCheck(cfg.dataDir()));
         }
-        Availability process = new ProcessSandbox().availability();
-        checks.add(new Check("runtime process", process.usable(), process.detail()));
+        var profiles = cfg == null ? java.util.Map.<String, dev.bosun.config.Profile>of() : cfg.profiles();
+        for (var runtime : dev.bosun.server.Runtimes.all(cfg == null ? dev.bosun.config.ConfigLoader.defaults().load() : cfg)) {
+            Availability a = runtime.availability();
+            // A runtime no profile uses cannot fail the check; it is still reported, with why not.
+            boolean needed = runtime.runtime().equals("process")
+                    || profiles.values().stream().anyMatch(p -> p.runtime().equals(runtime.runtime()));
+            checks.add(new Check("runtime " + runtime.runtime(), a.usable() || !needed,
+                    (a.usable() ? "usable: " : "not usable: ") + a.detail() + (needed || a.usable() ? "" : " (no profile uses it)")));
+            runtime.close();
+        }
         print(checks);
         return checks.stream().allMatch(Check::ok) ? 0 : 8;
     }

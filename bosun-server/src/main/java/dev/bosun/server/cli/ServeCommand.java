@@ -54,9 +54,13 @@ final class ServeCommand implements Callable<Integer> {
         Store store = Stores.open(cfg);
         SessionManager manager;
         BosunServer server;
+        var runtimes = dev.bosun.server.Runtimes.isolating(cfg);
         try {
-            manager = SessionManager.builder(cfg).store(store).build();
+            var builder = SessionManager.builder(cfg).store(store);
+            runtimes.forEach(builder::sandbox);
+            manager = builder.build();
         } catch (RuntimeException e) {
+            runtimes.forEach(dev.bosun.sandbox.Sandbox::close);
             store.close();
             throw e;
         }
@@ -70,6 +74,7 @@ final class ServeCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();
             manager.close();
+            runtimes.forEach(dev.bosun.sandbox.Sandbox::close);
             store.close();
         }, "bosun-shutdown"));
         var out = System.out;

@@ -18,7 +18,7 @@ import java.util.Set;
 /** Session lifecycle routes: create, list, get, end, terminate, heartbeat, logs. */
 final class SessionRoutes {
     static final Set<String> CREATE_FIELDS = Set.of("name", "agent_id", "tags", "metadata", "profile",
-            "idle_timeout_seconds", "ttl_seconds", "max_tasks", "task_timeout_seconds", "scout_room", "emit_tiles");
+            "idle_timeout_seconds", "ttl_seconds", "max_tasks", "task_timeout_seconds", "scout_room", "emit_tiles", "sandbox");
     static final Set<String> END_FIELDS = Set.of("outcome", "error");
     static final Set<String> TERMINATE_FIELDS = Set.of("reason");
 
@@ -55,6 +55,7 @@ final class SessionRoutes {
                 .tenant(Scope.tenant(ctx));
         b.object("metadata").ifPresent(spec::metadata);
         b.string("profile").ifPresent(spec::profile);
+        b.object("sandbox").map(dev.bosun.sandbox.SandboxRequest::fromJson).ifPresent(spec::sandbox);
         seconds(b, "idle_timeout_seconds").ifPresent(spec::idleTimeout);
         seconds(b, "ttl_seconds").ifPresent(spec::ttl);
         b.int32("max_tasks").ifPresent(spec::maxTasks);
