@@ -119,6 +119,18 @@ public final class DockerSandbox implements Sandbox {
 
     DockerClient client() { return docker; }
 
+    /** Whether {@code image} is on this Docker host (Bosun never pulls); for {@code bosun doctor}. */
+    public Availability image(String image) {
+        try {
+            docker.inspectImageCmd(image).exec();
+            return Availability.ok("image " + image + " is present");
+        } catch (NotFoundException e) {
+            return Availability.no("image " + image + " is not on this Docker host; load or pull it (Bosun never pulls)");
+        } catch (RuntimeException e) {
+            return Availability.no("image " + image + " cannot be checked: " + DockerErrors.sanitize(e));
+        }
+    }
+
     // =====================================================================================
     // start
     // =====================================================================================
