@@ -99,19 +99,29 @@ final class AppendBench {
         for (int i = 0; i < writers; i++) {
             sessions.add(manager.startSession(SessionConfig.builder("bench-append", "writer-" + i).build()).id());
         }
+        var calls = new ArrayList<Runnable>();
+        for (String id : sessions) calls.add(() -> manager.emit(id, "progress", payload));
+        return drive(calls, warmup, measure);
+    }
+
+    /**
+     * Runs each call in a loop on its own virtual thread: {@code warmup}, then {@code measure} during
+     * which the calls that complete are timed and counted. One failure stops the run.
+     */
+    static Level drive(List<Runnable> calls, Duration warmup, Duration measure) throws InterruptedException {
         // 0 = warming up, 1 = measuring, 2 = stop. Only calls that complete while measuring count.
         var phase = new java.util.concurrent.atomic.AtomicInteger();
         var failure = new AtomicReference<Throwable>();
         var recorders = new ArrayList<Latencies>();
         var threads = new ArrayList<Thread>();
-        for (String id : sessions) {
+        for (Runnable call : calls) {
             var lat = new Latencies();
             recorders.add(lat);
             threads.add(Thread.ofVirtual().name("append-writer").start(() -> {
                 try {
                     while (phase.get() != 2) {
                         long t0 = System.nanoTime();
-                        manager.emit(id, "progress", payload);
+                        call.run();
                         long t = System.nanoTime() - t0;
                         if (phase.get() == 1) lat.add(t);
                     }
@@ -132,6 +142,6 @@ final class AppendBench {
         for (Thread t : threads) t.join();
         if (failure.get() != null) throw new IllegalStateException("a writer failed", failure.get());
         Latencies all = Latencies.merge(recorders);
-        return new Level(writers, all.size(), nanos, all.summary(), usage);
+        return new Level(calls.size(), all.size(), nanos, all.summary(), usage);
     }
 }

@@ -37,35 +37,46 @@ final class RawInsert {
                 s.executeUpdate("CREATE UNIQUE INDEX " + table + "_by_source ON " + table
                         + " (session_id, source_key) WHERE source_key IS NOT NULL");
             }
-            c.setAutoCommit(false);
-            String[] ids = new String[sessions];
-            long[] seqs = new long[sessions];
-            // Session ids as long as Bosun's, so keys and pages are shaped alike.
-            for (int i = 0; i < sessions; i++) ids[i] = String.format("ses_01RAWBASELINE%011d", i);
-            try (PreparedStatement ins = c.prepareStatement("INSERT INTO " + table
-                    + " (session_id, seq, direction, type, payload, source_key, created_at) VALUES (?, ?, 'OUT', 'bench', ?, NULL, ?)")) {
-                long warmEnd = System.nanoTime() + warmup.toNanos();
-                long start = 0, rows = 0, n = 0;
-                long end = warmEnd + measure.toNanos();
-                boolean measuring = false;
-                while (true) {
-                    long now = System.nanoTime();
-                    if (!measuring && now >= warmEnd) {
-                        measuring = true;
-                        start = now;
-                    }
-                    if (now >= end) return new Result(rowsPerTransaction, rows, now - start);
-                    for (int i = 0; i < rowsPerTransaction; i++, n++) {
-                        int s = (int) (n % sessions);
-                        ins.setString(1, ids[s]);
-                        ins.setLong(2, ++seqs[s]);
-                        ins.setString(3, payload);
-                        ins.setLong(4, System.currentTimeMillis());
-                        ins.executeUpdate();
-                    }
-                    c.commit();
-                    if (measuring) rows += rowsPerTransaction;
+            return insertLoop(c, table, rowsPerTransaction, sessions, payload, warmup, measure, false);
+        }
+    }
+
+    /**
+     * Inserts rows shaped like events into {@code table} in transactions of {@code rowsPerTransaction}
+     * for {@code warmup + measure}; counts the rows committed during {@code measure}. With
+     * {@code jdbcBatch} the rows of a transaction go as one JDBC batch (PostgreSQL: one round trip).
+     */
+    static Result insertLoop(Connection c, String table, int rowsPerTransaction, int sessions, String payload,
+                             Duration warmup, Duration measure, boolean jdbcBatch) throws SQLException {
+        c.setAutoCommit(false);
+        String[] ids = new String[sessions];
+        long[] seqs = new long[sessions];
+        // Session ids as long as Bosun's, so keys and pages are shaped alike.
+        for (int i = 0; i < sessions; i++) ids[i] = String.format("ses_01RAWBASELINE%011d", i);
+        try (PreparedStatement ins = c.prepareStatement("INSERT INTO " + table
+                + " (session_id, seq, direction, type, payload, source_key, created_at) VALUES (?, ?, 'OUT', 'bench', ?, NULL, ?)")) {
+            long warmEnd = System.nanoTime() + warmup.toNanos();
+            long start = 0, rows = 0, n = 0;
+            long end = warmEnd + measure.toNanos();
+            boolean measuring = false;
+            while (true) {
+                long now = System.nanoTime();
+                if (!measuring && now >= warmEnd) {
+                    measuring = true;
+                    start = now;
                 }
+                if (now >= end) return new Result(rowsPerTransaction, rows, now - start);
+                for (int i = 0; i < rowsPerTransaction; i++, n++) {
+                    int s = (int) (n % sessions);
+                    ins.setString(1, ids[s]);
+                    ins.setLong(2, ++seqs[s]);
+                    ins.setString(3, payload);
+                    ins.setLong(4, System.currentTimeMillis());
+                    if (jdbcBatch) ins.addBatch(); else ins.executeUpdate();
+                }
+                if (jdbcBatch) ins.executeBatch();
+                c.commit();
+                if (measuring) rows += rowsPerTransaction;
             }
         }
     }

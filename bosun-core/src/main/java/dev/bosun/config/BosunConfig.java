@@ -33,6 +33,7 @@ import java.util.Optional;
  * @param tiles            checkpoint tiles for PLATO
  * @param delivery         delivery of tiles and webhooks; listener timeouts
  * @param patterns         thresholds of the patterns named at session end
+ * @param store            the store: SQLite in {@code data_dir}, or a PostgreSQL database nodes share
  * @param sandbox          the operator's sandbox policy: network, Docker socket, reconciliation period
  */
 public record BosunConfig(
@@ -58,6 +59,7 @@ public record BosunConfig(
         TileSettings tiles,
         DeliverySettings delivery,
         PatternSettings patterns,
+        StoreSettings store,
         SandboxSettings sandbox) {
 
     public BosunConfig {

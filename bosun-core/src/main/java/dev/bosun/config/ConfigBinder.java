@@ -60,9 +60,10 @@ final class ConfigBinder {
         Map<String, Profile> profiles = ProfileBinder.bind(get("profiles"), startupTimeout);
         ServerSettings server = server(maxMessageBytes);
         RoutingSettings routing = routing();
+        StoreSettings store = store();
         return new BosunConfig(sessionsEnabled, dataDir, nodeId, idleTimeout, ttl, maxMessageBytes,
                 maxEventsPerPoll, maxPollWait, maxTasks, taskTimeout, maxSessions, retention, startupTimeout,
-                outboxRescan, workerLogMaxBytes, modelCache, profiles, server, routing, tiles(), delivery(), patterns(), sandbox());
+                outboxRescan, workerLogMaxBytes, modelCache, profiles, server, routing, tiles(), delivery(), patterns(), store(), sandbox());
     }
 
     private static final Pattern HOST = Pattern.compile("[A-Za-z0-9.:\\[\\]-]{1,253}");
@@ -114,6 +115,36 @@ final class ConfigBinder {
         boolean compat = Values.bool("fleet_compat_paths", get("fleet_compat_paths"));
         Duration timeout = duration("router_timeout", "100ms", "60s");
         return new RoutingSettings(enabled, url, fallbackLocal, fallbackAny, offset, minConfidence, window, compat, timeout);
+    }
+
+    private static final String STORE_URL_RULE = "postgresql://user[:password]@host[:port]/database[?schema=name], "
+            + "or empty for SQLite in data_dir";
+
+    private StoreSettings store() {
+        RawValue v = get("store_url");
+        java.util.Optional<String> url = java.util.Optional.empty();
+        if (v.value() != null) {
+            // The URL may carry a password: messages describe it, never quote it.
+            String text = Values.string("store_url", v, STORE_URL_RULE).strip();
+            if (!text.isEmpty()) {
+                java.net.URI u;
+                try {
+                    u = new java.net.URI(text);
+                } catch (java.net.URISyntaxException e) {
+                    throw Values.error("store_url", "store_url is not a valid URL (" + e.getReason() + "); allowed "
+                            + STORE_URL_RULE, v);
+                }
+                if (!("postgresql".equals(u.getScheme()) || "postgres".equals(u.getScheme())) || u.getHost() == null
+                        || u.getPath() == null || u.getPath().length() < 2) {
+                    throw Values.error("store_url", "store_url is not a PostgreSQL URL with a host and a database; allowed "
+                            + STORE_URL_RULE, v);
+                }
+                url = java.util.Optional.of(text);
+            }
+        }
+        int pool = (int) integer("store_pool_size", 2, 1000);
+        Duration lease = duration("node_lease_ttl", "1s", "10m");
+        return new StoreSettings(url, pool, lease);
     }
 
     private java.util.Optional<java.net.URI> routerUrl() {

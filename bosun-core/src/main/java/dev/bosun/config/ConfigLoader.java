@@ -251,6 +251,9 @@ public final class ConfigLoader {
         d.put("pattern_timeouts", 2);
         d.put("pattern_outlier_factor", "3.0");
         d.put("pattern_outlier_min_tasks", 4);
+        d.put("store_url", null);
+        d.put("store_pool_size", 16);
+        d.put("node_lease_ttl", "15s");
         return Collections.unmodifiableMap(d);
     }
 

@@ -48,6 +48,8 @@ public final class DeliveryRelay implements AutoCloseable {
     private static final int EVENTS_PER_SESSION = 64;
     private static final Duration IDLE_POLL = Duration.ofSeconds(1);
     private static final Duration CLOSE_GRACE = Duration.ofSeconds(3);
+    /** Most deliveries of one lane sent in one run (the head and its followers). */
+    static final int LANE_RUN = 8;
     /**
      * Longest wait between two probes of a target that is down: a probe is one request, so probing
      * often costs nothing, while a long wait delays the drain of the whole backlog once it is back.
@@ -64,7 +66,8 @@ public final class DeliveryRelay implements AutoCloseable {
     private final Duration lease;
     private final Semaphore slots;
     private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
-    private final ConcurrentLinkedQueue<DeliveryOutcome> finished = new ConcurrentLinkedQueue<>();
+    /** Outcomes of one lane's run, in lane order: recorded together so no batch splits a lane. */
+    private final ConcurrentLinkedQueue<List<DeliveryOutcome>> finished = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<TargetKey> recovered = new ConcurrentLinkedQueue<>();
     private final Map<TargetKey, Health> health = new ConcurrentHashMap<>();
     private final List<DeliveryObserver> observers = new CopyOnWriteArrayList<>();
@@ -110,7 +113,8 @@ public final class DeliveryRelay implements AutoCloseable {
         senders.forEach(s -> bySender.put(s.kind(), s));
         this.senders = Map.copyOf(bySender);
         this.backoff = backoff;
-        // Long enough that a send in progress is never claimed twice; short enough to resend soon after a crash.
+        // Long enough that a lane's run (its head, then followers while time remains) is never claimed
+        // twice; short enough that another node resends soon after this one dies.
         this.lease = settings.timeout().multipliedBy(2).plusSeconds(5);
         this.slots = new Semaphore(settings.concurrency());
     }
@@ -234,7 +238,7 @@ public final class DeliveryRelay implements AutoCloseable {
                 }
                 Health h = health.get(new TargetKey(kind, target));
                 synchronized (h) { h.probing = true; }
-                launch(sender, probe.get(0));
+                launch(sender, probe.get(0), false);
                 started++;
             }
             int free = slots.availablePermits();
@@ -242,26 +246,53 @@ public final class DeliveryRelay implements AutoCloseable {
             List<Delivery> due = store.claimDue(kind, Optional.empty(), exclude, owner, now, lease, free);
             for (Delivery d : due) {
                 slots.acquireUninterruptibly();
-                launch(sender, d);
+                launch(sender, d, true);
                 started++;
             }
         }
         return started;
     }
 
-    private void launch(Sender sender, Delivery d) {
+    /**
+     * Sends a lane head on a virtual thread; when it settles (accepted or refused) and {@code lane}, the
+     * lane's next deliveries follow on the same thread, one after another, while the head's lease
+     * lasts: a session's backlog then costs one claim and one record, not two transactions a tile.
+     */
+    private void launch(Sender sender, Delivery head, boolean lane) {
         threads.execute(() -> {
+            var outcomes = new ArrayList<DeliveryOutcome>();
+            Delivery current = head;
             try {
-                finished.add(outcome(d, sender.send(d)));
+                DeliveryOutcome o = outcome(head, sender.send(head));
+                outcomes.add(o);
+                if (lane && settled(o) && !closed) {
+                    Instant leaseEnd = head.nextAttemptAt().orElse(clock.instant());
+                    for (Delivery next : store.claimFollowers(head, owner, clock.instant(), LANE_RUN - 1)) {
+                        // Each send may take the whole timeout; none may outlive the head's lease.
+                        if (closed || clock.instant().plus(settings.timeout()).plusSeconds(1).isAfter(leaseEnd)) break;
+                        current = next;
+                        o = outcome(next, sender.send(next));
+                        outcomes.add(o);
+                        if (!settled(o)) break;
+                    }
+                }
             } catch (RuntimeException e) {
-                // A sender bug must not leave the lane claimed until the lease runs out.
-                log.warn("sending {} failed unexpectedly", d.id(), e);
-                finished.add(failed(d, Optional.empty(), "internal error while sending", clock.instant()));
+                // A sender or store failure must not leave the lane claimed until the lease runs out.
+                log.warn("sending {} failed unexpectedly", current.id(), e);
+                if (outcomes.size() == 0 || !outcomes.get(outcomes.size() - 1).id().equals(current.id())) {
+                    outcomes.add(failed(current, Optional.empty(), "internal error while sending", clock.instant()));
+                }
             } finally {
+                finished.add(List.copyOf(outcomes));
                 slots.release();
                 sendSignal.raise();
             }
         });
+    }
+
+    /** The receiver answered for good (accepted or refused): the lane may move on. */
+    private static boolean settled(DeliveryOutcome o) {
+        return o instanceof DeliveryOutcome.Delivered || o instanceof DeliveryOutcome.Rejected;
     }
 
     private DeliveryOutcome outcome(Delivery d, Attempt a) {
@@ -315,7 +346,7 @@ public final class DeliveryRelay implements AutoCloseable {
 
     private int flush() {
         var batch = new ArrayList<DeliveryOutcome>();
-        for (DeliveryOutcome o; (o = finished.poll()) != null; ) batch.add(o);
+        for (List<DeliveryOutcome> run; (run = finished.poll()) != null; ) batch.addAll(run);
         if (!batch.isEmpty()) {
             try {
                 store.record(batch);

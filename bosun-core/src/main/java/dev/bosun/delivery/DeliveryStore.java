@@ -44,6 +44,15 @@ public interface DeliveryStore {
     List<Delivery> claimDue(DeliveryKind kind, Optional<String> only, java.util.Set<String> exclude, String owner,
                             Instant now, Duration lease, int limit);
 
+    /**
+     * Claims up to {@code limit} pending deliveries that follow {@code head} in its lane, in seq order,
+     * for the sender holding the head's claim, so it can send them right after the head without a
+     * round trip per delivery: their attempt counts go up, and they stay behind the head (no
+     * {@code next_attempt_at}; the head's lease covers them). Their outcomes are recorded after the
+     * head's, in order, which moves the lane on; followers left unsent simply wait their turn.
+     */
+    List<Delivery> claimFollowers(Delivery head, String owner, Instant now, int limit);
+
     /** Records outcomes of claimed deliveries and promotes the next delivery of each lane that moved on. */
     void record(List<DeliveryOutcome> outcomes);
 
@@ -54,7 +63,10 @@ public interface DeliveryStore {
      */
     int wakeTarget(DeliveryKind kind, String target, Instant now);
 
-    /** Releases the claims {@code owner} held (after a restart of that node): they are due at {@code now}. */
+    /**
+     * Releases the claims {@code owner} held (after a restart of that node): claimed lane heads are due
+     * at {@code now}; claimed followers go back behind their head.
+     */
     int releaseClaims(String owner, Instant now);
 
     /** When the earliest pending lane head of {@code kind} is due, for the relay to sleep until. */

@@ -107,6 +107,7 @@ public final class SessionManager implements AutoCloseable {
         for (Session s : active()) ends.put(s.id(), s.lastSeq());
         this.tap = new EventTap(store, ends);
         store.addCommitListener(tap);
+        store.addPeerCommitListener(workers::peerCommitted); // a send through another node reaches our worker
         if (config.routing().enabled()) tap.addListener(this::followLoads);
         this.listeners = new dev.bosun.listener.Listeners(store, config.delivery().listenerTimeout());
         tap.addListener(listeners::committed);
@@ -413,6 +414,7 @@ public final class SessionManager implements AutoCloseable {
                     + s.lastSeq() + ")", Map.of("field", "after", "last_seq", s.lastSeq()));
         }
         long deadline = System.nanoTime() + wait.toNanos();
+        boolean endSeen = false;
         while (true) {
             CompletableFuture<Void> ticket = notifier.ticket(sessionId);
             List<Event> events = store.readEvents(sessionId, afterSeq, limit + 1);
@@ -424,11 +426,21 @@ public final class SessionManager implements AutoCloseable {
                 return new PollResult(events, events.get(events.size() - 1).seq(), more, now.status());
             }
             Session now = get(sessionId);
+            if (now.isEnded() && !endSeen) {
+                // The end may have committed between the read above and this one: its final events
+                // (session_ended at least) are visible now, so read once more before saying "ended, nothing".
+                endSeen = true;
+                continue;
+            }
             long left = deadline - System.nanoTime();
             if (now.isEnded() || left <= 0) return new PollResult(List.of(), afterSeq, false, now.status());
-            EventNotifier.await(ticket, Duration.ofNanos(left));
+            // Re-read at least every POLL_RECHECK: a commit on another node arrives as a hint that can be lost.
+            EventNotifier.await(ticket, Duration.ofNanos(Math.min(left, POLL_RECHECK.toNanos())));
         }
     }
+
+    /** Longest a waiting poll goes without re-reading the store: what a lost cross-node wake-up costs at most. */
+    static final Duration POLL_RECHECK = Duration.ofSeconds(1);
 
     /**
      * Idle timeouts are 30 s or more, so activity recorded to the second loses nothing; skipping

@@ -157,6 +157,14 @@ public interface Store extends AutoCloseable {
     /** Registers a listener told after every commit that changes a session's log or status. */
     void addCommitListener(CommitListener listener);
 
+    /**
+     * Registers a listener told when another node sharing the database committed a change to a
+     * session (a hint, like {@link #addCommitListener}). A single-node store has no peers and never
+     * calls it. Peer commits also reach the ordinary commit listeners; this one is for work only
+     * the session's owner does, such as writing the worker's inbox.
+     */
+    default void addPeerCommitListener(CommitListener listener) {}
+
     /** Registers an observer of how long each commit took, in nanoseconds (for metrics). */
     default void addCommitTimer(java.util.function.LongConsumer nanos) {}
 

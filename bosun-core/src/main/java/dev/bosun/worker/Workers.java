@@ -206,7 +206,6 @@ public final class Workers implements AutoCloseable {
             details.put("session_id", id);
             throw new BosunException(e.code(), "worker for session '" + id + "' did not start: " + e.getMessage(), details, e);
         }
-        live.put(id, worker);
         // Watched only now: a runtime may swap in other mailbox directories while starting (a claimed
         // warm container brings its own); the trigger below takes in anything written before this.
         try {
@@ -226,6 +225,9 @@ public final class Workers implements AutoCloseable {
             store.getSession(id).ifPresent(this::cleanup);
             throw e;
         }
+        // Live only once RUNNING is committed: an outbox ingested earlier (the watcher fires as soon as
+        // the worker writes) would put its first event before session_started.
+        live.put(id, worker);
         watchExit(id, worker);
         deliverPending(id);
         trigger(id);
@@ -280,6 +282,23 @@ public final class Workers implements AutoCloseable {
     /** Writes a committed IN event (and any earlier ones not yet written) to the worker's inbox. */
     public void deliver(Event e) {
         if (e.direction() == Direction.IN && live.containsKey(e.sessionId())) deliverPending(e.sessionId());
+    }
+
+    /**
+     * Another node committed to a session. If its worker is ours: a send through that node is written
+     * to the inbox; an end through that node stops the worker and cleans up here, where it runs.
+     */
+    public void peerCommitted(String sessionId) {
+        if (!live.containsKey(sessionId)) return;
+        try {
+            ingestors.execute(() -> {
+                Optional<Session> s = store.getSession(sessionId);
+                if (s.isPresent() && s.get().isEnded()) cleanup(s.get());
+                else deliverPending(sessionId);
+            });
+        } catch (java.util.concurrent.RejectedExecutionException closing) {
+            // shutting down: a restart delivers what is pending
+        }
     }
 
     private void deliverPending(String id) {
@@ -401,6 +420,8 @@ public final class Workers implements AutoCloseable {
 
     /** Before an end by request: stop the worker, then take in what it wrote. */
     public void stopForEnd(String id) {
+        // Another node's worker (a shared store) is its owner's to stop: it hears of the end and cleans up.
+        if (!live.containsKey(id) && store.liveWorkerSessions(config.nodeId()).stream().noneMatch(s -> s.id().equals(id))) return;
         stopping.add(id);
         Optional<WorkerRef> ref = Optional.ofNullable(live.get(id)).map(Worker::ref).or(() -> store.workerOf(id));
         ref.ifPresent(r -> stopQuietly(id, r, profileOf(id)));

@@ -262,7 +262,7 @@ class CliTest extends ServerHarness {
             assertOneErrorLine(both, "INVALID_ARGUMENT");
             Run shown = bosun("tiles", "show", rejected);
             assertOk(shown);
-            assertThat(shown.lines()).contains("state          rejected", "kind           session_start", "last status    400");
+            assertThat(shown.lines()).contains("state          rejected", "kind           session_start", "last status    403");
             assertThat(shown.out()).contains("\"domain\":\"cli/room\"");
 
             plato.gateRefuses.clear();

@@ -122,7 +122,7 @@ class DeliveryClientTest extends ServerHarness {
         await().atMost(SETTLE).until(() -> !client.tiles(Optional.of(DeliveryState.REJECTED), Optional.empty(), 0).items().isEmpty());
         Delivery rejected = client.tiles(Optional.of(DeliveryState.REJECTED), Optional.empty(), 0).items().get(0);
         assertThat(rejected.sessionId()).isEqualTo(s.id());
-        assertThat(rejected.lastStatus()).contains(400);
+        assertThat(rejected.lastStatus()).contains(403);
         plato.gateRefuses.clear();
         Delivery retried = client.retryTile(rejected.id());
         assertThat(retried.id()).isEqualTo(rejected.id());

@@ -205,6 +205,47 @@ public abstract class DeliveryContract {
     }
 
     @Test
+    void theHolderOfAHeadCanClaimItsFollowersWhichStayBehindItUntilRecorded() {
+        session("s1", "default");
+        for (int i = 0; i < 3; i++) {
+            store.append(new NewEvent("s1", Direction.SYSTEM, SystemEvents.ERROR, Json.object(), Optional.empty(), true, t0));
+        }
+        makeTiles();
+        Delivery head = claim(10).get(0);
+        List<Delivery> followers = ds.claimFollowers(head, "node-a", t0.plusSeconds(1), 2);
+        assertThat(followers).extracting(Delivery::eventSeq).containsExactly(2L, 3L);
+        assertThat(followers).allSatisfy(f -> {
+            assertThat(f.attempts()).isEqualTo(1);
+            assertThat(f.nextAttemptAt()).as("a follower is never due on its own").isEmpty();
+        });
+        assertThat(claim(10)).as("nothing of the lane is claimable while its head is held").isEmpty();
+
+        // The run: head and first follower delivered, the second failed; recorded in lane order.
+        Instant at = t0.plusSeconds(2);
+        ds.record(List.of(new DeliveryOutcome.Delivered(head.id(), 200, Optional.empty(), at),
+                new DeliveryOutcome.Delivered(followers.get(0).id(), 200, Optional.empty(), at),
+                new DeliveryOutcome.Retry(followers.get(1).id(), Optional.of(503), "busy", at, at.plusSeconds(30))));
+        assertThat(ds.getDelivery(followers.get(1).id()).orElseThrow().nextAttemptAt()).contains(at.plusSeconds(30));
+        assertThat(ds.claimDue(DeliveryKind.TILE, Optional.empty(), Set.of(), "node-a", at.plusSeconds(29), Duration.ofSeconds(30), 10))
+                .as("the failed follower heads the lane and waits for its retry").isEmpty();
+        assertThat(ds.claimDue(DeliveryKind.TILE, Optional.empty(), Set.of(), "node-a", at.plusSeconds(30), Duration.ofSeconds(30), 10))
+                .singleElement().extracting(Delivery::eventSeq).isEqualTo(3L);
+        assertThat(ds.claimFollowers(head, "node-a", at, 0)).isEmpty();
+    }
+
+    @Test
+    void releasingClaimsMakesHeadsDueButLeavesFollowersBehindThem() {
+        session("s1", "default");
+        store.append(new NewEvent("s1", Direction.SYSTEM, SystemEvents.ERROR, Json.object(), Optional.empty(), true, t0));
+        makeTiles();
+        Delivery head = claim(10).get(0);
+        ds.claimFollowers(head, "node-a", t0.plusSeconds(1), 5);
+        assertThat(ds.releaseClaims("node-a", t0.plusSeconds(3))).isEqualTo(2);
+        List<Delivery> due = ds.claimDue(DeliveryKind.TILE, Optional.empty(), Set.of(), "node-b", t0.plusSeconds(3), Duration.ofSeconds(30), 10);
+        assertThat(due).as("one head per lane, still").singleElement().extracting(Delivery::id).isEqualTo(head.id());
+    }
+
+    @Test
     void claimsCanSkipOrSingleOutTargets() {
         session("s1", "default");
         makeTiles();

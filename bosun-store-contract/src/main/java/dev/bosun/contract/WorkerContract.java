@@ -157,7 +157,8 @@ public abstract class WorkerContract extends ManagerHarness {
         assertThat(ended.reason()).contains(EndReason.WORKER_EXITED);
         assertThat(ended.outcome()).contains(SessionOutcome.FAILED);
         assertThat(ended.exitCode()).contains(3);
-        assertThat(ws(s).root()).doesNotExist();
+        // The cleanup follows the end's commit, which the await above may see first.
+        await().atMost(Duration.ofSeconds(10)).until(() -> !Files.exists(ws(s).root()));
         expectError(ErrorCode.CONFLICT, () -> manager.send(s.id(), "input", json("{}")));
     }
 

@@ -45,7 +45,7 @@ final class DoctorCommand implements Callable<Integer> {
         }
         if (cfg != null) {
             checks.add(dataDirCheck(cfg.dataDir()));
-            checks.add(storeCheck(cfg.dataDir()));
+            checks.add(cfg.store().shared() ? sharedStoreCheck(cfg) : storeCheck(cfg.dataDir()));
         }
         var profiles = cfg == null ? java.util.Map.<String, dev.bosun.config.Profile>of() : cfg.profiles();
         for (var runtime : dev.bosun.server.Runtimes.all(cfg == null ? dev.bosun.config.ConfigLoader.defaults().load() : cfg)) {
@@ -87,6 +87,21 @@ final class DoctorCommand implements Callable<Integer> {
             if (e.getMessage().contains("another Bosun process")) {
                 return new Check("store", true, "in use by a running Bosun server");
             }
+            return new Check("store", false, e.getMessage());
+        }
+    }
+
+    /**
+     * Probes the shared database without opening a store: opening one would register this node id
+     * anew and take the worker sessions of a server running with it.
+     */
+    private static Check sharedStoreCheck(BosunConfig cfg) {
+        try {
+            var url = dev.bosun.store.postgres.PgUrl.parse(cfg.store().url().orElseThrow());
+            var problem = dev.bosun.store.postgres.PostgresStore.probe(url);
+            return new Check("store", problem.isEmpty(), problem.orElse(url + " answers, schema version "
+                    + dev.bosun.store.postgres.PostgresStore.schemaVersion() + " or older"));
+        } catch (BosunException e) {
             return new Check("store", false, e.getMessage());
         }
     }

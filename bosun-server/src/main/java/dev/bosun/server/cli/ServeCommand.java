@@ -5,7 +5,8 @@ import dev.bosun.config.ConfigLoader;
 import dev.bosun.config.Profile;
 import dev.bosun.server.BosunServer;
 import dev.bosun.session.SessionManager;
-import dev.bosun.store.sqlite.SqliteStore;
+import dev.bosun.server.Stores;
+import dev.bosun.store.Store;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -20,7 +21,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code bosun serve}: the server on SQLite, with every config key also settable as BOSUN_* env. */
+/** {@code bosun serve}: the server on SQLite or a shared PostgreSQL ({@code store_url}), with every config key also settable as BOSUN_* env. */
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = {"Run the Bosun server.", "",
                 "Configuration: defaults < --config FILE < BOSUN_* environment < these options (docs/CONFIG.md).",
@@ -50,7 +51,7 @@ final class ServeCommand implements Callable<Integer> {
             cfg = loader.set("profiles", Map.of("echo", new Profile("echo", "process", List.of("sh", worker.toString()),
                     Map.of(), false, cfg.startupTimeout(), Duration.ofSeconds(5), Profile.Limits.NONE))).load();
         }
-        SqliteStore store = SqliteStore.open(cfg.dataDir());
+        Store store = Stores.open(cfg);
         SessionManager manager;
         BosunServer server;
         var runtimes = dev.bosun.server.Runtimes.isolating(cfg);
@@ -77,7 +78,7 @@ final class ServeCommand implements Callable<Integer> {
             store.close();
         }, "bosun-shutdown"));
         var out = System.out;
-        out.println("Bosun listening on " + server.url() + " (data in " + cfg.dataDir() + ")");
+        out.println("Bosun listening on " + server.url() + " (" + Stores.describe(cfg) + ")");
         out.println(server.authEnabled() ? "API keys required (" + cfg.server().apiKeys().size() + " configured)"
                 : "No API keys configured: loopback only, every request is tenant 'default'");
         out.println("Profiles: " + String.join(", ", cfg.profiles().keySet().stream().sorted().toList()));

@@ -1,6 +1,5 @@
 package dev.bosun.store.sqlite;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bosun.delivery.CheckpointBatch;
 import dev.bosun.delivery.Consumer;
 import dev.bosun.delivery.Delivery;
@@ -16,9 +15,8 @@ import dev.bosun.event.Event;
 import dev.bosun.event.SystemEvents;
 import dev.bosun.json.Json;
 import dev.bosun.session.Page;
-import java.net.URI;
+import dev.bosun.store.jdbc.Rows;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,8 +30,6 @@ import java.util.stream.Collectors;
 
 /** The SQLite {@link DeliveryStore}: shares the store's single writer and its readers. */
 final class SqliteDeliveries implements DeliveryStore {
-    private static final String COLUMNS = "id, kind, target, tenant, session_id, event_seq, event_type, body, state, "
-            + "attempts, next_attempt_at, last_status, last_error, remote_id, event_at, updated_at, delivered_at";
     private static final String CHECKPOINT_TYPES = SystemEvents.CHECKPOINTS.stream()
             .map(t -> "'" + t + "'").collect(Collectors.joining(", "));
 
@@ -41,18 +37,11 @@ final class SqliteDeliveries implements DeliveryStore {
 
     SqliteDeliveries(SqliteStore store) { this.store = store; }
 
-    private static String cursorColumn(Consumer consumer) {
-        return switch (consumer) {
-            case TILES -> "tiles_seq";
-            case WEBHOOKS -> "hooks_seq";
-        };
-    }
-
     // ---- consumers ----
 
     @Override
     public List<CheckpointBatch> checkpointsBehind(Consumer consumer, int maxSessions, int maxEvents) {
-        String cursor = cursorColumn(consumer);
+        String cursor = Rows.cursorColumn(consumer);
         return store.read(c -> {
             var sessions = SqliteStore.query(c, "SELECT id, tenant, agent_id, name, scout_room, emit_tiles, " + cursor
                             + ", checkpoint_seq FROM sessions WHERE " + cursor + " < checkpoint_seq ORDER BY last_activity_at LIMIT ?",
@@ -80,7 +69,7 @@ final class SqliteDeliveries implements DeliveryStore {
 
     @Override
     public boolean consume(Consumer consumer, CheckpointBatch batch, List<NewDelivery> made, Instant at) {
-        String cursor = cursorColumn(consumer);
+        String cursor = Rows.cursorColumn(consumer);
         return store.writes.submit((c, touched) -> {
             PreparedStatement move = c.prepare("UPDATE sessions SET " + cursor + " = ? WHERE id = ? AND " + cursor + " = ?");
             move.setLong(1, batch.lastSeq());
@@ -132,7 +121,7 @@ final class SqliteDeliveries implements DeliveryStore {
                                    Instant now, Duration lease, int limit) {
         return store.writes.submit((c, touched) -> {
             long t = now.toEpochMilli();
-            String sql = "SELECT " + COLUMNS + " FROM deliveries WHERE kind = ? AND state = 'PENDING' "
+            String sql = "SELECT " + Rows.DELIVERY_COLUMNS + " FROM deliveries WHERE kind = ? AND state = 'PENDING' "
                     + "AND next_attempt_at IS NOT NULL AND next_attempt_at <= ?"
                     + (only.isPresent() ? " AND target = ?" : "")
                     + (exclude.isEmpty() ? "" : " AND target NOT IN (" + "?, ".repeat(exclude.size() - 1) + "?)")
@@ -144,7 +133,7 @@ final class SqliteDeliveries implements DeliveryStore {
                 if (only.isPresent()) ps.setString(i++, only.get());
                 for (String x : exclude) ps.setString(i++, x);
                 ps.setInt(i, limit);
-            }, SqliteDeliveries::delivery);
+            }, Rows::delivery);
             PreparedStatement claim = c.prepare("UPDATE deliveries SET attempts = attempts + 1, next_attempt_at = ?, "
                     + "claimed_by = ?, claimed_until = ?, updated_at = ? WHERE id = ?");
             long until = now.plus(lease).toEpochMilli();
@@ -156,9 +145,41 @@ final class SqliteDeliveries implements DeliveryStore {
                 claim.setLong(4, t);
                 claim.setString(5, d.id());
                 claim.executeUpdate();
-                out.add(new Delivery(d.id(), d.kind(), d.target(), d.tenant(), d.sessionId(), d.eventSeq(), d.eventType(),
-                        d.body(), d.state(), d.attempts() + 1, d.lastStatus(), d.lastError(), d.remoteId(),
-                        Optional.of(Instant.ofEpochMilli(until)), d.eventAt(), now, d.deliveredAt()));
+                out.add(claimed(d, Optional.of(Instant.ofEpochMilli(until)), now));
+            }
+            return out;
+        });
+    }
+
+    /** A delivery as its claim left it: one more attempt, due again (a head) at {@code next} or never (a follower). */
+    private static Delivery claimed(Delivery d, Optional<Instant> next, Instant now) {
+        return new Delivery(d.id(), d.kind(), d.target(), d.tenant(), d.sessionId(), d.eventSeq(), d.eventType(), d.body(),
+                d.state(), d.attempts() + 1, d.lastStatus(), d.lastError(), d.remoteId(), next, d.eventAt(), now, d.deliveredAt());
+    }
+
+    @Override
+    public List<Delivery> claimFollowers(Delivery head, String owner, Instant now, int limit) {
+        if (limit <= 0) return List.of();
+        return store.writes.submit((c, touched) -> {
+            List<Delivery> next = SqliteStore.query(c, "SELECT " + Rows.DELIVERY_COLUMNS + " FROM deliveries WHERE target = ? AND session_id = ? "
+                            + "AND state = 'PENDING' AND next_attempt_at IS NULL AND event_seq > ? ORDER BY event_seq LIMIT ?",
+                    ps -> {
+                        ps.setString(1, head.target());
+                        ps.setString(2, head.sessionId());
+                        ps.setLong(3, head.eventSeq());
+                        ps.setInt(4, limit);
+                    }, Rows::delivery);
+            PreparedStatement claim = c.prepare("UPDATE deliveries SET attempts = attempts + 1, claimed_by = ?, "
+                    + "claimed_until = ?, updated_at = ? WHERE id = ?");
+            long until = head.nextAttemptAt().orElse(now).toEpochMilli();
+            var out = new ArrayList<Delivery>(next.size());
+            for (Delivery d : next) {
+                claim.setString(1, owner);
+                claim.setLong(2, until);
+                claim.setLong(3, now.toEpochMilli());
+                claim.setString(4, d.id());
+                claim.executeUpdate();
+                out.add(claimed(d, Optional.empty(), now));
             }
             return out;
         });
@@ -241,8 +262,9 @@ final class SqliteDeliveries implements DeliveryStore {
     @Override
     public int releaseClaims(String owner, Instant now) {
         return store.writes.submit((c, touched) -> {
-            PreparedStatement ps = c.prepare("UPDATE deliveries SET next_attempt_at = ?, claimed_by = NULL, claimed_until = NULL "
-                    + "WHERE claimed_by = ? AND state = 'PENDING'");
+            // A follower has no next_attempt_at and must not get one: a lane has one head.
+            PreparedStatement ps = c.prepare("UPDATE deliveries SET next_attempt_at = CASE WHEN next_attempt_at IS NOT NULL "
+                    + "THEN ? END, claimed_by = NULL, claimed_until = NULL WHERE claimed_by = ? AND state = 'PENDING'");
             ps.setLong(1, now.toEpochMilli());
             ps.setString(2, owner);
             return ps.executeUpdate();
@@ -260,8 +282,8 @@ final class SqliteDeliveries implements DeliveryStore {
 
     @Override
     public Optional<Delivery> getDelivery(String id) {
-        return store.read(c -> SqliteStore.query(c, "SELECT " + COLUMNS + " FROM deliveries WHERE id = ?",
-                ps -> ps.setString(1, id), SqliteDeliveries::delivery).stream().findFirst());
+        return store.read(c -> SqliteStore.query(c, "SELECT " + Rows.DELIVERY_COLUMNS + " FROM deliveries WHERE id = ?",
+                ps -> ps.setString(1, id), Rows::delivery).stream().findFirst());
     }
 
     @Override
@@ -275,12 +297,12 @@ final class SqliteDeliveries implements DeliveryStore {
         boolean ascending = f.sessionId().isPresent();
         after.ifPresent(a -> { where.append(ascending ? " AND id > ?" : " AND id < ?"); args.add(a); });
         String order = ascending ? " ORDER BY id" : " ORDER BY id DESC";
-        String sql = "SELECT " + COLUMNS + " FROM deliveries" + where + order + " LIMIT ?";
+        String sql = "SELECT " + Rows.DELIVERY_COLUMNS + " FROM deliveries" + where + order + " LIMIT ?";
         List<Delivery> rows = store.read(c -> SqliteStore.query(c, sql, ps -> {
             int i = 1;
             for (Object a : args) ps.setString(i++, (String) a);
             ps.setInt(i, limit + 1);
-        }, SqliteDeliveries::delivery));
+        }, Rows::delivery));
         boolean more = rows.size() > limit;
         List<Delivery> items = more ? rows.subList(0, limit) : rows;
         return new Page<>(List.copyOf(items), more ? Optional.of(items.get(items.size() - 1).id()) : Optional.empty(), more);
@@ -289,8 +311,8 @@ final class SqliteDeliveries implements DeliveryStore {
     @Override
     public Delivery retry(String id, Instant now) {
         return store.writes.submit((c, touched) -> {
-            Delivery d = SqliteStore.query(c, "SELECT " + COLUMNS + " FROM deliveries WHERE id = ?", ps -> ps.setString(1, id),
-                    SqliteDeliveries::delivery).stream().findFirst()
+            Delivery d = SqliteStore.query(c, "SELECT " + Rows.DELIVERY_COLUMNS + " FROM deliveries WHERE id = ?", ps -> ps.setString(1, id),
+                    Rows::delivery).stream().findFirst()
                     .orElseThrow(() -> BosunException.notFound(id.startsWith("tile_") ? "tile" : "delivery", id));
             if (d.state() != DeliveryState.DEAD && d.state() != DeliveryState.REJECTED) {
                 throw BosunException.conflict("'" + id + "' is " + d.state().wire() + "; only dead or rejected deliveries "
@@ -302,8 +324,8 @@ final class SqliteDeliveries implements DeliveryStore {
             ps.setString(2, id);
             ps.executeUpdate();
             promote(c, d.target(), d.sessionId(), now);
-            return SqliteStore.query(c, "SELECT " + COLUMNS + " FROM deliveries WHERE id = ?", q -> q.setString(1, id),
-                    SqliteDeliveries::delivery).get(0);
+            return SqliteStore.query(c, "SELECT " + Rows.DELIVERY_COLUMNS + " FROM deliveries WHERE id = ?", q -> q.setString(1, id),
+                    Rows::delivery).get(0);
         });
     }
 
@@ -318,15 +340,6 @@ final class SqliteDeliveries implements DeliveryStore {
             }
             return out;
         });
-    }
-
-    static Delivery delivery(ResultSet r) throws SQLException {
-        return new Delivery(r.getString("id"), DeliveryKind.valueOf(r.getString("kind")), r.getString("target"),
-                r.getString("tenant"), r.getString("session_id"), r.getLong("event_seq"), r.getString("event_type"),
-                (ObjectNode) Json.parseTrusted(r.getString("body")), DeliveryState.valueOf(r.getString("state")),
-                r.getInt("attempts"), Rows.optInt(r, "last_status"), Optional.ofNullable(r.getString("last_error")),
-                Optional.ofNullable(r.getString("remote_id")), Rows.optInstant(r, "next_attempt_at"),
-                Rows.instant(r, "event_at"), Rows.instant(r, "updated_at"), Rows.optInstant(r, "delivered_at"));
     }
 
     // ---- webhooks ----
@@ -356,18 +369,18 @@ final class SqliteDeliveries implements DeliveryStore {
     @Override
     public List<Webhook> listWebhooks(String tenant) {
         return store.read(c -> SqliteStore.query(c, "SELECT * FROM webhooks WHERE tenant = ? ORDER BY id",
-                ps -> ps.setString(1, tenant), SqliteDeliveries::webhook));
+                ps -> ps.setString(1, tenant), Rows::webhook));
     }
 
     @Override
     public List<Webhook> allWebhooks() {
-        return store.read(c -> SqliteStore.query(c, "SELECT * FROM webhooks ORDER BY id", ps -> {}, SqliteDeliveries::webhook));
+        return store.read(c -> SqliteStore.query(c, "SELECT * FROM webhooks ORDER BY id", ps -> {}, Rows::webhook));
     }
 
     @Override
     public Optional<Webhook> getWebhook(String tenant, String id) {
         return store.read(c -> SqliteStore.query(c, "SELECT * FROM webhooks WHERE tenant = ? AND id = ?",
-                ps -> { ps.setString(1, tenant); ps.setString(2, id); }, SqliteDeliveries::webhook).stream().findFirst());
+                ps -> { ps.setString(1, tenant); ps.setString(2, id); }, Rows::webhook).stream().findFirst());
     }
 
     @Override
@@ -384,8 +397,4 @@ final class SqliteDeliveries implements DeliveryStore {
         });
     }
 
-    private static Webhook webhook(ResultSet r) throws SQLException {
-        return new Webhook(r.getString("id"), r.getString("tenant"), URI.create(r.getString("url")),
-                Rows.strings(r.getString("events")), r.getString("secret"), Rows.instant(r, "created_at"));
-    }
 }

@@ -24,6 +24,8 @@ import dev.bosun.store.NewSession;
 import dev.bosun.store.NewTask;
 import dev.bosun.store.Store;
 import dev.bosun.store.TaskCompletion;
+import dev.bosun.store.jdbc.Rows;
+import dev.bosun.store.jdbc.StoreRules;
 import dev.bosun.task.Task;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -551,10 +553,7 @@ public final class SqliteStore implements Store {
             PreparedStatement count = c.prepare("SELECT value FROM counters WHERE name = 'live_sessions'");
             try (ResultSet r = count.executeQuery()) {
                 r.next();
-                if (r.getLong(1) >= maxLiveSessions) {
-                    throw BosunException.limit("the server already runs its maximum of " + maxLiveSessions
-                            + " concurrent sessions", Map.of("limit", maxLiveSessions, "field", "max_sessions"));
-                }
+                if (r.getLong(1) >= maxLiveSessions) throw StoreRules.liveCap(maxLiveSessions);
             }
             boolean worker = s.profile().isPresent();
             long created = s.createdAt().toEpochMilli();
@@ -590,7 +589,7 @@ public final class SqliteStore implements Store {
             try {
                 ps.executeUpdate();
             } catch (SQLException e) {
-                if (isConstraint(e)) throw BosunException.conflict("session '" + s.id() + "' already exists", Map.of("session_id", s.id()));
+                if (isConstraint(e)) throw StoreRules.duplicateSession(s.id());
                 throw e;
             }
             adjustLive(c, +1);
@@ -623,8 +622,7 @@ public final class SqliteStore implements Store {
             ps.setString(7, sessionId);
             if (ps.executeUpdate() == 0) {
                 Session s = findSession(c, sessionId).orElseThrow(() -> BosunException.notFound("session", sessionId));
-                throw BosunException.conflict("session '" + sessionId + "' is " + s.status().wire() + ", not creating",
-                        Map.of("session_id", sessionId, "status", s.status().wire()));
+                throw StoreRules.notCreating(s);
             }
             touched.add(sessionId);
             Session s = findSession(c, sessionId).orElseThrow();
@@ -640,12 +638,7 @@ public final class SqliteStore implements Store {
     public EndResult endSession(EndRequest req) {
         return writes.submit((c, touched) -> {
             long t = req.at().toEpochMilli();
-            String guard = switch (req.precondition()) {
-                case NONE -> "";
-                case IDLE_DUE -> " AND idle_deadline_at IS NOT NULL AND idle_deadline_at <= ?";
-                case TTL_DUE -> " AND expires_at <= ?";
-                case STARTUP_DUE -> " AND status = 'CREATING' AND startup_deadline_at <= ?";
-            };
+            String guard = StoreRules.endGuard(req.precondition());
             List<String> patterns = patternsAtEnd(c, req, t);
             PreparedStatement ps = c.prepare("UPDATE sessions SET status = 'ENDED', outcome = ?, reason = ?, error = ?, "
                     + "exit_code = ?, ended_at = ?, idle_deadline_at = NULL, startup_deadline_at = NULL, h1_end = ?, "
@@ -683,11 +676,7 @@ public final class SqliteStore implements Store {
                 counters.executeUpdate();
             }
             Session ended = findSession(c, req.sessionId()).orElseThrow();
-            ObjectNode endPayload = SystemPayloads.sessionEnded(ended);
-            Optional<Long> h1Start = h1Of(c, req.sessionId(), "h1_start");
-            if (h1Start.isPresent() && req.h1End().isPresent()) {
-                endPayload.set("h1_delta", SystemPayloads.h1Delta(h1Start.get(), req.h1End().get()));
-            }
+            ObjectNode endPayload = StoreRules.sessionEnded(ended, h1Of(c, req.sessionId(), "h1_start"), req);
             appendSystem(c, req.sessionId(), SystemEvents.SESSION_ENDED, endPayload, t, false);
             endFleetTasksOf(c, ended.tenant(), req.sessionId(), t);
             return new EndResult(findSession(c, req.sessionId()).orElseThrow(), true, cancelled);
@@ -702,15 +691,11 @@ public final class SqliteStore implements Store {
     private static List<String> patternsAtEnd(Conn c, EndRequest req, long t) throws SQLException {
         List<Task> tasks = query(c, "SELECT " + Rows.TASK_COLUMNS + " FROM tasks WHERE session_id = ? ORDER BY ord",
                 q -> q.setString(1, req.sessionId()), Rows::task);
-        Instant end = Instant.ofEpochMilli(t);
-        List<Task> atEnd = tasks.stream().map(k -> k.isActive() ? new Task(k.sessionId(), k.id(), k.name(), k.data(),
-                k.priority(), k.requiredCapabilities(), k.assignedAgent(), TaskStatus.CANCELLED, k.createdAt(), k.startedAt(),
-                Optional.of(end), k.deadlineAt(), Optional.of(Math.max(0, t - k.startedAt().toEpochMilli())), k.result(),
-                k.error()) : k).toList();
         int maxTasks = query(c, "SELECT max_tasks FROM sessions WHERE id = ?", q -> q.setString(1, req.sessionId()),
                 r -> r.getInt(1)).stream().findFirst().orElse(Integer.MAX_VALUE);
-        return SessionPatterns.analyze(atEnd, maxTasks, Optional.of(req.reason()), req.patterns());
+        return StoreRules.patternsAtEnd(tasks, maxTasks, req);
     }
+
 
     @Override
     public Session touch(String sessionId, Instant at) {
@@ -842,24 +827,13 @@ public final class SqliteStore implements Store {
         return s;
     }
 
-    static BosunException endedConflict(Session s) {
-        return BosunException.conflict("session '" + s.id() + "' has ended (" + s.reason().map(r -> r.code()).orElse("ended")
-                + "); it accepts no more writes", Map.of("session_id", s.id(), "status", "ended",
-                "reason", s.reason().map(r -> r.code()).orElse("")));
-    }
+    static BosunException endedConflict(Session s) { return StoreRules.ended(s); }
 
     @Override
     public Task addTask(NewTask t) {
         return writes.submit((c, touched) -> {
-            Session s = requireLive(c, t.sessionId());
-            if (s.status() != SessionStatus.RUNNING) {
-                throw BosunException.conflict("session '" + s.id() + "' is still starting; add tasks once it is running",
-                        Map.of("session_id", s.id(), "status", s.status().wire()));
-            }
-            if (s.taskCounts().total() >= s.maxTasks()) {
-                throw BosunException.limit("session '" + s.id() + "' already has its maximum of " + s.maxTasks() + " tasks",
-                        Map.of("session_id", s.id(), "limit", s.maxTasks(), "field", "max_tasks"));
-            }
+            Session s = findSession(c, t.sessionId()).orElseThrow(() -> BosunException.notFound("session", t.sessionId()));
+            StoreRules.requireTaskAddable(s);
             long at = t.at().toEpochMilli();
             PreparedStatement ps = c.prepare("INSERT INTO tasks (session_id, id, ord, name, data, priority, required_caps, "
                     + "assigned_agent, status, created_at, started_at, deadline_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'RUNNING', ?, ?, ?)");
@@ -877,10 +851,7 @@ public final class SqliteStore implements Store {
             try {
                 ps.executeUpdate();
             } catch (SQLException e) {
-                if (isConstraint(e)) {
-                    throw BosunException.conflict("task '" + t.taskId() + "' already exists in session '" + s.id() + "'",
-                            Map.of("session_id", s.id(), "task_id", t.taskId(), "field", "task_id"));
-                }
+                if (isConstraint(e)) throw StoreRules.duplicateTask(s.id(), t.taskId());
                 throw e;
             }
             PreparedStatement counters = c.prepare("UPDATE sessions SET tasks_total = tasks_total + 1, "
@@ -888,12 +859,8 @@ public final class SqliteStore implements Store {
             counters.setString(1, s.id());
             counters.executeUpdate();
             Task task = findTask(c, s.id(), t.taskId()).orElseThrow();
-            ObjectNode started = SystemPayloads.taskStarted(task);
-            if (t.routing().isPresent()) {
-                started.set("routing", t.routing().get().toJson());
-                insertEdge(c, s.tenant(), t.routing().get().agentId(), t.taskId(), at);
-            }
-            appendSystem(c, s.id(), SystemEvents.TASK_STARTED, started, at, true);
+            if (t.routing().isPresent()) insertEdge(c, s.tenant(), t.routing().get().agentId(), t.taskId(), at);
+            appendSystem(c, s.id(), SystemEvents.TASK_STARTED, StoreRules.taskStarted(task, t), at, true);
             touched.add(s.id());
             return task;
         });
@@ -905,32 +872,20 @@ public final class SqliteStore implements Store {
             Session s = findSession(c, tc.sessionId()).orElseThrow(() -> BosunException.notFound("session", tc.sessionId()));
             Task before = findTask(c, tc.sessionId(), tc.taskId())
                     .orElseThrow(() -> BosunException.notFound("task", tc.taskId()));
-            if (tc.onlyIfTimedOut() && (before.status().isFinal() || s.isEnded() || before.deadlineAt().isAfter(tc.at()))) {
-                return before; // the reaper lost a race it is meant to lose
-            }
-            if (before.status().isFinal()) {
-                throw BosunException.conflict("task '" + tc.taskId() + "' already completed with outcome "
-                        + before.status().value(), Map.of("session_id", s.id(), "task_id", tc.taskId(),
-                        "status", before.status().value()));
-            }
-            if (s.isEnded()) throw endedConflict(s);
+            if (StoreRules.timeoutLoses(tc, s, before)) return before;
+            StoreRules.requireCompletable(s, before, tc);
             long t = tc.at().toEpochMilli();
             PreparedStatement ps = c.prepare("UPDATE tasks SET status = ?, ended_at = ?, duration_ms = ?, result = ?, error = ? "
                     + "WHERE session_id = ? AND id = ? AND status = 'RUNNING'");
             ps.setString(1, tc.outcome().status().name());
             ps.setLong(2, t);
-            ps.setLong(3, tc.durationMs().orElse(Math.max(0, t - before.startedAt().toEpochMilli())));
+            ps.setLong(3, StoreRules.durationMs(tc, before));
             ps.setString(4, tc.result().map(Json::write).orElse(null));
             ps.setString(5, tc.error().orElse(null));
             ps.setString(6, tc.sessionId());
             ps.setString(7, tc.taskId());
             ps.executeUpdate();
-            String counter = switch (tc.outcome()) {
-                case SUCCESS -> "tasks_success";
-                case FAILED -> "tasks_failed";
-                case CANCELLED -> "tasks_cancelled";
-                case TIMEOUT -> "tasks_timeout";
-            };
+            String counter = StoreRules.counterColumn(tc.outcome());
             PreparedStatement counters = c.prepare("UPDATE sessions SET tasks_running = tasks_running - 1, "
                     + counter + " = " + counter + " + 1 WHERE id = ?");
             counters.setString(1, s.id());

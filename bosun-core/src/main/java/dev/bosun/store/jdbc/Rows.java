@@ -1,4 +1,4 @@
-package dev.bosun.store.sqlite;
+package dev.bosun.store.jdbc;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -22,22 +22,25 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** Maps rows to domain records. Column lists live here so every query selects the same shape. */
-final class Rows {
-    static final String SESSION_COLUMNS = "id, tenant, name, agent_id, tags, metadata, profile, status, outcome, reason, "
+/**
+ * Maps rows of the SQL stores (SQLite, PostgreSQL: the same columns, times as epoch milliseconds,
+ * JSON as text) to domain records. Column lists live here so every query selects the same shape.
+ */
+public final class Rows {
+    public static final String SESSION_COLUMNS = "id, tenant, name, agent_id, tags, metadata, profile, status, outcome, reason, "
             + "error, exit_code, created_at, started_at, ended_at, last_activity_at, idle_timeout_ms, ttl_ms, expires_at, "
             + "max_tasks, task_timeout_ms, workspace, tasks_total, tasks_running, tasks_success, tasks_failed, "
             + "tasks_cancelled, tasks_timeout, last_seq, scout_room, emit_tiles, patterns";
-    static final String TASK_COLUMNS = "session_id, id, name, data, priority, required_caps, assigned_agent, status, "
+    public static final String TASK_COLUMNS = "session_id, id, name, data, priority, required_caps, assigned_agent, status, "
             + "created_at, started_at, ended_at, deadline_at, duration_ms, result, error";
-    static final String EVENT_COLUMNS = "session_id, seq, direction, type, payload, created_at";
+    public static final String EVENT_COLUMNS = "session_id, seq, direction, type, payload, created_at";
 
     private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {};
     private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() {};
 
     private Rows() {}
 
-    static Session session(ResultSet r) throws SQLException {
+    public static Session session(ResultSet r) throws SQLException {
         return new Session(
                 r.getString("id"),
                 r.getString("tenant"),
@@ -69,7 +72,7 @@ final class Rows {
                 Optional.ofNullable(r.getString("patterns")).map(Rows::strings).orElse(List.of()));
     }
 
-    static Task task(ResultSet r) throws SQLException {
+    public static Task task(ResultSet r) throws SQLException {
         return new Task(
                 r.getString("session_id"),
                 r.getString("id"),
@@ -88,12 +91,12 @@ final class Rows {
                 Optional.ofNullable(r.getString("error")));
     }
 
-    static Event event(ResultSet r) throws SQLException {
+    public static Event event(ResultSet r) throws SQLException {
         return new Event(r.getString("session_id"), r.getLong("seq"), Direction.valueOf(r.getString("direction")),
                 r.getString("type"), Json.parseTrusted(r.getString("payload")), instant(r, "created_at"));
     }
 
-    static List<String> strings(String json) {
+    public static List<String> strings(String json) {
         try {
             return Json.MAPPER.readValue(json, STRINGS);
         } catch (Exception e) {
@@ -101,7 +104,7 @@ final class Rows {
         }
     }
 
-    static Map<String, String> stringMap(String json) {
+    public static Map<String, String> stringMap(String json) {
         try {
             return json == null ? Map.of() : Json.MAPPER.readValue(json, STRING_MAP);
         } catch (Exception e) {
@@ -109,7 +112,7 @@ final class Rows {
         }
     }
 
-    static String json(Object value) {
+    public static String json(Object value) {
         try {
             return Json.MAPPER.writeValueAsString(value);
         } catch (Exception e) {
@@ -117,24 +120,51 @@ final class Rows {
         }
     }
 
-    static String json(JsonNode node) { return Json.write(node); }
+    public static String json(JsonNode node) { return Json.write(node); }
 
-    static Instant instant(ResultSet r, String col) throws SQLException {
+    public static Instant instant(ResultSet r, String col) throws SQLException {
         return Instant.ofEpochMilli(r.getLong(col));
     }
 
-    static Optional<Instant> optInstant(ResultSet r, String col) throws SQLException {
+    public static Optional<Instant> optInstant(ResultSet r, String col) throws SQLException {
         long v = r.getLong(col);
         return r.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(v));
     }
 
-    static Optional<Long> optLong(ResultSet r, String col) throws SQLException {
+    public static Optional<Long> optLong(ResultSet r, String col) throws SQLException {
         long v = r.getLong(col);
         return r.wasNull() ? Optional.empty() : Optional.of(v);
     }
 
-    static Optional<Integer> optInt(ResultSet r, String col) throws SQLException {
+    public static Optional<Integer> optInt(ResultSet r, String col) throws SQLException {
         int v = r.getInt(col);
         return r.wasNull() ? Optional.empty() : Optional.of(v);
+    }
+
+    // ---- tiles and webhooks ----
+
+    public static final String DELIVERY_COLUMNS = "id, kind, target, tenant, session_id, event_seq, event_type, body, state, "
+            + "attempts, next_attempt_at, last_status, last_error, remote_id, event_at, updated_at, delivered_at";
+
+    /** The session column holding {@code consumer}'s cursor over checkpoint events. */
+    public static String cursorColumn(dev.bosun.delivery.Consumer consumer) {
+        return switch (consumer) {
+            case TILES -> "tiles_seq";
+            case WEBHOOKS -> "hooks_seq";
+        };
+    }
+
+    public static dev.bosun.delivery.Delivery delivery(ResultSet r) throws SQLException {
+        return new dev.bosun.delivery.Delivery(r.getString("id"), dev.bosun.delivery.DeliveryKind.valueOf(r.getString("kind")),
+                r.getString("target"), r.getString("tenant"), r.getString("session_id"), r.getLong("event_seq"),
+                r.getString("event_type"), (ObjectNode) Json.parseTrusted(r.getString("body")),
+                dev.bosun.delivery.DeliveryState.valueOf(r.getString("state")), r.getInt("attempts"), optInt(r, "last_status"),
+                Optional.ofNullable(r.getString("last_error")), Optional.ofNullable(r.getString("remote_id")),
+                optInstant(r, "next_attempt_at"), instant(r, "event_at"), instant(r, "updated_at"), optInstant(r, "delivered_at"));
+    }
+
+    public static dev.bosun.delivery.Webhook webhook(ResultSet r) throws SQLException {
+        return new dev.bosun.delivery.Webhook(r.getString("id"), r.getString("tenant"), java.net.URI.create(r.getString("url")),
+                strings(r.getString("events")), r.getString("secret"), instant(r, "created_at"));
     }
 }

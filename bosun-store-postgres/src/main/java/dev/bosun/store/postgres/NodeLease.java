@@ -1,0 +1,120 @@
+package dev.bosun.store.postgres;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.function.IntSupplier;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * This node incarnation's lease in the {@code nodes} table, renewed by a heartbeat every third of its
+ * time to live. Expiry is reckoned in the database's clock ({@code clock_timestamp()}), the one clock
+ * every node shares, so skew between machines cannot make a live node look dead. After each renewal
+ * the heartbeat runs the failover sweep: sessions of incarnations whose lease has lapsed are taken
+ * over.
+ */
+final class NodeLease implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(NodeLease.class);
+
+    private final DataSource pool;
+    private final long generation;
+    private final Duration ttl;
+    private final IntSupplier failover;
+    private final Thread thread;
+    private volatile boolean closed;
+
+    NodeLease(DataSource pool, long generation, Duration ttl, IntSupplier failover) {
+        this.pool = pool;
+        this.generation = generation;
+        this.ttl = ttl;
+        this.failover = failover;
+        this.thread = Thread.ofPlatform().name("bosun-pg-lease").daemon(true).start(this::loop);
+    }
+
+    /**
+     * Registers a new incarnation of {@code nodeId} with a fresh lease and returns its generation.
+     * The live worker sessions of earlier incarnations of the same node id pass to it (a restart
+     * adopts its workers): from now on writes from an older incarnation, should one still run, are
+     * refused.
+     */
+    static long register(DataSource pool, String nodeId, Duration ttl) throws SQLException {
+        try (Connection c = pool.getConnection()) {
+            c.setAutoCommit(false);
+            long g;
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO nodes (generation, node_id, started_at, heartbeat_at, "
+                    + "lease_expires_at) VALUES (nextval('node_generation'), ?, clock_timestamp(), clock_timestamp(), "
+                    + "clock_timestamp() + make_interval(secs => ?)) RETURNING generation")) {
+                ps.setString(1, nodeId);
+                ps.setDouble(2, ttl.toMillis() / 1000.0);
+                try (ResultSet r = ps.executeQuery()) {
+                    r.next();
+                    g = r.getLong(1);
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement("UPDATE sessions SET owner_generation = ? WHERE node_id = ? "
+                    + "AND status <> 'ENDED' AND profile IS NOT NULL AND owner_generation <> ?")) {
+                ps.setLong(1, g);
+                ps.setString(2, nodeId);
+                ps.setLong(3, g);
+                int adopted = ps.executeUpdate();
+                if (adopted > 0) log.info("node {} (generation {}) took back {} live worker sessions", nodeId, g, adopted);
+            }
+            c.commit();
+            return g;
+        }
+    }
+
+    private void loop() {
+        long period = Math.max(100, ttl.toMillis() / 3);
+        while (!closed) {
+            try {
+                Thread.sleep(period);
+                renew();
+                failover.getAsInt();
+                forgetOldIncarnations();
+            } catch (InterruptedException e) {
+                return;
+            } catch (SQLException | RuntimeException e) {
+                if (!closed) log.warn("lease heartbeat failed: {}", e.toString());
+            }
+        }
+    }
+
+    /** Extends the lease; false if the row is gone (an operator removed it), which the log says loudly. */
+    boolean renew() throws SQLException {
+        try (Connection c = pool.getConnection();
+             PreparedStatement ps = c.prepareStatement("UPDATE nodes SET heartbeat_at = clock_timestamp(), "
+                     + "lease_expires_at = clock_timestamp() + make_interval(secs => ?) WHERE generation = ?")) {
+            ps.setDouble(1, ttl.toMillis() / 1000.0);
+            ps.setLong(2, generation);
+            boolean ok = ps.executeUpdate() == 1;
+            if (!ok) log.error("the lease row of generation {} is gone; this node's sessions may be taken over", generation);
+            return ok;
+        }
+    }
+
+    /** Incarnations that lapsed a day ago and own nothing live are history. */
+    private void forgetOldIncarnations() throws SQLException {
+        try (Connection c = pool.getConnection();
+             PreparedStatement ps = c.prepareStatement("DELETE FROM nodes n WHERE lease_expires_at < clock_timestamp() - "
+                     + "interval '1 day' AND NOT EXISTS (SELECT 1 FROM sessions s WHERE s.owner_generation = n.generation "
+                     + "AND s.status <> 'ENDED' AND s.profile IS NOT NULL)")) {
+            ps.executeUpdate();
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        thread.interrupt();
+        try {
+            thread.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

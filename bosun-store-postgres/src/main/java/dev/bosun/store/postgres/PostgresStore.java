@@ -1,0 +1,1069 @@
+package dev.bosun.store.postgres;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.bosun.error.BosunException;
+import dev.bosun.event.Direction;
+import dev.bosun.event.Event;
+import dev.bosun.event.SystemEvents;
+import dev.bosun.event.SystemPayloads;
+import dev.bosun.fleet.Agent;
+import dev.bosun.fleet.FleetEdge;
+import dev.bosun.json.Json;
+import dev.bosun.sandbox.WorkerRef;
+import dev.bosun.session.EndReason;
+import dev.bosun.session.Page;
+import dev.bosun.session.Session;
+import dev.bosun.session.SessionFilter;
+import dev.bosun.session.SessionStatus;
+import dev.bosun.store.CommitListener;
+import dev.bosun.store.Due;
+import dev.bosun.store.DueTask;
+import dev.bosun.store.EndRequest;
+import dev.bosun.store.EndResult;
+import dev.bosun.store.NewEvent;
+import dev.bosun.store.NewSession;
+import dev.bosun.store.NewTask;
+import dev.bosun.store.Store;
+import dev.bosun.store.TaskCompletion;
+import dev.bosun.store.jdbc.Rows;
+import dev.bosun.store.jdbc.StoreRules;
+import dev.bosun.task.Task;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
+import java.sql.Types;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.LongConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@link Store} for several Bosun nodes sharing one PostgreSQL database. Every method is one
+ * transaction on a pooled connection (HikariCP); concurrent commits share WAL flushes through
+ * PostgreSQL's own group commit, so there is no writer thread as in SQLite.
+ *
+ * <ul>
+ *   <li>A session's seqs are allocated by bumping {@code sessions.last_seq} under the session's row
+ *       lock, held to the commit: appends to one session commit in seq order, so a reader never sees
+ *       seq n+1 before n. There is no global sequence.</li>
+ *   <li>Every state change is a compare-and-set in the transaction that writes it, as in SQLite; the
+ *       reaper's expiries take their row with {@code FOR UPDATE SKIP LOCKED}, so reapers on several
+ *       nodes never queue behind each other and each expiry happens once.</li>
+ *   <li>Each open store is a node incarnation with a lease ({@link NodeLease}); the generation is the
+ *       fencing token of the sessions whose worker it runs. Owner-only writes (worker start, outbox
+ *       ingestion, inbox progress, worker exits) carry it and are refused once another incarnation
+ *       owns the session. When an owner's lease lapses, any node ends its live worker sessions
+ *       {@code worker_lost}.</li>
+ *   <li>Commits are announced to other nodes with LISTEN/NOTIFY ({@link PgPeers}), a hint that makes
+ *       their long-polls re-read.</li>
+ * </ul>
+ *
+ * <pre>{@code
+ * try (Store store = PostgresStore.open(PostgresStore.Options.of(PgUrl.parse("postgresql://bosun@db/bosun"), "node-1"))) { ... }
+ * }</pre>
+ */
+public final class PostgresStore implements Store {
+    private static final Logger log = LoggerFactory.getLogger(PostgresStore.class);
+    private static final int MAX_ATTEMPTS = 5;
+    /** Sessions a failover takes over per transaction: small, so no node holds many rows for long. */
+    static final int TAKEOVER_BATCH = 20;
+
+    private final PgUrl url;
+    private final Options options;
+    private final HikariDataSource pool;
+    private final long generation;
+    private final String instance = UUID.randomUUID().toString().substring(0, 8);
+    private final List<CommitListener> listeners = new CopyOnWriteArrayList<>();
+    private final List<CommitListener> peerListeners = new CopyOnWriteArrayList<>();
+    private final List<LongConsumer> commitTimers = new CopyOnWriteArrayList<>();
+    private final PgPeers peers;
+    private final NodeLease lease;
+    private volatile boolean closed;
+    private final PgDeliveries deliveries = new PgDeliveries(this);
+
+    /**
+     * How to open the store.
+     *
+     * @param url      the database and schema
+     * @param nodeId   this node's id (config {@code node_id}); sessions it creates are owned by it
+     * @param poolSize connections in the pool
+     * @param leaseTtl how long this node's lease lasts without a heartbeat; it is renewed every third of it
+     * @param clock    the time of the events this store writes on its own (a failover's {@code session_ended})
+     */
+    public record Options(PgUrl url, String nodeId, int poolSize, Duration leaseTtl, Clock clock) {
+        public static final int DEFAULT_POOL_SIZE = 16;
+        public static final Duration DEFAULT_LEASE_TTL = Duration.ofSeconds(15);
+
+        public static Options of(PgUrl url, String nodeId) {
+            return new Options(url, nodeId, DEFAULT_POOL_SIZE, DEFAULT_LEASE_TTL, Clock.systemUTC());
+        }
+
+        public Options withLeaseTtl(Duration ttl) { return new Options(url, nodeId, poolSize, ttl, clock); }
+
+        public Options withPoolSize(int size) { return new Options(url, nodeId, size, leaseTtl, clock); }
+    }
+
+    /** Opens the store: migrates the schema (once, whoever else starts), registers this node, starts its lease and listener. */
+    public static PostgresStore open(Options options) {
+        try {
+            return new PostgresStore(options);
+        } catch (SQLException e) {
+            throw BosunException.unavailable("cannot open the PostgreSQL store at " + options.url() + ": "
+                    + describe(e), e);
+        } catch (RuntimeException e) {
+            if (e instanceof BosunException) throw e;
+            throw BosunException.unavailable("cannot open the PostgreSQL store at " + options.url() + ": "
+                    + rootMessage(e), e);
+        }
+    }
+
+    private PostgresStore(Options options) throws SQLException {
+        this.url = options.url();
+        this.options = options;
+        try (Connection c = connect()) {
+            PgMigrator.migrate(c, url.schema());
+        }
+        var cfg = new HikariConfig();
+        cfg.setJdbcUrl(url.jdbcUrl());
+        cfg.setDataSourceProperties(url.properties("bosun-" + options.nodeId()));
+        cfg.setMaximumPoolSize(options.poolSize());
+        cfg.setMinimumIdle(Math.min(2, options.poolSize()));
+        cfg.setPoolName("bosun-pg-" + options.nodeId());
+        // A request waits at most this long for a connection; then it is UNAVAILABLE, not hung.
+        cfg.setConnectionTimeout(5_000);
+        cfg.setInitializationFailTimeout(10_000);
+        this.pool = new HikariDataSource(cfg);
+        long g;
+        try {
+            g = NodeLease.register(pool, options.nodeId(), options.leaseTtl());
+        } catch (SQLException | RuntimeException e) {
+            pool.close();
+            throw e;
+        }
+        this.generation = g;
+        this.peers = new PgPeers(this::connect, "bosun_" + url.schema(), instance, this::peerCommitted);
+        peers.awaitListening(5_000);
+        this.lease = new NodeLease(pool, g, options.leaseTtl(), this::takeOverLapsed);
+        log.info("PostgreSQL store open at {} as node {} (generation {})", url, options.nodeId(), g);
+    }
+
+    private Connection connect() throws SQLException {
+        return DriverManager.getConnection(url.jdbcUrl(), url.properties("bosun-" + options.nodeId()));
+    }
+
+    /**
+     * Checks the database without joining the cluster (no lease, no migration, no listener): what
+     * {@code bosun doctor} needs, since opening a store would register a new incarnation of the node
+     * and take over a running node's sessions. Returns a problem, or empty when the database answers
+     * and its schema is at this build's version.
+     */
+    public static Optional<String> probe(PgUrl url) {
+        var props = url.properties("bosun-doctor");
+        props.setProperty("connectTimeout", "5");
+        try (Connection c = DriverManager.getConnection(url.jdbcUrl(), props);
+             PreparedStatement ps = c.prepareStatement("SELECT to_regclass(? || '.schema_migrations') IS NOT NULL")) {
+            ps.setString(1, url.schema());
+            boolean migrated;
+            try (ResultSet r = ps.executeQuery()) {
+                migrated = r.next() && r.getBoolean(1);
+            }
+            if (!migrated) return Optional.of("schema '" + url.schema() + "' has no Bosun tables yet; the first node to start creates them");
+            try (var st = c.createStatement(); ResultSet r = st.executeQuery("SELECT MAX(version) FROM " + url.schema() + ".schema_migrations")) {
+                int v = r.next() ? r.getInt(1) : 0;
+                if (v > schemaVersion()) return Optional.of("schema '" + url.schema() + "' is at version " + v
+                        + ", newer than this build's " + schemaVersion() + ": upgrade this node");
+            }
+            return Optional.empty();
+        } catch (SQLException e) {
+            return Optional.of("cannot reach " + url + " (" + describe(e) + ")");
+        }
+    }
+
+    /** The schema version this build migrates to (the number of its migrations). */
+    public static int schemaVersion() { return PgMigrator.latestVersion(); }
+
+    /** This incarnation's generation: the fencing token of the sessions it owns. */
+    public long generation() { return generation; }
+
+    /** The database and schema, without the password. */
+    public PgUrl url() { return url; }
+
+    /** Notifications sent to and heard from other nodes, for diagnostics and tests. */
+    public long notificationsSent() { return peers.notificationsSent(); }
+
+    public long notificationsHeard() { return peers.notificationsHeard(); }
+
+    // =====================================================================================
+    // transactions
+    // =====================================================================================
+
+    @FunctionalInterface
+    interface Work<T> {
+        T run(Connection c, Set<String> touched) throws SQLException;
+    }
+
+    @FunctionalInterface
+    interface Read<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    @FunctionalInterface
+    interface RowMapper<T> {
+        T map(ResultSet r) throws SQLException;
+    }
+
+    /**
+     * Runs {@code work} in one transaction and commits it, then tells local listeners and queues the
+     * touched sessions for the other nodes. A deadlock or serialization failure (two transactions
+     * locking the same fleet rows in another order) is retried; the work starts over with a clean slate.
+     */
+    <T> T write(Work<T> work) {
+        if (closed) throw BosunException.unavailable("the store is closed", null);
+        for (int attempt = 1; ; attempt++) {
+            var touched = new HashSet<String>();
+            T result;
+            try (Connection c = pool.getConnection()) {
+                c.setAutoCommit(false);
+                try {
+                    result = work.run(c, touched);
+                    long began = System.nanoTime();
+                    c.commit();
+                    long took = System.nanoTime() - began;
+                    for (LongConsumer t : commitTimers) t.accept(took);
+                } catch (SQLException | RuntimeException | Error e) {
+                    rollbackQuietly(c);
+                    throw e;
+                }
+            } catch (SQLException e) {
+                if (retryable(e) && attempt < MAX_ATTEMPTS) continue;
+                throw storeError("write", e);
+            }
+            if (!touched.isEmpty()) afterCommit(touched);
+            return result;
+        }
+    }
+
+    <T> T read(Read<T> work) {
+        if (closed) throw BosunException.unavailable("the store is closed", null);
+        try (Connection c = pool.getConnection()) {
+            return work.run(c);
+        } catch (SQLException e) {
+            throw storeError("read", e);
+        }
+    }
+
+    private void afterCommit(Set<String> touched) {
+        for (String id : touched) {
+            for (CommitListener l : listeners) {
+                try {
+                    l.committed(id);
+                } catch (RuntimeException e) {
+                    log.warn("a commit listener failed on {}", id, e);
+                }
+            }
+        }
+        peers.committed(touched);
+    }
+
+    private void peerCommitted(String sessionId) {
+        for (CommitListener l : listeners) l.committed(sessionId);
+        for (CommitListener l : peerListeners) l.committed(sessionId);
+    }
+
+    private static void rollbackQuietly(Connection c) {
+        try {
+            c.rollback();
+        } catch (SQLException ignored) {
+            // the connection is broken; the pool discards it
+        }
+    }
+
+    private static boolean retryable(SQLException e) {
+        String state = e.getSQLState();
+        return "40001".equals(state) || "40P01".equals(state);
+    }
+
+    private static boolean unreachable(SQLException e) {
+        String state = String.valueOf(e.getSQLState());
+        return e instanceof SQLTransientConnectionException || state.startsWith("08") || state.startsWith("57P")
+                || state.equals("53300");
+    }
+
+    /** UNAVAILABLE, with the SQLSTATE but none of the server's text (it may name hosts); the log has the rest. */
+    private static BosunException storeError(String what, SQLException e) {
+        log.warn("PostgreSQL {} failed: {}", what, e.toString());
+        if (unreachable(e)) {
+            return BosunException.unavailable("the PostgreSQL store is unreachable (" + describe(e) + ")", e);
+        }
+        return BosunException.unavailable("the PostgreSQL store could not complete the " + what + " ("
+                + describe(e) + ")", e);
+    }
+
+    private static String describe(SQLException e) {
+        return e.getSQLState() == null ? "no SQLSTATE" : "SQLSTATE " + e.getSQLState();
+    }
+
+    private static String rootMessage(Throwable t) {
+        while (t.getCause() != null) t = t.getCause();
+        return String.valueOf(t.getMessage());
+    }
+
+    private static void bind(PreparedStatement ps, Object... args) throws SQLException {
+        for (int i = 0; i < args.length; i++) {
+            Object a = args[i];
+            if (a == null) ps.setNull(i + 1, Types.NULL);
+            else ps.setObject(i + 1, a);
+        }
+    }
+
+    static <T> List<T> query(Connection c, String sql, RowMapper<T> mapper, Object... args) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            bind(ps, args);
+            var out = new ArrayList<T>();
+            try (ResultSet r = ps.executeQuery()) {
+                while (r.next()) out.add(mapper.map(r));
+            }
+            return out;
+        }
+    }
+
+    static <T> Optional<T> first(Connection c, String sql, RowMapper<T> mapper, Object... args) throws SQLException {
+        List<T> rows = query(c, sql, mapper, args);
+        return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
+    }
+
+    static int update(Connection c, String sql, Object... args) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            bind(ps, args);
+            return ps.executeUpdate();
+        }
+    }
+
+    static boolean isUniqueViolation(SQLException e) {
+        return "23505".equals(e.getSQLState());
+    }
+
+    private static Long ms(Instant t) { return t.toEpochMilli(); }
+
+    // =====================================================================================
+    // listeners
+    // =====================================================================================
+
+    @Override
+    public void addCommitListener(CommitListener listener) { listeners.add(listener); }
+
+    @Override
+    public void addPeerCommitListener(CommitListener listener) { peerListeners.add(listener); }
+
+    @Override
+    public void addCommitTimer(LongConsumer nanos) { commitTimers.add(nanos); }
+
+    // =====================================================================================
+    // reads
+    // =====================================================================================
+
+    private static final String SELECT_SESSION = "SELECT " + Rows.SESSION_COLUMNS + " FROM sessions WHERE id = ?";
+
+    private static Optional<Session> findSession(Connection c, String id) throws SQLException {
+        return first(c, SELECT_SESSION, Rows::session, id);
+    }
+
+    /** The session with its row locked to the end of the transaction: every write to a session starts here or bumps it. */
+    private static Optional<Session> lockSession(Connection c, String id) throws SQLException {
+        return first(c, SELECT_SESSION + " FOR UPDATE", Rows::session, id);
+    }
+
+    @Override
+    public Optional<Session> getSession(String sessionId) {
+        return read(c -> findSession(c, sessionId));
+    }
+
+    @Override
+    public Optional<String> sessionTenant(String sessionId) {
+        return read(c -> first(c, "SELECT tenant FROM sessions WHERE id = ?", r -> r.getString(1), sessionId));
+    }
+
+    @Override
+    public Page<Session> listSessions(SessionFilter filter, Optional<String> after, int limit) {
+        var sql = new StringBuilder("SELECT " + Rows.SESSION_COLUMNS + " FROM sessions WHERE TRUE");
+        var args = new ArrayList<Object>();
+        filter.tenant().ifPresent(t -> { sql.append(" AND tenant = ?"); args.add(t); });
+        filter.status().ifPresent(s -> { sql.append(" AND status = ?"); args.add(s.name()); });
+        filter.agentId().ifPresent(a -> { sql.append(" AND agent_id = ?"); args.add(a); });
+        filter.tag().ifPresent(t -> {
+            sql.append(" AND EXISTS (SELECT 1 FROM jsonb_array_elements_text(sessions.tags::jsonb) AS tag WHERE tag = ?)");
+            args.add(t);
+        });
+        after.ifPresent(a -> { sql.append(" AND id < ?"); args.add(a); });
+        sql.append(" ORDER BY id DESC LIMIT ?");
+        args.add(limit + 1);
+        return read(c -> {
+            var items = query(c, sql.toString(), Rows::session, args.toArray());
+            boolean more = items.size() > limit;
+            if (more) items.remove(items.size() - 1);
+            Optional<String> next = more ? Optional.of(items.get(items.size() - 1).id()) : Optional.empty();
+            return new Page<>(items, next, more);
+        });
+    }
+
+    @Override
+    public Optional<WorkerRef> workerOf(String sessionId) {
+        return read(c -> first(c, "SELECT worker_runtime, worker_id, worker_attrs FROM sessions WHERE id = ?",
+                r -> r.getString(1) == null ? Optional.<WorkerRef>empty()
+                        : Optional.of(new WorkerRef(r.getString(1), r.getString(2), Rows.stringMap(r.getString(3)))),
+                sessionId).flatMap(w -> w));
+    }
+
+    @Override
+    public List<Event> readEvents(String sessionId, long afterSeq, int limit) {
+        return read(c -> query(c, "SELECT " + Rows.EVENT_COLUMNS + " FROM events WHERE session_id = ? AND seq > ? "
+                + "ORDER BY seq LIMIT ?", Rows::event, sessionId, afterSeq, limit));
+    }
+
+    private static final String SELECT_TASK = "SELECT " + Rows.TASK_COLUMNS + " FROM tasks WHERE session_id = ? AND id = ?";
+
+    @Override
+    public Optional<Task> getTask(String sessionId, String taskId) {
+        return read(c -> first(c, SELECT_TASK, Rows::task, sessionId, taskId));
+    }
+
+    @Override
+    public List<Task> listTasks(String sessionId, boolean activeOnly) {
+        return read(c -> query(c, "SELECT " + Rows.TASK_COLUMNS + " FROM tasks WHERE session_id = ?"
+                + (activeOnly ? " AND status = 'RUNNING'" : "") + " ORDER BY ord", Rows::task, sessionId));
+    }
+
+    @Override
+    public List<Event> pendingInbox(String sessionId, int limit) {
+        return read(c -> query(c, "SELECT " + Rows.EVENT_COLUMNS + " FROM events e WHERE session_id = ? "
+                + "AND direction = 'IN' AND seq > (SELECT inbox_seq FROM sessions WHERE id = e.session_id) "
+                + "ORDER BY seq LIMIT ?", Rows::event, sessionId, limit));
+    }
+
+    @Override
+    public List<Due> dueSessions(Instant now, int limit) {
+        long t = now.toEpochMilli();
+        return read(c -> {
+            var out = new ArrayList<Due>();
+            out.addAll(query(c, "SELECT id, startup_deadline_at FROM sessions WHERE status = 'CREATING' "
+                    + "AND startup_deadline_at <= ? ORDER BY startup_deadline_at LIMIT ?", due(Due.Kind.STARTUP), t, limit));
+            out.addAll(query(c, "SELECT id, expires_at FROM sessions WHERE status <> 'ENDED' "
+                    + "AND expires_at <= ? ORDER BY expires_at LIMIT ?", due(Due.Kind.TTL), t, limit));
+            out.addAll(query(c, "SELECT id, idle_deadline_at FROM sessions WHERE status <> 'ENDED' "
+                    + "AND idle_deadline_at IS NOT NULL AND idle_deadline_at <= ? ORDER BY idle_deadline_at LIMIT ?",
+                    due(Due.Kind.IDLE), t, limit));
+            out.sort(Comparator.comparing(Due::deadline));
+            return out.size() > limit ? new ArrayList<>(out.subList(0, limit)) : out;
+        });
+    }
+
+    private static RowMapper<Due> due(Due.Kind kind) {
+        return r -> new Due(r.getString(1), kind, Instant.ofEpochMilli(r.getLong(2)));
+    }
+
+    @Override
+    public List<DueTask> dueTasks(Instant now, int limit) {
+        return read(c -> query(c, "SELECT session_id, id, deadline_at FROM tasks WHERE status = 'RUNNING' "
+                + "AND deadline_at <= ? ORDER BY deadline_at LIMIT ?",
+                r -> new DueTask(r.getString(1), r.getString(2), Instant.ofEpochMilli(r.getLong(3))), ms(now), limit));
+    }
+
+    @Override
+    public Optional<Instant> nextDeadline() {
+        return read(c -> first(c, "SELECT MIN(d) FROM ("
+                + "SELECT MIN(startup_deadline_at) AS d FROM sessions WHERE status = 'CREATING' "
+                + "UNION ALL SELECT MIN(expires_at) FROM sessions WHERE status <> 'ENDED' "
+                + "UNION ALL SELECT MIN(idle_deadline_at) FROM sessions WHERE status <> 'ENDED' AND idle_deadline_at IS NOT NULL "
+                + "UNION ALL SELECT MIN(deadline_at) FROM tasks WHERE status = 'RUNNING') AS deadlines",
+                r -> Rows.optInstant(r, "min")).flatMap(d -> d));
+    }
+
+    @Override
+    public List<Session> liveWorkerSessions(String nodeId) {
+        return read(c -> query(c, "SELECT " + Rows.SESSION_COLUMNS + " FROM sessions WHERE node_id = ? "
+                + "AND status <> 'ENDED' AND profile IS NOT NULL ORDER BY id", Rows::session, nodeId));
+    }
+
+    @Override
+    public List<Session> uncleanedEnded(String nodeId, int limit) {
+        return read(c -> query(c, "SELECT " + Rows.SESSION_COLUMNS + " FROM sessions WHERE node_id = ? "
+                + "AND status = 'ENDED' AND cleaned_at IS NULL ORDER BY ended_at LIMIT ?", Rows::session, nodeId, limit));
+    }
+
+    private static Optional<Long> h1Of(Connection c, String sessionId, String column) throws SQLException {
+        return first(c, "SELECT " + column + " FROM sessions WHERE id = ?", r -> Rows.optLong(r, column), sessionId)
+                .flatMap(v -> v);
+    }
+
+    @Override
+    public long liveSessionCount() {
+        return read(c -> first(c, "SELECT value FROM counters WHERE name = 'live_sessions'", r -> r.getLong(1)).orElse(0L));
+    }
+
+    @Override
+    public dev.bosun.delivery.DeliveryStore deliveries() { return deliveries; }
+
+    @Override
+    public boolean healthy() {
+        if (closed) return false;
+        try {
+            return read(c -> c.isValid(2));
+        } catch (BosunException e) {
+            return false;
+        }
+    }
+
+    // =====================================================================================
+    // sessions
+    // =====================================================================================
+
+    @Override
+    public Session createSession(NewSession s, int maxLiveSessions) {
+        return write((c, touched) -> {
+            boolean worker = s.profile().isPresent();
+            long created = s.createdAt().toEpochMilli();
+            try {
+                update(c, "INSERT INTO sessions (id, tenant, name, agent_id, tags, metadata, profile, node_id, status, "
+                        + "created_at, started_at, last_activity_at, idle_timeout_ms, ttl_ms, expires_at, idle_deadline_at, "
+                        + "startup_deadline_at, max_tasks, task_timeout_ms, workspace, h1_start, owner_generation, scout_room, "
+                        + "emit_tiles) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        s.id(), s.tenant(), s.name(), s.agentId(), Rows.json(s.tags()), Rows.json(s.metadata()),
+                        s.profile().orElse(null), s.nodeId(), worker ? "CREATING" : "RUNNING", created,
+                        worker ? null : created, created, s.idleTimeout().toMillis(), s.ttl().toMillis(),
+                        created + s.ttl().toMillis(), created + s.idleTimeout().toMillis(),
+                        s.startupDeadline().map(PostgresStore::ms).orElse(null), s.maxTasks(), s.taskTimeout().toMillis(),
+                        s.workspace().orElse(null), s.h1Start().orElse(null), generation, s.scoutRoom().orElse(null),
+                        s.emitTiles().map(b -> b ? 1 : 0).orElse(null));
+            } catch (SQLException e) {
+                if (isUniqueViolation(e)) throw StoreRules.duplicateSession(s.id());
+                throw e;
+            }
+            touched.add(s.id());
+            Session session = findSession(c, s.id()).orElseThrow();
+            if (!worker) {
+                ObjectNode started = SystemPayloads.sessionStarted(session);
+                s.h1Start().ifPresent(h -> started.put("h1", h));
+                appendSystem(c, session.id(), SystemEvents.SESSION_STARTED, started, created, true);
+                session = findSession(c, s.id()).orElseThrow();
+            }
+            // Last, so the one row every create and end shares is locked only for the commit itself.
+            if (update(c, "UPDATE counters SET value = value + 1 WHERE name = 'live_sessions' AND value < ?",
+                    (long) maxLiveSessions) == 0) {
+                throw StoreRules.liveCap(maxLiveSessions);
+            }
+            return session;
+        });
+    }
+
+    @Override
+    public Session markRunning(String sessionId, WorkerRef worker, ObjectNode startedPayload, Instant at) {
+        return write((c, touched) -> {
+            long t = at.toEpochMilli();
+            int n = update(c, "UPDATE sessions SET status = 'RUNNING', started_at = ?, startup_deadline_at = NULL, "
+                    + "worker_runtime = ?, worker_id = ?, worker_attrs = ?, last_activity_at = GREATEST(last_activity_at, ?), "
+                    + "idle_deadline_at = CASE WHEN tasks_running = 0 THEN GREATEST(last_activity_at, ?) + idle_timeout_ms END "
+                    + "WHERE id = ? AND status = 'CREATING' AND owner_generation = ?",
+                    t, worker.runtime(), worker.id(), Rows.json(worker.attributes()), t, t, sessionId, generation);
+            if (n == 0) {
+                Session s = findSession(c, sessionId).orElseThrow(() -> BosunException.notFound("session", sessionId));
+                if (s.status() == SessionStatus.CREATING) throw notOwner(sessionId);
+                throw StoreRules.notCreating(s);
+            }
+            touched.add(sessionId);
+            Session s = findSession(c, sessionId).orElseThrow();
+            ObjectNode payload = SystemPayloads.sessionStarted(s);
+            h1Of(c, sessionId, "h1_start").ifPresent(h -> payload.put("h1", h));
+            payload.setAll(startedPayload);
+            appendSystem(c, sessionId, SystemEvents.SESSION_STARTED, payload, t, true);
+            return findSession(c, sessionId).orElseThrow();
+        });
+    }
+
+    /** A write only the session's owner may make, from an incarnation that no longer owns it. */
+    private BosunException notOwner(String sessionId) {
+        return BosunException.conflict("session '" + sessionId + "' is owned by another node now (this node's "
+                + "generation " + generation + " is stale); the write is refused",
+                Map.of("session_id", sessionId, "reason", "stale_generation"));
+    }
+
+    /** Ends that only the owner's worker supervisor makes: they carry its generation. */
+    private static boolean ownerOnly(EndRequest req) {
+        return req.reason() == EndReason.WORKER_EXITED || req.reason() == EndReason.WORKER_LOST
+                || req.reason() == EndReason.STARTUP_FAILED && req.precondition() == EndRequest.Precondition.NONE;
+    }
+
+    @Override
+    public EndResult endSession(EndRequest req) {
+        return write((c, touched) -> {
+            if (req.precondition() != EndRequest.Precondition.NONE
+                    && first(c, "SELECT 1 FROM sessions WHERE id = ? FOR UPDATE SKIP LOCKED", r -> 1, req.sessionId()).isEmpty()) {
+                // Someone holds the row (another node's reaper, or a write that may move the deadline):
+                // leave it to them; if it is still due, the next sweep comes back within a second.
+                Session s = findSession(c, req.sessionId()).orElseThrow(() -> BosunException.notFound("session", req.sessionId()));
+                return new EndResult(s, false, 0);
+            }
+            return end(c, req, touched, ownerOnly(req));
+        });
+    }
+
+    private EndResult end(Connection c, EndRequest req, Set<String> touched, boolean fenced) throws SQLException {
+        long t = req.at().toEpochMilli();
+        String guard = StoreRules.endGuard(req.precondition());
+        // The patterns the end leaves, written by the end's own UPDATE (unused if it does not happen).
+        List<String> patterns = StoreRules.patternsAtEnd(
+                query(c, "SELECT " + Rows.TASK_COLUMNS + " FROM tasks WHERE session_id = ? ORDER BY ord", Rows::task, req.sessionId()),
+                first(c, "SELECT max_tasks FROM sessions WHERE id = ?", r -> r.getInt(1), req.sessionId()).orElse(Integer.MAX_VALUE),
+                req);
+        var args = new ArrayList<Object>(List.of(req.outcome().name(), req.reason().name()));
+        args.add(req.error().orElse(null));
+        args.add(req.exitCode().orElse(null));
+        args.add(t);
+        args.add(req.h1End().orElse(null));
+        args.add(t);
+        args.add(Rows.json(patterns));
+        args.add(req.sessionId());
+        if (!guard.isEmpty()) args.add(t);
+        if (fenced) args.add(generation);
+        int n = update(c, "UPDATE sessions SET status = 'ENDED', outcome = ?, reason = ?, error = ?, exit_code = ?, "
+                + "ended_at = ?, idle_deadline_at = NULL, startup_deadline_at = NULL, h1_end = ?, "
+                // Without a worker there is nothing to stop or remove: the end itself is the cleanup.
+                + "cleaned_at = CASE WHEN profile IS NULL THEN ? ELSE cleaned_at END, patterns = ? "
+                + "WHERE id = ? AND status <> 'ENDED'" + guard + (fenced ? " AND (profile IS NULL OR owner_generation = ?)" : ""),
+                args.toArray());
+        if (n == 0) {
+            Session s = findSession(c, req.sessionId()).orElseThrow(() -> BosunException.notFound("session", req.sessionId()));
+            if (fenced && !s.isEnded()) log.warn("refused {} of session {}: {}", req.reason(), s.id(), notOwner(s.id()).getMessage());
+            return new EndResult(s, false, 0);
+        }
+        touched.add(req.sessionId());
+        update(c, "UPDATE counters SET value = value - 1 WHERE name = 'live_sessions'");
+        int cancelled = update(c, "UPDATE tasks SET status = 'CANCELLED', ended_at = ?, duration_ms = GREATEST(0, ? - started_at) "
+                + "WHERE session_id = ? AND status = 'RUNNING'", t, t, req.sessionId());
+        if (cancelled > 0) {
+            update(c, "UPDATE sessions SET tasks_cancelled = tasks_cancelled + ?, tasks_running = 0 WHERE id = ?",
+                    cancelled, req.sessionId());
+        }
+        Session ended = findSession(c, req.sessionId()).orElseThrow();
+        ObjectNode endPayload = StoreRules.sessionEnded(ended, h1Of(c, req.sessionId(), "h1_start"), req);
+        appendSystem(c, req.sessionId(), SystemEvents.SESSION_ENDED, endPayload, t, false);
+        update(c, "UPDATE fleet_edges SET task_ended_at = ? WHERE tenant = ? AND task_ended_at IS NULL "
+                + "AND (agent_id, task_key) IN (SELECT assigned_agent, id FROM tasks WHERE session_id = ? "
+                + "AND assigned_agent IS NOT NULL AND status = 'CANCELLED')", t, ended.tenant(), req.sessionId());
+        return new EndResult(findSession(c, req.sessionId()).orElseThrow(), true, cancelled);
+    }
+
+    @Override
+    public Session touch(String sessionId, Instant at) {
+        return write((c, touched) -> {
+            long t = at.toEpochMilli();
+            Optional<Session> s = first(c, "UPDATE sessions SET last_activity_at = GREATEST(last_activity_at, ?), "
+                    + "idle_deadline_at = CASE WHEN tasks_running > 0 THEN NULL ELSE GREATEST(last_activity_at, ?) + idle_timeout_ms END "
+                    + "WHERE id = ? AND status <> 'ENDED' RETURNING " + Rows.SESSION_COLUMNS, Rows::session, t, t, sessionId);
+            if (s.isEmpty()) requireLive(c, sessionId);
+            return s.orElseThrow();
+        });
+    }
+
+    /** Throws NOT_FOUND or CONFLICT unless the session exists and has not ended. */
+    private static Session requireLive(Connection c, String sessionId) throws SQLException {
+        Session s = findSession(c, sessionId).orElseThrow(() -> BosunException.notFound("session", sessionId));
+        if (s.isEnded()) throw endedConflict(s);
+        return s;
+    }
+
+    private static BosunException endedConflict(Session s) { return StoreRules.ended(s); }
+
+    // =====================================================================================
+    // events
+    // =====================================================================================
+
+    @Override
+    public Event append(NewEvent e) {
+        if (e.sourceKey().isPresent()) return appendAll(e.sessionId(), List.of(e), false).get(0);
+        if (SystemEvents.isCheckpoint(e.direction(), e.type())) {
+            return write((c, touched) -> {
+                Event ev = appendOne(c, e);
+                touched.add(e.sessionId());
+                return ev;
+            });
+        }
+        if (closed) throw BosunException.unavailable("the store is closed", null);
+        // The hot path of every send and emit: one statement, its own transaction (autocommit), so one
+        // round trip. The CTE bumps the seq under the row lock and inserts the event with it.
+        long t = e.at().toEpochMilli();
+        Optional<Event> ev;
+        try (Connection c = pool.getConnection()) {
+            long began = System.nanoTime();
+            ev = first(c, "WITH s AS (UPDATE sessions SET last_seq = last_seq + 1"
+                    + (e.activity() ? ", last_activity_at = GREATEST(last_activity_at, ?), idle_deadline_at = CASE "
+                    + "WHEN tasks_running > 0 THEN NULL ELSE GREATEST(last_activity_at, ?) + idle_timeout_ms END" : "")
+                    + " WHERE id = ? AND status <> 'ENDED' RETURNING last_seq) "
+                    + "INSERT INTO events (session_id, seq, direction, type, payload, source_key, created_at) "
+                    + "SELECT ?, last_seq, ?, ?, ?, NULL, ? FROM s RETURNING seq",
+                    r -> new Event(e.sessionId(), r.getLong(1), e.direction(), e.type(), e.payload().deepCopy(), Instant.ofEpochMilli(t)),
+                    e.activity() ? new Object[] {t, t, e.sessionId(), e.sessionId(), e.direction().name(), e.type(), Json.write(e.payload()), t}
+                            : new Object[] {e.sessionId(), e.sessionId(), e.direction().name(), e.type(), Json.write(e.payload()), t});
+            long took = System.nanoTime() - began;
+            for (LongConsumer timer : commitTimers) timer.accept(took);
+            if (ev.isEmpty()) requireLive(c, e.sessionId()); // throws NOT_FOUND or CONFLICT
+        } catch (SQLException ex) {
+            throw storeError("write", ex);
+        }
+        afterCommit(Set.of(e.sessionId()));
+        return ev.orElseThrow();
+    }
+
+    @Override
+    public List<Event> appendAll(String sessionId, List<NewEvent> events) {
+        return appendAll(sessionId, events, true);
+    }
+
+    /**
+     * Appends in order under the session's row lock, taken first: a source key checked before the
+     * lock could be inserted by a concurrent twin in between. Outbox ingestion (the only caller of
+     * the public batch form) is the owner's, so for a worker session it carries the generation.
+     */
+    private List<Event> appendAll(String sessionId, List<NewEvent> events, boolean ownerOnly) {
+        if (events.isEmpty()) return List.of();
+        for (NewEvent e : events) {
+            if (!e.sessionId().equals(sessionId)) throw new IllegalArgumentException("appendAll takes events of one session");
+        }
+        return write((c, touched) -> {
+            var owner = first(c, "SELECT profile IS NOT NULL, owner_generation FROM sessions WHERE id = ? FOR UPDATE",
+                    r -> r.getBoolean(1) && r.getLong(2) != generation, sessionId);
+            if (owner.isEmpty()) throw BosunException.notFound("session", sessionId);
+            if (ownerOnly && owner.get()) {
+                Session s = requireLive(c, sessionId);
+                throw notOwner(s.id());
+            }
+            var out = new ArrayList<Event>(events.size());
+            for (NewEvent e : events) {
+                Optional<Event> existing = first(c, "SELECT " + Rows.EVENT_COLUMNS + " FROM events WHERE session_id = ? "
+                        + "AND source_key = ?", Rows::event, sessionId, e.sourceKey().get());
+                out.add(existing.isPresent() ? existing.get() : appendOne(c, e));
+            }
+            touched.add(sessionId);
+            return out;
+        });
+    }
+
+    private static Event appendOne(Connection c, NewEvent e) throws SQLException {
+        long t = e.at().toEpochMilli();
+        long seq = e.activity() ? nextSeqWithActivity(c, e.sessionId(), t) : nextSeq(c, e.sessionId());
+        insertEvent(c, e.sessionId(), seq, e.direction(), e.type(), Json.write(e.payload()), e.sourceKey().orElse(null), t);
+        if (SystemEvents.isCheckpoint(e.direction(), e.type())) {
+            // A checkpoint from outside the lifecycle (an error, an emergence alert): the relay follows it too.
+            update(c, "UPDATE sessions SET checkpoint_seq = ? WHERE id = ?", seq, e.sessionId());
+        }
+        return new Event(e.sessionId(), seq, e.direction(), e.type(), e.payload().deepCopy(), Instant.ofEpochMilli(t));
+    }
+
+    /** The seq and the activity in one statement, which also takes the session's row lock: the hot path. */
+    private static long nextSeqWithActivity(Connection c, String sessionId, long t) throws SQLException {
+        Optional<Long> seq = first(c, "UPDATE sessions SET last_seq = last_seq + 1, "
+                + "last_activity_at = GREATEST(last_activity_at, ?), "
+                + "idle_deadline_at = CASE WHEN tasks_running > 0 THEN NULL ELSE GREATEST(last_activity_at, ?) + idle_timeout_ms END "
+                + "WHERE id = ? AND status <> 'ENDED' RETURNING last_seq", r -> r.getLong(1), t, t, sessionId);
+        if (seq.isPresent()) return seq.get();
+        requireLive(c, sessionId);
+        throw new IllegalStateException("unreachable: session " + sessionId + " is live but had no row to update");
+    }
+
+    /** Allocates the next seq under the row lock; refuses ended sessions. */
+    private static long nextSeq(Connection c, String sessionId) throws SQLException {
+        Optional<Long> seq = first(c, "UPDATE sessions SET last_seq = last_seq + 1 WHERE id = ? AND status <> 'ENDED' "
+                + "RETURNING last_seq", r -> r.getLong(1), sessionId);
+        if (seq.isPresent()) return seq.get();
+        requireLive(c, sessionId);
+        throw new IllegalStateException("unreachable: session " + sessionId + " is live but had no row to update");
+    }
+
+
+    private static void insertEvent(Connection c, String sessionId, long seq, Direction dir, String type, String payload,
+                                    String sourceKey, long t) throws SQLException {
+        update(c, "INSERT INTO events (session_id, seq, direction, type, payload, source_key, created_at) "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?)", sessionId, seq, dir.name(), type, payload, sourceKey, t);
+    }
+
+    /** A lifecycle checkpoint: its seq is allocated and recorded as the session's newest checkpoint in one statement. */
+    private static void appendSystem(Connection c, String sessionId, String type, ObjectNode payload, long t, boolean activity)
+            throws SQLException {
+        // SET expressions see the old row: both columns become last_seq + 1.
+        long seq = first(c, "UPDATE sessions SET last_seq = last_seq + 1, checkpoint_seq = last_seq + 1 WHERE id = ? "
+                + "RETURNING last_seq", r -> r.getLong(1), sessionId).orElseThrow(() -> BosunException.notFound("session", sessionId));
+        if (activity) touchActivity(c, sessionId, t);
+        insertEvent(c, sessionId, seq, Direction.SYSTEM, type, Json.write(payload), null, t);
+    }
+
+    private static void touchActivity(Connection c, String sessionId, long t) throws SQLException {
+        update(c, "UPDATE sessions SET last_activity_at = GREATEST(last_activity_at, ?), "
+                + "idle_deadline_at = CASE WHEN status = 'ENDED' OR tasks_running > 0 THEN NULL "
+                + "ELSE GREATEST(last_activity_at, ?) + idle_timeout_ms END WHERE id = ?", t, t, sessionId);
+    }
+
+    // =====================================================================================
+    // tasks
+    // =====================================================================================
+
+    @Override
+    public Task addTask(NewTask t) {
+        return write((c, touched) -> {
+            Session s = lockSession(c, t.sessionId()).orElseThrow(() -> BosunException.notFound("session", t.sessionId()));
+            StoreRules.requireTaskAddable(s);
+            long at = t.at().toEpochMilli();
+            try {
+                update(c, "INSERT INTO tasks (session_id, id, ord, name, data, priority, required_caps, assigned_agent, "
+                        + "status, created_at, started_at, deadline_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'RUNNING', ?, ?, ?)",
+                        t.sessionId(), t.taskId(), s.taskCounts().total() + 1, t.name(), Json.write(t.data()),
+                        t.priority().name(), Rows.json(t.requiredCapabilities()), t.assignedAgent().orElse(null), at, at,
+                        at + s.taskTimeout().toMillis());
+            } catch (SQLException e) {
+                if (isUniqueViolation(e)) throw StoreRules.duplicateTask(s.id(), t.taskId());
+                throw e;
+            }
+            update(c, "UPDATE sessions SET tasks_total = tasks_total + 1, tasks_running = tasks_running + 1 WHERE id = ?", s.id());
+            Task task = first(c, SELECT_TASK, Rows::task, s.id(), t.taskId()).orElseThrow();
+            if (t.routing().isPresent()) insertEdge(c, s.tenant(), t.routing().get().agentId(), t.taskId(), at);
+            appendSystem(c, s.id(), SystemEvents.TASK_STARTED, StoreRules.taskStarted(task, t), at, true);
+            touched.add(s.id());
+            return task;
+        });
+    }
+
+    @Override
+    public Task completeTask(TaskCompletion tc) {
+        return write((c, touched) -> {
+            Optional<Session> locked = first(c, SELECT_SESSION + (tc.onlyIfTimedOut() ? " FOR UPDATE SKIP LOCKED" : " FOR UPDATE"),
+                    Rows::session, tc.sessionId());
+            if (locked.isEmpty() && tc.onlyIfTimedOut()) {
+                // Held by another reaper or by a completion: the reaper steps aside, as when it loses the race.
+                findSession(c, tc.sessionId()).orElseThrow(() -> BosunException.notFound("session", tc.sessionId()));
+                return first(c, SELECT_TASK, Rows::task, tc.sessionId(), tc.taskId())
+                        .orElseThrow(() -> BosunException.notFound("task", tc.taskId()));
+            }
+            Session s = locked.orElseThrow(() -> BosunException.notFound("session", tc.sessionId()));
+            Task before = first(c, SELECT_TASK, Rows::task, tc.sessionId(), tc.taskId())
+                    .orElseThrow(() -> BosunException.notFound("task", tc.taskId()));
+            if (StoreRules.timeoutLoses(tc, s, before)) return before;
+            StoreRules.requireCompletable(s, before, tc);
+            long t = tc.at().toEpochMilli();
+            update(c, "UPDATE tasks SET status = ?, ended_at = ?, duration_ms = ?, result = ?, error = ? "
+                    + "WHERE session_id = ? AND id = ? AND status = 'RUNNING'", tc.outcome().status().name(), t,
+                    StoreRules.durationMs(tc, before),
+                    tc.result().map(Json::write).orElse(null), tc.error().orElse(null), tc.sessionId(), tc.taskId());
+            String counter = StoreRules.counterColumn(tc.outcome());
+            update(c, "UPDATE sessions SET tasks_running = tasks_running - 1, " + counter + " = " + counter + " + 1 WHERE id = ?", s.id());
+            Task after = first(c, SELECT_TASK, Rows::task, s.id(), tc.taskId()).orElseThrow();
+            if (after.assignedAgent().isPresent()) endFleetEdge(c, s.tenant(), after.assignedAgent().get(), tc.taskId(), t);
+            // A reaper timeout is not the agent's activity; it only re-arms the idle clock from the last real activity.
+            boolean activity = !tc.onlyIfTimedOut();
+            appendSystem(c, s.id(), SystemEvents.TASK_COMPLETED, SystemPayloads.taskCompleted(after), t, activity);
+            if (!activity) {
+                update(c, "UPDATE sessions SET idle_deadline_at = CASE WHEN status = 'ENDED' OR tasks_running > 0 THEN NULL "
+                        + "ELSE last_activity_at + idle_timeout_ms END WHERE id = ?", s.id());
+            }
+            touched.add(s.id());
+            return after;
+        });
+    }
+
+    // =====================================================================================
+    // worker mailbox and cleanup
+    // =====================================================================================
+
+    @Override
+    public void markInboxWritten(String sessionId, long seq) {
+        write((c, touched) -> {
+            int n = update(c, "UPDATE sessions SET inbox_seq = GREATEST(inbox_seq, ?) WHERE id = ? "
+                    + "AND (profile IS NULL OR owner_generation = ?)", seq, sessionId, generation);
+            // Refused quietly: the caller has already delivered, and the new owner tracks the inbox itself.
+            if (n == 0) log.debug("inbox progress of {} not recorded: unknown session or not its owner", sessionId);
+            return null;
+        });
+    }
+
+    @Override
+    public void markCleaned(String sessionId, Instant at) {
+        write((c, touched) -> update(c, "UPDATE sessions SET cleaned_at = ? WHERE id = ? AND status = 'ENDED'", ms(at), sessionId));
+    }
+
+    @Override
+    public int purgeEndedBefore(Instant cutoff, int limit) {
+        return write((c, touched) -> {
+            // SKIP LOCKED: nodes purging at once take disjoint batches.
+            // A session whose tiles or webhooks are not all made and settled waits: purging it would lose them.
+            List<String> ids = query(c, "SELECT id FROM sessions s WHERE status = 'ENDED' AND ended_at < ? "
+                    + "AND cleaned_at IS NOT NULL AND tiles_seq >= checkpoint_seq AND hooks_seq >= checkpoint_seq "
+                    + "AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.session_id = s.id AND d.state = 'PENDING') "
+                    + "ORDER BY ended_at LIMIT ? FOR UPDATE SKIP LOCKED", r -> r.getString(1),
+                    ms(cutoff), limit);
+            if (ids.isEmpty()) return 0;
+            java.sql.Array arr = c.createArrayOf("text", ids.toArray());
+            for (String table : List.of("events", "tasks", "deliveries")) {
+                update(c, "DELETE FROM " + table + " WHERE session_id = ANY(?)", arr);
+            }
+            update(c, "DELETE FROM sessions WHERE id = ANY(?)", arr);
+            return ids.size();
+        });
+    }
+
+    // =====================================================================================
+    // failover
+    // =====================================================================================
+
+    /**
+     * Ends, {@code worker_lost}, the live worker sessions whose owner's lease has lapsed, in small
+     * batches whose rows are claimed with SKIP LOCKED (several nodes may sweep at once; each session
+     * is taken over once). Each session is first re-stamped with this node's generation, which fences
+     * the old owner should it wake up. Its node id stays: the old node cleans up its disk when it
+     * returns. Returns how many sessions were taken over.
+     */
+    int takeOverLapsed() {
+        int total = 0, n;
+        do {
+            n = write((c, touched) -> {
+                List<String[]> lapsed = query(c, "SELECT s.id, s.status, s.node_id FROM sessions s "
+                        + "JOIN nodes n ON n.generation = s.owner_generation "
+                        + "WHERE s.status <> 'ENDED' AND s.profile IS NOT NULL AND n.lease_expires_at < clock_timestamp() "
+                        + "ORDER BY s.id LIMIT ? FOR UPDATE OF s SKIP LOCKED",
+                        r -> new String[] {r.getString(1), r.getString(2), r.getString(3)}, TAKEOVER_BATCH);
+                for (String[] row : lapsed) {
+                    update(c, "UPDATE sessions SET owner_generation = ? WHERE id = ?", generation, row[0]);
+                    EndReason reason = row[1].equals("CREATING") ? EndReason.STARTUP_FAILED : EndReason.WORKER_LOST;
+                    end(c, new EndRequest(row[0], reason.impliedOutcome(), reason, Optional.of("its owner node '" + row[2]
+                            + "' stopped renewing its lease; node '" + options.nodeId() + "' took the session over"),
+                            Optional.empty(), EndRequest.Precondition.NONE, options.clock().instant()), touched, true);
+                    log.warn("session {} of lapsed node {} ended {}", row[0], row[2], reason.code());
+                }
+                return lapsed.size();
+            });
+            total += n;
+        } while (n == TAKEOVER_BATCH && !closed);
+        return total;
+    }
+
+    // =====================================================================================
+    // fleet
+    // =====================================================================================
+
+    private static final String AGENT_COLUMNS = "tenant, id, capabilities, registered_ord, registered_at, updated_at, last_seen_at";
+
+    private static Agent agent(ResultSet r) throws SQLException {
+        return new Agent(r.getString("tenant"), r.getString("id"), Rows.strings(r.getString("capabilities")),
+                r.getLong("registered_ord"), Rows.instant(r, "registered_at"), Rows.instant(r, "updated_at"),
+                Rows.instant(r, "last_seen_at"), 0);
+    }
+
+    @Override
+    public Agent upsertAgent(String tenant, String agentId, List<String> capabilities, Instant at) {
+        return write((c, touched) -> {
+            // Registration order is MAX + 1 within the tenant: nodes registering at once take turns.
+            first(c, "SELECT pg_advisory_xact_lock(hashtext('bosun.agents'), hashtext(?))", r -> 1, tenant);
+            long t = at.toEpochMilli();
+            return first(c, "INSERT INTO agents (" + AGENT_COLUMNS + ") VALUES (?, ?, ?, "
+                    + "(SELECT COALESCE(MAX(registered_ord), 0) + 1 FROM agents WHERE tenant = ?), ?, ?, ?) "
+                    + "ON CONFLICT (tenant, id) DO UPDATE SET capabilities = excluded.capabilities, "
+                    + "updated_at = excluded.updated_at, last_seen_at = excluded.last_seen_at RETURNING " + AGENT_COLUMNS,
+                    PostgresStore::agent, tenant, agentId, Rows.json(capabilities), tenant, t, t, t).orElseThrow();
+        });
+    }
+
+    @Override
+    public boolean deleteAgent(String tenant, String agentId) {
+        return write((c, touched) -> update(c, "DELETE FROM agents WHERE tenant = ? AND id = ?", tenant, agentId) > 0);
+    }
+
+    @Override
+    public List<Agent> listAgents(String tenant) {
+        return read(c -> query(c, "SELECT " + AGENT_COLUMNS + " FROM agents WHERE tenant = ? ORDER BY registered_ord",
+                PostgresStore::agent, tenant));
+    }
+
+    @Override
+    public boolean addFleetEdge(String tenant, String agentId, String taskKey, Instant at) {
+        return write((c, touched) -> insertEdge(c, tenant, agentId, taskKey, at.toEpochMilli()));
+    }
+
+    /** Inserts an edge or makes it live again; true if it is new ({@code xmax = 0} marks a row this statement inserted). */
+    private static boolean insertEdge(Connection c, String tenant, String agentId, String taskKey, long at) throws SQLException {
+        return first(c, "INSERT INTO fleet_edges (tenant, agent_id, task_key, created_at) VALUES (?, ?, ?, ?) "
+                + "ON CONFLICT (tenant, agent_id, task_key) DO UPDATE SET task_ended_at = NULL RETURNING (xmax = 0)",
+                r -> r.getBoolean(1), tenant, agentId, taskKey, at).orElseThrow();
+    }
+
+    @Override
+    public List<FleetEdge> fleetEdges(String tenant, Instant endedSince) {
+        return read(c -> query(c, "SELECT tenant, agent_id, task_key, created_at, task_ended_at FROM fleet_edges "
+                + "WHERE tenant = ? AND (task_ended_at IS NULL OR task_ended_at >= ?) ORDER BY created_at, agent_id, task_key",
+                r -> new FleetEdge(r.getString(1), r.getString(2), r.getString(3), Rows.instant(r, "created_at"),
+                        Rows.optInstant(r, "task_ended_at")), tenant, ms(endedSince)));
+    }
+
+    private static void endFleetEdge(Connection c, String tenant, String agentId, String taskKey, long t) throws SQLException {
+        update(c, "UPDATE fleet_edges SET task_ended_at = ? WHERE tenant = ? AND agent_id = ? AND task_key = ? "
+                + "AND task_ended_at IS NULL", t, tenant, agentId, taskKey);
+        update(c, "UPDATE agents SET last_seen_at = GREATEST(last_seen_at, ?) WHERE tenant = ? AND id = ?", t, tenant, agentId);
+    }
+
+    @Override
+    public int pruneFleetEdges(String tenant, Instant cutoff) {
+        return write((c, touched) -> update(c, "DELETE FROM fleet_edges WHERE tenant = ? AND task_ended_at < ?", tenant, ms(cutoff)));
+    }
+
+    @Override
+    public void resetFleet(String tenant) {
+        write((c, touched) -> update(c, "DELETE FROM fleet_edges WHERE tenant = ?", tenant));
+    }
+
+    @Override
+    public Map<String, Integer> agentLoads(String tenant) {
+        return read(c -> {
+            var out = new HashMap<String, Integer>();
+            for (var row : query(c, "SELECT t.assigned_agent, COUNT(*) FROM tasks t JOIN sessions s ON s.id = t.session_id "
+                    + "WHERE s.tenant = ? AND s.status <> 'ENDED' AND t.status = 'RUNNING' AND t.assigned_agent IS NOT NULL "
+                    + "GROUP BY t.assigned_agent", r -> Map.entry(r.getString(1), r.getInt(2)), tenant)) {
+                out.put(row.getKey(), row.getValue());
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public List<String> fleetTenants() {
+        return read(c -> query(c, "SELECT tenant FROM agents UNION SELECT tenant FROM fleet_edges", r -> r.getString(1)));
+    }
+
+    // =====================================================================================
+    // lifecycle
+    // =====================================================================================
+
+    /**
+     * Stops heartbeats, the listener and the pool. The lease is left to lapse rather than released:
+     * a node restarting within the lease adopts its live workers, as a single node does.
+     */
+    @Override
+    public void close() {
+        if (closed) return;
+        closed = true;
+        lease.close();
+        peers.close();
+        pool.close();
+    }
+}
