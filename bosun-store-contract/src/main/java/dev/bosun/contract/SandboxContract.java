@@ -129,6 +129,9 @@ public abstract class SandboxContract extends ManagerHarness {
         profiles.put("forkbomb", profile(List.of("sh", "-c", FORK_BOMB), Map.of("processes", PIDS)));
         profiles.put("hog", profile(List.of("sh", "-c", HOG), Map.of("memory", "32MiB")));
         profiles.put("sleeper", profile(List.of("sleep", "600"), Map.of()));
+        profiles.put("graceful", profile(List.of("sh", "-c", "trap '" + emit("bye", "{\\\"event_type\\\":\\\"sigterm\\\"}")
+                .replace("'", "'\\''").strip() + "; exit 0' TERM\n" + emit("armed", "{\\\"event_type\\\":\\\"armed\\\"}")
+                + "while :; do sleep 0.05; done\n"), Map.of()));
         profiles.put("chatty", profile(List.of("sh", "-c", "echo to-stdout; echo to-stderr >&2; exec sleep 600"), Map.of()));
         var net = new LinkedHashMap<>(profile(List.of("sh", "-c", PROBE), Map.of()));
         net.put("network", true);
@@ -278,6 +281,15 @@ public abstract class SandboxContract extends ManagerHarness {
             assertThat(process.list(manager.workerNode())).extracting(Sandbox.LabelledWorker::sessionId)
                     .doesNotContain(s.id());
         }
+    }
+
+    @Test
+    void terminateGivesTheWorkerSigtermAndItsGraceFirst() {
+        Session s = start("graceful");
+        awaitEvent(s.id(), "armed");
+        manager.terminate(s.id(), "done");
+        // Written by the worker's TERM handler and taken in by the final drain before the end.
+        assertThat(allEvents(s.id())).extracting(Event::type).contains("sigterm");
     }
 
     @Test
