@@ -73,6 +73,13 @@ public abstract class SandboxContract extends ManagerHarness {
         return List.of(current);
     }
 
+    /** As a process exit would: the manager's runtime instance goes with it (its streams, watchers, pool). */
+    @Override
+    protected void closeKeepingSessions() {
+        super.closeKeepingSessions();
+        if (current != null) current.close();
+    }
+
     /** Sessions are ended first (that stops their workers), then the runtimes are closed. */
     @Override
     @AfterEach
@@ -132,6 +139,7 @@ public abstract class SandboxContract extends ManagerHarness {
         profiles.put("graceful", profile(List.of("sh", "-c", "trap '" + emit("bye", "{\\\"event_type\\\":\\\"sigterm\\\"}")
                 .replace("'", "'\\''").strip() + "; exit 0' TERM\n" + emit("armed", "{\\\"event_type\\\":\\\"armed\\\"}")
                 + "while :; do sleep 0.05; done\n"), Map.of()));
+        profiles.put("ticker", profile(List.of("sh", "-c", "i=0; while :; do i=$((i+1)); echo tick-$i; sleep 0.1; done"), Map.of()));
         profiles.put("chatty", profile(List.of("sh", "-c", "echo to-stdout; echo to-stderr >&2; exec sleep 600"), Map.of()));
         var net = new LinkedHashMap<>(profile(List.of("sh", "-c", PROBE), Map.of()));
         net.put("network", true);
@@ -258,6 +266,17 @@ public abstract class SandboxContract extends ManagerHarness {
         await().atMost(Duration.ofSeconds(20)).until(() ->
                 manager.logs(s.id(), dev.bosun.session.SessionManager.LogStream.STDOUT, 4096).contains("to-stdout")
                         && manager.logs(s.id(), dev.bosun.session.SessionManager.LogStream.STDERR, 4096).contains("to-stderr"));
+    }
+
+    @Test
+    void anAdoptedWorkersOutputStillReachesItsLogs() {
+        Session s = start("ticker");
+        var stdout = dev.bosun.session.SessionManager.LogStream.STDOUT;
+        await().atMost(Duration.ofSeconds(20)).until(() -> manager.logs(s.id(), stdout, 1 << 16).contains("tick-"));
+        restart();
+        assertThat(manager.get(s.id()).status()).isEqualTo(SessionStatus.RUNNING);
+        int before = manager.logs(s.id(), stdout, 1 << 16).length();
+        await().atMost(Duration.ofSeconds(20)).until(() -> manager.logs(s.id(), stdout, 1 << 16).length() > before + 20);
     }
 
     @Test
