@@ -74,6 +74,13 @@ public final class ProcessSandbox implements Sandbox {
         /** What the runtime knows about an exit beyond the exit status (an OOM kill); called once per exit. */
         default WorkerExit exited(WorkerRef ref, WorkerExit exit) { return exit; }
 
+        /**
+         * Before {@link Sandbox#stop} signals the outermost process: give the worker inside its chance to
+         * end gracefully within {@code grace} (a wrapper that does not forward SIGTERM must deliver it
+         * itself). Called only while the outermost process is verified to be the worker's.
+         */
+        default void beforeStop(WorkerRef ref, Duration grace) {}
+
         /** After {@link Sandbox#stop}: remove whatever {@link #wrap} set up outside the process tree. */
         default void stopped(WorkerRef ref) {}
 
@@ -222,9 +229,11 @@ public final class ProcessSandbox implements Sandbox {
 
     @Override
     public void stop(WorkerRef ref, Duration grace) {
+        var identity = ProcessIdentity.fromRef(ref, runtime());
+        if (wrapper != null && identity.isRunning(proc)) wrapper.beforeStop(ref, grace);
         new ProcessTree(proc, tools.sh().orElseThrow(() -> BosunException.unavailable(
                 "the process runtime cannot stop workers without /bin/sh", null)))
-                .stop(ProcessIdentity.fromRef(ref, runtime()), grace);
+                .stop(identity, grace);
         if (wrapper != null) wrapper.stopped(ref);
     }
 

@@ -73,6 +73,13 @@ public abstract class SandboxContract extends ManagerHarness {
         return List.of(current);
     }
 
+    /** As a process exit would: the manager's runtime instance goes with it (its streams, watchers, pool). */
+    @Override
+    protected void closeKeepingSessions() {
+        super.closeKeepingSessions();
+        if (current != null) current.close();
+    }
+
     /** Sessions are ended first (that stops their workers), then the runtimes are closed. */
     @Override
     @AfterEach
@@ -129,6 +136,10 @@ public abstract class SandboxContract extends ManagerHarness {
         profiles.put("forkbomb", profile(List.of("sh", "-c", FORK_BOMB), Map.of("processes", PIDS)));
         profiles.put("hog", profile(List.of("sh", "-c", HOG), Map.of("memory", "32MiB")));
         profiles.put("sleeper", profile(List.of("sleep", "600"), Map.of()));
+        profiles.put("graceful", profile(List.of("sh", "-c", "trap '" + emit("bye", "{\\\"event_type\\\":\\\"sigterm\\\"}")
+                .replace("'", "'\\''").strip() + "; exit 0' TERM\n" + emit("armed", "{\\\"event_type\\\":\\\"armed\\\"}")
+                + "while :; do sleep 0.05; done\n"), Map.of()));
+        profiles.put("ticker", profile(List.of("sh", "-c", "i=0; while :; do i=$((i+1)); echo tick-$i; sleep 0.1; done"), Map.of()));
         profiles.put("chatty", profile(List.of("sh", "-c", "echo to-stdout; echo to-stderr >&2; exec sleep 600"), Map.of()));
         var net = new LinkedHashMap<>(profile(List.of("sh", "-c", PROBE), Map.of()));
         net.put("network", true);
@@ -258,6 +269,17 @@ public abstract class SandboxContract extends ManagerHarness {
     }
 
     @Test
+    void anAdoptedWorkersOutputStillReachesItsLogs() {
+        Session s = start("ticker");
+        var stdout = dev.bosun.session.SessionManager.LogStream.STDOUT;
+        await().atMost(Duration.ofSeconds(20)).until(() -> manager.logs(s.id(), stdout, 1 << 16).contains("tick-"));
+        restart();
+        assertThat(manager.get(s.id()).status()).isEqualTo(SessionStatus.RUNNING);
+        int before = manager.logs(s.id(), stdout, 1 << 16).length();
+        await().atMost(Duration.ofSeconds(20)).until(() -> manager.logs(s.id(), stdout, 1 << 16).length() > before + 20);
+    }
+
+    @Test
     void terminateRemovesTheWorkerThenTheWorkspace() {
         Session s = start("sleeper");
         assertThat(labelledSessions()).contains(s.id());
@@ -278,6 +300,15 @@ public abstract class SandboxContract extends ManagerHarness {
             assertThat(process.list(manager.workerNode())).extracting(Sandbox.LabelledWorker::sessionId)
                     .doesNotContain(s.id());
         }
+    }
+
+    @Test
+    void terminateGivesTheWorkerSigtermAndItsGraceFirst() {
+        Session s = start("graceful");
+        awaitEvent(s.id(), "armed");
+        manager.terminate(s.id(), "done");
+        // Written by the worker's TERM handler and taken in by the final drain before the end.
+        assertThat(allEvents(s.id())).extracting(Event::type).contains("sigterm");
     }
 
     @Test

@@ -224,6 +224,29 @@ public final class BwrapSandbox implements Sandbox {
                     : exit;
         }
 
+        /**
+         * bubblewrap does not forward SIGTERM: killing it takes the namespace down with SIGKILL. So the
+         * worker (and everything under bubblewrap's init in the pid namespace) gets SIGTERM first and
+         * {@code grace} to finish, as a process worker would.
+         */
+        @Override
+        public void beforeStop(WorkerRef ref, Duration grace) {
+            var outer = ProcessHandle.of(Long.parseLong(ref.id()));
+            if (outer.isEmpty()) return;
+            var inside = outer.get().children().flatMap(ProcessHandle::descendants).toList();
+            if (inside.isEmpty()) return;
+            inside.forEach(ProcessHandle::destroy);
+            long deadline = System.nanoTime() + grace.toNanos();
+            while (System.nanoTime() < deadline && inside.stream().anyMatch(ProcessHandle::isAlive)) {
+                try {
+                    Thread.sleep(10);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+
         @Override
         public void stopped(WorkerRef ref) {
             String group = ref.attributes().get(ATTR_CGROUP);

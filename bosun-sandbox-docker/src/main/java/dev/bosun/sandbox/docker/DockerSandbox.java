@@ -119,6 +119,18 @@ public final class DockerSandbox implements Sandbox {
 
     DockerClient client() { return docker; }
 
+    /** Whether {@code image} is on this Docker host (Bosun never pulls); for {@code bosun doctor}. */
+    public Availability image(String image) {
+        try {
+            docker.inspectImageCmd(image).exec();
+            return Availability.ok("image " + image + " is present");
+        } catch (NotFoundException e) {
+            return Availability.no("image " + image + " is not on this Docker host; load or pull it (Bosun never pulls)");
+        } catch (RuntimeException e) {
+            return Availability.no("image " + image + " cannot be checked: " + DockerErrors.sanitize(e));
+        }
+    }
+
     // =====================================================================================
     // start
     // =====================================================================================
@@ -360,9 +372,13 @@ public final class DockerSandbox implements Sandbox {
      * Streams the container's stdout and stderr into the workspace log files while it runs, as the
      * process runtime's redirection does, so the logs API works the same. The files are opened for
      * appending: {@code BoundedLogs} truncates them in place and the next write lands at the new end.
-     * (An adopted container is not followed: its workspace is not known to the runtime.)
+     * An adopted container is followed from the moment it is adopted.
      */
     private void followLogs(String id, Workspace ws) {
+        followLogs(id, ws, false);
+    }
+
+    private void followLogs(String id, Workspace ws, boolean onlyNew) {
         if (followers.containsKey(id)) return;
         try {
             Files.createDirectories(ws.logs());
@@ -391,7 +407,9 @@ public final class DockerSandbox implements Sandbox {
                 }
             };
             followers.put(id, callback);
-            waiter.logContainerCmd(id).withStdOut(true).withStdErr(true).withFollowStream(true).exec(callback);
+            var cmd = waiter.logContainerCmd(id).withStdOut(true).withStdErr(true).withFollowStream(true);
+            if (onlyNew) cmd.withTail(0);
+            cmd.exec(callback);
         } catch (IOException | RuntimeException e) {
             followers.remove(id);
             log.debug("cannot follow the logs of container {}", id, e);
@@ -421,13 +439,36 @@ public final class DockerSandbox implements Sandbox {
     @Override
     public Optional<Worker> adopt(WorkerRef ref) {
         if (!RUNTIME.equals(ref.runtime())) return Optional.empty();
+        InspectContainerResponse c;
         try {
-            var st = docker.inspectContainerCmd(ref.id()).exec().getState();
-            if (!Boolean.TRUE.equals(st.getRunning())) return Optional.empty();
+            c = docker.inspectContainerCmd(ref.id()).exec();
+            if (!Boolean.TRUE.equals(c.getState().getRunning())) return Optional.empty();
         } catch (NotFoundException e) {
             return Optional.empty();
         }
+        // Only output from now on reaches the logs: what it wrote while Bosun was down is in `docker logs`.
+        workspaceOf(c, ref).ifPresent(ws -> {
+            logsTo.put(ref.id(), ws);
+            followLogs(ref.id(), ws, true);
+        });
         return Optional.of(new DockerWorker(ref, watch(ref.id(), null)));
+    }
+
+    /**
+     * The workspace of an adopted container, from the inbox Docker mounted for it: a session's own
+     * ({@code <data>/workspaces/<session>/inbox}) or, for a claimed warm container, the warm one
+     * ({@code <data>/warm/<id>/inbox}) whose session is in the reference.
+     */
+    private static Optional<Workspace> workspaceOf(InspectContainerResponse c, WorkerRef ref) {
+        String session = ref.attributes().get(ATTR_SESSION);
+        if (c.getMounts() == null || session == null || !dev.bosun.id.Ids.isSafe(session)) return Optional.empty();
+        return c.getMounts().stream()
+                .filter(m -> m.getDestination() != null && "/workspace/inbox".equals(m.getDestination().getPath()) && m.getSource() != null)
+                .map(m -> Path.of(m.getSource()).getParent())
+                .filter(p -> p != null && p.getParent() != null && p.getParent().getParent() != null)
+                .map(p -> Workspace.at(p.getParent().getParent(), session))
+                .filter(ws -> Files.isDirectory(ws.root(), java.nio.file.LinkOption.NOFOLLOW_LINKS))
+                .findFirst();
     }
 
     @Override

@@ -55,6 +55,14 @@ final class DoctorCommand implements Callable<Integer> {
                     || profiles.values().stream().anyMatch(p -> p.runtime().equals(runtime.runtime()));
             checks.add(new Check("runtime " + runtime.runtime(), a.usable() || !needed,
                     (a.usable() ? "usable: " : "not usable: ") + a.detail() + (needed || a.usable() ? "" : " (no profile uses it)")));
+            if (a.usable() && runtime instanceof dev.bosun.sandbox.docker.DockerSandbox docker) {
+                // Bosun never pulls: a profile whose images are missing fails every session it starts.
+                profiles.values().stream().filter(p -> p.runtime().equals("docker"))
+                        .flatMap(p -> p.isolation().images().stream()).distinct().sorted().forEach(image -> {
+                            Availability i = docker.image(image);
+                            checks.add(new Check("image " + image, i.usable(), i.detail()));
+                        });
+            }
             runtime.close();
         }
         print(checks);
