@@ -458,6 +458,27 @@ class CliTest extends ServerHarness {
         assertThat(dir.resolve("bosun.db")).exists();
     }
 
+    @Test
+    void doctorChecksThePlatoServerWhenTilesAreSent() throws Exception {
+        try (var plato = new dev.bosun.contract.FakePlato()) {
+            Map<String, String> env = env();
+            env.put("BOSUN_PLATO_URL", plato.url().toString());
+            Run up = run(env, null, "doctor", "--data-dir", scratch.resolve("doctor-plato").toString(), "--json");
+            JsonNode check = find(up.json(), "plato");
+            assertThat(check.get("ok").asBoolean()).as(up.toString()).isTrue();
+            assertThat(check.get("detail").asText()).contains("answers").contains("/submit");
+            plato.stop();
+            Run down = run(env, null, "doctor", "--data-dir", scratch.resolve("doctor-plato").toString(), "--json");
+            assertThat(down.exit()).as(down.toString()).isEqualTo(8);
+            assertThat(find(down.json(), "plato").get("detail").asText()).contains("refused the connection");
+        }
+    }
+
+    private static JsonNode find(JsonNode checks, String name) {
+        for (JsonNode c : checks) if (c.get("check").asText().equals(name)) return c;
+        throw new AssertionError("no check " + name + " in " + checks);
+    }
+
     // ------------------------------------------------------------------------------ helpers
 
     private static void collect(CommandLine cmd, List<String> path, List<String> out) {

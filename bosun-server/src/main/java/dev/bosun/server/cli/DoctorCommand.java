@@ -46,6 +46,7 @@ final class DoctorCommand implements Callable<Integer> {
         if (cfg != null) {
             checks.add(dataDirCheck(cfg.dataDir()));
             checks.add(cfg.store().shared() ? sharedStoreCheck(cfg) : storeCheck(cfg.dataDir()));
+            if (cfg.tiles().sending()) checks.add(platoCheck(cfg.tiles().platoUrl().orElseThrow()));
         }
         var profiles = cfg == null ? java.util.Map.<String, dev.bosun.config.Profile>of() : cfg.profiles();
         for (var runtime : dev.bosun.server.Runtimes.all(cfg == null ? dev.bosun.config.ConfigLoader.defaults().load() : cfg)) {
@@ -103,6 +104,32 @@ final class DoctorCommand implements Callable<Integer> {
                     + dev.bosun.store.postgres.PostgresStore.schemaVersion() + " or older"));
         } catch (BosunException e) {
             return new Check("store", false, e.getMessage());
+        }
+    }
+
+    /**
+     * Whether the PLATO server answers HTTP at all (any status will do: the probe is not a tile).
+     * Down, tiles wait as pending and nothing is lost, but an operator who configured one wants to know.
+     */
+    private static Check platoCheck(java.net.URI url) {
+        String where = url.getHost() + (url.getPort() > 0 ? ":" + url.getPort() : "");
+        var client = java.net.http.HttpClient.newBuilder().connectTimeout(java.time.Duration.ofSeconds(3))
+                .version(java.net.http.HttpClient.Version.HTTP_1_1).build();
+        try {
+            var r = client.send(java.net.http.HttpRequest.newBuilder(url).timeout(java.time.Duration.ofSeconds(5)).GET().build(),
+                    java.net.http.HttpResponse.BodyHandlers.discarding());
+            return new Check("plato", true, "PLATO at " + where + " answers (HTTP " + r.statusCode() + " to GET /); tiles go to "
+                    + url.toString().replaceAll("/+$", "") + "/submit");
+        } catch (java.net.ConnectException e) {
+            return new Check("plato", false, "PLATO at " + where + " refused the connection; tiles wait as pending until it answers");
+        } catch (java.net.http.HttpTimeoutException e) {
+            return new Check("plato", false, "PLATO at " + where + " did not answer within 5 s; tiles wait as pending until it does");
+        } catch (java.io.IOException e) {
+            return new Check("plato", false, "PLATO at " + where + " cannot be reached (" + e.getClass().getSimpleName()
+                    + "); tiles wait as pending until it answers");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Check("plato", false, "interrupted");
         }
     }
 
