@@ -23,7 +23,9 @@ import java.util.Optional;
 
 /**
  * Bosun embedded as a library: a session with the example echo worker, a message to its inbox, the
- * echo read back with a long-poll, two tasks, and the session's whole event log.
+ * echo read back with a long-poll, two tasks (a listener hears each one complete), the session's
+ * patterns and its whole event log, and the tiles made of its checkpoints (kept local: no PLATO
+ * server is configured here; set BOSUN_PLATO_URL to send them).
  *
  * <p>Run it with {@code ./scripts/example.sh} (or pass a data dir as the first argument).
  */
@@ -40,6 +42,8 @@ public final class EmbeddedExample {
 
         try (SqliteStore store = SqliteStore.open(config.dataDir());
              SessionManager manager = SessionManager.builder(config).store(store).build()) {
+            // Called after each commit, on its own thread; a listener that throws or hangs never breaks a session.
+            manager.listeners().onTaskComplete(t -> System.out.printf("listener: task %s completed %s%n", t.id(), t.status()));
             Session s = manager.startSession(SessionConfig.builder("constraint-theory-research", "oracle1")
                     .tags("research", "h1").profile("echo").build());
             System.out.printf("started %s (%s) with a worker in %s%n", s.id(), s.status().wire(), s.workspace().orElse("-"));
@@ -64,12 +68,17 @@ public final class EmbeddedExample {
             manager.completeTask(s.id(), "report", Completion.of(TaskOutcome.FAILED).withError("no findings yet"));
 
             Session ended = manager.endSession(s.id(), SessionOutcome.SUCCESS, Optional.empty());
-            System.out.printf("ended: outcome=%s reason=%s tasks=%s%n", ended.outcome().orElseThrow().value(),
-                    ended.reason().orElseThrow().code(), ended.taskCounts());
+            System.out.printf("ended: outcome=%s reason=%s tasks=%s patterns=%s%n", ended.outcome().orElseThrow().value(),
+                    ended.reason().orElseThrow().code(), ended.taskCounts(), ended.patterns());
             System.out.println("event log:");
             List<Event> log = manager.poll(s.id(), 0, 100, Duration.ZERO).events();
             for (Event e : log) {
                 System.out.printf("  %3d %-6s %-16s %s%n", e.seq(), e.direction().value(), e.type(), Json.write(e.payload()));
+            }
+            Thread.sleep(500); // the relay makes tiles right after the commits; give it a moment
+            System.out.println("tiles:");
+            for (var tile : manager.tiles().ofSession("default", s.id(), Optional.empty(), 100).items()) {
+                System.out.printf("  %3d %-7s %s%n", tile.eventSeq(), tile.state().wire(), tile.body().get("question").asText());
             }
         }
     }
