@@ -32,7 +32,11 @@ import java.util.concurrent.CompletableFuture;
  *       root; {@code file_size} also caps how far the worker can grow its log files. Memory and CPU
  *       limits are <em>not</em> applied by this runtime.</li>
  *   <li>Workers are found again after a restart by pid plus start time ({@link #adopt}) or by the
- *       BOSUN_SESSION_ID and BOSUN_NODE_ID in their environment ({@link #list}).</li>
+ *       BOSUN_SESSION_ID and BOSUN_NODE_ID in their environment ({@link #list}), among session
+ *       leaders in Bosun's own pid namespace (processes inside containers and bubblewrap sandboxes
+ *       carry the same variables but belong to those runtimes).</li>
+ *   <li>{@link #ProcessSandbox(Wrapper)} makes a runtime that runs each worker inside a wrapper
+ *       (bubblewrap) and reuses all of the above for the wrapper's outermost process.</li>
  * </ul>
  *
  * <p>Linux only: it reads {@code /proc}. {@link #close} does not stop workers; they outlive Bosun by

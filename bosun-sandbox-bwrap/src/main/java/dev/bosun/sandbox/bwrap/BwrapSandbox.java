@@ -44,7 +44,9 @@ import java.util.OptionalLong;
  * </ul>
  *
  * <p>Built on {@link ProcessSandbox}: bubblewrap's outermost process is the worker process Bosun
- * starts, watches, adopts after a restart and stops.
+ * starts, watches, adopts after a restart and stops. Stopping sends SIGTERM to everything inside
+ * the sandbox first and waits up to the profile's {@code stop_grace}, since bubblewrap does not
+ * forward signals. See docs/DECISIONS.md D20 and D21.
  */
 public final class BwrapSandbox implements Sandbox {
     public static final String RUNTIME = "bwrap";
