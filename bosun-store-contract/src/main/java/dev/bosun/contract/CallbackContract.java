@@ -72,7 +72,7 @@ public abstract class CallbackContract extends ManagerHarness {
         complete(s, "b", TaskOutcome.FAILED, 20);
         manager.endSession(s.id(), SessionOutcome.FAILED, Optional.of("b failed"));
 
-        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> ends.size() == 1);
+        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> ends.size() == 1);
         assertThat(events).extracting(Event::seq).containsExactly(1L, 2L, 3L, 4L, 5L, 6L);
         assertThat(tasks).extracting(Task::id).containsExactly("a", "b");
         assertThat(tasks).extracting(t -> t.status().name()).containsExactly("SUCCESS", "FAILED");
@@ -103,8 +103,8 @@ public abstract class CallbackContract extends ManagerHarness {
         Session ended = manager.endSession(s.id(), SessionOutcome.SUCCESS, Optional.empty());
         assertThat(ended.outcome()).contains(SessionOutcome.SUCCESS);
 
-        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> later.size() == 6);
-        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> manager.listeners().stats().timeouts() == 2);
+        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> later.size() == 6);
+        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> manager.listeners().stats().timeouts() == 2);
         ListenerStats stats = manager.listeners().stats();
         assertThat(stats.failures()).isEqualTo(6);
         assertThat(hangCalls.get()).as("the second call went ahead after the first timed out").isEqualTo(2);
@@ -145,7 +145,7 @@ public abstract class CallbackContract extends ManagerHarness {
         Session s = start("emergent");
         manager.addTask(s.id(), TaskSpec.builder("k").id("k").requiredCapabilities("w").build());
 
-        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> alerts.size() == 1);
+        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> alerts.size() == 1);
         assertThat(alerts.get(0).h1()).isEqualTo(7);
         manager.relay().step();
         List<Delivery> tiles = manager.tiles().ofSession("default", s.id(), Optional.empty(), 100).items();
