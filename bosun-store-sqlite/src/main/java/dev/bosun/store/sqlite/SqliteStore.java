@@ -639,7 +639,15 @@ public final class SqliteStore implements Store {
         return writes.submit((c, touched) -> {
             long t = req.at().toEpochMilli();
             String guard = StoreRules.endGuard(req.precondition());
-            List<String> patterns = patternsAtEnd(c, req, t);
+            // Read once: the single writer means nothing changes the row between here and the UPDATE, and
+            // what the session has (tasks, routing) decides which of the steps below it needs at all.
+            Session before = findSession(c, req.sessionId()).orElseThrow(() -> BosunException.notFound("session", req.sessionId()));
+            if (before.isEnded()) return new EndResult(before, false, 0);
+            boolean hasTasks = before.taskCounts().total() > 0;
+            List<String> patterns = StoreRules.patternsAtEnd(hasTasks
+                    ? query(c, "SELECT " + Rows.TASK_COLUMNS + " FROM tasks WHERE session_id = ? ORDER BY ord",
+                            q -> q.setString(1, req.sessionId()), Rows::task)
+                    : List.of(), before.maxTasks(), req);
             PreparedStatement ps = c.prepare("UPDATE sessions SET status = 'ENDED', outcome = ?, reason = ?, error = ?, "
                     + "exit_code = ?, ended_at = ?, idle_deadline_at = NULL, startup_deadline_at = NULL, h1_end = ?, "
                     // Without a worker there is nothing to stop or remove: the end itself is the cleanup.
@@ -656,18 +664,18 @@ public final class SqliteStore implements Store {
             ps.setString(8, Rows.json(patterns));
             ps.setString(9, req.sessionId());
             if (!guard.isEmpty()) ps.setLong(10, t);
-            if (ps.executeUpdate() == 0) {
-                Session s = findSession(c, req.sessionId()).orElseThrow(() -> BosunException.notFound("session", req.sessionId()));
-                return new EndResult(s, false, 0);
-            }
+            if (ps.executeUpdate() == 0) return new EndResult(before, false, 0); // the precondition no longer holds
             touched.add(req.sessionId());
             adjustLive(c, -1);
-            PreparedStatement cancel = c.prepare("UPDATE tasks SET status = 'CANCELLED', ended_at = ?, "
-                    + "duration_ms = MAX(0, ? - started_at) WHERE session_id = ? AND status = 'RUNNING'");
-            cancel.setLong(1, t);
-            cancel.setLong(2, t);
-            cancel.setString(3, req.sessionId());
-            int cancelled = cancel.executeUpdate();
+            int cancelled = 0;
+            if (before.taskCounts().running() > 0) {
+                PreparedStatement cancel = c.prepare("UPDATE tasks SET status = 'CANCELLED', ended_at = ?, "
+                        + "duration_ms = MAX(0, ? - started_at) WHERE session_id = ? AND status = 'RUNNING'");
+                cancel.setLong(1, t);
+                cancel.setLong(2, t);
+                cancel.setString(3, req.sessionId());
+                cancelled = cancel.executeUpdate();
+            }
             if (cancelled > 0) {
                 PreparedStatement counters = c.prepare("UPDATE sessions SET tasks_cancelled = tasks_cancelled + ?, "
                         + "tasks_running = 0 WHERE id = ?");
@@ -676,24 +684,12 @@ public final class SqliteStore implements Store {
                 counters.executeUpdate();
             }
             Session ended = findSession(c, req.sessionId()).orElseThrow();
-            ObjectNode endPayload = StoreRules.sessionEnded(ended, h1Of(c, req.sessionId(), "h1_start"), req);
-            appendSystem(c, req.sessionId(), SystemEvents.SESSION_ENDED, endPayload, t, false);
-            endFleetTasksOf(c, ended.tenant(), req.sessionId(), t);
-            return new EndResult(findSession(c, req.sessionId()).orElseThrow(), true, cancelled);
+            Optional<Long> h1Start = req.h1End().isPresent() ? h1Of(c, req.sessionId(), "h1_start") : Optional.empty();
+            ObjectNode endPayload = StoreRules.sessionEnded(ended, h1Start, req);
+            long seq = appendSystem(c, req.sessionId(), SystemEvents.SESSION_ENDED, endPayload, t, false);
+            if (cancelled > 0) endFleetTasksOf(c, ended.tenant(), req.sessionId(), t); // edges of its cancelled tasks
+            return new EndResult(ended.withLastSeq(seq), true, cancelled);
         });
-    }
-
-    /**
-     * The patterns the session will have once this end commits: its tasks as they will be, the running
-     * ones cancelled at the end time, exactly as the end's own UPDATE leaves them. (If the end does not
-     * happen, the list is simply not used.)
-     */
-    private static List<String> patternsAtEnd(Conn c, EndRequest req, long t) throws SQLException {
-        List<Task> tasks = query(c, "SELECT " + Rows.TASK_COLUMNS + " FROM tasks WHERE session_id = ? ORDER BY ord",
-                q -> q.setString(1, req.sessionId()), Rows::task);
-        int maxTasks = query(c, "SELECT max_tasks FROM sessions WHERE id = ?", q -> q.setString(1, req.sessionId()),
-                r -> r.getInt(1)).stream().findFirst().orElse(Integer.MAX_VALUE);
-        return StoreRules.patternsAtEnd(tasks, maxTasks, req);
     }
 
 
@@ -795,7 +791,7 @@ public final class SqliteStore implements Store {
     }
 
     /** A lifecycle checkpoint: its seq is allocated and recorded as the session's newest checkpoint in one statement. */
-    private static void appendSystem(Conn c, String sessionId, String type, ObjectNode payload, long t, boolean activity)
+    private static long appendSystem(Conn c, String sessionId, String type, ObjectNode payload, long t, boolean activity)
             throws SQLException {
         // SET expressions see the old row: both columns become last_seq + 1.
         PreparedStatement next = c.prepare("UPDATE sessions SET last_seq = last_seq + 1, checkpoint_seq = last_seq + 1 "
@@ -808,6 +804,7 @@ public final class SqliteStore implements Store {
         }
         if (activity) touchActivity(c, sessionId, t);
         insertEvent(c, sessionId, seq, Direction.SYSTEM, type, Json.write(payload), null, t);
+        return seq;
     }
 
     private static void touchActivity(Conn c, String sessionId, long t) throws SQLException {
