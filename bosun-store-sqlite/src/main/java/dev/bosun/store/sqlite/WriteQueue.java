@@ -101,18 +101,20 @@ final class WriteQueue implements AutoCloseable {
         boolean single = batch.size() == 1;
         for (int i = 0; i < batch.size(); i++) {
             Job<?> job = batch.get(i);
-            // A lone job needs no savepoint: on failure the whole transaction rolls back.
-            Savepoint sp = single ? null : conn.jdbc.setSavepoint();
+            // A lone job needs no savepoint: on failure the whole transaction rolls back. Jobs of a batch
+            // run one after another, so one savepoint name serves them all, through cached statements
+            // (the driver's setSavepoint() compiles a new statement every time).
+            if (!single) conn.prepare("SAVEPOINT job").execute();
             var mine = new HashSet<String>();
             try {
                 results[i] = job.work.run(conn, mine);
-                if (sp != null) conn.jdbc.releaseSavepoint(sp);
+                if (!single) conn.prepare("RELEASE job").execute();
                 touched.addAll(mine);
             } catch (Throwable t) {
                 failures[i] = t;
-                if (sp != null) {
-                    conn.jdbc.rollback(sp);
-                    conn.jdbc.releaseSavepoint(sp);
+                if (!single) {
+                    conn.prepare("ROLLBACK TO job").execute();
+                    conn.prepare("RELEASE job").execute();
                 }
             }
         }
