@@ -218,10 +218,10 @@ public abstract class TileRelayContract extends ManagerHarness {
         plato.stop();
         var sessions = new ArrayList<String>();
         for (int i = 0; i < 6; i++) sessions.add(sessionWithOneTask("outage-" + i, i % 2 == 0 ? TaskOutcome.SUCCESS : TaskOutcome.FAILED).id());
-        for (int i = 0; i < 15; i++) {
+        for (int i = 0; i < 20; i++) {
             manager.relay().step();
             manager.relay().awaitInFlight(Duration.ofSeconds(5));
-            clock.advance(Duration.ofMinutes(3)); // an hour in all, well inside the maximum age
+            clock.advance(Duration.ofMinutes(3)); // an hour down in all (20 x 3 min), well inside the maximum age
         }
         assertThat(plato.accepted()).isEmpty();
         assertThat(manager.store().deliveries().countByState(DeliveryKind.TILE)).containsEntry(DeliveryState.PENDING, 24L);
