@@ -260,6 +260,14 @@ public final class Workers implements AutoCloseable {
     private void onExit(String id, WorkerExit exit) {
         live.remove(id);
         if (stopping.contains(id)) return; // Bosun stopped it; whoever did records the reason
+        // The exit can be reported after the session's end has already stopped the worker and removed
+        // its workspace (the notice comes on another thread): then there is nothing to take in or end,
+        // and draining would only bring back directories of the removed workspace.
+        try {
+            if (store.getSession(id).map(Session::isEnded).orElse(true)) return;
+        } catch (RuntimeException e) {
+            return; // the store is closed (Bosun is stopping): recovery at the next start deals with the exit
+        }
         try {
             drain(id); // take in what it wrote last, before the end closes the log
         } catch (RuntimeException e) {
