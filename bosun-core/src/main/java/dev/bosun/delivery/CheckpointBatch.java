@@ -19,4 +19,13 @@ public record CheckpointBatch(String sessionId, String tenant, String agentId, S
     public CheckpointBatch {
         events = List.copyOf(events);
     }
+
+    /**
+     * This batch with the events read past its cursor (at most {@code limit}); a batch cut short by
+     * the limit ends at its last event, and the rest comes in the next one.
+     */
+    public CheckpointBatch withEvents(List<Event> read, int limit) {
+        long last = read.size() == limit && !read.isEmpty() ? read.get(read.size() - 1).seq() : lastSeq;
+        return new CheckpointBatch(sessionId, tenant, agentId, name, scoutRoom, emitTiles, cursor, last, read);
+    }
 }

@@ -154,6 +154,20 @@ public final class Rows {
         };
     }
 
+    /** The sessions {@code consumer} is behind on, oldest activity first: mapped by {@link #checkpointHead}. */
+    public static String sessionsBehind(dev.bosun.delivery.Consumer consumer) {
+        String cursor = cursorColumn(consumer);
+        return "SELECT id, tenant, agent_id, name, scout_room, emit_tiles, " + cursor + ", checkpoint_seq FROM sessions "
+                + "WHERE " + cursor + " < checkpoint_seq ORDER BY last_activity_at LIMIT ?";
+    }
+
+    /** A row of {@link #sessionsBehind}: the session's facts and cursor, its events still to be read. */
+    public static dev.bosun.delivery.CheckpointBatch checkpointHead(ResultSet r) throws SQLException {
+        return new dev.bosun.delivery.CheckpointBatch(r.getString(1), r.getString(2), r.getString(3), r.getString(4),
+                Optional.ofNullable(r.getString(5)), optInt(r, "emit_tiles").map(v -> v != 0), r.getLong(7), r.getLong(8),
+                java.util.List.of());
+    }
+
     public static dev.bosun.delivery.Delivery delivery(ResultSet r) throws SQLException {
         return new dev.bosun.delivery.Delivery(r.getString("id"), dev.bosun.delivery.DeliveryKind.valueOf(r.getString("kind")),
                 r.getString("target"), r.getString("tenant"), r.getString("session_id"), r.getLong("event_seq"),

@@ -15,7 +15,6 @@ import dev.bosun.delivery.DeliveryStore;
 import dev.bosun.delivery.NewDelivery;
 import dev.bosun.delivery.Webhook;
 import dev.bosun.error.BosunException;
-import dev.bosun.event.Event;
 import dev.bosun.event.SystemEvents;
 import dev.bosun.json.Json;
 import dev.bosun.session.Page;
@@ -50,23 +49,14 @@ final class PgDeliveries implements DeliveryStore {
 
     @Override
     public List<CheckpointBatch> checkpointsBehind(Consumer consumer, int maxSessions, int maxEvents) {
-        String cursor = Rows.cursorColumn(consumer);
         return store.read(c -> {
-            var sessions = query(c, "SELECT id, tenant, agent_id, name, scout_room, emit_tiles, " + cursor
-                    + ", checkpoint_seq FROM sessions WHERE " + cursor + " < checkpoint_seq ORDER BY last_activity_at LIMIT ?",
-                    r -> new CheckpointBatch(r.getString(1), r.getString(2), r.getString(3), r.getString(4),
-                            Optional.ofNullable(r.getString(5)), Rows.optInt(r, "emit_tiles").map(v -> v != 0),
-                            r.getLong(7), r.getLong(8), List.of()), maxSessions);
+            var sessions = query(c, Rows.sessionsBehind(consumer), Rows::checkpointHead, maxSessions);
             var types = c.createArrayOf("text", CHECKPOINT_TYPES);
             var out = new ArrayList<CheckpointBatch>(sessions.size());
             for (CheckpointBatch s : sessions) {
-                List<Event> events = query(c, "SELECT " + Rows.EVENT_COLUMNS + " FROM events WHERE session_id = ? "
+                out.add(s.withEvents(query(c, "SELECT " + Rows.EVENT_COLUMNS + " FROM events WHERE session_id = ? "
                         + "AND seq > ? AND seq <= ? AND direction = 'SYSTEM' AND type = ANY(?) ORDER BY seq LIMIT ?",
-                        Rows::event, s.sessionId(), s.cursor(), s.lastSeq(), types, maxEvents);
-                // A batch cut short by maxEvents ends at its last event; the rest comes next round.
-                long last = events.size() == maxEvents ? events.get(events.size() - 1).seq() : s.lastSeq();
-                out.add(new CheckpointBatch(s.sessionId(), s.tenant(), s.agentId(), s.name(), s.scoutRoom(), s.emitTiles(),
-                        s.cursor(), last, events));
+                        Rows::event, s.sessionId(), s.cursor(), s.lastSeq(), types, maxEvents), maxEvents));
             }
             return out;
         });

@@ -11,7 +11,6 @@ import dev.bosun.delivery.DeliveryStore;
 import dev.bosun.delivery.NewDelivery;
 import dev.bosun.delivery.Webhook;
 import dev.bosun.error.BosunException;
-import dev.bosun.event.Event;
 import dev.bosun.event.SystemEvents;
 import dev.bosun.json.Json;
 import dev.bosun.session.Page;
@@ -41,27 +40,19 @@ final class SqliteDeliveries implements DeliveryStore {
 
     @Override
     public List<CheckpointBatch> checkpointsBehind(Consumer consumer, int maxSessions, int maxEvents) {
-        String cursor = Rows.cursorColumn(consumer);
         return store.read(c -> {
-            var sessions = SqliteStore.query(c, "SELECT id, tenant, agent_id, name, scout_room, emit_tiles, " + cursor
-                            + ", checkpoint_seq FROM sessions WHERE " + cursor + " < checkpoint_seq ORDER BY last_activity_at LIMIT ?",
-                    ps -> ps.setInt(1, maxSessions), r -> new Object[] {r.getString(1), r.getString(2), r.getString(3),
-                            r.getString(4), r.getString(5), Rows.optInt(r, "emit_tiles"), r.getLong(7), r.getLong(8)});
+            var sessions = SqliteStore.query(c, Rows.sessionsBehind(consumer), ps -> ps.setInt(1, maxSessions), Rows::checkpointHead);
             var out = new ArrayList<CheckpointBatch>(sessions.size());
-            for (Object[] s : sessions) {
-                String id = (String) s[0];
-                long from = (Long) s[6];
-                long upTo = (Long) s[7];
-                List<Event> events = SqliteStore.query(c, "SELECT " + Rows.EVENT_COLUMNS + " FROM events WHERE session_id = ? "
+            for (CheckpointBatch s : sessions) {
+                out.add(s.withEvents(SqliteStore.query(c, "SELECT " + Rows.EVENT_COLUMNS + " FROM events WHERE session_id = ? "
                                 + "AND seq > ? AND seq <= ? AND direction = 'SYSTEM' AND type IN (" + CHECKPOINT_TYPES
                                 + ") ORDER BY seq LIMIT ?",
-                        ps -> { ps.setString(1, id); ps.setLong(2, from); ps.setLong(3, upTo); ps.setInt(4, maxEvents); },
-                        Rows::event);
-                // A batch cut short by maxEvents ends at its last event; the rest comes next round.
-                long last = events.size() == maxEvents ? events.get(events.size() - 1).seq() : upTo;
-                @SuppressWarnings("unchecked") Optional<Integer> emit = (Optional<Integer>) s[5];
-                out.add(new CheckpointBatch(id, (String) s[1], (String) s[2], (String) s[3],
-                        Optional.ofNullable((String) s[4]), emit.map(v -> v != 0), from, last, events));
+                        ps -> {
+                            ps.setString(1, s.sessionId());
+                            ps.setLong(2, s.cursor());
+                            ps.setLong(3, s.lastSeq());
+                            ps.setInt(4, maxEvents);
+                        }, Rows::event), maxEvents));
             }
             return out;
         });
