@@ -19,8 +19,6 @@ public enum DeliveryState {
 
     public String wire() { return name().toLowerCase(Locale.ROOT); }
 
-    public boolean isFinal() { return this != PENDING; }
-
     /** Parses the wire name, or INVALID_ARGUMENT naming {@code field} and the allowed values. */
     public static DeliveryState fromWire(String field, String value) {
         for (DeliveryState s : values()) if (s.wire().equals(value)) return s;

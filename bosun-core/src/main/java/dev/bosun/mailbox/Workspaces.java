@@ -76,25 +76,6 @@ public final class Workspaces {
                 || parent.getFileName() == null || !parent.getFileName().toString().equals("workspaces")) {
             throw new IllegalArgumentException("not a workspace root: " + ws.relative());
         }
-        // A stopped worker's last log lines or an ingest that was finishing can still land a file while
-        // the tree is removed: try again a few times before leaving it to the retried cleanup.
-        for (int attempt = 1; ; attempt++) {
-            try {
-                removeTree(ws);
-                return;
-            } catch (IOException e) {
-                if (!(e.getCause() instanceof DirectoryNotEmptyException) || attempt == 5) throw e;
-                try {
-                    Thread.sleep(20L * attempt);
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    throw e;
-                }
-            }
-        }
-    }
-
-    private static void removeTree(Workspace ws) throws IOException {
         try {
             // walkFileTree does not follow links unless asked to: a link is visited as a file and
             // deleting it removes the link itself.
