@@ -216,9 +216,7 @@ final class PgDeliveries implements DeliveryStore {
         args.add(limit + 1);
         String sql = "SELECT " + Rows.DELIVERY_COLUMNS + " FROM deliveries" + where + (ascending ? " ORDER BY id" : " ORDER BY id DESC") + " LIMIT ?";
         List<Delivery> rows = store.read(c -> query(c, sql, Rows::delivery, args.toArray()));
-        boolean more = rows.size() > limit;
-        List<Delivery> items = more ? rows.subList(0, limit) : rows;
-        return new Page<>(List.copyOf(items), more ? Optional.of(items.get(items.size() - 1).id()) : Optional.empty(), more);
+        return Page.fromRows(rows, limit, Delivery::id);
     }
 
     @Override

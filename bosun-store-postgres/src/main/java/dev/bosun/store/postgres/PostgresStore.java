@@ -415,11 +415,7 @@ public final class PostgresStore implements Store {
         sql.append(" ORDER BY id DESC LIMIT ?");
         args.add(limit + 1);
         return read(c -> {
-            var items = query(c, sql.toString(), Rows::session, args.toArray());
-            boolean more = items.size() > limit;
-            if (more) items.remove(items.size() - 1);
-            Optional<String> next = more ? Optional.of(items.get(items.size() - 1).id()) : Optional.empty();
-            return new Page<>(items, next, more);
+            return Page.fromRows(query(c, sql.toString(), Rows::session, args.toArray()), limit, Session::id);
         });
     }
 

@@ -294,9 +294,7 @@ final class SqliteDeliveries implements DeliveryStore {
             for (Object a : args) ps.setString(i++, (String) a);
             ps.setInt(i, limit + 1);
         }, Rows::delivery));
-        boolean more = rows.size() > limit;
-        List<Delivery> items = more ? rows.subList(0, limit) : rows;
-        return new Page<>(List.copyOf(items), more ? Optional.of(items.get(items.size() - 1).id()) : Optional.empty(), more);
+        return Page.fromRows(rows, limit, Delivery::id);
     }
 
     @Override

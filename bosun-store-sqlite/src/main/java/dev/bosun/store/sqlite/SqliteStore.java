@@ -7,13 +7,10 @@ import dev.bosun.event.Event;
 import dev.bosun.event.SystemEvents;
 import dev.bosun.event.SystemPayloads;
 import dev.bosun.json.Json;
-import dev.bosun.task.TaskStatus;
-import dev.bosun.pattern.SessionPatterns;
 import dev.bosun.sandbox.WorkerRef;
 import dev.bosun.session.Page;
 import dev.bosun.session.Session;
 import dev.bosun.session.SessionFilter;
-import dev.bosun.session.SessionStatus;
 import dev.bosun.store.CommitListener;
 import dev.bosun.store.Due;
 import dev.bosun.store.DueTask;
@@ -226,13 +223,9 @@ public final class SqliteStore implements Store {
         sql.append(" ORDER BY id DESC LIMIT ?");
         args.add(limit + 1);
         return read(c -> {
-            var items = query(c, sql.toString(), ps -> {
+            return Page.fromRows(query(c, sql.toString(), ps -> {
                 for (int i = 0; i < args.size(); i++) ps.setObject(i + 1, args.get(i));
-            }, Rows::session);
-            boolean more = items.size() > limit;
-            if (more) items.remove(items.size() - 1);
-            Optional<String> next = more ? Optional.of(items.get(items.size() - 1).id()) : Optional.empty();
-            return new Page<>(items, next, more);
+            }, Rows::session), limit, Session::id);
         });
     }
 
