@@ -102,7 +102,8 @@ public final class BosunServer implements AutoCloseable {
                 }
             });
             var t = new RouteTable(r, routes);
-            t.get("/healthz", ctx -> ctx.contentType("application/json").result("{\"status\":\"ok\"}"));
+            String health = Json.write(Json.object().put("status", "ok").put("version", BuildInfo.version()));
+            t.get("/healthz", ctx -> ctx.contentType("application/json").result(health));
             t.get("/readyz", ctx -> {
                 boolean store = manager.store().healthy();
                 boolean reaper = manager.reaper().alive();

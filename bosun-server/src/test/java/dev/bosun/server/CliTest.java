@@ -349,6 +349,14 @@ class CliTest extends ServerHarness {
     }
 
     @Test
+    void versionIsTheOneTheServerReports() throws Exception {
+        Run v = bosun("--version");
+        assertOk(v);
+        assertThat(v.out().strip()).startsWith("bosun " + BuildInfo.version() + " (Java ");
+        assertThat(BuildInfo.version()).isNotEqualTo("unknown");
+    }
+
+    @Test
     void everyCommandHasHelpWithExamples() {
         List<String> commands = new ArrayList<>();
         collect(Main.commandLine(), List.of(), commands);

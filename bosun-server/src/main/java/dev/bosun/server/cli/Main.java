@@ -1,5 +1,6 @@
 package dev.bosun.server.cli;
 
+import dev.bosun.server.BuildInfo;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -48,12 +49,11 @@ public final class Main {
         return cli;
     }
 
-    /** Version from the jar manifest when packaged. */
+    /** The build's version (the same one {@code /healthz} reports) and the JDK running it. */
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            String v = Main.class.getPackage().getImplementationVersion();
-            return new String[] {"bosun " + (v == null ? "dev" : v) + " (Java " + Runtime.version() + ")"};
+            return new String[] {"bosun " + BuildInfo.version() + " (Java " + Runtime.version() + ")"};
         }
     }
 }
