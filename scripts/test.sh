@@ -20,4 +20,21 @@ if [ -z "${BOSUN_TEST_PG_URL:-}" ] && command -v pg_lsclusters >/dev/null 2>&1; 
     psql -h 127.0.0.1 -U postgres -d postgres -Atc 'CREATE DATABASE test' >/dev/null 2>&1 || true
   fi
 fi
-exec $MVN verify "$@"
+$MVN verify "$@"
+
+# The Python SDK's tests, against a real server started from the jar the build just made. Debian's
+# Python with its pytest, setuptools, wheel, pip and venv (no Python package index is needed).
+py_missing=()
+for pkg in python3-pytest python3-setuptools python3-wheel python3-pip python3-venv; do
+  dpkg -s "$pkg" >/dev/null 2>&1 || py_missing+=("$pkg")
+done
+if [ ${#py_missing[@]} -gt 0 ] && command -v apt-get >/dev/null 2>&1; then
+  echo "test: installing ${py_missing[*]} from Debian's packages for the Python SDK's tests" >&2
+  bosun_apt_install "${py_missing[@]}" || echo "test: could not install ${py_missing[*]}" >&2
+fi
+PY=/usr/bin/python3
+[ -x "$PY" ] || PY=python3
+rc=0
+(cd clients/python && "$PY" -m pytest -q -p no:cacheprovider tests) || rc=$?
+if [ "$rc" = 5 ]; then echo "test: the Python SDK's suite collected no test" >&2; exit 1; fi
+exit "$rc"
