@@ -92,6 +92,16 @@ final class ProcFs {
         return Optional.of(env);
     }
 
+    /** The file name of the program the process runs now ({@code /proc/<pid>/exe}), or empty when unreadable. */
+    Optional<String> programName(long pid) {
+        try {
+            Path exe = Files.readSymbolicLink(root.resolve(Long.toString(pid)).resolve("exe")).getFileName();
+            return Optional.ofNullable(exe).map(Path::toString);
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
     /**
      * The pid namespace of the process ({@code pid:[inode]}), or empty when unreadable; {@code self}
      * for this process. Processes of containers and of bubblewrap sandboxes live in namespaces of

@@ -50,6 +50,10 @@ public final class ProcessSandbox implements Sandbox {
      */
     public static final String RUNTIME_MARK = "BOSUN_RUNTIME";
 
+    /** The programs that exec the worker in place; the worker has launched once it runs none of them. */
+    private static final java.util.Set<String> LAUNCHERS = java.util.Set.of("setsid", "prlimit");
+    private static final Duration LAUNCH_TIMEOUT = Duration.ofSeconds(10);
+
     private final HostTools tools;
     private final ProcFs proc;
     private final String hostPath;
@@ -187,6 +191,7 @@ public final class ProcessSandbox implements Sandbox {
                     Map.of("program", program), e);
         }
 
+        awaitLaunched(process);
         var identity = ProcessIdentity.current(process.pid(), proc)
                 .orElse(new ProcessIdentity(process.pid(), -1, -1));
         WorkerRef ref = identity.toRef(runtime());
@@ -194,6 +199,30 @@ public final class ProcessSandbox implements Sandbox {
         WorkerRef started = ref;
         var exit = process.onExit().thenApply(p -> exited(started, ProcessExits.ofExitValue(p.exitValue())));
         return new ProcessWorker(ref, exit);
+    }
+
+    /**
+     * Waits until the worker is what {@link #list} recognises. Java returns from {@code start()} once
+     * setsid is exec'd: before setsid has made the process a session leader and exec'd onwards, and
+     * while the kernel is between the two halves of an exec the process's environment reads empty. A
+     * restart or a reconciliation pass in that window missed a live worker (D40). A worker that never
+     * gets there within {@link #LAUNCH_TIMEOUT} is returned anyway: it runs, and the next pass finds it.
+     */
+    private void awaitLaunched(Process process) {
+        long deadline = System.nanoTime() + LAUNCH_TIMEOUT.toNanos();
+        long pauseNanos = 50_000;
+        while (process.isAlive() && !launched(process.pid()) && System.nanoTime() - deadline < 0) {
+            java.util.concurrent.locks.LockSupport.parkNanos(pauseNanos);
+            pauseNanos = Math.min(pauseNanos * 2, 10_000_000);
+        }
+    }
+
+    /** Leads its session, runs past the launchers, and its environment is readable (not mid-exec). */
+    private boolean launched(long pid) {
+        if (proc.stat(pid).filter(s -> s.session() == pid).isEmpty()) return false;
+        // Unreadable (another user's, or a set-uid program) counts as launched: nothing to wait for.
+        if (proc.programName(pid).filter(LAUNCHERS::contains).isPresent()) return false;
+        return proc.environ(pid).map(env -> !env.isEmpty()).orElse(true);
     }
 
     private WorkerExit exited(WorkerRef ref, WorkerExit exit) {

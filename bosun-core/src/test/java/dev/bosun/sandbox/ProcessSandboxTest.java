@@ -330,6 +330,29 @@ class ProcessSandboxTest {
         assertThat(fx.sandbox.list(node)).isEmpty();
     }
 
+    /**
+     * Java's start() returns once setsid is exec'd, not once the worker leads its session. A setsid
+     * that takes its time (as a loaded host makes the real one) widened that window, and a restart or
+     * a reconciliation pass in it missed the live worker (issue 11, item 0).
+     */
+    @Test
+    void aWorkerIsListedTheMomentStartReturnsEvenWhenSetsidIsSlow() throws Exception {
+        var tools = HostTools.detect();
+        Path slowSetsid = dataDir.resolve("slow-setsid");
+        Files.writeString(slowSetsid, "#!/bin/sh\nsleep 0.3\nexec " + tools.setsid().orElseThrow() + " \"$@\"\n");
+        assertThat(slowSetsid.toFile().setExecutable(true)).isTrue();
+        String node = "node-" + System.nanoTime();
+        try (var slow = new ProcessSandbox(new HostTools(tools.sh(), Optional.of(slowSetsid), tools.prlimit()),
+                ProcFs.system(), System.getenv("PATH"))) {
+            var worker = slow.start(fx.spec(node, ProcessFixture.profile(List.of("sleep", "1000"), Profile.Limits.NONE)));
+            try {
+                assertThat(slow.list(node)).containsExactly(new Sandbox.LabelledWorker(worker.ref(), ProcessFixture.SESSION));
+            } finally {
+                slow.stop(worker.ref(), Duration.ZERO);
+            }
+        }
+    }
+
     @Test
     void appliesResourceLimitsWithPrlimit() throws Exception {
         var limits = new Profile.Limits(Optional.of(123L), Optional.of(456L), Optional.of(1_048_576L),

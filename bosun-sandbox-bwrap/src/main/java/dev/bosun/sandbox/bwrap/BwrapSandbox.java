@@ -36,17 +36,20 @@ import java.util.OptionalLong;
  *       {@code /workspace/outbox}; {@code /tmp} is a private tmpfs of {@code tmp_size}; the model
  *       cache, when configured as a directory, read-only at {@code /models}.</li>
  *   <li>The worker runs as {@code user} (default uid 1000) inside its user namespace with every
- *       capability dropped and no new privileges; {@code --die-with-parent} and the pid namespace take
- *       every descendant down with it.</li>
+ *       capability dropped, no new privileges, a seccomp filter ({@link SeccompFilter}) and, where
+ *       bubblewrap supports it, no further user namespaces ({@code --disable-userns}).</li>
+ *   <li>A launcher shell is bubblewrap's parent for the worker's life ({@link #LAUNCHER}): the worker
+ *       outlives Bosun and is adopted after a restart, while {@code --die-with-parent} and the pid
+ *       namespace take every descendant down when the launcher dies.</li>
  *   <li>Limits: open files and file size as rlimits ({@code prlimit}); processes and memory as a
  *       per-worker cgroup (pids.max, memory limit), whose OOM kill count becomes {@code oom_killed}.
  *       Unset limits take {@link SandboxDefaults}. CPU shares are not applied by this runtime.</li>
  * </ul>
  *
- * <p>Built on {@link ProcessSandbox}: bubblewrap's outermost process is the worker process Bosun
- * starts, watches, adopts after a restart and stops. Stopping sends SIGTERM to everything inside
+ * <p>Built on {@link ProcessSandbox}: the launcher is the worker process Bosun starts, watches, adopts
+ * after a restart and stops. Stopping sends SIGTERM to everything inside
  * the sandbox first and waits up to the profile's {@code stop_grace}, since bubblewrap does not
- * forward signals. See docs/DECISIONS.md D20 and D21.
+ * forward signals. See docs/DECISIONS.md D20, D21, D41 and D42.
  */
 public final class BwrapSandbox implements Sandbox {
     public static final String RUNTIME = "bwrap";
@@ -126,6 +129,49 @@ public final class BwrapSandbox implements Sandbox {
     public void close() { delegate.close(); }
 
     private volatile Availability probed;
+    private volatile Features features;
+
+    /**
+     * The launcher, bubblewrap's parent for the worker's whole life. It joins the worker's cgroups (so
+     * nothing the worker starts escapes them), opens the seccomp filter on fd 3 for bubblewrap, and
+     * waits, passing on the exit status. Because it stays, {@code --die-with-parent} ties bubblewrap to
+     * this single-threaded shell instead of to Bosun: the worker survives Bosun's exit (and the exit of
+     * the JVM thread that started it, which is what a parent-death signal really watches) and is
+     * adopted after a restart; killing the launcher still takes the whole sandbox down. D41.
+     */
+    static final String LAUNCHER = "filter=$1; shift; for f do shift; [ \"$f\" = -- ] && break; "
+            + "echo $$ > \"$f\" || exit 125; done; \"$@\" 3< \"$filter\"; exit $?";
+
+    /** What the installed bubblewrap supports beyond 0.4, read from its {@code --help} once. */
+    record Features(boolean disableUserns) {}
+
+    private Features features() {
+        Features f = features;
+        if (f == null) features = f = new Features(help().contains("--disable-userns"));
+        return f;
+    }
+
+    private String help() {
+        try {
+            var p = new ProcessBuilder(bwrap.orElseThrow().toString(), "--help").redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes());
+            p.waitFor();
+            return out;
+        } catch (IOException e) {
+            return "";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "";
+        }
+    }
+
+    /** The seccomp program, in Bosun's private part of the workspace (never mounted into the sandbox). */
+    private static Path writeFilter(Workspace ws) throws IOException {
+        Files.createDirectories(ws.internal());
+        Path file = ws.internal().resolve("seccomp.bpf");
+        Files.write(file, SeccompFilter.program());
+        return file;
+    }
 
     /** bubblewrap and its command line around the worker's command. */
     private final class Wrapper implements ProcessSandbox.Wrapper {
@@ -154,10 +200,8 @@ public final class BwrapSandbox implements Sandbox {
             Profile.Limits limits = spec.profile().limits();
             try {
                 List<Path> procs = cgroups.create(group, opt(limits.processes()), opt(limits.memoryBytes()));
-                // The launcher joins the groups, then becomes bubblewrap (same pid), so nothing the
-                // worker starts can escape them.
-                argv.addAll(List.of("/bin/sh", "-c",
-                        "for f do shift; [ \"$f\" = -- ] && break; echo $$ > \"$f\" || exit 125; done; exec \"$@\"", "bosun-enter"));
+                Path filter = writeFilter(ws);
+                argv.addAll(List.of("/bin/sh", "-c", LAUNCHER, "bosun-enter", filter.toString()));
                 procs.forEach(p -> argv.add(p.toString()));
                 argv.add("--");
             } catch (IOException e) {
@@ -168,7 +212,8 @@ public final class BwrapSandbox implements Sandbox {
             argv.addAll(List.of(bwrap.orElseThrow().toString(),
                     "--unshare-user", "--uid", ids[0], "--gid", ids[1],
                     "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--hostname", "bosun-worker", "--unshare-cgroup-try",
-                    "--die-with-parent", "--new-session", "--cap-drop", "ALL"));
+                    "--die-with-parent", "--new-session", "--cap-drop", "ALL", "--seccomp", "3"));
+            if (features().disableUserns()) argv.addAll(List.of("--disable-userns", "--assert-userns-disabled"));
             if (!iso.network()) argv.add("--unshare-net");
             argv.addAll(List.of("--ro-bind", "/usr", "/usr"));
             for (String link : List.of("bin", "lib", "lib64", "sbin")) {
@@ -235,7 +280,10 @@ public final class BwrapSandbox implements Sandbox {
         public void beforeStop(WorkerRef ref, Duration grace) {
             var outer = ProcessHandle.of(Long.parseLong(ref.id()));
             if (outer.isEmpty()) return;
-            var inside = outer.get().children().flatMap(ProcessHandle::descendants).toList();
+            // The launcher's child is bubblewrap, whose child is the namespace's init (which ignores
+            // TERM); what runs under that init is the worker.
+            var inside = outer.get().children().flatMap(ProcessHandle::children)
+                    .flatMap(ProcessHandle::descendants).toList();
             if (inside.isEmpty()) return;
             inside.forEach(ProcessHandle::destroy);
             long deadline = System.nanoTime() + grace.toNanos();
