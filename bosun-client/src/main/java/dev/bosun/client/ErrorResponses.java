@@ -41,6 +41,7 @@ final class ErrorResponses {
         return switch (status) {
             case 502, 503, 504 -> ErrorCode.UNAVAILABLE;
             case 429 -> ErrorCode.LIMIT_REACHED;
+            case 507 -> ErrorCode.INSUFFICIENT_STORAGE;
             default -> ErrorCode.INTERNAL;
         };
     }

@@ -144,7 +144,8 @@ final class ConfigBinder {
         }
         int pool = (int) integer("store_pool_size", 2, 1000);
         Duration lease = duration("node_lease_ttl", "1s", "10m");
-        return new StoreSettings(url, pool, lease);
+        long minFreeDisk = Values.size("min_free_disk", get("min_free_disk"), "0", "1TiB");
+        return new StoreSettings(url, pool, lease, minFreeDisk);
     }
 
     private java.util.Optional<java.net.URI> routerUrl() {

@@ -254,6 +254,7 @@ public final class ConfigLoader {
         d.put("store_url", null);
         d.put("store_pool_size", 16);
         d.put("node_lease_ttl", "15s");
+        d.put("min_free_disk", "64MiB");
         return Collections.unmodifiableMap(d);
     }
 

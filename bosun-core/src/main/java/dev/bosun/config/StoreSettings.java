@@ -11,8 +11,10 @@ import java.util.Optional;
  * @param poolSize  connections each node keeps to PostgreSQL
  * @param leaseTtl  how long a node's ownership of its worker sessions outlives its last heartbeat;
  *                  after that another node ends them {@code worker_lost}
+ * @param minFreeDisk free bytes the data dir's disk must keep: below it new sessions, sends, emits and
+ *                  tasks are refused (ends and terminates still work); 0 turns the floor off
  */
-public record StoreSettings(Optional<String> url, int poolSize, Duration leaseTtl) {
+public record StoreSettings(Optional<String> url, int poolSize, Duration leaseTtl, long minFreeDisk) {
     /** Whether the sessions live in a database that other nodes may share. */
     public boolean shared() { return url.isPresent(); }
 }

@@ -75,6 +75,17 @@ public final class BosunException extends RuntimeException {
         return new BosunException(ErrorCode.UNAVAILABLE, message, Map.of(), cause);
     }
 
+    /**
+     * The disk is full (or under the free-space floor): {@code message} says which and what still
+     * works; {@code retryAfterSeconds} becomes the HTTP {@code Retry-After}.
+     */
+    public static BosunException diskFull(String message, long retryAfterSeconds, Map<String, ?> details) {
+        var d = new LinkedHashMap<String, Object>(details);
+        d.put("reason", "disk_full");
+        d.put("retry_after_seconds", retryAfterSeconds);
+        return new BosunException(ErrorCode.INSUFFICIENT_STORAGE, message, d);
+    }
+
     public static BosunException internal(String message, Throwable cause) {
         return new BosunException(ErrorCode.INTERNAL, message, Map.of(), cause);
     }

@@ -23,6 +23,11 @@ public enum ErrorCode {
     SESSIONS_DISABLED,
     /** A dependency (the store, a runtime) is not available right now; retrying later may succeed. */
     UNAVAILABLE,
+    /**
+     * The disk that holds the store or the workspaces is full, or below the configured free-space
+     * floor ({@code min_free_disk}): nothing was written; retry once space has been freed (HTTP 507).
+     */
+    INSUFFICIENT_STORAGE,
     /** A bug or an unexpected failure inside Bosun. */
     INTERNAL
 }

@@ -86,12 +86,14 @@ public final class SessionManager implements AutoCloseable {
     private final dev.bosun.delivery.DeliveryRelay relay;
     private final dev.bosun.tile.Tiles tiles;
     private final dev.bosun.delivery.Webhooks webhooks;
+    private final dev.bosun.disk.DiskFloor disk;
 
     private SessionManager(Builder b) {
         this.config = b.config;
         this.store = Objects.requireNonNull(b.store, "store");
         this.clock = b.clock;
         this.ids = new Ids(clock);
+        this.disk = dev.bosun.disk.DiskFloor.of(config.dataDir(), config.store().minFreeDisk());
         store.addCommitListener(notifier);
         var sandboxes = new HashMap<String, Sandbox>();
         sandboxes.put("process", new ProcessSandbox());
@@ -214,6 +216,9 @@ public final class SessionManager implements AutoCloseable {
 
     public Store store() { return store; }
 
+    /** The data dir's free-space floor ({@code min_free_disk}), for readiness. */
+    public dev.bosun.disk.DiskFloor disk() { return disk; }
+
     // =====================================================================================
     // sessions
     // =====================================================================================
@@ -265,6 +270,7 @@ public final class SessionManager implements AutoCloseable {
         var row = new NewSession(id, tenant, name, agentId, tags, spec.metadata(), profile.map(Profile::name),
                 config.nodeId(), now, idle, ttl, maxTasks, taskTimeout, startupDeadline, workspace, h1Start,
                 spec.scoutRoom().map(Validation::scoutRoom), spec.emitTiles());
+        disk.requireRoom("new sessions");
         Session created = store.createSession(row, config.maxSessions());
         if (profile.isEmpty()) return created;
         return workers.start(created, profile.get());
@@ -392,6 +398,7 @@ public final class SessionManager implements AutoCloseable {
         Validation.eventType("event_type", type);
         Validation.sized("payload", payload, config.maxMessageBytes());
         requireKnownId(sessionId);
+        disk.requireRoom(dir == Direction.IN ? "sends" : "emits");
         return store.append(new NewEvent(sessionId, dir, type, payload, Optional.empty(), true, clock.instant()));
     }
 
@@ -473,6 +480,7 @@ public final class SessionManager implements AutoCloseable {
         List<String> caps = Validation.capabilities("required_capabilities", spec.requiredCapabilities());
         spec.assignedAgent().ifPresent(a -> Ids.requireSafe("assigned_agent", a));
         requireKnownId(sessionId);
+        disk.requireRoom("new tasks");
         Optional<Fleet.Plan> plan = Optional.empty();
         if (config.routing().enabled() && !caps.isEmpty() && spec.assignedAgent().isEmpty()) {
             Session s = get(sessionId);

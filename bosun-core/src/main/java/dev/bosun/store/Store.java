@@ -154,6 +154,14 @@ public interface Store extends AutoCloseable {
     /** Is the database reachable? For readiness checks. */
     boolean healthy();
 
+    /**
+     * The store's own view of its write health, kept up to date by its writes and a background
+     * probe: answering costs no database round trip (readiness asks it on every request).
+     */
+    default StoreHealth health() {
+        return healthy() ? StoreHealth.HEALTHY : new StoreHealth(StoreHealth.State.UNREACHABLE, "the store is unreachable");
+    }
+
     /** Registers a listener told after every commit that changes a session's log or status. */
     void addCommitListener(CommitListener listener);
 

@@ -104,16 +104,7 @@ public final class BosunServer implements AutoCloseable {
             var t = new RouteTable(r, routes);
             String health = Json.write(Json.object().put("status", "ok").put("version", BuildInfo.version()));
             t.get("/healthz", ctx -> ctx.contentType("application/json").result(health));
-            t.get("/readyz", ctx -> {
-                boolean store = manager.store().healthy();
-                boolean reaper = manager.reaper().alive();
-                ObjectNode o = Json.object();
-                o.put("status", store && reaper ? "ready" : "not_ready");
-                ObjectNode checks = o.putObject("checks");
-                checks.put("store", store ? "ok" : "unreachable");
-                checks.put("reaper", reaper ? "ok" : "stopped");
-                ctx.status(store && reaper ? 200 : 503).contentType("application/json").result(Json.write(o));
-            });
+            t.get("/readyz", ctx -> Readiness.write(ctx, manager));
             t.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
             t.get("/openapi.json", ctx -> ctx.contentType("application/json").result(openapi));
             api.register(t);

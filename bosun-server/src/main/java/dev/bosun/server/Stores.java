@@ -15,7 +15,9 @@ public final class Stores {
     private Stores() {}
 
     public static Store open(BosunConfig cfg) {
-        if (cfg.store().url().isEmpty()) return SqliteStore.open(cfg.dataDir());
+        if (cfg.store().url().isEmpty()) {
+            return SqliteStore.open(cfg.dataDir(), new SqliteStore.Options(true, SqliteStore.Options.reserveFor(cfg.store().minFreeDisk())));
+        }
         PgUrl url = PgUrl.parse(cfg.store().url().get());
         return PostgresStore.open(new PostgresStore.Options(url, cfg.nodeId(), cfg.store().poolSize(),
                 cfg.store().leaseTtl(), Clock.systemUTC()));

@@ -19,7 +19,7 @@ final class Failures implements CommandLine.IExecutionExceptionHandler, CommandL
             case UNAUTHENTICATED -> 5;
             case LIMIT_REACHED, PAYLOAD_TOO_LARGE -> 6;
             case SESSIONS_DISABLED -> 7;
-            case UNAVAILABLE, INTERNAL -> 1;
+            case UNAVAILABLE, INSUFFICIENT_STORAGE, INTERNAL -> 1;
         };
     }
 

@@ -24,6 +24,7 @@ public final class ApiErrors {
             case PAYLOAD_TOO_LARGE -> 413;
             case LIMIT_REACHED -> 429;
             case UNAVAILABLE -> 503;
+            case INSUFFICIENT_STORAGE -> 507;
             case INTERNAL -> 500;
         };
     }

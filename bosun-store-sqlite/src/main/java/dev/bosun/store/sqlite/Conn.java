@@ -15,12 +15,17 @@ final class Conn implements AutoCloseable {
 
     PreparedStatement prepare(String sql) throws SQLException {
         PreparedStatement ps = cache.get(sql);
-        if (ps == null) {
-            ps = jdbc.prepareStatement(sql);
-            cache.put(sql, ps);
-        } else {
-            ps.clearParameters();
+        if (ps != null) {
+            try {
+                ps.clearParameters();
+                return ps;
+            } catch (SQLException closed) {
+                // The driver finalized it (it does after some failed transactions): prepare it again.
+                cache.remove(sql);
+            }
         }
+        ps = jdbc.prepareStatement(sql);
+        cache.put(sql, ps);
         return ps;
     }
 

@@ -57,6 +57,7 @@ import org.sqlite.SQLiteConfig;
  * }</pre>
  */
 public final class SqliteStore implements Store {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(SqliteStore.class);
     public static final String FILE_NAME = "bosun.db";
     private static final int READERS = 4;
 
@@ -71,10 +72,20 @@ public final class SqliteStore implements Store {
     private final List<CommitListener> listeners = new CopyOnWriteArrayList<>();
     private volatile boolean closed;
 
-    /** Options for the database file. */
-    public record Options(boolean fullSync) {
-        /** {@code synchronous=FULL}: a commit survives power loss, not only a process crash. */
-        public static final Options DEFAULT = new Options(true);
+    /**
+     * Options for the database file.
+     *
+     * @param fullSync     {@code synchronous=FULL}: a commit survives power loss, not only a process crash
+     * @param reserveBytes the disk reserve kept in the data dir for ends on a full disk ({@link DiskReserve}); 0 for none
+     */
+    public record Options(boolean fullSync, long reserveBytes) {
+        /** The reserve the default {@code min_free_disk} of 64 MiB implies. */
+        public static final Options DEFAULT = new Options(true, reserveFor(64L << 20));
+
+        public Options(boolean fullSync) { this(fullSync, DEFAULT.reserveBytes()); }
+
+        /** The reserve for a free-space floor: an eighth of it, at most 8 MiB (an end commits a few pages). */
+        public static long reserveFor(long minFreeDisk) { return Math.min(8L << 20, minFreeDisk / 8); }
     }
 
     public static SqliteStore open(Path dataDir) {
@@ -122,7 +133,12 @@ public final class SqliteStore implements Store {
         this.writeConn = w;
         this.readers = new ArrayBlockingQueue<>(READERS, false, opened);
         this.allReaders.addAll(opened);
-        this.writes = new WriteQueue(writeConn, this::notifyCommitted);
+        var reserve = DiskReserve.in(dataDir, options.reserveBytes());
+        if (!reserve.restore()) {
+            log.warn("the data dir's disk has no room for the {}-byte reserve that lets ends commit on a full disk; "
+                    + "it is written once there is", options.reserveBytes());
+        }
+        this.writes = new WriteQueue(writeConn, this::notifyCommitted, reserve);
     }
 
     private Conn connect(Options options) throws SQLException {
@@ -391,7 +407,7 @@ public final class SqliteStore implements Store {
 
     @Override
     public boolean deleteAgent(String tenant, String agentId) {
-        return writes.submit((c, touched) -> {
+        return writes.submit(WriteQueue.Kind.SETTLES, (c, touched) -> {
             PreparedStatement ps = c.prepare("DELETE FROM agents WHERE tenant = ? AND id = ?");
             ps.setString(1, tenant);
             ps.setString(2, agentId);
@@ -468,7 +484,7 @@ public final class SqliteStore implements Store {
 
     @Override
     public int pruneFleetEdges(String tenant, Instant cutoff) {
-        return writes.submit((c, touched) -> {
+        return writes.submit(WriteQueue.Kind.SETTLES, (c, touched) -> {
             PreparedStatement ps = c.prepare("DELETE FROM fleet_edges WHERE tenant = ? AND task_ended_at < ?");
             ps.setString(1, tenant);
             ps.setLong(2, cutoff.toEpochMilli());
@@ -478,7 +494,7 @@ public final class SqliteStore implements Store {
 
     @Override
     public void resetFleet(String tenant) {
-        writes.submit((c, touched) -> {
+        writes.submit(WriteQueue.Kind.SETTLES, (c, touched) -> {
             PreparedStatement ps = c.prepare("DELETE FROM fleet_edges WHERE tenant = ?");
             ps.setString(1, tenant);
             ps.executeUpdate();
@@ -523,17 +539,13 @@ public final class SqliteStore implements Store {
     public dev.bosun.delivery.DeliveryStore deliveries() { return deliveries; }
 
     @Override
-    public boolean healthy() {
-        if (closed) return false;
-        try {
-            return read(c -> {
-                try (var s = c.jdbc.createStatement(); var r = s.executeQuery("SELECT 1")) {
-                    return r.next();
-                }
-            });
-        } catch (BosunException e) {
-            return false;
-        }
+    public boolean healthy() { return health().ready(); }
+
+    /** The writer's health as of its last commit or probe: a full disk or failing commits show here at once. */
+    @Override
+    public dev.bosun.store.StoreHealth health() {
+        if (closed) return new dev.bosun.store.StoreHealth(dev.bosun.store.StoreHealth.State.CLOSED, "the store is closed");
+        return writes.health();
     }
 
     // =====================================================================================
@@ -629,7 +641,7 @@ public final class SqliteStore implements Store {
 
     @Override
     public EndResult endSession(EndRequest req) {
-        return writes.submit((c, touched) -> {
+        return writes.submit(WriteQueue.Kind.SETTLES, (c, touched) -> {
             long t = req.at().toEpochMilli();
             String guard = StoreRules.endGuard(req.precondition());
             // Read once: the single writer means nothing changes the row between here and the UPDATE, and
@@ -858,7 +870,7 @@ public final class SqliteStore implements Store {
 
     @Override
     public Task completeTask(TaskCompletion tc) {
-        return writes.submit((c, touched) -> {
+        return writes.submit(WriteQueue.Kind.SETTLES, (c, touched) -> {
             Session s = findSession(c, tc.sessionId()).orElseThrow(() -> BosunException.notFound("session", tc.sessionId()));
             Task before = findTask(c, tc.sessionId(), tc.taskId())
                     .orElseThrow(() -> BosunException.notFound("task", tc.taskId()));
@@ -900,7 +912,7 @@ public final class SqliteStore implements Store {
 
     @Override
     public void markInboxWritten(String sessionId, long seq) {
-        writes.submit((c, touched) -> {
+        writes.submit(WriteQueue.Kind.SETTLES, (c, touched) -> {
             PreparedStatement ps = c.prepare("UPDATE sessions SET inbox_seq = MAX(inbox_seq, ?) WHERE id = ?");
             ps.setLong(1, seq);
             ps.setString(2, sessionId);
@@ -911,7 +923,7 @@ public final class SqliteStore implements Store {
 
     @Override
     public void markCleaned(String sessionId, Instant at) {
-        writes.submit((c, touched) -> {
+        writes.submit(WriteQueue.Kind.SETTLES, (c, touched) -> {
             PreparedStatement ps = c.prepare("UPDATE sessions SET cleaned_at = ? WHERE id = ? AND status = 'ENDED'");
             ps.setLong(1, at.toEpochMilli());
             ps.setString(2, sessionId);
@@ -922,7 +934,7 @@ public final class SqliteStore implements Store {
 
     @Override
     public int purgeEndedBefore(Instant cutoff, int limit) {
-        return writes.submit((c, touched) -> {
+        return writes.submit(WriteQueue.Kind.SETTLES, (c, touched) -> {
             // A session whose tiles or webhooks are not all made and settled waits: purging it would lose them.
             PreparedStatement pick = c.prepare("SELECT id FROM sessions s WHERE status = 'ENDED' AND ended_at < ? "
                     + "AND cleaned_at IS NOT NULL AND tiles_seq >= checkpoint_seq AND hooks_seq >= checkpoint_seq "
