@@ -1,6 +1,7 @@
 package dev.bosun.config;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -17,7 +18,40 @@ public final class EnvRules {
     public static final String RESERVED_PREFIX = "BOSUN_";
     private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
+    /** The shape of one {@code env_allow} entry: a name, or a prefix ending in {@code *}. */
+    public static final String ALLOW_RULE = "a variable name, or a prefix of one followed by * (e.g. MODE or APP_*)";
+    private static final Pattern ALLOW_ENTRY = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*\\*?");
+
     private EnvRules() {}
+
+    /**
+     * What is wrong with one {@code env_allow} entry, phrased to follow the field name, or empty. An
+     * entry may not name a reserved variable or one of {@link StartupVariables}, which a request can
+     * never set: listing it would promise what is refused anyway.
+     */
+    public static Optional<String> allowEntryProblem(String entry) {
+        if (!ALLOW_ENTRY.matcher(entry).matches()) {
+            return Optional.of("is not allowed; allowed " + ALLOW_RULE + "; a bare * is not: name what requests may set");
+        }
+        boolean prefix = entry.endsWith("*");
+        String stem = prefix ? entry.substring(0, entry.length() - 1) : entry;
+        if (stem.startsWith(RESERVED_PREFIX) || prefix && RESERVED_PREFIX.startsWith(stem)) {
+            return Optional.of("covers names starting with " + RESERVED_PREFIX + ", which Bosun sets itself");
+        }
+        var family = prefix ? StartupVariables.covering(stem) : StartupVariables.of(stem);
+        return family.map(f -> "names variables of the family '" + f.name() + "', which a request may never set ("
+                + f.why() + "); set them in the profile's env instead");
+    }
+
+    /** Whether {@code name} is matched by an entry of {@code allow} (names exactly, prefixes by their stem). */
+    public static boolean allows(List<String> allow, String name) {
+        for (String entry : allow) {
+            if (entry.endsWith("*") ? name.startsWith(entry.substring(0, entry.length() - 1)) : name.equals(entry)) {
+                return true;
+            }
+        }
+        return false;
+    }
 
     /** What is wrong with {@code name}, phrased to follow "environment variable name X", or empty. */
     public static Optional<String> nameProblem(String name) {

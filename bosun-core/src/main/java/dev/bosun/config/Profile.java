@@ -70,31 +70,35 @@ public record Profile(
      * @param ociRuntimeStrict refuse to start when {@code ociRuntime} is missing instead of using Docker's default
      * @param readOnlyPaths    host paths bound read-only into a {@code bwrap} sandbox besides /usr
      * @param tmpSizeBytes     size of the worker's private /tmp
+     * @param envAllow         the environment variables a request may set: names, or prefixes ending in
+     *                         {@code *}; none by default (any runtime, despite the record's name)
      */
     public record Isolation(Optional<String> image, List<String> images, boolean network, Limits ceilings,
                             int warmPool, String user, Optional<Path> seccompProfile, Optional<String> ociRuntime,
-                            boolean ociRuntimeStrict, List<Path> readOnlyPaths, long tmpSizeBytes) {
+                            boolean ociRuntimeStrict, List<Path> readOnlyPaths, long tmpSizeBytes,
+                            List<String> envAllow) {
         public static final String DEFAULT_USER = "1000:1000";
         public static final long DEFAULT_TMP_BYTES = 64L << 20;
         public static final Isolation DEFAULTS = new Isolation(Optional.empty(), List.of(), false, Limits.NONE, 0,
-                DEFAULT_USER, Optional.empty(), Optional.empty(), false, List.of(), DEFAULT_TMP_BYTES);
+                DEFAULT_USER, Optional.empty(), Optional.empty(), false, List.of(), DEFAULT_TMP_BYTES, List.of());
 
         public Isolation {
             images = List.copyOf(images);
             readOnlyPaths = List.copyOf(readOnlyPaths);
+            envAllow = envAllow == null ? List.of() : List.copyOf(envAllow);
             if (ceilings == null) ceilings = Limits.NONE;
         }
 
         /** The same settings with another image (one from the allowlist). */
         public Isolation withImage(String chosen) {
             return new Isolation(Optional.of(chosen), images, network, ceilings, warmPool, user, seccompProfile,
-                    ociRuntime, ociRuntimeStrict, readOnlyPaths, tmpSizeBytes);
+                    ociRuntime, ociRuntimeStrict, readOnlyPaths, tmpSizeBytes, envAllow);
         }
 
         /** The same settings with the network decided for one session. */
         public Isolation withNetwork(boolean on) {
             return new Isolation(image, images, on, ceilings, warmPool, user, seccompProfile,
-                    ociRuntime, ociRuntimeStrict, readOnlyPaths, tmpSizeBytes);
+                    ociRuntime, ociRuntimeStrict, readOnlyPaths, tmpSizeBytes, envAllow);
         }
     }
 

@@ -19,7 +19,7 @@ final class ProfileBinder {
     static final List<String> KEYS =
             List.of("runtime", "command", "env", "keep_workspace", "startup_timeout", "stop_grace", "limits",
                     "image", "images", "network", "max_limits", "warm_pool", "user", "seccomp_profile", "oci_runtime",
-                    "oci_runtime_strict", "read_only_paths", "tmp_size");
+                    "oci_runtime_strict", "read_only_paths", "tmp_size", "env_allow");
     static final List<String> LIMIT_KEYS = List.of("open_files", "processes", "file_size", "memory", "cpus");
     static final List<String> RUNTIMES = List.of("process", "bwrap", "docker");
     static final int ENV_VALUE_MAX_BYTES = EnvRules.VALUE_MAX_BYTES;
@@ -133,7 +133,26 @@ final class ProfileBinder {
         }
         long tmp = body.containsKey("tmp_size") ? Values.size(field + ".tmp_size", raw.child(body.get("tmp_size")), "1MiB", "16GiB")
                 : Profile.Isolation.DEFAULT_TMP_BYTES;
-        return new Profile.Isolation(image, images, network, ceilings, warmPool, user, seccomp, oci, strict, roPaths, tmp);
+        return new Profile.Isolation(image, images, network, ceilings, warmPool, user, seccomp, oci, strict, roPaths, tmp,
+                envAllow(field + ".env_allow", raw, body.get("env_allow")));
+    }
+
+    /** Requests may set only what this lists; see {@link EnvRules#allowEntryProblem}. */
+    private static List<String> envAllow(String field, RawValue raw, Object value) {
+        if (value == null) return List.of();
+        if (!(value instanceof List<?> list)) {
+            throw Values.error(field, field + " is not a list; allowed a list of entries, each " + EnvRules.ALLOW_RULE, raw);
+        }
+        var out = new ArrayList<String>();
+        for (int i = 0; i < list.size(); i++) {
+            String entryField = field + "[" + i + "]";
+            String entry = Values.string(entryField, raw.child(list.get(i)), EnvRules.ALLOW_RULE);
+            EnvRules.allowEntryProblem(entry).ifPresent(p -> {
+                throw Values.error(entryField, entryField + " = " + Values.quote(entry) + " " + p, raw);
+            });
+            if (!out.contains(entry)) out.add(entry);
+        }
+        return out;
     }
 
     private static String image(String field, RawValue raw) {
@@ -313,6 +332,7 @@ final class ProfileBinder {
         m.put("oci_runtime_strict", iso.ociRuntimeStrict());
         m.put("read_only_paths", iso.readOnlyPaths());
         m.put("tmp_size", iso.tmpSizeBytes());
+        m.put("env_allow", iso.envAllow());
         return m;
     }
 }

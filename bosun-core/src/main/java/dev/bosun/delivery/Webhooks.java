@@ -6,10 +6,8 @@ import dev.bosun.event.SystemEvents;
 import dev.bosun.id.Ids;
 import dev.bosun.session.Page;
 import dev.bosun.session.Validation;
-import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.net.UnknownHostException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -38,13 +36,16 @@ public final class Webhooks {
     private final Clock clock;
     private final Ids ids;
     private final DeliverySettings settings;
+    private final WebhookTargets targets;
     private final SecureRandom random = new SecureRandom();
 
-    public Webhooks(DeliveryStore store, Clock clock, Ids ids, DeliverySettings settings) {
+    /** @param targets the same guard the deliveries go through */
+    public Webhooks(DeliveryStore store, Clock clock, Ids ids, DeliverySettings settings, WebhookTargets targets) {
         this.store = store;
         this.clock = clock;
         this.ids = ids;
         this.settings = settings;
+        this.targets = targets;
     }
 
     /**
@@ -102,33 +103,22 @@ public final class Webhooks {
                 || u.getRawUserInfo() != null || u.getRawFragment() != null) {
             throw BosunException.invalid("url", "url is not " + rule);
         }
-        if (!settings.webhookPrivateTargets()) requirePublic(u.getHost());
+        if (!targets.allowPrivate()) requirePublic(u);
         return u;
     }
 
     /**
      * Keeps a tenant from pointing Bosun at the operator's own network (loopback, private, link-local:
-     * cloud metadata services live there) unless the operator allows it.
+     * cloud metadata services live there) unless the operator allows it. A host that does not
+     * resolve gets the same answer as one that resolves to a private address, so creating webhooks
+     * does not tell a tenant which internal names exist. Checked again before every delivery.
      */
-    private static void requirePublic(String host) {
-        InetAddress[] addresses;
-        try {
-            addresses = InetAddress.getAllByName(host);
-        } catch (UnknownHostException e) {
-            throw BosunException.invalid("url", "url's host '" + host + "' does not resolve");
+    private void requirePublic(URI u) {
+        if (!(targets.check(u) instanceof WebhookTargets.Verdict.Allowed)) {
+            throw BosunException.invalid("url", "url's host '" + u.getHost() + "' does not resolve to a public address; "
+                    + "this server allows only public webhook targets, not loopback, private, link-local or other "
+                    + "special-purpose addresses (webhook_private_targets=false)");
         }
-        for (InetAddress a : addresses) {
-            if (a.isLoopbackAddress() || a.isSiteLocalAddress() || a.isLinkLocalAddress() || a.isAnyLocalAddress()
-                    || a.isMulticastAddress() || isUniqueLocal(a)) {
-                throw BosunException.invalid("url", "url's host '" + host + "' is a loopback, private or link-local "
-                        + "address; this server allows only public webhook targets (webhook_private_targets=false)");
-            }
-        }
-    }
-
-    private static boolean isUniqueLocal(InetAddress a) {
-        byte[] b = a.getAddress();
-        return b.length == 16 && (b[0] & 0xfe) == 0xfc;
     }
 
     private static List<String> events(List<String> events) {

@@ -5,6 +5,7 @@ import dev.bosun.config.ImageNames;
 import dev.bosun.config.Profile;
 import dev.bosun.config.SandboxSettings;
 import dev.bosun.config.Sizes;
+import dev.bosun.config.StartupVariables;
 import dev.bosun.error.BosunException;
 import dev.bosun.error.ErrorCode;
 import java.util.LinkedHashMap;
@@ -25,7 +26,10 @@ import java.util.Optional;
  *   <li>{@code read_only_root}: the root file system stays read-only;</li>
  *   <li>{@code network_allowed}: a network only where profile and operator both allow one;</li>
  *   <li>{@code limit_range}, {@code limit_ceiling}: positive resources within the profile's ceilings;</li>
- *   <li>{@code env_name}, {@code env_value}: the environment rules of {@link EnvRules}.</li>
+ *   <li>{@code env_name}, {@code env_value}: the environment rules of {@link EnvRules};</li>
+ *   <li>{@code env_startup}: never a variable that changes how a program loads or starts
+ *       ({@link StartupVariables}), whatever the profile allows;</li>
+ *   <li>{@code env_allowlist}: only variables the profile's {@code env_allow} lists.</li>
  * </ul>
  */
 public final class SandboxPolicy {
@@ -92,6 +96,15 @@ public final class SandboxPolicy {
             EnvRules.valueProblem(value).ifPresent(p -> {
                 throw refuse(field, "env_value", field + " " + p);
             });
+            StartupVariables.of(name).ifPresent(f -> {
+                throw refuse(field, "env_startup", field + " is not allowed: it changes how a program loads or starts ("
+                        + f.name() + ": " + f.why() + "); a request may never set it, only the operator in the profile's env");
+            });
+            if (!EnvRules.allows(profile.isolation().envAllow(), name)) {
+                throw refuse(field, "env_allowlist", field + " is not allowed: profile '" + profile.name() + "' lets requests set "
+                        + (profile.isolation().envAllow().isEmpty() ? "no environment variables (env_allow is empty)"
+                        : "only " + String.join(", ", profile.isolation().envAllow()) + " (env_allow)"));
+            }
             env.put(name, value);
         });
         return profile.with(limits, iso, env);

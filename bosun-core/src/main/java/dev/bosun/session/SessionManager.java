@@ -87,6 +87,7 @@ public final class SessionManager implements AutoCloseable {
     private final dev.bosun.tile.Tiles tiles;
     private final dev.bosun.delivery.Webhooks webhooks;
     private final dev.bosun.disk.DiskFloor disk;
+    private final dev.bosun.delivery.WebhookTargets webhookTargets;
 
     private SessionManager(Builder b) {
         this.config = b.config;
@@ -114,9 +115,10 @@ public final class SessionManager implements AutoCloseable {
         this.listeners = new dev.bosun.listener.Listeners(store, config.delivery().listenerTimeout());
         tap.addListener(listeners::committed);
         fleet.onEmergenceAlert(listeners::alerted);
+        this.webhookTargets = new dev.bosun.delivery.WebhookTargets(b.webhookResolver, config.delivery().webhookPrivateTargets());
         this.relay = relay(b.relayRandom);
         this.tiles = new dev.bosun.tile.Tiles(store.deliveries(), clock);
-        this.webhooks = new dev.bosun.delivery.Webhooks(store.deliveries(), clock, ids, config.delivery());
+        this.webhooks = new dev.bosun.delivery.Webhooks(store.deliveries(), clock, ids, config.delivery(), webhookTargets);
         tap.addListener(e -> { if (SystemEvents.isCheckpoint(e.direction(), e.type())) relay.wake(); });
         workers.startBackground();
         if (b.autoReap) reaper.start();
@@ -128,7 +130,8 @@ public final class SessionManager implements AutoCloseable {
         var d = config.delivery();
         var senders = new ArrayList<dev.bosun.delivery.Sender>();
         config.tiles().platoUrl().ifPresent(url -> senders.add(new dev.bosun.tile.PlatoSender(url, config.tiles(), d.timeout())));
-        senders.add(new dev.bosun.delivery.WebhookSender(x -> ds.getWebhook(x.tenant(), x.target()), clock, d.timeout()));
+        senders.add(new dev.bosun.delivery.WebhookSender(x -> ds.getWebhook(x.tenant(), x.target()), clock, d.timeout(),
+                webhookTargets, new dev.bosun.delivery.PinnedPost()));
         var makers = List.<dev.bosun.delivery.CheckpointMaker>of(
                 new dev.bosun.tile.TileMaker(config.tiles(), config.routing().enabled(), ids),
                 new dev.bosun.delivery.WebhookFanout(ds::allWebhooks, ids));
@@ -184,6 +187,7 @@ public final class SessionManager implements AutoCloseable {
         private boolean autoReap = true;
         private boolean autoDeliver = true;
         private java.util.random.RandomGenerator relayRandom = new java.util.Random();
+        private dev.bosun.delivery.HostResolver webhookResolver = dev.bosun.delivery.HostResolver.SYSTEM;
 
         private Builder(BosunConfig config) { this.config = Objects.requireNonNull(config, "config"); }
 
@@ -203,6 +207,12 @@ public final class SessionManager implements AutoCloseable {
 
         /** The jitter source of delivery backoff; tests pass a seeded one. */
         public Builder relayRandom(java.util.random.RandomGenerator random) { this.relayRandom = Objects.requireNonNull(random); return this; }
+
+        /** How webhook hosts are resolved, at creation and before each delivery; tests inject a rebinding one. */
+        public Builder webhookResolver(dev.bosun.delivery.HostResolver resolver) {
+            this.webhookResolver = Objects.requireNonNull(resolver);
+            return this;
+        }
 
         public SessionManager build() { return new SessionManager(this); }
     }

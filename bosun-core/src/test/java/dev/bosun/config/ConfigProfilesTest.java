@@ -356,6 +356,46 @@ class ConfigProfilesTest {
                 "profiles.echo.env.BIG", "is 32770 bytes long");
     }
 
+    // --- env_allow ---
+
+    @Test
+    void envAllowListsNamesAndPrefixesAndIsEmptyByDefault() {
+        assertThat(withProfile(echo("command", List.of("true"))).load().profile("echo").orElseThrow()
+                .isolation().envAllow()).isEmpty();
+        assertThat(withProfile(echo("env_allow", List.of("MODE", "APP_*", "MODE", "p*"))).load().profile("echo").orElseThrow()
+                .isolation().envAllow()).as("repeats dropped").containsExactly("MODE", "APP_*", "p*");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"*", "A*B", "1X", "A-B", "**", "A=B", "A\0B"})
+    void badEnvAllowEntriesAreRejected(String entry) {
+        assertInvalidContaining(() -> withProfile(echo("env_allow", List.of("OK", entry))).load(),
+                "profiles.echo.env_allow[1]", "is not allowed; allowed a variable name, or a prefix of one followed by *");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"LD_PRELOAD", "LD_*", "ld_preload", "BASH_ENV", "BASH_FUNC_x*", "PYTHON*", "PYTHONPATH",
+            "NODE_OPTIONS", "JAVA_TOOL_OPTIONS", "PATH", "PERL5LIB", "GCONV_PATH"})
+    void envAllowCannotListAStartupVariable(String entry) {
+        assertInvalidContaining(() -> withProfile(echo("env_allow", List.of(entry))).load(),
+                "profiles.echo.env_allow[0]", "a request may never set", "set them in the profile's env instead");
+    }
+
+    @Test
+    void envAllowCannotCoverBosunsOwnVariables() {
+        for (String entry : List.of("BOSUN_X", "BOSUN_*", "BOS*", "B*")) {
+            assertInvalidContaining(() -> withProfile(echo("env_allow", List.of(entry))).load(),
+                    "profiles.echo.env_allow[0]", "covers names starting with BOSUN_");
+        }
+        assertInvalidContaining(() -> withProfile(echo("env_allow", "MODE")).load(), "profiles.echo.env_allow", "is not a list");
+    }
+
+    @Test
+    void theOperatorMaySetAStartupVariableInTheProfileItself() {
+        assertThat(withProfile(echo("env", Map.of("LD_PRELOAD", "/opt/hook.so", "PYTHONPATH", "/opt/lib"))).load()
+                .profile("echo").orElseThrow().env()).containsEntry("LD_PRELOAD", "/opt/hook.so");
+    }
+
     @Test
     void yamlNumberAsEnvValueIsRejected() {
         Path file = write(dir, "bosun.yaml", "profiles:\n  echo:\n    command: [cat]\n    env:\n      PORT: 8080\n");

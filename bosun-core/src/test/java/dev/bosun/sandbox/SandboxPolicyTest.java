@@ -27,7 +27,7 @@ class SandboxPolicyTest {
         var body = Map.<String, Object>of("runtime", "docker", "command", List.of("sh", "-c", "true"),
                 "image", "agent:1", "images", List.of("agent:2"), "network", network,
                 "limits", Map.of("memory", "256MiB", "processes", 64, "cpus", 0.5),
-                "max_limits", Map.of("memory", "1GiB", "processes", 256, "cpus", 2));
+                "max_limits", Map.of("memory", "1GiB", "processes", 256, "cpus", 2), "env_allow", List.of("MODE", "APP_*"));
         return ConfigLoader.defaults().set("profiles", Map.of("agent", body)).load().profile("agent").orElseThrow();
     }
 
@@ -143,6 +143,35 @@ class SandboxPolicyTest {
                 "contains a control character (U+0000) at index 1");
         refused(docker(false), "{\"env\": {\"TOKEN\": \"line1\\nLD_PRELOAD=/x\"}}", NO_NET, "sandbox.env.TOKEN",
                 "env_value", "control character (U+000A)");
+    }
+
+    @Test
+    void aRequestSetsOnlyWhatTheProfilesEnvAllowLists() {
+        Profile eff = SandboxPolicy.apply(docker(false), request("{\"env\": {\"MODE\": \"x\", \"APP_LEVEL\": \"3\"}}"), NO_NET);
+        assertThat(eff.env()).containsEntry("MODE", "x").containsEntry("APP_LEVEL", "3");
+        refused(docker(false), "{\"env\": {\"MODES\": \"x\"}}", NO_NET, "sandbox.env.MODES", "env_allowlist",
+                "profile 'agent' lets requests set only MODE, APP_* (env_allow)");
+        refused(docker(false), "{\"env\": {\"mode\": \"x\"}}", NO_NET, "sandbox.env.mode", "env_allowlist", "only MODE");
+        Profile none = ConfigLoader.defaults().set("profiles", Map.of("p", Map.of("command", List.of("true"))))
+                .load().profile("p").orElseThrow();
+        refused(none, "{\"env\": {\"MODE\": \"x\"}}", NO_NET, "sandbox.env.MODE", "env_allowlist",
+                "lets requests set no environment variables (env_allow is empty)");
+    }
+
+    @Test
+    void startupVariablesAreRefusedEvenWhenTheAllowlistCoversThemButTheOperatorMaySetThem() {
+        var everything = new java.util.ArrayList<String>(List.of("_*"));
+        for (char c = 'A'; c <= 'Z'; c++) everything.add(c == 'B' ? "BA*" : c + "*"); // B* would cover BOSUN_
+        for (char c = 'a'; c <= 'z'; c++) everything.add(c + "*");
+        Profile p = ConfigLoader.defaults().set("profiles", Map.of("p", Map.of("command", List.of("bash", "-c", "true"),
+                "env", Map.of("LD_PRELOAD", "/opt/operator/hook.so"), "env_allow", everything))).load().profile("p").orElseThrow();
+        for (String name : List.of("LD_PRELOAD", "ld_preload", "BASH_ENV", "PYTHONPATH", "NODE_OPTIONS", "PATH")) {
+            refused(p, "{\"env\": {\"" + name + "\": \"x\"}}", NO_NET, "sandbox.env." + name, "env_startup",
+                    "changes how a program loads or starts");
+        }
+        assertThat(SandboxPolicy.apply(p, request("{\"env\": {\"MODE\": \"x\"}}"), NO_NET).env())
+                .as("the operator's own LD_PRELOAD stays").containsEntry("LD_PRELOAD", "/opt/operator/hook.so")
+                .containsEntry("MODE", "x");
     }
 
     @Test
