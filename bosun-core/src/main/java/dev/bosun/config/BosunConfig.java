@@ -35,6 +35,8 @@ import java.util.Optional;
  * @param patterns         thresholds of the patterns named at session end
  * @param store            the store: SQLite in {@code data_dir}, or a PostgreSQL database nodes share
  * @param sandbox          the operator's sandbox policy: network, Docker socket, reconciliation period
+ * @param jsonLimits       shape limits of tenants' JSON values: {@code max_json_depth}, {@code max_json_keys},
+ *                         {@code max_json_string_bytes}
  */
 public record BosunConfig(
         boolean sessionsEnabled,
@@ -60,7 +62,8 @@ public record BosunConfig(
         DeliverySettings delivery,
         PatternSettings patterns,
         StoreSettings store,
-        SandboxSettings sandbox) {
+        SandboxSettings sandbox,
+        dev.bosun.json.JsonLimits jsonLimits) {
 
     public BosunConfig {
         profiles = Map.copyOf(profiles);

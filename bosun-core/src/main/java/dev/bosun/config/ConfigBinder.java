@@ -47,6 +47,7 @@ final class ConfigBinder {
                     + ", ttl from " + get("ttl").origin() + ")");
         }
         int maxMessageBytes = (int) Values.size("max_message_bytes", get("max_message_bytes"), "1KiB", "10MiB");
+        dev.bosun.json.JsonLimits jsonLimits = jsonLimits(maxMessageBytes);
         int maxEventsPerPoll = (int) integer("max_events_per_poll", 1, 1000);
         Duration maxPollWait = duration("max_poll_wait", "0s", "300s");
         int maxTasks = (int) integer("max_tasks", 1, 10_000);
@@ -63,7 +64,17 @@ final class ConfigBinder {
         StoreSettings store = store();
         return new BosunConfig(sessionsEnabled, dataDir, nodeId, idleTimeout, ttl, maxMessageBytes,
                 maxEventsPerPoll, maxPollWait, maxTasks, taskTimeout, maxSessions, retention, startupTimeout,
-                outboxRescan, workerLogMaxBytes, modelCache, profiles, server, routing, tiles(), delivery(), patterns(), store(), sandbox());
+                outboxRescan, workerLogMaxBytes, modelCache, profiles, server, routing, tiles(), delivery(), patterns(), store(), sandbox(),
+                jsonLimits);
+    }
+
+    private dev.bosun.json.JsonLimits jsonLimits(int maxMessageBytes) {
+        int depth = (int) integer("max_json_depth", 1, dev.bosun.json.JsonLimits.DEPTH_CEILING);
+        int keys = (int) integer("max_json_keys", 1, 1_000_000);
+        long strings = Values.size("max_json_string_bytes", get("max_json_string_bytes"), "1B", "10MiB");
+        // Left at its default, the string bound follows the message limit: no new limit by surprise.
+        if (get("max_json_string_bytes").origin().equals("default")) strings = maxMessageBytes;
+        return new dev.bosun.json.JsonLimits(depth, keys, (int) strings);
     }
 
     private static final Pattern HOST = Pattern.compile("[A-Za-z0-9.:\\[\\]-]{1,253}");

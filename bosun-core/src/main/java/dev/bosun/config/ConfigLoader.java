@@ -198,6 +198,9 @@ public final class ConfigLoader {
         d.put("idle_timeout", "30m");
         d.put("ttl", "24h");
         d.put("max_message_bytes", "256KiB");
+        d.put("max_json_depth", 64);
+        d.put("max_json_keys", 10000);
+        d.put("max_json_string_bytes", "256KiB");
         d.put("max_events_per_poll", 100);
         d.put("max_poll_wait", "30s");
         d.put("max_tasks", 50);

@@ -4,6 +4,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bosun.json.Json;
+import dev.bosun.json.JsonLimits;
+import dev.bosun.json.JsonRefusal;
+import dev.bosun.json.JsonRules;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -41,6 +44,15 @@ public record ClaimedFile(String originalName, String claimKey, Path path) {
      * "file_name": originalName}}.
      */
     public OutboxItem read(int maxBytes) throws IOException {
+        return read(maxBytes, new JsonLimits(JsonLimits.DEFAULTS.maxDepth(), JsonLimits.DEFAULTS.maxKeys(), maxBytes));
+    }
+
+    /**
+     * As {@link #read(int)}; valid JSON that breaks a rule of {@code limits}, or holds a duplicate
+     * key or a lone surrogate, is {@link OutboxItem.Refused}: moved aside like a file too large,
+     * never stored changed.
+     */
+    public OutboxItem read(int maxBytes, JsonLimits limits) throws IOException {
         if (maxBytes < 0) throw new IllegalArgumentException("maxBytes must not be negative");
         byte[] bytes;
         // NOFOLLOW_LINKS: the worker controls what was claimed; never read through a link.
@@ -54,10 +66,10 @@ public record ClaimedFile(String originalName, String claimKey, Path path) {
             }
             if (bytes.length > maxBytes) return new OutboxItem.TooLarge(Math.max(bytes.length, ch.size()));
         }
-        return normalize(bytes);
+        return normalize(bytes, limits);
     }
 
-    private OutboxItem normalize(byte[] bytes) {
+    private OutboxItem normalize(byte[] bytes, JsonLimits limits) {
         String text;
         try {
             text = StandardCharsets.UTF_8.newDecoder()
@@ -73,11 +85,14 @@ public record ClaimedFile(String originalName, String claimKey, Path path) {
         JsonNode node;
         try {
             node = Json.parse(json);
+        } catch (JsonRefusal r) {
+            if (r.rule().equals(JsonRules.INVALID_JSON)) return unparsed(text, "invalid_json");
+            return new OutboxItem.Refused(r.rule(), r.pointer(), r.reason());
         } catch (JsonProcessingException e) {
             return unparsed(text, "invalid_json");
         }
-        // Jackson answers empty or blank input with a "missing" node rather than an error.
-        if (node == null || node.isMissingNode()) return unparsed(text, "invalid_json");
+        var refused = limits.check(node);
+        if (refused.isPresent()) return new OutboxItem.Refused(refused.get().rule(), refused.get().pointer(), refused.get().reason());
         return new OutboxItem.Message(eventType(node), node);
     }
 

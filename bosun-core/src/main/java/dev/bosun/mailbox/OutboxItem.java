@@ -3,8 +3,9 @@ package dev.bosun.mailbox;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**
- * What one claimed outbox file turned into (see {@link ClaimedFile#read(int)}): a message to commit
- * as an OUT event, or a file too large to ingest, which the caller rejects and reports.
+ * What one claimed outbox file turned into (see {@link ClaimedFile#read(int, dev.bosun.json.JsonLimits)}):
+ * a message to commit as an OUT event, or a file too large or refused by a JSON rule, which the
+ * caller moves aside and reports.
  */
 public sealed interface OutboxItem {
     /**
@@ -16,4 +17,17 @@ public sealed interface OutboxItem {
 
     /** The file is over the size limit; it was not read. */
     record TooLarge(long sizeBytes) implements OutboxItem {}
+
+    /**
+     * Valid JSON that breaks a rule an HTTP request would be refused for (depth, keys, string
+     * length, a duplicate key, a lone surrogate): taking it in would change it or make it unreadable.
+     *
+     * @param rule   one of {@link dev.bosun.json.JsonRules}
+     * @param path   a JSON Pointer into the file's document ({@code ""}: the whole of it)
+     * @param reason what is wrong, for a person
+     */
+    record Refused(String rule, String path, String reason) implements OutboxItem {}
+
+    /** Whether the file is taken in as an event of its own (else it is moved aside and reported). */
+    default boolean accepted() { return this instanceof Message; }
 }

@@ -249,7 +249,7 @@ public final class SessionManager implements AutoCloseable {
         String agentId = Ids.requireSafe("agent_id", spec.agentId());
         String tenant = Ids.requireSafe("tenant", spec.tenant());
         List<String> tags = Validation.tags(spec.tags());
-        Validation.sized("metadata", spec.metadata(), config.maxMessageBytes());
+        Validation.json("metadata", spec.metadata(), config.jsonLimits(), config.maxMessageBytes());
         if (spec.profile().isEmpty() && !spec.sandbox().equals(dev.bosun.sandbox.SandboxRequest.NONE)) {
             throw BosunException.invalid("sandbox", "sandbox settings need a profile; this session names none");
         }
@@ -406,7 +406,7 @@ public final class SessionManager implements AutoCloseable {
 
     private Event appendChecked(String sessionId, Direction dir, String type, JsonNode payload) {
         Validation.eventType("event_type", type);
-        Validation.sized("payload", payload, config.maxMessageBytes());
+        Validation.json("payload", payload, config.jsonLimits(), config.maxMessageBytes());
         requireKnownId(sessionId);
         disk.requireRoom(dir == Direction.IN ? "sends" : "emits");
         return store.append(new NewEvent(sessionId, dir, type, payload, Optional.empty(), true, clock.instant()));
@@ -486,7 +486,7 @@ public final class SessionManager implements AutoCloseable {
     public Task addTask(String sessionId, TaskSpec spec) {
         String taskId = spec.id().map(i -> Ids.requireSafe("task_id", i)).orElseGet(ids::newTaskId);
         String name = Validation.text("name", spec.name(), Validation.MAX_NAME);
-        Validation.sized("data", spec.data(), config.maxMessageBytes());
+        Validation.json("data", spec.data(), config.jsonLimits(), config.maxMessageBytes());
         List<String> caps = Validation.capabilities("required_capabilities", spec.requiredCapabilities());
         spec.assignedAgent().ifPresent(a -> Ids.requireSafe("assigned_agent", a));
         requireKnownId(sessionId);
@@ -528,7 +528,7 @@ public final class SessionManager implements AutoCloseable {
         Objects.requireNonNull(c, "completion");
         Ids.requireSafe("task_id", taskId);
         c.durationMs().ifPresent(d -> Validation.atLeast("duration_ms", d, 0));
-        c.result().ifPresent(r -> Validation.sized("result", r, config.maxMessageBytes()));
+        c.result().ifPresent(r -> Validation.json("result", r, config.jsonLimits(), config.maxMessageBytes()));
         c.error().ifPresent(e -> Validation.message("error", e));
         requireKnownId(sessionId);
         return store.completeTask(new TaskCompletion(sessionId, taskId, c.outcome(), c.durationMs(), c.result(),

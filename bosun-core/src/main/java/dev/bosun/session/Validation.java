@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.bosun.config.Durations;
 import dev.bosun.error.BosunException;
 import dev.bosun.json.Json;
+import dev.bosun.json.JsonLimits;
+import dev.bosun.json.JsonRefusal;
+import dev.bosun.json.JsonRules;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -52,6 +55,17 @@ public final class Validation {
                         + String.format("%04X", (int) ch) + " at index " + i + ")");
             }
         }
+        return unicode(field, value);
+    }
+
+    /** Text that can be stored as it is: no lone UTF-16 surrogate (the database would store '?' instead). */
+    public static String unicode(String field, String value) {
+        int at = Json.loneSurrogate(value);
+        if (at >= 0) {
+            throw new BosunException(dev.bosun.error.ErrorCode.INVALID_ARGUMENT, field + " holds a lone UTF-16 surrogate (U+"
+                    + String.format("%04X", (int) value.charAt(at)) + " at index " + at + "), which is not Unicode text",
+                    Map.of("field", field, "rule", JsonRules.VALID_UNICODE));
+        }
         return value;
     }
 
@@ -61,7 +75,7 @@ public final class Validation {
             throw BosunException.invalid(field, field + " is " + value.length() + " characters; the maximum is " + MAX_ERROR);
         }
         if (value.indexOf('\0') >= 0) throw BosunException.invalid(field, field + " may not contain NUL characters");
-        return value;
+        return unicode(field, value);
     }
 
     public static String eventType(String field, String type) {
@@ -94,6 +108,29 @@ public final class Validation {
             out.add(c);
         }
         return new ArrayList<>(out);
+    }
+
+    /**
+     * A tenant's JSON value (payload, metadata, task data or result): within the shape {@code limits}
+     * (INVALID_ARGUMENT naming the field, the rule and the path inside it), then within the message
+     * size (PAYLOAD_TOO_LARGE). The shape goes first: it also bounds the work of sizing.
+     */
+    public static JsonNode json(String field, JsonNode value, JsonLimits limits, int maxBytes) {
+        if (value == null) throw BosunException.invalid(field, field + " is required (use null JSON for none)");
+        limits.check(value).ifPresent(r -> { throw refused(field, r); });
+        return sized(field, value, maxBytes);
+    }
+
+    /** The 400 for a JSON value refused by a rule: {@code field}, {@code rule}, {@code path} inside the field, {@code limit}. */
+    public static BosunException refused(String field, JsonRefusal r) {
+        String path = r.pointerWithin(field);
+        var details = new java.util.LinkedHashMap<String, Object>();
+        details.put("field", field);
+        details.put("rule", r.rule());
+        if (!path.isEmpty()) details.put("path", path);
+        if (r.limit() >= 0) details.put("limit", r.limit());
+        return new BosunException(dev.bosun.error.ErrorCode.INVALID_ARGUMENT, field + " " + r.reason()
+                + (path.isEmpty() ? "" : " (at " + path + ")") + " [" + r.rule() + "]", details);
     }
 
     /** Serialized size of a JSON value against the message limit; PAYLOAD_TOO_LARGE when over. */

@@ -381,7 +381,7 @@ public final class Workers implements AutoCloseable {
                 var events = new ArrayList<NewEvent>(batch.size());
                 var items = new ArrayList<OutboxItem>(batch.size());
                 for (ClaimedFile f : batch) {
-                    OutboxItem item = f.read(config.maxMessageBytes());
+                    OutboxItem item = f.read(config.maxMessageBytes(), config.jsonLimits());
                     items.add(item);
                     events.add(toEvent(id, f, item));
                 }
@@ -392,7 +392,7 @@ public final class Workers implements AutoCloseable {
                     throw e;
                 }
                 for (int i = 0; i < batch.size(); i++) {
-                    if (items.get(i) instanceof OutboxItem.TooLarge) c.reject(batch.get(i));
+                    if (!items.get(i).accepted()) c.reject(batch.get(i));
                     else c.done(batch.get(i));
                 }
                 total += batch.size();
@@ -416,6 +416,17 @@ public final class Workers implements AutoCloseable {
                 p.put("file_name", f.originalName());
                 p.put("size_bytes", t.sizeBytes());
                 p.put("limit_bytes", config.maxMessageBytes());
+                p.put("moved_to", ".bosun/rejected/" + f.originalName());
+                yield new NewEvent(id, Direction.SYSTEM, SystemEvents.ERROR, p, Optional.of(f.claimKey()), true, clock.instant());
+            }
+            case OutboxItem.Refused r -> {
+                ObjectNode p = Json.object();
+                p.put("code", "outbox_file_refused");
+                p.put("message", "outbox file '" + f.originalName() + "' " + r.reason()
+                        + (r.path().isEmpty() ? "" : " (at " + r.path() + ")") + " [" + r.rule() + "]; it was moved aside");
+                p.put("file_name", f.originalName());
+                p.put("rule", r.rule());
+                p.put("path", r.path());
                 p.put("moved_to", ".bosun/rejected/" + f.originalName());
                 yield new NewEvent(id, Direction.SYSTEM, SystemEvents.ERROR, p, Optional.of(f.claimKey()), true, clock.instant());
             }

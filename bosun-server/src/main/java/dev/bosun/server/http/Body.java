@@ -6,6 +6,9 @@ import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bosun.error.BosunException;
 import dev.bosun.json.Json;
+import dev.bosun.json.JsonRefusal;
+import dev.bosun.json.JsonRules;
+import dev.bosun.session.Validation;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -29,14 +32,11 @@ final class Body {
         } else {
             JsonNode parsed;
             try {
-                parsed = Json.MAPPER.readTree(bytes);
+                parsed = Json.parse(bytes);
+            } catch (JsonRefusal r) {
+                throw refused(r);
             } catch (JsonProcessingException e) {
-                var loc = e.getLocation();
-                throw BosunException.invalid("body", "the request body is not valid JSON"
-                        + (loc == null ? "" : " (line " + loc.getLineNr() + ", column " + loc.getColumnNr() + ")")
-                        + ": " + e.getOriginalMessage());
-            } catch (java.io.IOException e) {
-                throw BosunException.invalid("body", "the request body could not be read");
+                throw BosunException.invalid("body", "the request body is not valid JSON: " + e.getOriginalMessage());
             }
             if (!(parsed instanceof ObjectNode o)) {
                 throw BosunException.invalid("body", "the request body must be a JSON object");
@@ -51,6 +51,15 @@ final class Body {
             }
         }
         return new Body(node);
+    }
+
+    /** Syntax errors are the body's; a rule broken inside a member (a duplicate key, a lone surrogate) names that member. */
+    private static BosunException refused(JsonRefusal r) {
+        if (r.rule().equals(JsonRules.INVALID_JSON)) {
+            return new BosunException(dev.bosun.error.ErrorCode.INVALID_ARGUMENT, "the request body is " + r.reason(),
+                    java.util.Map.of("field", "body", "rule", r.rule()));
+        }
+        return Validation.refused(r.topField().orElse("body"), r);
     }
 
     private Optional<JsonNode> present(String f) {

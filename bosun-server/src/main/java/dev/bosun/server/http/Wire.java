@@ -103,7 +103,7 @@ public final class Wire {
 
     public static ObjectNode poll(PollResult r) {
         ObjectNode o = Json.object();
-        o.set("events", Json.MAPPER.valueToTree(r.events().stream().map(Wire::event).toList()));
+        o.set("events", Json.array(r.events().stream().map(Wire::event).toList()));
         o.put("next_cursor", r.nextCursor());
         o.put("has_more", r.hasMore());
         o.put("status", r.status().wire());
@@ -170,7 +170,7 @@ public final class Wire {
     /** A page of any listing: {@code items}, {@code next_cursor} (null on the last page), {@code has_more}. */
     public static <T> ObjectNode page(Page<T> page, Function<T, ObjectNode> item) {
         ObjectNode o = Json.object();
-        o.set("items", Json.MAPPER.valueToTree(page.items().stream().map(item).toList()));
+        o.set("items", Json.array(page.items().stream().map(item).toList()));
         opt(o, "next_cursor", page.nextCursor());
         o.put("has_more", page.hasMore());
         return o;
@@ -192,7 +192,7 @@ public final class Wire {
 
     public static ObjectNode items(List<? extends JsonNode> items) {
         ObjectNode o = Json.object();
-        o.set("items", Json.MAPPER.valueToTree(items));
+        o.set("items", Json.array(items));
         return o;
     }
 
