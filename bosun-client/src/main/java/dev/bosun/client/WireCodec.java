@@ -194,7 +194,17 @@ public final class WireCodec {
         String what = "routing decision";
         return new RoutingDecision(text(n, "agent_id", what), text(n, "task_id", what), integer(n, "h1_before", what),
                 integer(n, "h1_after", what), number(n, "confidence", what), number(n, "emergence_risk", what),
-                number(n, "capability_match_score", what), text(n, "reasoning", what));
+                number(n, "capability_match_score", what), text(n, "reasoning", what),
+                n.hasNonNull("router") ? java.util.Optional.of(remoteDecision(n.get("router")))
+                        : java.util.Optional.<dev.bosun.fleet.RemoteDecision>empty());
+    }
+
+    /** A remote router's own figures, as {@code routing.router} carries them beside Bosun's. */
+    private static dev.bosun.fleet.RemoteDecision remoteDecision(JsonNode n) {
+        String what = "remote router's decision";
+        return new dev.bosun.fleet.RemoteDecision(n.path("agent_id").asText(""), integer(n, "h1_before", what),
+                integer(n, "h1_after", what), number(n, "confidence", what), number(n, "emergence_risk", what),
+                number(n, "capability_match_score", what), n.path("reasoning").asText(""));
     }
 
     /** The answer to {@code GET /v1/fleet/status} and {@code POST /v1/fleet/reset}; {@code laman_satisfied} is derived. */

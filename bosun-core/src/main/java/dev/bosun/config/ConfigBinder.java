@@ -125,7 +125,9 @@ final class ConfigBinder {
         Duration window = duration("fleet_window", "1m", "30d");
         boolean compat = Values.bool("fleet_compat_paths", get("fleet_compat_paths"));
         Duration timeout = duration("router_timeout", "100ms", "60s");
-        return new RoutingSettings(enabled, url, fallbackLocal, fallbackAny, offset, minConfidence, window, compat, timeout);
+        Duration syncInterval = duration("router_sync_interval", "1s", "1h");
+        return new RoutingSettings(enabled, url, fallbackLocal, fallbackAny, offset, minConfidence, window, compat, timeout,
+                syncInterval);
     }
 
     private static final String STORE_URL_RULE = "postgresql://user[:password]@host[:port]/database[?schema=name], "

@@ -231,6 +231,7 @@ public final class ConfigLoader {
         d.put("fleet_window", "24h");
         d.put("fleet_compat_paths", false);
         d.put("router_timeout", "5s");
+        d.put("router_sync_interval", "30s");
         d.put("emit_tiles", true);
         d.put("plato_url", null);
         d.put("plato_api_key", null);

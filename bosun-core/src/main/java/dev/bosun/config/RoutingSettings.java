@@ -16,7 +16,8 @@ import java.util.Optional;
  * @param window           how long edges of ended tasks stay in the graph
  * @param compatPaths      also serve the fleet-h1-router contract at its bare paths (/route, /status, …)
  * @param remoteTimeout    how long a call to the remote router may take
+ * @param remoteSyncInterval how often the remote router's registry is compared with Bosun's (and brought in step)
  */
 public record RoutingSettings(boolean enabled, Optional<URI> remoteUrl, boolean fallbackLocal, boolean fallbackAny,
                               int emergenceOffset, double minConfidence, Duration window, boolean compatPaths,
-                              Duration remoteTimeout) {}
+                              Duration remoteTimeout, Duration remoteSyncInterval) {}

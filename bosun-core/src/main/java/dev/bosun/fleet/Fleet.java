@@ -48,7 +48,21 @@ public final class Fleet {
     private final Map<String, TenantGraph> tenants = new ConcurrentHashMap<>();
     private final List<Consumer<EmergenceAlert>> alertListeners = new CopyOnWriteArrayList<>();
     private final Optional<RemoteRouter> remote;
+    private final Optional<RouterSync> sync;
+    private final String remoteName;
     private final boolean fallbackLocal;
+
+    /** Which rule chooses among the candidates of a local decision. */
+    public enum Rule {
+        /** Bosun's: the least rise of true β₁, then the fewest running session tasks, then the first registered. */
+        BOSUN,
+        /**
+         * The reference fleet-h1-router's, for its bare {@code POST /route}: an agent already linked to the
+         * task first (the only difference its β₁, with C fixed at 1, can see), then the fewest tasks linked
+         * to the agent in the graph (its {@code n_tasks}, which every decision raises), then the first registered.
+         */
+        REFERENCE
+    }
 
     public Fleet(Store store, Clock clock, Settings settings) {
         this(store, clock, settings, Optional.empty(), false);
@@ -63,10 +77,15 @@ public final class Fleet {
         this.clock = clock;
         this.settings = settings;
         this.remote = remote;
+        this.sync = remote.map(r -> new RouterSync(r, store, clock));
+        this.remoteName = remote.map(r -> r instanceof HttpRemoteRouter h ? h.origin() : "the remote router").orElse("");
         this.fallbackLocal = fallbackLocal;
     }
 
     public Optional<RemoteRouter> remote() { return remote; }
+
+    /** Keeps the remote router's registry in step with Bosun's, when there is a remote router. */
+    public Optional<RouterSync> remoteSync() { return sync; }
 
     public Settings settings() { return settings; }
 
@@ -81,7 +100,7 @@ public final class Fleet {
      *
      * <p>The registry is Bosun's own: a remote router that is down, or refuses the agent, does not undo
      * or fail the registration (whatever {@code router_fallback} says, which is about routing). It is
-     * logged as a warning, and the remote router does not know the agent until it is registered again.
+     * logged as a warning, and {@link RouterSync} registers the agent with the router once it answers.
      */
     public Agent register(String tenant, String agentId, List<String> capabilities) {
         Ids.requireSafe("agent_id", agentId);
@@ -97,17 +116,8 @@ public final class Fleet {
             }
             load = g.load(agentId);
         }
-        remote.ifPresent(r -> forward(r, tenant, agentId, caps));
+        sync.ifPresent(r -> r.registered(tenant, agentId, caps));
         return a.withLoad(load);
-    }
-
-    private static void forward(RemoteRouter r, String tenant, String agentId, List<String> caps) {
-        try {
-            r.registerAgent(agentId, caps);
-        } catch (BosunException e) {
-            log.warn("agent {} of tenant {} is registered, but not with the remote router: {}", agentId, tenant,
-                    e.getMessage());
-        }
     }
 
     /** Removes an agent from routing; its edges stay until the window drops them. NOT_FOUND if unknown. */
@@ -124,6 +134,17 @@ public final class Fleet {
         TenantGraph g = graph(tenant);
         synchronized (g) {
             return g.agents.values().stream().map(a -> a.withLoad(g.load(a.id()))).toList();
+        }
+    }
+
+    /**
+     * Tasks linked to each agent in the tenant's graph (the window's edges): what the reference
+     * router calls an agent's {@code n_tasks}. Agents without edges are absent.
+     */
+    public Map<String, Integer> linkedTasks(String tenant) {
+        TenantGraph g = graph(tenant);
+        synchronized (g) {
+            return Map.copyOf(g.linked);
         }
     }
 
@@ -154,15 +175,27 @@ public final class Fleet {
      */
     public Plan route(String tenant, String taskKey, String taskId, Optional<String> sessionId, List<String> required,
                       List<String> prefer, boolean fallbackAny) {
+        return route(tenant, taskKey, taskId, sessionId, required, prefer, fallbackAny, Rule.BOSUN);
+    }
+
+    /**
+     * Routes a task as {@link #route(String, String, String, Optional, List, List, boolean)} does, with
+     * {@code rule} choosing among the candidates when Bosun decides locally. Whoever decides, the
+     * decision carries Bosun's true β₁; a remote router's choice is checked against Bosun's registry,
+     * capabilities, {@code prefer} and {@code fallbackAny}, and its own figures kept under {@code router}.
+     */
+    public Plan route(String tenant, String taskKey, String taskId, Optional<String> sessionId, List<String> required,
+                      List<String> prefer, boolean fallbackAny, Rule rule) {
         List<String> req = capabilities("required_capabilities", required);
         for (int i = 0; i < prefer.size(); i++) Ids.requireSafe("prefer_agents[" + i + "]", prefer.get(i));
         TenantGraph g = graph(tenant);
         synchronized (g) {
             maybePrune(tenant, g);
-            RoutingDecision d = remote.isPresent() ? decideRemotely(g, taskKey, taskId, req, prefer, fallbackAny)
-                    : decide(g, taskKey, taskId, req, prefer, fallbackAny);
-            if (!g.graph.hasVertex(agentVertex(d.agentId()))) g.agentVertices++; // a remote router's unknown agent
-            g.graph.addEdge(agentVertex(d.agentId()), taskVertex(taskKey));
+            // Bosun's rules come first: a task no agent of the tenant may take is refused before anyone is asked.
+            Candidates c = candidates(g, taskId, req, prefer, fallbackAny);
+            RoutingDecision d = remote.isPresent() ? decideRemotely(g, taskKey, taskId, req, c, rule)
+                    : decide(g, taskKey, taskId, req, c, rule);
+            if (g.graph.addEdge(agentVertex(d.agentId()), taskVertex(taskKey))) g.linked.merge(d.agentId(), 1, Integer::sum);
             // Load is running session tasks; a bare route (the fleet-h1-router contract) is a decision only.
             if (sessionId.isPresent()) g.loads.merge(d.agentId(), 1, Integer::sum);
             Optional<EmergenceAlert> alert = Optional.empty();
@@ -188,25 +221,14 @@ public final class Fleet {
         }
     }
 
-    private RoutingDecision decideRemotely(TenantGraph g, String taskKey, String taskId, List<String> req,
-                                           List<String> prefer, boolean fallbackAny) {
-        try {
-            RoutingDecision d = remote.get().route(taskId, req);
-            Ids.requireSafe("agent_id", d.agentId());
-            return d;
-        } catch (BosunException e) {
-            if (!fallbackLocal || (e.code() != ErrorCode.UNAVAILABLE && e.code() != ErrorCode.INVALID_ARGUMENT)) throw e;
-            log.warn("routing task {} with the built-in router: {}", taskId, e.getMessage());
-            RoutingDecision d = decide(g, taskKey, taskId, req, prefer, fallbackAny);
-            // The decision travels in the task's events, so whoever reads them sees why the remote did not decide.
-            return new RoutingDecision(d.agentId(), d.taskId(), d.h1Before(), d.h1After(), d.confidence(),
-                    d.emergenceRisk(), d.capabilityMatchScore(), "The remote router could not decide (" + e.getMessage()
-                    + "), so the built-in router did. " + d.reasoning());
-        }
+    /** The agents a decision may choose, and how they were found. */
+    private record Candidates(List<Agent> agents, boolean fellBack, boolean preferred) {
+        boolean has(String agentId) { return agents.stream().anyMatch(a -> a.id().equals(agentId)); }
     }
 
-    private RoutingDecision decide(TenantGraph g, String taskKey, String taskId, List<String> required,
-                                   List<String> prefer, boolean fallbackAny) {
+    /** Bosun's rules: the capable agents (every agent with {@code fallbackAny}), narrowed to the preferred among them. */
+    private static Candidates candidates(TenantGraph g, String taskId, List<String> required, List<String> prefer,
+                                         boolean fallbackAny) {
         if (g.agents.isEmpty()) {
             throw new BosunException(ErrorCode.NO_CAPABLE_AGENT, "no agents are registered to take task '" + taskId + "'",
                     Map.of("task_id", taskId));
@@ -223,67 +245,150 @@ public final class Fleet {
             capable = List.copyOf(g.agents.values());
             fellBack = true;
         }
-        List<Agent> candidates = capable;
-        boolean preferred = false;
         if (!prefer.isEmpty()) {
             Set<String> p = new HashSet<>(prefer);
             List<Agent> narrowed = capable.stream().filter(a -> p.contains(a.id())).toList();
-            if (!narrowed.isEmpty()) {
-                candidates = narrowed;
-                preferred = true;
-            }
+            if (!narrowed.isEmpty()) return new Candidates(narrowed, fellBack, true);
         }
-        long h1Before = g.graph.h1();
+        return new Candidates(capable, fellBack, false);
+    }
+
+    /**
+     * Asks the remote router, then holds its answer to Bosun's rules: an agent outside the candidates
+     * (unknown to the tenant, lacking a capability, not among the preferred, or none at all) is refused,
+     * or re-decided by the built-in router with {@code router_fallback=local}; the reasoning says which.
+     */
+    private RoutingDecision decideRemotely(TenantGraph g, String taskKey, String taskId, List<String> req, Candidates c,
+                                           Rule rule) {
+        sync.ifPresent(RouterSync::checkIfSuspect);
+        RemoteDecision r;
+        try {
+            r = remote.get().route(taskId, req);
+        } catch (BosunException e) {
+            if (!fallbackLocal || (e.code() != ErrorCode.UNAVAILABLE && e.code() != ErrorCode.INVALID_ARGUMENT)) throw e;
+            log.warn("routing task {} with the built-in router: {}", taskId, e.getMessage());
+            // The decision travels in the task's events, so whoever reads them sees why the remote did not decide.
+            return prefixed(decide(g, taskKey, taskId, req, c, rule), "The remote router could not decide ("
+                    + e.getMessage() + "), so the built-in router did. ", Optional.empty());
+        }
+        Optional<Broken> broken = judge(g, r, c, req);
+        if (broken.isEmpty()) {
+            Agent chosen = g.agents.get(r.agentId());
+            String why = "The remote router at " + remoteName + " chose " + chosen.id() + " (its reasoning: " + r.reasoning()
+                    + "; its own β₁ " + r.h1Before() + " → " + r.h1After() + ", with C fixed at 1); in Bosun's graph ";
+            return figures(g, taskKey, taskId, req, chosen, why, Optional.of(r));
+        }
+        Broken b = broken.get();
+        if (b.reason() != Broken.Reason.NOT_PREFERRED) sync.ifPresent(RouterSync::suspect); // the registries may differ
+        String what = "the remote router at " + remoteName + " " + (r.noAgent() ? "chose no agent" : "chose " + r.agentId())
+                + ", which " + b.why();
+        if (!fallbackLocal) {
+            throw new BosunException(ErrorCode.UNAVAILABLE, "routing task '" + taskId + "': " + what
+                    + "; Bosun refused the decision (router_fallback=none)",
+                    Map.of("router_url", remoteName, "reason", b.reason().wire(), "router_agent_id", r.agentId(),
+                            "task_id", taskId));
+        }
+        log.warn("routing task {} with the built-in router: {}", taskId, what);
+        return prefixed(decide(g, taskKey, taskId, req, c, rule), "Bosun refused the remote router's decision: " + what
+                + ", so the built-in router decided (router_fallback=local). ", Optional.of(r));
+    }
+
+    /** Why a remote router's answer breaks Bosun's rules. */
+    private record Broken(Reason reason, String why) {
+        enum Reason {
+            NO_AGENT, UNKNOWN_AGENT, NOT_CAPABLE, NOT_PREFERRED;
+
+            String wire() { return name().toLowerCase(Locale.ROOT); }
+        }
+    }
+
+    private static Optional<Broken> judge(TenantGraph g, RemoteDecision r, Candidates c, List<String> req) {
+        if (r.noAgent()) return Optional.of(new Broken(Broken.Reason.NO_AGENT, "means it knows no agent at all"));
+        Agent a = g.agents.get(r.agentId());
+        if (a == null) return Optional.of(new Broken(Broken.Reason.UNKNOWN_AGENT, "is not an agent registered with Bosun"));
+        if (c.has(a.id())) return Optional.empty();
+        List<String> lacking = req.stream().filter(x -> !a.capabilities().contains(x)).toList();
+        if (!c.fellBack() && !lacking.isEmpty()) {
+            return Optional.of(new Broken(Broken.Reason.NOT_CAPABLE, "lacks " + String.join(", ", lacking)
+                    + " while agents that have every required capability are registered"));
+        }
+        return Optional.of(new Broken(Broken.Reason.NOT_PREFERRED, "is not among prefer_agents while a preferred agent could take it"));
+    }
+
+    private static RoutingDecision prefixed(RoutingDecision d, String prefix, Optional<RemoteDecision> router) {
+        return new RoutingDecision(d.agentId(), d.taskId(), d.h1Before(), d.h1After(), d.confidence(), d.emergenceRisk(),
+                d.capabilityMatchScore(), prefix + d.reasoning(), router);
+    }
+
+    private RoutingDecision decide(TenantGraph g, String taskKey, String taskId, List<String> required, Candidates c,
+                                   Rule rule) {
         String task = taskVertex(taskKey);
-        long vAfter = g.graph.vertexCount() + (g.graph.hasVertex(task) ? 0 : 1);
         Agent best = null;
-        long bestH1 = Long.MAX_VALUE;
+        long bestKey = Long.MAX_VALUE;
         int bestLoad = Integer.MAX_VALUE;
         int ties = 0;
-        for (Agent a : candidates) { // registration order: the first of equals wins
-            long h1 = g.graph.h1IfAdded(agentVertex(a.id()), task);
-            int load = g.load(a.id());
-            if (h1 < bestH1 || (h1 == bestH1 && load < bestLoad)) {
+        for (Agent a : c.agents()) { // registration order: the first of equals wins
+            long key = rule == Rule.BOSUN ? g.graph.h1IfAdded(agentVertex(a.id()), task)
+                    : g.graph.hasEdge(agentVertex(a.id()), task) ? 0 : 1;
+            int load = rule == Rule.BOSUN ? g.load(a.id()) : g.linked(a.id());
+            if (key < bestKey || (key == bestKey && load < bestLoad)) {
                 best = a;
-                bestH1 = h1;
+                bestKey = key;
                 bestLoad = load;
                 ties = 1;
-            } else if (h1 == bestH1 && load == bestLoad) {
+            } else if (key == bestKey && load == bestLoad) {
                 ties++;
             }
         }
-        long margin = bestH1 - g.emergence.threshold(vAfter);
+        var sb = new StringBuilder("Routed task ").append(taskId).append(" to ").append(best.id()).append(": ");
+        if (required.isEmpty()) sb.append("no capabilities were required");
+        else if (c.fellBack()) sb.append(String.format(Locale.ROOT, "no agent had all %d required capabilities, so any agent "
+                + "was considered and this one has %.0f%% of them", required.size(), match(best, required) * 100));
+        else if (required.size() == 1) sb.append("it has the required capability ").append(required.get(0));
+        else sb.append("it has all ").append(required.size()).append(" required capabilities");
+        if (c.preferred()) sb.append(", and it was among the preferred agents");
+        if (c.agents().size() > 1) {
+            String load = rule == Rule.BOSUN ? "the lowest load (" + bestLoad + ")"
+                    : "the fewest linked tasks (" + bestLoad + ")";
+            sb.append(ties > 1 ? "; of " + ties + " equally good agents it has " + load + " and registered first"
+                    : "; it was the best of " + c.agents().size() + " candidates");
+        }
+        return figures(g, taskKey, taskId, required, best, sb.append("; ").toString(), Optional.empty());
+    }
+
+    /** Bosun's figures for linking {@code chosen} to the task, on the tenant's graph with the true β₁. */
+    private RoutingDecision figures(TenantGraph g, String taskKey, String taskId, List<String> required, Agent chosen,
+                                    String reasoningStart, Optional<RemoteDecision> router) {
+        String task = taskVertex(taskKey);
+        long before = g.graph.h1();
+        long after = g.graph.h1IfAdded(agentVertex(chosen.id()), task);
+        long vAfter = g.graph.vertexCount() + (g.graph.hasVertex(task) ? 0 : 1);
+        long threshold = g.emergence.threshold(vAfter);
+        long margin = after - threshold;
         double risk = Emergence.risk(margin);
-        double match = required.isEmpty() ? 1.0
-                : (double) required.stream().filter(best.capabilities()::contains).count() / required.size();
+        double match = match(chosen, required);
         double confidence = Math.max(settings.minConfidence(), Math.min(1.0, match * (1 - risk)));
-        String reasoning = reasoning(best, taskId, required, match, h1Before, bestH1, margin, risk, bestLoad,
-                candidates.size(), ties, fellBack, preferred, g.emergence.threshold(vAfter));
-        return new RoutingDecision(best.id(), taskId, h1Before, bestH1, round(confidence), risk, round(match), reasoning);
+        String reasoning = reasoningStart + (after == before ? "linking it keeps β₁ at " + after
+                : "linking it raises β₁ from " + before + " to " + after + " (it closes a cycle)")
+                + " against a threshold of " + threshold
+                + (risk == 0 ? ", with no emergence risk" : String.format(Locale.ROOT, ", %d over it (emergence risk %.1f)", margin, risk))
+                + ".";
+        return new RoutingDecision(chosen.id(), taskId, before, after, round(confidence), risk, round(match), reasoning, router);
+    }
+
+    private static double match(Agent a, List<String> required) {
+        return required.isEmpty() ? 1.0 : (double) required.stream().filter(a.capabilities()::contains).count() / required.size();
     }
 
     private static double round(double d) { return Math.round(d * 1000) / 1000.0; }
 
-    private static String reasoning(Agent a, String taskId, List<String> required, double match, long before, long after,
-                                    long margin, double risk, int load, int candidates, int ties, boolean fellBack,
-                                    boolean preferred, long threshold) {
-        var sb = new StringBuilder("Routed task ").append(taskId).append(" to ").append(a.id()).append(": ");
-        if (required.isEmpty()) sb.append("no capabilities were required");
-        else if (fellBack) sb.append(String.format(Locale.ROOT, "no agent had all %d required capabilities, so any agent "
-                + "was considered and this one has %.0f%% of them", required.size(), match * 100));
-        else if (required.size() == 1) sb.append("it has the required capability ").append(required.get(0));
-        else sb.append("it has all ").append(required.size()).append(" required capabilities");
-        if (preferred) sb.append(", and it was among the preferred agents");
-        sb.append("; ");
-        sb.append(after == before ? "linking it keeps β₁ at " + after : "linking it raises β₁ from " + before + " to " + after
-                + " (it closes a cycle)");
-        sb.append(" against a threshold of ").append(threshold);
-        sb.append(risk == 0 ? ", with no emergence risk" : String.format(Locale.ROOT, ", %d over it (emergence risk %.1f)", margin, risk));
-        if (candidates > 1) {
-            sb.append(ties > 1 ? "; of " + ties + " equally good agents it has the lowest load (" + load + ") and registered first"
-                    : "; it was the best of " + candidates + " candidates");
-        }
-        return sb.append('.').toString();
+    /**
+     * The reference router's answer when it has no agent at all: {@code agent_id ""}, confidence 0.0,
+     * β₁ unchanged (here the tenant's true β₁). Links nothing.
+     */
+    public RoutingDecision noAgent(String tenant, String taskId) {
+        long h1 = h1(tenant);
+        return new RoutingDecision("", taskId, h1, h1, 0.0, 0.0, 1.0, "No agents available");
     }
 
     /** Drops the tenant's cached graph: the next use rebuilds it from the store. */
@@ -340,6 +445,7 @@ public final class Fleet {
     private static final class TenantGraph {
         final Map<String, Agent> agents = new LinkedHashMap<>();
         final Map<String, Integer> loads = new HashMap<>();
+        final Map<String, Integer> linked = new HashMap<>(); // edges per agent in the window: the reference's n_tasks
         final Emergence emergence;
         BettiGraph graph = new BettiGraph();
         int agentVertices;
@@ -348,6 +454,8 @@ public final class Fleet {
         TenantGraph(Emergence emergence) { this.emergence = emergence; }
 
         int load(String agentId) { return loads.getOrDefault(agentId, 0); }
+
+        int linked(String agentId) { return linked.getOrDefault(agentId, 0); }
     }
 
     private TenantGraph graph(String tenant) {
@@ -373,11 +481,16 @@ public final class Fleet {
         // Unregistered agents that still have edges in the window stay vertices until the window drops them.
         for (FleetEdge e : edges) vertices.add(agentVertex(e.agentId()));
         vertices.forEach(graph::addVertex);
-        for (FleetEdge e : edges) graph.addEdge(agentVertex(e.agentId()), taskVertex(e.taskKey()));
+        var linked = new HashMap<String, Integer>();
+        for (FleetEdge e : edges) {
+            if (graph.addEdge(agentVertex(e.agentId()), taskVertex(e.taskKey()))) linked.merge(e.agentId(), 1, Integer::sum);
+        }
         g.graph = graph;
         g.agentVertices = vertices.size();
         g.agents.clear();
         g.agents.putAll(agents);
+        g.linked.clear();
+        g.linked.putAll(linked);
         g.loads.clear();
         g.loads.putAll(store.agentLoads(tenant));
         g.prunedAt = clock.instant();

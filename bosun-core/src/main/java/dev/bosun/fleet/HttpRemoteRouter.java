@@ -75,23 +75,42 @@ public final class HttpRemoteRouter implements RemoteRouter, AutoCloseable {
     public String origin() { return origin; }
 
     @Override
-    public RoutingDecision route(String taskId, List<String> requiredCapabilities) {
+    public RemoteDecision route(String taskId, List<String> requiredCapabilities) {
         ObjectNode body = Json.object().put("task_id", taskId);
         requiredCapabilities.forEach(body.putArray("required_capabilities")::add);
         Call call = new Call("POST", "/route");
         ObjectNode d = call.object(call.send(Optional.of(body)));
-        String agentId = call.text(d, "agent_id");
-        if (!Ids.isSafe(agentId)) throw call.badAnswer("answered an agent_id that is not a valid agent id");
+        // The reference answers agent_id "" (confidence 0.0) when it has no agent at all: an answer, not a fault.
+        String agentId = call.string(d, "agent_id");
+        if (!agentId.isEmpty() && !Ids.isSafe(agentId)) throw call.badAnswer("answered an agent_id that is not a valid agent id");
         String answeredTask = call.text(d, "task_id");
         if (!answeredTask.equals(taskId)) {
             throw call.badAnswer("answered a decision for another task (task_id " + quoteShort(answeredTask) + ")");
         }
         JsonNode reasoning = d.get("reasoning");
-        String why = reasoning != null && reasoning.isTextual() && !reasoning.asText().isBlank() ? reasoning.asText()
+        String why = reasoning != null && reasoning.isTextual() && !reasoning.asText().isBlank() ? quoteShort(reasoning.asText())
                 : "routed by the remote router at " + origin;
-        return new RoutingDecision(agentId, taskId, call.integer(d, "h1_before"), call.integer(d, "h1_after"),
+        return new RemoteDecision(agentId, call.integer(d, "h1_before"), call.integer(d, "h1_after"),
                 call.number(d, "confidence"), call.number(d, "emergence_risk"), call.number(d, "capability_match_score"),
                 why);
+    }
+
+    @Override
+    public List<RegisteredAgent> agents() {
+        Call call = new Call("GET", "/agents");
+        JsonNode answer = call.send(Optional.empty());
+        if (!answer.isArray()) throw call.badAnswer("answered something other than a JSON array of agents");
+        var out = new java.util.ArrayList<RegisteredAgent>();
+        for (JsonNode a : answer) {
+            if (!(a instanceof ObjectNode o)) throw call.badAnswer("listed an agent that is not a JSON object");
+            String id = call.text(o, "agent_id");
+            JsonNode caps = o.get("capabilities");
+            if (caps == null || !caps.isArray()) throw call.badAnswer("listed agent " + quoteShort(id) + " without a capabilities array");
+            var cs = new java.util.ArrayList<String>();
+            caps.forEach(c -> cs.add(c.asText()));
+            out.add(new RegisteredAgent(id, List.copyOf(cs)));
+        }
+        return List.copyOf(out);
     }
 
     @Override
@@ -208,6 +227,14 @@ public final class HttpRemoteRouter implements RemoteRouter, AutoCloseable {
             JsonNode n = o.get(field);
             if (n == null || n.isNull()) throw missing(field);
             if (!n.isTextual() || n.asText().isEmpty()) throw mistyped(field, "a non-empty string");
+            return n.asText();
+        }
+
+        /** A string field that may be empty. */
+        String string(ObjectNode o, String field) {
+            JsonNode n = o.get(field);
+            if (n == null || n.isNull()) throw missing(field);
+            if (!n.isTextual()) throw mistyped(field, "a string");
             return n.asText();
         }
 

@@ -121,7 +121,10 @@ public final class SessionManager implements AutoCloseable {
         this.webhooks = new dev.bosun.delivery.Webhooks(store.deliveries(), clock, ids, config.delivery(), webhookTargets);
         tap.addListener(e -> { if (SystemEvents.isCheckpoint(e.direction(), e.type())) relay.wake(); });
         workers.startBackground();
-        if (b.autoReap) reaper.start();
+        if (b.autoReap) {
+            reaper.start();
+            fleet.remoteSync().ifPresent(sync -> sync.start(config.routing().remoteSyncInterval()));
+        }
         if (b.autoDeliver) relay.start();
     }
 
@@ -579,6 +582,7 @@ public final class SessionManager implements AutoCloseable {
         reaper.close();
         workers.close();
         tap.close();
+        fleet.remoteSync().ifPresent(dev.bosun.fleet.RouterSync::close);
         remoteRouter.ifPresent(HttpRemoteRouter::close);
     }
 }

@@ -100,8 +100,8 @@ class HttpRemoteRouterTest {
     @Test
     void aDecisionIsSentAndParsed() {
         answerJson("POST /route", decision());
-        RoutingDecision d = router.route("compile", List.of("compilation", "llvm"));
-        assertThat(d).isEqualTo(new RoutingDecision("coder-2", "compile", 2, 3, 0.7, 0.3, 1.0, "coder-2 keeps the graph thin"));
+        RemoteDecision d = router.route("compile", List.of("compilation", "llvm"));
+        assertThat(d).isEqualTo(new RemoteDecision("coder-2", 2, 3, 0.7, 0.3, 1.0, "coder-2 keeps the graph thin"));
         Request r = requests.get(0);
         assertThat(r.method()).isEqualTo("POST");
         assertThat(r.path()).isEqualTo("/route");
@@ -116,9 +116,33 @@ class HttpRemoteRouterTest {
         d.remove("reasoning");
         d.put("h1_after", 3.0); // an int written as a float is still an int
         answerJson("POST /route", d);
-        RoutingDecision decided = router.route("compile", List.of());
+        RemoteDecision decided = router.route("compile", List.of());
         assertThat(decided.reasoning()).isEqualTo("routed by the remote router at " + origin);
         assertThat(decided.h1After()).isEqualTo(3);
+    }
+
+    @Test
+    void theReferencesAnswerWhenItHasNoAgentIsADecisionForNobody() {
+        // fleet-h1-router 0.1.0 with an empty registry: 200, agent_id "", confidence 0.0, β₁ unchanged (C = 1)
+        answerJson("POST /route", Json.object().put("agent_id", "").put("task_id", "compile").put("h1_before", 0)
+                .put("h1_after", 0).put("confidence", 0.0).put("emergence_risk", 0.0).put("capability_match_score", 1.0)
+                .put("reasoning", "No agents available"));
+        RemoteDecision d = router.route("compile", List.of("x"));
+        assertThat(d.noAgent()).isTrue();
+        assertThat(d.reasoning()).isEqualTo("No agents available");
+    }
+
+    @Test
+    void theRegistryIsReadFromGetAgents() {
+        answer("GET /agents", 200, "application/json", "[{\"agent_id\": \"oracle1\", \"capabilities\": [\"plato\", "
+                + "\"coordination\"], \"n_tasks\": 2}, {\"agent_id\": \"ccc\", \"capabilities\": [], \"n_tasks\": 0}]");
+        assertThat(router.agents()).containsExactly(
+                new RemoteRouter.RegisteredAgent("oracle1", List.of("plato", "coordination")),
+                new RemoteRouter.RegisteredAgent("ccc", List.of()));
+        answer("GET /agents", 200, "application/json", "{\"agents\": []}");
+        assertThat(unavailable(() -> router.agents(), "bad_answer").getMessage()).contains("something other than a JSON array");
+        answer("GET /agents", 200, "application/json", "[{\"agent_id\": \"x\"}]");
+        assertThat(unavailable(() -> router.agents(), "bad_answer").getMessage()).contains("without a capabilities array");
     }
 
     @Test

@@ -30,7 +30,7 @@ final class FleetRoutes {
     static final Set<String> REGISTER_FIELDS = Set.of("agent_id", "capabilities");
     static final Set<String> ROUTE_FIELDS = Set.of("task_id", "required_capabilities", "prefer_agents", "fallback");
     /** The fleet-h1-router contract's own paths, served only with {@code fleet_compat_paths=true}. */
-    static final List<String> COMPAT_PATHS = List.of("/route", "/status", "/h1-snapshot", "/register/agent");
+    static final List<String> COMPAT_PATHS = List.of("/route", "/status", "/h1-snapshot", "/register/agent", "/agents");
 
     private final SessionManager manager;
     private final Fleet fleet;
@@ -54,7 +54,11 @@ final class FleetRoutes {
             Replies.noContent(ctx);
         });
         r.post("/v1/route", this::route);
-        r.get("/v1/fleet/status", ctx -> Replies.json(ctx, 200, fleet.status(Scope.tenant(ctx)).toJson()));
+        r.get("/v1/fleet/status", ctx -> {
+            ObjectNode o = fleet.status(Scope.tenant(ctx)).toJson();
+            fleet.remoteSync().ifPresent(sync -> o.set("remote_router", Wire.routerSync(sync.status())));
+            Replies.json(ctx, 200, o);
+        });
         r.post("/v1/fleet/reset", ctx -> {
             String tenant = Scope.tenant(ctx);
             fleet.reset(tenant);
@@ -67,10 +71,13 @@ final class FleetRoutes {
         r.get("/v1/fleet/h1-snapshot", ctx -> Replies.json(ctx, 200, snapshot(Scope.tenant(ctx))));
         r.post("/v1/fleet/register/agent", this::registerAgent);
         if (manager.config().routing().compatPaths()) {
-            r.post("/route", this::route);
-            r.get("/status", ctx -> Replies.json(ctx, 200, fleet.status(Scope.tenant(ctx)).toCompatJson()));
-            r.get("/h1-snapshot", ctx -> Replies.json(ctx, 200, snapshot(Scope.tenant(ctx))));
-            r.post("/register/agent", this::registerAgent);
+            // The reference's own answers, field for field (CompatRoutes); only β₁ stays Bosun's true one.
+            var compat = new CompatRoutes(fleet, this::link);
+            r.post("/route", compat::route);
+            r.get("/status", ctx -> Replies.json(ctx, 200, CompatRoutes.status(fleet.status(Scope.tenant(ctx)))));
+            r.get("/h1-snapshot", ctx -> Replies.json(ctx, 200, CompatRoutes.snapshot(fleet.status(Scope.tenant(ctx)))));
+            r.post("/register/agent", compat::registerAgent);
+            r.get("/agents", compat::agents);
         }
     }
 
@@ -110,18 +117,23 @@ final class FleetRoutes {
                 .orElse(manager.config().routing().fallbackAny());
         String tenant = Scope.tenant(ctx);
         Fleet.Plan plan = fleet.route(tenant, taskId, taskId, Optional.empty(), required, prefer, fallbackAny);
+        link(plan);
+        Replies.json(ctx, 200, plan.decision().toJson());
+    }
+
+    /** Persists a bare decision's edge, then counts it and lets its alert go. */
+    private void link(Fleet.Plan plan) {
         try {
-            manager.store().addFleetEdge(tenant, plan.decision().agentId(), taskId, clock.instant());
+            manager.store().addFleetEdge(plan.tenant(), plan.decision().agentId(), plan.taskKey(), clock.instant());
         } catch (RuntimeException e) {
-            fleet.invalidate(tenant); // the graph counted an edge that was not written: rebuild it from the store
+            fleet.invalidate(plan.tenant()); // the graph counted an edge that was not written: rebuild it from the store
             throw e;
         }
         metrics.routed(plan.decision());
         plan.alert().ifPresent(fleet::publish);
-        Replies.json(ctx, 200, plan.decision().toJson());
     }
 
-    private static boolean fallbackAny(String value) {
+    static boolean fallbackAny(String value) {
         return switch (value.toLowerCase(Locale.ROOT)) {
             case "error" -> false;
             case "any" -> true;

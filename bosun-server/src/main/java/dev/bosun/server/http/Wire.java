@@ -91,6 +91,21 @@ public final class Wire {
         return o;
     }
 
+    /** What the last comparison of the remote router's registry with Bosun's found. */
+    public static ObjectNode routerSync(dev.bosun.fleet.RouterSync.Status s) {
+        ObjectNode o = Json.object();
+        opt(o, "checked_at", s.checkedAt().map(Object::toString));
+        o.put("reachable", s.reachable());
+        o.put("in_step", s.reachable() && s.drift() == 0 && s.error().isEmpty());
+        o.put("drift", s.drift());
+        o.set("missing", Json.MAPPER.valueToTree(s.missing()));
+        o.set("mismatched", Json.MAPPER.valueToTree(s.mismatched()));
+        o.set("router_only", Json.MAPPER.valueToTree(s.routerOnly()));
+        o.put("resynced", s.resynced());
+        opt(o, "error", s.error());
+        return o;
+    }
+
     public static ObjectNode event(Event e) {
         ObjectNode o = Json.object();
         o.put("seq", e.seq());

@@ -34,6 +34,7 @@ import java.util.function.IntSupplier;
  *   <li>{@code bosun_events_total{direction}}, {@code bosun_reaper_expirations_total{reason}},
  *       {@code bosun_wake_seconds{kind}}, {@code bosun_streams_open}, {@code bosun_http_requests_seconds{method,route,status}},
  *       {@code bosun_store_commit_seconds}</li>
+ *   <li>with a remote router: {@code bosun_router_drift_agents}, {@code bosun_router_resyncs_total}</li>
  *   <li>tiles, webhooks and listeners: see {@link DeliveryMetrics}</li>
  * </ul>
  */
@@ -57,6 +58,14 @@ public final class Metrics implements EventListener {
                 .register(registry);
         manager.fleet().onEmergenceAlert(a -> alerts.increment());
         new DeliveryMetrics(registry, manager);
+        manager.fleet().remoteSync().ifPresent(sync -> {
+            Gauge.builder("bosun.router.drift.agents", sync, x -> x.status().drift())
+                    .description("Bosun's agents the remote router lacked or held with other capabilities at the last check")
+                    .register(registry);
+            io.micrometer.core.instrument.FunctionCounter.builder("bosun.router.resyncs", sync, x -> x.status().resynced())
+                    .description("Agents re-registered with the remote router because it had lost or changed them")
+                    .register(registry);
+        });
     }
 
     public PrometheusMeterRegistry registry() { return registry; }

@@ -1,0 +1,33 @@
+package dev.bosun.fleet;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.bosun.json.Json;
+
+/**
+ * A remote fleet-h1-router's answer to {@code POST /route}, in its own figures. They are the router's
+ * view, not Bosun's: the reference router counts its own registry and graph and fixes C at 1, so its
+ * β₁ can be negative and differs from Bosun's true E − V + C. Bosun keeps them beside its own decision
+ * (under {@code router}) and never in its place.
+ *
+ * @param agentId the agent it chose; empty when it had no agent at all (the reference answers
+ *                {@code agent_id: ""} with confidence 0.0)
+ */
+public record RemoteDecision(String agentId, long h1Before, long h1After, double confidence, double emergenceRisk,
+                             double capabilityMatchScore, String reasoning) {
+
+    /** True when the router chose nobody. */
+    public boolean noAgent() { return agentId.isEmpty(); }
+
+    /** The figures as {@code routing.router} writes them. */
+    public ObjectNode toJson() {
+        ObjectNode o = Json.object();
+        o.put("agent_id", agentId);
+        o.put("h1_before", h1Before);
+        o.put("h1_after", h1After);
+        o.put("confidence", confidence);
+        o.put("emergence_risk", emergenceRisk);
+        o.put("capability_match_score", capabilityMatchScore);
+        o.put("reasoning", reasoning);
+        return o;
+    }
+}
