@@ -20,40 +20,64 @@ import java.util.regex.Pattern;
 /**
  * Bosun nodes as separate {@code bosun serve} processes on loopback ports, sharing one fresh
  * PostgreSQL schema; each with its own node id and data dir, as on separate machines. Closing kills
- * every node and every worker they started, and drops the schema.
+ * every node and every worker they started, and drops the schema. {@link #sqlite} makes the
+ * single-node form on SQLite, for crash tests that restart one node on its own data dir.
  */
-final class NodeCluster implements AutoCloseable {
+public final class NodeCluster implements AutoCloseable {
     private static final Pattern LISTENING = Pattern.compile("Bosun listening on (http://\\S+) ");
     private static final Duration START_LIMIT = Duration.ofSeconds(60);
 
     /** One node: its process, its URL, a client for it. */
-    record Node(String id, Process process, URI url, BosunClient client, Path log) {}
+    public record Node(String id, Process process, URI url, BosunClient client, Path log) {}
 
-    private final PgUrl url;
+    private final PgUrl url; // null on SQLite
     private final Path dir;
     private final Duration leaseTtl;
     private final List<Node> nodes = new ArrayList<>();
     private final List<ProcessHandle> workers = new ArrayList<>();
     private final Map<String, String> extraEnv = new java.util.HashMap<>();
 
-    NodeCluster(Path dir, Duration leaseTtl) {
-        PgUrl base = PgSchemas.testUrl();
-        Services.require("PostgreSQL at " + base, PgSchemas.unreachable(base));
+    /** Nodes on a fresh schema of the test database ({@link PgSchemas#testUrl()}); skips without it. */
+    public NodeCluster(Path dir, Duration leaseTtl) {
+        this(dir, leaseTtl, requireReachable(PgSchemas.testUrl()));
+    }
+
+    /** Nodes on a fresh schema of {@code base}'s database. */
+    public NodeCluster(Path dir, Duration leaseTtl, PgUrl base) {
         this.url = base.withSchema(PgSchemas.fresh("bosun_n"));
         this.dir = dir;
         this.leaseTtl = leaseTtl;
     }
 
-    PgUrl url() { return url; }
+    private NodeCluster(Path dir) {
+        this.url = null;
+        this.dir = dir;
+        this.leaseTtl = Duration.ofSeconds(10);
+    }
+
+    /** Nodes on SQLite, each in its own data dir (so a node restarted with the same id reopens its data). */
+    public static NodeCluster sqlite(Path dir) {
+        return new NodeCluster(dir);
+    }
+
+    private static PgUrl requireReachable(PgUrl base) {
+        Services.require("PostgreSQL at " + base, PgSchemas.unreachable(base));
+        return base;
+    }
+
+    public PgUrl url() {
+        if (url == null) throw new IllegalStateException("this cluster runs on SQLite");
+        return url;
+    }
 
     /** Sets a config key for the nodes started from now on, as its BOSUN_* variable. */
-    NodeCluster env(String name, String value) {
+    public NodeCluster env(String name, String value) {
         extraEnv.put(name, value);
         return this;
     }
 
     /** Starts the nodes at once (so they race to migrate a fresh schema) and waits until each listens. */
-    List<Node> start(String... ids) throws Exception {
+    public List<Node> start(String... ids) throws Exception {
         var procs = new ArrayList<Process>();
         for (String id : ids) procs.add(launch(id));
         var started = new ArrayList<Node>();
@@ -72,8 +96,8 @@ final class NodeCluster implements AutoCloseable {
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         pb.environment().clear();
         pb.environment().put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
+        if (url != null) pb.environment().put("BOSUN_STORE_URL", url.connectionString());
         pb.environment().putAll(Map.of(
-                "BOSUN_STORE_URL", url.connectionString(),
                 "BOSUN_NODE_ID", id,
                 "BOSUN_DATA_DIR", data.toString(),
                 "BOSUN_NODE_LEASE_TTL", leaseTtl.toMillis() + "ms",
@@ -99,10 +123,18 @@ final class NodeCluster implements AutoCloseable {
     }
 
     /** SIGKILL: no shutdown hook, no last heartbeat; its workers are orphaned (and killed when the cluster closes). */
-    void kill(Node n) throws InterruptedException {
+    public void kill(Node n) throws InterruptedException {
         workers.addAll(n.process().descendants().toList());
         n.process().destroyForcibly();
         n.process().waitFor();
+    }
+
+    /** Starts a killed node again with its id and data dir (a new process, on a new port). */
+    public Node restart(Node dead) throws Exception {
+        if (dead.process().isAlive()) throw new IllegalStateException("node " + dead.id() + " still runs");
+        Node n = await(dead.id(), launch(dead.id()));
+        nodes.add(n);
+        return n;
     }
 
     @Override
@@ -114,6 +146,6 @@ final class NodeCluster implements AutoCloseable {
             n.process().waitFor();
         }
         workers.forEach(ProcessHandle::destroyForcibly);
-        PgSchemas.drop(url);
+        if (url != null) PgSchemas.drop(url);
     }
 }
