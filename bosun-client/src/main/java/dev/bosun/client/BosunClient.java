@@ -257,13 +257,23 @@ public final class BosunClient implements AutoCloseable {
 
     /**
      * {@code GET /v1/sessions/{id}/events/stream}: follows the session's events from after seq
-     * {@code after}, reconnecting on drops. See {@link EventSubscription}. Nothing is sent until the
-     * first {@code hasNext()}.
+     * {@code after}, reconnecting on drops without a limit. See {@link EventSubscription}. Nothing is
+     * sent until the first {@code hasNext()}.
      */
     public EventSubscription follow(String sessionId, long after) {
+        return follow(sessionId, after, FollowOptions.defaults());
+    }
+
+    /**
+     * As {@link #follow(String, long)}, with a limit on reconnects or a listener told of each one
+     * (see {@link FollowOptions}).
+     */
+    public EventSubscription follow(String sessionId, long after, FollowOptions options) {
         Objects.requireNonNull(sessionId, "sessionId");
+        Objects.requireNonNull(options, "options");
         if (after < 0) throw BosunException.invalid("after", "after may not be negative; got " + after);
-        EventSubscription s = new EventSubscription(this, transport, sessionId, after, streamIdleTimeout, watchdogs());
+        EventSubscription s = new EventSubscription(this, transport, sessionId, after, streamIdleTimeout, watchdogs(),
+                options);
         subscriptions.add(s);
         return s;
     }

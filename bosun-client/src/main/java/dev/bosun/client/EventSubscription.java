@@ -33,8 +33,9 @@ import java.util.concurrent.TimeUnit;
  * <p>{@link #hasNext()} blocks until the next event arrives. It returns false once the
  * {@code session_ended} event has been delivered and the server has closed the stream (or when
  * following an already ended session whose events are all delivered), and after {@link #close()}.
- * It throws {@link BosunException} when the server refuses the stream (for example NOT_FOUND) or
- * stays unreachable for more than the client's retries in a row.
+ * It throws {@link BosunException} when the server refuses the stream (for example NOT_FOUND), or
+ * when it stays unreachable for more reconnects in a row than {@link FollowOptions#maxReconnects()}
+ * allows: by default there is no limit, and a server restart only delays the next event.
  *
  * <pre>{@code
  * try (EventSubscription events = client.follow(sessionId, 0)) {
@@ -55,6 +56,7 @@ public final class EventSubscription implements Iterator<Event>, AutoCloseable {
     private final String path;
     private final Duration idleTimeout;
     private final ScheduledExecutorService watchdogs;
+    private final FollowOptions options;
     private final CountDownLatch closedSignal = new CountDownLatch(1);
 
     private long cursor;
@@ -74,7 +76,7 @@ public final class EventSubscription implements Iterator<Event>, AutoCloseable {
     private volatile boolean closed;
 
     EventSubscription(BosunClient client, Transport transport, String sessionId, long after, Duration idleTimeout,
-                      ScheduledExecutorService watchdogs) {
+                      ScheduledExecutorService watchdogs, FollowOptions options) {
         this.client = client;
         this.transport = transport;
         this.sessionId = sessionId;
@@ -83,6 +85,7 @@ public final class EventSubscription implements Iterator<Event>, AutoCloseable {
         this.delivered = after;
         this.idleTimeout = idleTimeout;
         this.watchdogs = watchdogs;
+        this.options = options;
     }
 
     /** The session being followed. */
@@ -159,12 +162,13 @@ public final class EventSubscription implements Iterator<Event>, AutoCloseable {
             in = transport.openStream(uri, headers);
         } catch (Transport.AttemptFailed f) {
             connectFailures++;
-            // Opening a stream changes nothing on the server, so it is retried like any GET.
-            Optional<Duration> delay = transport.retry.delayBeforeRetry(true, f.failure, connectFailures,
-                    ThreadLocalRandom.current().nextDouble());
+            // Opening a stream changes nothing on the server, so it is retried as long as the failure says
+            // "not available now" and the options allow: by default for as long as the server is away.
+            Optional<Duration> delay = reconnectDelay(f.failure, connectFailures);
             if (delay.isEmpty()) {
                 throw connectFailures == 1 ? f.error : Transport.afterAttempts(f.error, connectFailures);
             }
+            reconnecting(connectFailures, delay.get(), f.error.getMessage());
             pause(delay.get());
             return;
         }
@@ -199,7 +203,25 @@ public final class EventSubscription implements Iterator<Event>, AutoCloseable {
             return;
         }
         dropsWithoutProgress++;
-        pause(transport.retry.backoff(dropsWithoutProgress, ThreadLocalRandom.current().nextDouble()));
+        Duration delay = transport.retry.backoff(dropsWithoutProgress, ThreadLocalRandom.current().nextDouble());
+        reconnecting(dropsWithoutProgress, delay, "the server closed the event stream");
+        pause(delay);
+    }
+
+    /** The wait before reconnecting after {@code failure}, or empty when it cannot be cured by waiting. */
+    private Optional<Duration> reconnectDelay(RetryPolicy.Failure failure, int failuresInARow) {
+        if (!options.mayReconnect(failuresInARow)) return Optional.empty();
+        boolean transientFailure = failure.transientUnavailable()
+                || (failure.status() == 429 && failure.retryAfter().isPresent());
+        if (!transientFailure) return Optional.empty();
+        Duration backoff = transport.retry.backoff(failuresInARow, ThreadLocalRandom.current().nextDouble());
+        // The server's own word on when to come back wins, within the client's cap on one wait.
+        return Optional.of(failure.retryAfter().map(d -> d.compareTo(transport.retry.maxRetryAfter()) <= 0 ? d
+                : transport.retry.maxRetryAfter()).orElse(backoff));
+    }
+
+    private void reconnecting(int attempt, Duration delay, String reason) {
+        options.onReconnect().accept(new FollowOptions.Reconnecting(sessionId, attempt, delivered, delay, reason));
     }
 
     private boolean sessionEndedAtCursor() {

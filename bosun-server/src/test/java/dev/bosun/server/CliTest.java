@@ -349,6 +349,39 @@ class CliTest extends ServerHarness {
     }
 
     @Test
+    void clientOptionsMayComeBeforeOrAfterTheSubcommand() {
+        start();
+        String url = server.url().toString();
+        Map<String, String> noUrl = env();
+        noUrl.remove("BOSUN_URL");
+        Run created = run(noUrl, null, "--url", url, "sessions", "create", "--name", "order", "--agent", "a");
+        assertOk(created);
+        String id = created.out().strip();
+        Run before = run(noUrl, null, "--url=" + url, "--json", "sessions", "show", id);
+        assertOk(before);
+        assertThat(before.json().get("session_id").asText()).isEqualTo(id);
+        Run after = run(noUrl, null, "sessions", "show", id, "--json", "--url", url);
+        assertOk(after);
+        assertThat(after.json().get("session_id").asText()).isEqualTo(id);
+    }
+
+    @Test
+    void serveBannerCarriesTheAuthHeaderWhenKeysAreOnButNeverTheKey() throws Exception {
+        String key = "k-" + java.util.UUID.randomUUID();
+        try (var cluster = NodeCluster.sqlite(scratch.resolve("banner"))) {
+            cluster.env("BOSUN_API_KEYS", "team:" + ApiKeys.sha256(key));
+            var node = cluster.start("keyed").get(0);
+            String banner = Files.readString(node.log());
+            assertThat(banner).contains("-H \"Authorization: Bearer $BOSUN_API_KEY\"")
+                    .doesNotContain(key).doesNotContain(ApiKeys.sha256(key));
+        }
+        try (var cluster = NodeCluster.sqlite(scratch.resolve("banner-open"))) {
+            String banner = Files.readString(cluster.start("open").get(0).log());
+            assertThat(banner).contains("curl -s -X POST").doesNotContain("Authorization");
+        }
+    }
+
+    @Test
     void versionIsTheOneTheServerReports() throws Exception {
         Run v = bosun("--version");
         assertOk(v);
@@ -463,7 +496,15 @@ class CliTest extends ServerHarness {
             // CI installs bubblewrap and starts dockerd: doctor must see both as usable.
             for (JsonNode c : checks) assertThat(c.get("detail").asText()).as(c.toString()).doesNotStartWith("not usable");
         }
-        assertThat(dir.resolve("bosun.db")).exists();
+        // A doctor looks and leaves no trace: no data dir, no database made for it.
+        assertThat(dir).doesNotExist();
+        assertThat(checks.get(3).get("detail").asText()).contains("bosun serve");
+
+        // Where a database exists, it is opened and asked.
+        dev.bosun.store.sqlite.SqliteStore.open(dir).close();
+        Run again = bosun("doctor", "--data-dir", dir.toString(), "--json");
+        assertThat(again.exit()).as(again.toString()).isZero();
+        assertThat(again.json().get(3).get("detail").asText()).contains("opens and answers");
     }
 
     @Test

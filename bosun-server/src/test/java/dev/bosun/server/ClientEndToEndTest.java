@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bosun.client.BosunClient;
 import dev.bosun.client.EventSubscription;
+import dev.bosun.client.FollowOptions;
 import dev.bosun.error.BosunException;
 import dev.bosun.error.ErrorCode;
 import dev.bosun.event.Event;
@@ -141,6 +142,56 @@ class ClientEndToEndTest extends ServerHarness {
             reader.get(30, TimeUnit.SECONDS);
         }
         assertThat(seen).containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L);
+    }
+
+    @Test
+    void followOutlivesAnOutageLongerThanTheClientsRetriesAndSaysItIsReconnecting() throws Exception {
+        start();
+        client = connect(null); // 3 retries for calls: the follower must not be bound by them
+        Session s = client.createSession(SessionConfig.builder("outage", "a").build());
+        client.send(s.id(), "n", Json.object().put("i", 0));
+        var seen = new ArrayList<Long>();
+        var reconnects = new java.util.concurrent.CopyOnWriteArrayList<FollowOptions.Reconnecting>();
+        try (EventSubscription sub = client.follow(s.id(), 0, FollowOptions.defaults().onReconnect(reconnects::add))) {
+            var reader = CompletableFuture.runAsync(() -> {
+                while (sub.hasNext()) {
+                    Event e = sub.next();
+                    synchronized (seen) { seen.add(e.seq()); }
+                }
+            });
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> { synchronized (seen) { return seen.size() == 2; } });
+            int port = server.port();
+            server.close();
+            // Down until the follower has failed to reconnect far more often than the client's 3 retries.
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> reconnects.size() >= 10);
+            assertThat(reader).isNotDone();
+            manager.send(s.id(), "n", Json.object().put("i", 1)); // written while it is down
+            server = BosunServer.start(dev.bosun.contract.Fixtures.loader(dataDir).set("port", port).load(), manager,
+                    Duration.ofMillis(300));
+            client.terminate(s.id(), "done");
+            reader.get(30, TimeUnit.SECONDS);
+        }
+        assertThat(seen).containsExactly(1L, 2L, 3L, 4L);
+        assertThat(reconnects).allSatisfy(r -> {
+            assertThat(r.sessionId()).isEqualTo(s.id());
+            assertThat(r.lastSeq()).isEqualTo(2L);
+            assertThat(r.delay()).isPositive().isLessThanOrEqualTo(Duration.ofMillis(500));
+        });
+        assertThat(reconnects.get(0).attempt()).isEqualTo(1);
+    }
+
+    @Test
+    void followGivesUpAfterItsReconnectLimitWithTheLastError() {
+        start();
+        client = connect(null);
+        Session s = client.createSession(SessionConfig.builder("limit", "a").build());
+        try (EventSubscription sub = client.follow(s.id(), 0, FollowOptions.defaults().maxReconnects(2))) {
+            assertThat(sub.hasNext()).isTrue();
+            assertThat(sub.next().seq()).isEqualTo(1L);
+            server.close();
+            BosunException e = expect(ErrorCode.UNAVAILABLE, sub::hasNext);
+            assertThat(e.getMessage()).doesNotContain("/tmp");
+        }
     }
 
     private static BosunException expect(ErrorCode code, Runnable call) {

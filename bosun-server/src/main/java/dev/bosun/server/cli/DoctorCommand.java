@@ -70,18 +70,30 @@ final class DoctorCommand implements Callable<Integer> {
         return checks.stream().allMatch(Check::ok) ? 0 : 8;
     }
 
+    /**
+     * A doctor looks and leaves no trace: a data dir that does not exist yet is not made, only checked
+     * to be makeable (its nearest existing ancestor is a writable directory).
+     */
     private static Check dataDirCheck(Path dir) {
-        try {
-            Files.createDirectories(dir);
-            Path probe = Files.createTempFile(dir, ".doctor", ".tmp");
-            Files.delete(probe);
-            return new Check("data dir", true, dir + " is writable");
-        } catch (Exception e) {
-            return new Check("data dir", false, dir + " is not writable: " + e.getMessage());
+        Path existing = dir.toAbsolutePath();
+        while (existing != null && !Files.exists(existing)) existing = existing.getParent();
+        if (existing == null || !Files.isDirectory(existing)) {
+            return new Check("data dir", false, dir + " cannot be created: " + existing + " is not a directory");
         }
+        boolean writable = Files.isWritable(existing);
+        if (!existing.equals(dir.toAbsolutePath())) {
+            return new Check("data dir", writable, writable ? dir + " does not exist yet; `bosun serve` creates it"
+                    : dir + " does not exist and cannot be created: " + existing + " is not writable");
+        }
+        return new Check("data dir", writable, dir + (writable ? " is writable" : " is not writable"));
     }
 
+    /** Opens an existing SQLite database to see that it answers; never creates one. */
     private static Check storeCheck(Path dir) {
+        if (!Files.exists(dir.resolve(SqliteStore.FILE_NAME))) {
+            return new Check("store", true, "no database in " + dir + " yet; `bosun serve` creates "
+                    + SqliteStore.FILE_NAME + " there");
+        }
         try (var store = SqliteStore.open(dir)) {
             return new Check("store", store.healthy(), "SQLite " + store.file().getFileName() + " opens and answers");
         } catch (BosunException e) {

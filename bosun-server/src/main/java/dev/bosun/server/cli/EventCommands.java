@@ -3,6 +3,7 @@ package dev.bosun.server.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.bosun.client.BosunClient;
 import dev.bosun.client.EventSubscription;
+import dev.bosun.client.FollowOptions;
 import dev.bosun.error.BosunException;
 import dev.bosun.event.Event;
 import dev.bosun.event.PollResult;
@@ -75,9 +76,9 @@ final class EventCommands {
                     "  bosun sessions events sess_01J... --follow",
                     "  bosun sessions events sess_01J... --follow --json | jq -c .payload",
                     "", "Each line is: seq direction type payload. With --json: the poll result, or",
-                    "with --follow one event object per line. --follow reconnects by itself when",
-                    "the connection drops, exits 0 once the session has ended and every event is",
-                    "printed, and 130 on Ctrl-C."})
+                    "with --follow one event object per line. --follow reconnects by itself, without",
+                    "a limit, when the connection drops or the server restarts (saying so on stderr),",
+                    "exits 0 once the session has ended and every event is printed, and 130 on Ctrl-C."})
     static final class Events implements Callable<Integer> {
         @Mixin ClientOptions client;
 
@@ -128,7 +129,13 @@ final class EventCommands {
          */
         private void follow(BosunClient c) {
             PrintWriter out = client.out();
-            try (EventSubscription events = c.follow(id, after)) {
+            PrintWriter err = client.err();
+            FollowOptions options = FollowOptions.defaults().onReconnect(r -> {
+                err.println("bosun: the event stream of " + r.sessionId() + " was interrupted (" + r.reason()
+                        + "); reconnecting after seq " + r.lastSeq() + " in " + r.delay().toMillis() + " ms");
+                err.flush();
+            });
+            try (EventSubscription events = c.follow(id, after, options)) {
                 while (events.hasNext()) {
                     Event e = events.next();
                     if (client.json) out.println(Json.write(Wire.event(e)));

@@ -36,12 +36,14 @@ public final class Main {
 
     /** Runs the CLI and returns its exit code (tests call this instead of {@link #main}). */
     public static int run(String... args) {
-        return commandLine().execute(args);
+        return commandLine().execute(GlobalOptions.moveAfterCommand(args));
     }
 
     /** The command tree with Bosun's error handling; tests walk it to reach every command. */
     public static CommandLine commandLine() {
         var cli = new CommandLine(new Main());
+        // Help as wide as the terminal (at least picocli's 80 columns), so examples stay on one line.
+        cli.setUsageHelpAutoWidth(true);
         var failures = new Failures();
         cli.setExecutionExceptionHandler(failures);
         cli.setParameterExceptionHandler(failures);

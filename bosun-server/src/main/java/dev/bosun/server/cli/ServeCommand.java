@@ -83,7 +83,9 @@ final class ServeCommand implements Callable<Integer> {
                 : "No API keys configured: loopback only, every request is tenant 'default'");
         out.println("Profiles: " + String.join(", ", cfg.profiles().keySet().stream().sorted().toList()));
         out.println("Try:");
+        // With keys on, the line carries the header it needs (the key itself is never printed).
         out.println("  curl -s -X POST " + server.url() + "/v1/sessions -H 'content-type: application/json' "
+                + (server.authEnabled() ? "-H \"Authorization: Bearer $BOSUN_API_KEY\" " : "")
                 + "-d '{\"name\":\"hello\",\"agent_id\":\"me\",\"profile\":\"" + cfg.profiles().keySet().stream().sorted()
                 .findFirst().orElse("echo") + "\"}'");
         out.flush();
