@@ -269,6 +269,7 @@ public abstract class SandboxContract extends ManagerHarness {
             assertThat(ended.outcome()).contains(SessionOutcome.FAILED);
             assertThat(ended.error()).hasValueSatisfying(e -> assertThat(e).contains(limit).doesNotContain(dataDir.toString()));
             assertThat(workerExists(s.id())).isFalse();
+            awaitCleaned(s.id()); // the end commits first; the clean-up follows on the supervisor's thread
             assertThat(Workspace.at(dataDir, s.id()).root()).doesNotExist();
         });
     }

@@ -58,6 +58,7 @@ public abstract class WorkerContract extends ManagerHarness {
         try (var process = new dev.bosun.sandbox.ProcessSandbox()) {
             assertThat(process.list(manager.workerNode())).extracting(l -> l.sessionId()).doesNotContain(s.id());
         }
+        awaitCleaned(s.id()); // the end commits first; the clean-up follows on the supervisor's thread
         assertThat(ws(s).root()).doesNotExist();
     }
 
