@@ -155,6 +155,11 @@ public abstract class SandboxContract extends ManagerHarness {
         var net = new LinkedHashMap<>(profile(List.of("sh", "-c", PROBE), Map.of()));
         net.put("network", true);
         profiles.put("netprobe", net);
+        return configWith(dataDir, profiles);
+    }
+
+    /** The suite's config with these profiles: fast reconciliation, networks allowed, a model cache. */
+    protected static BosunConfig configWith(Path dataDir, Map<String, Object> profiles) {
         return Fixtures.loader(dataDir).set("profiles", profiles).set("reconcile_interval", "1s")
                 .set("sandbox_allow_network", true).set("model_cache", modelCache(dataDir)).load();
     }
