@@ -23,6 +23,7 @@ import java.util.Optional;
  * @param isolation      what the {@code bwrap} and {@code docker} runtimes need beyond that: image,
  *                       allowed images, network, ceilings, warm pool; {@link Isolation#DEFAULTS} for
  *                       {@code process}
+ * @param workspaceQuota how much the session's workspace may hold, for every runtime
  */
 public record Profile(
         String name,
@@ -33,13 +34,21 @@ public record Profile(
         Duration startupTimeout,
         Duration stopGrace,
         Limits limits,
-        Isolation isolation) {
+        Isolation isolation,
+        WorkspaceQuota workspaceQuota) {
 
     public Profile {
         command = List.copyOf(command);
         env = Map.copyOf(env);
         if (limits == null) limits = Limits.NONE;
         if (isolation == null) isolation = Isolation.DEFAULTS;
+        if (workspaceQuota == null) workspaceQuota = WorkspaceQuota.DEFAULTS;
+    }
+
+    /** A profile with the default workspace quota. */
+    public Profile(String name, String runtime, List<String> command, Map<String, String> env, boolean keepWorkspace,
+                   Duration startupTimeout, Duration stopGrace, Limits limits, Isolation isolation) {
+        this(name, runtime, command, env, keepWorkspace, startupTimeout, stopGrace, limits, isolation, WorkspaceQuota.DEFAULTS);
     }
 
     /** A profile without isolation settings (what the {@code process} runtime needs). */
@@ -50,7 +59,22 @@ public record Profile(
 
     /** This profile with other limits and isolation: what one session runs with after its request is applied. */
     public Profile with(Limits newLimits, Isolation newIsolation, Map<String, String> newEnv) {
-        return new Profile(name, runtime, command, newEnv, keepWorkspace, startupTimeout, stopGrace, newLimits, newIsolation);
+        return new Profile(name, runtime, command, newEnv, keepWorkspace, startupTimeout, stopGrace, newLimits, newIsolation,
+                workspaceQuota);
+    }
+
+    /**
+     * How much a session's workspace may hold (its logs, bounded by {@code worker_log_max_bytes}, aside).
+     * Checked by Bosun while the worker runs; over either, the worker is stopped and the session ends
+     * {@code workspace_quota_exceeded}. See docs/DECISIONS.md D43.
+     *
+     * @param maxBytes bytes of regular files
+     * @param maxFiles entries of any kind: files, directories, links
+     */
+    public record WorkspaceQuota(long maxBytes, long maxFiles) {
+        public static final long DEFAULT_MAX_BYTES = 1L << 30;
+        public static final long DEFAULT_MAX_FILES = 100_000;
+        public static final WorkspaceQuota DEFAULTS = new WorkspaceQuota(DEFAULT_MAX_BYTES, DEFAULT_MAX_FILES);
     }
 
     /**

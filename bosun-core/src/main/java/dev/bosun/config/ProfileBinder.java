@@ -19,7 +19,8 @@ final class ProfileBinder {
     static final List<String> KEYS =
             List.of("runtime", "command", "env", "keep_workspace", "startup_timeout", "stop_grace", "limits",
                     "image", "images", "network", "max_limits", "warm_pool", "user", "seccomp_profile", "oci_runtime",
-                    "oci_runtime_strict", "read_only_paths", "tmp_size", "env_allow");
+                    "oci_runtime_strict", "read_only_paths", "tmp_size", "env_allow", "workspace_max_bytes",
+                    "workspace_max_files");
     static final List<String> LIMIT_KEYS = List.of("open_files", "processes", "file_size", "memory", "cpus");
     static final List<String> RUNTIMES = List.of("process", "bwrap", "docker");
     static final int ENV_VALUE_MAX_BYTES = EnvRules.VALUE_MAX_BYTES;
@@ -76,7 +77,12 @@ final class ProfileBinder {
                 raw.child(body.containsKey("stop_grace") ? body.get("stop_grace") : "5s"), "0s", "60s");
         Profile.Limits limits = limits(field + ".limits", raw, body);
         Profile.Isolation isolation = isolation(field, runtime, raw, body, limits);
-        return new Profile(name, runtime, command, env, keepWorkspace, startupTimeout, stopGrace, limits, isolation);
+        long maxBytes = body.containsKey("workspace_max_bytes") ? Values.size(field + ".workspace_max_bytes",
+                raw.child(body.get("workspace_max_bytes")), "1MiB", "1TiB") : Profile.WorkspaceQuota.DEFAULT_MAX_BYTES;
+        long maxFiles = body.containsKey("workspace_max_files") ? Values.integer(field + ".workspace_max_files",
+                raw.child(body.get("workspace_max_files")), 100, 100_000_000) : Profile.WorkspaceQuota.DEFAULT_MAX_FILES;
+        return new Profile(name, runtime, command, env, keepWorkspace, startupTimeout, stopGrace, limits, isolation,
+                new Profile.WorkspaceQuota(maxBytes, maxFiles));
     }
 
     private static final Pattern USER = Pattern.compile("([0-9]{1,10}):([0-9]{1,10})");
@@ -333,6 +339,8 @@ final class ProfileBinder {
         m.put("read_only_paths", iso.readOnlyPaths());
         m.put("tmp_size", iso.tmpSizeBytes());
         m.put("env_allow", iso.envAllow());
+        m.put("workspace_max_bytes", p.workspaceQuota().maxBytes());
+        m.put("workspace_max_files", p.workspaceQuota().maxFiles());
         return m;
     }
 }

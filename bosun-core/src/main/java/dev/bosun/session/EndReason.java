@@ -19,7 +19,9 @@ public enum EndReason {
     /** Its worker exited (the exit code is recorded). */
     WORKER_EXITED(SessionOutcome.FAILED),
     /** Its worker disappeared, for example while Bosun was down. */
-    WORKER_LOST(SessionOutcome.FAILED);
+    WORKER_LOST(SessionOutcome.FAILED),
+    /** Its workspace grew past the profile's {@code workspace_max_bytes} or {@code workspace_max_files}; the worker was stopped. */
+    WORKSPACE_QUOTA_EXCEEDED(SessionOutcome.FAILED);
 
     private final SessionOutcome impliedOutcome;
 

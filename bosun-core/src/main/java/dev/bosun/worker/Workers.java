@@ -15,6 +15,7 @@ import dev.bosun.mailbox.OutboxClaims;
 import dev.bosun.mailbox.OutboxItem;
 import dev.bosun.mailbox.OutboxWatcher;
 import dev.bosun.mailbox.Workspace;
+import dev.bosun.mailbox.WorkspaceUsage;
 import dev.bosun.mailbox.Workspaces;
 import dev.bosun.sandbox.BoundedLogs;
 import dev.bosun.sandbox.Sandbox;
@@ -86,6 +87,9 @@ public final class Workers implements AutoCloseable {
     private OutboxWatcher watcher;
 
     private final java.util.function.Function<String, Optional<Long>> h1AtEnd;
+    /** Workspace quotas are measured on every this many outbox rescans: a walk costs more than a rescan. */
+    static final int QUOTA_EVERY_RESCANS = 5;
+    private long rescans;
 
     public Workers(BosunConfig config, Store store, Clock clock, Map<String, Sandbox> sandboxes, WorkerEnded ended,
                    java.util.function.Function<String, Optional<Long>> h1AtEnd) {
@@ -162,16 +166,47 @@ public final class Workers implements AutoCloseable {
     }
 
     private void rescan() {
+        boolean quotas = rescans++ % QUOTA_EVERY_RESCANS == 0;
         try {
             for (String id : live.keySet()) {
                 trigger(id);
                 Workspace ws = workspaceOf(id);
                 BoundedLogs.enforce(ws.stdoutLog(), config.workerLogMaxBytes());
                 BoundedLogs.enforce(ws.stderrLog(), config.workerLogMaxBytes());
+                if (quotas) enforceQuota(id);
             }
         } catch (IOException | RuntimeException e) {
             log.warn("outbox rescan failed", e);
         }
+    }
+
+    /**
+     * Stops the worker of a workspace over its profile's quota and ends the session
+     * {@code workspace_quota_exceeded}, without taking in what is left in the outbox: that is what
+     * filled the disk. No runtime can bound the mailbox directories themselves (D43), so this check is
+     * the bound; a worker can overshoot it by what it writes between two checks.
+     */
+    private void enforceQuota(String id) {
+        try {
+            checkQuota(id);
+        } catch (IOException | RuntimeException e) {
+            log.warn("could not check the workspace quota of {}; checked again on a later rescan", id, e);
+        }
+    }
+
+    private void checkQuota(String id) throws IOException {
+        Profile profile = profileOf(id);
+        Profile.WorkspaceQuota quota = profile == null ? Profile.WorkspaceQuota.DEFAULTS : profile.workspaceQuota();
+        WorkspaceUsage usage = WorkspaceUsage.measure(workspaceOf(id), quota.maxBytes(), quota.maxFiles());
+        if (!usage.exceeded()) return;
+        Worker w = live.get(id);
+        if (w == null) return;
+        String detail = usage.bytes() > quota.maxBytes()
+                ? "the workspace holds more than workspace_max_bytes (" + quota.maxBytes() + " bytes)"
+                : "the workspace holds more than workspace_max_files (" + quota.maxFiles() + " files)";
+        log.warn("session {}: {}; stopping its worker", id, detail);
+        stopQuietly(id, w.ref(), profile);
+        ended.ended(id, EndReason.WORKSPACE_QUOTA_EXCEEDED, Optional.empty(), detail);
     }
 
     // =====================================================================================

@@ -80,8 +80,23 @@ class ConfigSandboxProfilesTest {
     }
 
     @Test
+    void workspaceQuotasDefaultToAGibibyteAndAHundredThousandFilesAndAreCheckedByField() {
+        assertThat(load(docker("tmp_size", "1MiB")).profile("p").orElseThrow().workspaceQuota())
+                .isEqualTo(new Profile.WorkspaceQuota(1L << 30, 100_000));
+        var body = docker("workspace_max_bytes", "2MiB");
+        body.put("workspace_max_files", 500);
+        assertThat(load(body).profile("p").orElseThrow().workspaceQuota()).isEqualTo(new Profile.WorkspaceQuota(2L << 20, 500));
+        assertInvalidContaining(() -> load(docker("workspace_max_bytes", "1KiB")), "profiles.p.workspace_max_bytes",
+                "allowed 1MiB..1TiB");
+        assertInvalidContaining(() -> load(docker("workspace_max_files", 99)), "profiles.p.workspace_max_files", "100");
+        assertInvalidContaining(() -> load(docker("workspace_max_files", "many")), "profiles.p.workspace_max_files", "");
+    }
+
+    @Test
     void aProfileBuiltInCodeKeepsItsSandboxSettings() {
-        Profile p = load(docker("images", List.of("agent:2"))).profile("p").orElseThrow();
+        var body = docker("images", List.of("agent:2"));
+        body.put("workspace_max_files", 1234);
+        Profile p = load(body).profile("p").orElseThrow();
         Profile again = ConfigLoader.defaults().set("profiles", Map.of("p", p)).load().profile("p").orElseThrow();
         assertThat(again).isEqualTo(p);
     }

@@ -114,6 +114,12 @@ public abstract class ManagerHarness {
         }
     }
 
+    /** Waits until the ended session's worker and workspace have been dealt with (its clean-up is recorded). */
+    protected void awaitCleaned(String sessionId) {
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() ->
+                store.uncleanedEnded(config.nodeId(), 10_000).stream().noneMatch(s -> s.id().equals(sessionId)));
+    }
+
     protected static void assertGapless(List<Event> events) {
         for (int i = 0; i < events.size(); i++) {
             assertThat(events.get(i).seq()).as("seq at index %d", i).isEqualTo(i + 1L);

@@ -126,6 +126,11 @@ public abstract class SandboxContract extends ManagerHarness {
             set -- /proc/[0-9]*
             """ + emit("forkbomb", "{\\\"event_type\\\":\\\"forkbomb\\\",\\\"procs\\\":$#}") + "exec sleep 600\n";
 
+    /** Fills the outbox with what ingestion never takes in (no .json): 4 MiB in one file, then 300 files. */
+    private static final String FILLER = "head -c 4194304 /dev/zero > \"$BOSUN_OUTBOX/fill.part\"; exec sleep 600\n";
+    protected static final String SPAWNER =
+            "i=0; while [ $i -lt 300 ]; do : > \"$BOSUN_OUTBOX/f$i.part\"; i=$((i+1)); done; exec sleep 600\n";
+
     private static final String HOG = "x=$(head -c 400000000 /dev/zero | tr '\\0' a); echo survived\n";
 
     @Override
@@ -141,9 +146,20 @@ public abstract class SandboxContract extends ManagerHarness {
                 + "while :; do sleep 0.05; done\n"), Map.of()));
         profiles.put("ticker", profile(List.of("sh", "-c", "i=0; while :; do i=$((i+1)); echo tick-$i; sleep 0.1; done"), Map.of()));
         profiles.put("chatty", profile(List.of("sh", "-c", "echo to-stdout; echo to-stderr >&2; exec sleep 600"), Map.of()));
+        var filler = new LinkedHashMap<>(profile(List.of("sh", "-c", FILLER), Map.of()));
+        filler.put("workspace_max_bytes", "1MiB");
+        profiles.put("filler", filler);
+        var spawner = new LinkedHashMap<>(profile(List.of("sh", "-c", SPAWNER), Map.of()));
+        spawner.put("workspace_max_files", 100);
+        profiles.put("spawner", spawner);
         var net = new LinkedHashMap<>(profile(List.of("sh", "-c", PROBE), Map.of()));
         net.put("network", true);
         profiles.put("netprobe", net);
+        return configWith(dataDir, profiles);
+    }
+
+    /** The suite's config with these profiles: fast reconciliation, networks allowed, a model cache. */
+    protected static BosunConfig configWith(Path dataDir, Map<String, Object> profiles) {
         return Fixtures.loader(dataDir).set("profiles", profiles).set("reconcile_interval", "1s")
                 .set("sandbox_allow_network", true).set("model_cache", modelCache(dataDir)).load();
     }
@@ -246,6 +262,21 @@ public abstract class SandboxContract extends ManagerHarness {
         assertThat(ended.outcome()).contains(SessionOutcome.FAILED);
         assertThat(ended.exitCode()).contains(137);
         assertThat(ended.error()).hasValueSatisfying(e -> assertThat(e).contains("oom_killed"));
+    }
+
+    @Test
+    void aWorkerFillingItsWorkspaceIsStoppedAndItsSessionEndsWorkspaceQuotaExceeded() {
+        Map<String, String> limitOf = Map.of("filler", "workspace_max_bytes", "spawner", "workspace_max_files");
+        limitOf.forEach((profile, limit) -> {
+            Session s = start(profile);
+            Session ended = awaitEnded(s.id());
+            assertThat(ended.reason()).as(profile).contains(EndReason.WORKSPACE_QUOTA_EXCEEDED);
+            assertThat(ended.outcome()).contains(SessionOutcome.FAILED);
+            assertThat(ended.error()).hasValueSatisfying(e -> assertThat(e).contains(limit).doesNotContain(dataDir.toString()));
+            assertThat(workerExists(s.id())).isFalse();
+            awaitCleaned(s.id()); // the end commits first; the clean-up follows on the supervisor's thread
+            assertThat(Workspace.at(dataDir, s.id()).root()).doesNotExist();
+        });
     }
 
     // ---------------------------------------------------------------- lifecycle

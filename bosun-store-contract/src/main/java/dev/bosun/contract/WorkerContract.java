@@ -20,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -44,6 +45,21 @@ public abstract class WorkerContract extends ManagerHarness {
         Path tmp = ws.outbox().resolve(name + ".tmp");
         Files.write(tmp, content);
         Files.move(tmp, ws.outbox().resolve(name), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    @Test
+    void aProcessWorkerFillingItsWorkspaceIsStoppedAndItsSessionEndsWorkspaceQuotaExceeded() {
+        reconfigure(c -> Fixtures.loader(c.dataDir()).set("profiles", Map.of("spawner", Map.of(
+                "command", List.of("sh", "-c", SandboxContract.SPAWNER), "workspace_max_files", 100, "stop_grace", "1s"))).load());
+        Session s = manager.startSession(SessionConfig.builder("worker", "agent").profile("spawner").build());
+        Session ended = await().atMost(Duration.ofSeconds(30)).until(() -> manager.get(s.id()), Session::isEnded);
+        assertThat(ended.reason()).contains(EndReason.WORKSPACE_QUOTA_EXCEEDED);
+        assertThat(ended.error()).hasValueSatisfying(e -> assertThat(e).contains("workspace_max_files"));
+        try (var process = new dev.bosun.sandbox.ProcessSandbox()) {
+            assertThat(process.list(manager.workerNode())).extracting(l -> l.sessionId()).doesNotContain(s.id());
+        }
+        awaitCleaned(s.id()); // the end commits first; the clean-up follows on the supervisor's thread
+        assertThat(ws(s).root()).doesNotExist();
     }
 
     @Test

@@ -206,8 +206,8 @@ public final class BwrapSandbox implements Sandbox {
                 argv.add("--");
             } catch (IOException e) {
                 cgroups.remove(group);
-                throw new BosunException(ErrorCode.INTERNAL, "could not create the cgroup of session '" + spec.sessionId() + "'",
-                        Map.of("session_id", spec.sessionId()), e);
+                throw new BosunException(ErrorCode.INTERNAL, "could not set up the cgroup and seccomp filter of session '"
+                        + spec.sessionId() + "'", Map.of("session_id", spec.sessionId()), e);
             }
             argv.addAll(List.of(bwrap.orElseThrow().toString(),
                     "--unshare-user", "--uid", ids[0], "--gid", ids[1],

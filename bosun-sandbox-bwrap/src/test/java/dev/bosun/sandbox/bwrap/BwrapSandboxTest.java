@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.bosun.config.BosunConfig;
-import dev.bosun.contract.Fixtures;
 import dev.bosun.contract.SandboxContract;
 import dev.bosun.contract.StoreFactory;
 import dev.bosun.sandbox.Sandbox;
@@ -49,8 +48,7 @@ class BwrapSandboxTest extends SandboxContract {
         var profiles = new LinkedHashMap<String, Object>();
         base.profiles().forEach(profiles::put);
         profiles.put("escapes", Map.of("runtime", "bwrap", "command", List.of("sh", "-c", ESCAPES), "stop_grace", "1s"));
-        return Fixtures.loader(dataDir).set("profiles", profiles).set("reconcile_interval", "1s")
-                .set("sandbox_allow_network", true).set("model_cache", modelCache(dataDir)).load();
+        return configWith(dataDir, profiles);
     }
 
     @Test

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.model.Container;
 import dev.bosun.config.BosunConfig;
-import dev.bosun.contract.Fixtures;
 import dev.bosun.contract.Requires;
 import dev.bosun.contract.SandboxContract;
 import dev.bosun.contract.StoreFactory;
@@ -64,8 +63,7 @@ class DockerSandboxTest extends SandboxContract {
                 "oci_runtime_strict", true, "command", List.of("sleep", "600")));
         profiles.put("missing-runtime-lenient", Map.of("runtime", "docker", "image", IMAGE,
                 "oci_runtime", "bosun-no-such-runtime", "command", List.of("sleep", "600")));
-        return Fixtures.loader(dataDir).set("profiles", profiles).set("reconcile_interval", "1s")
-                .set("sandbox_allow_network", true).set("model_cache", modelCache(dataDir)).load();
+        return configWith(dataDir, profiles);
     }
 
     /** A seccomp profile that allows everything but mkdir. */
