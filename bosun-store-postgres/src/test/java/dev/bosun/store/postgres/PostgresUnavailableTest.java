@@ -73,7 +73,7 @@ class PostgresUnavailableTest {
                 // No call is made: the background probe alone finds the outage, and readiness reads what it found.
                 org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> !store.health().ready());
                 assertThat(store.health().state()).isEqualTo(dev.bosun.store.StoreHealth.State.UNREACHABLE);
-                assertThat(store.health().detail()).contains("unreachable").doesNotContain(url.password().isEmpty() ? "\0" : url.password());
+                assertThat(store.health().detail()).contains("unreachable").doesNotContain("127.0.0.1");
                 // The probe that failed opened the circuit: a call fails at once, without waiting for a connection.
                 long began = System.nanoTime();
                 var e = catchThrowableOfType(BosunException.class, () -> store.getSession("s1"));
