@@ -56,7 +56,7 @@ final class PgCircuit implements AutoCloseable {
 
     /** A call or probe got an answer. */
     void succeeded() {
-        failures.set(0);
+        if (failures.get() != 0) failures.set(0); // a read first: this runs on every call
         if (open) {
             open = false;
             log.info("PostgreSQL store: the database answers again; calls go through");
