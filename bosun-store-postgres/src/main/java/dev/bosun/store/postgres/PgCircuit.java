@@ -66,7 +66,7 @@ final class PgCircuit implements AutoCloseable {
 
     /** A call failed: a connection failure counts towards opening the circuit, a full disk is remembered. */
     void failed(SQLException e) {
-        if (unreachable(e)) {
+        if (connectionLost(e)) {
             health = new StoreHealth(StoreHealth.State.UNREACHABLE, "the PostgreSQL store is unreachable (" + describe(e) + ")");
             if (failures.incrementAndGet() >= OPEN_AFTER) trip(e);
         } else if (DISK_FULL.equals(e.getSQLState())) {
@@ -95,11 +95,21 @@ final class PgCircuit implements AutoCloseable {
                 succeeded();
             } catch (SQLException e) {
                 failed(e);
-                if (unreachable(e)) trip(e);
+                if (connectionLost(e)) trip(e);
             } catch (RuntimeException e) {
                 log.warn("the PostgreSQL probe failed", e);
             }
         }
+    }
+
+    /**
+     * A failure to reach the database, which is what opens the circuit. The pool timing out with no
+     * connection failure behind it (every connection busy under load) is not one: the database
+     * answers, it is only slow, and failing every call at once would make that worse.
+     */
+    static boolean connectionLost(SQLException e) {
+        if (e instanceof SQLTransientConnectionException) return e.getCause() instanceof SQLException c && unreachable(c);
+        return unreachable(e);
     }
 
     static boolean unreachable(SQLException e) {

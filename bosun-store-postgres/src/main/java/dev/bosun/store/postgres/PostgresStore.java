@@ -149,7 +149,7 @@ public final class PostgresStore implements Store {
         cfg.setPoolName("bosun-pg-" + options.nodeId());
         // A request waits at most this long for a connection; then it is UNAVAILABLE, not hung. During
         // an outage the circuit (PgCircuit) fails calls at once after the first few.
-        cfg.setConnectionTimeout(2_000);
+        cfg.setConnectionTimeout(3_000);
         cfg.setValidationTimeout(1_000);
         cfg.setInitializationFailTimeout(10_000);
         this.pool = new HikariDataSource(cfg);
