@@ -38,7 +38,10 @@ final class PgCircuit implements AutoCloseable {
     private final Thread prober;
     private volatile boolean closed;
 
+    private final Probe probe;
+
     PgCircuit(Probe probe) {
+        this.probe = probe;
         this.prober = Thread.ofPlatform().name("bosun-pg-probe").daemon(true).start(() -> loop(probe));
     }
 
@@ -126,5 +129,17 @@ final class PgCircuit implements AutoCloseable {
     public void close() {
         closed = true;
         prober.interrupt();
+        try {
+            prober.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (probe instanceof AutoCloseable c) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                log.debug("closing the probe: {}", e.toString());
+            }
+        }
     }
 }

@@ -148,8 +148,8 @@ public final class PostgresStore implements Store {
         cfg.setMinimumIdle(Math.min(2, options.poolSize()));
         cfg.setPoolName("bosun-pg-" + options.nodeId());
         // A request waits at most this long for a connection; then it is UNAVAILABLE, not hung. During
-        // an outage the circuit (PgCircuit) fails calls at once after the first few.
-        cfg.setConnectionTimeout(3_000);
+        // an outage the circuit (PgCircuit) fails calls at once, within a second or two of its start.
+        cfg.setConnectionTimeout(5_000);
         cfg.setValidationTimeout(1_000);
         cfg.setInitializationFailTimeout(10_000);
         this.pool = new HikariDataSource(cfg);
@@ -163,13 +163,7 @@ public final class PostgresStore implements Store {
         this.generation = g;
         this.peers = new PgPeers(this::connect, "bosun_" + url.schema(), instance, this::peerCommitted);
         peers.awaitListening(5_000);
-        this.circuit = new PgCircuit(write -> {
-            try (Connection c = pool.getConnection(); var st = c.createStatement()) {
-                st.setQueryTimeout(1);
-                if (write) st.executeUpdate("UPDATE nodes SET heartbeat_at = heartbeat_at WHERE generation = " + g);
-                else st.execute("SELECT 1");
-            }
-        });
+        this.circuit = new PgCircuit(new PgProbe(url, "bosun-" + options.nodeId() + "-probe", g));
         this.lease = new NodeLease(pool, g, options.leaseTtl(), this::takeOverLapsed);
         log.info("PostgreSQL store open at {} as node {} (generation {})", url, options.nodeId(), g);
     }
