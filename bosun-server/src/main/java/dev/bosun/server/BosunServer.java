@@ -1,11 +1,9 @@
 package dev.bosun.server;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bosun.config.BosunConfig;
 import dev.bosun.config.ServerSettings;
 import dev.bosun.error.BosunException;
 import dev.bosun.error.ErrorCode;
-import dev.bosun.json.Json;
 import dev.bosun.server.auth.ApiKeys;
 import dev.bosun.server.auth.RateLimiter;
 import dev.bosun.server.http.Api;

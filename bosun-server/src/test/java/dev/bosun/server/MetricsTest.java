@@ -37,6 +37,19 @@ class MetricsTest extends ServerHarness {
     }
 
     @Test
+    void openStreamsIsANumberAfterAGarbageCollection() {
+        start();
+        // A gauge on a weakly held supplier reads NaN once the collector has run: make sure it has.
+        var canary = new java.lang.ref.WeakReference<>(new Object());
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            System.gc();
+            return canary.get() == null;
+        });
+        assertThat(get("/metrics").text()).containsPattern("(?m)^bosun_streams_open \\d+\\.\\d+$")
+                .doesNotContain("bosun_streams_open NaN");
+    }
+
+    @Test
     void expiriesAreCountedByReason() {
         start(l -> l.set("idle_timeout", "30s"));
         String id = createSession("{\"name\":\"m\",\"agent_id\":\"a\"}");

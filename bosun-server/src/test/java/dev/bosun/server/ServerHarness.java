@@ -33,7 +33,7 @@ abstract class ServerHarness {
     /** Starts the server; {@code change} adjusts the config loader (keys, limits). */
     void start(UnaryOperator<ConfigLoader> change) {
         config = change.apply(Fixtures.loader(dataDir).set("port", 0)).load();
-        store = SqliteStore.open(config.dataDir());
+        store = (SqliteStore) Stores.open(config); // as the server opens it: the disk reserve follows min_free_disk
         manager = SessionManager.builder(config).store(store).build();
         server = BosunServer.start(config, manager, Duration.ofMillis(300));
     }

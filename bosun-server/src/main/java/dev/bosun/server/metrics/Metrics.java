@@ -47,7 +47,9 @@ public final class Metrics implements EventListener {
 
     public Metrics(SessionManager manager, IntSupplier openStreams) {
         this.manager = manager;
-        Gauge.builder("bosun.streams.open", openStreams, IntSupplier::getAsInt)
+        // Strongly held: a gauge keeps only a weak reference to its object, and a method reference
+        // (gate::open) is referenced by nothing else, so it was collected and the gauge read NaN.
+        Gauge.builder("bosun.streams.open", openStreams, IntSupplier::getAsInt).strongReference(true)
                 .description("Open long-polls and SSE streams").register(registry);
         Timer commits = Timer.builder("bosun.store.commit").description("Store commit latency")
                 .publishPercentileHistogram().register(registry);

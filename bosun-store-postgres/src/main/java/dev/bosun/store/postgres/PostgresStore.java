@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.bosun.error.BosunException;
+import dev.bosun.error.ErrorCode;
 import dev.bosun.event.Direction;
 import dev.bosun.event.Event;
 import dev.bosun.event.SystemEvents;
@@ -35,7 +36,6 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.SQLTransientConnectionException;
 import java.sql.Types;
 import java.time.Clock;
 import java.time.Duration;
@@ -97,6 +97,7 @@ public final class PostgresStore implements Store {
     private final NodeLease lease;
     private volatile boolean closed;
     private final PgDeliveries deliveries = new PgDeliveries(this);
+    private final PgCircuit circuit;
 
     /**
      * How to open the store.
@@ -146,8 +147,10 @@ public final class PostgresStore implements Store {
         cfg.setMaximumPoolSize(options.poolSize());
         cfg.setMinimumIdle(Math.min(2, options.poolSize()));
         cfg.setPoolName("bosun-pg-" + options.nodeId());
-        // A request waits at most this long for a connection; then it is UNAVAILABLE, not hung.
+        // A request waits at most this long for a connection; then it is UNAVAILABLE, not hung. During
+        // an outage the circuit (PgCircuit) fails calls at once, within a second or two of its start.
         cfg.setConnectionTimeout(5_000);
+        cfg.setValidationTimeout(1_000);
         cfg.setInitializationFailTimeout(10_000);
         this.pool = new HikariDataSource(cfg);
         long g;
@@ -160,6 +163,7 @@ public final class PostgresStore implements Store {
         this.generation = g;
         this.peers = new PgPeers(this::connect, "bosun_" + url.schema(), instance, this::peerCommitted);
         peers.awaitListening(5_000);
+        this.circuit = new PgCircuit(new PgProbe(url, "bosun-" + options.nodeId() + "-probe", g));
         this.lease = new NodeLease(pool, g, options.leaseTtl(), this::takeOverLapsed);
         log.info("PostgreSQL store open at {} as node {} (generation {})", url, options.nodeId(), g);
     }
@@ -236,6 +240,7 @@ public final class PostgresStore implements Store {
      */
     <T> T write(Work<T> work) {
         if (closed) throw BosunException.unavailable("the store is closed", null);
+        circuit.admit();
         for (int attempt = 1; ; attempt++) {
             var touched = new HashSet<String>();
             T result;
@@ -255,6 +260,7 @@ public final class PostgresStore implements Store {
                 if (retryable(e) && attempt < MAX_ATTEMPTS) continue;
                 throw storeError("write", e);
             }
+            circuit.succeeded();
             if (!touched.isEmpty()) afterCommit(touched);
             return result;
         }
@@ -262,8 +268,11 @@ public final class PostgresStore implements Store {
 
     <T> T read(Read<T> work) {
         if (closed) throw BosunException.unavailable("the store is closed", null);
+        circuit.admit();
         try (Connection c = pool.getConnection()) {
-            return work.run(c);
+            T result = work.run(c);
+            circuit.succeeded();
+            return result;
         } catch (SQLException e) {
             throw storeError("read", e);
         }
@@ -300,17 +309,20 @@ public final class PostgresStore implements Store {
         return "40001".equals(state) || "40P01".equals(state);
     }
 
-    private static boolean unreachable(SQLException e) {
-        String state = String.valueOf(e.getSQLState());
-        return e instanceof SQLTransientConnectionException || state.startsWith("08") || state.startsWith("57P")
-                || state.equals("53300");
-    }
-
-    /** UNAVAILABLE, with the SQLSTATE but none of the server's text (it may name hosts); the log has the rest. */
-    private static BosunException storeError(String what, SQLException e) {
+    /**
+     * UNAVAILABLE (INSUFFICIENT_STORAGE for a full disk), with the SQLSTATE but none of the server's
+     * text (it may name hosts); the log has the rest. The failure also feeds the circuit.
+     */
+    private BosunException storeError(String what, SQLException e) {
         log.warn("PostgreSQL {} failed: {}", what, e.toString());
-        if (unreachable(e)) {
-            return BosunException.unavailable("the PostgreSQL store is unreachable (" + describe(e) + ")", e);
+        circuit.failed(e);
+        if ("53100".equals(e.getSQLState())) {
+            return BosunException.diskFull("the disk is full: the PostgreSQL database could not write (SQLSTATE 53100), and "
+                    + "nothing of this request was written; retry once it has room", PgCircuit.RETRY_AFTER_SECONDS * 5, Map.of());
+        }
+        if (PgCircuit.unreachable(e)) {
+            return new BosunException(ErrorCode.UNAVAILABLE, "the PostgreSQL store is unreachable (" + describe(e) + ")",
+                    Map.of("retry_after_seconds", PgCircuit.RETRY_AFTER_SECONDS), e);
         }
         return BosunException.unavailable("the PostgreSQL store could not complete the " + what + " ("
                 + describe(e) + ")", e);
@@ -517,13 +529,13 @@ public final class PostgresStore implements Store {
     public dev.bosun.delivery.DeliveryStore deliveries() { return deliveries; }
 
     @Override
-    public boolean healthy() {
-        if (closed) return false;
-        try {
-            return read(c -> c.isValid(2));
-        } catch (BosunException e) {
-            return false;
-        }
+    public boolean healthy() { return health().ready(); }
+
+    /** From the circuit: the last calls' and the background probe's outcome, no round trip. */
+    @Override
+    public dev.bosun.store.StoreHealth health() {
+        if (closed) return new dev.bosun.store.StoreHealth(dev.bosun.store.StoreHealth.State.CLOSED, "the store is closed");
+        return circuit.health();
     }
 
     // =====================================================================================
@@ -701,6 +713,7 @@ public final class PostgresStore implements Store {
             });
         }
         if (closed) throw BosunException.unavailable("the store is closed", null);
+        circuit.admit();
         // The hot path of every send and emit: one statement, its own transaction (autocommit), so one
         // round trip. The CTE bumps the seq under the row lock and inserts the event with it.
         long t = e.at().toEpochMilli();
@@ -722,6 +735,7 @@ public final class PostgresStore implements Store {
         } catch (SQLException ex) {
             throw storeError("write", ex);
         }
+        circuit.succeeded();
         afterCommit(Set.of(e.sessionId()));
         return ev.orElseThrow();
     }
@@ -1058,6 +1072,7 @@ public final class PostgresStore implements Store {
     public void close() {
         if (closed) return;
         closed = true;
+        circuit.close();
         lease.close();
         peers.close();
         pool.close();

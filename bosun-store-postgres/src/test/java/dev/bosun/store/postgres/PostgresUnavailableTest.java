@@ -60,6 +60,35 @@ class PostgresUnavailableTest {
         }
     }
 
+    @Test
+    void anOutageIsSeenWithoutCallsOpensTheCircuitSoCallsFailAtOnceAndClosesWhenTheDatabaseAnswers() throws Exception {
+        PgTesting.require();
+        String schema = PgTesting.freshSchema();
+        try (var proxy = new Proxy(PgTesting.BASE.port())) {
+            PgUrl base = PgTesting.BASE.withSchema(schema);
+            PgUrl url = new PgUrl("127.0.0.1", proxy.port(), base.database(), base.user(), base.password(), schema, Map.of());
+            try (var store = PostgresStore.open(PostgresStore.Options.of(url, "n").withPoolSize(2))) {
+                assertThat(store.health().ready()).isTrue();
+                proxy.cut();
+                // No call is made: the background probe alone finds the outage, and readiness reads what it found.
+                org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> !store.health().ready());
+                assertThat(store.health().state()).isEqualTo(dev.bosun.store.StoreHealth.State.UNREACHABLE);
+                assertThat(store.health().detail()).contains("unreachable").doesNotContain("127.0.0.1");
+                // The probe that failed opened the circuit: a call fails at once, without waiting for a connection.
+                long began = System.nanoTime();
+                var e = catchThrowableOfType(BosunException.class, () -> store.getSession("s1"));
+                long tookMs = (System.nanoTime() - began) / 1_000_000;
+                assertThat(e.code()).isEqualTo(ErrorCode.UNAVAILABLE);
+                assertThat(e.getMessage()).contains("calls fail at once");
+                assertThat(e.details()).containsEntry("retry_after_seconds", PgCircuit.RETRY_AFTER_SECONDS);
+                System.out.println("a call during the outage, circuit open, failed after " + tookMs + " ms");
+                proxy.resume();
+                org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> store.health().ready());
+                assertThat(store.getSession("s1")).isEmpty();
+            }
+        }
+    }
+
     /** A loopback TCP proxy to PostgreSQL that can drop every connection and refuse new ones for a while. */
     private static final class Proxy implements AutoCloseable {
         private final ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());

@@ -212,10 +212,14 @@ final class WriteQueue implements AutoCloseable {
                 }
             }
         }
+        if (single && failures[0] != null) {
+            // The lone job failed for its own reason: its error is the answer, whatever the rollback says.
+            rollbackQuietly();
+            return new Attempt(results, failures, touched, null);
+        }
         long began = System.nanoTime();
         try {
-            if (single && failures[0] != null) conn.prepare("ROLLBACK").execute();
-            else conn.prepare("COMMIT").execute();
+            conn.prepare("COMMIT").execute();
         } catch (SQLException e) {
             rollbackQuietly();
             return new Attempt(results, failures, touched, e);
