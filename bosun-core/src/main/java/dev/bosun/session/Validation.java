@@ -28,9 +28,14 @@ public final class Validation {
     public static final int MAX_ERROR = 8192;
     private static final Pattern CAPABILITY = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:/-]{0,63}");
 
-    /** A PLATO room path, the domain of tiles: segments of letters, digits, '.', '_' and '-' joined by '/'. */
-    public static final Pattern SCOUT_ROOM = Pattern.compile("(?=.{1,200}$)[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*");
-    public static final String SCOUT_ROOM_RULE = "1 to 200 characters: segments of A-Z a-z 0-9 . _ - joined by /";
+    /**
+     * A PLATO room path, the domain of tiles: segments of letters, digits, '.', '_' and '-' joined by
+     * '/', none of them '.' or '..', which a server that maps rooms to paths would walk up with.
+     */
+    public static final Pattern SCOUT_ROOM =
+            Pattern.compile("(?=.{1,200}$)(?!(.*/)?\\.\\.?(/|$))[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*");
+    public static final String SCOUT_ROOM_RULE = "1 to 200 characters: segments of A-Z a-z 0-9 . _ - joined by /, "
+            + "none of them . or ..";
 
     private Validation() {}
 

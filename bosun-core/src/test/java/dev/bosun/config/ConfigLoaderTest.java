@@ -376,4 +376,17 @@ class ConfigLoaderTest {
         assertThat(first.maxTasks()).isEqualTo(50);
         assertThat(second.maxTasks()).isEqualTo(9);
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"..", "../rooms", "bosun/..", "bosun/../../etc", ".", "bosun/./x"})
+    void scoutRoomRefusesDotSegments(String room) {
+        assertInvalidContaining(() -> ConfigLoader.defaults().set("scout_room", room).load(), "scout_room",
+                "none of them . or ..");
+    }
+
+    @Test
+    void scoutRoomKeepsDotsInsideSegments() {
+        assertThat(ConfigLoader.defaults().set("scout_room", "bosun/v1.2/.x/a..b").load().tiles().scoutRoom())
+                .isEqualTo("bosun/v1.2/.x/a..b");
+    }
 }

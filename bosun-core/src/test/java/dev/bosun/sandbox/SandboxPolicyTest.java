@@ -31,6 +31,12 @@ class SandboxPolicyTest {
         return ConfigLoader.defaults().set("profiles", Map.of("agent", body)).load().profile("agent").orElseThrow();
     }
 
+    /** A process profile with nothing but a command. */
+    private static Profile processProfile() {
+        return ConfigLoader.defaults().set("profiles", Map.of("p", Map.of("command", List.of("true"))))
+                .load().profile("p").orElseThrow();
+    }
+
     private static SandboxRequest request(String json) {
         return SandboxRequest.fromJson(Json.parseTrusted(json));
     }
@@ -117,8 +123,7 @@ class SandboxPolicyTest {
                 "above the ceiling");
         refused(docker(false), "{\"limits\": {\"open_files\": 5000}}", NO_NET, "sandbox.limits.open_files", "limit_ceiling",
                 "allowed 1..1024");
-        Profile process = ConfigLoader.defaults().set("profiles", Map.of("p", Map.of("command", List.of("true"))))
-                .load().profile("p").orElseThrow();
+        Profile process = processProfile();
         refused(process, "{\"limits\": {\"open_files\": 10}}", NO_NET, "sandbox.limits.open_files", "limit_ceiling",
                 "the profile sets no open_files a request could ask for");
     }
@@ -152,8 +157,7 @@ class SandboxPolicyTest {
         refused(docker(false), "{\"env\": {\"MODES\": \"x\"}}", NO_NET, "sandbox.env.MODES", "env_allowlist",
                 "profile 'agent' lets requests set only MODE, APP_* (env_allow)");
         refused(docker(false), "{\"env\": {\"mode\": \"x\"}}", NO_NET, "sandbox.env.mode", "env_allowlist", "only MODE");
-        Profile none = ConfigLoader.defaults().set("profiles", Map.of("p", Map.of("command", List.of("true"))))
-                .load().profile("p").orElseThrow();
+        Profile none = processProfile();
         refused(none, "{\"env\": {\"MODE\": \"x\"}}", NO_NET, "sandbox.env.MODE", "env_allowlist",
                 "lets requests set no environment variables (env_allow is empty)");
     }
@@ -185,8 +189,7 @@ class SandboxPolicyTest {
 
     @Test
     void aProcessProfileTakesNoImage() {
-        Profile p = ConfigLoader.defaults().set("profiles", Map.of("p", Map.of("command", List.of("true"))))
-                .load().profile("p").orElseThrow();
+        Profile p = processProfile();
         refused(p, "{\"image\": \"agent:1\"}", NO_NET, "sandbox.image", "image_allowlist", "which takes no image");
         assertThat(SandboxPolicy.apply(p, SandboxRequest.NONE, NO_NET).isolation().image()).isEqualTo(Optional.empty());
     }

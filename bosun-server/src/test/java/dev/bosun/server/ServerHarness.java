@@ -29,12 +29,14 @@ abstract class ServerHarness {
     BosunServer server;
     final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     String apiKey;
+    /** How the server resolves webhook hosts; a test may set its own before {@link #start}. */
+    dev.bosun.delivery.HostResolver webhookResolver = dev.bosun.delivery.HostResolver.SYSTEM;
 
     /** Starts the server; {@code change} adjusts the config loader (keys, limits). */
     void start(UnaryOperator<ConfigLoader> change) {
         config = change.apply(Fixtures.loader(dataDir).set("port", 0)).load();
         store = (SqliteStore) Stores.open(config); // as the server opens it: the disk reserve follows min_free_disk
-        manager = SessionManager.builder(config).store(store).build();
+        manager = SessionManager.builder(config).store(store).webhookResolver(webhookResolver).build();
         server = BosunServer.start(config, manager, Duration.ofMillis(300));
     }
 

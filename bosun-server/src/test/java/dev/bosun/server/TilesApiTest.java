@@ -189,6 +189,16 @@ class TilesApiTest extends ServerHarness {
             assertThat(r.json().at("/error/details/field").asText()).as(bad[0]).isEqualTo(bad[1]);
         }
         assertThat(get("/v1/tiles/" + "x".repeat(300)).status()).as("not a safe id").isEqualTo(404);
+        for (String room : List.of("..", "../x", "fleet/..", "fleet/../../etc", ".", "fleet/./x")) {
+            Res r = post("/v1/sessions", "{\"name\":\"n\",\"agent_id\":\"a\",\"scout_room\":\"" + room + "\"}");
+            assertThat(r.status()).as(room).isEqualTo(400);
+            assertThat(r.json().at("/error/details/field").asText()).isEqualTo("scout_room");
+            assertThat(r.json().at("/error/message").asText()).contains("none of them . or ..");
+        }
+        for (String room : List.of("fleet/v1.2", "a..b/.hidden", "x/...")) {
+            assertThat(post("/v1/sessions", "{\"name\":\"n\",\"agent_id\":\"a\",\"scout_room\":\"" + room + "\"}").status())
+                    .as("dots inside a segment are fine: " + room).isEqualTo(201);
+        }
         for (String[] bad : new String[][] {{"{\"name\":\"n\",\"agent_id\":\"a\",\"scout_room\":\"no spaces/ allowed\"}", "scout_room"},
                 {"{\"name\":\"n\",\"agent_id\":\"a\",\"emit_tiles\":\"yes\"}", "emit_tiles"}}) {
             Res r = post("/v1/sessions", bad[0]);

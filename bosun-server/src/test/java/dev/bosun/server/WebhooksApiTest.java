@@ -20,8 +20,11 @@ import org.junit.jupiter.api.Test;
 class WebhooksApiTest extends ServerHarness {
     static final String KEY_A = "bsn_hooks_team_a";
     static final String KEY_B = "bsn_hooks_team_b";
-    /** A public address that needs no DNS (TEST-NET-3): accepted without webhook_private_targets, never called here. */
-    static final String PUBLIC_URL = "https://203.0.113.7/hook";
+    /**
+     * A public address that needs no DNS (AS112's, globally reachable and nobody's webhook receiver):
+     * accepted without webhook_private_targets, never called here.
+     */
+    static final String PUBLIC_URL = "https://192.31.196.7/hook";
     static final Duration SETTLE = Duration.ofSeconds(30);
 
     WebhookReceiver receiver;
@@ -85,6 +88,14 @@ class WebhooksApiTest extends ServerHarness {
         assertBad(loopback, "url");
         assertThat(loopback.json().at("/error/message").asText()).contains("webhook_private_targets");
         assertBad(create("{\"url\":\"http://10.1.2.3/x\",\"events\":[\"*\"]}"), "url");
+        for (String host : List.of("100.100.100.200", "0.0.0.1", "198.18.0.1", "240.0.0.1", "192.0.2.1", "[::ffff:127.0.0.1]",
+                "[64:ff9b::7f00:1]", "[2002:7f00:1::]", "[fd00::1]", "[::1]", "no-such-host.invalid")) {
+            Res r = create("{\"url\":\"http://" + host + "/x\",\"events\":[\"*\"]}");
+            assertBad(r, "url");
+            assertThat(r.json().at("/error/message").asText()).as("one answer, resolving or not: no map of internal names")
+                    .endsWith("does not resolve to a public address; this server allows only public webhook targets, not "
+                            + "loopback, private, link-local or other special-purpose addresses (webhook_private_targets=false)");
+        }
         assertBad(create("{\"url\":\"" + PUBLIC_URL + "\"}"), "events");
         assertBad(create("{\"url\":\"" + PUBLIC_URL + "\",\"events\":[]}"), "events");
         Res unknownType = create("{\"url\":\"" + PUBLIC_URL + "\",\"events\":[\"task_completed\",\"lunch\"]}");
@@ -207,5 +218,71 @@ class WebhooksApiTest extends ServerHarness {
         assertThat(all).allMatch(WebhookReceiver.Got::verified);
         assertThat(all).filteredOn(g -> g.deliveryId().equals(rejectedId)).extracting(WebhookReceiver.Got::answered)
                 .containsExactly(410, 200);
+    }
+
+    /**
+     * DNS rebinding: the name resolves to a public address when the subscription is made and to
+     * loopback, where a Bosun or any local service listens, when it is delivered to. The delivery is
+     * refused by policy, and nothing reaches the loopback receiver.
+     */
+    @Test
+    void aHostThatRebindsToLoopbackAfterCreationIsRefusedAtEveryDeliveryAndNothingReachesIt() throws IOException {
+        var dns = new RebindingResolver("rebind.example", "93.184.215.14");
+        webhookResolver = dns;
+        startServer(false);
+        receiver = new WebhookReceiver();
+        String url = "http://rebind.example:" + receiver.server.getAddress().getPort() + "/hook";
+        Res made = create("{\"url\":\"" + url + "\",\"events\":[\"session_started\",\"session_ended\"]}");
+        assertThat(made.status()).as(made.text()).isEqualTo(201);
+        receiver.secret = made.json().get("secret").asText();
+        String w = "/v1/webhooks/" + made.json().get("webhook_id").asText();
+        int atCreation = dns.lookups.get();
+
+        dns.answer("127.0.0.1");
+        String id = createSession("{\"name\":\"rebound\",\"agent_id\":\"oracle1\"}");
+        assertThat(post("/v1/sessions/" + id + "/end", "{\"outcome\":\"success\"}").status()).isEqualTo(200);
+
+        await().atMost(SETTLE).until(() -> get(w + "/deliveries").json().get("items").findValues("attempts").stream()
+                .anyMatch(a -> a.asInt() >= 2));
+        JsonNode head = attempted(w);
+        assertThat(head.get("last_error").asText()).isEqualTo(dev.bosun.delivery.WebhookSender.REFUSED_BY_POLICY);
+        assertThat(head.get("last_status").isNull() || head.get("last_status").isMissingNode()).as(head.toString()).isTrue();
+        assertThat(dns.lookups.get()).as("resolved again before every attempt").isGreaterThan(atCreation + 1);
+        assertThat(receiver.got()).as("nothing reached loopback").isEmpty();
+
+    }
+
+    /** The subscription's delivery that was attempted (the head of its lane; the others wait behind it). */
+    private JsonNode attempted(String webhook) {
+        for (JsonNode d : get(webhook + "/deliveries").json().get("items")) if (d.get("attempts").asInt() > 0) return d;
+        throw new AssertionError("no delivery of " + webhook + " was attempted");
+    }
+
+    /**
+     * With private targets allowed, what the delivery record says of a private target that gave no
+     * HTTP answer is the same whether its port is closed or open and silent: the record is no port scanner.
+     */
+    @Test
+    void privateTargetsThatGiveNoAnswerReadTheSameWhateverTheCause() throws IOException {
+        startServer(true);
+        int closed;
+        try (var s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closed = s.getLocalPort();
+        }
+        try (var silent = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            var hooks = new java.util.ArrayList<String>();
+            for (int port : List.of(closed, silent.getLocalPort())) {
+                Res made = create("{\"url\":\"http://127.0.0.1:" + port + "/x\",\"events\":[\"session_ended\"]}");
+                assertThat(made.status()).as(made.text()).isEqualTo(201);
+                hooks.add("/v1/webhooks/" + made.json().get("webhook_id").asText() + "/deliveries");
+            }
+            String id = createSession("{\"name\":\"scan\",\"agent_id\":\"oracle1\"}");
+            assertThat(post("/v1/sessions/" + id + "/end", "{\"outcome\":\"success\"}").status()).isEqualTo(200);
+            for (String h : hooks) {
+                await().atMost(SETTLE).until(() -> get(h).json().at("/items/0/last_error").isTextual());
+                JsonNode d = get(h).json().at("/items/0");
+                assertThat(d.get("last_error").asText()).as(h).isEqualTo(dev.bosun.delivery.WebhookSender.UNREACHABLE);
+            }
+        }
     }
 }
