@@ -211,6 +211,27 @@ class PayloadExactnessApiTest {
         manager.terminate(id, "checked");
     }
 
+    /**
+     * The issue's case: before the limits, a body could be 1000 deep, so a payload 999, and every
+     * answer embedding it failed Jackson's write bound. Such rows, already stored, now read back.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"sqlite", "postgres"})
+    void aPayloadStoredDeeperThanTheLimitsBeforeThemStillReadsThroughPollLongPollAndSse(String kind) throws Exception {
+        start(kind);
+        String id = call("POST", "/v1/sessions", "{\"name\":\"n\",\"agent_id\":\"a\"}").json.get("session_id").asText();
+        String legacy = "[".repeat(999) + "]".repeat(999);
+        Event e = store.append(new dev.bosun.store.NewEvent(id, dev.bosun.event.Direction.IN, "old", Json.parse(legacy),
+                Optional.empty(), true, java.time.Instant.now()));
+        String canonical = Json.write(Json.parse(legacy));
+        same("poll", call("GET", "/v1/sessions/" + id + "/events?after=" + (e.seq() - 1), null), "/events/0/payload", canonical);
+        same("long-poll", call("GET", "/v1/sessions/" + id + "/events?after=" + (e.seq() - 1) + "&wait=5", null),
+                "/events/0/payload", canonical);
+        assertThat(Json.write(Json.parse(sseData(id, e.seq() - 1)).get("payload"))).isEqualTo(canonical);
+        assertThat(Json.write(client.poll(id, e.seq() - 1, 1, Duration.ZERO).events().get(0).payload())).isEqualTo(canonical);
+        assertThat(call("GET", "/v1/sessions?limit=10", null).status).isEqualTo(200);
+    }
+
     // ---------------------------------------------------------------------- one past each limit
 
     @ParameterizedTest
