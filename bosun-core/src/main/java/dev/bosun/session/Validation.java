@@ -116,14 +116,26 @@ public final class Validation {
     }
 
     /**
-     * A tenant's JSON value (payload, metadata, task data or result): within the shape {@code limits}
-     * (INVALID_ARGUMENT naming the field, the rule and the path inside it), then within the message
-     * size (PAYLOAD_TOO_LARGE). The shape goes first: it also bounds the work of sizing.
+     * A tenant's JSON value (payload, metadata, task data or result): within the message size
+     * (PAYLOAD_TOO_LARGE) and the shape {@code limits} (INVALID_ARGUMENT naming the field, the rule and
+     * the path inside it). Too deep is refused before sizing (which writes the value); otherwise a
+     * value over the size is 413 whatever else is wrong with it.
      */
     public static JsonNode json(String field, JsonNode value, JsonLimits limits, int maxBytes) {
         if (value == null) throw BosunException.invalid(field, field + " is required (use null JSON for none)");
-        limits.check(value).ifPresent(r -> { throw refused(field, r); });
-        return sized(field, value, maxBytes);
+        var refusal = limits.check(value);
+        if (refusal.isPresent() && refusal.get().rule().equals(JsonRules.MAX_DEPTH)) throw refused(field, refusal.get());
+        // Over the message size is 413 whatever else is wrong, as it was before the shape rules.
+        int size;
+        try {
+            size = Json.bytes(value).length;
+        } catch (java.io.UncheckedIOException e) {
+            // deeper than any writer goes (Json.MAX_DEPTH): the shape refusal says why
+            throw refusal.map(r -> refused(field, r)).orElseThrow(() -> e);
+        }
+        if (size > maxBytes) throw BosunException.tooLarge(field, size, maxBytes);
+        refusal.ifPresent(r -> { throw refused(field, r); });
+        return value;
     }
 
     /** The 400 for a JSON value refused by a rule: {@code field}, {@code rule}, {@code path} inside the field, {@code limit}. */

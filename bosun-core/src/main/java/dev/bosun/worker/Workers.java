@@ -448,24 +448,27 @@ public final class Workers implements AutoCloseable {
                 p.put("code", "outbox_file_too_large");
                 p.put("message", "outbox file '" + f.originalName() + "' is " + t.sizeBytes()
                         + " bytes, over the limit of " + config.maxMessageBytes() + " bytes; it was moved aside");
-                p.put("file_name", f.originalName());
                 p.put("size_bytes", t.sizeBytes());
                 p.put("limit_bytes", config.maxMessageBytes());
-                p.put("moved_to", ".bosun/rejected/" + f.originalName());
-                yield new NewEvent(id, Direction.SYSTEM, SystemEvents.ERROR, p, Optional.of(f.claimKey()), true, clock.instant());
+                yield movedAside(id, f, p);
             }
             case OutboxItem.Refused r -> {
                 ObjectNode p = Json.object();
                 p.put("code", "outbox_file_refused");
                 p.put("message", "outbox file '" + f.originalName() + "' " + r.reason()
                         + (r.path().isEmpty() ? "" : " (at " + r.path() + ")") + " [" + r.rule() + "]; it was moved aside");
-                p.put("file_name", f.originalName());
                 p.put("rule", r.rule());
                 p.put("path", r.path());
-                p.put("moved_to", ".bosun/rejected/" + f.originalName());
-                yield new NewEvent(id, Direction.SYSTEM, SystemEvents.ERROR, p, Optional.of(f.claimKey()), true, clock.instant());
+                yield movedAside(id, f, p);
             }
         };
+    }
+
+    /** The SYSTEM error event of a file moved to {@code .bosun/rejected/}: {@code p} and where the file went. */
+    private NewEvent movedAside(String id, ClaimedFile f, ObjectNode p) {
+        p.put("file_name", f.originalName());
+        p.put("moved_to", ".bosun/rejected/" + f.originalName());
+        return new NewEvent(id, Direction.SYSTEM, SystemEvents.ERROR, p, Optional.of(f.claimKey()), true, clock.instant());
     }
 
     // =====================================================================================

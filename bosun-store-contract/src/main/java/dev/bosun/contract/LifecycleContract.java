@@ -191,6 +191,78 @@ public abstract class LifecycleContract extends ManagerHarness {
         assertThat(allEvents(s.id())).extracting(Event::seq).containsExactly(1L, kept.seq());
     }
 
+    /** Exotic JSON the store must give back exactly (issue: 1e400 became "Infinity", long decimals 0.1, …). */
+    static final String EXOTIC = "{\"big\":1e400,\"tiny\":-1E-400,\"long\":0.1000000000000000055511151231257827,"
+            + "\"scale\":1.10,\"int\":123456789012345678901234567890,\"neg0\":-0.0,\"min\":-9223372036854775808,"
+            + "\"nul\":\"a\\u0000b\",\"ctl\":\"\\u001f\\u007f\",\"sep\":\"\\u2028\\u2029\",\"bom\":\"\\ufeff\",\"max\":\"\\uffff\",\"emoji\":\"\\ud83d\\ude00 \ud83d\ude00\","
+            + "\"\\u0000key\":[],\"\u00e9\u4e2d\":{\"\":null},\"esc\":\"\\\"\\\\/\\b\\f\\n\\r\\t\"}";
+
+    @Test
+    void jsonValuesReadBackExactlyThroughEveryReadOfTheStore() throws Exception {
+        var exotic = Json.parse(EXOTIC);
+        String canonical = Json.write(exotic);
+        assertThat(canonical).contains("1E+400", "0.1000000000000000055511151231257827", "1.10", "-0.0",
+                "123456789012345678901234567890", "\\u0000");
+        Session s = manager.startSession(SessionConfig.builder("n", "a").metadata((ObjectNode) exotic).build());
+        Event in = manager.send(s.id(), "input", exotic);
+        Event out = manager.emit(s.id(), "out", exotic);
+        manager.addTask(s.id(), TaskSpec.builder("t").id("t1").data(exotic).build());
+        manager.completeTask(s.id(), "t1", Completion.of(TaskOutcome.SUCCESS).withResult(exotic));
+
+        assertThat(Json.write(manager.get(s.id()).metadata())).isEqualTo(canonical);
+        assertThat(manager.list(SessionFilter.ALL, Optional.empty(), 10).items())
+                .filteredOn(x -> x.id().equals(s.id())).singleElement()
+                .satisfies(x -> assertThat(Json.write(x.metadata())).isEqualTo(canonical));
+        for (Event e : allEvents(s.id())) {
+            if (e.seq() == in.seq() || e.seq() == out.seq()) assertThat(Json.write(e.payload())).isEqualTo(canonical);
+        }
+        assertThat(Json.write(manager.getTask(s.id(), "t1").data())).isEqualTo(canonical);
+        assertThat(Json.write(manager.getTask(s.id(), "t1").result().orElseThrow())).isEqualTo(canonical);
+        assertThat(manager.tasks(s.id())).singleElement().satisfies(t -> {
+            assertThat(Json.write(t.data())).isEqualTo(canonical);
+            assertThat(Json.write(t.result().orElseThrow())).isEqualTo(canonical);
+        });
+        assertThat(allEvents(s.id()).stream().filter(e -> e.seq() == in.seq()).findFirst().orElseThrow().payload())
+                .isEqualTo(exotic);
+    }
+
+    @Test
+    void jsonValuesOverALimitOrWithoutAnExactFormAreRefusedNamingFieldAndRule() throws Exception {
+        Session s = start();
+        Event kept = manager.send(s.id(), "input", json("{\"keep\":true}"));
+        int depth = config.jsonLimits().maxDepth();
+        var atLimit = Json.parse("[".repeat(depth) + "]".repeat(depth));
+        var overLimit = Json.parse("{\"a\":" + "[".repeat(depth) + "]".repeat(depth) + "}");
+        assertThat(manager.send(s.id(), "deep", atLimit).payload()).isEqualTo(atLimit);
+        var e = expectError(ErrorCode.INVALID_ARGUMENT, () -> manager.send(s.id(), "input", overLimit));
+        assertThat(e.details()).containsEntry("field", "payload").containsEntry("rule", "max_json_depth")
+                .containsEntry("limit", (long) depth).containsKey("path");
+        assertThat(e.getMessage()).startsWith("payload ").contains("max_json_depth");
+        ObjectNode keys = Json.object();
+        for (int i = 0; i <= config.jsonLimits().maxKeys(); i++) keys.put("k" + i, i);
+        e = expectError(ErrorCode.INVALID_ARGUMENT, () -> manager.addTask(s.id(), TaskSpec.builder("n").data(keys).build()));
+        assertThat(e.details()).containsEntry("field", "data").containsEntry("rule", "max_json_keys");
+        ObjectNode str = Json.object();
+        str.put("s", "x".repeat(config.jsonLimits().maxStringBytes() + 1));
+        // by default strings may be as long as a whole message: one longer is over both, and 413 wins
+        boolean alsoTooLarge = config.jsonLimits().maxStringBytes() >= config.maxMessageBytes();
+        e = expectError(alsoTooLarge ? ErrorCode.PAYLOAD_TOO_LARGE : ErrorCode.INVALID_ARGUMENT,
+                () -> manager.startSession(SessionConfig.builder("n", "a").metadata(str).build()));
+        assertThat(e.details()).containsEntry("field", "metadata");
+        if (!alsoTooLarge) assertThat(e.details()).containsEntry("rule", "max_json_string_bytes").containsEntry("path", "/s");
+        e = expectError(ErrorCode.INVALID_ARGUMENT, () -> manager.completeTask(s.id(), "none",
+                Completion.of(TaskOutcome.SUCCESS).withResult(com.fasterxml.jackson.databind.node.DoubleNode.valueOf(Double.NaN))));
+        assertThat(e.details()).containsEntry("field", "result").containsEntry("rule", "finite_number");
+        e = expectError(ErrorCode.INVALID_ARGUMENT, () -> manager.emit(s.id(), "out",
+                com.fasterxml.jackson.databind.node.TextNode.valueOf("half \ud83d")));
+        assertThat(e.details()).containsEntry("field", "payload").containsEntry("rule", "valid_unicode");
+        e = expectError(ErrorCode.INVALID_ARGUMENT, () -> manager.startSession(SessionConfig.builder("half \ud83d", "a").build()));
+        assertThat(e.details()).containsEntry("field", "name").containsEntry("rule", "valid_unicode");
+        e = expectError(ErrorCode.INVALID_ARGUMENT, () -> manager.send(s.id(), "type\udc00", json("{}")));
+        assertThat(e.details()).containsEntry("field", "event_type").containsEntry("rule", "valid_unicode");
+        assertThat(allEvents(s.id())).extracting(Event::seq).containsExactly(1L, kept.seq(), kept.seq() + 1);
+    }
+
     @Test
     void timeoutsOutsideTheirRangesAreRefused() {
         record Case(SessionConfig spec, String field) {}

@@ -7,6 +7,7 @@ import dev.bosun.error.ErrorCode;
 import dev.bosun.event.Direction;
 import dev.bosun.event.Event;
 import dev.bosun.event.PollResult;
+import dev.bosun.json.JsonRules;
 import dev.bosun.mailbox.Workspace;
 import dev.bosun.session.EndReason;
 import dev.bosun.session.Session;
@@ -116,6 +117,37 @@ public abstract class WorkerContract extends ManagerHarness {
         assertThat(err.payload().get("size_bytes").asLong()).isEqualTo(big.length);
         assertThat(err.payload().toString()).doesNotContain(dataDir.toString());
         assertThat(ws(s).internal().resolve("rejected/huge.json")).exists().hasSize(big.length);
+    }
+
+    @Test
+    void anOutboxFileOverAJsonRuleIsMovedAsideWithAnErrorEventAndTheRestIsTaken() throws Exception {
+        Session s = startEcho();
+        int depth = config.jsonLimits().maxDepth() + 1;
+        byte[] deep = ("[".repeat(depth) + "]".repeat(depth)).getBytes(StandardCharsets.UTF_8);
+        byte[] twice = "{\"event_type\":\"x\",\"a\":{\"k\":1,\"k\":2}}".getBytes(StandardCharsets.UTF_8);
+        byte[] lone = "{\"event_type\":\"x\",\"s\":\"\\ud800\"}".getBytes(StandardCharsets.UTF_8);
+        writeOutbox(ws(s), "a-deep.json", deep);
+        writeOutbox(ws(s), "b-twice.json", twice);
+        writeOutbox(ws(s), "c-lone.json", lone);
+        writeOutbox(ws(s), "d-fine.json", "{\"event_type\":\"fine\",\"n\":1e400}".getBytes(StandardCharsets.UTF_8));
+        List<Event> events = awaitEvents(s.id(), ev -> hasType(ev, "fine"));
+        var errors = events.stream().filter(e -> e.type().equals("error")).toList();
+        assertThat(errors).extracting(e -> e.payload().get("file_name").asText())
+                .containsExactly("a-deep.json", "b-twice.json", "c-lone.json");
+        assertThat(errors).extracting(e -> e.payload().get("rule").asText())
+                .containsExactly(JsonRules.MAX_DEPTH, JsonRules.DUPLICATE_KEY, JsonRules.VALID_UNICODE);
+        assertThat(errors).allSatisfy(e -> {
+            assertThat(e.direction()).isEqualTo(Direction.SYSTEM);
+            assertThat(e.payload().get("code").asText()).isEqualTo("outbox_file_refused");
+            assertThat(e.payload().toString()).doesNotContain(dataDir.toString());
+        });
+        assertThat(errors.get(1).payload().get("path").asText()).isEqualTo("/a/k");
+        assertThat(ws(s).internal().resolve("rejected/a-deep.json")).exists().hasBinaryContent(deep);
+        assertThat(ws(s).internal().resolve("rejected/b-twice.json")).exists().hasBinaryContent(twice);
+        assertThat(ws(s).internal().resolve("rejected/c-lone.json")).exists().hasBinaryContent(lone);
+        Event fine = events.stream().filter(e -> e.type().equals("fine")).findFirst().orElseThrow();
+        assertThat(fine.payload().get("n").decimalValue()).isEqualTo(new java.math.BigDecimal("1e400"));
+        assertGapless(events);
     }
 
     @Test
