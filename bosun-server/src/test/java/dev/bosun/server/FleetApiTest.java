@@ -468,6 +468,34 @@ class FleetApiTest extends ServerHarness {
     }
 
     @Test
+    void aRemoteRoutersDriftShowsInFleetStatusAndMetrics() {
+        try (var router = dev.bosun.contract.FleetH1RouterDouble.start()) {
+            start(l -> l.set("h1_router_enabled", true).set("h1_router_url", router.url()).set("router_sync_interval", "1h"));
+            assertThat(register("coder", "compilation").status()).isEqualTo(201);
+            assertThat(router.agents()).contains("coder");
+            var sync = manager.fleet().remoteSync().orElseThrow();
+            assertThat(sync.check().drift()).isZero();
+            router.restart(); // the router forgets coder
+            assertThat(sync.check().missing()).containsExactly("coder");
+            assertThat(router.agents()).contains("coder");
+
+            JsonNode remote = get("/v1/fleet/status").json().get("remote_router");
+            assertThat(remote.get("reachable").asBoolean()).isTrue();
+            assertThat(remote.get("drift").asInt()).isEqualTo(1);
+            assertThat(remote.get("in_step").asBoolean()).isFalse();
+            assertThat(remote.get("missing").toString()).isEqualTo("[\"coder\"]");
+            assertThat(remote.get("router_only").toString()).isEqualTo("[\"ccc\",\"forgemaster\",\"oracle1\"]");
+            assertThat(remote.get("resynced").asLong()).isEqualTo(1);
+            String metrics = get("/metrics").text();
+            assertThat(metrics).contains("bosun_router_drift_agents 1.0").contains("bosun_router_resyncs_total 1.0");
+
+            assertThat(sync.check().drift()).isZero();
+            assertThat(get("/v1/fleet/status").json().at("/remote_router/in_step").asBoolean()).isTrue();
+            assertThat(get("/metrics").text()).contains("bosun_router_drift_agents 0.0");
+        }
+    }
+
+    @Test
     void withoutKeysTheBarePathsActOnTheDefaultTenant() {
         start(l -> l.set("fleet_compat_paths", true));
         assertThat(post("/register/agent", "{\"agent_id\":\"coder\",\"capabilities\":[\"compilation\"]}").status()).isEqualTo(200);
