@@ -496,6 +496,21 @@ class FleetApiTest extends ServerHarness {
     }
 
     @Test
+    void theServerBringsARestartedRouterBackInStepOnItsOwn() {
+        try (var router = dev.bosun.contract.FleetH1RouterDouble.startEmpty()) {
+            start(l -> l.set("h1_router_enabled", true).set("h1_router_url", router.url()).set("router_sync_interval", "1s"));
+            register("coder", "compilation");
+            register("writer", "publishing");
+            router.restart();
+            assertThat(router.agents()).isEmpty();
+            // no decision is needed: the periodic check finds the loss and registers both again
+            await().atMost(Duration.ofSeconds(30)).until(() -> router.agents().size() == 2);
+            assertThat(router.agents()).containsExactlyInAnyOrder("coder", "writer");
+            assertThat(router.capabilities("writer")).containsExactly("publishing");
+        }
+    }
+
+    @Test
     void withoutKeysTheBarePathsActOnTheDefaultTenant() {
         start(l -> l.set("fleet_compat_paths", true));
         assertThat(post("/register/agent", "{\"agent_id\":\"coder\",\"capabilities\":[\"compilation\"]}").status()).isEqualTo(200);
