@@ -85,7 +85,7 @@ public final class RouterSync implements AutoCloseable {
             } catch (RuntimeException e) {
                 log.warn("checking the remote router's registry failed: {}", e.getMessage());
             }
-        }, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+        }, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS); // the first decision checks before that
     }
 
     /** The last check's findings. */

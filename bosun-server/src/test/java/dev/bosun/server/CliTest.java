@@ -523,6 +523,30 @@ class CliTest extends ServerHarness {
         }
     }
 
+    @Test
+    void doctorComparesTheRemoteRoutersRegistryWithBosuns() throws Exception {
+        Path dir = scratch.resolve("doctor-router");
+        try (var store = dev.bosun.store.sqlite.SqliteStore.open(dir)) {
+            store.upsertAgent("default", "coder", List.of("compilation"), java.time.Instant.now());
+        }
+        try (var router = dev.bosun.contract.FleetH1RouterDouble.startEmpty()) {
+            Map<String, String> env = env();
+            env.put("BOSUN_H1_ROUTER_URL", router.url());
+            Run lost = run(env, null, "doctor", "--data-dir", dir.toString(), "--json");
+            assertThat(lost.exit()).as(lost.toString()).isEqualTo(8);
+            assertThat(find(lost.json(), "router").get("detail").asText()).contains("answers GET /agents (0 agents)")
+                    .contains("out of step with Bosun's registry: coder (missing)");
+            assertThat(router.agents()).as("doctor changes nothing").isEmpty();
+            router.registerDirectly("coder", List.of("compilation"));
+            Run ok = run(env, null, "doctor", "--data-dir", dir.toString(), "--json");
+            assertThat(find(ok.json(), "router").get("ok").asBoolean()).as(ok.toString()).isTrue();
+            assertThat(find(ok.json(), "router").get("detail").asText()).contains("holds every agent Bosun registered");
+            router.stop();
+            Run down = run(env, null, "doctor", "--data-dir", dir.toString(), "--json");
+            assertThat(find(down.json(), "router").get("detail").asText()).contains("connection refused");
+        }
+    }
+
     private static JsonNode find(JsonNode checks, String name) {
         for (JsonNode c : checks) if (c.get("check").asText().equals(name)) return c;
         throw new AssertionError("no check " + name + " in " + checks);

@@ -46,6 +46,14 @@ class FleetApiTest extends ServerHarness {
         return out;
     }
 
+    private static JsonNode json(String text) {
+        try {
+            return dev.bosun.json.Json.parse(text);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     private static Set<String> fields(JsonNode o) {
         var out = new TreeSet<String>();
         o.fieldNames().forEachRemaining(out::add);
@@ -347,12 +355,12 @@ class FleetApiTest extends ServerHarness {
     void theBarePathsAreNotServedByDefault() {
         start();
         for (String[] r : List.of(new String[] {"POST", "/route"}, new String[] {"GET", "/status"},
-                new String[] {"GET", "/h1-snapshot"}, new String[] {"POST", "/register/agent"})) {
+                new String[] {"GET", "/h1-snapshot"}, new String[] {"POST", "/register/agent"}, new String[] {"GET", "/agents"})) {
             Res res = call(r[0], r[1], r[0].equals("POST") ? "{}" : null);
             assertThat(res.status()).as("%s %s", r[0], r[1]).isEqualTo(404);
             assertThat(res.code()).isEqualTo("NOT_FOUND");
         }
-        assertThat(server.routes()).noneMatch(r -> !r.path().startsWith("/v1/") && r.path().matches("/(route|status|h1-snapshot|register/agent)"));
+        assertThat(server.routes()).noneMatch(r -> !r.path().startsWith("/v1/") && r.path().matches("/(route|status|h1-snapshot|register/agent|agents)"));
     }
 
     @Test
@@ -370,49 +378,142 @@ class FleetApiTest extends ServerHarness {
         assertThat(manager.fleet().agents("team-a")).as("a refused request changes nothing").isEmpty();
 
         apiKey = KEY_A;
+        // the reference's answers: 200 {"status": "registered"}, new or not
         Res registered = post("/register/agent", register);
-        assertThat(registered.status()).as(registered.text()).isEqualTo(201);
-        assertThat(registered.json().get("agent_id").asText()).isEqualTo("coder");
-        assertThat(post("/register/agent", register).status()).isEqualTo(200);
+        assertThat(registered.status()).as(registered.text()).isEqualTo(200);
+        assertThat(registered.json()).isEqualTo(json("{\"status\": \"registered\"}"));
+        assertThat(post("/register/agent", register).json()).isEqualTo(json("{\"status\": \"registered\"}"));
+        assertThat(post("/register/agent", "{\"agent_id\":\"bare\"}").status()).as("capabilities default to none").isEqualTo(200);
         Res decided = post("/route", route);
         assertThat(decided.status()).as(decided.text()).isEqualTo(200);
+        assertThat(fields(decided.json())).containsExactly("agent_id", "capability_match_score", "confidence", "emergence_risk",
+                "h1_after", "h1_before", "reasoning", "task_id");
         assertThat(decided.json().get("agent_id").asText()).isEqualTo("coder");
         assertThat(decided.json().get("confidence").asDouble()).isEqualTo(1.0);
+        assertThat(decided.json().get("h1_before").isIntegralNumber()).isTrue();
+        assertThat(decided.json().get("confidence").isFloatingPointNumber()).isTrue();
 
         Res status = get("/status");
         assertThat(status.status()).isEqualTo(200);
         JsonNode s = status.json();
         assertThat(fields(s)).containsExactlyInAnyOrder("n_agents", "n_tasks", "n_edges", "n_vertices", "h1_dimension",
                 "n_components", "description", "emergence_detected", "margin");
-        assertThat(s.get("n_agents").asInt()).isEqualTo(1);
+        assertThat(s.get("n_agents").asInt()).isEqualTo(2);
         assertThat(s.get("n_tasks").asInt()).isEqualTo(1);
         assertThat(s.get("n_edges").asInt()).isEqualTo(1);
-        assertThat(s.get("n_vertices").asInt()).isEqualTo(2);
-        assertThat(s.get("h1_dimension").asLong()).isZero();
-        assertThat(s.get("n_components").asInt()).isEqualTo(1);
+        assertThat(s.get("n_vertices").asInt()).isEqualTo(3);
+        assertThat(s.get("h1_dimension").asLong()).as("true β₁ (the reference would say 1 − 3 + 1 = −1)").isZero();
+        assertThat(s.get("n_components").asInt()).isEqualTo(2);
         assertThat(s.get("emergence_detected").asBoolean()).isFalse();
-        assertThat(s.get("margin").asLong()).isZero(); // β₁ 0 against V − 2 = 0
-        assertThat(s.get("description").asText()).isEqualTo(get("/v1/fleet/status").json().get("description").asText());
+        assertThat(s.get("margin").asLong()).isEqualTo(-1); // β₁ 0 against V − 2 = 1
+        assertThat(s.get("description").asText()).isEqualTo("under-constrained"); // the reference's words: E < 2V − 3
         assertThat(get("/v1/fleet/status").json().has("n_agents")).as("/v1/fleet/status keeps Bosun's shape").isFalse();
 
         Res snapshot = get("/h1-snapshot");
-        assertThat(snapshot.json().get("status")).isEqualTo(s);
-        assertThat(snapshot.json().get("edges").toString()).isEqualTo("[[\"coder\",\"c1\"]]");
-        ObjectNode bare = (ObjectNode) snapshot.json();
-        ObjectNode v1 = (ObjectNode) get("/v1/fleet/h1-snapshot").json();
-        bare.remove("taken_at");
-        v1.remove("taken_at");
-        assertThat(bare).as("the bare path and /v1/fleet answer the same").isEqualTo(v1);
+        assertThat(fields(snapshot.json())).containsExactlyInAnyOrder("n_vertices", "n_edges", "n_components", "h1_dimension",
+                "threshold", "emergence", "laman_rigid", "laman_margin", "n_agents", "n_tasks", "description");
+        assertThat(snapshot.json().get("h1_dimension").asLong()).isZero();
+        assertThat(snapshot.json().get("threshold").asLong()).isEqualTo(1);
+        assertThat(snapshot.json().get("laman_margin").asLong()).isEqualTo(1 - (2 * 3 - 3));
+        assertThat(snapshot.json().get("laman_rigid").asBoolean()).isFalse();
+        assertThat(get("/v1/fleet/h1-snapshot").json().get("edges").toString()).as("/v1 keeps Bosun's snapshot")
+                .isEqualTo("[[\"coder\",\"c1\"]]");
+
+        Res agents = get("/agents");
+        assertThat(agents.status()).isEqualTo(200);
+        assertThat(agents.json()).isEqualTo(json("[{\"agent_id\":\"coder\",\"capabilities\":[\"compilation\"],\"n_tasks\":1},"
+                + "{\"agent_id\":\"bare\",\"capabilities\":[],\"n_tasks\":0}]"));
 
         apiKey = KEY_B;
-        assertThat(get("/status").json().get("n_agents").asInt()).as("another tenant's key, another fleet").isZero();
-        assertThat(manager.fleet().agents("team-a")).extracting(a -> a.id()).containsExactly("coder");
+        assertThat(get("/status").json()).as("another tenant's key, another fleet: empty, as the reference says it")
+                .isEqualTo(json("{\"n_agents\":0,\"n_tasks\":0,\"n_edges\":0,\"n_vertices\":0,\"h1_dimension\":0,"
+                        + "\"n_components\":0,\"description\":\"empty\",\"emergence_detected\":false,\"margin\":0}"));
+        // no agent at all: the reference's 200 with agent_id "" and confidence 0.0, linking nothing
+        Res nobody = post("/route", route);
+        assertThat(nobody.status()).as(nobody.text()).isEqualTo(200);
+        assertThat(nobody.json().get("agent_id").asText()).isEmpty();
+        assertThat(nobody.json().get("confidence").asDouble()).isZero();
+        assertThat(nobody.json().get("reasoning").asText()).isEqualTo("No agents available");
+        assertThat(manager.fleet().agents("team-a")).extracting(a -> a.id()).containsExactly("coder", "bare");
+    }
+
+    @Test
+    void onTheBarePathsAnyAgentTakesAnUnmatchedTaskAndTiesAreSpreadAsTheReferenceDoes() {
+        start(l -> l.set("fleet_compat_paths", true));
+        post("/register/agent", "{\"agent_id\":\"w1\",\"capabilities\":[\"work\"]}");
+        post("/register/agent", "{\"agent_id\":\"w2\",\"capabilities\":[\"work\"]}");
+        var bare = new ArrayList<String>();
+        for (int i = 1; i <= 4; i++) {
+            bare.add(post("/route", "{\"task_id\":\"job" + i + "\",\"required_capabilities\":[\"work\"]}").json()
+                    .get("agent_id").asText());
+        }
+        assertThat(bare).containsExactly("w1", "w2", "w1", "w2");
+        // routing the same task again stays with the agent already linked to it, as the reference's β₁ prefers
+        assertThat(post("/route", "{\"task_id\":\"job2\",\"required_capabilities\":[\"work\"]}").json()
+                .get("agent_id").asText()).isEqualTo("w2");
+        // under /v1 Bosun's rule stays: a bare decision adds no load, so the first registered of equals wins
+        var v1 = new ArrayList<String>();
+        for (int i = 5; i <= 8; i++) v1.add(route("job" + i, "work").json().get("agent_id").asText());
+        assertThat(v1).containsExactly("w1", "w1", "w1", "w1");
+
+        Res unmatched = post("/route", "{\"task_id\":\"paint\",\"required_capabilities\":[\"brush\"]}");
+        assertThat(unmatched.status()).as("the reference falls back to any agent, not 409").isEqualTo(200);
+        assertThat(unmatched.json().get("capability_match_score").asDouble()).isZero();
+        assertThat(unmatched.json().get("confidence").asDouble()).isEqualTo(0.1); // max(min_confidence, 0)
+        assertThat(route("paint2", "brush").status()).as("/v1 keeps route_fallback=error").isEqualTo(409);
+        assertThat(post("/route", "{\"task_id\":\"paint3\",\"required_capabilities\":[\"brush\"],\"fallback\":\"error\"}")
+                .status()).as("an explicit fallback is honoured").isEqualTo(409);
+        assertThat(post("/route", "{\"task_id\":\"anything\"}").json().get("capability_match_score").asDouble())
+                .as("required_capabilities may be left out").isEqualTo(1.0);
+    }
+
+    @Test
+    void aRemoteRoutersDriftShowsInFleetStatusAndMetrics() {
+        try (var router = dev.bosun.contract.FleetH1RouterDouble.start()) {
+            start(l -> l.set("h1_router_enabled", true).set("h1_router_url", router.url()).set("router_sync_interval", "1h"));
+            assertThat(register("coder", "compilation").status()).isEqualTo(201);
+            assertThat(router.agents()).contains("coder");
+            var sync = manager.fleet().remoteSync().orElseThrow();
+            assertThat(sync.check().drift()).isZero();
+            router.restart(); // the router forgets coder
+            assertThat(sync.check().missing()).containsExactly("coder");
+            assertThat(router.agents()).contains("coder");
+
+            JsonNode remote = get("/v1/fleet/status").json().get("remote_router");
+            assertThat(remote.get("reachable").asBoolean()).isTrue();
+            assertThat(remote.get("drift").asInt()).isEqualTo(1);
+            assertThat(remote.get("in_step").asBoolean()).isFalse();
+            assertThat(remote.get("missing").toString()).isEqualTo("[\"coder\"]");
+            assertThat(remote.get("router_only").toString()).isEqualTo("[\"ccc\",\"forgemaster\",\"oracle1\"]");
+            assertThat(remote.get("resynced").asLong()).isEqualTo(1);
+            String metrics = get("/metrics").text();
+            assertThat(metrics).contains("bosun_router_drift_agents 1.0").contains("bosun_router_resyncs_total 1.0");
+
+            assertThat(sync.check().drift()).isZero();
+            assertThat(get("/v1/fleet/status").json().at("/remote_router/in_step").asBoolean()).isTrue();
+            assertThat(get("/metrics").text()).contains("bosun_router_drift_agents 0.0");
+        }
+    }
+
+    @Test
+    void theServerBringsARestartedRouterBackInStepOnItsOwn() {
+        try (var router = dev.bosun.contract.FleetH1RouterDouble.startEmpty()) {
+            start(l -> l.set("h1_router_enabled", true).set("h1_router_url", router.url()).set("router_sync_interval", "1s"));
+            register("coder", "compilation");
+            register("writer", "publishing");
+            router.restart();
+            assertThat(router.agents()).isEmpty();
+            // no decision is needed: the periodic check finds the loss and registers both again
+            await().atMost(Duration.ofSeconds(30)).until(() -> router.agents().size() == 2);
+            assertThat(router.agents()).containsExactlyInAnyOrder("coder", "writer");
+            assertThat(router.capabilities("writer")).containsExactly("publishing");
+        }
     }
 
     @Test
     void withoutKeysTheBarePathsActOnTheDefaultTenant() {
         start(l -> l.set("fleet_compat_paths", true));
-        assertThat(post("/register/agent", "{\"agent_id\":\"coder\",\"capabilities\":[\"compilation\"]}").status()).isEqualTo(201);
+        assertThat(post("/register/agent", "{\"agent_id\":\"coder\",\"capabilities\":[\"compilation\"]}").status()).isEqualTo(200);
         assertThat(ids(get("/v1/agents").json().get("items"))).containsExactly("coder");
         assertThat(manager.fleet().agents("default")).extracting(a -> a.id()).containsExactly("coder");
         assertThat(get("/status").json().get("n_agents").asInt()).isEqualTo(1);

@@ -291,6 +291,7 @@ class OpenApiTest extends ServerHarness {
         conform(called, "POST", "/route", "/route", "{\"task_id\":\"r5\"}");
         conform(called, "GET", "/v1/fleet/status", "/v1/fleet/status", null);
         conform(called, "GET", "/status", "/status", null);
+        conform(called, "GET", "/agents", "/agents", null);
         Res snapshot = conform(called, "GET", "/v1/fleet/h1-snapshot", "/v1/fleet/h1-snapshot", null);
         assertThat(snapshot.json().get("edges")).as("a snapshot after routing has edges to check").isNotEmpty();
         conform(called, "GET", "/h1-snapshot", "/h1-snapshot", null);

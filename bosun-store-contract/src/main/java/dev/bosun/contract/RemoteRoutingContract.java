@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.bosun.config.BosunConfig;
 import dev.bosun.config.ConfigLoader;
+import dev.bosun.delivery.Delivery;
 import dev.bosun.error.BosunException;
 import dev.bosun.error.ErrorCode;
 import dev.bosun.event.Event;
@@ -119,6 +120,16 @@ public abstract class RemoteRoutingContract extends ManagerHarness {
         // one β₁ per session: the end's delta agrees with the tasks' figures
         assertThat(ended.get("h1_delta").asLong()).isEqualTo(build.get("h1_after").asLong() - routing(s, "compile")
                 .get("h1_before").asLong());
+        // and so do the tiles made of them
+        manager.relay().step();
+        List<Delivery> tiles = manager.tiles().ofSession(T, s.id(), Optional.empty(), 100).items();
+        JsonNode buildTile = tiles.stream().filter(d -> d.eventType().equals("task_started")
+                && d.body().at("/answer/task_id").asText().equals("build")).findFirst().orElseThrow().body();
+        assertThat(buildTile.at("/answer/routing/h1_after").asLong()).isZero();
+        assertThat(buildTile.at("/answer/routing/router/h1_after").asLong()).isEqualTo(-4);
+        JsonNode endTile = tiles.stream().filter(d -> d.eventType().equals("session_ended")).findFirst().orElseThrow().body();
+        assertThat(endTile.at("/answer/h1_delta").asLong()).isEqualTo(ended.get("h1_delta").asLong());
+
         FleetStatus status = fleet().status(T);
         assertThat(status.edges()).isEqualTo(2);
         assertThat(status.h1()).isZero();

@@ -47,6 +47,7 @@ final class DoctorCommand implements Callable<Integer> {
             checks.add(dataDirCheck(cfg.dataDir()));
             checks.add(cfg.store().shared() ? sharedStoreCheck(cfg) : storeCheck(cfg.dataDir()));
             if (cfg.tiles().sending()) checks.add(platoCheck(cfg.tiles().platoUrl().orElseThrow()));
+            if (cfg.routing().remoteUrl().isPresent()) checks.add(RouterCheck.check(cfg));
         }
         var profiles = cfg == null ? java.util.Map.<String, dev.bosun.config.Profile>of() : cfg.profiles();
         for (var runtime : dev.bosun.server.Runtimes.all(cfg == null ? dev.bosun.config.ConfigLoader.defaults().load() : cfg)) {
