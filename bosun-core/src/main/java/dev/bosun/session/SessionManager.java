@@ -264,7 +264,7 @@ public final class SessionManager implements AutoCloseable {
         Optional<Long> h1Start = config.routing().enabled() ? Optional.of(fleet.h1(tenant)) : Optional.empty();
         var row = new NewSession(id, tenant, name, agentId, tags, spec.metadata(), profile.map(Profile::name),
                 config.nodeId(), now, idle, ttl, maxTasks, taskTimeout, startupDeadline, workspace, h1Start,
-                spec.scoutRoom().map(Validation::scoutRoom), spec.emitTiles());
+                spec.scoutRoom().map(r -> config.tiles().roomNames().check("scout_room", Validation.scoutRoom(r))), spec.emitTiles());
         Session created = store.createSession(row, config.maxSessions());
         if (profile.isEmpty()) return created;
         return workers.start(created, profile.get());

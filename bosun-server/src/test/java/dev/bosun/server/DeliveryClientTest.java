@@ -67,7 +67,7 @@ class DeliveryClientTest extends ServerHarness {
     private static Delivery asOnTheWire(Delivery d) {
         return new Delivery(d.id(), d.kind(), d.target(), WireCodec.TENANT_NOT_ON_WIRE, d.sessionId(), d.eventSeq(), d.eventType(),
                 d.body(), d.state(), d.attempts(), d.lastStatus(), d.lastError(), d.remoteId(), d.nextAttemptAt(), d.eventAt(),
-                d.updatedAt(), d.deliveredAt());
+                d.updatedAt(), d.deliveredAt(), Optional.empty());
     }
 
     private static void assertCode(org.assertj.core.api.ThrowableAssert.ThrowingCallable call, ErrorCode code) {

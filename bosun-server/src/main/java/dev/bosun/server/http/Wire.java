@@ -3,6 +3,7 @@ package dev.bosun.server.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bosun.delivery.Delivery;
+import dev.bosun.delivery.DeliveryState;
 import dev.bosun.delivery.Webhook;
 import dev.bosun.event.Event;
 import dev.bosun.event.PollResult;
@@ -127,6 +128,11 @@ public final class Wire {
         o.put("seq", d.eventSeq());
         o.put("kind", tileKind(d.eventType()));
         deliveryState(o, d);
+        if (d.state() == DeliveryState.DELIVERED && d.lastError().isPresent()) {
+            // Delivered without a 2xx (PLATO already had it from an earlier attempt): not an error, a note.
+            o.putNull("last_error");
+            o.put("note", d.lastError().get());
+        }
         opt(o, "plato_id", d.remoteId());
         deliveryTimes(o, d);
         o.set("tile", d.body());
