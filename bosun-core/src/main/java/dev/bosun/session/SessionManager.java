@@ -113,7 +113,7 @@ public final class SessionManager implements AutoCloseable {
         tap.addListener(listeners::committed);
         fleet.onEmergenceAlert(listeners::alerted);
         this.relay = relay(b.relayRandom);
-        this.tiles = new dev.bosun.tile.Tiles(store.deliveries(), clock);
+        this.tiles = new dev.bosun.tile.Tiles(store.deliveries(), clock, relay);
         this.webhooks = new dev.bosun.delivery.Webhooks(store.deliveries(), clock, ids, config.delivery());
         tap.addListener(e -> { if (SystemEvents.isCheckpoint(e.direction(), e.type())) relay.wake(); });
         workers.startBackground();
@@ -126,6 +126,7 @@ public final class SessionManager implements AutoCloseable {
         var d = config.delivery();
         var senders = new ArrayList<dev.bosun.delivery.Sender>();
         config.tiles().platoUrl().ifPresent(url -> senders.add(new dev.bosun.tile.PlatoSender(url, config.tiles(), d.timeout())));
+        dev.bosun.tile.PlatoCompatibility.warnAtStart(config.tiles());
         senders.add(new dev.bosun.delivery.WebhookSender(x -> ds.getWebhook(x.tenant(), x.target()), clock, d.timeout()));
         var makers = List.<dev.bosun.delivery.CheckpointMaker>of(
                 new dev.bosun.tile.TileMaker(config.tiles(), config.routing().enabled(), ids),
