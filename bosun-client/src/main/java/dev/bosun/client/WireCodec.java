@@ -276,10 +276,11 @@ public final class WireCodec {
                     if (!v.isIntegralNumber() || !v.canConvertToInt()) throw broken(what, "last_status", "an integer");
                     return v.intValue();
                 }),
-                optText(n, "last_error", what), remoteId,
+                // A delivered tile's note (why it counts as delivered) is kept where the store keeps it.
+                optText(n, "last_error", what).or(() -> n.has("note") ? optText(n, "note", what) : Optional.empty()), remoteId,
                 optional(n, "next_attempt_at", what, v -> instantValue(v, "next_attempt_at", what)),
                 instant(n, "created_at", what), instant(n, "updated_at", what),
-                optional(n, "delivered_at", what, v -> instantValue(v, "delivered_at", what)));
+                optional(n, "delivered_at", what, v -> instantValue(v, "delivered_at", what)), Optional.empty());
     }
 
     private static <T> Page<T> page(JsonNode n, String what, Function<JsonNode, T> item) {

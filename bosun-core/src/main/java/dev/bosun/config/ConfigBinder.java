@@ -201,11 +201,18 @@ final class ConfigBinder {
         }
         String room = Values.matching("scout_room", get("scout_room"), dev.bosun.session.Validation.SCOUT_ROOM,
                 dev.bosun.session.Validation.SCOUT_ROOM_RULE);
+        RoomNames roomNames = RoomNames.valueOf(Values.oneOf("plato_room_names", get("plato_room_names"),
+                java.util.List.of("strict", "hierarchical")).toUpperCase(java.util.Locale.ROOT));
+        try {
+            roomNames.check("scout_room", room);
+        } catch (dev.bosun.error.BosunException e) {
+            throw Values.error("scout_room", e.getMessage(), get("scout_room"));
+        }
         String source = Values.matching("tile_source", get("tile_source"), Pattern.compile("[A-Za-z0-9._:/-]{1,100}"),
                 "1 to 100 characters of A-Z a-z 0-9 . _ : / -");
         var format = TileSettings.AnswerFormat.valueOf(Values.oneOf("answer_format", get("answer_format"),
                 java.util.List.of("string", "object")).toUpperCase(java.util.Locale.ROOT));
-        return new TileSettings(emit, url, key, room, source, format,
+        return new TileSettings(emit, url, key, room, source, format, roomNames,
                 confidence("tile_confidence_start"), confidence("tile_confidence_task"),
                 confidence("tile_confidence_end"), confidence("tile_confidence_alert"));
     }

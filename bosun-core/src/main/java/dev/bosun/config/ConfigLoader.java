@@ -235,7 +235,8 @@ public final class ConfigLoader {
         d.put("emit_tiles", true);
         d.put("plato_url", null);
         d.put("plato_api_key", null);
-        d.put("scout_room", "bosun/sessions");
+        d.put("scout_room", "bosun-sessions");
+        d.put("plato_room_names", "strict");
         d.put("tile_source", "bosun");
         d.put("answer_format", "string");
         d.put("tile_confidence_start", "1.0");

@@ -14,14 +14,15 @@ import java.util.Optional;
  * @param scoutRoom       the tiles' {@code domain} (sessions may override it)
  * @param source          the tiles' {@code source}
  * @param answerFormat    how {@code answer} goes on the wire
+ * @param roomNames       which room names {@code scoutRoom} and sessions' own rooms may have
  * @param confidenceStart confidence of SESSION_START tiles
  * @param confidenceTask  confidence of TASK_START and TASK_END tiles
  * @param confidenceEnd   confidence of SESSION_END and SESSION_ERROR tiles
  * @param confidenceAlert confidence of EMERGENCE ALERT tiles
  */
 public record TileSettings(boolean emit, Optional<URI> platoUrl, Optional<String> platoApiKey, String scoutRoom,
-                           String source, AnswerFormat answerFormat, double confidenceStart, double confidenceTask,
-                           double confidenceEnd, double confidenceAlert) {
+                           String source, AnswerFormat answerFormat, RoomNames roomNames, double confidenceStart,
+                           double confidenceTask, double confidenceEnd, double confidenceAlert) {
 
     /** Whether tiles leave this node at all. */
     public boolean sending() { return emit && platoUrl.isPresent(); }
@@ -31,12 +32,14 @@ public record TileSettings(boolean emit, Optional<URI> platoUrl, Optional<String
         // The key is a credential: never in a log line or an error.
         return "TileSettings[emit=" + emit + ", platoUrl=" + platoUrl.map(URI::toString).orElse("none")
                 + ", platoApiKey=" + (platoApiKey.isPresent() ? "***" : "none") + ", scoutRoom=" + scoutRoom
-                + ", source=" + source + ", answerFormat=" + answerFormat.wire() + "]";
+                + ", source=" + source + ", answerFormat=" + answerFormat.wire() + ", roomNames=" + roomNames.wire() + "]";
     }
 
     /**
      * How a tile's {@code answer} is sent. Deployed PLATO servers measure the answer's length and hash
      * question + answer, so they need a string: {@link #STRING} sends the answer object JSON-encoded.
+     * Neither deployed server takes {@link #OBJECT} (the Room Server measures the object's key count:
+     * "Answer too short"; plato-server crashes on it), so Bosun warns when it is set.
      */
     public enum AnswerFormat {
         STRING, OBJECT;

@@ -7,18 +7,23 @@ import java.util.Optional;
 /**
  * One tile or webhook delivery and where it stands.
  *
- * @param attempts      how many times it was handed to a sender (a crash mid-send counts)
+ * @param attempts      how many times it was sent (claimed right before each send; one cut short by a crash counts)
  * @param lastStatus    the receiver's HTTP status on the last attempt, when it answered
  * @param lastError     why the last attempt failed or was rejected
  * @param remoteId      the receiver's id for it (PLATO's {@code tile_id} or {@code tile_hash})
  * @param nextAttemptAt when it is due, while it heads its lane; empty while it waits behind another
  * @param eventAt       when its event was committed
+ * @param readyAt       when it first headed its lane (could first be sent): its maximum age counts from
+ *                      here, so a tile that waited behind a stuck one is not dead on its first failure
  */
 public record Delivery(String id, DeliveryKind kind, String target, String tenant, String sessionId, long eventSeq,
                        String eventType, ObjectNode body, DeliveryState state, int attempts,
                        Optional<Integer> lastStatus, Optional<String> lastError, Optional<String> remoteId,
                        Optional<Instant> nextAttemptAt, Instant eventAt, Instant updatedAt,
-                       Optional<Instant> deliveredAt) {
+                       Optional<Instant> deliveredAt, Optional<Instant> readyAt) {
     @Override
     public ObjectNode body() { return body.deepCopy(); }
+
+    /** When its maximum age started: when it first headed its lane, else (never yet) its event. */
+    public Instant ageFrom() { return readyAt.orElse(eventAt); }
 }

@@ -13,4 +13,7 @@ public interface DeliveryObserver {
     default void retried(DeliveryKind kind) {}
 
     default void dead(DeliveryKind kind) {}
+
+    /** A target was paused: retrying could not fix what it answers ({@code cause}: {@code auth}, {@code crash}). */
+    default void paused(DeliveryKind kind, String target, String cause) {}
 }

@@ -9,8 +9,13 @@ public sealed interface DeliveryOutcome {
 
     Instant at();
 
-    /** Accepted (2xx). */
-    record Delivered(String id, int status, Optional<String> remoteId, Instant at) implements DeliveryOutcome {}
+    /** Accepted (2xx), or already held by the receiver from a lost earlier attempt ({@code note} says so). */
+    record Delivered(String id, int status, Optional<String> remoteId, Optional<String> note, Instant at)
+            implements DeliveryOutcome {
+        public Delivered(String id, int status, Optional<String> remoteId, Instant at) {
+            this(id, status, remoteId, Optional.empty(), at);
+        }
+    }
 
     /** Refused for good; the lane moves on. */
     record Rejected(String id, int status, String reason, Instant at) implements DeliveryOutcome {}

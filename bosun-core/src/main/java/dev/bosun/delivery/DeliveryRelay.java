@@ -30,12 +30,16 @@ import org.slf4j.LoggerFactory;
  *       cursor and records the deliveries it makes of them, moving the cursor in the same transaction;</li>
  *   <li><b>send</b>: due lane heads are claimed (a lease) and sent on virtual threads, at most
  *       {@code delivery_concurrency} at once, one per lane, so each session's deliveries arrive in order;</li>
- *   <li><b>record</b>: outcomes are written in batches; a lane moves on when its head is delivered,
- *       rejected or dead, and waits while its head is retried with backoff.</li>
+ *   <li><b>record</b>: each outcome is written as soon as its answer arrives, and a lane that moved on
+ *       claims its next delivery in the same transaction, so a crash leaves at most one delivery per
+ *       lane in flight; a lane waits while its head is retried with its own backoff.</li>
  * </ol>
  * A target that fails {@value #DOWN_AFTER} times in a row is treated as down: it gets one probe at a
  * time (at backed-off intervals) instead of a flood, and when it answers again every lane waiting
- * for it is made due at once, so a backlog drains as soon as the receiver is back.
+ * for it is made due at once, so a backlog drains as soon as the receiver is back. A target failing
+ * in a way retrying cannot fix (it refuses Bosun's credentials; it closes the connection without an
+ * answer {@value #CRASH_AFTER} times in a row on the same delivery) is <em>paused</em>: said once at
+ * ERROR, probed every {@link #PAUSED_PROBE_INTERVAL}, resumed when a probe is answered or by {@link #resume}.
  *
  * <p>The session API never waits for any of this. A crash loses nothing: cursors and deliveries are
  * in the database, claims are leases, and on start this node's own leftover claims are released.
@@ -55,6 +59,10 @@ public final class DeliveryRelay implements AutoCloseable {
      * often costs nothing, while a long wait delays the drain of the whole backlog once it is back.
      */
     static final Duration MAX_PROBE_INTERVAL = Duration.ofSeconds(5);
+    /** Connections closed without an answer in a row, on one delivery, after which its target is paused. */
+    static final int CRASH_AFTER = 3;
+    /** How often a paused target is probed: its trouble needs a person, so rarely. */
+    static final Duration PAUSED_PROBE_INTERVAL = Duration.ofSeconds(30);
 
     private final DeliveryStore store;
     private final Clock clock;
@@ -66,8 +74,6 @@ public final class DeliveryRelay implements AutoCloseable {
     private final Duration lease;
     private final Semaphore slots;
     private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
-    /** Outcomes of one lane's run, in lane order: recorded together so no batch splits a lane. */
-    private final ConcurrentLinkedQueue<List<DeliveryOutcome>> finished = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<TargetKey> recovered = new ConcurrentLinkedQueue<>();
     private final Map<TargetKey, Health> health = new ConcurrentHashMap<>();
     private final List<DeliveryObserver> observers = new CopyOnWriteArrayList<>();
@@ -93,13 +99,32 @@ public final class DeliveryRelay implements AutoCloseable {
 
     private record TargetKey(DeliveryKind kind, String target) {}
 
-    /** Consecutive failures of one target; guarded by its own monitor. */
+    /** Consecutive failures of one target and why it is paused, if it is; guarded by its own monitor. */
     private static final class Health {
         int failures;
         Instant probeAt = Instant.EPOCH;
         boolean probing;
+        Instant failingSince;
+        String lastError;
+        String pauseCause;
+        String pauseDetail;
+        Instant pausedAt;
+        /** Consecutive connections closed without an answer, by delivery: a crash on one delivery shows here. */
+        final Map<String, Integer> drops = new java.util.HashMap<>();
 
-        boolean down() { return failures >= DOWN_AFTER; }
+        boolean paused() { return pauseCause != null; }
+
+        /** Probed rather than sent to: failing now, or paused. */
+        boolean held() { return failures >= DOWN_AFTER || paused(); }
+
+        TargetHealth snapshot(TargetKey key) {
+            TargetHealth.Status status = paused() ? TargetHealth.Status.PAUSED
+                    : failures >= DOWN_AFTER ? TargetHealth.Status.DOWN : TargetHealth.Status.UP;
+            return new TargetHealth(key.kind(), key.target(), status,
+                    Optional.ofNullable(paused() ? pauseCause : status == TargetHealth.Status.DOWN ? "unreachable" : null),
+                    Optional.ofNullable(paused() ? pauseDetail : status == TargetHealth.Status.UP ? null : lastError),
+                    Optional.ofNullable(paused() ? pausedAt : status == TargetHealth.Status.UP ? null : failingSince), failures);
+        }
     }
 
     public DeliveryRelay(DeliveryStore store, Clock clock, String owner, DeliverySettings settings,
@@ -173,7 +198,7 @@ public final class DeliveryRelay implements AutoCloseable {
         return made + recorded + started > 0;
     }
 
-    /** Waits until no attempt is in flight, then records their outcomes. */
+    /** Waits until no attempt is in flight (each records its own outcome), then wakes recovered targets. */
     public void awaitInFlight(Duration max) throws InterruptedException {
         if (slots.tryAcquire(settings.concurrency(), max.toMillis(), TimeUnit.MILLISECONDS)) {
             slots.release(settings.concurrency());
@@ -224,7 +249,7 @@ public final class DeliveryRelay implements AutoCloseable {
             health.forEach((key, h) -> {
                 if (key.kind() != kind) return;
                 synchronized (h) {
-                    if (!h.down()) return;
+                    if (!h.held()) return;
                     exclude.add(key.target());
                     if (!h.probing && !h.probeAt.isAfter(now)) probes.add(key.target());
                 }
@@ -232,11 +257,12 @@ public final class DeliveryRelay implements AutoCloseable {
             for (String target : probes) {
                 if (!slots.tryAcquire()) return started;
                 List<Delivery> probe = store.claimDue(kind, Optional.of(target), Set.of(), owner, now, lease, 1);
+                Health h = health.get(new TargetKey(kind, target));
                 if (probe.isEmpty()) {
                     slots.release();
+                    synchronized (h) { h.probeAt = now.plus(IDLE_POLL); } // nothing due to probe with: look again later
                     continue;
                 }
-                Health h = health.get(new TargetKey(kind, target));
                 synchronized (h) { h.probing = true; }
                 launch(sender, probe.get(0), false);
                 started++;
@@ -254,40 +280,43 @@ public final class DeliveryRelay implements AutoCloseable {
     }
 
     /**
-     * Sends a lane head on a virtual thread; when it settles (accepted or refused) and {@code lane}, the
-     * lane's next deliveries follow on the same thread, one after another, while the head's lease
-     * lasts: a session's backlog then costs one claim and one record, not two transactions a tile.
+     * Sends a lane head on a virtual thread and records its outcome as soon as it is known; when it
+     * settles (accepted or refused) and {@code lane}, the lane's next delivery is claimed in the same
+     * transaction and follows on the same thread, up to {@value #LANE_RUN} in all: a session's backlog
+     * costs one transaction a delivery, and a crash leaves at most the one being sent in flight.
      */
     private void launch(Sender sender, Delivery head, boolean lane) {
         threads.execute(() -> {
-            var outcomes = new ArrayList<DeliveryOutcome>();
             Delivery current = head;
             try {
-                DeliveryOutcome o = outcome(head, sender.send(head));
-                outcomes.add(o);
-                if (lane && settled(o) && !closed) {
-                    Instant leaseEnd = head.nextAttemptAt().orElse(clock.instant());
-                    for (Delivery next : store.claimFollowers(head, owner, clock.instant(), LANE_RUN - 1)) {
-                        // Each send may take the whole timeout; none may outlive the head's lease.
-                        if (closed || clock.instant().plus(settings.timeout()).plusSeconds(1).isAfter(leaseEnd)) break;
-                        current = next;
-                        o = outcome(next, sender.send(next));
-                        outcomes.add(o);
-                        if (!settled(o)) break;
+                for (int sent = 1; current != null; sent++) {
+                    DeliveryOutcome o = outcome(current, send(sender, current));
+                    boolean goOn = lane && sent < LANE_RUN && settled(o) && !closed;
+                    if (goOn) {
+                        current = store.recordAndClaimNext(o, owner, clock.instant(), lease).orElse(null);
+                    } else {
+                        store.record(List.of(o));
+                        current = null;
                     }
                 }
             } catch (RuntimeException e) {
-                // A sender or store failure must not leave the lane claimed until the lease runs out.
-                log.warn("sending {} failed unexpectedly", current.id(), e);
-                if (outcomes.size() == 0 || !outcomes.get(outcomes.size() - 1).id().equals(current.id())) {
-                    outcomes.add(failed(current, Optional.empty(), "internal error while sending", clock.instant()));
-                }
+                // Not recorded: the claim's lease runs out and the delivery is sent again (at least once).
+                log.warn("could not record the outcome of delivery {}: {}", current.id(), e.getMessage());
             } finally {
-                finished.add(List.copyOf(outcomes));
                 slots.release();
                 sendSignal.raise();
             }
         });
+    }
+
+    /** One attempt; a sender that breaks its promise not to throw fails the attempt rather than the lane. */
+    private static Attempt send(Sender sender, Delivery d) {
+        try {
+            return sender.send(d);
+        } catch (RuntimeException e) {
+            log.warn("sending {} failed unexpectedly", d.id(), e);
+            return new Attempt.Failed(Optional.empty(), "internal error while sending");
+        }
     }
 
     /** The receiver answered for good (accepted or refused): the lane may move on. */
@@ -300,67 +329,145 @@ public final class DeliveryRelay implements AutoCloseable {
         TargetKey key = new TargetKey(d.kind(), d.target());
         return switch (a) {
             case Attempt.Accepted ok -> {
-                answered(key);
+                answered(key, d.id());
                 observers.forEach(o -> o.delivered(d.kind(), Duration.between(d.eventAt(), now)));
-                yield new DeliveryOutcome.Delivered(d.id(), ok.status(), ok.remoteId(), now);
+                yield new DeliveryOutcome.Delivered(d.id(), ok.status(), ok.remoteId(), ok.note(), now);
             }
             case Attempt.Refused no -> {
-                answered(key);
+                answered(key, d.id());
                 observers.forEach(o -> o.rejected(d.kind()));
                 yield new DeliveryOutcome.Rejected(d.id(), no.status(), no.reason(), now);
             }
             case Attempt.Failed f -> {
-                Health h = health.computeIfAbsent(key, k -> new Health());
-                synchronized (h) {
-                    h.failures++;
-                    h.probing = false;
-                    if (h.down()) h.probeAt = now.plus(min(backoff.delay(h.failures - DOWN_AFTER + 1), MAX_PROBE_INTERVAL));
-                }
+                failedAt(key, d, f, now);
                 yield failed(d, f.status(), f.error(), now);
             }
         };
     }
 
+    /** Counts a failure against the target, and pauses it when retrying cannot help. */
+    private void failedAt(TargetKey key, Delivery d, Attempt.Failed f, Instant now) {
+        Health h = health.computeIfAbsent(key, k -> new Health());
+        String pause = null;
+        synchronized (h) {
+            if (h.failures == 0) h.failingSince = now;
+            h.failures++;
+            h.probing = false;
+            h.lastError = f.error();
+            String cause = switch (f.cause()) {
+                case AUTH -> "auth";
+                case DROPPED -> {
+                    if (h.drops.size() > 10_000) h.drops.clear(); // bounded: only a run on one delivery matters
+                    int n = h.drops.merge(d.id(), 1, Integer::sum);
+                    yield n >= CRASH_AFTER ? "crash" : null;
+                }
+                case TRANSIENT -> null;
+            };
+            if (cause != null && !cause.equals(h.pauseCause)) {
+                boolean wasPaused = h.paused();
+                h.pauseCause = cause;
+                h.pauseDetail = cause.equals("auth") ? f.error()
+                        : f.error() + ", " + h.drops.get(d.id()) + " times in a row on " + d.id()
+                        + ": the receiver seems to fail on this delivery";
+                if (!wasPaused) h.pausedAt = now;
+                pause = h.pauseDetail;
+            }
+            if (h.paused()) h.probeAt = now.plus(PAUSED_PROBE_INTERVAL);
+            else if (h.held()) h.probeAt = now.plus(min(backoff.delay(h.failures - DOWN_AFTER + 1), MAX_PROBE_INTERVAL));
+        }
+        if (pause != null) {
+            String cause = h.pauseCause;
+            log.error("{} target {} paused ({}): {}; retrying cannot fix this, so only a probe goes every {} until one is "
+                    + "answered or it is resumed (POST /v1/tiles/resume)", key.kind().wire(), key.target(), cause, pause,
+                    dev.bosun.config.Durations.format(PAUSED_PROBE_INTERVAL));
+            observers.forEach(o -> o.paused(key.kind(), key.target(), cause));
+        }
+    }
+
     private DeliveryOutcome failed(Delivery d, Optional<Integer> status, String error, Instant now) {
-        if (!now.isBefore(d.eventAt().plus(settings.maxAge()))) {
+        // The age counts from when the delivery could first be sent, not from its event: one that waited
+        // behind a stuck head gets its own maximum age.
+        if (!now.isBefore(d.ageFrom().plus(settings.maxAge()))) {
             observers.forEach(o -> o.dead(d.kind()));
             return new DeliveryOutcome.Dead(d.id(), status, error + "; gave up after " + d.attempts() + " attempts over "
                     + dev.bosun.config.Durations.format(settings.maxAge()), now);
         }
         observers.forEach(o -> o.retried(d.kind()));
+        // Its own sends only: every one of them failed, or it would not be pending.
         return new DeliveryOutcome.Retry(d.id(), status, error, now, now.plus(backoff.delay(d.attempts())));
     }
 
-    /** The target answered (accepted or refused): it is up; if it was down, its waiting lanes are due now. */
-    private void answered(TargetKey key) {
+    /** The target answered (accepted or refused): it is up; if it was down or paused, its waiting lanes are due now. */
+    private void answered(TargetKey key, String deliveryId) {
         Health h = health.get(key);
         if (h == null) return;
+        boolean resumed;
         synchronized (h) {
-            if (h.down()) recovered.add(key);
-            h.failures = 0;
-            h.probing = false;
+            if (h.held()) recovered.add(key);
+            resumed = h.paused();
+            clear(h);
+            h.drops.remove(deliveryId);
         }
+        if (resumed) log.info("{} target {} answers a probe again: resumed", key.kind().wire(), key.target());
+    }
+
+    private static void clear(Health h) {
+        h.failures = 0;
+        h.probing = false;
+        h.pauseCause = null;
+        h.pauseDetail = null;
+        h.pausedAt = null;
+        h.failingSince = null;
+    }
+
+    /**
+     * Resumes a paused (or down) target at once, on an operator's word: its waiting lanes are due now.
+     *
+     * @return whether it was paused or down
+     */
+    public boolean resume(DeliveryKind kind, String target) {
+        TargetKey key = new TargetKey(kind, target);
+        Health h = health.get(key);
+        if (h == null) return false;
+        synchronized (h) {
+            if (!h.held()) return false;
+            clear(h);
+            h.drops.clear();
+            recovered.add(key);
+        }
+        log.info("{} target {} resumed on request", kind.wire(), target);
+        sendSignal.raise();
+        return true;
+    }
+
+    /** How {@code target} fares as this node sees it (up when it has not failed). */
+    public TargetHealth health(DeliveryKind kind, String target) {
+        Health h = health.get(new TargetKey(kind, target));
+        if (h == null) return TargetHealth.up(kind, target);
+        synchronized (h) { return h.snapshot(new TargetKey(kind, target)); }
+    }
+
+    /** The targets of {@code kind} that are down or paused. */
+    public List<TargetHealth> troubled(DeliveryKind kind) {
+        var out = new ArrayList<TargetHealth>();
+        health.forEach((key, h) -> {
+            if (key.kind() != kind) return;
+            synchronized (h) { if (h.held()) out.add(h.snapshot(key)); }
+        });
+        return out;
     }
 
     // ---- record ----
 
+    /** Makes the waiting lanes of targets that answer again due at once. */
     private int flush() {
-        var batch = new ArrayList<DeliveryOutcome>();
-        for (List<DeliveryOutcome> run; (run = finished.poll()) != null; ) batch.addAll(run);
-        if (!batch.isEmpty()) {
-            try {
-                store.record(batch);
-            } catch (RuntimeException e) {
-                // Not recorded: the claims' leases run out and the deliveries are sent again (at least once).
-                log.warn("could not record {} delivery outcomes: {}", batch.size(), e.getMessage());
-            }
-        }
         int woken = 0;
         for (TargetKey k; (k = recovered.poll()) != null; ) {
-            woken += store.wakeTarget(k.kind(), k.target(), clock.instant());
-            log.info("{} target {} answers again; {} waiting deliveries are due now", k.kind().wire(), k.target(), woken);
+            int n = store.wakeTarget(k.kind(), k.target(), clock.instant());
+            woken += n;
+            log.info("{} target {} answers again; {} waiting deliveries are due now", k.kind().wire(), k.target(), n);
         }
-        return batch.size() + woken;
+        return woken;
     }
 
     // ---- waiting ----
@@ -371,10 +478,21 @@ public final class DeliveryRelay implements AutoCloseable {
         Duration wait = IDLE_POLL;
         if (slots.availablePermits() == 0) return wait; // a finishing attempt raises the signal
         for (DeliveryKind kind : senders.keySet()) {
-            Optional<Instant> next = store.nextDue(kind);
-            if (next.isPresent()) {
-                Duration until = Duration.between(now, next.get());
-                if (until.compareTo(wait) < 0) wait = until.isNegative() ? Duration.ofMillis(1) : until;
+            // Heads of held targets wait for the target's probe, not for their own due time.
+            Set<String> held = new HashSet<>();
+            var candidates = new ArrayList<Instant>();
+            health.forEach((key, h) -> {
+                if (key.kind() != kind) return;
+                synchronized (h) {
+                    if (!h.held()) return;
+                    held.add(key.target());
+                    if (!h.probing) candidates.add(h.probeAt);
+                }
+            });
+            store.nextDue(kind, held).ifPresent(candidates::add);
+            for (Instant next : candidates) {
+                Duration until = Duration.between(now, next);
+                if (until.compareTo(wait) < 0) wait = until.isNegative() || until.isZero() ? Duration.ofMillis(1) : until;
             }
         }
         return wait;
@@ -392,7 +510,8 @@ public final class DeliveryRelay implements AutoCloseable {
 
     /**
      * Stops the loop. Attempts in flight get a few seconds to finish and be recorded; any still
-     * running are abandoned, and their claims are released when this node starts again (a resend).
+     * running are abandoned, and their claims are released when this node starts again (a resend of
+     * at most one delivery per lane).
      */
     @Override
     public void close() {
@@ -414,11 +533,6 @@ public final class DeliveryRelay implements AutoCloseable {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-        try {
-            flush();
-        } catch (RuntimeException e) {
-            log.debug("outcomes not recorded at close (the store is closed); they will be resent", e);
         }
     }
 }

@@ -13,7 +13,8 @@ import java.util.Optional;
  *
  * <p>Deliveries of one <em>lane</em> (a session and a target) go out one at a time in seq order:
  * only the lane's earliest pending delivery has a {@code next_attempt_at} and can be claimed; when it
- * reaches a final state the next one is promoted in the same transaction. Claims are leases (the
+ * reaches a final state the next one is promoted in the same transaction (and its {@code ready_at},
+ * where its maximum age starts, is set). Claims are leases (the
  * claim pushes {@code next_attempt_at} past the lease), so a sender that dies mid-delivery delays the
  * lane by the lease and the delivery is sent again: at least once, never lost.
  */
@@ -45,13 +46,13 @@ public interface DeliveryStore {
                             Instant now, Duration lease, int limit);
 
     /**
-     * Claims up to {@code limit} pending deliveries that follow {@code head} in its lane, in seq order,
-     * for the sender holding the head's claim, so it can send them right after the head without a
-     * round trip per delivery: their attempt counts go up, and they stay behind the head (no
-     * {@code next_attempt_at}; the head's lease covers them). Their outcomes are recorded after the
-     * head's, in order, which moves the lane on; followers left unsent simply wait their turn.
+     * Records the outcome of a claimed lane head and, when it moves the lane on (delivered, rejected,
+     * dead), claims the lane's next delivery for {@code owner} in the same transaction, as
+     * {@link #claimDue} would: the sender goes straight on with the lane without a round trip, and
+     * only what it is about to send is claimed, so a crash leaves at most that one in flight and
+     * {@code attempts} counts sends. Empty when the lane did not move on or has nothing more pending.
      */
-    List<Delivery> claimFollowers(Delivery head, String owner, Instant now, int limit);
+    Optional<Delivery> recordAndClaimNext(DeliveryOutcome outcome, String owner, Instant now, Duration lease);
 
     /** Records outcomes of claimed deliveries and promotes the next delivery of each lane that moved on. */
     void record(List<DeliveryOutcome> outcomes);
@@ -69,8 +70,11 @@ public interface DeliveryStore {
      */
     int releaseClaims(String owner, Instant now);
 
-    /** When the earliest pending lane head of {@code kind} is due, for the relay to sleep until. */
-    Optional<Instant> nextDue(DeliveryKind kind);
+    /**
+     * When the earliest pending lane head of {@code kind} is due, for the relay to sleep until; heads
+     * of the {@code exclude}d targets (down or paused: the relay probes them on its own schedule) do not count.
+     */
+    Optional<Instant> nextDue(DeliveryKind kind, java.util.Set<String> exclude);
 
     Optional<Delivery> getDelivery(String id);
 

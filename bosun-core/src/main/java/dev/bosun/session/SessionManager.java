@@ -117,7 +117,7 @@ public final class SessionManager implements AutoCloseable {
         fleet.onEmergenceAlert(listeners::alerted);
         this.webhookTargets = new dev.bosun.delivery.WebhookTargets(b.webhookResolver, config.delivery().webhookPrivateTargets());
         this.relay = relay(b.relayRandom);
-        this.tiles = new dev.bosun.tile.Tiles(store.deliveries(), clock);
+        this.tiles = new dev.bosun.tile.Tiles(store.deliveries(), clock, relay);
         this.webhooks = new dev.bosun.delivery.Webhooks(store.deliveries(), clock, ids, config.delivery(), webhookTargets);
         tap.addListener(e -> { if (SystemEvents.isCheckpoint(e.direction(), e.type())) relay.wake(); });
         workers.startBackground();
@@ -133,6 +133,7 @@ public final class SessionManager implements AutoCloseable {
         var d = config.delivery();
         var senders = new ArrayList<dev.bosun.delivery.Sender>();
         config.tiles().platoUrl().ifPresent(url -> senders.add(new dev.bosun.tile.PlatoSender(url, config.tiles(), d.timeout())));
+        dev.bosun.tile.PlatoCompatibility.warnAtStart(config.tiles());
         senders.add(new dev.bosun.delivery.WebhookSender(x -> ds.getWebhook(x.tenant(), x.target()), clock, d.timeout(),
                 webhookTargets, new dev.bosun.delivery.PinnedPost()));
         var makers = List.<dev.bosun.delivery.CheckpointMaker>of(
@@ -282,7 +283,7 @@ public final class SessionManager implements AutoCloseable {
         Optional<Long> h1Start = config.routing().enabled() ? Optional.of(fleet.h1(tenant)) : Optional.empty();
         var row = new NewSession(id, tenant, name, agentId, tags, spec.metadata(), profile.map(Profile::name),
                 config.nodeId(), now, idle, ttl, maxTasks, taskTimeout, startupDeadline, workspace, h1Start,
-                spec.scoutRoom().map(Validation::scoutRoom), spec.emitTiles());
+                spec.scoutRoom().map(r -> config.tiles().roomNames().check("scout_room", Validation.scoutRoom(r))), spec.emitTiles());
         disk.requireRoom("new sessions");
         Session created = store.createSession(row, config.maxSessions());
         if (profile.isEmpty()) return created;

@@ -19,10 +19,19 @@ import java.util.Optional;
 import java.util.concurrent.TimeoutException;
 
 /**
- * POSTs tiles to {@code {plato_url}/submit} and reads PLATO's verdict: 2xx is delivered (keeping
- * {@code tile_id} or {@code tile_hash}); a 400 or 403 whose body says {@code "status": "rejected"}
- * (a gate failure or a duplicate) is final; anything else (5xx, other 4xx, timeouts, refused or
- * dropped connections) is retried. Errors name PLATO as {@code host:port} only.
+ * POSTs tiles to {@code {plato_url}/submit} and reads PLATO's verdict, as the deployed servers give it
+ * (the PLATO Room Server and {@code plato-server}):
+ * <ul>
+ *   <li>2xx is delivered, keeping {@code tile_id} (plato-server) or {@code tile_hash} (Room Server);</li>
+ *   <li>a 400 or 403 whose body says {@code "status": "rejected"} (a gate failure) is final, except a
+ *       duplicate ({@code "reason": "Duplicate tile"}) of a tile sent before: an earlier attempt reached
+ *       PLATO and its answer was lost (a timeout, a crash of either side), so it is delivered, with a note;</li>
+ *   <li>401, or a 403 that is not a refusal of the tile, is a refused credential ({@link Attempt.Cause#AUTH});</li>
+ *   <li>a connection closed without an answer is {@link Attempt.Cause#DROPPED} (the Room Server does that
+ *       when it crashes on a tile);</li>
+ *   <li>anything else (5xx, other 4xx, timeouts, refused connections) is retried.</li>
+ * </ul>
+ * Errors name PLATO as {@code host:port} only.
  */
 public final class PlatoSender implements Sender {
     private final URI submit;
@@ -54,7 +63,8 @@ public final class PlatoSender implements Sender {
 
     @Override
     public Attempt send(Delivery d) {
-        byte[] body = Json.write(wireTile(d.body(), settings.answerFormat())).getBytes(StandardCharsets.UTF_8);
+        ObjectNode tile = wireTile(d.body(), settings.answerFormat());
+        byte[] body = Json.write(tile).getBytes(StandardCharsets.UTF_8);
         var headers = new LinkedHashMap<String, String>();
         headers.put("Content-Type", "application/json");
         headers.put("User-Agent", "bosun");
@@ -67,9 +77,12 @@ public final class PlatoSender implements Sender {
             return new Attempt.Failed(Optional.empty(), "PLATO at " + where + " did not answer within " + timeout.toMillis() + " ms");
         } catch (ConnectException e) {
             return new Attempt.Failed(Optional.empty(), "PLATO at " + where + " refused the connection");
+        } catch (javax.net.ssl.SSLException e) {
+            return new Attempt.Failed(Optional.empty(), "TLS with PLATO at " + where + " failed: " + e.getClass().getSimpleName());
         } catch (IOException e) {
-            return new Attempt.Failed(Optional.empty(), "the connection to PLATO at " + where + " failed: " + e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")"));
+            return new Attempt.Failed(Optional.empty(), "PLATO at " + where + " closed the connection without an answer ("
+                    + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + cut(e.getMessage())) + ")",
+                    Attempt.Cause.DROPPED);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new Attempt.Failed(Optional.empty(), "interrupted while sending to PLATO");
@@ -84,11 +97,41 @@ public final class PlatoSender implements Sender {
         if ((status == 400 || status == 403) && rejected) {
             String reason = json.flatMap(j -> text(j, "reason").or(() -> text(j, "error")).or(() -> text(j, "detail"))
                     .or(() -> text(j, "message"))).orElse("rejected by PLATO");
+            if (isDuplicate(reason) && d.attempts() > 1) {
+                return new Attempt.Accepted(status, json.flatMap(j -> text(j, "tile_hash")).or(() -> roomServerHash(tile)),
+                        Optional.of("PLATO already had this tile (it answered " + status + " \"" + cut(reason) + "\"): an "
+                                + "earlier attempt reached it and its answer was lost"
+                                + d.lastError().map(e -> " (" + cut(e) + ")").orElse("")));
+            }
             return new Attempt.Refused(status, cut(reason));
         }
         String detail = json.flatMap(j -> text(j, "error").or(() -> text(j, "detail")).or(() -> text(j, "reason")))
                 .map(s -> ": " + cut(s)).orElse("");
-        return new Attempt.Failed(Optional.of(status), "PLATO at " + where + " answered HTTP " + status + detail);
+        String error = "PLATO at " + where + " answered HTTP " + status + detail;
+        if (status == 401 || status == 403) {
+            return new Attempt.Failed(Optional.of(status), error + " (plato_api_key " + (settings.platoApiKey().isPresent()
+                    ? "is refused" : "is not set") + ")", Attempt.Cause.AUTH);
+        }
+        return new Attempt.Failed(Optional.of(status), error);
+    }
+
+    /** PLATO's duplicate refusal: the Room Server's {@code "Duplicate tile"}, or any reason saying so. */
+    static boolean isDuplicate(String reason) {
+        return reason.toLowerCase(java.util.Locale.ROOT).contains("duplicate");
+    }
+
+    /** The Room Server's id of a tile: the first 16 hex digits of SHA-256(question + answer). */
+    static Optional<String> roomServerHash(ObjectNode tile) {
+        JsonNode q = tile.get("question");
+        JsonNode a = tile.get("answer");
+        if (q == null || a == null || !q.isTextual() || !a.isTextual()) return Optional.empty();
+        try {
+            byte[] h = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest((q.asText() + a.asText()).getBytes(StandardCharsets.UTF_8));
+            return Optional.of(java.util.HexFormat.of().formatHex(h).substring(0, 16));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            return Optional.empty();
+        }
     }
 
     private static Optional<JsonNode> parse(String body) {

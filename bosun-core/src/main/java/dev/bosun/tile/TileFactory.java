@@ -16,7 +16,7 @@ import java.util.Optional;
  * encodes it for the wire). A pure function of the event, its session and the settings.
  *
  * <pre>{@code
- * {"domain": "bosun/sessions", "question": "[SESSION_START] oracle1:research",
+ * {"domain": "bosun-sessions", "question": "[SESSION_START] oracle1:research",
  *  "answer": {"session_id": "sess_…", "agent_id": "oracle1", "session_name": "research", "started": "…",
  *             "tags": ["h1"], "max_tasks": 50, "task_timeout_seconds": 300, "h1_router_enabled": false},
  *  "tags": ["scout", "session", "start", "oracle1"], "confidence": 1.0, "source": "bosun"}
@@ -104,12 +104,15 @@ public final class TileFactory {
                 confidence = settings.confidenceEnd();
             }
             case SESSION_ERROR -> {
-                String message = text(p, "message").or(() -> text(p, "error")).orElse(p.path("code").asText("error"));
+                // Bosun's own errors carry {code, message}; a worker's or an agent's may be any JSON.
+                String message = p.isTextual() ? p.asText()
+                        : text(p, "message").or(() -> text(p, "error")).orElse(p.path("code").asText("error"));
                 question = kind.label() + " " + agent + ":" + s.name() + " — " + cut(oneLine(message), 200);
                 answer.put("session_id", s.sessionId());
                 answer.put("agent_id", agent);
                 text(p, "code").ifPresent(c -> answer.put("code", c));
                 answer.put("message", cut(message));
+                answer.put("reported_by", e.direction() == dev.bosun.event.Direction.SYSTEM ? "bosun" : "agent");
                 tags.add("session").add("error").add(agent);
                 confidence = settings.confidenceEnd();
             }

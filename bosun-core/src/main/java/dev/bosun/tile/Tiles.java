@@ -18,10 +18,26 @@ import java.util.Optional;
 public final class Tiles {
     private final DeliveryStore store;
     private final Clock clock;
+    private final dev.bosun.delivery.DeliveryRelay relay;
 
-    public Tiles(DeliveryStore store, Clock clock) {
+    public Tiles(DeliveryStore store, Clock clock, dev.bosun.delivery.DeliveryRelay relay) {
         this.store = store;
         this.clock = clock;
+        this.relay = relay;
+    }
+
+    /** How the PLATO server fares as this node sees it (health is the server's, not a tenant's). */
+    public dev.bosun.delivery.TargetHealth platoHealth() {
+        return relay.health(DeliveryKind.TILE, TileMaker.TARGET);
+    }
+
+    /**
+     * Resumes sending to a paused (or down) PLATO at once, after its cause was fixed: every waiting
+     * tile is due now. Returns whether it was paused or down; if the cause is not fixed, the first
+     * tile sent pauses it again.
+     */
+    public boolean resume() {
+        return relay.resume(DeliveryKind.TILE, TileMaker.TARGET);
     }
 
     /** A session's tiles in log order (the caller has checked the session belongs to the tenant). */

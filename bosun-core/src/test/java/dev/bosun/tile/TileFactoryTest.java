@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 /** The kinds the relay tests do not reach through a real session: errors, emergence alerts, encodings. */
 class TileFactoryTest {
     private static final TileSettings SETTINGS = new TileSettings(true, Optional.empty(), Optional.empty(), "room/a",
-            "bosun", TileSettings.AnswerFormat.STRING, 1.0, 0.9, 0.95, 0.8);
+            "bosun", TileSettings.AnswerFormat.STRING, dev.bosun.config.RoomNames.HIERARCHICAL, 1.0, 0.9, 0.95, 0.8);
     private final TileFactory factory = new TileFactory(SETTINGS, true);
     private final CheckpointBatch session = new CheckpointBatch("sess_1", "default", "oracle1", "research",
             Optional.empty(), Optional.empty(), 0, 5, List.of());

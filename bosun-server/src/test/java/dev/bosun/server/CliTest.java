@@ -236,12 +236,12 @@ class CliTest extends ServerHarness {
             assertOneErrorLine(badHook, "INVALID_ARGUMENT");
             assertThat(badHook.err()).contains("url");
 
-            Run created = bosun("sessions", "create", "--name", "gated", "--agent", "oracle1", "--scout-room", "cli/room");
+            Run created = bosun("sessions", "create", "--name", "gated", "--agent", "oracle1", "--scout-room", "cli-room");
             assertOk(created);
             String id = created.out().strip();
             Run quiet = bosun("sessions", "create", "--name", "quiet", "--agent", "oracle1", "--no-emit-tiles");
             assertOk(quiet);
-            assertThat(manager.get(id).scoutRoom()).contains("cli/room");
+            assertThat(manager.get(id).scoutRoom()).contains("cli-room");
             assertThat(manager.get(quiet.out().strip()).emitTiles()).contains(false);
             assertOk(bosun("sessions", "end", id, "--outcome", "success"));
             await().atMost(Duration.ofSeconds(30)).until(() -> get("/v1/sessions/" + id + "/tiles").json().get("items").size() == 2
@@ -263,7 +263,7 @@ class CliTest extends ServerHarness {
             Run shown = bosun("tiles", "show", rejected);
             assertOk(shown);
             assertThat(shown.lines()).contains("state          rejected", "kind           session_start", "last status    403");
-            assertThat(shown.out()).contains("\"domain\":\"cli/room\"");
+            assertThat(shown.out()).contains("\"domain\":\"cli-room\"");
 
             plato.gateRefuses.clear();
             Run retried = bosun("tiles", "retry", rejected);
@@ -544,6 +544,39 @@ class CliTest extends ServerHarness {
             router.stop();
             Run down = run(env, null, "doctor", "--data-dir", dir.toString(), "--json");
             assertThat(find(down.json(), "router").get("detail").asText()).contains("connection refused");
+        }
+    }
+
+    /** Doctor submits nothing, but says when the key, the room or the answer format will not be accepted. */
+    @Test
+    void doctorSaysWhatTheDeployedPlatoServersWillNotAccept() throws Exception {
+        try (var plato = dev.bosun.contract.FakePlato.platoServer("right-key")) {
+            Map<String, String> env = env();
+            env.put("BOSUN_PLATO_URL", plato.url().toString());
+            env.put("BOSUN_PLATO_API_KEY", "wrong-key");
+            env.put("BOSUN_ANSWER_FORMAT", "object");
+            env.put("BOSUN_PLATO_ROOM_NAMES", "hierarchical");
+            env.put("BOSUN_SCOUT_ROOM", "gc/research");
+            Run r = run(env, null, "doctor", "--data-dir", scratch.resolve("doctor-compat").toString(), "--json");
+            assertThat(r.exit()).as(r.toString()).isEqualTo(8);
+            JsonNode key = find(r.json(), "plato");
+            assertThat(key.get("ok").asBoolean()).isFalse();
+            assertThat(key.get("detail").asText()).contains("refuses plato_api_key").contains("401").doesNotContain("wrong-key");
+            JsonNode format = find(r.json(), "plato answer format");
+            assertThat(format.get("ok").asBoolean()).isFalse();
+            assertThat(format.get("detail").asText()).contains("answer_format is object").contains("use answer_format: string");
+            JsonNode room = find(r.json(), "plato scout room");
+            assertThat(room.get("ok").asBoolean()).as("chosen on purpose: a warning").isTrue();
+            assertThat(room.get("detail").asText()).startsWith("warning:").contains("gc/research");
+            assertThat(plato.requests()).as("doctor submits nothing").isEmpty();
+
+            env.put("BOSUN_PLATO_API_KEY", "right-key");
+            env.remove("BOSUN_ANSWER_FORMAT");
+            env.remove("BOSUN_PLATO_ROOM_NAMES");
+            env.remove("BOSUN_SCOUT_ROOM");
+            Run fine = run(env, null, "doctor", "--data-dir", scratch.resolve("doctor-compat").toString(), "--json");
+            assertThat(find(fine.json(), "plato").get("ok").asBoolean()).as(fine.toString()).isTrue();
+            for (JsonNode c : fine.json()) assertThat(c.get("check").asText()).doesNotStartWith("plato ");
         }
     }
 

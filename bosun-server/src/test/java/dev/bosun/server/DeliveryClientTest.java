@@ -67,7 +67,7 @@ class DeliveryClientTest extends ServerHarness {
     private static Delivery asOnTheWire(Delivery d) {
         return new Delivery(d.id(), d.kind(), d.target(), WireCodec.TENANT_NOT_ON_WIRE, d.sessionId(), d.eventSeq(), d.eventType(),
                 d.body(), d.state(), d.attempts(), d.lastStatus(), d.lastError(), d.remoteId(), d.nextAttemptAt(), d.eventAt(),
-                d.updatedAt(), d.deliveredAt());
+                d.updatedAt(), d.deliveredAt(), Optional.empty());
     }
 
     private static void assertCode(org.assertj.core.api.ThrowableAssert.ThrowingCallable call, ErrorCode code) {
@@ -76,8 +76,8 @@ class DeliveryClientTest extends ServerHarness {
 
     @Test
     void tilesThroughTheSdk() {
-        Session s = client.createSession(SessionConfig.builder("research", "oracle1").scoutRoom("sdk/room").build());
-        assertThat(s.scoutRoom()).as("scout_room went over the wire").contains("sdk/room");
+        Session s = client.createSession(SessionConfig.builder("research", "oracle1").scoutRoom("sdk-room").build());
+        assertThat(s.scoutRoom()).as("scout_room went over the wire").contains("sdk-room");
         Session quiet = client.createSession(SessionConfig.builder("quiet", "oracle1").emitTiles(false).build());
         assertThat(quiet.emitTiles()).contains(false);
         assertThat(manager.get(quiet.id()).emitTiles()).contains(false);
@@ -96,7 +96,7 @@ class DeliveryClientTest extends ServerHarness {
         assertThat(end.kind()).isEqualTo(DeliveryKind.TILE);
         assertThat(end.target()).isEqualTo(TileMaker.TARGET);
         assertThat(end.eventType()).isEqualTo("session_ended");
-        assertThat(end.body().get("domain").asText()).isEqualTo("sdk/room");
+        assertThat(end.body().get("domain").asText()).isEqualTo("sdk-room");
         assertThat(end.remoteId()).hasValueSatisfying(id -> assertThat(id).startsWith("t-"));
         assertThat(client.tile(end.id())).isEqualTo(end);
 

@@ -79,7 +79,7 @@ class TilesApiTest extends ServerHarness {
     void tilesAreDeliveredInOrderListedWithTheirStateAndARejectedOneIsRetried() {
         startServer("1h");
         plato.gateRefuses.add("[TASK_END] lint — FAILED");
-        String id = sessionWithTasks("{\"name\":\"research\",\"agent_id\":\"oracle1\",\"scout_room\":\"fleet/research\"}");
+        String id = sessionWithTasks("{\"name\":\"research\",\"agent_id\":\"oracle1\",\"scout_room\":\"fleet-research\"}");
         String s = "/v1/sessions/" + id + "/tiles";
 
         await().atMost(SETTLE).until(() -> {
@@ -92,13 +92,14 @@ class TilesApiTest extends ServerHarness {
         assertThat(texts(items, "/seq")).containsExactly("1", "2", "3", "4", "5", "6");
         assertThat(texts(items, "/state")).containsExactly("delivered", "delivered", "delivered", "delivered", "rejected", "delivered");
         assertThat(texts(items, "/session_id")).containsOnly(id);
-        assertThat(texts(items, "/tile/domain")).as("the session's scout_room").containsOnly("fleet/research");
+        assertThat(texts(items, "/tile/domain")).as("the session's scout_room").containsOnly("fleet-research");
         JsonNode end = items.get(5);
         assertThat(end.at("/tile/answer").isObject()).as("the answer is shown as an object").isTrue();
         assertThat(end.at("/tile/answer/tasks/succeeded").asInt()).isEqualTo(1);
         assertThat(end.at("/tile/answer/tasks/failed").asInt()).isEqualTo(1);
         assertThat(end.at("/tile/question").asText()).isEqualTo("[SESSION_END] oracle1:research — SUCCESS");
-        assertThat(end.get("plato_id").asText()).matches("t-\\d+");
+        assertThat(end.get("plato_id").asText()).as("the Room Server's tile_hash").matches("[0-9a-f]{16}");
+        assertThat(end.get("note").isNull()).isTrue();
         assertThat(end.get("last_status").asInt()).isEqualTo(200);
         assertThat(end.get("delivered_at").isTextual()).isTrue();
         // PLATO got them one at a time in log order, each named by its tile id; the refused one too.
@@ -133,6 +134,42 @@ class TilesApiTest extends ServerHarness {
         await().atMost(SETTLE).until(() -> get("/v1/tiles/" + rejectedId).json().get("state").asText().equals("delivered"));
         assertThat(plato.accepted()).hasSize(6);
         assertThat(post("/v1/tiles/" + rejectedId + "/retry", null).status()).as("delivered now").isEqualTo(409);
+    }
+
+    /** A refused key: PLATO's health in GET /v1/tiles, a metric, and a resume on request. */
+    @Test
+    void aPausedPlatoIsShownCountedAndResumedOnRequest() throws IOException {
+        plato.close();
+        plato = FakePlato.platoServer("right-key");
+        start(l -> l.set("api_keys", List.of("team-a:" + ApiKeys.sha256(KEY_A))).set("plato_url", plato.url().toString())
+                .set("plato_api_key", "wrong-key").set("delivery_backoff_min", "20ms").set("delivery_backoff_max", "200ms"));
+        apiKey = KEY_A;
+        doc = get("/openapi.json").json();
+        shapes = new Shapes(doc);
+        String id = createSession("{\"name\":\"keyed\",\"agent_id\":\"a\"}");
+        await().atMost(SETTLE).until(() -> get("/v1/tiles").json().at("/plato/status").asText().equals("paused"));
+        Res list = get("/v1/tiles");
+        assertThat(shapes.violations(doc.at("/components/schemas/TilePage"), list.json(), "tiles")).isEmpty();
+        JsonNode health = list.json().get("plato");
+        assertThat(health.get("cause").asText()).isEqualTo("auth");
+        assertThat(health.get("detail").asText()).contains("HTTP 401").doesNotContain("wrong-key").doesNotContain("right-key");
+        assertThat(health.get("since").isTextual()).isTrue();
+        assertThat(get("/v1/sessions/" + id + "/tiles").json().has("plato")).as("only the tenant listing").isFalse();
+        String metrics = get("/metrics").text();
+        assertThat(metrics).contains("bosun_delivery_targets_paused{kind=\"tile\"} 1.0")
+                .contains("bosun_delivery_pauses_total{cause=\"auth\",kind=\"tile\"} 1.0");
+        int sent = plato.requests().size();
+
+        plato.apiKey = "wrong-key"; // PLATO's side fixed
+        Res resumed = post("/v1/tiles/resume", null);
+        assertThat(resumed.status()).as(resumed.text()).isEqualTo(200);
+        assertThat(shapes.violations(doc.at("/components/schemas/TargetHealth"), resumed.json(), "resume")).isEmpty();
+        assertThat(resumed.json().get("resumed").asBoolean()).isTrue();
+        assertThat(resumed.json().get("status").asText()).isEqualTo("up");
+        await().atMost(SETTLE).until(() -> tiles("/v1/sessions/" + id + "/tiles").path(0).path("state").asText().equals("delivered"));
+        assertThat(plato.requests().size()).as("sent on the resume, not at a probe 30 s later").isGreaterThan(sent);
+        assertThat(get("/v1/tiles").json().at("/plato/status").asText()).isEqualTo("up");
+        assertThat(post("/v1/tiles/resume", null).json().get("resumed").asBoolean()).as("nothing to resume").isFalse();
     }
 
     @Test
@@ -195,10 +232,15 @@ class TilesApiTest extends ServerHarness {
             assertThat(r.json().at("/error/details/field").asText()).isEqualTo("scout_room");
             assertThat(r.json().at("/error/message").asText()).contains("none of them . or ..");
         }
-        for (String room : List.of("fleet/v1.2", "a..b/.hidden", "x/...")) {
+        for (String room : List.of("fleet.v1.2", "a..b", ".hidden", "x...")) {
             assertThat(post("/v1/sessions", "{\"name\":\"n\",\"agent_id\":\"a\",\"scout_room\":\"" + room + "\"}").status())
                     .as("dots inside a segment are fine: " + room).isEqualTo(201);
         }
+        Res slashed = post("/v1/sessions", "{\"name\":\"n\",\"agent_id\":\"a\",\"scout_room\":\"gc/research\"}");
+        assertThat(slashed.status()).as("a room the deployed PLATO servers cannot take").isEqualTo(400);
+        assertThat(slashed.json().at("/error/details/field").asText()).isEqualTo("scout_room");
+        assertThat(slashed.json().at("/error/details/rule").asText()).isEqualTo("plato_room_names=strict");
+        assertThat(slashed.json().at("/error/message").asText()).contains("gc-research");
         for (String[] bad : new String[][] {{"{\"name\":\"n\",\"agent_id\":\"a\",\"scout_room\":\"no spaces/ allowed\"}", "scout_room"},
                 {"{\"name\":\"n\",\"agent_id\":\"a\",\"emit_tiles\":\"yes\"}", "emit_tiles"}}) {
             Res r = post("/v1/sessions", bad[0]);

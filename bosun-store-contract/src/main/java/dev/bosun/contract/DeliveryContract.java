@@ -172,7 +172,7 @@ public abstract class DeliveryContract {
         assertThat(retried.state()).isEqualTo(DeliveryState.PENDING);
         assertThat(retried.lastError()).contains("PLATO answered HTTP 503");
         assertThat(retried.nextAttemptAt()).contains(later);
-        assertThat(ds.nextDue(DeliveryKind.TILE)).contains(later);
+        assertThat(ds.nextDue(DeliveryKind.TILE, Set.of())).contains(later);
 
         List<Delivery> again = ds.claimDue(DeliveryKind.TILE, Optional.empty(), Set.of(), "node-a", later, Duration.ofSeconds(30), 10);
         assertThat(again).singleElement().satisfies(d -> {
@@ -205,44 +205,73 @@ public abstract class DeliveryContract {
     }
 
     @Test
-    void theHolderOfAHeadCanClaimItsFollowersWhichStayBehindItUntilRecorded() {
+    void recordingAnOutcomeThatMovesTheLaneOnClaimsItsNextDeliveryAndOnlyThatOne() {
         session("s1", "default");
         for (int i = 0; i < 3; i++) {
             store.append(new NewEvent("s1", Direction.SYSTEM, SystemEvents.ERROR, Json.object(), Optional.empty(), true, t0));
         }
         makeTiles();
         Delivery head = claim(10).get(0);
-        List<Delivery> followers = ds.claimFollowers(head, "node-a", t0.plusSeconds(1), 2);
-        assertThat(followers).extracting(Delivery::eventSeq).containsExactly(2L, 3L);
-        assertThat(followers).allSatisfy(f -> {
-            assertThat(f.attempts()).isEqualTo(1);
-            assertThat(f.nextAttemptAt()).as("a follower is never due on its own").isEmpty();
-        });
-        assertThat(claim(10)).as("nothing of the lane is claimable while its head is held").isEmpty();
-
-        // The run: head and first follower delivered, the second failed; recorded in lane order.
         Instant at = t0.plusSeconds(2);
-        ds.record(List.of(new DeliveryOutcome.Delivered(head.id(), 200, Optional.empty(), at),
-                new DeliveryOutcome.Delivered(followers.get(0).id(), 200, Optional.empty(), at),
-                new DeliveryOutcome.Retry(followers.get(1).id(), Optional.of(503), "busy", at, at.plusSeconds(30))));
-        assertThat(ds.getDelivery(followers.get(1).id()).orElseThrow().nextAttemptAt()).contains(at.plusSeconds(30));
-        assertThat(ds.claimDue(DeliveryKind.TILE, Optional.empty(), Set.of(), "node-a", at.plusSeconds(29), Duration.ofSeconds(30), 10))
-                .as("the failed follower heads the lane and waits for its retry").isEmpty();
-        assertThat(ds.claimDue(DeliveryKind.TILE, Optional.empty(), Set.of(), "node-a", at.plusSeconds(30), Duration.ofSeconds(30), 10))
-                .singleElement().extracting(Delivery::eventSeq).isEqualTo(3L);
-        assertThat(ds.claimFollowers(head, "node-a", at, 0)).isEmpty();
+        Delivery second = ds.recordAndClaimNext(new DeliveryOutcome.Delivered(head.id(), 200, Optional.of("h1"), at),
+                "node-a", at, Duration.ofSeconds(30)).orElseThrow();
+        assertThat(second.eventSeq()).isEqualTo(2);
+        assertThat(second.attempts()).as("claimed to be sent now: one send").isEqualTo(1);
+        assertThat(ds.getDelivery(head.id()).orElseThrow().state()).isEqualTo(DeliveryState.DELIVERED);
+        assertThat(ds.getDelivery(second.id()).orElseThrow().readyAt()).as("its age starts when it heads the lane").contains(at);
+        assertThat(claim(10)).as("the new head is leased to its sender").isEmpty();
+        // Nothing further of the lane is claimed: a crash now leaves only the second in flight.
+        assertThat(ds.listDeliveries(DeliveryFilter.of("default", DeliveryKind.TILE).withSession("s1"), Optional.empty(), 10)
+                .items()).filteredOn(d -> d.eventSeq() > 2).allSatisfy(d -> {
+                    assertThat(d.attempts()).isZero();
+                    assertThat(d.nextAttemptAt()).isEmpty();
+                    assertThat(d.readyAt()).isEmpty();
+                });
+
+        // A retry does not move the lane on: nothing is claimed, the failed one stays its head.
+        Instant later = at.plusSeconds(1);
+        assertThat(ds.recordAndClaimNext(new DeliveryOutcome.Retry(second.id(), Optional.of(503), "busy", later,
+                later.plusSeconds(60)), "node-a", later, Duration.ofSeconds(30))).isEmpty();
+        assertThat(ds.getDelivery(second.id()).orElseThrow().nextAttemptAt()).contains(later.plusSeconds(60));
+        assertThat(ds.nextDue(DeliveryKind.TILE, Set.of())).contains(later.plusSeconds(60));
+        assertThat(ds.nextDue(DeliveryKind.TILE, Set.of("plato"))).as("a held target's heads do not count").isEmpty();
+
+        // A delivered outcome's note is kept (a duplicate answer to a resend).
+        Delivery again = ds.claimDue(DeliveryKind.TILE, Optional.empty(), Set.of(), "node-a", later.plusSeconds(60),
+                Duration.ofSeconds(30), 10).get(0);
+        assertThat(again.attempts()).isEqualTo(2);
+        Delivery third = ds.recordAndClaimNext(new DeliveryOutcome.Delivered(again.id(), 403, Optional.of("abc"),
+                Optional.of("PLATO already had this tile"), later.plusSeconds(61)), "node-a", later.plusSeconds(61),
+                Duration.ofSeconds(30)).orElseThrow();
+        assertThat(ds.getDelivery(again.id()).orElseThrow().lastError()).contains("PLATO already had this tile");
+        assertThat(ds.getDelivery(again.id()).orElseThrow().state()).isEqualTo(DeliveryState.DELIVERED);
+        assertThat(third.eventSeq()).isEqualTo(3);
     }
 
     @Test
-    void releasingClaimsMakesHeadsDueButLeavesFollowersBehindThem() {
+    void releasingClaimsMakesTheOneInFlightDueAgainWithItsAttemptCounted() {
         session("s1", "default");
         store.append(new NewEvent("s1", Direction.SYSTEM, SystemEvents.ERROR, Json.object(), Optional.empty(), true, t0));
         makeTiles();
         Delivery head = claim(10).get(0);
-        ds.claimFollowers(head, "node-a", t0.plusSeconds(1), 5);
-        assertThat(ds.releaseClaims("node-a", t0.plusSeconds(3))).isEqualTo(2);
+        assertThat(ds.releaseClaims("node-a", t0.plusSeconds(3))).isEqualTo(1);
         List<Delivery> due = ds.claimDue(DeliveryKind.TILE, Optional.empty(), Set.of(), "node-b", t0.plusSeconds(3), Duration.ofSeconds(30), 10);
-        assertThat(due).as("one head per lane, still").singleElement().extracting(Delivery::id).isEqualTo(head.id());
+        assertThat(due).as("one head per lane, still").singleElement().satisfies(d -> {
+            assertThat(d.id()).isEqualTo(head.id());
+            assertThat(d.attempts()).as("the send cut short by the crash counts: a duplicate answer is then a delivery")
+                    .isEqualTo(2);
+        });
+    }
+
+    @Test
+    void aRetryByHandGivesTheDeliveryAFreshAge() {
+        session("s1", "default");
+        makeTiles();
+        Delivery head = claim(1).get(0);
+        assertThat(head.readyAt()).contains(t0);
+        ds.record(List.of(new DeliveryOutcome.Dead(head.id(), Optional.empty(), "gave up", t0.plusSeconds(5))));
+        Delivery back = ds.retry(head.id(), t0.plusSeconds(10));
+        assertThat(back.readyAt()).contains(t0.plusSeconds(10));
     }
 
     @Test
@@ -296,7 +325,7 @@ public abstract class DeliveryContract {
         CheckpointBatch b = ds.checkpointsBehind(Consumer.TILES, 10, 10).get(0);
         ds.consume(Consumer.TILES, b, tilesFor(b, DeliveryState.LOCAL), t0);
         assertThat(claim(10)).isEmpty();
-        assertThat(ds.nextDue(DeliveryKind.TILE)).isEmpty();
+        assertThat(ds.nextDue(DeliveryKind.TILE, Set.of())).isEmpty();
         assertThat(ds.listDeliveries(DeliveryFilter.of("default", DeliveryKind.TILE).withSession("s1"), Optional.empty(), 10)
                 .items()).singleElement().extracting(Delivery::state).isEqualTo(DeliveryState.LOCAL);
         assertThat(ds.countByState(DeliveryKind.TILE)).containsEntry(DeliveryState.LOCAL, 1L).containsEntry(DeliveryState.PENDING, 0L);

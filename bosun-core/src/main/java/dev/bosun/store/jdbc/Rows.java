@@ -144,7 +144,7 @@ public final class Rows {
     // ---- tiles and webhooks ----
 
     public static final String DELIVERY_COLUMNS = "id, kind, target, tenant, session_id, event_seq, event_type, body, state, "
-            + "attempts, next_attempt_at, last_status, last_error, remote_id, event_at, updated_at, delivered_at";
+            + "attempts, next_attempt_at, last_status, last_error, remote_id, event_at, updated_at, delivered_at, ready_at";
 
     /** The session column holding {@code consumer}'s cursor over checkpoint events. */
     public static String cursorColumn(dev.bosun.delivery.Consumer consumer) {
@@ -174,7 +174,8 @@ public final class Rows {
                 r.getString("event_type"), (ObjectNode) Json.parseTrusted(r.getString("body")),
                 dev.bosun.delivery.DeliveryState.valueOf(r.getString("state")), r.getInt("attempts"), optInt(r, "last_status"),
                 Optional.ofNullable(r.getString("last_error")), Optional.ofNullable(r.getString("remote_id")),
-                optInstant(r, "next_attempt_at"), instant(r, "event_at"), instant(r, "updated_at"), optInstant(r, "delivered_at"));
+                optInstant(r, "next_attempt_at"), instant(r, "event_at"), instant(r, "updated_at"), optInstant(r, "delivered_at"),
+                optInstant(r, "ready_at"));
     }
 
     public static dev.bosun.delivery.Webhook webhook(ResultSet r) throws SQLException {

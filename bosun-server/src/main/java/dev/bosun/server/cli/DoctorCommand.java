@@ -46,7 +46,13 @@ final class DoctorCommand implements Callable<Integer> {
         if (cfg != null) {
             checks.add(dataDirCheck(cfg.dataDir()));
             checks.add(cfg.store().shared() ? sharedStoreCheck(cfg) : storeCheck(cfg.dataDir()));
-            if (cfg.tiles().sending()) checks.add(platoCheck(cfg.tiles().platoUrl().orElseThrow()));
+            if (cfg.tiles().sending()) {
+                checks.add(platoCheck(cfg.tiles()));
+                for (var p : dev.bosun.tile.PlatoCompatibility.problems(cfg.tiles())) {
+                    checks.add(new Check("plato " + p.setting().replace('_', ' '), !p.fatal(),
+                            (p.fatal() ? "" : "warning: ") + p.message()));
+                }
+            }
             if (cfg.routing().remoteUrl().isPresent()) checks.add(RouterCheck.check(cfg));
         }
         var profiles = cfg == null ? java.util.Map.<String, dev.bosun.config.Profile>of() : cfg.profiles();
@@ -121,17 +127,27 @@ final class DoctorCommand implements Callable<Integer> {
     }
 
     /**
-     * Whether the PLATO server answers HTTP at all (any status will do: the probe is not a tile).
-     * Down, tiles wait as pending and nothing is lost, but an operator who configured one wants to know.
+     * Whether the PLATO server answers, and takes Bosun's key: {@code GET /rooms} with the key, which
+     * both deployed servers serve (plato-server only with a valid key, 401 otherwise). Nothing is
+     * submitted. Down, tiles wait as pending and nothing is lost, but an operator wants to know; a
+     * refused key pauses delivery until it is fixed.
      */
-    private static Check platoCheck(java.net.URI url) {
+    static Check platoCheck(dev.bosun.config.TileSettings tiles) {
+        java.net.URI url = tiles.platoUrl().orElseThrow();
         String where = url.getHost() + (url.getPort() > 0 ? ":" + url.getPort() : "");
         var client = java.net.http.HttpClient.newBuilder().connectTimeout(java.time.Duration.ofSeconds(3))
                 .version(java.net.http.HttpClient.Version.HTTP_1_1).build();
         try {
-            var r = client.send(java.net.http.HttpRequest.newBuilder(url).timeout(java.time.Duration.ofSeconds(5)).GET().build(),
-                    java.net.http.HttpResponse.BodyHandlers.discarding());
-            return new Check("plato", true, "PLATO at " + where + " answers (HTTP " + r.statusCode() + " to GET /); tiles go to "
+            var req = java.net.http.HttpRequest.newBuilder(java.net.URI.create(url.toString().replaceAll("/+$", "") + "/rooms"))
+                    .timeout(java.time.Duration.ofSeconds(5)).GET();
+            tiles.platoApiKey().ifPresent(k -> req.header("Authorization", "Bearer " + k));
+            int status = client.send(req.build(), java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
+            if (status == 401 || status == 403) {
+                return new Check("plato", false, "PLATO at " + where + " refuses " + (tiles.platoApiKey().isPresent()
+                        ? "plato_api_key" : "requests without a key (plato_api_key is not set)") + " (HTTP " + status
+                        + " to GET /rooms); tiles would pause until it is fixed");
+            }
+            return new Check("plato", true, "PLATO at " + where + " answers (HTTP " + status + " to GET /rooms); tiles go to "
                     + url.toString().replaceAll("/+$", "") + "/submit");
         } catch (java.net.ConnectException e) {
             return new Check("plato", false, "PLATO at " + where + " refused the connection; tiles wait as pending until it answers");

@@ -38,8 +38,18 @@ final class DeliveryRoutes {
             Replies.json(ctx, 200, Wire.page(tiles.ofSession(Scope.tenant(ctx), ctx.pathParam("id"), Query.string(ctx, "after"),
                     Query.limit(ctx, DEFAULT_PAGE)), Wire::tile));
         });
-        r.get("/v1/tiles", ctx -> Replies.json(ctx, 200, Wire.page(tiles.list(Scope.tenant(ctx), state(ctx),
-                Query.string(ctx, "after"), Query.limit(ctx, DEFAULT_PAGE)), Wire::tile)));
+        r.get("/v1/tiles", ctx -> {
+            var page = Wire.page(tiles.list(Scope.tenant(ctx), state(ctx), Query.string(ctx, "after"),
+                    Query.limit(ctx, DEFAULT_PAGE)), Wire::tile);
+            page.set("plato", Wire.targetHealth(tiles.platoHealth()));
+            Replies.json(ctx, 200, page);
+        });
+        r.post("/v1/tiles/resume", ctx -> {
+            boolean resumed = tiles.resume();
+            var body = Wire.targetHealth(tiles.platoHealth());
+            body.put("resumed", resumed);
+            Replies.json(ctx, 200, body);
+        });
         r.get("/v1/tiles/{id}", ctx -> Replies.json(ctx, 200, Wire.tile(tiles.get(Scope.tenant(ctx), safe(ctx, "id", "tile")))));
         r.post("/v1/tiles/{id}/retry", ctx ->
                 Replies.json(ctx, 200, Wire.tile(tiles.retry(Scope.tenant(ctx), safe(ctx, "id", "tile")))));

@@ -3,6 +3,7 @@ package dev.bosun.server.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bosun.delivery.Delivery;
+import dev.bosun.delivery.DeliveryState;
 import dev.bosun.delivery.Webhook;
 import dev.bosun.event.Event;
 import dev.bosun.event.PollResult;
@@ -142,9 +143,28 @@ public final class Wire {
         o.put("seq", d.eventSeq());
         o.put("kind", tileKind(d.eventType()));
         deliveryState(o, d);
+        // A delivered tile's stored last_error is its note (why it counts as delivered without a 2xx).
+        boolean note = d.state() == DeliveryState.DELIVERED && d.lastError().isPresent();
+        if (note) o.putNull("last_error");
+        opt(o, "note", note ? d.lastError() : java.util.Optional.empty());
         opt(o, "plato_id", d.remoteId());
         deliveryTimes(o, d);
         o.set("tile", d.body());
+        return o;
+    }
+
+    /**
+     * How a delivery target fares as this node's relay sees it: {@code status} {@code up}, {@code down}
+     * (failing; probed) or {@code paused} (failing in a way retrying cannot fix; {@code cause} {@code auth}
+     * or {@code crash}), with what was seen and since when.
+     */
+    public static ObjectNode targetHealth(dev.bosun.delivery.TargetHealth h) {
+        ObjectNode o = Json.object();
+        o.put("status", h.status().wire());
+        opt(o, "cause", h.cause());
+        opt(o, "detail", h.detail());
+        opt(o, "since", h.since().map(Instant::toString));
+        o.put("consecutive_failures", h.failures());
         return o;
     }
 

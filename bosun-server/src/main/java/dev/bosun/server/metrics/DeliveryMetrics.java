@@ -23,6 +23,9 @@ import java.util.function.ToDoubleFunction;
  *   <li>{@code bosun_delivery_latency_seconds{kind}}: from the event's commit to the receiver's 2xx;</li>
  *   <li>{@code bosun_delivery_backlog{kind,state}}: deliveries by state (the backlog is {@code state="pending"}),
  *       read from the store at most once a second whatever the scrape rate;</li>
+ *   <li>{@code bosun_delivery_targets_paused{kind}}: targets this node has paused (retrying could not fix
+ *       what they answer), and {@code bosun_delivery_pauses_total{kind,cause}}: pauses by cause
+ *       ({@code auth}, {@code crash});</li>
  *   <li>{@code bosun_listener_calls_total{result}}: library listener calls — {@code ok}, {@code failed},
  *       {@code timeout}, {@code dropped}.</li>
  * </ul>
@@ -72,6 +75,10 @@ final class DeliveryMetrics implements DeliveryObserver {
                     .tag("kind", kind.wire()).publishPercentileHistogram().register(registry));
             Backlog b = new Backlog(kind);
             backlogs.put(kind, b);
+            Gauge.builder("bosun.delivery.targets.paused", manager, m -> m.relay().troubled(kind).stream()
+                            .filter(h -> h.status() == dev.bosun.delivery.TargetHealth.Status.PAUSED).count())
+                    .description("Delivery targets paused: failing in a way retrying cannot fix").tag("kind", kind.wire())
+                    .register(registry);
             for (DeliveryState state : DeliveryState.values()) {
                 Gauge.builder("bosun.delivery.backlog", b, x -> x.count(state)).description("Deliveries by state")
                         .tag("kind", kind.wire()).tag("state", state.wire()).register(registry);
@@ -103,4 +110,11 @@ final class DeliveryMetrics implements DeliveryObserver {
 
     @Override
     public void dead(DeliveryKind kind) { counters.get(kind).get("dead").increment(); }
+
+    @Override
+    public void paused(DeliveryKind kind, String target, String cause) {
+        // By cause, not by target: webhook targets are per tenant and would be unbounded labels.
+        Counter.builder("bosun.delivery.pauses").description("Delivery targets paused, by cause")
+                .tag("kind", kind.wire()).tag("cause", cause).register(registry).increment();
+    }
 }

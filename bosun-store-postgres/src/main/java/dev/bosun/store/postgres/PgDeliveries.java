@@ -55,7 +55,8 @@ final class PgDeliveries implements DeliveryStore {
             var out = new ArrayList<CheckpointBatch>(sessions.size());
             for (CheckpointBatch s : sessions) {
                 out.add(s.withEvents(query(c, "SELECT " + Rows.EVENT_COLUMNS + " FROM events WHERE session_id = ? "
-                        + "AND seq > ? AND seq <= ? AND direction = 'SYSTEM' AND type = ANY(?) ORDER BY seq LIMIT ?",
+                        + "AND seq > ? AND seq <= ? AND (direction = 'SYSTEM' AND type = ANY(?) OR direction = 'OUT' AND type = '"
+                        + SystemEvents.ERROR + "') ORDER BY seq LIMIT ?",
                         Rows::event, s.sessionId(), s.cursor(), s.lastSeq(), types, maxEvents), maxEvents));
             }
             return out;
@@ -87,10 +88,11 @@ final class PgDeliveries implements DeliveryStore {
     /** Gives the lane a due head if it has pending deliveries and none of them is its head yet. */
     private static void promote(Connection c, String target, String sessionId, Instant at) throws SQLException {
         first(c, "SELECT pg_advisory_xact_lock(hashtext(?), hashtext(?))", r -> 1, target, sessionId);
-        update(c, "UPDATE deliveries SET next_attempt_at = ? WHERE id = ("
+        // ready_at: where its maximum age starts (a head it was before keeps its own).
+        update(c, "UPDATE deliveries SET next_attempt_at = ?, ready_at = COALESCE(ready_at, ?) WHERE id = ("
                 + "SELECT id FROM deliveries WHERE target = ? AND session_id = ? AND state = 'PENDING' ORDER BY event_seq LIMIT 1) "
                 + "AND NOT EXISTS (SELECT 1 FROM deliveries WHERE target = ? AND session_id = ? AND state = 'PENDING' "
-                + "AND next_attempt_at IS NOT NULL)", at.toEpochMilli(), target, sessionId, target, sessionId);
+                + "AND next_attempt_at IS NOT NULL)", at.toEpochMilli(), at.toEpochMilli(), target, sessionId, target, sessionId);
     }
 
     // ---- sending ----
@@ -119,15 +121,21 @@ final class PgDeliveries implements DeliveryStore {
     }
 
     @Override
-    public List<Delivery> claimFollowers(Delivery head, String owner, Instant now, int limit) {
-        if (limit <= 0) return List.of();
-        long until = head.nextAttemptAt().orElse(now).toEpochMilli();
-        // Followers keep no next_attempt_at (a lane has one head); the head's lease covers them.
-        return store.write((c, touched) -> query(c, "WITH next AS (SELECT id FROM deliveries WHERE target = ? AND session_id = ? "
-                + "AND state = 'PENDING' AND next_attempt_at IS NULL AND event_seq > ? ORDER BY event_seq LIMIT ? FOR UPDATE), "
-                + "claimed AS (UPDATE deliveries d SET attempts = attempts + 1, claimed_by = ?, claimed_until = ?, updated_at = ? "
-                + "FROM next WHERE d.id = next.id RETURNING d.*) SELECT " + Rows.DELIVERY_COLUMNS + " FROM claimed ORDER BY event_seq",
-                Rows::delivery, head.target(), head.sessionId(), head.eventSeq(), limit, owner, until, now.toEpochMilli()));
+    public Optional<Delivery> recordAndClaimNext(DeliveryOutcome o, String owner, Instant now, Duration lease) {
+        long t = now.toEpochMilli();
+        long until = now.plus(lease).toEpochMilli();
+        return store.write((c, touched) -> {
+            Optional<String[]> lane = recordOne(c, o);
+            if (lane.isEmpty()) return Optional.<Delivery>empty();
+            // The promotion above holds the lane's lock: no other node claims its new head meanwhile.
+            return first(c, "WITH next AS (SELECT id FROM deliveries WHERE target = ? AND session_id = ? AND state = 'PENDING' "
+                    + "AND next_attempt_at IS NOT NULL AND next_attempt_at <= ? AND (claimed_until IS NULL OR claimed_until <= ?) "
+                    + "FOR UPDATE SKIP LOCKED), "
+                    + "claimed AS (UPDATE deliveries d SET attempts = attempts + 1, next_attempt_at = ?, claimed_by = ?, "
+                    + "claimed_until = ?, updated_at = ? FROM next WHERE d.id = next.id RETURNING d.*) "
+                    + "SELECT " + Rows.DELIVERY_COLUMNS + " FROM claimed", Rows::delivery,
+                    lane.get()[0], lane.get()[1], t, t, until, owner, until, t);
+        });
     }
 
     /** The CTE binds the due query's parameters first; the claim's (until, owner, until, now) come after. */
@@ -146,23 +154,26 @@ final class PgDeliveries implements DeliveryStore {
         });
     }
 
-    private static void recordOne(Connection c, DeliveryOutcome o) throws SQLException {
+    /** Records one outcome; returns its lane (target, session) when the lane moved on. */
+    private static Optional<String[]> recordOne(Connection c, DeliveryOutcome o) throws SQLException {
         long t = o.at().toEpochMilli();
         int n = switch (o) {
+            // A delivered one's last_error holds its note, if it has one (why it counts as delivered).
             case DeliveryOutcome.Delivered d -> update(c, "UPDATE deliveries SET state = 'DELIVERED', last_status = ?, "
-                    + "last_error = NULL, remote_id = ?, delivered_at = ?, next_attempt_at = NULL, claimed_by = NULL, "
+                    + "last_error = ?, remote_id = ?, delivered_at = ?, next_attempt_at = NULL, claimed_by = NULL, "
                     + "claimed_until = NULL, updated_at = ? WHERE id = ? AND state = 'PENDING'",
-                    d.status(), d.remoteId().orElse(null), t, t, d.id());
+                    d.status(), d.note().orElse(null), d.remoteId().orElse(null), t, t, d.id());
             case DeliveryOutcome.Rejected r -> settle(c, r.id(), DeliveryState.REJECTED, Optional.of(r.status()), r.reason(), t);
             case DeliveryOutcome.Dead d -> settle(c, d.id(), DeliveryState.DEAD, d.status(), d.error(), t);
             case DeliveryOutcome.Retry r -> update(c, "UPDATE deliveries SET last_status = ?, last_error = ?, "
                     + "next_attempt_at = ?, claimed_by = NULL, claimed_until = NULL, updated_at = ? WHERE id = ? AND state = 'PENDING'",
                     r.status().orElse(null), r.error(), r.nextAttemptAt().toEpochMilli(), t, r.id());
         };
-        if (n == 0 || o instanceof DeliveryOutcome.Retry) return;
+        if (n == 0 || o instanceof DeliveryOutcome.Retry) return Optional.empty();
         String[] lane = first(c, "SELECT target, session_id FROM deliveries WHERE id = ?",
                 r -> new String[] {r.getString(1), r.getString(2)}, o.id()).orElseThrow();
         promote(c, lane[0], lane[1], o.at());
+        return Optional.of(lane);
     }
 
     /** A final state other than delivered: the lane moves on, the reason stays. */
@@ -190,10 +201,10 @@ final class PgDeliveries implements DeliveryStore {
     }
 
     @Override
-    public Optional<Instant> nextDue(DeliveryKind kind) {
+    public Optional<Instant> nextDue(DeliveryKind kind, Set<String> exclude) {
         return store.read(c -> first(c, "SELECT MIN(next_attempt_at) AS due FROM deliveries WHERE kind = ? "
-                + "AND state = 'PENDING' AND next_attempt_at IS NOT NULL", r -> Rows.optInstant(r, "due"), kind.name())
-                .flatMap(d -> d));
+                + "AND state = 'PENDING' AND next_attempt_at IS NOT NULL AND NOT (target = ANY(?))", r -> Rows.optInstant(r, "due"),
+                kind.name(), c.createArrayOf("text", exclude.toArray())).flatMap(d -> d));
     }
 
     // ---- reading ----
@@ -228,8 +239,8 @@ final class PgDeliveries implements DeliveryStore {
                 throw BosunException.conflict("'" + id + "' is " + d.state().wire() + "; only dead or rejected deliveries "
                         + "can be retried", Map.of("id", id, "state", d.state().wire()));
             }
-            update(c, "UPDATE deliveries SET state = 'PENDING', attempts = 0, next_attempt_at = NULL, last_error = NULL, "
-                    + "last_status = NULL, updated_at = ? WHERE id = ?", now.toEpochMilli(), id);
+            update(c, "UPDATE deliveries SET state = 'PENDING', attempts = 0, next_attempt_at = NULL, ready_at = NULL, "
+                    + "last_error = NULL, last_status = NULL, updated_at = ? WHERE id = ?", now.toEpochMilli(), id);
             promote(c, d.target(), d.sessionId(), now);
             return first(c, "SELECT " + Rows.DELIVERY_COLUMNS + " FROM deliveries WHERE id = ?", Rows::delivery, id).orElseThrow();
         });

@@ -662,14 +662,23 @@ public final class PostgresStore implements Store {
         }
         touched.add(req.sessionId());
         update(c, "UPDATE counters SET value = value - 1 WHERE name = 'live_sessions'");
-        int cancelled = update(c, "UPDATE tasks SET status = 'CANCELLED', ended_at = ?, duration_ms = GREATEST(0, ? - started_at) "
-                + "WHERE session_id = ? AND status = 'RUNNING'", t, t, req.sessionId());
+        List<String> cancelledIds = query(c, "UPDATE tasks SET status = 'CANCELLED', ended_at = ?, "
+                + "duration_ms = GREATEST(0, ? - started_at) WHERE session_id = ? AND status = 'RUNNING' RETURNING id",
+                r -> r.getString(1), t, t, req.sessionId());
+        int cancelled = cancelledIds.size();
         if (cancelled > 0) {
             update(c, "UPDATE sessions SET tasks_cancelled = tasks_cancelled + ?, tasks_running = 0 WHERE id = ?",
                     cancelled, req.sessionId());
         }
         Session ended = findSession(c, req.sessionId()).orElseThrow();
         ObjectNode endPayload = StoreRules.sessionEnded(ended, h1Of(c, req.sessionId(), "h1_start"), req);
+        if (cancelled > 0) {
+            // Every task that started ends in the log: the end's cancellations are checkpoints too (TASK_END tiles).
+            for (Task task : query(c, "SELECT " + Rows.TASK_COLUMNS + " FROM tasks WHERE session_id = ? AND id = ANY(?) ORDER BY ord",
+                    Rows::task, req.sessionId(), c.createArrayOf("text", cancelledIds.toArray()))) {
+                appendSystem(c, req.sessionId(), SystemEvents.TASK_COMPLETED, SystemPayloads.taskCompleted(task), t, false);
+            }
+        }
         appendSystem(c, req.sessionId(), SystemEvents.SESSION_ENDED, endPayload, t, false);
         update(c, "UPDATE fleet_edges SET task_ended_at = ? WHERE tenant = ? AND task_ended_at IS NULL "
                 + "AND (agent_id, task_key) IN (SELECT assigned_agent, id FROM tasks WHERE session_id = ? "

@@ -45,8 +45,8 @@ final class SqliteDeliveries implements DeliveryStore {
             var out = new ArrayList<CheckpointBatch>(sessions.size());
             for (CheckpointBatch s : sessions) {
                 out.add(s.withEvents(SqliteStore.query(c, "SELECT " + Rows.EVENT_COLUMNS + " FROM events WHERE session_id = ? "
-                                + "AND seq > ? AND seq <= ? AND direction = 'SYSTEM' AND type IN (" + CHECKPOINT_TYPES
-                                + ") ORDER BY seq LIMIT ?",
+                                + "AND seq > ? AND seq <= ? AND (direction = 'SYSTEM' AND type IN (" + CHECKPOINT_TYPES
+                                + ") OR direction = 'OUT' AND type = '" + SystemEvents.ERROR + "') ORDER BY seq LIMIT ?",
                         ps -> {
                             ps.setString(1, s.sessionId());
                             ps.setLong(2, s.cursor());
@@ -93,15 +93,17 @@ final class SqliteDeliveries implements DeliveryStore {
 
     /** Gives the lane a due head if it has pending deliveries and none of them is its head yet. */
     private static void promote(Conn c, String target, String sessionId, Instant at) throws SQLException {
-        PreparedStatement ps = c.prepare("UPDATE deliveries SET next_attempt_at = ? WHERE id = ("
+        // ready_at: where its maximum age starts (a head it was before keeps its own).
+        PreparedStatement ps = c.prepare("UPDATE deliveries SET next_attempt_at = ?, ready_at = COALESCE(ready_at, ?) WHERE id = ("
                 + "SELECT id FROM deliveries WHERE target = ? AND session_id = ? AND state = 'PENDING' ORDER BY event_seq LIMIT 1) "
                 + "AND NOT EXISTS (SELECT 1 FROM deliveries WHERE target = ? AND session_id = ? AND state = 'PENDING' "
                 + "AND next_attempt_at IS NOT NULL)");
         ps.setLong(1, at.toEpochMilli());
-        ps.setString(2, target);
-        ps.setString(3, sessionId);
-        ps.setString(4, target);
-        ps.setString(5, sessionId);
+        ps.setLong(2, at.toEpochMilli());
+        ps.setString(3, target);
+        ps.setString(4, sessionId);
+        ps.setString(5, target);
+        ps.setString(6, sessionId);
         ps.executeUpdate();
     }
 
@@ -125,54 +127,44 @@ final class SqliteDeliveries implements DeliveryStore {
                 for (String x : exclude) ps.setString(i++, x);
                 ps.setInt(i, limit);
             }, Rows::delivery);
-            PreparedStatement claim = c.prepare("UPDATE deliveries SET attempts = attempts + 1, next_attempt_at = ?, "
-                    + "claimed_by = ?, claimed_until = ?, updated_at = ? WHERE id = ?");
-            long until = now.plus(lease).toEpochMilli();
             var out = new ArrayList<Delivery>(due.size());
-            for (Delivery d : due) {
-                claim.setLong(1, until);
-                claim.setString(2, owner);
-                claim.setLong(3, until);
-                claim.setLong(4, t);
-                claim.setString(5, d.id());
-                claim.executeUpdate();
-                out.add(claimed(d, Optional.of(Instant.ofEpochMilli(until)), now));
-            }
+            for (Delivery d : due) out.add(claim(c, d, owner, now, lease));
             return out;
         });
     }
 
-    /** A delivery as its claim left it: one more attempt, due again (a head) at {@code next} or never (a follower). */
-    private static Delivery claimed(Delivery d, Optional<Instant> next, Instant now) {
+    /** Claims a due head for {@code owner}: one more attempt (it is about to be sent), due again after the lease. */
+    private static Delivery claim(Conn c, Delivery d, String owner, Instant now, Duration lease) throws SQLException {
+        long until = now.plus(lease).toEpochMilli();
+        PreparedStatement claim = c.prepare("UPDATE deliveries SET attempts = attempts + 1, next_attempt_at = ?, "
+                + "claimed_by = ?, claimed_until = ?, updated_at = ? WHERE id = ?");
+        claim.setLong(1, until);
+        claim.setString(2, owner);
+        claim.setLong(3, until);
+        claim.setLong(4, now.toEpochMilli());
+        claim.setString(5, d.id());
+        claim.executeUpdate();
         return new Delivery(d.id(), d.kind(), d.target(), d.tenant(), d.sessionId(), d.eventSeq(), d.eventType(), d.body(),
-                d.state(), d.attempts() + 1, d.lastStatus(), d.lastError(), d.remoteId(), next, d.eventAt(), now, d.deliveredAt());
+                d.state(), d.attempts() + 1, d.lastStatus(), d.lastError(), d.remoteId(), Optional.of(Instant.ofEpochMilli(until)),
+                d.eventAt(), now, d.deliveredAt(), d.readyAt());
     }
 
     @Override
-    public List<Delivery> claimFollowers(Delivery head, String owner, Instant now, int limit) {
-        if (limit <= 0) return List.of();
+    public Optional<Delivery> recordAndClaimNext(DeliveryOutcome o, String owner, Instant now, Duration lease) {
         return store.writes.submit((c, touched) -> {
-            List<Delivery> next = SqliteStore.query(c, "SELECT " + Rows.DELIVERY_COLUMNS + " FROM deliveries WHERE target = ? AND session_id = ? "
-                            + "AND state = 'PENDING' AND next_attempt_at IS NULL AND event_seq > ? ORDER BY event_seq LIMIT ?",
+            Optional<String[]> lane = recordOne(c, o);
+            if (lane.isEmpty()) return Optional.<Delivery>empty();
+            List<Delivery> next = SqliteStore.query(c, "SELECT " + Rows.DELIVERY_COLUMNS + " FROM deliveries WHERE target = ? "
+                            + "AND session_id = ? AND state = 'PENDING' AND next_attempt_at IS NOT NULL AND next_attempt_at <= ? "
+                            + "AND (claimed_until IS NULL OR claimed_until <= ?)",
                     ps -> {
-                        ps.setString(1, head.target());
-                        ps.setString(2, head.sessionId());
-                        ps.setLong(3, head.eventSeq());
-                        ps.setInt(4, limit);
+                        ps.setString(1, lane.get()[0]);
+                        ps.setString(2, lane.get()[1]);
+                        ps.setLong(3, now.toEpochMilli());
+                        ps.setLong(4, now.toEpochMilli());
                     }, Rows::delivery);
-            PreparedStatement claim = c.prepare("UPDATE deliveries SET attempts = attempts + 1, claimed_by = ?, "
-                    + "claimed_until = ?, updated_at = ? WHERE id = ?");
-            long until = head.nextAttemptAt().orElse(now).toEpochMilli();
-            var out = new ArrayList<Delivery>(next.size());
-            for (Delivery d : next) {
-                claim.setString(1, owner);
-                claim.setLong(2, until);
-                claim.setLong(3, now.toEpochMilli());
-                claim.setString(4, d.id());
-                claim.executeUpdate();
-                out.add(claimed(d, Optional.empty(), now));
-            }
-            return out;
+            if (next.isEmpty()) return Optional.<Delivery>empty();
+            return Optional.of(claim(c, next.get(0), owner, now, lease));
         });
     }
 
@@ -185,19 +177,22 @@ final class SqliteDeliveries implements DeliveryStore {
         });
     }
 
-    private static void recordOne(Conn c, DeliveryOutcome o) throws SQLException {
+    /** Records one outcome; returns its lane (target, session) when the lane moved on. */
+    private static Optional<String[]> recordOne(Conn c, DeliveryOutcome o) throws SQLException {
         long t = o.at().toEpochMilli();
         PreparedStatement ps;
         switch (o) {
             case DeliveryOutcome.Delivered d -> {
-                ps = c.prepare("UPDATE deliveries SET state = 'DELIVERED', last_status = ?, last_error = NULL, "
+                // A delivered one's last_error holds its note, if it has one (why it counts as delivered).
+                ps = c.prepare("UPDATE deliveries SET state = 'DELIVERED', last_status = ?, last_error = ?, "
                         + "remote_id = ?, delivered_at = ?, next_attempt_at = NULL, claimed_by = NULL, claimed_until = NULL, "
                         + "updated_at = ? WHERE id = ? AND state = 'PENDING'");
                 ps.setInt(1, d.status());
-                ps.setString(2, d.remoteId().orElse(null));
-                ps.setLong(3, t);
+                ps.setString(2, d.note().orElse(null));
+                ps.setString(3, d.remoteId().orElse(null));
                 ps.setLong(4, t);
-                ps.setString(5, d.id());
+                ps.setLong(5, t);
+                ps.setString(6, d.id());
             }
             case DeliveryOutcome.Rejected r -> ps = settle(c, r.id(), DeliveryState.REJECTED, Optional.of(r.status()), r.reason(), t);
             case DeliveryOutcome.Dead d -> ps = settle(c, d.id(), DeliveryState.DEAD, d.status(), d.error(), t);
@@ -211,10 +206,11 @@ final class SqliteDeliveries implements DeliveryStore {
                 ps.setString(5, r.id());
             }
         }
-        if (ps.executeUpdate() == 0 || o instanceof DeliveryOutcome.Retry) return;
+        if (ps.executeUpdate() == 0 || o instanceof DeliveryOutcome.Retry) return Optional.empty();
         var lane = SqliteStore.query(c, "SELECT target, session_id FROM deliveries WHERE id = ?", q -> q.setString(1, o.id()),
                 r -> new String[] {r.getString(1), r.getString(2)});
         promote(c, lane.get(0)[0], lane.get(0)[1], o.at());
+        return Optional.of(lane.get(0));
     }
 
     /** A final state other than delivered: the lane moves on, the reason stays. */
@@ -263,10 +259,16 @@ final class SqliteDeliveries implements DeliveryStore {
     }
 
     @Override
-    public Optional<Instant> nextDue(DeliveryKind kind) {
-        return store.read(c -> SqliteStore.query(c, "SELECT MIN(next_attempt_at) FROM deliveries WHERE kind = ? "
-                        + "AND state = 'PENDING' AND next_attempt_at IS NOT NULL", ps -> ps.setString(1, kind.name()),
-                r -> Rows.optInstant(r, "MIN(next_attempt_at)")).get(0));
+    public Optional<Instant> nextDue(DeliveryKind kind, Set<String> exclude) {
+        return store.read(c -> SqliteStore.query(c, "SELECT MIN(next_attempt_at) AS due FROM deliveries WHERE kind = ? "
+                        + "AND state = 'PENDING' AND next_attempt_at IS NOT NULL"
+                        + (exclude.isEmpty() ? "" : " AND target NOT IN (" + "?, ".repeat(exclude.size() - 1) + "?)"),
+                ps -> {
+                    int i = 1;
+                    ps.setString(i++, kind.name());
+                    for (String x : exclude) ps.setString(i++, x);
+                },
+                r -> Rows.optInstant(r, "due")).get(0));
     }
 
     // ---- reading ----
@@ -308,7 +310,7 @@ final class SqliteDeliveries implements DeliveryStore {
                         + "can be retried", Map.of("id", id, "state", d.state().wire()));
             }
             PreparedStatement ps = c.prepare("UPDATE deliveries SET state = 'PENDING', attempts = 0, next_attempt_at = NULL, "
-                    + "last_error = NULL, last_status = NULL, updated_at = ? WHERE id = ?");
+                    + "ready_at = NULL, last_error = NULL, last_status = NULL, updated_at = ? WHERE id = ?");
             ps.setLong(1, now.toEpochMilli());
             ps.setString(2, id);
             ps.executeUpdate();

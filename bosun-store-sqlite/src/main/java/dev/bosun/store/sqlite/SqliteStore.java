@@ -673,13 +673,16 @@ public final class SqliteStore implements Store {
             touched.add(req.sessionId());
             adjustLive(c, -1);
             int cancelled = 0;
+            var cancelledIds = new java.util.HashSet<String>();
             if (before.taskCounts().running() > 0) {
-                PreparedStatement cancel = c.prepare("UPDATE tasks SET status = 'CANCELLED', ended_at = ?, "
-                        + "duration_ms = MAX(0, ? - started_at) WHERE session_id = ? AND status = 'RUNNING'");
-                cancel.setLong(1, t);
-                cancel.setLong(2, t);
-                cancel.setString(3, req.sessionId());
-                cancelled = cancel.executeUpdate();
+                cancelledIds.addAll(query(c, "UPDATE tasks SET status = 'CANCELLED', ended_at = ?, "
+                        + "duration_ms = MAX(0, ? - started_at) WHERE session_id = ? AND status = 'RUNNING' RETURNING id",
+                        q -> {
+                            q.setLong(1, t);
+                            q.setLong(2, t);
+                            q.setString(3, req.sessionId());
+                        }, r -> r.getString(1)));
+                cancelled = cancelledIds.size();
             }
             if (cancelled > 0) {
                 PreparedStatement counters = c.prepare("UPDATE sessions SET tasks_cancelled = tasks_cancelled + ?, "
@@ -691,6 +694,15 @@ public final class SqliteStore implements Store {
             Session ended = findSession(c, req.sessionId()).orElseThrow();
             Optional<Long> h1Start = req.h1End().isPresent() ? h1Of(c, req.sessionId(), "h1_start") : Optional.empty();
             ObjectNode endPayload = StoreRules.sessionEnded(ended, h1Start, req);
+            // Every task that started ends in the log: the end's cancellations are checkpoints too (TASK_END tiles).
+            if (cancelled > 0) {
+                for (Task task : query(c, "SELECT " + Rows.TASK_COLUMNS + " FROM tasks WHERE session_id = ? AND status = 'CANCELLED' "
+                        + "ORDER BY ord", q -> q.setString(1, req.sessionId()), Rows::task)) {
+                    if (cancelledIds.contains(task.id())) {
+                        appendSystem(c, req.sessionId(), SystemEvents.TASK_COMPLETED, SystemPayloads.taskCompleted(task), t, false);
+                    }
+                }
+            }
             long seq = appendSystem(c, req.sessionId(), SystemEvents.SESSION_ENDED, endPayload, t, false);
             if (cancelled > 0) endFleetTasksOf(c, ended.tenant(), req.sessionId(), t); // edges of its cancelled tasks
             return new EndResult(ended.withLastSeq(seq), true, cancelled);
