@@ -4,6 +4,7 @@ import dev.bosun.config.BosunConfig;
 import dev.bosun.config.ServerSettings;
 import dev.bosun.error.BosunException;
 import dev.bosun.error.ErrorCode;
+import dev.bosun.json.Json;
 import dev.bosun.server.auth.ApiKeys;
 import dev.bosun.server.auth.RateLimiter;
 import dev.bosun.server.http.Api;
