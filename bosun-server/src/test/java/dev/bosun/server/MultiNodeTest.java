@@ -119,7 +119,9 @@ class MultiNodeTest {
                     }
                 }));
             }
-            Thread.sleep(1500);
+            // Kill A mid-traffic once it has acknowledged a fair number of sends (a count, not a time:
+            // under load the senders may need far longer than any fixed pause to get there).
+            Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> acked.size() > 10);
             cluster.kill(a);
             stop.set(true);
             CompletableFuture.allOf(senders.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
