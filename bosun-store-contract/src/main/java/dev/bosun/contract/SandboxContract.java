@@ -67,6 +67,9 @@ public abstract class SandboxContract extends ManagerHarness {
     /** The runtime instance the current manager uses. */
     private Sandbox current;
 
+    /** The runtime instance the current manager uses, for what only its own state can tell. */
+    protected Sandbox currentSandbox() { return current; }
+
     @Override
     protected List<Sandbox> sandboxes() {
         current = fresh();

@@ -103,6 +103,9 @@ public final class DockerSandbox implements Sandbox {
         this.pool = new WarmPool(this);
     }
 
+    /** Warm containers ready to be claimed now; for tests that must not race the pool's filling. */
+    int warmReady() { return pool.readyCount(); }
+
     @Override
     public String runtime() { return RUNTIME; }
 

@@ -92,6 +92,11 @@ final class WarmPool implements AutoCloseable {
         return unclaimed.contains(warmId);
     }
 
+    /** How many started containers wait to be claimed (not those still starting): what a claim can take now. */
+    int readyCount() {
+        return ready.size();
+    }
+
     /** The session named by a claim record, if the record exists. */
     static Optional<String> readClaim(Path record) {
         try {

@@ -156,11 +156,10 @@ class DockerSandboxTest extends SandboxContract {
 
     @Test
     void aWarmPoolTurnsSessionCreationIntoAClaim() {
-        String node = manager.workerNode();
-        // The pool fills in the background: wait for its container.
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() ->
-                ((DockerSandbox) fresh()).client().listContainersCmd().withLabelFilter(Map.of("bosun.node", node))
-                        .exec().stream().anyMatch(c -> c.getLabels().containsKey("bosun.warm")));
+        // The pool fills in the background: wait until its container is ready to be claimed (it exists,
+        // labelled, while still starting; a session created then starts cold).
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30))
+                .until(() -> ((DockerSandbox) currentSandbox()).warmReady() > 0);
         Session s = manager.startSession(SessionConfig.builder("warm", "agent").profile("warm").build());
         var ref = store.workerOf(s.id()).orElseThrow();
         assertThat(ref.attributes()).containsKey("warm");
