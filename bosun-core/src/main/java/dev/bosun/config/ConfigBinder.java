@@ -100,7 +100,55 @@ final class ConfigBinder {
                     + " is smaller than max_message_bytes = " + Sizes.format(maxMessageBytes)
                     + "; a request must be able to carry a whole message", get("max_request_bytes"));
         }
-        return new ServerSettings(host, port, keys, rateLimit, rateBurst, maxStreams, maxRequest);
+        if (keys.isEmpty() && get("rate_limit").origin().equals("default")) {
+            // Without keys only loopback clients exist: one local fleet must not throttle itself (D58).
+            rateLimit = 0;
+        }
+        int perTenant = (int) integer("max_streams_per_tenant", 1, 100_000);
+        if (perTenant > maxStreams && !get("max_streams_per_tenant").origin().equals("default")) {
+            throw Values.error("max_streams_per_tenant", "max_streams_per_tenant = " + perTenant
+                    + " is larger than max_streams = " + maxStreams + "; allowed 1.." + maxStreams, get("max_streams_per_tenant"));
+        }
+        perTenant = Math.min(perTenant, maxStreams);
+        Duration keepAlive = duration("sse_keepalive", "100ms", "60s");
+        java.util.List<String> hosts = list("allowed_hosts", ALLOWED_HOST, ALLOWED_HOST_RULE).stream()
+                .map(h -> h.toLowerCase(java.util.Locale.ROOT)).toList();
+        java.util.List<String> origins = list("cors_origins", CORS_ORIGIN, CORS_ORIGIN_RULE).stream()
+                .map(o -> o.toLowerCase(java.util.Locale.ROOT)).toList();
+        int authFailures = (int) integer("auth_failure_rate", 1, 100_000);
+        Duration idle = duration("http_idle_timeout", "1s", "1h");
+        Duration headers = duration("http_header_timeout", "100ms", "5m");
+        return new ServerSettings(host, port, keys, rateLimit, rateBurst, maxStreams, maxRequest, perTenant, keepAlive,
+                hosts, origins, authFailures, idle, headers);
+    }
+
+    private static final Pattern ALLOWED_HOST = Pattern.compile("[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?|\\[[0-9a-f:.]{2,45}\\]",
+            Pattern.CASE_INSENSITIVE);
+    private static final String ALLOWED_HOST_RULE = "a list of host names or IP addresses without a port (IPv6 in "
+            + "brackets), or a comma-separated string of them";
+    private static final Pattern CORS_ORIGIN = Pattern.compile("\\*|https?://[a-z0-9.-]{1,253}(:[0-9]{1,5})?|https?://\\[[0-9a-f:.]{2,45}\\](:[0-9]{1,5})?",
+            Pattern.CASE_INSENSITIVE);
+    private static final String CORS_ORIGIN_RULE = "a list of origins as scheme://host[:port] (http or https, no path), "
+            + "or * for any, or a comma-separated string of them";
+
+    /** A list key: a YAML list, or a comma-separated string (the environment's form); each entry matching {@code entry}. */
+    private java.util.List<String> list(String key, Pattern entry, String rule) {
+        RawValue v = get(key);
+        java.util.List<?> entries = switch (v.value()) {
+            case null -> java.util.List.of();
+            case java.util.List<?> l -> l;
+            case String s when s.isBlank() -> java.util.List.of();
+            case String s -> java.util.Arrays.stream(s.split(",")).map(String::strip).toList();
+            default -> throw Values.error(key, key + " = " + Values.show(v.value()) + " is not a list; allowed " + rule, v);
+        };
+        var out = new java.util.ArrayList<String>();
+        for (int i = 0; i < entries.size(); i++) {
+            if (!(entries.get(i) instanceof String s) || !entry.matcher(s.strip()).matches()) {
+                throw Values.error(key, key + "[" + i + "] = " + Values.show(entries.get(i)) + " is not allowed; allowed " + rule, v);
+            }
+            out.add(s.strip());
+        }
+        return out;
     }
 
     private SandboxSettings sandbox() {

@@ -222,6 +222,13 @@ public final class ConfigLoader {
         d.put("rate_burst", 200);
         d.put("max_streams", 1000);
         d.put("max_request_bytes", "1MiB");
+        d.put("max_streams_per_tenant", 250);
+        d.put("sse_keepalive", "3s");
+        d.put("allowed_hosts", List.of());
+        d.put("cors_origins", List.of());
+        d.put("auth_failure_rate", 10);
+        d.put("http_idle_timeout", "60s");
+        d.put("http_header_timeout", "10s");
         d.put("h1_router_enabled", false);
         d.put("h1_router_url", null);
         d.put("router_fallback", "none");

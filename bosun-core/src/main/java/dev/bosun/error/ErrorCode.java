@@ -21,6 +21,17 @@ public enum ErrorCode {
     LIMIT_REACHED,
     /** Sessions are turned off in this deployment ({@code sessions_enabled=false}). */
     SESSIONS_DISABLED,
+    /** A request body that is not {@code application/json} (HTTP 415). */
+    UNSUPPORTED_MEDIA_TYPE,
+    /**
+     * The request is refused whoever sends it: a {@code Host} the server does not answer for, or a
+     * browser's cross-site {@code Origin} that CORS does not allow (HTTP 403).
+     */
+    FORBIDDEN,
+    /** The request line's URI is longer than the server reads (HTTP 414). */
+    URI_TOO_LONG,
+    /** The request's headers are larger than the server reads (HTTP 431). */
+    HEADERS_TOO_LARGE,
     /** A dependency (the store, a runtime) is not available right now; retrying later may succeed. */
     UNAVAILABLE,
     /**

@@ -9,12 +9,16 @@ import dev.bosun.server.auth.ApiKeys;
 import dev.bosun.server.auth.RateLimiter;
 import dev.bosun.server.http.Api;
 import dev.bosun.server.http.ApiErrors;
+import dev.bosun.server.http.EdgeGuard;
+import dev.bosun.server.http.HeaderDeadline;
+import dev.bosun.server.http.JsonErrorHandler;
 import dev.bosun.server.http.RouteTable;
 import dev.bosun.server.http.StreamGate;
 import dev.bosun.server.metrics.Metrics;
 import dev.bosun.session.SessionManager;
 import io.javalin.Javalin;
 import io.javalin.http.HttpResponseException;
+import jakarta.servlet.DispatcherType;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -24,8 +28,12 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongSupplier;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
+import org.eclipse.jetty.server.ServerConnector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,7 +51,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class BosunServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(BosunServer.class);
-    static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(15);
 
     private final Javalin app;
     private final ServerSettings settings;
@@ -59,18 +66,25 @@ public final class BosunServer implements AutoCloseable {
     }
 
     public static BosunServer start(BosunConfig config, SessionManager manager) {
-        return start(config, manager, DEFAULT_HEARTBEAT);
+        return start(config, manager, config.server().sseKeepAlive());
     }
 
     /** As {@link #start(BosunConfig, SessionManager)}, with the SSE keep-alive period (tests shorten it). */
     public static BosunServer start(BosunConfig config, SessionManager manager, Duration sseHeartbeat) {
+        return start(config, manager, sseHeartbeat, System::nanoTime);
+    }
+
+    /** As {@link #start(BosunConfig, SessionManager, Duration)}, with the clock the rate limits refill by. */
+    static BosunServer start(BosunConfig config, SessionManager manager, Duration sseHeartbeat, LongSupplier nanoTime) {
         ServerSettings s = config.server();
         requireSafeBinding(s);
         var keys = new ApiKeys(s);
-        var limiter = new RateLimiter(s.rateLimit(), s.rateBurst(), System::nanoTime);
-        var gate = new StreamGate(s.maxStreams());
+        var limiter = new RateLimiter(s.rateLimit(), s.rateBurst(), nanoTime);
+        var authFailures = new RateLimiter(s.authFailureRate(), 2 * s.authFailureRate(), nanoTime,
+                "too many failed authentications from this address", "auth_failure_rate");
+        var gate = new StreamGate(s.maxStreams(), s.authEnabled() ? s.maxStreamsPerTenant() : s.maxStreams());
         var metrics = new Metrics(manager, gate::open);
-        var api = new Api(manager, keys, limiter, gate, metrics, Clock.systemUTC(), sseHeartbeat, s.maxRequestBytes());
+        var api = new Api(manager, keys, limiter, authFailures, gate, metrics, Clock.systemUTC(), sseHeartbeat, s.maxRequestBytes());
         String openapi = resource("/openapi.json");
         var routes = new ArrayList<RouteTable.Route>();
 
@@ -81,6 +95,16 @@ public final class BosunServer implements AutoCloseable {
             cfg.jetty.port = s.port();
             cfg.http.maxRequestSize = s.maxRequestBytes();
             cfg.router.ignoreTrailingSlashes = true;
+            cfg.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
+            cfg.jetty.modifyServletContextHandler(context -> context.addFilter(new FilterHolder(new EdgeGuard(s)), "/*",
+                    EnumSet.of(DispatcherType.REQUEST)));
+            cfg.jetty.addConnector((server, http) -> {
+                var connector = new ServerConnector(server, new HeaderDeadline(http, s.headerTimeout()));
+                connector.setHost(s.host());
+                connector.setPort(s.port());
+                connector.setIdleTimeout(s.idleTimeout().toMillis());
+                return connector;
+            });
             cfg.requestLogger.http((ctx, ms) -> {
                 var endpoint = ctx.endpoints().matchedHttpEndpoint();
                 metrics.http(ctx.method().name(), endpoint == null ? "unmatched" : endpoint.path, ctx.statusCode(), ms);

@@ -202,6 +202,11 @@ class OpenApiTest extends ServerHarness {
         for (Route route : server.routes()) {
             JsonNode op = operation(route);
             JsonNode responses = op.get("responses");
+            // answered in front of every route: a malformed request, a refused Host or Origin, a URI or headers too large
+            assertThat(fieldNames(responses)).as("%s documents the edge's errors", route).contains("400", "403", "414", "431");
+            if (Api.authenticated(route.path()) && !route.method().equals("GET")) {
+                assertThat(fieldNames(responses)).as("%s documents the media-type rule", route).contains("413", "415");
+            }
             if (Api.authenticated(route.path())) {
                 assertThat(op.get("security")).as("%s needs a key", route).isEqualTo(Json.parseTrusted("[{\"bearerAuth\":[]}]"));
                 assertThat(fieldNames(responses)).as("%s documents the filter's errors", route).contains("401", "429", "500", "503");
@@ -341,21 +346,139 @@ class OpenApiTest extends ServerHarness {
         Route route = new Route(method, template);
         called.add(route);
         Res r = call(method, path, body);
+        assertThat(mismatches(route, path, r)).isEmpty();
+        return r;
+    }
+
+    /** How an answer from {@code route} departs from the document: its status, media type and body. */
+    private List<String> mismatches(Route route, String path, Res r) {
+        var out = new java.util.ArrayList<String>();
+        String method = route.method();
         JsonNode responses = operation(route).get("responses");
         String status = Integer.toString(r.status());
-        assertThat(responses.has(status)).as("%s %s answered %s, which is not documented: %s", method, path, status, r.text()).isTrue();
+        String text = r.text().length() > 300 ? r.text().substring(0, 300) + "…" : r.text();
+        if (!responses.has(status)) {
+            out.add(method + " " + path + " answered " + status + ", which is not documented: " + text);
+            return out;
+        }
         JsonNode content = shapes.resolve(responses.get(status)).path("content");
         if (r.header("Content-Type") == null) {
-            assertThat(content.isMissingNode()).as("%s %s answered %s without content; documented %s", method, path, status, content).isTrue();
-            assertThat(r.text()).isEmpty();
-            return r;
+            if (!content.isMissingNode()) out.add(method + " " + path + " answered " + status + " without content; documented " + content);
+            if (!r.text().isEmpty()) out.add(method + " " + path + " answered " + status + " with a body but no Content-Type");
+            return out;
         }
         String type = r.header("Content-Type").split(";")[0].strip();
-        assertThat(content.has(type)).as("%s %s answered %s as %s; documented %s", method, path, status, type, fieldNames(content)).isTrue();
-        if (type.equals("application/json")) {
-            assertThat(shapes.violations(content.get(type).get("schema"), r.json(), method + " " + path + " " + status)).isEmpty();
+        if (!content.has(type)) {
+            out.add(method + " " + path + " answered " + status + " as " + type + "; documented " + fieldNames(content));
+        } else if (type.equals("application/json")) {
+            out.addAll(shapes.violations(content.get(type).get("schema"), r.json(), method + " " + path + " " + status));
         }
-        return r;
+        return out;
+    }
+
+    /**
+     * Generated requests, most of them wrong, to every route: unknown, unsafe and over-long ids, every
+     * documented query parameter with values of the wrong type or range, bodies of the wrong shape,
+     * type or media type. Every answer must be one the document describes, with the described body.
+     */
+    @Test
+    void generatedRequestsGetDocumentedAnswers() {
+        String id = createSession("{\"name\":\"probe\",\"agent_id\":\"probe\"}");
+        assertThat(post("/v1/sessions/" + id + "/tasks", "{\"task_id\":\"t1\",\"name\":\"probe\"}").status()).isEqualTo(201);
+        String hook = post("/v1/webhooks", "{\"url\":\"https://hooks.example.com/x\",\"events\":[\"*\"]}").json().get("webhook_id").asText();
+        String ended = createSession("{\"name\":\"ended\",\"agent_id\":\"probe\"}");
+        assertThat(post("/v1/sessions/" + ended + "/end", "{\"outcome\":\"success\"}").status()).isEqualTo(200);
+        List<String> ids = List.of("nope", "sess_nope", "x".repeat(300), "..%2F..", "%2e%2e", "%00", "%E2%80%AE", "a.b");
+        List<String> values = List.of("", "abc", "-1", "0", "1.5", "99999999999999999999", "true", "%00", "1e9", "x".repeat(600));
+        List<String> bodies = List.of("{", "[]", "null", "\"text\"", "{}", "{\"bogus\":1}", "{\"a\":" + "[".repeat(50) + "]".repeat(50) + "}");
+        var wrong = new java.util.ArrayList<String>();
+        int tried = 0;
+        for (Route route : documentedRoutes()) {
+            if (route.path().equals("/v1/fleet/reset")) continue; // wipes the graph other probes read; called above
+            List<String> paths = concretePaths(route, id, ended, hook, ids);
+            for (String path : paths) {
+                // the first path is the one that exists: it gets every query and body; the others one plain call
+                boolean main = path.equals(paths.get(0));
+                List<String> queries = new java.util.ArrayList<>(List.of(""));
+                if (main) for (String q : queryParameters(route)) for (String v : values) queries.add("?" + q + "=" + v);
+                for (String q : queries) {
+                    for (String body : main && q.isEmpty() ? bodyVariants(route, bodies) : java.util.Collections.<String>singletonList(null)) {
+                        String type = body == null ? null : body.startsWith("TEXT:") ? "text/plain" : "application/json";
+                        String b = body == null ? null : body.replaceFirst("^TEXT:", "");
+                        Res r = callTyped(route.method(), path + q, b, type);
+                        tried++;
+                        wrong.addAll(mismatches(route, path + q, r));
+                    }
+                }
+            }
+        }
+        assertThat(tried).isGreaterThan(500);
+        assertThat(wrong).as("%s of %s generated requests got undocumented answers", wrong.size(), tried).isEmpty();
+    }
+
+    private List<String> concretePaths(Route route, String session, String ended, String hook, List<String> bad) {
+        String p = route.path();
+        var out = new java.util.ArrayList<String>();
+        // a live session's stream never ends: the ended one's sends its log and closes
+        String live = p.endsWith("/events/stream") ? ended : session;
+        String good = p.replace("{id}", p.startsWith("/v1/webhooks") ? hook : p.startsWith("/v1/tiles") ? "tile_nope" : live)
+                .replace("{task_id}", "t1").replace("{agent_id}", "researcher").replace("{delivery_id}", "whd_nope");
+        out.add(good);
+        if (p.contains("{id}") && p.startsWith("/v1/sessions")) out.add(p.replace("{id}", ended).replace("{task_id}", "t1"));
+        for (String b : bad) {
+            if (p.contains("{")) out.add(p.replaceAll("\\{[a-z_]+}", b));
+        }
+        return out;
+    }
+
+    private List<String> queryParameters(Route route) {
+        var out = new java.util.ArrayList<String>();
+        JsonNode item = doc.path("paths").path(route.path());
+        for (JsonNode list : List.of(operation(route).path("parameters"), item.path("parameters"))) {
+            for (JsonNode p : list) {
+                JsonNode resolved = shapes.resolve(p);
+                if (resolved.path("in").asText().equals("query")) out.add(resolved.path("name").asText());
+            }
+        }
+        return out;
+    }
+
+    /** No body, and for routes that read one: each shape in {@code bodies}, a wrong type per field, a text/plain one. */
+    private List<String> bodyVariants(Route route, List<String> bodies) {
+        var out = new java.util.ArrayList<String>();
+        out.add(null);
+        out.add("{\"big\":\"" + "x".repeat((int) config.server().maxRequestBytes()) + "\"}");
+        if (!route.method().equals("GET")) out.add("TEXT:{}");
+        if (!Api.requestFields().containsKey(route)) return out;
+        out.addAll(bodies);
+        JsonNode schema = requestSchema(route);
+        ObjectNode example = (ObjectNode) schema.path("examples").path(0);
+        out.add("TEXT:" + Json.write(example));
+        for (String f : fieldNames(schema.get("properties"))) {
+            for (JsonNode v : List.of(Json.parseTrusted("123"), Json.parseTrusted("\"s\""), Json.parseTrusted("[1]"),
+                    Json.parseTrusted("{\"k\":1}"), Json.parseTrusted("true"), Json.parseTrusted("-1"), Json.parseTrusted("1e400"))) {
+                ObjectNode b = example.deepCopy();
+                b.set(f, v);
+                out.add(Json.write(b));
+            }
+        }
+        return out;
+    }
+
+    private Res callTyped(String method, String path, String body, String contentType) {
+        var b = java.net.http.HttpRequest.newBuilder(java.net.URI.create(server.url() + path)).timeout(Duration.ofSeconds(60))
+                .method(method, body == null ? java.net.http.HttpRequest.BodyPublishers.noBody()
+                        : java.net.http.HttpRequest.BodyPublishers.ofString(body));
+        if (contentType != null) b.header("Content-Type", contentType);
+        try {
+            var r = http.send(b.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            JsonNode json = null;
+            if (r.headers().firstValue("Content-Type").orElse("").startsWith("application/json")) json = Json.parse(r.body());
+            assertNoLeaks(r.body());
+            return new Res(r.statusCode(), json, r.body(), r);
+        } catch (Exception e) {
+            throw new AssertionError(method + " " + path + " failed: " + e, e);
+        }
     }
 
     /** Sends {@code body} to {@code route} on a fresh session (and task), so each probe starts from the same state. */

@@ -15,6 +15,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.function.LongSupplier;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,12 +33,15 @@ abstract class ServerHarness {
     /** How the server resolves webhook hosts; a test may set its own before {@link #start}. */
     dev.bosun.delivery.HostResolver webhookResolver = dev.bosun.delivery.HostResolver.SYSTEM;
 
+    /** The clock the server's rate limits refill by; a test that counts tokens stops it. */
+    LongSupplier nanoTime = System::nanoTime;
+
     /** Starts the server; {@code change} adjusts the config loader (keys, limits). */
     void start(UnaryOperator<ConfigLoader> change) {
-        config = change.apply(Fixtures.loader(dataDir).set("port", 0)).load();
+        config = change.apply(Fixtures.loader(dataDir).set("port", 0).set("sse_keepalive", "300ms")).load();
         store = (SqliteStore) Stores.open(config); // as the server opens it: the disk reserve follows min_free_disk
         manager = SessionManager.builder(config).store(store).webhookResolver(webhookResolver).build();
-        server = BosunServer.start(config, manager, Duration.ofMillis(300));
+        server = BosunServer.start(config, manager, config.server().sseKeepAlive(), nanoTime);
     }
 
     void start() { start(l -> l); }

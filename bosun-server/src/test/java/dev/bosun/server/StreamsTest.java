@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import dev.bosun.server.auth.ApiKeys;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -120,6 +121,71 @@ class StreamsTest extends ServerHarness {
         Res r = waiting.get(10, TimeUnit.SECONDS);
         assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(5));
         assertThat(r.json().at("/events/0/event_type").asText()).isEqualTo("note");
+    }
+
+    @Test
+    void aTenantAtItsCapGets429WhileAnotherTenantStillStreams() throws Exception {
+        start(l -> l.set("api_keys", List.of("a:" + ApiKeys.sha256("key-a"), "b:" + ApiKeys.sha256("key-b")))
+                .set("max_streams", 10).set("max_streams_per_tenant", 2));
+        apiKey = "key-a";
+        String mine = createSession("{\"name\":\"s\",\"agent_id\":\"a\"}");
+        apiKey = "key-b";
+        String theirs = createSession("{\"name\":\"s\",\"agent_id\":\"b\"}");
+        var held = new ArrayList<RawHttp>();
+        try {
+            held.add(rawStream(mine, "key-a"));
+            held.add(rawStream(mine, "key-a"));
+            apiKey = "key-a";
+            Res refused = get("/v1/sessions/" + mine + "/events?after=1&wait=5");
+            assertThat(refused.status()).isEqualTo(429);
+            assertThat(refused.header("Retry-After")).isEqualTo("1");
+            assertThat(refused.json().at("/error/details/field").asText()).isEqualTo("max_streams_per_tenant");
+            held.add(rawStream(theirs, "key-b")); // another tenant still streams
+            apiKey = "key-b";
+            assertThat(get("/v1/sessions/" + theirs + "/events?after=1&wait=0.1").status()).isEqualTo(200);
+        } finally {
+            for (RawHttp h : held) h.close();
+        }
+    }
+
+    /**
+     * Clients that vanish (reset, nothing more read or sent) hold their slots only until the next
+     * keep-alive write fails: at the default keep-alive, well before a client that retries gives up.
+     */
+    @Test
+    void vanishedStreamClientsFreeTheirSlotsWithinSeconds() throws Exception {
+        start(l -> l.set("max_streams", 5).set("sse_keepalive", "3s"));
+        String id = createSession("{\"name\":\"s\",\"agent_id\":\"a\"}");
+        var clients = new ArrayList<RawHttp>();
+        for (int i = 0; i < 5; i++) clients.add(rawStream(id, null));
+        assertThat(get("/v1/sessions/" + id + "/events?after=1&wait=0.1").status()).as("every slot is held").isEqualTo(429);
+        for (RawHttp c : clients) c.vanish();
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200))
+                .until(() -> get("/v1/sessions/" + id + "/events?after=1&wait=0.1").status() == 200);
+        // and all of them: five new streams fit again
+        var again = new ArrayList<RawHttp>();
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200)).until(() -> {
+            try {
+                again.add(rawStream(id, null));
+            } catch (AssertionError refused) {
+                return false;
+            }
+            return again.size() == 5;
+        });
+        for (RawHttp c : again) c.close();
+    }
+
+    /** An SSE stream opened on a raw socket, read up to its first comment: the server holds its slot. */
+    RawHttp rawStream(String id, String key) throws Exception {
+        var raw = new RawHttp(server.port());
+        raw.send("GET /v1/sessions/" + id + "/events/stream?after=1 HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                + (key == null ? "" : "Authorization: Bearer " + key + "\r\n") + "\r\n");
+        String head = raw.readHeaders();
+        if (!head.startsWith("HTTP/1.1 200")) {
+            raw.close();
+            throw new AssertionError("stream refused: " + head);
+        }
+        return raw;
     }
 
     @Test

@@ -23,14 +23,38 @@ public final class RateLimiter {
         Bucket(double tokens, long at) { this.tokens = tokens; this.at = at; }
     }
 
+    private final String what;
+    private final String field;
+
     public RateLimiter(int ratePerSecond, int burst, LongSupplier nanoTime) {
+        this(ratePerSecond, burst, nanoTime, "rate limit exceeded: requests per API key (per client address without keys)",
+                "rate_limit");
+    }
+
+    /**
+     * @param what  what is limited, for the message (e.g. "too many failed authentications from this address")
+     * @param field the config key that sets the rate, named in the error's details
+     */
+    public RateLimiter(int ratePerSecond, int burst, LongSupplier nanoTime, String what, String field) {
+        this.what = what;
+        this.field = field;
         this.ratePerNano = ratePerSecond / 1e9;
         this.burst = burst;
         this.nanoTime = nanoTime;
     }
 
-    /** Takes one token for {@code caller} or throws LIMIT_REACHED. */
+    /** Takes one token for {@code caller} or throws LIMIT_REACHED. A rate of 0 never limits. */
     public void acquire(String caller) {
+        take(caller, true);
+    }
+
+    /** Throws LIMIT_REACHED if {@code caller} has no token left, without taking one. */
+    public void requireToken(String caller) {
+        take(caller, false);
+    }
+
+    private void take(String caller, boolean consume) {
+        if (ratePerNano == 0) return;
         long now = nanoTime.getAsLong();
         Bucket b = buckets.computeIfAbsent(caller, k -> new Bucket(burst, now));
         double waitSeconds;
@@ -38,14 +62,14 @@ public final class RateLimiter {
             b.tokens = Math.min(burst, b.tokens + (now - b.at) * ratePerNano);
             b.at = now;
             if (b.tokens >= 1) {
-                b.tokens -= 1;
+                if (consume) b.tokens -= 1;
                 return;
             }
             waitSeconds = (1 - b.tokens) / ratePerNano / 1e9;
         }
         long retry = Math.max(1, (long) Math.ceil(waitSeconds));
-        throw BosunException.limit("rate limit exceeded: at most " + Math.round(ratePerNano * 1e9)
-                + " requests per second per API key; retry in " + retry + " s",
-                Map.of("retry_after_seconds", retry, "limit_per_second", Math.round(ratePerNano * 1e9)));
+        throw BosunException.limit(what + ": at most " + Math.round(ratePerNano * 1e9)
+                + " per second; retry in " + retry + " s",
+                Map.of("retry_after_seconds", retry, "limit_per_second", Math.round(ratePerNano * 1e9), "field", field));
     }
 }

@@ -13,10 +13,10 @@ import picocli.CommandLine;
 final class Failures implements CommandLine.IExecutionExceptionHandler, CommandLine.IParameterExceptionHandler {
     static int exitCode(ErrorCode code) {
         return switch (code) {
-            case INVALID_ARGUMENT -> 2;
+            case INVALID_ARGUMENT, UNSUPPORTED_MEDIA_TYPE, URI_TOO_LONG, HEADERS_TOO_LARGE -> 2;
             case NOT_FOUND -> 3;
             case CONFLICT, NO_CAPABLE_AGENT -> 4;
-            case UNAUTHENTICATED -> 5;
+            case UNAUTHENTICATED, FORBIDDEN -> 5;
             case LIMIT_REACHED, PAYLOAD_TOO_LARGE -> 6;
             case SESSIONS_DISABLED -> 7;
             case UNAVAILABLE, INSUFFICIENT_STORAGE, INTERNAL -> 1;

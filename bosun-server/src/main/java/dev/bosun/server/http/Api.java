@@ -20,6 +20,7 @@ public final class Api {
     private final SessionManager manager;
     private final ApiKeys keys;
     private final RateLimiter limiter;
+    private final RateLimiter authFailures;
     private final long maxRequestBytes;
     private final SessionRoutes sessions;
     private final EventRoutes events;
@@ -27,11 +28,12 @@ public final class Api {
     private final FleetRoutes fleet;
     private final DeliveryRoutes deliveries;
 
-    public Api(SessionManager manager, ApiKeys keys, RateLimiter limiter, StreamGate gate, Metrics metrics, Clock clock,
-               Duration sseHeartbeat, long maxRequestBytes) {
+    public Api(SessionManager manager, ApiKeys keys, RateLimiter limiter, RateLimiter authFailures, StreamGate gate,
+               Metrics metrics, Clock clock, Duration sseHeartbeat, long maxRequestBytes) {
         this.manager = manager;
         this.keys = keys;
         this.limiter = limiter;
+        this.authFailures = authFailures;
         this.maxRequestBytes = maxRequestBytes;
         this.sessions = new SessionRoutes(manager, clock);
         this.events = new EventRoutes(manager, gate, metrics, sseHeartbeat);
@@ -60,12 +62,28 @@ public final class Api {
 
     private void authenticate(Context ctx) {
         String auth = ctx.header("Authorization");
-        String tenant = keys.tenant(Optional.ofNullable(auth));
+        String tenant = authenticatedTenant(ctx, auth);
         ctx.attribute(Scope.TENANT, tenant);
         // Rate by key (its hash) when keys are on; by client address otherwise.
         limiter.acquire(keys.enabled() ? "key:" + ApiKeys.sha256(auth.substring(7).strip()) : "ip:" + ctx.ip());
         if (ctx.contentLength() > maxRequestBytes) {
             throw BosunException.tooLarge("body", ctx.contentLength(), maxRequestBytes);
+        }
+    }
+
+    /**
+     * The caller's tenant. Failures are counted per client address and, past {@code auth_failure_rate},
+     * the address gets 429 before its key is even looked at, so keys cannot be guessed at speed (D58).
+     */
+    private String authenticatedTenant(Context ctx, String auth) {
+        if (!keys.enabled()) return keys.tenant(Optional.empty());
+        String caller = "ip:" + ctx.ip();
+        authFailures.requireToken(caller);
+        try {
+            return keys.tenant(Optional.ofNullable(auth));
+        } catch (BosunException e) {
+            authFailures.acquire(caller);
+            throw e;
         }
     }
 

@@ -5,6 +5,11 @@ import dev.bosun.error.BosunException;
 import dev.bosun.error.ErrorCode;
 import dev.bosun.json.Json;
 import io.javalin.http.Context;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -23,6 +28,10 @@ public final class ApiErrors {
             case CONFLICT, NO_CAPABLE_AGENT -> 409;
             case PAYLOAD_TOO_LARGE -> 413;
             case LIMIT_REACHED -> 429;
+            case UNSUPPORTED_MEDIA_TYPE -> 415;
+            case FORBIDDEN -> 403;
+            case URI_TOO_LONG -> 414;
+            case HEADERS_TOO_LARGE -> 431;
             case UNAVAILABLE -> 503;
             case INSUFFICIENT_STORAGE -> 507;
             case INTERNAL -> 500;
@@ -40,11 +49,47 @@ public final class ApiErrors {
     }
 
     public static void write(Context ctx, BosunException e) {
-        if (e.details().get("retry_after_seconds") instanceof Number n) ctx.header("Retry-After", Long.toString(n.longValue()));
-        if (e.code() == ErrorCode.UNAUTHENTICATED) ctx.header("WWW-Authenticate", "Bearer");
+        headers(e).forEach(ctx::header);
+        // A body too large to read is left unread, and Jetty then drops the connection: say so, or a
+        // client sends its next request on it and gets no answer.
+        if (e.code() == ErrorCode.PAYLOAD_TOO_LARGE) ctx.header("Connection", "close");
+        ctx.status(status(e.code())).contentType("application/json").result(Json.write(body(e)));
+    }
+
+    /** As {@link #write(Context, BosunException)}, for the servlet filter in front of Javalin. */
+    public static void write(HttpServletResponse res, BosunException e) throws IOException {
+        headers(e).forEach(res::setHeader);
+        res.setStatus(status(e.code()));
+        res.setContentType("application/json");
+        res.getOutputStream().write(Json.write(body(e)).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The envelope of {@code e}, as the client gets it. */
+    public static ObjectNode body(BosunException e) {
         // INTERNAL messages come from deep inside (a driver, the OS) and may name paths: say less.
         String message = e.code() == ErrorCode.INTERNAL && !e.details().containsKey("session_id")
                 ? "internal error; the server log has the details" : e.getMessage();
-        ctx.status(status(e.code())).contentType("application/json").result(Json.write(body(e.code(), message, e.details())));
+        return body(e.code(), message, e.details());
+    }
+
+    /** The headers that go with {@code e}: {@code Retry-After} on limits, {@code WWW-Authenticate} on 401. */
+    public static Map<String, String> headers(BosunException e) {
+        var out = new LinkedHashMap<String, String>();
+        if (e.details().get("retry_after_seconds") instanceof Number n) out.put("Retry-After", Long.toString(n.longValue()));
+        if (e.code() == ErrorCode.UNAUTHENTICATED) out.put("WWW-Authenticate", "Bearer");
+        return out;
+    }
+
+    /**
+     * The code for a status that Jetty chose before Bosun saw the request (a malformed request line,
+     * a URI or headers too large): the one code that maps to it, else the generic one of its class.
+     */
+    public static ErrorCode codeFor(int status) {
+        return switch (status) {
+            case 403 -> ErrorCode.FORBIDDEN;
+            case 409 -> ErrorCode.CONFLICT;
+            default -> Arrays.stream(ErrorCode.values()).filter(c -> status(c) == status).findFirst()
+                    .orElse(status >= 500 ? ErrorCode.INTERNAL : ErrorCode.INVALID_ARGUMENT);
+        };
     }
 }

@@ -69,7 +69,7 @@ final class EventRoutes {
         if (wait.isZero()) {
             r = manager.poll(ctx.pathParam("id"), after, (int) limit, wait);
         } else {
-            try (var permit = gate.enter()) {
+            try (var permit = gate.enter(Scope.tenant(ctx))) {
                 r = manager.poll(ctx.pathParam("id"), after, (int) limit, wait);
             } catch (BosunException e) {
                 throw e;
@@ -92,7 +92,9 @@ final class EventRoutes {
             throw BosunException.invalid("after", "cursor " + after + " is outside the log (0.." + s.lastSeq() + ")");
         }
         Duration wait = heartbeat.compareTo(manager.config().maxPollWait()) < 0 ? heartbeat : manager.config().maxPollWait();
-        try (var permit = gate.enter()) {
+        // A write to a client that has gone fails, which ends the loop and frees the slot: the
+        // keep-alive comment is what finds vanished clients within one or two periods (D57).
+        try (var permit = gate.enter(Scope.tenant(ctx))) {
             var res = ctx.res();
             res.setStatus(200);
             res.setContentType("text/event-stream");

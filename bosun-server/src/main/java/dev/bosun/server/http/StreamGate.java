@@ -2,27 +2,56 @@ package dev.bosun.server.http;
 
 import dev.bosun.error.BosunException;
 import java.util.Map;
-import java.util.concurrent.Semaphore;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 
-/** Caps concurrent long-polls and SSE streams, which each hold a connection (and a virtual thread). */
+/**
+ * Caps concurrent long-polls and SSE streams, which each hold a connection (and a virtual thread):
+ * {@code max} on the server, and {@code perTenant} for each tenant, so one tenant cannot take every
+ * slot (D56).
+ */
 public final class StreamGate {
     private final int max;
-    private final Semaphore permits;
+    private final int perTenant;
+    private final Map<String, Integer> byTenant = new ConcurrentHashMap<>();
+    private int open;
 
-    public StreamGate(int max) {
+    public StreamGate(int max, int perTenant) {
         this.max = max;
-        this.permits = new Semaphore(max);
+        this.perTenant = Math.min(perTenant, max);
     }
 
-    /** Takes a permit or throws LIMIT_REACHED; release it with the returned handle. */
-    public AutoCloseable enter() {
-        if (!permits.tryAcquire()) {
-            throw BosunException.limit("the server already holds its maximum of " + max
-                    + " long-polls and streams; retry shortly", Map.of("retry_after_seconds", 1, "limit", max,
-                    "field", "max_streams"));
+    /** Takes a slot of {@code tenant} or throws LIMIT_REACHED; close the handle (once or more) to give it back. */
+    public AutoCloseable enter(String tenant) {
+        synchronized (this) {
+            if (open >= max) {
+                throw BosunException.limit("the server already holds its maximum of " + max
+                        + " long-polls and streams; retry shortly", Map.of("retry_after_seconds", 1, "limit", max,
+                        "field", "max_streams"));
+            }
+            int mine = byTenant.getOrDefault(tenant, 0);
+            if (mine >= perTenant) {
+                throw BosunException.limit("this tenant already holds its maximum of " + perTenant
+                        + " long-polls and streams; retry shortly", Map.of("retry_after_seconds", 1, "limit", perTenant,
+                        "field", "max_streams_per_tenant"));
+            }
+            open++;
+            byTenant.put(tenant, mine + 1);
         }
-        return permits::release;
+        var released = new AtomicBoolean();
+        return () -> {
+            if (released.compareAndSet(false, true)) release(tenant);
+        };
     }
 
-    public int open() { return max - permits.availablePermits(); }
+    private synchronized void release(String tenant) {
+        open--;
+        byTenant.computeIfPresent(tenant, (t, n) -> n <= 1 ? null : n - 1);
+    }
+
+    /** Slots held on the server. */
+    public synchronized int open() { return open; }
+
+    /** Slots held by {@code tenant}. */
+    public int open(String tenant) { return byTenant.getOrDefault(tenant, 0); }
 }
