@@ -507,6 +507,25 @@ class CliTest extends ServerHarness {
         }
     }
 
+    /** Doctor asks a running server how its relay finds PLATO: a paused one fails with its cause. */
+    @Test
+    void doctorSaysWhenARunningServerHasPausedPlato() throws Exception {
+        try (var plato = dev.bosun.contract.FakePlato.platoServer("right-key")) {
+            start(l -> l.set("plato_url", plato.url().toString()).set("plato_api_key", "wrong-key"));
+            assertOk(bosun("sessions", "create", "--name", "keyed", "--agent", "oracle1"));
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30))
+                    .until(() -> get("/v1/tiles").json().at("/plato/status").asText().equals("paused"));
+            Map<String, String> env = env();
+            env.put("BOSUN_PLATO_URL", plato.url().toString());
+            env.put("BOSUN_PLATO_API_KEY", "wrong-key");
+            Run r = run(env, null, "doctor", "--data-dir", scratch.resolve("doctor-server").toString(), "--json");
+            JsonNode delivery = find(r.json(), "plato delivery");
+            assertThat(delivery.get("ok").asBoolean()).as(r.toString()).isFalse();
+            assertThat(delivery.get("detail").asText()).contains("PLATO is paused").contains("(auth)").contains("HTTP 401")
+                    .contains("POST /v1/tiles/resume").doesNotContain("wrong-key");
+        }
+    }
+
     private static JsonNode find(JsonNode checks, String name) {
         for (JsonNode c : checks) if (c.get("check").asText().equals(name)) return c;
         throw new AssertionError("no check " + name + " in " + checks);
