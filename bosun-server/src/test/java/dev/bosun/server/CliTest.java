@@ -252,7 +252,7 @@ class CliTest extends ServerHarness {
             assertThat(tiles.lines()).hasSize(3);
             assertThat(tiles.lines().get(0)).matches("ID +SESSION +SEQ +KIND +STATE +ATTEMPTS +PLATO_ID/ERROR +CREATED");
             String rejected = get("/v1/tiles?state=rejected").json().at("/items/0/tile_id").asText();
-            assertThat(row(tiles, rejected)).startsWith(rejected, id, "1", "session_start", "rejected", "1", "gate:");
+            assertThat(row(tiles, rejected)).startsWith(rejected, id, "1", "session_start", "rejected", "1", "Refused");
             assertColumnsAligned(tiles.lines());
             Run listed = bosun("tiles", "list", "--state", "REJECTED", "--json");
             assertOk(listed);
