@@ -256,7 +256,9 @@ class CliTest extends ServerHarness {
             assertColumnsAligned(tiles.lines());
             Run listed = bosun("tiles", "list", "--state", "REJECTED", "--json");
             assertOk(listed);
-            assertThat(listed.json()).as("--json is the server's own object").isEqualTo(get("/v1/tiles?state=rejected").json());
+            var page = (com.fasterxml.jackson.databind.node.ObjectNode) get("/v1/tiles?state=rejected").json();
+            page.remove("plato"); // PLATO's health is the server's, not part of the SDK's page of tiles
+            assertThat(listed.json()).as("--json is the server's own page").isEqualTo(page);
             Run both = bosun("tiles", "list", "--session", id, "--state", "dead");
             assertThat(both.exit()).as(both.toString()).isEqualTo(2);
             assertOneErrorLine(both, "INVALID_ARGUMENT");
