@@ -252,11 +252,13 @@ class CliTest extends ServerHarness {
             assertThat(tiles.lines()).hasSize(3);
             assertThat(tiles.lines().get(0)).matches("ID +SESSION +SEQ +KIND +STATE +ATTEMPTS +PLATO_ID/ERROR +CREATED");
             String rejected = get("/v1/tiles?state=rejected").json().at("/items/0/tile_id").asText();
-            assertThat(row(tiles, rejected)).startsWith(rejected, id, "1", "session_start", "rejected", "1", "gate:");
+            assertThat(row(tiles, rejected)).startsWith(rejected, id, "1", "session_start", "rejected", "1", "Refused");
             assertColumnsAligned(tiles.lines());
             Run listed = bosun("tiles", "list", "--state", "REJECTED", "--json");
             assertOk(listed);
-            assertThat(listed.json()).as("--json is the server's own object").isEqualTo(get("/v1/tiles?state=rejected").json());
+            var page = (com.fasterxml.jackson.databind.node.ObjectNode) get("/v1/tiles?state=rejected").json();
+            page.remove("plato"); // PLATO's health is the server's, not part of the SDK's page of tiles
+            assertThat(listed.json()).as("--json is the server's own page").isEqualTo(page);
             Run both = bosun("tiles", "list", "--session", id, "--state", "dead");
             assertThat(both.exit()).as(both.toString()).isEqualTo(2);
             assertOneErrorLine(both, "INVALID_ARGUMENT");
@@ -577,6 +579,25 @@ class CliTest extends ServerHarness {
             Run fine = run(env, null, "doctor", "--data-dir", scratch.resolve("doctor-compat").toString(), "--json");
             assertThat(find(fine.json(), "plato").get("ok").asBoolean()).as(fine.toString()).isTrue();
             for (JsonNode c : fine.json()) assertThat(c.get("check").asText()).doesNotStartWith("plato ");
+        }
+    }
+
+    /** Doctor asks a running server how its relay finds PLATO: a paused one fails with its cause. */
+    @Test
+    void doctorSaysWhenARunningServerHasPausedPlato() throws Exception {
+        try (var plato = dev.bosun.contract.FakePlato.platoServer("right-key")) {
+            start(l -> l.set("plato_url", plato.url().toString()).set("plato_api_key", "wrong-key"));
+            assertOk(bosun("sessions", "create", "--name", "keyed", "--agent", "oracle1"));
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30))
+                    .until(() -> get("/v1/tiles").json().at("/plato/status").asText().equals("paused"));
+            Map<String, String> env = env();
+            env.put("BOSUN_PLATO_URL", plato.url().toString());
+            env.put("BOSUN_PLATO_API_KEY", "wrong-key");
+            Run r = run(env, null, "doctor", "--data-dir", scratch.resolve("doctor-server").toString(), "--json");
+            JsonNode delivery = find(r.json(), "plato delivery");
+            assertThat(delivery.get("ok").asBoolean()).as(r.toString()).isFalse();
+            assertThat(delivery.get("detail").asText()).contains("PLATO is paused").contains("(auth)").contains("HTTP 401")
+                    .contains("POST /v1/tiles/resume").doesNotContain("wrong-key");
         }
     }
 

@@ -72,10 +72,13 @@ public abstract class LifecycleContract extends ManagerHarness {
 
         List<Event> log = allEvents(s.id());
         assertGapless(log);
+        // The task the end cancelled ends in the log too, before the session does.
         assertThat(log).extracting(Event::type).containsExactly("session_started", "task_started", "task_started",
-                "task_completed", "input", "reply", "session_ended");
+                "task_completed", "input", "reply", "task_completed", "session_ended");
         assertThat(log).extracting(Event::direction).containsExactly(Direction.SYSTEM, Direction.SYSTEM,
-                Direction.SYSTEM, Direction.SYSTEM, Direction.IN, Direction.OUT, Direction.SYSTEM);
+                Direction.SYSTEM, Direction.SYSTEM, Direction.IN, Direction.OUT, Direction.SYSTEM, Direction.SYSTEM);
+        assertThat(log.get(6).payload().get("task_id").asText()).isEqualTo(t2.id());
+        assertThat(log.get(6).payload().get("outcome").asText()).isEqualTo("cancelled");
         var endPayload = log.get(log.size() - 1).payload();
         assertThat(endPayload.get("outcome").asText()).isEqualTo("success");
         assertThat(endPayload.get("reason").asText()).isEqualTo("completed");

@@ -29,6 +29,10 @@ final class DoctorCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the checks as JSON.")
     boolean json;
 
+    @Option(names = "--server", paramLabel = "URL", description = {"A running Bosun server to ask how its relay finds",
+            "  PLATO (default: $BOSUN_URL when set; key: $BOSUN_API_KEY)."})
+    String server;
+
     record Check(String name, boolean ok, String detail) {}
 
     @Override
@@ -52,6 +56,8 @@ final class DoctorCommand implements Callable<Integer> {
                     checks.add(new Check("plato " + p.setting().replace('_', ' '), !p.fatal(),
                             (p.fatal() ? "" : "warning: ") + p.message()));
                 }
+                String url = server != null ? server : System.getenv("BOSUN_URL");
+                if (url != null && !url.isBlank()) checks.add(deliveryCheck(url, System.getenv("BOSUN_API_KEY")));
             }
             if (cfg.routing().remoteUrl().isPresent()) checks.add(RouterCheck.check(cfg));
         }
@@ -159,6 +165,39 @@ final class DoctorCommand implements Callable<Integer> {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new Check("plato", false, "interrupted");
+        }
+    }
+
+    /**
+     * How a running server's relay finds PLATO ({@code plato} in {@code GET /v1/tiles}): a paused
+     * PLATO (a refused key, a tile it fails on every time) fails the check with its cause.
+     */
+    static Check deliveryCheck(String serverUrl, String apiKey) {
+        var client = java.net.http.HttpClient.newBuilder().connectTimeout(java.time.Duration.ofSeconds(3))
+                .version(java.net.http.HttpClient.Version.HTTP_1_1).build();
+        try {
+            var req = java.net.http.HttpRequest.newBuilder(java.net.URI.create(serverUrl.replaceAll("/+$", "") + "/v1/tiles?limit=1"))
+                    .timeout(java.time.Duration.ofSeconds(5)).GET();
+            if (apiKey != null && !apiKey.isBlank()) req.header("Authorization", "Bearer " + apiKey);
+            var r = client.send(req.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            var body = r.statusCode() == 200 ? Json.parse(r.body()) : null;
+            if (body == null || !body.has("plato")) {
+                return new Check("plato delivery", false, "the server at " + serverUrl + " answered HTTP " + r.statusCode()
+                        + " to GET /v1/tiles" + (r.statusCode() == 401 ? " (set BOSUN_API_KEY)" : ""));
+            }
+            var h = body.get("plato");
+            String status = h.path("status").asText();
+            String detail = "PLATO is " + status + " for the server at " + serverUrl
+                    + (h.path("cause").isTextual() ? " (" + h.get("cause").asText() + ")" : "")
+                    + (h.path("detail").isTextual() ? ": " + h.get("detail").asText() : "")
+                    + (status.equals("paused") ? "; fix the cause, then POST /v1/tiles/resume" : "");
+            return new Check("plato delivery", status.equals("up"), detail);
+        } catch (java.io.IOException | IllegalArgumentException e) {
+            return new Check("plato delivery", false, "the server at " + serverUrl + " does not answer ("
+                    + e.getClass().getSimpleName() + ")");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Check("plato delivery", false, "interrupted");
         }
     }
 
