@@ -150,7 +150,6 @@ public final class PostgresStore implements Store {
         // A request waits at most this long for a connection; then it is UNAVAILABLE, not hung. During
         // an outage the circuit (PgCircuit) fails calls at once, within a second or two of its start.
         cfg.setConnectionTimeout(5_000);
-        cfg.setValidationTimeout(1_000);
         cfg.setInitializationFailTimeout(10_000);
         this.pool = new HikariDataSource(cfg);
         long g;
