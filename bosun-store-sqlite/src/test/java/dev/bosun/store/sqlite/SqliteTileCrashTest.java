@@ -76,8 +76,10 @@ class SqliteTileCrashTest {
                     assertThat(tiles).hasSize(4).allSatisfy(d -> assertThat(d.state()).isEqualTo(DeliveryState.DELIVERED));
                     // The one in flight at the kill was sent twice; every other tile of the session once.
                     assertThat(tiles.stream().mapToInt(Delivery::attempts).sum()).as("sends of " + id).isLessThanOrEqualTo(5);
-                    tiles.stream().filter(d -> d.attempts() > 1).forEach(d ->
-                            assertThat(d.lastError()).hasValueSatisfying(n -> assertThat(n).contains("PLATO already had this tile")));
+                    // A resend PLATO already had is delivered with a note; one the kill cut off before PLATO got it,
+                    // or before PLATO stored it, is simply accepted.
+                    tiles.stream().filter(d -> d.lastError().isPresent()).forEach(d ->
+                            assertThat(d.lastError().get()).contains("PLATO already had this tile"));
                 }
             }
             Map<String, Long> sendsByTile = plato.requests().stream().collect(Collectors.groupingBy(FakePlato.Received::tileId,
