@@ -386,7 +386,10 @@ class ConfigLoaderTest {
 
     @Test
     void scoutRoomKeepsDotsInsideSegments() {
-        assertThat(ConfigLoader.defaults().set("scout_room", "bosun/v1.2/.x/a..b").load().tiles().scoutRoom())
-                .isEqualTo("bosun/v1.2/.x/a..b");
+        // Segments need the hierarchical room rule; the strict default keeps dots inside a flat name too.
+        assertThat(ConfigLoader.defaults().set("plato_room_names", "hierarchical").set("scout_room", "bosun/v1.2/.x/a..b")
+                .load().tiles().scoutRoom()).isEqualTo("bosun/v1.2/.x/a..b");
+        assertThat(ConfigLoader.defaults().set("scout_room", "bosun.v1.2..x").load().tiles().scoutRoom())
+                .isEqualTo("bosun.v1.2..x");
     }
 }
