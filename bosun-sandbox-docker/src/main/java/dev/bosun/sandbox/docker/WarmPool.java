@@ -114,11 +114,11 @@ final class WarmPool implements AutoCloseable {
         Warm w;
         while ((w = slots.ready.poll()) != null) {
             ready.remove(w.id());
-            unclaimed.remove(w.id());
             refill(spec.profile().name());
             try {
                 return Optional.of(hand(w, spec));
             } catch (IOException | RuntimeException e) {
+                unclaimed.remove(w.id());
                 log.warn("claiming warm container {} failed; starting a fresh one", w.containerId(), e);
                 docker.removeQuietly(w.containerId());
                 deleteTree(w.dir());
@@ -128,6 +128,10 @@ final class WarmPool implements AutoCloseable {
     }
 
     private Worker hand(Warm w, WorkerSpec spec) throws IOException {
+        // The claim record first, and only then is the container no longer the pool's: in between,
+        // reconciliation would list it under its warm label, a session nobody knows, and stop it.
+        Files.writeString(w.dir().resolve("session"), spec.sessionId());
+        unclaimed.remove(w.id());
         docker.logsTo(w.containerId(), spec.workspace());
         var exit = docker.watch(w.containerId(), spec.workspace());
         if (exit.isDone()) throw new IOException("warm container exited before it was claimed");
@@ -136,7 +140,6 @@ final class WarmPool implements AutoCloseable {
         Files.delete(ws.outbox());
         DockerSandbox.moveDir(w.dir().resolve("inbox"), ws.inbox());
         DockerSandbox.moveDir(w.dir().resolve("outbox"), ws.outbox());
-        Files.writeString(w.dir().resolve("session"), spec.sessionId());
         var env = new StringBuilder();
         DockerSandbox.containerEnv(spec.env()).forEach((k, v) ->
                 env.append(k).append("='").append(v.replace("'", "'\\''")).append("'\n"));
