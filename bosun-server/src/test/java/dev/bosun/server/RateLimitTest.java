@@ -89,4 +89,21 @@ class RateLimitTest extends ServerHarness {
         now.addAndGet(100_000_000); // 100 ms at 10/s = one token
         limiter.acquire("k");
     }
+
+    @Test
+    void aClockReadingOlderThanTheLastRefillTakesNoTokensAway() {
+        // Two threads read the clock, then take the bucket's lock in the other order.
+        var now = new AtomicLong(10_000_000_000L);
+        var limiter = new RateLimiter(1, 2, now::get);
+        limiter.acquire("k"); // at 10 s: 2 tokens, 1 left
+        now.set(9_000_000_000L); // a reading taken a second earlier, arriving late
+        limiter.acquire("k"); // the token left is still there
+        now.set(10_000_000_000L);
+        try {
+            limiter.acquire("k");
+            throw new AssertionError("a third request within the same second passed a burst of 2");
+        } catch (BosunException e) {
+            assertThat(e.code()).isEqualTo(ErrorCode.LIMIT_REACHED);
+        }
+    }
 }

@@ -59,8 +59,12 @@ public final class RateLimiter {
         Bucket b = buckets.computeIfAbsent(caller, k -> new Bucket(burst, now));
         double waitSeconds;
         synchronized (b) {
-            b.tokens = Math.min(burst, b.tokens + (now - b.at) * ratePerNano);
-            b.at = now;
+            // The clock is read before the lock: a thread holding an older reading than the bucket's last
+            // refill must add nothing, not a negative interval (which drained tokens: a spurious 429).
+            if (now > b.at) {
+                b.tokens = Math.min(burst, b.tokens + (now - b.at) * ratePerNano);
+                b.at = now;
+            }
             if (b.tokens >= 1) {
                 if (consume) b.tokens -= 1;
                 return;
