@@ -26,6 +26,19 @@ public final class EventTap implements CommitListener, AutoCloseable {
     private final Store store;
     private final List<EventListener> listeners = new CopyOnWriteArrayList<>();
     private final Map<String, Long> cursors = new ConcurrentHashMap<>();
+    /**
+     * Sessions whose end was handed out, most recent last; touched by the dispatcher thread only. A commit's
+     * notice can arrive after the dispatcher has already read past that commit and the end behind it (the
+     * notice of the end itself, queued while the previous drain was reading): without this the session
+     * would look new and its whole log would be handed out again. Bounded, since such a notice trails its
+     * end by moments, and nothing is appended to an ended session.
+     */
+    private final Map<String, Boolean> ended = new java.util.LinkedHashMap<>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+            return size() > 4096;
+        }
+    };
     private final Set<String> queued = ConcurrentHashMap.newKeySet();
     private final LinkedBlockingQueue<String> dirty = new LinkedBlockingQueue<>();
     private final AtomicLong listenerFailures = new AtomicLong();
@@ -68,6 +81,7 @@ public final class EventTap implements CommitListener, AutoCloseable {
     }
 
     private void drain(String id) {
+        if (ended.containsKey(id)) return; // nothing follows an end
         long cursor = cursors.getOrDefault(id, 0L);
         while (true) {
             List<Event> events = store.readEvents(id, cursor, BATCH);
@@ -82,7 +96,8 @@ public final class EventTap implements CommitListener, AutoCloseable {
                 }
                 cursor = e.seq();
                 if (e.direction() == Direction.SYSTEM && e.type().equals(SystemEvents.SESSION_ENDED)) {
-                    cursors.remove(id); // nothing follows an end
+                    cursors.remove(id);
+                    ended.put(id, Boolean.TRUE);
                     return;
                 }
             }
