@@ -269,7 +269,8 @@ class ForcedFailureTest {
                                 .endsWith("(gave up after 2 attempts)");
                         assertThat(e.getMessage()).doesNotContain("\tat ").doesNotContain("Exception:");
                     });
-            assertThatThrownBy(() -> nobody.follow("sess_1", 0).hasNext())
+            // A follower keeps reconnecting by default (it outlives restarts); with a limit it gives up the same way.
+            assertThatThrownBy(() -> nobody.follow("sess_1", 0, FollowOptions.defaults().maxReconnects(1)).hasNext())
                     .isInstanceOfSatisfying(BosunException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.UNAVAILABLE));
         }
     }

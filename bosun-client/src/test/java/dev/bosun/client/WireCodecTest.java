@@ -366,7 +366,7 @@ class WireCodecTest {
         assertThat(t.attempts()).isEqualTo(2);
         assertThat(t.lastStatus()).contains(200);
         assertThat(t.lastError()).isEmpty();
-        assertThat(t.remoteId()).contains("t-812");
+        assertThat(t.remoteId()).contains("9f2c61d0a4b7e813");
         assertThat(t.nextAttemptAt()).isEmpty();
         assertThat(t.eventAt()).isEqualTo(AT);
         assertThat(t.updatedAt()).isEqualTo(AT);
