@@ -337,6 +337,7 @@ class OpenApiTest extends ServerHarness {
         conform(called, "GET", "/v1/tiles/{id}", "/v1/tiles/" + tile, null);
         conform(called, "GET", "/v1/tiles/{id}", "/v1/tiles/tile_nope", null);
         conform(called, "POST", "/v1/tiles/{id}/retry", "/v1/tiles/" + tile + "/retry", null);
+        conform(called, "POST", "/v1/tiles/resume", "/v1/tiles/resume", null);
     }
 
     // ---------------------------------------------------------------------------------------------

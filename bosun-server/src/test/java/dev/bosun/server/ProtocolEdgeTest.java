@@ -136,7 +136,7 @@ class ProtocolEdgeTest extends ServerHarness {
             assertThat(idle.readHeaders()).startsWith("HTTP/1.1 200");
             // the connection stays open for another request until the idle timeout closes it
             byte[] rest = idle.socket.getInputStream().readAllBytes();
-            assertThat(new String(rest)).isEqualTo("{\"status\":\"ok\"}");
+            assertThat(new String(rest)).isEqualTo("{\"status\":\"ok\",\"version\":\"" + BuildInfo.version() + "\"}");
         }
     }
 }

@@ -33,6 +33,7 @@ public final class EdgeGuard extends HttpFilter {
     private final Set<String> hosts = new HashSet<>();
     private final boolean anyOrigin;
     private final Set<String> origins;
+    private final long lingerBytes;
 
     public EdgeGuard(ServerSettings s) {
         // With keys a page cannot act without the key, so the Host check is the operator's choice then.
@@ -42,6 +43,7 @@ public final class EdgeGuard extends HttpFilter {
         hosts.add(s.host().toLowerCase(Locale.ROOT).contains(":") && !s.host().startsWith("[")
                 ? "[" + s.host().toLowerCase(Locale.ROOT) + "]" : s.host().toLowerCase(Locale.ROOT));
         hosts.addAll(s.allowedHosts());
+        this.lingerBytes = 2 * s.maxRequestBytes();
         this.anyOrigin = s.corsOrigins().contains("*");
         this.origins = Set.copyOf(s.corsOrigins());
     }
@@ -74,10 +76,34 @@ public final class EdgeGuard extends HttpFilter {
         } catch (BosunException e) {
             // the body of a refused request is never read, and Jetty drops a connection left with one
             if (hasBody(req)) res.setHeader("Connection", "close");
+            discardUnread(req);
             ApiErrors.write(res, e);
             return;
         }
-        chain.doFilter(req, res);
+        try {
+            chain.doFilter(req, res);
+        } finally {
+            if (!req.isAsyncStarted()) discardUnread(req);
+        }
+    }
+
+    /**
+     * Reads and drops what is left of a request body that nobody read (a refused request, a body sent
+     * to a route that takes none, the rest of one over max_request_bytes), up to twice that limit.
+     * Closing a connection with unread bytes in it makes the kernel reset it, and a reset can destroy
+     * the answer still on its way to the client: it saw "no bytes" or a cut-off chunked body instead
+     * of its 413 or 200. A longer body is left to Jetty, which closes the connection.
+     */
+    private void discardUnread(HttpServletRequest req) {
+        long length = req.getContentLengthLong();
+        if (length <= 0 || length > lingerBytes) return;
+        try (var in = req.getInputStream()) {
+            byte[] sink = new byte[8192];
+            long left = lingerBytes;
+            for (int n; left > 0 && (n = in.read(sink, 0, (int) Math.min(sink.length, left))) > 0; ) left -= n;
+        } catch (IOException | IllegalStateException ignored) {
+            // the client went away, or the body was taken as a reader: nothing left for us to drain
+        }
     }
 
     /**
