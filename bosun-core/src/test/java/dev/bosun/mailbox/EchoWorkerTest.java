@@ -69,9 +69,10 @@ class EchoWorkerTest {
         InboxWriter.write(ws, new Event("sess_echo", seq, Direction.IN, "input", Json.parse(payloadJson), Instant.now()));
     }
 
+    /** The outbox files the worker has finished: it writes each as *.tmp first and renames it, as the protocol says. */
     private List<String> outboxNames() throws IOException {
         try (Stream<Path> s = Files.list(ws.outbox())) {
-            return s.map(p -> p.getFileName().toString()).sorted().toList();
+            return s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".json")).sorted().toList();
         }
     }
 
