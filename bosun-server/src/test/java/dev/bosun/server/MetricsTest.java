@@ -68,7 +68,13 @@ class MetricsTest extends ServerHarness {
             start(l -> l.set("plato_url", plato.url().toString()));
             createSession("{\"name\":\"m\",\"agent_id\":\"a\"}");
             createSession("{\"name\":\"rejected\",\"agent_id\":\"a\"}");
-            createSession("{\"name\":\"kept\",\"agent_id\":\"a\",\"emit_tiles\":false}");
+            // Listeners hear the log a moment after each commit: wait until the three starts have been handed
+            // out, so that the broken listener added next hears only what comes after it (one event).
+            var handedOut = java.util.concurrent.ConcurrentHashMap.<String>newKeySet();
+            manager.listeners().onEvent(e -> handedOut.add(e.sessionId()));
+            String kept = createSession("{\"name\":\"kept\",\"agent_id\":\"a\",\"emit_tiles\":false}");
+            // one dispatcher, sessions in commit order: once kept's start is out, the earlier ones are too
+            await().atMost(Duration.ofSeconds(10)).until(() -> handedOut.contains(kept));
             manager.listeners().onEvent(e -> { throw new IllegalStateException("listener bug"); });
             createSession("{\"name\":\"heard\",\"agent_id\":\"a\",\"emit_tiles\":false}");
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
