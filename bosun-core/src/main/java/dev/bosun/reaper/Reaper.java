@@ -139,13 +139,33 @@ public final class Reaper implements AutoCloseable {
         return new SweepResult(tasks.get(), idle.get(), ttl.get(), startup.get(), purged);
     }
 
-    private static <T> void inParallel(List<T> items, java.util.function.Consumer<T> action) {
-        if (items.size() <= 1) {
+    /**
+     * How many expiries a sweep runs at once: half the store's connection pool, so that the API calls
+     * of this node (and, on a shared PostgreSQL, the reapers of other nodes sweeping at the same
+     * moment) still get connections instead of timing out behind a batch of 500.
+     */
+    int parallelism() {
+        return Math.max(1, store.poolSize() / 2);
+    }
+
+    private <T> void inParallel(List<T> items, java.util.function.Consumer<T> action) {
+        int bound = parallelism();
+        if (items.size() <= 1 || bound == 1) {
             items.forEach(action);
             return;
         }
+        var slots = new java.util.concurrent.Semaphore(bound);
         try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
-            for (T item : items) pool.submit(() -> action.accept(item));
+            for (T item : items) {
+                slots.acquireUninterruptibly();
+                pool.submit(() -> {
+                    try {
+                        action.accept(item);
+                    } finally {
+                        slots.release();
+                    }
+                });
+            }
         }
     }
 

@@ -151,6 +151,16 @@ public interface Store extends AutoCloseable {
     /** Cursors, tiles, webhook deliveries and subscriptions: what the relay works from. */
     dev.bosun.delivery.DeliveryStore deliveries();
 
+    /** What {@link #poolSize()} answers for a store without a connection limit (the default {@code store_pool_size}). */
+    int DEFAULT_POOL_SIZE = 16;
+
+    /**
+     * How many connections this store's callers can hold at once (PostgreSQL: {@code store_pool_size}).
+     * Work that fans out, such as a reaper sweep, keeps to half of it so that API calls still get a
+     * connection. A store that queues its writes instead answers {@link #DEFAULT_POOL_SIZE}.
+     */
+    default int poolSize() { return DEFAULT_POOL_SIZE; }
+
     /** Is the database reachable? For readiness checks. */
     boolean healthy();
 

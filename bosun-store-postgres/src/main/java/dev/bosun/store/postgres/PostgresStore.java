@@ -527,6 +527,10 @@ public final class PostgresStore implements Store {
     @Override
     public dev.bosun.delivery.DeliveryStore deliveries() { return deliveries; }
 
+    /** The connections in this node's pool ({@code store_pool_size}). */
+    @Override
+    public int poolSize() { return options.poolSize(); }
+
     @Override
     public boolean healthy() { return health().ready(); }
 
