@@ -151,6 +151,9 @@ public interface Store extends AutoCloseable {
     /** Cursors, tiles, webhook deliveries and subscriptions: what the relay works from. */
     dev.bosun.delivery.DeliveryStore deliveries();
 
+    /** Idempotency keys of the HTTP API's writes: read, completed and purged here, written with the effect (D78). */
+    dev.bosun.idempotency.IdempotencyStore idempotency();
+
     /** Is the database reachable? For readiness checks. */
     boolean healthy();
 
