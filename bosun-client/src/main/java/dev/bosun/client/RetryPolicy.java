@@ -83,7 +83,8 @@ record RetryPolicy(int retries, Duration initialBackoff, Duration maxBackoff, Du
         long max = maxBackoff.toMillis();
         int shift = Math.min(Math.max(failuresSoFar - 1, 0), 30);
         long exp = base > (max >> shift) ? max : Math.min(max, base << shift);
-        return Duration.ofMillis((long) (exp * jitter));
+        // At least 1 ms, so a follower that keeps failing never spins without yielding.
+        return Duration.ofMillis(Math.max(Math.min(exp, 1), (long) (exp * jitter)));
     }
 
     /**

@@ -76,7 +76,7 @@ class RetryPolicyTest {
         long[] expected = {100, 200, 400, 800, 1000, 1000};
         for (int i = 0; i < expected.length; i++) {
             long full = expected[i];
-            assertThat(policy.backoff(i + 1, 0.0).toMillis()).as("lowest after %d failures", i + 1).isZero();
+            assertThat(policy.backoff(i + 1, 0.0).toMillis()).as("lowest after %d failures", i + 1).isEqualTo(1);
             assertThat(policy.backoff(i + 1, 0.5).toMillis()).as("middle after %d failures", i + 1).isEqualTo(full / 2);
             assertThat(policy.backoff(i + 1, 0.999999).toMillis()).as("highest after %d failures", i + 1).isBetween(full - 1, full);
         }
