@@ -212,7 +212,18 @@ public final class Reaper implements AutoCloseable {
             purged += n;
         } while (n == BATCH);
         if (purged > 0) log.info("purged {} sessions ended more than {} ago", purged, config.retention());
+        purgeIdempotencyKeys(now);
         return purged;
+    }
+
+    /** Deletes idempotency keys past {@code idempotency_window} (each row carries its own expiry). */
+    private void purgeIdempotencyKeys(Instant now) {
+        int keys = 0, n;
+        do {
+            n = store.idempotency().purgeExpired(now, BATCH);
+            keys += n;
+        } while (n == BATCH);
+        if (keys > 0) log.debug("purged {} idempotency keys past their window", keys);
     }
 
     @Override

@@ -161,6 +161,9 @@ public interface Store extends AutoCloseable {
      */
     default int poolSize() { return DEFAULT_POOL_SIZE; }
 
+    /** Idempotency keys of the HTTP API's writes: read, completed and purged here, written with the effect (D78). */
+    dev.bosun.idempotency.IdempotencyStore idempotency();
+
     /** Is the database reachable? For readiness checks. */
     boolean healthy();
 

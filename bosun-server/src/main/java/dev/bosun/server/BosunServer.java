@@ -56,10 +56,17 @@ public final class BosunServer implements AutoCloseable {
     private final ServerSettings settings;
     private final Metrics metrics;
     private final List<RouteTable.Route> routes;
+    private final StreamGate gate;
+    private final Duration sseHeartbeat;
+    /** The longest a shutdown waits for open streams to say goodbye. */
+    private static final Duration MAX_DRAIN = Duration.ofSeconds(5);
     private final java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
 
-    private BosunServer(Javalin app, ServerSettings settings, Metrics metrics, List<RouteTable.Route> routes) {
+    private BosunServer(Javalin app, ServerSettings settings, Metrics metrics, List<RouteTable.Route> routes,
+                        StreamGate gate, Duration sseHeartbeat) {
         this.app = app;
+        this.gate = gate;
+        this.sseHeartbeat = sseHeartbeat;
         this.settings = settings;
         this.metrics = metrics;
         this.routes = List.copyOf(routes);
@@ -137,7 +144,7 @@ public final class BosunServer implements AutoCloseable {
         } catch (RuntimeException e) {
             throw BosunException.unavailable("cannot listen on " + s.host() + ":" + s.port() + ": " + rootMessage(e), e);
         }
-        return new BosunServer(app, s, metrics, routes);
+        return new BosunServer(app, s, metrics, routes, gate, sseHeartbeat);
     }
 
     /** Without API keys anyone who can connect is every tenant: only loopback may connect then. */
@@ -206,6 +213,15 @@ public final class BosunServer implements AutoCloseable {
     @Override
     public void close() {
         try {
+            try {
+                // Open streams end with an SSE retry: first, within one keep-alive period (bounded).
+                Duration bound = sseHeartbeat.plusMillis(500);
+                if (!gate.drain(bound.compareTo(MAX_DRAIN) < 0 ? bound : MAX_DRAIN)) {
+                    log.info("{} streams or long-polls still open after the drain; closing them", gate.open());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             app.stop();
         } finally {
             stopped.countDown();

@@ -97,6 +97,7 @@ public final class PostgresStore implements Store {
     private final NodeLease lease;
     private volatile boolean closed;
     private final PgDeliveries deliveries = new PgDeliveries(this);
+    private final PgIdempotency idempotency = new PgIdempotency(this);
     private final PgCircuit circuit;
 
     /**
@@ -240,6 +241,8 @@ public final class PostgresStore implements Store {
     <T> T write(Work<T> work) {
         if (closed) throw BosunException.unavailable("the store is closed", null);
         circuit.admit();
+        // A request's idempotency key rides on its first write, in the same transaction (D78).
+        var claim = dev.bosun.idempotency.IdempotencyScope.pending();
         for (int attempt = 1; ; attempt++) {
             var touched = new HashSet<String>();
             T result;
@@ -247,6 +250,7 @@ public final class PostgresStore implements Store {
                 c.setAutoCommit(false);
                 try {
                     result = work.run(c, touched);
+                    if (claim.isPresent()) PgIdempotency.insert(c, claim.get().claim(), touched);
                     long began = System.nanoTime();
                     c.commit();
                     long took = System.nanoTime() - began;
@@ -260,6 +264,7 @@ public final class PostgresStore implements Store {
                 throw storeError("write", e);
             }
             circuit.succeeded();
+            claim.ifPresent(dev.bosun.idempotency.IdempotencyScope.Binding::written);
             if (!touched.isEmpty()) afterCommit(touched);
             return result;
         }
@@ -530,6 +535,9 @@ public final class PostgresStore implements Store {
     /** The connections in this node's pool ({@code store_pool_size}). */
     @Override
     public int poolSize() { return options.poolSize(); }
+
+    @Override
+    public dev.bosun.idempotency.IdempotencyStore idempotency() { return idempotency; }
 
     @Override
     public boolean healthy() { return health().ready(); }
