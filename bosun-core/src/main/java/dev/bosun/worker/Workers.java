@@ -23,10 +23,11 @@ import dev.bosun.sandbox.Worker;
 import dev.bosun.sandbox.WorkerExit;
 import dev.bosun.sandbox.WorkerRef;
 import dev.bosun.sandbox.WorkerSpec;
-import dev.bosun.session.EndReason;
 import dev.bosun.session.Session;
 import dev.bosun.session.SessionManager;
 import dev.bosun.session.SessionStatus;
+import dev.bosun.session.end.EndCause;
+import dev.bosun.session.end.SessionEnds;
 import dev.bosun.store.NewEvent;
 import dev.bosun.store.Store;
 import java.io.IOException;
@@ -71,7 +72,7 @@ public final class Workers implements AutoCloseable {
     private final Store store;
     private final Clock clock;
     private final Map<String, Sandbox> sandboxes;
-    private final WorkerEnded ended;
+    private final SessionEnds ends;
     /** The node label on workers: node id plus a digest of the data dir, so two installs on one host never touch each other's workers. */
     private final String workerNode;
 
@@ -86,19 +87,16 @@ public final class Workers implements AutoCloseable {
             Thread.ofPlatform().name("bosun-outbox-rescan").daemon(true).factory());
     private OutboxWatcher watcher;
 
-    private final java.util.function.Function<String, Optional<Long>> h1AtEnd;
     /** Workspace quotas are measured on every this many outbox rescans: a walk costs more than a rescan. */
     static final int QUOTA_EVERY_RESCANS = 5;
     private long rescans;
 
-    public Workers(BosunConfig config, Store store, Clock clock, Map<String, Sandbox> sandboxes, WorkerEnded ended,
-                   java.util.function.Function<String, Optional<Long>> h1AtEnd) {
-        this.h1AtEnd = h1AtEnd;
+    public Workers(BosunConfig config, Store store, Clock clock, Map<String, Sandbox> sandboxes, SessionEnds ends) {
         this.config = config;
         this.store = store;
         this.clock = clock;
         this.sandboxes = Map.copyOf(sandboxes);
-        this.ended = ended;
+        this.ends = ends;
         this.workerNode = config.nodeId() + "." + digest(config.dataDir());
         try {
             this.watcher = new OutboxWatcher(this::trigger);
@@ -206,7 +204,7 @@ public final class Workers implements AutoCloseable {
                 : "the workspace holds more than workspace_max_files (" + quota.maxFiles() + " files)";
         log.warn("session {}: {}; stopping its worker", id, detail);
         stopQuietly(id, w.ref(), profile);
-        ended.ended(id, EndReason.WORKSPACE_QUOTA_EXCEEDED, Optional.empty(), detail);
+        endAndClean(id, new EndCause.QuotaExceeded(detail));
     }
 
     // =====================================================================================
@@ -270,10 +268,12 @@ public final class Workers implements AutoCloseable {
     }
 
     private void fail(String sessionId, String reason) {
-        var r = store.endSession(new dev.bosun.store.EndRequest(sessionId, EndReason.STARTUP_FAILED.impliedOutcome(),
-                EndReason.STARTUP_FAILED, Optional.of(reason), Optional.empty(),
-                dev.bosun.store.EndRequest.Precondition.NONE, clock.instant(), h1AtEnd.apply(sessionId)));
-        cleanup(r.session());
+        endAndClean(sessionId, new EndCause.StartupFailed(reason));
+    }
+
+    /** Ends a session for a cause found here (exit, loss, quota, failed start) and cleans up after it. */
+    private void endAndClean(String sessionId, EndCause cause) {
+        cleanup(ends.end(sessionId, cause).session());
     }
 
     private Map<String, String> env(String id, Workspace ws, Profile profile) {
@@ -309,10 +309,9 @@ public final class Workers implements AutoCloseable {
             log.warn("final ingest for {} failed", id, e);
         }
         String detail = exit == null ? "worker exited" : exit.detail();
-        EndReason reason = EndReason.WORKER_EXITED;
         try {
-            ended.ended(id, reason, exit == null ? Optional.empty() : exit.exitCode(),
-                    exit != null && exit.oomKilled() ? detail + " (oom_killed)" : detail);
+            endAndClean(id, new EndCause.WorkerExited(exit == null ? Optional.empty() : exit.exitCode(),
+                    exit != null && exit.oomKilled() ? detail + " (oom_killed)" : detail));
         } catch (RuntimeException e) {
             log.warn("could not end session {} after its worker exited", id, e);
         }
@@ -586,7 +585,7 @@ public final class Workers implements AutoCloseable {
                 } catch (RuntimeException e) {
                     log.warn("could not ingest the outbox of lost session {}", id, e);
                 }
-                ended.ended(id, EndReason.WORKER_LOST, Optional.empty(), "the worker was gone when Bosun restarted");
+                endAndClean(id, new EndCause.WorkerLost("the worker was gone when Bosun restarted"));
             }
         }
         cleanupPending();
