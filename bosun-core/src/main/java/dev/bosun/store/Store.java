@@ -6,6 +6,7 @@ import dev.bosun.sandbox.WorkerRef;
 import dev.bosun.session.Page;
 import dev.bosun.session.Session;
 import dev.bosun.session.SessionFilter;
+import dev.bosun.session.end.TakeoverEnds;
 import dev.bosun.task.Task;
 import java.time.Instant;
 import java.util.List;
@@ -185,6 +186,13 @@ public interface Store extends AutoCloseable {
      * the session's owner does, such as writing the worker's inbox.
      */
     default void addPeerCommitListener(CommitListener listener) {}
+
+    /**
+     * Gives a store that takes sessions over from lapsed nodes the way this node ends sessions (its
+     * clock, pattern settings and β₁), so a failover end is made like every other. A single-node
+     * store takes nothing over and ignores it.
+     */
+    default void takeoverEnds(TakeoverEnds ends) {}
 
     /** Registers an observer of how long each commit took, in nanoseconds (for metrics). */
     default void addCommitTimer(java.util.function.LongConsumer nanos) {}

@@ -18,6 +18,9 @@ import dev.bosun.session.Page;
 import dev.bosun.session.Session;
 import dev.bosun.session.SessionFilter;
 import dev.bosun.session.SessionStatus;
+import dev.bosun.session.end.EndCause;
+import dev.bosun.session.end.SessionEnds;
+import dev.bosun.session.end.TakeoverEnds;
 import dev.bosun.store.CommitListener;
 import dev.bosun.store.Due;
 import dev.bosun.store.DueTask;
@@ -99,6 +102,8 @@ public final class PostgresStore implements Store {
     private final PgDeliveries deliveries = new PgDeliveries(this);
     private final PgIdempotency idempotency = new PgIdempotency(this);
     private final PgCircuit circuit;
+    /** How a takeover's ends are made: the manager's once one runs on this store, the documented defaults until then. */
+    private volatile TakeoverEnds takeoverEnds;
 
     /**
      * How to open the store.
@@ -161,6 +166,7 @@ public final class PostgresStore implements Store {
             throw e;
         }
         this.generation = g;
+        this.takeoverEnds = SessionEnds.standalone(this, options.clock());
         this.peers = new PgPeers(this::connect, "bosun_" + url.schema(), instance, this::peerCommitted);
         peers.awaitListening(5_000);
         this.circuit = new PgCircuit(new PgProbe(url, "bosun-" + options.nodeId() + "-probe", g));
@@ -390,6 +396,9 @@ public final class PostgresStore implements Store {
 
     @Override
     public void addCommitTimer(LongConsumer nanos) { commitTimers.add(nanos); }
+
+    @Override
+    public void takeoverEnds(TakeoverEnds ends) { this.takeoverEnds = java.util.Objects.requireNonNull(ends, "ends"); }
 
     // =====================================================================================
     // reads
@@ -969,18 +978,16 @@ public final class PostgresStore implements Store {
         int total = 0, n;
         do {
             n = write((c, touched) -> {
-                List<String[]> lapsed = query(c, "SELECT s.id, s.status, s.node_id FROM sessions s "
+                List<String[]> lapsed = query(c, "SELECT s.id, s.status, s.node_id, s.tenant FROM sessions s "
                         + "JOIN nodes n ON n.generation = s.owner_generation "
                         + "WHERE s.status <> 'ENDED' AND s.profile IS NOT NULL AND n.lease_expires_at < clock_timestamp() "
                         + "ORDER BY s.id LIMIT ? FOR UPDATE OF s SKIP LOCKED",
-                        r -> new String[] {r.getString(1), r.getString(2), r.getString(3)}, TAKEOVER_BATCH);
+                        r -> new String[] {r.getString(1), r.getString(2), r.getString(3), r.getString(4)}, TAKEOVER_BATCH);
                 for (String[] row : lapsed) {
                     update(c, "UPDATE sessions SET owner_generation = ? WHERE id = ?", generation, row[0]);
-                    EndReason reason = row[1].equals("CREATING") ? EndReason.STARTUP_FAILED : EndReason.WORKER_LOST;
-                    end(c, new EndRequest(row[0], reason.impliedOutcome(), reason, Optional.of("its owner node '" + row[2]
-                            + "' stopped renewing its lease; node '" + options.nodeId() + "' took the session over"),
-                            Optional.empty(), EndRequest.Precondition.NONE, options.clock().instant()), touched, true);
-                    log.warn("session {} of lapsed node {} ended {}", row[0], row[2], reason.code());
+                    var cause = new EndCause.TakenOver(SessionStatus.valueOf(row[1]), row[2], options.nodeId());
+                    end(c, takeoverEnds.prepare(row[0], row[3], cause), touched, true);
+                    log.warn("session {} of lapsed node {} ended {}", row[0], row[2], cause.reason().code());
                 }
                 return lapsed.size();
             });
