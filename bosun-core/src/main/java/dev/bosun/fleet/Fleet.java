@@ -421,12 +421,16 @@ public final class Fleet {
         g.prunedAt = clock.instant();
     }
 
-    /** Once a minute per tenant: edges of tasks that ended before the window go, and the graph is rebuilt. */
+    /**
+     * Once a minute per tenant: edges of tasks that ended before the window go from the store, and
+     * exactly those from the in-memory graph (no reload).
+     */
     private void maybePrune(String tenant, TenantGraph g) {
         Instant now = clock.instant();
         if (Duration.between(g.prunedAt, now).compareTo(PRUNE_EVERY) < 0) return;
         g.prunedAt = now;
-        if (store.pruneFleetEdges(tenant, now.minus(settings.window())) > 0) fill(tenant, g);
+        List<FleetEdge> dropped = store.pruneFleetEdges(tenant, now.minus(settings.window()));
+        if (!dropped.isEmpty()) g.graph.unlink(dropped);
     }
 
     static List<String> capabilities(String field, List<String> caps) {
