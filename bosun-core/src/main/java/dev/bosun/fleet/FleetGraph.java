@@ -97,7 +97,10 @@ public final class FleetGraph {
         agentVertexOf(id);
     }
 
-    /** Removes an agent from the registry; its vertex and edges stay until pruning drops them. */
+    /**
+     * Removes an agent from the registry; its edges (and so its vertex) stay until pruning drops them,
+     * while a vertex without edges goes at once, as a reload would drop it.
+     */
     public boolean removeAgent(String agentId) {
         Integer id = agentIndex.get(agentId);
         if (id == null || registered[id] == null) return false;
@@ -105,6 +108,15 @@ public final class FleetGraph {
         order.removeValue(id);
         registered[id] = null;
         capBits[id] = null;
+        int v = agentVertex[id];
+        if (v != NONE && linked[id] == 0) { // an isolated vertex: its own component, gone as a reload would drop it
+            agentVertex[id] = NONE;
+            agentVertices--;
+            alive[v] = false;
+            vertices--;
+            components--;
+            free.add(v);
+        }
         return true;
     }
 
