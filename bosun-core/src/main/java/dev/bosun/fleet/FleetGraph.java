@@ -15,10 +15,11 @@ import java.util.Map;
  * capability bitset, and each capability an inverted index of its agents in registration order, so
  * the capable agents of a task are found by walking the shortest list of its required capabilities
  * and testing bits. Components are an int-array union-find over the vertices, edges a primitive
- * hash set of (agent vertex, task vertex) pairs, loads and linked-task counts int arrays. A decision
- * fills a reused candidate buffer and compares each candidate's β₁ delta (0, or 1 when linking it
- * would close a cycle: the agent already shares the task's component without an edge to it) and
- * counter without allocating.
+ * hash set of (agent vertex, task vertex) pairs with each task's agents in int lists, loads and
+ * linked-task counts int arrays. A decision fills a reused candidate buffer and compares each
+ * candidate's β₁ delta and counter without allocating: for a new task every delta is 0 (a new vertex
+ * closes no cycle); for a known task the few agents linked to it are marked once, and the delta is 1
+ * exactly for an unmarked agent in the task's component.
  *
  * <p>Pruning removes the dropped edges and the vertices they leave isolated (a task with no edge,
  * an unregistered agent with no edge), then rebuilds the union-find from the remaining int edges;
@@ -60,6 +61,14 @@ public final class FleetGraph {
     private int agentVertices;
     private int components;
     private final LongSet edges = new LongSet();
+    // Each task vertex's agents, as linked lists over an edge pool: a re-route marks the task's few agents
+    // instead of probing the edge set once per candidate.
+    private int[] taskHead = filled(16); // per vertex: first entry, NONE when none
+    private int[] entryAgentVertex = new int[16];
+    private int[] entryNext = new int[16];
+    private int entries;
+    private int[] adjacentMark = new int[16]; // per agent id
+    private int adjacentStamp;
 
     // ---- the current decision's scratch ----
     private int[] cand = new int[16];
@@ -214,12 +223,14 @@ public final class FleetGraph {
         int bestCount = Integer.MAX_VALUE;
         int n = 0;
         int[] counters = bosunRule ? load : linked;
+        int stamp = tv == NONE ? NONE : markAdjacent(tv);
         for (int i = 0; i < candCount; i++) {
             int a = cand[i];
             int key;
-            if (tv == NONE) key = bosunRule ? 0 : 1;
-            else if (bosunRule) key = closesCycle(agentVertex[a], tv, taskRoot) ? 1 : 0;
-            else key = edges.contains(edgeKey(agentVertex[a], tv)) ? 0 : 1;
+            if (tv == NONE) key = bosunRule ? 0 : 1; // a new task: no candidate can close a cycle
+            else if (adjacentMark[a] == stamp) key = 0; // already linked: nothing changes
+            else if (bosunRule) key = find(agentVertex[a]) == taskRoot ? 1 : 0; // same component: closes a cycle
+            else key = 1;
             int count = counters[a];
             if (key < bestKey || (key == bestKey && count < bestCount)) {
                 best = a;
@@ -276,6 +287,7 @@ public final class FleetGraph {
             tv = t;
         }
         if (!edges.add(edgeKey(av, tv))) return false;
+        addEntry(av, tv);
         union(av, tv);
         linked[a]++;
         return true;
@@ -316,6 +328,26 @@ public final class FleetGraph {
 
     // ---- internals ----
 
+    /** Marks the agents linked to the task vertex; returns the stamp they carry. */
+    private int markAdjacent(int tv) {
+        if (++adjacentStamp == Integer.MAX_VALUE) {
+            Arrays.fill(adjacentMark, 0);
+            adjacentStamp = 1;
+        }
+        for (int e = taskHead[tv]; e != NONE; e = entryNext[e]) adjacentMark[vertexAgent[entryAgentVertex[e]]] = adjacentStamp;
+        return adjacentStamp;
+    }
+
+    private void addEntry(int av, int tv) {
+        if (entries == entryNext.length) {
+            entryNext = Arrays.copyOf(entryNext, entries * 2);
+            entryAgentVertex = Arrays.copyOf(entryAgentVertex, entries * 2);
+        }
+        entryAgentVertex[entries] = av;
+        entryNext[entries] = taskHead[tv];
+        taskHead[tv] = entries++;
+    }
+
     private boolean closesCycle(int av, int tv, int taskRoot) {
         return find(av) == taskRoot && !edges.contains(edgeKey(av, tv));
     }
@@ -344,6 +376,10 @@ public final class FleetGraph {
             if (req[i] == NONE) return; // a capability no agent has
             IntList p = postings[req[i]];
             if (shortest == null || p.size < shortest.size) shortest = p;
+        }
+        if (reqCount == 1) {
+            copyToCandidates(shortest.a, shortest.size);
+            return;
         }
         ensureCandidates(shortest.size);
         for (int i = 0; i < shortest.size; i++) {
@@ -398,6 +434,7 @@ public final class FleetGraph {
             load = Arrays.copyOf(load, n);
             linked = Arrays.copyOf(linked, n);
             preferMark = Arrays.copyOf(preferMark, n);
+            adjacentMark = Arrays.copyOf(adjacentMark, n);
         }
         agentNames[i] = agentId;
         agentIndex.put(agentId, i);
@@ -435,10 +472,14 @@ public final class FleetGraph {
                 vertexAgent = Arrays.copyOf(vertexAgent, n);
                 vertexTask = Arrays.copyOf(vertexTask, n);
                 alive = Arrays.copyOf(alive, n);
+                int[] heads = filled(n);
+                System.arraycopy(taskHead, 0, heads, 0, v);
+                taskHead = heads;
             }
         }
         parent[v] = v;
         size[v] = 1;
+        taskHead[v] = NONE;
         vertexAgent[v] = agent;
         vertexTask[v] = taskKey;
         alive[v] = true;
@@ -472,8 +513,13 @@ public final class FleetGraph {
         for (int v = 0; v < highWater; v++) {
             parent[v] = v;
             size[v] = 1;
+            taskHead[v] = NONE;
         }
-        edges.forEach(k -> union((int) (k >>> 32), (int) k));
+        entries = 0;
+        edges.forEach(k -> {
+            union((int) (k >>> 32), (int) k);
+            addEntry((int) (k >>> 32), (int) k);
+        });
     }
 
     private static long edgeKey(int agentVertex, int taskVertex) {
