@@ -250,7 +250,7 @@ public final class Fleet {
             Agent chosen = g.graph.agent(r.agentId());
             String why = "The remote router at " + remoteName + " chose " + chosen.id() + " (its reasoning: " + r.reasoning()
                     + "; its own β₁ " + r.h1Before() + " → " + r.h1After() + ", with C fixed at 1); in Bosun's graph ";
-            return figures(g, taskKey, taskId, chosen.id(), why, Optional.of(r));
+            return figures(g, taskKey, taskId, chosen.id(), new StringBuilder(why), Optional.of(r));
         }
         Broken b = broken.get();
         if (b.reason() != Broken.Reason.NOT_PREFERRED) sync.ifPresent(RouterSync::suspect); // the registries may differ
@@ -312,11 +312,11 @@ public final class Fleet {
             sb.append(ties > 1 ? "; of " + ties + " equally good agents it has " + load + " and registered first"
                     : "; it was the best of " + fg.candidateCount() + " candidates");
         }
-        return figures(g, taskKey, taskId, best, sb.append("; ").toString(), Optional.empty());
+        return figures(g, taskKey, taskId, best, sb.append("; "), Optional.empty());
     }
 
     /** Bosun's figures for linking {@code chosen} to the task, on the tenant's graph with the true β₁. */
-    private RoutingDecision figures(TenantGraph g, String taskKey, String taskId, String chosen, String reasoningStart,
+    private RoutingDecision figures(TenantGraph g, String taskKey, String taskId, String chosen, StringBuilder reasoning,
                                     Optional<RemoteDecision> router) {
         long before = g.graph.h1();
         long after = g.graph.h1IfLinked(chosen, taskKey);
@@ -326,12 +326,13 @@ public final class Fleet {
         double risk = Emergence.risk(margin);
         double match = g.graph.match(chosen);
         double confidence = Math.max(settings.minConfidence(), Math.min(1.0, match * (1 - risk)));
-        String reasoning = reasoningStart + (after == before ? "linking it keeps β₁ at " + after
-                : "linking it raises β₁ from " + before + " to " + after + " (it closes a cycle)")
-                + " against a threshold of " + threshold
-                + (risk == 0 ? ", with no emergence risk" : String.format(Locale.ROOT, ", %d over it (emergence risk %.1f)", margin, risk))
-                + ".";
-        return new RoutingDecision(chosen, taskId, before, after, round(confidence), risk, round(match), reasoning, router);
+        if (after == before) reasoning.append("linking it keeps β₁ at ").append(after);
+        else reasoning.append("linking it raises β₁ from ").append(before).append(" to ").append(after).append(" (it closes a cycle)");
+        reasoning.append(" against a threshold of ").append(threshold);
+        if (risk == 0) reasoning.append(", with no emergence risk");
+        else reasoning.append(", ").append(margin).append(" over it (emergence risk ").append(risk).append(')'); // risk is 0.3, 0.6 or 0.9
+        return new RoutingDecision(chosen, taskId, before, after, round(confidence), risk, round(match),
+                reasoning.append('.').toString(), router);
     }
 
     private static double round(double d) { return Math.round(d * 1000) / 1000.0; }
