@@ -81,6 +81,10 @@ public final class FleetGraph {
     private int preferStamp;
     private int bestLoad;
     private int ties;
+    private String lastTaskKey; // compared by reference: a one-entry cache of taskIndex
+    private int lastTaskVertex = NONE;
+    private String lastAgentName; // compared by reference: a one-entry cache of agentIndex
+    private int lastAgentId = NONE;
 
     // ---- the registry ----
 
@@ -215,8 +219,7 @@ public final class FleetGraph {
      * and {@link #ties()} tell how.
      */
     public String choose(String taskKey, boolean bosunRule) {
-        Integer t = taskIndex.get(taskKey);
-        int tv = t == null ? NONE : t;
+        int tv = taskVertex(taskKey);
         int taskRoot = tv == NONE ? NONE : find(tv);
         int best = NONE;
         int bestKey = Integer.MAX_VALUE;
@@ -255,9 +258,9 @@ public final class FleetGraph {
     /** |required ∩ capabilities| / |required| of the last selection's required capabilities (1.0 if none). */
     public double match(String agentId) {
         if (reqCount == 0) return 1.0;
-        Integer id = agentIndex.get(agentId);
+        int id = agentId(agentId);
         int have = 0;
-        for (int i = 0; i < reqCount; i++) if (id != null && hasCap(id, req[i])) have++;
+        for (int i = 0; i < reqCount; i++) if (id != NONE && hasCap(id, req[i])) have++;
         return (double) have / reqCount;
     }
 
@@ -265,26 +268,24 @@ public final class FleetGraph {
 
     /** β₁ if the agent were linked to the task now, without linking it. */
     public long h1IfLinked(String agentId, String taskKey) {
-        Integer a = agentIndex.get(agentId);
-        Integer t = taskIndex.get(taskKey);
-        if (a == null || t == null || agentVertex[a] == NONE) return h1();
+        int a = agentId(agentId);
+        int t = taskVertex(taskKey);
+        if (a == NONE || t == NONE || agentVertex[a] == NONE) return h1();
         return h1() + (closesCycle(agentVertex[a], t, find(t)) ? 1 : 0);
     }
 
     /** V once the task is linked (one more when it is a new vertex). */
-    public long vertexCountIfLinked(String taskKey) { return vertices + (taskIndex.containsKey(taskKey) ? 0 : 1); }
+    public long vertexCountIfLinked(String taskKey) { return vertices + (taskVertex(taskKey) == NONE ? 1 : 0); }
 
     /** Links the agent (a vertex is made for it if needed) to the task; false if they were linked. */
     public boolean link(String agentId, String taskKey) {
         int a = internAgent(agentId);
         int av = agentVertexOf(a);
-        Integer t = taskIndex.get(taskKey);
-        int tv;
-        if (t == null) {
+        int tv = taskVertex(taskKey);
+        if (tv == NONE) {
             tv = newVertex(NONE, taskKey);
             taskIndex.put(taskKey, tv);
-        } else {
-            tv = t;
+            lastTaskVertex = tv;
         }
         if (!edges.add(edgeKey(av, tv))) return false;
         addEntry(av, tv);
@@ -418,9 +419,29 @@ public final class FleetGraph {
         if (cand.length < n) cand = new int[Math.max(n, cand.length * 2)];
     }
 
-    private int internAgent(String agentId) {
+    /** The task's vertex or NONE; the last key asked is remembered (one decision asks several times). */
+    private int taskVertex(String taskKey) {
+        if (taskKey != lastTaskKey) {
+            Integer t = taskIndex.get(taskKey);
+            lastTaskKey = taskKey;
+            lastTaskVertex = t == null ? NONE : t;
+        }
+        return lastTaskVertex;
+    }
+
+    /** The agent's interned id or NONE; the last name found is remembered (ids never change). */
+    private int agentId(String agentId) {
+        if (agentId == lastAgentName) return lastAgentId;
         Integer id = agentIndex.get(agentId);
-        if (id != null) return id;
+        if (id == null) return NONE;
+        lastAgentName = agentId;
+        lastAgentId = id;
+        return id;
+    }
+
+    private int internAgent(String agentId) {
+        int known = agentId(agentId);
+        if (known != NONE) return known;
         int i = agentIds++;
         if (i == agentNames.length) {
             int n = i * 2;
@@ -504,6 +525,7 @@ public final class FleetGraph {
             } else {
                 taskIndex.remove(vertexTask[v]);
                 vertexTask[v] = null;
+                lastTaskKey = null; // its vertex may be one just freed
             }
             alive[v] = false;
             vertices--;
