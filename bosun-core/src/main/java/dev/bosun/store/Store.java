@@ -134,8 +134,11 @@ public interface Store extends AutoCloseable {
     /** Edges whose task has not ended, or ended at or after {@code endedSince}. */
     List<dev.bosun.fleet.FleetEdge> fleetEdges(String tenant, Instant endedSince);
 
-    /** Deletes edges whose task ended before {@code cutoff}; returns how many. */
-    int pruneFleetEdges(String tenant, Instant cutoff);
+    /**
+     * Deletes edges whose task ended before {@code cutoff}; returns the deleted edges, so a router's
+     * in-memory graph can drop exactly those without reading the window again.
+     */
+    List<dev.bosun.fleet.FleetEdge> pruneFleetEdges(String tenant, Instant cutoff);
 
     /** Deletes every edge of the tenant (the registry stays). */
     void resetFleet(String tenant);

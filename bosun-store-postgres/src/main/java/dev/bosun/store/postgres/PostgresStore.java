@@ -1049,8 +1049,12 @@ public final class PostgresStore implements Store {
     public List<FleetEdge> fleetEdges(String tenant, Instant endedSince) {
         return read(c -> query(c, "SELECT tenant, agent_id, task_key, created_at, task_ended_at FROM fleet_edges "
                 + "WHERE tenant = ? AND (task_ended_at IS NULL OR task_ended_at >= ?) ORDER BY created_at, agent_id, task_key",
-                r -> new FleetEdge(r.getString(1), r.getString(2), r.getString(3), Rows.instant(r, "created_at"),
-                        Rows.optInstant(r, "task_ended_at")), tenant, ms(endedSince)));
+                PostgresStore::fleetEdge, tenant, ms(endedSince)));
+    }
+
+    private static FleetEdge fleetEdge(ResultSet r) throws SQLException {
+        return new FleetEdge(r.getString(1), r.getString(2), r.getString(3), Rows.instant(r, "created_at"),
+                Rows.optInstant(r, "task_ended_at"));
     }
 
     private static void endFleetEdge(Connection c, String tenant, String agentId, String taskKey, long t) throws SQLException {
@@ -1060,8 +1064,9 @@ public final class PostgresStore implements Store {
     }
 
     @Override
-    public int pruneFleetEdges(String tenant, Instant cutoff) {
-        return write((c, touched) -> update(c, "DELETE FROM fleet_edges WHERE tenant = ? AND task_ended_at < ?", tenant, ms(cutoff)));
+    public List<FleetEdge> pruneFleetEdges(String tenant, Instant cutoff) {
+        return write((c, touched) -> query(c, "DELETE FROM fleet_edges WHERE tenant = ? AND task_ended_at < ? "
+                + "RETURNING tenant, agent_id, task_key, created_at, task_ended_at", PostgresStore::fleetEdge, tenant, ms(cutoff)));
     }
 
     @Override

@@ -457,8 +457,12 @@ public final class SqliteStore implements Store {
                 + "WHERE tenant = ? AND (task_ended_at IS NULL OR task_ended_at >= ?) ORDER BY created_at, agent_id, task_key", ps -> {
                     ps.setString(1, tenant);
                     ps.setLong(2, endedSince.toEpochMilli());
-                }, r -> new dev.bosun.fleet.FleetEdge(r.getString(1), r.getString(2), r.getString(3),
-                        Rows.instant(r, "created_at"), Rows.optInstant(r, "task_ended_at"))));
+                }, SqliteStore::fleetEdge));
+    }
+
+    private static dev.bosun.fleet.FleetEdge fleetEdge(ResultSet r) throws SQLException {
+        return new dev.bosun.fleet.FleetEdge(r.getString(1), r.getString(2), r.getString(3), Rows.instant(r, "created_at"),
+                Rows.optInstant(r, "task_ended_at"));
     }
 
     private static void endFleetEdge(Conn c, String tenant, String agentId, String taskKey, long t) throws SQLException {
@@ -488,13 +492,12 @@ public final class SqliteStore implements Store {
     }
 
     @Override
-    public int pruneFleetEdges(String tenant, Instant cutoff) {
-        return writes.submit(WriteQueue.Kind.SETTLES, (c, touched) -> {
-            PreparedStatement ps = c.prepare("DELETE FROM fleet_edges WHERE tenant = ? AND task_ended_at < ?");
-            ps.setString(1, tenant);
-            ps.setLong(2, cutoff.toEpochMilli());
-            return ps.executeUpdate();
-        });
+    public List<dev.bosun.fleet.FleetEdge> pruneFleetEdges(String tenant, Instant cutoff) {
+        return writes.submit(WriteQueue.Kind.SETTLES, (c, touched) -> query(c, "DELETE FROM fleet_edges "
+                + "WHERE tenant = ? AND task_ended_at < ? RETURNING tenant, agent_id, task_key, created_at, task_ended_at", ps -> {
+                    ps.setString(1, tenant);
+                    ps.setLong(2, cutoff.toEpochMilli());
+                }, SqliteStore::fleetEdge));
     }
 
     @Override
