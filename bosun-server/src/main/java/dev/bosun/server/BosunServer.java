@@ -7,11 +7,13 @@ import dev.bosun.error.ErrorCode;
 import dev.bosun.json.Json;
 import dev.bosun.server.auth.ApiKeys;
 import dev.bosun.server.auth.RateLimiter;
+import dev.bosun.server.http.AccessLog;
 import dev.bosun.server.http.Api;
 import dev.bosun.server.http.ApiErrors;
 import dev.bosun.server.http.EdgeGuard;
 import dev.bosun.server.http.HeaderDeadline;
 import dev.bosun.server.http.JsonErrorHandler;
+import dev.bosun.server.http.RequestContext;
 import dev.bosun.server.http.RouteTable;
 import dev.bosun.server.http.StreamGate;
 import dev.bosun.server.metrics.Metrics;
@@ -87,6 +89,7 @@ public final class BosunServer implements AutoCloseable {
         var api = new Api(manager, keys, limiter, authFailures, gate, metrics, Clock.systemUTC(), sseHeartbeat, s.maxRequestBytes());
         String openapi = resource("/openapi.json");
         var routes = new ArrayList<RouteTable.Route>();
+        var access = new AccessLog(new dev.bosun.server.http.RouteTemplates(routes));
 
         Javalin app = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
@@ -96,8 +99,10 @@ public final class BosunServer implements AutoCloseable {
             cfg.http.maxRequestSize = s.maxRequestBytes();
             cfg.router.ignoreTrailingSlashes = true;
             cfg.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
-            cfg.jetty.modifyServletContextHandler(context -> context.addFilter(new FilterHolder(new EdgeGuard(s)), "/*",
-                    EnumSet.of(DispatcherType.REQUEST)));
+            cfg.jetty.modifyServletContextHandler(context -> {
+                context.addFilter(new FilterHolder(new RequestContext(access)), "/*", EnumSet.of(DispatcherType.REQUEST));
+                context.addFilter(new FilterHolder(new EdgeGuard(s)), "/*", EnumSet.of(DispatcherType.REQUEST));
+            });
             cfg.jetty.addConnector((server, http) -> {
                 var connector = new ServerConnector(server, new HeaderDeadline(http, s.headerTimeout()));
                 connector.setHost(s.host());
@@ -106,8 +111,9 @@ public final class BosunServer implements AutoCloseable {
                 return connector;
             });
             cfg.requestLogger.http((ctx, ms) -> {
-                var endpoint = ctx.endpoints().matchedHttpEndpoint();
-                metrics.http(ctx.method().name(), endpoint == null ? "unmatched" : endpoint.path, ctx.statusCode(), ms);
+                String route = access.route(ctx);
+                metrics.http(ctx.method().name(), route, ctx.statusCode(), ms);
+                access.write(ctx, route, ms);
             });
             var r = cfg.routes;
             r.exception(BosunException.class, (e, ctx) -> ApiErrors.write(ctx, e));
@@ -115,7 +121,7 @@ public final class BosunServer implements AutoCloseable {
                     ? new BosunException(ErrorCode.NOT_FOUND, "no route " + ctx.method() + " " + ctx.path(), Map.of())
                     : fromJavalin(e)));
             r.exception(Exception.class, (e, ctx) -> {
-                log.error("unhandled error on {} {}", ctx.method(), ctx.path(), e);
+                log.error("unhandled error on {} {}", ctx.method(), access.route(ctx), e);
                 ApiErrors.write(ctx, BosunException.internal("internal error", e));
             });
             r.error(404, ctx -> {
