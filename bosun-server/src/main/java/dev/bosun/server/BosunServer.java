@@ -98,7 +98,10 @@ public final class BosunServer implements AutoCloseable {
             cfg.jetty.port = s.port();
             cfg.http.maxRequestSize = s.maxRequestBytes();
             cfg.router.ignoreTrailingSlashes = true;
-            cfg.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
+            cfg.jetty.modifyServer(server -> {
+                server.setErrorHandler(new JsonErrorHandler());
+                metrics.bindJetty(server.getThreadPool());
+            });
             cfg.jetty.modifyServletContextHandler(context -> {
                 context.addFilter(new FilterHolder(new RequestContext(access)), "/*", EnumSet.of(DispatcherType.REQUEST));
                 context.addFilter(new FilterHolder(new EdgeGuard(s)), "/*", EnumSet.of(DispatcherType.REQUEST));
@@ -108,6 +111,7 @@ public final class BosunServer implements AutoCloseable {
                 connector.setHost(s.host());
                 connector.setPort(s.port());
                 connector.setIdleTimeout(s.idleTimeout().toMillis());
+                metrics.bindConnector(connector);
                 return connector;
             });
             cfg.requestLogger.http((ctx, ms) -> {
@@ -134,7 +138,11 @@ public final class BosunServer implements AutoCloseable {
             String health = Json.write(Json.object().put("status", "ok").put("version", BuildInfo.version()));
             t.get("/healthz", ctx -> ctx.contentType("application/json").result(health));
             t.get("/readyz", ctx -> Readiness.write(ctx, manager));
-            t.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
+            boolean metricsKey = s.ops().metricsAuth() == dev.bosun.config.OpsSettings.MetricsAuth.API_KEY;
+            t.get("/metrics", ctx -> {
+                if (metricsKey) keys.tenant(java.util.Optional.ofNullable(ctx.header("Authorization")));
+                ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape());
+            });
             t.get("/openapi.json", ctx -> ctx.contentType("application/json").result(openapi));
             api.register(t);
         });
@@ -214,6 +222,7 @@ public final class BosunServer implements AutoCloseable {
         try {
             app.stop();
         } finally {
+            metrics.close();
             stopped.countDown();
         }
     }
