@@ -106,6 +106,8 @@ public final class Metrics implements EventListener, AutoCloseable {
                             .record(Duration.ofMillis(Math.round(p.get("duration_seconds").asDouble() * 1000)));
                 }
                 String reason = p.path("reason").asText("");
+                Counter.builder("bosun.sessions.ended").description("Sessions ended, by end reason (worker_lost, expired_idle, ...)")
+                        .tag("reason", reason.isEmpty() ? "unknown" : reason).register(registry).increment();
                 if (reason.startsWith("expired_")) {
                     Counter.builder("bosun.reaper.expirations").description("Sessions the reaper ended, by reason").tag("reason", reason).register(registry).increment();
                 }
