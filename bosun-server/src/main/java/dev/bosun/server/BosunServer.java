@@ -58,9 +58,12 @@ public final class BosunServer implements AutoCloseable {
     private final ServerSettings settings;
     private final Metrics metrics;
     private final List<RouteTable.Route> routes;
+    private final dev.bosun.server.http.Drain drain;
     private final java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
 
-    private BosunServer(Javalin app, ServerSettings settings, Metrics metrics, List<RouteTable.Route> routes) {
+    private BosunServer(Javalin app, ServerSettings settings, Metrics metrics, List<RouteTable.Route> routes,
+                        dev.bosun.server.http.Drain drain) {
+        this.drain = drain;
         this.app = app;
         this.settings = settings;
         this.metrics = metrics;
@@ -85,7 +88,10 @@ public final class BosunServer implements AutoCloseable {
         var authFailures = new RateLimiter(s.authFailureRate(), 2 * s.authFailureRate(), nanoTime,
                 "too many failed authentications from this address", "auth_failure_rate");
         var gate = new StreamGate(s.maxStreams(), s.authEnabled() ? s.maxStreamsPerTenant() : s.maxStreams());
+        var drain = new dev.bosun.server.http.Drain();
+        gate.drainWith(drain);
         var metrics = new Metrics(manager, gate::open);
+        metrics.bindInFlight(drain::inFlight);
         var api = new Api(manager, keys, limiter, authFailures, gate, metrics, Clock.systemUTC(), sseHeartbeat, s.maxRequestBytes());
         String openapi = resource("/openapi.json");
         var routes = new ArrayList<RouteTable.Route>();
@@ -103,7 +109,7 @@ public final class BosunServer implements AutoCloseable {
                 metrics.bindJetty(server.getThreadPool());
             });
             cfg.jetty.modifyServletContextHandler(context -> {
-                context.addFilter(new FilterHolder(new RequestContext(access)), "/*", EnumSet.of(DispatcherType.REQUEST));
+                context.addFilter(new FilterHolder(new RequestContext(access, drain)), "/*", EnumSet.of(DispatcherType.REQUEST));
                 context.addFilter(new FilterHolder(new EdgeGuard(s)), "/*", EnumSet.of(DispatcherType.REQUEST));
             });
             cfg.jetty.addConnector((server, http) -> {
@@ -151,7 +157,7 @@ public final class BosunServer implements AutoCloseable {
         } catch (RuntimeException e) {
             throw BosunException.unavailable("cannot listen on " + s.host() + ":" + s.port() + ": " + rootMessage(e), e);
         }
-        return new BosunServer(app, s, metrics, routes);
+        return new BosunServer(app, s, metrics, routes, drain);
     }
 
     /** Without API keys anyone who can connect is every tenant: only loopback may connect then. */
@@ -211,6 +217,33 @@ public final class BosunServer implements AutoCloseable {
     Javalin javalin() { return app; }
 
     public boolean authEnabled() { return settings.authEnabled(); }
+
+    /**
+     * A graceful stop (SIGTERM): new requests get 503 with {@code Retry-After} ({@code /healthz} and
+     * {@code /metrics} still answer), SSE streams get a final {@code retry:} and end, waiting
+     * long-polls are answered, and the requests in flight finish — for at most {@code grace}; then the
+     * server stops. The caller closes the manager (its consumers) and the store after this.
+     */
+    public void drain(Duration grace) {
+        long deadline = System.nanoTime() + grace.toNanos();
+        drain.start();
+        log.info("shutting down: {} requests in flight, grace {} ms", drain.inFlight(), grace.toMillis());
+        long began = System.nanoTime();
+        try {
+            if (drain.awaitIdle(deadline)) {
+                log.info("drained in {} ms", (System.nanoTime() - began) / 1_000_000);
+            } else {
+                log.warn("shutdown_grace of {} ms expired with {} requests in flight; stopping anyway",
+                        grace.toMillis(), drain.inFlight());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        close();
+    }
+
+    /** Whether {@link #drain} has begun. */
+    public boolean draining() { return drain.draining(); }
 
     /** Blocks until {@link #close} has stopped the server. */
     public void join() throws InterruptedException {

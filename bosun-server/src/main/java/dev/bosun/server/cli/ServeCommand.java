@@ -72,8 +72,9 @@ final class ServeCommand implements Callable<Integer> {
             store.close();
             throw e;
         }
+        Duration grace = cfg.server().ops().shutdownGrace();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.close();
+            server.drain(grace); // requests and streams first, then the consumers
             manager.close();
             runtimes.forEach(dev.bosun.sandbox.Sandbox::close);
             store.close();

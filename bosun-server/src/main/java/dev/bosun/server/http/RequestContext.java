@@ -26,10 +26,14 @@ public final class RequestContext extends HttpFilter {
     static final Pattern VALID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
     private static final Pattern SESSION = Pattern.compile("^/v1/sessions/([A-Za-z0-9_-]{1,64})(/.*)?$");
 
-    private final AccessLog access;
+    private static final java.util.Set<String> OPEN_WHILE_DRAINING = java.util.Set.of("/healthz", "/metrics");
 
-    public RequestContext(AccessLog access) {
+    private final AccessLog access;
+    private final Drain drain;
+
+    public RequestContext(AccessLog access, Drain drain) {
         this.access = access;
+        this.drain = drain;
     }
 
     /** The caller's id when it is 1 to 128 of {@code A-Z a-z 0-9 . _ : -}, else a fresh one. */
@@ -46,9 +50,18 @@ public final class RequestContext extends HttpFilter {
         MDC.put("request_id", id);
         Matcher m = SESSION.matcher(req.getRequestURI());
         if (m.matches()) MDC.put("session_id", m.group(1));
+        drain.enter();
         try {
+            if (drain.draining() && !OPEN_WHILE_DRAINING.contains(req.getRequestURI())) {
+                res.setHeader("Connection", "close");
+                ApiErrors.write(res, new dev.bosun.error.BosunException(dev.bosun.error.ErrorCode.UNAVAILABLE,
+                        "this node is shutting down; retry, and a load balancer sends you to another node",
+                        java.util.Map.of("retry_after_seconds", 1)));
+                return;
+            }
             chain.doFilter(req, res);
         } finally {
+            drain.exit();
             if (!req.isAsyncStarted() && req.getAttribute(LOGGED) == null) {
                 access.write(req, res.getStatus(), id);
             }

@@ -15,6 +15,13 @@ public final class StreamGate {
     private final int perTenant;
     private final Map<String, Integer> byTenant = new ConcurrentHashMap<>();
     private int open;
+    private volatile Drain drain = new Drain();
+
+    /** The shutdown state that tells streams to end and long-polls to answer. */
+    public void drainWith(Drain d) { this.drain = d; }
+
+    /** Whether the server is shutting down: streams and long-polls end at their next turn. */
+    public boolean draining() { return drain.draining(); }
 
     public StreamGate(int max, int perTenant) {
         this.max = max;

@@ -166,6 +166,12 @@ public final class Metrics implements EventListener, AutoCloseable {
         RuntimeMetrics.jetty(registry, pool);
     }
 
+    /** Requests inside the server now, streams and long-polls included ({@code bosun_http_in_flight}). */
+    public void bindInFlight(IntSupplier inFlight) {
+        Gauge.builder("bosun.http.in.flight", inFlight, IntSupplier::getAsInt).strongReference(true)
+                .description("Requests being handled now, long-polls and streams included").register(registry);
+    }
+
     /** Open connections of the server's connector ({@code bosun_http_connections}). */
     public void bindConnector(org.eclipse.jetty.server.ServerConnector connector) {
         Gauge.builder("bosun.http.connections", connector, c -> c.getConnectedEndPoints().size()).strongReference(true)
