@@ -230,6 +230,10 @@ public final class ConfigLoader {
         d.put("auth_failure_rate", 10);
         d.put("http_idle_timeout", "60s");
         d.put("http_header_timeout", "10s");
+        d.put("log_format", "text");
+        d.put("log_level", "info");
+        d.put("metrics_auth", "none");
+        d.put("shutdown_grace", "20s");
         d.put("h1_router_enabled", false);
         d.put("h1_router_url", null);
         d.put("router_fallback", "none");

@@ -68,6 +68,7 @@ public final class Api {
         String auth = ctx.header("Authorization");
         String tenant = authenticatedTenant(ctx, auth);
         ctx.attribute(Scope.TENANT, tenant);
+        org.slf4j.MDC.put("tenant", tenant);
         // Rate by key (its hash) when keys are on; by client address otherwise.
         limiter.acquire(keys.enabled() ? "key:" + ApiKeys.sha256(auth.substring(7).strip()) : "ip:" + ctx.ip());
         if (ctx.contentLength() > maxRequestBytes) {

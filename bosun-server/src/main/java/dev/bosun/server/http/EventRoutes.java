@@ -70,7 +70,7 @@ final class EventRoutes {
             r = manager.poll(ctx.pathParam("id"), after, (int) limit, wait);
         } else {
             try (var permit = gate.enter(Scope.tenant(ctx))) {
-                r = manager.poll(ctx.pathParam("id"), after, (int) limit, wait);
+                r = pollUnlessDraining(ctx.pathParam("id"), after, (int) limit, wait);
             } catch (BosunException e) {
                 throw e;
             } catch (Exception e) {
@@ -152,6 +152,23 @@ final class EventRoutes {
             throw BosunException.internal("event stream failed", e);
         }
     }
+
+    /**
+     * A long-poll in slices of at most {@link #DRAIN_CHECK}, so that a shutdown answers it (with what
+     * there is, as at the end of its wait) within one slice. A waiting poll re-reads the store about
+     * that often anyway.
+     */
+    private PollResult pollUnlessDraining(String id, long after, int limit, Duration wait) {
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (true) {
+            long left = deadline - System.nanoTime();
+            Duration slice = Duration.ofNanos(Math.max(0, Math.min(left, DRAIN_CHECK.toNanos())));
+            PollResult r = manager.poll(id, after, limit, slice);
+            if (!r.events().isEmpty() || !r.status().isLive() || left <= DRAIN_CHECK.toNanos() || gate.draining()) return r;
+        }
+    }
+
+    static final Duration DRAIN_CHECK = Duration.ofSeconds(1);
 
     private static long parseCursor(String field, String v) {
         try {

@@ -15,7 +15,13 @@ public final class StreamGate {
     private final int perTenant;
     private final Map<String, Integer> byTenant = new ConcurrentHashMap<>();
     private int open;
-    private volatile boolean draining;
+    private volatile Drain drain = new Drain();
+
+    /** The shutdown state that tells streams to end and long-polls to answer. */
+    public void drainWith(Drain d) { this.drain = d; }
+
+    /** Whether the server is shutting down: streams and long-polls end at their next turn. */
+    public boolean draining() { return drain.draining(); }
 
     public StreamGate(int max, int perTenant) {
         this.max = max;
@@ -57,7 +63,7 @@ public final class StreamGate {
      * slot to be given back; returns whether they all were.
      */
     public synchronized boolean drain(java.time.Duration bound) throws InterruptedException {
-        draining = true;
+        drain.start();
         long deadline = System.nanoTime() + bound.toNanos();
         while (open > 0) {
             long left = deadline - System.nanoTime();
@@ -67,8 +73,6 @@ public final class StreamGate {
         return true;
     }
 
-    /** Whether {@link #drain} was called: streams end with a {@code retry:} field. */
-    public boolean draining() { return draining; }
 
     /** Slots held on the server. */
     public synchronized int open() { return open; }

@@ -1100,6 +1100,14 @@ public final class PostgresStore implements Store {
      * Stops heartbeats, the listener and the pool. The lease is left to lapse rather than released:
      * a node restarting within the lease adopts its live workers, as a single node does.
      */
+    /**
+     * Publishes the connection pool's metrics ({@code hikaricp_connections_*}) to a Micrometer
+     * {@code MeterRegistry}; passed as an Object so the store needs Micrometer only when this is called.
+     */
+    public void bindMetrics(Object meterRegistry) {
+        pool.setMetricRegistry(meterRegistry);
+    }
+
     @Override
     public void close() {
         if (closed) return;
