@@ -15,6 +15,8 @@ import dev.bosun.server.http.JsonErrorHandler;
 import dev.bosun.server.http.RouteTable;
 import dev.bosun.server.http.StreamGate;
 import dev.bosun.server.metrics.Metrics;
+import dev.bosun.server.ui.UiAssets;
+import dev.bosun.server.ui.UiRoutes;
 import dev.bosun.session.SessionManager;
 import io.javalin.Javalin;
 import io.javalin.http.HttpResponseException;
@@ -86,6 +88,7 @@ public final class BosunServer implements AutoCloseable {
         var metrics = new Metrics(manager, gate::open);
         var api = new Api(manager, keys, limiter, authFailures, gate, metrics, Clock.systemUTC(), sseHeartbeat, s.maxRequestBytes());
         String openapi = resource("/openapi.json");
+        var ui = UiAssets.shipped();
         var routes = new ArrayList<RouteTable.Route>();
 
         Javalin app = Javalin.create(cfg -> {
@@ -96,8 +99,10 @@ public final class BosunServer implements AutoCloseable {
             cfg.http.maxRequestSize = s.maxRequestBytes();
             cfg.router.ignoreTrailingSlashes = true;
             cfg.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
-            cfg.jetty.modifyServletContextHandler(context -> context.addFilter(new FilterHolder(new EdgeGuard(s)), "/*",
-                    EnumSet.of(DispatcherType.REQUEST)));
+            cfg.jetty.modifyServletContextHandler(context -> {
+                context.addFilter(new FilterHolder(new EdgeGuard(s)), "/*", EnumSet.of(DispatcherType.REQUEST));
+                UiRoutes.mount(context, ui);
+            });
             cfg.jetty.addConnector((server, http) -> {
                 var connector = new ServerConnector(server, new HeaderDeadline(http, s.headerTimeout()));
                 connector.setHost(s.host());
