@@ -32,10 +32,10 @@ export function show(el, ...children) {
 
 /** A table: headers, then rows of cells (text or nodes). */
 export function table(headers, rows, attrs = {}) {
-  return h('table', attrs,
+  return h('div', {class: 'table-wrap'}, h('table', attrs,
     h('thead', {}, h('tr', {}, headers.map(x => h('th', {scope: 'col'}, x)))),
     h('tbody', {}, rows.length ? rows.map(r => h('tr', {}, r.map(c => h('td', {}, c ?? ''))))
-      : h('tr', {}, h('td', {colspan: headers.length, class: 'empty'}, 'Nothing here.'))));
+      : h('tr', {}, h('td', {colspan: headers.length, class: 'empty'}, 'Nothing here.')))));
 }
 
 /** "3 s ago", "5 min ago" from an ISO time; '' for null. */

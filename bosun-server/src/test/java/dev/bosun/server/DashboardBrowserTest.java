@@ -23,9 +23,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
-import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -131,9 +131,21 @@ class DashboardBrowserTest extends ServerHarness {
     }
 
     void screenshot(String name) throws IOException {
+        screenshot(name, 1280);
+    }
+
+    void screenshot(String name, int width) throws IOException {
         Path dir = Path.of(System.getProperty("bosun.ui.screenshots", "target/ui-screenshots"));
         Files.createDirectories(dir);
-        Files.write(dir.resolve(name + ".png"), driver.getScreenshotAs(OutputType.BYTES));
+        // the whole page, not just the window: the window grows to the document's height for the shot
+        driver.executeScript("window.scrollTo(0, 0)");
+        long height = (Long) driver.executeScript("return document.documentElement.scrollHeight");
+        driver.manage().window().setSize(new Dimension(width, (int) Math.min(Math.max(height, 600), 2400)));
+        try {
+            Files.write(dir.resolve(name + ".png"), driver.getScreenshotAs(OutputType.BYTES));
+        } finally {
+            driver.manage().window().setSize(new Dimension(1280, 900));
+        }
     }
 
     String session(String name, String agent, String tag) {
@@ -164,6 +176,18 @@ class DashboardBrowserTest extends ServerHarness {
         assertThat(driver.executeScript("return sessionStorage.getItem('bosun.apiKey')")).isEqualTo(KEY_A);
         assertThat(driver.executeScript("return localStorage.length")).as("nothing in local storage").isEqualTo(0L);
         screenshot("overview");
+
+        // a phone-sized screen: nothing wider than the screen but the tables, which scroll by themselves
+        driver.manage().window().setSize(new Dimension(390, 844));
+        try {
+            open("/ui/sessions");
+            awaitText(id);
+            assertThat((Long) driver.executeScript("return document.documentElement.scrollWidth - document.documentElement.clientWidth"))
+                    .as("no sideways scrolling of the page").isLessThanOrEqualTo(0L);
+            screenshot("sessions-phone", 390);
+        } finally {
+            driver.manage().window().setSize(new Dimension(1280, 900));
+        }
     }
 
     @Test
@@ -222,6 +246,10 @@ class DashboardBrowserTest extends ServerHarness {
         awaitText("{\"question\":\"<b>42</b>\"}");
         assertThat(driver.findElements(By.cssSelector("#events b"))).as("payload text is never markup").isEmpty();
         assertThat(driver.executeScript("return window.performance.timeOrigin")).as("no reload").isEqualTo(marker);
+        WebElement input = driver.findElements(By.cssSelector("#events li[data-direction=in] summary")).getLast();
+        input.click();
+        awaitElement("#events details[open] pre.payload");
+        assertThat(find("#events details[open] pre.payload").getText()).as("formatted JSON").contains("\n  \"question\": \"<b>42</b>\"");
         screenshot("session");
 
         // the HTTP server restarts on the same port; the page reconnects with its cursor and goes on
