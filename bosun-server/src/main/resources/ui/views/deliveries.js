@@ -2,6 +2,7 @@
 // health, and each webhook's deliveries and failures.
 import {api} from '../api.js';
 import {h, show, table, ago, badge, link} from '../dom.js';
+import {sessionLink} from './common.js';
 import {errorBox} from '../app.js';
 
 const STATES = ['dead', 'rejected', 'pending', 'delivered', 'local'];
@@ -40,7 +41,7 @@ export default function deliveries(main, _params, query) {
           load();
         }}, 'Retry all ' + page.items.length) : null,
         table(['Tile', 'Session', 'Kind', 'State', 'Attempts', 'Last error', 'Updated', ''], page.items.map(t => [
-          t.tile_id, link('/ui/sessions/' + encodeURIComponent(t.session_id), t.session_id), t.kind, badge(t.state),
+          t.tile_id, sessionLink(t.session_id), t.kind, badge(t.state),
           t.attempts, [t.last_status ? 'HTTP ' + t.last_status + ' ' : '', t.last_error || ''].join(''), ago(t.updated_at),
           retriable ? h('button', {type: 'button', class: 'retry', 'data-tile': t.tile_id,
             onclick: () => retry('/v1/tiles/' + encodeURIComponent(t.tile_id) + '/retry')}, 'Retry') : '']), {class: 'tiles'}));

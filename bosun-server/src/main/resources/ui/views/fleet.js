@@ -1,7 +1,8 @@
 // Fleet: agents and their capabilities and load, the agent–task graph with V, E, C and β₁, and
 // the emergence alerts.
 import {api} from '../api.js';
-import {h, show, table, ago, link} from '../dom.js';
+import {h, show, table, ago} from '../dom.js';
+import {card, alerts} from './common.js';
 import {errorBox} from '../app.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
@@ -16,21 +17,18 @@ export default function fleet(main) {
         api('GET', '/v1/tiles', {query: {limit: 200}})]);
       const agents = await api('GET', '/v1/agents');
       if (!alive) return;
-      const alerts = tiles.items.filter(t => t.kind === 'emergence_alert');
       show(body,
         h('section', {class: 'cards', 'aria-label': 'Graph figures'},
-          fig('V (vertices)', status.vertices), fig('E (edges)', status.edges), fig('C (components)', status.components),
-          fig('β₁', status.h1, status.emergence ? 'emergent' : 'ok', 'beta1'), fig('Threshold', status.threshold),
-          fig('Agents', status.agents), fig('Tasks', status.tasks)),
+          card('V (vertices)', status.vertices), card('E (edges)', status.edges), card('C (components)', status.components),
+          card('β₁', status.h1, status.emergence ? 'emergent' : 'ok', 'beta1'), card('Threshold', status.threshold),
+          card('Agents', status.agents), card('Tasks', status.tasks)),
         h('p', {class: status.emergence ? 'error' : 'ok-text', id: 'fleet-description'}, status.description),
         h('h2', {}, 'Agents'),
         table(['Agent', 'Capabilities', 'Load', 'Last seen'], agents.items.map(a => [a.agent_id,
           (a.capabilities || []).join(', '), a.load, ago(a.last_seen_at)]), {class: 'agents'}),
         h('h2', {}, 'Agent–task graph'), graph(snap),
         h('h2', {}, 'Emergence alerts'),
-        alerts.length ? table(['When', 'Session', 'Alert'], alerts.map(t => [ago(t.created_at),
-          link('/ui/sessions/' + encodeURIComponent(t.session_id), t.session_id), t.tile.question]))
-          : h('p', {}, 'None.'));
+        alerts(tiles, 'None.'));
     } catch (err) {
       if (alive) show(body, errorBox(err));
     }
@@ -38,10 +36,6 @@ export default function fleet(main) {
   load();
   const timer = setInterval(load, 5000);
   return () => { alive = false; clearInterval(timer); };
-}
-
-function fig(label, value, kind = '', id = null) {
-  return h('div', {class: 'card k-' + kind, id}, h('div', {class: 'value'}, value), h('div', {class: 'label'}, label));
 }
 
 function svg(tag, attrs, text) {

@@ -1,6 +1,7 @@
 // Overview: session counts, the newest sessions, the fleet's β₁ and emergence alerts, delivery backlog.
 import {api} from '../api.js';
-import {h, show, table, ago, badge, link} from '../dom.js';
+import {h, show, table, ago} from '../dom.js';
+import {card, sessionBadge, sessionLink, alerts} from './common.js';
 import {errorBox} from '../app.js';
 
 async function count(query) {
@@ -24,7 +25,6 @@ export default function overview(main) {
         api('GET', '/v1/sessions', {query: {limit: 10}}), api('GET', '/v1/fleet/status'),
         api('GET', '/v1/tiles', {query: {limit: 200}}), tileCount('dead'), tileCount('rejected')]);
       if (!alive) return;
-      const alerts = tiles.items.filter(t => t.kind === 'emergence_alert');
       const plato = tiles.plato || {};
       show(body,
         h('section', {class: 'cards', 'aria-label': 'Counts'},
@@ -34,13 +34,9 @@ export default function overview(main) {
           card('PLATO', plato.status || 'unknown', plato.status || 'none')),
         h('h2', {}, 'Recent sessions'),
         table(['Session', 'Name', 'Agent', 'Status', 'Created'], recent.items.map(s => [
-          link('/ui/sessions/' + encodeURIComponent(s.session_id), s.session_id), s.name, s.agent_id,
-          badge(s.status === 'ended' ? s.outcome + ' · ' + s.reason : s.status, s.status === 'ended' ? s.outcome : s.status),
-          ago(s.created_at)]), {class: 'recent'}),
+          sessionLink(s.session_id), s.name, s.agent_id, sessionBadge(s), ago(s.created_at)]), {class: 'recent'}),
         h('h2', {}, 'Emergence alerts'),
-        alerts.length ? table(['When', 'Session', 'Alert'], alerts.map(t => [ago(t.created_at),
-          link('/ui/sessions/' + encodeURIComponent(t.session_id), t.session_id), t.tile.question]))
-          : h('p', {class: 'ok-text'}, 'None: ' + fleet.description));
+        alerts(tiles, 'None: ' + fleet.description));
     } catch (err) {
       if (alive) show(body, errorBox(err));
     }
@@ -50,6 +46,3 @@ export default function overview(main) {
   return () => { alive = false; clearInterval(timer); };
 }
 
-function card(label, value, kind) {
-  return h('div', {class: 'card k-' + String(kind).replace(/[^a-z_]/g, '')}, h('div', {class: 'value'}, value), h('div', {class: 'label'}, label));
-}

@@ -1,6 +1,7 @@
 // Sessions: the API's list with its filters (status, agent, tag) and cursor paging, newest first.
 import {api} from '../api.js';
-import {h, show, table, ago, badge, link} from '../dom.js';
+import {h, show, table, ago, link} from '../dom.js';
+import {sessionBadge, sessionLink} from './common.js';
 import {errorBox, go} from '../app.js';
 
 export default function sessions(main, _params, query) {
@@ -25,8 +26,7 @@ export default function sessions(main, _params, query) {
     const prev = cursors.length ? cursors.slice(0, -1) : null;
     show(body,
       table(['Session', 'Name', 'Agent', 'Tags', 'Status', 'Tasks', 'Last activity'], page.items.map(s => [
-        link('/ui/sessions/' + encodeURIComponent(s.session_id), s.session_id), s.name, s.agent_id, (s.tags || []).join(', '),
-        badge(s.status === 'ended' ? s.outcome + ' · ' + s.reason : s.status, s.status === 'ended' ? s.outcome : s.status),
+        sessionLink(s.session_id), s.name, s.agent_id, (s.tags || []).join(', '), sessionBadge(s),
         s.tasks.total, ago(s.last_activity_at)]), {class: 'sessions'}),
       h('nav', {class: 'pager', 'aria-label': 'Pages'},
         prev ? link('/ui/sessions?' + params({...filters, after: cursors[cursors.length - 1] === '-' ? '' : cursors[cursors.length - 1], trail: prev.join(',')}), '← Newer') : null,
