@@ -30,6 +30,8 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
 
 /**
  * The dashboard in a real browser: Debian's Chromium, headless, driven through its chromedriver by
@@ -68,6 +70,7 @@ class DashboardBrowserTest extends ServerHarness {
         options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
                 "--disable-dev-shm-usage", "--window-size=1280,900", "--user-data-dir=" + profile);
+        options.setCapability("goog:loggingPrefs", java.util.Map.of("browser", "ALL"));
         service = new ChromeDriverService.Builder().usingDriverExecutable(new File(CHROMEDRIVER.toString()))
                 .usingAnyFreePort().build();
         driver = new ChromeDriver(service, options);
@@ -96,6 +99,10 @@ class DashboardBrowserTest extends ServerHarness {
     @AfterEach
     void down() {
         if (driver != null) {
+            // no script error and no Content-Security-Policy refusal on any page the test opened
+            var problems = driver.manage().logs().get(LogType.BROWSER).getAll().stream().map(LogEntry::getMessage)
+                    .filter(m -> m.contains("Content Security Policy") || m.contains("Refused to") || m.contains("Uncaught") || m.contains("TypeError")).toList();
+            assertThat(problems).as("browser console").isEmpty();
             driver.get(server.url() + "/ui/");
             driver.executeScript("sessionStorage.clear()");
         }
