@@ -17,8 +17,10 @@ export default function session(main, [id]) {
     for (const li of log.children) li.hidden = !!dirFilter.value && li.dataset.direction !== dirFilter.value;
   });
   const feedback = h('div', {'aria-live': 'polite'});
+  const tiles = h('div', {});
+  const logs = h('div', {});
   show(main, h('h1', {}, 'Session ', h('code', {}, id)), head, actions, feedback,
-    h('h2', {}, 'Tasks'), tasks,
+    h('h2', {}, 'Tasks'), tasks, h('h2', {}, 'Tiles'), tiles, h('h2', {}, 'Worker logs'), logs,
     h('h2', {}, 'Events ', live), h('div', {class: 'filters'}, h('label', {for: 'ev-dir'}, 'Show'), dirFilter), log);
 
   let alive = true;
@@ -49,9 +51,32 @@ export default function session(main, [id]) {
         k.task_id, k.name, badge(k.status), k.assigned_agent || '', k.duration_ms != null ? k.duration_ms + ' ms' : '',
         k.routing ? k.routing.reasoning : '']), {class: 'tasks'}));
       show(actions, s.status === 'ended' ? null : controls(s));
+      await extras().catch(err => { if (alive) show(logs, errorBox(err)); });
     } catch (err) {
       if (alive) show(head, errorBox(err));
     }
+  }
+
+  /** The session's tiles (retry a dead or rejected one) and the tails of its worker's logs. */
+  async function extras() {
+    const page = await api('GET', path + '/tiles', {query: {limit: 100}});
+    if (!alive) return;
+    show(tiles, table(['Tile', 'Seq', 'Kind', 'State', 'Attempts', 'Last error', ''], page.items.map(t => [t.tile_id, t.seq,
+      t.kind, badge(t.state), t.attempts, t.last_error || '', t.state === 'dead' || t.state === 'rejected'
+        ? h('button', {type: 'button', onclick: async () => {
+          try { await api('POST', '/v1/tiles/' + encodeURIComponent(t.tile_id) + '/retry'); refresh(); } catch (err) { show(feedback, errorBox(err)); }
+        }}, 'Retry') : '']), {class: 'session-tiles'}));
+    const tails = [];
+    for (const stream of ['stdout', 'stderr']) {
+      try {
+        const text = await api('GET', path + '/logs', {query: {stream, max_bytes: 8192}});
+        tails.push(h('h3', {}, stream), h('pre', {class: 'payload', id: 'log-' + stream}, text || '(empty)'));
+      } catch (err) {
+        if (err instanceof ApiError && err.code === 'CONFLICT') { tails.splice(0, tails.length, h('p', {}, 'This session has no worker.')); break; }
+        throw err;
+      }
+    }
+    if (alive) show(logs, tails);
   }
 
   function controls(s) {
@@ -116,7 +141,8 @@ export default function session(main, [id]) {
   })();
 
   const tick = setInterval(() => { if (current && current.status !== 'ended') show(head, fields(current)); }, 1000);
-  return () => { alive = false; clearInterval(tick); if (stop) stop(); };
+  const poll = setInterval(() => { if (current && current.status !== 'ended') extras().catch(() => {}); }, 3000);
+  return () => { alive = false; clearInterval(tick); clearInterval(poll); if (stop) stop(); };
 }
 
 function fields(s) {

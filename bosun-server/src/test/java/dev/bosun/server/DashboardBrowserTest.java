@@ -245,6 +245,11 @@ class DashboardBrowserTest extends ServerHarness {
         awaitText("analyze");
         awaitText("session_started");
         await().atMost(SHOWN).until(() -> find("#stream-state").getText().contains("live"));
+        // its tiles (PLATO took the start) and its worker's logs
+        awaitElement("table.session-tiles");
+        await().atMost(SHOWN).ignoreException(StaleElementReferenceException.class)
+                .untilAsserted(() -> assertThat(find("table.session-tiles").getText()).contains("session_start").contains("delivered"));
+        awaitElement("#log-stdout");
 
         // sent through the API: the page shows it without a reload (and the echo worker's answer)
         Object marker = driver.executeScript("return window.performance.timeOrigin");
