@@ -17,6 +17,8 @@ import dev.bosun.server.http.RequestContext;
 import dev.bosun.server.http.RouteTable;
 import dev.bosun.server.http.StreamGate;
 import dev.bosun.server.metrics.Metrics;
+import dev.bosun.server.ui.UiAssets;
+import dev.bosun.server.ui.UiRoutes;
 import dev.bosun.session.SessionManager;
 import io.javalin.Javalin;
 import io.javalin.http.HttpResponseException;
@@ -100,6 +102,7 @@ public final class BosunServer implements AutoCloseable {
         metrics.bindInFlight(drain::inFlight);
         var api = new Api(manager, keys, limiter, authFailures, gate, metrics, Clock.systemUTC(), sseHeartbeat, s.maxRequestBytes());
         String openapi = resource("/openapi.json");
+        var ui = UiAssets.shipped();
         var routes = new ArrayList<RouteTable.Route>();
         var access = new AccessLog(new dev.bosun.server.http.RouteTemplates(routes));
 
@@ -117,6 +120,7 @@ public final class BosunServer implements AutoCloseable {
             cfg.jetty.modifyServletContextHandler(context -> {
                 context.addFilter(new FilterHolder(new RequestContext(access, drain)), "/*", EnumSet.of(DispatcherType.REQUEST));
                 context.addFilter(new FilterHolder(new EdgeGuard(s)), "/*", EnumSet.of(DispatcherType.REQUEST));
+                UiRoutes.mount(context, ui);
             });
             cfg.jetty.addConnector((server, http) -> {
                 var connector = new ServerConnector(server, new HeaderDeadline(http, s.headerTimeout()));
