@@ -114,7 +114,9 @@ final class EventRoutes {
                     // after RECONNECT_MS, from its Last-Event-ID, instead of just cutting the stream.
                     out.write(("retry: " + RECONNECT_MS + "\n: server shutting down; reconnect with Last-Event-ID\n\n")
                             .getBytes(StandardCharsets.UTF_8));
-                    out.flush();
+                    // Complete the response (its last chunk) before the slot is given back: the
+                    // shutdown stops Jetty once every slot is back, and would cut an open response.
+                    out.close();
                     return;
                 }
                 Instant began = Instant.now();
