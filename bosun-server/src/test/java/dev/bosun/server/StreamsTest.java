@@ -73,6 +73,23 @@ class StreamsTest extends ServerHarness {
         second.close();
     }
 
+    /** A shutdown tells open streams to reconnect (SSE {@code retry:}) and ends them, rather than cutting them. */
+    @Test
+    void aShutdownEndsOpenStreamsWithARetryField() throws Exception {
+        start();
+        String id = createSession("{\"name\":\"s\",\"agent_id\":\"a\"}");
+        var reader = new BufferedReader(new InputStreamReader(openStream(id, null), StandardCharsets.UTF_8));
+        assertThat(readEvents(reader, 1)).extracting(e -> e.get("event_type").asText()).containsExactly("session_started");
+        var closing = java.util.concurrent.CompletableFuture.runAsync(server::close);
+        var rest = new ArrayList<String>();
+        for (String line; (line = reader.readLine()) != null; ) rest.add(line);
+        closing.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        server = null;
+        assertThat(rest).as("the stream's last lines before it ended").contains("retry: 1000");
+        assertThat(rest.get(rest.size() - 1)).as("the last frame is complete").isEmpty();
+        assertThat(rest.stream().filter(l -> l.startsWith("data: "))).as("no event after the cursor was lost").isEmpty();
+    }
+
     @Test
     void sseSendsKeepAlivesAndAcceptsAfterAsQuery() throws Exception {
         start();
