@@ -33,6 +33,6 @@ $MVN -q -DskipTests package -pl bench -am
 cp="bench/target/classes:$(cat bench/target/classpath.txt)"
 for n in "${names[@]}"; do
   echo "### scripts/bench.sh $n ${opts[*]:-}"
-  "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
+  "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -DBOSUN_LOG_LEVEL=warn \
     -cp "$cp" dev.bosun.bench.Bench "$n" "${opts[@]}"
 done

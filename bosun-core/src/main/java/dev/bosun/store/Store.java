@@ -6,6 +6,7 @@ import dev.bosun.sandbox.WorkerRef;
 import dev.bosun.session.Page;
 import dev.bosun.session.Session;
 import dev.bosun.session.SessionFilter;
+import dev.bosun.session.end.TakeoverEnds;
 import dev.bosun.task.Task;
 import java.time.Instant;
 import java.util.List;
@@ -154,6 +155,19 @@ public interface Store extends AutoCloseable {
     /** Cursors, tiles, webhook deliveries and subscriptions: what the relay works from. */
     dev.bosun.delivery.DeliveryStore deliveries();
 
+    /** What {@link #poolSize()} answers for a store without a connection limit (the default {@code store_pool_size}). */
+    int DEFAULT_POOL_SIZE = 16;
+
+    /**
+     * How many connections this store's callers can hold at once (PostgreSQL: {@code store_pool_size}).
+     * Work that fans out, such as a reaper sweep, keeps to half of it so that API calls still get a
+     * connection. A store that queues its writes instead answers {@link #DEFAULT_POOL_SIZE}.
+     */
+    default int poolSize() { return DEFAULT_POOL_SIZE; }
+
+    /** Idempotency keys of the HTTP API's writes: read, completed and purged here, written with the effect (D78). */
+    dev.bosun.idempotency.IdempotencyStore idempotency();
+
     /** Is the database reachable? For readiness checks. */
     boolean healthy();
 
@@ -175,6 +189,13 @@ public interface Store extends AutoCloseable {
      * the session's owner does, such as writing the worker's inbox.
      */
     default void addPeerCommitListener(CommitListener listener) {}
+
+    /**
+     * Gives a store that takes sessions over from lapsed nodes the way this node ends sessions (its
+     * clock, pattern settings and β₁), so a failover end is made like every other. A single-node
+     * store takes nothing over and ignores it.
+     */
+    default void takeoverEnds(TakeoverEnds ends) {}
 
     /** Registers an observer of how long each commit took, in nanoseconds (for metrics). */
     default void addCommitTimer(java.util.function.LongConsumer nanos) {}

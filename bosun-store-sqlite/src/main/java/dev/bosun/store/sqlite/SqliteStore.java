@@ -59,6 +59,7 @@ import org.sqlite.SQLiteConfig;
 public final class SqliteStore implements Store {
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(SqliteStore.class);
     public static final String FILE_NAME = "bosun.db";
+    private final SqliteIdempotency idempotency;
     private static final int READERS = 4;
 
     private final Path file;
@@ -139,7 +140,11 @@ public final class SqliteStore implements Store {
                     + "it is written once there is", options.reserveBytes());
         }
         this.writes = new WriteQueue(writeConn, this::notifyCommitted, reserve);
+        this.idempotency = new SqliteIdempotency(this, writes);
     }
+
+    @Override
+    public dev.bosun.idempotency.IdempotencyStore idempotency() { return idempotency; }
 
     private Conn connect(Options options) throws SQLException {
         var cfg = new SQLiteConfig();
