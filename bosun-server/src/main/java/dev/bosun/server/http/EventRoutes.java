@@ -114,8 +114,8 @@ final class EventRoutes {
                     // after RECONNECT_MS, from its Last-Event-ID, instead of just cutting the stream.
                     out.write(("retry: " + RECONNECT_MS + "\n: server shutting down; reconnect with Last-Event-ID\n\n")
                             .getBytes(StandardCharsets.UTF_8));
-                    // Complete the response (its last chunk) before the slot is given back: the
-                    // shutdown stops Jetty once every slot is back, and would cut an open response.
+                    // Completes the response (its last chunk) before the slot is given back: the server
+                    // stops once every slot is back, and must not cut this stream's end in half.
                     out.close();
                     return;
                 }
