@@ -4,6 +4,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
 source scripts/sandbox-env.sh
+source scripts/browser-env.sh
 
 # The PostgreSQL tests use the database of BOSUN_TEST_PG_URL (default the local cluster, user
 # postgres, database test). If a Debian cluster is installed but stopped, start it; without one the

@@ -54,6 +54,7 @@ final class ConfigBinder {
         Duration taskTimeout = duration("task_timeout", "1s", "7d");
         int maxSessions = (int) integer("max_sessions", 1, 1_000_000);
         Duration retention = duration("retention", "1h", "3650d");
+        Duration idempotencyWindow = duration("idempotency_window", "1m", "30d");
         Duration startupTimeout = duration("startup_timeout", "1s", "10m");
         Duration outboxRescan = duration("outbox_rescan", "50ms", "60s");
         long workerLogMaxBytes = Values.size("worker_log_max_bytes", get("worker_log_max_bytes"), "4KiB", "1GiB");
@@ -63,7 +64,7 @@ final class ConfigBinder {
         RoutingSettings routing = routing();
         StoreSettings store = store();
         return new BosunConfig(sessionsEnabled, dataDir, nodeId, idleTimeout, ttl, maxMessageBytes,
-                maxEventsPerPoll, maxPollWait, maxTasks, taskTimeout, maxSessions, retention, startupTimeout,
+                maxEventsPerPoll, maxPollWait, maxTasks, taskTimeout, maxSessions, retention, idempotencyWindow, startupTimeout,
                 outboxRescan, workerLogMaxBytes, modelCache, profiles, server, routing, tiles(), delivery(), patterns(), store(), sandbox(),
                 jsonLimits);
     }

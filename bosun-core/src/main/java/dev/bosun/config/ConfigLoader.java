@@ -207,6 +207,7 @@ public final class ConfigLoader {
         d.put("task_timeout", "300s");
         d.put("max_sessions", 1000);
         d.put("retention", "7d");
+        d.put("idempotency_window", "24h");
         d.put("startup_timeout", "120s");
         d.put("outbox_rescan", "1s");
         d.put("worker_log_max_bytes", "1MiB");

@@ -17,6 +17,8 @@ import dev.bosun.server.http.RequestContext;
 import dev.bosun.server.http.RouteTable;
 import dev.bosun.server.http.StreamGate;
 import dev.bosun.server.metrics.Metrics;
+import dev.bosun.server.ui.UiAssets;
+import dev.bosun.server.ui.UiRoutes;
 import dev.bosun.session.SessionManager;
 import io.javalin.Javalin;
 import io.javalin.http.HttpResponseException;
@@ -58,13 +60,19 @@ public final class BosunServer implements AutoCloseable {
     private final ServerSettings settings;
     private final Metrics metrics;
     private final List<RouteTable.Route> routes;
+    private final StreamGate gate;
+    private final Duration sseHeartbeat;
+    /** The longest a shutdown waits for open streams to say goodbye. */
+    private static final Duration MAX_DRAIN = Duration.ofSeconds(5);
     private final dev.bosun.server.http.Drain drain;
     private final java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
 
     private BosunServer(Javalin app, ServerSettings settings, Metrics metrics, List<RouteTable.Route> routes,
-                        dev.bosun.server.http.Drain drain) {
+                        StreamGate gate, Duration sseHeartbeat, dev.bosun.server.http.Drain drain) {
         this.drain = drain;
         this.app = app;
+        this.gate = gate;
+        this.sseHeartbeat = sseHeartbeat;
         this.settings = settings;
         this.metrics = metrics;
         this.routes = List.copyOf(routes);
@@ -94,6 +102,7 @@ public final class BosunServer implements AutoCloseable {
         metrics.bindInFlight(drain::inFlight);
         var api = new Api(manager, keys, limiter, authFailures, gate, metrics, Clock.systemUTC(), sseHeartbeat, s.maxRequestBytes());
         String openapi = resource("/openapi.json");
+        var ui = UiAssets.shipped();
         var routes = new ArrayList<RouteTable.Route>();
         var access = new AccessLog(new dev.bosun.server.http.RouteTemplates(routes));
 
@@ -111,6 +120,7 @@ public final class BosunServer implements AutoCloseable {
             cfg.jetty.modifyServletContextHandler(context -> {
                 context.addFilter(new FilterHolder(new RequestContext(access, drain)), "/*", EnumSet.of(DispatcherType.REQUEST));
                 context.addFilter(new FilterHolder(new EdgeGuard(s)), "/*", EnumSet.of(DispatcherType.REQUEST));
+                UiRoutes.mount(context, ui);
             });
             cfg.jetty.addConnector((server, http) -> {
                 var connector = new ServerConnector(server, new HeaderDeadline(http, s.headerTimeout()));
@@ -157,7 +167,7 @@ public final class BosunServer implements AutoCloseable {
         } catch (RuntimeException e) {
             throw BosunException.unavailable("cannot listen on " + s.host() + ":" + s.port() + ": " + rootMessage(e), e);
         }
-        return new BosunServer(app, s, metrics, routes, drain);
+        return new BosunServer(app, s, metrics, routes, gate, sseHeartbeat, drain);
     }
 
     /** Without API keys anyone who can connect is every tenant: only loopback may connect then. */
@@ -253,6 +263,15 @@ public final class BosunServer implements AutoCloseable {
     @Override
     public void close() {
         try {
+            try {
+                // Open streams end with an SSE retry: first, within one keep-alive period (bounded).
+                Duration bound = sseHeartbeat.plusMillis(500);
+                if (!gate.drain(bound.compareTo(MAX_DRAIN) < 0 ? bound : MAX_DRAIN)) {
+                    log.info("{} streams or long-polls still open after the drain; closing them", gate.open());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             app.stop();
         } finally {
             metrics.close();

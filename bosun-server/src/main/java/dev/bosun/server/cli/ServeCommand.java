@@ -83,6 +83,7 @@ final class ServeCommand implements Callable<Integer> {
         out.println("Bosun listening on " + server.url() + " (" + Stores.describe(cfg) + ")");
         out.println(server.authEnabled() ? "API keys required (" + cfg.server().apiKeys().size() + " configured)"
                 : "No API keys configured: loopback only, every request is tenant 'default'");
+        out.println("Dashboard: " + server.url() + "/ui/" + (server.authEnabled() ? " (sign in with an API key)" : ""));
         out.println("Profiles: " + String.join(", ", cfg.profiles().keySet().stream().sorted().toList()));
         out.println("Try:");
         // With keys on, the line carries the header it needs (the key itself is never printed).

@@ -83,6 +83,9 @@ final class EventRoutes {
         ctx.contentType("application/json").result(Json.write(Wire.poll(r)));
     }
 
+    /** The reconnect delay a stream ended by a shutdown asks for (SSE {@code retry:}, milliseconds). */
+    static final long RECONNECT_MS = 1_000;
+
     /** SSE: each event's {@code id} is its seq, so {@code Last-Event-ID} resumes exactly after it. */
     private void stream(Context ctx) throws IOException {
         Session s = Scope.session(manager, ctx);
@@ -107,8 +110,10 @@ final class EventRoutes {
             long cursor = after;
             while (true) {
                 if (gate.draining()) {
-                    // the node is shutting down: the client reconnects (to another node) after this many ms
-                    out.write("retry: 1000\n: server shutting down, reconnect\n\n".getBytes(StandardCharsets.UTF_8));
+                    // Shutting down: tell the client to come back (to this node once restarted, or another)
+                    // after RECONNECT_MS, from its Last-Event-ID, instead of just cutting the stream.
+                    out.write(("retry: " + RECONNECT_MS + "\n: server shutting down; reconnect with Last-Event-ID\n\n")
+                            .getBytes(StandardCharsets.UTF_8));
                     out.flush();
                     return;
                 }

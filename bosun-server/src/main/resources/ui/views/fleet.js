@@ -1,0 +1,75 @@
+// Fleet: agents and their capabilities and load, the agent–task graph with V, E, C and β₁, and
+// the emergence alerts.
+import {api} from '../api.js';
+import {h, show, table, ago} from '../dom.js';
+import {card, alerts} from './common.js';
+import {errorBox} from '../app.js';
+
+const SVG = 'http://www.w3.org/2000/svg';
+
+export default function fleet(main) {
+  const body = h('div', {}, 'Loading…');
+  show(main, h('h1', {}, 'Fleet'), body);
+  let alive = true;
+  async function load() {
+    try {
+      const [status, snap, tiles] = await Promise.all([api('GET', '/v1/fleet/status'), api('GET', '/v1/fleet/h1-snapshot'),
+        api('GET', '/v1/tiles', {query: {limit: 200}})]);
+      const agents = await api('GET', '/v1/agents');
+      if (!alive) return;
+      show(body,
+        h('section', {class: 'cards', 'aria-label': 'Graph figures'},
+          card('V (vertices)', status.vertices), card('E (edges)', status.edges), card('C (components)', status.components),
+          card('β₁', status.h1, status.emergence ? 'emergent' : 'ok', 'beta1'), card('Threshold', status.threshold),
+          card('Agents', status.agents), card('Tasks', status.tasks)),
+        h('p', {class: status.emergence ? 'error' : 'ok-text', id: 'fleet-description'}, status.description),
+        h('h2', {}, 'Agents'),
+        table(['Agent', 'Capabilities', 'Load', 'Last seen'], agents.items.map(a => [a.agent_id,
+          (a.capabilities || []).join(', '), a.load, ago(a.last_seen_at)]), {class: 'agents'}),
+        h('h2', {}, 'Agent–task graph'), graph(snap),
+        h('h2', {}, 'Emergence alerts'),
+        alerts(tiles, 'None.'));
+    } catch (err) {
+      if (alive) show(body, errorBox(err));
+    }
+  }
+  load();
+  const timer = setInterval(load, 5000);
+  return () => { alive = false; clearInterval(timer); };
+}
+
+function svg(tag, attrs, text) {
+  const el = document.createElementNS(SVG, tag);
+  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, String(v));
+  if (text !== undefined) el.textContent = text;
+  return el;
+}
+
+/** Agents in a column on the left, tasks on the right, an edge per routing decision in the window. */
+function graph(snap) {
+  const agents = [...new Set([...snap.agents.map(a => a.agent_id), ...snap.edges.map(e => e[0])])];
+  const tasks = [...new Set(snap.edges.map(e => e[1]))];
+  const rows = Math.max(agents.length, tasks.length, 1);
+  const height = 40 + rows * 36;
+  const pos = new Map();
+  agents.forEach((a, i) => pos.set('a:' + a, [160, 30 + i * 36 + (rows - agents.length) * 18]));
+  tasks.forEach((t, i) => pos.set('t:' + t, [520, 30 + i * 36 + (rows - tasks.length) * 18]));
+  const root = svg('svg', {viewBox: `0 0 680 ${height}`, class: 'graph', id: 'fleet-graph', role: 'img',
+    'aria-label': `Graph of ${agents.length} agents and ${tasks.length} tasks with ${snap.edges.length} edges`});
+  for (const [a, t] of snap.edges) {
+    const [x1, y1] = pos.get('a:' + a); const [x2, y2] = pos.get('t:' + t);
+    root.appendChild(svg('line', {x1, y1, x2, y2, class: 'edge'}));
+  }
+  for (const a of agents) {
+    const [x, y] = pos.get('a:' + a);
+    root.appendChild(svg('circle', {cx: x, cy: y, r: 9, class: 'agent'}));
+    root.appendChild(svg('text', {x: x - 16, y: y + 4, 'text-anchor': 'end', class: 'label'}, a));
+  }
+  for (const t of tasks) {
+    const [x, y] = pos.get('t:' + t);
+    root.appendChild(svg('rect', {x: x - 8, y: y - 8, width: 16, height: 16, class: 'task'}));
+    root.appendChild(svg('text', {x: x + 16, y: y + 4, class: 'label'}, t));
+  }
+  if (!snap.edges.length && !agents.length) root.appendChild(svg('text', {x: 340, y: 40, 'text-anchor': 'middle', class: 'label'}, 'No agents or routed tasks yet.'));
+  return h('figure', {}, root, h('figcaption', {}, '● agents, ■ tasks; each line is a routing decision in the window.'));
+}
