@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the bench module and runs benchmarks, each in a fresh JVM (figures: docs/BENCHMARKS.md).
 #
-#   ./scripts/bench.sh [append|append-sql|roundtrip|sweep|heap|http|route|tiles|pg|startup|all] [--quick] [--work-dir DIR] [--keep]
+#   ./scripts/bench.sh [append|append-sql|roundtrip|sweep|heap|http|route|route-large|tiles|pg|startup|all] [--quick] [--work-dir DIR] [--keep]
 #
 # With no name, runs all; append-sql is a diagnostic of append; pg needs PostgreSQL (BOSUN_TEST_PG_URL,
 # default postgresql://postgres@127.0.0.1:5432/test; it works in a fresh schema it drops afterwards). --quick is a smoke run (under 30 s
@@ -15,14 +15,14 @@ names=()
 opts=()
 while [ $# -gt 0 ]; do
   case $1 in
-    all) names+=(append append-sql roundtrip sweep heap http route tiles pg startup) ;;
+    all) names+=(append append-sql roundtrip sweep heap http route route-large tiles pg startup) ;;
     --work-dir) opts+=("$1" "${2:?--work-dir needs a directory}"); shift ;;
     -*) opts+=("$1") ;;
     *) names+=("$1") ;;
   esac
   shift
 done
-[ ${#names[@]} -gt 0 ] || names=(append append-sql roundtrip sweep heap http route tiles pg startup)
+[ ${#names[@]} -gt 0 ] || names=(append append-sql roundtrip sweep heap http route route-large tiles pg startup)
 # startup measures the bwrap and docker runtimes: the same set-up as the tests (dockerd, test image).
 case " ${names[*]} " in *" startup "*) source scripts/sandbox-env.sh ;; esac
 
@@ -33,6 +33,6 @@ $MVN -q -DskipTests package -pl bench -am
 cp="bench/target/classes:$(cat bench/target/classpath.txt)"
 for n in "${names[@]}"; do
   echo "### scripts/bench.sh $n ${opts[*]:-}"
-  "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
+  "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -DBOSUN_LOG_LEVEL=warn \
     -cp "$cp" dev.bosun.bench.Bench "$n" "${opts[@]}"
 done

@@ -10,6 +10,8 @@ from .errors import (
     BosunError,
     Conflict,
     ConnectionFailed,
+    IdempotencyKeyInProgress,
+    IdempotencyKeyReused,
     Internal,
     InvalidArgument,
     LimitReached,
@@ -38,7 +40,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "Agent", "BosunError", "Client", "Conflict", "ConnectionFailed", "Event", "FleetStatus", "Follower",
-    "Internal", "InvalidArgument", "LimitReached", "NoCapableAgent", "NotFound", "Page", "PayloadTooLarge",
+    "IdempotencyKeyInProgress", "IdempotencyKeyReused", "Internal", "InvalidArgument", "LimitReached", "NoCapableAgent", "NotFound", "Page", "PayloadTooLarge",
     "PollResult", "RetryPolicy", "RoutingDecision", "Session", "SessionsDisabled", "Task", "Tile",
     "Unauthenticated", "Unavailable", "Webhook", "WebhookDelivery", "__version__",
 ]

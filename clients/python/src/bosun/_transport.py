@@ -22,16 +22,26 @@ log = logging.getLogger("bosun")
 
 # Statuses a retry can cure: the server was busy, restarting or briefly without its store.
 RETRYABLE_STATUSES = frozenset({429, 502, 503, 504, 507})
+# A 409 with this code: a request with the same Idempotency-Key is still being answered.
+KEY_IN_PROGRESS = "IDEMPOTENCY_KEY_IN_PROGRESS"
 
 
 @dataclass(frozen=True)
 class RetryPolicy:
-    """How a call is retried: ``attempts`` in all, backoff doubling from ``base`` up to ``cap``
-    seconds with full jitter, a server's ``Retry-After`` taking precedence (up to ``cap``)."""
+    """How a call is retried: ``attempts`` in all (the first included; 1 turns retrying off),
+    backoff doubling from ``base`` up to ``cap`` seconds with full jitter, a server's
+    ``Retry-After`` taking precedence (up to ``cap``).
+
+    >>> client = bosun.Client("http://127.0.0.1:7700", retry=bosun.RetryPolicy(attempts=8))
+    """
 
     attempts: int = 5
     base: float = 0.2
     cap: float = 5.0
+
+    def __post_init__(self) -> None:
+        if self.attempts < 1:
+            raise ValueError(f"attempts must be >= 1, got {self.attempts}")
 
     def delay(self, attempt: int, retry_after: Optional[float]) -> float:
         if retry_after is not None:
@@ -91,11 +101,13 @@ class Transport:
              retry: bool = True, timeout: Optional[float] = None) -> Response:
         """Sends one logical call, retrying what a retry can cure.
 
-        A POST carries one ``Idempotency-Key`` for all its attempts. It is retried when the server
-        answered that it did nothing (429, 503, 507) or when the connection failed before the request
-        went out; a POST whose answer was lost after it was sent is not retried, since only a server
-        that keeps idempotency keys could tell a repeat from a new call. Other methods are retried on
-        any connection failure too."""
+        A POST carries one ``Idempotency-Key`` (a random UUID) for all its attempts, so the server
+        applies it once however many times it arrives and answers a repeat with the first answer.
+        Every call is therefore retried on a connection failure (refused, reset, timed out, also
+        after the request went out), on 429/502/503/504/507, and on a 409
+        ``IDEMPOTENCY_KEY_IN_PROGRESS`` (the first attempt is still being answered), waiting the
+        server's ``Retry-After`` when it sent one, else a full-jitter exponential backoff, for at
+        most ``RetryPolicy.attempts`` attempts."""
         data = None if body is None else json.dumps(body, ensure_ascii=False).encode("utf-8")
         extra = {"Content-Type": "application/json"} if data is not None else {}
         if method == "POST":
@@ -107,15 +119,15 @@ class Transport:
             last = attempt == attempts - 1
             try:
                 response = self._once(method, target, data, headers, timeout)
-            except ConnectionFailed as e:
-                if last or (method == "POST" and e.sent):
+            except ConnectionFailed:
+                if last:
                     raise
                 self._sleep(self.retry.delay(attempt, None))
                 continue
             if response.status < 400:
                 return response
             error = _error(response)
-            if last or response.status not in RETRYABLE_STATUSES:
+            if last or not _retryable(response.status, error):
                 raise error
             log.debug("bosun: %s %s answered %s; retrying", method, path, response.status)
             self._sleep(self.retry.delay(attempt, error.retry_after))
@@ -147,6 +159,10 @@ def _error(response: Response) -> BosunError:
     except (ValueError, KeyError, TypeError, AttributeError):
         text = response.body.decode("utf-8", "replace").strip()[:200]
         return error_for(response.status, None, text or f"HTTP {response.status}", None, retry_after)
+
+
+def _retryable(status: int, error: BosunError) -> bool:
+    return status in RETRYABLE_STATUSES or (status == 409 and error.code == KEY_IN_PROGRESS)
 
 
 def _retry_after(value: Optional[str]) -> Optional[float]:

@@ -16,6 +16,7 @@ Example::
 
 from __future__ import annotations
 
+import dataclasses
 import http.client
 import json
 import logging
@@ -179,15 +180,25 @@ class Client:
 
     ``base_url`` and ``api_key`` default to the environment variables ``BOSUN_URL`` and
     ``BOSUN_API_KEY`` (else ``http://127.0.0.1:7700`` and no key). Errors are raised as
-    :class:`bosun.BosunError` subclasses carrying the server's code. Calls that a retry can cure
-    (connection refused, 429, 503) are retried with backoff and jitter, honouring ``Retry-After``.
+    :class:`bosun.BosunError` subclasses carrying the server's code.
+
+    Every POST carries an ``Idempotency-Key`` (a random UUID per call, the same on its retries), so
+    the server applies it once. Calls are retried on connection errors (also when the answer was
+    lost), 429, 502/503/504/507 and a key still in progress, with exponential backoff and full
+    jitter, honouring ``Retry-After``, for at most ``max_attempts`` attempts (default 5)::
+
+        client = bosun.Client("http://127.0.0.1:7700", max_attempts=8)
+        s = client.create_session("research", "oracle1")   # one session, however many attempts
     """
 
     def __init__(self, base_url: Optional[str] = None, api_key: Optional[str] = None, timeout: float = 30.0,
-                 retry: Optional[RetryPolicy] = None) -> None:
+                 retry: Optional[RetryPolicy] = None, max_attempts: Optional[int] = None) -> None:
         url = base_url or os.environ.get("BOSUN_URL") or DEFAULT_URL
         key = api_key if api_key is not None else os.environ.get("BOSUN_API_KEY") or None
-        self._transport = Transport(url, key, timeout, retry or RetryPolicy())
+        policy = retry or RetryPolicy()
+        if max_attempts is not None:
+            policy = dataclasses.replace(policy, attempts=max_attempts)
+        self._transport = Transport(url, key, timeout, policy)
 
     @property
     def base_url(self) -> str:

@@ -63,6 +63,18 @@ class NoCapableAgent(Conflict):
     """409: routing found no agent with every required capability and ``fallback`` is not ``any``."""
 
 
+class IdempotencyKeyReused(BosunError):
+    """422: the ``Idempotency-Key`` was already used on this route with a different body.
+
+    The client makes a new key for every logical call, so this means two different calls were
+    given the same key by hand."""
+
+
+class IdempotencyKeyInProgress(Conflict):
+    """409: a request with the same ``Idempotency-Key`` is still being answered; retried by the
+    client after ``retry_after``."""
+
+
 class PayloadTooLarge(BosunError):
     """413: a payload over ``max_message_bytes`` or a body over ``max_request_bytes``."""
 
@@ -97,6 +109,8 @@ _BY_CODE: dict[str, type[BosunError]] = {
     "NOT_FOUND": NotFound,
     "CONFLICT": Conflict,
     "NO_CAPABLE_AGENT": NoCapableAgent,
+    "IDEMPOTENCY_KEY_REUSED": IdempotencyKeyReused,
+    "IDEMPOTENCY_KEY_IN_PROGRESS": IdempotencyKeyInProgress,
     "PAYLOAD_TOO_LARGE": PayloadTooLarge,
     "LIMIT_REACHED": LimitReached,
     "UNAVAILABLE": Unavailable,

@@ -5,7 +5,7 @@ import java.util.List;
 
 /**
  * Runs one benchmark per JVM: {@code append}, {@code roundtrip}, {@code sweep}, {@code heap},
- * {@code http}, {@code route}, {@code tiles} or {@code pg} (PostgreSQL, one and three nodes), or
+ * {@code http}, {@code route}, {@code route-large}, {@code tiles} or {@code pg} (PostgreSQL, one and three nodes), or
  * the diagnostic {@code append-sql}.
  * {@code scripts/bench.sh} builds the module and runs each in a fresh JVM, so one benchmark's heap,
  * JIT state and SQLite files never colour another's figures.
@@ -14,7 +14,7 @@ import java.util.List;
  * fresh data dirs go; default {@code bench/target/bench-data}), {@code --keep} (leave them there).
  */
 public final class Bench {
-    static final List<String> NAMES = List.of("append", "append-sql", "roundtrip", "sweep", "heap", "http", "route", "tiles", "pg", "startup");
+    static final List<String> NAMES = List.of("append", "append-sql", "roundtrip", "sweep", "heap", "http", "route", "route-large", "tiles", "pg", "startup");
 
     private Bench() {}
 
@@ -52,7 +52,8 @@ public final class Bench {
                 case "sweep" -> new SweepBench(env).run();
                 case "heap" -> new HeapBench(env).run();
                 case "http" -> new HttpBench(env).run();
-                case "route" -> new RouteBench(env).run();
+                case "route" -> new RouteBench(env, false).run();
+                case "route-large" -> new RouteBench(env, true).run();
                 case "tiles" -> new TilesBench(env).run();
                 case "pg" -> new PgBench(env).run();
                 case "startup" -> new StartupBench(env).run();

@@ -64,14 +64,22 @@ import java.util.function.IntPredicate;
  * else) when something answered without the envelope. A 429 carries {@code retry_after_seconds} in
  * its details when the server sent {@code Retry-After}.
  *
- * <p><b>Retries.</b> Only calls that are safe to repeat are retried: GETs, {@link #terminate},
- * {@link #heartbeat}, {@link #registerAgent} and {@link #resetFleet}. They are retried on no answer,
- * 502/503/504, and a 429 with {@code Retry-After} (waiting what it says, up to 30 s), with exponential
- * backoff and jitter, at most {@link Builder#retries(int)} times. Calls that append, create or remove
- * ({@link #send}, {@link #emit}, {@link #createSession}, {@link #addTask}, {@link #completeTask},
- * {@link #endSession}, {@link #route}, {@link #unregisterAgent}, {@link #retryTile},
- * {@link #createWebhook}, {@link #deleteWebhook}, {@link #retryWebhookDelivery}) are never retried,
- * because one that timed out may have been applied; the caller decides.
+ * <p><b>Retries.</b> Every POST carries an {@code Idempotency-Key}: a random UUID per logical call,
+ * sent again on each of its retries, so the server applies the call once and answers a repeat with
+ * the first answer (docs/API.md, "Idempotency"). POSTs and GETs, {@link #terminate} and the other
+ * calls that are safe to repeat are therefore retried on no answer (connection refused or reset,
+ * timeout), 502/503/504, a 429 with {@code Retry-After}, and a 409 {@code IDEMPOTENCY_KEY_IN_PROGRESS}
+ * (the first attempt is still being answered), waiting what {@code Retry-After} says (up to 30 s) or
+ * else an exponential backoff with full jitter, for at most {@link Builder#maxAttempts(int)} attempts.
+ * The two DELETEs ({@link #unregisterAgent}, {@link #deleteWebhook}) are not retried: the server keeps
+ * no key for them and a repeat after a lost answer would be NOT_FOUND.
+ *
+ * <pre>{@code
+ * try (var bosun = BosunClient.builder(URI.create("http://127.0.0.1:7700")).maxAttempts(5).build()) {
+ *     Session s = bosun.createSession(SessionConfig.builder("research", "oracle1").build());
+ *     // however many attempts that took, the server made one session
+ * }
+ * }</pre>
  *
  * <p><b>Tenants.</b> The server takes the tenant from the API key and does not send it, so sessions read
  * through this client have {@link Session#tenant()} = {@link WireCodec#TENANT_NOT_ON_WIRE} (empty).
@@ -137,14 +145,20 @@ public final class BosunClient implements AutoCloseable {
             return this;
         }
 
-        /** How many times an idempotent call is retried after its first attempt; 0 turns retries off. Default 3. */
+        /** How many times a call that is safe to repeat is retried after its first attempt; 0 turns retries off. Default 3. */
         public Builder retries(int retries) {
             if (retries < 0) throw new IllegalArgumentException("retries must be >= 0; got " + retries);
             this.retries = retries;
             return this;
         }
 
-        /** The first retry delay, doubled per retry up to {@code max}, each with jitter. Default 200 ms .. 5 s. */
+        /** As {@link #retries(int)}, counting the first attempt: {@code maxAttempts(1)} never retries. Default 4. */
+        public Builder maxAttempts(int maxAttempts) {
+            if (maxAttempts < 1) throw new IllegalArgumentException("maxAttempts must be >= 1; got " + maxAttempts);
+            return retries(maxAttempts - 1);
+        }
+
+        /** The first retry delay, doubled per retry up to {@code max}, each with full jitter. Default 200 ms .. 5 s. */
         public Builder backoff(Duration initial, Duration max) {
             if (initial.isNegative() || max.compareTo(initial) < 0) {
                 throw new IllegalArgumentException("backoff must satisfy 0 <= initial <= max; got " + initial + ", " + max);
@@ -169,9 +183,9 @@ public final class BosunClient implements AutoCloseable {
 
     // ------------------------------------------------------------------------------------ sessions
 
-    /** {@code POST /v1/sessions}. Not retried. See {@link WireCodec#sessionConfig} for what cannot be sent. */
+    /** {@code POST /v1/sessions}. Retried with its idempotency key: one session however many attempts. See {@link WireCodec#sessionConfig} for what cannot be sent. */
     public Session createSession(SessionConfig config) {
-        return WireCodec.session(post(sessions(), WireCodec.sessionConfig(config), false));
+        return WireCodec.session(post(sessions(), WireCodec.sessionConfig(config)));
     }
 
     /** {@code GET /v1/sessions/{id}}. */
@@ -203,9 +217,9 @@ public final class BosunClient implements AutoCloseable {
         return WireCodec.sessionPage(get(sessions(), q));
     }
 
-    /** {@code POST /v1/sessions/{id}/end}: the agent ends its own session with an outcome. Not retried. */
+    /** {@code POST /v1/sessions/{id}/end}: the agent ends its own session with an outcome. Retried with its idempotency key. */
     public Session endSession(String sessionId, SessionOutcome outcome, Optional<String> error) {
-        return WireCodec.session(post(session(sessionId) + "/end", WireCodec.end(outcome, error), false));
+        return WireCodec.session(post(session(sessionId) + "/end", WireCodec.end(outcome, error)));
     }
 
     /**
@@ -216,24 +230,24 @@ public final class BosunClient implements AutoCloseable {
      */
     public Session terminate(String sessionId, String reason) {
         JsonNode body = reason == null ? null : Json.object().put("reason", reason);
-        return WireCodec.session(post(session(sessionId) + "/terminate", body, true));
+        return WireCodec.session(post(session(sessionId) + "/terminate", body));
     }
 
     /** {@code POST /v1/sessions/{id}/heartbeat}: marks the session active. Retried (a second beat changes nothing). */
     public Session heartbeat(String sessionId) {
-        return WireCodec.session(post(session(sessionId) + "/heartbeat", null, true));
+        return WireCodec.session(post(session(sessionId) + "/heartbeat", null));
     }
 
     // ------------------------------------------------------------------------------------ events
 
-    /** {@code POST /v1/sessions/{id}/events}: writes an event into the session's inbox. Not retried. */
+    /** {@code POST /v1/sessions/{id}/events}: writes an event into the session's inbox. Retried with its idempotency key: one event. */
     public long send(String sessionId, String type, JsonNode payload) {
-        return WireCodec.seq(post(session(sessionId) + "/events", WireCodec.eventBody(type, payload), false));
+        return WireCodec.seq(post(session(sessionId) + "/events", WireCodec.eventBody(type, payload)));
     }
 
-    /** {@code POST /v1/sessions/{id}/emit}: writes an event as the agent (direction {@code out}). Not retried. */
+    /** {@code POST /v1/sessions/{id}/emit}: writes an event as the agent (direction {@code out}). Retried with its idempotency key: one event. */
     public long emit(String sessionId, String type, JsonNode payload) {
-        return WireCodec.seq(post(session(sessionId) + "/emit", WireCodec.eventBody(type, payload), false));
+        return WireCodec.seq(post(session(sessionId) + "/emit", WireCodec.eventBody(type, payload)));
     }
 
     /**
@@ -280,9 +294,9 @@ public final class BosunClient implements AutoCloseable {
 
     // ------------------------------------------------------------------------------------ tasks
 
-    /** {@code POST /v1/sessions/{id}/tasks}. Not retried. See {@link WireCodec#taskSpec} for what cannot be sent. */
+    /** {@code POST /v1/sessions/{id}/tasks}. Retried with its idempotency key. See {@link WireCodec#taskSpec} for what cannot be sent. */
     public Task addTask(String sessionId, TaskSpec spec) {
-        return WireCodec.task(post(session(sessionId) + "/tasks", WireCodec.taskSpec(spec), false));
+        return WireCodec.task(post(session(sessionId) + "/tasks", WireCodec.taskSpec(spec)));
     }
 
     /** {@code GET /v1/sessions/{id}/tasks}: all of the session's tasks, or only the running ones. */
@@ -295,9 +309,9 @@ public final class BosunClient implements AutoCloseable {
         return WireCodec.task(get(task(sessionId, taskId), Map.of()));
     }
 
-    /** {@code POST /v1/sessions/{id}/tasks/{task_id}/complete}. Not retried: a second completion is a CONFLICT. */
+    /** {@code POST /v1/sessions/{id}/tasks/{task_id}/complete}. Retried with its idempotency key: a repeat gets the first answer, not a CONFLICT. */
     public Task completeTask(String sessionId, String taskId, Completion completion) {
-        return WireCodec.task(post(task(sessionId, taskId) + "/complete", WireCodec.completion(completion), false));
+        return WireCodec.task(post(task(sessionId, taskId) + "/complete", WireCodec.completion(completion)));
     }
 
     // ------------------------------------------------------------------------------------ fleet
@@ -308,7 +322,7 @@ public final class BosunClient implements AutoCloseable {
      * the agent's update time.
      */
     public Agent registerAgent(String agentId, List<String> capabilities) {
-        return WireCodec.agent(post("/v1/agents", WireCodec.registerAgent(agentId, capabilities), true));
+        return WireCodec.agent(post("/v1/agents", WireCodec.registerAgent(agentId, capabilities)));
     }
 
     /** {@code GET /v1/agents}: the tenant's agents in registration order, with their current load. */
@@ -331,8 +345,8 @@ public final class BosunClient implements AutoCloseable {
 
     /**
      * {@code POST /v1/route}: routes a bare task id (not a session's task) to one of the tenant's
-     * agents and links them in its fleet graph. Not retried: a repeat can link the task to another
-     * agent. NO_CAPABLE_AGENT when no agent has every required capability, unless {@code fallbackAny}.
+     * agents and links them in its fleet graph. Retried with its idempotency key: a repeat gets the
+     * first decision and never links the task to another agent. NO_CAPABLE_AGENT when no agent has every required capability, unless {@code fallbackAny}.
      *
      * @param preferAgents among the capable agents, consider only these when any of them is capable
      * @param fallbackAny  when none is capable, consider every agent; false leaves it to the server's
@@ -341,7 +355,7 @@ public final class BosunClient implements AutoCloseable {
     public RoutingDecision route(String taskId, List<String> requiredCapabilities, List<String> preferAgents,
                                  boolean fallbackAny) {
         return WireCodec.routingDecision(post("/v1/route",
-                WireCodec.route(taskId, requiredCapabilities, preferAgents, fallbackAny), false));
+                WireCodec.route(taskId, requiredCapabilities, preferAgents, fallbackAny)));
     }
 
     /** {@code GET /v1/fleet/status}: the figures of the tenant's fleet graph. */
@@ -354,7 +368,7 @@ public final class BosunClient implements AutoCloseable {
      * and returns the status after. Retried: a second reset finds nothing more to delete.
      */
     public FleetStatus resetFleet() {
-        return WireCodec.fleetStatus(post("/v1/fleet/reset", null, true));
+        return WireCodec.fleetStatus(post("/v1/fleet/reset", null));
     }
 
     // ------------------------------------------------------------------------------------ tiles
@@ -386,10 +400,10 @@ public final class BosunClient implements AutoCloseable {
 
     /**
      * {@code POST /v1/tiles/{id}/retry}: sends a dead or rejected tile again; CONFLICT for any other
-     * state. Not retried: a repeat after a lost answer would be a CONFLICT (the tile is pending again).
+     * state. Retried with its idempotency key: a repeat gets the first answer, not a CONFLICT.
      */
     public Delivery retryTile(String tileId) {
-        return WireCodec.tile(post(tilePath(tileId) + "/retry", null, false));
+        return WireCodec.tile(post(tilePath(tileId) + "/retry", null));
     }
 
     // ------------------------------------------------------------------------------------ webhooks
@@ -397,13 +411,13 @@ public final class BosunClient implements AutoCloseable {
     /**
      * {@code POST /v1/webhooks}: subscribes {@code url} to the tenant's checkpoint events of the listed
      * types ({@code *} for all). The returned {@link Webhook#secret()} is the only time the server shows
-     * it: keep it to verify deliveries with {@link dev.bosun.delivery.WebhookSignature#verify}. Not
-     * retried: a repeat would make a second subscription.
+     * it: keep it to verify deliveries with {@link dev.bosun.delivery.WebhookSignature#verify}. Retried
+     * with its idempotency key: one subscription however many attempts.
      *
      * @param secret the signing secret (16 to 256 visible ASCII characters); empty for a generated one
      */
     public Webhook createWebhook(String url, List<String> events, Optional<String> secret) {
-        return WireCodec.webhook(post("/v1/webhooks", WireCodec.createWebhook(url, events, secret), false));
+        return WireCodec.webhook(post("/v1/webhooks", WireCodec.createWebhook(url, events, secret)));
     }
 
     /** {@code GET /v1/webhooks}: the tenant's subscriptions, oldest first, without their secrets. */
@@ -436,11 +450,11 @@ public final class BosunClient implements AutoCloseable {
 
     /**
      * {@code POST /v1/webhooks/{id}/deliveries/{delivery_id}/retry}: sends a dead or rejected delivery
-     * again; CONFLICT for any other state. Not retried, like {@link #retryTile}.
+     * again; CONFLICT for any other state. Retried with its idempotency key, like {@link #retryTile}.
      */
     public Delivery retryWebhookDelivery(String webhookId, String deliveryId) {
         return WireCodec.webhookDelivery(post(webhookPath(webhookId) + "/deliveries/" + Transport.segment(deliveryId)
-                + "/retry", null, false));
+                + "/retry", null));
     }
 
     // ------------------------------------------------------------------------------------ logs, health
@@ -539,8 +553,9 @@ public final class BosunClient implements AutoCloseable {
         return json(transport.call("GET", transport.uri(path, query), null, true, Duration.ZERO, SUCCESS));
     }
 
-    private JsonNode post(String path, JsonNode body, boolean idempotent) {
-        return json(transport.call("POST", transport.uri(path, Map.of()), body, idempotent, Duration.ZERO, SUCCESS));
+    /** Every POST carries an {@code Idempotency-Key} for all its attempts, so every POST is retried (D79). */
+    private JsonNode post(String path, JsonNode body) {
+        return json(transport.call("POST", transport.uri(path, Map.of()), body, true, Duration.ZERO, SUCCESS));
     }
 
     private static JsonNode json(HttpResponse<byte[]> r) {

@@ -11,11 +11,12 @@ import java.util.Optional;
  * When to try a failed call again and how long to wait first. Pure: the caller supplies the jitter
  * and the clock, so every decision can be checked in a unit test.
  *
- * <p>Only idempotent calls are retried, because a POST that timed out may have been applied, and
- * sending it twice would append a second event or task. Retried failures are the ones that say
- * "try later": no answer at all (connect error, timeout), 502/503/504, and 429 when the server
- * named a {@code Retry-After}. A 429 without one is a cap (sessions, tasks) that waiting a few
- * seconds will not lift.
+ * <p>Only calls that are safe to repeat are retried: GETs, and POSTs, which carry an
+ * {@code Idempotency-Key} so the server applies them once however many times they arrive. Retried
+ * failures are the ones that say "try later": no answer at all (connect error, timeout),
+ * 502/503/504, 429 when the server named a {@code Retry-After}, and 409 with a {@code Retry-After}
+ * (the server's {@code IDEMPOTENCY_KEY_IN_PROGRESS}: the first attempt is still being answered). A
+ * 429 without one is a cap (sessions, tasks) that waiting a few seconds will not lift.
  *
  * @param retries        retries after the first attempt; 0 turns retrying off
  * @param initialBackoff the base delay before the first retry, doubled for each further one
@@ -61,7 +62,7 @@ record RetryPolicy(int retries, Duration initialBackoff, Duration maxBackoff, Du
      */
     Optional<Duration> delayBeforeRetry(boolean idempotent, Failure failure, int failuresSoFar, double jitter) {
         if (!idempotent || failuresSoFar > retries) return Optional.empty();
-        if (failure.status() == 429) {
+        if (failure.status() == 429 || failure.status() == 409) {
             return failure.retryAfter().filter(d -> d.compareTo(maxRetryAfter) <= 0);
         }
         if (!failure.transientUnavailable()) return Optional.empty();
@@ -73,8 +74,8 @@ record RetryPolicy(int retries, Duration initialBackoff, Duration maxBackoff, Du
     }
 
     /**
-     * Exponential backoff with "equal jitter": half the delay is fixed and half random, so clients that
-     * failed together spread out but none retries immediately.
+     * Exponential backoff with full jitter: a random delay between zero and the exponential bound, so
+     * clients that failed together spread out over the whole interval (D79).
      */
     Duration backoff(int failuresSoFar, double jitter) {
         if (jitter < 0 || jitter >= 1) throw new IllegalArgumentException("jitter must be in [0, 1); got " + jitter);
@@ -82,8 +83,8 @@ record RetryPolicy(int retries, Duration initialBackoff, Duration maxBackoff, Du
         long max = maxBackoff.toMillis();
         int shift = Math.min(Math.max(failuresSoFar - 1, 0), 30);
         long exp = base > (max >> shift) ? max : Math.min(max, base << shift);
-        long half = exp / 2;
-        return Duration.ofMillis(exp - half + (long) (half * jitter));
+        // At least 1 ms, so a follower that keeps failing never spins without yielding.
+        return Duration.ofMillis(Math.max(Math.min(exp, 1), (long) (exp * jitter)));
     }
 
     /**

@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.StringJoiner;
+import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.IntPredicate;
 
@@ -27,6 +28,8 @@ import java.util.function.IntPredicate;
  */
 final class Transport implements AutoCloseable {
     private static final String USER_AGENT = "bosun-client/0.1";
+    /** The header that makes a POST safe to retry. */
+    static final String IDEMPOTENCY_KEY = "Idempotency-Key";
     /** How much of an error answer on the event stream is read to find the envelope. */
     private static final int MAX_ERROR_BODY = 64 * 1024;
 
@@ -120,10 +123,12 @@ final class Transport implements AutoCloseable {
      */
     HttpResponse<byte[]> call(String method, URI uri, JsonNode body, boolean idempotent, Duration extraTimeout,
                               IntPredicate accept) {
+        // One key per logical call, the same on each retry: the server applies the call once (D79).
+        Optional<String> key = method.equals("POST") ? Optional.of(UUID.randomUUID().toString()) : Optional.empty();
         int failures = 0;
         while (true) {
             try {
-                return attempt(method, uri, body, extraTimeout, accept);
+                return attempt(method, uri, body, key, extraTimeout, accept);
             } catch (AttemptFailed f) {
                 failures++;
                 Optional<Duration> delay = retry.delayBeforeRetry(idempotent, f.failure, failures, ThreadLocalRandom.current().nextDouble());
@@ -133,11 +138,12 @@ final class Transport implements AutoCloseable {
         }
     }
 
-    private HttpResponse<byte[]> attempt(String method, URI uri, JsonNode body, Duration extraTimeout, IntPredicate accept)
-            throws AttemptFailed {
+    private HttpResponse<byte[]> attempt(String method, URI uri, JsonNode body, Optional<String> idempotencyKey,
+                                         Duration extraTimeout, IntPredicate accept) throws AttemptFailed {
         ensureOpen();
         Duration t = timeout.plus(extraTimeout);
         HttpRequest.Builder r = request(uri, t).header("Accept", "application/json");
+        idempotencyKey.ifPresent(k -> r.header(IDEMPOTENCY_KEY, k));
         if (body != null) {
             r.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofByteArray(Json.bytes(body)));
         } else {

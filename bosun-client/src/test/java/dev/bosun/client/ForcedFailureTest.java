@@ -187,19 +187,56 @@ class ForcedFailureTest {
         assertThat(fake.seen).allSatisfy(seen -> assertThat(seen.header("Authorization")).isEqualTo("Bearer k-123"));
     }
 
-    /** Fakes a 503 for a send: it may have been stored before the failure, so it is not repeated. */
+    /**
+     * Fakes a 503 then a dropped connection for a send: it is retried with the same Idempotency-Key on
+     * every attempt (the server applies it once), and a second send gets a key of its own.
+     */
     @Test
-    void sendIsNotRetriedAfterUnavailable() {
-        fake.route(SESSION + "/events", (n, ex) -> json(ex, 503, UNAVAILABLE));
+    void sendIsRetriedWithOneIdempotencyKeyPerLogicalCall() {
+        fake.route(SESSION + "/events", (n, ex) -> {
+            if (n == 0) json(ex, 503, UNAVAILABLE);
+            else if (n == 1) throw new java.io.IOException("connection dropped by the fake"); // no answer at all
+            else json(ex, 202, "{\"seq\": 7}");
+        });
 
-        assertThatThrownBy(() -> client.send("sess_1", "input", Json.object().put("text", "hi")))
-                .isInstanceOfSatisfying(BosunException.class, e -> {
-                    assertThat(e.code()).isEqualTo(ErrorCode.UNAVAILABLE);
-                    assertThat(e.getMessage()).isEqualTo("store unreachable");
-                });
-        assertThat(fake.calls("POST", SESSION + "/events")).isEqualTo(1);
-        assertThat(fake.seen.get(0).body()).isEqualTo("{\"event_type\":\"input\",\"payload\":{\"text\":\"hi\"}}");
-        assertThat(fake.seen.get(0).header("Content-Type")).isEqualTo("application/json");
+        assertThat(client.send("sess_1", "input", Json.object().put("text", "hi"))).isEqualTo(7);
+        assertThat(fake.calls("POST", SESSION + "/events")).isEqualTo(3);
+        assertThat(fake.seen).allSatisfy(seen -> {
+            assertThat(seen.body()).isEqualTo("{\"event_type\":\"input\",\"payload\":{\"text\":\"hi\"}}");
+            assertThat(seen.header("Content-Type")).isEqualTo("application/json");
+        });
+        String key = fake.seen.get(0).header("Idempotency-Key");
+        assertThat(java.util.UUID.fromString(key)).as("a random UUID").isNotNull();
+        assertThat(fake.seen).extracting(seen -> seen.header("Idempotency-Key")).containsOnly(key);
+
+        client.send("sess_1", "input", Json.object().put("text", "hi"));
+        assertThat(fake.seen.get(3).header("Idempotency-Key")).as("a new logical call, a new key").isNotEqualTo(key);
+    }
+
+    /** A key still being answered (409 with Retry-After) is retried; the answer then is the stored one. */
+    @Test
+    void aKeyInProgressIsRetriedAfterItsRetryAfter() {
+        fake.route(SESSION + "/emit", (n, ex) -> {
+            if (n == 0) {
+                json(ex, 409, "{\"error\":{\"code\":\"IDEMPOTENCY_KEY_IN_PROGRESS\",\"message\":\"in use\","
+                        + "\"details\":{\"field\":\"Idempotency-Key\",\"retry_after_seconds\":1}}}", "Retry-After", "1");
+            } else {
+                json(ex, 202, "{\"seq\": 3}", "Idempotent-Replayed", "true");
+            }
+        });
+        assertThat(client.emit("sess_1", "echo", Json.object())).isEqualTo(3);
+        assertThat(fake.calls("POST", SESSION + "/emit")).isEqualTo(2);
+    }
+
+    /** The attempts are bounded: maxAttempts(2) gives up after the second 503. */
+    @Test
+    void maxAttemptsBoundsTheRetriesOfAPost() {
+        fake.route(SESSION + "/tasks", (n, ex) -> json(ex, 503, UNAVAILABLE));
+        client.close();
+        client = BosunClient.builder(fake.baseUrl()).maxAttempts(2).backoff(Duration.ofMillis(1), Duration.ofMillis(5)).build();
+        assertThatThrownBy(() -> client.addTask("sess_1", dev.bosun.task.TaskSpec.builder("t").build()))
+                .isInstanceOfSatisfying(BosunException.class, e -> assertThat(e.getMessage()).endsWith("(gave up after 2 attempts)"));
+        assertThat(fake.calls("POST", SESSION + "/tasks")).isEqualTo(2);
     }
 
     /** Fakes the per-key rate limit on a GET: the client waits the Retry-After second, then succeeds. */
@@ -221,17 +258,17 @@ class ForcedFailureTest {
         assertThat(Duration.ofNanos(at.get(1) - at.get(0))).isGreaterThanOrEqualTo(Duration.ofMillis(950));
     }
 
-    /** Fakes the rate limit on an emit: not retried; the caller gets LIMIT_REACHED with retry_after_seconds. */
+    /** Fakes the rate limit on an emit with a Retry-After past the client's bound: handed to the caller at once. */
     @Test
     void tooManyRequestsOnAPostIsHandedToTheCaller() {
         fake.route(SESSION + "/emit", (n, ex) -> json(ex, 429,
                 "{\"error\":{\"code\":\"LIMIT_REACHED\",\"message\":\"rate limit of 10/s reached\",\"details\":{\"limit\":10}}}",
-                "Retry-After", "2"));
+                "Retry-After", "120"));
 
         assertThatThrownBy(() -> client.emit("sess_1", "echo", Json.object()))
                 .isInstanceOfSatisfying(BosunException.class, e -> {
                     assertThat(e.code()).isEqualTo(ErrorCode.LIMIT_REACHED);
-                    assertThat(e.details()).containsEntry("retry_after_seconds", 2L).containsEntry("limit", 10);
+                    assertThat(e.details()).containsEntry("retry_after_seconds", 120L).containsEntry("limit", 10);
                 });
         assertThat(fake.calls("POST", SESSION + "/emit")).isEqualTo(1);
     }

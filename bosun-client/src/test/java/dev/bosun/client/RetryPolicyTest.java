@@ -60,17 +60,24 @@ class RetryPolicyTest {
     }
 
     @Test
+    void aKeyStillInProgressIsRetriedAfterItsRetryAfterButOtherConflictsAreNot() {
+        assertThat(policy.delayBeforeRetry(true, status(409, 1), 1, 0.5)).contains(Duration.ofSeconds(1));
+        assertThat(policy.delayBeforeRetry(true, status(409), 1, 0.5)).isEmpty();
+    }
+
+    @Test
     void unavailableWithRetryAfterUsesItInsteadOfTheBackoff() {
         assertThat(policy.delayBeforeRetry(true, status(503, 3), 1, 0.0)).contains(Duration.ofSeconds(3));
     }
 
     @Test
-    void backoffDoublesPerFailureUpToTheCapWithHalfOfItJittered() {
+    void backoffDoublesPerFailureUpToTheCapWithFullJitter() {
         // failures 1, 2, 3, 4, 5 -> 100, 200, 400, 800, 1000 (capped) before jitter
         long[] expected = {100, 200, 400, 800, 1000, 1000};
         for (int i = 0; i < expected.length; i++) {
             long full = expected[i];
-            assertThat(policy.backoff(i + 1, 0.0).toMillis()).as("lowest after %d failures", i + 1).isEqualTo(full - full / 2);
+            assertThat(policy.backoff(i + 1, 0.0).toMillis()).as("lowest after %d failures", i + 1).isEqualTo(1);
+            assertThat(policy.backoff(i + 1, 0.5).toMillis()).as("middle after %d failures", i + 1).isEqualTo(full / 2);
             assertThat(policy.backoff(i + 1, 0.999999).toMillis()).as("highest after %d failures", i + 1).isBetween(full - 1, full);
         }
         assertThat(policy.delayBeforeRetry(true, status(502), 2, 0.5)).contains(policy.backoff(2, 0.5));
@@ -78,9 +85,9 @@ class RetryPolicyTest {
 
     @Test
     void backoffDoesNotOverflowForManyFailures() {
-        assertThat(policy.backoff(1_000, 0.0)).isEqualTo(Duration.ofMillis(500));
+        assertThat(policy.backoff(1_000, 0.5)).isEqualTo(Duration.ofMillis(500));
         RetryPolicy big = new RetryPolicy(3, Duration.ofDays(1), Duration.ofDays(3), Duration.ofSeconds(30));
-        assertThat(big.backoff(70, 0.0)).isEqualTo(Duration.ofDays(3).dividedBy(2));
+        assertThat(big.backoff(70, 0.5)).isEqualTo(Duration.ofDays(3).dividedBy(2));
     }
 
     @Test

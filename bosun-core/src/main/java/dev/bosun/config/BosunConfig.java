@@ -23,6 +23,7 @@ import java.util.Optional;
  * @param taskTimeout      default per-task timeout
  * @param maxSessions      cap on concurrent (not yet ended) sessions
  * @param retention        how long ended sessions and their events are kept before they are purged
+ * @param idempotencyWindow how long the HTTP API keeps an {@code Idempotency-Key} and its answer (D78)
  * @param startupTimeout   default startup deadline for workers (profiles may override)
  * @param outboxRescan     period of the outbox rescan that backs up the file-system watch
  * @param workerLogMaxBytes bound on each of a worker's stdout and stderr log files
@@ -51,6 +52,7 @@ public record BosunConfig(
         Duration taskTimeout,
         int maxSessions,
         Duration retention,
+        Duration idempotencyWindow,
         Duration startupTimeout,
         Duration outboxRescan,
         long workerLogMaxBytes,

@@ -54,6 +54,7 @@ final class ConfigBinder {
         Duration taskTimeout = duration("task_timeout", "1s", "7d");
         int maxSessions = (int) integer("max_sessions", 1, 1_000_000);
         Duration retention = duration("retention", "1h", "3650d");
+        Duration idempotencyWindow = duration("idempotency_window", "1m", "30d");
         Duration startupTimeout = duration("startup_timeout", "1s", "10m");
         Duration outboxRescan = duration("outbox_rescan", "50ms", "60s");
         long workerLogMaxBytes = Values.size("worker_log_max_bytes", get("worker_log_max_bytes"), "4KiB", "1GiB");
@@ -63,7 +64,7 @@ final class ConfigBinder {
         RoutingSettings routing = routing();
         StoreSettings store = store();
         return new BosunConfig(sessionsEnabled, dataDir, nodeId, idleTimeout, ttl, maxMessageBytes,
-                maxEventsPerPoll, maxPollWait, maxTasks, taskTimeout, maxSessions, retention, startupTimeout,
+                maxEventsPerPoll, maxPollWait, maxTasks, taskTimeout, maxSessions, retention, idempotencyWindow, startupTimeout,
                 outboxRescan, workerLogMaxBytes, modelCache, profiles, server, routing, tiles(), delivery(), patterns(), store(), sandbox(),
                 jsonLimits);
     }
@@ -119,7 +120,21 @@ final class ConfigBinder {
         Duration idle = duration("http_idle_timeout", "1s", "1h");
         Duration headers = duration("http_header_timeout", "100ms", "5m");
         return new ServerSettings(host, port, keys, rateLimit, rateBurst, maxStreams, maxRequest, perTenant, keepAlive,
-                hosts, origins, authFailures, idle, headers);
+                hosts, origins, authFailures, idle, headers, ops(keys));
+    }
+
+    private OpsSettings ops(Map<String, String> keys) {
+        var format = OpsSettings.LogFormat.valueOf(Values.oneOf("log_format", get("log_format"),
+                java.util.List.of("text", "json")).toUpperCase(java.util.Locale.ROOT));
+        String level = Values.oneOf("log_level", get("log_level"), java.util.List.of("trace", "debug", "info", "warn", "error"));
+        var metricsAuth = OpsSettings.MetricsAuth.valueOf(Values.oneOf("metrics_auth", get("metrics_auth"),
+                java.util.List.of("none", "api_key")).toUpperCase(java.util.Locale.ROOT));
+        if (metricsAuth == OpsSettings.MetricsAuth.API_KEY && keys.isEmpty()) {
+            throw Values.error("metrics_auth", "metrics_auth = api_key needs api_keys: without keys there is no key "
+                    + "to ask for; configure api_keys or set metrics_auth = none", get("metrics_auth"));
+        }
+        Duration grace = duration("shutdown_grace", "0s", "10m");
+        return new OpsSettings(format, level, metricsAuth, grace);
     }
 
     private static final Pattern ALLOWED_HOST = Pattern.compile("[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?|\\[[0-9a-f:.]{2,45}\\]",

@@ -207,6 +207,7 @@ public final class ConfigLoader {
         d.put("task_timeout", "300s");
         d.put("max_sessions", 1000);
         d.put("retention", "7d");
+        d.put("idempotency_window", "24h");
         d.put("startup_timeout", "120s");
         d.put("outbox_rescan", "1s");
         d.put("worker_log_max_bytes", "1MiB");
@@ -229,6 +230,10 @@ public final class ConfigLoader {
         d.put("auth_failure_rate", 10);
         d.put("http_idle_timeout", "60s");
         d.put("http_header_timeout", "10s");
+        d.put("log_format", "text");
+        d.put("log_level", "info");
+        d.put("metrics_auth", "none");
+        d.put("shutdown_grace", "20s");
         d.put("h1_router_enabled", false);
         d.put("h1_router_url", null);
         d.put("router_fallback", "none");

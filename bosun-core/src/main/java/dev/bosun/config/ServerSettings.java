@@ -22,11 +22,13 @@ import java.util.Map;
  * @param authFailureRate    failed authentications per second allowed per client address (burst twice that)
  * @param idleTimeout        a connection with no I/O for this long is closed
  * @param headerTimeout      a request whose headers take longer than this to arrive is cut off
+ * @param ops                logs, metrics access and shutdown ({@code log_format}, {@code log_level},
+ *                           {@code metrics_auth}, {@code shutdown_grace})
  */
 public record ServerSettings(String host, int port, Map<String, String> apiKeys, int rateLimit, int rateBurst,
                              int maxStreams, long maxRequestBytes, int maxStreamsPerTenant, Duration sseKeepAlive,
                              List<String> allowedHosts, List<String> corsOrigins, int authFailureRate,
-                             Duration idleTimeout, Duration headerTimeout) {
+                             Duration idleTimeout, Duration headerTimeout, OpsSettings ops) {
     public ServerSettings {
         apiKeys = Map.copyOf(apiKeys);
         allowedHosts = List.copyOf(allowedHosts);

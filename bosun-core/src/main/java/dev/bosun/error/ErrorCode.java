@@ -39,6 +39,16 @@ public enum ErrorCode {
      * floor ({@code min_free_disk}): nothing was written; retry once space has been freed (HTTP 507).
      */
     INSUFFICIENT_STORAGE,
+    /**
+     * An {@code Idempotency-Key} was used again on the same route with a different request body
+     * (HTTP 422): the key names one logical call; send a new key for a new call.
+     */
+    IDEMPOTENCY_KEY_REUSED,
+    /**
+     * A request with this {@code Idempotency-Key} is still being answered (HTTP 409, with
+     * {@code Retry-After}): retry shortly and get its stored answer.
+     */
+    IDEMPOTENCY_KEY_IN_PROGRESS,
     /** A bug or an unexpected failure inside Bosun. */
     INTERNAL
 }

@@ -8,15 +8,10 @@ import dev.bosun.store.Store;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
@@ -109,12 +104,8 @@ public final class Fleet {
         TenantGraph g = graph(tenant);
         int load;
         synchronized (g) {
-            g.agents.put(agentId, a);
-            if (!g.graph.hasVertex(agentVertex(agentId))) {
-                g.graph.addVertex(agentVertex(agentId));
-                g.agentVertices++;
-            }
-            load = g.load(agentId);
+            g.graph.putAgent(a);
+            load = g.graph.load(agentId);
         }
         sync.ifPresent(r -> r.registered(tenant, agentId, caps));
         return a.withLoad(load);
@@ -125,7 +116,7 @@ public final class Fleet {
         if (!Ids.isSafe(agentId) || !store.deleteAgent(tenant, agentId)) throw BosunException.notFound("agent", agentId);
         TenantGraph g = graph(tenant);
         synchronized (g) {
-            g.agents.remove(agentId);
+            g.graph.removeAgent(agentId);
         }
     }
 
@@ -133,7 +124,7 @@ public final class Fleet {
     public List<Agent> agents(String tenant) {
         TenantGraph g = graph(tenant);
         synchronized (g) {
-            return g.agents.values().stream().map(a -> a.withLoad(g.load(a.id()))).toList();
+            return List.copyOf(g.graph.agents());
         }
     }
 
@@ -144,16 +135,16 @@ public final class Fleet {
     public Map<String, Integer> linkedTasks(String tenant) {
         TenantGraph g = graph(tenant);
         synchronized (g) {
-            return Map.copyOf(g.linked);
+            return Map.copyOf(g.graph.linkedTasks());
         }
     }
 
     public Agent agent(String tenant, String agentId) {
         TenantGraph g = graph(tenant);
         synchronized (g) {
-            Agent a = g.agents.get(agentId);
+            Agent a = g.graph.agent(agentId);
             if (a == null) throw BosunException.notFound("agent", agentId);
-            return a.withLoad(g.load(agentId));
+            return a;
         }
     }
 
@@ -192,12 +183,12 @@ public final class Fleet {
         synchronized (g) {
             maybePrune(tenant, g);
             // Bosun's rules come first: a task no agent of the tenant may take is refused before anyone is asked.
-            Candidates c = candidates(g, taskId, req, prefer, fallbackAny);
-            RoutingDecision d = remote.isPresent() ? decideRemotely(g, taskKey, taskId, req, c, rule)
-                    : decide(g, taskKey, taskId, req, c, rule);
-            if (g.graph.addEdge(agentVertex(d.agentId()), taskVertex(taskKey))) g.linked.merge(d.agentId(), 1, Integer::sum);
+            selectCandidates(g, taskId, req, prefer, fallbackAny);
+            RoutingDecision d = remote.isPresent() ? decideRemotely(g, taskKey, taskId, req, rule)
+                    : decide(g, taskKey, taskId, req, rule);
+            g.graph.link(d.agentId(), taskKey);
             // Load is running session tasks; a bare route (the fleet-h1-router contract) is a decision only.
-            if (sessionId.isPresent()) g.loads.merge(d.agentId(), 1, Integer::sum);
+            if (sessionId.isPresent()) g.graph.addLoad(d.agentId(), 1);
             Optional<EmergenceAlert> alert = Optional.empty();
             long v = g.graph.vertexCount();
             if (g.emergence.crossed(g.graph.h1(), v)) {
@@ -221,36 +212,20 @@ public final class Fleet {
         }
     }
 
-    /** The agents a decision may choose, and how they were found. */
-    private record Candidates(List<Agent> agents, boolean fellBack, boolean preferred) {
-        boolean has(String agentId) { return agents.stream().anyMatch(a -> a.id().equals(agentId)); }
-    }
-
-    /** Bosun's rules: the capable agents (every agent with {@code fallbackAny}), narrowed to the preferred among them. */
-    private static Candidates candidates(TenantGraph g, String taskId, List<String> required, List<String> prefer,
+    /**
+     * Bosun's rules: the capable agents (every agent with {@code fallbackAny}), narrowed to the preferred
+     * among them, into the graph's candidate buffer; NO_CAPABLE_AGENT when there are none.
+     */
+    private static void selectCandidates(TenantGraph g, String taskId, List<String> required, List<String> prefer,
                                          boolean fallbackAny) {
-        if (g.agents.isEmpty()) {
-            throw new BosunException(ErrorCode.NO_CAPABLE_AGENT, "no agents are registered to take task '" + taskId + "'",
-                    Map.of("task_id", taskId));
+        switch (g.graph.selectCandidates(required, prefer, fallbackAny)) {
+            case NO_AGENTS -> throw new BosunException(ErrorCode.NO_CAPABLE_AGENT,
+                    "no agents are registered to take task '" + taskId + "'", Map.of("task_id", taskId));
+            case NONE_CAPABLE -> throw new BosunException(ErrorCode.NO_CAPABLE_AGENT, "no registered agent has all of "
+                    + String.join(", ", required) + " for task '" + taskId + "' (route with fallback=any to use any agent)",
+                    Map.of("task_id", taskId, "required_capabilities", required));
+            case FOUND -> { }
         }
-        Set<String> need = new HashSet<>(required);
-        List<Agent> capable = g.agents.values().stream().filter(a -> a.capabilities().containsAll(need)).toList();
-        boolean fellBack = false;
-        if (capable.isEmpty()) {
-            if (!fallbackAny) {
-                throw new BosunException(ErrorCode.NO_CAPABLE_AGENT, "no registered agent has all of "
-                        + String.join(", ", required) + " for task '" + taskId + "' (route with fallback=any to use any agent)",
-                        Map.of("task_id", taskId, "required_capabilities", required));
-            }
-            capable = List.copyOf(g.agents.values());
-            fellBack = true;
-        }
-        if (!prefer.isEmpty()) {
-            Set<String> p = new HashSet<>(prefer);
-            List<Agent> narrowed = capable.stream().filter(a -> p.contains(a.id())).toList();
-            if (!narrowed.isEmpty()) return new Candidates(narrowed, fellBack, true);
-        }
-        return new Candidates(capable, fellBack, false);
     }
 
     /**
@@ -258,8 +233,7 @@ public final class Fleet {
      * (unknown to the tenant, lacking a capability, not among the preferred, or none at all) is refused,
      * or re-decided by the built-in router with {@code router_fallback=local}; the reasoning says which.
      */
-    private RoutingDecision decideRemotely(TenantGraph g, String taskKey, String taskId, List<String> req, Candidates c,
-                                           Rule rule) {
+    private RoutingDecision decideRemotely(TenantGraph g, String taskKey, String taskId, List<String> req, Rule rule) {
         sync.ifPresent(RouterSync::checkIfSuspect);
         RemoteDecision r;
         try {
@@ -268,15 +242,15 @@ public final class Fleet {
             if (!fallbackLocal || (e.code() != ErrorCode.UNAVAILABLE && e.code() != ErrorCode.INVALID_ARGUMENT)) throw e;
             log.warn("routing task {} with the built-in router: {}", taskId, e.getMessage());
             // The decision travels in the task's events, so whoever reads them sees why the remote did not decide.
-            return prefixed(decide(g, taskKey, taskId, req, c, rule), "The remote router could not decide ("
+            return prefixed(decide(g, taskKey, taskId, req, rule), "The remote router could not decide ("
                     + e.getMessage() + "), so the built-in router did. ", Optional.empty());
         }
-        Optional<Broken> broken = judge(g, r, c, req);
+        Optional<Broken> broken = judge(g, r, req);
         if (broken.isEmpty()) {
-            Agent chosen = g.agents.get(r.agentId());
+            Agent chosen = g.graph.agent(r.agentId());
             String why = "The remote router at " + remoteName + " chose " + chosen.id() + " (its reasoning: " + r.reasoning()
                     + "; its own β₁ " + r.h1Before() + " → " + r.h1After() + ", with C fixed at 1); in Bosun's graph ";
-            return figures(g, taskKey, taskId, req, chosen, why, Optional.of(r));
+            return figures(g, taskKey, taskId, chosen.id(), new StringBuilder(why), Optional.of(r));
         }
         Broken b = broken.get();
         if (b.reason() != Broken.Reason.NOT_PREFERRED) sync.ifPresent(RouterSync::suspect); // the registries may differ
@@ -289,7 +263,7 @@ public final class Fleet {
                             "task_id", taskId));
         }
         log.warn("routing task {} with the built-in router: {}", taskId, what);
-        return prefixed(decide(g, taskKey, taskId, req, c, rule), "Bosun refused the remote router's decision: " + what
+        return prefixed(decide(g, taskKey, taskId, req, rule), "Bosun refused the remote router's decision: " + what
                 + ", so the built-in router decided (router_fallback=local). ", Optional.of(r));
     }
 
@@ -302,13 +276,13 @@ public final class Fleet {
         }
     }
 
-    private static Optional<Broken> judge(TenantGraph g, RemoteDecision r, Candidates c, List<String> req) {
+    private static Optional<Broken> judge(TenantGraph g, RemoteDecision r, List<String> req) {
         if (r.noAgent()) return Optional.of(new Broken(Broken.Reason.NO_AGENT, "means it knows no agent at all"));
-        Agent a = g.agents.get(r.agentId());
+        Agent a = g.graph.agent(r.agentId());
         if (a == null) return Optional.of(new Broken(Broken.Reason.UNKNOWN_AGENT, "is not an agent registered with Bosun"));
-        if (c.has(a.id())) return Optional.empty();
+        if (g.graph.isCandidate(a.id())) return Optional.empty();
         List<String> lacking = req.stream().filter(x -> !a.capabilities().contains(x)).toList();
-        if (!c.fellBack() && !lacking.isEmpty()) {
+        if (!g.graph.fellBack() && !lacking.isEmpty()) {
             return Optional.of(new Broken(Broken.Reason.NOT_CAPABLE, "lacks " + String.join(", ", lacking)
                     + " while agents that have every required capability are registered"));
         }
@@ -320,64 +294,45 @@ public final class Fleet {
                 d.capabilityMatchScore(), prefix + d.reasoning(), router);
     }
 
-    private RoutingDecision decide(TenantGraph g, String taskKey, String taskId, List<String> required, Candidates c,
-                                   Rule rule) {
-        String task = taskVertex(taskKey);
-        Agent best = null;
-        long bestKey = Long.MAX_VALUE;
-        int bestLoad = Integer.MAX_VALUE;
-        int ties = 0;
-        for (Agent a : c.agents()) { // registration order: the first of equals wins
-            long key = rule == Rule.BOSUN ? g.graph.h1IfAdded(agentVertex(a.id()), task)
-                    : g.graph.hasEdge(agentVertex(a.id()), task) ? 0 : 1;
-            int load = rule == Rule.BOSUN ? g.load(a.id()) : g.linked(a.id());
-            if (key < bestKey || (key == bestKey && load < bestLoad)) {
-                best = a;
-                bestKey = key;
-                bestLoad = load;
-                ties = 1;
-            } else if (key == bestKey && load == bestLoad) {
-                ties++;
-            }
-        }
-        var sb = new StringBuilder("Routed task ").append(taskId).append(" to ").append(best.id()).append(": ");
+    private RoutingDecision decide(TenantGraph g, String taskKey, String taskId, List<String> required, Rule rule) {
+        FleetGraph fg = g.graph;
+        String best = fg.choose(taskKey, rule == Rule.BOSUN); // registration order: the first of equals wins
+        int bestLoad = fg.bestCounter();
+        int ties = fg.ties();
+        var sb = new StringBuilder("Routed task ").append(taskId).append(" to ").append(best).append(": ");
         if (required.isEmpty()) sb.append("no capabilities were required");
-        else if (c.fellBack()) sb.append(String.format(Locale.ROOT, "no agent had all %d required capabilities, so any agent "
-                + "was considered and this one has %.0f%% of them", required.size(), match(best, required) * 100));
+        else if (fg.fellBack()) sb.append(String.format(Locale.ROOT, "no agent had all %d required capabilities, so any agent "
+                + "was considered and this one has %.0f%% of them", required.size(), fg.match(best) * 100));
         else if (required.size() == 1) sb.append("it has the required capability ").append(required.get(0));
         else sb.append("it has all ").append(required.size()).append(" required capabilities");
-        if (c.preferred()) sb.append(", and it was among the preferred agents");
-        if (c.agents().size() > 1) {
+        if (fg.preferred()) sb.append(", and it was among the preferred agents");
+        if (fg.candidateCount() > 1) {
             String load = rule == Rule.BOSUN ? "the lowest load (" + bestLoad + ")"
                     : "the fewest linked tasks (" + bestLoad + ")";
             sb.append(ties > 1 ? "; of " + ties + " equally good agents it has " + load + " and registered first"
-                    : "; it was the best of " + c.agents().size() + " candidates");
+                    : "; it was the best of " + fg.candidateCount() + " candidates");
         }
-        return figures(g, taskKey, taskId, required, best, sb.append("; ").toString(), Optional.empty());
+        return figures(g, taskKey, taskId, best, sb.append("; "), Optional.empty());
     }
 
     /** Bosun's figures for linking {@code chosen} to the task, on the tenant's graph with the true β₁. */
-    private RoutingDecision figures(TenantGraph g, String taskKey, String taskId, List<String> required, Agent chosen,
-                                    String reasoningStart, Optional<RemoteDecision> router) {
-        String task = taskVertex(taskKey);
+    private RoutingDecision figures(TenantGraph g, String taskKey, String taskId, String chosen, StringBuilder reasoning,
+                                    Optional<RemoteDecision> router) {
         long before = g.graph.h1();
-        long after = g.graph.h1IfAdded(agentVertex(chosen.id()), task);
-        long vAfter = g.graph.vertexCount() + (g.graph.hasVertex(task) ? 0 : 1);
+        long after = g.graph.h1IfLinked(chosen, taskKey);
+        long vAfter = g.graph.vertexCountIfLinked(taskKey);
         long threshold = g.emergence.threshold(vAfter);
         long margin = after - threshold;
         double risk = Emergence.risk(margin);
-        double match = match(chosen, required);
+        double match = g.graph.match(chosen);
         double confidence = Math.max(settings.minConfidence(), Math.min(1.0, match * (1 - risk)));
-        String reasoning = reasoningStart + (after == before ? "linking it keeps β₁ at " + after
-                : "linking it raises β₁ from " + before + " to " + after + " (it closes a cycle)")
-                + " against a threshold of " + threshold
-                + (risk == 0 ? ", with no emergence risk" : String.format(Locale.ROOT, ", %d over it (emergence risk %.1f)", margin, risk))
-                + ".";
-        return new RoutingDecision(chosen.id(), taskId, before, after, round(confidence), risk, round(match), reasoning, router);
-    }
-
-    private static double match(Agent a, List<String> required) {
-        return required.isEmpty() ? 1.0 : (double) required.stream().filter(a.capabilities()::contains).count() / required.size();
+        if (after == before) reasoning.append("linking it keeps β₁ at ").append(after);
+        else reasoning.append("linking it raises β₁ from ").append(before).append(" to ").append(after).append(" (it closes a cycle)");
+        reasoning.append(" against a threshold of ").append(threshold);
+        if (risk == 0) reasoning.append(", with no emergence risk");
+        else reasoning.append(", ").append(margin).append(" over it (emergence risk ").append(risk).append(')'); // risk is 0.3, 0.6 or 0.9
+        return new RoutingDecision(chosen, taskId, before, after, round(confidence), risk, round(match),
+                reasoning.append('.').toString(), router);
     }
 
     private static double round(double d) { return Math.round(d * 1000) / 1000.0; }
@@ -399,7 +354,7 @@ public final class Fleet {
         TenantGraph g = tenants.get(tenant);
         if (g == null) return;
         synchronized (g) {
-            g.loads.computeIfPresent(agentId, (k, v) -> v <= 1 ? null : v - 1);
+            g.graph.addLoad(agentId, -1);
         }
     }
 
@@ -421,41 +376,29 @@ public final class Fleet {
         TenantGraph g = graph(tenant);
         synchronized (g) {
             maybePrune(tenant, g);
-            BettiGraph gr = g.graph;
+            FleetGraph gr = g.graph;
             long v = gr.vertexCount();
             long threshold = g.emergence.threshold(v);
             boolean emergent = g.emergence.emergent(gr.h1(), v);
-            int tasks = gr.vertexCount() - g.agentVertices;
+            int tasks = gr.taskCount();
             String description = String.format(Locale.ROOT, "%d agents, %d tasks, %d edges in %d component%s: β₁ = %d%s; "
-                    + "Laman margin %d (%s)", g.agents.size(), tasks, gr.edgeCount(), gr.componentCount(),
+                    + "Laman margin %d (%s)", gr.agentCount(), tasks, gr.edgeCount(), gr.componentCount(),
                     gr.componentCount() == 1 ? "" : "s", gr.h1(),
                     emergent ? ", above the emergence threshold of " + threshold : ", at or below the emergence threshold of " + threshold,
                     gr.lamanMargin(), gr.lamanMargin() >= 0 ? "E ≥ 2V − 3" : "E < 2V − 3");
-            return new FleetStatus(g.agents.size(), tasks, gr.edgeCount(), (int) v, gr.h1(), gr.componentCount(),
+            return new FleetStatus(gr.agentCount(), tasks, gr.edgeCount(), (int) v, gr.h1(), gr.componentCount(),
                     threshold, gr.h1() - threshold, emergent, gr.lamanMargin(), description);
         }
     }
 
     // ---- the per-tenant cache ----
 
-    private static String agentVertex(String id) { return "a:" + id; }
-
-    private static String taskVertex(String key) { return "t:" + key; }
-
     private static final class TenantGraph {
-        final Map<String, Agent> agents = new LinkedHashMap<>();
-        final Map<String, Integer> loads = new HashMap<>();
-        final Map<String, Integer> linked = new HashMap<>(); // edges per agent in the window: the reference's n_tasks
         final Emergence emergence;
-        BettiGraph graph = new BettiGraph();
-        int agentVertices;
+        FleetGraph graph = new FleetGraph();
         Instant prunedAt;
 
         TenantGraph(Emergence emergence) { this.emergence = emergence; }
-
-        int load(String agentId) { return loads.getOrDefault(agentId, 0); }
-
-        int linked(String agentId) { return linked.getOrDefault(agentId, 0); }
     }
 
     private TenantGraph graph(String tenant) {
@@ -470,38 +413,25 @@ public final class Fleet {
 
     /** (Re)loads a tenant's registry, window of edges and loads from the store into {@code g}. */
     private void fill(String tenant, TenantGraph g) {
-        var graph = new BettiGraph();
-        var agents = new LinkedHashMap<String, Agent>();
-        var vertices = new LinkedHashSet<String>();
-        for (Agent a : store.listAgents(tenant)) {
-            agents.put(a.id(), a);
-            vertices.add(agentVertex(a.id()));
-        }
-        List<FleetEdge> edges = store.fleetEdges(tenant, clock.instant().minus(settings.window()));
+        var graph = new FleetGraph();
+        for (Agent a : store.listAgents(tenant)) graph.putAgent(a);
         // Unregistered agents that still have edges in the window stay vertices until the window drops them.
-        for (FleetEdge e : edges) vertices.add(agentVertex(e.agentId()));
-        vertices.forEach(graph::addVertex);
-        var linked = new HashMap<String, Integer>();
-        for (FleetEdge e : edges) {
-            if (graph.addEdge(agentVertex(e.agentId()), taskVertex(e.taskKey()))) linked.merge(e.agentId(), 1, Integer::sum);
-        }
+        for (FleetEdge e : store.fleetEdges(tenant, clock.instant().minus(settings.window()))) graph.link(e.agentId(), e.taskKey());
+        graph.setLoads(store.agentLoads(tenant));
         g.graph = graph;
-        g.agentVertices = vertices.size();
-        g.agents.clear();
-        g.agents.putAll(agents);
-        g.linked.clear();
-        g.linked.putAll(linked);
-        g.loads.clear();
-        g.loads.putAll(store.agentLoads(tenant));
         g.prunedAt = clock.instant();
     }
 
-    /** Once a minute per tenant: edges of tasks that ended before the window go, and the graph is rebuilt. */
+    /**
+     * Once a minute per tenant: edges of tasks that ended before the window go from the store, and
+     * exactly those from the in-memory graph (no reload).
+     */
     private void maybePrune(String tenant, TenantGraph g) {
         Instant now = clock.instant();
         if (Duration.between(g.prunedAt, now).compareTo(PRUNE_EVERY) < 0) return;
         g.prunedAt = now;
-        if (store.pruneFleetEdges(tenant, now.minus(settings.window())) > 0) fill(tenant, g);
+        List<FleetEdge> dropped = store.pruneFleetEdges(tenant, now.minus(settings.window()));
+        if (!dropped.isEmpty()) g.graph.unlink(dropped);
     }
 
     static List<String> capabilities(String field, List<String> caps) {

@@ -2,10 +2,10 @@ package dev.bosun.reaper;
 
 import dev.bosun.config.BosunConfig;
 import dev.bosun.error.BosunException;
-import dev.bosun.session.EndReason;
+import dev.bosun.session.end.EndCause;
+import dev.bosun.session.end.SessionEnds;
 import dev.bosun.store.Due;
 import dev.bosun.store.DueTask;
-import dev.bosun.store.EndRequest;
 import dev.bosun.store.EndResult;
 import dev.bosun.store.Store;
 import dev.bosun.store.TaskCompletion;
@@ -45,11 +45,10 @@ public final class Reaper implements AutoCloseable {
     private volatile boolean closed;
     private volatile Instant lastHousekeeping = Instant.EPOCH;
 
-    private final java.util.function.Function<String, Optional<Long>> h1AtEnd;
+    private final SessionEnds ends;
 
-    public Reaper(Store store, Clock clock, BosunConfig config, Workers workers,
-                  java.util.function.Function<String, Optional<Long>> h1AtEnd) {
-        this.h1AtEnd = h1AtEnd;
+    public Reaper(Store store, Clock clock, BosunConfig config, Workers workers, SessionEnds ends) {
+        this.ends = ends;
         this.store = store;
         this.clock = clock;
         this.config = config;
@@ -120,7 +119,7 @@ public final class Reaper implements AutoCloseable {
         do {
             due = store.dueSessions(now, BATCH);
             inParallel(due, d -> {
-                if (!expire(d, now)) return;
+                if (!expire(d)) return;
                 switch (d.kind()) {
                     case IDLE -> idle.incrementAndGet();
                     case TTL -> ttl.incrementAndGet();
@@ -139,13 +138,33 @@ public final class Reaper implements AutoCloseable {
         return new SweepResult(tasks.get(), idle.get(), ttl.get(), startup.get(), purged);
     }
 
-    private static <T> void inParallel(List<T> items, java.util.function.Consumer<T> action) {
-        if (items.size() <= 1) {
+    /**
+     * How many expiries a sweep runs at once: half the store's connection pool, so that the API calls
+     * of this node (and, on a shared PostgreSQL, the reapers of other nodes sweeping at the same
+     * moment) still get connections instead of timing out behind a batch of 500.
+     */
+    int parallelism() {
+        return Math.max(1, store.poolSize() / 2);
+    }
+
+    private <T> void inParallel(List<T> items, java.util.function.Consumer<T> action) {
+        int bound = parallelism();
+        if (items.size() <= 1 || bound == 1) {
             items.forEach(action);
             return;
         }
+        var slots = new java.util.concurrent.Semaphore(bound);
         try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
-            for (T item : items) pool.submit(() -> action.accept(item));
+            for (T item : items) {
+                slots.acquireUninterruptibly();
+                pool.submit(() -> {
+                    try {
+                        action.accept(item);
+                    } finally {
+                        slots.release();
+                    }
+                });
+            }
         }
     }
 
@@ -161,18 +180,9 @@ public final class Reaper implements AutoCloseable {
         }
     }
 
-    private boolean expire(Due d, Instant now) {
-        EndReason reason;
-        EndRequest.Precondition pre;
-        String detail;
-        switch (d.kind()) {
-            case IDLE -> { reason = EndReason.EXPIRED_IDLE; pre = EndRequest.Precondition.IDLE_DUE; detail = "no activity within the idle timeout"; }
-            case TTL -> { reason = EndReason.EXPIRED_TTL; pre = EndRequest.Precondition.TTL_DUE; detail = "reached its time to live"; }
-            default -> { reason = EndReason.STARTUP_FAILED; pre = EndRequest.Precondition.STARTUP_DUE; detail = "worker did not start before the startup deadline"; }
-        }
+    private boolean expire(Due d) {
         try {
-            EndResult r = store.endSession(new EndRequest(d.sessionId(), reason.impliedOutcome(), reason,
-                    Optional.of(detail), Optional.empty(), pre, now, h1AtEnd.apply(d.sessionId())).withPatterns(config.patterns()));
+            EndResult r = ends.end(d.sessionId(), new EndCause.Expired(d.kind()));
             if (r.transitioned()) workers.cleanup(r.session());
             return r.transitioned();
         } catch (BosunException e) {
@@ -192,7 +202,18 @@ public final class Reaper implements AutoCloseable {
             purged += n;
         } while (n == BATCH);
         if (purged > 0) log.info("purged {} sessions ended more than {} ago", purged, config.retention());
+        purgeIdempotencyKeys(now);
         return purged;
+    }
+
+    /** Deletes idempotency keys past {@code idempotency_window} (each row carries its own expiry). */
+    private void purgeIdempotencyKeys(Instant now) {
+        int keys = 0, n;
+        do {
+            n = store.idempotency().purgeExpired(now, BATCH);
+            keys += n;
+        } while (n == BATCH);
+        if (keys > 0) log.debug("purged {} idempotency keys past their window", keys);
     }
 
     @Override

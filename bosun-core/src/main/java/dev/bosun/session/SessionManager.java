@@ -20,7 +20,8 @@ import dev.bosun.id.Ids;
 import dev.bosun.reaper.Reaper;
 import dev.bosun.sandbox.ProcessSandbox;
 import dev.bosun.sandbox.Sandbox;
-import dev.bosun.store.EndRequest;
+import dev.bosun.session.end.EndCause;
+import dev.bosun.session.end.SessionEnds;
 import dev.bosun.store.EndResult;
 import dev.bosun.store.NewEvent;
 import dev.bosun.store.NewSession;
@@ -77,6 +78,7 @@ public final class SessionManager implements AutoCloseable {
     private final Clock clock;
     private final Ids ids;
     private final EventNotifier notifier = new EventNotifier();
+    private final SessionEnds ends;
     private final Workers workers;
     private final Reaper reaper;
     private final EventTap tap;
@@ -103,8 +105,11 @@ public final class SessionManager implements AutoCloseable {
         this.remoteRouter = r.remoteUrl().map(url -> new HttpRemoteRouter(url, r.remoteTimeout()));
         this.fleet = new Fleet(store, clock, new Fleet.Settings(r.emergenceOffset(), r.minConfidence(), r.window()),
                 remoteRouter.map(RemoteRouter.class::cast), r.fallbackLocal());
-        this.workers = new Workers(config, store, clock, sandboxes, this::endFromWorker, this::h1AtEnd);
-        this.reaper = new Reaper(store, clock, config, workers, this::h1AtEnd);
+        this.ends = new SessionEnds(store, clock, config.patterns(),
+                config.routing().enabled() ? Optional.of(fleet) : Optional.empty());
+        store.takeoverEnds(ends); // a failover on this store ends sessions as this manager does
+        this.workers = new Workers(config, store, clock, sandboxes, ends);
+        this.reaper = new Reaper(store, clock, config, workers, ends);
         workers.recover();
         var ends = new HashMap<String, Long>();
         for (Session s : active()) ends.put(s.id(), s.lastSeq());
@@ -157,12 +162,6 @@ public final class SessionManager implements AutoCloseable {
 
     /** The fleet: agent registry, graph, and routing decisions (made by the remote router when one is configured). */
     public Fleet fleet() { return fleet; }
-
-    /** β₁ of the session's tenant graph, when routing is on: recorded at the end for {@code h1_delta}. */
-    private Optional<Long> h1AtEnd(String sessionId) {
-        if (!config.routing().enabled()) return Optional.empty();
-        return find(sessionId).map(s -> fleet.h1(s.tenant()));
-    }
 
     /** Keeps the fleet's per-agent load in step with tasks ending, however they end. */
     private void followLoads(Event e) {
@@ -340,7 +339,7 @@ public final class SessionManager implements AutoCloseable {
         error.ifPresent(e -> Validation.message("error", e));
         Session s = get(sessionId);
         if (s.isEnded()) throw conflictEnded(s);
-        EndResult r = endNow(s, outcome, EndReason.COMPLETED, error, Optional.empty());
+        EndResult r = endNow(s, new EndCause.Requested(outcome, error));
         if (!r.transitioned()) throw conflictEnded(r.session());
         return r.session();
     }
@@ -350,23 +349,14 @@ public final class SessionManager implements AutoCloseable {
         Optional<String> why = Optional.ofNullable(reason).filter(r -> !r.isBlank()).map(r -> Validation.message("reason", r));
         Session s = get(sessionId);
         if (s.isEnded()) return s;
-        return endNow(s, SessionOutcome.CANCELLED, EndReason.TERMINATED, why, Optional.empty()).session();
+        return endNow(s, new EndCause.Terminated(why)).session();
     }
 
-    private EndResult endNow(Session s, SessionOutcome outcome, EndReason reason, Optional<String> error,
-                             Optional<Integer> exitCode) {
+    private EndResult endNow(Session s, EndCause cause) {
         if (s.hasWorker()) workers.stopForEnd(s.id());
-        EndResult r = store.endSession(new EndRequest(s.id(), outcome, reason, error, exitCode,
-                EndRequest.Precondition.NONE, clock.instant(), h1AtEnd(s.id())).withPatterns(config.patterns()));
+        EndResult r = ends.end(s, cause);
         workers.cleanup(r.session());
         return r;
-    }
-
-    /** Called by the worker supervisor when a worker exits on its own or cannot be found. */
-    private void endFromWorker(String sessionId, EndReason reason, Optional<Integer> exitCode, String detail) {
-        EndResult r = store.endSession(new EndRequest(sessionId, reason.impliedOutcome(), reason, Optional.of(detail),
-                exitCode, EndRequest.Precondition.NONE, clock.instant(), h1AtEnd(sessionId)).withPatterns(config.patterns()));
-        workers.cleanup(r.session());
     }
 
     private static BosunException conflictEnded(Session s) {

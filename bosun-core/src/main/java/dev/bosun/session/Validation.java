@@ -26,7 +26,8 @@ public final class Validation {
     public static final int MAX_CAPABILITIES = 64;
     public static final int MAX_CAPABILITY = 64;
     public static final int MAX_ERROR = 8192;
-    private static final Pattern CAPABILITY = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:/-]{0,63}");
+    /** The rule {@link #isCapability} checks (kept as the reference of a test). */
+    static final Pattern CAPABILITY = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:/-]{0,63}");
 
     /**
      * A PLATO room path, the domain of tiles: segments of letters, digits, '.', '_' and '-' joined by
@@ -98,6 +99,17 @@ public final class Validation {
         return capabilities(field, caps, MAX_CAPABILITIES);
     }
 
+    /** The CAPABILITY rule, checked by hand: routing validates every required capability of every decision. */
+    static boolean isCapability(String c) {
+        if (c == null || c.isEmpty() || c.length() > MAX_CAPABILITY) return false;
+        for (int i = 0; i < c.length(); i++) {
+            char ch = c.charAt(i);
+            boolean alnum = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9');
+            if (!alnum && (i == 0 || (ch != '.' && ch != '_' && ch != ':' && ch != '/' && ch != '-'))) return false;
+        }
+        return true;
+    }
+
     /** Capability names (1-64 safe characters each), de-duplicated, at most {@code max} of them. */
     public static List<String> capabilities(String field, List<String> caps, int max) {
         if (caps.size() > max) {
@@ -106,7 +118,7 @@ public final class Validation {
         var out = new LinkedHashSet<String>();
         for (int i = 0; i < caps.size(); i++) {
             String c = caps.get(i);
-            if (c == null || !CAPABILITY.matcher(c).matches()) {
+            if (!isCapability(c)) {
                 throw BosunException.invalid(field + "[" + i + "]", field + "[" + i + "] must be 1-64 characters of "
                         + "letters, digits and . _ : / -, starting with a letter or digit");
             }

@@ -8,7 +8,8 @@ import java.util.Optional;
 
 /**
  * Ends a live session: a compare-and-set from CREATING or RUNNING to ENDED that also cancels its
- * open tasks and writes {@code session_ended}, all in one transaction.
+ * open tasks and writes {@code session_ended}, all in one transaction. Production code makes them
+ * only through {@code dev.bosun.session.end.SessionEnds}; the shorter constructors are for store tests.
  *
  * @param precondition for expiry, the deadline that must still be due at {@code at}; if activity
  *                     moved it in the meantime nothing changes
@@ -27,14 +28,6 @@ public record EndRequest(String sessionId, SessionOutcome outcome, EndReason rea
     public EndRequest(String sessionId, SessionOutcome outcome, EndReason reason, Optional<String> error,
                       Optional<Integer> exitCode, Precondition precondition, Instant at) {
         this(sessionId, outcome, reason, error, exitCode, precondition, at, Optional.empty());
-    }
-
-    public EndRequest withH1End(Optional<Long> h1) {
-        return new EndRequest(sessionId, outcome, reason, error, exitCode, precondition, at, h1, patterns);
-    }
-
-    public EndRequest withPatterns(PatternSettings settings) {
-        return new EndRequest(sessionId, outcome, reason, error, exitCode, precondition, at, h1End, settings);
     }
 
     /** What must still hold when the end commits. */

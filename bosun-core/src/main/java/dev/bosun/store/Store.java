@@ -6,6 +6,7 @@ import dev.bosun.sandbox.WorkerRef;
 import dev.bosun.session.Page;
 import dev.bosun.session.Session;
 import dev.bosun.session.SessionFilter;
+import dev.bosun.session.end.TakeoverEnds;
 import dev.bosun.task.Task;
 import java.time.Instant;
 import java.util.List;
@@ -133,8 +134,11 @@ public interface Store extends AutoCloseable {
     /** Edges whose task has not ended, or ended at or after {@code endedSince}. */
     List<dev.bosun.fleet.FleetEdge> fleetEdges(String tenant, Instant endedSince);
 
-    /** Deletes edges whose task ended before {@code cutoff}; returns how many. */
-    int pruneFleetEdges(String tenant, Instant cutoff);
+    /**
+     * Deletes edges whose task ended before {@code cutoff}; returns the deleted edges, so a router's
+     * in-memory graph can drop exactly those without reading the window again.
+     */
+    List<dev.bosun.fleet.FleetEdge> pruneFleetEdges(String tenant, Instant cutoff);
 
     /** Deletes every edge of the tenant (the registry stays). */
     void resetFleet(String tenant);
@@ -150,6 +154,19 @@ public interface Store extends AutoCloseable {
 
     /** Cursors, tiles, webhook deliveries and subscriptions: what the relay works from. */
     dev.bosun.delivery.DeliveryStore deliveries();
+
+    /** What {@link #poolSize()} answers for a store without a connection limit (the default {@code store_pool_size}). */
+    int DEFAULT_POOL_SIZE = 16;
+
+    /**
+     * How many connections this store's callers can hold at once (PostgreSQL: {@code store_pool_size}).
+     * Work that fans out, such as a reaper sweep, keeps to half of it so that API calls still get a
+     * connection. A store that queues its writes instead answers {@link #DEFAULT_POOL_SIZE}.
+     */
+    default int poolSize() { return DEFAULT_POOL_SIZE; }
+
+    /** Idempotency keys of the HTTP API's writes: read, completed and purged here, written with the effect (D78). */
+    dev.bosun.idempotency.IdempotencyStore idempotency();
 
     /** Is the database reachable? For readiness checks. */
     boolean healthy();
@@ -172,6 +189,13 @@ public interface Store extends AutoCloseable {
      * the session's owner does, such as writing the worker's inbox.
      */
     default void addPeerCommitListener(CommitListener listener) {}
+
+    /**
+     * Gives a store that takes sessions over from lapsed nodes the way this node ends sessions (its
+     * clock, pattern settings and β₁), so a failover end is made like every other. A single-node
+     * store takes nothing over and ignores it.
+     */
+    default void takeoverEnds(TakeoverEnds ends) {}
 
     /** Registers an observer of how long each commit took, in nanoseconds (for metrics). */
     default void addCommitTimer(java.util.function.LongConsumer nanos) {}

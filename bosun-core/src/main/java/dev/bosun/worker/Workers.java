@@ -7,27 +7,23 @@ import dev.bosun.error.BosunException;
 import dev.bosun.error.ErrorCode;
 import dev.bosun.event.Direction;
 import dev.bosun.event.Event;
-import dev.bosun.event.SystemEvents;
 import dev.bosun.json.Json;
-import dev.bosun.mailbox.ClaimedFile;
-import dev.bosun.mailbox.InboxWriter;
-import dev.bosun.mailbox.OutboxClaims;
-import dev.bosun.mailbox.OutboxItem;
 import dev.bosun.mailbox.OutboxWatcher;
 import dev.bosun.mailbox.Workspace;
 import dev.bosun.mailbox.WorkspaceUsage;
 import dev.bosun.mailbox.Workspaces;
 import dev.bosun.sandbox.BoundedLogs;
 import dev.bosun.sandbox.Sandbox;
+import dev.bosun.sandbox.SandboxPolicy;
+import dev.bosun.sandbox.SandboxRequest;
 import dev.bosun.sandbox.Worker;
 import dev.bosun.sandbox.WorkerExit;
 import dev.bosun.sandbox.WorkerRef;
 import dev.bosun.sandbox.WorkerSpec;
-import dev.bosun.session.EndReason;
 import dev.bosun.session.Session;
 import dev.bosun.session.SessionManager;
-import dev.bosun.session.SessionStatus;
-import dev.bosun.store.NewEvent;
+import dev.bosun.session.end.EndCause;
+import dev.bosun.session.end.SessionEnds;
 import dev.bosun.store.Store;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -37,7 +33,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
@@ -47,59 +42,58 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Looks after the workers of this node's sessions: starts them, writes committed IN events to their
- * inboxes, ingests their outboxes into the log, notices their exits, stops them and cleans up, and
- * after a restart adopts live workers, ends sessions whose worker is gone and removes orphans.
- *
- * <p>Ingestion is single-flight per session (one drain at a time, re-run when more files arrive)
- * and idempotent per claimed file, so a crash between commit and delete never duplicates an event.
+ * The supervisor of this node's workers: it starts them, notices their exits, stops them and cleans
+ * up after their sessions end. Each supervised session is one {@link SupervisedSession} whose state
+ * (STARTING → LIVE → STOPPING → CLEANED) moves by compare-and-set, so a late exit notice, a drain
+ * after clean-up or a second stop is a refused transition. The rest is delegated along its seams:
+ * {@link OutboxIngestion} takes outboxes into the log, {@link InboxDelivery} writes inboxes,
+ * {@link Recovery} adopts and reconciles workers after a restart, and every end goes through
+ * {@link SessionEnds}.
  */
 public final class Workers implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Workers.class);
-    static final int INGEST_BATCH = 256;
-    private static final int INBOX_BATCH = 1000;
+    private static final Duration DEFAULT_STOP_GRACE = Duration.ofSeconds(5);
+    /** Workspace quotas are measured on every this many outbox rescans: a walk costs more than a rescan. */
+    static final int QUOTA_EVERY_RESCANS = 5;
 
     private final BosunConfig config;
     private final Store store;
     private final Clock clock;
     private final Map<String, Sandbox> sandboxes;
-    private final WorkerEnded ended;
+    private final SessionEnds ends;
     /** The node label on workers: node id plus a digest of the data dir, so two installs on one host never touch each other's workers. */
     private final String workerNode;
 
-    private final Map<String, Worker> live = new ConcurrentHashMap<>();
-    private final Set<String> stopping = ConcurrentHashMap.newKeySet();
-    private final Map<String, OutboxClaims> claims = new ConcurrentHashMap<>();
-    private final Map<String, ReentrantLock> drainLocks = new ConcurrentHashMap<>();
-    private final Map<String, Flight> flights = new ConcurrentHashMap<>();
-    private final Map<String, Object> inboxLocks = new ConcurrentHashMap<>();
+    /** The sessions supervised here, from the start of their worker until their clean-up: the only per-session map. */
+    private final Map<String, SupervisedSession> supervised = new ConcurrentHashMap<>();
     private final ExecutorService ingestors = Executors.newVirtualThreadPerTaskExecutor();
     private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("bosun-outbox-rescan").daemon(true).factory());
+    private final OutboxIngestion outbox;
+    private final InboxDelivery inbox;
+    private final Recovery recovery;
     private OutboxWatcher watcher;
-
-    private final java.util.function.Function<String, Optional<Long>> h1AtEnd;
-    /** Workspace quotas are measured on every this many outbox rescans: a walk costs more than a rescan. */
-    static final int QUOTA_EVERY_RESCANS = 5;
     private long rescans;
+    /** Set by {@link #close}: exit notices that arrive while Bosun stops are left to the next start's recovery. */
+    private volatile boolean closed;
 
-    public Workers(BosunConfig config, Store store, Clock clock, Map<String, Sandbox> sandboxes, WorkerEnded ended,
-                   java.util.function.Function<String, Optional<Long>> h1AtEnd) {
-        this.h1AtEnd = h1AtEnd;
+    public Workers(BosunConfig config, Store store, Clock clock, Map<String, Sandbox> sandboxes, SessionEnds ends) {
         this.config = config;
         this.store = store;
         this.clock = clock;
         this.sandboxes = Map.copyOf(sandboxes);
-        this.ended = ended;
+        this.ends = ends;
         this.workerNode = config.nodeId() + "." + digest(config.dataDir());
+        this.outbox = new OutboxIngestion(config, store, clock, ingestors);
+        this.inbox = new InboxDelivery(config, store);
+        this.recovery = new Recovery(config, store, this.sandboxes, workerNode, this);
         try {
             this.watcher = new OutboxWatcher(this::trigger);
         } catch (IOException e) {
@@ -133,7 +127,7 @@ public final class Workers implements AutoCloseable {
         long reconcile = config.sandbox().reconcileInterval().toMillis();
         ticker.scheduleWithFixedDelay(this::reconcile, reconcile, reconcile, TimeUnit.MILLISECONDS);
         var warm = config.profiles().values().stream().filter(p -> p.isolation().warmPool() > 0)
-                .map(p -> dev.bosun.sandbox.SandboxPolicy.apply(p, dev.bosun.sandbox.SandboxRequest.NONE, config.sandbox()))
+                .map(p -> SandboxPolicy.apply(p, SandboxRequest.NONE, config.sandbox()))
                 .toList();
         if (!warm.isEmpty()) {
             for (Sandbox sb : sandboxes.values()) {
@@ -142,38 +136,28 @@ public final class Workers implements AutoCloseable {
         }
     }
 
+    /** The periodic half of reconciliation (the other half is {@link #recover} at start-up); see {@link Recovery#reconcile}. */
+    public void reconcile() { recovery.reconcile(); }
+
     /**
-     * The periodic half of reconciliation (the other half is {@link #recover} at start-up): a labelled
-     * worker whose session has ended or is unknown is stopped and removed. Workers of sessions that
-     * are still being created are left alone; exits of live workers are noticed by their watchers.
+     * Brings this node's sessions back in line with reality after a restart: adopts live workers,
+     * ends sessions whose worker is gone, finishes interrupted cleanups, stops orphans.
      */
-    public void reconcile() {
-        for (Sandbox sb : sandboxes.values()) {
-            try {
-                if (!sb.availability().usable()) continue;
-                for (Sandbox.LabelledWorker lw : sb.list(workerNode)) {
-                    String sid = lw.sessionId();
-                    if (live.containsKey(sid)) continue;
-                    Optional<Session> s = dev.bosun.id.Ids.isSafe(sid) ? store.getSession(sid) : Optional.empty();
-                    if (s.isPresent() && !s.get().isEnded()) continue;
-                    log.warn("removing worker {} of {} session {}", lw.ref().id(), s.isPresent() ? "ended" : "unknown", sid);
-                    sb.stop(lw.ref(), Duration.ofSeconds(2));
-                }
-            } catch (RuntimeException e) {
-                log.warn("reconciling {} workers failed; retried in {}", sb.runtime(), config.sandbox().reconcileInterval(), e);
-            }
-        }
-    }
+    public void recover() { recovery.recover(); }
+
+    /** Whether this node supervises the session right now (starting, live or stopping). */
+    boolean supervises(String sessionId) { return supervised.containsKey(sessionId); }
 
     private void rescan() {
         boolean quotas = rescans++ % QUOTA_EVERY_RESCANS == 0;
         try {
-            for (String id : live.keySet()) {
-                trigger(id);
-                Workspace ws = workspaceOf(id);
+            for (SupervisedSession s : supervised.values()) {
+                if (!s.isLive()) continue;
+                outbox.trigger(s);
+                Workspace ws = workspaceOf(s.id());
                 BoundedLogs.enforce(ws.stdoutLog(), config.workerLogMaxBytes());
                 BoundedLogs.enforce(ws.stderrLog(), config.workerLogMaxBytes());
-                if (quotas) enforceQuota(id);
+                if (quotas) enforceQuota(s);
             }
         } catch (IOException | RuntimeException e) {
             log.warn("outbox rescan failed", e);
@@ -186,27 +170,26 @@ public final class Workers implements AutoCloseable {
      * filled the disk. No runtime can bound the mailbox directories themselves (D43), so this check is
      * the bound; a worker can overshoot it by what it writes between two checks.
      */
-    private void enforceQuota(String id) {
+    private void enforceQuota(SupervisedSession s) {
         try {
-            checkQuota(id);
+            checkQuota(s);
         } catch (IOException | RuntimeException e) {
-            log.warn("could not check the workspace quota of {}; checked again on a later rescan", id, e);
+            log.warn("could not check the workspace quota of {}; checked again on a later rescan", s.id(), e);
         }
     }
 
-    private void checkQuota(String id) throws IOException {
+    private void checkQuota(SupervisedSession s) throws IOException {
+        String id = s.id();
         Profile profile = profileOf(id);
         Profile.WorkspaceQuota quota = profile == null ? Profile.WorkspaceQuota.DEFAULTS : profile.workspaceQuota();
         WorkspaceUsage usage = WorkspaceUsage.measure(workspaceOf(id), quota.maxBytes(), quota.maxFiles());
-        if (!usage.exceeded()) return;
-        Worker w = live.get(id);
-        if (w == null) return;
+        if (!usage.exceeded() || !s.stop()) return;
         String detail = usage.bytes() > quota.maxBytes()
                 ? "the workspace holds more than workspace_max_bytes (" + quota.maxBytes() + " bytes)"
                 : "the workspace holds more than workspace_max_files (" + quota.maxFiles() + " files)";
         log.warn("session {}: {}; stopping its worker", id, detail);
-        stopQuietly(id, w.ref(), profile);
-        ended.ended(id, EndReason.WORKSPACE_QUOTA_EXCEEDED, Optional.empty(), detail);
+        s.worker().ifPresent(w -> stopQuietly(id, w.ref(), profile));
+        endAndClean(id, new EndCause.QuotaExceeded(detail));
     }
 
     // =====================================================================================
@@ -231,16 +214,20 @@ public final class Workers implements AutoCloseable {
             throw new BosunException(ErrorCode.INTERNAL, "could not create the workspace for session '" + id + "'",
                     Map.of("session_id", id));
         }
+        SupervisedSession s = SupervisedSession.starting(id);
+        supervised.put(id, s);
         Worker worker;
         try {
             worker = sandbox.start(new WorkerSpec(id, workerNode, profile, ws, env(id, ws, profile),
                     Map.of(WorkerSpec.LABEL_SESSION, id, WorkerSpec.LABEL_NODE, workerNode)));
         } catch (BosunException e) {
+            s.abandon();
             fail(id, e.getMessage());
             var details = new HashMap<String, Object>(e.details());
             details.put("session_id", id);
             throw new BosunException(e.code(), "worker for session '" + id + "' did not start: " + e.getMessage(), details, e);
         }
+        s.attach(worker);
         // Watched only now: a runtime may swap in other mailbox directories while starting (a claimed
         // warm container brings its own); the trigger below takes in anything written before this.
         try {
@@ -256,24 +243,53 @@ public final class Workers implements AutoCloseable {
             running = store.markRunning(id, worker.ref(), extra, clock.instant());
         } catch (BosunException e) {
             // The reaper ended it (startup deadline) while the worker was starting: the worker must go.
+            s.abandon();
             stopQuietly(id, worker.ref(), profile);
             store.getSession(id).ifPresent(this::cleanup);
             throw e;
         }
         // Live only once RUNNING is committed: an outbox ingested earlier (the watcher fires as soon as
         // the worker writes) would put its first event before session_started.
-        live.put(id, worker);
-        watchExit(id, worker);
-        deliverPending(id);
-        trigger(id);
+        if (!s.goLive()) {
+            // An end came while it was starting; it may not have known this worker, so stop it here.
+            // Whoever commits the end cleans up (if it has already, the clean-up waited for this).
+            stopQuietly(id, worker.ref(), profile);
+            store.getSession(id).ifPresent(this::cleanup);
+            return running;
+        }
+        watchExit(s, worker);
+        inbox.deliverPending(s);
+        outbox.trigger(s);
         return running;
     }
 
+    /** Supervises the live worker of a RUNNING session found again after a restart. */
+    void adopt(String id, Worker worker) {
+        SupervisedSession s = SupervisedSession.adopted(id, worker);
+        supervised.put(id, s);
+        try {
+            if (watcher != null) watcher.register(id, workspaceOf(id).outbox());
+        } catch (IOException e) {
+            log.warn("cannot watch outbox of {}; the rescan covers it", id, e);
+        }
+        watchExit(s, worker);
+        inbox.deliverPending(s);
+        outbox.trigger(s);
+    }
+
     private void fail(String sessionId, String reason) {
-        var r = store.endSession(new dev.bosun.store.EndRequest(sessionId, EndReason.STARTUP_FAILED.impliedOutcome(),
-                EndReason.STARTUP_FAILED, Optional.of(reason), Optional.empty(),
-                dev.bosun.store.EndRequest.Precondition.NONE, clock.instant(), h1AtEnd.apply(sessionId)));
-        cleanup(r.session());
+        endAndClean(sessionId, new EndCause.StartupFailed(reason));
+    }
+
+    /** Ends a session for a cause found here (exit, loss, quota, failed start) and cleans up after it. */
+    void endAndClean(String sessionId, EndCause cause) {
+        cleanup(ends.end(sessionId, cause).session());
+    }
+
+    /** Ends a session whose worker is gone after taking in what it left in its outbox. */
+    void endLost(String id, EndCause cause) {
+        outbox.finalDrain(SupervisedSession.ending(id));
+        endAndClean(id, cause);
     }
 
     private Map<String, String> env(String id, Workspace ws, Profile profile) {
@@ -288,43 +304,37 @@ public final class Workers implements AutoCloseable {
         return env;
     }
 
-    private void watchExit(String id, Worker worker) {
-        worker.onExit().whenComplete((exit, err) -> Thread.ofVirtual().name("bosun-exit-" + id).start(() -> onExit(id, exit)));
+    private void watchExit(SupervisedSession s, Worker worker) {
+        worker.onExit().whenComplete((exit, err) -> Thread.ofVirtual().name("bosun-exit-" + s.id()).start(() -> exited(s, exit)));
     }
 
-    private void onExit(String id, WorkerExit exit) {
-        live.remove(id);
-        if (stopping.contains(id)) return; // Bosun stopped it; whoever did records the reason
-        // The exit can be reported after the session's end has already stopped the worker and removed
-        // its workspace (the notice comes on another thread): then there is nothing to take in or end,
-        // and draining would only bring back directories of the removed workspace.
-        try {
-            if (store.getSession(id).map(Session::isEnded).orElse(true)) return;
-        } catch (RuntimeException e) {
-            return; // the store is closed (Bosun is stopping): recovery at the next start deals with the exit
-        }
-        try {
-            drain(id); // take in what it wrote last, before the end closes the log
-        } catch (RuntimeException e) {
-            log.warn("final ingest for {} failed", id, e);
-        }
+    /**
+     * The worker exited. Only an exit of a live worker ends its session: when Bosun stopped it, or
+     * has already cleaned up (the notice comes on another thread, possibly long after), the
+     * transition is refused and nothing is taken in or ended. Returns whether it ended the session.
+     */
+    boolean exited(SupervisedSession s, WorkerExit exit) {
+        if (closed || !s.exited()) return false;
+        outbox.finalDrain(s); // take in what it wrote last, before the end closes the log
         String detail = exit == null ? "worker exited" : exit.detail();
-        EndReason reason = EndReason.WORKER_EXITED;
         try {
-            ended.ended(id, reason, exit == null ? Optional.empty() : exit.exitCode(),
-                    exit != null && exit.oomKilled() ? detail + " (oom_killed)" : detail);
+            endAndClean(s.id(), new EndCause.WorkerExited(exit == null ? Optional.empty() : exit.exitCode(),
+                    exit != null && exit.oomKilled() ? detail + " (oom_killed)" : detail));
         } catch (RuntimeException e) {
-            log.warn("could not end session {} after its worker exited", id, e);
+            log.warn("could not end session {} after its worker exited", s.id(), e);
         }
+        return true;
     }
 
     // =====================================================================================
-    // inbox
+    // inbox and outbox
     // =====================================================================================
 
     /** Writes a committed IN event (and any earlier ones not yet written) to the worker's inbox. */
     public void deliver(Event e) {
-        if (e.direction() == Direction.IN && live.containsKey(e.sessionId())) deliverPending(e.sessionId());
+        if (e.direction() != Direction.IN) return;
+        SupervisedSession s = supervised.get(e.sessionId());
+        if (s != null) inbox.deliverPending(s);
     }
 
     /**
@@ -332,177 +342,61 @@ public final class Workers implements AutoCloseable {
      * to the inbox; an end through that node stops the worker and cleans up here, where it runs.
      */
     public void peerCommitted(String sessionId) {
-        if (!live.containsKey(sessionId)) return;
+        SupervisedSession s = supervised.get(sessionId);
+        if (s == null || !s.isLive()) return;
         try {
             ingestors.execute(() -> {
-                Optional<Session> s = store.getSession(sessionId);
-                if (s.isPresent() && s.get().isEnded()) cleanup(s.get());
-                else deliverPending(sessionId);
+                Optional<Session> now = store.getSession(sessionId);
+                if (now.isPresent() && now.get().isEnded()) cleanup(now.get());
+                else inbox.deliverPending(s);
             });
-        } catch (java.util.concurrent.RejectedExecutionException closing) {
+        } catch (RejectedExecutionException closing) {
             // shutting down: a restart delivers what is pending
         }
     }
 
-    private void deliverPending(String id) {
-        synchronized (inboxLocks.computeIfAbsent(id, k -> new Object())) {
-            if (!live.containsKey(id)) return;
-            Workspace ws = workspaceOf(id);
-            List<Event> pending;
-            do {
-                pending = store.pendingInbox(id, INBOX_BATCH);
-                if (pending.isEmpty()) return;
-                long last = 0;
-                try {
-                    for (Event ev : pending) {
-                        InboxWriter.write(ws, ev);
-                        last = ev.seq();
-                    }
-                } catch (IOException ex) {
-                    // Stays pending: the next send, the rescan or a restart writes it again.
-                    log.warn("could not write inbox of {}: {}", id, ex.toString());
-                } finally {
-                    if (last > 0) store.markInboxWritten(id, last);
-                }
-                if (last == 0) return;
-            } while (pending.size() == INBOX_BATCH);
-        }
-    }
-
-    // =====================================================================================
-    // outbox
-    // =====================================================================================
-
-    private static final class Flight {
-        final AtomicBoolean running = new AtomicBoolean();
-        final AtomicBoolean dirty = new AtomicBoolean();
-    }
-
     /** Asks for the session's outbox to be ingested soon; coalesces with a drain already under way. */
     public void trigger(String id) {
-        if (!live.containsKey(id)) return;
-        Flight f = flights.computeIfAbsent(id, k -> new Flight());
-        f.dirty.set(true);
-        if (f.running.compareAndSet(false, true)) ingestors.execute(() -> fly(id, f));
-    }
-
-    private void fly(String id, Flight f) {
-        try {
-            while (f.dirty.getAndSet(false)) drain(id);
-        } catch (RuntimeException e) {
-            log.warn("ingesting outbox of {} failed; the rescan retries", id, e);
-        } finally {
-            f.running.set(false);
-            if (f.dirty.get() && live.containsKey(id) && f.running.compareAndSet(false, true)) ingestors.execute(() -> fly(id, f));
-        }
-    }
-
-    /** Ingests everything in the outbox now, in name order. Returns how many files it took in. */
-    public int drain(String id) {
-        ReentrantLock lock = drainLocks.computeIfAbsent(id, k -> new ReentrantLock());
-        lock.lock();
-        try {
-            OutboxClaims c = claims.computeIfAbsent(id, k -> {
-                try {
-                    return new OutboxClaims(workspaceOf(k), clock);
-                } catch (IOException e) {
-                    throw BosunException.internal("cannot open the outbox of session '" + k + "'", e);
-                }
-            });
-            int total = 0;
-            while (true) {
-                List<ClaimedFile> batch = c.claimBatch(INGEST_BATCH);
-                if (batch.isEmpty()) return total;
-                var events = new ArrayList<NewEvent>(batch.size());
-                var items = new ArrayList<OutboxItem>(batch.size());
-                for (ClaimedFile f : batch) {
-                    OutboxItem item = f.read(config.maxMessageBytes(), config.jsonLimits());
-                    items.add(item);
-                    events.add(toEvent(id, f, item));
-                }
-                try {
-                    store.appendAll(id, events);
-                } catch (BosunException e) {
-                    if (e.code() == ErrorCode.CONFLICT) return total; // ended: the workspace goes with it
-                    throw e;
-                }
-                for (int i = 0; i < batch.size(); i++) {
-                    if (!items.get(i).accepted()) c.reject(batch.get(i));
-                    else c.done(batch.get(i));
-                }
-                total += batch.size();
-            }
-        } catch (IOException e) {
-            throw BosunException.internal("outbox of session '" + id + "' could not be read: " + e.getMessage(), e);
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    private NewEvent toEvent(String id, ClaimedFile f, OutboxItem item) {
-        return switch (item) {
-            case OutboxItem.Message m -> new NewEvent(id, Direction.OUT, m.eventType(), m.payload(),
-                    Optional.of(f.claimKey()), true, clock.instant());
-            case OutboxItem.TooLarge t -> {
-                ObjectNode p = Json.object();
-                p.put("code", "outbox_file_too_large");
-                p.put("message", "outbox file '" + f.originalName() + "' is " + t.sizeBytes()
-                        + " bytes, over the limit of " + config.maxMessageBytes() + " bytes; it was moved aside");
-                p.put("size_bytes", t.sizeBytes());
-                p.put("limit_bytes", config.maxMessageBytes());
-                yield movedAside(id, f, p);
-            }
-            case OutboxItem.Refused r -> {
-                ObjectNode p = Json.object();
-                p.put("code", "outbox_file_refused");
-                p.put("message", "outbox file '" + f.originalName() + "' " + r.reason()
-                        + (r.path().isEmpty() ? "" : " (at " + r.path() + ")") + " [" + r.rule() + "]; it was moved aside");
-                p.put("rule", r.rule());
-                p.put("path", r.path());
-                yield movedAside(id, f, p);
-            }
-        };
-    }
-
-    /** The SYSTEM error event of a file moved to {@code .bosun/rejected/}: {@code p} and where the file went. */
-    private NewEvent movedAside(String id, ClaimedFile f, ObjectNode p) {
-        p.put("file_name", f.originalName());
-        p.put("moved_to", ".bosun/rejected/" + f.originalName());
-        return new NewEvent(id, Direction.SYSTEM, SystemEvents.ERROR, p, Optional.of(f.claimKey()), true, clock.instant());
+        SupervisedSession s = supervised.get(id);
+        if (s != null) outbox.trigger(s);
     }
 
     // =====================================================================================
     // stop and clean up
     // =====================================================================================
 
-    /** Before an end by request: stop the worker, then take in what it wrote. */
+    /**
+     * Before an end by request: stop the worker, then take in what it wrote. A second stop of the
+     * same session is refused (the worker is stopped once) but still waits for the final drain.
+     */
     public void stopForEnd(String id) {
-        // Another node's worker (a shared store) is its owner's to stop: it hears of the end and cleans up.
-        if (!live.containsKey(id) && store.liveWorkerSessions(config.nodeId()).stream().noneMatch(s -> s.id().equals(id))) return;
-        stopping.add(id);
-        Optional<WorkerRef> ref = Optional.ofNullable(live.get(id)).map(Worker::ref).or(() -> store.workerOf(id));
-        ref.ifPresent(r -> stopQuietly(id, r, profileOf(id)));
-        if (Files.isDirectory(workspaceOf(id).outbox())) {
-            try {
-                drain(id);
-            } catch (RuntimeException e) {
-                log.warn("final ingest for {} failed", id, e);
-            }
+        SupervisedSession s = supervised.get(id);
+        if (s == null) {
+            // Not supervised here: another node's worker (a shared store) is its owner's to stop; it
+            // hears of the end and cleans up. One of ours that is not supervised is stopped from the store.
+            if (store.liveWorkerSessions(config.nodeId()).stream().noneMatch(x -> x.id().equals(id))) return;
+            store.workerOf(id).ifPresent(r -> stopQuietly(id, r, profileOf(id)));
+            outbox.finalDrain(SupervisedSession.ending(id));
+            return;
         }
+        if (s.stop()) {
+            Optional<WorkerRef> ref = s.worker().map(Worker::ref).or(() -> store.workerOf(id));
+            ref.ifPresent(r -> stopQuietly(id, r, profileOf(id)));
+        }
+        outbox.finalDrain(s); // refused once cleaned up
     }
 
     private Profile profileOf(String id) {
         return store.getSession(id).flatMap(Session::profile).flatMap(config::profile).orElse(null);
     }
 
-    private void stopQuietly(String id, WorkerRef ref, Profile profile) {
-        stopping.add(id);
+    void stopQuietly(String id, WorkerRef ref, Profile profile) {
         Sandbox sb = sandboxes.get(ref.runtime());
         if (sb == null) {
             log.warn("session {} has a worker of runtime {} which this server does not have", id, ref.runtime());
             return;
         }
-        Duration grace = profile == null ? Duration.ofSeconds(5) : profile.stopGrace();
+        Duration grace = profile == null ? DEFAULT_STOP_GRACE : profile.stopGrace();
         try {
             sb.stop(ref, grace);
         } catch (RuntimeException e) {
@@ -512,29 +406,44 @@ public final class Workers implements AutoCloseable {
 
     /**
      * After a session has ended: stop its worker if still there, drop it from watching, remove its
-     * workspace unless the profile keeps it, and record that all of that is done. Idempotent.
+     * workspace unless the profile keeps it, and record that all of that is done. Done once per
+     * supervised session (a second call is refused); a session not supervised here (after a
+     * restart, or another node's end) is cleaned up from what the store says, idempotently.
      */
-    public void cleanup(Session s) {
-        if (!s.isEnded()) return;
-        String id = s.id();
+    public void cleanup(Session ended) {
+        if (!ended.isEnded() || !ended.hasWorker()) return; // without a worker, the end transaction did it
+        String id = ended.id();
+        SupervisedSession s = supervised.get(id);
+        if (s != null) {
+            if (s.clean() != SupervisedSession.Clean.NOW) return;
+            supervised.remove(id, s);
+        }
         try {
-            if (s.hasWorker()) {
-                Profile profile = s.profile().flatMap(config::profile).orElse(null);
-                stopping.add(id);
-                Worker w = live.remove(id);
-                Optional<WorkerRef> ref = Optional.ofNullable(w).map(Worker::ref).or(() -> store.workerOf(id));
-                ref.ifPresent(r -> stopQuietly(id, r, profile));
-                if (watcher != null) watcher.unregister(id);
-                flights.remove(id);
-                claims.remove(id);
-                drainLocks.remove(id);
-                inboxLocks.remove(id);
-                if (profile == null || !profile.keepWorkspace()) Workspaces.remove(workspaceOf(id));
-            }
-            if (s.hasWorker()) store.markCleaned(id, clock.instant()); // without one, the end transaction did it
-            stopping.remove(id);
+            Profile profile = ended.profile().flatMap(config::profile).orElse(null);
+            Optional<WorkerRef> ref = Optional.ofNullable(s).flatMap(SupervisedSession::worker).map(Worker::ref)
+                    .or(() -> store.workerOf(id));
+            ref.ifPresent(r -> stopQuietly(id, r, profile));
+            if (watcher != null) watcher.unregister(id);
+            if (profile == null || !profile.keepWorkspace()) removeWorkspace(s, id);
+            store.markCleaned(id, clock.instant());
         } catch (IOException | RuntimeException e) {
             log.warn("cleanup of session {} is incomplete; it is retried", id, e);
+        }
+    }
+
+    /** Removes the workspace once no drain or inbox write of the session is under way (new ones are refused). */
+    private void removeWorkspace(SupervisedSession s, String id) throws IOException {
+        if (s == null) {
+            Workspaces.remove(workspaceOf(id));
+            return;
+        }
+        s.drainLock.lock();
+        try {
+            synchronized (s.inboxLock) {
+                Workspaces.remove(workspaceOf(id));
+            }
+        } finally {
+            s.drainLock.unlock();
         }
     }
 
@@ -545,63 +454,6 @@ public final class Workers implements AutoCloseable {
             pending = store.uncleanedEnded(config.nodeId(), 500);
             for (Session s : pending) cleanup(s);
         } while (pending.size() == 500);
-    }
-
-    // =====================================================================================
-    // recovery after a restart
-    // =====================================================================================
-
-    /**
-     * Brings this node's sessions back in line with reality: CREATING sessions whose start was cut
-     * short end {@code startup_failed}; RUNNING ones get their live worker adopted, or end
-     * {@code worker_lost} (after ingesting what the worker left); committed IN events missing from an
-     * inbox are written; interrupted cleanups finish; labelled workers of no live session are stopped.
-     */
-    public void recover() {
-        var adopted = new java.util.HashSet<String>();
-        for (Session s : store.liveWorkerSessions(config.nodeId())) {
-            String id = s.id();
-            Optional<WorkerRef> ref = store.workerOf(id);
-            if (s.status() == SessionStatus.CREATING) {
-                ref.ifPresent(r -> stopQuietly(id, r, s.profile().flatMap(config::profile).orElse(null)));
-                fail(id, "Bosun restarted before the worker finished starting");
-                continue;
-            }
-            Optional<Worker> w = ref.flatMap(r -> Optional.ofNullable(sandboxes.get(r.runtime())).flatMap(sb -> sb.adopt(r)));
-            if (w.isPresent()) {
-                adopted.add(id);
-                live.put(id, w.get());
-                try {
-                    if (watcher != null) watcher.register(id, workspaceOf(id).outbox());
-                } catch (IOException e) {
-                    log.warn("cannot watch outbox of {}; the rescan covers it", id, e);
-                }
-                watchExit(id, w.get());
-                deliverPending(id);
-                trigger(id);
-                log.info("adopted the live worker of session {}", id);
-            } else {
-                try {
-                    if (Files.isDirectory(workspaceOf(id).outbox())) drain(id);
-                } catch (RuntimeException e) {
-                    log.warn("could not ingest the outbox of lost session {}", id, e);
-                }
-                ended.ended(id, EndReason.WORKER_LOST, Optional.empty(), "the worker was gone when Bosun restarted");
-            }
-        }
-        cleanupPending();
-        for (Sandbox sb : sandboxes.values()) {
-            if (!sb.availability().usable()) continue;
-            for (Sandbox.LabelledWorker lw : sb.list(workerNode)) {
-                if (adopted.contains(lw.sessionId())) continue;
-                log.warn("stopping orphaned worker {} of session {}", lw.ref().id(), lw.sessionId());
-                try {
-                    sb.stop(lw.ref(), Duration.ofSeconds(2));
-                } catch (RuntimeException e) {
-                    log.warn("could not stop orphan {}", lw.ref().id(), e);
-                }
-            }
-        }
     }
 
     // =====================================================================================
@@ -619,10 +471,20 @@ public final class Workers implements AutoCloseable {
     }
 
     /** Sessions whose worker this node is looking after right now. */
-    public Set<String> liveSessions() { return Set.copyOf(live.keySet()); }
+    public Set<String> liveSessions() {
+        return supervised.values().stream().filter(SupervisedSession::isLive).map(SupervisedSession::id)
+                .collect(java.util.stream.Collectors.toUnmodifiableSet());
+    }
+
+    /** The supervised state of a session, for tests: empty once cleaned up or never supervised here. */
+    Optional<SupervisedSession> supervision(String id) { return Optional.ofNullable(supervised.get(id)); }
+
+    /** For tests: a drain of the session's outbox as the supervisor would run it (-1 when refused). */
+    int drain(SupervisedSession s) { return outbox.drain(s); }
 
     @Override
     public void close() {
+        closed = true;
         ticker.shutdownNow();
         if (watcher != null) {
             try {

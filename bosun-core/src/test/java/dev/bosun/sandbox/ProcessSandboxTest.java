@@ -153,11 +153,12 @@ class ProcessSandboxTest {
                 echo $$ >> pids
                 wait
                 """);
-        await().atMost(Duration.ofSeconds(5)).until(() -> pids().size() == 4);
+        // The setsid child is listed in pids as soon as it is forked, but leads its own session only
+        // once setsid(2) ran in it: wait for that, not only for the file.
+        await().atMost(Duration.ofSeconds(5)).until(() -> pids().size() == 4 && leadsItsSession(pids().get(2)));
         var pids = pids();
         assertThat(pids).allMatch(ProcessSandboxTest::running);
         assertThat(PROC.stat(pids.get(1)).orElseThrow().ppid()).isNotEqualTo(Long.parseLong(worker.ref().id()));
-        assertThat(PROC.stat(pids.get(2)).orElseThrow().session()).isEqualTo(pids.get(2));
 
         fx.sandbox.stop(worker.ref(), Duration.ofSeconds(2));
 
@@ -319,8 +320,11 @@ class ProcessSandboxTest {
         String node = "node-" + System.nanoTime();
         // Both children inherit the labels but are not the worker, not even the one leading a session.
         var worker = fx.start(fx.spec(node, ProcessFixture.profile(
-                List.of("sh", "-c", "sleep 1000 & setsid sleep 1000 & echo > ready; wait"), Profile.Limits.NONE)));
-        await().atMost(Duration.ofSeconds(5)).until(() -> Files.exists(fx.file("ready")));
+                List.of("sh", "-c", "sleep 1000 & setsid sleep 1000 & echo $! > pids; echo > ready; wait"),
+                Profile.Limits.NONE)));
+        // Listed while the child already leads its own session, the case this test is about.
+        await().atMost(Duration.ofSeconds(5)).until(() -> Files.exists(fx.file("ready"))
+                && pids().size() == 1 && leadsItsSession(pids().get(0)));
 
         assertThat(fx.sandbox.list(node))
                 .containsExactly(new Sandbox.LabelledWorker(worker.ref(), ProcessFixture.SESSION));
@@ -429,6 +433,11 @@ class ProcessSandboxTest {
         if (!Files.exists(file)) return List.of();
         return Arrays.stream(Files.readString(file, StandardCharsets.UTF_8).split("\\s+"))
                 .filter(s -> !s.isBlank()).map(Long::parseLong).toList();
+    }
+
+    /** Whether the process has called setsid(2): it leads its session and its process group. */
+    private static boolean leadsItsSession(long pid) {
+        return PROC.stat(pid).map(st -> st.session() == pid && st.pgrp() == pid).orElse(false);
     }
 
     /** Running, not merely listed: this machine's init may leave orphans as zombies. */

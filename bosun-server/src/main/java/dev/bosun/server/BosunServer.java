@@ -7,11 +7,13 @@ import dev.bosun.error.ErrorCode;
 import dev.bosun.json.Json;
 import dev.bosun.server.auth.ApiKeys;
 import dev.bosun.server.auth.RateLimiter;
+import dev.bosun.server.http.AccessLog;
 import dev.bosun.server.http.Api;
 import dev.bosun.server.http.ApiErrors;
 import dev.bosun.server.http.EdgeGuard;
 import dev.bosun.server.http.HeaderDeadline;
 import dev.bosun.server.http.JsonErrorHandler;
+import dev.bosun.server.http.RequestContext;
 import dev.bosun.server.http.RouteTable;
 import dev.bosun.server.http.StreamGate;
 import dev.bosun.server.metrics.Metrics;
@@ -58,10 +60,19 @@ public final class BosunServer implements AutoCloseable {
     private final ServerSettings settings;
     private final Metrics metrics;
     private final List<RouteTable.Route> routes;
+    private final StreamGate gate;
+    private final Duration sseHeartbeat;
+    /** The longest a shutdown waits for open streams to say goodbye. */
+    private static final Duration MAX_DRAIN = Duration.ofSeconds(5);
+    private final dev.bosun.server.http.Drain drain;
     private final java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
 
-    private BosunServer(Javalin app, ServerSettings settings, Metrics metrics, List<RouteTable.Route> routes) {
+    private BosunServer(Javalin app, ServerSettings settings, Metrics metrics, List<RouteTable.Route> routes,
+                        StreamGate gate, Duration sseHeartbeat, dev.bosun.server.http.Drain drain) {
+        this.drain = drain;
         this.app = app;
+        this.gate = gate;
+        this.sseHeartbeat = sseHeartbeat;
         this.settings = settings;
         this.metrics = metrics;
         this.routes = List.copyOf(routes);
@@ -85,11 +96,15 @@ public final class BosunServer implements AutoCloseable {
         var authFailures = new RateLimiter(s.authFailureRate(), 2 * s.authFailureRate(), nanoTime,
                 "too many failed authentications from this address", "auth_failure_rate");
         var gate = new StreamGate(s.maxStreams(), s.authEnabled() ? s.maxStreamsPerTenant() : s.maxStreams());
+        var drain = new dev.bosun.server.http.Drain();
+        gate.drainWith(drain);
         var metrics = new Metrics(manager, gate::open);
+        metrics.bindInFlight(drain::inFlight);
         var api = new Api(manager, keys, limiter, authFailures, gate, metrics, Clock.systemUTC(), sseHeartbeat, s.maxRequestBytes());
         String openapi = resource("/openapi.json");
         var ui = UiAssets.shipped();
         var routes = new ArrayList<RouteTable.Route>();
+        var access = new AccessLog(new dev.bosun.server.http.RouteTemplates(routes));
 
         Javalin app = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
@@ -98,8 +113,12 @@ public final class BosunServer implements AutoCloseable {
             cfg.jetty.port = s.port();
             cfg.http.maxRequestSize = s.maxRequestBytes();
             cfg.router.ignoreTrailingSlashes = true;
-            cfg.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
+            cfg.jetty.modifyServer(server -> {
+                server.setErrorHandler(new JsonErrorHandler());
+                metrics.bindJetty(server.getThreadPool());
+            });
             cfg.jetty.modifyServletContextHandler(context -> {
+                context.addFilter(new FilterHolder(new RequestContext(access, drain)), "/*", EnumSet.of(DispatcherType.REQUEST));
                 context.addFilter(new FilterHolder(new EdgeGuard(s)), "/*", EnumSet.of(DispatcherType.REQUEST));
                 UiRoutes.mount(context, ui);
             });
@@ -108,11 +127,13 @@ public final class BosunServer implements AutoCloseable {
                 connector.setHost(s.host());
                 connector.setPort(s.port());
                 connector.setIdleTimeout(s.idleTimeout().toMillis());
+                metrics.bindConnector(connector);
                 return connector;
             });
             cfg.requestLogger.http((ctx, ms) -> {
-                var endpoint = ctx.endpoints().matchedHttpEndpoint();
-                metrics.http(ctx.method().name(), endpoint == null ? "unmatched" : endpoint.path, ctx.statusCode(), ms);
+                String route = access.route(ctx);
+                metrics.http(ctx.method().name(), route, ctx.statusCode(), ms);
+                access.write(ctx, route, ms);
             });
             var r = cfg.routes;
             r.exception(BosunException.class, (e, ctx) -> ApiErrors.write(ctx, e));
@@ -120,7 +141,7 @@ public final class BosunServer implements AutoCloseable {
                     ? new BosunException(ErrorCode.NOT_FOUND, "no route " + ctx.method() + " " + ctx.path(), Map.of())
                     : fromJavalin(e)));
             r.exception(Exception.class, (e, ctx) -> {
-                log.error("unhandled error on {} {}", ctx.method(), ctx.path(), e);
+                log.error("unhandled error on {} {}", ctx.method(), access.route(ctx), e);
                 ApiErrors.write(ctx, BosunException.internal("internal error", e));
             });
             r.error(404, ctx -> {
@@ -133,7 +154,11 @@ public final class BosunServer implements AutoCloseable {
             String health = Json.write(Json.object().put("status", "ok").put("version", BuildInfo.version()));
             t.get("/healthz", ctx -> ctx.contentType("application/json").result(health));
             t.get("/readyz", ctx -> Readiness.write(ctx, manager));
-            t.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
+            boolean metricsKey = s.ops().metricsAuth() == dev.bosun.config.OpsSettings.MetricsAuth.API_KEY;
+            t.get("/metrics", ctx -> {
+                if (metricsKey) keys.tenant(java.util.Optional.ofNullable(ctx.header("Authorization")));
+                ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape());
+            });
             t.get("/openapi.json", ctx -> ctx.contentType("application/json").result(openapi));
             api.register(t);
         });
@@ -142,7 +167,7 @@ public final class BosunServer implements AutoCloseable {
         } catch (RuntimeException e) {
             throw BosunException.unavailable("cannot listen on " + s.host() + ":" + s.port() + ": " + rootMessage(e), e);
         }
-        return new BosunServer(app, s, metrics, routes);
+        return new BosunServer(app, s, metrics, routes, gate, sseHeartbeat, drain);
     }
 
     /** Without API keys anyone who can connect is every tenant: only loopback may connect then. */
@@ -203,6 +228,33 @@ public final class BosunServer implements AutoCloseable {
 
     public boolean authEnabled() { return settings.authEnabled(); }
 
+    /**
+     * A graceful stop (SIGTERM): new requests get 503 with {@code Retry-After} ({@code /healthz} and
+     * {@code /metrics} still answer), SSE streams get a final {@code retry:} and end, waiting
+     * long-polls are answered, and the requests in flight finish — for at most {@code grace}; then the
+     * server stops. The caller closes the manager (its consumers) and the store after this.
+     */
+    public void drain(Duration grace) {
+        long deadline = System.nanoTime() + grace.toNanos();
+        drain.start();
+        log.info("shutting down: {} requests in flight, grace {} ms", drain.inFlight(), grace.toMillis());
+        long began = System.nanoTime();
+        try {
+            if (drain.awaitIdle(deadline)) {
+                log.info("drained in {} ms", (System.nanoTime() - began) / 1_000_000);
+            } else {
+                log.warn("shutdown_grace of {} ms expired with {} requests in flight; stopping anyway",
+                        grace.toMillis(), drain.inFlight());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        close();
+    }
+
+    /** Whether {@link #drain} has begun. */
+    public boolean draining() { return drain.draining(); }
+
     /** Blocks until {@link #close} has stopped the server. */
     public void join() throws InterruptedException {
         stopped.await();
@@ -211,8 +263,18 @@ public final class BosunServer implements AutoCloseable {
     @Override
     public void close() {
         try {
+            try {
+                // Open streams end with an SSE retry: first, within one keep-alive period (bounded).
+                Duration bound = sseHeartbeat.plusMillis(500);
+                if (!gate.drain(bound.compareTo(MAX_DRAIN) < 0 ? bound : MAX_DRAIN)) {
+                    log.info("{} streams or long-polls still open after the drain; closing them", gate.open());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             app.stop();
         } finally {
+            metrics.close();
             stopped.countDown();
         }
     }

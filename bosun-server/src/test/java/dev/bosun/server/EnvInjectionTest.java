@@ -3,6 +3,7 @@ package dev.bosun.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.bosun.contract.FaultLedger;
 import dev.bosun.json.Json;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -10,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * or starts, for any runtime, even when its profile's {@code env_allow} covers the name; and a real
  * {@code BASH_ENV} injection into a bash worker no longer runs anything.
  */
+@Tag("faults")
 class EnvInjectionTest extends ServerHarness {
     /** Every name is refused with {@code env_startup}; the table is written out here, not read from the code. */
     static final List<String> DANGEROUS = List.of(
@@ -62,6 +65,7 @@ class EnvInjectionTest extends ServerHarness {
         var body = Json.object().put("name", "x").put("agent_id", "a").put("profile", profile);
         var vars = body.putObject("sandbox").putObject("env");
         env.forEach(vars::put);
+        FaultLedger.inputs(1);
         return post("/v1/sessions", Json.write(body));
     }
 

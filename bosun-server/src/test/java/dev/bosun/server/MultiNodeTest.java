@@ -50,6 +50,16 @@ class MultiNodeTest {
         }
     }
 
+    /** The node's {@code bosun_streams_open}: long-polls and SSE streams it is holding right now. */
+    private static double openStreams(Node n) throws Exception {
+        try (var http = java.net.http.HttpClient.newHttpClient()) {
+            String text = http.send(java.net.http.HttpRequest.newBuilder(n.url().resolve("/metrics")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            var m = java.util.regex.Pattern.compile("(?m)^bosun_streams_open (\\S+)$").matcher(text);
+            return m.find() ? Double.parseDouble(m.group(1)) : 0;
+        }
+    }
+
     @Test
     void everyNodeServesEverySessionAndALongPollWakesOnAnotherNodesSend() throws Exception {
         try (var cluster = new NodeCluster(dir, Duration.ofSeconds(5))) {
@@ -60,7 +70,8 @@ class MultiNodeTest {
             assertThat(b.client().poll(s.id(), 0, 10, Duration.ZERO).events()).extracting(Event::seq).contains(seq);
 
             var waiting = CompletableFuture.supplyAsync(() -> b.client().poll(s.id(), seq, 10, Duration.ofSeconds(20)));
-            Thread.sleep(300);
+            // B holds the long poll (it took a stream slot) before A sends: the send must wake it across nodes.
+            Awaitility.await().atMost(Duration.ofSeconds(15)).until(() -> openStreams(b) >= 1);
             assertThat(waiting).isNotDone();
             long sent = System.nanoTime();
             long next = a.client().send(s.id(), "input", Json.object().put("n", 2));

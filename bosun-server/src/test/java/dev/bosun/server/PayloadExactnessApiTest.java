@@ -7,6 +7,7 @@ import dev.bosun.client.BosunClient;
 import dev.bosun.client.EventSubscription;
 import dev.bosun.config.BosunConfig;
 import dev.bosun.config.ConfigLoader;
+import dev.bosun.contract.FaultLedger;
 import dev.bosun.contract.Fixtures;
 import dev.bosun.contract.Services;
 import dev.bosun.event.Event;
@@ -33,6 +34,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -43,6 +45,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * task answers, list and get, the Java client), on SQLite and on PostgreSQL; one past each limit is
  * a 400 naming the field and the rule, and leaves the log as it was.
  */
+@Tag("faults")
 class PayloadExactnessApiTest {
     /** The ceiling an operator may set: the deepest value any server can hold. */
     static final int DEPTH = 512;
@@ -306,6 +309,7 @@ class PayloadExactnessApiTest {
         var b = HttpRequest.newBuilder(URI.create(server.url() + path)).timeout(Duration.ofSeconds(60))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (body != null) b.header("Content-Type", "application/json");
+        if (body != null) FaultLedger.inputs(1); // a worst accepted value, or one past a limit
         try {
             HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
             assertThat(r.body()).doesNotContain("\tat ").doesNotContain("Exception:");

@@ -3,6 +3,7 @@ package dev.bosun.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.bosun.contract.FaultLedger;
 import dev.bosun.json.Json;
 import java.io.BufferedReader;
 import java.io.InputStream;
@@ -20,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,6 +31,7 @@ import org.junit.jupiter.api.Test;
  * generator meant (a model built alongside the text, so a parser that lost something on both sides
  * would still be caught). The seed is printed; {@code -Dbosun.seed=N} replays a run.
  */
+@Tag("faults")
 class PayloadRoundTripRandomTest extends ServerHarness {
     private static final int DOCUMENTS = 150;
 
@@ -51,6 +54,7 @@ class PayloadRoundTripRandomTest extends ServerHarness {
             Doc d = new Gen(rnd).doc();
             docs.add(d);
             Res r = post("/v1/sessions/" + id + "/events", "{\"event_type\":\"rt\",\"payload\":" + d.text() + "}");
+            FaultLedger.inputs(1);
             assertThat(r.status()).as("seed %d doc %d: %s -> %s", seed, i, d.text(), r.text()).isEqualTo(202);
             seqs.add(r.json().get("seq").asLong());
         }
@@ -75,6 +79,7 @@ class PayloadRoundTripRandomTest extends ServerHarness {
             Res added = post("/v1/sessions/" + id + "/tasks", "{\"task_id\":\"t" + i + "\",\"name\":\"t\",\"data\":" + d.text() + "}");
             assertThat(added.status()).as(as).isEqualTo(201);
             Res done = post("/v1/sessions/" + id + "/tasks/t" + i + "/complete", "{\"outcome\":\"success\",\"result\":" + d.text() + "}");
+            FaultLedger.inputs(2); // as task data and as result
             assertThat(done.status()).as(as).isEqualTo(200);
             Res got = get("/v1/sessions/" + id + "/tasks/t" + i);
             same(as + " (data)", d.model(), got.json().get("data"), "");

@@ -70,10 +70,11 @@ abstract class ServerHarness {
         return call(method, path, body, apiKey);
     }
 
-    Res call(String method, String path, String body, String key) {
+    Res call(String method, String path, String body, String key, String... headers) {
         var b = HttpRequest.newBuilder(URI.create(server.url() + path)).timeout(Duration.ofSeconds(60))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (body != null) b.header("Content-Type", "application/json");
+        if (headers.length > 0) b.headers(headers);
         if (key != null) b.header("Authorization", "Bearer " + key);
         try {
             HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());

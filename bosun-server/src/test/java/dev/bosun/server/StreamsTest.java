@@ -3,6 +3,7 @@ package dev.bosun.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.bosun.contract.FaultLedger;
 import dev.bosun.json.Json;
 import dev.bosun.mailbox.Workspace;
 import java.io.BufferedReader;
@@ -20,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Long-poll and SSE: wake-ups, resume after a dropped connection, the stream cap. */
@@ -69,6 +71,23 @@ class StreamsTest extends ServerHarness {
         assertThat(tail).extracting(e -> e.get("event_type").asText()).containsExactly("session_ended");
         assertThat(reader.readLine()).isNull(); // the server closed the stream after the end
         second.close();
+    }
+
+    /** A shutdown tells open streams to reconnect (SSE {@code retry:}) and ends them, rather than cutting them. */
+    @Test
+    void aShutdownEndsOpenStreamsWithARetryField() throws Exception {
+        start();
+        String id = createSession("{\"name\":\"s\",\"agent_id\":\"a\"}");
+        var reader = new BufferedReader(new InputStreamReader(openStream(id, null), StandardCharsets.UTF_8));
+        assertThat(readEvents(reader, 1)).extracting(e -> e.get("event_type").asText()).containsExactly("session_started");
+        var closing = java.util.concurrent.CompletableFuture.runAsync(server::close);
+        var rest = new ArrayList<String>();
+        for (String line; (line = reader.readLine()) != null; ) rest.add(line);
+        closing.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        server = null;
+        assertThat(rest).as("the stream's last lines before it ended").contains("retry: 1000");
+        assertThat(rest.get(rest.size() - 1)).as("the last frame is complete").isEmpty();
+        assertThat(rest.stream().filter(l -> l.startsWith("data: "))).as("no event after the cursor was lost").isEmpty();
     }
 
     @Test
@@ -124,6 +143,7 @@ class StreamsTest extends ServerHarness {
     }
 
     @Test
+    @Tag("faults")
     void aTenantAtItsCapGets429WhileAnotherTenantStillStreams() throws Exception {
         start(l -> l.set("api_keys", List.of("a:" + ApiKeys.sha256("key-a"), "b:" + ApiKeys.sha256("key-b")))
                 .set("max_streams", 10).set("max_streams_per_tenant", 2));
@@ -153,6 +173,7 @@ class StreamsTest extends ServerHarness {
      * keep-alive write fails: at the default keep-alive, well before a client that retries gives up.
      */
     @Test
+    @Tag("faults")
     void vanishedStreamClientsFreeTheirSlotsWithinSeconds() throws Exception {
         start(l -> l.set("max_streams", 5).set("sse_keepalive", "3s"));
         String id = createSession("{\"name\":\"s\",\"agent_id\":\"a\"}");
@@ -177,6 +198,7 @@ class StreamsTest extends ServerHarness {
 
     /** An SSE stream opened on a raw socket, read up to its first comment: the server holds its slot. */
     RawHttp rawStream(String id, String key) throws Exception {
+        FaultLedger.inputs(1);
         var raw = new RawHttp(server.port());
         raw.send("GET /v1/sessions/" + id + "/events/stream?after=1 HTTP/1.1\r\nHost: 127.0.0.1\r\n"
                 + (key == null ? "" : "Authorization: Bearer " + key + "\r\n") + "\r\n");
@@ -189,10 +211,12 @@ class StreamsTest extends ServerHarness {
     }
 
     @Test
+    @Tag("faults")
     void theStreamCapRefusesWith429() throws Exception {
         start(l -> l.set("max_streams", 1));
         String id = createSession("{\"name\":\"s\",\"agent_id\":\"a\"}");
         InputStream open = openStream(id, null);
+        FaultLedger.inputs(2); // the stream that fills the cap, the long-poll past it
         Res refused = get("/v1/sessions/" + id + "/events?after=1&wait=5");
         assertThat(refused.status()).isEqualTo(429);
         assertThat(refused.header("Retry-After")).isEqualTo("1");

@@ -39,7 +39,8 @@ public abstract class ConcurrencyContract extends ManagerHarness {
                 pool.submit(() -> {
                     start.await();
                     for (int i = 0; i < perThread; i++) {
-                        seqs.add(manager.send(s.id(), "input", json("{\"t\":" + tt + ",\"i\":" + i + "}")).seq());
+                        int ii = i;
+                        seqs.add(asAClient(() -> manager.send(s.id(), "input", json("{\"t\":" + tt + ",\"i\":" + ii + "}"))).seq());
                     }
                     return null;
                 });
@@ -56,6 +57,27 @@ public abstract class ConcurrencyContract extends ManagerHarness {
             int t = e.payload().get("t").asInt(), i = e.payload().get("i").asInt();
             assertThat(i).isEqualTo(lastI.getOrDefault(t, -1) + 1);
             lastI.put(t, i);
+        }
+    }
+
+    /** Longest a writer keeps retrying an {@code UNAVAILABLE} answer, as a client honouring Retry-After would. */
+    private static final Duration RETRY_FOR = Duration.ofSeconds(60);
+
+    /**
+     * Makes a write as a real client does: {@code UNAVAILABLE} is transient (with 64 writers on one
+     * session and a pool of 8, a write under load can wait longer than the pool's 5 s for a
+     * connection), so it is tried again after a pause. That is only safe because an unavailable
+     * write has no effect; the exactly-once checks below would see a retried write that did.
+     */
+    private static Event asAClient(java.util.function.Supplier<Event> write) throws InterruptedException {
+        long giveUp = System.nanoTime() + RETRY_FOR.toNanos();
+        while (true) {
+            try {
+                return write.get();
+            } catch (BosunException e) {
+                if (e.code() != ErrorCode.UNAVAILABLE || System.nanoTime() > giveUp) throw e;
+                Thread.sleep(50);
+            }
         }
     }
 
@@ -96,9 +118,10 @@ public abstract class ConcurrencyContract extends ManagerHarness {
                     for (int i = 0; i < sendsEach; i++) {
                         String key = ww + ":" + i;
                         try {
-                            Event e = r.nextInt(4) == 0
+                            boolean emit = r.nextInt(4) == 0;
+                            Event e = asAClient(() -> emit
                                     ? manager.emit(s.id(), "out", json("{\"k\":\"" + key + "\"}"))
-                                    : manager.send(s.id(), "in", json("{\"k\":\"" + key + "\"}"));
+                                    : manager.send(s.id(), "in", json("{\"k\":\"" + key + "\"}")));
                             acked.put(key, e.seq());
                         } catch (BosunException e) {
                             if (e.code() != ErrorCode.CONFLICT) failures.put(key, e);

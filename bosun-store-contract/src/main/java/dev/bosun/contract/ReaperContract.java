@@ -157,6 +157,24 @@ public abstract class ReaperContract extends ManagerHarness {
     }
 
     @Test
+    void aSweepExpiresAtMostHalfThePoolsConnectionsAtOnce() {
+        // A pool of 4: each expiry holds a connection a while, like a busy database would. Unbounded,
+        // a batch of 40 due sessions ran 40 expiries at once, and three nodes' reapers sweeping
+        // together took every connection of a shared PostgreSQL pool (pool timeouts).
+        var inFlight = new java.util.concurrent.atomic.AtomicInteger();
+        var peak = new java.util.concurrent.atomic.AtomicInteger();
+        manager.close();
+        store = SlowEnds.around(store, 4, inFlight, peak);
+        manager = dev.bosun.session.SessionManager.builder(config).store(store).clock(clock)
+                .autoReap(false).autoDeliver(false).build();
+        for (int i = 0; i < 40; i++) start(Duration.ofMinutes(1), Duration.ofHours(1));
+        clock.advance(Duration.ofMinutes(1));
+        assertThat(manager.reaper().sweep().idleExpired()).isEqualTo(40);
+        assertThat(peak.get()).as("expiries at once, pool of 4").isBetween(1, 2);
+        assertThat(manager.active()).isEmpty();
+    }
+
+    @Test
     void theBackgroundReaperFiresWithinASecondOfADeadline() {
         // Real clock, real thread: the one test that watches the loop itself.
         close();

@@ -7,6 +7,7 @@ import dev.bosun.error.ErrorCode;
 import dev.bosun.event.Event;
 import dev.bosun.fleet.EmergenceAlert;
 import dev.bosun.fleet.Fleet;
+import dev.bosun.fleet.FleetEdge;
 import dev.bosun.fleet.FleetStatus;
 import dev.bosun.session.Session;
 import dev.bosun.session.SessionConfig;
@@ -232,6 +233,53 @@ public abstract class RoutingContract extends ManagerHarness {
         assertThat(st.h1()).isEqualTo((long) st.edges() - st.vertices() + st.components());
         restart();
         assertThat(fleet().status(T).tasks()).isEqualTo(1);
+    }
+
+    @Test
+    void pruningReturnsTheDeletedEdges() {
+        fleet().register(T, "a", List.of("x"));
+        Session s = session();
+        add(s, "done", "x");
+        add(s, "running", "x");
+        manager.completeTask(s.id(), "done", TaskOutcome.SUCCESS);
+        var endedAt = clock.instant();
+        clock.advance(Duration.ofHours(2));
+        assertThat(store.pruneFleetEdges(T, endedAt)).isEmpty(); // ended at the cutoff: kept
+        List<FleetEdge> dropped = store.pruneFleetEdges(T, clock.instant());
+        assertThat(dropped).singleElement().satisfies(e -> {
+            assertThat(e.tenant()).isEqualTo(T);
+            assertThat(e.agentId()).isEqualTo("a");
+            assertThat(e.taskKey()).isEqualTo("done");
+            assertThat(e.taskEndedAt()).contains(endedAt);
+        });
+        assertThat(store.pruneFleetEdges(T, clock.instant())).isEmpty();
+        assertThat(store.pruneFleetEdges("other", clock.instant())).isEmpty();
+        assertThat(store.fleetEdges(T, clock.instant())).extracting(FleetEdge::taskKey).containsExactly("running");
+    }
+
+    @Test
+    void aPrunedGraphIsTheGraphAReloadBuilds() {
+        fleet().register(T, "a", List.of("x"));
+        fleet().register(T, "b", List.of("x"));
+        fleet().register(T, "c", List.of("x"));
+        Session s = session();
+        assertThat(add(s, "t1", "x").assignedAgent()).contains("a");
+        assertThat(add(s, "t2", "x").assignedAgent()).contains("b");
+        // t1 handed to b as POST /v1/route does (decision, then its durable edge): a–t1–b–t2, one component
+        var plan = fleet().route(T, "t1", "t1", Optional.empty(), List.of("x"), List.of("b"), false);
+        store.addFleetEdge(T, plan.decision().agentId(), "t1", clock.instant());
+        fleet().unregister(T, "c");
+        manager.completeTask(s.id(), "t1", TaskOutcome.SUCCESS); // ends a's edge only (a was assigned)
+        clock.advance(Duration.ofHours(25));
+        FleetStatus pruned = fleet().status(T); // the window drops a–t1: a apart, t1–b–t2
+        assertThat(pruned.edges()).isEqualTo(2);
+        assertThat(pruned.components()).isEqualTo(2);
+        assertThat(fleet().linkedTasks(T)).isEqualTo(java.util.Map.of("b", 2));
+        fleet().invalidate(T);
+        assertThat(fleet().status(T)).isEqualTo(pruned);
+        // and a re-route of t2 to a merges the components again without a cycle
+        var again = fleet().route(T, "t2", "t2", Optional.empty(), List.of("x"), List.of("a"), false);
+        assertThat(again.decision().h1After()).isEqualTo(again.decision().h1Before());
     }
 
     @Test

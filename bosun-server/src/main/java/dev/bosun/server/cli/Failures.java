@@ -15,7 +15,7 @@ final class Failures implements CommandLine.IExecutionExceptionHandler, CommandL
         return switch (code) {
             case INVALID_ARGUMENT, UNSUPPORTED_MEDIA_TYPE, URI_TOO_LONG, HEADERS_TOO_LARGE -> 2;
             case NOT_FOUND -> 3;
-            case CONFLICT, NO_CAPABLE_AGENT -> 4;
+            case CONFLICT, NO_CAPABLE_AGENT, IDEMPOTENCY_KEY_REUSED, IDEMPOTENCY_KEY_IN_PROGRESS -> 4;
             case UNAUTHENTICATED, FORBIDDEN -> 5;
             case LIMIT_REACHED, PAYLOAD_TOO_LARGE -> 6;
             case SESSIONS_DISABLED -> 7;

@@ -46,6 +46,7 @@ final class ServeCommand implements Callable<Integer> {
         if (host != null) loader.set("host", host);
         if (port != null) loader.set("port", port);
         BosunConfig cfg = loader.load();
+        dev.bosun.server.logging.Logging.configure(cfg.server().ops());
         if (cfg.profiles().isEmpty()) {
             Path worker = installEchoWorker(cfg.dataDir());
             cfg = loader.set("profiles", Map.of("echo", new Profile("echo", "process", List.of("sh", worker.toString()),
@@ -71,8 +72,9 @@ final class ServeCommand implements Callable<Integer> {
             store.close();
             throw e;
         }
+        Duration grace = cfg.server().ops().shutdownGrace();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.close();
+            server.drain(grace); // requests and streams first, then the consumers
             manager.close();
             runtimes.forEach(dev.bosun.sandbox.Sandbox::close);
             store.close();

@@ -27,6 +27,7 @@ public final class Api {
     private final TaskRoutes tasks;
     private final FleetRoutes fleet;
     private final DeliveryRoutes deliveries;
+    private final IdempotentPosts idempotent;
 
     public Api(SessionManager manager, ApiKeys keys, RateLimiter limiter, RateLimiter authFailures, StreamGate gate,
                Metrics metrics, Clock clock, Duration sseHeartbeat, long maxRequestBytes) {
@@ -40,10 +41,13 @@ public final class Api {
         this.tasks = new TaskRoutes(manager);
         this.fleet = new FleetRoutes(manager, metrics, clock);
         this.deliveries = new DeliveryRoutes(manager);
+        this.idempotent = new IdempotentPosts(manager, clock);
     }
 
-    public void register(RouteTable r) {
-        r.before("/v1/*", this::authenticate);
+    public void register(RouteTable table) {
+        table.before("/v1/*", this::authenticate);
+        // Every POST of the API honours an Idempotency-Key (D78).
+        RouteTable r = table.decoratingPosts(idempotent::wrap);
         // The fleet-h1-router's bare paths act on a tenant's fleet like /v1 does, so they pass the same door.
         if (manager.config().routing().compatPaths()) {
             for (String path : FleetRoutes.COMPAT_PATHS) r.before(path, this::authenticate);
@@ -64,6 +68,7 @@ public final class Api {
         String auth = ctx.header("Authorization");
         String tenant = authenticatedTenant(ctx, auth);
         ctx.attribute(Scope.TENANT, tenant);
+        org.slf4j.MDC.put("tenant", tenant);
         // Rate by key (its hash) when keys are on; by client address otherwise.
         limiter.acquire(keys.enabled() ? "key:" + ApiKeys.sha256(auth.substring(7).strip()) : "ip:" + ctx.ip());
         if (ctx.contentLength() > maxRequestBytes) {

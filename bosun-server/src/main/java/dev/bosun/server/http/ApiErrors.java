@@ -34,6 +34,8 @@ public final class ApiErrors {
             case HEADERS_TOO_LARGE -> 431;
             case UNAVAILABLE -> 503;
             case INSUFFICIENT_STORAGE -> 507;
+            case IDEMPOTENCY_KEY_REUSED -> 422;
+            case IDEMPOTENCY_KEY_IN_PROGRESS -> 409;
             case INTERNAL -> 500;
         };
     }

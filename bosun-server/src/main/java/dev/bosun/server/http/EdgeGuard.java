@@ -26,7 +26,7 @@ import java.util.regex.Pattern;
 public final class EdgeGuard extends HttpFilter {
     private static final Pattern LOOPBACK_V4 = Pattern.compile("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}");
     private static final Set<String> BODY_METHODS = Set.of("POST", "PUT", "PATCH", "DELETE");
-    static final String ALLOWED_HEADERS = "Authorization, Content-Type, Last-Event-ID";
+    static final String ALLOWED_HEADERS = "Authorization, Content-Type, Last-Event-ID, Idempotency-Key, X-Request-Id";
     static final String ALLOWED_METHODS = "GET, POST, DELETE";
 
     private final boolean checkHost;
@@ -70,7 +70,7 @@ public final class EdgeGuard extends HttpFilter {
                     res.setStatus(204);
                     return;
                 }
-                res.setHeader("Access-Control-Expose-Headers", "Retry-After, Location");
+                res.setHeader("Access-Control-Expose-Headers", "Retry-After, Location, X-Request-Id");
             }
             checkContentType(req);
         } catch (BosunException e) {

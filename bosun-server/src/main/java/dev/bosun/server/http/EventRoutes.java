@@ -70,7 +70,7 @@ final class EventRoutes {
             r = manager.poll(ctx.pathParam("id"), after, (int) limit, wait);
         } else {
             try (var permit = gate.enter(Scope.tenant(ctx))) {
-                r = manager.poll(ctx.pathParam("id"), after, (int) limit, wait);
+                r = pollUnlessDraining(ctx.pathParam("id"), after, (int) limit, wait);
             } catch (BosunException e) {
                 throw e;
             } catch (Exception e) {
@@ -82,6 +82,9 @@ final class EventRoutes {
         }
         ctx.contentType("application/json").result(Json.write(Wire.poll(r)));
     }
+
+    /** The reconnect delay a stream ended by a shutdown asks for (SSE {@code retry:}, milliseconds). */
+    static final long RECONNECT_MS = 1_000;
 
     /** SSE: each event's {@code id} is its seq, so {@code Last-Event-ID} resumes exactly after it. */
     private void stream(Context ctx) throws IOException {
@@ -106,6 +109,14 @@ final class EventRoutes {
             out.flush();
             long cursor = after;
             while (true) {
+                if (gate.draining()) {
+                    // Shutting down: tell the client to come back (to this node once restarted, or another)
+                    // after RECONNECT_MS, from its Last-Event-ID, instead of just cutting the stream.
+                    out.write(("retry: " + RECONNECT_MS + "\n: server shutting down; reconnect with Last-Event-ID\n\n")
+                            .getBytes(StandardCharsets.UTF_8));
+                    out.flush();
+                    return;
+                }
                 Instant began = Instant.now();
                 PollResult r = manager.poll(s.id(), cursor, manager.config().maxEventsPerPoll(), wait);
                 List<Event> events = r.events();
@@ -141,6 +152,23 @@ final class EventRoutes {
             throw BosunException.internal("event stream failed", e);
         }
     }
+
+    /**
+     * A long-poll in slices of at most {@link #DRAIN_CHECK}, so that a shutdown answers it (with what
+     * there is, as at the end of its wait) within one slice. A waiting poll re-reads the store about
+     * that often anyway.
+     */
+    private PollResult pollUnlessDraining(String id, long after, int limit, Duration wait) {
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (true) {
+            long left = deadline - System.nanoTime();
+            Duration slice = Duration.ofNanos(Math.max(0, Math.min(left, DRAIN_CHECK.toNanos())));
+            PollResult r = manager.poll(id, after, limit, slice);
+            if (!r.events().isEmpty() || !r.status().isLive() || left <= DRAIN_CHECK.toNanos() || gate.draining()) return r;
+        }
+    }
+
+    static final Duration DRAIN_CHECK = Duration.ofSeconds(1);
 
     private static long parseCursor(String field, String v) {
         try {

@@ -3,6 +3,7 @@ package dev.bosun.server.http;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Handler;
 import java.util.List;
+import java.util.function.BiFunction;
 
 /**
  * The one door routes go through: each registers on Javalin and is remembered as (method, path), so
@@ -14,11 +15,22 @@ public final class RouteTable {
 
     private final RoutesConfig routes;
     private final List<Route> recorded;
+    private final BiFunction<String, Handler, Handler> posts;
 
     /** Registers on {@code routes} and appends each route to {@code recorded}. */
     public RouteTable(RoutesConfig routes, List<Route> recorded) {
+        this(routes, recorded, (path, h) -> h);
+    }
+
+    private RouteTable(RoutesConfig routes, List<Route> recorded, BiFunction<String, Handler, Handler> posts) {
         this.routes = routes;
         this.recorded = recorded;
+        this.posts = posts;
+    }
+
+    /** The same table, whose POST handlers are first passed through {@code decorator} (with their path). */
+    RouteTable decoratingPosts(BiFunction<String, Handler, Handler> decorator) {
+        return new RouteTable(routes, recorded, (path, h) -> decorator.apply(path, posts.apply(path, h)));
     }
 
     public void get(String path, Handler handler) {
@@ -27,7 +39,7 @@ public final class RouteTable {
     }
 
     public void post(String path, Handler handler) {
-        routes.post(path, handler);
+        routes.post(path, posts.apply(path, handler));
         recorded.add(new Route("POST", path));
     }
 

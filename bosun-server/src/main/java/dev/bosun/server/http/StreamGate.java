@@ -15,6 +15,13 @@ public final class StreamGate {
     private final int perTenant;
     private final Map<String, Integer> byTenant = new ConcurrentHashMap<>();
     private int open;
+    private volatile Drain drain = new Drain();
+
+    /** The shutdown state that tells streams to end and long-polls to answer. */
+    public void drainWith(Drain d) { this.drain = d; }
+
+    /** Whether the server is shutting down: streams and long-polls end at their next turn. */
+    public boolean draining() { return drain.draining(); }
 
     public StreamGate(int max, int perTenant) {
         this.max = max;
@@ -47,7 +54,25 @@ public final class StreamGate {
     private synchronized void release(String tenant) {
         open--;
         byTenant.computeIfPresent(tenant, (t, n) -> n <= 1 ? null : n - 1);
+        notifyAll();
     }
+
+    /**
+     * The server is shutting down: open streams tell their clients to reconnect (SSE {@code retry:})
+     * and end at their next turn, within one keep-alive period. Waits at most {@code bound} for every
+     * slot to be given back; returns whether they all were.
+     */
+    public synchronized boolean drain(java.time.Duration bound) throws InterruptedException {
+        drain.start();
+        long deadline = System.nanoTime() + bound.toNanos();
+        while (open > 0) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) return false;
+            java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(this, left);
+        }
+        return true;
+    }
+
 
     /** Slots held on the server. */
     public synchronized int open() { return open; }

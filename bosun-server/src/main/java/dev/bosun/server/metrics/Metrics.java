@@ -34,16 +34,22 @@ import java.util.function.IntSupplier;
  *   <li>{@code bosun_events_total{direction}}, {@code bosun_reaper_expirations_total{reason}},
  *       {@code bosun_wake_seconds{kind}}, {@code bosun_streams_open}, {@code bosun_http_requests_seconds{method,route,status}},
  *       {@code bosun_store_commit_seconds}</li>
+ *   <li>the process and the node: JVM, CPU, files, uptime, {@code bosun_ready}, {@code bosun_disk_free_bytes},
+ *       {@code bosun_reaper_sweeps_total}, HikariCP's pool, Jetty's threads: see {@link RuntimeMetrics}</li>
  *   <li>with a remote router: {@code bosun_router_drift_agents}, {@code bosun_router_resyncs_total}</li>
  *   <li>tiles, webhooks and listeners: see {@link DeliveryMetrics}</li>
  * </ul>
  */
-public final class Metrics implements EventListener {
+public final class Metrics implements EventListener, AutoCloseable {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final SessionManager manager;
     private final Counter alerts;
     private final Map<String, AtomicLong> h1Before = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> h1After = new ConcurrentHashMap<>();
+    private final RuntimeMetrics runtime;
+    /** HTTP latency buckets: 5 ms to 30 s (long-polls and streams fall in the last ones). */
+    private static final Duration[] HTTP_BUCKETS = java.util.stream.Stream.of(5, 10, 25, 50, 100, 250, 500, 1000, 2500,
+            5000, 10_000, 30_000).map(Duration::ofMillis).toArray(Duration[]::new);
 
     public Metrics(SessionManager manager, IntSupplier openStreams) {
         this.manager = manager;
@@ -60,6 +66,7 @@ public final class Metrics implements EventListener {
                 .register(registry);
         manager.fleet().onEmergenceAlert(a -> alerts.increment());
         new DeliveryMetrics(registry, manager);
+        runtime = new RuntimeMetrics(registry, manager);
         manager.fleet().remoteSync().ifPresent(sync -> {
             Gauge.builder("bosun.router.drift.agents", sync, x -> x.status().drift())
                     .description("Bosun's agents the remote router lacked or held with other capabilities at the last check")
@@ -87,33 +94,35 @@ public final class Metrics implements EventListener {
 
     @Override
     public void onEvent(Event e) {
-        Counter.builder("bosun.events").tag("direction", e.direction().value()).register(registry).increment();
+        Counter.builder("bosun.events").description("Events committed to session logs, by direction").tag("direction", e.direction().value()).register(registry).increment();
         if (e.direction() != Direction.SYSTEM) return;
         var p = e.payload();
         switch (e.type()) {
             case SystemEvents.SESSION_ENDED -> {
                 String outcome = p.path("outcome").asText("unknown");
-                Counter.builder("holodeck.session.completed").tag("outcome", outcome).register(registry).increment();
+                Counter.builder("holodeck.session.completed").description("Sessions ended, by outcome").tag("outcome", outcome).register(registry).increment();
                 if (p.has("duration_seconds")) {
-                    Timer.builder("holodeck.session.duration").register(registry)
+                    Timer.builder("holodeck.session.duration").description("Session lifetimes, start to end").register(registry)
                             .record(Duration.ofMillis(Math.round(p.get("duration_seconds").asDouble() * 1000)));
                 }
                 String reason = p.path("reason").asText("");
+                Counter.builder("bosun.sessions.ended").description("Sessions ended, by end reason (worker_lost, expired_idle, ...)")
+                        .tag("reason", reason.isEmpty() ? "unknown" : reason).register(registry).increment();
                 if (reason.startsWith("expired_")) {
-                    Counter.builder("bosun.reaper.expirations").tag("reason", reason).register(registry).increment();
+                    Counter.builder("bosun.reaper.expirations").description("Sessions the reaper ended, by reason").tag("reason", reason).register(registry).increment();
                 }
             }
             case SystemEvents.TASK_STARTED -> {
-                Counter.builder("holodeck.task.started").register(registry).increment();
+                Counter.builder("holodeck.task.started").description("Tasks started").register(registry).increment();
                 // A session's task routed on add: its decision is in the event, and only there.
                 JsonNode r = p.path("routing");
                 if (r.isObject()) routed(r.path("agent_id").asText(), r.path("h1_before").asLong(), r.path("h1_after").asLong());
             }
             case SystemEvents.TASK_COMPLETED -> {
                 String outcome = p.path("outcome").asText("unknown");
-                Counter.builder("holodeck.task.completed").tag("outcome", outcome).register(registry).increment();
+                Counter.builder("holodeck.task.completed").description("Tasks completed, by outcome").tag("outcome", outcome).register(registry).increment();
                 if (p.has("duration_ms")) {
-                    Timer.builder("holodeck.task.duration").tag("outcome", outcome).register(registry)
+                    Timer.builder("holodeck.task.duration").description("Task durations as reported on completion, by outcome").tag("outcome", outcome).register(registry)
                             .record(Duration.ofMillis(p.get("duration_ms").asLong()));
                 }
             }
@@ -148,13 +157,36 @@ public final class Metrics implements EventListener {
     /** Time from an event's commit to a waiting client receiving it ({@code kind} long_poll or sse). */
     public void wake(String kind, Instant committedAt) {
         Duration d = Duration.between(committedAt, Instant.now());
-        Timer.builder("bosun.wake").tag("kind", kind).publishPercentileHistogram().register(registry)
+        Timer.builder("bosun.wake").description("From an event's commit to a waiting client receiving it").tag("kind", kind).publishPercentileHistogram().register(registry)
                 .record(d.isNegative() ? Duration.ZERO : d);
     }
 
+    /** Jetty's request thread pool ({@code jetty_threads_*}), bound as the server is built. */
+    public void bindJetty(org.eclipse.jetty.util.thread.ThreadPool pool) {
+        RuntimeMetrics.jetty(registry, pool);
+    }
+
+    /** Requests inside the server now, streams and long-polls included ({@code bosun_http_in_flight}). */
+    public void bindInFlight(IntSupplier inFlight) {
+        Gauge.builder("bosun.http.in.flight", inFlight, IntSupplier::getAsInt).strongReference(true)
+                .description("Requests being handled now, long-polls and streams included").register(registry);
+    }
+
+    /** Open connections of the server's connector ({@code bosun_http_connections}). */
+    public void bindConnector(org.eclipse.jetty.server.ServerConnector connector) {
+        Gauge.builder("bosun.http.connections", connector, c -> c.getConnectedEndPoints().size()).strongReference(true)
+                .description("Open HTTP connections, idle keep-alive ones included").register(registry);
+    }
+
+    @Override
+    public void close() {
+        runtime.close();
+    }
+
     public void http(String method, String route, int status, float ms) {
-        Timer.builder("bosun.http.requests").tag("method", method).tag("route", route)
-                .tag("status", Integer.toString(status)).register(registry)
+        Timer.builder("bosun.http.requests").description("HTTP requests by method, route template and status")
+                .tag("method", method).tag("route", route).tag("status", Integer.toString(status))
+                .serviceLevelObjectives(HTTP_BUCKETS).register(registry)
                 .record(Duration.ofNanos((long) (ms * 1_000_000)));
     }
 }

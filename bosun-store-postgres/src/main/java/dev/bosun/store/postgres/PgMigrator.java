@@ -22,7 +22,7 @@ import java.util.Set;
 final class PgMigrator {
     /** The migrations this build knows, in order. Append only; never edit one that has shipped. */
     static final List<String> MIGRATIONS = List.of("V1__init.sql", "V2__leases.sql", "V3__deliveries.sql",
-            "V4__delivery_ready.sql");
+            "V4__delivery_ready.sql", "V5__idempotency_keys.sql");
     /** First key of the advisory lock: Bosun's migrations (the second is the schema's hash). */
     private static final int LOCK_CLASS = 0x62736e31; // "bsn1"
 

@@ -18,6 +18,9 @@ import dev.bosun.session.Page;
 import dev.bosun.session.Session;
 import dev.bosun.session.SessionFilter;
 import dev.bosun.session.SessionStatus;
+import dev.bosun.session.end.EndCause;
+import dev.bosun.session.end.SessionEnds;
+import dev.bosun.session.end.TakeoverEnds;
 import dev.bosun.store.CommitListener;
 import dev.bosun.store.Due;
 import dev.bosun.store.DueTask;
@@ -97,7 +100,10 @@ public final class PostgresStore implements Store {
     private final NodeLease lease;
     private volatile boolean closed;
     private final PgDeliveries deliveries = new PgDeliveries(this);
+    private final PgIdempotency idempotency = new PgIdempotency(this);
     private final PgCircuit circuit;
+    /** How a takeover's ends are made: the manager's once one runs on this store, the documented defaults until then. */
+    private volatile TakeoverEnds takeoverEnds;
 
     /**
      * How to open the store.
@@ -160,6 +166,7 @@ public final class PostgresStore implements Store {
             throw e;
         }
         this.generation = g;
+        this.takeoverEnds = SessionEnds.standalone(this, options.clock());
         this.peers = new PgPeers(this::connect, "bosun_" + url.schema(), instance, this::peerCommitted);
         peers.awaitListening(5_000);
         this.circuit = new PgCircuit(new PgProbe(url, "bosun-" + options.nodeId() + "-probe", g));
@@ -240,6 +247,8 @@ public final class PostgresStore implements Store {
     <T> T write(Work<T> work) {
         if (closed) throw BosunException.unavailable("the store is closed", null);
         circuit.admit();
+        // A request's idempotency key rides on its first write, in the same transaction (D78).
+        var claim = dev.bosun.idempotency.IdempotencyScope.pending();
         for (int attempt = 1; ; attempt++) {
             var touched = new HashSet<String>();
             T result;
@@ -247,6 +256,7 @@ public final class PostgresStore implements Store {
                 c.setAutoCommit(false);
                 try {
                     result = work.run(c, touched);
+                    if (claim.isPresent()) PgIdempotency.insert(c, claim.get().claim(), touched);
                     long began = System.nanoTime();
                     c.commit();
                     long took = System.nanoTime() - began;
@@ -260,6 +270,7 @@ public final class PostgresStore implements Store {
                 throw storeError("write", e);
             }
             circuit.succeeded();
+            claim.ifPresent(dev.bosun.idempotency.IdempotencyScope.Binding::written);
             if (!touched.isEmpty()) afterCommit(touched);
             return result;
         }
@@ -385,6 +396,9 @@ public final class PostgresStore implements Store {
 
     @Override
     public void addCommitTimer(LongConsumer nanos) { commitTimers.add(nanos); }
+
+    @Override
+    public void takeoverEnds(TakeoverEnds ends) { this.takeoverEnds = java.util.Objects.requireNonNull(ends, "ends"); }
 
     // =====================================================================================
     // reads
@@ -526,6 +540,13 @@ public final class PostgresStore implements Store {
 
     @Override
     public dev.bosun.delivery.DeliveryStore deliveries() { return deliveries; }
+
+    /** The connections in this node's pool ({@code store_pool_size}). */
+    @Override
+    public int poolSize() { return options.poolSize(); }
+
+    @Override
+    public dev.bosun.idempotency.IdempotencyStore idempotency() { return idempotency; }
 
     @Override
     public boolean healthy() { return health().ready(); }
@@ -957,18 +978,16 @@ public final class PostgresStore implements Store {
         int total = 0, n;
         do {
             n = write((c, touched) -> {
-                List<String[]> lapsed = query(c, "SELECT s.id, s.status, s.node_id FROM sessions s "
+                List<String[]> lapsed = query(c, "SELECT s.id, s.status, s.node_id, s.tenant FROM sessions s "
                         + "JOIN nodes n ON n.generation = s.owner_generation "
                         + "WHERE s.status <> 'ENDED' AND s.profile IS NOT NULL AND n.lease_expires_at < clock_timestamp() "
                         + "ORDER BY s.id LIMIT ? FOR UPDATE OF s SKIP LOCKED",
-                        r -> new String[] {r.getString(1), r.getString(2), r.getString(3)}, TAKEOVER_BATCH);
+                        r -> new String[] {r.getString(1), r.getString(2), r.getString(3), r.getString(4)}, TAKEOVER_BATCH);
                 for (String[] row : lapsed) {
                     update(c, "UPDATE sessions SET owner_generation = ? WHERE id = ?", generation, row[0]);
-                    EndReason reason = row[1].equals("CREATING") ? EndReason.STARTUP_FAILED : EndReason.WORKER_LOST;
-                    end(c, new EndRequest(row[0], reason.impliedOutcome(), reason, Optional.of("its owner node '" + row[2]
-                            + "' stopped renewing its lease; node '" + options.nodeId() + "' took the session over"),
-                            Optional.empty(), EndRequest.Precondition.NONE, options.clock().instant()), touched, true);
-                    log.warn("session {} of lapsed node {} ended {}", row[0], row[2], reason.code());
+                    var cause = new EndCause.TakenOver(SessionStatus.valueOf(row[1]), row[2], options.nodeId());
+                    end(c, takeoverEnds.prepare(row[0], row[3], cause), touched, true);
+                    log.warn("session {} of lapsed node {} ended {}", row[0], row[2], cause.reason().code());
                 }
                 return lapsed.size();
             });
@@ -1030,8 +1049,12 @@ public final class PostgresStore implements Store {
     public List<FleetEdge> fleetEdges(String tenant, Instant endedSince) {
         return read(c -> query(c, "SELECT tenant, agent_id, task_key, created_at, task_ended_at FROM fleet_edges "
                 + "WHERE tenant = ? AND (task_ended_at IS NULL OR task_ended_at >= ?) ORDER BY created_at, agent_id, task_key",
-                r -> new FleetEdge(r.getString(1), r.getString(2), r.getString(3), Rows.instant(r, "created_at"),
-                        Rows.optInstant(r, "task_ended_at")), tenant, ms(endedSince)));
+                PostgresStore::fleetEdge, tenant, ms(endedSince)));
+    }
+
+    private static FleetEdge fleetEdge(ResultSet r) throws SQLException {
+        return new FleetEdge(r.getString(1), r.getString(2), r.getString(3), Rows.instant(r, "created_at"),
+                Rows.optInstant(r, "task_ended_at"));
     }
 
     private static void endFleetEdge(Connection c, String tenant, String agentId, String taskKey, long t) throws SQLException {
@@ -1041,8 +1064,9 @@ public final class PostgresStore implements Store {
     }
 
     @Override
-    public int pruneFleetEdges(String tenant, Instant cutoff) {
-        return write((c, touched) -> update(c, "DELETE FROM fleet_edges WHERE tenant = ? AND task_ended_at < ?", tenant, ms(cutoff)));
+    public List<FleetEdge> pruneFleetEdges(String tenant, Instant cutoff) {
+        return write((c, touched) -> query(c, "DELETE FROM fleet_edges WHERE tenant = ? AND task_ended_at < ? "
+                + "RETURNING tenant, agent_id, task_key, created_at, task_ended_at", PostgresStore::fleetEdge, tenant, ms(cutoff)));
     }
 
     @Override
@@ -1076,6 +1100,14 @@ public final class PostgresStore implements Store {
      * Stops heartbeats, the listener and the pool. The lease is left to lapse rather than released:
      * a node restarting within the lease adopts its live workers, as a single node does.
      */
+    /**
+     * Publishes the connection pool's metrics ({@code hikaricp_connections_*}) to a Micrometer
+     * {@code MeterRegistry}; passed as an Object so the store needs Micrometer only when this is called.
+     */
+    public void bindMetrics(Object meterRegistry) {
+        pool.setMetricRegistry(meterRegistry);
+    }
+
     @Override
     public void close() {
         if (closed) return;

@@ -18,6 +18,11 @@ import dev.bosun.session.SessionManager;
 import dev.bosun.session.SessionStatus;
 import dev.bosun.store.NewEvent;
 import dev.bosun.store.NewSession;
+import dev.bosun.store.NewTask;
+import dev.bosun.store.TaskCompletion;
+import dev.bosun.pattern.SessionPatterns;
+import dev.bosun.task.TaskOutcome;
+import dev.bosun.task.TaskPriority;
 import dev.bosun.time.ManualClock;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -161,6 +166,34 @@ class PostgresNodesTest {
         a.markInboxWritten("w1", 99);
         assertThat(b.readEvents("w1", 0, 10)).hasSize(3);
         assertThat(b.liveSessionCount()).isZero();
+    }
+
+    @Test
+    void aFailoverEndCarriesTheOperatorsPatternThresholdsAndAnH1Delta() throws Exception {
+        PostgresStore a = node("a", Duration.ofMinutes(10));
+        PostgresStore b = node("b", Duration.ofSeconds(1));
+        BosunConfig cfg = Fixtures.loader(dir.resolve("b")).set("node_id", "b").set("h1_router_enabled", true)
+                .set("pattern_streak", 2).load();
+        open.add(SessionManager.builder(cfg).store(b).autoReap(false).build());
+        a.createSession(new NewSession("w1", "default", "n", "agent", List.of(), Json.object(), Optional.of("echo"),
+                "a", t0, Duration.ofMinutes(30), Duration.ofHours(1), 10, Duration.ofMinutes(5),
+                Optional.of(t0.plus(Duration.ofDays(1))), Optional.of("workspaces/w1"), Optional.of(0L), Optional.empty(),
+                Optional.empty()), 1000);
+        a.markRunning("w1", new WorkerRef("process", "1", Map.of()), Json.object(), t0);
+        for (String task : List.of("t1", "t2")) {
+            a.addTask(new NewTask("w1", task, task, Json.object(), TaskPriority.NORMAL, List.of(), Optional.empty(), t0,
+                    Optional.empty()));
+            a.completeTask(new TaskCompletion("w1", task, TaskOutcome.SUCCESS, Optional.of(10L), Optional.empty(),
+                    Optional.empty(), false, t0));
+        }
+        sql("UPDATE nodes SET lease_expires_at = clock_timestamp() - interval '1 second' WHERE generation = " + a.generation());
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> b.getSession("w1").orElseThrow().isEnded());
+        Session lost = b.getSession("w1").orElseThrow();
+        assertThat(lost.reason()).contains(EndReason.WORKER_LOST);
+        assertThat(lost.patterns()).as("two successes are a streak with pattern_streak = 2 (the default is 3)")
+                .contains(SessionPatterns.HIGH_COMPLETION_STREAK);
+        Event ended = b.readEvents("w1", 0, 10).stream().filter(e -> e.type().equals("session_ended")).findFirst().orElseThrow();
+        assertThat(ended.payload().has("h1_delta")).as("session_ended of a takeover: " + ended.payload()).isTrue();
     }
 
     @Test

@@ -18,7 +18,7 @@ import java.util.List;
 final class Migrator {
     /** The migrations this build knows, in order. Append only; never edit one that has shipped. */
     static final List<String> MIGRATIONS = List.of("V1__init.sql", "V2__fleet.sql", "V3__live_counter.sql", "V4__deliveries.sql",
-            "V5__delivery_ready.sql");
+            "V5__delivery_ready.sql", "V6__idempotency_keys.sql");
 
     private Migrator() {}
 

@@ -59,6 +59,7 @@ import org.sqlite.SQLiteConfig;
 public final class SqliteStore implements Store {
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(SqliteStore.class);
     public static final String FILE_NAME = "bosun.db";
+    private final SqliteIdempotency idempotency;
     private static final int READERS = 4;
 
     private final Path file;
@@ -139,7 +140,11 @@ public final class SqliteStore implements Store {
                     + "it is written once there is", options.reserveBytes());
         }
         this.writes = new WriteQueue(writeConn, this::notifyCommitted, reserve);
+        this.idempotency = new SqliteIdempotency(this, writes);
     }
+
+    @Override
+    public dev.bosun.idempotency.IdempotencyStore idempotency() { return idempotency; }
 
     private Conn connect(Options options) throws SQLException {
         var cfg = new SQLiteConfig();
@@ -452,8 +457,12 @@ public final class SqliteStore implements Store {
                 + "WHERE tenant = ? AND (task_ended_at IS NULL OR task_ended_at >= ?) ORDER BY created_at, agent_id, task_key", ps -> {
                     ps.setString(1, tenant);
                     ps.setLong(2, endedSince.toEpochMilli());
-                }, r -> new dev.bosun.fleet.FleetEdge(r.getString(1), r.getString(2), r.getString(3),
-                        Rows.instant(r, "created_at"), Rows.optInstant(r, "task_ended_at"))));
+                }, SqliteStore::fleetEdge));
+    }
+
+    private static dev.bosun.fleet.FleetEdge fleetEdge(ResultSet r) throws SQLException {
+        return new dev.bosun.fleet.FleetEdge(r.getString(1), r.getString(2), r.getString(3), Rows.instant(r, "created_at"),
+                Rows.optInstant(r, "task_ended_at"));
     }
 
     private static void endFleetEdge(Conn c, String tenant, String agentId, String taskKey, long t) throws SQLException {
@@ -483,13 +492,12 @@ public final class SqliteStore implements Store {
     }
 
     @Override
-    public int pruneFleetEdges(String tenant, Instant cutoff) {
-        return writes.submit(WriteQueue.Kind.SETTLES, (c, touched) -> {
-            PreparedStatement ps = c.prepare("DELETE FROM fleet_edges WHERE tenant = ? AND task_ended_at < ?");
-            ps.setString(1, tenant);
-            ps.setLong(2, cutoff.toEpochMilli());
-            return ps.executeUpdate();
-        });
+    public List<dev.bosun.fleet.FleetEdge> pruneFleetEdges(String tenant, Instant cutoff) {
+        return writes.submit(WriteQueue.Kind.SETTLES, (c, touched) -> query(c, "DELETE FROM fleet_edges "
+                + "WHERE tenant = ? AND task_ended_at < ? RETURNING tenant, agent_id, task_key, created_at, task_ended_at", ps -> {
+                    ps.setString(1, tenant);
+                    ps.setLong(2, cutoff.toEpochMilli());
+                }, SqliteStore::fleetEdge));
     }
 
     @Override

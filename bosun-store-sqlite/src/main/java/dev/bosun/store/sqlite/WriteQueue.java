@@ -2,6 +2,7 @@ package dev.bosun.store.sqlite;
 
 import dev.bosun.error.BosunException;
 import dev.bosun.error.ErrorCode;
+import dev.bosun.idempotency.IdempotencyScope;
 import dev.bosun.store.StoreHealth;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -93,10 +94,19 @@ final class WriteQueue implements AutoCloseable {
 
     <T> T submit(Kind kind, Work<T> work) {
         if (closed) throw BosunException.unavailable("the store is closed", null);
-        var job = new Job<>(work, kind, new CompletableFuture<T>());
+        // A request's idempotency key rides on its first write, in the same transaction (D78).
+        var claim = IdempotencyScope.pending();
+        Work<T> w = claim.isEmpty() ? work : (c, touched) -> {
+            T result = work.run(c, touched);
+            SqliteIdempotency.insert(c, claim.get().claim(), touched);
+            return result;
+        };
+        var job = new Job<>(w, kind, new CompletableFuture<T>());
         queue.add(job);
         try {
-            return job.done.get();
+            T result = job.done.get();
+            claim.ifPresent(IdempotencyScope.Binding::written);
+            return result;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw BosunException.unavailable("interrupted while waiting for the store", e);

@@ -1,0 +1,684 @@
+package dev.bosun.fleet;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One tenant's routing state in primitive form: the registry, the agent–task graph of the window
+ * with β₁ = E − V + C, and the per-agent counters a decision compares.
+ *
+ * <p>Agents, capabilities and tasks are interned to int ids once. Each registered agent has a
+ * capability bitset, and each capability an inverted index of its agents in registration order, so
+ * the capable agents of a task are found by walking the shortest list of its required capabilities
+ * and testing bits. Components are an int-array union-find over the vertices, edges a primitive
+ * hash set of (agent vertex, task vertex) pairs with each task's agents in int lists, loads and
+ * linked-task counts int arrays. A decision fills a reused candidate buffer and compares each
+ * candidate's β₁ delta and counter without allocating: for a new task every delta is 0 (a new vertex
+ * closes no cycle); for a known task the few agents linked to it are marked once, and the delta is 1
+ * exactly for an unmarked agent in the task's component.
+ *
+ * <p>Pruning removes the dropped edges and the vertices they leave isolated (a task with no edge,
+ * an unregistered agent with no edge), then rebuilds the union-find from the remaining int edges;
+ * no string work and no store read. Not thread-safe: {@link Fleet} serializes each tenant's use.
+ */
+public final class FleetGraph {
+    private static final int NONE = -1;
+
+    /** Why {@link #selectCandidates} found no candidate, or that it found some. */
+    public enum Selection { FOUND, NO_AGENTS, NONE_CAPABLE }
+
+    // ---- agents, interned for good: registered ones, and ones only named by an edge or a load ----
+    private final Map<String, Integer> agentIndex = new HashMap<>();
+    private String[] agentNames = new String[16];
+    private Agent[] registered = new Agent[16]; // null when not registered
+    private long[] rank = new long[16]; // registration order; valid while registered
+    private long[][] capBits = new long[16][];
+    private int[] agentVertex = filled(16);
+    private int[] load = new int[16];
+    private int[] linked = new int[16];
+    private int agentIds;
+    private long nextRank;
+    private final IntList order = new IntList(); // registered agents by rank
+
+    // ---- capabilities ----
+    private final Map<String, Integer> capIndex = new HashMap<>();
+    private IntList[] postings = new IntList[16]; // capability → registered agents by rank
+
+    // ---- the graph ----
+    private final Map<String, Integer> taskIndex = new HashMap<>();
+    private int[] parent = new int[16];
+    private int[] size = new int[16];
+    private int[] vertexAgent = filled(16); // agent id of an agent vertex, NONE for a task vertex
+    private String[] vertexTask = new String[16]; // task key of a task vertex
+    private boolean[] alive = new boolean[16];
+    private final IntList free = new IntList();
+    private int highWater;
+    private int vertices;
+    private int agentVertices;
+    private int components;
+    private final LongSet edges = new LongSet();
+    // Each task vertex's agents, as linked lists over an edge pool: a re-route marks the task's few agents
+    // instead of probing the edge set once per candidate.
+    private int[] taskHead = filled(16); // per vertex: first entry, NONE when none
+    private int[] entryAgentVertex = new int[16];
+    private int[] entryNext = new int[16];
+    private int entries;
+    private int[] adjacentMark = new int[16]; // per agent id
+    private int adjacentStamp;
+
+    // ---- the current decision's scratch ----
+    private int[] cand = new int[16];
+    private int candCount;
+    private boolean fellBack;
+    private boolean preferred;
+    private int[] req = new int[8]; // interned required capabilities (NONE: unknown to every agent)
+    private int reqCount;
+    private int[] preferMark = new int[16];
+    private int preferStamp;
+    private int bestLoad;
+    private int ties;
+    private String lastTaskKey; // compared by reference: a one-entry cache of taskIndex
+    private int lastTaskVertex = NONE;
+    private String lastAgentName; // compared by reference: a one-entry cache of agentIndex
+    private int lastAgentId = NONE;
+
+    // ---- the registry ----
+
+    /** Registers an agent or replaces its capabilities (keeping its place in registration order). */
+    public void putAgent(Agent a) {
+        int id = internAgent(a.id());
+        if (registered[id] != null) {
+            for (String c : registered[id].capabilities()) postings[capIndex.get(c)].removeValue(id);
+        } else {
+            rank[id] = nextRank++;
+            order.add(id);
+        }
+        registered[id] = a;
+        long[] bits = new long[1];
+        for (String c : a.capabilities()) {
+            int cap = internCap(c);
+            if (cap >> 6 >= bits.length) bits = Arrays.copyOf(bits, (cap >> 6) + 1);
+            bits[cap >> 6] |= 1L << cap;
+            IntList p = postings[cap];
+            p.insert(p.insertionPoint(id, rank), id);
+        }
+        capBits[id] = bits;
+        agentVertexOf(id);
+    }
+
+    /**
+     * Removes an agent from the registry; its edges (and so its vertex) stay until pruning drops them,
+     * while a vertex without edges goes at once, as a reload would drop it.
+     */
+    public boolean removeAgent(String agentId) {
+        Integer id = agentIndex.get(agentId);
+        if (id == null || registered[id] == null) return false;
+        for (String c : registered[id].capabilities()) postings[capIndex.get(c)].removeValue(id);
+        order.removeValue(id);
+        registered[id] = null;
+        capBits[id] = null;
+        int v = agentVertex[id];
+        if (v != NONE && linked[id] == 0) { // an isolated vertex: its own component, gone as a reload would drop it
+            agentVertex[id] = NONE;
+            agentVertices--;
+            alive[v] = false;
+            vertices--;
+            components--;
+            free.add(v);
+        }
+        return true;
+    }
+
+    /** The registered agent (with its load), or null. */
+    public Agent agent(String agentId) {
+        Integer id = agentIndex.get(agentId);
+        return id == null || registered[id] == null ? null : registered[id].withLoad(load[id]);
+    }
+
+    /** Registered agents in registration order, with their loads. */
+    public List<Agent> agents() {
+        var out = new ArrayList<Agent>(order.size);
+        for (int i = 0; i < order.size; i++) out.add(registered[order.a[i]].withLoad(load[order.a[i]]));
+        return out;
+    }
+
+    public int agentCount() { return order.size; }
+
+    // ---- counters ----
+
+    public int load(String agentId) {
+        Integer id = agentIndex.get(agentId);
+        return id == null ? 0 : load[id];
+    }
+
+    /** Sets every load (running session tasks per agent) at once. */
+    public void setLoads(Map<String, Integer> loads) {
+        Arrays.fill(load, 0);
+        loads.forEach((agentId, n) -> load[internAgent(agentId)] = n);
+    }
+
+    /** Adds {@code delta} to an agent's load, never below 0. */
+    public void addLoad(String agentId, int delta) {
+        int id = internAgent(agentId);
+        load[id] = Math.max(0, load[id] + delta);
+    }
+
+    /** Edges per agent in the window (the reference router's {@code n_tasks}); agents without any are absent. */
+    public Map<String, Integer> linkedTasks() {
+        var out = new HashMap<String, Integer>();
+        for (int id = 0; id < agentIds; id++) if (linked[id] > 0) out.put(agentNames[id], linked[id]);
+        return out;
+    }
+
+    // ---- a decision ----
+
+    /**
+     * Fills the candidate buffer: the registered agents having every required capability (every
+     * agent, {@link #fellBack()}, when none has and {@code fallbackAny}), narrowed to those in
+     * {@code prefer} when any of them is a candidate ({@link #preferred()}); in registration order.
+     */
+    public Selection selectCandidates(List<String> required, List<String> prefer, boolean fallbackAny) {
+        candCount = 0;
+        fellBack = false;
+        preferred = false;
+        internRequired(required);
+        if (order.size == 0) return Selection.NO_AGENTS;
+        capable();
+        if (candCount == 0) {
+            if (!fallbackAny) return Selection.NONE_CAPABLE;
+            copyToCandidates(order.a, order.size);
+            fellBack = true;
+        }
+        if (!prefer.isEmpty()) narrowTo(prefer);
+        return Selection.FOUND;
+    }
+
+    public int candidateCount() { return candCount; }
+
+    public boolean fellBack() { return fellBack; }
+
+    public boolean preferred() { return preferred; }
+
+    /** Whether the agent is among the current candidates. */
+    public boolean isCandidate(String agentId) {
+        Integer id = agentIndex.get(agentId);
+        if (id == null) return false;
+        for (int i = 0; i < candCount; i++) if (cand[i] == id) return true;
+        return false;
+    }
+
+    /**
+     * Chooses among the candidates: the least key, then the least counter, then the first registered.
+     * With {@code bosunRule} the key is the rise of true β₁ and the counter the load; otherwise (the
+     * reference router's bare route) the key is 0 for an agent already linked to the task and 1 for
+     * the others, and the counter its linked tasks. Returns the chosen agent's id; {@link #bestCounter()}
+     * and {@link #ties()} tell how.
+     */
+    public String choose(String taskKey, boolean bosunRule) {
+        int tv = taskVertex(taskKey);
+        int taskRoot = tv == NONE ? NONE : find(tv);
+        int best = NONE;
+        int bestKey = Integer.MAX_VALUE;
+        int bestCount = Integer.MAX_VALUE;
+        int n = 0;
+        int[] counters = bosunRule ? load : linked;
+        int stamp = tv == NONE ? NONE : markAdjacent(tv);
+        for (int i = 0; i < candCount; i++) {
+            int a = cand[i];
+            int key;
+            if (tv == NONE) key = bosunRule ? 0 : 1; // a new task: no candidate can close a cycle
+            else if (adjacentMark[a] == stamp) key = 0; // already linked: nothing changes
+            else if (bosunRule) key = find(agentVertex[a]) == taskRoot ? 1 : 0; // same component: closes a cycle
+            else key = 1;
+            int count = counters[a];
+            if (key < bestKey || (key == bestKey && count < bestCount)) {
+                best = a;
+                bestKey = key;
+                bestCount = count;
+                n = 1;
+            } else if (key == bestKey && count == bestCount) {
+                n++;
+            }
+        }
+        bestLoad = bestCount;
+        ties = n;
+        return agentNames[best];
+    }
+
+    /** The chosen agent's load (or linked tasks) in the last {@link #choose}. */
+    public int bestCounter() { return bestLoad; }
+
+    /** How many candidates were as good as the chosen one in the last {@link #choose}. */
+    public int ties() { return ties; }
+
+    /** |required ∩ capabilities| / |required| of the last selection's required capabilities (1.0 if none). */
+    public double match(String agentId) {
+        if (reqCount == 0) return 1.0;
+        int id = agentId(agentId);
+        int have = 0;
+        for (int i = 0; i < reqCount; i++) if (id != NONE && hasCap(id, req[i])) have++;
+        return (double) have / reqCount;
+    }
+
+    // ---- the graph ----
+
+    /** β₁ if the agent were linked to the task now, without linking it. */
+    public long h1IfLinked(String agentId, String taskKey) {
+        int a = agentId(agentId);
+        int t = taskVertex(taskKey);
+        if (a == NONE || t == NONE || agentVertex[a] == NONE) return h1();
+        return h1() + (closesCycle(agentVertex[a], t, find(t)) ? 1 : 0);
+    }
+
+    /** V once the task is linked (one more when it is a new vertex). */
+    public long vertexCountIfLinked(String taskKey) { return vertices + (taskVertex(taskKey) == NONE ? 1 : 0); }
+
+    /** Links the agent (a vertex is made for it if needed) to the task; false if they were linked. */
+    public boolean link(String agentId, String taskKey) {
+        int a = internAgent(agentId);
+        int av = agentVertexOf(a);
+        int tv = taskVertex(taskKey);
+        if (tv == NONE) {
+            tv = newVertex(NONE, taskKey);
+            taskIndex.put(taskKey, tv);
+            lastTaskVertex = tv;
+        }
+        if (!edges.add(edgeKey(av, tv))) return false;
+        addEntry(av, tv);
+        union(av, tv);
+        linked[a]++;
+        return true;
+    }
+
+    /**
+     * Removes the edges the window dropped, and the vertices left without an edge that are not
+     * registered agents, then rebuilds the components from the remaining edges. Returns how many
+     * edges were removed (edges unknown here are ignored).
+     */
+    public int unlink(Collection<FleetEdge> dropped) {
+        int removed = 0;
+        for (FleetEdge e : dropped) {
+            Integer a = agentIndex.get(e.agentId());
+            Integer t = taskIndex.get(e.taskKey());
+            if (a == null || t == null || agentVertex[a] == NONE) continue;
+            if (edges.remove(edgeKey(agentVertex[a], t))) {
+                linked[a]--;
+                removed++;
+            }
+        }
+        if (removed > 0) rebuildComponents();
+        return removed;
+    }
+
+    public long h1() { return (long) edges.size() - vertices + components; }
+
+    public int vertexCount() { return vertices; }
+
+    public int taskCount() { return vertices - agentVertices; }
+
+    public int edgeCount() { return edges.size(); }
+
+    public int componentCount() { return components; }
+
+    /** The Laman count's margin, E − (2V − 3): ≥ 0 when E ≥ 2V − 3. */
+    public long lamanMargin() { return (long) edges.size() - (2L * vertices - 3); }
+
+    // ---- internals ----
+
+    /** Marks the agents linked to the task vertex; returns the stamp they carry. */
+    private int markAdjacent(int tv) {
+        if (++adjacentStamp == Integer.MAX_VALUE) {
+            Arrays.fill(adjacentMark, 0);
+            adjacentStamp = 1;
+        }
+        for (int e = taskHead[tv]; e != NONE; e = entryNext[e]) adjacentMark[vertexAgent[entryAgentVertex[e]]] = adjacentStamp;
+        return adjacentStamp;
+    }
+
+    private void addEntry(int av, int tv) {
+        if (entries == entryNext.length) {
+            entryNext = Arrays.copyOf(entryNext, entries * 2);
+            entryAgentVertex = Arrays.copyOf(entryAgentVertex, entries * 2);
+        }
+        entryAgentVertex[entries] = av;
+        entryNext[entries] = taskHead[tv];
+        taskHead[tv] = entries++;
+    }
+
+    private boolean closesCycle(int av, int tv, int taskRoot) {
+        return find(av) == taskRoot && !edges.contains(edgeKey(av, tv));
+    }
+
+    private boolean hasCap(int agent, int cap) {
+        long[] bits = capBits[agent];
+        return cap != NONE && bits != null && cap >> 6 < bits.length && (bits[cap >> 6] & (1L << cap)) != 0;
+    }
+
+    private void internRequired(List<String> required) {
+        if (req.length < required.size()) req = new int[required.size()];
+        reqCount = required.size();
+        for (int i = 0; i < reqCount; i++) {
+            Integer c = capIndex.get(required.get(i));
+            req[i] = c == null ? NONE : c;
+        }
+    }
+
+    private void capable() {
+        if (reqCount == 0) {
+            copyToCandidates(order.a, order.size);
+            return;
+        }
+        IntList shortest = null;
+        for (int i = 0; i < reqCount; i++) {
+            if (req[i] == NONE) return; // a capability no agent has
+            IntList p = postings[req[i]];
+            if (shortest == null || p.size < shortest.size) shortest = p;
+        }
+        if (reqCount == 1) {
+            copyToCandidates(shortest.a, shortest.size);
+            return;
+        }
+        ensureCandidates(shortest.size);
+        for (int i = 0; i < shortest.size; i++) {
+            int a = shortest.a[i];
+            boolean all = true;
+            for (int r = 0; r < reqCount && all; r++) all = hasCap(a, req[r]);
+            if (all) cand[candCount++] = a;
+        }
+    }
+
+    private void narrowTo(List<String> prefer) {
+        if (++preferStamp == Integer.MAX_VALUE) {
+            Arrays.fill(preferMark, 0);
+            preferStamp = 1;
+        }
+        for (String p : prefer) {
+            Integer id = agentIndex.get(p);
+            if (id != null) preferMark[id] = preferStamp;
+        }
+        int kept = 0;
+        for (int i = 0; i < candCount; i++) if (preferMark[cand[i]] == preferStamp) kept++;
+        if (kept == 0) return;
+        int w = 0;
+        for (int i = 0; i < candCount; i++) if (preferMark[cand[i]] == preferStamp) cand[w++] = cand[i];
+        candCount = w;
+        preferred = true;
+    }
+
+    private void copyToCandidates(int[] from, int n) {
+        ensureCandidates(n);
+        System.arraycopy(from, 0, cand, 0, n);
+        candCount = n;
+    }
+
+    private void ensureCandidates(int n) {
+        if (cand.length < n) cand = new int[Math.max(n, cand.length * 2)];
+    }
+
+    /** The task's vertex or NONE; the last key asked is remembered (one decision asks several times). */
+    private int taskVertex(String taskKey) {
+        if (taskKey != lastTaskKey) {
+            Integer t = taskIndex.get(taskKey);
+            lastTaskKey = taskKey;
+            lastTaskVertex = t == null ? NONE : t;
+        }
+        return lastTaskVertex;
+    }
+
+    /** The agent's interned id or NONE; the last name found is remembered (ids never change). */
+    private int agentId(String agentId) {
+        if (agentId == lastAgentName) return lastAgentId;
+        Integer id = agentIndex.get(agentId);
+        if (id == null) return NONE;
+        lastAgentName = agentId;
+        lastAgentId = id;
+        return id;
+    }
+
+    private int internAgent(String agentId) {
+        int known = agentId(agentId);
+        if (known != NONE) return known;
+        int i = agentIds++;
+        if (i == agentNames.length) {
+            int n = i * 2;
+            agentNames = Arrays.copyOf(agentNames, n);
+            registered = Arrays.copyOf(registered, n);
+            rank = Arrays.copyOf(rank, n);
+            capBits = Arrays.copyOf(capBits, n);
+            int[] av = filled(n);
+            System.arraycopy(agentVertex, 0, av, 0, i);
+            agentVertex = av;
+            load = Arrays.copyOf(load, n);
+            linked = Arrays.copyOf(linked, n);
+            preferMark = Arrays.copyOf(preferMark, n);
+            adjacentMark = Arrays.copyOf(adjacentMark, n);
+        }
+        agentNames[i] = agentId;
+        agentIndex.put(agentId, i);
+        return i;
+    }
+
+    private int internCap(String cap) {
+        Integer id = capIndex.get(cap);
+        if (id != null) return id;
+        int i = capIndex.size();
+        if (i == postings.length) postings = Arrays.copyOf(postings, i * 2);
+        postings[i] = new IntList();
+        capIndex.put(cap, i);
+        return i;
+    }
+
+    private int agentVertexOf(int agent) {
+        if (agentVertex[agent] == NONE) {
+            agentVertex[agent] = newVertex(agent, null);
+            agentVertices++;
+        }
+        return agentVertex[agent];
+    }
+
+    private int newVertex(int agent, String taskKey) {
+        int v;
+        if (free.size > 0) {
+            v = free.a[--free.size];
+        } else {
+            v = highWater++;
+            if (v == parent.length) {
+                int n = v * 2;
+                parent = Arrays.copyOf(parent, n);
+                size = Arrays.copyOf(size, n);
+                vertexAgent = Arrays.copyOf(vertexAgent, n);
+                vertexTask = Arrays.copyOf(vertexTask, n);
+                alive = Arrays.copyOf(alive, n);
+                int[] heads = filled(n);
+                System.arraycopy(taskHead, 0, heads, 0, v);
+                taskHead = heads;
+            }
+        }
+        parent[v] = v;
+        size[v] = 1;
+        taskHead[v] = NONE;
+        vertexAgent[v] = agent;
+        vertexTask[v] = taskKey;
+        alive[v] = true;
+        vertices++;
+        components++;
+        return v;
+    }
+
+    private void rebuildComponents() {
+        int[] degree = new int[highWater];
+        edges.forEach(k -> {
+            degree[(int) (k >>> 32)]++;
+            degree[(int) k]++;
+        });
+        for (int v = 0; v < highWater; v++) {
+            if (!alive[v] || degree[v] > 0) continue;
+            int a = vertexAgent[v];
+            if (a != NONE && registered[a] != null) continue; // a registered agent stays a vertex
+            if (a != NONE) {
+                agentVertex[a] = NONE;
+                agentVertices--;
+            } else {
+                taskIndex.remove(vertexTask[v]);
+                vertexTask[v] = null;
+                lastTaskKey = null; // its vertex may be one just freed
+            }
+            alive[v] = false;
+            vertices--;
+            free.add(v);
+        }
+        components = vertices;
+        for (int v = 0; v < highWater; v++) {
+            parent[v] = v;
+            size[v] = 1;
+            taskHead[v] = NONE;
+        }
+        entries = 0;
+        edges.forEach(k -> {
+            union((int) (k >>> 32), (int) k);
+            addEntry((int) (k >>> 32), (int) k);
+        });
+    }
+
+    private static long edgeKey(int agentVertex, int taskVertex) {
+        return ((long) agentVertex << 32) | (taskVertex & 0xffffffffL);
+    }
+
+    private int find(int x) {
+        while (parent[x] != x) {
+            parent[x] = parent[parent[x]]; // path halving
+            x = parent[x];
+        }
+        return x;
+    }
+
+    private void union(int a, int b) {
+        int ra = find(a), rb = find(b);
+        if (ra == rb) return;
+        if (size[ra] < size[rb]) { int t = ra; ra = rb; rb = t; }
+        parent[rb] = ra;
+        size[ra] += size[rb];
+        components--;
+    }
+
+    private static int[] filled(int n) {
+        int[] a = new int[n];
+        Arrays.fill(a, NONE);
+        return a;
+    }
+
+    /** A growable int array. */
+    private static final class IntList {
+        int[] a = new int[8];
+        int size;
+
+        void add(int v) { insert(size, v); }
+
+        void insert(int at, int v) {
+            if (size == a.length) a = Arrays.copyOf(a, size * 2);
+            System.arraycopy(a, at, a, at + 1, size - at);
+            a[at] = v;
+            size++;
+        }
+
+        void removeValue(int v) {
+            for (int i = 0; i < size; i++) {
+                if (a[i] == v) {
+                    System.arraycopy(a, i + 1, a, i, size - i - 1);
+                    size--;
+                    return;
+                }
+            }
+        }
+
+        /** Where {@code id} goes to keep the list sorted by {@code rank}. */
+        int insertionPoint(int id, long[] rank) {
+            int lo = 0, hi = size;
+            while (lo < hi) {
+                int mid = (lo + hi) >>> 1;
+                if (rank[a[mid]] < rank[id]) lo = mid + 1;
+                else hi = mid;
+            }
+            return lo;
+        }
+    }
+
+    /** An open-addressing set of non-negative longs (linear probing, backward-shift deletion). */
+    private static final class LongSet {
+        private static final long EMPTY = -1L;
+        private long[] table = filledLongs(64);
+        private int size;
+
+        int size() { return size; }
+
+        boolean contains(long k) {
+            int mask = table.length - 1;
+            for (int i = slot(k, mask); ; i = (i + 1) & mask) {
+                long t = table[i];
+                if (t == k) return true;
+                if (t == EMPTY) return false;
+            }
+        }
+
+        boolean add(long k) {
+            if ((size + 1) * 2 > table.length) grow();
+            int mask = table.length - 1;
+            for (int i = slot(k, mask); ; i = (i + 1) & mask) {
+                long t = table[i];
+                if (t == k) return false;
+                if (t == EMPTY) {
+                    table[i] = k;
+                    size++;
+                    return true;
+                }
+            }
+        }
+
+        boolean remove(long k) {
+            int mask = table.length - 1;
+            int i = slot(k, mask);
+            while (table[i] != k) {
+                if (table[i] == EMPTY) return false;
+                i = (i + 1) & mask;
+            }
+            // Backward shift: move later entries of the run into the hole when their home allows it.
+            int hole = i;
+            for (int j = (i + 1) & mask; table[j] != EMPTY; j = (j + 1) & mask) {
+                int home = slot(table[j], mask);
+                if (((j - home) & mask) >= ((j - hole) & mask)) {
+                    table[hole] = table[j];
+                    hole = j;
+                }
+            }
+            table[hole] = EMPTY;
+            size--;
+            return true;
+        }
+
+        void forEach(java.util.function.LongConsumer f) {
+            for (long t : table) if (t != EMPTY) f.accept(t);
+        }
+
+        private void grow() {
+            long[] old = table;
+            table = filledLongs(old.length * 2);
+            size = 0;
+            for (long t : old) if (t != EMPTY) add(t);
+        }
+
+        private static int slot(long k, int mask) {
+            long h = k * 0x9E3779B97F4A7C15L;
+            return (int) (h ^ (h >>> 32)) & mask;
+        }
+
+        private static long[] filledLongs(int n) {
+            long[] a = new long[n];
+            Arrays.fill(a, EMPTY);
+            return a;
+        }
+    }
+}

@@ -1,0 +1,71 @@
+package dev.bosun.server.http;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpFilter;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.MDC;
+
+/**
+ * The first filter on every request: gives it a request id (the caller's {@code X-Request-Id} when it
+ * is a safe token, else a new UUID), echoes it in the response, and puts it, with the session id of a
+ * {@code /v1/sessions/{id}} path, in the logging MDC for the lines the request causes. A request that
+ * never reaches a route (refused at the edge) gets its access-log line here; the others get theirs
+ * from {@link AccessLog} when Javalin has finished them.
+ */
+public final class RequestContext extends HttpFilter {
+    public static final String HEADER = "X-Request-Id";
+    static final String ATTRIBUTE = "bosun.request_id";
+    static final String STARTED = "bosun.started_nanos";
+    static final String LOGGED = "bosun.access_logged";
+    static final Pattern VALID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+    private static final Pattern SESSION = Pattern.compile("^/v1/sessions/([A-Za-z0-9_-]{1,64})(/.*)?$");
+
+    private static final java.util.Set<String> OPEN_WHILE_DRAINING = java.util.Set.of("/healthz", "/metrics");
+
+    private final AccessLog access;
+    private final Drain drain;
+
+    public RequestContext(AccessLog access, Drain drain) {
+        this.access = access;
+        this.drain = drain;
+    }
+
+    /** The caller's id when it is 1 to 128 of {@code A-Z a-z 0-9 . _ : -}, else a fresh one. */
+    static String requestId(String given) {
+        return given != null && VALID.matcher(given).matches() ? given : UUID.randomUUID().toString();
+    }
+
+    @Override
+    protected void doFilter(HttpServletRequest req, HttpServletResponse res, FilterChain chain) throws IOException, ServletException {
+        String id = requestId(req.getHeader(HEADER));
+        req.setAttribute(ATTRIBUTE, id);
+        req.setAttribute(STARTED, System.nanoTime());
+        res.setHeader(HEADER, id);
+        MDC.put("request_id", id);
+        Matcher m = SESSION.matcher(req.getRequestURI());
+        if (m.matches()) MDC.put("session_id", m.group(1));
+        drain.enter();
+        try {
+            if (drain.draining() && !OPEN_WHILE_DRAINING.contains(req.getRequestURI())) {
+                res.setHeader("Connection", "close");
+                ApiErrors.write(res, new dev.bosun.error.BosunException(dev.bosun.error.ErrorCode.UNAVAILABLE,
+                        "this node is shutting down; retry, and a load balancer sends you to another node",
+                        java.util.Map.of("retry_after_seconds", 1)));
+                return;
+            }
+            chain.doFilter(req, res);
+        } finally {
+            drain.exit();
+            if (!req.isAsyncStarted() && req.getAttribute(LOGGED) == null) {
+                access.write(req, res.getStatus(), id);
+            }
+            MDC.clear();
+        }
+    }
+}

@@ -1,0 +1,17 @@
+-- Idempotency keys (D78, SQLite's V6): one row per (tenant, route, key), inserted in the same
+-- transaction as the first write of the request that used it; status and body follow its answer.
+
+CREATE TABLE idempotency_keys (
+    tenant       TEXT    NOT NULL,
+    route        TEXT    NOT NULL,
+    idem_key     TEXT    NOT NULL,
+    request_hash TEXT    NOT NULL,
+    session_id   TEXT,
+    status       INTEGER,
+    body         TEXT,
+    created_at   BIGINT  NOT NULL,
+    expires_at   BIGINT  NOT NULL,
+    PRIMARY KEY (tenant, route, idem_key)
+);
+
+CREATE INDEX idempotency_keys_expiry ON idempotency_keys (expires_at);
