@@ -9,7 +9,7 @@ const SVG = 'http://www.w3.org/2000/svg';
 
 export default function fleet(main) {
   const body = h('div', {}, 'Loading…');
-  show(main, h('h1', {}, 'Fleet'), body);
+  show(main, h('h1', {}, 'Fleet'), body, h('h2', {}, 'Route a task'), routeForm(() => load()));
   let alive = true;
   async function load() {
     try {
@@ -36,6 +36,23 @@ export default function fleet(main) {
   load();
   const timer = setInterval(load, 5000);
   return () => { alive = false; clearInterval(timer); };
+}
+
+/** POST /v1/route: the agent chosen for a task by capability and β₁, with the API's reasoning. */
+function routeForm(after) {
+  const task = h('input', {id: 'route-task', required: true, placeholder: 'task id'});
+  const caps = h('input', {id: 'route-caps', placeholder: 'compilation, llvm'});
+  const out = h('div', {id: 'route-result', 'aria-live': 'polite'});
+  return h('form', {class: 'route', onsubmit: async (e) => {
+    e.preventDefault();
+    try {
+      const d = await api('POST', '/v1/route', {body: {task_id: task.value.trim(),
+        required_capabilities: caps.value.split(',').map(c => c.trim()).filter(Boolean)}});
+      show(out, h('p', {class: 'ok-text'}, 'Routed to ', h('strong', {}, d.agent_id), ` (β₁ ${d.h1_before} → ${d.h1_after}, confidence ${d.confidence}): `, d.reasoning));
+      after();
+    } catch (err) { show(out, errorBox(err)); }
+  }}, h('label', {for: 'route-task'}, 'Task id'), task, h('label', {for: 'route-caps'}, 'Required capabilities'), caps,
+  h('button', {type: 'submit'}, 'Route'), out);
 }
 
 function svg(tag, attrs, text) {

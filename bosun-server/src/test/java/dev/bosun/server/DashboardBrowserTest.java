@@ -316,6 +316,19 @@ class DashboardBrowserTest extends ServerHarness {
         assertThat(find("#fleet-graph").findElements(By.cssSelector("rect.task"))).hasSize(3);
         assertThat(find("#fleet-description").getText()).isEqualTo(status.get("description").asText());
         screenshot("fleet");
+
+        // a task routed from the form: refused with the API's code when nobody can, then routed
+        find("#route-task").sendKeys("t4");
+        find("#route-caps").sendKeys("astronomy");
+        find("form.route button[type=submit]").click();
+        awaitText("NO_CAPABLE_AGENT");
+        find("#route-caps").clear();
+        find("#route-caps").sendKeys("publishing");
+        find("form.route button[type=submit]").click();
+        await().atMost(SHOWN).ignoreException(StaleElementReferenceException.class)
+                .untilAsserted(() -> assertThat(find("#route-result").getText()).contains("Routed to writer"));
+        await().atMost(SHOWN).ignoreException(StaleElementReferenceException.class)
+                .untilAsserted(() -> assertThat(find("#fleet-graph").findElements(By.cssSelector("rect.task"))).hasSize(4));
     }
 
     @Test

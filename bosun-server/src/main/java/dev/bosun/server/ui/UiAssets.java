@@ -52,7 +52,8 @@ public final class UiAssets {
 
     private final String root;
     private final ClassLoader loader;
-    private final Map<String, Optional<Asset>> cache = new ConcurrentHashMap<>();
+    /** Files found, by path. A miss is not kept: the names a client may ask for are unbounded. */
+    private final Map<String, Asset> cache = new ConcurrentHashMap<>();
 
     /** Files under classpath folder {@code root} (e.g. {@code ui}), through {@code loader}. */
     public UiAssets(String root, ClassLoader loader) {
@@ -75,7 +76,16 @@ public final class UiAssets {
     public Optional<Asset> find(String path) {
         requireSafe(path);
         if (!TYPES.containsKey(extension(path))) return Optional.empty();
-        return cache.computeIfAbsent(path, this::load);
+        Asset cached = cache.get(path);
+        if (cached != null) return Optional.of(cached);
+        Optional<Asset> loaded = load(path);
+        loaded.ifPresent(a -> cache.putIfAbsent(path, a));
+        return loaded;
+    }
+
+    /** How many files are kept in memory (for tests: misses never are). */
+    int cached() {
+        return cache.size();
     }
 
     /** Whether {@code path}'s last segment has an extension: a file name, not a page of the app. */
