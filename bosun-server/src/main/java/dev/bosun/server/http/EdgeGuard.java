@@ -15,6 +15,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
+import org.eclipse.jetty.io.EndPoint;
 
 /**
  * What a browser must not be able to do to a Bosun it can reach (D57): in front of every route it
@@ -33,6 +35,10 @@ public final class EdgeGuard extends HttpFilter {
     private final Set<String> hosts = new HashSet<>();
     private final boolean anyOrigin;
     private final Set<String> origins;
+    /** A floor for the drain: a small max_request_bytes must not make an ordinary oversize body a reset. */
+    static final long MIN_LINGER_BYTES = 4L << 20;
+    /** How long the drain waits for the next bytes: a client that declared a body and stalls is let go. */
+    static final long LINGER_READ_MILLIS = 2_000;
     private final long lingerBytes;
 
     public EdgeGuard(ServerSettings s) {
@@ -43,7 +49,7 @@ public final class EdgeGuard extends HttpFilter {
         hosts.add(s.host().toLowerCase(Locale.ROOT).contains(":") && !s.host().startsWith("[")
                 ? "[" + s.host().toLowerCase(Locale.ROOT) + "]" : s.host().toLowerCase(Locale.ROOT));
         hosts.addAll(s.allowedHosts());
-        this.lingerBytes = 2 * s.maxRequestBytes();
+        this.lingerBytes = Math.max(2 * s.maxRequestBytes(), MIN_LINGER_BYTES);
         this.anyOrigin = s.corsOrigins().contains("*");
         this.origins = Set.copyOf(s.corsOrigins());
     }
@@ -76,33 +82,47 @@ public final class EdgeGuard extends HttpFilter {
         } catch (BosunException e) {
             // the body of a refused request is never read, and Jetty drops a connection left with one
             if (hasBody(req)) res.setHeader("Connection", "close");
-            discardUnread(req);
             ApiErrors.write(res, e);
+            discardUnread(req, res);
             return;
         }
         try {
             chain.doFilter(req, res);
         } finally {
-            if (!req.isAsyncStarted()) discardUnread(req);
+            if (!req.isAsyncStarted()) discardUnread(req, res);
         }
     }
 
     /**
      * Reads and drops what is left of a request body that nobody read (a refused request, a body sent
-     * to a route that takes none, the rest of one over max_request_bytes), up to twice that limit.
-     * Closing a connection with unread bytes in it makes the kernel reset it, and a reset can destroy
-     * the answer still on its way to the client: it saw "no bytes" or a cut-off chunked body instead
-     * of its 413 or 200. A longer body is left to Jetty, which closes the connection.
+     * to a route that takes none, the rest of one over max_request_bytes), up to twice that limit
+     * and at least {@link #MIN_LINGER_BYTES}. Closing a connection with unread bytes in it makes the
+     * kernel reset it, and a reset can destroy the answer still on its way to the client: it saw
+     * "no bytes" or a cut-off chunked body instead of its 413 or 200. The answer is flushed first,
+     * so a client that reads while it sends has it even when the body is longer than the drain and
+     * Jetty closes the connection (as nginx's lingering close does).
      */
-    private void discardUnread(HttpServletRequest req) {
+    private void discardUnread(HttpServletRequest req, HttpServletResponse res) {
         long length = req.getContentLengthLong();
-        if (length <= 0 || length > lingerBytes) return;
+        if (length <= 0) return;
+        try {
+            if (req.getInputStream().isFinished()) return; // the route read it all: nothing to protect
+            res.flushBuffer();
+        } catch (IOException | IllegalStateException e) {
+            return; // the client went away, or the body was taken as a reader: nothing left to drain
+        }
+        if (length > lingerBytes) return;
+        EndPoint endPoint = ServletContextRequest.getServletContextRequest(req).getConnectionMetaData().getConnection().getEndPoint();
+        long idle = endPoint.getIdleTimeout();
+        if (idle <= 0 || idle > LINGER_READ_MILLIS) endPoint.setIdleTimeout(LINGER_READ_MILLIS);
         try (var in = req.getInputStream()) {
             byte[] sink = new byte[8192];
             long left = lingerBytes;
             for (int n; left > 0 && (n = in.read(sink, 0, (int) Math.min(sink.length, left))) > 0; ) left -= n;
         } catch (IOException | IllegalStateException ignored) {
-            // the client went away, or the body was taken as a reader: nothing left for us to drain
+            // the client went away or stalled, or the body was taken as a reader: nothing left for us to drain
+        } finally {
+            endPoint.setIdleTimeout(idle);
         }
     }
 
