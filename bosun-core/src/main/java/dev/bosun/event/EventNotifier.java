@@ -43,6 +43,13 @@ public final class EventNotifier implements CommitListener {
         }
     }
 
+    /**
+     * Whether a poll of {@code sessionId} has taken the ticket the next commit completes: from then on a
+     * commit wakes it, so a test awaits this instead of sleeping before it sends. (A poll that has since
+     * returned leaves its ticket until that commit.)
+     */
+    public boolean hasTicket(String sessionId) { return tickets.containsKey(sessionId); }
+
     /** Sessions with someone waiting, for diagnostics and tests. */
     public int waitingSessions() { return tickets.size(); }
 }
