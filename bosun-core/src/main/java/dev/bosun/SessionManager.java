@@ -1,27 +1,52 @@
-package dev.bosun.session;
+package dev.bosun;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.bosun.config.BosunConfig;
 import dev.bosun.config.Profile;
+import dev.bosun.delivery.Backoff;
+import dev.bosun.delivery.CheckpointMaker;
+import dev.bosun.delivery.DeliveryRelay;
+import dev.bosun.delivery.HostResolver;
+import dev.bosun.delivery.PinnedPost;
+import dev.bosun.delivery.Sender;
+import dev.bosun.delivery.WebhookFanout;
+import dev.bosun.delivery.WebhookSender;
+import dev.bosun.delivery.WebhookTargets;
+import dev.bosun.delivery.Webhooks;
+import dev.bosun.disk.DiskFloor;
 import dev.bosun.error.BosunException;
 import dev.bosun.error.ErrorCode;
 import dev.bosun.event.Direction;
 import dev.bosun.event.Event;
 import dev.bosun.event.EventListener;
-import dev.bosun.event.EventTap;
+import dev.bosun.event.PollResult;
+import dev.bosun.event.SystemEvents;
 import dev.bosun.fleet.EmergenceAlert;
 import dev.bosun.fleet.Fleet;
 import dev.bosun.fleet.HttpRemoteRouter;
 import dev.bosun.fleet.RemoteRouter;
-import dev.bosun.event.EventNotifier;
-import dev.bosun.event.PollResult;
-import dev.bosun.event.SystemEvents;
+import dev.bosun.fleet.RouterSync;
 import dev.bosun.id.Ids;
-import dev.bosun.reaper.Reaper;
+import dev.bosun.internal.lifecycle.Lifecycle;
+import dev.bosun.internal.reaper.Reaper;
+import dev.bosun.internal.tap.EventNotifier;
+import dev.bosun.internal.tap.EventTap;
+import dev.bosun.internal.worker.Workers;
+import dev.bosun.listener.Listeners;
+import dev.bosun.reaper.Sweeper;
 import dev.bosun.sandbox.ProcessSandbox;
 import dev.bosun.sandbox.Sandbox;
-import dev.bosun.session.end.EndCause;
+import dev.bosun.sandbox.SandboxPolicy;
+import dev.bosun.sandbox.SandboxRequest;
+import dev.bosun.session.EndReason;
+import dev.bosun.session.LogStream;
+import dev.bosun.session.Session;
+import dev.bosun.session.SessionConfig;
+import dev.bosun.session.SessionFilter;
+import dev.bosun.session.SessionOutcome;
+import dev.bosun.session.SessionStatus;
 import dev.bosun.session.end.SessionEnds;
+import dev.bosun.store.EndCause;
 import dev.bosun.store.EndResult;
 import dev.bosun.store.NewEvent;
 import dev.bosun.store.NewSession;
@@ -32,7 +57,12 @@ import dev.bosun.task.Completion;
 import dev.bosun.task.Task;
 import dev.bosun.task.TaskOutcome;
 import dev.bosun.task.TaskSpec;
-import dev.bosun.worker.Workers;
+import dev.bosun.tile.PlatoCompatibility;
+import dev.bosun.tile.PlatoSender;
+import dev.bosun.tile.TileMaker;
+import dev.bosun.tile.Tiles;
+import dev.bosun.util.Page;
+import dev.bosun.util.Validation;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -42,7 +72,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+import java.util.random.RandomGenerator;
 
 /**
  * The entry point of the library: starts, feeds, reads and ends sessions, durably. Every change goes
@@ -84,20 +116,21 @@ public final class SessionManager implements AutoCloseable {
     private final EventTap tap;
     private final Fleet fleet;
     private final Optional<HttpRemoteRouter> remoteRouter;
-    private final dev.bosun.listener.Listeners listeners;
-    private final dev.bosun.delivery.DeliveryRelay relay;
-    private final dev.bosun.tile.Tiles tiles;
-    private final dev.bosun.delivery.Webhooks webhooks;
-    private final dev.bosun.disk.DiskFloor disk;
-    private final dev.bosun.delivery.WebhookTargets webhookTargets;
+    private final Listeners listeners;
+    private final DeliveryRelay relay;
+    private final Tiles tiles;
+    private final Webhooks webhooks;
+    private final DiskFloor disk;
+    private final WebhookTargets webhookTargets;
+    private final Lifecycle lifecycle;
 
     private SessionManager(Builder b) {
+        // Construct only: no thread runs and nothing is registered with the store until start().
         this.config = b.config;
         this.store = Objects.requireNonNull(b.store, "store");
         this.clock = b.clock;
         this.ids = new Ids(clock);
-        this.disk = dev.bosun.disk.DiskFloor.of(config.dataDir(), config.store().minFreeDisk());
-        store.addCommitListener(notifier);
+        this.disk = DiskFloor.of(config.dataDir(), config.store().minFreeDisk());
         var sandboxes = new HashMap<String, Sandbox>();
         sandboxes.put("process", new ProcessSandbox());
         b.sandboxes.forEach(s -> sandboxes.put(s.runtime(), s));
@@ -107,58 +140,82 @@ public final class SessionManager implements AutoCloseable {
                 remoteRouter.map(RemoteRouter.class::cast), r.fallbackLocal());
         this.ends = new SessionEnds(store, clock, config.patterns(),
                 config.routing().enabled() ? Optional.of(fleet) : Optional.empty());
-        store.takeoverEnds(ends); // a failover on this store ends sessions as this manager does
         this.workers = new Workers(config, store, clock, sandboxes, ends);
         this.reaper = new Reaper(store, clock, config, workers, ends);
-        workers.recover();
-        var ends = new HashMap<String, Long>();
-        for (Session s : active()) ends.put(s.id(), s.lastSeq());
-        this.tap = new EventTap(store, ends);
-        store.addCommitListener(tap);
-        store.addPeerCommitListener(workers::peerCommitted); // a send through another node reaches our worker
-        if (config.routing().enabled()) tap.addListener(this::followLoads);
-        this.listeners = new dev.bosun.listener.Listeners(store, config.delivery().listenerTimeout());
-        tap.addListener(listeners::committed);
-        fleet.onEmergenceAlert(listeners::alerted);
-        this.webhookTargets = new dev.bosun.delivery.WebhookTargets(b.webhookResolver, config.delivery().webhookPrivateTargets());
+        this.tap = new EventTap(store);
+        this.listeners = new Listeners(store, config.delivery().listenerTimeout());
+        this.webhookTargets = new WebhookTargets(b.webhookResolver, config.delivery().webhookPrivateTargets());
         this.relay = relay(b.relayRandom);
-        this.tiles = new dev.bosun.tile.Tiles(store.deliveries(), clock, relay);
-        this.webhooks = new dev.bosun.delivery.Webhooks(store.deliveries(), clock, ids, config.delivery(), webhookTargets);
-        tap.addListener(e -> { if (SystemEvents.isCheckpoint(e.direction(), e.type())) relay.wake(); });
-        workers.startBackground();
-        if (b.autoReap) {
-            reaper.start();
-            fleet.remoteSync().ifPresent(sync -> sync.start(config.routing().remoteSyncInterval()));
-        }
-        if (b.autoDeliver) relay.start();
+        this.tiles = new Tiles(store.deliveries(), clock, relay);
+        this.webhooks = new Webhooks(store.deliveries(), clock, ids, config.delivery(), webhookTargets);
+        this.lifecycle = lifecycle(b.autoReap, b.autoDeliver);
+        lifecycle.start();
     }
 
-    private dev.bosun.delivery.DeliveryRelay relay(java.util.random.RandomGenerator random) {
+    /**
+     * The order the components start in; they stop in the reverse order (D97). Recovery runs once every
+     * component exists; the tap follows the log from where recovery left it, so a restart replays no
+     * history to listeners; the background loops start last and stop first.
+     */
+    private Lifecycle lifecycle(boolean autoReap, boolean autoDeliver) {
+        Runnable none = () -> {};
+        return new Lifecycle()
+                .add("remote router", none, () -> remoteRouter.ifPresent(HttpRemoteRouter::close))
+                .add("long-poll notifier", () -> store.addCommitListener(notifier), none)
+                // a failover on this store ends sessions as this manager does
+                .add("takeover ends", () -> store.takeoverEnds(ends), none)
+                .add("crash recovery", workers::recover, none)
+                .add("listeners", () -> fleet.onEmergenceAlert(listeners::alerted), listeners::close)
+                .add("event tap", this::startTap, tap::close)
+                // a send through another node reaches our worker
+                .add("peer commits", () -> store.addPeerCommitListener(workers::peerCommitted), none)
+                .add("workers", workers::startBackground, workers::close)
+                .add("reaper", () -> { if (autoReap) reaper.start(); }, reaper::close)
+                .add("router sync", () -> {
+                    if (autoReap) fleet.remoteSync().ifPresent(sync -> sync.start(config.routing().remoteSyncInterval()));
+                }, () -> fleet.remoteSync().ifPresent(RouterSync::close))
+                .add("delivery relay", () -> { if (autoDeliver) relay.start(); }, relay::close);
+    }
+
+    private void startTap() {
+        var ends = new HashMap<String, Long>();
+        for (Session s : active()) ends.put(s.id(), s.lastSeq());
+        if (config.routing().enabled()) tap.addListener(this::followLoads);
+        tap.addListener(listeners::committed);
+        tap.addListener(e -> { if (SystemEvents.isCheckpoint(e.direction(), e.type())) relay.wake(); });
+        tap.start(ends);
+        store.addCommitListener(tap);
+    }
+
+    /** The components in start order (they stop in reverse): for tests and docs/ARCHITECTURE.md. */
+    List<String> components() { return lifecycle.names(); }
+
+    private DeliveryRelay relay(RandomGenerator random) {
         var ds = store.deliveries();
         var d = config.delivery();
-        var senders = new ArrayList<dev.bosun.delivery.Sender>();
-        config.tiles().platoUrl().ifPresent(url -> senders.add(new dev.bosun.tile.PlatoSender(url, config.tiles(), d.timeout())));
-        dev.bosun.tile.PlatoCompatibility.warnAtStart(config.tiles());
-        senders.add(new dev.bosun.delivery.WebhookSender(x -> ds.getWebhook(x.tenant(), x.target()), clock, d.timeout(),
-                webhookTargets, new dev.bosun.delivery.PinnedPost()));
-        var makers = List.<dev.bosun.delivery.CheckpointMaker>of(
-                new dev.bosun.tile.TileMaker(config.tiles(), config.routing().enabled(), ids),
-                new dev.bosun.delivery.WebhookFanout(ds::allWebhooks, ids));
-        return new dev.bosun.delivery.DeliveryRelay(ds, clock, config.nodeId(), d, makers, senders,
-                new dev.bosun.delivery.Backoff(d.backoffMin(), d.backoffMax(), random));
+        var senders = new ArrayList<Sender>();
+        config.tiles().platoUrl().ifPresent(url -> senders.add(new PlatoSender(url, config.tiles(), d.timeout())));
+        PlatoCompatibility.warnAtStart(config.tiles());
+        senders.add(new WebhookSender(x -> ds.getWebhook(x.tenant(), x.target()), clock, d.timeout(),
+                webhookTargets, new PinnedPost()));
+        var makers = List.<CheckpointMaker>of(
+                new TileMaker(config.tiles(), config.routing().enabled(), ids),
+                new WebhookFanout(ds::allWebhooks, ids));
+        return new DeliveryRelay(ds, clock, config.nodeId(), d, makers, senders,
+                new Backoff(d.backoffMin(), d.backoffMax(), random));
     }
 
     /** Library callbacks (onEvent, onTaskComplete, onSessionEnd, onEmergenceAlert), isolated and timed out. */
-    public dev.bosun.listener.Listeners listeners() { return listeners; }
+    public Listeners listeners() { return listeners; }
 
     /** The relay of tiles and webhooks; tests built with {@code autoDeliver(false)} drive it with {@code step()}. */
-    public dev.bosun.delivery.DeliveryRelay relay() { return relay; }
+    public DeliveryRelay relay() { return relay; }
 
     /** The tiles made of sessions' checkpoints, with their delivery state. */
-    public dev.bosun.tile.Tiles tiles() { return tiles; }
+    public Tiles tiles() { return tiles; }
 
     /** Tenants' webhook subscriptions and their deliveries. */
-    public dev.bosun.delivery.Webhooks webhooks() { return webhooks; }
+    public Webhooks webhooks() { return webhooks; }
 
     /** The fleet: agent registry, graph, and routing decisions (made by the remote router when one is configured). */
     public Fleet fleet() { return fleet; }
@@ -166,9 +223,9 @@ public final class SessionManager implements AutoCloseable {
     /** Keeps the fleet's per-agent load in step with tasks ending, however they end. */
     private void followLoads(Event e) {
         if (e.direction() != Direction.SYSTEM) return;
-        if (e.type().equals(dev.bosun.event.SystemEvents.TASK_COMPLETED) && e.payload().has("assigned_agent")) {
+        if (e.type().equals(SystemEvents.TASK_COMPLETED) && e.payload().has("assigned_agent")) {
             find(e.sessionId()).ifPresent(s -> fleet.taskEnded(s.tenant(), e.payload().get("assigned_agent").asText()));
-        } else if (e.type().equals(dev.bosun.event.SystemEvents.SESSION_ENDED) && e.payload().at("/tasks/cancelled").asInt() > 0) {
+        } else if (e.type().equals(SystemEvents.SESSION_ENDED) && e.payload().at("/tasks/cancelled").asInt() > 0) {
             find(e.sessionId()).ifPresent(s -> fleet.invalidate(s.tenant())); // its cancelled tasks freed their agents
         }
     }
@@ -189,8 +246,8 @@ public final class SessionManager implements AutoCloseable {
         private final List<Sandbox> sandboxes = new ArrayList<>();
         private boolean autoReap = true;
         private boolean autoDeliver = true;
-        private java.util.random.RandomGenerator relayRandom = new java.util.Random();
-        private dev.bosun.delivery.HostResolver webhookResolver = dev.bosun.delivery.HostResolver.SYSTEM;
+        private RandomGenerator relayRandom = new Random();
+        private HostResolver webhookResolver = HostResolver.SYSTEM;
 
         private Builder(BosunConfig config) { this.config = Objects.requireNonNull(config, "config"); }
 
@@ -209,10 +266,10 @@ public final class SessionManager implements AutoCloseable {
         public Builder autoDeliver(boolean on) { this.autoDeliver = on; return this; }
 
         /** The jitter source of delivery backoff; tests pass a seeded one. */
-        public Builder relayRandom(java.util.random.RandomGenerator random) { this.relayRandom = Objects.requireNonNull(random); return this; }
+        public Builder relayRandom(RandomGenerator random) { this.relayRandom = Objects.requireNonNull(random); return this; }
 
         /** How webhook hosts are resolved, at creation and before each delivery; tests inject a rebinding one. */
-        public Builder webhookResolver(dev.bosun.delivery.HostResolver resolver) {
+        public Builder webhookResolver(HostResolver resolver) {
             this.webhookResolver = Objects.requireNonNull(resolver);
             return this;
         }
@@ -222,7 +279,7 @@ public final class SessionManager implements AutoCloseable {
 
     public BosunConfig config() { return config; }
 
-    public Reaper reaper() { return reaper; }
+    public Sweeper reaper() { return reaper; }
 
     /** The {@code bosun.node} label this manager puts on its workers (node id plus a digest of the data dir). */
     public String workerNode() { return workers.workerNode(); }
@@ -230,7 +287,7 @@ public final class SessionManager implements AutoCloseable {
     public Store store() { return store; }
 
     /** The data dir's free-space floor ({@code min_free_disk}), for readiness. */
-    public dev.bosun.disk.DiskFloor disk() { return disk; }
+    public DiskFloor disk() { return disk; }
 
     // =====================================================================================
     // sessions
@@ -253,11 +310,11 @@ public final class SessionManager implements AutoCloseable {
         String tenant = Ids.requireSafe("tenant", spec.tenant());
         List<String> tags = Validation.tags(spec.tags());
         Validation.json("metadata", spec.metadata(), config.jsonLimits(), config.maxMessageBytes());
-        if (spec.profile().isEmpty() && !spec.sandbox().equals(dev.bosun.sandbox.SandboxRequest.NONE)) {
+        if (spec.profile().isEmpty() && !spec.sandbox().equals(SandboxRequest.NONE)) {
             throw BosunException.invalid("sandbox", "sandbox settings need a profile; this session names none");
         }
         Optional<Profile> profile = spec.profile().map(this::profile)
-                .map(p -> dev.bosun.sandbox.SandboxPolicy.apply(p, spec.sandbox(), config.sandbox()));
+                .map(p -> SandboxPolicy.apply(p, spec.sandbox(), config.sandbox()));
         Duration ttl = Validation.within("ttl", spec.ttl().orElse(config.ttl()), MIN_TTL, config.ttl());
         Duration idle = spec.idleTimeout().orElse(config.idleTimeout());
         Validation.within("idle_timeout", idle, MIN_IDLE, MAX_IDLE);
@@ -469,9 +526,6 @@ public final class SessionManager implements AutoCloseable {
         }
     }
 
-    /** The notifier long-polls wait on; other consumers (SSE streams) use it the same way. */
-    public EventNotifier notifier() { return notifier; }
-
     // =====================================================================================
     // tasks
     // =====================================================================================
@@ -508,7 +562,7 @@ public final class SessionManager implements AutoCloseable {
     /** An emergence alert goes into the session's log (for tiles and listeners), the log, and to the fleet's listeners. */
     private void alert(String sessionId, EmergenceAlert a) {
         try {
-            store.append(new NewEvent(sessionId, Direction.SYSTEM, dev.bosun.event.SystemEvents.EMERGENCE_ALERT,
+            store.append(new NewEvent(sessionId, Direction.SYSTEM, SystemEvents.EMERGENCE_ALERT,
                     a.toJson().put("headline", a.headline(fleet.settings().emergenceOffset())), Optional.empty(), false,
                     clock.instant()));
         } catch (BosunException e) {
@@ -563,17 +617,8 @@ public final class SessionManager implements AutoCloseable {
         return workers.logs(s, stream, maxBytes);
     }
 
-    /** Which of a worker's output streams. */
-    public enum LogStream { STDOUT, STDERR }
-
     @Override
     public void close() {
-        relay.close();
-        listeners.close();
-        reaper.close();
-        workers.close();
-        tap.close();
-        fleet.remoteSync().ifPresent(dev.bosun.fleet.RouterSync::close);
-        remoteRouter.ifPresent(HttpRemoteRouter::close);
+        lifecycle.close();
     }
 }

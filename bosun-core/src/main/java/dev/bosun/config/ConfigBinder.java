@@ -262,8 +262,8 @@ final class ConfigBinder {
                 key = Optional.of(text);
             }
         }
-        String room = Values.matching("scout_room", get("scout_room"), dev.bosun.session.Validation.SCOUT_ROOM,
-                dev.bosun.session.Validation.SCOUT_ROOM_RULE);
+        String room = Values.matching("scout_room", get("scout_room"), RoomNames.SCOUT_ROOM,
+                RoomNames.SCOUT_ROOM_RULE);
         RoomNames roomNames = RoomNames.valueOf(Values.oneOf("plato_room_names", get("plato_room_names"),
                 java.util.List.of("strict", "hierarchical")).toUpperCase(java.util.Locale.ROOT));
         try {

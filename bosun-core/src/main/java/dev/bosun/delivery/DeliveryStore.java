@@ -1,6 +1,6 @@
 package dev.bosun.delivery;
 
-import dev.bosun.session.Page;
+import dev.bosun.util.Page;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

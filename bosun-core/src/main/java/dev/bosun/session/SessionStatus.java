@@ -1,5 +1,7 @@
 package dev.bosun.session;
 
+import dev.bosun.util.Enums;
+
 /**
  * Where a session is in its life: {@code CREATING → RUNNING → ENDED}. ENDED is final. A session
  * without a worker goes straight to RUNNING; one with a worker stays CREATING until its worker has

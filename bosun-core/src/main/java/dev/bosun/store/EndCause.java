@@ -1,9 +1,8 @@
-package dev.bosun.session.end;
+package dev.bosun.store;
 
 import dev.bosun.session.EndReason;
 import dev.bosun.session.SessionOutcome;
 import dev.bosun.session.SessionStatus;
-import dev.bosun.store.Due;
 import dev.bosun.store.EndRequest.Precondition;
 import java.util.Objects;
 import java.util.Optional;
@@ -11,7 +10,7 @@ import java.util.Optional;
 /**
  * Why a session is being ended: the closed set of every path that ends one. Each cause knows its
  * {@link EndReason}, outcome, error text, exit code and the precondition the end must still meet;
- * {@link SessionEnds} adds the time, β₁ and the operator's pattern settings.
+ * {@code SessionEnds} adds the time, β₁ and the operator's pattern settings.
  */
 public sealed interface EndCause {
     EndReason reason();

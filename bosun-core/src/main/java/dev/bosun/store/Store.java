@@ -2,11 +2,11 @@ package dev.bosun.store;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bosun.event.Event;
+import dev.bosun.fleet.FleetStore;
 import dev.bosun.sandbox.WorkerRef;
-import dev.bosun.session.Page;
+import dev.bosun.util.Page;
 import dev.bosun.session.Session;
 import dev.bosun.session.SessionFilter;
-import dev.bosun.session.end.TakeoverEnds;
 import dev.bosun.task.Task;
 import java.time.Instant;
 import java.util.List;
@@ -24,7 +24,7 @@ import java.util.Optional;
  * <p>Event seqs are allocated per session inside the appending transaction (never from a global
  * counter), so a log has no gaps and readers never skip an event that commits late.
  */
-public interface Store extends AutoCloseable {
+public interface Store extends FleetStore, AutoCloseable {
 
     // ---- sessions ----
 
@@ -111,43 +111,6 @@ public interface Store extends AutoCloseable {
 
     /** Deletes ended sessions (with their tasks and events) that ended before {@code cutoff}. Returns how many. */
     int purgeEndedBefore(Instant cutoff, int limit);
-
-    // ---- fleet: agent registry and routing graph (per tenant) ----
-
-    /** Registers an agent or replaces its capabilities; keeps its registration order. */
-    dev.bosun.fleet.Agent upsertAgent(String tenant, String agentId, List<String> capabilities, Instant at);
-
-    /** Removes an agent; its edges stay in the graph until the window drops them. False if unknown. */
-    boolean deleteAgent(String tenant, String agentId);
-
-    /** The tenant's agents in registration order. */
-    List<dev.bosun.fleet.Agent> listAgents(String tenant);
-
-    /**
-     * Records an edge; if it existed, it becomes live again (its task was linked anew). Returns false
-     * if it existed. Task keys are task ids, shared by the tenant's sessions: a task id that recurs
-     * (the same kind of work in session after session) is one vertex, which is what gives the graph
-     * its cycles.
-     */
-    boolean addFleetEdge(String tenant, String agentId, String taskKey, Instant at);
-
-    /** Edges whose task has not ended, or ended at or after {@code endedSince}. */
-    List<dev.bosun.fleet.FleetEdge> fleetEdges(String tenant, Instant endedSince);
-
-    /**
-     * Deletes edges whose task ended before {@code cutoff}; returns the deleted edges, so a router's
-     * in-memory graph can drop exactly those without reading the window again.
-     */
-    List<dev.bosun.fleet.FleetEdge> pruneFleetEdges(String tenant, Instant cutoff);
-
-    /** Deletes every edge of the tenant (the registry stays). */
-    void resetFleet(String tenant);
-
-    /** Running tasks per assigned agent, over the tenant's live sessions. */
-    java.util.Map<String, Integer> agentLoads(String tenant);
-
-    /** Tenants that have agents or edges. */
-    List<String> fleetTenants();
 
     /** How many sessions are live (CREATING or RUNNING), across all tenants. */
     long liveSessionCount();

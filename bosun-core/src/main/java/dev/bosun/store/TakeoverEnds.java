@@ -1,11 +1,10 @@
-package dev.bosun.session.end;
+package dev.bosun.store;
 
-import dev.bosun.store.EndRequest;
 
 /**
  * What a store that takes sessions over from lapsed nodes needs to end them the way every other
  * end is made: it prepares the end (time, β₁, pattern settings) and the store commits it inside its
- * own takeover transaction. {@link SessionEnds} is the implementation.
+ * own takeover transaction. {@code SessionEnds} is the implementation.
  */
 @FunctionalInterface
 public interface TakeoverEnds {

@@ -6,8 +6,8 @@ import dev.bosun.delivery.DeliveryKind;
 import dev.bosun.delivery.DeliveryState;
 import dev.bosun.delivery.DeliveryStore;
 import dev.bosun.error.BosunException;
-import dev.bosun.session.Page;
-import dev.bosun.session.Validation;
+import dev.bosun.util.Page;
+import dev.bosun.util.Validation;
 import java.time.Clock;
 import java.util.Optional;
 

@@ -1,4 +1,4 @@
-package dev.bosun.session;
+package dev.bosun.util;
 
 import dev.bosun.error.BosunException;
 import java.util.Arrays;

@@ -1,4 +1,4 @@
-package dev.bosun.session;
+package dev.bosun.util;
 
 import java.util.List;
 import java.util.Optional;

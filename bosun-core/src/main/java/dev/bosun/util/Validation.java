@@ -1,7 +1,8 @@
-package dev.bosun.session;
+package dev.bosun.util;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.bosun.config.Durations;
+import dev.bosun.config.RoomNames;
 import dev.bosun.error.BosunException;
 import dev.bosun.json.Json;
 import dev.bosun.json.JsonLimits;
@@ -29,21 +30,13 @@ public final class Validation {
     /** The rule {@link #isCapability} checks (kept as the reference of a test). */
     static final Pattern CAPABILITY = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:/-]{0,63}");
 
-    /**
-     * A PLATO room path, the domain of tiles: segments of letters, digits, '.', '_' and '-' joined by
-     * '/', none of them '.' or '..', which a server that maps rooms to paths would walk up with.
-     */
-    public static final Pattern SCOUT_ROOM =
-            Pattern.compile("(?=.{1,200}$)(?!(.*/)?\\.\\.?(/|$))[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*");
-    public static final String SCOUT_ROOM_RULE = "1 to 200 characters: segments of A-Z a-z 0-9 . _ - joined by /, "
-            + "none of them . or ..";
 
     private Validation() {}
 
     /** A session's own scout room. */
     public static String scoutRoom(String room) {
-        if (room == null || !SCOUT_ROOM.matcher(room).matches()) {
-            throw BosunException.invalid("scout_room", "scout_room is not a room path; allowed " + SCOUT_ROOM_RULE);
+        if (room == null || !RoomNames.SCOUT_ROOM.matcher(room).matches()) {
+            throw BosunException.invalid("scout_room", "scout_room is not a room path; allowed " + RoomNames.SCOUT_ROOM_RULE);
         }
         return room;
     }

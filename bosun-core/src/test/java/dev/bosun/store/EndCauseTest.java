@@ -1,11 +1,10 @@
-package dev.bosun.session.end;
+package dev.bosun.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bosun.session.EndReason;
 import dev.bosun.session.SessionOutcome;
 import dev.bosun.session.SessionStatus;
-import dev.bosun.store.Due;
 import dev.bosun.store.EndRequest.Precondition;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package dev.bosun.session;
+package dev.bosun.util;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

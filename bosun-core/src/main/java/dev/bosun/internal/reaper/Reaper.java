@@ -1,8 +1,9 @@
-package dev.bosun.reaper;
+package dev.bosun.internal.reaper;
 
 import dev.bosun.config.BosunConfig;
 import dev.bosun.error.BosunException;
-import dev.bosun.session.end.EndCause;
+import dev.bosun.reaper.Sweeper;
+import dev.bosun.store.EndCause;
 import dev.bosun.session.end.SessionEnds;
 import dev.bosun.store.Due;
 import dev.bosun.store.DueTask;
@@ -10,7 +11,7 @@ import dev.bosun.store.EndResult;
 import dev.bosun.store.Store;
 import dev.bosun.store.TaskCompletion;
 import dev.bosun.task.TaskOutcome;
-import dev.bosun.worker.Workers;
+import dev.bosun.internal.worker.Workers;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * than the planned wake-up; and the cap bounds lateness for deadlines set by other nodes. Every expiry is a compare-and-set in the store, so it never races
  * terminate, end, or activity that moved a deadline.
  */
-public final class Reaper implements AutoCloseable {
+public final class Reaper implements Sweeper, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Reaper.class);
     /** Longest sleep between sweeps: bounds lateness for deadlines this node did not see being set. */
     public static final Duration MAX_SLEEP = Duration.ofSeconds(1);
@@ -61,12 +62,13 @@ public final class Reaper implements AutoCloseable {
         thread = Thread.ofPlatform().name("bosun-reaper").daemon(true).start(this::loop);
     }
 
-    /** Whether the background loop is running (for readiness checks). */
+    @Override
     public boolean alive() {
         Thread t = thread;
         return t != null && t.isAlive();
     }
 
+    @Override
     public long sweeps() { return sweeps.get(); }
 
     private void loop() {
@@ -95,15 +97,7 @@ public final class Reaper implements AutoCloseable {
         }
     }
 
-    /** What one sweep did. */
-    public record SweepResult(int tasksTimedOut, int idleExpired, int ttlExpired, int startupFailed, int purged) {
-        public int total() { return tasksTimedOut + idleExpired + ttlExpired + startupFailed + purged; }
-    }
-
-    /**
-     * Expires everything due at the clock's current time. Public so that tests with a
-     * {@link dev.bosun.time.ManualClock} can drive it without a background thread.
-     */
+    @Override
     public SweepResult sweep() {
         sweeps.incrementAndGet();
         Instant now = clock.instant();

@@ -1,4 +1,4 @@
-package dev.bosun.event;
+package dev.bosun.internal.tap;
 
 import dev.bosun.store.CommitListener;
 import java.time.Duration;

@@ -1,5 +1,9 @@
-package dev.bosun.event;
+package dev.bosun.internal.tap;
 
+import dev.bosun.event.Direction;
+import dev.bosun.event.Event;
+import dev.bosun.event.EventListener;
+import dev.bosun.event.SystemEvents;
 import dev.bosun.store.CommitListener;
 import dev.bosun.store.Store;
 import java.util.List;
@@ -42,11 +46,19 @@ public final class EventTap implements CommitListener, AutoCloseable {
     private final Set<String> queued = ConcurrentHashMap.newKeySet();
     private final LinkedBlockingQueue<String> dirty = new LinkedBlockingQueue<>();
     private final AtomicLong listenerFailures = new AtomicLong();
-    private final Thread dispatcher;
+    private volatile Thread dispatcher;
     private volatile boolean closed;
 
-    public EventTap(Store store, Map<String, Long> liveSessionEnds) {
+    public EventTap(Store store) {
         this.store = store;
+    }
+
+    /**
+     * Follows the sessions live now from {@code liveSessionEnds} (their last seq) and starts handing
+     * out events. A separate step, so the manager starts it after crash recovery (D97).
+     */
+    public synchronized void start(Map<String, Long> liveSessionEnds) {
+        if (dispatcher != null) throw new IllegalStateException("the event tap is started once");
         cursors.putAll(liveSessionEnds);
         this.dispatcher = Thread.ofPlatform().name("bosun-event-tap").daemon(true).start(this::run);
     }
@@ -109,6 +121,7 @@ public final class EventTap implements CommitListener, AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        dispatcher.interrupt();
+        Thread d = dispatcher;
+        if (d != null) d.interrupt();
     }
 }

@@ -1,8 +1,7 @@
-package dev.bosun.worker;
+package dev.bosun.internal.worker;
 
 import dev.bosun.config.BosunConfig;
 import dev.bosun.event.Event;
-import dev.bosun.mailbox.InboxWriter;
 import dev.bosun.mailbox.Workspace;
 import dev.bosun.store.Store;
 import java.io.IOException;

@@ -1,10 +1,11 @@
-package dev.bosun.mailbox;
+package dev.bosun.internal.worker;
 
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bosun.event.Direction;
 import dev.bosun.event.Event;
 import dev.bosun.json.Json;
+import dev.bosun.mailbox.Workspace;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;

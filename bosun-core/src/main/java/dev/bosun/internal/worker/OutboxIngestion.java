@@ -1,4 +1,4 @@
-package dev.bosun.worker;
+package dev.bosun.internal.worker;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bosun.config.BosunConfig;

@@ -1,4 +1,4 @@
-package dev.bosun.worker;
+package dev.bosun.internal.worker;
 
 import dev.bosun.config.BosunConfig;
 import dev.bosun.id.Ids;
@@ -7,7 +7,7 @@ import dev.bosun.sandbox.Worker;
 import dev.bosun.sandbox.WorkerRef;
 import dev.bosun.session.Session;
 import dev.bosun.session.SessionStatus;
-import dev.bosun.session.end.EndCause;
+import dev.bosun.store.EndCause;
 import dev.bosun.store.Store;
 import java.time.Duration;
 import java.util.HashSet;

@@ -1,4 +1,4 @@
-package dev.bosun.worker;
+package dev.bosun.internal.worker;
 
 import dev.bosun.mailbox.OutboxClaims;
 import dev.bosun.sandbox.Worker;

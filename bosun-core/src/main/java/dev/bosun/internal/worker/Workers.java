@@ -1,4 +1,4 @@
-package dev.bosun.worker;
+package dev.bosun.internal.worker;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bosun.config.BosunConfig;
@@ -20,9 +20,9 @@ import dev.bosun.sandbox.Worker;
 import dev.bosun.sandbox.WorkerExit;
 import dev.bosun.sandbox.WorkerRef;
 import dev.bosun.sandbox.WorkerSpec;
+import dev.bosun.session.LogStream;
 import dev.bosun.session.Session;
-import dev.bosun.session.SessionManager;
-import dev.bosun.session.end.EndCause;
+import dev.bosun.store.EndCause;
 import dev.bosun.session.end.SessionEnds;
 import dev.bosun.store.Store;
 import java.io.IOException;
@@ -460,9 +460,9 @@ public final class Workers implements AutoCloseable {
     // logs
     // =====================================================================================
 
-    public String logs(Session s, SessionManager.LogStream stream, int maxBytes) {
+    public String logs(Session s, LogStream stream, int maxBytes) {
         Workspace ws = workspaceOf(s.id());
-        Path file = stream == SessionManager.LogStream.STDOUT ? ws.stdoutLog() : ws.stderrLog();
+        Path file = stream == LogStream.STDOUT ? ws.stdoutLog() : ws.stderrLog();
         try {
             return Files.exists(file) ? BoundedLogs.tail(file, maxBytes) : "";
         } catch (IOException e) {

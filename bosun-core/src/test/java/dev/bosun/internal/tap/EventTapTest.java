@@ -1,8 +1,11 @@
-package dev.bosun.event;
+package dev.bosun.internal.tap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.bosun.event.Direction;
+import dev.bosun.event.Event;
+import dev.bosun.event.SystemEvents;
 import dev.bosun.store.Store;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
@@ -36,7 +39,8 @@ class EventTapTest {
                         event("s", 3, Direction.SYSTEM, SystemEvents.SESSION_ENDED)),
                 "t", List.of(event("t", 1, Direction.SYSTEM, SystemEvents.SESSION_STARTED)));
         var heard = new CopyOnWriteArrayList<Event>();
-        try (var tap = new EventTap(logOf(log), Map.of())) {
+        try (var tap = new EventTap(logOf(log))) {
+            tap.start(Map.of());
             tap.addListener(heard::add);
             tap.committed("s");
             Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> heard.size() == 3);

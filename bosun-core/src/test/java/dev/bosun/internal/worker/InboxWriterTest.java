@@ -1,4 +1,4 @@
-package dev.bosun.mailbox;
+package dev.bosun.internal.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.bosun.event.Direction;
 import dev.bosun.event.Event;
 import dev.bosun.json.Json;
+import dev.bosun.mailbox.Workspace;
+import dev.bosun.mailbox.Workspaces;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;

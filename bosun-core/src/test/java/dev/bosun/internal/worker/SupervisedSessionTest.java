@@ -1,9 +1,9 @@
-package dev.bosun.worker;
+package dev.bosun.internal.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.bosun.worker.SupervisedSession.Clean;
-import dev.bosun.worker.SupervisedSession.State;
+import dev.bosun.internal.worker.SupervisedSession.Clean;
+import dev.bosun.internal.worker.SupervisedSession.State;
 import org.junit.jupiter.api.Test;
 
 /** The supervision state machine: every late or repeated notice is a refused transition. */

@@ -14,7 +14,7 @@ import dev.bosun.sandbox.WorkerRef;
 import dev.bosun.session.EndReason;
 import dev.bosun.session.Session;
 import dev.bosun.session.SessionConfig;
-import dev.bosun.session.SessionManager;
+import dev.bosun.SessionManager;
 import dev.bosun.session.SessionStatus;
 import dev.bosun.store.NewEvent;
 import dev.bosun.store.NewSession;

@@ -1,4 +1,4 @@
-package dev.bosun.worker;
+package dev.bosun.internal.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -13,7 +13,7 @@ import dev.bosun.sandbox.WorkerRef;
 import dev.bosun.sandbox.WorkerSpec;
 import dev.bosun.session.EndReason;
 import dev.bosun.session.Session;
-import dev.bosun.session.end.EndCause;
+import dev.bosun.store.EndCause;
 import dev.bosun.session.end.SessionEnds;
 import dev.bosun.store.NewSession;
 import dev.bosun.store.Store;
