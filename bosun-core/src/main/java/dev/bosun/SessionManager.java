@@ -526,6 +526,13 @@ public final class SessionManager implements AutoCloseable {
         }
     }
 
+    /**
+     * Whether a long-poll of {@code sessionId} holds the ticket the next commit completes: from then on a
+     * commit wakes it, so a test awaits this instead of sleeping before it sends. (The notifier itself is
+     * internal; D96.)
+     */
+    public boolean pollWaiting(String sessionId) { return notifier.hasTicket(sessionId); }
+
     // =====================================================================================
     // tasks
     // =====================================================================================

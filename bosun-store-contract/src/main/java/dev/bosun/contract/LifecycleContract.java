@@ -449,6 +449,6 @@ public abstract class LifecycleContract extends ManagerHarness {
 
     /** Until the poll on another thread holds its wake-up ticket: a send after this wakes it, not its first read. */
     private void awaitTicket(String sessionId) {
-        await().atMost(Duration.ofSeconds(10)).until(() -> manager.notifier().hasTicket(sessionId));
+        await().atMost(Duration.ofSeconds(10)).until(() -> manager.pollWaiting(sessionId));
     }
 }

@@ -100,7 +100,7 @@ class PostgresNodesTest {
         Session s = ma.startSession(SessionConfig.builder("x", "agent").build());
         long heardBefore = b.notificationsHeard();
         var waiting = CompletableFuture.supplyAsync(() -> mb.poll(s.id(), 1, 10, Duration.ofSeconds(20)));
-        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> mb.notifier().hasTicket(s.id()));
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> mb.pollWaiting(s.id()));
         assertThat(waiting).isNotDone();
         ma.send(s.id(), "input", Json.object().put("hello", 1));
         PollResult r = waiting.get(10, TimeUnit.SECONDS);
