@@ -10,6 +10,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
@@ -59,7 +60,7 @@ public final class Webhooks {
         String key = secret.map(Webhooks::secret).orElseGet(this::newSecret);
         // Stored to the millisecond, like event times, which it is compared with.
         Webhook w = new Webhook("wh_" + ids.nextUlid(), tenant, uri, types, key,
-                clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
+                clock.instant().truncatedTo(ChronoUnit.MILLIS));
         return store.addWebhook(w, settings.maxWebhooks());
     }
 

@@ -1,8 +1,10 @@
 package dev.bosun.store;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.bosun.delivery.DeliveryStore;
 import dev.bosun.event.Event;
 import dev.bosun.fleet.FleetStore;
+import dev.bosun.idempotency.IdempotencyStore;
 import dev.bosun.sandbox.WorkerRef;
 import dev.bosun.util.Page;
 import dev.bosun.session.Session;
@@ -11,6 +13,7 @@ import dev.bosun.task.Task;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.LongConsumer;
 
 /**
  * Durable state of sessions, tasks and event logs: the single source of truth. Every method is one
@@ -116,7 +119,7 @@ public interface Store extends FleetStore, AutoCloseable {
     long liveSessionCount();
 
     /** Cursors, tiles, webhook deliveries and subscriptions: what the relay works from. */
-    dev.bosun.delivery.DeliveryStore deliveries();
+    DeliveryStore deliveries();
 
     /** What {@link #poolSize()} answers for a store without a connection limit (the default {@code store_pool_size}). */
     int DEFAULT_POOL_SIZE = 16;
@@ -129,7 +132,7 @@ public interface Store extends FleetStore, AutoCloseable {
     default int poolSize() { return DEFAULT_POOL_SIZE; }
 
     /** Idempotency keys of the HTTP API's writes: read, completed and purged here, written with the effect (D78). */
-    dev.bosun.idempotency.IdempotencyStore idempotency();
+    IdempotencyStore idempotency();
 
     /** Is the database reachable? For readiness checks. */
     boolean healthy();
@@ -161,7 +164,7 @@ public interface Store extends FleetStore, AutoCloseable {
     default void takeoverEnds(TakeoverEnds ends) {}
 
     /** Registers an observer of how long each commit took, in nanoseconds (for metrics). */
-    default void addCommitTimer(java.util.function.LongConsumer nanos) {}
+    default void addCommitTimer(LongConsumer nanos) {}
 
     @Override
     void close();

@@ -4,12 +4,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.bosun.config.Durations;
 import dev.bosun.config.RoomNames;
 import dev.bosun.error.BosunException;
+import dev.bosun.error.ErrorCode;
 import dev.bosun.json.Json;
 import dev.bosun.json.JsonLimits;
 import dev.bosun.json.JsonRefusal;
 import dev.bosun.json.JsonRules;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -61,7 +64,7 @@ public final class Validation {
     public static String unicode(String field, String value) {
         int at = Json.loneSurrogate(value);
         if (at >= 0) {
-            throw new BosunException(dev.bosun.error.ErrorCode.INVALID_ARGUMENT, field + " holds a lone UTF-16 surrogate (U+"
+            throw new BosunException(ErrorCode.INVALID_ARGUMENT, field + " holds a lone UTF-16 surrogate (U+"
                     + String.format("%04X", (int) value.charAt(at)) + " at index " + at + "), which is not Unicode text",
                     Map.of("field", field, "rule", JsonRules.VALID_UNICODE));
         }
@@ -134,7 +137,7 @@ public final class Validation {
         int size;
         try {
             size = Json.bytes(value).length;
-        } catch (java.io.UncheckedIOException e) {
+        } catch (UncheckedIOException e) {
             // deeper than any writer goes (Json.MAX_DEPTH): the shape refusal says why
             throw refusal.map(r -> refused(field, r)).orElseThrow(() -> e);
         }
@@ -146,12 +149,12 @@ public final class Validation {
     /** The 400 for a JSON value refused by a rule: {@code field}, {@code rule}, {@code path} inside the field, {@code limit}. */
     public static BosunException refused(String field, JsonRefusal r) {
         String path = r.pointerWithin(field);
-        var details = new java.util.LinkedHashMap<String, Object>();
+        var details = new LinkedHashMap<String, Object>();
         details.put("field", field);
         details.put("rule", r.rule());
         if (!path.isEmpty()) details.put("path", path);
         if (r.limit() >= 0) details.put("limit", r.limit());
-        return new BosunException(dev.bosun.error.ErrorCode.INVALID_ARGUMENT, field + " " + r.reason()
+        return new BosunException(ErrorCode.INVALID_ARGUMENT, field + " " + r.reason()
                 + (path.isEmpty() ? "" : " (at " + path + ")") + " [" + r.rule() + "]", details);
     }
 
@@ -166,7 +169,7 @@ public final class Validation {
     /** A duration inside {@code [min, max]}, with a message naming both bounds. */
     public static Duration within(String field, Duration value, Duration min, Duration max) {
         if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
-            throw new BosunException(dev.bosun.error.ErrorCode.INVALID_ARGUMENT,
+            throw new BosunException(ErrorCode.INVALID_ARGUMENT,
                     field + " = " + human(value) + " is out of range; allowed " + human(min) + ".." + human(max),
                     Map.of("field", field, "min_seconds", min.toSeconds(), "max_seconds", max.toSeconds()));
         }
@@ -175,7 +178,7 @@ public final class Validation {
 
     public static int within(String field, int value, int min, int max) {
         if (value < min || value > max) {
-            throw new BosunException(dev.bosun.error.ErrorCode.INVALID_ARGUMENT,
+            throw new BosunException(ErrorCode.INVALID_ARGUMENT,
                     field + " = " + value + " is out of range; allowed " + min + ".." + max,
                     Map.of("field", field, "min", min, "max", max));
         }

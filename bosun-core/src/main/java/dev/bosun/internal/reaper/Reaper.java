@@ -17,7 +17,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -103,10 +107,10 @@ public final class Reaper implements Sweeper, AutoCloseable {
         Instant now = clock.instant();
         // Sessions first: a session's TTL is its hard stop, so a task whose timeout falls at the same
         // moment is cancelled with its session rather than timed out on its own.
-        var idle = new java.util.concurrent.atomic.AtomicInteger();
-        var ttl = new java.util.concurrent.atomic.AtomicInteger();
-        var startup = new java.util.concurrent.atomic.AtomicInteger();
-        var tasks = new java.util.concurrent.atomic.AtomicInteger();
+        var idle = new AtomicInteger();
+        var ttl = new AtomicInteger();
+        var startup = new AtomicInteger();
+        var tasks = new AtomicInteger();
         // Each expiry is its own compare-and-set transaction; running a batch's at once lets the
         // store's group commit fold them into a few commits instead of one fsync each.
         List<Due> due;
@@ -141,14 +145,14 @@ public final class Reaper implements Sweeper, AutoCloseable {
         return Math.max(1, store.poolSize() / 2);
     }
 
-    private <T> void inParallel(List<T> items, java.util.function.Consumer<T> action) {
+    private <T> void inParallel(List<T> items, Consumer<T> action) {
         int bound = parallelism();
         if (items.size() <= 1 || bound == 1) {
             items.forEach(action);
             return;
         }
-        var slots = new java.util.concurrent.Semaphore(bound);
-        try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+        var slots = new Semaphore(bound);
+        try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
             for (T item : items) {
                 slots.acquireUninterruptibly();
                 pool.submit(() -> {

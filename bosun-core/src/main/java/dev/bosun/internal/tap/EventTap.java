@@ -6,6 +6,7 @@ import dev.bosun.event.EventListener;
 import dev.bosun.event.SystemEvents;
 import dev.bosun.store.CommitListener;
 import dev.bosun.store.Store;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -37,7 +38,7 @@ public final class EventTap implements CommitListener, AutoCloseable {
      * would look new and its whole log would be handed out again. Bounded, since such a notice trails its
      * end by moments, and nothing is appended to an ended session.
      */
-    private final Map<String, Boolean> ended = new java.util.LinkedHashMap<>(16, 0.75f, false) {
+    private final Map<String, Boolean> ended = new LinkedHashMap<>(16, 0.75f, false) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
             return size() > 4096;

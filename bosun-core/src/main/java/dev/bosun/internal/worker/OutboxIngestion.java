@@ -14,6 +14,7 @@ import dev.bosun.mailbox.Workspace;
 import dev.bosun.store.NewEvent;
 import dev.bosun.store.Store;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -112,7 +113,7 @@ final class OutboxIngestion {
 
     /** The final drain before an end: whatever it could not take in is logged, not thrown. */
     void finalDrain(SupervisedSession s) {
-        if (!java.nio.file.Files.isDirectory(workspaceOf(s.id()).outbox())) return;
+        if (!Files.isDirectory(workspaceOf(s.id()).outbox())) return;
         try {
             drain(s);
         } catch (RuntimeException e) {

@@ -45,6 +45,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -473,7 +474,7 @@ public final class Workers implements AutoCloseable {
     /** Sessions whose worker this node is looking after right now. */
     public Set<String> liveSessions() {
         return supervised.values().stream().filter(SupervisedSession::isLive).map(SupervisedSession::id)
-                .collect(java.util.stream.Collectors.toUnmodifiableSet());
+                .collect(Collectors.toUnmodifiableSet());
     }
 
     /** The supervised state of a session, for tests: empty once cleaned up or never supervised here. */
