@@ -18,6 +18,9 @@ import com.tngtech.archunit.lang.ArchCondition;
 import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.lang.ConditionEvents;
 import com.tngtech.archunit.lang.SimpleConditionEvent;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -72,6 +75,21 @@ class ArchitectureTest {
         classes().that().resideOutsideOfPackage(INTERNAL).and().arePublic()
                 .should(exposeNoInternalType())
                 .check(core);
+    }
+
+    @Test
+    void everyInternalPackageSaysItIsNotApi() throws IOException {
+        Path root = Path.of("src/main/java/dev/bosun/internal");
+        List<Path> packages;
+        try (Stream<Path> dirs = Files.walk(root)) {
+            packages = dirs.filter(Files::isDirectory).toList();
+        }
+        assertThat(packages).hasSizeGreaterThan(1);
+        for (Path p : packages) {
+            Path info = p.resolve("package-info.java");
+            assertThat(info).as("%s needs a package-info.java", p).exists();
+            assertThat(Files.readString(info)).as(info.toString()).containsIgnoringCase("not API");
+        }
     }
 
     /** Public and protected members (and the supertypes) of a class name no type of an internal package. */
