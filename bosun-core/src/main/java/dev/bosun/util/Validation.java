@@ -33,7 +33,6 @@ public final class Validation {
     /** The rule {@link #isCapability} checks (kept as the reference of a test). */
     static final Pattern CAPABILITY = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:/-]{0,63}");
 
-
     private Validation() {}
 
     /** A session's own scout room. */
