@@ -1115,6 +1115,11 @@ public final class PostgresStore implements Store {
         return lease.losses();
     }
 
+    /** This node's lease, for tests that renew it by hand. */
+    NodeLease lease() {
+        return lease;
+    }
+
     @Override
     public void close() {
         if (closed) return;
