@@ -290,7 +290,7 @@ public final class Workers implements AutoCloseable {
     /** Ends a session whose worker is gone after taking in what it left in its outbox. */
     void endLost(String id, EndCause cause) {
         try (var ctx = LogContext.of("session_id", id)) {
-            log.warn("session {} ended {}: {}", id, cause.reason().code(), cause.error().orElse("its worker is gone"));
+            log.warn("session {} ends {}: {}", id, cause.reason().code(), cause.error().orElse("its worker is gone"));
             outbox.finalDrain(SupervisedSession.ending(id));
             endAndClean(id, cause);
         }
