@@ -47,6 +47,7 @@ final class ServeCommand implements Callable<Integer> {
         if (port != null) loader.set("port", port);
         BosunConfig cfg = loader.load();
         dev.bosun.server.logging.Logging.configure(cfg.server().ops());
+        dev.bosun.server.logging.Logging.warnClamped(loader.clamped());
         if (cfg.profiles().isEmpty()) {
             Path worker = installEchoWorker(cfg.dataDir());
             cfg = loader.set("profiles", Map.of("echo", new Profile("echo", "process", List.of("sh", worker.toString()),

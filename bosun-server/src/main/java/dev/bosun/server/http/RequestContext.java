@@ -9,6 +9,8 @@ import java.io.IOException;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
+import org.eclipse.jetty.server.Request;
 import org.slf4j.MDC;
 
 /**
@@ -16,7 +18,8 @@ import org.slf4j.MDC;
  * is a safe token, else a new UUID), echoes it in the response, and puts it, with the session id of a
  * {@code /v1/sessions/{id}} path, in the logging MDC for the lines the request causes. A request that
  * never reaches a route (refused at the edge) gets its access-log line here; the others get theirs
- * from {@link AccessLog} when Javalin has finished them.
+ * from {@link AccessLog} when Javalin has finished them. It also counts the request in the
+ * {@link Drain} from its arrival until its answer has been sent in full.
  */
 public final class RequestContext extends HttpFilter {
     public static final String HEADER = "X-Request-Id";
@@ -51,6 +54,11 @@ public final class RequestContext extends HttpFilter {
         Matcher m = SESSION.matcher(req.getRequestURI());
         if (m.matches()) MDC.put("session_id", m.group(1));
         drain.enter();
+        // The request leaves the drain's count when Jetty has sent its last byte, not when this filter
+        // returns: Jetty flushes the buffered end of the answer after the servlet, and a drain that
+        // stopped the server in that window closed the connection without an answer.
+        ServletContextRequest core = ServletContextRequest.getServletContextRequest(req);
+        if (core != null) Request.addCompletionListener(core, failure -> drain.exit());
         try {
             if (drain.draining() && !OPEN_WHILE_DRAINING.contains(req.getRequestURI())) {
                 res.setHeader("Connection", "close");
@@ -61,7 +69,7 @@ public final class RequestContext extends HttpFilter {
             }
             chain.doFilter(req, res);
         } finally {
-            drain.exit();
+            if (core == null) drain.exit();
             if (!req.isAsyncStarted() && req.getAttribute(LOGGED) == null) {
                 access.write(req, res.getStatus(), id);
             }
