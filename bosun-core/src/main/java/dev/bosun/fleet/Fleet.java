@@ -381,7 +381,7 @@ public final class Fleet {
     private static final class TenantGraph {
         final Emergence emergence;
         FleetGraph graph = new FleetGraph();
-        Instant prunedAt;
+        Instant pruneDue; // a minute after the last prune: one comparison per decision, no Duration
 
         TenantGraph(Emergence emergence) { this.emergence = emergence; }
     }
@@ -404,7 +404,7 @@ public final class Fleet {
         for (FleetEdge e : store.fleetEdges(tenant, clock.instant().minus(settings.window()))) graph.link(e.agentId(), e.taskKey());
         graph.setLoads(store.agentLoads(tenant));
         g.graph = graph;
-        g.prunedAt = clock.instant();
+        g.pruneDue = clock.instant().plus(PRUNE_EVERY);
     }
 
     /**
@@ -413,8 +413,8 @@ public final class Fleet {
      */
     private void maybePrune(String tenant, TenantGraph g) {
         Instant now = clock.instant();
-        if (Duration.between(g.prunedAt, now).compareTo(PRUNE_EVERY) < 0) return;
-        g.prunedAt = now;
+        if (now.isBefore(g.pruneDue)) return;
+        g.pruneDue = now.plus(PRUNE_EVERY);
         List<FleetEdge> dropped = store.pruneFleetEdges(tenant, now.minus(settings.window()));
         if (!dropped.isEmpty()) g.graph.unlink(dropped);
     }

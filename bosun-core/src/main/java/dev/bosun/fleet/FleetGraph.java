@@ -222,18 +222,18 @@ public final class FleetGraph {
      */
     public String choose(String taskKey, boolean bosunRule) {
         int tv = taskVertex(taskKey);
-        int taskRoot = tv == NONE ? NONE : find(tv);
+        int[] counters = bosunRule ? load : linked;
+        if (tv == NONE) return chooseForNewTask(counters);
+        int taskRoot = find(tv);
         int best = NONE;
         int bestKey = Integer.MAX_VALUE;
         int bestCount = Integer.MAX_VALUE;
         int n = 0;
-        int[] counters = bosunRule ? load : linked;
-        int stamp = tv == NONE ? NONE : markAdjacent(tv);
+        int stamp = markAdjacent(tv);
         for (int i = 0; i < candCount; i++) {
             int a = cand[i];
             int key;
-            if (tv == NONE) key = bosunRule ? 0 : 1; // a new task: no candidate can close a cycle
-            else if (adjacentMark[a] == stamp) key = 0; // already linked: nothing changes
+            if (adjacentMark[a] == stamp) key = 0; // already linked: nothing changes
             else if (bosunRule) key = find(agentVertex[a]) == taskRoot ? 1 : 0; // same component: closes a cycle
             else key = 1;
             int count = counters[a];
@@ -246,8 +246,30 @@ public final class FleetGraph {
                 n++;
             }
         }
+        return chosen(best, bestCount, n);
+    }
+
+    /** A new task: every candidate has the same key (a new vertex closes no cycle), so the least counter wins. */
+    private String chooseForNewTask(int[] counters) {
+        int best = NONE;
+        int bestCount = Integer.MAX_VALUE;
+        int n = 0;
+        for (int i = 0; i < candCount; i++) {
+            int count = counters[cand[i]];
+            if (count < bestCount) {
+                best = cand[i];
+                bestCount = count;
+                n = 1;
+            } else if (count == bestCount) {
+                n++;
+            }
+        }
+        return chosen(best, bestCount, n);
+    }
+
+    private String chosen(int best, int bestCount, int ties) {
         bestLoad = bestCount;
-        ties = n;
+        this.ties = ties;
         lastAgentName = agentNames[best]; // the decision's figures and link ask for it next
         lastAgentId = best;
         return lastAgentName;
@@ -645,11 +667,14 @@ public final class FleetGraph {
     }
 
     /**
-     * Task key → task vertex, open addressing with linear probing over an int array of vertices (the
-     * keys are {@code vertexTask}); 4-8 bytes a task where a {@code HashMap} entry and a boxed id take ~50.
+     * Task key → task vertex: open addressing with linear probing over a long array holding each
+     * entry's key hash and vertex side by side (the key itself is {@code vertexTask[vertex]}). A probe
+     * past another key costs no dereference, and growing never rehashes a string; 8-16 bytes a task
+     * where a {@code HashMap} entry and a boxed id take ~50.
      */
     private final class TaskIndex {
-        private int[] slots = filled(64);
+        private static final long EMPTY = -1L; // a vertex is never -1, so no entry is -1
+        private long[] slots = filledLongs(64);
         private int size;
 
         /** The task's vertex, or NONE. */
@@ -657,58 +682,66 @@ public final class FleetGraph {
             int h = key.hashCode();
             int mask = slots.length - 1;
             for (int i = slot(h, mask); ; i = (i + 1) & mask) {
-                int v = slots[i];
-                if (v == NONE) return NONE;
-                String k = vertexTask[v];
-                if (k == key || (k.hashCode() == h && k.equals(key))) return v;
+                long e = slots[i];
+                if (e == EMPTY) return NONE;
+                if ((int) (e >>> 32) == h) {
+                    int v = (int) e;
+                    String k = vertexTask[v];
+                    if (k == key || k.equals(key)) return v;
+                }
             }
         }
 
         /** Adds a key known to be absent. */
         void put(String key, int v) {
             if ((size + 1) * 2 > slots.length) grow();
-            int mask = slots.length - 1;
-            int i = slot(key.hashCode(), mask);
-            while (slots[i] != NONE) i = (i + 1) & mask;
-            slots[i] = v;
+            insert(slots, ((long) key.hashCode() << 32) | (v & 0xffffffffL));
             size++;
         }
 
         /** Removes the key of vertex {@code v} (backward-shift deletion keeps every probe run unbroken). */
         void remove(String key, int v) {
             int mask = slots.length - 1;
+            long entry = ((long) key.hashCode() << 32) | (v & 0xffffffffL);
             int i = slot(key.hashCode(), mask);
-            while (slots[i] != v) {
-                if (slots[i] == NONE) return;
+            while (slots[i] != entry) {
+                if (slots[i] == EMPTY) return;
                 i = (i + 1) & mask;
             }
             int hole = i;
-            for (int j = (i + 1) & mask; slots[j] != NONE; j = (j + 1) & mask) {
-                int home = slot(vertexTask[slots[j]].hashCode(), mask);
+            for (int j = (i + 1) & mask; slots[j] != EMPTY; j = (j + 1) & mask) {
+                int home = slot((int) (slots[j] >>> 32), mask);
                 if (((j - home) & mask) >= ((j - hole) & mask)) {
                     slots[hole] = slots[j];
                     hole = j;
                 }
             }
-            slots[hole] = NONE;
+            slots[hole] = EMPTY;
             size--;
         }
 
         private void grow() {
-            int[] old = slots;
-            slots = filled(old.length * 2);
-            int mask = slots.length - 1;
-            for (int v : old) {
-                if (v == NONE) continue;
-                int i = slot(vertexTask[v].hashCode(), mask);
-                while (slots[i] != NONE) i = (i + 1) & mask;
-                slots[i] = v;
-            }
+            long[] old = slots;
+            slots = filledLongs(old.length * 2);
+            for (long e : old) if (e != EMPTY) insert(slots, e);
+        }
+
+        private static void insert(long[] table, long entry) {
+            int mask = table.length - 1;
+            int i = slot((int) (entry >>> 32), mask);
+            while (table[i] != EMPTY) i = (i + 1) & mask;
+            table[i] = entry;
         }
 
         private static int slot(int h, int mask) {
             int x = h * 0x9E3779B9; // sequential keys' hashes differ in their low bits only: spread them
             return (x ^ (x >>> 16)) & mask;
+        }
+
+        private static long[] filledLongs(int n) {
+            long[] a = new long[n];
+            Arrays.fill(a, EMPTY);
+            return a;
         }
     }
 }
