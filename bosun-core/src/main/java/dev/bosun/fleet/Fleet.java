@@ -249,7 +249,7 @@ public final class Fleet {
             Agent chosen = g.graph.agent(r.agentId());
             String why = "The remote router at " + remoteName + " chose " + chosen.id() + " (its reasoning: " + r.reasoning()
                     + "; its own β₁ " + r.h1Before() + " → " + r.h1After() + ", with C fixed at 1); in Bosun's graph ";
-            return figures(g, taskKey, taskId, chosen.id(), new StringBuilder(why), Optional.of(r));
+            return figures(g, taskKey, taskId, chosen.id(), why, null, Optional.of(r));
         }
         Broken b = broken.get();
         if (b.reason() != Broken.Reason.NOT_PREFERRED) sync.ifPresent(RouterSync::suspect); // the registries may differ
@@ -296,27 +296,17 @@ public final class Fleet {
     private RoutingDecision decide(TenantGraph g, String taskKey, String taskId, List<String> required, Rule rule) {
         FleetGraph fg = g.graph;
         String best = fg.choose(taskKey, rule == Rule.BOSUN); // registration order: the first of equals wins
-        int bestLoad = fg.bestCounter();
-        int ties = fg.ties();
-        var sb = new StringBuilder("Routed task ").append(taskId).append(" to ").append(best).append(": ");
-        if (required.isEmpty()) sb.append("no capabilities were required");
-        else if (fg.fellBack()) sb.append(String.format(Locale.ROOT, "no agent had all %d required capabilities, so any agent "
-                + "was considered and this one has %.0f%% of them", required.size(), fg.match(best) * 100));
-        else if (required.size() == 1) sb.append("it has the required capability ").append(required.get(0));
-        else sb.append("it has all ").append(required.size()).append(" required capabilities");
-        if (fg.preferred()) sb.append(", and it was among the preferred agents");
-        if (fg.candidateCount() > 1) {
-            String load = rule == Rule.BOSUN ? "the lowest load (" + bestLoad + ")"
-                    : "the fewest linked tasks (" + bestLoad + ")";
-            sb.append(ties > 1 ? "; of " + ties + " equally good agents it has " + load + " and registered first"
-                    : "; it was the best of " + fg.candidateCount() + " candidates");
-        }
-        return figures(g, taskKey, taskId, best, sb.append("; "), Optional.empty());
+        var choice = new DecisionReasoning.Choice(taskId, best, required, fg.fellBack(), fg.preferred(), fg.candidateCount(),
+                fg.ties(), rule == Rule.BOSUN, fg.bestCounter());
+        return figures(g, taskKey, taskId, best, "", choice, Optional.empty());
     }
 
-    /** Bosun's figures for linking {@code chosen} to the task, on the tenant's graph with the true β₁. */
-    private RoutingDecision figures(TenantGraph g, String taskKey, String taskId, String chosen, StringBuilder reasoning,
-                                    Optional<RemoteDecision> router) {
+    /**
+     * Bosun's figures for linking {@code chosen} to the task, on the tenant's graph with the true β₁; the
+     * reasoning (after {@code prefix}, and {@code choice} when the built-in rule chose) is written when read.
+     */
+    private RoutingDecision figures(TenantGraph g, String taskKey, String taskId, String chosen, String prefix,
+                                    DecisionReasoning.Choice choice, Optional<RemoteDecision> router) {
         long before = g.graph.h1();
         long after = g.graph.h1IfLinked(chosen, taskKey);
         long vAfter = g.graph.vertexCountIfLinked(taskKey);
@@ -325,13 +315,8 @@ public final class Fleet {
         double risk = Emergence.risk(margin);
         double match = g.graph.match(chosen);
         double confidence = Math.max(settings.minConfidence(), Math.min(1.0, match * (1 - risk)));
-        if (after == before) reasoning.append("linking it keeps β₁ at ").append(after);
-        else reasoning.append("linking it raises β₁ from ").append(before).append(" to ").append(after).append(" (it closes a cycle)");
-        reasoning.append(" against a threshold of ").append(threshold);
-        if (risk == 0) reasoning.append(", with no emergence risk");
-        else reasoning.append(", ").append(margin).append(" over it (emergence risk ").append(risk).append(')'); // risk is 0.3, 0.6 or 0.9
-        return new RoutingDecision(chosen, taskId, before, after, round(confidence), risk, round(match),
-                reasoning.append('.').toString(), router);
+        var why = new DecisionReasoning(prefix, choice, match, before, after, threshold, margin, risk);
+        return new RoutingDecision(chosen, taskId, before, after, round(confidence), risk, round(match), why, router);
     }
 
     private static double round(double d) { return Math.round(d * 1000) / 1000.0; }
@@ -395,7 +380,7 @@ public final class Fleet {
     private static final class TenantGraph {
         final Emergence emergence;
         FleetGraph graph = new FleetGraph();
-        Instant prunedAt;
+        Instant pruneDue; // a minute after the last prune: one comparison per decision, no Duration
 
         TenantGraph(Emergence emergence) { this.emergence = emergence; }
     }
@@ -418,7 +403,7 @@ public final class Fleet {
         for (FleetEdge e : store.fleetEdges(tenant, clock.instant().minus(settings.window()))) graph.link(e.agentId(), e.taskKey());
         graph.setLoads(store.agentLoads(tenant));
         g.graph = graph;
-        g.prunedAt = clock.instant();
+        g.pruneDue = clock.instant().plus(PRUNE_EVERY);
     }
 
     /**
@@ -427,8 +412,8 @@ public final class Fleet {
      */
     private void maybePrune(String tenant, TenantGraph g) {
         Instant now = clock.instant();
-        if (Duration.between(g.prunedAt, now).compareTo(PRUNE_EVERY) < 0) return;
-        g.prunedAt = now;
+        if (now.isBefore(g.pruneDue)) return;
+        g.pruneDue = now.plus(PRUNE_EVERY);
         List<FleetEdge> dropped = store.pruneFleetEdges(tenant, now.minus(settings.window()));
         if (!dropped.isEmpty()) g.graph.unlink(dropped);
     }

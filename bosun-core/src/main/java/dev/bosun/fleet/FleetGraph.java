@@ -14,9 +14,10 @@ import java.util.Map;
  * <p>Agents, capabilities and tasks are interned to int ids once. Each registered agent has a
  * capability bitset, and each capability an inverted index of its agents in registration order, so
  * the capable agents of a task are found by walking the shortest list of its required capabilities
- * and testing bits. Components are an int-array union-find over the vertices, edges a primitive
- * hash set of (agent vertex, task vertex) pairs with each task's agents in int lists, loads and
- * linked-task counts int arrays. A decision fills a reused candidate buffer and compares each
+ * and testing bits. Task keys are found through an open-addressing table of task vertices (no boxed
+ * entry per task). Components are an int-array union-find over the vertices; the edges are each
+ * task's agents in int lists over one pool (a task has a few, so membership is a short walk, and
+ * they cost 8 bytes an edge); loads and linked-task counts are int arrays. A decision fills a reused candidate buffer and compares each
  * candidate's β₁ delta and counter without allocating: for a new task every delta is 0 (a new vertex
  * closes no cycle); for a known task the few agents linked to it are marked once, and the delta is 1
  * exactly for an unmarked agent in the task's component.
@@ -49,7 +50,7 @@ public final class FleetGraph {
     private IntList[] postings = new IntList[16]; // capability → registered agents by rank
 
     // ---- the graph ----
-    private final Map<String, Integer> taskIndex = new HashMap<>();
+    private final TaskIndex taskIndex = new TaskIndex();
     private int[] parent = new int[16];
     private int[] size = new int[16];
     private int[] vertexAgent = filled(16); // agent id of an agent vertex, NONE for a task vertex
@@ -60,9 +61,10 @@ public final class FleetGraph {
     private int vertices;
     private int agentVertices;
     private int components;
-    private final LongSet edges = new LongSet();
-    // Each task vertex's agents, as linked lists over an edge pool: a re-route marks the task's few agents
-    // instead of probing the edge set once per candidate.
+    private int edgeCount;
+    // The edges: each task vertex's agents, as linked lists over an edge pool. A re-route marks the task's
+    // few agents instead of probing an edge set once per candidate; entries unlinked by pruning are
+    // dropped when the pool is compacted (which pruning does at once).
     private int[] taskHead = filled(16); // per vertex: first entry, NONE when none
     private int[] entryAgentVertex = new int[16];
     private int[] entryNext = new int[16];
@@ -220,18 +222,18 @@ public final class FleetGraph {
      */
     public String choose(String taskKey, boolean bosunRule) {
         int tv = taskVertex(taskKey);
-        int taskRoot = tv == NONE ? NONE : find(tv);
+        int[] counters = bosunRule ? load : linked;
+        if (tv == NONE) return chooseForNewTask(counters);
+        int taskRoot = find(tv);
         int best = NONE;
         int bestKey = Integer.MAX_VALUE;
         int bestCount = Integer.MAX_VALUE;
         int n = 0;
-        int[] counters = bosunRule ? load : linked;
-        int stamp = tv == NONE ? NONE : markAdjacent(tv);
+        int stamp = markAdjacent(tv);
         for (int i = 0; i < candCount; i++) {
             int a = cand[i];
             int key;
-            if (tv == NONE) key = bosunRule ? 0 : 1; // a new task: no candidate can close a cycle
-            else if (adjacentMark[a] == stamp) key = 0; // already linked: nothing changes
+            if (adjacentMark[a] == stamp) key = 0; // already linked: nothing changes
             else if (bosunRule) key = find(agentVertex[a]) == taskRoot ? 1 : 0; // same component: closes a cycle
             else key = 1;
             int count = counters[a];
@@ -244,9 +246,33 @@ public final class FleetGraph {
                 n++;
             }
         }
+        return chosen(best, bestCount, n);
+    }
+
+    /** A new task: every candidate has the same key (a new vertex closes no cycle), so the least counter wins. */
+    private String chooseForNewTask(int[] counters) {
+        int best = NONE;
+        int bestCount = Integer.MAX_VALUE;
+        int n = 0;
+        for (int i = 0; i < candCount; i++) {
+            int count = counters[cand[i]];
+            if (count < bestCount) {
+                best = cand[i];
+                bestCount = count;
+                n = 1;
+            } else if (count == bestCount) {
+                n++;
+            }
+        }
+        return chosen(best, bestCount, n);
+    }
+
+    private String chosen(int best, int bestCount, int ties) {
         bestLoad = bestCount;
-        ties = n;
-        return agentNames[best];
+        this.ties = ties;
+        lastAgentName = agentNames[best]; // the decision's figures and link ask for it next
+        lastAgentId = best;
+        return lastAgentName;
     }
 
     /** The chosen agent's load (or linked tasks) in the last {@link #choose}. */
@@ -286,9 +312,11 @@ public final class FleetGraph {
             tv = newVertex(NONE, taskKey);
             taskIndex.put(taskKey, tv);
             lastTaskVertex = tv;
+        } else if (hasEntry(tv, av)) {
+            return false;
         }
-        if (!edges.add(edgeKey(av, tv))) return false;
         addEntry(av, tv);
+        edgeCount++;
         union(av, tv);
         linked[a]++;
         return true;
@@ -303,9 +331,10 @@ public final class FleetGraph {
         int removed = 0;
         for (FleetEdge e : dropped) {
             Integer a = agentIndex.get(e.agentId());
-            Integer t = taskIndex.get(e.taskKey());
-            if (a == null || t == null || agentVertex[a] == NONE) continue;
-            if (edges.remove(edgeKey(agentVertex[a], t))) {
+            int t = taskIndex.get(e.taskKey());
+            if (a == null || t == NONE || agentVertex[a] == NONE) continue;
+            if (removeEntry(t, agentVertex[a])) {
+                edgeCount--;
                 linked[a]--;
                 removed++;
             }
@@ -314,18 +343,18 @@ public final class FleetGraph {
         return removed;
     }
 
-    public long h1() { return (long) edges.size() - vertices + components; }
+    public long h1() { return (long) edgeCount - vertices + components; }
 
     public int vertexCount() { return vertices; }
 
     public int taskCount() { return vertices - agentVertices; }
 
-    public int edgeCount() { return edges.size(); }
+    public int edgeCount() { return edgeCount; }
 
     public int componentCount() { return components; }
 
     /** The Laman count's margin, E − (2V − 3): ≥ 0 when E ≥ 2V − 3. */
-    public long lamanMargin() { return (long) edges.size() - (2L * vertices - 3); }
+    public long lamanMargin() { return (long) edgeCount - (2L * vertices - 3); }
 
     // ---- internals ----
 
@@ -349,8 +378,25 @@ public final class FleetGraph {
         taskHead[tv] = entries++;
     }
 
+    private boolean hasEntry(int tv, int av) {
+        for (int e = taskHead[tv]; e != NONE; e = entryNext[e]) if (entryAgentVertex[e] == av) return true;
+        return false;
+    }
+
+    /** Unlinks the task's entry for the agent vertex from its list; the pool slot is reclaimed by compaction. */
+    private boolean removeEntry(int tv, int av) {
+        int prev = NONE;
+        for (int e = taskHead[tv]; e != NONE; prev = e, e = entryNext[e]) {
+            if (entryAgentVertex[e] != av) continue;
+            if (prev == NONE) taskHead[tv] = entryNext[e];
+            else entryNext[prev] = entryNext[e];
+            return true;
+        }
+        return false;
+    }
+
     private boolean closesCycle(int av, int tv, int taskRoot) {
-        return find(av) == taskRoot && !edges.contains(edgeKey(av, tv));
+        return find(av) == taskRoot && !hasEntry(tv, av);
     }
 
     private boolean hasCap(int agent, int cap) {
@@ -422,9 +468,8 @@ public final class FleetGraph {
     /** The task's vertex or NONE; the last key asked is remembered (one decision asks several times). */
     private int taskVertex(String taskKey) {
         if (taskKey != lastTaskKey) {
-            Integer t = taskIndex.get(taskKey);
+            lastTaskVertex = taskIndex.get(taskKey);
             lastTaskKey = taskKey;
-            lastTaskVertex = t == null ? NONE : t;
         }
         return lastTaskVertex;
     }
@@ -511,10 +556,13 @@ public final class FleetGraph {
 
     private void rebuildComponents() {
         int[] degree = new int[highWater];
-        edges.forEach(k -> {
-            degree[(int) (k >>> 32)]++;
-            degree[(int) k]++;
-        });
+        for (int v = 0; v < highWater; v++) {
+            if (!alive[v] || vertexAgent[v] != NONE) continue;
+            for (int e = taskHead[v]; e != NONE; e = entryNext[e]) {
+                degree[v]++;
+                degree[entryAgentVertex[e]]++;
+            }
+        }
         for (int v = 0; v < highWater; v++) {
             if (!alive[v] || degree[v] > 0) continue;
             int a = vertexAgent[v];
@@ -523,7 +571,7 @@ public final class FleetGraph {
                 agentVertex[a] = NONE;
                 agentVertices--;
             } else {
-                taskIndex.remove(vertexTask[v]);
+                taskIndex.remove(vertexTask[v], v);
                 vertexTask[v] = null;
                 lastTaskKey = null; // its vertex may be one just freed
             }
@@ -531,21 +579,32 @@ public final class FleetGraph {
             vertices--;
             free.add(v);
         }
+        // Compact the pool to the live entries (each task's list keeps its order) and union along them.
+        int[] oldAgent = entryAgentVertex;
+        int[] oldNext = entryNext;
+        int[] oldHead = taskHead;
+        entryAgentVertex = new int[Math.max(16, edgeCount)];
+        entryNext = new int[entryAgentVertex.length];
+        taskHead = filled(oldHead.length);
+        entries = 0;
         components = vertices;
         for (int v = 0; v < highWater; v++) {
             parent[v] = v;
             size[v] = 1;
-            taskHead[v] = NONE;
         }
-        entries = 0;
-        edges.forEach(k -> {
-            union((int) (k >>> 32), (int) k);
-            addEntry((int) (k >>> 32), (int) k);
-        });
-    }
-
-    private static long edgeKey(int agentVertex, int taskVertex) {
-        return ((long) agentVertex << 32) | (taskVertex & 0xffffffffL);
+        for (int v = 0; v < highWater; v++) {
+            if (!alive[v] || vertexAgent[v] != NONE) continue;
+            int tail = NONE;
+            for (int e = oldHead[v]; e != NONE; e = oldNext[e]) {
+                int n = entries++;
+                entryAgentVertex[n] = oldAgent[e];
+                entryNext[n] = NONE;
+                if (tail == NONE) taskHead[v] = n;
+                else entryNext[tail] = n;
+                tail = n;
+                union(oldAgent[e], v);
+            }
+        }
     }
 
     private int find(int x) {
@@ -607,72 +666,76 @@ public final class FleetGraph {
         }
     }
 
-    /** An open-addressing set of non-negative longs (linear probing, backward-shift deletion). */
-    private static final class LongSet {
-        private static final long EMPTY = -1L;
-        private long[] table = filledLongs(64);
+    /**
+     * Task key → task vertex: open addressing with linear probing over a long array holding each
+     * entry's key hash and vertex side by side (the key itself is {@code vertexTask[vertex]}). A probe
+     * past another key costs no dereference, and growing never rehashes a string; 8-16 bytes a task
+     * where a {@code HashMap} entry and a boxed id take ~50.
+     */
+    private final class TaskIndex {
+        private static final long EMPTY = -1L; // a vertex is never -1, so no entry is -1
+        private long[] slots = filledLongs(64);
         private int size;
 
-        int size() { return size; }
-
-        boolean contains(long k) {
-            int mask = table.length - 1;
-            for (int i = slot(k, mask); ; i = (i + 1) & mask) {
-                long t = table[i];
-                if (t == k) return true;
-                if (t == EMPTY) return false;
-            }
-        }
-
-        boolean add(long k) {
-            if ((size + 1) * 2 > table.length) grow();
-            int mask = table.length - 1;
-            for (int i = slot(k, mask); ; i = (i + 1) & mask) {
-                long t = table[i];
-                if (t == k) return false;
-                if (t == EMPTY) {
-                    table[i] = k;
-                    size++;
-                    return true;
+        /** The task's vertex, or NONE. */
+        int get(String key) {
+            int h = key.hashCode();
+            int mask = slots.length - 1;
+            for (int i = slot(h, mask); ; i = (i + 1) & mask) {
+                long e = slots[i];
+                if (e == EMPTY) return NONE;
+                if ((int) (e >>> 32) == h) {
+                    int v = (int) e;
+                    String k = vertexTask[v];
+                    if (k == key || k.equals(key)) return v;
                 }
             }
         }
 
-        boolean remove(long k) {
-            int mask = table.length - 1;
-            int i = slot(k, mask);
-            while (table[i] != k) {
-                if (table[i] == EMPTY) return false;
+        /** Adds a key known to be absent. */
+        void put(String key, int v) {
+            if ((size + 1) * 2 > slots.length) grow();
+            insert(slots, ((long) key.hashCode() << 32) | (v & 0xffffffffL));
+            size++;
+        }
+
+        /** Removes the key of vertex {@code v} (backward-shift deletion keeps every probe run unbroken). */
+        void remove(String key, int v) {
+            int mask = slots.length - 1;
+            long entry = ((long) key.hashCode() << 32) | (v & 0xffffffffL);
+            int i = slot(key.hashCode(), mask);
+            while (slots[i] != entry) {
+                if (slots[i] == EMPTY) return;
                 i = (i + 1) & mask;
             }
-            // Backward shift: move later entries of the run into the hole when their home allows it.
             int hole = i;
-            for (int j = (i + 1) & mask; table[j] != EMPTY; j = (j + 1) & mask) {
-                int home = slot(table[j], mask);
+            for (int j = (i + 1) & mask; slots[j] != EMPTY; j = (j + 1) & mask) {
+                int home = slot((int) (slots[j] >>> 32), mask);
                 if (((j - home) & mask) >= ((j - hole) & mask)) {
-                    table[hole] = table[j];
+                    slots[hole] = slots[j];
                     hole = j;
                 }
             }
-            table[hole] = EMPTY;
+            slots[hole] = EMPTY;
             size--;
-            return true;
-        }
-
-        void forEach(java.util.function.LongConsumer f) {
-            for (long t : table) if (t != EMPTY) f.accept(t);
         }
 
         private void grow() {
-            long[] old = table;
-            table = filledLongs(old.length * 2);
-            size = 0;
-            for (long t : old) if (t != EMPTY) add(t);
+            long[] old = slots;
+            slots = filledLongs(old.length * 2);
+            for (long e : old) if (e != EMPTY) insert(slots, e);
         }
 
-        private static int slot(long k, int mask) {
-            long h = k * 0x9E3779B97F4A7C15L;
-            return (int) (h ^ (h >>> 32)) & mask;
+        private static void insert(long[] table, long entry) {
+            int mask = table.length - 1;
+            int i = slot((int) (entry >>> 32), mask);
+            while (table[i] != EMPTY) i = (i + 1) & mask;
+            table[i] = entry;
+        }
+
+        private static int slot(int h, int mask) {
+            int x = h * 0x9E3779B9; // sequential keys' hashes differ in their low bits only: spread them
+            return (x ^ (x >>> 16)) & mask;
         }
 
         private static long[] filledLongs(int n) {

@@ -2,29 +2,93 @@ package dev.bosun.fleet;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bosun.json.Json;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
  * Why a task went to an agent, in the fleet-h1-router's terms. The figures are always Bosun's own,
  * computed on the tenant's graph with the true β₁ = E − V + C, whoever chose the agent.
  *
- * @param h1Before             β₁ of the tenant's graph before the decision
- * @param h1After              β₁ once the task is linked to {@code agentId}
- * @param emergenceRisk        0.0, 0.3, 0.6 or 0.9 from the margin h1After − (V + offset)
- * @param capabilityMatchScore |required ∩ capabilities| / |required| (1.0 when nothing is required)
- * @param confidence           max(min_confidence, min(1, match × (1 − risk)))
- * @param reasoning            a sentence for a person
- * @param router               what a remote router answered, in its own figures, when one was asked
+ * <p>A value with a record's accessors, equality and string form; not a record because the built-in
+ * router's reasoning sentence is written only when it is first read ({@link #reasoning()}, the JSON):
+ * a decision that is never serialized never pays for it (see D90).
+ *
+ * <p>Fields: {@code h1Before} β₁ of the tenant's graph before the decision; {@code h1After} β₁ once the
+ * task is linked to {@code agentId}; {@code emergenceRisk} 0.0, 0.3, 0.6 or 0.9 from the margin
+ * h1After − (V + offset); {@code capabilityMatchScore} |required ∩ capabilities| / |required| (1.0 when
+ * nothing is required); {@code confidence} max(min_confidence, min(1, match × (1 − risk)));
+ * {@code reasoning} a sentence for a person; {@code router} what a remote router answered, in its own
+ * figures, when one was asked.
  */
-public record RoutingDecision(String agentId, String taskId, long h1Before, long h1After, double confidence,
-                              double emergenceRisk, double capabilityMatchScore, String reasoning,
-                              Optional<RemoteDecision> router) {
+public final class RoutingDecision {
+    private final String agentId;
+    private final String taskId;
+    private final long h1Before;
+    private final long h1After;
+    private final double confidence;
+    private final double emergenceRisk;
+    private final double capabilityMatchScore;
+    private final DecisionReasoning why; // null when the sentence was given
+    // Written on first read; a racing reader may write the same sentence again, and a String is safe to publish.
+    private String reasoning;
+    private final Optional<RemoteDecision> router;
+
+    public RoutingDecision(String agentId, String taskId, long h1Before, long h1After, double confidence,
+                           double emergenceRisk, double capabilityMatchScore, String reasoning,
+                           Optional<RemoteDecision> router) {
+        this(agentId, taskId, h1Before, h1After, confidence, emergenceRisk, capabilityMatchScore, null, reasoning, router);
+    }
 
     /** A decision no remote router took part in. */
     public RoutingDecision(String agentId, String taskId, long h1Before, long h1After, double confidence,
                            double emergenceRisk, double capabilityMatchScore, String reasoning) {
         this(agentId, taskId, h1Before, h1After, confidence, emergenceRisk, capabilityMatchScore, reasoning, Optional.empty());
     }
+
+    /** A decision whose reasoning is written from {@code why} when first read. */
+    RoutingDecision(String agentId, String taskId, long h1Before, long h1After, double confidence, double emergenceRisk,
+                    double capabilityMatchScore, DecisionReasoning why, Optional<RemoteDecision> router) {
+        this(agentId, taskId, h1Before, h1After, confidence, emergenceRisk, capabilityMatchScore,
+                Objects.requireNonNull(why, "why"), null, router);
+    }
+
+    private RoutingDecision(String agentId, String taskId, long h1Before, long h1After, double confidence,
+                            double emergenceRisk, double capabilityMatchScore, DecisionReasoning why, String reasoning,
+                            Optional<RemoteDecision> router) {
+        this.agentId = agentId;
+        this.taskId = taskId;
+        this.h1Before = h1Before;
+        this.h1After = h1After;
+        this.confidence = confidence;
+        this.emergenceRisk = emergenceRisk;
+        this.capabilityMatchScore = capabilityMatchScore;
+        this.why = why;
+        this.reasoning = reasoning;
+        this.router = router;
+    }
+
+    public String agentId() { return agentId; }
+
+    public String taskId() { return taskId; }
+
+    public long h1Before() { return h1Before; }
+
+    public long h1After() { return h1After; }
+
+    public double confidence() { return confidence; }
+
+    public double emergenceRisk() { return emergenceRisk; }
+
+    public double capabilityMatchScore() { return capabilityMatchScore; }
+
+    /** The sentence for a person; the built-in router's is written here, the first time it is asked for. */
+    public String reasoning() {
+        String r = reasoning;
+        if (r == null && why != null) reasoning = r = why.text();
+        return r;
+    }
+
+    public Optional<RemoteDecision> router() { return router; }
 
     /**
      * The decision as Bosun's API and events write it: the contract's fields, plus {@code router} with
@@ -46,7 +110,29 @@ public record RoutingDecision(String agentId, String taskId, long h1Before, long
         o.put("confidence", confidence);
         o.put("emergence_risk", emergenceRisk);
         o.put("capability_match_score", capabilityMatchScore);
-        o.put("reasoning", reasoning);
+        o.put("reasoning", reasoning());
         return o;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof RoutingDecision d && Objects.equals(agentId, d.agentId) && Objects.equals(taskId, d.taskId)
+                && h1Before == d.h1Before && h1After == d.h1After && Double.compare(confidence, d.confidence) == 0
+                && Double.compare(emergenceRisk, d.emergenceRisk) == 0
+                && Double.compare(capabilityMatchScore, d.capabilityMatchScore) == 0
+                && Objects.equals(reasoning(), d.reasoning()) && Objects.equals(router, d.router);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(agentId, taskId, h1Before, h1After, confidence, emergenceRisk, capabilityMatchScore,
+                reasoning(), router);
+    }
+
+    @Override
+    public String toString() {
+        return "RoutingDecision[agentId=" + agentId + ", taskId=" + taskId + ", h1Before=" + h1Before + ", h1After="
+                + h1After + ", confidence=" + confidence + ", emergenceRisk=" + emergenceRisk + ", capabilityMatchScore="
+                + capabilityMatchScore + ", reasoning=" + reasoning() + ", router=" + router + "]";
     }
 }

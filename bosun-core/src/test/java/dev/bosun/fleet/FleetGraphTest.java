@@ -94,6 +94,8 @@ class FleetGraphTest {
                 g.unlink(drop);
             }
             assertThat(g.h1()).as("step %d", step).isEqualTo(h1(live, 20));
+            assertThat(g.edgeCount()).as("step %d edges", step).isEqualTo(live.size());
+            assertThat(g.taskCount()).as("step %d tasks", step).isEqualTo(live.stream().map(e -> e.get(1)).distinct().count());
         }
     }
 

@@ -134,6 +134,8 @@ public abstract class RoutingModelContract extends ManagerHarness {
                             .as(at + " (agent, β₁ before, after, risk, confidence, match, alert)")
                             .isEqualTo(List.of(expected.agentId(), expected.h1Before(), expected.h1After(), expected.risk(),
                                     expected.confidence(), expected.match(), expected.alert()));
+                    // The reasoning is built only when the decision is written: what is written must be the sentence.
+                    assertThat(d.toJson().get("reasoning").asText()).as(at + " reasoning").isEqualTo(expected.reasoning());
                     decisions++;
                 } catch (BosunException e) {
                     assertThat(Optional.of(e.code())).as(at + ": " + e.getMessage()).isEqualTo(expected.error());
@@ -180,8 +182,8 @@ public abstract class RoutingModelContract extends ManagerHarness {
 
     /** What the model expects of one routing call: an error, or a decision. */
     record Expected(Optional<ErrorCode> error, String agentId, long h1Before, long h1After, double risk, double confidence,
-                    double match, boolean alert) {
-        static Expected failed(ErrorCode code) { return new Expected(Optional.of(code), "", 0, 0, 0, 0, 0, false); }
+                    double match, boolean alert, String reasoning) {
+        static Expected failed(ErrorCode code) { return new Expected(Optional.of(code), "", 0, 0, 0, 0, 0, false, ""); }
     }
 
     /** The reference: plain collections, β₁ counted from scratch for every projection. */
@@ -213,7 +215,8 @@ public abstract class RoutingModelContract extends ManagerHarness {
             if (agents.isEmpty()) return Expected.failed(ErrorCode.NO_CAPABLE_AGENT);
             List<String> eligible = new ArrayList<>();
             agents.forEach((id, caps) -> { if (caps.containsAll(required)) eligible.add(id); });
-            if (eligible.isEmpty()) {
+            boolean fellBack = eligible.isEmpty();
+            if (fellBack) {
                 if (!fallbackAny) return Expected.failed(ErrorCode.NO_CAPABLE_AGENT);
                 eligible.addAll(agents.keySet());
             }
@@ -232,6 +235,8 @@ public abstract class RoutingModelContract extends ManagerHarness {
                     bestLoad = load;
                 }
             }
+            int ties = 0; // as good as the chosen one, before its edge is added
+            for (String a : eligible) if (h1(a, task) == bestH1 && loads.getOrDefault(a, 0) == bestLoad) ties++;
             long vAfter = vertices(best, task).size();
             long margin = bestH1 - (vAfter - 2);
             double risk = Emergence.risk(margin);
@@ -246,8 +251,28 @@ public abstract class RoutingModelContract extends ManagerHarness {
             boolean crossed = emergent && !above;
             above = emergent;
             if (crossed) alerts++;
+            String why = reasoning(task, best, required, fellBack, match, !preferred.isEmpty(), eligible.size(), ties, bestLoad)
+                    + "; " + (bestH1 == before ? "linking it keeps β₁ at " + bestH1
+                            : "linking it raises β₁ from " + before + " to " + bestH1 + " (it closes a cycle)")
+                    + " against a threshold of " + (vAfter - 2)
+                    + (risk == 0 ? ", with no emergence risk" : ", " + margin + " over it (emergence risk " + risk + ")") + ".";
             return new Expected(Optional.empty(), best, before, bestH1, risk, confidence, Math.round(match * 1000) / 1000.0,
-                    crossed);
+                    crossed, why);
+        }
+
+        /** The sentence as docs/API.md words a built-in decision, up to the β₁ part. */
+        private static String reasoning(String task, String best, List<String> required, boolean fellBack, double match,
+                                         boolean preferred, int candidates, int ties, int bestLoad) {
+            String why = "Routed task " + task + " to " + best + ": ";
+            if (required.isEmpty()) why += "no capabilities were required";
+            else if (fellBack) why += "no agent had all " + required.size() + " required capabilities, so any agent was "
+                    + "considered and this one has " + Math.round(match * 100) + "% of them";
+            else if (required.size() == 1) why += "it has the required capability " + required.get(0);
+            else why += "it has all " + required.size() + " required capabilities";
+            if (preferred) why += ", and it was among the preferred agents";
+            if (candidates > 1) why += ties > 1 ? "; of " + ties + " equally good agents it has the lowest load (" + bestLoad
+                    + ") and registered first" : "; it was the best of " + candidates + " candidates";
+            return why;
         }
 
         void complete(Instant now, String agent, String task) {
