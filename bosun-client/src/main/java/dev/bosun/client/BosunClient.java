@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.core.type.TypeReference;
 import dev.bosun.wire.AddTask;
 import dev.bosun.wire.Agent;
+import dev.bosun.wire.CheckpointEventType;
 import dev.bosun.wire.CompleteTask;
 import dev.bosun.wire.CreateSession;
 import dev.bosun.wire.CreateWebhook;
@@ -473,7 +474,15 @@ public final class BosunClient implements AutoCloseable {
      * @param secret the signing secret (16 to 256 visible ASCII characters); empty for a generated one
      */
     public WebhookCreated createWebhook(String url, List<String> events, Optional<String> secret) {
-        return createWebhook(new CreateWebhook(url, events, secret.orElse(null)));
+        List<CheckpointEventType> types = new java.util.ArrayList<>();
+        for (String e : events) {
+            try {
+                types.add(CheckpointEventType.fromWire(e));
+            } catch (IllegalArgumentException unknown) {
+                throw BosunClientException.invalid("events", "events: " + unknown.getMessage());
+            }
+        }
+        return createWebhook(new CreateWebhook(url, types, secret.orElse(null)));
     }
 
     /** {@code GET /v1/webhooks}: the tenant's subscriptions, oldest first, without their secrets. */

@@ -140,7 +140,7 @@ class DeliveryClientTest extends ServerHarness {
         WebhookCreated made = client.createWebhook(receiver.url(), List.of("*"), Optional.empty());
         receiver.secret = made.secret();
         assertThat(made.secret()).startsWith("whsec_");
-        assertThat(made.events()).containsExactly("*");
+        assertThat(made.events()).containsExactly(dev.bosun.wire.CheckpointEventType.ALL);
         assertThat(made.url()).hasToString(receiver.url());
         Webhook read = client.webhook(made.webhookId());
         // Shown once: a read-back has no secret at all.

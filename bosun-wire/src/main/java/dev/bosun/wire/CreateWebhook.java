@@ -8,6 +8,6 @@ import java.util.List;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record CreateWebhook(
         @JsonProperty(value = "url", required = true) String url,
-        @JsonProperty(value = "events", required = true) List<String> events,
+        @JsonProperty(value = "events", required = true) List<CheckpointEventType> events,
         @JsonProperty(value = "secret") String secret) {
 }

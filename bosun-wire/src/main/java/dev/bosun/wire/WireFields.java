@@ -21,7 +21,8 @@ public final class WireFields {
     public static List<Field> of(Class<? extends Record> type) {
         List<Field> out = new ArrayList<>();
         for (RecordComponent c : type.getRecordComponents()) {
-            JsonProperty p = c.getAnnotation(JsonProperty.class);
+            // JsonProperty cannot target a record component; Java puts it on the accessor (and field, and parameter).
+            JsonProperty p = c.getAccessor().getAnnotation(JsonProperty.class);
             if (p == null) throw new IllegalStateException(type.getSimpleName() + "." + c.getName() + " has no @JsonProperty");
             out.add(new Field(p.value(), p.required(), c));
         }

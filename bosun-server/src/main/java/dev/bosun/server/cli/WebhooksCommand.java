@@ -3,6 +3,7 @@ package dev.bosun.server.cli;
 import static dev.bosun.server.cli.Table.col;
 
 import dev.bosun.client.BosunClient;
+import dev.bosun.wire.CheckpointEventType;
 import dev.bosun.wire.DeliveryState;
 import dev.bosun.wire.Items;
 import dev.bosun.wire.Page;
@@ -84,7 +85,7 @@ final class WebhooksCommand {
                     return 0;
                 }
                 Table t = new Table(col("id", 0), col("events", 40), col("url", 60), col("created", 0));
-                for (Webhook w : hooks) t.row(w.webhookId(), String.join(",", w.events()), w.url(), Table.time(w.createdAt()));
+                for (Webhook w : hooks) t.row(w.webhookId(), events(w.events(), ","), w.url(), Table.time(w.createdAt()));
                 t.print(client.out());
                 return 0;
             }
@@ -109,7 +110,7 @@ final class WebhooksCommand {
                 client.print(WireJson.tree(w), () -> Table.fields(client.out(), new String[][] {
                         {"id", w.webhookId()},
                         {"url", w.url()},
-                        {"events", String.join(", ", w.events())},
+                        {"events", events(w.events(), ", ")},
                         {"created", Table.time(w.createdAt())},
                 }));
                 return 0;
@@ -210,5 +211,9 @@ final class WebhooksCommand {
                 return 0;
             }
         }
+    }
+
+    private static String events(List<CheckpointEventType> events, String separator) {
+        return String.join(separator, events.stream().map(CheckpointEventType::wire).toList());
     }
 }
