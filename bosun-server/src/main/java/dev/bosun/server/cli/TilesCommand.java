@@ -55,7 +55,8 @@ final class TilesCommand {
             try (BosunClient c = client.connect()) {
                 TilePage page = session != null ? c.sessionTiles(session, paging.after(), n) : c.tiles(s, paging.after(), n);
                 if (client.json) {
-                    client.printJson(page);
+                    // PLATO's health is the server's, not part of a page of tiles (as before bosun-wire).
+                    client.printJson(new TilePage(null, page.items(), page.nextCursor(), page.hasMore()));
                     return 0;
                 }
                 Table t = new Table(col("id", 0), col("session", 0), col("seq", 0), col("kind", 0), col("state", 0),
