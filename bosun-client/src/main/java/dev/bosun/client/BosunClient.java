@@ -560,7 +560,7 @@ public final class BosunClient implements AutoCloseable {
 
     private static JsonNode readinessOrNull(byte[] body) {
         try {
-            JsonNode n = WireJson.MAPPER.readTree(new String(body, StandardCharsets.UTF_8));
+            JsonNode n = WireJson.readTree(new String(body, StandardCharsets.UTF_8));
             return n != null && n.path("status").isTextual() ? n : null;
         } catch (Exception notJson) {
             return null;
@@ -636,7 +636,7 @@ public final class BosunClient implements AutoCloseable {
 
     private static JsonNode json(HttpResponse<byte[]> r) {
         try {
-            JsonNode n = WireJson.MAPPER.readTree(new String(r.body(), StandardCharsets.UTF_8));
+            JsonNode n = WireJson.readTree(new String(r.body(), StandardCharsets.UTF_8));
             if (n == null || !n.isObject()) throw new IllegalStateException("not a JSON object");
             return n;
         } catch (Exception e) {

@@ -48,7 +48,7 @@ final class ErrorResponses {
         if (body == null || body.length == 0) return Optional.empty();
         JsonNode root;
         try {
-            root = WireJson.MAPPER.readTree(new String(body, StandardCharsets.UTF_8));
+            root = WireJson.readTree(new String(body, StandardCharsets.UTF_8));
         } catch (Exception notJson) {
             return Optional.empty();
         }

@@ -40,7 +40,7 @@ import java.util.concurrent.TimeUnit;
  * try (EventSubscription events = client.follow(sessionId, 0)) {
  *     while (events.hasNext()) {
  *         Event e = events.next();
- *         System.out.println(e.seq() + " " + e.type() + " " + e.payload());
+ *         System.out.println(e.seq() + " " + e.eventType() + " " + e.payload());
  *     }
  * }
  * }</pre>
@@ -241,7 +241,7 @@ public final class EventSubscription implements Iterator<Event>, AutoCloseable {
         if (!"message".equals(m.event())) return null;
         JsonNode json;
         try {
-            json = WireJson.MAPPER.readTree(m.data());
+            json = WireJson.readTree(m.data());
         } catch (Exception e) {
             throw new BosunClientException(ErrorCode.INTERNAL, "the server sent an event on the stream of session '"
                     + sessionId + "' that is not JSON", Map.of("session_id", sessionId));

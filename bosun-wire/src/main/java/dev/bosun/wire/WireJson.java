@@ -2,7 +2,13 @@ package dev.bosun.wire;
 
 import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.Nulls;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamWriteConstraints;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -24,12 +30,23 @@ import java.io.UncheckedIOException;
  */
 public final class WireJson {
     /** The mapper for the wire records; thread-safe. */
-    public static final ObjectMapper MAPPER = JsonMapper.builder()
+    /** Nesting bound of reads and writes, envelopes included: as the server's (bosun-core's {@code Json.MAX_DEPTH}). */
+    public static final int MAX_DEPTH = 1500;
+    /** Longest string or key read, in characters: as the server's. */
+    public static final int MAX_TEXT_CHARS = 20_000_000;
+
+    private static final JsonFactory FACTORY = JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).maxNumberLength(1000)
+                    .maxStringLength(MAX_TEXT_CHARS).maxNameLength(MAX_TEXT_CHARS).build())
+            .streamWriteConstraints(StreamWriteConstraints.builder().maxNestingDepth(MAX_DEPTH).build())
+            .build();
+
+    public static final ObjectMapper MAPPER = JsonMapper.builder(FACTORY)
             .addModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            // Trees come from readTree below, exact; from a tree, a decimal stays a decimal and a double (-0.0) a double.
             .configure(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false)
             .nodeFactory(JsonNodeFactory.withExactBigDecimals(true))
             .annotationIntrospector(new NullableNotRequired())
@@ -49,6 +66,24 @@ public final class WireJson {
         public Boolean hasRequiredMarker(AnnotatedMember m) {
             if (m.hasAnnotation(Nullable.class) || java.util.List.class.isAssignableFrom(m.getRawType())) return Boolean.FALSE;
             return super.hasRequiredMarker(m);
+        }
+    }
+
+    /**
+     * Parses JSON text into a tree exactly: numbers keep every digit, their scale and a negative zero's
+     * sign, which {@code MAPPER.readTree} would not.
+     */
+    public static JsonNode readTree(String text) throws JsonProcessingException {
+        try (JsonParser p = FACTORY.createParser(text)) {
+            JsonToken t = p.nextToken();
+            if (t == null) throw new JsonParseException(p, "no JSON value");
+            JsonNode n = ExactTree.value(p, t);
+            if (p.nextToken() != null) throw new JsonParseException(p, "more after the JSON value");
+            return n;
+        } catch (JsonProcessingException e) {
+            throw e;
+        } catch (java.io.IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

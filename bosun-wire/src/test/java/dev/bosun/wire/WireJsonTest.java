@@ -49,9 +49,11 @@ class WireJsonTest {
 
     @Test
     void decimalsInPayloadsAreKeptExactly() throws Exception {
-        JsonNode payload = WireJson.MAPPER.readTree("{\"x\":1.10,\"big\":12345678901234567890.123456789}");
+        JsonNode payload = WireJson.readTree("{\"x\":1.10,\"big\":12345678901234567890.123456789,\"z\":-0,\"zf\":-0.0,\"e\":1e400}");
         String written = WireJson.write(new SendEvent("t", payload));
-        assertThat(written).isEqualTo("{\"event_type\":\"t\",\"payload\":{\"x\":1.10,\"big\":12345678901234567890.123456789}}");
-        assertThat(WireJson.write(WireJson.read(WireJson.MAPPER.readTree(written), SendEvent.class))).isEqualTo(written);
+        assertThat(written).isEqualTo("{\"event_type\":\"t\",\"payload\":{\"x\":1.10,\"big\":12345678901234567890.123456789,"
+                + "\"z\":-0.0,\"zf\":-0.0,\"e\":1E+400}}");
+        assertThat(WireJson.write(WireJson.read(WireJson.readTree(written), SendEvent.class))).isEqualTo(written);
+        assertThat(WireJson.write(WireJson.tree(new SendEvent("t", payload)))).isEqualTo(written);
     }
 }
