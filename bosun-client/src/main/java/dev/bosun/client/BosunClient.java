@@ -2,26 +2,36 @@ package dev.bosun.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.bosun.delivery.Delivery;
-import dev.bosun.delivery.DeliveryState;
-import dev.bosun.delivery.Webhook;
-import dev.bosun.error.BosunException;
-import dev.bosun.error.ErrorCode;
-import dev.bosun.event.PollResult;
-import dev.bosun.fleet.Agent;
-import dev.bosun.fleet.FleetStatus;
-import dev.bosun.fleet.RoutingDecision;
-import dev.bosun.json.Json;
-import dev.bosun.session.LogStream;
-import dev.bosun.util.Page;
-import dev.bosun.session.Session;
-import dev.bosun.session.SessionConfig;
-import dev.bosun.session.SessionFilter;
-import dev.bosun.session.SessionOutcome;
-import dev.bosun.session.SessionStatus;
-import dev.bosun.task.Completion;
-import dev.bosun.task.Task;
-import dev.bosun.task.TaskSpec;
+import com.fasterxml.jackson.core.type.TypeReference;
+import dev.bosun.wire.AddTask;
+import dev.bosun.wire.Agent;
+import dev.bosun.wire.CheckpointEventType;
+import dev.bosun.wire.CompleteTask;
+import dev.bosun.wire.CreateSession;
+import dev.bosun.wire.CreateWebhook;
+import dev.bosun.wire.DeliveryState;
+import dev.bosun.wire.EndSession;
+import dev.bosun.wire.ErrorCode;
+import dev.bosun.wire.FleetStatus;
+import dev.bosun.wire.Items;
+import dev.bosun.wire.Page;
+import dev.bosun.wire.PollResult;
+import dev.bosun.wire.RegisterAgent;
+import dev.bosun.wire.RouteFallback;
+import dev.bosun.wire.RouteRequest;
+import dev.bosun.wire.RoutingDecision;
+import dev.bosun.wire.SendEvent;
+import dev.bosun.wire.SeqResponse;
+import dev.bosun.wire.Session;
+import dev.bosun.wire.SessionOutcome;
+import dev.bosun.wire.Task;
+import dev.bosun.wire.Terminate;
+import dev.bosun.wire.Tile;
+import dev.bosun.wire.TilePage;
+import dev.bosun.wire.Webhook;
+import dev.bosun.wire.WebhookCreated;
+import dev.bosun.wire.WebhookDelivery;
+import dev.bosun.wire.WireJson;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -37,28 +47,29 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.function.IntPredicate;
 
 /**
- * A client for a Bosun server's HTTP API (docs/API.md), with the same vocabulary as the embedded
- * {@link dev.bosun.SessionManager}: the same records come back and the same
- * {@link BosunException} codes are thrown, taken from the server's error envelope.
+ * A client for a Bosun server's HTTP API (docs/API.md). It sends and reads the records of bosun-wire
+ * ({@code dev.bosun.wire}), the same records the server reads and writes, so every field of a request
+ * record reaches the server; it depends on bosun-wire, Jackson and the JDK only. Errors are
+ * {@link BosunClientException}s carrying the server's {@link ErrorCode}.
  *
  * <pre>{@code
  * try (BosunClient bosun = BosunClient.builder(URI.create("http://127.0.0.1:7070"))
  *         .apiKey(System.getenv("BOSUN_API_KEY"))
  *         .build()) {
- *     Session s = bosun.createSession(SessionConfig.builder("research", "oracle1").profile("echo").build());
- *     bosun.send(s.id(), "input", Json.object().put("text", "hello"));
- *     try (EventSubscription events = bosun.follow(s.id(), 0)) {
+ *     Session s = bosun.createSession(CreateSession.of("research", "oracle1").withProfile("echo"));
+ *     bosun.send(s.sessionId(), "input", JsonNodeFactory.instance.objectNode().put("text", "hello"));
+ *     try (EventSubscription events = bosun.follow(s.sessionId(), 0)) {
  *         while (events.hasNext()) {
  *             Event e = events.next();
- *             if (e.type().equals("echo")) bosun.terminate(s.id(), "done");
+ *             if (e.eventType().equals("echo")) bosun.terminate(s.sessionId(), "done");
  *         }
  *     }
- * } catch (BosunException e) {
+ * } catch (BosunClientException e) {
  *     if (e.code() == ErrorCode.NOT_FOUND) { ... }
  * }
  * }</pre>
  *
- * <p><b>Errors.</b> Every failure is a {@link BosunException}: the server's code, message and details
+ * <p><b>Errors.</b> Every failure is a {@link BosunClientException}: the server's code, message and details
  * when it answered with the error envelope; {@link ErrorCode#UNAVAILABLE} naming the URL when it could
  * not be reached or timed out; UNAVAILABLE (502/503/504), LIMIT_REACHED (429) or INTERNAL (anything
  * else) when something answered without the envelope. A 429 carries {@code retry_after_seconds} in
@@ -76,17 +87,15 @@ import java.util.function.IntPredicate;
  *
  * <pre>{@code
  * try (var bosun = BosunClient.builder(URI.create("http://127.0.0.1:7700")).maxAttempts(5).build()) {
- *     Session s = bosun.createSession(SessionConfig.builder("research", "oracle1").build());
+ *     Session s = bosun.createSession(CreateSession.of("research", "oracle1"));
  *     // however many attempts that took, the server made one session
  * }
  * }</pre>
  *
- * <p><b>Tenants.</b> The server takes the tenant from the API key and does not send it, so sessions read
- * through this client have {@link Session#tenant()} = {@link WireCodec#TENANT_NOT_ON_WIRE} (empty).
+ * <p><b>Tenants.</b> The server takes the tenant from the API key; nothing the client sends can choose it.
  *
- * <p><b>Tiles and webhooks</b> come back as the core's {@link Delivery} and {@link Webhook} records,
- * with what the wire does not carry filled in as {@link WireCodec} says (the tenant is empty; a
- * subscription's secret is there only in the answer to {@link #createWebhook}).
+ * <p><b>Webhooks.</b> A subscription's secret is there only in the answer to {@link #createWebhook}
+ * ({@link WebhookCreated}); later reads give {@link Webhook}, without it.
  *
  * <p>Thread-safe; share one client. {@link #close()} aborts calls in flight and closes open
  * {@link EventSubscription}s.
@@ -183,14 +192,18 @@ public final class BosunClient implements AutoCloseable {
 
     // ------------------------------------------------------------------------------------ sessions
 
-    /** {@code POST /v1/sessions}. Retried with its idempotency key: one session however many attempts. See {@link WireCodec#sessionConfig} for what cannot be sent. */
-    public Session createSession(SessionConfig config) {
-        return WireCodec.session(post(sessions(), WireCodec.sessionConfig(config)));
+    /**
+     * {@code POST /v1/sessions}. Every field of {@code request} is sent as it is (null ones are left
+     * out, so the server's defaults apply). Retried with its idempotency key: one session however
+     * many attempts.
+     */
+    public Session createSession(CreateSession request) {
+        return session(post(sessions(), request));
     }
 
     /** {@code GET /v1/sessions/{id}}. */
     public Session getSession(String sessionId) {
-        return WireCodec.session(get(session(sessionId), Map.of()));
+        return session(get(session(sessionId), Map.of()));
     }
 
     /** The first page of sessions matching {@code filter}, at the server's default page size. */
@@ -205,49 +218,71 @@ public final class BosunClient implements AutoCloseable {
      * @param limit 1..1000, or 0 for the server's default
      */
     public Page<Session> listSessions(SessionFilter filter, Optional<String> after, int limit) {
-        if (filter.tenant().isPresent()) {
-            throw BosunException.invalid("tenant", "the tenant cannot be filtered over HTTP; the API key decides it");
-        }
         Map<String, String> q = Transport.query(
-                "status", filter.status().map(SessionStatus::wire),
+                "status", filter.status().map(s -> s.wire()),
                 "agent_id", filter.agentId(),
                 "tag", filter.tag(),
                 "after", after,
                 "limit", limit == 0 ? null : limit);
-        return WireCodec.sessionPage(get(sessions(), q));
+        return WireCodec.read(get(sessions(), q), new TypeReference<Page<Session>>() {}, "page");
     }
 
     /** {@code POST /v1/sessions/{id}/end}: the agent ends its own session with an outcome. Retried with its idempotency key. */
+    public Session endSession(String sessionId, EndSession request) {
+        return session(post(session(sessionId) + "/end", request));
+    }
+
+    /** As {@link #endSession(String, EndSession)} with {@code outcome} and an optional error. */
     public Session endSession(String sessionId, SessionOutcome outcome, Optional<String> error) {
-        return WireCodec.session(post(session(sessionId) + "/end", WireCodec.end(outcome, error)));
+        return endSession(sessionId, new EndSession(outcome, error.orElse(null)));
     }
 
     /**
      * {@code POST /v1/sessions/{id}/terminate}: ends the session as cancelled. Idempotent on the server
      * (an ended session is returned as is), so it is retried.
+     */
+    public Session terminate(String sessionId, Terminate request) {
+        return session(post(session(sessionId) + "/terminate", request.reason() == null ? null : request));
+    }
+
+    /**
+     * As {@link #terminate(String, Terminate)}.
      *
      * @param reason why, recorded on the session; null for none
      */
     public Session terminate(String sessionId, String reason) {
-        JsonNode body = reason == null ? null : Json.object().put("reason", reason);
-        return WireCodec.session(post(session(sessionId) + "/terminate", body));
+        return terminate(sessionId, new Terminate(reason));
     }
 
     /** {@code POST /v1/sessions/{id}/heartbeat}: marks the session active. Retried (a second beat changes nothing). */
     public Session heartbeat(String sessionId) {
-        return WireCodec.session(post(session(sessionId) + "/heartbeat", null));
+        return session(post(session(sessionId) + "/heartbeat", null));
     }
 
     // ------------------------------------------------------------------------------------ events
 
     /** {@code POST /v1/sessions/{id}/events}: writes an event into the session's inbox. Retried with its idempotency key: one event. */
+    public long send(String sessionId, SendEvent event) {
+        return seq(post(session(sessionId) + "/events", event));
+    }
+
+    /** As {@link #send(String, SendEvent)}; a null payload is sent as JSON {@code null}. */
     public long send(String sessionId, String type, JsonNode payload) {
-        return WireCodec.seq(post(session(sessionId) + "/events", WireCodec.eventBody(type, payload)));
+        return send(sessionId, sendEvent(type, payload));
     }
 
     /** {@code POST /v1/sessions/{id}/emit}: writes an event as the agent (direction {@code out}). Retried with its idempotency key: one event. */
+    public long emit(String sessionId, SendEvent event) {
+        return seq(post(session(sessionId) + "/emit", event));
+    }
+
+    /** As {@link #emit(String, SendEvent)}; a null payload is sent as JSON {@code null}. */
     public long emit(String sessionId, String type, JsonNode payload) {
-        return WireCodec.seq(post(session(sessionId) + "/emit", WireCodec.eventBody(type, payload)));
+        return emit(sessionId, sendEvent(type, payload));
+    }
+
+    private static SendEvent sendEvent(String type, JsonNode payload) {
+        return new SendEvent(type, payload == null ? com.fasterxml.jackson.databind.node.NullNode.getInstance() : payload);
     }
 
     /**
@@ -259,14 +294,14 @@ public final class BosunClient implements AutoCloseable {
      * @param wait  how long the server may wait for a first event; zero to return at once
      */
     public PollResult poll(String sessionId, long after, int limit, Duration wait) {
-        if (wait.isNegative()) throw BosunException.invalid("wait", "wait may not be negative; got " + wait);
+        if (wait.isNegative()) throw BosunClientException.invalid("wait", "wait may not be negative; got " + wait);
         Map<String, String> q = Transport.query(
                 "after", after,
                 "limit", limit == 0 ? null : limit,
                 "wait", wait.isZero() ? null : Transport.decimalSeconds(wait));
         URI uri = transport.uri(session(sessionId) + "/events", q);
         HttpResponse<byte[]> r = transport.call("GET", uri, null, true, wait, SUCCESS);
-        return WireCodec.pollResult(sessionId, json(r));
+        return WireCodec.read(json(r), PollResult.class, "poll result");
     }
 
     /**
@@ -285,7 +320,7 @@ public final class BosunClient implements AutoCloseable {
     public EventSubscription follow(String sessionId, long after, FollowOptions options) {
         Objects.requireNonNull(sessionId, "sessionId");
         Objects.requireNonNull(options, "options");
-        if (after < 0) throw BosunException.invalid("after", "after may not be negative; got " + after);
+        if (after < 0) throw BosunClientException.invalid("after", "after may not be negative; got " + after);
         EventSubscription s = new EventSubscription(this, transport, sessionId, after, streamIdleTimeout, watchdogs(),
                 options);
         subscriptions.add(s);
@@ -294,24 +329,25 @@ public final class BosunClient implements AutoCloseable {
 
     // ------------------------------------------------------------------------------------ tasks
 
-    /** {@code POST /v1/sessions/{id}/tasks}. Retried with its idempotency key. See {@link WireCodec#taskSpec} for what cannot be sent. */
-    public Task addTask(String sessionId, TaskSpec spec) {
-        return WireCodec.task(post(session(sessionId) + "/tasks", WireCodec.taskSpec(spec)));
+    /** {@code POST /v1/sessions/{id}/tasks}. Every field of {@code task} is sent. Retried with its idempotency key. */
+    public Task addTask(String sessionId, AddTask task) {
+        return task(post(session(sessionId) + "/tasks", task));
     }
 
     /** {@code GET /v1/sessions/{id}/tasks}: all of the session's tasks, or only the running ones. */
     public List<Task> tasks(String sessionId, boolean activeOnly) {
-        return WireCodec.taskList(get(session(sessionId) + "/tasks", activeOnly ? Map.of("active", "true") : Map.of()));
+        return WireCodec.read(get(session(sessionId) + "/tasks", activeOnly ? Map.of("active", "true") : Map.of()),
+                new TypeReference<Items<Task>>() {}, "task list").items();
     }
 
     /** {@code GET /v1/sessions/{id}/tasks/{task_id}}. */
     public Task getTask(String sessionId, String taskId) {
-        return WireCodec.task(get(task(sessionId, taskId), Map.of()));
+        return task(get(task(sessionId, taskId), Map.of()));
     }
 
     /** {@code POST /v1/sessions/{id}/tasks/{task_id}/complete}. Retried with its idempotency key: a repeat gets the first answer, not a CONFLICT. */
-    public Task completeTask(String sessionId, String taskId, Completion completion) {
-        return WireCodec.task(post(task(sessionId, taskId) + "/complete", WireCodec.completion(completion)));
+    public Task completeTask(String sessionId, String taskId, CompleteTask completion) {
+        return task(post(task(sessionId, taskId) + "/complete", completion));
     }
 
     // ------------------------------------------------------------------------------------ fleet
@@ -321,18 +357,23 @@ public final class BosunClient implements AutoCloseable {
      * one registered already. Retried: registering the same capabilities again changes nothing but
      * the agent's update time.
      */
+    public Agent registerAgent(RegisterAgent request) {
+        return WireCodec.read(post("/v1/agents", request), Agent.class, "agent");
+    }
+
+    /** As {@link #registerAgent(RegisterAgent)}. */
     public Agent registerAgent(String agentId, List<String> capabilities) {
-        return WireCodec.agent(post("/v1/agents", WireCodec.registerAgent(agentId, capabilities)));
+        return registerAgent(new RegisterAgent(agentId, capabilities));
     }
 
     /** {@code GET /v1/agents}: the tenant's agents in registration order, with their current load. */
     public List<Agent> agents() {
-        return WireCodec.agentList(get("/v1/agents", Map.of()));
+        return WireCodec.read(get("/v1/agents", Map.of()), new TypeReference<Items<Agent>>() {}, "agent list").items();
     }
 
     /** {@code GET /v1/agents/{agent_id}}; NOT_FOUND when the tenant has no such agent. */
     public Agent agent(String agentId) {
-        return WireCodec.agent(get(agentPath(agentId), Map.of()));
+        return WireCodec.read(get(agentPath(agentId), Map.of()), Agent.class, "agent");
     }
 
     /**
@@ -346,7 +387,16 @@ public final class BosunClient implements AutoCloseable {
     /**
      * {@code POST /v1/route}: routes a bare task id (not a session's task) to one of the tenant's
      * agents and links them in its fleet graph. Retried with its idempotency key: a repeat gets the
-     * first decision and never links the task to another agent. NO_CAPABLE_AGENT when no agent has every required capability, unless {@code fallbackAny}.
+     * first decision and never links the task to another agent. NO_CAPABLE_AGENT when no agent has
+     * every required capability, unless the request's {@code fallback} is {@code any} (a null fallback
+     * leaves it to the server's {@code route_fallback}).
+     */
+    public RoutingDecision route(RouteRequest request) {
+        return WireCodec.read(post("/v1/route", request), RoutingDecision.class, "routing decision");
+    }
+
+    /**
+     * As {@link #route(RouteRequest)}.
      *
      * @param preferAgents among the capable agents, consider only these when any of them is capable
      * @param fallbackAny  when none is capable, consider every agent; false leaves it to the server's
@@ -354,13 +404,13 @@ public final class BosunClient implements AutoCloseable {
      */
     public RoutingDecision route(String taskId, List<String> requiredCapabilities, List<String> preferAgents,
                                  boolean fallbackAny) {
-        return WireCodec.routingDecision(post("/v1/route",
-                WireCodec.route(taskId, requiredCapabilities, preferAgents, fallbackAny)));
+        return route(new RouteRequest(taskId, requiredCapabilities, preferAgents.isEmpty() ? null : preferAgents,
+                fallbackAny ? RouteFallback.ANY : null));
     }
 
     /** {@code GET /v1/fleet/status}: the figures of the tenant's fleet graph. */
     public FleetStatus fleetStatus() {
-        return WireCodec.fleetStatus(get("/v1/fleet/status", Map.of()));
+        return WireCodec.read(get("/v1/fleet/status", Map.of()), FleetStatus.class, "fleet status");
     }
 
     /**
@@ -368,7 +418,7 @@ public final class BosunClient implements AutoCloseable {
      * and returns the status after. Retried: a second reset finds nothing more to delete.
      */
     public FleetStatus resetFleet() {
-        return WireCodec.fleetStatus(post("/v1/fleet/reset", null));
+        return WireCodec.read(post("/v1/fleet/reset", null), FleetStatus.class, "fleet status");
     }
 
     // ------------------------------------------------------------------------------------ tiles
@@ -379,8 +429,8 @@ public final class BosunClient implements AutoCloseable {
      *
      * @param limit 1..1000, or 0 for the server's default (50)
      */
-    public Page<Delivery> sessionTiles(String sessionId, Optional<String> after, int limit) {
-        return WireCodec.tilePage(get(session(sessionId) + "/tiles", page(Optional.empty(), after, limit)));
+    public TilePage sessionTiles(String sessionId, Optional<String> after, int limit) {
+        return WireCodec.read(get(session(sessionId) + "/tiles", page(Optional.empty(), after, limit)), TilePage.class, "tile page");
     }
 
     /**
@@ -389,45 +439,60 @@ public final class BosunClient implements AutoCloseable {
      *
      * @param limit 1..1000, or 0 for the server's default (50)
      */
-    public Page<Delivery> tiles(Optional<DeliveryState> state, Optional<String> after, int limit) {
-        return WireCodec.tilePage(get("/v1/tiles", page(state, after, limit)));
+    public TilePage tiles(Optional<DeliveryState> state, Optional<String> after, int limit) {
+        return WireCodec.read(get("/v1/tiles", page(state, after, limit)), TilePage.class, "tile page");
     }
 
     /** {@code GET /v1/tiles/{id}}; NOT_FOUND when the tenant has no such tile. */
-    public Delivery tile(String tileId) {
-        return WireCodec.tile(get(tilePath(tileId), Map.of()));
+    public Tile tile(String tileId) {
+        return WireCodec.read(get(tilePath(tileId), Map.of()), Tile.class, "tile");
     }
 
     /**
      * {@code POST /v1/tiles/{id}/retry}: sends a dead or rejected tile again; CONFLICT for any other
      * state. Retried with its idempotency key: a repeat gets the first answer, not a CONFLICT.
      */
-    public Delivery retryTile(String tileId) {
-        return WireCodec.tile(post(tilePath(tileId) + "/retry", null));
+    public Tile retryTile(String tileId) {
+        return WireCodec.read(post(tilePath(tileId) + "/retry", null), Tile.class, "tile");
     }
 
     // ------------------------------------------------------------------------------------ webhooks
 
     /**
-     * {@code POST /v1/webhooks}: subscribes {@code url} to the tenant's checkpoint events of the listed
-     * types ({@code *} for all). The returned {@link Webhook#secret()} is the only time the server shows
-     * it: keep it to verify deliveries with {@link dev.bosun.delivery.WebhookSignature#verify}. Retried
-     * with its idempotency key: one subscription however many attempts.
+     * {@code POST /v1/webhooks}: subscribes a URL to the tenant's checkpoint events of the listed
+     * types ({@code *} for all). The returned {@link WebhookCreated#secret()} is the only time the
+     * server shows it: keep it to verify deliveries. Retried with its idempotency key: one
+     * subscription however many attempts.
+     */
+    public WebhookCreated createWebhook(CreateWebhook request) {
+        return WireCodec.read(post("/v1/webhooks", request), WebhookCreated.class, "webhook");
+    }
+
+    /**
+     * As {@link #createWebhook(CreateWebhook)}.
      *
      * @param secret the signing secret (16 to 256 visible ASCII characters); empty for a generated one
      */
-    public Webhook createWebhook(String url, List<String> events, Optional<String> secret) {
-        return WireCodec.webhook(post("/v1/webhooks", WireCodec.createWebhook(url, events, secret)));
+    public WebhookCreated createWebhook(String url, List<String> events, Optional<String> secret) {
+        List<CheckpointEventType> types = new java.util.ArrayList<>();
+        for (String e : events) {
+            try {
+                types.add(CheckpointEventType.fromWire(e));
+            } catch (IllegalArgumentException unknown) {
+                throw BosunClientException.invalid("events", "events: " + unknown.getMessage());
+            }
+        }
+        return createWebhook(new CreateWebhook(url, types, secret.orElse(null)));
     }
 
     /** {@code GET /v1/webhooks}: the tenant's subscriptions, oldest first, without their secrets. */
     public List<Webhook> webhooks() {
-        return WireCodec.webhookList(get("/v1/webhooks", Map.of()));
+        return WireCodec.read(get("/v1/webhooks", Map.of()), new TypeReference<Items<Webhook>>() {}, "webhook list").items();
     }
 
     /** {@code GET /v1/webhooks/{id}}, without its secret; NOT_FOUND when the tenant has no such subscription. */
     public Webhook webhook(String webhookId) {
-        return WireCodec.webhook(get(webhookPath(webhookId), Map.of()));
+        return WireCodec.read(get(webhookPath(webhookId), Map.of()), Webhook.class, "webhook");
     }
 
     /**
@@ -444,17 +509,18 @@ public final class BosunClient implements AutoCloseable {
      *
      * @param limit 1..1000, or 0 for the server's default (50)
      */
-    public Page<Delivery> webhookDeliveries(String webhookId, Optional<DeliveryState> state, Optional<String> after, int limit) {
-        return WireCodec.webhookDeliveryPage(get(webhookPath(webhookId) + "/deliveries", page(state, after, limit)));
+    public Page<WebhookDelivery> webhookDeliveries(String webhookId, Optional<DeliveryState> state, Optional<String> after, int limit) {
+        return WireCodec.read(get(webhookPath(webhookId) + "/deliveries", page(state, after, limit)),
+                new TypeReference<Page<WebhookDelivery>>() {}, "delivery page");
     }
 
     /**
      * {@code POST /v1/webhooks/{id}/deliveries/{delivery_id}/retry}: sends a dead or rejected delivery
      * again; CONFLICT for any other state. Retried with its idempotency key, like {@link #retryTile}.
      */
-    public Delivery retryWebhookDelivery(String webhookId, String deliveryId) {
-        return WireCodec.webhookDelivery(post(webhookPath(webhookId) + "/deliveries/" + Transport.segment(deliveryId)
-                + "/retry", null));
+    public WebhookDelivery retryWebhookDelivery(String webhookId, String deliveryId) {
+        return WireCodec.read(post(webhookPath(webhookId) + "/deliveries/" + Transport.segment(deliveryId) + "/retry", null),
+                WebhookDelivery.class, "webhook delivery");
     }
 
     // ------------------------------------------------------------------------------------ logs, health
@@ -474,7 +540,7 @@ public final class BosunClient implements AutoCloseable {
     /** {@code GET /healthz}: whether the server process is up. */
     public ServerStatus health() {
         JsonNode n = json(transport.call("GET", transport.uri("/healthz", Map.of()), null, true, Duration.ZERO, SUCCESS));
-        return new ServerStatus(true, n.path("status").asText(""), Json.object());
+        return new ServerStatus(true, n.path("status").asText(""), WireJson.MAPPER.createObjectNode());
     }
 
     /**
@@ -489,12 +555,12 @@ public final class BosunClient implements AutoCloseable {
         if (n == null) throw ErrorResponses.fromResponse(r.statusCode(), r.body(), Optional.empty());
         JsonNode checks = n.path("checks");
         return new ServerStatus(r.statusCode() == 200, n.path("status").asText(""),
-                checks.isObject() ? (ObjectNode) checks : Json.object());
+                checks.isObject() ? (ObjectNode) checks : WireJson.MAPPER.createObjectNode());
     }
 
     private static JsonNode readinessOrNull(byte[] body) {
         try {
-            JsonNode n = Json.parse(new String(body, StandardCharsets.UTF_8));
+            JsonNode n = WireJson.readTree(new String(body, StandardCharsets.UTF_8));
             return n != null && n.path("status").isTextual() ? n : null;
         } catch (Exception notJson) {
             return null;
@@ -553,18 +619,28 @@ public final class BosunClient implements AutoCloseable {
         return json(transport.call("GET", transport.uri(path, query), null, true, Duration.ZERO, SUCCESS));
     }
 
-    /** Every POST carries an {@code Idempotency-Key} for all its attempts, so every POST is retried (D79). */
-    private JsonNode post(String path, JsonNode body) {
-        return json(transport.call("POST", transport.uri(path, Map.of()), body, true, Duration.ZERO, SUCCESS));
+    /**
+     * Every POST carries an {@code Idempotency-Key} for all its attempts, so every POST is retried (D79).
+     * {@code body} is a wire record, sent whole: no field of it can be left behind.
+     */
+    private JsonNode post(String path, Record body) {
+        return json(transport.call("POST", transport.uri(path, Map.of()), body == null ? null : WireJson.tree(body), true,
+                Duration.ZERO, SUCCESS));
     }
+
+    private static Session session(JsonNode n) { return WireCodec.read(n, Session.class, "session"); }
+
+    private static Task task(JsonNode n) { return WireCodec.read(n, Task.class, "task"); }
+
+    private static long seq(JsonNode n) { return WireCodec.read(n, SeqResponse.class, "send result").seq(); }
 
     private static JsonNode json(HttpResponse<byte[]> r) {
         try {
-            JsonNode n = Json.parse(new String(r.body(), StandardCharsets.UTF_8));
+            JsonNode n = WireJson.readTree(new String(r.body(), StandardCharsets.UTF_8));
             if (n == null || !n.isObject()) throw new IllegalStateException("not a JSON object");
             return n;
         } catch (Exception e) {
-            throw new BosunException(ErrorCode.INTERNAL, "server answered " + r.statusCode() + " to "
+            throw new BosunClientException(ErrorCode.INTERNAL, "server answered " + r.statusCode() + " to "
                     + r.request().method() + " " + r.uri().getPath() + " with a body that is not a JSON object",
                     Map.of("http_status", r.statusCode()));
         }

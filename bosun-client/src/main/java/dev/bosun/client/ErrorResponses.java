@@ -2,9 +2,8 @@ package dev.bosun.client;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.bosun.error.BosunException;
-import dev.bosun.error.ErrorCode;
-import dev.bosun.json.Json;
+import dev.bosun.wire.ErrorCode;
+import dev.bosun.wire.WireJson;
 import java.net.URI;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpTimeoutException;
@@ -15,8 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Turns what came back from a failed call into the {@link BosunException} a caller would have got
- * from the embedded library: the server's own code, message and details when it sent the error
+ * Turns what came back from a failed call into a {@link BosunClientException}: the server's own code, message and details when it sent the error
  * envelope, and a plain statement of the HTTP status when something else (a proxy, a crash page)
  * answered.
  */
@@ -24,13 +22,13 @@ final class ErrorResponses {
     private ErrorResponses() {}
 
     /** The exception for a non-2xx answer. {@code retryAfter} is the parsed header, if any. */
-    static BosunException fromResponse(int status, byte[] body, Optional<Duration> retryAfter) {
+    static BosunClientException fromResponse(int status, byte[] body, Optional<Duration> retryAfter) {
         Map<String, Object> extra = new LinkedHashMap<>();
         retryAfter.ifPresent(d -> extra.put("retry_after_seconds", d.toSeconds()));
-        Optional<BosunException> envelope = envelope(body, extra);
+        Optional<BosunClientException> envelope = envelope(body, extra);
         if (envelope.isPresent()) return envelope.get();
         extra.put("http_status", status);
-        return new BosunException(codeForStatus(status), "server answered " + status + " without an error body", extra);
+        return new BosunClientException(codeForStatus(status), "server answered " + status + " without an error body", extra);
     }
 
     /**
@@ -46,11 +44,11 @@ final class ErrorResponses {
         };
     }
 
-    private static Optional<BosunException> envelope(byte[] body, Map<String, Object> extra) {
+    private static Optional<BosunClientException> envelope(byte[] body, Map<String, Object> extra) {
         if (body == null || body.length == 0) return Optional.empty();
         JsonNode root;
         try {
-            root = Json.parse(new String(body, StandardCharsets.UTF_8));
+            root = WireJson.readTree(new String(body, StandardCharsets.UTF_8));
         } catch (Exception notJson) {
             return Optional.empty();
         }
@@ -61,7 +59,7 @@ final class ErrorResponses {
         Map<String, Object> details = new LinkedHashMap<>();
         JsonNode d = err.get("details");
         if (d != null && d.isObject()) {
-            details.putAll(Json.MAPPER.convertValue(d, new TypeReference<Map<String, Object>>() {}));
+            details.putAll(WireJson.MAPPER.convertValue(d, new TypeReference<Map<String, Object>>() {}));
         }
         String wireCode = err.get("code").asText();
         ErrorCode code;
@@ -73,14 +71,14 @@ final class ErrorResponses {
             details.put("server_code", wireCode);
         }
         extra.forEach(details::putIfAbsent);
-        return Optional.of(new BosunException(code, err.get("message").asText(), details));
+        return Optional.of(new BosunClientException(code, err.get("message").asText(), details));
     }
 
     /**
      * The exception for a call that got no answer. Names the URL (never the API key, which travels
      * in a header) so that a misconfigured base URL is obvious from the message alone.
      */
-    static BosunException noResponse(String method, URI url, Exception cause, Duration timeout) {
+    static BosunClientException noResponse(String method, URI url, Exception cause, Duration timeout) {
         String why;
         if (cause instanceof HttpConnectTimeoutException) {
             why = "could not connect within " + seconds(timeout);
@@ -92,7 +90,7 @@ final class ErrorResponses {
             String m = cause.getMessage();
             why = cause.getClass().getSimpleName() + (m == null || m.isBlank() ? "" : ": " + m);
         }
-        return new BosunException(ErrorCode.UNAVAILABLE, "Bosun at " + url + " is unreachable (" + method + "): " + why,
+        return new BosunClientException(ErrorCode.UNAVAILABLE, "Bosun at " + url + " is unreachable (" + method + "): " + why,
                 Map.of("url", url.toString()), cause);
     }
 

@@ -1,13 +1,12 @@
 package dev.bosun.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.bosun.error.BosunException;
-import dev.bosun.error.ErrorCode;
-import dev.bosun.event.Direction;
-import dev.bosun.event.Event;
-import dev.bosun.event.SystemEvents;
-import dev.bosun.json.Json;
-import dev.bosun.session.Session;
+import dev.bosun.wire.Direction;
+import dev.bosun.wire.ErrorCode;
+import dev.bosun.wire.Event;
+import dev.bosun.wire.SessionStatus;
+import dev.bosun.wire.WireJson;
+import dev.bosun.wire.Session;
 import java.io.BufferedInputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -33,7 +32,7 @@ import java.util.concurrent.TimeUnit;
  * <p>{@link #hasNext()} blocks until the next event arrives. It returns false once the
  * {@code session_ended} event has been delivered and the server has closed the stream (or when
  * following an already ended session whose events are all delivered), and after {@link #close()}.
- * It throws {@link BosunException} when the server refuses the stream (for example NOT_FOUND), or
+ * It throws {@link BosunClientException} when the server refuses the stream (for example NOT_FOUND), or
  * when it stays unreachable for more reconnects in a row than {@link FollowOptions#maxReconnects()}
  * allows: by default there is no limit, and a server restart only delays the next event.
  *
@@ -41,7 +40,7 @@ import java.util.concurrent.TimeUnit;
  * try (EventSubscription events = client.follow(sessionId, 0)) {
  *     while (events.hasNext()) {
  *         Event e = events.next();
- *         System.out.println(e.seq() + " " + e.type() + " " + e.payload());
+ *         System.out.println(e.seq() + " " + e.eventType() + " " + e.payload());
  *     }
  * }
  * }</pre>
@@ -50,6 +49,8 @@ import java.util.concurrent.TimeUnit;
  * {@code hasNext()}, which then returns false.
  */
 public final class EventSubscription implements Iterator<Event>, AutoCloseable {
+    /** The system event that is a session's last (docs/API.md, "System events"). */
+    private static final String SESSION_ENDED = "session_ended";
     private final BosunClient client;
     private final Transport transport;
     private final String sessionId;
@@ -120,7 +121,7 @@ public final class EventSubscription implements Iterator<Event>, AutoCloseable {
             pending = e;
             eventsOnConnection++;
             dropsWithoutProgress = 0;
-            if (e.direction() == Direction.SYSTEM && SystemEvents.SESSION_ENDED.equals(e.type())) sawEnd = true;
+            if (e.direction() == Direction.SYSTEM && SESSION_ENDED.equals(e.eventType())) sawEnd = true;
             return true;
         }
         disconnect();
@@ -227,8 +228,8 @@ public final class EventSubscription implements Iterator<Event>, AutoCloseable {
     private boolean sessionEndedAtCursor() {
         try {
             Session s = client.getSession(sessionId);
-            return s.isEnded() && s.lastSeq() <= cursor;
-        } catch (BosunException e) {
+            return s.status() == SessionStatus.ENDED && s.lastSeq() <= cursor;
+        } catch (BosunClientException e) {
             // Unreachable now: reconnecting will find out, and count against the retries.
             if (e.code() == ErrorCode.UNAVAILABLE) return false;
             throw e;
@@ -240,12 +241,12 @@ public final class EventSubscription implements Iterator<Event>, AutoCloseable {
         if (!"message".equals(m.event())) return null;
         JsonNode json;
         try {
-            json = Json.parse(m.data());
+            json = WireJson.readTree(m.data());
         } catch (Exception e) {
-            throw new BosunException(ErrorCode.INTERNAL, "the server sent an event on the stream of session '"
+            throw new BosunClientException(ErrorCode.INTERNAL, "the server sent an event on the stream of session '"
                     + sessionId + "' that is not JSON", Map.of("session_id", sessionId));
         }
-        return WireCodec.event(sessionId, json);
+        return WireCodec.read(json, Event.class, "event");
     }
 
     private void pause(Duration d) {
@@ -253,7 +254,7 @@ public final class EventSubscription implements Iterator<Event>, AutoCloseable {
             closedSignal.await(d.toNanos(), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new BosunException(ErrorCode.UNAVAILABLE, "interrupted while following session '" + sessionId + "'",
+            throw new BosunClientException(ErrorCode.UNAVAILABLE, "interrupted while following session '" + sessionId + "'",
                     Map.of("session_id", sessionId));
         }
     }

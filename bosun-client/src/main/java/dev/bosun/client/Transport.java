@@ -1,9 +1,8 @@
 package dev.bosun.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.bosun.error.BosunException;
-import dev.bosun.error.ErrorCode;
-import dev.bosun.json.Json;
+import dev.bosun.wire.ErrorCode;
+import dev.bosun.wire.WireJson;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.io.InputStream;
@@ -24,7 +23,7 @@ import java.util.function.IntPredicate;
 
 /**
  * One HTTP exchange with the server and the retry loop around it. Everything above this class
- * speaks in {@link BosunException}s; everything below is java.net.http.
+ * speaks in {@link BosunClientException}s; everything below is java.net.http.
  */
 final class Transport implements AutoCloseable {
     private static final String USER_AGENT = "bosun-client/0.1";
@@ -35,10 +34,10 @@ final class Transport implements AutoCloseable {
 
     /** One attempt failed: the error to report, and what the retry policy needs to know about it. */
     static final class AttemptFailed extends Exception {
-        final BosunException error;
+        final BosunClientException error;
         final RetryPolicy.Failure failure;
 
-        AttemptFailed(BosunException error, RetryPolicy.Failure failure) {
+        AttemptFailed(BosunClientException error, RetryPolicy.Failure failure) {
             super(error.getMessage(), null, false, false);
             this.error = error;
             this.failure = failure;
@@ -80,10 +79,10 @@ final class Transport implements AutoCloseable {
 
     /** One path segment, percent-encoded so that an id can never step into another route. */
     static String segment(String value) {
-        if (value == null || value.isEmpty()) throw BosunException.invalid("id", "an id is required");
+        if (value == null || value.isEmpty()) throw BosunClientException.invalid("id", "an id is required");
         // Dot segments survive percent-encoding and would be resolved away by URL normalisation on the way.
         if (value.equals(".") || value.equals("..")) {
-            throw new BosunException(ErrorCode.NOT_FOUND, "'" + value + "' is not an id", Map.of("id", value));
+            throw new BosunClientException(ErrorCode.NOT_FOUND, "'" + value + "' is not an id", Map.of("id", value));
         }
         return encode(value);
     }
@@ -145,7 +144,7 @@ final class Transport implements AutoCloseable {
         HttpRequest.Builder r = request(uri, t).header("Accept", "application/json");
         idempotencyKey.ifPresent(k -> r.header(IDEMPOTENCY_KEY, k));
         if (body != null) {
-            r.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofByteArray(Json.bytes(body)));
+            r.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofByteArray(WireJson.bytes(body)));
         } else {
             r.method(method, HttpRequest.BodyPublishers.noBody());
         }
@@ -207,13 +206,13 @@ final class Transport implements AutoCloseable {
         }
     }
 
-    private static BosunException interrupted(URI uri) {
+    private static BosunClientException interrupted(URI uri) {
         Thread.currentThread().interrupt();
-        return new BosunException(ErrorCode.UNAVAILABLE, "interrupted while calling Bosun at " + uri, Map.of("url", uri.toString()));
+        return new BosunClientException(ErrorCode.UNAVAILABLE, "interrupted while calling Bosun at " + uri, Map.of("url", uri.toString()));
     }
 
-    static BosunException afterAttempts(BosunException e, int attempts) {
-        return new BosunException(e.code(), e.getMessage() + " (gave up after " + attempts + " attempts)", e.details(), e.getCause());
+    static BosunClientException afterAttempts(BosunClientException e, int attempts) {
+        return new BosunClientException(e.code(), e.getMessage() + " (gave up after " + attempts + " attempts)", e.details(), e.getCause());
     }
 
     private void ensureOpen() {

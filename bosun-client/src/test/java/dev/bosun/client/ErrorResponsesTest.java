@@ -2,8 +2,8 @@ package dev.bosun.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.bosun.error.BosunException;
-import dev.bosun.error.ErrorCode;
+import dev.bosun.wire.WireJson;
+import dev.bosun.wire.ErrorCode;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -17,13 +17,13 @@ import org.junit.jupiter.api.Test;
 
 class ErrorResponsesTest {
 
-    private static BosunException from(int status, String body) {
+    private static BosunClientException from(int status, String body) {
         return ErrorResponses.fromResponse(status, body.getBytes(StandardCharsets.UTF_8), Optional.empty());
     }
 
     @Test
     void usesTheEnvelopeFromTheApiDoc() {
-        BosunException e = from(400, "{\"error\": {\"code\": \"INVALID_ARGUMENT\", \"message\": \"idle_timeout_seconds = 10 is out of range; "
+        BosunClientException e = from(400, "{\"error\": {\"code\": \"INVALID_ARGUMENT\", \"message\": \"idle_timeout_seconds = 10 is out of range; "
                 + "allowed 30..86400\", \"details\": {\"field\": \"idle_timeout_seconds\"}}}");
         assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT);
         assertThat(e.getMessage()).isEqualTo("idle_timeout_seconds = 10 is out of range; allowed 30..86400");
@@ -41,7 +41,7 @@ class ErrorResponsesTest {
 
     @Test
     void keepsNumericAndNestedDetails() {
-        BosunException e = from(413, "{\"error\":{\"code\":\"PAYLOAD_TOO_LARGE\",\"message\":\"too big\","
+        BosunClientException e = from(413, "{\"error\":{\"code\":\"PAYLOAD_TOO_LARGE\",\"message\":\"too big\","
                 + "\"details\":{\"size_bytes\":70000,\"limit_bytes\":65536,\"field\":\"payload\",\"extra\":{\"a\":[1]}}}}");
         assertThat(e.details()).containsEntry("size_bytes", 70000).containsEntry("limit_bytes", 65536)
                 .containsEntry("field", "payload").containsEntry("extra", Map.of("a", java.util.List.of(1)));
@@ -49,7 +49,7 @@ class ErrorResponsesTest {
 
     @Test
     void unknownCodeFromANewerServerIsInternalAndKeptInDetails() {
-        BosunException e = from(409, "{\"error\":{\"code\":\"SOMETHING_NEW\",\"message\":\"new rule\"}}");
+        BosunClientException e = from(409, "{\"error\":{\"code\":\"SOMETHING_NEW\",\"message\":\"new rule\"}}");
         assertThat(e.code()).isEqualTo(ErrorCode.INTERNAL);
         assertThat(e.getMessage()).isEqualTo("new rule");
         assertThat(e.details()).containsEntry("server_code", "SOMETHING_NEW");
@@ -57,7 +57,7 @@ class ErrorResponsesTest {
 
     @Test
     void tooManyRequestsCarriesRetryAfterSeconds() {
-        BosunException e = ErrorResponses.fromResponse(429,
+        BosunClientException e = ErrorResponses.fromResponse(429,
                 "{\"error\":{\"code\":\"LIMIT_REACHED\",\"message\":\"rate limit\",\"details\":{\"limit\":10}}}".getBytes(StandardCharsets.UTF_8),
                 Optional.of(Duration.ofSeconds(7)));
         assertThat(e.code()).isEqualTo(ErrorCode.LIMIT_REACHED);
@@ -66,7 +66,7 @@ class ErrorResponsesTest {
 
     @Test
     void answersWithoutAnEnvelopeAreDescribedByStatus() {
-        BosunException html = from(502, "<html><body><h1>502 Bad Gateway</h1></body></html>");
+        BosunClientException html = from(502, "<html><body><h1>502 Bad Gateway</h1></body></html>");
         assertThat(html.code()).isEqualTo(ErrorCode.UNAVAILABLE);
         assertThat(html.getMessage()).isEqualTo("server answered 502 without an error body");
         assertThat(html.details()).containsEntry("http_status", 502);
@@ -82,7 +82,7 @@ class ErrorResponsesTest {
     @Test
     void noAnswerIsUnavailableNamingTheUrlNotAStackTrace() {
         URI url = URI.create("http://127.0.0.1:9/v1/sessions/sess_1");
-        BosunException refused = ErrorResponses.noResponse("GET", url, new ConnectException(), Duration.ofSeconds(30));
+        BosunClientException refused = ErrorResponses.noResponse("GET", url, new ConnectException(), Duration.ofSeconds(30));
         assertThat(refused.code()).isEqualTo(ErrorCode.UNAVAILABLE);
         assertThat(refused.getMessage()).isEqualTo("Bosun at http://127.0.0.1:9/v1/sessions/sess_1 is unreachable (GET): connection refused");
         assertThat(refused.details()).containsEntry("url", url.toString());

@@ -7,10 +7,10 @@ import static dev.bosun.client.FakeServer.write;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.bosun.error.BosunException;
-import dev.bosun.error.ErrorCode;
-import dev.bosun.json.Json;
-import dev.bosun.session.Session;
+import dev.bosun.wire.WireJson;
+import dev.bosun.wire.ErrorCode;
+
+import dev.bosun.wire.Session;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -181,7 +181,7 @@ class ForcedFailureTest {
 
         Session s = client.getSession("sess_1");
 
-        assertThat(s.id()).isEqualTo("sess_1");
+        assertThat(s.sessionId()).isEqualTo("sess_1");
         assertThat(s.lastSeq()).isEqualTo(3);
         assertThat(fake.calls("GET", SESSION)).isEqualTo(2);
         assertThat(fake.seen).allSatisfy(seen -> assertThat(seen.header("Authorization")).isEqualTo("Bearer k-123"));
@@ -199,7 +199,7 @@ class ForcedFailureTest {
             else json(ex, 202, "{\"seq\": 7}");
         });
 
-        assertThat(client.send("sess_1", "input", Json.object().put("text", "hi"))).isEqualTo(7);
+        assertThat(client.send("sess_1", "input", WireJson.MAPPER.createObjectNode().put("text", "hi"))).isEqualTo(7);
         assertThat(fake.calls("POST", SESSION + "/events")).isEqualTo(3);
         assertThat(fake.seen).allSatisfy(seen -> {
             assertThat(seen.body()).isEqualTo("{\"event_type\":\"input\",\"payload\":{\"text\":\"hi\"}}");
@@ -209,7 +209,7 @@ class ForcedFailureTest {
         assertThat(java.util.UUID.fromString(key)).as("a random UUID").isNotNull();
         assertThat(fake.seen).extracting(seen -> seen.header("Idempotency-Key")).containsOnly(key);
 
-        client.send("sess_1", "input", Json.object().put("text", "hi"));
+        client.send("sess_1", "input", WireJson.MAPPER.createObjectNode().put("text", "hi"));
         assertThat(fake.seen.get(3).header("Idempotency-Key")).as("a new logical call, a new key").isNotEqualTo(key);
     }
 
@@ -224,7 +224,7 @@ class ForcedFailureTest {
                 json(ex, 202, "{\"seq\": 3}", "Idempotent-Replayed", "true");
             }
         });
-        assertThat(client.emit("sess_1", "echo", Json.object())).isEqualTo(3);
+        assertThat(client.emit("sess_1", "echo", WireJson.MAPPER.createObjectNode())).isEqualTo(3);
         assertThat(fake.calls("POST", SESSION + "/emit")).isEqualTo(2);
     }
 
@@ -234,8 +234,8 @@ class ForcedFailureTest {
         fake.route(SESSION + "/tasks", (n, ex) -> json(ex, 503, UNAVAILABLE));
         client.close();
         client = BosunClient.builder(fake.baseUrl()).maxAttempts(2).backoff(Duration.ofMillis(1), Duration.ofMillis(5)).build();
-        assertThatThrownBy(() -> client.addTask("sess_1", dev.bosun.task.TaskSpec.builder("t").build()))
-                .isInstanceOfSatisfying(BosunException.class, e -> assertThat(e.getMessage()).endsWith("(gave up after 2 attempts)"));
+        assertThatThrownBy(() -> client.addTask("sess_1", dev.bosun.wire.AddTask.of("t")))
+                .isInstanceOfSatisfying(BosunClientException.class, e -> assertThat(e.getMessage()).endsWith("(gave up after 2 attempts)"));
         assertThat(fake.calls("POST", SESSION + "/tasks")).isEqualTo(2);
     }
 
@@ -252,7 +252,7 @@ class ForcedFailureTest {
             }
         });
 
-        assertThat(client.getSession("sess_1").id()).isEqualTo("sess_1");
+        assertThat(client.getSession("sess_1").sessionId()).isEqualTo("sess_1");
 
         assertThat(at).hasSize(2);
         assertThat(Duration.ofNanos(at.get(1) - at.get(0))).isGreaterThanOrEqualTo(Duration.ofMillis(950));
@@ -265,8 +265,8 @@ class ForcedFailureTest {
                 "{\"error\":{\"code\":\"LIMIT_REACHED\",\"message\":\"rate limit of 10/s reached\",\"details\":{\"limit\":10}}}",
                 "Retry-After", "120"));
 
-        assertThatThrownBy(() -> client.emit("sess_1", "echo", Json.object()))
-                .isInstanceOfSatisfying(BosunException.class, e -> {
+        assertThatThrownBy(() -> client.emit("sess_1", "echo", WireJson.MAPPER.createObjectNode()))
+                .isInstanceOfSatisfying(BosunClientException.class, e -> {
                     assertThat(e.code()).isEqualTo(ErrorCode.LIMIT_REACHED);
                     assertThat(e.details()).containsEntry("retry_after_seconds", 120L).containsEntry("limit", 10);
                 });
@@ -282,7 +282,7 @@ class ForcedFailureTest {
         client = client(2);
 
         assertThatThrownBy(() -> client.getSession("sess_1"))
-                .isInstanceOfSatisfying(BosunException.class, e -> {
+                .isInstanceOfSatisfying(BosunClientException.class, e -> {
                     assertThat(e.code()).isEqualTo(ErrorCode.UNAVAILABLE);
                     assertThat(e.getMessage()).isEqualTo("server answered 502 without an error body (gave up after 3 attempts)");
                     assertThat(e.details()).containsEntry("http_status", 502);
@@ -300,7 +300,7 @@ class ForcedFailureTest {
         try (BosunClient nobody = BosunClient.builder(URI.create("http://127.0.0.1:" + port + "/"))
                 .retries(1).backoff(Duration.ofMillis(1), Duration.ofMillis(5)).build()) {
             assertThatThrownBy(() -> nobody.getSession("sess_1"))
-                    .isInstanceOfSatisfying(BosunException.class, e -> {
+                    .isInstanceOfSatisfying(BosunClientException.class, e -> {
                         assertThat(e.code()).isEqualTo(ErrorCode.UNAVAILABLE);
                         assertThat(e.getMessage()).startsWith("Bosun at http://127.0.0.1:" + port + "/v1/sessions/sess_1 is unreachable (GET)")
                                 .endsWith("(gave up after 2 attempts)");
@@ -308,7 +308,7 @@ class ForcedFailureTest {
                     });
             // A follower keeps reconnecting by default (it outlives restarts); with a limit it gives up the same way.
             assertThatThrownBy(() -> nobody.follow("sess_1", 0, FollowOptions.defaults().maxReconnects(1)).hasNext())
-                    .isInstanceOfSatisfying(BosunException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.UNAVAILABLE));
+                    .isInstanceOfSatisfying(BosunClientException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.UNAVAILABLE));
         }
     }
 }

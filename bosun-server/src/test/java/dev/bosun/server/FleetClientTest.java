@@ -4,11 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.bosun.client.BosunClient;
-import dev.bosun.error.BosunException;
-import dev.bosun.error.ErrorCode;
-import dev.bosun.fleet.Agent;
-import dev.bosun.fleet.FleetStatus;
-import dev.bosun.fleet.RoutingDecision;
+import dev.bosun.client.BosunClientException;
+import dev.bosun.wire.Agent;
+import dev.bosun.wire.ErrorCode;
+import dev.bosun.wire.FleetStatus;
+import dev.bosun.wire.RoutingDecision;
+import dev.bosun.wire.WireJson;
 import dev.bosun.server.auth.ApiKeys;
 import java.time.Duration;
 import java.util.List;
@@ -31,15 +32,15 @@ class FleetClientTest extends ServerHarness {
         client = BosunClient.builder(server.url()).apiKey(KEY).timeout(Duration.ofSeconds(30)).build();
 
         Agent coder = client.registerAgent("coder", List.of("compilation", "llvm"));
-        assertThat(coder.id()).isEqualTo("coder");
+        assertThat(coder.agentId()).isEqualTo("coder");
         assertThat(coder.capabilities()).containsExactly("compilation", "llvm");
         assertThat(coder.load()).isZero();
-        Agent stored = manager.fleet().agent("sdk-team", "coder");
+        dev.bosun.fleet.Agent stored = manager.fleet().agent("sdk-team", "coder");
         assertThat(coder.registeredAt()).isEqualTo(stored.registeredAt());
         assertThat(coder.lastSeenAt()).isEqualTo(stored.lastSeenAt());
         client.registerAgent("writer", List.of("publishing"));
         assertThat(client.registerAgent("coder", List.of("compilation")).capabilities()).containsExactly("compilation");
-        assertThat(client.agents()).extracting(Agent::id).containsExactly("coder", "writer");
+        assertThat(client.agents()).extracting(Agent::agentId).containsExactly("coder", "writer");
         assertThat(client.agent("writer").capabilities()).containsExactly("publishing");
 
         RoutingDecision d = client.route("c1", List.of("compilation"), List.of(), false);
@@ -52,7 +53,7 @@ class FleetClientTest extends ServerHarness {
         assertThat(any.capabilityMatchScore()).isEqualTo(0.0);
 
         FleetStatus st = client.fleetStatus();
-        assertThat(st).isEqualTo(manager.fleet().status("sdk-team"));
+        assertThat(st).isEqualTo(WireJson.read(manager.fleet().status("sdk-team").toJson(), FleetStatus.class));
         assertThat(st.edges()).isEqualTo(2);
         assertThat(st.agents()).isEqualTo(2);
         FleetStatus reset = client.resetFleet();
@@ -60,8 +61,8 @@ class FleetClientTest extends ServerHarness {
         assertThat(reset.agents()).isEqualTo(2);
 
         client.unregisterAgent("writer");
-        assertThat(client.agents()).extracting(Agent::id).containsExactly("coder");
-        assertThat(manager.fleet().agents("sdk-team")).extracting(Agent::id).containsExactly("coder");
+        assertThat(client.agents()).extracting(Agent::agentId).containsExactly("coder");
+        assertThat(manager.fleet().agents("sdk-team")).extracting(dev.bosun.fleet.Agent::id).containsExactly("coder");
     }
 
     @Test
@@ -72,16 +73,16 @@ class FleetClientTest extends ServerHarness {
         assertCode(() -> client.unregisterAgent("ghost"), ErrorCode.NOT_FOUND);
         assertCode(() -> client.route("t", List.of("gpu"), List.of(), false), ErrorCode.NO_CAPABLE_AGENT);
         client.registerAgent("cpu", List.of("python"));
-        BosunException none = assertCode(() -> client.route("t", List.of("gpu"), List.of(), false), ErrorCode.NO_CAPABLE_AGENT);
+        BosunClientException none = assertCode(() -> client.route("t", List.of("gpu"), List.of(), false), ErrorCode.NO_CAPABLE_AGENT);
         assertThat(none.getMessage()).contains("gpu");
-        BosunException bad = assertCode(() -> client.registerAgent("cpu", List.of("ok", "")), ErrorCode.INVALID_ARGUMENT);
+        BosunClientException bad = assertCode(() -> client.registerAgent("cpu", List.of("ok", "")), ErrorCode.INVALID_ARGUMENT);
         assertThat(bad.details()).containsEntry("field", "capabilities[1]");
         assertCode(() -> client.route("a b", List.of(), List.of(), false), ErrorCode.INVALID_ARGUMENT);
     }
 
-    private static BosunException assertCode(org.assertj.core.api.ThrowableAssert.ThrowingCallable call, ErrorCode code) {
-        var thrown = new BosunException[1];
-        assertThatThrownBy(call).isInstanceOfSatisfying(BosunException.class, e -> {
+    private static BosunClientException assertCode(org.assertj.core.api.ThrowableAssert.ThrowingCallable call, ErrorCode code) {
+        var thrown = new BosunClientException[1];
+        assertThatThrownBy(call).isInstanceOfSatisfying(BosunClientException.class, e -> {
             assertThat(e.code()).isEqualTo(code);
             thrown[0] = e;
         });

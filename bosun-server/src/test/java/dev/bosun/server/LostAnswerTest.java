@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bosun.client.BosunClient;
 import dev.bosun.json.Json;
-import dev.bosun.session.Session;
-import dev.bosun.session.SessionConfig;
+import dev.bosun.wire.CreateSession;
+import dev.bosun.wire.Session;
 import dev.bosun.session.SessionFilter;
 import java.time.Duration;
 import java.util.Optional;
@@ -23,14 +23,14 @@ class LostAnswerTest extends ServerHarness {
         start();
         try (var proxy = new AnswerDroppingProxy(server.url(), 1);
              var client = BosunClient.builder(proxy.url()).backoff(Duration.ofMillis(20), Duration.ofMillis(200)).build()) {
-            Session s = client.createSession(SessionConfig.builder("lost", "a").build());
+            Session s = client.createSession(CreateSession.of("lost", "a"));
 
             assertThat(proxy.dropped()).as("the first answer was lost").isEqualTo(1);
             var all = manager.list(SessionFilter.ALL, Optional.empty(), 100).items();
-            assertThat(all).extracting(Session::id).containsExactly(s.id());
+            assertThat(all).extracting(dev.bosun.session.Session::id).containsExactly(s.sessionId());
             var key = store.idempotency().find("default", "POST /v1/sessions",
                     // the one key the SDK used, found through the stored row
-                    keyOf(s.id())).orElseThrow();
+                    keyOf(s.sessionId())).orElseThrow();
             assertThat(key.response()).as("the first answer was stored").isPresent();
         }
     }

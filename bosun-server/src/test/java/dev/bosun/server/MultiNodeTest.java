@@ -2,16 +2,15 @@ package dev.bosun.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.bosun.error.BosunException;
-import dev.bosun.event.Event;
-import dev.bosun.event.PollResult;
+import dev.bosun.wire.Event;
+import dev.bosun.wire.PollResult;
 import dev.bosun.json.Json;
 import dev.bosun.server.NodeCluster.Node;
-import dev.bosun.session.EndReason;
-import dev.bosun.session.Session;
-import dev.bosun.session.SessionConfig;
-import dev.bosun.session.SessionOutcome;
-import dev.bosun.session.SessionStatus;
+import dev.bosun.wire.CreateSession;
+import dev.bosun.wire.EndReason;
+import dev.bosun.wire.Session;
+import dev.bosun.wire.SessionOutcome;
+import dev.bosun.wire.SessionStatus;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -65,31 +64,31 @@ class MultiNodeTest {
         try (var cluster = new NodeCluster(dir, Duration.ofSeconds(5))) {
             var nodes = cluster.start("a", "b");
             Node a = nodes.get(0), b = nodes.get(1);
-            Session s = a.client().createSession(SessionConfig.builder("multi", "agent").build());
-            long seq = a.client().send(s.id(), "input", Json.object().put("n", 1));
-            assertThat(b.client().poll(s.id(), 0, 10, Duration.ZERO).events()).extracting(Event::seq).contains(seq);
+            Session s = a.client().createSession(CreateSession.of("multi", "agent"));
+            long seq = a.client().send(s.sessionId(), "input", Json.object().put("n", 1));
+            assertThat(b.client().poll(s.sessionId(), 0, 10, Duration.ZERO).events()).extracting(Event::seq).contains(seq);
 
-            var waiting = CompletableFuture.supplyAsync(() -> b.client().poll(s.id(), seq, 10, Duration.ofSeconds(20)));
+            var waiting = CompletableFuture.supplyAsync(() -> b.client().poll(s.sessionId(), seq, 10, Duration.ofSeconds(20)));
             // B holds the long poll (it took a stream slot) before A sends: the send must wake it across nodes.
             Awaitility.await().atMost(Duration.ofSeconds(15)).until(() -> openStreams(b) >= 1);
             assertThat(waiting).isNotDone();
             long sent = System.nanoTime();
-            long next = a.client().send(s.id(), "input", Json.object().put("n", 2));
+            long next = a.client().send(s.sessionId(), "input", Json.object().put("n", 2));
             PollResult woke = waiting.get(15, TimeUnit.SECONDS);
             long wokeMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - sent);
             assertThat(woke.events()).extracting(Event::seq).containsExactly(next);
             System.out.println("cross-node long-poll woke " + wokeMs + " ms after the send");
 
             // A worker on A answers a send made through B: B's commit reaches A as a notification.
-            Session w = a.client().createSession(SessionConfig.builder("worker", "agent").profile("echo").build());
-            long in = b.client().send(w.id(), "input", Json.object().put("via", "b"));
-            Awaitility.await().atMost(Duration.ofSeconds(15)).until(() -> all(b, w.id()).stream()
-                    .anyMatch(e -> e.type().equals("echo") && e.payload().at("/received/seq").asLong() == in));
+            Session w = a.client().createSession(CreateSession.of("worker", "agent").withProfile("echo"));
+            long in = b.client().send(w.sessionId(), "input", Json.object().put("via", "b"));
+            Awaitility.await().atMost(Duration.ofSeconds(15)).until(() -> all(b, w.sessionId()).stream()
+                    .anyMatch(e -> e.eventType().equals("echo") && e.payload().at("/received/seq").asLong() == in));
 
-            b.client().endSession(s.id(), SessionOutcome.SUCCESS, Optional.empty());
-            assertThat(a.client().getSession(s.id()).status()).isEqualTo(SessionStatus.ENDED);
-            b.client().terminate(w.id(), "ended through b");
-            assertThat(a.client().getSession(w.id()).reason()).contains(EndReason.TERMINATED);
+            b.client().endSession(s.sessionId(), SessionOutcome.SUCCESS, Optional.empty());
+            assertThat(a.client().getSession(s.sessionId()).status()).isEqualTo(SessionStatus.ENDED);
+            b.client().terminate(w.sessionId(), "ended through b");
+            assertThat(a.client().getSession(w.sessionId()).reason()).isEqualTo(EndReason.TERMINATED);
         }
     }
 
@@ -105,8 +104,8 @@ class MultiNodeTest {
             var workerSessions = new ArrayList<String>();
             var plain = new ArrayList<String>();
             for (int i = 0; i < 3; i++) {
-                workerSessions.add(a.client().createSession(SessionConfig.builder("w" + i, "agent").profile("echo").build()).id());
-                plain.add(a.client().createSession(SessionConfig.builder("p" + i, "agent").build()).id());
+                workerSessions.add(a.client().createSession(CreateSession.of("w" + i, "agent").withProfile("echo")).sessionId());
+                plain.add(a.client().createSession(CreateSession.of("p" + i, "agent")).sessionId());
             }
             var targets = new ArrayList<String>(workerSessions);
             targets.addAll(plain);
@@ -122,7 +121,7 @@ class MultiNodeTest {
                         String key = tt + ":" + i;
                         try {
                             acked.put(key + "@" + id, a.client().send(id, "input", Json.object().put("k", key)));
-                        } catch (BosunException | java.io.UncheckedIOException e) {
+                        } catch (dev.bosun.client.BosunClientException | java.io.UncheckedIOException e) {
                             return; // A is gone
                         } catch (RuntimeException e) {
                             return;
@@ -142,7 +141,7 @@ class MultiNodeTest {
             Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> workerSessions.stream()
                     .allMatch(id -> b.client().getSession(id).status() == SessionStatus.ENDED));
             for (String id : workerSessions) {
-                assertThat(c.client().getSession(id).reason()).as(id).contains(EndReason.WORKER_LOST);
+                assertThat(c.client().getSession(id).reason()).as(id).isEqualTo(EndReason.WORKER_LOST);
             }
             // Everything A acknowledged is there, through another node, at the seq A gave.
             var logs = new java.util.HashMap<String, Map<Long, Event>>();
@@ -178,11 +177,11 @@ class MultiNodeTest {
             Node a = nodes.get(0), b = nodes.get(1);
             var sessions = new ArrayList<String>();
             for (int i = 0; i < 8; i++) {
-                Session s = a.client().createSession(SessionConfig.builder("tiles-" + i, "oracle1").build());
-                var t = a.client().addTask(s.id(), dev.bosun.task.TaskSpec.builder("work-" + i).build());
-                a.client().completeTask(s.id(), t.id(), dev.bosun.task.Completion.of(dev.bosun.task.TaskOutcome.SUCCESS));
-                a.client().endSession(s.id(), SessionOutcome.SUCCESS, Optional.empty());
-                sessions.add(s.id());
+                Session s = a.client().createSession(CreateSession.of("tiles-" + i, "oracle1"));
+                var t = a.client().addTask(s.sessionId(), dev.bosun.wire.AddTask.of("work-" + i));
+                a.client().completeTask(s.sessionId(), t.taskId(), dev.bosun.wire.CompleteTask.of(dev.bosun.wire.TaskOutcome.SUCCESS));
+                a.client().endSession(s.sessionId(), SessionOutcome.SUCCESS, Optional.empty());
+                sessions.add(s.sessionId());
             }
             // Kill A while PLATO holds tiles open (it stores each after 1.5 s, whether or not the sender is still there).
             Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> plato.requests().size() >= 4);

@@ -3,8 +3,8 @@ package dev.bosun.server.cli;
 import static dev.bosun.server.cli.Table.col;
 
 import dev.bosun.client.BosunClient;
-import dev.bosun.fleet.Agent;
-import dev.bosun.server.http.Wire;
+import dev.bosun.wire.Agent;
+import dev.bosun.wire.Items;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -44,8 +44,8 @@ final class AgentsCommand {
         public Integer call() {
             try (BosunClient c = client.connect()) {
                 Agent a = c.registerAgent(id, capabilities);
-                if (client.json) client.printJson(Wire.agent(a));
-                else client.out().println(a.id());
+                if (client.json) client.printJson(a);
+                else client.out().println(a.agentId());
                 return 0;
             }
         }
@@ -64,13 +64,13 @@ final class AgentsCommand {
             try (BosunClient c = client.connect()) {
                 List<Agent> agents = c.agents();
                 if (client.json) {
-                    client.printJson(Wire.items(agents.stream().map(Wire::agent).toList()));
+                    client.printJson(new Items<>(agents));
                     return 0;
                 }
                 Table t = new Table(col("id", 0), col("load", 0), col("capabilities", 48), col("registered", 0),
                         col("last_seen", 0));
                 for (Agent a : agents) {
-                    t.row(a.id(), Integer.toString(a.load()), String.join(",", a.capabilities()),
+                    t.row(a.agentId(), Integer.toString(a.load()), String.join(",", a.capabilities()),
                             Table.time(a.registeredAt()), Table.time(a.lastSeenAt()));
                 }
                 t.print(client.out());
@@ -96,11 +96,11 @@ final class AgentsCommand {
             try (BosunClient c = client.connect()) {
                 Agent a = c.agent(id);
                 if (client.json) {
-                    client.printJson(Wire.agent(a));
+                    client.printJson(a);
                     return 0;
                 }
                 Table.fields(client.out(), new String[][] {
-                        {"id", a.id()},
+                        {"id", a.agentId()},
                         {"capabilities", String.join(", ", a.capabilities())},
                         {"load", a.load() + " running task" + (a.load() == 1 ? "" : "s")},
                         {"registered", Table.time(a.registeredAt())},

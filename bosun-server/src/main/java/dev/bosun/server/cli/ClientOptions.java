@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.bosun.client.BosunClient;
 import dev.bosun.error.BosunException;
 import dev.bosun.json.Json;
+import dev.bosun.wire.WireJson;
 import java.io.PrintWriter;
 import java.math.BigDecimal;
 import java.net.URI;
@@ -66,6 +67,11 @@ final class ClientOptions {
     }
 
     /** One JSON document on one line, so that scripts can read a stream of them line by line. */
+    /** A wire record exactly as the server sent it, for {@code --json}. */
+    void printJson(Record wire) {
+        printJson(WireJson.tree(wire));
+    }
+
     void printJson(JsonNode node) {
         PrintWriter o = out();
         o.println(Json.write(node));

@@ -5,10 +5,10 @@ import dev.bosun.client.BosunClient;
 import dev.bosun.client.EventSubscription;
 import dev.bosun.client.FollowOptions;
 import dev.bosun.error.BosunException;
-import dev.bosun.event.Event;
-import dev.bosun.event.PollResult;
 import dev.bosun.json.Json;
-import dev.bosun.server.http.Wire;
+import dev.bosun.wire.Event;
+import dev.bosun.wire.PollResult;
+import dev.bosun.wire.WireJson;
 import java.io.PrintWriter;
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -113,7 +113,7 @@ final class EventCommands {
                 }
                 PollResult r = c.poll(id, after, n, wait);
                 if (client.json) {
-                    client.printJson(Wire.poll(r));
+                    client.printJson(r);
                     return 0;
                 }
                 for (Event e : r.events()) print(e, client.out());
@@ -138,7 +138,7 @@ final class EventCommands {
             try (EventSubscription events = c.follow(id, after, options)) {
                 while (events.hasNext()) {
                     Event e = events.next();
-                    if (client.json) out.println(Json.write(Wire.event(e)));
+                    if (client.json) out.println(WireJson.write(e));
                     else print(e, out);
                     // Each line as it comes: a reader at the other end of a pipe should not wait for a buffer to fill.
                     out.flush();
@@ -147,7 +147,7 @@ final class EventCommands {
         }
 
         private static void print(Event e, PrintWriter out) {
-            out.println(e.seq() + " " + e.direction().value() + " " + e.type() + " " + Json.write(e.payload()));
+            out.println(e.seq() + " " + e.direction().wire() + " " + e.eventType() + " " + Json.write(e.payload()));
         }
     }
 }

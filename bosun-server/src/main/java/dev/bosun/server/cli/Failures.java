@@ -1,5 +1,6 @@
 package dev.bosun.server.cli;
 
+import dev.bosun.client.BosunClientException;
 import dev.bosun.error.BosunException;
 import dev.bosun.error.ErrorCode;
 import picocli.CommandLine;
@@ -23,8 +24,14 @@ final class Failures implements CommandLine.IExecutionExceptionHandler, CommandL
         };
     }
 
+    /** The same exit code for the client's error as for the library's of the same code (the codes are one set). */
+    static int exitCode(dev.bosun.wire.ErrorCode code) {
+        return exitCode(ErrorCode.valueOf(code.name()));
+    }
+
     static int exitCode(Throwable t) {
         if (t instanceof CommandLine.ParameterException) return exitCode(ErrorCode.INVALID_ARGUMENT);
+        if (t instanceof BosunClientException c) return exitCode(c.code());
         return t instanceof BosunException b ? exitCode(b.code()) : 1;
     }
 
@@ -33,6 +40,10 @@ final class Failures implements CommandLine.IExecutionExceptionHandler, CommandL
         if (ex instanceof BosunException b) {
             cmd.getErr().println("bosun: " + b.code() + ": " + oneLine(b.getMessage()));
             return exitCode(b.code());
+        }
+        if (ex instanceof BosunClientException c) {
+            cmd.getErr().println("bosun: " + c.code() + ": " + oneLine(c.getMessage()));
+            return exitCode(c.code());
         }
         // Not one of ours, so a bug: the class name is the most useful single line to report.
         cmd.getErr().println("bosun: " + ErrorCode.INTERNAL + ": " + oneLine(String.valueOf(ex)));

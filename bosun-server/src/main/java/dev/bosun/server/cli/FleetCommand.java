@@ -1,7 +1,7 @@
 package dev.bosun.server.cli;
 
 import dev.bosun.client.BosunClient;
-import dev.bosun.fleet.FleetStatus;
+import dev.bosun.wire.FleetStatus;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -53,7 +53,7 @@ final class FleetCommand {
 
     private static void print(FleetStatus s, ClientOptions client) {
         if (client.json) {
-            client.printJson(s.toJson());
+            client.printJson(s);
             return;
         }
         PrintWriter out = client.out();

@@ -1,6 +1,6 @@
 package dev.bosun.server.cli;
 
-import dev.bosun.util.Page;
+import dev.bosun.wire.Page;
 import java.util.Optional;
 import picocli.CommandLine.Option;
 
@@ -19,6 +19,10 @@ final class PageOptions {
 
     /** On stderr, so that the table stays clean for grep and the hint still reaches a person. */
     static void hint(ClientOptions client, String what, Page<?> page) {
-        if (page.hasMore()) client.err().println("more " + what + ": add --after " + page.nextCursor().orElse("?"));
+        hint(client, what, page.hasMore(), page.nextCursor());
+    }
+
+    static void hint(ClientOptions client, String what, boolean hasMore, String nextCursor) {
+        if (hasMore) client.err().println("more " + what + ": add --after " + (nextCursor == null ? "?" : nextCursor));
     }
 }

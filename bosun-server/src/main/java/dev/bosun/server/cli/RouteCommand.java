@@ -1,7 +1,7 @@
 package dev.bosun.server.cli;
 
 import dev.bosun.client.BosunClient;
-import dev.bosun.fleet.RoutingDecision;
+import dev.bosun.wire.RoutingDecision;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -42,7 +42,7 @@ final class RouteCommand implements Callable<Integer> {
         try (BosunClient c = client.connect()) {
             RoutingDecision d = c.route(taskId, capabilities, prefer, fallbackAny);
             if (client.json) {
-                client.printJson(d.toJson());
+                client.printJson(d);
                 return 0;
             }
             Table.fields(client.out(), new String[][] {

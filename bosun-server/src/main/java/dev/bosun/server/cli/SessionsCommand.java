@@ -4,14 +4,13 @@ import static dev.bosun.server.cli.Table.col;
 
 import dev.bosun.client.BosunClient;
 import dev.bosun.json.Json;
-import dev.bosun.server.http.Wire;
-import dev.bosun.util.Page;
-import dev.bosun.session.Session;
-import dev.bosun.session.SessionConfig;
-import dev.bosun.session.SessionFilter;
-import dev.bosun.session.SessionOutcome;
-import dev.bosun.session.SessionStatus;
-import dev.bosun.task.TaskCounts;
+import dev.bosun.client.SessionFilter;
+import dev.bosun.wire.CreateSession;
+import dev.bosun.wire.Page;
+import dev.bosun.wire.Session;
+import dev.bosun.wire.SessionOutcome;
+import dev.bosun.wire.SessionStatus;
+import dev.bosun.wire.TaskCounts;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -68,13 +67,13 @@ final class SessionsCommand {
             try (BosunClient c = client.connect()) {
                 Page<Session> page = c.listSessions(f, paging.after(), n);
                 if (client.json) {
-                    client.printJson(Wire.sessionPage(page, Instant.now()));
+                    client.printJson(page);
                     return 0;
                 }
                 Table t = new Table(col("id", 0), col("status", 0), col("agent", 20), col("name", 32),
                         col("tasks", 0), col("outcome/reason", 0), col("created", 0));
                 for (Session s : page.items()) {
-                    t.row(s.id(), s.status().wire(), s.agentId(), s.name(), tasks(s.taskCounts()), ending(s),
+                    t.row(s.sessionId(), s.status().wire(), s.agentId(), s.name(), tasks(s.tasks()), ending(s),
                             Table.time(s.createdAt()));
                 }
                 t.print(client.out());
@@ -99,7 +98,7 @@ final class SessionsCommand {
         public Integer call() {
             try (BosunClient c = client.connect()) {
                 Session s = c.getSession(id);
-                if (client.json) client.printJson(Wire.session(s, Instant.now()));
+                if (client.json) client.printJson(s);
                 else describe(s, client.out());
                 return 0;
             }
@@ -154,18 +153,16 @@ final class SessionsCommand {
 
         @Override
         public Integer call() {
-            SessionConfig.Builder b = SessionConfig.builder(name, agent).tags(tags).profile(profile);
-            if (metadata != null) b.metadata(Args.jsonObject("--metadata", metadata));
-            if (idleTimeout != null) b.idleTimeout(Args.wholeSeconds("--idle-timeout", idleTimeout));
-            if (ttl != null) b.ttl(Args.wholeSeconds("--ttl", ttl));
-            if (maxTasks != null) b.maxTasks(maxTasks);
-            if (taskTimeout != null) b.taskTimeout(Args.wholeSeconds("--task-timeout", taskTimeout));
-            if (scoutRoom != null) b.scoutRoom(scoutRoom);
-            if (emitTiles != null) b.emitTiles(emitTiles);
+            CreateSession b = CreateSession.of(name, agent).withTags(tags.isEmpty() ? null : tags).withProfile(profile)
+                    .withScoutRoom(scoutRoom).withEmitTiles(emitTiles).withMaxTasks(maxTasks);
+            if (metadata != null) b = b.withMetadata(Args.jsonObject("--metadata", metadata));
+            if (idleTimeout != null) b = b.withIdleTimeoutSeconds(Args.wholeSeconds("--idle-timeout", idleTimeout).toSeconds());
+            if (ttl != null) b = b.withTtlSeconds(Args.wholeSeconds("--ttl", ttl).toSeconds());
+            if (taskTimeout != null) b = b.withTaskTimeoutSeconds(Args.wholeSeconds("--task-timeout", taskTimeout).toSeconds());
             try (BosunClient c = client.connect()) {
-                Session s = c.createSession(b.build());
-                if (client.json) client.printJson(Wire.session(s, Instant.now()));
-                else client.out().println(s.id());
+                Session s = c.createSession(b);
+                if (client.json) client.printJson(s);
+                else client.out().println(s.sessionId());
                 return 0;
             }
         }
@@ -194,8 +191,8 @@ final class SessionsCommand {
             SessionOutcome o = Args.choice(SessionOutcome.class, "--outcome", outcome);
             try (BosunClient c = client.connect()) {
                 Session s = c.endSession(id, o, Optional.ofNullable(error));
-                if (client.json) client.printJson(Wire.session(s, Instant.now()));
-                else client.out().println(s.id() + " " + s.status().wire() + ": " + ending(s));
+                if (client.json) client.printJson(s);
+                else client.out().println(s.sessionId() + " " + s.status().wire() + ": " + ending(s));
                 return 0;
             }
         }
@@ -220,8 +217,8 @@ final class SessionsCommand {
         public Integer call() {
             try (BosunClient c = client.connect()) {
                 Session s = c.terminate(id, reason);
-                if (client.json) client.printJson(Wire.session(s, Instant.now()));
-                else client.out().println(s.id() + " " + s.status().wire() + ": " + ending(s));
+                if (client.json) client.printJson(s);
+                else client.out().println(s.sessionId() + " " + s.status().wire() + ": " + ending(s));
                 return 0;
             }
         }
@@ -233,22 +230,23 @@ final class SessionsCommand {
 
     /** {@code outcome/reason} of an ended session, such as {@code cancelled/terminated}; "-" while it lives. */
     static String ending(Session s) {
-        return s.outcome().map(o -> o.value() + s.reason().map(r -> "/" + r.code()).orElse("")).orElse("-");
+        if (s.outcome() == null) return "-";
+        return s.outcome().wire() + (s.reason() == null ? "" : "/" + s.reason().wire());
     }
 
     /** One field a line, for a person; nothing is cut, since this is the place to see all of it. */
     static void describe(Session s, PrintWriter out) {
-        TaskCounts c = s.taskCounts();
+        TaskCounts c = s.tasks();
         String[][] fields = {
-                {"id", s.id()},
+                {"id", s.sessionId()},
                 {"name", s.name()},
                 {"agent", s.agentId()},
                 {"status", s.status().wire()},
-                {"outcome", s.outcome().map(SessionOutcome::value).orElse("-")},
-                {"reason", s.reason().map(r -> r.code()).orElse("-")},
-                {"error", s.error().orElse("-")},
-                {"exit code", s.exitCode().map(String::valueOf).orElse("-")},
-                {"profile", s.profile().orElse("-")},
+                {"outcome", s.outcome() == null ? "-" : s.outcome().wire()},
+                {"reason", s.reason() == null ? "-" : s.reason().wire()},
+                {"error", orDash(s.error())},
+                {"exit code", orDash(s.exitCode())},
+                {"profile", orDash(s.profile())},
                 {"tags", s.tags().isEmpty() ? "-" : String.join(", ", s.tags())},
                 {"metadata", Json.write(s.metadata())},
                 {"created", Table.time(s.createdAt())},
@@ -256,19 +254,24 @@ final class SessionsCommand {
                 {"ended", Table.time(s.endedAt())},
                 {"last activity", Table.time(s.lastActivityAt())},
                 {"expires", Table.time(s.expiresAt())},
-                {"idle timeout", s.idleTimeout().toSeconds() + " s"},
-                {"ttl", s.ttl().toSeconds() + " s"},
-                {"task timeout", s.taskTimeout().toSeconds() + " s"},
+                {"idle timeout", s.idleTimeoutSeconds() + " s"},
+                {"ttl", s.ttlSeconds() + " s"},
+                {"task timeout", s.taskTimeoutSeconds() + " s"},
                 {"max tasks", Integer.toString(s.maxTasks())},
                 {"tasks", c.total() + " total, " + c.running() + " running, " + c.succeeded() + " succeeded, "
                         + c.failed() + " failed, " + c.cancelled() + " cancelled, " + c.timeout() + " timed out"},
                 {"last seq", Long.toString(s.lastSeq())},
-                {"workspace", s.workspace().orElse("-")},
-                {"scout room", s.scoutRoom().orElse("- (the server's)")},
-                {"emit tiles", s.emitTiles().map(String::valueOf).orElse("- (the server's)")},
+                {"workspace", orDash(s.workspace())},
+                {"scout room", s.scoutRoom() == null ? "- (the server's)" : s.scoutRoom()},
+                {"emit tiles", s.emitTiles() == null ? "- (the server's)" : String.valueOf(s.emitTiles())},
                 {"patterns", s.patterns().isEmpty() ? "-" : String.join(", ", s.patterns())},
         };
         for (String[] f : fields) out.printf("%-14s %s%n", f[0], f[1]);
         out.flush();
+    }
+
+    /** A value the server sent as null shown as "-". */
+    static String orDash(Object v) {
+        return v == null ? "-" : v.toString();
     }
 }

@@ -71,7 +71,9 @@ final class Table {
     }
 
     /** Times to the second, in UTC: the API's own format, shortened to what a person reads. */
+    /** To the second; "-" for a time the server sent as null. */
     static String time(Instant t) {
+        if (t == null) return "-";
         return t.truncatedTo(ChronoUnit.SECONDS).toString();
     }
 

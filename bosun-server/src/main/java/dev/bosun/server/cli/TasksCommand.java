@@ -4,12 +4,12 @@ import static dev.bosun.server.cli.Table.col;
 
 import dev.bosun.client.BosunClient;
 import dev.bosun.error.BosunException;
-import dev.bosun.server.http.Wire;
-import dev.bosun.task.Completion;
-import dev.bosun.task.Task;
-import dev.bosun.task.TaskOutcome;
-import dev.bosun.task.TaskPriority;
-import dev.bosun.task.TaskSpec;
+import dev.bosun.wire.AddTask;
+import dev.bosun.wire.CompleteTask;
+import dev.bosun.wire.Items;
+import dev.bosun.wire.Task;
+import dev.bosun.wire.TaskOutcome;
+import dev.bosun.wire.TaskPriority;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -59,13 +59,13 @@ final class TasksCommand {
 
         @Override
         public Integer call() {
-            TaskSpec.Builder b = TaskSpec.builder(name).id(id).requiredCapabilities(capabilities);
-            if (data != null) b.data(Args.json("--data", data));
-            if (priority != null) b.priority(Args.choice(TaskPriority.class, "--priority", priority));
+            AddTask b = new AddTask(id, name, data == null ? null : Args.json("--data", data),
+                    priority == null ? null : Args.choice(TaskPriority.class, "--priority", priority),
+                    capabilities.isEmpty() ? null : capabilities);
             try (BosunClient c = client.connect()) {
-                Task t = c.addTask(session, b.build());
-                if (client.json) client.printJson(Wire.task(t));
-                else client.out().println(t.id());
+                Task t = c.addTask(session, b);
+                if (client.json) client.printJson(t);
+                else client.out().println(t.taskId());
                 return 0;
             }
         }
@@ -102,16 +102,13 @@ final class TasksCommand {
 
         @Override
         public Integer call() {
-            Completion done = Completion.of(Args.choice(TaskOutcome.class, "--outcome", outcome)).withError(error);
-            if (durationMs != null) {
-                if (durationMs < 0) throw BosunException.invalid("--duration-ms", "--duration-ms may not be negative");
-                done = done.withDurationMs(durationMs);
-            }
-            if (result != null) done = done.withResult(Args.json("--result", result));
+            TaskOutcome o = Args.choice(TaskOutcome.class, "--outcome", outcome);
+            if (durationMs != null && durationMs < 0) throw BosunException.invalid("--duration-ms", "--duration-ms may not be negative");
+            CompleteTask done = new CompleteTask(o, durationMs, result == null ? null : Args.json("--result", result), error);
             try (BosunClient c = client.connect()) {
                 Task t = c.completeTask(session, task, done);
-                if (client.json) client.printJson(Wire.task(t));
-                else client.out().println(t.id() + " " + t.status().value() + duration(t));
+                if (client.json) client.printJson(t);
+                else client.out().println(t.taskId() + " " + t.status().wire() + duration(t));
                 return 0;
             }
         }
@@ -136,15 +133,15 @@ final class TasksCommand {
             try (BosunClient c = client.connect()) {
                 List<Task> tasks = c.tasks(session, active);
                 if (client.json) {
-                    client.printJson(Wire.items(tasks.stream().map(Wire::task).toList()));
+                    client.printJson(new Items<>(tasks));
                     return 0;
                 }
                 Table t = new Table(col("id", 0), col("status", 0), col("name", 32), col("priority", 0),
                         col("capabilities", 32), col("duration", 0), col("created", 0));
                 for (Task k : tasks) {
-                    t.row(k.id(), k.status().value(), k.name(), k.priority().value(),
+                    t.row(k.taskId(), k.status().wire(), k.name(), k.priority().wire(),
                             String.join(",", k.requiredCapabilities()),
-                            k.durationMs().map(ms -> ms + " ms").orElse("-"), Table.time(k.createdAt()));
+                            k.durationMs() == null ? "-" : k.durationMs() + " ms", Table.time(k.createdAt()));
                 }
                 t.print(client.out());
                 return 0;
@@ -153,6 +150,6 @@ final class TasksCommand {
     }
 
     private static String duration(Task t) {
-        return t.durationMs().map(ms -> " in " + ms + " ms").orElse("");
+        return t.durationMs() == null ? "" : " in " + t.durationMs() + " ms";
     }
 }

@@ -3,12 +3,11 @@ package dev.bosun.server.cli;
 import static dev.bosun.server.cli.Table.col;
 
 import dev.bosun.client.BosunClient;
-import dev.bosun.delivery.Delivery;
-import dev.bosun.delivery.DeliveryState;
 import dev.bosun.error.BosunException;
-import dev.bosun.json.Json;
-import dev.bosun.server.http.Wire;
-import dev.bosun.util.Page;
+import dev.bosun.wire.DeliveryState;
+import dev.bosun.wire.Tile;
+import dev.bosun.wire.TilePage;
+import dev.bosun.wire.WireJson;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -54,19 +53,20 @@ final class TilesCommand {
             }
             int n = paging.limit();
             try (BosunClient c = client.connect()) {
-                Page<Delivery> page = session != null ? c.sessionTiles(session, paging.after(), n) : c.tiles(s, paging.after(), n);
+                TilePage page = session != null ? c.sessionTiles(session, paging.after(), n) : c.tiles(s, paging.after(), n);
                 if (client.json) {
-                    client.printJson(Wire.page(page, Wire::tile));
+                    // PLATO's health is the server's, not part of a page of tiles (as before bosun-wire).
+                    client.printJson(new TilePage(null, page.items(), page.nextCursor(), page.hasMore()));
                     return 0;
                 }
                 Table t = new Table(col("id", 0), col("session", 0), col("seq", 0), col("kind", 0), col("state", 0),
                         col("attempts", 0), col("plato_id/error", 48), col("created", 0));
-                for (Delivery d : page.items()) {
-                    t.row(d.id(), d.sessionId(), Long.toString(d.eventSeq()), Wire.tileKind(d.eventType()), d.state().wire(),
-                            Integer.toString(d.attempts()), d.remoteId().or(d::lastError).orElse("-"), Table.time(d.eventAt()));
+                for (Tile d : page.items()) {
+                    t.row(d.tileId(), d.sessionId(), Long.toString(d.seq()), d.kind().wire(), d.state().wire(),
+                            Integer.toString(d.attempts()), platoIdOrError(d), Table.time(d.createdAt()));
                 }
                 t.print(client.out());
-                PageOptions.hint(client, "tiles", page);
+                PageOptions.hint(client, "tiles", page.hasMore(), page.nextCursor());
                 return 0;
             }
         }
@@ -86,8 +86,8 @@ final class TilesCommand {
         @Override
         public Integer call() {
             try (BosunClient c = client.connect()) {
-                Delivery d = c.tile(id);
-                client.print(Wire.tile(d), () -> describe(d, client));
+                Tile d = c.tile(id);
+                client.print(WireJson.tree(d), () -> describe(d, client));
                 return 0;
             }
         }
@@ -108,29 +108,36 @@ final class TilesCommand {
         @Override
         public Integer call() {
             try (BosunClient c = client.connect()) {
-                Delivery d = c.retryTile(id);
-                client.print(Wire.tile(d), () -> client.println(d.id() + " " + d.state().wire()));
+                Tile d = c.retryTile(id);
+                client.print(WireJson.tree(d), () -> client.println(d.tileId() + " " + d.state().wire()));
                 return 0;
             }
         }
     }
 
-    private static void describe(Delivery d, ClientOptions client) {
+    /** PLATO's id once delivered, else why not (a delivered tile's note counts as its error here). */
+    private static String platoIdOrError(Tile d) {
+        if (d.platoId() != null) return d.platoId();
+        if (d.lastError() != null) return d.lastError();
+        return d.note() == null ? "-" : d.note();
+    }
+
+    private static void describe(Tile d, ClientOptions client) {
         Table.fields(client.out(), new String[][] {
-                {"id", d.id()},
+                {"id", d.tileId()},
                 {"session", d.sessionId()},
-                {"seq", Long.toString(d.eventSeq())},
-                {"kind", Wire.tileKind(d.eventType())},
+                {"seq", Long.toString(d.seq())},
+                {"kind", d.kind().wire()},
                 {"state", d.state().wire()},
                 {"attempts", Integer.toString(d.attempts())},
-                {"last status", d.lastStatus().map(String::valueOf).orElse("-")},
-                {"last error", d.lastError().orElse("-")},
-                {"plato id", d.remoteId().orElse("-")},
+                {"last status", SessionsCommand.orDash(d.lastStatus())},
+                {"last error", d.lastError() != null ? d.lastError() : SessionsCommand.orDash(d.note())},
+                {"plato id", SessionsCommand.orDash(d.platoId())},
                 {"next attempt", Table.time(d.nextAttemptAt())},
-                {"created", Table.time(d.eventAt())},
+                {"created", Table.time(d.createdAt())},
                 {"updated", Table.time(d.updatedAt())},
                 {"delivered", Table.time(d.deliveredAt())},
-                {"tile", Json.write(d.body())},
+                {"tile", WireJson.write(d.tile())},
         });
     }
 }

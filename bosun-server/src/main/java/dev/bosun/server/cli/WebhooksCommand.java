@@ -3,11 +3,14 @@ package dev.bosun.server.cli;
 import static dev.bosun.server.cli.Table.col;
 
 import dev.bosun.client.BosunClient;
-import dev.bosun.delivery.Delivery;
-import dev.bosun.delivery.DeliveryState;
-import dev.bosun.delivery.Webhook;
-import dev.bosun.server.http.Wire;
-import dev.bosun.util.Page;
+import dev.bosun.wire.CheckpointEventType;
+import dev.bosun.wire.DeliveryState;
+import dev.bosun.wire.Items;
+import dev.bosun.wire.Page;
+import dev.bosun.wire.Webhook;
+import dev.bosun.wire.WebhookCreated;
+import dev.bosun.wire.WebhookDelivery;
+import dev.bosun.wire.WireJson;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -53,12 +56,12 @@ final class WebhooksCommand {
         @Override
         public Integer call() {
             try (BosunClient c = client.connect()) {
-                Webhook w = c.createWebhook(url, events, Optional.ofNullable(secret));
+                WebhookCreated w = c.createWebhook(url, events, Optional.ofNullable(secret));
                 if (client.json) {
-                    client.printJson(Wire.webhook(w, true));
+                    client.printJson(w);
                     return 0;
                 }
-                Table.fields(client.out(), new String[][] {{"id", w.id()}, {"secret", w.secret()}});
+                Table.fields(client.out(), new String[][] {{"id", w.webhookId()}, {"secret", w.secret()}});
                 client.err().println("the secret is shown only now: keep it to verify deliveries");
                 return 0;
             }
@@ -78,11 +81,11 @@ final class WebhooksCommand {
             try (BosunClient c = client.connect()) {
                 List<Webhook> hooks = c.webhooks();
                 if (client.json) {
-                    client.printJson(Wire.items(hooks.stream().map(w -> Wire.webhook(w, false)).toList()));
+                    client.printJson(new Items<>(hooks));
                     return 0;
                 }
                 Table t = new Table(col("id", 0), col("events", 40), col("url", 60), col("created", 0));
-                for (Webhook w : hooks) t.row(w.id(), String.join(",", w.events()), w.url().toString(), Table.time(w.createdAt()));
+                for (Webhook w : hooks) t.row(w.webhookId(), events(w.events(), ","), w.url(), Table.time(w.createdAt()));
                 t.print(client.out());
                 return 0;
             }
@@ -104,10 +107,10 @@ final class WebhooksCommand {
         public Integer call() {
             try (BosunClient c = client.connect()) {
                 Webhook w = c.webhook(id);
-                client.print(Wire.webhook(w, false), () -> Table.fields(client.out(), new String[][] {
-                        {"id", w.id()},
-                        {"url", w.url().toString()},
-                        {"events", String.join(", ", w.events())},
+                client.print(WireJson.tree(w), () -> Table.fields(client.out(), new String[][] {
+                        {"id", w.webhookId()},
+                        {"url", w.url()},
+                        {"events", events(w.events(), ", ")},
                         {"created", Table.time(w.createdAt())},
                 }));
                 return 0;
@@ -160,16 +163,16 @@ final class WebhooksCommand {
             Optional<DeliveryState> s = Optional.ofNullable(state).map(v -> Args.choice(DeliveryState.class, "--state", v));
             int n = paging.limit();
             try (BosunClient c = client.connect()) {
-                Page<Delivery> page = c.webhookDeliveries(id, s, paging.after(), n);
+                Page<WebhookDelivery> page = c.webhookDeliveries(id, s, paging.after(), n);
                 if (client.json) {
-                    client.printJson(Wire.page(page, Wire::webhookDelivery));
+                    client.printJson(page);
                     return 0;
                 }
                 Table t = new Table(col("id", 0), col("session", 0), col("seq", 0), col("event", 0), col("state", 0),
                         col("attempts", 0), col("last", 48), col("created", 0));
-                for (Delivery d : page.items()) {
-                    t.row(d.id(), d.sessionId(), Long.toString(d.eventSeq()), d.eventType(), d.state().wire(),
-                            Integer.toString(d.attempts()), last(d), Table.time(d.eventAt()));
+                for (WebhookDelivery d : page.items()) {
+                    t.row(d.deliveryId(), d.sessionId(), Long.toString(d.seq()), d.eventType(), d.state().wire(),
+                            Integer.toString(d.attempts()), last(d), Table.time(d.createdAt()));
                 }
                 t.print(client.out());
                 PageOptions.hint(client, "deliveries", page);
@@ -178,9 +181,9 @@ final class WebhooksCommand {
         }
 
         /** The last answer: its status, and the error when there was one. */
-        private static String last(Delivery d) {
-            String status = d.lastStatus().map(String::valueOf).orElse("");
-            String error = d.lastError().orElse("");
+        private static String last(WebhookDelivery d) {
+            String status = d.lastStatus() == null ? "" : String.valueOf(d.lastStatus());
+            String error = d.lastError() == null ? "" : d.lastError();
             return (status + (status.isEmpty() || error.isEmpty() ? "" : " ") + error).strip();
         }
     }
@@ -203,10 +206,14 @@ final class WebhooksCommand {
         @Override
         public Integer call() {
             try (BosunClient c = client.connect()) {
-                Delivery d = c.retryWebhookDelivery(id, deliveryId);
-                client.print(Wire.webhookDelivery(d), () -> client.println(d.id() + " " + d.state().wire()));
+                WebhookDelivery d = c.retryWebhookDelivery(id, deliveryId);
+                client.print(WireJson.tree(d), () -> client.println(d.deliveryId() + " " + d.state().wire()));
                 return 0;
             }
         }
+    }
+
+    private static String events(List<CheckpointEventType> events, String separator) {
+        return String.join(separator, events.stream().map(CheckpointEventType::wire).toList());
     }
 }

@@ -4,7 +4,19 @@ import dev.bosun.error.BosunException;
 import dev.bosun.server.auth.ApiKeys;
 import dev.bosun.server.auth.RateLimiter;
 import dev.bosun.server.metrics.Metrics;
-import dev.bosun.SessionManager;
+import dev.bosun.session.SessionManager;
+import dev.bosun.wire.AddTask;
+import dev.bosun.wire.CompleteTask;
+import dev.bosun.wire.CreateSession;
+import dev.bosun.wire.CreateWebhook;
+import dev.bosun.wire.EndSession;
+import dev.bosun.wire.RegisterAgent;
+import dev.bosun.wire.RegisterAgentCompat;
+import dev.bosun.wire.RouteRequest;
+import dev.bosun.wire.RouteRequestCompat;
+import dev.bosun.wire.SendEvent;
+import dev.bosun.wire.Terminate;
+import dev.bosun.wire.WireFields;
 import io.javalin.http.Context;
 import java.time.Clock;
 import java.time.Duration;
@@ -95,26 +107,34 @@ public final class Api {
     SessionManager manager() { return manager; }
 
     /**
-     * The fields each JSON request body may carry, by the route that reads it: the same sets the
-     * routes parse with, so a test can hold the OpenAPI request schemas to them.
+     * The fields each JSON request body may carry, by the route that reads it: the properties of the
+     * route's wire record ({@link #requestTypes()}), the same sets the routes parse with, so a test
+     * can hold the OpenAPI request schemas to them.
      */
     public static Map<RouteTable.Route, Set<String>> requestFields() {
+        Map<RouteTable.Route, Set<String>> out = new java.util.HashMap<>();
+        requestTypes().forEach((route, type) -> out.put(route, WireFields.names(type)));
+        return Map.copyOf(out);
+    }
+
+    /** The wire record (bosun-wire) each JSON request body is, by the route that reads it. */
+    public static Map<RouteTable.Route, Class<? extends Record>> requestTypes() {
         return Map.ofEntries(
-                Map.entry(new RouteTable.Route("POST", "/v1/sessions"), SessionRoutes.CREATE_FIELDS),
-                Map.entry(new RouteTable.Route("POST", "/v1/sessions/{id}/end"), SessionRoutes.END_FIELDS),
-                Map.entry(new RouteTable.Route("POST", "/v1/sessions/{id}/terminate"), SessionRoutes.TERMINATE_FIELDS),
-                Map.entry(new RouteTable.Route("DELETE", "/v1/sessions/{id}"), SessionRoutes.TERMINATE_FIELDS),
-                Map.entry(new RouteTable.Route("POST", "/v1/sessions/{id}/events"), EventRoutes.EVENT_FIELDS),
-                Map.entry(new RouteTable.Route("POST", "/v1/sessions/{id}/emit"), EventRoutes.EVENT_FIELDS),
-                Map.entry(new RouteTable.Route("POST", "/v1/sessions/{id}/tasks"), TaskRoutes.ADD_FIELDS),
-                Map.entry(new RouteTable.Route("POST", "/v1/sessions/{id}/tasks/{task_id}/complete"), TaskRoutes.COMPLETE_FIELDS),
-                Map.entry(new RouteTable.Route("POST", "/v1/agents"), FleetRoutes.REGISTER_FIELDS),
-                Map.entry(new RouteTable.Route("POST", "/v1/route"), FleetRoutes.ROUTE_FIELDS),
-                Map.entry(new RouteTable.Route("POST", "/v1/fleet/route"), FleetRoutes.ROUTE_FIELDS),
-                Map.entry(new RouteTable.Route("POST", "/v1/fleet/register/agent"), FleetRoutes.REGISTER_FIELDS),
-                Map.entry(new RouteTable.Route("POST", "/v1/webhooks"), DeliveryRoutes.WEBHOOK_FIELDS),
+                Map.entry(new RouteTable.Route("POST", "/v1/sessions"), CreateSession.class),
+                Map.entry(new RouteTable.Route("POST", "/v1/sessions/{id}/end"), EndSession.class),
+                Map.entry(new RouteTable.Route("POST", "/v1/sessions/{id}/terminate"), Terminate.class),
+                Map.entry(new RouteTable.Route("DELETE", "/v1/sessions/{id}"), Terminate.class),
+                Map.entry(new RouteTable.Route("POST", "/v1/sessions/{id}/events"), SendEvent.class),
+                Map.entry(new RouteTable.Route("POST", "/v1/sessions/{id}/emit"), SendEvent.class),
+                Map.entry(new RouteTable.Route("POST", "/v1/sessions/{id}/tasks"), AddTask.class),
+                Map.entry(new RouteTable.Route("POST", "/v1/sessions/{id}/tasks/{task_id}/complete"), CompleteTask.class),
+                Map.entry(new RouteTable.Route("POST", "/v1/agents"), RegisterAgent.class),
+                Map.entry(new RouteTable.Route("POST", "/v1/route"), RouteRequest.class),
+                Map.entry(new RouteTable.Route("POST", "/v1/fleet/route"), RouteRequest.class),
+                Map.entry(new RouteTable.Route("POST", "/v1/fleet/register/agent"), RegisterAgent.class),
+                Map.entry(new RouteTable.Route("POST", "/v1/webhooks"), CreateWebhook.class),
                 // Served only with fleet_compat_paths=true.
-                Map.entry(new RouteTable.Route("POST", "/route"), FleetRoutes.ROUTE_FIELDS),
-                Map.entry(new RouteTable.Route("POST", "/register/agent"), FleetRoutes.REGISTER_FIELDS));
+                Map.entry(new RouteTable.Route("POST", "/route"), RouteRequestCompat.class),
+                Map.entry(new RouteTable.Route("POST", "/register/agent"), RegisterAgentCompat.class));
     }
 }

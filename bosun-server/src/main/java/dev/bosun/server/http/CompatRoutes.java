@@ -9,10 +9,14 @@ import dev.bosun.fleet.Fleet;
 import dev.bosun.fleet.FleetStatus;
 import dev.bosun.id.Ids;
 import dev.bosun.json.Json;
+import dev.bosun.wire.RegisterAgentCompat;
+import dev.bosun.wire.RouteRequestCompat;
+import dev.bosun.wire.WireFields;
 import io.javalin.http.Context;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -22,6 +26,8 @@ import java.util.function.Consumer;
  * reference fixes C at 1. Under {@code /v1} Bosun's own shapes and rules stay (FleetRoutes).
  */
 final class CompatRoutes {
+    static final Set<String> ROUTE_FIELDS = WireFields.names(RouteRequestCompat.class);
+    static final Set<String> REGISTER_FIELDS = WireFields.names(RegisterAgentCompat.class);
     private final Fleet fleet;
     private final Consumer<Fleet.Plan> link;
 
@@ -37,7 +43,7 @@ final class CompatRoutes {
      * {@code prefer_agents} and {@code fallback} are honoured when given.
      */
     void route(Context ctx) {
-        Body b = Body.parse(ctx.bodyAsBytes(), FleetRoutes.ROUTE_FIELDS);
+        Body b = Body.parse(ctx.bodyAsBytes(), ROUTE_FIELDS);
         String taskId = Ids.requireSafe("task_id", b.requiredString("task_id"));
         List<String> required = b.strings("required_capabilities");
         List<String> prefer = b.strings("prefer_agents");
@@ -57,7 +63,7 @@ final class CompatRoutes {
 
     /** {@code POST /register/agent}: 200 {@code {"status": "registered"}}, new or not; capabilities default to none. */
     void registerAgent(Context ctx) {
-        Body b = Body.parse(ctx.bodyAsBytes(), FleetRoutes.REGISTER_FIELDS);
+        Body b = Body.parse(ctx.bodyAsBytes(), REGISTER_FIELDS);
         String id = b.requiredString("agent_id");
         fleet.register(Scope.tenant(ctx), id, b.strings("capabilities"));
         Replies.json(ctx, 200, Json.object().put("status", "registered"));

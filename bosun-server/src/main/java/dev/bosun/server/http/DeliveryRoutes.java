@@ -9,6 +9,8 @@ import dev.bosun.error.BosunException;
 import dev.bosun.id.Ids;
 import dev.bosun.SessionManager;
 import dev.bosun.tile.Tiles;
+import dev.bosun.wire.CreateWebhook;
+import dev.bosun.wire.WireFields;
 import io.javalin.http.Context;
 import java.util.Locale;
 import java.util.Optional;
@@ -19,7 +21,7 @@ import java.util.Set;
  * tenant's: another tenant's tile, subscription or delivery is NOT_FOUND and never listed.
  */
 final class DeliveryRoutes {
-    static final Set<String> WEBHOOK_FIELDS = Set.of("url", "events", "secret");
+    static final Set<String> WEBHOOK_FIELDS = WireFields.names(CreateWebhook.class);
     private static final int DEFAULT_PAGE = 50;
 
     private final SessionManager manager;

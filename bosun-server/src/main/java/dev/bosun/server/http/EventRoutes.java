@@ -8,6 +8,8 @@ import dev.bosun.json.Json;
 import dev.bosun.session.Session;
 import dev.bosun.SessionManager;
 import dev.bosun.server.metrics.Metrics;
+import dev.bosun.wire.SendEvent;
+import dev.bosun.wire.WireFields;
 import io.javalin.http.Context;
 import jakarta.servlet.ServletOutputStream;
 import java.io.IOException;
@@ -19,7 +21,7 @@ import java.util.Set;
 
 /** The event log over HTTP: send, emit, poll and long-poll, and Server-Sent Events. */
 final class EventRoutes {
-    static final Set<String> EVENT_FIELDS = Set.of("event_type", "payload");
+    static final Set<String> EVENT_FIELDS = WireFields.names(SendEvent.class);
 
     private final SessionManager manager;
     private final StreamGate gate;

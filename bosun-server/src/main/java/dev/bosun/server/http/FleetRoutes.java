@@ -11,7 +11,10 @@ import dev.bosun.fleet.FleetStatus;
 import dev.bosun.id.Ids;
 import dev.bosun.json.Json;
 import dev.bosun.server.metrics.Metrics;
-import dev.bosun.SessionManager;
+import dev.bosun.session.SessionManager;
+import dev.bosun.wire.RegisterAgent;
+import dev.bosun.wire.RouteRequest;
+import dev.bosun.wire.WireFields;
 import io.javalin.http.Context;
 import java.time.Clock;
 import java.time.Instant;
@@ -27,8 +30,8 @@ import java.util.Set;
  * at its bare paths. Everything is the caller's tenant's: agents and graphs are per tenant.
  */
 final class FleetRoutes {
-    static final Set<String> REGISTER_FIELDS = Set.of("agent_id", "capabilities");
-    static final Set<String> ROUTE_FIELDS = Set.of("task_id", "required_capabilities", "prefer_agents", "fallback");
+    static final Set<String> REGISTER_FIELDS = WireFields.names(RegisterAgent.class);
+    static final Set<String> ROUTE_FIELDS = WireFields.names(RouteRequest.class);
     /** The fleet-h1-router contract's own paths, served only with {@code fleet_compat_paths=true}. */
     static final List<String> COMPAT_PATHS = List.of("/route", "/status", "/h1-snapshot", "/register/agent", "/agents");
 

@@ -10,6 +10,10 @@ import dev.bosun.session.SessionFilter;
 import dev.bosun.SessionManager;
 import dev.bosun.session.SessionOutcome;
 import dev.bosun.session.SessionStatus;
+import dev.bosun.wire.CreateSession;
+import dev.bosun.wire.EndSession;
+import dev.bosun.wire.Terminate;
+import dev.bosun.wire.WireFields;
 import io.javalin.http.Context;
 import java.time.Clock;
 import java.time.Duration;
@@ -18,10 +22,10 @@ import java.util.Set;
 
 /** Session lifecycle routes: create, list, get, end, terminate, heartbeat, logs. */
 final class SessionRoutes {
-    static final Set<String> CREATE_FIELDS = Set.of("name", "agent_id", "tags", "metadata", "profile",
-            "idle_timeout_seconds", "ttl_seconds", "max_tasks", "task_timeout_seconds", "scout_room", "emit_tiles", "sandbox");
-    static final Set<String> END_FIELDS = Set.of("outcome", "error");
-    static final Set<String> TERMINATE_FIELDS = Set.of("reason");
+    // The fields each body may carry are the wire records' (bosun-wire), the one definition the SDK sends.
+    static final Set<String> CREATE_FIELDS = WireFields.names(CreateSession.class);
+    static final Set<String> END_FIELDS = WireFields.names(EndSession.class);
+    static final Set<String> TERMINATE_FIELDS = WireFields.names(Terminate.class);
 
     private final SessionManager manager;
     private final Clock clock;

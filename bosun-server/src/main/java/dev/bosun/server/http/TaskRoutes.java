@@ -7,13 +7,16 @@ import dev.bosun.task.Task;
 import dev.bosun.task.TaskOutcome;
 import dev.bosun.task.TaskPriority;
 import dev.bosun.task.TaskSpec;
+import dev.bosun.wire.AddTask;
+import dev.bosun.wire.CompleteTask;
+import dev.bosun.wire.WireFields;
 import io.javalin.http.Context;
 import java.util.Set;
 
 /** Tasks inside a session: add, list, get, complete. */
 final class TaskRoutes {
-    static final Set<String> ADD_FIELDS = Set.of("task_id", "name", "data", "priority", "required_capabilities");
-    static final Set<String> COMPLETE_FIELDS = Set.of("outcome", "duration_ms", "result", "error");
+    static final Set<String> ADD_FIELDS = WireFields.names(AddTask.class);
+    static final Set<String> COMPLETE_FIELDS = WireFields.names(CompleteTask.class);
 
     private final SessionManager manager;
 

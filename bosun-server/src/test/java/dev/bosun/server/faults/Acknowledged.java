@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bosun.client.BosunClient;
 import dev.bosun.contract.FaultLedger;
-import dev.bosun.event.Event;
-import dev.bosun.event.PollResult;
+import dev.bosun.wire.Event;
+import dev.bosun.wire.PollResult;
 import dev.bosun.event.SystemEvents;
-import dev.bosun.session.Session;
-import dev.bosun.session.SessionFilter;
+import dev.bosun.client.SessionFilter;
+import dev.bosun.wire.Session;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -64,7 +64,7 @@ final class Acknowledged {
         for (String id : known) {
             List<Event> log = readAll(client, id);
             assertThat(log).as("log of %s %s", id, when).isNotEmpty();
-            assertThat(log.getFirst().type()).as("first event of %s %s", id, when).isEqualTo(SystemEvents.SESSION_STARTED);
+            assertThat(log.getFirst().eventType()).as("first event of %s %s", id, when).isEqualTo(SystemEvents.SESSION_STARTED);
             for (int i = 0; i < log.size(); i++) {
                 assertThat(log.get(i).seq()).as("seq %d of %s %s (gapless from 1)", i + 1, id, when).isEqualTo(i + 1L);
             }
@@ -109,9 +109,9 @@ final class Acknowledged {
         Optional<String> after = Optional.empty();
         while (true) {
             var page = client.listSessions(SessionFilter.ALL, after, 100);
-            page.items().stream().map(Session::id).forEach(out::add);
+            page.items().stream().map(Session::sessionId).forEach(out::add);
             if (!page.hasMore()) return out;
-            after = page.nextCursor();
+            after = Optional.ofNullable(page.nextCursor());
         }
     }
 }

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.bosun.client.BosunClient;
 import dev.bosun.server.NodeCluster;
 import dev.bosun.server.NodeCluster.Node;
-import dev.bosun.session.SessionConfig;
+import dev.bosun.wire.CreateSession;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,7 +37,7 @@ class PostgresNodesKillLoopTest {
             var book = new Acknowledged();
             var sessions = new ArrayList<String>();
             for (int i = 0; i < 6; i++) {
-                String id = nodes.get(i % 2).client().createSession(SessionConfig.builder("pg-kill-" + i, "agent").build()).id();
+                String id = nodes.get(i % 2).client().createSession(CreateSession.of("pg-kill-" + i, "agent")).sessionId();
                 book.session(id);
                 sessions.add(id);
             }

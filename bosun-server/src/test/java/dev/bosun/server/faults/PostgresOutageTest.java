@@ -3,12 +3,13 @@ package dev.bosun.server.faults;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.bosun.client.WireCodec;
+import dev.bosun.wire.SendEvent;
+import dev.bosun.wire.WireJson;
 import dev.bosun.contract.PrivatePostgres;
 import dev.bosun.json.Json;
 import dev.bosun.server.NodeCluster;
 import dev.bosun.server.NodeCluster.Node;
-import dev.bosun.session.SessionConfig;
+import dev.bosun.wire.CreateSession;
 import dev.bosun.store.postgres.PgUrl;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -46,7 +47,7 @@ class PostgresOutageTest {
             var book = new Acknowledged();
             var sessions = new ArrayList<String>();
             for (int i = 0; i < 4; i++) {
-                String id = node.client().createSession(SessionConfig.builder("outage-" + i, "agent").build()).id();
+                String id = node.client().createSession(CreateSession.of("outage-" + i, "agent")).sessionId();
                 book.session(id);
                 sessions.add(id);
             }
@@ -57,8 +58,8 @@ class PostgresOutageTest {
                 pg.stopNow();
                 String id = sessions.getFirst();
                 var probes = List.of(
-                        request(node, "POST", "/v1/sessions/" + id + "/events", WireCodec.eventBody("input", Json.object().put("k", "probe"))),
-                        request(node, "POST", "/v1/sessions", WireCodec.sessionConfig(SessionConfig.builder("probe", "agent").build())),
+                        request(node, "POST", "/v1/sessions/" + id + "/events", WireJson.tree(new SendEvent("input", Json.object().put("k", "probe")))),
+                        request(node, "POST", "/v1/sessions", WireJson.tree(CreateSession.of("probe", "agent"))),
                         request(node, "GET", "/v1/sessions/" + id, null),
                         request(node, "GET", "/v1/sessions/" + id + "/events?after=0", null),
                         request(node, "GET", "/v1/sessions", null));

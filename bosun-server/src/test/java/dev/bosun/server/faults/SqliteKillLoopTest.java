@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bosun.server.NodeCluster;
 import dev.bosun.server.NodeCluster.Node;
-import dev.bosun.session.SessionConfig;
+import dev.bosun.wire.CreateSession;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,7 +32,7 @@ class SqliteKillLoopTest {
             var book = new Acknowledged();
             var sessions = new ArrayList<String>();
             for (int i = 0; i < 4; i++) {
-                String id = node.get().client().createSession(SessionConfig.builder("kill-" + i, "agent").build()).id();
+                String id = node.get().client().createSession(CreateSession.of("kill-" + i, "agent")).sessionId();
                 book.session(id);
                 sessions.add(id);
             }

@@ -1,10 +1,10 @@
 package dev.bosun.server.faults;
 
 import dev.bosun.client.BosunClient;
-import dev.bosun.error.BosunException;
+import dev.bosun.client.BosunClientException;
 import dev.bosun.json.Json;
 import dev.bosun.server.NodeCluster;
-import dev.bosun.session.SessionConfig;
+import dev.bosun.wire.CreateSession;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,7 +58,7 @@ final class Traffic implements AutoCloseable {
             book.tried();
             try {
                 if (i % 50 == 49) {
-                    String id = target.get().createSession(SessionConfig.builder("fault-" + writer + "-" + i, "agent").build()).id();
+                    String id = target.get().createSession(CreateSession.of("fault-" + writer + "-" + i, "agent")).sessionId();
                     book.session(id);
                     sessions.add(id);
                 } else {
@@ -81,7 +81,7 @@ final class Traffic implements AutoCloseable {
     }
 
     private static String kind(RuntimeException e) {
-        return e instanceof BosunException b ? b.code().name() : e.getClass().getSimpleName();
+        return e instanceof BosunClientException b ? b.code().name() : e.getClass().getSimpleName();
     }
 
     /**
