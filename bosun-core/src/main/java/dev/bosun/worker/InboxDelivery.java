@@ -5,6 +5,11 @@ import dev.bosun.event.Event;
 import dev.bosun.mailbox.InboxWriter;
 import dev.bosun.mailbox.Workspace;
 import dev.bosun.store.Store;
+import dev.bosun.trace.Tracing;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
 import java.io.IOException;
 import java.util.List;
 import org.slf4j.Logger;
@@ -17,6 +22,7 @@ import org.slf4j.LoggerFactory;
 final class InboxDelivery {
     private static final Logger log = LoggerFactory.getLogger(InboxDelivery.class);
     static final int INBOX_BATCH = 1000;
+    private static final AttributeKey<Long> EVENTS = AttributeKey.longKey("bosun.inbox.events");
 
     private final BosunConfig config;
     private final Store store;
@@ -29,26 +35,42 @@ final class InboxDelivery {
     /** Writes every committed IN event not yet in the inbox; nothing once the session stops being live. */
     void deliverPending(SupervisedSession s) {
         synchronized (s.inboxLock) {
-            Workspace ws = Workspace.at(config.dataDir(), s.id());
-            List<Event> pending;
-            do {
-                if (!s.isLive()) return;
-                pending = store.pendingInbox(s.id(), INBOX_BATCH);
-                if (pending.isEmpty()) return;
-                long last = 0;
-                try {
-                    for (Event ev : pending) {
-                        InboxWriter.write(ws, ev);
-                        last = ev.seq();
-                    }
-                } catch (IOException ex) {
-                    // Stays pending: the next send, the rescan or a restart writes it again.
-                    log.warn("could not write inbox of {}: {}", s.id(), ex.toString());
-                } finally {
-                    if (last > 0) store.markInboxWritten(s.id(), last);
+            if (!s.isLive()) return;
+            List<Event> pending = store.pendingInbox(s.id(), INBOX_BATCH);
+            if (pending.isEmpty()) return;
+            // A child of the current span (the send's request); the outbox ingestion that follows continues it.
+            Span span = Tracing.start("inbox delivery", SpanKind.PRODUCER, Attributes.of(Tracing.SESSION_ID, s.id()));
+            try {
+                long written = writeAll(s, pending);
+                span.setAttribute(EVENTS, written);
+                if (written > 0) s.cause.set(span.getSpanContext());
+            } finally {
+                span.end();
+            }
+        }
+    }
+
+    /** Writes {@code pending} and the batches after it, in seq order; returns how many events it wrote. */
+    private long writeAll(SupervisedSession s, List<Event> pending) {
+        Workspace ws = Workspace.at(config.dataDir(), s.id());
+        long written = 0;
+        while (true) {
+            long last = 0;
+            try {
+                for (Event ev : pending) {
+                    InboxWriter.write(ws, ev);
+                    last = ev.seq();
+                    written++;
                 }
-                if (last == 0) return;
-            } while (pending.size() == INBOX_BATCH);
+            } catch (IOException ex) {
+                // Stays pending: the next send, the rescan or a restart writes it again.
+                log.warn("could not write inbox of {}: {}", s.id(), ex.toString());
+            } finally {
+                if (last > 0) store.markInboxWritten(s.id(), last);
+            }
+            if (last == 0 || pending.size() < INBOX_BATCH || !s.isLive()) return written;
+            pending = store.pendingInbox(s.id(), INBOX_BATCH);
+            if (pending.isEmpty()) return written;
         }
     }
 }
