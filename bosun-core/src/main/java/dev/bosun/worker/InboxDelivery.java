@@ -5,11 +5,6 @@ import dev.bosun.event.Event;
 import dev.bosun.mailbox.InboxWriter;
 import dev.bosun.mailbox.Workspace;
 import dev.bosun.store.Store;
-import dev.bosun.trace.Tracing;
-import io.opentelemetry.api.common.AttributeKey;
-import io.opentelemetry.api.common.Attributes;
-import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.api.trace.SpanKind;
 import java.io.IOException;
 import java.util.List;
 import org.slf4j.Logger;
@@ -22,7 +17,6 @@ import org.slf4j.LoggerFactory;
 final class InboxDelivery {
     private static final Logger log = LoggerFactory.getLogger(InboxDelivery.class);
     static final int INBOX_BATCH = 1000;
-    private static final AttributeKey<Long> EVENTS = AttributeKey.longKey("bosun.inbox.events");
 
     private final BosunConfig config;
     private final Store store;
@@ -32,21 +26,15 @@ final class InboxDelivery {
         this.store = store;
     }
 
-    /** Writes every committed IN event not yet in the inbox; nothing once the session stops being live. */
-    void deliverPending(SupervisedSession s) {
+    /**
+     * Writes every committed IN event not yet in the inbox; nothing once the session stops being live.
+     * Returns how many it wrote (none when another thread, e.g. a peer's commit notice, was first).
+     */
+    long deliverPending(SupervisedSession s) {
         synchronized (s.inboxLock) {
-            if (!s.isLive()) return;
+            if (!s.isLive()) return 0;
             List<Event> pending = store.pendingInbox(s.id(), INBOX_BATCH);
-            if (pending.isEmpty()) return;
-            // A child of the current span (the send's request); the outbox ingestion that follows continues it.
-            Span span = Tracing.start("inbox delivery", SpanKind.PRODUCER, Attributes.of(Tracing.SESSION_ID, s.id()));
-            try {
-                long written = writeAll(s, pending);
-                span.setAttribute(EVENTS, written);
-                if (written > 0) s.cause.set(span.getSpanContext());
-            } finally {
-                span.end();
-            }
+            return pending.isEmpty() ? 0 : writeAll(s, pending);
         }
     }
 

@@ -126,7 +126,7 @@ final class OutboxIngestion {
     }
 
     /**
-     * The span of one drain that found files: a child of the inbox delivery that last wrote to this
+     * The span of one drain that found files: a child of the inbox delivery of the last send to this
      * worker (what it most likely answers), remembered in memory on this node only (D102).
      */
     private static Span ingestionSpan(SupervisedSession s) {

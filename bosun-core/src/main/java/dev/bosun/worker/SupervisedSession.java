@@ -45,7 +45,7 @@ final class SupervisedSession {
     /** More files arrived since the running drain started. */
     final AtomicBoolean dirty = new AtomicBoolean();
     /**
-     * The span of the last inbox delivery that wrote to this worker, taken by the next outbox ingestion
+     * The span of the last send's inbox delivery to this worker, taken by the next outbox ingestion
      * as its parent so that a send's trace shows the answer coming in. In memory only: a send through
      * another node, or a restart, starts the ingestion's own trace (docs/DECISIONS.md D102).
      */

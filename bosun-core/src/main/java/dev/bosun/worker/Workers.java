@@ -70,6 +70,8 @@ public final class Workers implements AutoCloseable {
     static final int QUOTA_EVERY_RESCANS = 5;
     private static final AttributeKey<String> RUNTIME = AttributeKey.stringKey("bosun.runtime");
     private static final AttributeKey<String> PROFILE = AttributeKey.stringKey("bosun.profile");
+    private static final AttributeKey<Long> SEQ = AttributeKey.longKey("bosun.event.seq");
+    private static final AttributeKey<Long> WRITTEN = AttributeKey.longKey("bosun.inbox.written");
 
     private final BosunConfig config;
     private final Store store;
@@ -350,7 +352,16 @@ public final class Workers implements AutoCloseable {
     public void deliver(Event e) {
         if (e.direction() != Direction.IN) return;
         SupervisedSession s = supervised.get(e.sessionId());
-        if (s != null) inbox.deliverPending(s);
+        if (s == null) return;
+        // A child of the send's span, remembered first as the cause of the next outbox ingestion: the
+        // write itself may be done by another thread (a commit notice) that knows no trace (D102).
+        Span span = Tracing.start("inbox delivery", SpanKind.PRODUCER, Attributes.of(Tracing.SESSION_ID, s.id(), SEQ, e.seq()));
+        s.cause.set(span.getSpanContext());
+        try {
+            span.setAttribute(WRITTEN, inbox.deliverPending(s));
+        } finally {
+            span.end();
+        }
     }
 
     /**

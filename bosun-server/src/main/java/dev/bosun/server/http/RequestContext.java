@@ -1,5 +1,6 @@
 package dev.bosun.server.http;
 
+import io.opentelemetry.api.trace.Span;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpFilter;
@@ -16,7 +17,8 @@ import org.slf4j.MDC;
  * is a safe token, else a new UUID), echoes it in the response, and puts it, with the session id of a
  * {@code /v1/sessions/{id}} path, in the logging MDC for the lines the request causes. A request that
  * never reaches a route (refused at the edge) gets its access-log line here; the others get theirs
- * from {@link AccessLog} when Javalin has finished them.
+ * from {@link AccessLog} when Javalin has finished them. It also starts the request's span
+ * ({@link HttpSpans}), current while the request runs, and puts its {@code trace_id} in the MDC.
  */
 public final class RequestContext extends HttpFilter {
     public static final String HEADER = "X-Request-Id";
@@ -30,10 +32,12 @@ public final class RequestContext extends HttpFilter {
 
     private final AccessLog access;
     private final Drain drain;
+    private final HttpSpans spans;
 
-    public RequestContext(AccessLog access, Drain drain) {
+    public RequestContext(AccessLog access, Drain drain, HttpSpans spans) {
         this.access = access;
         this.drain = drain;
+        this.spans = spans;
     }
 
     /** The caller's id when it is 1 to 128 of {@code A-Z a-z 0-9 . _ : -}, else a fresh one. */
@@ -50,8 +54,14 @@ public final class RequestContext extends HttpFilter {
         MDC.put("request_id", id);
         Matcher m = SESSION.matcher(req.getRequestURI());
         if (m.matches()) MDC.put("session_id", m.group(1));
+        Span span = spans.start(req, id);
+        if (span.getSpanContext().isValid()) {
+            // Logs and traces join on these (D102); absent while tracing is off.
+            MDC.put("trace_id", span.getSpanContext().getTraceId());
+            MDC.put("span_id", span.getSpanContext().getSpanId());
+        }
         drain.enter();
-        try {
+        try (io.opentelemetry.context.Scope ignored = span.makeCurrent()) {
             if (drain.draining() && !OPEN_WHILE_DRAINING.contains(req.getRequestURI())) {
                 res.setHeader("Connection", "close");
                 ApiErrors.write(res, new dev.bosun.error.BosunException(dev.bosun.error.ErrorCode.UNAVAILABLE,
@@ -62,8 +72,9 @@ public final class RequestContext extends HttpFilter {
             chain.doFilter(req, res);
         } finally {
             drain.exit();
-            if (!req.isAsyncStarted() && req.getAttribute(LOGGED) == null) {
-                access.write(req, res.getStatus(), id);
+            if (!req.isAsyncStarted()) {
+                if (req.getAttribute(LOGGED) == null) access.write(req, res.getStatus(), id);
+                spans.end(req, res.getStatus());
             }
             MDC.clear();
         }
