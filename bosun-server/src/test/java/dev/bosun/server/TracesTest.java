@@ -146,6 +146,16 @@ class TracesTest extends ServerHarness {
             assertThat(poll.getParentSpanId()).isEqualTo(poller.spanId());
             assertThat(number(poll, "http.response.status_code")).isEqualTo(200L);
 
+            // A long-poll (answered asynchronously when it has waited) ends its span too, when it answers.
+            Caller waiter = new Caller(sender.traceId(), Caller.fresh().spanId());
+            long cursor = polled.json().get("next_cursor").asLong();
+            var waiting = java.util.concurrent.CompletableFuture.supplyAsync(() ->
+                    traced("GET", "/v1/sessions/" + id + "/events?after=" + cursor + "&wait=20", null, waiter));
+            assertThat(post("/v1/sessions/" + id + "/events", "{\"event_type\":\"pong\",\"payload\":2}").status()).isEqualTo(202);
+            assertThat(waiting.join().status()).isEqualTo(200);
+            await().atMost(SETTLE).untilAsserted(() -> assertThat(named("GET /v1/sessions/{id}/events"))
+                    .anyMatch(s -> s.getParentSpanId().equals(waiter.spanId()) && s.getTraceId().equals(sender.traceId())));
+
             // Logs and traces join on trace_id.
             assertThat(logs.json()).contains("\"trace_id\":\"" + sender.traceId() + "\"");
         }
