@@ -3,8 +3,8 @@ package dev.bosun.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.sun.net.httpserver.HttpServer;
 import dev.bosun.contract.Fixtures;
+import dev.bosun.server.tracing.Recorder;
 import dev.bosun.trace.Tracing;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.SpanId;
@@ -18,13 +18,10 @@ import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -194,22 +191,12 @@ class TracesTest extends ServerHarness {
 
     @Test
     void eachWebhookAttemptIsAClientSpanWhoseTraceparentTheReceiverGets() throws IOException {
-        List<String> got = new CopyOnWriteArrayList<>();
-        HttpServer receiver = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
-        receiver.createContext("/hook", ex -> {
-            ex.getRequestBody().readAllBytes();
-            got.add(Optional.ofNullable(ex.getRequestHeaders().getFirst("traceparent")).orElse("none"));
-            ex.sendResponseHeaders(200, -1);
-            ex.close();
-        });
-        receiver.start();
-        try {
+        try (var receiver = new Recorder(ex -> Optional.ofNullable(ex.getRequestHeaders().getFirst("traceparent")).orElse("none"))) {
             start(l -> l.set("webhook_private_targets", true).set("delivery_timeout", "2s"));
-            String url = "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook";
-            assertThat(post("/v1/webhooks", "{\"url\":\"" + url + "\",\"events\":[\"*\"]}").status()).isEqualTo(201);
+            assertThat(post("/v1/webhooks", "{\"url\":\"" + receiver.url() + "/hook\",\"events\":[\"*\"]}").status()).isEqualTo(201);
             createSession("{\"name\":\"w\",\"agent_id\":\"a\",\"profile\":\"echo\"}");
-            await().atMost(SETTLE).until(() -> !got.isEmpty() && !named("webhook delivery").isEmpty());
-            String header = got.get(0);
+            await().atMost(SETTLE).until(() -> !receiver.got().isEmpty() && !named("webhook delivery").isEmpty());
+            String header = receiver.got().get(0);
             assertThat(header).matches("00-[0-9a-f]{32}-[0-9a-f]{16}-0[0-9a-f]");
             SpanData attempt = named("webhook delivery").stream()
                     .filter(s -> header.startsWith("00-" + s.getTraceId() + "-" + s.getSpanId() + "-")).findFirst()
@@ -218,8 +205,6 @@ class TracesTest extends ServerHarness {
             assertThat(number(attempt, "http.response.status_code")).isEqualTo(200L);
             assertThat(attr(attempt, "bosun.delivery.outcome")).isEqualTo("accepted");
             assertThat(attr(attempt, "bosun.tenant")).isEqualTo("default");
-        } finally {
-            receiver.stop(0);
         }
     }
 }

@@ -3,16 +3,11 @@ package dev.bosun.server.tracing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.sun.net.httpserver.HttpServer;
 import dev.bosun.trace.Tracing;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.SpanKind;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -47,28 +42,17 @@ class TelemetryTest {
 
     @Test
     void spansLeaveOverOtlpHttpThroughTheJdkSender() throws IOException {
-        List<String> got = new CopyOnWriteArrayList<>();
-        HttpServer collector = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
-        collector.createContext("/", ex -> {
-            ex.getRequestBody().readAllBytes();
-            got.add(ex.getRequestMethod() + " " + ex.getRequestURI().getPath() + " " + ex.getRequestHeaders().getFirst("Content-Type"));
-            ex.sendResponseHeaders(200, -1);
-            ex.close();
-        });
-        collector.start();
-        try {
-            var sdk = Telemetry.start(Map.of(
-                    "OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:" + collector.getAddress().getPort(),
+        try (var collector = new Recorder(ex -> ex.getRequestMethod() + " " + ex.getRequestURI().getPath() + " "
+                + ex.getRequestHeaders().getFirst("Content-Type"))) {
+            var sdk = Telemetry.start(Map.of("OTEL_EXPORTER_OTLP_ENDPOINT", collector.url(),
                     "OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf")).orElseThrow();
             try {
                 Tracing.start("probe", SpanKind.INTERNAL, Attributes.empty()).end();
                 assertThat(sdk.getSdkTracerProvider().forceFlush().join(10, TimeUnit.SECONDS).isSuccess()).isTrue();
-                assertThat(got).contains("POST /v1/traces application/x-protobuf");
+                assertThat(collector.got()).contains("POST /v1/traces application/x-protobuf");
             } finally {
                 sdk.close();
             }
-        } finally {
-            collector.stop(0);
         }
         assertThatThrownBy(() -> Class.forName("io.opentelemetry.exporter.sender.okhttp.internal.OkHttpHttpSender"))
                 .as("OkHttp's sender is excluded").isInstanceOf(ClassNotFoundException.class);
