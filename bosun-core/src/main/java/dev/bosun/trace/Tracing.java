@@ -22,8 +22,8 @@ import java.util.function.Supplier;
  * Bosun's one door to OpenTelemetry traces (docs/OPERATIONS.md, Traces; docs/DECISIONS.md D102).
  * Core code starts its spans and carries {@code traceparent} only through here, so the rest of core
  * needs no tracing imports beyond {@link Span} and {@link SpanKind}. Until a server installs an SDK
- * ({@link #install}) everything here is the API's no-op: spans cost an allocation-free no-op call,
- * {@link #headers()} is empty and {@link #traceparent()} is absent.
+ * ({@link #install}) everything here is the API's no-op: a span is a no-op object (only its
+ * attributes are still built), {@link #headers()} is empty and {@link #traceparent()} is absent.
  */
 public final class Tracing {
     /** The instrumentation scope of every Bosun span. */
@@ -71,11 +71,7 @@ public final class Tracing {
      */
     public static <T> T call(String name, SpanKind kind, Attributes attributes, Supplier<T> body,
                              BiConsumer<Span, T> onResult) {
-        return in(start(name, kind, attributes), body, onResult);
-    }
-
-    /** As {@link #call}, in a span already started (e.g. with an explicit parent). */
-    public static <T> T in(Span span, Supplier<T> body, BiConsumer<Span, T> onResult) {
+        Span span = start(name, kind, attributes);
         try (Scope ignored = span.makeCurrent()) {
             T result = body.get();
             onResult.accept(span, result);
@@ -92,11 +88,6 @@ public final class Tracing {
     public static void fail(Span span, Throwable e) {
         span.recordException(e);
         span.setStatus(StatusCode.ERROR, e.getClass().getSimpleName());
-    }
-
-    /** The current span's context: what a later, asynchronous step can name as its cause. */
-    public static SpanContext currentContext() {
-        return Span.current().getSpanContext();
     }
 
     /** A context whose span is {@code cause}, to start a span under a cause remembered in memory. */

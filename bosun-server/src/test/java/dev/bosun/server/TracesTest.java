@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Traces through a real server on loopback, with the SDK's in-memory exporter: the span tree of one
  * send → worker → poll under the caller's {@code traceparent}, the worker's {@code TRACEPARENT}, the
- * trace id in the log lines, a webhook attempt's CLIENT span and header, and a routing decision's span.
+ * trace id in the log lines, tile and webhook attempts' CLIENT spans and headers, and a routing decision's span.
  */
 class TracesTest extends ServerHarness {
     static final Duration SETTLE = Duration.ofSeconds(30);
@@ -189,22 +189,50 @@ class TracesTest extends ServerHarness {
         assertThat(attr(route, "bosun.task.id")).isEqualTo("t1");
     }
 
+    /** A receiver that notes the {@code traceparent} of each request it gets. */
+    private static Recorder traceparents() throws IOException {
+        return new Recorder(ex -> Optional.ofNullable(ex.getRequestHeaders().getFirst("traceparent")).orElse("none"));
+    }
+
+    /** The attempt span named by the first {@code traceparent} the receiver got, awaited (it ends after the answer). */
+    private SpanData firstAttempt(String name, Recorder receiver) {
+        await().atMost(SETTLE).untilAsserted(() -> {
+            assertThat(receiver.got()).isNotEmpty();
+            attemptOf(name, receiver.got().get(0));
+        });
+        return attemptOf(name, receiver.got().get(0));
+    }
+
+    /** The attempt span whose ids {@code header} names. */
+    private SpanData attemptOf(String name, String header) {
+        assertThat(header).matches("00-[0-9a-f]{32}-[0-9a-f]{16}-0[0-9a-f]");
+        SpanData attempt = named(name).stream()
+                .filter(s -> header.startsWith("00-" + s.getTraceId() + "-" + s.getSpanId() + "-")).findFirst()
+                .orElseThrow(() -> new AssertionError("no '" + name + "' span for " + header + " in " + named(name)));
+        assertThat(attempt.getKind()).isEqualTo(SpanKind.CLIENT);
+        assertThat(number(attempt, "http.response.status_code")).isEqualTo(200L);
+        assertThat(attr(attempt, "bosun.delivery.outcome")).isEqualTo("accepted");
+        assertThat(attr(attempt, "bosun.tenant")).isEqualTo("default");
+        return attempt;
+    }
+
+    @Test
+    void eachTileAttemptIsAClientSpanWhoseTraceparentPlatoGets() throws IOException {
+        try (var plato = traceparents()) {
+            start(l -> l.set("plato_url", plato.url()).set("delivery_timeout", "2s"));
+            String id = createSession("{\"name\":\"p\",\"agent_id\":\"a\",\"profile\":\"echo\"}");
+            assertThat(post("/v1/sessions/" + id + "/end", "{\"outcome\":\"success\"}").status()).isEqualTo(200);
+            assertThat(attr(firstAttempt("tile delivery", plato), "bosun.session.id")).isEqualTo(id);
+        }
+    }
+
     @Test
     void eachWebhookAttemptIsAClientSpanWhoseTraceparentTheReceiverGets() throws IOException {
-        try (var receiver = new Recorder(ex -> Optional.ofNullable(ex.getRequestHeaders().getFirst("traceparent")).orElse("none"))) {
+        try (var receiver = traceparents()) {
             start(l -> l.set("webhook_private_targets", true).set("delivery_timeout", "2s"));
             assertThat(post("/v1/webhooks", "{\"url\":\"" + receiver.url() + "/hook\",\"events\":[\"*\"]}").status()).isEqualTo(201);
             createSession("{\"name\":\"w\",\"agent_id\":\"a\",\"profile\":\"echo\"}");
-            await().atMost(SETTLE).until(() -> !receiver.got().isEmpty() && !named("webhook delivery").isEmpty());
-            String header = receiver.got().get(0);
-            assertThat(header).matches("00-[0-9a-f]{32}-[0-9a-f]{16}-0[0-9a-f]");
-            SpanData attempt = named("webhook delivery").stream()
-                    .filter(s -> header.startsWith("00-" + s.getTraceId() + "-" + s.getSpanId() + "-")).findFirst()
-                    .orElseThrow(() -> new AssertionError("no webhook span for " + header + " in " + named("webhook delivery")));
-            assertThat(attempt.getKind()).isEqualTo(SpanKind.CLIENT);
-            assertThat(number(attempt, "http.response.status_code")).isEqualTo(200L);
-            assertThat(attr(attempt, "bosun.delivery.outcome")).isEqualTo("accepted");
-            assertThat(attr(attempt, "bosun.tenant")).isEqualTo("default");
+            assertThat(attr(firstAttempt("webhook delivery", receiver), "bosun.delivery.id")).startsWith("whd_");
         }
     }
 }
