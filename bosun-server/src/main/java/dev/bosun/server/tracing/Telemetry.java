@@ -1,8 +1,10 @@
 package dev.bosun.server.tracing;
 
+import dev.bosun.error.BosunException;
 import dev.bosun.trace.Tracing;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
+import io.opentelemetry.sdk.autoconfigure.spi.ConfigurationException;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -38,16 +40,24 @@ public final class Telemetry {
     /**
      * Builds the SDK from {@code env} when it asks for traces and installs it as the source of Bosun's
      * spans; the SDK flushes and closes itself in a JVM shutdown hook. Empty when traces stay off.
+     *
+     * @throws BosunException INVALID_ARGUMENT when the variables ask for traces the SDK cannot configure
      */
     public static Optional<OpenTelemetrySdk> start(Map<String, String> env) {
         if (!wanted(env)) return Optional.empty();
-        OpenTelemetrySdk sdk = AutoConfiguredOpenTelemetrySdk.builder()
-                .addPropertiesSupplier(() -> DEFAULTS)
-                // env (the process's own in production) overrides the defaults exactly as autoconfigure
-                // would read it: this way what decided "wanted" is what configures the SDK.
-                .addPropertiesCustomizer(config -> properties(env))
-                .build()
-                .getOpenTelemetrySdk();
+        OpenTelemetrySdk sdk;
+        try {
+            sdk = AutoConfiguredOpenTelemetrySdk.builder()
+                    .addPropertiesSupplier(() -> DEFAULTS)
+                    // env (the process's own in production) overrides the defaults exactly as autoconfigure
+                    // would read it: this way what decided "wanted" is what configures the SDK.
+                    .addPropertiesCustomizer(config -> properties(env))
+                    .build()
+                    .getOpenTelemetrySdk();
+        } catch (ConfigurationException e) {
+            throw BosunException.invalid("OTEL_*", "the OTEL_* variables do not configure traces: " + masked(e.getMessage(), env)
+                    + " (docs/OPERATIONS.md, Traces)");
+        }
         Tracing.install(sdk);
         return Optional.of(sdk);
     }
@@ -58,6 +68,17 @@ public final class Telemetry {
         env.forEach((k, v) -> {
             if (k.startsWith("OTEL_")) out.put(k.toLowerCase(Locale.ROOT).replace('_', '.'), v);
         });
+        return out;
+    }
+
+    /** The SDK's message without the values of {@code *_HEADERS} variables, which carry collectors' credentials. */
+    static String masked(String message, Map<String, String> env) {
+        String out = message == null ? "invalid configuration" : message;
+        for (var e : env.entrySet()) {
+            if (e.getKey().startsWith("OTEL_") && e.getKey().endsWith("_HEADERS") && !e.getValue().isBlank()) {
+                out = out.replace(e.getValue(), "[REDACTED]");
+            }
+        }
         return out;
     }
 

@@ -3,6 +3,8 @@ package dev.bosun.server.tracing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.bosun.error.BosunException;
+import dev.bosun.error.ErrorCode;
 import dev.bosun.trace.Tracing;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.SpanKind;
@@ -32,6 +34,18 @@ class TelemetryTest {
         assertThat(Telemetry.wanted(Map.of("OTEL_EXPORTER_OTLP_ENDPOINT", "http://collector:4318", "OTEL_SDK_DISABLED", "true")))
                 .isFalse();
         assertThat(Telemetry.start(Map.of())).as("nothing is built when off").isEmpty();
+    }
+
+    @Test
+    void variablesTheSdkCannotUseAreAClearErrorThatShowsNoHeaderValue() {
+        assertThatThrownBy(() -> Telemetry.start(Map.of("OTEL_TRACES_EXPORTER", "carrier-pigeon")))
+                .isInstanceOfSatisfying(BosunException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT);
+                    assertThat(e.details()).containsEntry("field", "OTEL_*");
+                    assertThat(e.getMessage()).contains("carrier-pigeon");
+                });
+        assertThat(Telemetry.masked("bad otel.exporter.otlp.headers: api-key=s3cret",
+                Map.of("OTEL_EXPORTER_OTLP_HEADERS", "api-key=s3cret"))).doesNotContain("s3cret").contains("[REDACTED]");
     }
 
     @Test
