@@ -11,7 +11,7 @@ import dev.bosun.event.Event;
 import dev.bosun.event.PollResult;
 import dev.bosun.json.Json;
 import dev.bosun.session.EndReason;
-import dev.bosun.session.Page;
+import dev.bosun.util.Page;
 import dev.bosun.session.Session;
 import dev.bosun.session.SessionConfig;
 import dev.bosun.session.SessionFilter;
@@ -449,6 +449,6 @@ public abstract class LifecycleContract extends ManagerHarness {
 
     /** Until the poll on another thread holds its wake-up ticket: a send after this wakes it, not its first read. */
     private void awaitTicket(String sessionId) {
-        await().atMost(Duration.ofSeconds(10)).until(() -> manager.notifier().hasTicket(sessionId));
+        await().atMost(Duration.ofSeconds(10)).until(() -> manager.pollWaiting(sessionId));
     }
 }
