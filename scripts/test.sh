@@ -21,16 +21,21 @@ if [ -z "${BOSUN_TEST_PG_URL:-}" ] && command -v pg_lsclusters >/dev/null 2>&1; 
     psql -h 127.0.0.1 -U postgres -d postgres -Atc 'CREATE DATABASE test' >/dev/null 2>&1 || true
   fi
 fi
-# promtool (Debian's prometheus package) checks deploy/prometheus/alerts.yml in DeployMetricsTest. The
-# package would start a Prometheus daemon on install: policy-rc.d forbids that for the install's span.
-if ! command -v promtool >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
-  echo "test: installing promtool (Debian's prometheus package) for the alert rules' check" >&2
-  policy=/usr/sbin/policy-rc.d
-  had_policy=0; [ -e "$policy" ] && had_policy=1
+# Installs a Debian package whose install would start a daemon (prometheus, systemd) with policy-rc.d
+# forbidding that for the install's span; only as root, only with apt-get.
+install_without_daemons() {
+  local pkg=$1 why=$2 policy=/usr/sbin/policy-rc.d had_policy=0
+  command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ] || return 0
+  echo "test: installing $pkg from Debian's packages for $why" >&2
+  [ -e "$policy" ] && had_policy=1
   if [ "$had_policy" = 0 ]; then printf '#!/bin/sh\nexit 101\n' > "$policy"; chmod +x "$policy"; fi
-  bosun_apt_install prometheus || echo "test: could not install prometheus (promtool)" >&2
+  bosun_apt_install "$pkg" || echo "test: could not install $pkg" >&2
   if [ "$had_policy" = 0 ]; then rm -f "$policy"; fi
-fi
+}
+# promtool checks deploy/prometheus/alerts.yml in DeployMetricsTest; systemd-analyze checks
+# deploy/systemd/bosun.service in DeployFilesTest. Without them those checks skip, or fail with CI=true.
+command -v promtool >/dev/null 2>&1 || install_without_daemons prometheus "the alert rules' check (promtool)"
+[ -x /usr/bin/systemd-analyze ] || install_without_daemons systemd "the unit's check (systemd-analyze)"
 $MVN verify "$@"
 
 # The Python SDK's tests, against a real server started from the jar the build just made. Debian's

@@ -30,14 +30,19 @@ final class ConfigBinder {
             + "Docker volume name (a letter or digit, then up to 127 of A-Z a-z 0-9 _ . -), or empty for none";
 
     private final Map<String, RawValue> raw;
+    private final java.util.function.Consumer<ConfigClamp> clamps;
 
-    private ConfigBinder(Map<String, RawValue> raw) {
+    private ConfigBinder(Map<String, RawValue> raw, java.util.function.Consumer<ConfigClamp> clamps) {
         this.raw = raw;
+        this.clamps = clamps;
     }
 
-    /** @param raw a value for every key in {@link ConfigLoader#KEYS} */
-    static BosunConfig bind(Map<String, RawValue> raw) {
-        return new ConfigBinder(raw).bind();
+    /**
+     * @param raw    a value for every key in {@link ConfigLoader#KEYS}
+     * @param clamps told of every value changed to fit another setting
+     */
+    static BosunConfig bind(Map<String, RawValue> raw, java.util.function.Consumer<ConfigClamp> clamps) {
+        return new ConfigBinder(raw, clamps).bind();
     }
 
     private BosunConfig bind() {
@@ -102,7 +107,13 @@ final class ConfigBinder {
         long maxRequest = Values.size("max_request_bytes", get("max_request_bytes"), "1KiB", "64MiB");
         if (get("max_request_bytes").origin().equals("default")) {
             // Left at its default, the body cap follows the message limit (plus room for the envelope).
-            maxRequest = Math.max(maxRequest, maxMessageBytes + 64L * 1024);
+            long raised = Math.max(maxRequest, maxMessageBytes + 64L * 1024);
+            if (raised != maxRequest) {
+                clamps.accept(new ConfigClamp("max_request_bytes", "max_request_bytes raised from its default "
+                        + Sizes.format(maxRequest) + " to " + Sizes.format(raised) + " to carry a message of max_message_bytes = "
+                        + Sizes.format(maxMessageBytes) + "; set max_request_bytes to choose"));
+            }
+            maxRequest = raised;
         }
         if (maxRequest < maxMessageBytes) {
             throw Values.error("max_request_bytes", "max_request_bytes = " + Sizes.format(maxRequest)
@@ -118,7 +129,12 @@ final class ConfigBinder {
             throw Values.error("max_streams_per_tenant", "max_streams_per_tenant = " + perTenant
                     + " is larger than max_streams = " + maxStreams + "; allowed 1.." + maxStreams, get("max_streams_per_tenant"));
         }
-        perTenant = Math.min(perTenant, maxStreams);
+        if (perTenant > maxStreams) {
+            clamps.accept(new ConfigClamp("max_streams_per_tenant", "max_streams_per_tenant lowered from its default "
+                    + perTenant + " to max_streams = " + maxStreams + "; one tenant can hold every stream. Set "
+                    + "max_streams_per_tenant to share them"));
+            perTenant = maxStreams;
+        }
         Duration keepAlive = duration("sse_keepalive", "100ms", "60s");
         List<String> hosts = list("allowed_hosts", ALLOWED_HOST, ALLOWED_HOST_RULE).stream()
                 .map(h -> h.toLowerCase(Locale.ROOT)).toList();

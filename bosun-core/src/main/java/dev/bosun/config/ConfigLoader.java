@@ -15,6 +15,7 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -75,6 +76,7 @@ public final class ConfigLoader {
     private final Map<String, RawValue> fileLayer = new LinkedHashMap<>();
     private final Map<String, RawValue> envLayer = new LinkedHashMap<>();
     private final Map<String, RawValue> codeLayer = new LinkedHashMap<>();
+    private List<ConfigClamp> clamped = List.of();
 
     private ConfigLoader() {}
 
@@ -181,7 +183,15 @@ public final class ConfigLoader {
             if (v == null) v = new RawValue(DEFAULTS.get(key), "default");
             merged.put(key, v);
         }
-        return ConfigBinder.bind(merged);
+        var changed = new ArrayList<ConfigClamp>();
+        BosunConfig config = ConfigBinder.bind(merged, changed::add);
+        clamped = List.copyOf(changed);
+        return config;
+    }
+
+    /** The values the last {@link #load()} changed to fit other settings (the server logs them at WARN). */
+    public List<ConfigClamp> clamped() {
+        return clamped;
     }
 
     /** The built-in default of a key, in the form a config file would write it. */

@@ -1,6 +1,7 @@
 package dev.bosun.delivery;
 
 import dev.bosun.config.DeliverySettings;
+import dev.bosun.log.LogContext;
 import dev.bosun.trace.Tracing;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
@@ -296,7 +297,11 @@ public final class DeliveryRelay implements AutoCloseable {
             Delivery current = head;
             try {
                 for (int sent = 1; current != null; sent++) {
-                    DeliveryOutcome o = outcome(current, send(sender, current));
+                    DeliveryOutcome o;
+                    try (var ctx = LogContext.of("delivery_id", current.id(), "session_id", current.sessionId(),
+                            "tenant", current.tenant())) {
+                        o = outcome(current, send(sender, current));
+                    }
                     boolean goOn = lane && sent < LANE_RUN && settled(o) && !closed;
                     if (goOn) {
                         current = store.recordAndClaimNext(o, owner, clock.instant(), lease).orElse(null);
@@ -419,8 +424,12 @@ public final class DeliveryRelay implements AutoCloseable {
         // behind a stuck head gets its own maximum age.
         if (!now.isBefore(d.ageFrom().plus(settings.maxAge()))) {
             observers.forEach(o -> o.dead(d.kind()));
-            return new DeliveryOutcome.Dead(d.id(), status, error + "; gave up after " + d.attempts() + " attempts over "
-                    + dev.bosun.config.Durations.format(settings.maxAge()), now);
+            String gaveUp = "gave up after " + d.attempts() + " attempts over " + dev.bosun.config.Durations.format(settings.maxAge());
+            // Once per delivery: a dead one is never claimed again unless a person retries it.
+            log.error("{} delivery {} of session {} to {} is dead: {}; {}. Fix the cause, then retry it ({})", d.kind().wire(),
+                    d.id(), d.sessionId(), d.target(), error, gaveUp, d.kind() == DeliveryKind.TILE
+                            ? "POST /v1/tiles/{id}/retry" : "POST /v1/webhooks/{id}/deliveries/{delivery_id}/retry");
+            return new DeliveryOutcome.Dead(d.id(), status, error + "; " + gaveUp, now);
         }
         observers.forEach(o -> o.retried(d.kind()));
         // Its own sends only: every one of them failed, or it would not be pending.

@@ -47,6 +47,17 @@ final class LogCapture implements AutoCloseable {
         synchronized (json) { return json.toString(StandardCharsets.UTF_8); }
     }
 
+    /** The JSON lines so far, parsed. */
+    java.util.List<com.fasterxml.jackson.databind.JsonNode> lines() {
+        return json().lines().map(dev.bosun.json.Json::parseTrusted).toList();
+    }
+
+    /** The JSON lines at {@code level} (WARN, ERROR) whose message contains {@code text}. */
+    java.util.List<com.fasterxml.jackson.databind.JsonNode> lines(String level, String text) {
+        return lines().stream().filter(l -> l.path("log.level").asText().equals(level)
+                && l.path("message").asText().contains(text)).toList();
+    }
+
     @Override
     public void close() {
         root.detachAppender(textAppender);

@@ -264,11 +264,21 @@ class TilesApiTest extends ServerHarness {
 
     @Test
     void aTileStillFailingAtItsMaximumAgeIsDeadUntilRetried() {
-        startServer("1s");
-        plato.always(FakePlato.Fault.ERROR_500);
-        String id = createSession("{\"name\":\"doomed\",\"agent_id\":\"a\"}");
-        await().atMost(SETTLE).until(() -> tiles("/v1/tiles?state=dead").size() == 1);
-        JsonNode dead = tiles("/v1/tiles?state=dead").get(0);
+        JsonNode dead;
+        String id;
+        try (var logs = new LogCapture()) {
+            startServer("1s");
+            plato.always(FakePlato.Fault.ERROR_500);
+            id = createSession("{\"name\":\"doomed\",\"agent_id\":\"a\"}");
+            await().atMost(SETTLE).until(() -> tiles("/v1/tiles?state=dead").size() == 1);
+            dead = tiles("/v1/tiles?state=dead").get(0);
+            // logged when it died, before the state was recorded: once, at ERROR, with its ids as fields
+            List<JsonNode> lines = logs.lines("ERROR", "is dead");
+            assertThat(lines).as(logs.json()).hasSize(1);
+            assertThat(lines.get(0).path("delivery_id").asText()).isEqualTo(dead.get("tile_id").asText());
+            assertThat(lines.get(0).path("session_id").asText()).isEqualTo(id);
+            assertThat(lines.get(0).path("message").asText()).contains("POST /v1/tiles/{id}/retry");
+        }
         assertThat(dead.get("session_id").asText()).isEqualTo(id);
         assertThat(dead.get("last_status").asInt()).isEqualTo(500);
         assertThat(dead.get("attempts").asInt()).isGreaterThan(1);

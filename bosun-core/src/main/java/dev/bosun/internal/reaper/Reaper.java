@@ -179,7 +179,7 @@ public final class Reaper implements Sweeper, AutoCloseable {
     }
 
     private boolean expire(Due d) {
-        try {
+        try (var ctx = dev.bosun.log.LogContext.of("session_id", d.sessionId())) {
             EndResult r = ends.end(d.sessionId(), new EndCause.Expired(d.kind()));
             if (r.transitioned()) workers.cleanup(r.session());
             return r.transitioned();

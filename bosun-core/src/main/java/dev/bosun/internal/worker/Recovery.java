@@ -2,6 +2,7 @@ package dev.bosun.internal.worker;
 
 import dev.bosun.config.BosunConfig;
 import dev.bosun.id.Ids;
+import dev.bosun.log.LogContext;
 import dev.bosun.sandbox.Sandbox;
 import dev.bosun.sandbox.Worker;
 import dev.bosun.sandbox.WorkerRef;
@@ -68,8 +69,8 @@ final class Recovery {
         for (Sandbox sb : usable()) {
             for (Sandbox.LabelledWorker lw : sb.list(workerNode)) {
                 if (adopted.contains(lw.sessionId())) continue;
-                log.warn("stopping orphaned worker {} of session {}", lw.ref().id(), lw.sessionId());
-                try {
+                try (var ctx = LogContext.of("session_id", lw.sessionId(), "worker_id", lw.ref().id())) {
+                    log.warn("stopping orphaned worker {} of session {}", lw.ref().id(), lw.sessionId());
                     sb.stop(lw.ref(), ORPHAN_GRACE);
                 } catch (RuntimeException e) {
                     log.warn("could not stop orphan {}", lw.ref().id(), e);
@@ -92,8 +93,11 @@ final class Recovery {
                     if (workers.supervises(sid)) continue;
                     Optional<Session> s = Ids.isSafe(sid) ? store.getSession(sid) : Optional.empty();
                     if (s.isPresent() && !s.get().isEnded()) continue;
-                    log.warn("removing worker {} of {} session {}", lw.ref().id(), s.isPresent() ? "ended" : "unknown", sid);
-                    sb.stop(lw.ref(), ORPHAN_GRACE);
+                    try (var ctx = LogContext.of("session_id", sid, "worker_id", lw.ref().id())) {
+                        log.warn("removing orphaned worker {} of {} session {}", lw.ref().id(),
+                                s.isPresent() ? "ended" : "unknown", sid);
+                        sb.stop(lw.ref(), ORPHAN_GRACE);
+                    }
                 }
             } catch (RuntimeException e) {
                 log.warn("reconciling {} workers failed; retried in {}", sb.runtime(), config.sandbox().reconcileInterval(), e);

@@ -8,6 +8,7 @@ import dev.bosun.error.ErrorCode;
 import dev.bosun.event.Direction;
 import dev.bosun.event.Event;
 import dev.bosun.json.Json;
+import dev.bosun.log.LogContext;
 import dev.bosun.mailbox.OutboxWatcher;
 import dev.bosun.mailbox.Workspace;
 import dev.bosun.mailbox.WorkspaceUsage;
@@ -305,8 +306,11 @@ public final class Workers implements AutoCloseable {
 
     /** Ends a session whose worker is gone after taking in what it left in its outbox. */
     void endLost(String id, EndCause cause) {
-        outbox.finalDrain(SupervisedSession.ending(id));
-        endAndClean(id, cause);
+        try (var ctx = LogContext.of("session_id", id)) {
+            log.warn("session {} ends {}: {}", id, cause.reason().code(), cause.error().orElse("its worker is gone"));
+            outbox.finalDrain(SupervisedSession.ending(id));
+            endAndClean(id, cause);
+        }
     }
 
     private Map<String, String> env(String id, Workspace ws, Profile profile) {
@@ -324,7 +328,11 @@ public final class Workers implements AutoCloseable {
     }
 
     private void watchExit(SupervisedSession s, Worker worker) {
-        worker.onExit().whenComplete((exit, err) -> Thread.ofVirtual().name("bosun-exit-" + s.id()).start(() -> exited(s, exit)));
+        worker.onExit().whenComplete((exit, err) -> Thread.ofVirtual().name("bosun-exit-" + s.id()).start(() -> {
+            try (var ctx = LogContext.of("session_id", s.id())) {
+                exited(s, exit);
+            }
+        }));
     }
 
     /**

@@ -47,6 +47,7 @@ final class ServeCommand implements Callable<Integer> {
         if (port != null) loader.set("port", port);
         BosunConfig cfg = loader.load();
         dev.bosun.server.logging.Logging.configure(cfg.server().ops());
+        dev.bosun.server.logging.Logging.warnClamped(loader.clamped());
         // Traces only when the OTEL_* variables ask for them (docs/OPERATIONS.md, Traces).
         dev.bosun.server.tracing.Telemetry.start(System.getenv());
         if (cfg.profiles().isEmpty()) {

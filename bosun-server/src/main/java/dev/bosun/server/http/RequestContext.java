@@ -10,6 +10,8 @@ import java.io.IOException;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
+import org.eclipse.jetty.server.Request;
 import org.slf4j.MDC;
 
 /**
@@ -17,8 +19,9 @@ import org.slf4j.MDC;
  * is a safe token, else a new UUID), echoes it in the response, and puts it, with the session id of a
  * {@code /v1/sessions/{id}} path, in the logging MDC for the lines the request causes. A request that
  * never reaches a route (refused at the edge) gets its access-log line here; the others get theirs
- * from {@link AccessLog} when Javalin has finished them. It also starts the request's span
- * ({@link HttpSpans}), current while the request runs, and puts its {@code trace_id} in the MDC.
+ * from {@link AccessLog} when Javalin has finished them. It also counts the request in the
+ * {@link Drain} from its arrival until its answer has been sent in full, and starts the request's
+ * span ({@link HttpSpans}), current while the request runs, with its {@code trace_id} in the MDC.
  */
 public final class RequestContext extends HttpFilter {
     public static final String HEADER = "X-Request-Id";
@@ -61,6 +64,11 @@ public final class RequestContext extends HttpFilter {
             MDC.put("span_id", span.getSpanContext().getSpanId());
         }
         drain.enter();
+        // The request leaves the drain's count when Jetty has sent its last byte, not when this filter
+        // returns: Jetty flushes the buffered end of the answer after the servlet, and a drain that
+        // stopped the server in that window closed the connection without an answer.
+        ServletContextRequest core = ServletContextRequest.getServletContextRequest(req);
+        if (core != null) Request.addCompletionListener(core, failure -> drain.exit());
         try (io.opentelemetry.context.Scope ignored = span.makeCurrent()) {
             if (drain.draining() && !OPEN_WHILE_DRAINING.contains(req.getRequestURI())) {
                 res.setHeader("Connection", "close");
@@ -71,7 +79,7 @@ public final class RequestContext extends HttpFilter {
             }
             chain.doFilter(req, res);
         } finally {
-            drain.exit();
+            if (core == null) drain.exit();
             if (!req.isAsyncStarted()) {
                 if (req.getAttribute(LOGGED) == null) access.write(req, res.getStatus(), id);
                 spans.end(req, res.getStatus());

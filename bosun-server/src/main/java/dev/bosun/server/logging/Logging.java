@@ -5,7 +5,9 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
+import dev.bosun.config.ConfigClamp;
 import dev.bosun.config.OpsSettings;
+import java.util.List;
 import org.slf4j.ILoggerFactory;
 import org.slf4j.LoggerFactory;
 
@@ -20,6 +22,15 @@ public final class Logging {
     private static final String[] QUIET = {"org.eclipse.jetty", "io.javalin", "com.zaxxer.hikari", "com.github.dockerjava"};
 
     private Logging() {}
+
+    /**
+     * Logs, once at WARN each, the values the configuration loader changed to fit other settings; the
+     * server calls it right after {@link #configure}, so the lines come in the configured format.
+     */
+    public static void warnClamped(List<ConfigClamp> clamped) {
+        org.slf4j.Logger log = LoggerFactory.getLogger("dev.bosun.config");
+        for (ConfigClamp c : clamped) log.atWarn().addKeyValue("config_key", c.key()).log("config: {}", c.detail());
+    }
 
     public static void configure(OpsSettings ops) {
         ILoggerFactory factory = LoggerFactory.getILoggerFactory();

@@ -35,7 +35,12 @@ final class RuntimeMetrics implements AutoCloseable {
         new FileDescriptorMetrics().bindTo(registry);
         new UptimeMetrics().bindTo(registry);
         health(registry, manager);
-        if (manager.store() instanceof PostgresStore pg) pg.bindMetrics(registry);
+        if (manager.store() instanceof PostgresStore pg) {
+            pg.bindMetrics(registry);
+            FunctionCounter.builder("bosun.store.lease.lost", pg, PostgresStore::leaseLosses)
+                    .description("Times this node's PostgreSQL lease lapsed or was removed: other nodes took over its workers")
+                    .register(registry);
+        }
     }
 
     private static void health(MeterRegistry registry, SessionManager manager) {

@@ -26,6 +26,11 @@ final class NodeLease implements AutoCloseable {
     private final IntSupplier failover;
     private final Thread thread;
     private volatile boolean closed;
+    /** Lost and not yet renewed again: the loss is logged once, not at every heartbeat. */
+    private volatile boolean lost;
+    private final java.util.concurrent.atomic.AtomicLong losses = new java.util.concurrent.atomic.AtomicLong();
+    /** {@link System#nanoTime} of the last renewal that reached the database. */
+    private volatile long renewedAt = System.nanoTime();
 
     NodeLease(DataSource pool, long generation, Duration ttl, IntSupplier failover) {
         this.pool = pool;
@@ -79,23 +84,57 @@ final class NodeLease implements AutoCloseable {
             } catch (InterruptedException e) {
                 return;
             } catch (SQLException | RuntimeException e) {
-                if (!closed) log.warn("lease heartbeat failed: {}", e.toString());
+                if (closed) return;
+                log.warn("lease heartbeat failed: {}", e.toString());
+                // The lease was set no later than our last success, so a ttl since then means it has lapsed.
+                long since = System.nanoTime() - renewedAt;
+                if (since >= ttl.toNanos()) lost("no heartbeat reached PostgreSQL for " + since / 1_000_000 + " ms");
             }
         }
     }
 
-    /** Extends the lease; false if the row is gone (an operator removed it), which the log says loudly. */
+    /**
+     * Extends the lease; false if the row is gone (an operator removed it). A lease found lapsed, or
+     * gone, is lost: other nodes may have ended this node's worker sessions {@code worker_lost}.
+     */
     boolean renew() throws SQLException {
+        // The old expiry is read in the same statement, in the database's clock, to tell a lapse.
         try (Connection c = pool.getConnection();
-             PreparedStatement ps = c.prepareStatement("UPDATE nodes SET heartbeat_at = clock_timestamp(), "
-                     + "lease_expires_at = clock_timestamp() + make_interval(secs => ?) WHERE generation = ?")) {
-            ps.setDouble(1, ttl.toMillis() / 1000.0);
-            ps.setLong(2, generation);
-            boolean ok = ps.executeUpdate() == 1;
-            if (!ok) log.error("the lease row of generation {} is gone; this node's sessions may be taken over", generation);
-            return ok;
+             PreparedStatement ps = c.prepareStatement("WITH old AS (SELECT lease_expires_at FROM nodes WHERE generation = ? "
+                     + "FOR UPDATE) UPDATE nodes n SET heartbeat_at = clock_timestamp(), "
+                     + "lease_expires_at = clock_timestamp() + make_interval(secs => ?) FROM old WHERE n.generation = ? "
+                     + "RETURNING EXTRACT(EPOCH FROM clock_timestamp() - old.lease_expires_at) * 1000")) {
+            ps.setLong(1, generation);
+            ps.setDouble(2, ttl.toMillis() / 1000.0);
+            ps.setLong(3, generation);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    lost("its row in the nodes table is gone");
+                    return false;
+                }
+                renewedAt = System.nanoTime();
+                long lapsedMs = (long) rs.getDouble(1);
+                if (lapsedMs > 0) lost("it had lapsed " + lapsedMs + " ms before this heartbeat renewed it");
+                if (lost) {
+                    lost = false;
+                    log.info("node lease of generation {} renewed again", generation);
+                }
+                return true;
+            }
         }
     }
+
+    /** Logs a loss once (until the lease is renewed again) and counts it. */
+    private void lost(String why) {
+        if (lost) return;
+        lost = true;
+        losses.incrementAndGet();
+        log.error("node lease of generation {} lost: {}; other nodes take over this node's worker sessions (they end "
+                + "worker_lost). Check this node's connection to PostgreSQL and its pauses (GC, CPU)", generation, why);
+    }
+
+    /** How many times this incarnation lost its lease. */
+    long losses() { return losses.get(); }
 
     /** Incarnations that lapsed a day ago and own nothing live are history. */
     private void forgetOldIncarnations() throws SQLException {

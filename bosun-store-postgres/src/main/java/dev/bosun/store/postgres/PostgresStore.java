@@ -987,7 +987,9 @@ public final class PostgresStore implements Store {
                     update(c, "UPDATE sessions SET owner_generation = ? WHERE id = ?", generation, row[0]);
                     var cause = new EndCause.TakenOver(SessionStatus.valueOf(row[1]), row[2], options.nodeId());
                     end(c, takeoverEnds.prepare(row[0], row[3], cause), touched, true);
-                    log.warn("session {} of lapsed node {} ended {}", row[0], row[2], cause.reason().code());
+                    try (var ctx = dev.bosun.log.LogContext.of("session_id", row[0], "tenant", row[3])) {
+                        log.warn("session {} of lapsed node {} ended {}", row[0], row[2], cause.reason().code());
+                    }
                 }
                 return lapsed.size();
             });
@@ -1106,6 +1108,16 @@ public final class PostgresStore implements Store {
      */
     public void bindMetrics(Object meterRegistry) {
         pool.setMetricRegistry(meterRegistry);
+    }
+
+    /** How many times this node's lease was lost (lapsed or removed) since the store opened. */
+    public long leaseLosses() {
+        return lease.losses();
+    }
+
+    /** This node's lease, for tests that renew it by hand. */
+    NodeLease lease() {
+        return lease;
     }
 
     @Override

@@ -169,6 +169,21 @@ class PostgresNodesTest {
     }
 
     @Test
+    void aLeaseFoundLapsedOrRemovedIsLostOnceUntilRenewed() throws Exception {
+        PostgresStore a = node("a", Duration.ofMinutes(10)); // heartbeats far apart: the test renews by hand
+        assertThat(a.lease().renew()).isTrue();
+        assertThat(a.leaseLosses()).isZero();
+        sql("UPDATE nodes SET lease_expires_at = clock_timestamp() - interval '1 second' WHERE generation = " + a.generation());
+        assertThat(a.lease().renew()).as("renewed, but it had lapsed").isTrue();
+        assertThat(a.leaseLosses()).isEqualTo(1);
+        assertThat(a.lease().renew()).isTrue();
+        assertThat(a.leaseLosses()).as("renewed in time: nothing more is lost").isEqualTo(1);
+        sql("DELETE FROM nodes WHERE generation = " + a.generation());
+        for (int i = 0; i < 3; i++) assertThat(a.lease().renew()).isFalse();
+        assertThat(a.leaseLosses()).as("a removed row is one loss, not one per heartbeat").isEqualTo(2);
+    }
+
+    @Test
     void aFailoverEndCarriesTheOperatorsPatternThresholdsAndAnH1Delta() throws Exception {
         PostgresStore a = node("a", Duration.ofMinutes(10));
         PostgresStore b = node("b", Duration.ofSeconds(1));
