@@ -2,6 +2,12 @@ package dev.bosun.delivery;
 
 import dev.bosun.config.DeliverySettings;
 import dev.bosun.log.LogContext;
+import dev.bosun.trace.Tracing;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -317,10 +323,34 @@ public final class DeliveryRelay implements AutoCloseable {
     /** One attempt; a sender that breaks its promise not to throw fails the attempt rather than the lane. */
     private static Attempt send(Sender sender, Delivery d) {
         try {
-            return sender.send(d);
+            // A CLIENT span per attempt, current while the sender builds its request, which so carries
+            // its traceparent. Its own trace: the event that made the delivery committed long ago (D102).
+            return Tracing.call(d.kind().name().toLowerCase(java.util.Locale.ROOT) + " delivery", SpanKind.CLIENT,
+                    Attributes.of(DELIVERY_ID, d.id(), Tracing.TENANT, d.tenant(), Tracing.SESSION_ID, d.sessionId(), ATTEMPT, (long) d.attempts()),
+                    () -> sender.send(d), DeliveryRelay::traced);
         } catch (RuntimeException e) {
             log.warn("sending {} failed unexpectedly", d.id(), e);
             return new Attempt.Failed(Optional.empty(), "internal error while sending");
+        }
+    }
+
+    private static final AttributeKey<String> DELIVERY_ID = AttributeKey.stringKey("bosun.delivery.id");
+    private static final AttributeKey<Long> ATTEMPT = AttributeKey.longKey("bosun.delivery.attempt");
+    private static final AttributeKey<Long> STATUS = AttributeKey.longKey("http.response.status_code");
+
+    /** What the receiver made of the attempt, on its span: the status it answered, and an error unless accepted. */
+    private static void traced(Span span, Attempt a) {
+        span.setAttribute("bosun.delivery.outcome", a.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT));
+        switch (a) {
+            case Attempt.Accepted ok -> span.setAttribute(STATUS, (long) ok.status());
+            case Attempt.Refused r -> {
+                span.setAttribute(STATUS, (long) r.status());
+                span.setStatus(StatusCode.ERROR, "refused");
+            }
+            case Attempt.Failed f -> {
+                f.status().ifPresent(st -> span.setAttribute(STATUS, (long) st));
+                span.setStatus(StatusCode.ERROR, f.cause().name().toLowerCase(java.util.Locale.ROOT));
+            }
         }
     }
 

@@ -87,6 +87,7 @@ public final class WebhookSender implements Sender {
         headers.put(WebhookSignature.EVENT_HEADER, d.eventType());
         headers.put(WebhookSignature.TIMESTAMP_HEADER, Long.toString(ts));
         headers.put(WebhookSignature.SIGNATURE_HEADER, WebhookSignature.sign(w.secret(), ts, body));
+        headers.putAll(dev.bosun.trace.Tracing.headers()); // the attempt's span, when tracing is on
         try {
             int status = http.post(w.url(), addresses, headers, body, timeout);
             if (status >= 200 && status < 300) return new Attempt.Accepted(status, Optional.empty());

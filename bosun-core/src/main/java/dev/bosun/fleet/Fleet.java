@@ -3,7 +3,12 @@ package dev.bosun.fleet;
 import dev.bosun.error.BosunException;
 import dev.bosun.error.ErrorCode;
 import dev.bosun.id.Ids;
+import dev.bosun.trace.Tracing;
 import dev.bosun.util.Validation;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -149,6 +154,9 @@ public final class Fleet {
 
     // ---- routing ----
 
+    private static final AttributeKey<String> TASK_ID = AttributeKey.stringKey("bosun.task.id");
+    private static final AttributeKey<String> RULE = AttributeKey.stringKey("bosun.fleet.rule");
+
     /**
      * A decision already applied to the in-memory graph; the caller persists its edge and calls
      * {@link #invalidate} if that fails.
@@ -175,6 +183,23 @@ public final class Fleet {
      * capabilities, {@code prefer} and {@code fallbackAny}, and its own figures kept under {@code router}.
      */
     public Plan route(String tenant, String taskKey, String taskId, Optional<String> sessionId, List<String> required,
+                      List<String> prefer, boolean fallbackAny, Rule rule) {
+        return Tracing.call("fleet route", SpanKind.INTERNAL, Attributes.of(Tracing.TENANT, tenant, TASK_ID, taskId,
+                        RULE, rule.name().toLowerCase(Locale.ROOT)),
+                () -> plan(tenant, taskKey, taskId, sessionId, required, prefer, fallbackAny, rule), Fleet::traced);
+    }
+
+    /** The decision on the routing span: who got the task, β₁ before and after, and whether a remote router chose. */
+    private static void traced(Span span, Plan p) {
+        RoutingDecision d = p.decision();
+        span.setAttribute("bosun.agent.id", d.agentId());
+        span.setAttribute("bosun.fleet.h1_before", d.h1Before());
+        span.setAttribute("bosun.fleet.h1_after", d.h1After());
+        span.setAttribute("bosun.fleet.remote", d.router().isPresent());
+        span.setAttribute("bosun.fleet.emergence_alert", p.alert().isPresent());
+    }
+
+    private Plan plan(String tenant, String taskKey, String taskId, Optional<String> sessionId, List<String> required,
                       List<String> prefer, boolean fallbackAny, Rule rule) {
         List<String> req = capabilities("required_capabilities", required);
         for (int i = 0; i < prefer.size(); i++) Ids.requireSafe("prefer_agents[" + i + "]", prefer.get(i));

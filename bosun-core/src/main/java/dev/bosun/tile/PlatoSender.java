@@ -70,6 +70,7 @@ public final class PlatoSender implements Sender {
         headers.put("User-Agent", "bosun");
         headers.put("X-Bosun-Tile-Id", d.id());
         settings.platoApiKey().ifPresent(k -> headers.put("Authorization", "Bearer " + k));
+        headers.putAll(dev.bosun.trace.Tracing.headers()); // the attempt's span, when tracing is on
         HttpPost.Response r;
         try {
             r = http.post(submit, headers, body, timeout);

@@ -104,7 +104,9 @@ public final class BosunServer implements AutoCloseable {
         String openapi = resource("/openapi.json");
         var ui = UiAssets.shipped();
         var routes = new ArrayList<RouteTable.Route>();
-        var access = new AccessLog(new dev.bosun.server.http.RouteTemplates(routes));
+        var templates = new dev.bosun.server.http.RouteTemplates(routes);
+        var access = new AccessLog(templates);
+        var spans = new dev.bosun.server.http.HttpSpans(templates);
 
         Javalin app = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
@@ -118,7 +120,7 @@ public final class BosunServer implements AutoCloseable {
                 metrics.bindJetty(server.getThreadPool());
             });
             cfg.jetty.modifyServletContextHandler(context -> {
-                context.addFilter(new FilterHolder(new RequestContext(access, drain)), "/*", EnumSet.of(DispatcherType.REQUEST));
+                context.addFilter(new FilterHolder(new RequestContext(access, drain, spans)), "/*", EnumSet.of(DispatcherType.REQUEST));
                 context.addFilter(new FilterHolder(new EdgeGuard(s)), "/*", EnumSet.of(DispatcherType.REQUEST));
                 UiRoutes.mount(context, ui);
             });
@@ -134,6 +136,7 @@ public final class BosunServer implements AutoCloseable {
                 String route = access.route(ctx);
                 metrics.http(ctx.method().name(), route, ctx.statusCode(), ms);
                 access.write(ctx, route, ms);
+                spans.end(ctx.req(), route, ctx.statusCode());
             });
             var r = cfg.routes;
             r.exception(BosunException.class, (e, ctx) -> ApiErrors.write(ctx, e));

@@ -25,29 +25,39 @@ final class InboxDelivery {
         this.store = store;
     }
 
-    /** Writes every committed IN event not yet in the inbox; nothing once the session stops being live. */
-    void deliverPending(SupervisedSession s) {
+    /**
+     * Writes every committed IN event not yet in the inbox; nothing once the session stops being live.
+     * Returns how many it wrote (none when another thread, e.g. a peer's commit notice, was first).
+     */
+    long deliverPending(SupervisedSession s) {
         synchronized (s.inboxLock) {
-            Workspace ws = Workspace.at(config.dataDir(), s.id());
-            List<Event> pending;
-            do {
-                if (!s.isLive()) return;
-                pending = store.pendingInbox(s.id(), INBOX_BATCH);
-                if (pending.isEmpty()) return;
-                long last = 0;
-                try {
-                    for (Event ev : pending) {
-                        InboxWriter.write(ws, ev);
-                        last = ev.seq();
-                    }
-                } catch (IOException ex) {
-                    // Stays pending: the next send, the rescan or a restart writes it again.
-                    log.warn("could not write inbox of {}: {}", s.id(), ex.toString());
-                } finally {
-                    if (last > 0) store.markInboxWritten(s.id(), last);
+            if (!s.isLive()) return 0;
+            List<Event> pending = store.pendingInbox(s.id(), INBOX_BATCH);
+            return pending.isEmpty() ? 0 : writeAll(s, pending);
+        }
+    }
+
+    /** Writes {@code pending} and the batches after it, in seq order; returns how many events it wrote. */
+    private long writeAll(SupervisedSession s, List<Event> pending) {
+        Workspace ws = Workspace.at(config.dataDir(), s.id());
+        long written = 0;
+        while (true) {
+            long last = 0;
+            try {
+                for (Event ev : pending) {
+                    InboxWriter.write(ws, ev);
+                    last = ev.seq();
+                    written++;
                 }
-                if (last == 0) return;
-            } while (pending.size() == INBOX_BATCH);
+            } catch (IOException ex) {
+                // Stays pending: the next send, the rescan or a restart writes it again.
+                log.warn("could not write inbox of {}: {}", s.id(), ex.toString());
+            } finally {
+                if (last > 0) store.markInboxWritten(s.id(), last);
+            }
+            if (last == 0 || pending.size() < INBOX_BATCH || !s.isLive()) return written;
+            pending = store.pendingInbox(s.id(), INBOX_BATCH);
+            if (pending.isEmpty()) return written;
         }
     }
 }

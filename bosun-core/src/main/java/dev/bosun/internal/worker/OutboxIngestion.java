@@ -13,6 +13,11 @@ import dev.bosun.mailbox.OutboxItem;
 import dev.bosun.mailbox.Workspace;
 import dev.bosun.store.NewEvent;
 import dev.bosun.store.Store;
+import dev.bosun.trace.Tracing;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Clock;
@@ -33,6 +38,7 @@ import org.slf4j.LoggerFactory;
 final class OutboxIngestion {
     private static final Logger log = LoggerFactory.getLogger(OutboxIngestion.class);
     static final int INGEST_BATCH = 256;
+    private static final AttributeKey<Long> FILES = AttributeKey.longKey("bosun.outbox.files");
 
     private final BosunConfig config;
     private final Store store;
@@ -77,6 +83,7 @@ final class OutboxIngestion {
      * when refused because the session has been cleaned up.
      */
     int drain(SupervisedSession s) {
+        Span span = null;
         s.drainLock.lock();
         try {
             if (!s.mayDrain()) return -1;
@@ -85,6 +92,8 @@ final class OutboxIngestion {
             while (true) {
                 List<ClaimedFile> batch = c.claimBatch(INGEST_BATCH);
                 if (batch.isEmpty()) return total;
+                // Started at the first file, not per drain: the rescan drains empty outboxes all the time.
+                if (span == null) span = ingestionSpan(s);
                 var events = new ArrayList<NewEvent>(batch.size());
                 var items = new ArrayList<OutboxItem>(batch.size());
                 for (ClaimedFile f : batch) {
@@ -103,12 +112,27 @@ final class OutboxIngestion {
                     else c.done(batch.get(i));
                 }
                 total += batch.size();
+                span.setAttribute(FILES, (long) total);
             }
         } catch (IOException e) {
+            if (span != null) Tracing.fail(span, e);
             throw BosunException.internal("outbox of session '" + s.id() + "' could not be read: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            if (span != null) Tracing.fail(span, e);
+            throw e;
         } finally {
             s.drainLock.unlock();
+            if (span != null) span.end();
         }
+    }
+
+    /**
+     * The span of one drain that found files: a child of the inbox delivery of the last send to this
+     * worker (what it most likely answers), remembered in memory on this node only (D102).
+     */
+    private static Span ingestionSpan(SupervisedSession s) {
+        return Tracing.start("outbox ingestion", SpanKind.CONSUMER, Attributes.of(Tracing.SESSION_ID, s.id()),
+                Tracing.under(s.cause.getAndSet(null)));
     }
 
     /** The final drain before an end: whatever it could not take in is logged, not thrown. */

@@ -2,6 +2,7 @@ package dev.bosun.internal.worker;
 
 import dev.bosun.mailbox.OutboxClaims;
 import dev.bosun.sandbox.Worker;
+import io.opentelemetry.api.trace.SpanContext;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -43,6 +44,12 @@ final class SupervisedSession {
     final AtomicBoolean flying = new AtomicBoolean();
     /** More files arrived since the running drain started. */
     final AtomicBoolean dirty = new AtomicBoolean();
+    /**
+     * The span of the last send's inbox delivery to this worker, taken by the next outbox ingestion
+     * as its parent so that a send's trace shows the answer coming in. In memory only: a send through
+     * another node, or a restart, starts the ingestion's own trace (docs/DECISIONS.md D102).
+     */
+    final AtomicReference<SpanContext> cause = new AtomicReference<>();
     /** The outbox's claims, opened by the first drain (under {@link #drainLock}). */
     OutboxClaims claims;
 

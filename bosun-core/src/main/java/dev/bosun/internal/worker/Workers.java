@@ -26,6 +26,12 @@ import dev.bosun.session.Session;
 import dev.bosun.store.EndCause;
 import dev.bosun.session.end.SessionEnds;
 import dev.bosun.store.Store;
+import dev.bosun.trace.Tracing;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.context.Scope;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -64,6 +70,10 @@ public final class Workers implements AutoCloseable {
     private static final Duration DEFAULT_STOP_GRACE = Duration.ofSeconds(5);
     /** Workspace quotas are measured on every this many outbox rescans: a walk costs more than a rescan. */
     static final int QUOTA_EVERY_RESCANS = 5;
+    private static final AttributeKey<String> RUNTIME = AttributeKey.stringKey("bosun.runtime");
+    private static final AttributeKey<String> PROFILE = AttributeKey.stringKey("bosun.profile");
+    private static final AttributeKey<Long> SEQ = AttributeKey.longKey("bosun.event.seq");
+    private static final AttributeKey<Long> WRITTEN = AttributeKey.longKey("bosun.inbox.written");
 
     private final BosunConfig config;
     private final Store store;
@@ -219,15 +229,21 @@ public final class Workers implements AutoCloseable {
         SupervisedSession s = SupervisedSession.starting(id);
         supervised.put(id, s);
         Worker worker;
-        try {
+        // The start's span is current while the environment is made, so the worker gets TRACEPARENT naming it.
+        Span span = Tracing.start("worker start", SpanKind.INTERNAL, Attributes.of(Tracing.SESSION_ID, id,
+                RUNTIME, profile.runtime(), PROFILE, profile.name()));
+        try (Scope ignored = span.makeCurrent()) {
             worker = sandbox.start(new WorkerSpec(id, workerNode, profile, ws, env(id, ws, profile),
                     Map.of(WorkerSpec.LABEL_SESSION, id, WorkerSpec.LABEL_NODE, workerNode)));
         } catch (BosunException e) {
+            Tracing.fail(span, e);
             s.abandon();
             fail(id, e.getMessage());
             var details = new HashMap<String, Object>(e.details());
             details.put("session_id", id);
             throw new BosunException(e.code(), "worker for session '" + id + "' did not start: " + e.getMessage(), details, e);
+        } finally {
+            span.end();
         }
         s.attach(worker);
         // Watched only now: a runtime may swap in other mailbox directories while starting (a claimed
@@ -306,6 +322,8 @@ public final class Workers implements AutoCloseable {
         env.put("BOSUN_NODE_ID", workerNode);
         // A volume name only means something to the Docker runtime; the process runtime gets directories.
         config.modelCache().filter(m -> m.startsWith("/")).ifPresent(m -> env.put("BOSUN_MODEL_CACHE", m));
+        // OTel's environment-variable carrier: a traced worker continues the trace of its start.
+        Tracing.traceparent().ifPresent(t -> env.put(Tracing.TRACEPARENT_ENV, t));
         return env;
     }
 
@@ -343,7 +361,16 @@ public final class Workers implements AutoCloseable {
     public void deliver(Event e) {
         if (e.direction() != Direction.IN) return;
         SupervisedSession s = supervised.get(e.sessionId());
-        if (s != null) inbox.deliverPending(s);
+        if (s == null) return;
+        // A child of the send's span, remembered first as the cause of the next outbox ingestion: the
+        // write itself may be done by another thread (a commit notice) that knows no trace (D102).
+        Span span = Tracing.start("inbox delivery", SpanKind.PRODUCER, Attributes.of(Tracing.SESSION_ID, s.id(), SEQ, e.seq()));
+        s.cause.set(span.getSpanContext());
+        try {
+            span.setAttribute(WRITTEN, inbox.deliverPending(s));
+        } finally {
+            span.end();
+        }
     }
 
     /**

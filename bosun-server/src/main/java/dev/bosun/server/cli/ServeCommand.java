@@ -48,6 +48,8 @@ final class ServeCommand implements Callable<Integer> {
         BosunConfig cfg = loader.load();
         dev.bosun.server.logging.Logging.configure(cfg.server().ops());
         dev.bosun.server.logging.Logging.warnClamped(loader.clamped());
+        // Traces only when the OTEL_* variables ask for them (docs/OPERATIONS.md, Traces).
+        dev.bosun.server.tracing.Telemetry.start(System.getenv());
         if (cfg.profiles().isEmpty()) {
             Path worker = installEchoWorker(cfg.dataDir());
             cfg = loader.set("profiles", Map.of("echo", new Profile("echo", "process", List.of("sh", worker.toString()),

@@ -1,5 +1,6 @@
 package dev.bosun.server.http;
 
+import io.opentelemetry.api.trace.Span;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpFilter;
@@ -19,7 +20,8 @@ import org.slf4j.MDC;
  * {@code /v1/sessions/{id}} path, in the logging MDC for the lines the request causes. A request that
  * never reaches a route (refused at the edge) gets its access-log line here; the others get theirs
  * from {@link AccessLog} when Javalin has finished them. It also counts the request in the
- * {@link Drain} from its arrival until its answer has been sent in full.
+ * {@link Drain} from its arrival until its answer has been sent in full, and starts the request's
+ * span ({@link HttpSpans}), current while the request runs, with its {@code trace_id} in the MDC.
  */
 public final class RequestContext extends HttpFilter {
     public static final String HEADER = "X-Request-Id";
@@ -33,10 +35,12 @@ public final class RequestContext extends HttpFilter {
 
     private final AccessLog access;
     private final Drain drain;
+    private final HttpSpans spans;
 
-    public RequestContext(AccessLog access, Drain drain) {
+    public RequestContext(AccessLog access, Drain drain, HttpSpans spans) {
         this.access = access;
         this.drain = drain;
+        this.spans = spans;
     }
 
     /** The caller's id when it is 1 to 128 of {@code A-Z a-z 0-9 . _ : -}, else a fresh one. */
@@ -53,13 +57,19 @@ public final class RequestContext extends HttpFilter {
         MDC.put("request_id", id);
         Matcher m = SESSION.matcher(req.getRequestURI());
         if (m.matches()) MDC.put("session_id", m.group(1));
+        Span span = spans.start(req, id);
+        if (span.getSpanContext().isValid()) {
+            // Logs and traces join on these (D102); absent while tracing is off.
+            MDC.put("trace_id", span.getSpanContext().getTraceId());
+            MDC.put("span_id", span.getSpanContext().getSpanId());
+        }
         drain.enter();
         // The request leaves the drain's count when Jetty has sent its last byte, not when this filter
         // returns: Jetty flushes the buffered end of the answer after the servlet, and a drain that
         // stopped the server in that window closed the connection without an answer.
         ServletContextRequest core = ServletContextRequest.getServletContextRequest(req);
         if (core != null) Request.addCompletionListener(core, failure -> drain.exit());
-        try {
+        try (io.opentelemetry.context.Scope ignored = span.makeCurrent()) {
             if (drain.draining() && !OPEN_WHILE_DRAINING.contains(req.getRequestURI())) {
                 res.setHeader("Connection", "close");
                 ApiErrors.write(res, new dev.bosun.error.BosunException(dev.bosun.error.ErrorCode.UNAVAILABLE,
@@ -70,8 +80,9 @@ public final class RequestContext extends HttpFilter {
             chain.doFilter(req, res);
         } finally {
             if (core == null) drain.exit();
-            if (!req.isAsyncStarted() && req.getAttribute(LOGGED) == null) {
-                access.write(req, res.getStatus(), id);
+            if (!req.isAsyncStarted()) {
+                if (req.getAttribute(LOGGED) == null) access.write(req, res.getStatus(), id);
+                spans.end(req, res.getStatus());
             }
             MDC.clear();
         }

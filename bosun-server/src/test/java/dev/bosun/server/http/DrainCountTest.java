@@ -84,7 +84,8 @@ class DrainCountTest {
         connector.setPort(0);
         server.addConnector(connector);
         var context = new ServletContextHandler();
-        for (var filter : List.of(outer, new RequestContext(new AccessLog(new RouteTemplates(List.of())), drain))) {
+        var templates = new RouteTemplates(List.of());
+        for (var filter : List.of(outer, new RequestContext(new AccessLog(templates), drain, new HttpSpans(templates)))) {
             var holder = new FilterHolder(filter);
             holder.setAsyncSupported(true);
             context.addFilter(holder, "/*", EnumSet.of(DispatcherType.REQUEST));
