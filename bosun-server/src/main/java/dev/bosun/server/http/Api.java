@@ -4,7 +4,7 @@ import dev.bosun.error.BosunException;
 import dev.bosun.server.auth.ApiKeys;
 import dev.bosun.server.auth.RateLimiter;
 import dev.bosun.server.metrics.Metrics;
-import dev.bosun.session.SessionManager;
+import dev.bosun.SessionManager;
 import dev.bosun.wire.AddTask;
 import dev.bosun.wire.CompleteTask;
 import dev.bosun.wire.CreateSession;

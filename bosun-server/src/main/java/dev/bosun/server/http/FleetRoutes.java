@@ -11,7 +11,7 @@ import dev.bosun.fleet.FleetStatus;
 import dev.bosun.id.Ids;
 import dev.bosun.json.Json;
 import dev.bosun.server.metrics.Metrics;
-import dev.bosun.session.SessionManager;
+import dev.bosun.SessionManager;
 import dev.bosun.wire.RegisterAgent;
 import dev.bosun.wire.RouteRequest;
 import dev.bosun.wire.WireFields;
