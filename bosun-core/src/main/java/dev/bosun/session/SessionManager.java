@@ -315,6 +315,11 @@ public final class SessionManager implements AutoCloseable {
         return store.listSessions(filter, after, limit);
     }
 
+    /** Exact counts of a tenant's sessions; started and ended ones counted from {@code since}. */
+    public SessionStats stats(String tenant, Instant since) {
+        return store.sessionStats(tenant, since);
+    }
+
     /** Live sessions (the holodeck {@code active} view). */
     public List<Session> active() {
         var out = new ArrayList<Session>();
