@@ -218,7 +218,6 @@ class DashboardBrowserTest extends ServerHarness {
                 .anyMatch(t -> t.contains("Running sessions")).anyMatch(t -> t.contains("β₁"));
         assertThat(driver.executeScript("return sessionStorage.getItem('bosun.apiKey')")).isEqualTo(KEY_A);
         assertThat(driver.executeScript("return localStorage.length")).as("nothing in local storage").isEqualTo(0L);
-        screenshot("overview");
 
         // a phone-sized screen: nothing wider than the screen but the tables, which scroll by themselves
         driver.manage().window().setSize(new Dimension(390, 844));
@@ -351,7 +350,6 @@ class DashboardBrowserTest extends ServerHarness {
         assertThat(find("#fleet-graph").findElements(By.cssSelector("circle.agent"))).hasSize(3);
         assertThat(find("#fleet-graph").findElements(By.cssSelector("rect.task"))).hasSize(3);
         assertThat(find("#fleet-description").getText()).isEqualTo(status.get("description").asText());
-        screenshot("fleet");
 
         // a task routed from the form: refused with the API's code when nobody can, then routed
         find("#route-task").sendKeys("t4");
@@ -493,7 +491,7 @@ class DashboardBrowserTest extends ServerHarness {
     }
 
     @Test
-    void theOverviewCountsExactlyAndDrawsEventsPerSecondAndBeta1OverTime() {
+    void theOverviewCountsExactlyAndDrawsEventsPerSecondAndBeta1OverTime() throws IOException {
         // more than a page of ended sessions (the API's largest page is 1000): counted exactly, not "1000+"
         for (int i = 0; i < 1003; i++) {
             var made = manager.startSession(dev.bosun.session.SessionConfig.builder("old-" + i, "bulk").tenant("team-a").build());
@@ -535,10 +533,11 @@ class DashboardBrowserTest extends ServerHarness {
             assertThat(find("#chart-beta1").findElements(By.cssSelector("polyline.dashed"))).as("the threshold").hasSize(1);
             assertThat(find("#chart-eps").getDomAttribute("aria-label")).startsWith("Events per second: events/s ");
         });
+        screenshot("overview"); // with its lines drawn
     }
 
     @Test
-    void theFleetGraphHighlightsTheEdgesOnCycles() {
+    void theFleetGraphHighlightsTheEdgesOnCycles() throws IOException {
         for (String[] a : new String[][] {{"coder", "compilation"}, {"reviewer", "compilation"}, {"writer", "publishing"}}) {
             assertThat(post("/v1/agents", "{\"agent_id\":\"" + a[0] + "\",\"capabilities\":[\"" + a[1] + "\"]}").status()).isBetween(200, 201);
         }
@@ -566,6 +565,7 @@ class DashboardBrowserTest extends ServerHarness {
             assertThat(find("#graph-caption").getText()).contains("The 4 thick red lines lie on cycles");
             assertThat(find("#beta1 .value").getText()).isEqualTo("1");
         });
+        screenshot("fleet"); // with a cycle highlighted
     }
 
     @Test
