@@ -531,6 +531,10 @@ class DashboardBrowserTest extends ServerHarness {
             assertThat(find("#chart-eps").findElements(By.cssSelector(".series"))).hasSize(1);
             assertThat(find("#chart-beta1").findElements(By.cssSelector("polyline.series"))).hasSize(2);
             assertThat(find("#chart-beta1").findElements(By.cssSelector("polyline.dashed"))).as("the threshold").hasSize(1);
+            // inside the drawing even when the threshold is negative (V − 2 on a small graph)
+            assertThat(java.util.Arrays.stream(find("#chart-beta1 polyline.dashed").getDomAttribute("points").split(" "))
+                    .map(p -> Double.parseDouble(p.split(",")[1])).toList())
+                    .isNotEmpty().allMatch(y -> y >= 0 && y <= 140);
             assertThat(find("#chart-eps").getDomAttribute("aria-label")).startsWith("Events per second: events/s ");
         });
         screenshot("overview"); // with its lines drawn
