@@ -3,7 +3,7 @@ package dev.bosun.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.bosun.json.Json;
 import dev.bosun.session.SessionConfig;
-import dev.bosun.session.SessionManager;
+import dev.bosun.SessionManager;
 import dev.bosun.store.sqlite.SqliteStore;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;

@@ -2,7 +2,7 @@ package dev.bosun.bench;
 
 import dev.bosun.event.Event;
 import dev.bosun.session.SessionConfig;
-import dev.bosun.session.SessionManager;
+import dev.bosun.SessionManager;
 import dev.bosun.session.SessionOutcome;
 import dev.bosun.store.sqlite.SqliteStore;
 import java.nio.file.Path;

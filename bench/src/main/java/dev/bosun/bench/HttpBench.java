@@ -3,7 +3,7 @@ package dev.bosun.bench;
 import dev.bosun.json.Json;
 import dev.bosun.server.BosunServer;
 import dev.bosun.session.SessionConfig;
-import dev.bosun.session.SessionManager;
+import dev.bosun.SessionManager;
 import dev.bosun.store.sqlite.SqliteStore;
 import io.javalin.Javalin;
 import java.io.BufferedReader;

@@ -1,12 +1,12 @@
 package dev.bosun.bench;
 
-import dev.bosun.session.Page;
+import dev.bosun.SessionManager;
 import dev.bosun.session.SessionConfig;
 import dev.bosun.session.SessionFilter;
-import dev.bosun.session.SessionManager;
 import dev.bosun.session.SessionOutcome;
 import dev.bosun.session.SessionStats;
 import dev.bosun.store.sqlite.SqliteStore;
+import dev.bosun.util.Page;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;

@@ -6,7 +6,7 @@ import dev.bosun.event.PollResult;
 import dev.bosun.json.Json;
 import dev.bosun.session.Session;
 import dev.bosun.session.SessionConfig;
-import dev.bosun.session.SessionManager;
+import dev.bosun.SessionManager;
 import dev.bosun.store.postgres.PgSchemas;
 import dev.bosun.store.postgres.PgUrl;
 import dev.bosun.store.postgres.PostgresStore;

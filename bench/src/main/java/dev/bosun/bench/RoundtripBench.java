@@ -5,7 +5,7 @@ import dev.bosun.event.PollResult;
 import dev.bosun.json.Json;
 import dev.bosun.session.Session;
 import dev.bosun.session.SessionConfig;
-import dev.bosun.session.SessionManager;
+import dev.bosun.SessionManager;
 import dev.bosun.session.SessionOutcome;
 import dev.bosun.store.sqlite.SqliteStore;
 import java.nio.file.Path;

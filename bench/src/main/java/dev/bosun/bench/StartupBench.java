@@ -5,7 +5,7 @@ import dev.bosun.sandbox.bwrap.BwrapSandbox;
 import dev.bosun.sandbox.docker.DockerSandbox;
 import dev.bosun.session.Session;
 import dev.bosun.session.SessionConfig;
-import dev.bosun.session.SessionManager;
+import dev.bosun.SessionManager;
 import dev.bosun.store.sqlite.SqliteStore;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,8 +1,8 @@
 package dev.bosun.bench;
 
-import dev.bosun.reaper.Reaper;
+import dev.bosun.reaper.Sweeper;
 import dev.bosun.session.SessionConfig;
-import dev.bosun.session.SessionManager;
+import dev.bosun.SessionManager;
 import dev.bosun.store.sqlite.SqliteStore;
 import dev.bosun.time.ManualClock;
 import java.nio.file.Path;
@@ -39,7 +39,7 @@ final class SweepBench {
         this.expiring = env.quick() ? 30 : 1_000;
     }
 
-    record Round(long nanos, long dueQueryNanos, Reaper.SweepResult result) {}
+    record Round(long nanos, long dueQueryNanos, Sweeper.SweepResult result) {}
 
     void run() throws Exception {
         Path dir = env.freshDir("sweep");
@@ -64,7 +64,7 @@ final class SweepBench {
             tenths[0] -= t0;
 
             long e0 = System.nanoTime();
-            Reaper.SweepResult empty = manager.reaper().sweep();
+            Sweeper.SweepResult empty = manager.reaper().sweep();
             emptySweepNanos = System.nanoTime() - e0;
             check(empty, 0, "sweep before any deadline");
 
@@ -75,7 +75,7 @@ final class SweepBench {
                 long queryNanos = System.nanoTime() - q0;
                 if (due != Math.min(500, expiring)) throw new IllegalStateException("round " + round + ": " + due + " due");
                 long s0 = System.nanoTime();
-                Reaper.SweepResult r = manager.reaper().sweep();
+                Sweeper.SweepResult r = manager.reaper().sweep();
                 long nanos = System.nanoTime() - s0;
                 check(r, expiring, "round " + round);
                 rounds.add(new Round(nanos, queryNanos, r));
@@ -119,7 +119,7 @@ final class SweepBench {
         report.print();
     }
 
-    private static void check(Reaper.SweepResult r, int expected, String what) {
+    private static void check(Sweeper.SweepResult r, int expected, String what) {
         if (r.idleExpired() != expected || r.total() != expected) {
             throw new IllegalStateException(what + ": expected exactly " + expected + " idle expiries, got " + r);
         }

@@ -12,11 +12,11 @@ import dev.bosun.fleet.Agent;
 import dev.bosun.fleet.FleetStatus;
 import dev.bosun.fleet.RoutingDecision;
 import dev.bosun.json.Json;
-import dev.bosun.session.Page;
+import dev.bosun.session.LogStream;
+import dev.bosun.util.Page;
 import dev.bosun.session.Session;
 import dev.bosun.session.SessionConfig;
 import dev.bosun.session.SessionFilter;
-import dev.bosun.session.SessionManager.LogStream;
 import dev.bosun.session.SessionOutcome;
 import dev.bosun.session.SessionStatus;
 import dev.bosun.task.Completion;
@@ -38,7 +38,7 @@ import java.util.function.IntPredicate;
 
 /**
  * A client for a Bosun server's HTTP API (docs/API.md), with the same vocabulary as the embedded
- * {@link dev.bosun.session.SessionManager}: the same records come back and the same
+ * {@link dev.bosun.SessionManager}: the same records come back and the same
  * {@link BosunException} codes are thrown, taken from the server's error envelope.
  *
  * <pre>{@code

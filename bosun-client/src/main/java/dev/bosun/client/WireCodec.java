@@ -18,7 +18,7 @@ import dev.bosun.fleet.FleetStatus;
 import dev.bosun.fleet.RoutingDecision;
 import dev.bosun.json.Json;
 import dev.bosun.session.EndReason;
-import dev.bosun.session.Page;
+import dev.bosun.util.Page;
 import dev.bosun.session.Session;
 import dev.bosun.session.SessionConfig;
 import dev.bosun.session.SessionOutcome;

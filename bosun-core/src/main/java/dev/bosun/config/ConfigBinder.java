@@ -1,11 +1,19 @@
 package dev.bosun.config;
 
 import dev.bosun.error.BosunException;
+import dev.bosun.json.JsonLimits;
 import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -47,7 +55,7 @@ final class ConfigBinder {
                     + ", ttl from " + get("ttl").origin() + ")");
         }
         int maxMessageBytes = (int) Values.size("max_message_bytes", get("max_message_bytes"), "1KiB", "10MiB");
-        dev.bosun.json.JsonLimits jsonLimits = jsonLimits(maxMessageBytes);
+        JsonLimits jsonLimits = jsonLimits(maxMessageBytes);
         int maxEventsPerPoll = (int) integer("max_events_per_poll", 1, 1000);
         Duration maxPollWait = duration("max_poll_wait", "0s", "300s");
         int maxTasks = (int) integer("max_tasks", 1, 10_000);
@@ -69,13 +77,13 @@ final class ConfigBinder {
                 jsonLimits);
     }
 
-    private dev.bosun.json.JsonLimits jsonLimits(int maxMessageBytes) {
-        int depth = (int) integer("max_json_depth", 1, dev.bosun.json.JsonLimits.DEPTH_CEILING);
+    private JsonLimits jsonLimits(int maxMessageBytes) {
+        int depth = (int) integer("max_json_depth", 1, JsonLimits.DEPTH_CEILING);
         int keys = (int) integer("max_json_keys", 1, 1_000_000);
         long strings = Values.size("max_json_string_bytes", get("max_json_string_bytes"), "1B", "10MiB");
         // Left at its default, the string bound follows the message limit: no new limit by surprise.
         if (get("max_json_string_bytes").origin().equals("default")) strings = maxMessageBytes;
-        return new dev.bosun.json.JsonLimits(depth, keys, (int) strings);
+        return new JsonLimits(depth, keys, (int) strings);
     }
 
     private static final Pattern HOST = Pattern.compile("[A-Za-z0-9.:\\[\\]-]{1,253}");
@@ -112,10 +120,10 @@ final class ConfigBinder {
         }
         perTenant = Math.min(perTenant, maxStreams);
         Duration keepAlive = duration("sse_keepalive", "100ms", "60s");
-        java.util.List<String> hosts = list("allowed_hosts", ALLOWED_HOST, ALLOWED_HOST_RULE).stream()
-                .map(h -> h.toLowerCase(java.util.Locale.ROOT)).toList();
-        java.util.List<String> origins = list("cors_origins", CORS_ORIGIN, CORS_ORIGIN_RULE).stream()
-                .map(o -> o.toLowerCase(java.util.Locale.ROOT)).toList();
+        List<String> hosts = list("allowed_hosts", ALLOWED_HOST, ALLOWED_HOST_RULE).stream()
+                .map(h -> h.toLowerCase(Locale.ROOT)).toList();
+        List<String> origins = list("cors_origins", CORS_ORIGIN, CORS_ORIGIN_RULE).stream()
+                .map(o -> o.toLowerCase(Locale.ROOT)).toList();
         int authFailures = (int) integer("auth_failure_rate", 1, 100_000);
         Duration idle = duration("http_idle_timeout", "1s", "1h");
         Duration headers = duration("http_header_timeout", "100ms", "5m");
@@ -125,10 +133,10 @@ final class ConfigBinder {
 
     private OpsSettings ops(Map<String, String> keys) {
         var format = OpsSettings.LogFormat.valueOf(Values.oneOf("log_format", get("log_format"),
-                java.util.List.of("text", "json")).toUpperCase(java.util.Locale.ROOT));
-        String level = Values.oneOf("log_level", get("log_level"), java.util.List.of("trace", "debug", "info", "warn", "error"));
+                List.of("text", "json")).toUpperCase(Locale.ROOT));
+        String level = Values.oneOf("log_level", get("log_level"), List.of("trace", "debug", "info", "warn", "error"));
         var metricsAuth = OpsSettings.MetricsAuth.valueOf(Values.oneOf("metrics_auth", get("metrics_auth"),
-                java.util.List.of("none", "api_key")).toUpperCase(java.util.Locale.ROOT));
+                List.of("none", "api_key")).toUpperCase(Locale.ROOT));
         if (metricsAuth == OpsSettings.MetricsAuth.API_KEY && keys.isEmpty()) {
             throw Values.error("metrics_auth", "metrics_auth = api_key needs api_keys: without keys there is no key "
                     + "to ask for; configure api_keys or set metrics_auth = none", get("metrics_auth"));
@@ -147,16 +155,16 @@ final class ConfigBinder {
             + "or * for any, or a comma-separated string of them";
 
     /** A list key: a YAML list, or a comma-separated string (the environment's form); each entry matching {@code entry}. */
-    private java.util.List<String> list(String key, Pattern entry, String rule) {
+    private List<String> list(String key, Pattern entry, String rule) {
         RawValue v = get(key);
-        java.util.List<?> entries = switch (v.value()) {
-            case null -> java.util.List.of();
-            case java.util.List<?> l -> l;
-            case String s when s.isBlank() -> java.util.List.of();
-            case String s -> java.util.Arrays.stream(s.split(",")).map(String::strip).toList();
+        List<?> entries = switch (v.value()) {
+            case null -> List.of();
+            case List<?> l -> l;
+            case String s when s.isBlank() -> List.of();
+            case String s -> Arrays.stream(s.split(",")).map(String::strip).toList();
             default -> throw Values.error(key, key + " = " + Values.show(v.value()) + " is not a list; allowed " + rule, v);
         };
-        var out = new java.util.ArrayList<String>();
+        var out = new ArrayList<String>();
         for (int i = 0; i < entries.size(); i++) {
             if (!(entries.get(i) instanceof String s) || !entry.matcher(s.strip()).matches()) {
                 throw Values.error(key, key + "[" + i + "] = " + Values.show(entries.get(i)) + " is not allowed; allowed " + rule, v);
@@ -180,9 +188,9 @@ final class ConfigBinder {
 
     private RoutingSettings routing() {
         boolean enabled = Values.bool("h1_router_enabled", get("h1_router_enabled"));
-        java.util.Optional<java.net.URI> url = routerUrl();
-        boolean fallbackLocal = Values.oneOf("router_fallback", get("router_fallback"), java.util.List.of("none", "local")).equals("local");
-        boolean fallbackAny = Values.oneOf("route_fallback", get("route_fallback"), java.util.List.of("error", "any")).equals("any");
+        Optional<URI> url = routerUrl();
+        boolean fallbackLocal = Values.oneOf("router_fallback", get("router_fallback"), List.of("none", "local")).equals("local");
+        boolean fallbackAny = Values.oneOf("route_fallback", get("route_fallback"), List.of("error", "any")).equals("any");
         int offset = (int) integer("emergence_threshold_offset", -1_000_000, 1_000_000);
         double minConfidence = Values.decimal("min_confidence", get("min_confidence"), "0", "1");
         Duration window = duration("fleet_window", "1m", "30d");
@@ -198,15 +206,15 @@ final class ConfigBinder {
 
     private StoreSettings store() {
         RawValue v = get("store_url");
-        java.util.Optional<String> url = java.util.Optional.empty();
+        Optional<String> url = Optional.empty();
         if (v.value() != null) {
             // The URL may carry a password: messages describe it, never quote it.
             String text = Values.string("store_url", v, STORE_URL_RULE).strip();
             if (!text.isEmpty()) {
-                java.net.URI u;
+                URI u;
                 try {
-                    u = new java.net.URI(text);
-                } catch (java.net.URISyntaxException e) {
+                    u = new URI(text);
+                } catch (URISyntaxException e) {
                     throw Values.error("store_url", "store_url is not a valid URL (" + e.getReason() + "); allowed "
                             + STORE_URL_RULE, v);
                 }
@@ -215,7 +223,7 @@ final class ConfigBinder {
                     throw Values.error("store_url", "store_url is not a PostgreSQL URL with a host and a database; allowed "
                             + STORE_URL_RULE, v);
                 }
-                url = java.util.Optional.of(text);
+                url = Optional.of(text);
             }
         }
         int pool = (int) integer("store_pool_size", 2, 1000);
@@ -224,23 +232,23 @@ final class ConfigBinder {
         return new StoreSettings(url, pool, lease, minFreeDisk);
     }
 
-    private java.util.Optional<java.net.URI> routerUrl() {
+    private Optional<URI> routerUrl() {
         return httpUrl("h1_router_url", "an http:// or https:// URL of a fleet-h1-router, or empty for the built-in router");
     }
 
-    private java.util.Optional<java.net.URI> httpUrl(String key, String rule) {
+    private Optional<URI> httpUrl(String key, String rule) {
         RawValue v = get(key);
-        if (v.value() == null) return java.util.Optional.empty();
+        if (v.value() == null) return Optional.empty();
         String text = Values.string(key, v, rule).strip();
-        if (text.isEmpty()) return java.util.Optional.empty();
+        if (text.isEmpty()) return Optional.empty();
         try {
-            java.net.URI u = new java.net.URI(text);
+            URI u = new URI(text);
             if (!("http".equals(u.getScheme()) || "https".equals(u.getScheme())) || u.getHost() == null
                     || u.getRawUserInfo() != null || u.getRawQuery() != null || u.getRawFragment() != null) {
                 throw Values.error(key, key + " = " + Values.quote(text) + " is not " + rule, v);
             }
-            return java.util.Optional.of(u);
-        } catch (java.net.URISyntaxException e) {
+            return Optional.of(u);
+        } catch (URISyntaxException e) {
             throw Values.error(key, key + " = " + Values.quote(text) + " is not " + rule, v);
         }
     }
@@ -262,19 +270,19 @@ final class ConfigBinder {
                 key = Optional.of(text);
             }
         }
-        String room = Values.matching("scout_room", get("scout_room"), dev.bosun.session.Validation.SCOUT_ROOM,
-                dev.bosun.session.Validation.SCOUT_ROOM_RULE);
+        String room = Values.matching("scout_room", get("scout_room"), RoomNames.SCOUT_ROOM,
+                RoomNames.SCOUT_ROOM_RULE);
         RoomNames roomNames = RoomNames.valueOf(Values.oneOf("plato_room_names", get("plato_room_names"),
-                java.util.List.of("strict", "hierarchical")).toUpperCase(java.util.Locale.ROOT));
+                List.of("strict", "hierarchical")).toUpperCase(Locale.ROOT));
         try {
             roomNames.check("scout_room", room);
-        } catch (dev.bosun.error.BosunException e) {
+        } catch (BosunException e) {
             throw Values.error("scout_room", e.getMessage(), get("scout_room"));
         }
         String source = Values.matching("tile_source", get("tile_source"), Pattern.compile("[A-Za-z0-9._:/-]{1,100}"),
                 "1 to 100 characters of A-Z a-z 0-9 . _ : / -");
         var format = TileSettings.AnswerFormat.valueOf(Values.oneOf("answer_format", get("answer_format"),
-                java.util.List.of("string", "object")).toUpperCase(java.util.Locale.ROOT));
+                List.of("string", "object")).toUpperCase(Locale.ROOT));
         return new TileSettings(emit, url, key, room, source, format, roomNames,
                 confidence("tile_confidence_start"), confidence("tile_confidence_task"),
                 confidence("tile_confidence_end"), confidence("tile_confidence_alert"));
@@ -311,15 +319,15 @@ final class ConfigBinder {
     /** Hash → tenant. Hashes only: a config file or environment never holds a usable key. */
     private Map<String, String> apiKeys() {
         RawValue v = get("api_keys");
-        java.util.List<?> entries = switch (v.value()) {
-            case null -> java.util.List.of();
-            case java.util.List<?> l -> l;
-            case String s when s.isBlank() -> java.util.List.of();
-            case String s -> java.util.Arrays.stream(s.split(",")).map(String::strip).toList();
+        List<?> entries = switch (v.value()) {
+            case null -> List.of();
+            case List<?> l -> l;
+            case String s when s.isBlank() -> List.of();
+            case String s -> Arrays.stream(s.split(",")).map(String::strip).toList();
             default -> throw Values.error("api_keys", "api_keys = " + Values.show(v.value()) + " is not a list; allowed "
                     + API_KEY_RULE, v);
         };
-        var out = new java.util.LinkedHashMap<String, String>();
+        var out = new LinkedHashMap<String, String>();
         for (int i = 0; i < entries.size(); i++) {
             Object e = entries.get(i);
             // never echo the entry: a pasted raw key would end up in logs

@@ -24,6 +24,15 @@ public enum RoomNames {
     private static final Pattern ONLY_DOTS = Pattern.compile("\\.+");
     public static final String STRICT_RULE = "1 to 200 characters of A-Z a-z 0-9 . _ - (not only dots)";
 
+    /**
+     * A PLATO room path, the domain of tiles: segments of letters, digits, '.', '_' and '-' joined by
+     * '/', none of them '.' or '..', which a server that maps rooms to paths would walk up with.
+     */
+    public static final Pattern SCOUT_ROOM =
+            Pattern.compile("(?=.{1,200}$)(?!(.*/)?\\.\\.?(/|$))[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*");
+    public static final String SCOUT_ROOM_RULE = "1 to 200 characters: segments of A-Z a-z 0-9 . _ - joined by /, "
+            + "none of them . or ..";
+
     public String wire() { return name().toLowerCase(Locale.ROOT); }
 
     /**

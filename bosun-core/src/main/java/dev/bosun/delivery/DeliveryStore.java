@@ -1,11 +1,12 @@
 package dev.bosun.delivery;
 
-import dev.bosun.session.Page;
+import dev.bosun.util.Page;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The durable side of tiles and webhooks: per-session consumer cursors over checkpoint events, the
@@ -42,7 +43,7 @@ public interface DeliveryStore {
      * @param only    claim only deliveries to this target (a probe of a target that was down)
      * @param exclude skip deliveries to these targets (targets cooling down after failures)
      */
-    List<Delivery> claimDue(DeliveryKind kind, Optional<String> only, java.util.Set<String> exclude, String owner,
+    List<Delivery> claimDue(DeliveryKind kind, Optional<String> only, Set<String> exclude, String owner,
                             Instant now, Duration lease, int limit);
 
     /**
@@ -74,7 +75,7 @@ public interface DeliveryStore {
      * When the earliest pending lane head of {@code kind} is due, for the relay to sleep until; heads
      * of the {@code exclude}d targets (down or paused: the relay probes them on its own schedule) do not count.
      */
-    Optional<Instant> nextDue(DeliveryKind kind, java.util.Set<String> exclude);
+    Optional<Instant> nextDue(DeliveryKind kind, Set<String> exclude);
 
     Optional<Delivery> getDelivery(String id);
 

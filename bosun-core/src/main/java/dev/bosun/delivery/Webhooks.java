@@ -4,12 +4,13 @@ import dev.bosun.config.DeliverySettings;
 import dev.bosun.error.BosunException;
 import dev.bosun.event.SystemEvents;
 import dev.bosun.id.Ids;
-import dev.bosun.session.Page;
-import dev.bosun.session.Validation;
+import dev.bosun.util.Page;
+import dev.bosun.util.Validation;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
@@ -59,7 +60,7 @@ public final class Webhooks {
         String key = secret.map(Webhooks::secret).orElseGet(this::newSecret);
         // Stored to the millisecond, like event times, which it is compared with.
         Webhook w = new Webhook("wh_" + ids.nextUlid(), tenant, uri, types, key,
-                clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
+                clock.instant().truncatedTo(ChronoUnit.MILLIS));
         return store.addWebhook(w, settings.maxWebhooks());
     }
 

@@ -3,8 +3,7 @@ package dev.bosun.fleet;
 import dev.bosun.error.BosunException;
 import dev.bosun.error.ErrorCode;
 import dev.bosun.id.Ids;
-import dev.bosun.session.Validation;
-import dev.bosun.store.Store;
+import dev.bosun.util.Validation;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -37,7 +36,7 @@ public final class Fleet {
     /** Settings of the built-in router. */
     public record Settings(int emergenceOffset, double minConfidence, Duration window) {}
 
-    private final Store store;
+    private final FleetStore store;
     private final Clock clock;
     private final Settings settings;
     private final Map<String, TenantGraph> tenants = new ConcurrentHashMap<>();
@@ -59,7 +58,7 @@ public final class Fleet {
         REFERENCE
     }
 
-    public Fleet(Store store, Clock clock, Settings settings) {
+    public Fleet(FleetStore store, Clock clock, Settings settings) {
         this(store, clock, settings, Optional.empty(), false);
     }
 
@@ -67,7 +66,7 @@ public final class Fleet {
      * @param remote        a fleet-h1-router that makes the decisions instead of the built-in rule
      * @param fallbackLocal when the remote router is unavailable, decide locally (with a warning)
      */
-    public Fleet(Store store, Clock clock, Settings settings, Optional<RemoteRouter> remote, boolean fallbackLocal) {
+    public Fleet(FleetStore store, Clock clock, Settings settings, Optional<RemoteRouter> remote, boolean fallbackLocal) {
         this.store = store;
         this.clock = clock;
         this.settings = settings;

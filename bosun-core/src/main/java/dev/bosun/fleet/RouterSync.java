@@ -1,7 +1,6 @@
 package dev.bosun.fleet;
 
 import dev.bosun.error.BosunException;
-import dev.bosun.store.Store;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -56,7 +55,7 @@ public final class RouterSync implements AutoCloseable {
     }
 
     private final RemoteRouter router;
-    private final Store store;
+    private final FleetStore store;
     private final Clock clock;
     private final AtomicBoolean suspect = new AtomicBoolean(true); // Bosun just started: the router may lag behind
     private final AtomicLong resynced = new AtomicLong();
@@ -65,7 +64,7 @@ public final class RouterSync implements AutoCloseable {
     private Set<String> routerOnlyLogged = Set.of();
     private ScheduledExecutorService timer;
 
-    public RouterSync(RemoteRouter router, Store store, Clock clock) {
+    public RouterSync(RemoteRouter router, FleetStore store, Clock clock) {
         this.router = router;
         this.store = store;
         this.clock = clock;

@@ -41,7 +41,10 @@ final class ExactReader {
             throw constraint(p, e);
         } catch (JsonProcessingException e) {
             var loc = e.getLocation();
-            throw new JsonRefusal(JsonRules.INVALID_JSON, pointer(p), "is not valid JSON"
+            // Jackson 2.23 refuses a broken surrogate pair in a field name itself (values still reach
+            // our own check): the same fault, so the same rule, whichever of the two finds it.
+            String rule = String.valueOf(e.getOriginalMessage()).contains("surrogate") ? JsonRules.VALID_UNICODE : JsonRules.INVALID_JSON;
+            throw new JsonRefusal(rule, pointer(p), "is not valid JSON"
                     + (loc == null ? "" : " (line " + loc.getLineNr() + ", column " + loc.getColumnNr() + ")")
                     + ": " + e.getOriginalMessage(), -1);
         } catch (IOException e) {

@@ -9,7 +9,7 @@ import java.util.Optional;
 
 /**
  * A snapshot of one session as the store last committed it. Immutable: re-read it through the
- * {@link SessionManager} to see later changes.
+ * {@code SessionManager} to see later changes.
  *
  * @param id             {@code sess_} + ULID
  * @param tenant         the tenant that owns the session ({@code default} for the embedded library)

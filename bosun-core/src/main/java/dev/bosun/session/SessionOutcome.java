@@ -1,5 +1,6 @@
 package dev.bosun.session;
 
+import dev.bosun.util.Enums;
 import java.util.Locale;
 
 /** How an ended session turned out, as in the holodeck design. */

@@ -1,17 +1,20 @@
 package dev.bosun.store;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.bosun.delivery.DeliveryStore;
 import dev.bosun.event.Event;
+import dev.bosun.fleet.FleetStore;
+import dev.bosun.idempotency.IdempotencyStore;
 import dev.bosun.sandbox.WorkerRef;
-import dev.bosun.session.Page;
+import dev.bosun.util.Page;
 import dev.bosun.session.Session;
 import dev.bosun.session.SessionFilter;
 import dev.bosun.session.SessionStats;
-import dev.bosun.session.end.TakeoverEnds;
 import dev.bosun.task.Task;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.LongConsumer;
 
 /**
  * Durable state of sessions, tasks and event logs: the single source of truth. Every method is one
@@ -25,7 +28,7 @@ import java.util.Optional;
  * <p>Event seqs are allocated per session inside the appending transaction (never from a global
  * counter), so a log has no gaps and readers never skip an event that commits late.
  */
-public interface Store extends AutoCloseable {
+public interface Store extends FleetStore, AutoCloseable {
 
     // ---- sessions ----
 
@@ -116,48 +119,11 @@ public interface Store extends AutoCloseable {
     /** Deletes ended sessions (with their tasks and events) that ended before {@code cutoff}. Returns how many. */
     int purgeEndedBefore(Instant cutoff, int limit);
 
-    // ---- fleet: agent registry and routing graph (per tenant) ----
-
-    /** Registers an agent or replaces its capabilities; keeps its registration order. */
-    dev.bosun.fleet.Agent upsertAgent(String tenant, String agentId, List<String> capabilities, Instant at);
-
-    /** Removes an agent; its edges stay in the graph until the window drops them. False if unknown. */
-    boolean deleteAgent(String tenant, String agentId);
-
-    /** The tenant's agents in registration order. */
-    List<dev.bosun.fleet.Agent> listAgents(String tenant);
-
-    /**
-     * Records an edge; if it existed, it becomes live again (its task was linked anew). Returns false
-     * if it existed. Task keys are task ids, shared by the tenant's sessions: a task id that recurs
-     * (the same kind of work in session after session) is one vertex, which is what gives the graph
-     * its cycles.
-     */
-    boolean addFleetEdge(String tenant, String agentId, String taskKey, Instant at);
-
-    /** Edges whose task has not ended, or ended at or after {@code endedSince}. */
-    List<dev.bosun.fleet.FleetEdge> fleetEdges(String tenant, Instant endedSince);
-
-    /**
-     * Deletes edges whose task ended before {@code cutoff}; returns the deleted edges, so a router's
-     * in-memory graph can drop exactly those without reading the window again.
-     */
-    List<dev.bosun.fleet.FleetEdge> pruneFleetEdges(String tenant, Instant cutoff);
-
-    /** Deletes every edge of the tenant (the registry stays). */
-    void resetFleet(String tenant);
-
-    /** Running tasks per assigned agent, over the tenant's live sessions. */
-    java.util.Map<String, Integer> agentLoads(String tenant);
-
-    /** Tenants that have agents or edges. */
-    List<String> fleetTenants();
-
     /** How many sessions are live (CREATING or RUNNING), across all tenants. */
     long liveSessionCount();
 
     /** Cursors, tiles, webhook deliveries and subscriptions: what the relay works from. */
-    dev.bosun.delivery.DeliveryStore deliveries();
+    DeliveryStore deliveries();
 
     /** What {@link #poolSize()} answers for a store without a connection limit (the default {@code store_pool_size}). */
     int DEFAULT_POOL_SIZE = 16;
@@ -170,7 +136,7 @@ public interface Store extends AutoCloseable {
     default int poolSize() { return DEFAULT_POOL_SIZE; }
 
     /** Idempotency keys of the HTTP API's writes: read, completed and purged here, written with the effect (D78). */
-    dev.bosun.idempotency.IdempotencyStore idempotency();
+    IdempotencyStore idempotency();
 
     /** Is the database reachable? For readiness checks. */
     boolean healthy();
@@ -202,7 +168,7 @@ public interface Store extends AutoCloseable {
     default void takeoverEnds(TakeoverEnds ends) {}
 
     /** Registers an observer of how long each commit took, in nanoseconds (for metrics). */
-    default void addCommitTimer(java.util.function.LongConsumer nanos) {}
+    default void addCommitTimer(LongConsumer nanos) {}
 
     @Override
     void close();

@@ -1,6 +1,6 @@
 package dev.bosun.task;
 
-import dev.bosun.session.Enums;
+import dev.bosun.util.Enums;
 import java.util.Locale;
 
 /** A task's priority, as in the holodeck design. */

@@ -3,11 +3,13 @@ package dev.bosun.tile;
 import dev.bosun.delivery.Delivery;
 import dev.bosun.delivery.DeliveryFilter;
 import dev.bosun.delivery.DeliveryKind;
+import dev.bosun.delivery.DeliveryRelay;
 import dev.bosun.delivery.DeliveryState;
 import dev.bosun.delivery.DeliveryStore;
+import dev.bosun.delivery.TargetHealth;
 import dev.bosun.error.BosunException;
-import dev.bosun.session.Page;
-import dev.bosun.session.Validation;
+import dev.bosun.util.Page;
+import dev.bosun.util.Validation;
 import java.time.Clock;
 import java.util.Optional;
 
@@ -18,16 +20,16 @@ import java.util.Optional;
 public final class Tiles {
     private final DeliveryStore store;
     private final Clock clock;
-    private final dev.bosun.delivery.DeliveryRelay relay;
+    private final DeliveryRelay relay;
 
-    public Tiles(DeliveryStore store, Clock clock, dev.bosun.delivery.DeliveryRelay relay) {
+    public Tiles(DeliveryStore store, Clock clock, DeliveryRelay relay) {
         this.store = store;
         this.clock = clock;
         this.relay = relay;
     }
 
     /** How the PLATO server fares as this node sees it (health is the server's, not a tenant's). */
-    public dev.bosun.delivery.TargetHealth platoHealth() {
+    public TargetHealth platoHealth() {
         return relay.health(DeliveryKind.TILE, TileMaker.TARGET);
     }
 

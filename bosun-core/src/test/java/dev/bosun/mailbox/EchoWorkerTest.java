@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.bosun.event.Direction;
 import dev.bosun.event.Event;
+import dev.bosun.internal.worker.InboxWriter;
 import dev.bosun.json.Json;
 import java.io.IOException;
 import java.nio.file.Files;

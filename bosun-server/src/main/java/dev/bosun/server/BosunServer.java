@@ -19,7 +19,7 @@ import dev.bosun.server.http.StreamGate;
 import dev.bosun.server.metrics.Metrics;
 import dev.bosun.server.ui.UiAssets;
 import dev.bosun.server.ui.UiRoutes;
-import dev.bosun.session.SessionManager;
+import dev.bosun.SessionManager;
 import io.javalin.Javalin;
 import io.javalin.http.HttpResponseException;
 import jakarta.servlet.DispatcherType;

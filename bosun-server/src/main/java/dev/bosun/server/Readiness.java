@@ -3,7 +3,7 @@ package dev.bosun.server;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bosun.json.Json;
-import dev.bosun.session.SessionManager;
+import dev.bosun.SessionManager;
 import dev.bosun.store.StoreHealth;
 import io.javalin.http.Context;
 

@@ -127,7 +127,7 @@ class ErrorsTest extends ServerHarness {
     void bindingBeyondLoopbackWithoutKeysIsRefused() {
         var cfg = dev.bosun.contract.Fixtures.loader(dataDir).set("host", "0.0.0.0").set("port", 0).load();
         try (var st = dev.bosun.store.sqlite.SqliteStore.open(cfg.dataDir());
-             var m = dev.bosun.session.SessionManager.builder(cfg).store(st).build()) {
+             var m = dev.bosun.SessionManager.builder(cfg).store(st).build()) {
             try {
                 BosunServer.start(cfg, m).close();
                 throw new AssertionError("a server without keys bound 0.0.0.0");

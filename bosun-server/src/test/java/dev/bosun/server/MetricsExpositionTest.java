@@ -6,7 +6,7 @@ import dev.bosun.config.BosunConfig;
 import dev.bosun.contract.Fixtures;
 import dev.bosun.contract.Services;
 import dev.bosun.server.auth.ApiKeys;
-import dev.bosun.session.SessionManager;
+import dev.bosun.SessionManager;
 import dev.bosun.store.Store;
 import dev.bosun.store.postgres.PgSchemas;
 import dev.bosun.store.postgres.PgUrl;

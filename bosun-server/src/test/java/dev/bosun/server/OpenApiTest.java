@@ -16,7 +16,7 @@ import dev.bosun.server.http.ApiErrors;
 import dev.bosun.server.http.RouteTable.Route;
 import dev.bosun.server.http.Wire;
 import dev.bosun.session.EndReason;
-import dev.bosun.session.SessionManager;
+import dev.bosun.session.LogStream;
 import dev.bosun.session.SessionOutcome;
 import dev.bosun.session.SessionStatus;
 import dev.bosun.task.TaskOutcome;
@@ -188,7 +188,7 @@ class OpenApiTest extends ServerHarness {
         assertThat(strings(doc.at("/components/schemas/CheckpointEventType/enum"))).as("webhook event types")
                 .isEqualTo(Stream.concat(SystemEvents.CHECKPOINTS.stream(), Stream.of(Webhook.ALL)).collect(Collectors.toSet()));
         JsonNode stream = parameter(new Route("GET", "/v1/sessions/{id}/logs"), "stream");
-        assertThat(strings(stream.at("/schema/enum"))).isEqualTo(Arrays.stream(SessionManager.LogStream.values())
+        assertThat(strings(stream.at("/schema/enum"))).isEqualTo(Arrays.stream(LogStream.values())
                 .map(s -> s.name().toLowerCase(Locale.ROOT)).collect(Collectors.toSet()));
     }
 

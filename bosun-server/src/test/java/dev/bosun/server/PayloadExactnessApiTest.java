@@ -13,7 +13,7 @@ import dev.bosun.contract.Services;
 import dev.bosun.event.Event;
 import dev.bosun.json.Json;
 import dev.bosun.session.SessionFilter;
-import dev.bosun.session.SessionManager;
+import dev.bosun.SessionManager;
 import dev.bosun.store.Store;
 import dev.bosun.store.postgres.PgSchemas;
 import dev.bosun.store.postgres.PgUrl;

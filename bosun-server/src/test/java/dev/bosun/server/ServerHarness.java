@@ -7,7 +7,7 @@ import dev.bosun.config.BosunConfig;
 import dev.bosun.config.ConfigLoader;
 import dev.bosun.contract.Fixtures;
 import dev.bosun.json.Json;
-import dev.bosun.session.SessionManager;
+import dev.bosun.SessionManager;
 import dev.bosun.store.sqlite.SqliteStore;
 import java.net.URI;
 import java.net.http.HttpClient;

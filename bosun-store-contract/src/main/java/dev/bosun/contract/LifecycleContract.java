@@ -1,6 +1,7 @@
 package dev.bosun.contract;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bosun.error.BosunException;
@@ -10,7 +11,7 @@ import dev.bosun.event.Event;
 import dev.bosun.event.PollResult;
 import dev.bosun.json.Json;
 import dev.bosun.session.EndReason;
-import dev.bosun.session.Page;
+import dev.bosun.util.Page;
 import dev.bosun.session.Session;
 import dev.bosun.session.SessionConfig;
 import dev.bosun.session.SessionFilter;
@@ -333,7 +334,7 @@ public abstract class LifecycleContract extends ManagerHarness {
     void longPollWakesOnSendAndReturnsAtEnd() throws Exception {
         Session s = start();
         var waiting = CompletableFuture.supplyAsync(() -> manager.poll(s.id(), 1, 10, Duration.ofSeconds(20)));
-        Thread.sleep(100);
+        awaitTicket(s.id());
         assertThat(waiting).isNotDone();
         long sent = System.nanoTime();
         manager.send(s.id(), "input", json("{\"wake\":true}"));
@@ -342,7 +343,7 @@ public abstract class LifecycleContract extends ManagerHarness {
         assertThat(r.events()).extracting(Event::type).containsExactly("input");
 
         var atEnd = CompletableFuture.supplyAsync(() -> manager.poll(s.id(), 2, 10, Duration.ofSeconds(20)));
-        Thread.sleep(100);
+        awaitTicket(s.id());
         manager.terminate(s.id(), null);
         PollResult ended = atEnd.get(10, TimeUnit.SECONDS);
         assertThat(ended.events()).extracting(Event::type).containsExactly("session_ended");
@@ -479,7 +480,7 @@ public abstract class LifecycleContract extends ManagerHarness {
         Session other = start();
         for (int i = 0; i < 50; i++) manager.send(i % 2 == 0 ? s.id() : other.id(), "input", json("{\"i\":" + i + "}"));
         manager.endSession(s.id(), SessionOutcome.SUCCESS, Optional.empty());
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() ->
+        await().atMost(Duration.ofSeconds(10)).until(() ->
                 heard.stream().anyMatch(e -> e.sessionId().equals(s.id()) && e.type().equals("session_ended"))
                         && heard.stream().filter(e -> e.sessionId().equals(other.id())).count() == 26);
         assertThat(heard.stream().filter(e -> e.sessionId().equals(s.id())).toList()).isEqualTo(allEvents(s.id()));
@@ -494,7 +495,7 @@ public abstract class LifecycleContract extends ManagerHarness {
         var heard = new java.util.concurrent.CopyOnWriteArrayList<Event>();
         manager.addListener(heard::add);
         Event after = manager.send(s.id(), "after", json("2"));
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> !heard.isEmpty());
+        await().atMost(Duration.ofSeconds(10)).until(() -> !heard.isEmpty());
         assertThat(heard).extracting(Event::seq).containsExactly(after.seq());
     }
 
@@ -503,5 +504,10 @@ public abstract class LifecycleContract extends ManagerHarness {
         Session s = start();
         BosunException e = expectError(ErrorCode.INVALID_ARGUMENT, () -> manager.poll(s.id(), 99, 10, Duration.ZERO));
         assertThat(e.getMessage()).doesNotContain(dataDir.toString()).doesNotContain("Exception").doesNotContain("at dev.");
+    }
+
+    /** Until the poll on another thread holds its wake-up ticket: a send after this wakes it, not its first read. */
+    private void awaitTicket(String sessionId) {
+        await().atMost(Duration.ofSeconds(10)).until(() -> manager.pollWaiting(sessionId));
     }
 }

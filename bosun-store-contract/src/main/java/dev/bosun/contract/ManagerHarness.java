@@ -8,7 +8,7 @@ import dev.bosun.error.BosunException;
 import dev.bosun.error.ErrorCode;
 import dev.bosun.event.Event;
 import dev.bosun.json.Json;
-import dev.bosun.session.SessionManager;
+import dev.bosun.SessionManager;
 import dev.bosun.store.Store;
 import dev.bosun.time.ManualClock;
 import java.nio.file.Path;

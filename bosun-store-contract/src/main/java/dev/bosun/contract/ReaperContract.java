@@ -3,7 +3,7 @@ package dev.bosun.contract;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bosun.event.Event;
-import dev.bosun.reaper.Reaper;
+import dev.bosun.reaper.Sweeper;
 import dev.bosun.session.EndReason;
 import dev.bosun.session.Session;
 import dev.bosun.session.SessionConfig;
@@ -68,7 +68,7 @@ public abstract class ReaperContract extends ManagerHarness {
         manager.reaper().sweep();
         assertThat(manager.get(s.id()).status()).isEqualTo(SessionStatus.RUNNING);
         clock.advance(Duration.ofMinutes(5));
-        Reaper.SweepResult r = manager.reaper().sweep();
+        Sweeper.SweepResult r = manager.reaper().sweep();
         assertThat(r.ttlExpired()).isEqualTo(1);
         assertThat(manager.get(s.id()).reason()).contains(EndReason.EXPIRED_TTL);
         assertThat(manager.getTask(s.id(), "long").status()).isEqualTo(TaskStatus.CANCELLED);
@@ -165,7 +165,7 @@ public abstract class ReaperContract extends ManagerHarness {
         var peak = new java.util.concurrent.atomic.AtomicInteger();
         manager.close();
         store = SlowEnds.around(store, 4, inFlight, peak);
-        manager = dev.bosun.session.SessionManager.builder(config).store(store).clock(clock)
+        manager = dev.bosun.SessionManager.builder(config).store(store).clock(clock)
                 .autoReap(false).autoDeliver(false).build();
         for (int i = 0; i < 40; i++) start(Duration.ofMinutes(1), Duration.ofHours(1));
         clock.advance(Duration.ofMinutes(1));
@@ -180,7 +180,7 @@ public abstract class ReaperContract extends ManagerHarness {
         close();
         clock = null;
         store = factory().open(dataDir);
-        manager = dev.bosun.session.SessionManager.builder(config).store(store).build();
+        manager = dev.bosun.SessionManager.builder(config).store(store).build();
         Session s = manager.startSession(SessionConfig.builder("r", "a").taskTimeout(Duration.ofSeconds(1)).build());
         manager.addTask(s.id(), TaskSpec.builder("t").id("t").build());
         Instant deadline = manager.getTask(s.id(), "t").deadlineAt();

@@ -17,6 +17,7 @@ import dev.bosun.sandbox.SandboxRequest;
 import dev.bosun.sandbox.Worker;
 import dev.bosun.sandbox.WorkerSpec;
 import dev.bosun.session.EndReason;
+import dev.bosun.session.LogStream;
 import dev.bosun.session.Session;
 import dev.bosun.session.SessionConfig;
 import dev.bosun.session.SessionOutcome;
@@ -298,14 +299,14 @@ public abstract class SandboxContract extends ManagerHarness {
     void theWorkersOutputReachesItsLogs() {
         Session s = start("chatty");
         await().atMost(Duration.ofSeconds(20)).until(() ->
-                manager.logs(s.id(), dev.bosun.session.SessionManager.LogStream.STDOUT, 4096).contains("to-stdout")
-                        && manager.logs(s.id(), dev.bosun.session.SessionManager.LogStream.STDERR, 4096).contains("to-stderr"));
+                manager.logs(s.id(), LogStream.STDOUT, 4096).contains("to-stdout")
+                        && manager.logs(s.id(), LogStream.STDERR, 4096).contains("to-stderr"));
     }
 
     @Test
     void anAdoptedWorkersOutputStillReachesItsLogs() {
         Session s = start("ticker");
-        var stdout = dev.bosun.session.SessionManager.LogStream.STDOUT;
+        var stdout = LogStream.STDOUT;
         await().atMost(Duration.ofSeconds(20)).until(() -> manager.logs(s.id(), stdout, 1 << 16).contains("tick-"));
         restart();
         assertThat(manager.get(s.id()).status()).isEqualTo(SessionStatus.RUNNING);

@@ -14,7 +14,7 @@ import dev.bosun.error.BosunException;
 import dev.bosun.error.ErrorCode;
 import dev.bosun.session.Session;
 import dev.bosun.session.SessionConfig;
-import dev.bosun.session.SessionManager;
+import dev.bosun.SessionManager;
 import dev.bosun.session.SessionOutcome;
 import dev.bosun.task.Completion;
 import dev.bosun.task.Task;

@@ -10,9 +10,9 @@ import dev.bosun.event.PollResult;
 import dev.bosun.json.JsonRules;
 import dev.bosun.mailbox.Workspace;
 import dev.bosun.session.EndReason;
+import dev.bosun.session.LogStream;
 import dev.bosun.session.Session;
 import dev.bosun.session.SessionConfig;
-import dev.bosun.session.SessionManager;
 import dev.bosun.session.SessionOutcome;
 import dev.bosun.session.SessionStatus;
 import java.io.IOException;
@@ -254,17 +254,17 @@ public abstract class WorkerContract extends ManagerHarness {
         reconfigure(c -> Fixtures.withWorkerLogMaxBytes(c, 16 * 1024));
         Session s = manager.startSession(SessionConfig.builder("l", "agent").profile("chatty").build());
         awaitEvents(s.id(), ev -> hasType(ev, "ready"));
-        await().atMost(Duration.ofSeconds(10)).until(() -> manager.logs(s.id(), SessionManager.LogStream.STDERR, 4096)
+        await().atMost(Duration.ofSeconds(10)).until(() -> manager.logs(s.id(), LogStream.STDERR, 4096)
                 .contains("hello-err"));
         Path out = ws(s).stdoutLog();
         // the periodic rescan rotates the log: the live file and its one predecessor stay bounded
         await().atMost(Duration.ofSeconds(10)).until(() -> Files.size(out) <= 16 * 1024
                 && Files.exists(out.resolveSibling("stdout.log.1")));
-        String tail = manager.logs(s.id(), SessionManager.LogStream.STDOUT, 2048);
+        String tail = manager.logs(s.id(), LogStream.STDOUT, 2048);
         assertThat(tail.getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(2048);
         assertThat(tail).contains("line-1999");
         var e = expectError(ErrorCode.CONFLICT, () -> manager.logs(
-                manager.startSession(SessionConfig.builder("n", "a").build()).id(), SessionManager.LogStream.STDOUT, 100));
+                manager.startSession(SessionConfig.builder("n", "a").build()).id(), LogStream.STDOUT, 100));
         assertThat(e.getMessage()).contains("no worker");
     }
 

@@ -19,7 +19,7 @@ public record SessionListing(String tagCondition, String nameCondition) {
     /** The SQL text and its arguments, in order. */
     public record Query(String sql, List<Object> args) {}
 
-    /** Asks for {@code limit + 1} rows, for {@link dev.bosun.session.Page#fromRows}. */
+    /** Asks for {@code limit + 1} rows, for {@link dev.bosun.util.Page#fromRows}. */
     public Query query(SessionFilter filter, Optional<String> after, int limit) {
         var sql = new StringBuilder("SELECT " + Rows.SESSION_COLUMNS + " FROM sessions WHERE 1 = 1");
         var args = new ArrayList<Object>();

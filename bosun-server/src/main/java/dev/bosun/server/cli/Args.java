@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bosun.error.BosunException;
 import dev.bosun.json.Json;
-import dev.bosun.session.Enums;
+import dev.bosun.util.Enums;
 import java.io.IOException;
 import java.io.InputStream;
 import java.math.BigDecimal;

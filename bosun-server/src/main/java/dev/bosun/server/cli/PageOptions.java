@@ -1,6 +1,6 @@
 package dev.bosun.server.cli;
 
-import dev.bosun.session.Page;
+import dev.bosun.util.Page;
 import java.util.Optional;
 import picocli.CommandLine.Option;
 

@@ -4,7 +4,7 @@ import dev.bosun.config.BosunConfig;
 import dev.bosun.config.ConfigLoader;
 import dev.bosun.config.Profile;
 import dev.bosun.server.BosunServer;
-import dev.bosun.session.SessionManager;
+import dev.bosun.SessionManager;
 import dev.bosun.server.Stores;
 import dev.bosun.store.Store;
 import java.io.IOException;

@@ -5,7 +5,7 @@ import static dev.bosun.server.cli.Table.col;
 import dev.bosun.client.BosunClient;
 import dev.bosun.json.Json;
 import dev.bosun.server.http.Wire;
-import dev.bosun.session.Page;
+import dev.bosun.util.Page;
 import dev.bosun.session.Session;
 import dev.bosun.session.SessionConfig;
 import dev.bosun.session.SessionFilter;

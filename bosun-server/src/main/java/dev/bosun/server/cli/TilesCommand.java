@@ -8,7 +8,7 @@ import dev.bosun.delivery.DeliveryState;
 import dev.bosun.error.BosunException;
 import dev.bosun.json.Json;
 import dev.bosun.server.http.Wire;
-import dev.bosun.session.Page;
+import dev.bosun.util.Page;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

@@ -7,7 +7,7 @@ import dev.bosun.delivery.Delivery;
 import dev.bosun.delivery.DeliveryState;
 import dev.bosun.delivery.Webhook;
 import dev.bosun.server.http.Wire;
-import dev.bosun.session.Page;
+import dev.bosun.util.Page;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;

@@ -4,7 +4,7 @@ import dev.bosun.error.BosunException;
 import dev.bosun.server.auth.ApiKeys;
 import dev.bosun.server.auth.RateLimiter;
 import dev.bosun.server.metrics.Metrics;
-import dev.bosun.session.SessionManager;
+import dev.bosun.SessionManager;
 import io.javalin.http.Context;
 import java.time.Clock;
 import java.time.Duration;

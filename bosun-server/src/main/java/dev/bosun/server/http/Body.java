@@ -8,7 +8,7 @@ import dev.bosun.error.BosunException;
 import dev.bosun.json.Json;
 import dev.bosun.json.JsonRefusal;
 import dev.bosun.json.JsonRules;
-import dev.bosun.session.Validation;
+import dev.bosun.util.Validation;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;

@@ -7,7 +7,7 @@ import dev.bosun.delivery.Webhook;
 import dev.bosun.delivery.Webhooks;
 import dev.bosun.error.BosunException;
 import dev.bosun.id.Ids;
-import dev.bosun.session.SessionManager;
+import dev.bosun.SessionManager;
 import dev.bosun.tile.Tiles;
 import io.javalin.http.Context;
 import java.util.Locale;

@@ -6,7 +6,7 @@ import dev.bosun.event.PollResult;
 import dev.bosun.event.SystemEvents;
 import dev.bosun.json.Json;
 import dev.bosun.session.Session;
-import dev.bosun.session.SessionManager;
+import dev.bosun.SessionManager;
 import dev.bosun.server.metrics.Metrics;
 import io.javalin.http.Context;
 import jakarta.servlet.ServletOutputStream;

@@ -11,7 +11,7 @@ import dev.bosun.fleet.FleetStatus;
 import dev.bosun.id.Ids;
 import dev.bosun.json.Json;
 import dev.bosun.server.metrics.Metrics;
-import dev.bosun.session.SessionManager;
+import dev.bosun.SessionManager;
 import io.javalin.http.Context;
 import java.time.Clock;
 import java.time.Instant;

@@ -8,7 +8,7 @@ import dev.bosun.idempotency.IdempotencyScope;
 import dev.bosun.idempotency.IdempotencyStore;
 import dev.bosun.idempotency.StoredResponse;
 import dev.bosun.json.Json;
-import dev.bosun.session.SessionManager;
+import dev.bosun.SessionManager;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import java.security.MessageDigest;

@@ -2,7 +2,7 @@ package dev.bosun.server.http;
 
 import dev.bosun.error.BosunException;
 import dev.bosun.session.Session;
-import dev.bosun.session.SessionManager;
+import dev.bosun.SessionManager;
 import io.javalin.http.Context;
 
 /**

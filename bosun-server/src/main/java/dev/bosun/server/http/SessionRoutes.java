@@ -2,14 +2,15 @@ package dev.bosun.server.http;
 
 import dev.bosun.error.BosunException;
 import dev.bosun.json.Json;
-import dev.bosun.session.Page;
+import dev.bosun.session.LogStream;
+import dev.bosun.util.Page;
 import dev.bosun.session.Session;
 import dev.bosun.session.SessionConfig;
 import dev.bosun.session.SessionFilter;
-import dev.bosun.session.SessionManager;
+import dev.bosun.SessionManager;
 import dev.bosun.session.SessionOutcome;
 import dev.bosun.session.SessionStatus;
-import dev.bosun.session.Validation;
+import dev.bosun.util.Validation;
 import io.javalin.http.Context;
 import java.time.Clock;
 import java.time.Duration;
@@ -124,9 +125,9 @@ final class SessionRoutes {
     private void logs(Context ctx) {
         Scope.own(manager, ctx);
         String stream = Query.string(ctx, "stream").orElse("stdout");
-        SessionManager.LogStream which = switch (stream) {
-            case "stdout" -> SessionManager.LogStream.STDOUT;
-            case "stderr" -> SessionManager.LogStream.STDERR;
+        LogStream which = switch (stream) {
+            case "stdout" -> LogStream.STDOUT;
+            case "stderr" -> LogStream.STDERR;
             default -> throw BosunException.invalid("stream", "stream = '" + stream + "' is not one of stdout, stderr");
         };
         long max = Query.integer(ctx, "max_bytes", 65_536);

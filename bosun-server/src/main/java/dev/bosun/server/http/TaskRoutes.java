@@ -1,7 +1,7 @@
 package dev.bosun.server.http;
 
 import dev.bosun.json.Json;
-import dev.bosun.session.SessionManager;
+import dev.bosun.SessionManager;
 import dev.bosun.task.Completion;
 import dev.bosun.task.Task;
 import dev.bosun.task.TaskOutcome;

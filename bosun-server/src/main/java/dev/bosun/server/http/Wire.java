@@ -10,7 +10,7 @@ import dev.bosun.event.PollResult;
 import dev.bosun.event.SystemPayloads;
 import dev.bosun.fleet.Agent;
 import dev.bosun.json.Json;
-import dev.bosun.session.Page;
+import dev.bosun.util.Page;
 import dev.bosun.session.Session;
 import dev.bosun.task.Task;
 import dev.bosun.tile.TileKind;

@@ -4,7 +4,7 @@ import dev.bosun.delivery.DeliveryKind;
 import dev.bosun.delivery.DeliveryObserver;
 import dev.bosun.delivery.DeliveryState;
 import dev.bosun.listener.ListenerStats;
-import dev.bosun.session.SessionManager;
+import dev.bosun.SessionManager;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;

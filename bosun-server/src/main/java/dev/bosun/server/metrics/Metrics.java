@@ -6,7 +6,7 @@ import dev.bosun.event.Event;
 import dev.bosun.event.EventListener;
 import dev.bosun.event.SystemEvents;
 import dev.bosun.fleet.RoutingDecision;
-import dev.bosun.session.SessionManager;
+import dev.bosun.SessionManager;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;

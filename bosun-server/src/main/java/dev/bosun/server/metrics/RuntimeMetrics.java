@@ -1,6 +1,6 @@
 package dev.bosun.server.metrics;
 
-import dev.bosun.session.SessionManager;
+import dev.bosun.SessionManager;
 import dev.bosun.store.postgres.PostgresStore;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;

@@ -17,7 +17,7 @@ import dev.bosun.delivery.Webhook;
 import dev.bosun.error.BosunException;
 import dev.bosun.event.SystemEvents;
 import dev.bosun.json.Json;
-import dev.bosun.session.Page;
+import dev.bosun.util.Page;
 import dev.bosun.store.jdbc.Rows;
 import java.sql.Connection;
 import java.sql.SQLException;

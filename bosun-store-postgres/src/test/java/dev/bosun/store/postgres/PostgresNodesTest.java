@@ -14,7 +14,7 @@ import dev.bosun.sandbox.WorkerRef;
 import dev.bosun.session.EndReason;
 import dev.bosun.session.Session;
 import dev.bosun.session.SessionConfig;
-import dev.bosun.session.SessionManager;
+import dev.bosun.SessionManager;
 import dev.bosun.session.SessionStatus;
 import dev.bosun.store.NewEvent;
 import dev.bosun.store.NewSession;
@@ -100,7 +100,7 @@ class PostgresNodesTest {
         Session s = ma.startSession(SessionConfig.builder("x", "agent").build());
         long heardBefore = b.notificationsHeard();
         var waiting = CompletableFuture.supplyAsync(() -> mb.poll(s.id(), 1, 10, Duration.ofSeconds(20)));
-        Thread.sleep(200);
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> mb.pollWaiting(s.id()));
         assertThat(waiting).isNotDone();
         ma.send(s.id(), "input", Json.object().put("hello", 1));
         PollResult r = waiting.get(10, TimeUnit.SECONDS);

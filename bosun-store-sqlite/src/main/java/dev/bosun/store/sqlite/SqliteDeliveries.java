@@ -13,7 +13,7 @@ import dev.bosun.delivery.Webhook;
 import dev.bosun.error.BosunException;
 import dev.bosun.event.SystemEvents;
 import dev.bosun.json.Json;
-import dev.bosun.session.Page;
+import dev.bosun.util.Page;
 import dev.bosun.store.jdbc.Rows;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;

@@ -8,7 +8,7 @@ import dev.bosun.event.SystemEvents;
 import dev.bosun.event.SystemPayloads;
 import dev.bosun.json.Json;
 import dev.bosun.sandbox.WorkerRef;
-import dev.bosun.session.Page;
+import dev.bosun.util.Page;
 import dev.bosun.session.Session;
 import dev.bosun.session.SessionFilter;
 import dev.bosun.session.SessionStats;

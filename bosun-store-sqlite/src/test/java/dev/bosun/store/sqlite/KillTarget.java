@@ -4,7 +4,7 @@ import dev.bosun.contract.Fixtures;
 import dev.bosun.json.Json;
 import dev.bosun.session.Session;
 import dev.bosun.session.SessionConfig;
-import dev.bosun.session.SessionManager;
+import dev.bosun.SessionManager;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.concurrent.Executors;

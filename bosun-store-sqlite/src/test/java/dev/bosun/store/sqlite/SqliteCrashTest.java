@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bosun.contract.Fixtures;
 import dev.bosun.event.Event;
-import dev.bosun.session.SessionManager;
+import dev.bosun.SessionManager;
 import dev.bosun.session.SessionStatus;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;

@@ -7,7 +7,7 @@ import dev.bosun.contract.Fixtures;
 import dev.bosun.delivery.Delivery;
 import dev.bosun.delivery.DeliveryKind;
 import dev.bosun.delivery.DeliveryState;
-import dev.bosun.session.SessionManager;
+import dev.bosun.SessionManager;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;

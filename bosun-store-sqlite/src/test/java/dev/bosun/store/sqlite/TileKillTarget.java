@@ -3,7 +3,7 @@ package dev.bosun.store.sqlite;
 import dev.bosun.contract.Fixtures;
 import dev.bosun.session.Session;
 import dev.bosun.session.SessionConfig;
-import dev.bosun.session.SessionManager;
+import dev.bosun.SessionManager;
 import dev.bosun.session.SessionOutcome;
 import dev.bosun.task.TaskOutcome;
 import dev.bosun.task.TaskSpec;
