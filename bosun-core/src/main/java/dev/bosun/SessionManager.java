@@ -44,6 +44,7 @@ import dev.bosun.session.Session;
 import dev.bosun.session.SessionConfig;
 import dev.bosun.session.SessionFilter;
 import dev.bosun.session.SessionOutcome;
+import dev.bosun.session.SessionStats;
 import dev.bosun.session.SessionStatus;
 import dev.bosun.session.end.SessionEnds;
 import dev.bosun.store.EndCause;
@@ -370,6 +371,11 @@ public final class SessionManager implements AutoCloseable {
         Validation.within("limit", limit, 1, 1000);
         after.ifPresent(a -> Ids.requireSafe("after", a));
         return store.listSessions(filter, after, limit);
+    }
+
+    /** Exact counts of a tenant's sessions; started and ended ones counted from {@code since}. */
+    public SessionStats stats(String tenant, Instant since) {
+        return store.sessionStats(tenant, since);
     }
 
     /** Live sessions (the holodeck {@code active} view). */

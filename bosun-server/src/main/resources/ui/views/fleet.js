@@ -3,9 +3,8 @@
 import {api} from '../api.js';
 import {h, show, table, ago} from '../dom.js';
 import {card, alerts} from './common.js';
+import {svg} from './chart.js';
 import {errorBox} from '../app.js';
-
-const SVG = 'http://www.w3.org/2000/svg';
 
 export default function fleet(main) {
   const body = h('div', {}, 'Loading…');
@@ -55,11 +54,47 @@ function routeForm(after) {
   h('button', {type: 'submit'}, 'Route'), out);
 }
 
-function svg(tag, attrs, text) {
-  const el = document.createElementNS(SVG, tag);
-  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, String(v));
-  if (text !== undefined) el.textContent = text;
-  return el;
+/**
+ * The edges that lie on a cycle: those that are not bridges (Tarjan's low-link, over edge indexes so
+ * that a pair given twice still counts as a cycle). Returns the set of their indexes.
+ */
+export function cycleEdges(edges) {
+  const adj = new Map();
+  edges.forEach(([a, t], i) => {
+    for (const [u, v] of [['a:' + a, 't:' + t], ['t:' + t, 'a:' + a]]) {
+      if (!adj.has(u)) adj.set(u, []);
+      adj.get(u).push([v, i]);
+    }
+  });
+  const order = new Map(), low = new Map(), bridges = new Set();
+  let n = 0;
+  for (const start of adj.keys()) {
+    if (order.has(start)) continue;
+    // iterative DFS: a long chain of routing decisions cannot overflow the stack
+    const stack = [[start, -1, 0]];
+    order.set(start, n); low.set(start, n); n++;
+    while (stack.length) {
+      const top = stack[stack.length - 1];
+      const [u, via, next] = top;
+      const out = adj.get(u);
+      if (next < out.length) {
+        top[2]++;
+        const [v, i] = out[next];
+        if (i === via) continue;
+        if (order.has(v)) { low.set(u, Math.min(low.get(u), order.get(v))); continue; }
+        order.set(v, n); low.set(v, n); n++;
+        stack.push([v, i, 0]);
+      } else {
+        stack.pop();
+        if (stack.length) {
+          const parent = stack[stack.length - 1][0];
+          low.set(parent, Math.min(low.get(parent), low.get(u)));
+          if (low.get(u) > order.get(parent)) bridges.add(via);
+        }
+      }
+    }
+  }
+  return new Set(edges.map((_, i) => i).filter(i => !bridges.has(i)));
 }
 
 /** Agents in a column on the left, tasks on the right, an edge per routing decision in the window. */
@@ -71,22 +106,31 @@ function graph(snap) {
   const pos = new Map();
   agents.forEach((a, i) => pos.set('a:' + a, [160, 30 + i * 36 + (rows - agents.length) * 18]));
   tasks.forEach((t, i) => pos.set('t:' + t, [520, 30 + i * 36 + (rows - tasks.length) * 18]));
+  const cyc = cycleEdges(snap.edges);
+  const onCycle = new Set();
+  snap.edges.forEach(([a, t], i) => { if (cyc.has(i)) onCycle.add('a:' + a).add('t:' + t); });
   const root = svg('svg', {viewBox: `0 0 680 ${height}`, class: 'graph', id: 'fleet-graph', role: 'img',
-    'aria-label': `Graph of ${agents.length} agents and ${tasks.length} tasks with ${snap.edges.length} edges`});
-  for (const [a, t] of snap.edges) {
+    'aria-label': `Graph of ${agents.length} agents and ${tasks.length} tasks with ${snap.edges.length} edges, `
+      + `${cyc.size} of them on cycles`});
+  // plain edges first, so that the highlighted ones are drawn over them where lines cross
+  const drawn = snap.edges.map((e, i) => [e, i]).sort(([, i], [, j]) => Number(cyc.has(i)) - Number(cyc.has(j)));
+  for (const [[a, t], i] of drawn) {
     const [x1, y1] = pos.get('a:' + a); const [x2, y2] = pos.get('t:' + t);
-    root.appendChild(svg('line', {x1, y1, x2, y2, class: 'edge'}));
+    const line = svg('line', {x1, y1, x2, y2, class: cyc.has(i) ? 'edge cycle' : 'edge', 'data-agent': a, 'data-task': t});
+    line.appendChild(svg('title', {}, `${a} — ${t}${cyc.has(i) ? ' (on a cycle)' : ''}`));
+    root.appendChild(line);
   }
   for (const a of agents) {
     const [x, y] = pos.get('a:' + a);
-    root.appendChild(svg('circle', {cx: x, cy: y, r: 9, class: 'agent'}));
+    root.appendChild(svg('circle', {cx: x, cy: y, r: 9, class: onCycle.has('a:' + a) ? 'agent on-cycle' : 'agent'}));
     root.appendChild(svg('text', {x: x - 16, y: y + 4, 'text-anchor': 'end', class: 'label'}, a));
   }
   for (const t of tasks) {
     const [x, y] = pos.get('t:' + t);
-    root.appendChild(svg('rect', {x: x - 8, y: y - 8, width: 16, height: 16, class: 'task'}));
+    root.appendChild(svg('rect', {x: x - 8, y: y - 8, width: 16, height: 16, class: onCycle.has('t:' + t) ? 'task on-cycle' : 'task'}));
     root.appendChild(svg('text', {x: x + 16, y: y + 4, class: 'label'}, t));
   }
   if (!snap.edges.length && !agents.length) root.appendChild(svg('text', {x: 340, y: 40, 'text-anchor': 'middle', class: 'label'}, 'No agents or routed tasks yet.'));
-  return h('figure', {}, root, h('figcaption', {}, '● agents, ■ tasks; each line is a routing decision in the window.'));
+  return h('figure', {}, root, h('figcaption', {id: 'graph-caption'}, '● agents, ■ tasks; each line is a routing decision in the window. ',
+    cyc.size ? `The ${cyc.size} thick red lines lie on cycles (β₁ counts the independent ones).` : 'No cycles.'));
 }

@@ -1,37 +1,66 @@
-// Overview: session counts, the newest sessions, the fleet's β₁ and emergence alerts, delivery backlog.
+// Overview: exact session counts (GET /v1/stats), events per second and β₁ against the threshold
+// over time, today's ends by outcome and reason, the newest sessions, delivery backlog and alerts.
+// The rates and the history are kept in this tab, from one reading every 5 s (D93): they start
+// when the dashboard is opened and survive moving between its views, not a reload.
 import {api} from '../api.js';
-import {h, show, table, ago} from '../dom.js';
+import {h, show, table, ago, badge} from '../dom.js';
 import {card, sessionBadge, sessionLink, alerts} from './common.js';
+import {lineChart, fmt} from './chart.js';
 import {errorBox} from '../app.js';
 
-async function count(query) {
-  const page = await api('GET', '/v1/sessions', {query: {...query, limit: 1000}});
-  return page.items.length + (page.has_more ? '+' : '');
-}
+const EVERY_MS = 5000;
+const KEEP = 120; // ten minutes of readings
+const history = [];
+let last = null; // the previous /v1/stats reading, for the event rate
 
 async function tileCount(state) {
   const page = await api('GET', '/v1/tiles', {query: {state, limit: 1000}});
   return page.items.length + (page.has_more ? '+' : '');
 }
 
+/** Adds a reading: the event rate since the previous one (never negative: retention removes events). */
+function record(stats, fleet) {
+  const t = Date.parse(stats.at);
+  let eps = NaN;
+  if (last && t > last.t) eps = Math.max(0, (stats.events - last.events) * 1000 / (t - last.t));
+  if (!last || t > last.t) {
+    last = {t, events: stats.events};
+    history.push({t, eps, h1: fleet.h1, threshold: fleet.threshold});
+    if (history.length > KEEP) history.shift();
+  }
+  return eps;
+}
+
 export default function overview(main) {
-  const body = h('div', {'aria-live': 'polite'}, 'Loading…');
+  const body = h('div', {'aria-live': 'polite', 'aria-busy': 'true'}, 'Loading…');
   show(main, h('h1', {}, 'Overview'), body);
   let alive = true;
   async function load() {
     try {
-      const [running, creating, ended, recent, fleet, tiles, dead, rejected] = await Promise.all([
-        count({status: 'running'}), count({status: 'creating'}), count({status: 'ended'}),
-        api('GET', '/v1/sessions', {query: {limit: 10}}), api('GET', '/v1/fleet/status'),
+      const [stats, recent, fleet, tiles, dead, rejected] = await Promise.all([
+        api('GET', '/v1/stats'), api('GET', '/v1/sessions', {query: {limit: 10}}), api('GET', '/v1/fleet/status'),
         api('GET', '/v1/tiles', {query: {limit: 200}}), tileCount('dead'), tileCount('rejected')]);
       if (!alive) return;
+      const eps = record(stats, fleet);
       const plato = tiles.plato || {};
+      const n = stats.sessions;
+      body.setAttribute('aria-busy', 'false');
       show(body,
         h('section', {class: 'cards', 'aria-label': 'Counts'},
-          card('Running sessions', running, 'running'), card('Starting', creating, 'creating'),
-          card('Ended', ended, 'ended'), card('β₁ (threshold ' + fleet.threshold + ')', fleet.h1, fleet.emergence ? 'emergent' : 'ok'),
+          card('Running sessions', n.running, 'running', 'c-running'), card('Starting', n.creating, 'creating', 'c-creating'),
+          card('Ended', n.ended, 'ended', 'c-ended'), card('Started today (UTC)', stats.today.started, '', 'c-started'),
+          card('Events per second', Number.isFinite(eps) ? fmt(eps) : '…', '', 'c-eps'),
+          card('β₁ (threshold ' + fleet.threshold + ')', fleet.h1, fleet.emergence ? 'emergent' : 'ok', 'c-beta1'),
           card('Dead tiles', dead, dead === '0' ? 'ok' : 'dead'), card('Rejected tiles', rejected, rejected === '0' ? 'ok' : 'rejected'),
           card('PLATO', plato.status || 'unknown', plato.status || 'none')),
+        h('div', {class: 'charts'},
+          lineChart('chart-eps', 'Events per second', history, [{key: 'eps', label: 'events/s', cls: 'solid'}]),
+          lineChart('chart-beta1', 'β₁ and the emergence threshold', history,
+            [{key: 'h1', label: 'β₁', cls: 'solid'}, {key: 'threshold', label: 'threshold', cls: 'dashed'}])),
+        h('p', {class: 'hint'}, 'The lines are this tab\'s readings, one every 5 s since the dashboard was opened.'),
+        h('h2', {}, 'Ended today (UTC), by outcome and reason'),
+        table(['Outcome', 'Reason', 'Sessions'], stats.today.ended.map(e => [badge(e.outcome), e.reason, e.count]),
+          {class: 'ended-today'}),
         h('h2', {}, 'Recent sessions'),
         table(['Session', 'Name', 'Agent', 'Status', 'Created'], recent.items.map(s => [
           sessionLink(s.session_id), s.name, s.agent_id, sessionBadge(s), ago(s.created_at)]), {class: 'recent'}),
@@ -42,7 +71,6 @@ export default function overview(main) {
     }
   }
   load();
-  const timer = setInterval(load, 5000);
+  const timer = setInterval(load, EVERY_MS);
   return () => { alive = false; clearInterval(timer); };
 }
-

@@ -10,18 +10,28 @@ export default function session(main, [id]) {
   const actions = h('div', {class: 'actions'});
   const tasks = h('div', {});
   const live = h('span', {id: 'stream-state', class: 'stream', 'aria-live': 'polite'}, '');
-  const dirFilter = h('select', {id: 'ev-dir', 'aria-label': 'Direction'},
+  const dirFilter = h('select', {id: 'ev-dir', name: 'direction'},
     ['', 'in', 'out', 'system'].map(v => h('option', {value: v}, v || 'all directions')));
+  // the types offered are those seen so far in this log, added as they arrive
+  const typeFilter = h('select', {id: 'ev-type', name: 'event_type'}, h('option', {value: ''}, 'all types'));
+  const shownCount = h('span', {id: 'ev-count', class: 'hint', 'aria-live': 'polite'});
   const log = h('ol', {id: 'events', class: 'events', 'aria-label': 'Events'});
-  dirFilter.addEventListener('change', () => {
-    for (const li of log.children) li.hidden = !!dirFilter.value && li.dataset.direction !== dirFilter.value;
-  });
+  const filtered = (li) => (!!dirFilter.value && li.dataset.direction !== dirFilter.value)
+    || (!!typeFilter.value && li.dataset.type !== typeFilter.value);
+  const count = () => {
+    const shown = [...log.children].filter(li => !li.hidden).length;
+    shownCount.textContent = shown === log.children.length ? `${shown} events` : `${shown} of ${log.children.length} events shown`;
+  };
+  const refilter = () => { for (const li of log.children) li.hidden = filtered(li); count(); };
+  dirFilter.addEventListener('change', refilter);
+  typeFilter.addEventListener('change', refilter);
   const feedback = h('div', {'aria-live': 'polite'});
   const tiles = h('div', {});
   const logs = h('div', {});
   show(main, h('h1', {}, 'Session ', h('code', {}, id)), head, actions, feedback,
     h('h2', {}, 'Tasks'), tasks, h('h2', {}, 'Tiles'), tiles, h('h2', {}, 'Worker logs'), logs,
-    h('h2', {}, 'Events ', live), h('div', {class: 'filters'}, h('label', {for: 'ev-dir'}, 'Show'), dirFilter), log);
+    h('h2', {}, 'Events ', live), h('div', {class: 'filters', role: 'group', 'aria-label': 'Filter events'},
+      h('label', {for: 'ev-dir'}, 'Direction'), dirFilter, h('label', {for: 'ev-type'}, 'Type'), typeFilter, shownCount), log);
 
   let alive = true;
   let stop = null;
@@ -32,12 +42,16 @@ export default function session(main, [id]) {
     if (seen.has(ev.seq)) return;
     seen.add(ev.seq);
     const payload = h('pre', {class: 'payload'}, JSON.stringify(ev.payload, null, 2));
-    const li = h('li', {class: 'event d-' + ev.direction, 'data-seq': ev.seq, 'data-direction': ev.direction},
+    if (![...typeFilter.options].some(o => o.value === ev.event_type)) {
+      typeFilter.appendChild(h('option', {value: ev.event_type}, ev.event_type));
+    }
+    const li = h('li', {class: 'event d-' + ev.direction, 'data-seq': ev.seq, 'data-direction': ev.direction, 'data-type': ev.event_type},
       h('details', {}, h('summary', {}, h('span', {class: 'seq'}, '#' + ev.seq), ' ', badge(ev.direction), ' ',
         h('strong', {class: 'etype'}, ev.event_type), ' ', h('span', {class: 'when'}, ev.created_at),
         ' ', h('span', {class: 'preview'}, preview(ev.payload))), payload));
-    li.hidden = !!dirFilter.value && ev.direction !== dirFilter.value;
+    li.hidden = filtered(li);
     log.appendChild(li);
+    count();
     if (ev.event_type.startsWith('task_') || ev.event_type === 'session_ended') refresh();
   }
 

@@ -9,6 +9,7 @@ import dev.bosun.sandbox.WorkerRef;
 import dev.bosun.util.Page;
 import dev.bosun.session.Session;
 import dev.bosun.session.SessionFilter;
+import dev.bosun.session.SessionStats;
 import dev.bosun.task.Task;
 import java.time.Instant;
 import java.util.List;
@@ -53,6 +54,9 @@ public interface Store extends FleetStore, AutoCloseable {
 
     /** Sessions newest first, filtered; {@code after} is the previous page's cursor. */
     Page<Session> listSessions(SessionFilter filter, Optional<String> after, int limit);
+
+    /** Exact counts of a tenant's sessions, and how many started and ended at or after {@code since}. */
+    SessionStats sessionStats(String tenant, Instant since);
 
     /** The worker reference recorded for a session, if it has one. */
     Optional<WorkerRef> workerOf(String sessionId);

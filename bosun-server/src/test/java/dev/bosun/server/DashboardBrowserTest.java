@@ -26,12 +26,14 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.support.ui.Select;
 
 /**
  * The dashboard in a real browser: Debian's Chromium, headless, driven through its chromedriver by
@@ -159,6 +161,40 @@ class DashboardBrowserTest extends ServerHarness {
         return createSession("{\"name\":\"" + name + "\",\"agent_id\":\"" + agent + "\",\"tags\":[\"" + tag + "\"]}");
     }
 
+    /** The text of each row's first cell (the session ids) of the sessions table, top to bottom. */
+    List<String> listedIds() {
+        return find("table.sessions tbody").findElements(By.cssSelector("tr td:first-child a")).stream().map(WebElement::getText).toList();
+    }
+
+    /** Waits until the sessions table lists exactly these ids, in this order. */
+    void awaitListed(String... ids) {
+        await().atMost(SHOWN).ignoreExceptions().untilAsserted(() -> assertThat(listedIds()).containsExactly(ids));
+    }
+
+    /** Waits until the element's text is exactly {@code text} (a view that refreshes replaces its elements). */
+    void awaitValue(String css, String text) {
+        await().atMost(SHOWN).ignoreExceptions().untilAsserted(() -> assertThat(find(css).getText()).isEqualTo(text));
+    }
+
+    void choose(String css, String value) {
+        new Select(find(css)).selectByValue(value);
+    }
+
+    /** Every control on the page has an accessible name: a label, an aria-label, or its own text. */
+    void assertEveryControlIsNamed() {
+        Object unnamed = driver.executeScript("""
+                return [...document.querySelectorAll('input, select, textarea, button, a[href]')]
+                  .filter(el => !(el.labels && el.labels.length) && !el.getAttribute('aria-label') && !el.textContent.trim())
+                  .map(el => el.outerHTML.slice(0, 80));""");
+        assertThat((List<?>) unnamed).as("controls without an accessible name").isEmpty();
+    }
+
+    /** The events the timeline shows (not hidden by a filter), as their event types. */
+    List<String> shownEventTypes() {
+        return driver.findElements(By.cssSelector("#events li")).stream().filter(WebElement::isDisplayed)
+                .map(li -> li.getDomAttribute("data-type")).toList();
+    }
+
     // ---- tests
 
     @Test
@@ -182,7 +218,6 @@ class DashboardBrowserTest extends ServerHarness {
                 .anyMatch(t -> t.contains("Running sessions")).anyMatch(t -> t.contains("β₁"));
         assertThat(driver.executeScript("return sessionStorage.getItem('bosun.apiKey')")).isEqualTo(KEY_A);
         assertThat(driver.executeScript("return localStorage.length")).as("nothing in local storage").isEqualTo(0L);
-        screenshot("overview");
 
         // a phone-sized screen: nothing wider than the screen but the tables, which scroll by themselves
         driver.manage().window().setSize(new Dimension(390, 844));
@@ -315,7 +350,6 @@ class DashboardBrowserTest extends ServerHarness {
         assertThat(find("#fleet-graph").findElements(By.cssSelector("circle.agent"))).hasSize(3);
         assertThat(find("#fleet-graph").findElements(By.cssSelector("rect.task"))).hasSize(3);
         assertThat(find("#fleet-description").getText()).isEqualTo(status.get("description").asText());
-        screenshot("fleet");
 
         // a task routed from the form: refused with the API's code when nobody can, then routed
         find("#route-task").sendKeys("t4");
@@ -349,6 +383,193 @@ class DashboardBrowserTest extends ServerHarness {
         assertThat(plato.accepted()).extracting(FakePlato.Received::tileId).containsExactly(tile);
         open("/ui/deliveries?state=delivered");
         awaitText(tile);
+    }
+
+    @Test
+    void theSessionsTableHasEveryApiFilterASearchBothOrdersAndPagesByKeyboard() {
+        String nightly = createSession("{\"name\":\"nightly build\",\"agent_id\":\"ci\",\"tags\":[\"ci\"],\"profile\":\"echo\"}");
+        String build = session("build 42", "ci", "ci");
+        String deploy = session("deploy", "ops", "release");
+        assertThat(post("/v1/sessions/" + build + "/end", "{\"outcome\":\"success\"}").status()).isEqualTo(200);
+        assertThat(post("/v1/sessions/" + deploy + "/end", "{\"outcome\":\"failed\"}").status()).isEqualTo(200);
+        var bulk = new java.util.ArrayList<String>();
+        for (int i = 0; i < 27; i++) bulk.add(session("bulk-" + i, "bulk", "bulk"));
+
+        login(KEY_A);
+        open("/ui/sessions");
+        awaitElement("table.sessions");
+        assertEveryControlIsNamed();
+        // the outcome filter, chosen and applied from the keyboard
+        choose("#f-outcome", "failed");
+        find("#f-q").sendKeys(Keys.ENTER);
+        awaitListed(deploy);
+        assertThat(driver.getCurrentUrl()).contains("outcome=failed");
+        assertThat(find("table.sessions").getText()).contains("failed · completed");
+
+        open("/ui/sessions?profile=echo");
+        awaitListed(nightly);
+        assertThat(find("#f-profile").getDomProperty("value")).isEqualTo("echo");
+        open("/ui/sessions?status=ended&agent_id=ci&tag=ci");
+        awaitListed(build);
+
+        // a search by a part of the name, then by an id (that session alone), then an id nobody has
+        open("/ui/sessions");
+        awaitElement("table.sessions");
+        find("#f-q").sendKeys("build", Keys.ENTER);
+        awaitListed(build, nightly);
+        find("#f-q").clear();
+        find("#f-q").sendKeys(deploy, Keys.ENTER);
+        awaitListed(deploy);
+        assertThat(find("#list-note").getText()).isEqualTo("The session with this id.");
+        find("#f-q").clear();
+        find("#f-q").sendKeys("sess_00000000000000000000000000", Keys.ENTER);
+        awaitText("No session has the id sess_00000000000000000000000000.");
+        assertThat(listedIds()).isEmpty();
+
+        // oldest first, paged by cursor: forward and back again, following the links by keyboard
+        open("/ui/sessions?agent_id=bulk");
+        awaitElement("table.sessions");
+        choose("#f-order", "oldest");
+        find("#f-q").sendKeys(Keys.ENTER);
+        awaitElement("a[rel=next]");
+        assertThat(listedIds()).hasSize(25).startsWith(bulk.get(0), bulk.get(1)).endsWith(bulk.get(24));
+        assertThat(find("table.sessions th[aria-sort]").getText()).isEqualTo("Created");
+        assertThat(find("table.sessions th[aria-sort]").getDomAttribute("aria-sort")).isEqualTo("ascending");
+        find("a[rel=next]").sendKeys(Keys.ENTER);
+        awaitListed(bulk.get(25), bulk.get(26));
+        assertThat(find("#page-number").getText()).isEqualTo("Page 2");
+        assertThat(driver.findElements(By.cssSelector("a[rel=next]"))).as("the last page").isEmpty();
+        find("a[rel=prev]").sendKeys(Keys.ENTER);
+        awaitElement("a[rel=next]");
+        await().atMost(SHOWN).ignoreExceptions().untilAsserted(() -> assertThat(listedIds()).hasSize(25).startsWith(bulk.get(0)));
+        assertThat(find("#page-number").getText()).isEqualTo("Page 1");
+        // newest first is the default and the other way round
+        open("/ui/sessions?agent_id=bulk");
+        await().atMost(SHOWN).ignoreExceptions().untilAsserted(() -> assertThat(listedIds()).hasSize(25).startsWith(bulk.get(26)));
+        assertThat(find("table.sessions th[aria-sort]").getDomAttribute("aria-sort")).isEqualTo("descending");
+    }
+
+    @Test
+    void theEventTimelineFiltersByDirectionAndTypeAndKeepsFilteringLiveEvents() {
+        String id = session("timeline", "oracle1", "h1");
+        String s = "/v1/sessions/" + id;
+        assertThat(post(s + "/events", "{\"event_type\":\"input\",\"payload\":{\"n\":1}}").status()).isEqualTo(202);
+        assertThat(post(s + "/events", "{\"event_type\":\"note\",\"payload\":\"first note\"}").status()).isEqualTo(202);
+        assertThat(post(s + "/emit", "{\"event_type\":\"reply\",\"payload\":{\"answer\":2}}").status()).isEqualTo(202);
+        login(KEY_A);
+        open("/ui/sessions/" + id);
+        await().atMost(SHOWN).until(() -> driver.findElements(By.cssSelector("#events li")).size() == 4);
+        assertEveryControlIsNamed();
+        assertThat(shownEventTypes()).containsExactly("session_started", "input", "note", "reply");
+        assertThat(new Select(find("#ev-type")).getOptions()).extracting(WebElement::getText)
+                .containsExactly("all types", "session_started", "input", "note", "reply");
+
+        choose("#ev-type", "note");
+        assertThat(shownEventTypes()).containsExactly("note");
+        assertThat(find("#ev-count").getText()).isEqualTo("1 of 4 events shown");
+        choose("#ev-type", "");
+        choose("#ev-dir", "out");
+        assertThat(shownEventTypes()).containsExactly("reply");
+        choose("#ev-dir", "in");
+        assertThat(shownEventTypes()).containsExactly("input", "note");
+        choose("#ev-type", "reply");
+        assertThat(shownEventTypes()).as("both filters apply").isEmpty();
+        assertThat(find("#ev-count").getText()).isEqualTo("0 of 4 events shown");
+
+        // events arriving live are filtered as they come, and a new type becomes a choice
+        choose("#ev-type", "note");
+        assertThat(post(s + "/events", "{\"event_type\":\"note\",\"payload\":\"second note\"}").status()).isEqualTo(202);
+        assertThat(post(s + "/events", "{\"event_type\":\"ping\",\"payload\":{}}").status()).isEqualTo(202);
+        await().atMost(SHOWN).until(() -> driver.findElements(By.cssSelector("#events li")).size() == 6);
+        assertThat(shownEventTypes()).containsExactly("note", "note");
+        assertThat(find("#ev-count").getText()).isEqualTo("2 of 6 events shown");
+        assertThat(new Select(find("#ev-type")).getOptions()).extracting(WebElement::getText).contains("ping");
+        choose("#ev-dir", "");
+        choose("#ev-type", "");
+        assertThat(shownEventTypes()).hasSize(6);
+        assertThat(find("#ev-count").getText()).isEqualTo("6 events");
+    }
+
+    @Test
+    void theOverviewCountsExactlyAndDrawsEventsPerSecondAndBeta1OverTime() throws IOException {
+        // more than a page of ended sessions (the API's largest page is 1000): counted exactly, not "1000+"
+        for (int i = 0; i < 1003; i++) {
+            var made = manager.startSession(dev.bosun.session.SessionConfig.builder("old-" + i, "bulk").tenant("team-a").build());
+            manager.endSession(made.id(), i % 3 == 0 ? dev.bosun.session.SessionOutcome.FAILED : dev.bosun.session.SessionOutcome.SUCCESS,
+                    java.util.Optional.empty());
+        }
+        String live = session("live", "oracle1", "h1");
+        apiKey = KEY_B;
+        session("b-live", "b", "b");
+        apiKey = KEY_A;
+        var fleet = get("/v1/fleet/status").json();
+
+        login(KEY_A);
+        open("/ui/");
+        var stats = get("/v1/stats").json();
+        awaitValue("#c-ended .value", "1003");
+        awaitValue("#c-running .value", "1");
+        // today's figures as the API counts them (the same unless the test runs across midnight UTC)
+        awaitValue("#c-started .value", stats.at("/today/started").asText());
+        var ended = new java.util.ArrayList<String>();
+        for (var e : stats.at("/today/ended")) ended.add(e.get("outcome").asText() + " " + e.get("reason").asText() + " " + e.get("count").asText());
+        assertThat(ended).as("the fixture ended them all today").containsExactly("success completed 668", "failed completed 335");
+        await().atMost(SHOWN).ignoreExceptions().untilAsserted(() -> assertThat(find("table.ended-today tbody").findElements(By.tagName("tr")))
+                .extracting(WebElement::getText).containsExactlyElementsOf(ended));
+        await().atMost(SHOWN).ignoreExceptions().untilAsserted(() -> assertThat(find("#chart-beta1").getDomAttribute("aria-label"))
+                .contains("β₁ " + fleet.get("h1").asText()).contains("threshold " + fleet.get("threshold").asText()));
+
+        // events sent between two readings show as a rate above zero, and the lines grow
+        for (int i = 0; i < 20; i++) {
+            assertThat(post("/v1/sessions/" + live + "/events", "{\"event_type\":\"input\",\"payload\":" + i + "}").status()).isEqualTo(202);
+        }
+        // (all read in one go: the view redraws every 5 s, replacing these elements)
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> {
+            assertThat(Double.parseDouble(find("#c-eps .value").getText())).isGreaterThan(0);
+            assertThat(Integer.parseInt(find("#chart-eps").getDomAttribute("data-samples"))).isGreaterThanOrEqualTo(2);
+            // a rate needs two readings, so its line starts one reading after β₁'s
+            assertThat(find("#chart-eps").findElements(By.cssSelector(".series"))).hasSize(1);
+            assertThat(find("#chart-beta1").findElements(By.cssSelector("polyline.series"))).hasSize(2);
+            assertThat(find("#chart-beta1").findElements(By.cssSelector("polyline.dashed"))).as("the threshold").hasSize(1);
+            // inside the drawing even when the threshold is negative (V − 2 on a small graph)
+            assertThat(java.util.Arrays.stream(find("#chart-beta1 polyline.dashed").getDomAttribute("points").split(" "))
+                    .map(p -> Double.parseDouble(p.split(",")[1])).toList())
+                    .isNotEmpty().allMatch(y -> y >= 0 && y <= 140);
+            assertThat(find("#chart-eps").getDomAttribute("aria-label")).startsWith("Events per second: events/s ");
+        });
+        screenshot("overview"); // with its lines drawn
+    }
+
+    @Test
+    void theFleetGraphHighlightsTheEdgesOnCycles() throws IOException {
+        for (String[] a : new String[][] {{"coder", "compilation"}, {"reviewer", "compilation"}, {"writer", "publishing"}}) {
+            assertThat(post("/v1/agents", "{\"agent_id\":\"" + a[0] + "\",\"capabilities\":[\"" + a[1] + "\"]}").status()).isBetween(200, 201);
+        }
+        // t1 and t2 each linked to both coder and reviewer: one cycle of four edges; t3 hangs off writer
+        for (String[] r : new String[][] {{"t1", "coder"}, {"t1", "reviewer"}, {"t2", "coder"}, {"t2", "reviewer"}}) {
+            assertThat(post("/v1/route", "{\"task_id\":\"" + r[0] + "\",\"required_capabilities\":[\"compilation\"],\"prefer_agents\":[\""
+                    + r[1] + "\"]}").json().get("agent_id").asText()).isEqualTo(r[1]);
+        }
+        assertThat(post("/v1/route", "{\"task_id\":\"t3\",\"required_capabilities\":[\"publishing\"]}").status()).isEqualTo(200);
+        assertThat(get("/v1/fleet/status").json().get("h1").asInt()).isEqualTo(1);
+
+        login(KEY_A);
+        open("/ui/fleet");
+        // read in one go: the view redraws every 5 s, replacing these elements
+        await().atMost(SHOWN).ignoreExceptions().untilAsserted(() -> {
+            var cycle = find("#fleet-graph").findElements(By.cssSelector("line.edge.cycle")).stream()
+                    .map(l -> l.getDomAttribute("data-agent") + "-" + l.getDomAttribute("data-task")).toList();
+            assertThat(cycle).containsExactlyInAnyOrder("coder-t1", "reviewer-t1", "coder-t2", "reviewer-t2");
+            var plain = find("#fleet-graph").findElements(By.cssSelector("line.edge:not(.cycle)"));
+            assertThat(plain).extracting(l -> l.getDomAttribute("data-task")).containsExactly("t3");
+            assertThat(find("#fleet-graph line.edge.cycle").getCssValue("stroke")).as("drawn in another colour")
+                    .isNotEqualTo(plain.getFirst().getCssValue("stroke"));
+            assertThat(find("#fleet-graph").findElements(By.cssSelector(".on-cycle"))).hasSize(4);
+            assertThat(find("#fleet-graph").getDomAttribute("aria-label")).endsWith("5 edges, 4 of them on cycles");
+            assertThat(find("#graph-caption").getText()).contains("The 4 thick red lines lie on cycles");
+            assertThat(find("#beta1 .value").getText()).isEqualTo("1");
+        });
+        screenshot("fleet"); // with a cycle highlighted
     }
 
     @Test

@@ -269,6 +269,8 @@ class OpenApiTest extends ServerHarness {
         for (String d : data) assertThat(shapes.violations(event, Json.parseTrusted(d), "sse data")).isEmpty();
         conform(called, "POST", "/v1/sessions/{id}/terminate", "/v1/sessions/" + plain + "/terminate", "{\"reason\":\"operator\"}");
         conform(called, "DELETE", "/v1/sessions/{id}", "/v1/sessions/" + createSession("{\"name\":\"d\",\"agent_id\":\"a\"}"), null);
+        conform(called, "GET", "/v1/sessions", "/v1/sessions?outcome=cancelled&name=d&order=oldest&profile=echo", null);
+        conform(called, "GET", "/v1/stats", "/v1/stats", null);
 
         fleetResponsesFitTheirSchemas(called);
         deliveryResponsesFitTheirSchemas(called, id);

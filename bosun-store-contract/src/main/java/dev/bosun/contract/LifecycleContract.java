@@ -16,6 +16,7 @@ import dev.bosun.session.Session;
 import dev.bosun.session.SessionConfig;
 import dev.bosun.session.SessionFilter;
 import dev.bosun.session.SessionOutcome;
+import dev.bosun.session.SessionStats;
 import dev.bosun.session.SessionStatus;
 import dev.bosun.task.Completion;
 import dev.bosun.task.Task;
@@ -24,6 +25,7 @@ import dev.bosun.task.TaskPriority;
 import dev.bosun.task.TaskSpec;
 import dev.bosun.task.TaskStatus;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -379,6 +381,63 @@ public abstract class LifecycleContract extends ManagerHarness {
                 .extracting(Session::id).containsExactly(ids.get(0));
         assertThat(manager.list(SessionFilter.ALL.withTenant("other"), Optional.empty(), 100).items()).isEmpty();
         assertThat(manager.active()).hasSize(6);
+    }
+
+    @Test
+    void listFiltersByOutcomeAndNameAndListsOldestFirstByCursor() {
+        var ids = new ArrayList<String>();
+        for (String name : List.of("alpha-1", "beta", "alpha-2", "gamma")) {
+            clock.advance(Duration.ofMillis(5));
+            ids.add(manager.startSession(SessionConfig.builder(name, "a").build()).id());
+        }
+        manager.endSession(ids.get(0), SessionOutcome.SUCCESS, Optional.empty());
+        manager.endSession(ids.get(1), SessionOutcome.FAILED, Optional.of("no"));
+        manager.terminate(ids.get(2), "stop");
+        assertThat(manager.list(SessionFilter.ALL.withOutcome(SessionOutcome.FAILED), Optional.empty(), 100).items())
+                .extracting(Session::id).containsExactly(ids.get(1));
+        assertThat(manager.list(SessionFilter.ALL.withOutcome(SessionOutcome.TIMEOUT), Optional.empty(), 100).items()).isEmpty();
+        assertThat(manager.list(SessionFilter.ALL.withNameContaining("alpha"), Optional.empty(), 100).items())
+                .extracting(Session::id).containsExactly(ids.get(2), ids.get(0));
+        // a part of a name is matched as text: % and _ are no wildcards
+        assertThat(manager.list(SessionFilter.ALL.withNameContaining("%a"), Optional.empty(), 100).items()).isEmpty();
+        assertThat(manager.list(SessionFilter.ALL.withNameContaining("alpha_"), Optional.empty(), 100).items()).isEmpty();
+        assertThat(manager.list(SessionFilter.ALL.withProfile("echo"), Optional.empty(), 100).items()).isEmpty();
+        SessionFilter oldest = SessionFilter.ALL.ordered(SessionFilter.Order.OLDEST_FIRST);
+        Page<Session> first = manager.list(oldest, Optional.empty(), 3);
+        assertThat(first.items()).extracting(Session::id).containsExactly(ids.get(0), ids.get(1), ids.get(2));
+        Page<Session> rest = manager.list(oldest, first.nextCursor(), 3);
+        assertThat(rest.items()).extracting(Session::id).containsExactly(ids.get(3));
+        assertThat(rest.hasMore()).isFalse();
+    }
+
+    @Test
+    void statsCountEverySessionExactlyAndTheEndsSinceAMoment() {
+        Session before = manager.startSession(SessionConfig.builder("old", "a").build());
+        manager.send(before.id(), "input", json("{}"));
+        manager.endSession(before.id(), SessionOutcome.SUCCESS, Optional.empty());
+        clock.advance(Duration.ofHours(1));
+        Instant since = clock.instant();
+        var ids = new ArrayList<String>();
+        for (int i = 0; i < 5; i++) ids.add(manager.startSession(SessionConfig.builder("s" + i, "a").build()).id());
+        manager.startSession(SessionConfig.builder("theirs", "a").tenant("other").build());
+        manager.endSession(ids.get(0), SessionOutcome.SUCCESS, Optional.empty());
+        manager.endSession(ids.get(1), SessionOutcome.FAILED, Optional.empty());
+        manager.endSession(ids.get(2), SessionOutcome.FAILED, Optional.empty());
+        manager.terminate(ids.get(3), null);
+        long events = 0;
+        for (String id : List.of(before.id(), ids.get(0), ids.get(1), ids.get(2), ids.get(3), ids.get(4))) {
+            events += manager.get(id).lastSeq();
+        }
+
+        SessionStats st = manager.stats(SessionConfig.DEFAULT_TENANT, since);
+        assertThat(List.of(st.creating() + st.running(), st.ended())).containsExactly(1L, 5L);
+        assertThat(st.events()).isEqualTo(events);
+        assertThat(st.startedSince()).isEqualTo(5);
+        assertThat(st.endedSince()).containsExactly(
+                new SessionStats.Ended(SessionOutcome.FAILED, EndReason.COMPLETED, 2),
+                new SessionStats.Ended(SessionOutcome.CANCELLED, EndReason.TERMINATED, 1),
+                new SessionStats.Ended(SessionOutcome.SUCCESS, EndReason.COMPLETED, 1));
+        assertThat(manager.stats("nobody", since)).isEqualTo(new SessionStats(0, 0, 0, 0, since, 0, List.of()));
     }
 
     @Test

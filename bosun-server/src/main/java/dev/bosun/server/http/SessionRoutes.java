@@ -14,9 +14,12 @@ import dev.bosun.wire.CreateSession;
 import dev.bosun.wire.EndSession;
 import dev.bosun.wire.Terminate;
 import dev.bosun.wire.WireFields;
+import dev.bosun.util.Validation;
 import io.javalin.http.Context;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 import java.util.Set;
 
@@ -38,6 +41,7 @@ final class SessionRoutes {
     void register(RouteTable r) {
         r.post("/v1/sessions", this::create);
         r.get("/v1/sessions", this::list);
+        r.get("/v1/stats", this::stats);
         r.get("/v1/sessions/{id}", ctx -> json(ctx, 200, Scope.session(manager, ctx)));
         r.post("/v1/sessions/{id}/end", this::end);
         r.post("/v1/sessions/{id}/terminate", this::terminate);
@@ -89,8 +93,24 @@ final class SessionRoutes {
         if (agent.isPresent()) f = f.withAgentId(agent.get());
         Optional<String> tag = Query.string(ctx, "tag");
         if (tag.isPresent()) f = f.withTag(tag.get());
+        Optional<String> profile = Query.string(ctx, "profile");
+        if (profile.isPresent()) f = f.withProfile(profile.get());
+        Optional<String> outcome = Query.string(ctx, "outcome");
+        if (outcome.isPresent()) f = f.withOutcome(SessionOutcome.parse("outcome", outcome.get()));
+        Optional<String> name = Query.string(ctx, "name");
+        // a part of a name: longer than any name, or with a control character, can match nothing and is a mistake
+        if (name.isPresent()) f = f.withNameContaining(Validation.text("name", name.get(), Validation.MAX_NAME));
+        Optional<String> order = Query.string(ctx, "order");
+        if (order.isPresent()) f = f.ordered(SessionFilter.Order.parse("order", order.get()));
         Page<Session> page = manager.list(f, Query.string(ctx, "after"), Query.limit(ctx, 50));
         ctx.contentType("application/json").result(Json.write(Wire.sessionPage(page, clock.instant())));
+    }
+
+    /** Exact counts of the caller's tenant's sessions; "today" is the UTC day of the server's clock. */
+    private void stats(Context ctx) {
+        Instant now = clock.instant();
+        Instant midnight = now.truncatedTo(ChronoUnit.DAYS);
+        ctx.contentType("application/json").result(Json.write(Wire.stats(manager.stats(Scope.tenant(ctx), midnight), now)));
     }
 
     private void end(Context ctx) {

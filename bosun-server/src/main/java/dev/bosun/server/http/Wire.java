@@ -131,6 +131,25 @@ public final class Wire {
         return page(page, s -> session(s, now));
     }
 
+    /** A tenant's session counts ({@code GET /v1/stats}). */
+    public static ObjectNode stats(dev.bosun.session.SessionStats st, Instant now) {
+        ObjectNode o = Json.object();
+        ObjectNode sessions = o.putObject("sessions");
+        sessions.put("creating", st.creating());
+        sessions.put("running", st.running());
+        sessions.put("ended", st.ended());
+        o.put("events", st.events());
+        ObjectNode today = o.putObject("today");
+        today.put("since", st.since().toString());
+        today.put("started", st.startedSince());
+        var ended = today.putArray("ended");
+        for (var e : st.endedSince()) {
+            ended.addObject().put("outcome", e.outcome().value()).put("reason", e.reason().code()).put("count", e.count());
+        }
+        o.put("at", now.toString());
+        return o;
+    }
+
     /**
      * A tile with where its delivery to PLATO stands. {@code tile} is the tile as made, its answer an
      * object whatever {@code answer_format} sends; {@code plato_id} is PLATO's {@code tile_id} or

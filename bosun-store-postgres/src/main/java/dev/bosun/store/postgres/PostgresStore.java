@@ -17,6 +17,7 @@ import dev.bosun.session.EndReason;
 import dev.bosun.util.Page;
 import dev.bosun.session.Session;
 import dev.bosun.session.SessionFilter;
+import dev.bosun.session.SessionStats;
 import dev.bosun.session.SessionStatus;
 import dev.bosun.store.EndCause;
 import dev.bosun.session.end.SessionEnds;
@@ -32,6 +33,8 @@ import dev.bosun.store.NewTask;
 import dev.bosun.store.Store;
 import dev.bosun.store.TaskCompletion;
 import dev.bosun.store.jdbc.Rows;
+import dev.bosun.store.jdbc.SessionListing;
+import dev.bosun.store.jdbc.SessionTally;
 import dev.bosun.store.jdbc.StoreRules;
 import dev.bosun.task.Task;
 import java.sql.Connection;
@@ -425,23 +428,20 @@ public final class PostgresStore implements Store {
         return read(c -> first(c, "SELECT tenant FROM sessions WHERE id = ?", r -> r.getString(1), sessionId));
     }
 
+    /** Tags are a JSON array in a text column; a name part is found with strpos (no LIKE escapes). */
+    private static final SessionListing LISTING = new SessionListing(
+            "EXISTS (SELECT 1 FROM jsonb_array_elements_text(sessions.tags::jsonb) AS tag WHERE tag = ?)", "strpos(name, ?) > 0");
+
     @Override
     public Page<Session> listSessions(SessionFilter filter, Optional<String> after, int limit) {
-        var sql = new StringBuilder("SELECT " + Rows.SESSION_COLUMNS + " FROM sessions WHERE TRUE");
-        var args = new ArrayList<Object>();
-        filter.tenant().ifPresent(t -> { sql.append(" AND tenant = ?"); args.add(t); });
-        filter.status().ifPresent(s -> { sql.append(" AND status = ?"); args.add(s.name()); });
-        filter.agentId().ifPresent(a -> { sql.append(" AND agent_id = ?"); args.add(a); });
-        filter.tag().ifPresent(t -> {
-            sql.append(" AND EXISTS (SELECT 1 FROM jsonb_array_elements_text(sessions.tags::jsonb) AS tag WHERE tag = ?)");
-            args.add(t);
-        });
-        after.ifPresent(a -> { sql.append(" AND id < ?"); args.add(a); });
-        sql.append(" ORDER BY id DESC LIMIT ?");
-        args.add(limit + 1);
-        return read(c -> {
-            return Page.fromRows(query(c, sql.toString(), Rows::session, args.toArray()), limit, Session::id);
-        });
+        SessionListing.Query q = LISTING.query(filter, after, limit);
+        return read(c -> Page.fromRows(query(c, q.sql(), Rows::session, q.args().toArray()), limit, Session::id));
+    }
+
+    @Override
+    public SessionStats sessionStats(String tenant, Instant since) {
+        return read(c -> SessionTally.stats(query(c, SessionTally.SQL, SessionTally::group,
+                since.toEpochMilli(), since.toEpochMilli(), tenant), since));
     }
 
     @Override

@@ -11,6 +11,7 @@ import dev.bosun.sandbox.WorkerRef;
 import dev.bosun.util.Page;
 import dev.bosun.session.Session;
 import dev.bosun.session.SessionFilter;
+import dev.bosun.session.SessionStats;
 import dev.bosun.store.CommitListener;
 import dev.bosun.store.Due;
 import dev.bosun.store.DueTask;
@@ -22,6 +23,8 @@ import dev.bosun.store.NewTask;
 import dev.bosun.store.Store;
 import dev.bosun.store.TaskCompletion;
 import dev.bosun.store.jdbc.Rows;
+import dev.bosun.store.jdbc.SessionListing;
+import dev.bosun.store.jdbc.SessionTally;
 import dev.bosun.store.jdbc.StoreRules;
 import dev.bosun.task.Task;
 import java.io.IOException;
@@ -232,22 +235,25 @@ public final class SqliteStore implements Store {
         }
     }
 
+    /** Tags are a JSON array in a TEXT column; a name part is found with instr (no LIKE escapes). */
+    private static final SessionListing LISTING = new SessionListing(
+            "EXISTS (SELECT 1 FROM json_each(sessions.tags) WHERE value = ?)", "instr(name, ?) > 0");
+
     @Override
     public Page<Session> listSessions(SessionFilter filter, Optional<String> after, int limit) {
-        var sql = new StringBuilder("SELECT " + Rows.SESSION_COLUMNS + " FROM sessions WHERE 1 = 1");
-        var args = new ArrayList<Object>();
-        filter.tenant().ifPresent(t -> { sql.append(" AND tenant = ?"); args.add(t); });
-        filter.status().ifPresent(s -> { sql.append(" AND status = ?"); args.add(s.name()); });
-        filter.agentId().ifPresent(a -> { sql.append(" AND agent_id = ?"); args.add(a); });
-        filter.tag().ifPresent(t -> { sql.append(" AND EXISTS (SELECT 1 FROM json_each(sessions.tags) WHERE value = ?)"); args.add(t); });
-        after.ifPresent(a -> { sql.append(" AND id < ?"); args.add(a); });
-        sql.append(" ORDER BY id DESC LIMIT ?");
-        args.add(limit + 1);
-        return read(c -> {
-            return Page.fromRows(query(c, sql.toString(), ps -> {
-                for (int i = 0; i < args.size(); i++) ps.setObject(i + 1, args.get(i));
-            }, Rows::session), limit, Session::id);
-        });
+        SessionListing.Query q = LISTING.query(filter, after, limit);
+        return read(c -> Page.fromRows(query(c, q.sql(), ps -> {
+            for (int i = 0; i < q.args().size(); i++) ps.setObject(i + 1, q.args().get(i));
+        }, Rows::session), limit, Session::id));
+    }
+
+    @Override
+    public SessionStats sessionStats(String tenant, Instant since) {
+        return read(c -> SessionTally.stats(query(c, SessionTally.SQL, ps -> {
+            ps.setLong(1, since.toEpochMilli());
+            ps.setLong(2, since.toEpochMilli());
+            ps.setString(3, tenant);
+        }, SessionTally::group), since));
     }
 
     @Override
