@@ -170,3 +170,22 @@ def test_follow_outlives_a_server_restart(restartable) -> None:
     assert reconnects, "the follower was not told it was reconnecting"
     assert [e.seq for e in seen] == list(range(1, len(seen) + 1))
     assert [e.event_type for e in seen] == ["session_started", "before", "after", "session_ended"]
+
+
+def test_list_filters_order_and_stats(client: bosun.Client) -> None:
+    tag = "filters-" + uuid.uuid4().hex[:8]
+    before = client.stats()
+    first = client.create_session(name=tag + "-build", agent_id="oracle1")
+    second = client.create_session(name=tag + "-test", agent_id="oracle1")
+    client.end_session(second.session_id, "failed", error="red")
+    newest = [s.session_id for s in client.list_sessions(name=tag).items]
+    oldest = [s.session_id for s in client.list_sessions(name=tag, order="oldest").items]
+    assert newest == [second.session_id, first.session_id]
+    assert oldest == [first.session_id, second.session_id]
+    assert [s.session_id for s in client.list_sessions(name=tag, outcome="failed").items] == [second.session_id]
+    after = client.stats()
+    assert after["today"]["started"] - before["today"]["started"] == 2
+    assert after["sessions"]["ended"] - before["sessions"]["ended"] == 1
+    with pytest.raises(bosun.BosunError) as e:
+        client.list_sessions(order="sideways")
+    assert e.value.field == "order"

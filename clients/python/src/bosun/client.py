@@ -223,10 +223,17 @@ class Client:
         return Session.from_wire(self._json("POST", "/v1/sessions", body))
 
     def list_sessions(self, *, status: Optional[str] = None, agent_id: Optional[str] = None,
-                      tag: Optional[str] = None, limit: Optional[int] = None,
+                      tag: Optional[str] = None, profile: Optional[str] = None, outcome: Optional[str] = None,
+                      name: Optional[str] = None, order: Optional[str] = None, limit: Optional[int] = None,
                       after: Optional[str] = None) -> Page[Session]:
-        """One page of this tenant's sessions, newest first."""
-        d = self._json("GET", "/v1/sessions", status=status, agent_id=agent_id, tag=tag, limit=limit, after=after)
+        """One page of this tenant's sessions, newest first (``order="oldest"`` for oldest first).
+
+        ``name`` matches any part of the name, case-sensitively and as plain text::
+
+            failed = client.list_sessions(outcome="failed", name="nightly")
+        """
+        d = self._json("GET", "/v1/sessions", status=status, agent_id=agent_id, tag=tag, profile=profile,
+                       outcome=outcome, name=name, order=order, limit=limit, after=after)
         return Page([Session.from_wire(s) for s in d["items"]], d.get("next_cursor"), d.get("has_more", False))
 
     def iter_sessions(self, **filters: Any) -> Iterator[Session]:
@@ -328,6 +335,14 @@ class Client:
         body = _opt(task_id=task_id, required_capabilities=list(required_capabilities),
                     prefer_agents=list(prefer_agents) if prefer_agents is not None else None, fallback=fallback)
         return RoutingDecision.from_wire(self._json("POST", "/v1/route", body))
+
+    def stats(self) -> dict[str, Any]:
+        """Exact counts of this tenant's sessions (``GET /v1/stats``): ``sessions`` by status,
+        ``events``, and ``today``'s starts and ends by outcome and reason::
+
+            print(client.stats()["sessions"]["running"], "running")
+        """
+        return self._json("GET", "/v1/stats")
 
     def fleet_status(self) -> FleetStatus:
         return FleetStatus.from_wire(self._json("GET", "/v1/fleet/status"))

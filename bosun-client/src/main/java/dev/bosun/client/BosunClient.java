@@ -24,6 +24,7 @@ import dev.bosun.wire.SendEvent;
 import dev.bosun.wire.SeqResponse;
 import dev.bosun.wire.Session;
 import dev.bosun.wire.SessionOutcome;
+import dev.bosun.wire.SessionStats;
 import dev.bosun.wire.Task;
 import dev.bosun.wire.Terminate;
 import dev.bosun.wire.Tile;
@@ -222,6 +223,10 @@ public final class BosunClient implements AutoCloseable {
                 "status", filter.status().map(s -> s.wire()),
                 "agent_id", filter.agentId(),
                 "tag", filter.tag(),
+                "profile", filter.profile(),
+                "outcome", filter.outcome().map(o -> o.wire()),
+                "name", filter.nameContaining(),
+                "order", filter.ascending() ? "oldest" : null,
                 "after", after,
                 "limit", limit == 0 ? null : limit);
         return WireCodec.read(get(sessions(), q), new TypeReference<Page<Session>>() {}, "page");
@@ -406,6 +411,11 @@ public final class BosunClient implements AutoCloseable {
                                  boolean fallbackAny) {
         return route(new RouteRequest(taskId, requiredCapabilities, preferAgents.isEmpty() ? null : preferAgents,
                 fallbackAny ? RouteFallback.ANY : null));
+    }
+
+    /** {@code GET /v1/stats}: exact counts of the key's tenant's sessions, by status and of today. */
+    public SessionStats stats() {
+        return WireCodec.read(get("/v1/stats", Map.of()), SessionStats.class, "stats");
     }
 
     /** {@code GET /v1/fleet/status}: the figures of the tenant's fleet graph. */

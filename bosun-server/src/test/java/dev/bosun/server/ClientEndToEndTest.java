@@ -86,6 +86,32 @@ class ClientEndToEndTest extends ServerHarness {
     }
 
     @Test
+    void listFiltersOrderAndStatsThroughTheSdk() {
+        start();
+        client = connect(null);
+        Session first = client.createSession(CreateSession.of("nightly-build", "oracle1"));
+        Session second = client.createSession(CreateSession.of("nightly-test", "oracle1"));
+        Session other = client.createSession(CreateSession.of("adhoc", "oracle1"));
+        client.endSession(second.sessionId(), SessionOutcome.FAILED, Optional.of("red"));
+        client.endSession(other.sessionId(), SessionOutcome.SUCCESS, Optional.empty());
+
+        assertThat(client.listSessions(SessionFilter.ALL.withNameContaining("nightly")).items())
+                .extracting(Session::sessionId).containsExactly(second.sessionId(), first.sessionId());
+        assertThat(client.listSessions(SessionFilter.ALL.withNameContaining("nightly").oldestFirst()).items())
+                .extracting(Session::sessionId).containsExactly(first.sessionId(), second.sessionId());
+        assertThat(client.listSessions(SessionFilter.ALL.withOutcome(SessionOutcome.FAILED)).items())
+                .extracting(Session::sessionId).containsExactly(second.sessionId());
+        assertThat(client.listSessions(SessionFilter.ALL.withProfile("nope")).items()).isEmpty();
+
+        var stats = client.stats();
+        assertThat(stats.sessions().ended()).isEqualTo(2);
+        assertThat(stats.sessions().running() + stats.sessions().creating()).isEqualTo(1);
+        assertThat(stats.today().started()).isEqualTo(3);
+        assertThat(stats.today().ended()).extracting(e -> e.outcome() + "/" + e.count())
+                .containsExactlyInAnyOrder("FAILED/1", "SUCCESS/1");
+    }
+
+    @Test
     void serverErrorsArriveWithTheirCodes() {
         start(l -> l.set("max_tasks", 1));
         client = connect(null);
