@@ -1,6 +1,7 @@
 package dev.bosun.delivery;
 
 import dev.bosun.json.Json;
+import dev.bosun.wire.WebhookSignature;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;

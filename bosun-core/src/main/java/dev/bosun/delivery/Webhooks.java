@@ -6,6 +6,7 @@ import dev.bosun.event.SystemEvents;
 import dev.bosun.id.Ids;
 import dev.bosun.util.Page;
 import dev.bosun.util.Validation;
+import dev.bosun.wire.WebhookSignature;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.security.SecureRandom;

@@ -3,7 +3,7 @@ package dev.bosun.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import dev.bosun.delivery.WebhookSignature;
+import dev.bosun.wire.WebhookSignature;
 import dev.bosun.json.Json;
 import java.io.IOException;
 import java.net.InetAddress;

@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.bosun.contract.FaultLedger;
-import dev.bosun.delivery.WebhookSignature;
+import dev.bosun.wire.WebhookSignature;
 import dev.bosun.server.auth.ApiKeys;
 import java.io.IOException;
 import java.time.Duration;

@@ -9,7 +9,7 @@ import dev.bosun.delivery.Delivery;
 import dev.bosun.delivery.DeliveryKind;
 import dev.bosun.delivery.DeliveryState;
 import dev.bosun.delivery.Webhook;
-import dev.bosun.delivery.WebhookSignature;
+import dev.bosun.wire.WebhookSignature;
 import dev.bosun.event.Event;
 import dev.bosun.fleet.EmergenceAlert;
 import dev.bosun.json.Json;

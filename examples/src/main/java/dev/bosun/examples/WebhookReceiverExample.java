@@ -1,7 +1,7 @@
 package dev.bosun.examples;
 
 import com.sun.net.httpserver.HttpServer;
-import dev.bosun.delivery.WebhookSignature;
+import dev.bosun.wire.WebhookSignature;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

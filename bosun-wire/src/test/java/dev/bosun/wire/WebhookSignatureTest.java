@@ -1,4 +1,4 @@
-package dev.bosun.delivery;
+package dev.bosun.wire;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.bosun.delivery;
+package dev.bosun.wire;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
