@@ -34,6 +34,8 @@ public final class Tracing {
     /** The attributes several of Bosun's spans carry. */
     public static final AttributeKey<String> TENANT = AttributeKey.stringKey("bosun.tenant");
     public static final AttributeKey<String> SESSION_ID = AttributeKey.stringKey("bosun.session.id");
+    /** OpenTelemetry's database attribute: {@code sqlite} or {@code postgresql} on a store write's span. */
+    public static final AttributeKey<String> DB_SYSTEM = AttributeKey.stringKey("db.system");
 
     private static final TextMapSetter<Map<String, String>> MAP_SETTER = (map, key, value) -> {
         if (map != null) map.put(key, value);
@@ -82,6 +84,15 @@ public final class Tracing {
         } finally {
             span.end();
         }
+    }
+
+    /**
+     * Whether the current context is in a trace: a store write is traced as part of the request or job
+     * that makes it, and a background write with nothing around it (a reaper sweep, a purge) starts no
+     * trace of its own, which would only be noise.
+     */
+    public static boolean inTrace() {
+        return Span.current().getSpanContext().isValid();
     }
 
     /** Marks a span failed by {@code e}: the exception event and an ERROR status naming its type. */

@@ -433,10 +433,15 @@ public final class Workers implements AutoCloseable {
             return;
         }
         Duration grace = profile == null ? DEFAULT_STOP_GRACE : profile.stopGrace();
-        try {
+        Span span = Tracing.start("worker stop", SpanKind.INTERNAL, Attributes.of(Tracing.SESSION_ID, id,
+                RUNTIME, ref.runtime()));
+        try (Scope ignored = span.makeCurrent()) {
             sb.stop(ref, grace);
         } catch (RuntimeException e) {
+            Tracing.fail(span, e);
             log.warn("could not stop worker of {}", id, e);
+        } finally {
+            span.end();
         }
     }
 

@@ -14,6 +14,7 @@ import dev.bosun.fleet.FleetEdge;
 import dev.bosun.json.Json;
 import dev.bosun.sandbox.WorkerRef;
 import dev.bosun.session.EndReason;
+import dev.bosun.trace.Tracing;
 import dev.bosun.util.Page;
 import dev.bosun.session.Session;
 import dev.bosun.session.SessionFilter;
@@ -37,6 +38,8 @@ import dev.bosun.store.jdbc.SessionListing;
 import dev.bosun.store.jdbc.SessionTally;
 import dev.bosun.store.jdbc.StoreRules;
 import dev.bosun.task.Task;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.trace.SpanKind;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -87,6 +90,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class PostgresStore implements Store {
     private static final Logger log = LoggerFactory.getLogger(PostgresStore.class);
+    private static final Attributes SPAN_ATTRIBUTES = Attributes.of(Tracing.DB_SYSTEM, "postgresql");
     private static final int MAX_ATTEMPTS = 5;
     /** Sessions a failover takes over per transaction: small, so no node holds many rows for long. */
     static final int TAKEOVER_BATCH = 20;
@@ -248,6 +252,11 @@ public final class PostgresStore implements Store {
      * locking the same fleet rows in another order) is retried; the work starts over with a clean slate.
      */
     <T> T write(Work<T> work) {
+        if (!Tracing.inTrace()) return writeNow(work);
+        return Tracing.call("store write", SpanKind.CLIENT, SPAN_ATTRIBUTES, () -> writeNow(work), (span, r) -> {});
+    }
+
+    private <T> T writeNow(Work<T> work) {
         if (closed) throw BosunException.unavailable("the store is closed", null);
         circuit.admit();
         // A request's idempotency key rides on its first write, in the same transaction (D78).

@@ -4,6 +4,9 @@ import dev.bosun.error.BosunException;
 import dev.bosun.error.ErrorCode;
 import dev.bosun.idempotency.IdempotencyScope;
 import dev.bosun.store.StoreHealth;
+import dev.bosun.trace.Tracing;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.trace.SpanKind;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -41,6 +44,7 @@ import org.slf4j.LoggerFactory;
  */
 final class WriteQueue implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(WriteQueue.class);
+    private static final Attributes SPAN_ATTRIBUTES = Attributes.of(Tracing.DB_SYSTEM, "sqlite");
     static final int MAX_BATCH = 512;
     /** What a caller refused for a full disk or a failing store is told to wait before retrying. */
     static final long RETRY_AFTER_SECONDS = 5;
@@ -92,7 +96,16 @@ final class WriteQueue implements AutoCloseable {
 
     <T> T submit(Work<T> work) { return submit(Kind.GROWS, work); }
 
+    /**
+     * A span per write made within a trace, on the caller's thread: its wait in the queue, its savepoint
+     * in the group's transaction and the group's commit (the writer thread has no caller context).
+     */
     <T> T submit(Kind kind, Work<T> work) {
+        if (!Tracing.inTrace()) return submitNow(kind, work);
+        return Tracing.call("store write", SpanKind.CLIENT, SPAN_ATTRIBUTES, () -> submitNow(kind, work), (span, r) -> {});
+    }
+
+    private <T> T submitNow(Kind kind, Work<T> work) {
         if (closed) throw BosunException.unavailable("the store is closed", null);
         // A request's idempotency key rides on its first write, in the same transaction (D78).
         var claim = IdempotencyScope.pending();
