@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the bench module and runs benchmarks, each in a fresh JVM (figures: docs/BENCHMARKS.md).
 #
-#   ./scripts/bench.sh [append|append-sql|roundtrip|sweep|heap|http|route|route-large|tiles|pg|startup|list|all] [--quick] [--work-dir DIR] [--keep]
+#   ./scripts/bench.sh [append|append-sql|roundtrip|sweep|heap|http|route|route-large|tiles|pg|startup|list|tasks|all] [--quick] [--work-dir DIR] [--keep]
 #
 # With no name, runs all; append-sql is a diagnostic of append; pg needs PostgreSQL (BOSUN_TEST_PG_URL,
 # default postgresql://postgres@127.0.0.1:5432/test; it works in a fresh schema it drops afterwards). --quick is a smoke run (under 30 s
@@ -15,7 +15,7 @@ names=()
 opts=()
 while [ $# -gt 0 ]; do
   case $1 in
-    all) names+=(append append-sql roundtrip sweep heap http route route-large tiles pg startup) ;;
+    all) names+=(append append-sql roundtrip sweep heap http route route-large tiles pg startup list tasks) ;;
     --work-dir) opts+=("$1" "${2:?--work-dir needs a directory}"); shift ;;
     -*) opts+=("$1") ;;
     *) names+=("$1") ;;

@@ -5,7 +5,7 @@ import java.util.List;
 
 /**
  * Runs one benchmark per JVM: {@code append}, {@code roundtrip}, {@code sweep}, {@code heap},
- * {@code http}, {@code route}, {@code route-large}, {@code tiles}, {@code list} (the dashboard's session pages over 100 000 stored) or {@code pg} (PostgreSQL, one and three nodes), or
+ * {@code http}, {@code route}, {@code route-large}, {@code tiles}, {@code list} (the dashboard's session pages over 100 000 stored), {@code tasks} (task creation over HTTP, plain and routed) or {@code pg} (PostgreSQL, one and three nodes), or
  * the diagnostic {@code append-sql}.
  * {@code scripts/bench.sh} builds the module and runs each in a fresh JVM, so one benchmark's heap,
  * JIT state and SQLite files never colour another's figures.
@@ -14,7 +14,7 @@ import java.util.List;
  * fresh data dirs go; default {@code bench/target/bench-data}), {@code --keep} (leave them there).
  */
 public final class Bench {
-    static final List<String> NAMES = List.of("append", "append-sql", "roundtrip", "sweep", "heap", "http", "route", "route-large", "tiles", "pg", "startup", "list");
+    static final List<String> NAMES = List.of("append", "append-sql", "roundtrip", "sweep", "heap", "http", "route", "route-large", "tiles", "pg", "startup", "list", "tasks");
 
     private Bench() {}
 
@@ -58,6 +58,7 @@ public final class Bench {
                 case "pg" -> new PgBench(env).run();
                 case "startup" -> new StartupBench(env).run();
                 case "list" -> new ListBench(env).run();
+                case "tasks" -> new TasksBench(env).run();
                 default -> throw new AssertionError(name);
             }
         }

@@ -98,12 +98,12 @@ final class HttpBench {
         report.print();
     }
 
-    private interface Call {
+    interface Call {
         void run(int worker) throws Exception;
     }
 
     /** Requests per second with {@code clients} workers calling in a loop for {@code d}. */
-    private static double load(int clients, Duration d, Call call) throws Exception {
+    static double load(int clients, Duration d, Call call) throws Exception {
         var done = new AtomicLong();
         var failed = new AtomicLong();
         var go = new CountDownLatch(1);
@@ -136,7 +136,7 @@ final class HttpBench {
     private static final ThreadLocal<HttpClient> CLIENT = ThreadLocal.withInitial(() -> HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build());
 
-    private static String post(String url, String body) throws Exception {
+    static String post(String url, String body) throws Exception {
         var r = CLIENT.get().send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() / 100 != 2) throw new IllegalStateException("POST " + url + " answered " + r.statusCode() + " " + r.body());

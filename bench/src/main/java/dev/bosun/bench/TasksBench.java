@@ -1,0 +1,94 @@
+package dev.bosun.bench;
+
+import dev.bosun.SessionManager;
+import dev.bosun.server.BosunServer;
+import dev.bosun.session.SessionConfig;
+import dev.bosun.store.sqlite.SqliteStore;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * What routing costs a task created through the HTTP API (issue 14): {@code POST /v1/sessions/{id}/tasks}
+ * with {@code h1_router_enabled} and required capabilities (each task routed, its edge written in the
+ * task's transaction) beside the same call without capabilities (no routing), 64 clients each, in the
+ * same run and server; and durable decisions ({@code POST /v1/route}) with 1 and 64 clients, whose
+ * edges SQLite's writer group-commits as it does sends. The fleet is the {@code route} workload's:
+ * 1,000 agents with 3-8 capabilities from a pool of 40.
+ */
+final class TasksBench {
+    private static final int CLIENTS = 64;
+    private static final int SESSIONS = 64;
+    private static final int AGENTS = 1000;
+    private static final int POOL = 40;
+
+    private final BenchEnv env;
+    private final Duration measure;
+
+    TasksBench(BenchEnv env) {
+        this.env = env;
+        this.measure = env.quick() ? Duration.ofSeconds(1) : Duration.ofSeconds(5);
+    }
+
+    void run() throws Exception {
+        Path dir = env.freshDir("tasks");
+        var config = env.config(dir, Map.of("port", 0, "rate_limit", 1_000_000, "rate_burst", 10_000_000,
+                "max_sessions", 100_000, "max_tasks", 10_000, "h1_router_enabled", true));
+        var report = new Report("Task creation over HTTP, plain and routed (" + CLIENTS + " clients, "
+                + measure.toSeconds() + " s per case)");
+        var rnd = new Random(42);
+        try (var store = SqliteStore.open(dir);
+             var manager = SessionManager.builder(config).store(store).build();
+             var server = BosunServer.start(config, manager)) {
+            String base = server.url().toString();
+            for (int a = 0; a < AGENTS; a++) manager.fleet().register("default", "agent-" + a, caps(rnd, 3 + rnd.nextInt(6)));
+            List<String> sessions = new ArrayList<>();
+            for (int i = 0; i < SESSIONS; i++) sessions.add(manager.startSession(SessionConfig.builder("tasks-" + i, "bench").build()).id());
+            String[] routedBodies = new String[POOL];
+            for (int c = 0; c < POOL; c++) routedBodies[c] = "{\"name\":\"t\",\"required_capabilities\":[\"cap" + c + "\"]}";
+            String plainBody = "{\"name\":\"t\"}";
+            HttpBench.Call plain = i -> HttpBench.post(base + "/v1/sessions/" + sessions.get(i % SESSIONS) + "/tasks", plainBody);
+            var next = new AtomicLong();
+            HttpBench.Call routed = i -> HttpBench.post(base + "/v1/sessions/" + sessions.get(i % SESSIONS) + "/tasks",
+                    routedBodies[(int) (next.getAndIncrement() % POOL)]);
+            HttpBench.Call route = i -> HttpBench.post(base + "/v1/route", "{\"task_id\":\"r-" + next.getAndIncrement()
+                    + "\",\"required_capabilities\":[\"cap" + (next.get() % POOL) + "\"]}");
+            // warm both paths, then alternate them so neither gets the quieter half of the run
+            HttpBench.load(8, Duration.ofSeconds(1), plain);
+            HttpBench.load(8, Duration.ofSeconds(1), routed);
+            double plain1 = HttpBench.load(CLIENTS, measure, plain);
+            double routed1 = HttpBench.load(CLIENTS, measure, routed);
+            double plain2 = HttpBench.load(CLIENTS, measure, plain);
+            double routed2 = HttpBench.load(CLIENTS, measure, routed);
+            double plainRate = (plain1 + plain2) / 2, routedRate = (routed1 + routed2) / 2;
+            report.line("load generator", "java.net.http clients on virtual threads, in the server's JVM");
+            report.line("task creations/s, plain", Report.rate(plainRate) + "   (runs " + Report.rate(plain1) + ", " + Report.rate(plain2) + ")");
+            report.line("task creations/s, routed", Report.rate(routedRate) + "   (runs " + Report.rate(routed1) + ", " + Report.rate(routed2) + ")");
+            double cost = 1 - routedRate / plainRate;
+            report.line("routing's cost", String.format("%.1f %% of the plain rate   ", 100 * cost)
+                    + Report.verdict(cost < 0.10, "< 10 %"));
+            double one = HttpBench.load(1, measure, route);
+            double many = HttpBench.load(CLIENTS, measure, route);
+            report.line("durable decisions/s (POST /v1/route), 1 client", Report.rate(one));
+            report.line("durable decisions/s (POST /v1/route), " + CLIENTS + " clients", Report.rate(many)
+                    + String.format("   %.1f x one client", many / one));
+        }
+        report.text("Each routed task is one decision by the built-in router and its edge, written with the task "
+                + "in one transaction; the SQLite writer group-commits concurrent requests. The server and the "
+                + "clients share the machine's 2 cores.");
+        report.print();
+    }
+
+    private static List<String> caps(Random rnd, int n) {
+        var out = new ArrayList<String>();
+        while (out.size() < n) {
+            String c = "cap" + rnd.nextInt(POOL);
+            if (!out.contains(c)) out.add(c);
+        }
+        return out;
+    }
+}
