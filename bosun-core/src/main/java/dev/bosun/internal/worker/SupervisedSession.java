@@ -50,6 +50,12 @@ final class SupervisedSession {
      * another node, or a restart, starts the ingestion's own trace (docs/DECISIONS.md D102).
      */
     final AtomicReference<SpanContext> cause = new AtomicReference<>();
+    /**
+     * This node has stopped the worker (an end, a quota, a start that lost to an end): the clean-up
+     * after the end then has nothing left to stop. A worker that exited on its own is not stopped, and
+     * the clean-up still stops it (a runtime may hold an exited worker's container until then).
+     */
+    private final AtomicBoolean workerStopped = new AtomicBoolean();
     /** The outbox's claims, opened by the first drain (under {@link #drainLock}). */
     OutboxClaims claims;
 
@@ -98,6 +104,12 @@ final class SupervisedSession {
     boolean stop() {
         return state.compareAndSet(State.LIVE, State.STOPPING) || state.compareAndSet(State.STARTING, State.STOPPING);
     }
+
+    /** Records that this node stopped the worker (see {@link #workerStopped}). */
+    void stopped() { workerStopped.set(true); }
+
+    /** Whether this node has stopped the worker already. */
+    boolean workerStopped() { return workerStopped.get(); }
 
     /** The worker exited on its own: LIVE → STOPPING. Refused when Bosun stopped it or has cleaned up (a late notice). */
     boolean exited() { return state.compareAndSet(State.LIVE, State.STOPPING); }

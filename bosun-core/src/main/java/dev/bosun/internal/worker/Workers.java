@@ -200,7 +200,7 @@ public final class Workers implements AutoCloseable {
                 ? "the workspace holds more than workspace_max_bytes (" + quota.maxBytes() + " bytes)"
                 : "the workspace holds more than workspace_max_files (" + quota.maxFiles() + " files)";
         log.warn("session {}: {}; stopping its worker", id, detail);
-        s.worker().ifPresent(w -> stopQuietly(id, w.ref(), profile));
+        s.worker().ifPresent(w -> stopQuietly(s, w.ref(), profile));
         endAndClean(id, new EndCause.QuotaExceeded(detail));
     }
 
@@ -262,7 +262,7 @@ public final class Workers implements AutoCloseable {
         } catch (BosunException e) {
             // The reaper ended it (startup deadline) while the worker was starting: the worker must go.
             s.abandon();
-            stopQuietly(id, worker.ref(), profile);
+            stopQuietly(s, worker.ref(), profile);
             store.getSession(id).ifPresent(this::cleanup);
             throw e;
         }
@@ -271,7 +271,7 @@ public final class Workers implements AutoCloseable {
         if (!s.goLive()) {
             // An end came while it was starting; it may not have known this worker, so stop it here.
             // Whoever commits the end cleans up (if it has already, the clean-up waited for this).
-            stopQuietly(id, worker.ref(), profile);
+            stopQuietly(s, worker.ref(), profile);
             store.getSession(id).ifPresent(this::cleanup);
             return running;
         }
@@ -417,7 +417,7 @@ public final class Workers implements AutoCloseable {
         }
         if (s.stop()) {
             Optional<WorkerRef> ref = s.worker().map(Worker::ref).or(() -> store.workerOf(id));
-            ref.ifPresent(r -> stopQuietly(id, r, profileOf(id)));
+            ref.ifPresent(r -> stopQuietly(s, r, profileOf(id)));
         }
         outbox.finalDrain(s); // refused once cleaned up
     }
@@ -426,20 +426,28 @@ public final class Workers implements AutoCloseable {
         return store.getSession(id).flatMap(Session::profile).flatMap(config::profile).orElse(null);
     }
 
-    void stopQuietly(String id, WorkerRef ref, Profile profile) {
+    /** Stops the worker of a supervised session and records it on the session, so its clean-up does not stop it again. */
+    private void stopQuietly(SupervisedSession s, WorkerRef ref, Profile profile) {
+        if (stopQuietly(s.id(), ref, profile)) s.stopped();
+    }
+
+    /** Stops a worker, logging a failure; returns whether the runtime stopped it. */
+    boolean stopQuietly(String id, WorkerRef ref, Profile profile) {
         Sandbox sb = sandboxes.get(ref.runtime());
         if (sb == null) {
             log.warn("session {} has a worker of runtime {} which this server does not have", id, ref.runtime());
-            return;
+            return false;
         }
         Duration grace = profile == null ? DEFAULT_STOP_GRACE : profile.stopGrace();
         Span span = Tracing.start("worker stop", SpanKind.INTERNAL, Attributes.of(Tracing.SESSION_ID, id,
                 RUNTIME, ref.runtime()));
         try (Scope ignored = span.makeCurrent()) {
             sb.stop(ref, grace);
+            return true;
         } catch (RuntimeException e) {
             Tracing.fail(span, e);
             log.warn("could not stop worker of {}", id, e);
+            return false;
         } finally {
             span.end();
         }
@@ -461,8 +469,9 @@ public final class Workers implements AutoCloseable {
         }
         try {
             Profile profile = ended.profile().flatMap(config::profile).orElse(null);
-            Optional<WorkerRef> ref = Optional.ofNullable(s).flatMap(SupervisedSession::worker).map(Worker::ref)
-                    .or(() -> store.workerOf(id));
+            // Stopped already by this node (before the end committed): once is enough.
+            Optional<WorkerRef> ref = s != null && s.workerStopped() ? Optional.empty()
+                    : Optional.ofNullable(s).flatMap(SupervisedSession::worker).map(Worker::ref).or(() -> store.workerOf(id));
             ref.ifPresent(r -> stopQuietly(id, r, profile));
             if (watcher != null) watcher.unregister(id);
             if (profile == null || !profile.keepWorkspace()) removeWorkspace(s, id);
