@@ -90,6 +90,7 @@ class DashboardBrowserTest extends ServerHarness {
         plato = new FakePlato();
         settings = l -> l.set("api_keys", List.of("team-a:" + ApiKeys.sha256(KEY_A), "team-b:" + ApiKeys.sha256(KEY_B)))
                 .set("plato_url", plato.url().toString())
+                .set("webhook_private_targets", true) // the webhook receivers are on loopback
                 .set("delivery_timeout", "2s")
                 .set("delivery_backoff_min", "20ms")
                 .set("delivery_backoff_max", "200ms")
@@ -538,6 +539,70 @@ class DashboardBrowserTest extends ServerHarness {
             assertThat(find("#chart-eps").getDomAttribute("aria-label")).startsWith("Events per second: events/s ");
         });
         screenshot("overview"); // with its lines drawn
+    }
+
+    @Test
+    void theOverviewShowsExactBacklogsAndDeadLettersOfTilesAndWebhooksAndEachTargetsHealth() throws IOException {
+        // more refusals than the API's largest page (1000), made fast: PLATO's gate refuses the bulk's
+        // tiles and the first receiver answers its deliveries 410 Gone, both final at the first send
+        int n = 1003;
+        plato.gateRefuses.addAll(List.of("[SESSION_START] bulk:gone", "[SESSION_END] bulk:gone — SUCCESS"));
+        try (var gone = new WebhookReceiver(); var failing = new WebhookReceiver()) {
+            gone.secret = "a-long-random-shared-secret";
+            for (int i = 0; i < n; i++) gone.script.add(410);
+            assertThat(post("/v1/webhooks", "{\"url\":\"" + gone.url() + "\",\"events\":[\"session_started\"],\"secret\":\""
+                    + gone.secret + "\"}").status()).isEqualTo(201);
+            for (int i = 0; i < n; i++) {
+                var made = manager.startSession(dev.bosun.session.SessionConfig.builder("gone", "bulk").tenant("team-a").build());
+                manager.endSession(made.id(), dev.bosun.session.SessionOutcome.SUCCESS, java.util.Optional.empty());
+            }
+            await().atMost(Duration.ofSeconds(120)).untilAsserted(() -> {
+                var st = get("/v1/stats").json();
+                assertThat(st.at("/tiles/rejected").asLong()).isEqualTo(2L * n);
+                assertThat(st.at("/webhooks/rejected").asLong()).isEqualTo(n);
+            });
+            // then PLATO fails and a second receiver refuses (without a secret it answers 401): one session's
+            // two tiles and its two deliveries to that receiver are given up after delivery_max_age (1 s)
+            plato.always(FakePlato.Fault.ERROR_500);
+            assertThat(post("/v1/webhooks", "{\"url\":\"" + failing.url() + "\",\"events\":[\"*\"]}").status()).isEqualTo(201);
+            String doomed = session("doomed", "oracle1", "h1");
+            assertThat(post("/v1/sessions/" + doomed + "/end", "{\"outcome\":\"success\"}").status()).isEqualTo(200);
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+                var st = get("/v1/stats").json();
+                assertThat(st.at("/tiles/dead").asLong()).isEqualTo(2);
+                assertThat(st.at("/webhooks/dead").asLong()).isEqualTo(2);
+            });
+
+            login(KEY_A);
+            open("/ui/");
+            awaitValue("#c-tiles-rejected .value", String.valueOf(2 * n));
+            awaitValue("#c-hooks-rejected .value", String.valueOf(n));
+            awaitValue("#c-tiles-dead .value", "2");
+            awaitValue("#c-hooks-dead .value", "2");
+            awaitValue("#c-tiles-pending .value", "0");
+            awaitValue("#c-hooks-pending .value", "0");
+            assertThat(find("#c-tiles-rejected .label").getText()).isEqualTo("Rejected tiles");
+            assertThat(find("#c-hooks-dead .label").getText()).isEqualTo("Dead webhook deliveries");
+            assertThat(find("main").getText()).doesNotContain("1000+");
+            // each target's health, counts and last problem: PLATO failing, the first receiver up, the second down
+            await().atMost(SHOWN).ignoreExceptions().untilAsserted(() -> {
+                var rows = find("table.targets tbody").findElements(By.tagName("tr")).stream()
+                        .map(r -> r.findElements(By.tagName("td")).stream().map(WebElement::getText).toList()).toList();
+                assertThat(rows).hasSize(3);
+                assertThat(rows.get(0).get(0)).isEqualTo("PLATO (tiles)");
+                assertThat(rows.get(0).get(1)).isEqualTo("down");
+                assertThat(rows.get(0).subList(3, 6)).containsExactly("0", "2", String.valueOf(2 * n));
+                assertThat(rows.get(0).get(6)).startsWith("unreachable: ").contains("500");
+                assertThat(rows.get(1).get(0)).isEqualTo("Webhook " + gone.url());
+                assertThat(rows.get(1).get(1)).isEqualTo("up");
+                assertThat(rows.get(1).subList(3, 7)).containsExactly("0", "0", String.valueOf(n), "");
+                assertThat(rows.get(2).get(0)).isEqualTo("Webhook " + failing.url());
+                assertThat(rows.get(2).get(1)).isEqualTo("down");
+                assertThat(rows.get(2).subList(3, 6)).containsExactly("0", "2", "0");
+                assertThat(rows.get(2).get(6)).contains("401");
+            });
+            assertEveryControlIsNamed();
+        }
     }
 
     @Test
