@@ -638,6 +638,56 @@ class DashboardBrowserTest extends ServerHarness {
     }
 
     @Test
+    void theFleetGraphShowsEachConnectedComponentApartWithATextSummary() throws IOException {
+        for (String[] a : new String[][] {{"coder", "compilation"}, {"reviewer", "compilation"}, {"writer", "publishing"},
+                {"idle", "painting"}}) {
+            assertThat(post("/v1/agents", "{\"agent_id\":\"" + a[0] + "\",\"capabilities\":[\"" + a[1] + "\"]}").status()).isBetween(200, 201);
+        }
+        // {coder, reviewer, t1, t2} with a cycle; {writer, t3}; idle alone, never routed to
+        for (String[] r : new String[][] {{"t1", "coder"}, {"t1", "reviewer"}, {"t2", "coder"}, {"t2", "reviewer"}}) {
+            assertThat(post("/v1/route", "{\"task_id\":\"" + r[0] + "\",\"required_capabilities\":[\"compilation\"],\"prefer_agents\":[\""
+                    + r[1] + "\"]}").json().get("agent_id").asText()).isEqualTo(r[1]);
+        }
+        assertThat(post("/v1/route", "{\"task_id\":\"t3\",\"required_capabilities\":[\"publishing\"]}").status()).isEqualTo(200);
+
+        login(KEY_A);
+        open("/ui/fleet");
+        // read in one go: the view redraws every 5 s, replacing these elements
+        await().atMost(SHOWN).ignoreExceptions().untilAsserted(() -> {
+            var graph = find("#fleet-graph");
+            assertThat(graph.findElements(By.cssSelector("rect.component"))).extracting(r -> r.getDomAttribute("data-component"))
+                    .containsExactly("1", "2", "3");
+            // every vertex and edge drawn inside its component's band, the bands one under another
+            for (String[] v : new String[][] {{"circle.agent[data-agent='coder']", "1"}, {"circle.agent[data-agent='reviewer']", "1"},
+                    {"rect.task[data-task='t1']", "1"}, {"rect.task[data-task='t2']", "1"}, {"circle.agent[data-agent='writer']", "2"},
+                    {"rect.task[data-task='t3']", "2"}, {"circle.agent[data-agent='idle']", "3"}}) {
+                var node = graph.findElement(By.cssSelector(v[0]));
+                assertThat(node.getDomAttribute("data-component")).as(v[0]).isEqualTo(v[1]);
+                var band = graph.findElement(By.cssSelector("rect.component[data-component='" + v[1] + "']"));
+                double y = node.getTagName().equals("circle") ? Double.parseDouble(node.getDomAttribute("cy"))
+                        : Double.parseDouble(node.getDomAttribute("y")) + 8;
+                double top = Double.parseDouble(band.getDomAttribute("y"));
+                assertThat(y).as(v[0] + " inside band " + v[1]).isBetween(top, top + Double.parseDouble(band.getDomAttribute("height")));
+            }
+            assertThat(graph.findElements(By.cssSelector("line.edge[data-component='1']"))).hasSize(4);
+            assertThat(graph.findElements(By.cssSelector("line.edge[data-component='2']"))).hasSize(1);
+            // told apart by more than colour: shaded differently, numbered, and listed in words
+            assertThat(find("rect.component[data-component='1']").getCssValue("fill"))
+                    .isNotEqualTo(find("rect.component[data-component='2']").getCssValue("fill"));
+            assertThat(graph.findElements(By.cssSelector("text.comp-label"))).extracting(WebElement::getText).containsExactly("C1", "C2", "C3");
+            assertThat(find("#graph-components").findElements(By.tagName("li"))).extracting(WebElement::getText).containsExactly(
+                    "Component 1: 2 agents (coder, reviewer), 2 tasks (t1, t2), 4 edges, β₁ 1 (1 independent cycle)",
+                    "Component 2: 1 agent (writer), 1 task (t3), 1 edge, no cycle",
+                    "Component 3: 1 agent (idle), no tasks, 0 edges, no cycle");
+            assertThat(graph.getDomAttribute("aria-label")).isEqualTo("Graph of 4 agents and 3 tasks in 3 components with 5 edges, 4 of them on cycles");
+            // the cycle is still highlighted
+            assertThat(graph.findElements(By.cssSelector("line.edge.cycle"))).hasSize(4);
+        });
+        assertEveryControlIsNamed();
+        screenshot("fleet-components");
+    }
+
+    @Test
     void unknownPagesUnderUiOpenTheAppWhichSaysSo() {
         login(KEY_A);
         open("/ui/no/such/page");
