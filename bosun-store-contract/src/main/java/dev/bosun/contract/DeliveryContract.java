@@ -12,6 +12,7 @@ import dev.bosun.delivery.DeliveryOutcome;
 import dev.bosun.delivery.DeliveryState;
 import dev.bosun.delivery.DeliveryStore;
 import dev.bosun.delivery.NewDelivery;
+import dev.bosun.delivery.TargetBacklog;
 import dev.bosun.delivery.Webhook;
 import dev.bosun.error.BosunException;
 import dev.bosun.error.ErrorCode;
@@ -317,6 +318,27 @@ public abstract class DeliveryContract {
         assertThat(back.nextAttemptAt()).contains(t0.plusSeconds(10));
         assertThatThrownBy(() -> ds.retry("tile_nope", t0)).isInstanceOf(BosunException.class)
                 .extracting(e -> ((BosunException) e).code()).isEqualTo(ErrorCode.NOT_FOUND);
+    }
+
+    @Test
+    void backlogsCountATenantsUnfinishedDeliveriesPerTarget() {
+        session("a1", "acme");
+        session("b1", "bravo");
+        for (int i = 0; i < 4; i++) {
+            store.append(new NewEvent("a1", Direction.SYSTEM, SystemEvents.ERROR, Json.object(), Optional.empty(), true, t0));
+        }
+        makeTiles(); // acme: 5 tiles, bravo: 1
+        List<Delivery> heads = claim(10);
+        assertThat(heads).extracting(Delivery::sessionId).containsExactlyInAnyOrder("a1", "b1");
+        for (Delivery d : heads) {
+            ds.record(List.of(d.sessionId().equals("a1")
+                    ? new DeliveryOutcome.Dead(d.id(), Optional.empty(), "gave up", t0.plusSeconds(5))
+                    : new DeliveryOutcome.Rejected(d.id(), 400, "refused", t0.plusSeconds(5))));
+        }
+        assertThat(ds.backlog("acme", DeliveryKind.TILE)).containsExactly(new TargetBacklog("plato", 4, 0, 1));
+        assertThat(ds.backlog("bravo", DeliveryKind.TILE)).containsExactly(new TargetBacklog("plato", 0, 1, 0));
+        assertThat(ds.backlog("acme", DeliveryKind.WEBHOOK)).isEmpty();
+        assertThat(ds.backlog("nobody", DeliveryKind.TILE)).isEmpty();
     }
 
     @Test
