@@ -86,6 +86,16 @@ public abstract class DeliveryContract {
         return n;
     }
 
+    /** Session a1 of acme with five checkpoints (its start and four errors), b1 of bravo with one; a pending tile each. */
+    private void twoTenantsWithTiles() {
+        session("a1", "acme");
+        session("b1", "bravo");
+        for (int i = 0; i < 4; i++) {
+            store.append(new NewEvent("a1", Direction.SYSTEM, SystemEvents.ERROR, Json.object(), Optional.empty(), true, t0));
+        }
+        makeTiles();
+    }
+
     private List<Delivery> claim(int limit) {
         return ds.claimDue(DeliveryKind.TILE, Optional.empty(), Set.of(), "node-a", t0.plusSeconds(1), Duration.ofSeconds(30), limit);
     }
@@ -322,12 +332,7 @@ public abstract class DeliveryContract {
 
     @Test
     void backlogsCountATenantsUnfinishedDeliveriesPerTarget() {
-        session("a1", "acme");
-        session("b1", "bravo");
-        for (int i = 0; i < 4; i++) {
-            store.append(new NewEvent("a1", Direction.SYSTEM, SystemEvents.ERROR, Json.object(), Optional.empty(), true, t0));
-        }
-        makeTiles(); // acme: 5 tiles, bravo: 1
+        twoTenantsWithTiles();
         List<Delivery> heads = claim(10);
         assertThat(heads).extracting(Delivery::sessionId).containsExactlyInAnyOrder("a1", "b1");
         for (Delivery d : heads) {
@@ -355,12 +360,7 @@ public abstract class DeliveryContract {
 
     @Test
     void listingsAreScopedToATenantAndPage() {
-        session("a1", "acme");
-        session("b1", "bravo");
-        for (int i = 0; i < 4; i++) {
-            store.append(new NewEvent("a1", Direction.SYSTEM, SystemEvents.ERROR, Json.object(), Optional.empty(), true, t0));
-        }
-        makeTiles();
+        twoTenantsWithTiles();
         var page = ds.listDeliveries(DeliveryFilter.of("acme", DeliveryKind.TILE).withSession("a1"), Optional.empty(), 3);
         assertThat(page.items()).extracting(Delivery::eventSeq).containsExactly(1L, 2L, 3L);
         assertThat(page.hasMore()).isTrue();
