@@ -602,6 +602,7 @@ class DashboardBrowserTest extends ServerHarness {
                 assertThat(rows.get(2).get(6)).contains("401");
             });
             assertEveryControlIsNamed();
+            screenshot("overview-deliveries"); // with dead letters, rejections and targets down
         }
     }
 
