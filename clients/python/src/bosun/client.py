@@ -338,7 +338,9 @@ class Client:
 
     def stats(self) -> dict[str, Any]:
         """Exact counts of this tenant's sessions (``GET /v1/stats``): ``sessions`` by status,
-        ``events``, and ``today``'s starts and ends by outcome and reason::
+        ``events``, and ``today``'s starts and ends by outcome and reason; and its unfinished
+        ``tiles`` and ``webhooks`` deliveries (``pending``, ``rejected``, ``dead``), with each
+        webhook's counts and receiver ``health`` in ``webhooks["targets"]``::
 
             print(client.stats()["sessions"]["running"], "running")
         """

@@ -148,7 +148,7 @@ public final class SessionManager implements AutoCloseable {
         this.webhookTargets = new WebhookTargets(b.webhookResolver, config.delivery().webhookPrivateTargets());
         this.relay = relay(b.relayRandom);
         this.tiles = new Tiles(store.deliveries(), clock, relay);
-        this.webhooks = new Webhooks(store.deliveries(), clock, ids, config.delivery(), webhookTargets);
+        this.webhooks = new Webhooks(store.deliveries(), clock, ids, config.delivery(), webhookTargets, relay);
         this.lifecycle = lifecycle(b.autoReap, b.autoDeliver);
         lifecycle.start();
     }

@@ -1,5 +1,6 @@
 // Overview: exact session counts (GET /v1/stats), events per second and β₁ against the threshold
-// over time, today's ends by outcome and reason, the newest sessions, delivery backlog and alerts.
+// over time, today's ends by outcome and reason, the newest sessions, the exact tile and webhook
+// backlogs and dead letters with each delivery target's health (GET /v1/stats), and alerts.
 // The rates and the history are kept in this tab, from one reading every 5 s (D93): they start
 // when the dashboard is opened and survive moving between its views, not a reload.
 import {api} from '../api.js';
@@ -13,9 +14,21 @@ const KEEP = 120; // ten minutes of readings
 const history = [];
 let last = null; // the previous /v1/stats reading, for the event rate
 
-async function tileCount(state) {
-  const page = await api('GET', '/v1/tiles', {query: {state, limit: 1000}});
-  return page.items.length + (page.has_more ? '+' : '');
+/** A backlog's card: a count exactly as the API counted it, coloured by the state when above zero. */
+function backlogCard(label, n, state, id) {
+  return card(label, n, n === 0 ? 'ok' : state, id);
+}
+
+/**
+ * Each delivery target (PLATO, then every webhook subscription) with how it fares and its exact
+ * backlog; the health is a word in a badge, not a colour alone.
+ */
+function targets(plato, stats) {
+  const row = (name, health, b) => [name, badge(health.status || 'unknown'), ago(health.since),
+    b.pending, b.dead, b.rejected, [health.cause, health.detail].filter(Boolean).join(': ')];
+  return table(['Target', 'Health', 'Since', 'Pending', 'Dead', 'Rejected', 'Last problem'],
+    [row('PLATO (tiles)', plato, stats.tiles),
+     ...stats.webhooks.targets.map(t => row('Webhook ' + t.url, t.health, t))], {class: 'targets'});
 }
 
 /** Adds a reading: the event rate since the previous one (never negative: retention removes events). */
@@ -37,9 +50,9 @@ export default function overview(main) {
   let alive = true;
   async function load() {
     try {
-      const [stats, recent, fleet, tiles, dead, rejected] = await Promise.all([
+      const [stats, recent, fleet, tiles] = await Promise.all([
         api('GET', '/v1/stats'), api('GET', '/v1/sessions', {query: {limit: 10}}), api('GET', '/v1/fleet/status'),
-        api('GET', '/v1/tiles', {query: {limit: 200}}), tileCount('dead'), tileCount('rejected')]);
+        api('GET', '/v1/tiles', {query: {limit: 200}})]);
       if (!alive) return;
       const eps = record(stats, fleet);
       const plato = tiles.plato || {};
@@ -51,13 +64,20 @@ export default function overview(main) {
           card('Ended', n.ended, 'ended', 'c-ended'), card('Started today (UTC)', stats.today.started, '', 'c-started'),
           card('Events per second', Number.isFinite(eps) ? fmt(eps) : '…', '', 'c-eps'),
           card('β₁ (threshold ' + fleet.threshold + ')', fleet.h1, fleet.emergence ? 'emergent' : 'ok', 'c-beta1'),
-          card('Dead tiles', dead, dead === '0' ? 'ok' : 'dead'), card('Rejected tiles', rejected, rejected === '0' ? 'ok' : 'rejected'),
-          card('PLATO', plato.status || 'unknown', plato.status || 'none')),
+          backlogCard('Tile backlog', stats.tiles.pending, 'pending', 'c-tiles-pending'),
+          backlogCard('Dead tiles', stats.tiles.dead, 'dead', 'c-tiles-dead'),
+          backlogCard('Rejected tiles', stats.tiles.rejected, 'rejected', 'c-tiles-rejected'),
+          backlogCard('Webhook backlog', stats.webhooks.pending, 'pending', 'c-hooks-pending'),
+          backlogCard('Dead webhook deliveries', stats.webhooks.dead, 'dead', 'c-hooks-dead'),
+          backlogCard('Rejected webhook deliveries', stats.webhooks.rejected, 'rejected', 'c-hooks-rejected'),
+          card('PLATO', plato.status || 'unknown', plato.status || 'none', 'c-plato')),
         h('div', {class: 'charts'},
           lineChart('chart-eps', 'Events per second', history, [{key: 'eps', label: 'events/s', cls: 'solid'}]),
           lineChart('chart-beta1', 'β₁ and the emergence threshold', history,
             [{key: 'h1', label: 'β₁', cls: 'solid'}, {key: 'threshold', label: 'threshold', cls: 'dashed'}])),
         h('p', {class: 'hint'}, 'The lines are this tab\'s readings, one every 5 s since the dashboard was opened.'),
+        h('h2', {}, 'Delivery targets'),
+        targets(plato, stats),
         h('h2', {}, 'Ended today (UTC), by outcome and reason'),
         table(['Outcome', 'Reason', 'Sessions'], stats.today.ended.map(e => [badge(e.outcome), e.reason, e.count]),
           {class: 'ended-today'}),

@@ -92,6 +92,12 @@ public interface DeliveryStore {
     /** How many deliveries of {@code kind} are in each state (for metrics). */
     Map<DeliveryState, Long> countByState(DeliveryKind kind);
 
+    /**
+     * The tenant's pending, rejected and dead deliveries of {@code kind}, counted exactly per target
+     * (targets with none are left out), in target order.
+     */
+    List<TargetBacklog> backlog(String tenant, DeliveryKind kind);
+
     // ---- webhook subscriptions ----
 
     /** Adds a subscription; LIMIT_REACHED when the tenant already has {@code maxPerTenant}. */

@@ -39,15 +39,21 @@ public final class Webhooks {
     private final Ids ids;
     private final DeliverySettings settings;
     private final WebhookTargets targets;
+    private final DeliveryRelay relay;
     private final SecureRandom random = new SecureRandom();
 
-    /** @param targets the same guard the deliveries go through */
-    public Webhooks(DeliveryStore store, Clock clock, Ids ids, DeliverySettings settings, WebhookTargets targets) {
+    /**
+     * @param targets the same guard the deliveries go through
+     * @param relay   the relay that sends them, which knows how each subscription's receiver fares
+     */
+    public Webhooks(DeliveryStore store, Clock clock, Ids ids, DeliverySettings settings, WebhookTargets targets,
+                    DeliveryRelay relay) {
         this.store = store;
         this.clock = clock;
         this.ids = ids;
         this.settings = settings;
         this.targets = targets;
+        this.relay = relay;
     }
 
     /**
@@ -82,6 +88,31 @@ public final class Webhooks {
         Validation.within("limit", limit, 1, 1000);
         DeliveryFilter f = DeliveryFilter.of(tenant, DeliveryKind.WEBHOOK).withTarget(id);
         return store.listDeliveries(state.map(f::withState).orElse(f), after, limit);
+    }
+
+    /** A subscription with its unfinished deliveries and how its receiver fares as this node sees it. */
+    public record TargetState(Webhook webhook, TargetBacklog backlog, TargetHealth health) {}
+
+    /**
+     * The tenant's unfinished deliveries: {@code total} counts every one (a deleted subscription's
+     * dead letters too), {@code targets} each live subscription, oldest first, with its receiver's health.
+     */
+    public record Backlogs(TargetBacklog total, List<TargetState> targets) {}
+
+    /** The tenant's exact webhook backlog, in all and per subscription. */
+    public Backlogs backlogs(String tenant) {
+        var byTarget = new java.util.HashMap<String, TargetBacklog>();
+        TargetBacklog total = new TargetBacklog("*", 0, 0, 0);
+        for (TargetBacklog b : store.backlog(tenant, DeliveryKind.WEBHOOK)) {
+            byTarget.put(b.target(), b);
+            total = total.plus(b);
+        }
+        var targets = new ArrayList<TargetState>();
+        for (Webhook w : store.listWebhooks(tenant)) {
+            targets.add(new TargetState(w, byTarget.getOrDefault(w.id(), new TargetBacklog(w.id(), 0, 0, 0)),
+                    relay.health(DeliveryKind.WEBHOOK, w.id())));
+        }
+        return new Backlogs(total, targets);
     }
 
     /** Sends a dead or rejected delivery again. */

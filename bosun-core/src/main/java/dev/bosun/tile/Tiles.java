@@ -6,6 +6,7 @@ import dev.bosun.delivery.DeliveryKind;
 import dev.bosun.delivery.DeliveryRelay;
 import dev.bosun.delivery.DeliveryState;
 import dev.bosun.delivery.DeliveryStore;
+import dev.bosun.delivery.TargetBacklog;
 import dev.bosun.delivery.TargetHealth;
 import dev.bosun.error.BosunException;
 import dev.bosun.util.Page;
@@ -31,6 +32,12 @@ public final class Tiles {
     /** How the PLATO server fares as this node sees it (health is the server's, not a tenant's). */
     public TargetHealth platoHealth() {
         return relay.health(DeliveryKind.TILE, TileMaker.TARGET);
+    }
+
+    /** The tenant's pending, rejected and dead tiles, counted exactly. */
+    public TargetBacklog backlog(String tenant) {
+        return store.backlog(tenant, DeliveryKind.TILE).stream().reduce(TargetBacklog::plus)
+                .orElse(new TargetBacklog(TileMaker.TARGET, 0, 0, 0));
     }
 
     /**

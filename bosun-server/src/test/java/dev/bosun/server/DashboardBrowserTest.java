@@ -90,6 +90,7 @@ class DashboardBrowserTest extends ServerHarness {
         plato = new FakePlato();
         settings = l -> l.set("api_keys", List.of("team-a:" + ApiKeys.sha256(KEY_A), "team-b:" + ApiKeys.sha256(KEY_B)))
                 .set("plato_url", plato.url().toString())
+                .set("webhook_private_targets", true) // the webhook receivers are on loopback
                 .set("delivery_timeout", "2s")
                 .set("delivery_backoff_min", "20ms")
                 .set("delivery_backoff_max", "200ms")
@@ -541,6 +542,71 @@ class DashboardBrowserTest extends ServerHarness {
     }
 
     @Test
+    void theOverviewShowsExactBacklogsAndDeadLettersOfTilesAndWebhooksAndEachTargetsHealth() throws IOException {
+        // more refusals than the API's largest page (1000), made fast: PLATO's gate refuses the bulk's
+        // tiles and the first receiver answers its deliveries 410 Gone, both final at the first send
+        int n = 1003;
+        plato.gateRefuses.addAll(List.of("[SESSION_START] bulk:gone", "[SESSION_END] bulk:gone — SUCCESS"));
+        try (var gone = new WebhookReceiver(); var failing = new WebhookReceiver()) {
+            gone.secret = "a-long-random-shared-secret";
+            for (int i = 0; i < n; i++) gone.script.add(410);
+            assertThat(post("/v1/webhooks", "{\"url\":\"" + gone.url() + "\",\"events\":[\"session_started\"],\"secret\":\""
+                    + gone.secret + "\"}").status()).isEqualTo(201);
+            for (int i = 0; i < n; i++) {
+                var made = manager.startSession(dev.bosun.session.SessionConfig.builder("gone", "bulk").tenant("team-a").build());
+                manager.endSession(made.id(), dev.bosun.session.SessionOutcome.SUCCESS, java.util.Optional.empty());
+            }
+            await().atMost(Duration.ofSeconds(120)).untilAsserted(() -> {
+                var st = get("/v1/stats").json();
+                assertThat(st.at("/tiles/rejected").asLong()).isEqualTo(2L * n);
+                assertThat(st.at("/webhooks/rejected").asLong()).isEqualTo(n);
+            });
+            // then PLATO fails and a second receiver refuses (without a secret it answers 401): one session's
+            // two tiles and its two deliveries to that receiver are given up after delivery_max_age (1 s)
+            plato.always(FakePlato.Fault.ERROR_500);
+            assertThat(post("/v1/webhooks", "{\"url\":\"" + failing.url() + "\",\"events\":[\"*\"]}").status()).isEqualTo(201);
+            String doomed = session("doomed", "oracle1", "h1");
+            assertThat(post("/v1/sessions/" + doomed + "/end", "{\"outcome\":\"success\"}").status()).isEqualTo(200);
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+                var st = get("/v1/stats").json();
+                assertThat(st.at("/tiles/dead").asLong()).isEqualTo(2);
+                assertThat(st.at("/webhooks/dead").asLong()).isEqualTo(2);
+            });
+
+            login(KEY_A);
+            open("/ui/");
+            awaitValue("#c-tiles-rejected .value", String.valueOf(2 * n));
+            awaitValue("#c-hooks-rejected .value", String.valueOf(n));
+            awaitValue("#c-tiles-dead .value", "2");
+            awaitValue("#c-hooks-dead .value", "2");
+            awaitValue("#c-tiles-pending .value", "0");
+            awaitValue("#c-hooks-pending .value", "0");
+            assertThat(find("#c-tiles-rejected .label").getText()).isEqualTo("Rejected tiles");
+            assertThat(find("#c-hooks-dead .label").getText()).isEqualTo("Dead webhook deliveries");
+            assertThat(find("main").getText()).doesNotContain("1000+");
+            // each target's health, counts and last problem: PLATO failing, the first receiver up, the second down
+            await().atMost(SHOWN).ignoreExceptions().untilAsserted(() -> {
+                var rows = find("table.targets tbody").findElements(By.tagName("tr")).stream()
+                        .map(r -> r.findElements(By.tagName("td")).stream().map(WebElement::getText).toList()).toList();
+                assertThat(rows).hasSize(3);
+                assertThat(rows.get(0).get(0)).isEqualTo("PLATO (tiles)");
+                assertThat(rows.get(0).get(1)).isEqualTo("down");
+                assertThat(rows.get(0).subList(3, 6)).containsExactly("0", "2", String.valueOf(2 * n));
+                assertThat(rows.get(0).get(6)).startsWith("unreachable: ").contains("500");
+                assertThat(rows.get(1).get(0)).isEqualTo("Webhook " + gone.url());
+                assertThat(rows.get(1).get(1)).isEqualTo("up");
+                assertThat(rows.get(1).subList(3, 7)).containsExactly("0", "0", String.valueOf(n), "");
+                assertThat(rows.get(2).get(0)).isEqualTo("Webhook " + failing.url());
+                assertThat(rows.get(2).get(1)).isEqualTo("down");
+                assertThat(rows.get(2).subList(3, 6)).containsExactly("0", "2", "0");
+                assertThat(rows.get(2).get(6)).contains("401");
+            });
+            assertEveryControlIsNamed();
+            screenshot("overview-deliveries"); // with dead letters, rejections and targets down
+        }
+    }
+
+    @Test
     void theFleetGraphHighlightsTheEdgesOnCycles() throws IOException {
         for (String[] a : new String[][] {{"coder", "compilation"}, {"reviewer", "compilation"}, {"writer", "publishing"}}) {
             assertThat(post("/v1/agents", "{\"agent_id\":\"" + a[0] + "\",\"capabilities\":[\"" + a[1] + "\"]}").status()).isBetween(200, 201);
@@ -570,6 +636,56 @@ class DashboardBrowserTest extends ServerHarness {
             assertThat(find("#beta1 .value").getText()).isEqualTo("1");
         });
         screenshot("fleet"); // with a cycle highlighted
+    }
+
+    @Test
+    void theFleetGraphShowsEachConnectedComponentApartWithATextSummary() throws IOException {
+        for (String[] a : new String[][] {{"coder", "compilation"}, {"reviewer", "compilation"}, {"writer", "publishing"},
+                {"idle", "painting"}}) {
+            assertThat(post("/v1/agents", "{\"agent_id\":\"" + a[0] + "\",\"capabilities\":[\"" + a[1] + "\"]}").status()).isBetween(200, 201);
+        }
+        // {coder, reviewer, t1, t2} with a cycle; {writer, t3}; idle alone, never routed to
+        for (String[] r : new String[][] {{"t1", "coder"}, {"t1", "reviewer"}, {"t2", "coder"}, {"t2", "reviewer"}}) {
+            assertThat(post("/v1/route", "{\"task_id\":\"" + r[0] + "\",\"required_capabilities\":[\"compilation\"],\"prefer_agents\":[\""
+                    + r[1] + "\"]}").json().get("agent_id").asText()).isEqualTo(r[1]);
+        }
+        assertThat(post("/v1/route", "{\"task_id\":\"t3\",\"required_capabilities\":[\"publishing\"]}").status()).isEqualTo(200);
+
+        login(KEY_A);
+        open("/ui/fleet");
+        // read in one go: the view redraws every 5 s, replacing these elements
+        await().atMost(SHOWN).ignoreExceptions().untilAsserted(() -> {
+            var graph = find("#fleet-graph");
+            assertThat(graph.findElements(By.cssSelector("rect.component"))).extracting(r -> r.getDomAttribute("data-component"))
+                    .containsExactly("1", "2", "3");
+            // every vertex and edge drawn inside its component's band, the bands one under another
+            for (String[] v : new String[][] {{"circle.agent[data-agent='coder']", "1"}, {"circle.agent[data-agent='reviewer']", "1"},
+                    {"rect.task[data-task='t1']", "1"}, {"rect.task[data-task='t2']", "1"}, {"circle.agent[data-agent='writer']", "2"},
+                    {"rect.task[data-task='t3']", "2"}, {"circle.agent[data-agent='idle']", "3"}}) {
+                var node = graph.findElement(By.cssSelector(v[0]));
+                assertThat(node.getDomAttribute("data-component")).as(v[0]).isEqualTo(v[1]);
+                var band = graph.findElement(By.cssSelector("rect.component[data-component='" + v[1] + "']"));
+                double y = node.getTagName().equals("circle") ? Double.parseDouble(node.getDomAttribute("cy"))
+                        : Double.parseDouble(node.getDomAttribute("y")) + 8;
+                double top = Double.parseDouble(band.getDomAttribute("y"));
+                assertThat(y).as(v[0] + " inside band " + v[1]).isBetween(top, top + Double.parseDouble(band.getDomAttribute("height")));
+            }
+            assertThat(graph.findElements(By.cssSelector("line.edge[data-component='1']"))).hasSize(4);
+            assertThat(graph.findElements(By.cssSelector("line.edge[data-component='2']"))).hasSize(1);
+            // told apart by more than colour: shaded differently, numbered, and listed in words
+            assertThat(find("rect.component[data-component='1']").getCssValue("fill"))
+                    .isNotEqualTo(find("rect.component[data-component='2']").getCssValue("fill"));
+            assertThat(graph.findElements(By.cssSelector("text.comp-label"))).extracting(WebElement::getText).containsExactly("C1", "C2", "C3");
+            assertThat(find("#graph-components").findElements(By.tagName("li"))).extracting(WebElement::getText).containsExactly(
+                    "Component 1: 2 agents (coder, reviewer), 2 tasks (t1, t2), 4 edges, β₁ 1 (1 independent cycle)",
+                    "Component 2: 1 agent (writer), 1 task (t3), 1 edge, no cycle",
+                    "Component 3: 1 agent (idle), no tasks, 0 edges, no cycle");
+            assertThat(graph.getDomAttribute("aria-label")).isEqualTo("Graph of 4 agents and 3 tasks in 3 components with 5 edges, 4 of them on cycles");
+            // the cycle is still highlighted
+            assertThat(graph.findElements(By.cssSelector("line.edge.cycle"))).hasSize(4);
+        });
+        assertEveryControlIsNamed();
+        screenshot("fleet-components");
     }
 
     @Test

@@ -12,6 +12,7 @@ import dev.bosun.delivery.DeliveryOutcome;
 import dev.bosun.delivery.DeliveryState;
 import dev.bosun.delivery.DeliveryStore;
 import dev.bosun.delivery.NewDelivery;
+import dev.bosun.delivery.TargetBacklog;
 import dev.bosun.delivery.Webhook;
 import dev.bosun.error.BosunException;
 import dev.bosun.error.ErrorCode;
@@ -83,6 +84,16 @@ public abstract class DeliveryContract {
             n += made.size();
         }
         return n;
+    }
+
+    /** Session a1 of acme with five checkpoints (its start and four errors), b1 of bravo with one; a pending tile each. */
+    private void twoTenantsWithTiles() {
+        session("a1", "acme");
+        session("b1", "bravo");
+        for (int i = 0; i < 4; i++) {
+            store.append(new NewEvent("a1", Direction.SYSTEM, SystemEvents.ERROR, Json.object(), Optional.empty(), true, t0));
+        }
+        makeTiles();
     }
 
     private List<Delivery> claim(int limit) {
@@ -320,6 +331,22 @@ public abstract class DeliveryContract {
     }
 
     @Test
+    void backlogsCountATenantsUnfinishedDeliveriesPerTarget() {
+        twoTenantsWithTiles();
+        List<Delivery> heads = claim(10);
+        assertThat(heads).extracting(Delivery::sessionId).containsExactlyInAnyOrder("a1", "b1");
+        for (Delivery d : heads) {
+            ds.record(List.of(d.sessionId().equals("a1")
+                    ? new DeliveryOutcome.Dead(d.id(), Optional.empty(), "gave up", t0.plusSeconds(5))
+                    : new DeliveryOutcome.Rejected(d.id(), 400, "refused", t0.plusSeconds(5))));
+        }
+        assertThat(ds.backlog("acme", DeliveryKind.TILE)).containsExactly(new TargetBacklog("plato", 4, 0, 1));
+        assertThat(ds.backlog("bravo", DeliveryKind.TILE)).containsExactly(new TargetBacklog("plato", 0, 1, 0));
+        assertThat(ds.backlog("acme", DeliveryKind.WEBHOOK)).isEmpty();
+        assertThat(ds.backlog("nobody", DeliveryKind.TILE)).isEmpty();
+    }
+
+    @Test
     void localDeliveriesAreKeptButNeverDue() {
         session("s1", "default");
         CheckpointBatch b = ds.checkpointsBehind(Consumer.TILES, 10, 10).get(0);
@@ -333,12 +360,7 @@ public abstract class DeliveryContract {
 
     @Test
     void listingsAreScopedToATenantAndPage() {
-        session("a1", "acme");
-        session("b1", "bravo");
-        for (int i = 0; i < 4; i++) {
-            store.append(new NewEvent("a1", Direction.SYSTEM, SystemEvents.ERROR, Json.object(), Optional.empty(), true, t0));
-        }
-        makeTiles();
+        twoTenantsWithTiles();
         var page = ds.listDeliveries(DeliveryFilter.of("acme", DeliveryKind.TILE).withSession("a1"), Optional.empty(), 3);
         assertThat(page.items()).extracting(Delivery::eventSeq).containsExactly(1L, 2L, 3L);
         assertThat(page.hasMore()).isTrue();

@@ -6,7 +6,8 @@ import java.util.List;
 
 /**
  * Exact counts of one tenant's sessions ({@code GET /v1/stats}): by status, the events their logs
- * hold, and today's (UTC) starts and ends by outcome and reason.
+ * hold, and today's (UTC) starts and ends by outcome and reason; and of its unfinished tile and
+ * webhook deliveries, with each webhook receiver's health.
  *
  * <pre>{@code
  * SessionStats s = client.stats();
@@ -17,7 +18,34 @@ public record SessionStats(
         @JsonProperty(value = "sessions", required = true) ByStatus sessions,
         @JsonProperty(value = "events", required = true) long events,
         @JsonProperty(value = "today", required = true) Today today,
+        @JsonProperty(value = "tiles", required = true) Backlog tiles,
+        @JsonProperty(value = "webhooks", required = true) WebhookBacklog webhooks,
         @JsonProperty(value = "at", required = true) Instant at) {
+
+    /** Unfinished deliveries, counted exactly: waiting or in flight, refused for good, given up. */
+    public record Backlog(
+            @JsonProperty(value = "pending", required = true) long pending,
+            @JsonProperty(value = "rejected", required = true) long rejected,
+            @JsonProperty(value = "dead", required = true) long dead) {
+    }
+
+    /** The webhooks' unfinished deliveries in all, and per subscription with its receiver's health. */
+    public record WebhookBacklog(
+            @JsonProperty(value = "pending", required = true) long pending,
+            @JsonProperty(value = "rejected", required = true) long rejected,
+            @JsonProperty(value = "dead", required = true) long dead,
+            @JsonProperty(value = "targets", required = true) List<WebhookTarget> targets) {
+    }
+
+    /** One subscription's unfinished deliveries and how its receiver fares. */
+    public record WebhookTarget(
+            @JsonProperty(value = "webhook_id", required = true) String webhookId,
+            @JsonProperty(value = "url", required = true) String url,
+            @JsonProperty(value = "pending", required = true) long pending,
+            @JsonProperty(value = "rejected", required = true) long rejected,
+            @JsonProperty(value = "dead", required = true) long dead,
+            @JsonProperty(value = "health", required = true) TargetHealth health) {
+    }
 
     /** Sessions by status. */
     public record ByStatus(

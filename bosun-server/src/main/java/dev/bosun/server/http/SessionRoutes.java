@@ -110,7 +110,9 @@ final class SessionRoutes {
     private void stats(Context ctx) {
         Instant now = clock.instant();
         Instant midnight = now.truncatedTo(ChronoUnit.DAYS);
-        ctx.contentType("application/json").result(Json.write(Wire.stats(manager.stats(Scope.tenant(ctx), midnight), now)));
+        String tenant = Scope.tenant(ctx);
+        ctx.contentType("application/json").result(Json.write(Wire.stats(manager.stats(tenant, midnight),
+                manager.tiles().backlog(tenant), manager.webhooks().backlogs(tenant), now)));
     }
 
     private void end(Context ctx) {

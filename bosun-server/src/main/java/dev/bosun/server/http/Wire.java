@@ -131,8 +131,9 @@ public final class Wire {
         return page(page, s -> session(s, now));
     }
 
-    /** A tenant's session counts ({@code GET /v1/stats}). */
-    public static ObjectNode stats(dev.bosun.session.SessionStats st, Instant now) {
+    /** A tenant's session counts and delivery backlogs ({@code GET /v1/stats}). */
+    public static ObjectNode stats(dev.bosun.session.SessionStats st, dev.bosun.delivery.TargetBacklog tiles,
+                                   dev.bosun.delivery.Webhooks.Backlogs webhooks, Instant now) {
         ObjectNode o = Json.object();
         ObjectNode sessions = o.putObject("sessions");
         sessions.put("creating", st.creating());
@@ -146,8 +147,19 @@ public final class Wire {
         for (var e : st.endedSince()) {
             ended.addObject().put("outcome", e.outcome().value()).put("reason", e.reason().code()).put("count", e.count());
         }
+        backlog(o.putObject("tiles"), tiles);
+        ObjectNode hooks = backlog(o.putObject("webhooks"), webhooks.total());
+        var targets = hooks.putArray("targets");
+        for (var t : webhooks.targets()) {
+            ObjectNode one = targets.addObject().put("webhook_id", t.webhook().id()).put("url", t.webhook().url().toString());
+            backlog(one, t.backlog()).set("health", targetHealth(t.health()));
+        }
         o.put("at", now.toString());
         return o;
+    }
+
+    private static ObjectNode backlog(ObjectNode o, dev.bosun.delivery.TargetBacklog b) {
+        return o.put("pending", b.pending()).put("rejected", b.rejected()).put("dead", b.dead());
     }
 
     /**

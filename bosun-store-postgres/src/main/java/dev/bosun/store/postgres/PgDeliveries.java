@@ -13,11 +13,13 @@ import dev.bosun.delivery.DeliveryOutcome;
 import dev.bosun.delivery.DeliveryState;
 import dev.bosun.delivery.DeliveryStore;
 import dev.bosun.delivery.NewDelivery;
+import dev.bosun.delivery.TargetBacklog;
 import dev.bosun.delivery.Webhook;
 import dev.bosun.error.BosunException;
 import dev.bosun.event.SystemEvents;
 import dev.bosun.json.Json;
 import dev.bosun.util.Page;
+import dev.bosun.store.jdbc.BacklogTally;
 import dev.bosun.store.jdbc.Rows;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -257,6 +259,11 @@ final class PgDeliveries implements DeliveryStore {
             }
             return out;
         });
+    }
+
+    @Override
+    public List<TargetBacklog> backlog(String tenant, DeliveryKind kind) {
+        return BacklogTally.fold(store.read(c -> query(c, BacklogTally.SQL, BacklogTally.Row::of, tenant, kind.name())));
     }
 
     // ---- webhooks ----

@@ -9,11 +9,13 @@ import dev.bosun.delivery.DeliveryOutcome;
 import dev.bosun.delivery.DeliveryState;
 import dev.bosun.delivery.DeliveryStore;
 import dev.bosun.delivery.NewDelivery;
+import dev.bosun.delivery.TargetBacklog;
 import dev.bosun.delivery.Webhook;
 import dev.bosun.error.BosunException;
 import dev.bosun.event.SystemEvents;
 import dev.bosun.json.Json;
 import dev.bosun.util.Page;
+import dev.bosun.store.jdbc.BacklogTally;
 import dev.bosun.store.jdbc.Rows;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -331,6 +333,14 @@ final class SqliteDeliveries implements DeliveryStore {
             }
             return out;
         });
+    }
+
+    @Override
+    public List<TargetBacklog> backlog(String tenant, DeliveryKind kind) {
+        return BacklogTally.fold(store.read(c -> SqliteStore.query(c, BacklogTally.SQL, ps -> {
+            ps.setString(1, tenant);
+            ps.setString(2, kind.name());
+        }, BacklogTally.Row::of)));
     }
 
     // ---- webhooks ----
