@@ -57,13 +57,14 @@ final class TasksBench {
                     routedBodies[(int) (next.getAndIncrement() % POOL)]);
             HttpBench.Call route = i -> HttpBench.post(base + "/v1/route", "{\"task_id\":\"r-" + next.getAndIncrement()
                     + "\",\"required_capabilities\":[\"cap" + (next.get() % POOL) + "\"]}");
-            // warm both paths, then alternate them so neither gets the quieter half of the run
-            HttpBench.load(8, Duration.ofSeconds(1), plain);
-            HttpBench.load(8, Duration.ofSeconds(1), routed);
+            // Warm both paths at full load, then measure in the order plain, routed, routed, plain: a rate
+            // that drifts during the run (JIT, the growing task table) then favours neither side.
+            HttpBench.load(CLIENTS, measure, plain);
+            HttpBench.load(CLIENTS, measure, routed);
             double plain1 = HttpBench.load(CLIENTS, measure, plain);
             double routed1 = HttpBench.load(CLIENTS, measure, routed);
-            double plain2 = HttpBench.load(CLIENTS, measure, plain);
             double routed2 = HttpBench.load(CLIENTS, measure, routed);
+            double plain2 = HttpBench.load(CLIENTS, measure, plain);
             double plainRate = (plain1 + plain2) / 2, routedRate = (routed1 + routed2) / 2;
             report.line("load generator", "java.net.http clients on virtual threads, in the server's JVM");
             report.line("task creations/s, plain", Report.rate(plainRate) + "   (runs " + Report.rate(plain1) + ", " + Report.rate(plain2) + ")");
