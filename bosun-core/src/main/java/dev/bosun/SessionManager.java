@@ -137,15 +137,20 @@ public final class SessionManager implements AutoCloseable {
         b.sandboxes.forEach(s -> sandboxes.put(s.runtime(), s));
         var r = config.routing();
         this.remoteRouter = r.remoteUrl().map(url -> new HttpRemoteRouter(url, r.remoteTimeout()));
-        this.fleet = new Fleet(store, clock, new Fleet.Settings(r.emergenceOffset(), r.minConfidence(), r.window()),
-                remoteRouter.map(RemoteRouter.class::cast), r.fallbackLocal());
-        this.ends = new SessionEnds(store, clock, config.patterns(),
-                config.routing().enabled() ? Optional.of(fleet) : Optional.empty());
+        this.fleet = new Fleet(
+                store,
+                clock,
+                new Fleet.Settings(r.emergenceOffset(), r.minConfidence(), r.window()),
+                remoteRouter.map(RemoteRouter.class::cast),
+                r.fallbackLocal());
+        this.ends = new SessionEnds(
+                store, clock, config.patterns(), config.routing().enabled() ? Optional.of(fleet) : Optional.empty());
         this.workers = new Workers(config, store, clock, sandboxes, ends);
         this.reaper = new Reaper(store, clock, config, workers, ends);
         this.tap = new EventTap(store);
         this.listeners = new Listeners(store, config.delivery().listenerTimeout());
-        this.webhookTargets = new WebhookTargets(b.webhookResolver, config.delivery().webhookPrivateTargets());
+        this.webhookTargets =
+                new WebhookTargets(b.webhookResolver, config.delivery().webhookPrivateTargets());
         this.relay = relay(b.relayRandom);
         this.tiles = new Tiles(store.deliveries(), clock, relay);
         this.webhooks = new Webhooks(store.deliveries(), clock, ids, config.delivery(), webhookTargets, relay);
@@ -171,11 +176,27 @@ public final class SessionManager implements AutoCloseable {
                 // a send through another node reaches our worker
                 .add("peer commits", () -> store.addPeerCommitListener(workers::peerCommitted), none)
                 .add("workers", workers::startBackground, workers::close)
-                .add("reaper", () -> { if (autoReap) reaper.start(); }, reaper::close)
-                .add("router sync", () -> {
-                    if (autoReap) fleet.remoteSync().ifPresent(sync -> sync.start(config.routing().remoteSyncInterval()));
-                }, () -> fleet.remoteSync().ifPresent(RouterSync::close))
-                .add("delivery relay", () -> { if (autoDeliver) relay.start(); }, relay::close);
+                .add(
+                        "reaper",
+                        () -> {
+                            if (autoReap) reaper.start();
+                        },
+                        reaper::close)
+                .add(
+                        "router sync",
+                        () -> {
+                            if (autoReap)
+                                fleet.remoteSync()
+                                        .ifPresent(sync ->
+                                                sync.start(config.routing().remoteSyncInterval()));
+                        },
+                        () -> fleet.remoteSync().ifPresent(RouterSync::close))
+                .add(
+                        "delivery relay",
+                        () -> {
+                            if (autoDeliver) relay.start();
+                        },
+                        relay::close);
     }
 
     private void startTap() {
@@ -183,13 +204,17 @@ public final class SessionManager implements AutoCloseable {
         for (Session s : active()) ends.put(s.id(), s.lastSeq());
         if (config.routing().enabled()) tap.addListener(this::followLoads);
         tap.addListener(listeners::committed);
-        tap.addListener(e -> { if (SystemEvents.isCheckpoint(e.direction(), e.type())) relay.wake(); });
+        tap.addListener(e -> {
+            if (SystemEvents.isCheckpoint(e.direction(), e.type())) relay.wake();
+        });
         tap.start(ends);
         store.addCommitListener(tap);
     }
 
     /** The components in start order (they stop in reverse): for tests and docs/ARCHITECTURE.md. */
-    List<String> components() { return lifecycle.names(); }
+    List<String> components() {
+        return lifecycle.names();
+    }
 
     private DeliveryRelay relay(RandomGenerator random) {
         var ds = store.deliveries();
@@ -197,36 +222,49 @@ public final class SessionManager implements AutoCloseable {
         var senders = new ArrayList<Sender>();
         config.tiles().platoUrl().ifPresent(url -> senders.add(new PlatoSender(url, config.tiles(), d.timeout())));
         PlatoCompatibility.warnAtStart(config.tiles());
-        senders.add(new WebhookSender(x -> ds.getWebhook(x.tenant(), x.target()), clock, d.timeout(),
-                webhookTargets, new PinnedPost()));
+        senders.add(new WebhookSender(
+                x -> ds.getWebhook(x.tenant(), x.target()), clock, d.timeout(), webhookTargets, new PinnedPost()));
         var makers = List.<CheckpointMaker>of(
                 new TileMaker(config.tiles(), config.routing().enabled(), ids),
                 new WebhookFanout(ds::allWebhooks, ids));
-        return new DeliveryRelay(ds, clock, config.nodeId(), d, makers, senders,
-                new Backoff(d.backoffMin(), d.backoffMax(), random));
+        return new DeliveryRelay(
+                ds, clock, config.nodeId(), d, makers, senders, new Backoff(d.backoffMin(), d.backoffMax(), random));
     }
 
     /** Library callbacks (onEvent, onTaskComplete, onSessionEnd, onEmergenceAlert), isolated and timed out. */
-    public Listeners listeners() { return listeners; }
+    public Listeners listeners() {
+        return listeners;
+    }
 
     /** The relay of tiles and webhooks; tests built with {@code autoDeliver(false)} drive it with {@code step()}. */
-    public DeliveryRelay relay() { return relay; }
+    public DeliveryRelay relay() {
+        return relay;
+    }
 
     /** The tiles made of sessions' checkpoints, with their delivery state. */
-    public Tiles tiles() { return tiles; }
+    public Tiles tiles() {
+        return tiles;
+    }
 
     /** Tenants' webhook subscriptions and their deliveries. */
-    public Webhooks webhooks() { return webhooks; }
+    public Webhooks webhooks() {
+        return webhooks;
+    }
 
     /** The fleet: agent registry, graph, and routing decisions (made by the remote router when one is configured). */
-    public Fleet fleet() { return fleet; }
+    public Fleet fleet() {
+        return fleet;
+    }
 
     /** Keeps the fleet's per-agent load in step with tasks ending, however they end. */
     private void followLoads(Event e) {
         if (e.direction() != Direction.SYSTEM) return;
         if (e.type().equals(SystemEvents.TASK_COMPLETED) && e.payload().has("assigned_agent")) {
-            find(e.sessionId()).ifPresent(s -> fleet.taskEnded(s.tenant(), e.payload().get("assigned_agent").asText()));
-        } else if (e.type().equals(SystemEvents.SESSION_ENDED) && e.payload().at("/tasks/cancelled").asInt() > 0) {
+            find(e.sessionId())
+                    .ifPresent(s -> fleet.taskEnded(
+                            s.tenant(), e.payload().get("assigned_agent").asText()));
+        } else if (e.type().equals(SystemEvents.SESSION_ENDED)
+                && e.payload().at("/tasks/cancelled").asInt() > 0) {
             find(e.sessionId()).ifPresent(s -> fleet.invalidate(s.tenant())); // its cancelled tasks freed their agents
         }
     }
@@ -235,9 +273,13 @@ public final class SessionManager implements AutoCloseable {
      * Adds a listener told about every committed event, after its commit, in seq order per session:
      * the hook for metrics, callbacks and relays that follow the log.
      */
-    public void addListener(EventListener listener) { tap.addListener(listener); }
+    public void addListener(EventListener listener) {
+        tap.addListener(listener);
+    }
 
-    public static Builder builder(BosunConfig config) { return new Builder(config); }
+    public static Builder builder(BosunConfig config) {
+        return new Builder(config);
+    }
 
     /** Builder for {@link SessionManager}. */
     public static final class Builder {
@@ -250,24 +292,44 @@ public final class SessionManager implements AutoCloseable {
         private RandomGenerator relayRandom = new Random();
         private HostResolver webhookResolver = HostResolver.SYSTEM;
 
-        private Builder(BosunConfig config) { this.config = Objects.requireNonNull(config, "config"); }
+        private Builder(BosunConfig config) {
+            this.config = Objects.requireNonNull(config, "config");
+        }
 
-        public Builder store(Store store) { this.store = store; return this; }
+        public Builder store(Store store) {
+            this.store = store;
+            return this;
+        }
 
         /** The time source for every deadline; inject a {@link dev.bosun.time.ManualClock} in tests. */
-        public Builder clock(Clock clock) { this.clock = Objects.requireNonNull(clock); return this; }
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock);
+            return this;
+        }
 
         /** Adds a worker runtime beyond the built-in {@code process} one (or replaces it). */
-        public Builder sandbox(Sandbox sandbox) { this.sandboxes.add(sandbox); return this; }
+        public Builder sandbox(Sandbox sandbox) {
+            this.sandboxes.add(sandbox);
+            return this;
+        }
 
         /** Whether the reaper runs on its own thread (default); tests turn it off and call {@code reaper().sweep()}. */
-        public Builder autoReap(boolean on) { this.autoReap = on; return this; }
+        public Builder autoReap(boolean on) {
+            this.autoReap = on;
+            return this;
+        }
 
         /** Whether the tile and webhook relay runs on its own thread (default); tests turn it off and call {@code relay().step()}. */
-        public Builder autoDeliver(boolean on) { this.autoDeliver = on; return this; }
+        public Builder autoDeliver(boolean on) {
+            this.autoDeliver = on;
+            return this;
+        }
 
         /** The jitter source of delivery backoff; tests pass a seeded one. */
-        public Builder relayRandom(RandomGenerator random) { this.relayRandom = Objects.requireNonNull(random); return this; }
+        public Builder relayRandom(RandomGenerator random) {
+            this.relayRandom = Objects.requireNonNull(random);
+            return this;
+        }
 
         /** How webhook hosts are resolved, at creation and before each delivery; tests inject a rebinding one. */
         public Builder webhookResolver(HostResolver resolver) {
@@ -275,27 +337,41 @@ public final class SessionManager implements AutoCloseable {
             return this;
         }
 
-        public SessionManager build() { return new SessionManager(this); }
+        public SessionManager build() {
+            return new SessionManager(this);
+        }
     }
 
-    public BosunConfig config() { return config; }
+    public BosunConfig config() {
+        return config;
+    }
 
-    public Sweeper reaper() { return reaper; }
+    public Sweeper reaper() {
+        return reaper;
+    }
 
     /** The {@code bosun.node} label this manager puts on its workers (node id plus a digest of the data dir). */
-    public String workerNode() { return workers.workerNode(); }
+    public String workerNode() {
+        return workers.workerNode();
+    }
 
-    public Store store() { return store; }
+    public Store store() {
+        return store;
+    }
 
     /** The data dir's free-space floor ({@code min_free_disk}), for readiness. */
-    public DiskFloor disk() { return disk; }
+    public DiskFloor disk() {
+        return disk;
+    }
 
     // =====================================================================================
     // sessions
     // =====================================================================================
 
     /** Starts a session (the holodeck name for {@link #createSession}). */
-    public Session startSession(SessionConfig spec) { return createSession(spec); }
+    public Session startSession(SessionConfig spec) {
+        return createSession(spec);
+    }
 
     /**
      * Creates a session. Without a profile it is RUNNING at once; with one, its workspace is made
@@ -304,7 +380,8 @@ public final class SessionManager implements AutoCloseable {
      */
     public Session createSession(SessionConfig spec) {
         if (!config.sessionsEnabled()) {
-            throw new BosunException(ErrorCode.SESSIONS_DISABLED, "sessions are disabled on this server (sessions_enabled=false)");
+            throw new BosunException(
+                    ErrorCode.SESSIONS_DISABLED, "sessions are disabled on this server (sessions_enabled=false)");
         }
         String name = Validation.text("name", spec.name(), Validation.MAX_NAME);
         String agentId = Ids.requireSafe("agent_id", spec.agentId());
@@ -314,16 +391,19 @@ public final class SessionManager implements AutoCloseable {
         if (spec.profile().isEmpty() && !spec.sandbox().equals(SandboxRequest.NONE)) {
             throw BosunException.invalid("sandbox", "sandbox settings need a profile; this session names none");
         }
-        Optional<Profile> profile = spec.profile().map(this::profile)
-                .map(p -> SandboxPolicy.apply(p, spec.sandbox(), config.sandbox()));
+        Optional<Profile> profile =
+                spec.profile().map(this::profile).map(p -> SandboxPolicy.apply(p, spec.sandbox(), config.sandbox()));
         Duration ttl = Validation.within("ttl", spec.ttl().orElse(config.ttl()), MIN_TTL, config.ttl());
         Duration idle = spec.idleTimeout().orElse(config.idleTimeout());
         Validation.within("idle_timeout", idle, MIN_IDLE, MAX_IDLE);
         if (idle.compareTo(ttl) > 0) {
             // A default idle longer than a short requested ttl is clamped; an explicit one is the caller's mistake.
             if (spec.idleTimeout().isPresent()) {
-                throw new BosunException(ErrorCode.INVALID_ARGUMENT, "idle_timeout (" + Validation.human(idle)
-                        + ") may not exceed ttl (" + Validation.human(ttl) + ")", Map.of("field", "idle_timeout"));
+                throw new BosunException(
+                        ErrorCode.INVALID_ARGUMENT,
+                        "idle_timeout (" + Validation.human(idle) + ") may not exceed ttl (" + Validation.human(ttl)
+                                + ")",
+                        Map.of("field", "idle_timeout"));
             }
             idle = ttl;
         }
@@ -338,22 +418,49 @@ public final class SessionManager implements AutoCloseable {
         Optional<Instant> startupDeadline = profile.map(p -> now.plus(p.startupTimeout()));
         Optional<String> workspace = profile.map(p -> workers.workspaceOf(id).relative());
         Optional<Long> h1Start = config.routing().enabled() ? Optional.of(fleet.h1(tenant)) : Optional.empty();
-        var row = new NewSession(id, tenant, name, agentId, tags, spec.metadata(), profile.map(Profile::name),
-                config.nodeId(), now, idle, ttl, maxTasks, taskTimeout, startupDeadline, workspace, h1Start,
-                spec.scoutRoom().map(r -> config.tiles().roomNames().check("scout_room", Validation.scoutRoom(r))), spec.emitTiles());
+        var row = new NewSession(
+                id,
+                tenant,
+                name,
+                agentId,
+                tags,
+                spec.metadata(),
+                profile.map(Profile::name),
+                config.nodeId(),
+                now,
+                idle,
+                ttl,
+                maxTasks,
+                taskTimeout,
+                startupDeadline,
+                workspace,
+                h1Start,
+                spec.scoutRoom().map(r -> config.tiles().roomNames().check("scout_room", Validation.scoutRoom(r))),
+                spec.emitTiles());
         disk.requireRoom("new sessions");
         Session created = store.createSession(row, config.maxSessions());
         if (profile.isEmpty()) return created;
         return workers.start(created, profile.get());
     }
 
-    private static Duration min(Duration a, Duration b) { return a.compareTo(b) <= 0 ? a : b; }
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
 
     private Profile profile(String name) {
-        return config.profile(name).orElseThrow(() -> new BosunException(ErrorCode.INVALID_ARGUMENT,
-                "unknown profile '" + name + "'; this server has " + (config.profiles().isEmpty() ? "no profiles"
-                        : "profiles " + String.join(", ", config.profiles().keySet().stream().sorted().toList())),
-                Map.of("field", "profile")));
+        return config.profile(name)
+                .orElseThrow(() -> new BosunException(
+                        ErrorCode.INVALID_ARGUMENT,
+                        "unknown profile '" + name + "'; this server has "
+                                + (config.profiles().isEmpty()
+                                        ? "no profiles"
+                                        : "profiles "
+                                                + String.join(
+                                                        ", ",
+                                                        config.profiles().keySet().stream()
+                                                                .sorted()
+                                                                .toList())),
+                        Map.of("field", "profile")));
     }
 
     /** The session, or NOT_FOUND. */
@@ -409,7 +516,8 @@ public final class SessionManager implements AutoCloseable {
 
     /** Terminates a session (reason {@code terminated}, outcome CANCELLED). Idempotent: an ended session is returned as is. */
     public Session terminate(String sessionId, String reason) {
-        Optional<String> why = Optional.ofNullable(reason).filter(r -> !r.isBlank()).map(r -> Validation.message("reason", r));
+        Optional<String> why =
+                Optional.ofNullable(reason).filter(r -> !r.isBlank()).map(r -> Validation.message("reason", r));
         Session s = get(sessionId);
         if (s.isEnded()) return s;
         return endNow(s, new EndCause.Terminated(why)).session();
@@ -423,9 +531,16 @@ public final class SessionManager implements AutoCloseable {
     }
 
     private static BosunException conflictEnded(Session s) {
-        return BosunException.conflict("session '" + s.id() + "' has already ended ("
-                + s.reason().map(EndReason::code).orElse("ended") + ")", Map.of("session_id", s.id(), "status", "ended",
-                "reason", s.reason().map(EndReason::code).orElse("")));
+        return BosunException.conflict(
+                "session '" + s.id() + "' has already ended ("
+                        + s.reason().map(EndReason::code).orElse("ended") + ")",
+                Map.of(
+                        "session_id",
+                        s.id(),
+                        "status",
+                        "ended",
+                        "reason",
+                        s.reason().map(EndReason::code).orElse("")));
     }
 
     /** Records activity without an event. */
@@ -484,8 +599,10 @@ public final class SessionManager implements AutoCloseable {
         Validation.within("wait", wait, Duration.ZERO, config.maxPollWait());
         Session s = get(sessionId);
         if (afterSeq > s.lastSeq()) {
-            throw new BosunException(ErrorCode.INVALID_ARGUMENT, "after = " + afterSeq + " is past the end of the log (last seq "
-                    + s.lastSeq() + ")", Map.of("field", "after", "last_seq", s.lastSeq()));
+            throw new BosunException(
+                    ErrorCode.INVALID_ARGUMENT,
+                    "after = " + afterSeq + " is past the end of the log (last seq " + s.lastSeq() + ")",
+                    Map.of("field", "after", "last_seq", s.lastSeq()));
         }
         long deadline = System.nanoTime() + wait.toNanos();
         boolean endSeen = false;
@@ -537,7 +654,9 @@ public final class SessionManager implements AutoCloseable {
      * commit wakes it, so a test awaits this instead of sleeping before it sends. (The notifier itself is
      * internal; D96.)
      */
-    public boolean pollWaiting(String sessionId) { return notifier.hasTicket(sessionId); }
+    public boolean pollWaiting(String sessionId) {
+        return notifier.hasTicket(sessionId);
+    }
 
     // =====================================================================================
     // tasks
@@ -553,17 +672,33 @@ public final class SessionManager implements AutoCloseable {
         requireKnownId(sessionId);
         disk.requireRoom("new tasks");
         Optional<Fleet.Plan> plan = Optional.empty();
-        if (config.routing().enabled() && !caps.isEmpty() && spec.assignedAgent().isEmpty()) {
+        if (config.routing().enabled()
+                && !caps.isEmpty()
+                && spec.assignedAgent().isEmpty()) {
             Session s = get(sessionId);
             if (s.isEnded()) throw conflictEnded(s); // before the graph learns of a task that cannot be added
-            plan = Optional.of(fleet.route(s.tenant(), taskId, taskId, Optional.of(sessionId), caps,
-                    List.of(), config.routing().fallbackAny()));
+            plan = Optional.of(fleet.route(
+                    s.tenant(),
+                    taskId,
+                    taskId,
+                    Optional.of(sessionId),
+                    caps,
+                    List.of(),
+                    config.routing().fallbackAny()));
         }
         Optional<String> assigned = plan.map(p -> p.decision().agentId()).or(spec::assignedAgent);
         Task t;
         try {
-            t = store.addTask(new NewTask(sessionId, taskId, name, spec.data(), spec.priority(), caps, assigned,
-                    clock.instant(), plan.map(Fleet.Plan::decision)));
+            t = store.addTask(new NewTask(
+                    sessionId,
+                    taskId,
+                    name,
+                    spec.data(),
+                    spec.priority(),
+                    caps,
+                    assigned,
+                    clock.instant(),
+                    plan.map(Fleet.Plan::decision)));
         } catch (RuntimeException e) {
             plan.ifPresent(p -> fleet.invalidate(p.tenant())); // the graph counted an edge that was not written
             throw e;
@@ -575,8 +710,13 @@ public final class SessionManager implements AutoCloseable {
     /** An emergence alert goes into the session's log (for tiles and listeners), the log, and to the fleet's listeners. */
     private void alert(String sessionId, EmergenceAlert a) {
         try {
-            store.append(new NewEvent(sessionId, Direction.SYSTEM, SystemEvents.EMERGENCE_ALERT,
-                    a.toJson().put("headline", a.headline(fleet.settings().emergenceOffset())), Optional.empty(), false,
+            store.append(new NewEvent(
+                    sessionId,
+                    Direction.SYSTEM,
+                    SystemEvents.EMERGENCE_ALERT,
+                    a.toJson().put("headline", a.headline(fleet.settings().emergenceOffset())),
+                    Optional.empty(),
+                    false,
                     clock.instant()));
         } catch (BosunException e) {
             if (e.code() != ErrorCode.CONFLICT) throw e; // the session ended meanwhile: the alert still goes out below
@@ -592,8 +732,8 @@ public final class SessionManager implements AutoCloseable {
         c.result().ifPresent(r -> Validation.json("result", r, config.jsonLimits(), config.maxMessageBytes()));
         c.error().ifPresent(e -> Validation.message("error", e));
         requireKnownId(sessionId);
-        return store.completeTask(new TaskCompletion(sessionId, taskId, c.outcome(), c.durationMs(), c.result(),
-                c.error(), false, clock.instant()));
+        return store.completeTask(new TaskCompletion(
+                sessionId, taskId, c.outcome(), c.durationMs(), c.result(), c.error(), false, clock.instant()));
     }
 
     public Task completeTask(String sessionId, String taskId, TaskOutcome outcome) {
@@ -624,8 +764,8 @@ public final class SessionManager implements AutoCloseable {
     public String logs(String sessionId, LogStream stream, int maxBytes) {
         Session s = get(sessionId);
         if (!s.hasWorker()) {
-            throw BosunException.conflict("session '" + sessionId + "' has no worker, so it has no logs",
-                    Map.of("session_id", sessionId));
+            throw BosunException.conflict(
+                    "session '" + sessionId + "' has no worker, so it has no logs", Map.of("session_id", sessionId));
         }
         return workers.logs(s, stream, maxBytes);
     }

@@ -40,7 +40,8 @@ class ArchitectureTest {
 
     @BeforeAll
     static void importCore() {
-        core = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+        core = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
                 .importPackages("dev.bosun");
     }
 
@@ -53,7 +54,9 @@ class ArchitectureTest {
     void importedTheWholeModule() {
         // a rule over nothing passes; make sure the importer found the core and the machinery
         assertThat(core.contain(SessionManager.class)).isTrue();
-        assertThat(core.stream().filter(c -> c.getPackageName().startsWith("dev.bosun.internal.")).count())
+        assertThat(core.stream()
+                        .filter(c -> c.getPackageName().startsWith("dev.bosun.internal."))
+                        .count())
                 .isGreaterThan(5);
     }
 
@@ -64,15 +67,23 @@ class ArchitectureTest {
 
     @Test
     void onlyTheFrontDoorReachesTheMachinery() {
-        noClasses().that().resideOutsideOfPackages("dev.bosun", INTERNAL)
-                .should().dependOnClassesThat().resideInAPackage(INTERNAL)
+        noClasses()
+                .that()
+                .resideOutsideOfPackages("dev.bosun", INTERNAL)
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage(INTERNAL)
                 .because("internal packages are not API: only the front door wires them")
                 .check(core);
     }
 
     @Test
     void theApiNamesNoInternalType() {
-        classes().that().resideOutsideOfPackage(INTERNAL).and().arePublic()
+        classes()
+                .that()
+                .resideOutsideOfPackage(INTERNAL)
+                .and()
+                .arePublic()
                 .should(exposeNoInternalType())
                 .check(core);
     }
@@ -99,14 +110,17 @@ class ArchitectureTest {
             public void check(JavaClass c, ConditionEvents events) {
                 List<String> leaks = new ArrayList<>();
                 Stream.concat(c.getRawSuperclass().stream(), c.getRawInterfaces().stream())
-                        .filter(INTERNAL_TYPE).forEach(t -> leaks.add("extends " + t.getName()));
+                        .filter(INTERNAL_TYPE)
+                        .forEach(t -> leaks.add("extends " + t.getName()));
                 for (JavaField f : c.getFields()) {
-                    if (visible(f.getModifiers())) involved(f.getType()).forEach(t -> leaks.add(f.getName() + ": " + t));
+                    if (visible(f.getModifiers()))
+                        involved(f.getType()).forEach(t -> leaks.add(f.getName() + ": " + t));
                 }
                 for (JavaCodeUnit u : c.getCodeUnits()) {
                     if (!visible(u.getModifiers())) continue;
                     involved(u.getReturnType()).forEach(t -> leaks.add(u.getName() + " returns " + t));
-                    u.getParameterTypes().forEach(p -> involved(p).forEach(t -> leaks.add(u.getName() + " takes " + t)));
+                    u.getParameterTypes()
+                            .forEach(p -> involved(p).forEach(t -> leaks.add(u.getName() + " takes " + t)));
                 }
                 for (String leak : leaks) {
                     events.add(SimpleConditionEvent.violated(c, c.getName() + " exposes an internal type: " + leak));
@@ -115,8 +129,8 @@ class ArchitectureTest {
         };
     }
 
-    static final DescribedPredicate<JavaClass> INTERNAL_TYPE = DescribedPredicate.describe("internal",
-            t -> t.getPackageName().startsWith("dev.bosun.internal"));
+    static final DescribedPredicate<JavaClass> INTERNAL_TYPE =
+            DescribedPredicate.describe("internal", t -> t.getPackageName().startsWith("dev.bosun.internal"));
 
     static boolean visible(Set<JavaModifier> modifiers) {
         return modifiers.contains(JavaModifier.PUBLIC) || modifiers.contains(JavaModifier.PROTECTED);

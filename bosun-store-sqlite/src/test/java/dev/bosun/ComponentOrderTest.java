@@ -19,10 +19,22 @@ class ComponentOrderTest {
     @Test
     void recoveryRunsOnceEverythingExistsAndTheLoopsStopFirst() {
         try (Store store = SqliteStore.open(dir)) {
-            SessionManager m = SessionManager.builder(Fixtures.loader(dir).load()).store(store).build();
-            assertThat(m.components()).containsExactly("remote router", "long-poll notifier", "takeover ends",
-                    "crash recovery", "listeners", "event tap", "peer commits", "workers", "reaper", "router sync",
-                    "delivery relay");
+            SessionManager m = SessionManager.builder(Fixtures.loader(dir).load())
+                    .store(store)
+                    .build();
+            assertThat(m.components())
+                    .containsExactly(
+                            "remote router",
+                            "long-poll notifier",
+                            "takeover ends",
+                            "crash recovery",
+                            "listeners",
+                            "event tap",
+                            "peer commits",
+                            "workers",
+                            "reaper",
+                            "router sync",
+                            "delivery relay");
             assertThat(m.reaper().alive()).isTrue();
             m.close();
             await().atMost(Duration.ofSeconds(10)).until(() -> !m.reaper().alive());

@@ -1,9 +1,9 @@
 package dev.bosun.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.bosun.SessionManager;
 import dev.bosun.json.Json;
 import dev.bosun.session.SessionConfig;
-import dev.bosun.SessionManager;
 import dev.bosun.store.sqlite.SqliteStore;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,48 +38,67 @@ final class AppendBench {
 
     /** One concurrency level's outcome. */
     record Level(int writers, long events, long nanos, Latencies.Summary latency, CpuMeter.Usage cpu) {
-        double perSecond() { return events * 1e9 / nanos; }
+        double perSecond() {
+            return events * 1e9 / nanos;
+        }
     }
 
     void run() throws Exception {
         var r = new Report("append");
-        r.line("what", "SessionManager.emit of a " + PAYLOAD.length() + "-byte JSON payload; each writer a virtual thread "
-                + "appending to its own session (no worker)");
-        r.line("timing", "per level: " + warmup.toMillis() + " ms warm-up, then " + measure.toMillis()
-                + " ms measured; fresh data dir per sync mode");
-        r.line("baseline", "plain JDBC, 1 thread, " + RAW_BATCH + " rows per transaction, same file and PRAGMAs, "
-                + "table shaped like events");
+        r.line(
+                "what",
+                "SessionManager.emit of a " + PAYLOAD.length() + "-byte JSON payload; each writer a virtual thread "
+                        + "appending to its own session (no worker)");
+        r.line(
+                "timing",
+                "per level: " + warmup.toMillis() + " ms warm-up, then " + measure.toMillis()
+                        + " ms measured; fresh data dir per sync mode");
+        r.line(
+                "baseline",
+                "plain JDBC, 1 thread, " + RAW_BATCH + " rows per transaction, same file and PRAGMAs, "
+                        + "table shaped like events");
         Level sixteenFull = null;
         for (boolean fullSync : new boolean[] {true, false}) {
             String mode = fullSync ? "synchronous=FULL (default)" : "synchronous=NORMAL (Options(false))";
             Path dir = env.freshDir("append-" + (fullSync ? "full" : "normal"));
             List<Level> levels = bosun(dir, fullSync);
-            RawInsert.Result raw = RawInsert.measure(dir.resolve(SqliteStore.FILE_NAME), fullSync, RAW_BATCH, 16,
-                    PAYLOAD, warmup, measure);
-            RawInsert.Result rawSingle = RawInsert.measure(dir.resolve(SqliteStore.FILE_NAME), fullSync, 1, 16,
-                    PAYLOAD, warmup, measure);
+            RawInsert.Result raw = RawInsert.measure(
+                    dir.resolve(SqliteStore.FILE_NAME), fullSync, RAW_BATCH, 16, PAYLOAD, warmup, measure);
+            RawInsert.Result rawSingle =
+                    RawInsert.measure(dir.resolve(SqliteStore.FILE_NAME), fullSync, 1, 16, PAYLOAD, warmup, measure);
             r.text("");
             r.text("-- " + mode + " --");
             for (Level l : levels) {
-                r.line(l.writers() + " writer" + (l.writers() == 1 ? "" : "s"), String.format("%s  (%,d events; %.1f%% of raw)",
-                        Report.rate(l.perSecond()), l.events(), 100 * l.perSecond() / raw.perSecond()));
+                r.line(
+                        l.writers() + " writer" + (l.writers() == 1 ? "" : "s"),
+                        String.format(
+                                "%s  (%,d events; %.1f%% of raw)",
+                                Report.rate(l.perSecond()), l.events(), 100 * l.perSecond() / raw.perSecond()));
                 r.line("  emit latency", l.latency());
                 r.line("  cpu", l.cpu());
                 double writer = l.cpu().group(CpuMeter.WRITER);
-                r.line("  per event", String.format("%.0f µs CPU in the writer thread, %.0f µs in the whole process",
-                        writer * 1e6 / l.perSecond(), l.cpu().processCores() * 1e6 / l.perSecond()));
+                r.line(
+                        "  per event",
+                        String.format(
+                                "%.0f µs CPU in the writer thread, %.0f µs in the whole process",
+                                writer * 1e6 / l.perSecond(), l.cpu().processCores() * 1e6 / l.perSecond()));
             }
-            r.line("raw, " + RAW_BATCH + " rows/txn", String.format("%s  (%,d rows)", Report.rate(raw.perSecond()), raw.rows()));
-            r.line("raw, 1 row/txn", String.format("%s  (= commits/s; %,d rows)", Report.rate(rawSingle.perSecond()),
-                    rawSingle.rows()));
+            r.line(
+                    "raw, " + RAW_BATCH + " rows/txn",
+                    String.format("%s  (%,d rows)", Report.rate(raw.perSecond()), raw.rows()));
+            r.line(
+                    "raw, 1 row/txn",
+                    String.format("%s  (= commits/s; %,d rows)", Report.rate(rawSingle.perSecond()), rawSingle.rows()));
             for (Level l : levels) {
                 r.line("ratio Bosun/raw @" + l.writers(), String.format("%.3f", l.perSecond() / raw.perSecond()));
             }
             if (fullSync) sixteenFull = levels.get(1);
         }
         r.text("");
-        r.line("target", "16 writers, default sync: " + Report.rate(sixteenFull.perSecond()) + " -> "
-                + Report.verdict(sixteenFull.perSecond() >= TARGET_16, ">= 20,000 events/s"));
+        r.line(
+                "target",
+                "16 writers, default sync: " + Report.rate(sixteenFull.perSecond()) + " -> "
+                        + Report.verdict(sixteenFull.perSecond() >= TARGET_16, ">= 20,000 events/s"));
         r.print();
     }
 
@@ -87,7 +106,7 @@ final class AppendBench {
         var out = new ArrayList<Level>();
         var config = env.config(dir, Map.of());
         try (var store = SqliteStore.open(dir, new SqliteStore.Options(fullSync));
-             var manager = SessionManager.builder(config).store(store).build()) {
+                var manager = SessionManager.builder(config).store(store).build()) {
             JsonNode payload = Json.parse(PAYLOAD);
             for (int writers : WRITERS) out.add(level(manager, writers, payload));
         }
@@ -97,7 +116,9 @@ final class AppendBench {
     private Level level(SessionManager manager, int writers, JsonNode payload) throws InterruptedException {
         var sessions = new ArrayList<String>();
         for (int i = 0; i < writers; i++) {
-            sessions.add(manager.startSession(SessionConfig.builder("bench-append", "writer-" + i).build()).id());
+            sessions.add(manager.startSession(
+                            SessionConfig.builder("bench-append", "writer-" + i).build())
+                    .id());
         }
         var calls = new ArrayList<Runnable>();
         for (String id : sessions) calls.add(() -> manager.emit(id, "progress", payload));

@@ -1,15 +1,14 @@
 package dev.bosun.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.bosun.SessionManager;
 import dev.bosun.json.Json;
 import dev.bosun.session.SessionConfig;
-import dev.bosun.SessionManager;
 import dev.bosun.store.sqlite.SqliteStore;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -19,7 +18,6 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import org.sqlite.SQLiteConfig;
 
 /**
  * A diagnostic for {@code append}, not a target: replays, from one thread and with plain JDBC, the
@@ -53,7 +51,9 @@ final class AppendSqlDiagnosis {
 
         final String what;
 
-        Variant(String what) { this.what = what; }
+        Variant(String what) {
+            this.what = what;
+        }
     }
 
     void run() throws Exception {
@@ -61,47 +61,69 @@ final class AppendSqlDiagnosis {
         var ids = new ArrayList<String>();
         double lookupMicros;
         try (var store = SqliteStore.open(dir);
-             var manager = SessionManager.builder(env.config(dir, Map.of())).store(store).build()) {
-            for (int i = 0; i < SESSIONS; i++) ids.add(manager.startSession(SessionConfig.builder("bench-sql", "w" + i).build()).id());
+                var manager = SessionManager.builder(env.config(dir, Map.of()))
+                        .store(store)
+                        .build()) {
+            for (int i = 0; i < SESSIONS; i++)
+                ids.add(manager.startSession(
+                                SessionConfig.builder("bench-sql", "w" + i).build())
+                        .id());
             lookupMicros = lookupMicros(manager, ids);
         }
         String payload = AppendBench.PAYLOAD;
         var r = new Report("append-sql (diagnostic)")
-                .line("what", "one thread, plain JDBC, synchronous=FULL, on a Bosun file with " + SESSIONS
-                        + " sessions; transactions of " + SESSIONS + " events, one per session")
-                .line("timing", warmup.toMillis() + " ms warm-up, " + measure.toMillis() + " ms measured per variant and pass; "
-                        + "median of " + PASSES + " passes");
+                .line(
+                        "what",
+                        "one thread, plain JDBC, synchronous=FULL, on a Bosun file with " + SESSIONS
+                                + " sessions; transactions of " + SESSIONS + " events, one per session")
+                .line(
+                        "timing",
+                        warmup.toMillis() + " ms warm-up, " + measure.toMillis() + " ms measured per variant and pass; "
+                                + "median of " + PASSES + " passes");
         // Variants take turns, PASSES times, and each reports its median pass: differences between
         // variants are a few µs, and a shared machine drifts more than that over a minute.
         var results = new EnumMap<Variant, List<double[]>>(Variant.class);
         try (Connection c = RawInsert.connect(dir.resolve(SqliteStore.FILE_NAME), true)) {
             c.setAutoCommit(false);
             for (int pass = 0; pass < PASSES; pass++) {
-                for (Variant v : Variant.values()) results.computeIfAbsent(v, k -> new ArrayList<>()).add(measure(c, v, ids, payload));
+                for (Variant v : Variant.values())
+                    results.computeIfAbsent(v, k -> new ArrayList<>()).add(measure(c, v, ids, payload));
             }
         }
         for (Variant v : Variant.values()) {
             double rate = median(results.get(v), 0), cpu = median(results.get(v), 1);
-            r.line(v.name().toLowerCase(), String.format("%s, %.1f µs CPU per event  (%s)", Report.rate(rate), cpu, v.what));
+            r.line(
+                    v.name().toLowerCase(),
+                    String.format("%s, %.1f µs CPU per event  (%s)", Report.rate(rate), cpu, v.what));
         }
-        r.line("lookup per emit", String.format("%.1f µs CPU (SessionManager.get, which emit calls before it submits the write; "
-                + "caller side, not the writer)", lookupMicros));
-        r.line("json per event", String.format("%.1f µs CPU (Json.write + Json.parseTrusted of the payload, as insertEvent does)",
-                jsonMicros(payload)));
+        r.line(
+                "lookup per emit",
+                String.format(
+                        "%.1f µs CPU (SessionManager.get, which emit calls before it submits the write; "
+                                + "caller side, not the writer)",
+                        lookupMicros));
+        r.line(
+                "json per event",
+                String.format(
+                        "%.1f µs CPU (Json.write + Json.parseTrusted of the payload, as insertEvent does)",
+                        jsonMicros(payload)));
         r.print();
     }
 
     /** {events per second, CPU microseconds per event} over the measured window. */
     private double[] measure(Connection c, Variant v, List<String> ids, String payload) throws SQLException {
-        var seq = c.prepareStatement("UPDATE sessions SET last_seq = last_seq + 1 WHERE id = ? AND status <> 'ENDED' RETURNING last_seq");
+        var seq = c.prepareStatement(
+                "UPDATE sessions SET last_seq = last_seq + 1 WHERE id = ? AND status <> 'ENDED' RETURNING last_seq");
         var touch = c.prepareStatement("UPDATE sessions SET last_activity_at = MAX(last_activity_at, ?), "
                 + "idle_deadline_at = CASE WHEN status = 'ENDED' OR tasks_running > 0 THEN NULL "
                 + "ELSE MAX(last_activity_at, ?) + idle_timeout_ms END WHERE id = ?");
-        var both = c.prepareStatement("UPDATE sessions SET last_seq = last_seq + 1, last_activity_at = MAX(last_activity_at, ?), "
-                + "idle_deadline_at = CASE WHEN status = 'ENDED' OR tasks_running > 0 THEN NULL "
-                + "ELSE MAX(last_activity_at, ?) + idle_timeout_ms END WHERE id = ? AND status <> 'ENDED' RETURNING last_seq");
-        var insert = c.prepareStatement("INSERT INTO events (session_id, seq, direction, type, payload, source_key, created_at) "
-                + "VALUES (?, ?, ?, ?, ?, ?, ?)");
+        var both = c.prepareStatement(
+                "UPDATE sessions SET last_seq = last_seq + 1, last_activity_at = MAX(last_activity_at, ?), "
+                        + "idle_deadline_at = CASE WHEN status = 'ENDED' OR tasks_running > 0 THEN NULL "
+                        + "ELSE MAX(last_activity_at, ?) + idle_timeout_ms END WHERE id = ? AND status <> 'ENDED' RETURNING last_seq");
+        var insert = c.prepareStatement(
+                "INSERT INTO events (session_id, seq, direction, type, payload, source_key, created_at) "
+                        + "VALUES (?, ?, ?, ?, ?, ?, ?)");
         // INSERT_ONLY needs seqs of its own: continue after what the other variants wrote.
         var seqs = new long[ids.size()];
         long warmEnd = System.nanoTime() + warmup.toNanos();
@@ -178,8 +200,9 @@ final class AppendSqlDiagnosis {
     // other variants do not collide.
     private static void catchUpSeqs(Connection c) throws SQLException {
         try (var s = c.createStatement()) {
-            s.executeUpdate("UPDATE sessions SET last_seq = (SELECT MAX(seq) FROM events WHERE session_id = sessions.id) "
-                    + "WHERE id IN (SELECT DISTINCT session_id FROM events)");
+            s.executeUpdate(
+                    "UPDATE sessions SET last_seq = (SELECT MAX(seq) FROM events WHERE session_id = sessions.id) "
+                            + "WHERE id IN (SELECT DISTINCT session_id FROM events)");
         }
         c.commit();
     }
@@ -208,7 +231,8 @@ final class AppendSqlDiagnosis {
     private static double jsonMicros(String payload) throws Exception {
         JsonNode node = Json.parse(payload);
         long sink = 0;
-        for (int i = 0; i < 200_000; i++) sink += Json.parseTrusted(Json.write(node)).size(); // warm the JIT
+        for (int i = 0; i < 200_000; i++)
+            sink += Json.parseTrusted(Json.write(node)).size(); // warm the JIT
         int n = 200_000;
         long cpu0 = THREADS.getCurrentThreadCpuTime();
         for (int i = 0; i < n; i++) sink += Json.parseTrusted(Json.write(node)).size();

@@ -14,7 +14,20 @@ import java.util.List;
  * fresh data dirs go; default {@code bench/target/bench-data}), {@code --keep} (leave them there).
  */
 public final class Bench {
-    static final List<String> NAMES = List.of("append", "append-sql", "roundtrip", "sweep", "heap", "http", "route", "route-large", "tiles", "pg", "startup", "list", "tasks");
+    static final List<String> NAMES = List.of(
+            "append",
+            "append-sql",
+            "roundtrip",
+            "sweep",
+            "heap",
+            "http",
+            "route",
+            "route-large",
+            "tiles",
+            "pg",
+            "startup",
+            "list",
+            "tasks");
 
     private Bench() {}
 
@@ -39,10 +52,13 @@ public final class Bench {
                 }
             }
         }
-        if (name == null || !NAMES.contains(name)) usage(name == null ? "no benchmark named" : "unknown benchmark " + name);
+        if (name == null || !NAMES.contains(name))
+            usage(name == null ? "no benchmark named" : "unknown benchmark " + name);
         var options = new Options(quick, workDir.toAbsolutePath().normalize(), keep);
         // Workers outlive Bosun by design; a benchmark stopped with Ctrl-C must not leave its own behind.
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> ProcessHandle.current().descendants().forEach(ProcessHandle::destroy)));
+        Runtime.getRuntime()
+                .addShutdownHook(
+                        new Thread(() -> ProcessHandle.current().descendants().forEach(ProcessHandle::destroy)));
         try (var env = new BenchEnv(options)) {
             Machine.report(env).print();
             switch (name) {

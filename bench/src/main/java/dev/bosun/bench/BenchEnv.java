@@ -20,11 +20,17 @@ final class BenchEnv implements AutoCloseable {
     private final Bench.Options options;
     private final List<Path> made = new ArrayList<>();
 
-    BenchEnv(Bench.Options options) { this.options = options; }
+    BenchEnv(Bench.Options options) {
+        this.options = options;
+    }
 
-    boolean quick() { return options.quick(); }
+    boolean quick() {
+        return options.quick();
+    }
 
-    Path workDir() { return options.workDir(); }
+    Path workDir() {
+        return options.workDir();
+    }
 
     /** A new, empty directory for one store; every measurement starts from nothing on disk. */
     Path freshDir(String name) {
@@ -46,8 +52,8 @@ final class BenchEnv implements AutoCloseable {
             if (Files.isRegularFile(w)) return w;
             p = p.getParent();
         }
-        throw new IllegalStateException("cannot find examples/echo-worker.sh above " + Path.of("").toAbsolutePath()
-                + "; run from the repository (scripts/bench.sh does)");
+        throw new IllegalStateException("cannot find examples/echo-worker.sh above "
+                + Path.of("").toAbsolutePath() + "; run from the repository (scripts/bench.sh does)");
     }
 
     // A worker that says ready the way the echo worker does (a *.tmp file renamed into the outbox)
@@ -62,9 +68,14 @@ final class BenchEnv implements AutoCloseable {
     BosunConfig config(Path dataDir, Map<String, Object> overrides) {
         ConfigLoader loader = ConfigLoader.defaults()
                 .set("data_dir", dataDir)
-                .set("profiles", Map.of(
-                        "echo", Map.of("command", List.of("sh", echoWorker().toString())),
-                        "quiet", Map.of("command", List.of("sh", "-c", QUIET))));
+                .set(
+                        "profiles",
+                        Map.of(
+                                "echo",
+                                        Map.of(
+                                                "command",
+                                                List.of("sh", echoWorker().toString())),
+                                "quiet", Map.of("command", List.of("sh", "-c", QUIET))));
         overrides.forEach(loader::set);
         return loader.load();
     }

@@ -28,7 +28,9 @@ final class CpuMeter {
         this.threads0 = threadTimes();
     }
 
-    static CpuMeter start() { return new CpuMeter(); }
+    static CpuMeter start() {
+        return new CpuMeter();
+    }
 
     private static Map<Long, Long> threadTimes() {
         var out = new HashMap<Long, Long>();
@@ -41,7 +43,9 @@ final class CpuMeter {
 
     /** Cores used: the process and each thread group, over the window. */
     record Usage(double processCores, Map<String, Double> groups) {
-        double group(String name) { return groups.getOrDefault(name, 0.0); }
+        double group(String name) {
+            return groups.getOrDefault(name, 0.0);
+        }
 
         @Override
         public String toString() {
@@ -51,8 +55,9 @@ final class CpuMeter {
                     .limit(5)
                     .map(e -> String.format("%s %.2f", e.getKey(), e.getValue()))
                     .collect(Collectors.joining(", "));
-            return String.format("process %.2f of %d cores = %s", processCores,
-                    Runtime.getRuntime().availableProcessors(), top);
+            return String.format(
+                    "process %.2f of %d cores = %s",
+                    processCores, Runtime.getRuntime().availableProcessors(), top);
         }
     }
 
@@ -69,7 +74,8 @@ final class CpuMeter {
         return new Usage(process / wall, groups);
     }
 
-    // "ForkJoinPool-1-worker-3" -> "ForkJoinPool-worker" (virtual-thread carriers), "C2 CompilerThread0" -> "C2 CompilerThread"
+    // "ForkJoinPool-1-worker-3" -> "ForkJoinPool-worker" (virtual-thread carriers), "C2 CompilerThread0" -> "C2
+    // CompilerThread"
     private static String group(String name) {
         if (name.startsWith("ForkJoinPool-")) return "carriers (virtual threads)";
         if (name.startsWith("G1 ") || name.startsWith("GC ")) return "gc";

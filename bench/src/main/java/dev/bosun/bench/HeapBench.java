@@ -1,8 +1,8 @@
 package dev.bosun.bench;
 
+import dev.bosun.SessionManager;
 import dev.bosun.event.Event;
 import dev.bosun.session.SessionConfig;
-import dev.bosun.SessionManager;
 import dev.bosun.session.SessionOutcome;
 import dev.bosun.store.sqlite.SqliteStore;
 import java.nio.file.Path;
@@ -44,25 +44,34 @@ final class HeapBench {
         var config = env.config(dir, Map.of("max_sessions", 100_000));
         var report = new Report("heap");
         try (var store = SqliteStore.open(dir);
-             var manager = SessionManager.builder(config).store(store).build()) {
+                var manager = SessionManager.builder(config).store(store).build()) {
             // Loads classes, fills statement caches and warms the JIT, so none of that is counted.
             Parallel.run(WARMUP_SESSIONS, 64, i -> idleSession(manager, i));
             HeapSnapshot before = HeapSnapshot.take(dir.resolve("idle-before.histo"));
             Parallel.run(idle, 64, i -> idleSession(manager, i));
             HeapSnapshot after = HeapSnapshot.take(dir.resolve("idle-after.histo"));
             long perIdle = (after.usedBytes() - before.usedBytes()) / idle;
-            report.line("what", "used heap after full GCs (MemoryMXBean), before and after creating sessions; "
-                    + "references dropped; manager with the reaper running")
+            report.line(
+                            "what",
+                            "used heap after full GCs (MemoryMXBean), before and after creating sessions; "
+                                    + "references dropped; manager with the reaper running")
                     .text("")
                     .text("-- " + String.format("%,d", idle) + " idle sessions, no worker --")
                     .line("heap before / after", mib(before.usedBytes()) + " / " + mib(after.usedBytes()))
-                    .line("per idle session", perIdle + " B by heap used; "
-                            + (after.liveBytes() - before.liveBytes()) / idle + " B by live objects (class histogram)")
-                    .line("Bosun objects", String.format("%,d -> %,d instances of dev.bosun classes",
-                            before.bosunInstances(), after.bosunInstances()))
+                    .line(
+                            "per idle session",
+                            perIdle + " B by heap used; " + (after.liveBytes() - before.liveBytes()) / idle
+                                    + " B by live objects (class histogram)")
+                    .line(
+                            "Bosun objects",
+                            String.format(
+                                    "%,d -> %,d instances of dev.bosun classes",
+                                    before.bosunInstances(), after.bosunInstances()))
                     .line("grown most", String.join("; ", after.grownSince(before, 4)))
-                    .line("process RSS", mib(before.rssBytes()) + " -> " + mib(after.rssBytes())
-                            + " (off-heap too: SQLite page caches, bounded per connection)")
+                    .line(
+                            "process RSS",
+                            mib(before.rssBytes()) + " -> " + mib(after.rssBytes())
+                                    + " (off-heap too: SQLite page caches, bounded per connection)")
                     .line("target", Report.verdict(perIdle < TARGET_BYTES, "< 2 KiB per idle session"));
             workers(manager, dir, report, "quiet", quietWorkers);
             workers(manager, dir, report, "echo", echoWorkers);
@@ -73,7 +82,10 @@ final class HeapBench {
     private void workers(SessionManager manager, Path dir, Report report, String profile, int n) throws Exception {
         // The worker path's classes and code are warmed first, so loading them is not counted.
         Parallel.run(WARMUP_WORKERS, WARMUP_WORKERS, i -> {
-            String id = manager.startSession(SessionConfig.builder("bench-heap-warmup", "agent").profile(profile).build()).id();
+            String id = manager.startSession(SessionConfig.builder("bench-heap-warmup", "agent")
+                            .profile(profile)
+                            .build())
+                    .id();
             awaitReady(manager, id);
             manager.endSession(id, SessionOutcome.SUCCESS, Optional.empty());
         });
@@ -83,31 +95,45 @@ final class HeapBench {
         try {
             // Few at a time: each start spawns a process.
             Parallel.run(n, 8, i -> {
-                String id = manager.startSession(SessionConfig.builder("bench-heap-worker", "agent-" + i).profile(profile).build()).id();
+                String id = manager.startSession(SessionConfig.builder("bench-heap-worker", "agent-" + i)
+                                .profile(profile)
+                                .build())
+                        .id();
                 ids.add(id);
                 awaitReady(manager, id);
             });
             HeapSnapshot after = HeapSnapshot.take(dir.resolve(profile + "-after.histo"));
             long per = (after.usedBytes() - before.usedBytes()) / n;
             report.text("")
-                    .text("-- " + n + " sessions with a worker of profile " + profile + " (each waited for its ready event) --")
+                    .text("-- " + n + " sessions with a worker of profile " + profile
+                            + " (each waited for its ready event) --")
                     .line("heap before / after", mib(before.usedBytes()) + " / " + mib(after.usedBytes()))
-                    .line("per worker session", per + " B by heap used; "
-                            + (after.liveBytes() - before.liveBytes()) / n + " B by live objects (class histogram)")
-                    .line("platform threads", before.platformThreads() + " -> " + after.platformThreads()
-                            + " (the JDK's process reaper keeps one per child process; its stack is off-heap)")
+                    .line(
+                            "per worker session",
+                            per + " B by heap used; " + (after.liveBytes() - before.liveBytes()) / n
+                                    + " B by live objects (class histogram)")
+                    .line(
+                            "platform threads",
+                            before.platformThreads() + " -> " + after.platformThreads()
+                                    + " (the JDK's process reaper keeps one per child process; its stack is off-heap)")
                     .line("process RSS", mib(before.rssBytes()) + " -> " + mib(after.rssBytes()))
                     .line("grown most", String.join("; ", after.grownSince(before, 6)));
         } finally {
             List<String> started = List.copyOf(ids);
-            Parallel.run(started.size(), 32, i -> manager.endSession(started.get(i), SessionOutcome.SUCCESS, Optional.empty()));
+            Parallel.run(
+                    started.size(),
+                    32,
+                    i -> manager.endSession(started.get(i), SessionOutcome.SUCCESS, Optional.empty()));
             long left = awaitChildren(children0);
-            report.line("workers after end", left == children0 ? "all stopped" : (left - children0) + " child processes still running");
+            report.line(
+                    "workers after end",
+                    left == children0 ? "all stopped" : (left - children0) + " child processes still running");
         }
     }
 
     private static void idleSession(SessionManager m, int i) {
-        m.startSession(SessionConfig.builder("bench-heap", "agent-" + i).tags("h1").build());
+        m.startSession(
+                SessionConfig.builder("bench-heap", "agent-" + i).tags("h1").build());
     }
 
     private static void awaitReady(SessionManager m, String id) {
@@ -125,7 +151,11 @@ final class HeapBench {
     private static long awaitChildren(long expected) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         long n;
-        while ((n = ProcessHandle.current().children().filter(ProcessHandle::isAlive).count()) > expected
+        while ((n = ProcessHandle.current()
+                                .children()
+                                .filter(ProcessHandle::isAlive)
+                                .count())
+                        > expected
                 && System.nanoTime() < deadline) {
             Thread.sleep(100);
         }

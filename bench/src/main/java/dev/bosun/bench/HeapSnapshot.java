@@ -43,9 +43,12 @@ record HeapSnapshot(long usedBytes, Path histogram, int platformThreads, long rs
     }
 
     private static String histogramText() throws Exception {
-        return (String) ManagementFactory.getPlatformMBeanServer().invoke(
-                new ObjectName("com.sun.management:type=DiagnosticCommand"), "gcClassHistogram",
-                new Object[] {new String[0]}, new String[] {String[].class.getName()});
+        return (String) ManagementFactory.getPlatformMBeanServer()
+                .invoke(
+                        new ObjectName("com.sun.management:type=DiagnosticCommand"),
+                        "gcClassHistogram",
+                        new Object[] {new String[0]},
+                        new String[] {String[].class.getName()});
     }
 
     /** Class name -> {instances, bytes}. */
@@ -73,7 +76,8 @@ record HeapSnapshot(long usedBytes, Path histogram, int platformThreads, long rs
             return Files.readAllLines(Path.of("/proc/self/status")).stream()
                     .filter(l -> l.startsWith("VmRSS:"))
                     .mapToLong(l -> Long.parseLong(l.replaceAll("\\D", "")) * 1024)
-                    .findFirst().orElse(-1);
+                    .findFirst()
+                    .orElse(-1);
         } catch (IOException | NumberFormatException e) {
             return -1;
         }
@@ -88,7 +92,8 @@ record HeapSnapshot(long usedBytes, Path histogram, int platformThreads, long rs
                     return Map.entry(e.getKey(), new long[] {e.getValue()[0] - b[0], e.getValue()[1] - b[1]});
                 })
                 .filter(e -> e.getValue()[1] > 0)
-                .sorted(Comparator.comparingLong((Map.Entry<String, long[]> e) -> e.getValue()[1]).reversed())
+                .sorted(Comparator.comparingLong((Map.Entry<String, long[]> e) -> e.getValue()[1])
+                        .reversed())
                 .limit(top)
                 .map(e -> String.format("%s +%,d (+%,d B)", e.getKey(), e.getValue()[0], e.getValue()[1]))
                 .toList();
@@ -111,6 +116,7 @@ record HeapSnapshot(long usedBytes, Path histogram, int platformThreads, long rs
     long bosunInstances() {
         return classes().entrySet().stream()
                 .filter(e -> e.getKey().startsWith("dev.bosun.") && !e.getKey().startsWith("dev.bosun.bench."))
-                .mapToLong(e -> e.getValue()[0]).sum();
+                .mapToLong(e -> e.getValue()[0])
+                .sum();
     }
 }

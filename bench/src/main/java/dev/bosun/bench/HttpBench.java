@@ -1,9 +1,9 @@
 package dev.bosun.bench;
 
+import dev.bosun.SessionManager;
 import dev.bosun.json.Json;
 import dev.bosun.server.BosunServer;
 import dev.bosun.session.SessionConfig;
-import dev.bosun.SessionManager;
 import dev.bosun.store.sqlite.SqliteStore;
 import io.javalin.Javalin;
 import java.io.BufferedReader;
@@ -46,52 +46,99 @@ final class HttpBench {
 
     void run() throws Exception {
         Path dir = env.freshDir("http");
-        var config = env.config(dir, Map.of("port", 0, "rate_limit", 1_000_000, "rate_burst", 10_000_000,
-                "max_streams", 100_000, "max_sessions", 100_000));
+        var config = env.config(
+                dir,
+                Map.of(
+                        "port",
+                        0,
+                        "rate_limit",
+                        1_000_000,
+                        "rate_burst",
+                        10_000_000,
+                        "max_streams",
+                        100_000,
+                        "max_sessions",
+                        100_000));
         var report = new Report("HTTP API on loopback (" + measure.toSeconds() + " s per level)");
         try (var store = SqliteStore.open(dir);
-             var manager = SessionManager.builder(config).store(store).build();
-             var server = BosunServer.start(config, manager)) {
+                var manager = SessionManager.builder(config).store(store).build();
+                var server = BosunServer.start(config, manager)) {
             String base = server.url().toString();
             var sessions = new ArrayList<String>();
-            for (int i = 0; i < 64; i++) sessions.add(manager.startSession(SessionConfig.builder("http-" + i, "bench").build()).id());
+            for (int i = 0; i < 64; i++)
+                sessions.add(manager.startSession(
+                                SessionConfig.builder("http-" + i, "bench").build())
+                        .id());
             String sendBody = "{\"event_type\":\"input\",\"payload\":{\"n\":1}}";
             String sendReply = "{\"seq\":12345}";
             // warm both stacks before measuring
             load(4, Duration.ofSeconds(1), i -> post(base + "/v1/sessions/" + sessions.get(i) + "/events", sendBody));
-            for (int i = 0; i < 20; i++) manager.send(sessions.get(0), "fill", Json.object().put("i", i));
+            for (int i = 0; i < 20; i++)
+                manager.send(sessions.get(0), "fill", Json.object().put("i", i));
             String pollBody = get(base + "/v1/sessions/" + sessions.get(0) + "/events?after=0&limit=10");
             boolean wrk = Wrk.available();
-            report.line("load generator", wrk ? "wrk (C, epoll; 2 threads, one connection per client)"
-                    : "java.net.http clients on virtual threads (wrk not found; install it for figures that measure the server, not the client)");
+            report.line(
+                    "load generator",
+                    wrk
+                            ? "wrk (C, epoll; 2 threads, one connection per client)"
+                            : "java.net.http clients on virtual threads (wrk not found; install it for figures that measure the server, not the client)");
             try (var bare = bareJavalin(sendReply, pollBody)) {
                 String bareBase = "http://127.0.0.1:" + bare.app.port();
                 load(4, Duration.ofSeconds(1), i -> post(bareBase + "/send", sendBody));
                 for (int c : CLIENTS) {
-                    double bosun = wrk ? Wrk.post(base, sessions.stream().map(id -> "/v1/sessions/" + id + "/events").toList(),
-                            sendBody, c, measure, dir)
-                            : load(c, measure, i -> post(base + "/v1/sessions/" + sessions.get(i % 64) + "/events", sendBody));
-                    double raw = wrk ? Wrk.post(bareBase, List.of("/send"), sendBody, c, measure, dir)
+                    double bosun = wrk
+                            ? Wrk.post(
+                                    base,
+                                    sessions.stream()
+                                            .map(id -> "/v1/sessions/" + id + "/events")
+                                            .toList(),
+                                    sendBody,
+                                    c,
+                                    measure,
+                                    dir)
+                            : load(
+                                    c,
+                                    measure,
+                                    i -> post(base + "/v1/sessions/" + sessions.get(i % 64) + "/events", sendBody));
+                    double raw = wrk
+                            ? Wrk.post(bareBase, List.of("/send"), sendBody, c, measure, dir)
                             : load(c, measure, i -> post(bareBase + "/send", sendBody));
-                    report.line("sends/s, " + c + " client" + (c == 1 ? "" : "s"), Report.rate(bosun) + "   bare Javalin "
-                            + Report.rate(raw) + "   ratio " + String.format("%.2f", bosun / raw)
-                            + (c == 64 ? "   " + Report.verdict(bosun >= TARGET_SENDS, ">= 10 000 sends/s") : ""));
+                    report.line(
+                            "sends/s, " + c + " client" + (c == 1 ? "" : "s"),
+                            Report.rate(bosun) + "   bare Javalin "
+                                    + Report.rate(raw) + "   ratio " + String.format("%.2f", bosun / raw)
+                                    + (c == 64
+                                            ? "   " + Report.verdict(bosun >= TARGET_SENDS, ">= 10 000 sends/s")
+                                            : ""));
                 }
                 for (int c : CLIENTS) {
                     String pollUrl = base + "/v1/sessions/" + sessions.get(0) + "/events?after=0&limit=10";
                     double bosun = wrk ? Wrk.get(pollUrl, c, measure) : load(c, measure, i -> get(pollUrl));
-                    double raw = wrk ? Wrk.get(bareBase + "/poll", c, measure) : load(c, measure, i -> get(bareBase + "/poll"));
-                    report.line("polls/s (10 events), " + c + " client" + (c == 1 ? "" : "s"), Report.rate(bosun)
-                            + "   bare Javalin " + Report.rate(raw) + "   ratio " + String.format("%.2f", bosun / raw));
+                    double raw = wrk
+                            ? Wrk.get(bareBase + "/poll", c, measure)
+                            : load(c, measure, i -> get(bareBase + "/poll"));
+                    report.line(
+                            "polls/s (10 events), " + c + " client" + (c == 1 ? "" : "s"),
+                            Report.rate(bosun) + "   bare Javalin " + Report.rate(raw) + "   ratio "
+                                    + String.format("%.2f", bosun / raw));
                 }
             }
-            String wakeSession = manager.startSession(SessionConfig.builder("wake", "bench").build()).id();
+            String wakeSession = manager.startSession(
+                            SessionConfig.builder("wake", "bench").build())
+                    .id();
             Latencies longPoll = longPollWakes(manager, base, wakeSession);
-            report.line("long-poll wake (commit to client)", longPoll.summary() + "   "
-                    + Report.verdict(longPoll.summary().p99() < TARGET_WAKE_P99, "p99 < 10 ms"));
-            Latencies sse = sseWakes(manager, base, manager.startSession(SessionConfig.builder("sse", "bench").build()).id());
-            report.line("SSE wake (commit to client)", sse.summary() + "   "
-                    + Report.verdict(sse.summary().p99() < TARGET_WAKE_P99, "p99 < 10 ms"));
+            report.line(
+                    "long-poll wake (commit to client)",
+                    longPoll.summary() + "   "
+                            + Report.verdict(longPoll.summary().p99() < TARGET_WAKE_P99, "p99 < 10 ms"));
+            Latencies sse = sseWakes(
+                    manager,
+                    base,
+                    manager.startSession(SessionConfig.builder("sse", "bench").build())
+                            .id());
+            report.line(
+                    "SSE wake (commit to client)",
+                    sse.summary() + "   " + Report.verdict(sse.summary().p99() < TARGET_WAKE_P99, "p99 < 10 ms"));
         }
         report.text("The server and the load generator share the machine's 2 cores. Wake latencies use one "
                 + "java.net.http client: the event is committed in-process and timed until the client has it.");
@@ -134,24 +181,37 @@ final class HttpBench {
     }
 
     private static final ThreadLocal<HttpClient> CLIENT = ThreadLocal.withInitial(() -> HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build());
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build());
 
     static String post(String url, String body) throws Exception {
-        var r = CLIENT.get().send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() / 100 != 2) throw new IllegalStateException("POST " + url + " answered " + r.statusCode() + " " + r.body());
+        var r = CLIENT.get()
+                .send(
+                        HttpRequest.newBuilder(URI.create(url))
+                                .header("Content-Type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofString(body))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() / 100 != 2)
+            throw new IllegalStateException("POST " + url + " answered " + r.statusCode() + " " + r.body());
         return r.body();
     }
 
     private static String get(String url) throws Exception {
-        var r = CLIENT.get().send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() / 100 != 2) throw new IllegalStateException("GET " + url + " answered " + r.statusCode() + " " + r.body());
+        var r = CLIENT.get()
+                .send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() / 100 != 2)
+            throw new IllegalStateException("GET " + url + " answered " + r.statusCode() + " " + r.body());
         return r.body();
     }
 
     /** A Javalin app configured like Bosun's (virtual threads) whose handlers only return fixed bytes. */
     private record Bare(Javalin app) implements AutoCloseable {
-        @Override public void close() { app.stop(); }
+        @Override
+        public void close() {
+            app.stop();
+        }
     }
 
     private static Bare bareJavalin(String sendReply, String pollReply) {
@@ -176,14 +236,16 @@ final class HttpBench {
         long cursor = manager.get(id).lastSeq();
         for (int i = 0; i < wakes + 50; i++) {
             long after = cursor;
-            var waiting = CompletableFuture.supplyAsync(() -> {
-                try {
-                    get(base + "/v1/sessions/" + id + "/events?after=" + after + "&wait=10");
-                    return System.nanoTime();
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            }, Executors.newVirtualThreadPerTaskExecutor());
+            var waiting = CompletableFuture.supplyAsync(
+                    () -> {
+                        try {
+                            get(base + "/v1/sessions/" + id + "/events?after=" + after + "&wait=10");
+                            return System.nanoTime();
+                        } catch (Exception e) {
+                            throw new IllegalStateException(e);
+                        }
+                    },
+                    Executors.newVirtualThreadPerTaskExecutor());
             Thread.sleep(3); // let it reach its wait
             manager.send(id, "wake", Json.object().put("i", i));
             long committed = System.nanoTime();
@@ -197,14 +259,17 @@ final class HttpBench {
     /** One SSE stream stays open; each event is committed in-process and timed until its data line arrives. */
     private Latencies sseWakes(SessionManager manager, String base, String id) throws Exception {
         var lat = new Latencies();
-        var r = CLIENT.get().send(HttpRequest.newBuilder(URI.create(base + "/v1/sessions/" + id + "/events/stream?after=1")).build(),
-                HttpResponse.BodyHandlers.ofInputStream());
+        var r = CLIENT.get()
+                .send(
+                        HttpRequest.newBuilder(URI.create(base + "/v1/sessions/" + id + "/events/stream?after=1"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofInputStream());
         try (var in = new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8))) {
             for (int i = 0; i < wakes + 50; i++) {
                 manager.send(id, "wake", Json.object().put("i", i));
                 long committed = System.nanoTime();
                 String line;
-                while ((line = in.readLine()) != null && !line.startsWith("data: ")) { }
+                while ((line = in.readLine()) != null && !line.startsWith("data: ")) {}
                 long received = System.nanoTime();
                 if (line == null) throw new IllegalStateException("the stream closed");
                 if (i >= 50) lat.add(received - committed);
@@ -213,5 +278,4 @@ final class HttpBench {
         }
         return lat;
     }
-
 }

@@ -12,7 +12,9 @@ final class Latencies {
         values[size++] = nanos;
     }
 
-    int size() { return size; }
+    int size() {
+        return size;
+    }
 
     static Latencies merge(Iterable<Latencies> parts) {
         var all = new Latencies();
@@ -32,12 +34,15 @@ final class Latencies {
         return new Summary(size, s[rank(0.50)], s[rank(0.90)], s[rank(0.99)], s[size - 1], (long) (sum / size));
     }
 
-    private int rank(double p) { return Math.max(0, (int) Math.ceil(p * size) - 1); }
+    private int rank(double p) {
+        return Math.max(0, (int) Math.ceil(p * size) - 1);
+    }
 
     record Summary(int n, long p50, long p90, long p99, long max, long mean) {
         @Override
         public String toString() {
-            return String.format("p50 %s  p90 %s  p99 %s  max %s  (mean %s, n=%,d)",
+            return String.format(
+                    "p50 %s  p90 %s  p99 %s  max %s  (mean %s, n=%,d)",
                     Report.ms(p50), Report.ms(p90), Report.ms(p99), Report.ms(max), Report.ms(mean), n);
         }
     }

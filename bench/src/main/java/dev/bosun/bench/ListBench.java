@@ -42,34 +42,64 @@ final class ListBench {
         var config = env.config(dir, Map.of("max_sessions", 200_000));
         var report = new Report("list");
         try (var store = SqliteStore.open(dir);
-             var manager = SessionManager.builder(config).store(store).autoReap(false).build()) {
+                var manager = SessionManager.builder(config)
+                        .store(store)
+                        .autoReap(false)
+                        .build()) {
             long t0 = System.nanoTime();
             Parallel.run(stored, SETUP_THREADS, i -> {
                 String name = i % 100 == 37 ? "needle-" + i : "bench-list-" + i;
-                var s = manager.startSession(SessionConfig.builder(name, "agent-" + (i % 10)).tags("t" + (i % 7)).build());
+                var s = manager.startSession(SessionConfig.builder(name, "agent-" + (i % 10))
+                        .tags("t" + (i % 7))
+                        .build());
                 if (i % 100 == 0) manager.endSession(s.id(), SessionOutcome.FAILED, Optional.empty());
             });
             long setup = System.nanoTime() - t0;
-            report.line("what", String.format("pages of %d from %,d stored sessions of one tenant (SQLite), each case %d times "
-                    + "through SessionManager.list / stats", PAGE, stored, repeats));
-            report.line("setup", String.format("%,d sessions created (1%% ended failed) in %.1f s", stored, setup / 1e9));
+            report.line(
+                    "what",
+                    String.format(
+                            "pages of %d from %,d stored sessions of one tenant (SQLite), each case %d times "
+                                    + "through SessionManager.list / stats",
+                            PAGE, stored, repeats));
+            report.line(
+                    "setup", String.format("%,d sessions created (1%% ended failed) in %.1f s", stored, setup / 1e9));
 
             SessionFilter tenant = SessionFilter.ALL.withTenant(SessionConfig.DEFAULT_TENANT);
             // a cursor half-way down: walk there once (as a person clicking "Next page" 2,000 times would)
             Optional<String> deep = Optional.empty();
-            for (int p = 0; p < stored / PAGE / 2; p++) deep = manager.list(tenant, deep, PAGE).nextCursor();
+            for (int p = 0; p < stored / PAGE / 2; p++)
+                deep = manager.list(tenant, deep, PAGE).nextCursor();
             Optional<String> middle = deep;
             var cases = List.of(
                     new Case("newest first, page 1", () -> manager.list(tenant, Optional.empty(), PAGE)),
-                    new Case("newest first, page " + (stored / PAGE / 2 + 1) + " (by cursor)", () -> manager.list(tenant, middle, PAGE)),
-                    new Case("oldest first, page 1", () -> manager.list(tenant.ordered(SessionFilter.Order.OLDEST_FIRST), Optional.empty(), PAGE)),
-                    new Case("status=running", () -> manager.list(tenant.withStatus(dev.bosun.session.SessionStatus.RUNNING), Optional.empty(), PAGE)),
-                    new Case("outcome=failed (1 in 100)", () -> manager.list(tenant.withOutcome(SessionOutcome.FAILED), Optional.empty(), PAGE)),
-                    new Case("agent_id (1 in 10)", () -> manager.list(tenant.withAgentId("agent-3"), Optional.empty(), PAGE)),
+                    new Case(
+                            "newest first, page " + (stored / PAGE / 2 + 1) + " (by cursor)",
+                            () -> manager.list(tenant, middle, PAGE)),
+                    new Case(
+                            "oldest first, page 1",
+                            () -> manager.list(
+                                    tenant.ordered(SessionFilter.Order.OLDEST_FIRST), Optional.empty(), PAGE)),
+                    new Case(
+                            "status=running",
+                            () -> manager.list(
+                                    tenant.withStatus(dev.bosun.session.SessionStatus.RUNNING),
+                                    Optional.empty(),
+                                    PAGE)),
+                    new Case(
+                            "outcome=failed (1 in 100)",
+                            () -> manager.list(tenant.withOutcome(SessionOutcome.FAILED), Optional.empty(), PAGE)),
+                    new Case(
+                            "agent_id (1 in 10)",
+                            () -> manager.list(tenant.withAgentId("agent-3"), Optional.empty(), PAGE)),
                     new Case("tag (1 in 7)", () -> manager.list(tenant.withTag("t3"), Optional.empty(), PAGE)),
-                    new Case("name contains 'needle' (1 in 100)", () -> manager.list(tenant.withNameContaining("needle"), Optional.empty(), PAGE)),
-                    new Case("name contains text no session has", () -> manager.list(tenant.withNameContaining("absent"), Optional.empty(), PAGE)),
-                    new Case("stats (GET /v1/stats)", () -> manager.stats(SessionConfig.DEFAULT_TENANT, Instant.EPOCH)));
+                    new Case(
+                            "name contains 'needle' (1 in 100)",
+                            () -> manager.list(tenant.withNameContaining("needle"), Optional.empty(), PAGE)),
+                    new Case(
+                            "name contains text no session has",
+                            () -> manager.list(tenant.withNameContaining("absent"), Optional.empty(), PAGE)),
+                    new Case(
+                            "stats (GET /v1/stats)", () -> manager.stats(SessionConfig.DEFAULT_TENANT, Instant.EPOCH)));
             for (Case c : cases) {
                 var lat = new Latencies();
                 Object last = null;

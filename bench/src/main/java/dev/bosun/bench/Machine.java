@@ -21,15 +21,23 @@ final class Machine {
     static Report report(BenchEnv env) {
         var r = new Report("machine");
         r.line("date", OffsetDateTime.now().truncatedTo(ChronoUnit.SECONDS));
-        r.line("cpu", cpuModel() + ", " + Runtime.getRuntime().availableProcessors() + " processors available to the JVM");
+        r.line(
+                "cpu",
+                cpuModel() + ", " + Runtime.getRuntime().availableProcessors() + " processors available to the JVM");
         r.line("memory", memTotal());
         // The machine may be shared; a busy one explains a slow run.
         r.line("load average", loadAverage() + " (1, 5, 15 min) at the start");
-        r.line("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
+        r.line(
+                "os",
+                System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
+                        + System.getProperty("os.arch"));
         r.line("jdk", System.getProperty("java.vm.vendor") + " " + System.getProperty("java.runtime.version"));
-        r.line("gc / max heap", ManagementFactory.getGarbageCollectorMXBeans().stream()
-                .map(GarbageCollectorMXBean::getName).collect(Collectors.joining(", "))
-                + " / " + Runtime.getRuntime().maxMemory() / (1024 * 1024) + " MiB");
+        r.line(
+                "gc / max heap",
+                ManagementFactory.getGarbageCollectorMXBeans().stream()
+                                .map(GarbageCollectorMXBean::getName)
+                                .collect(Collectors.joining(", "))
+                        + " / " + Runtime.getRuntime().maxMemory() / (1024 * 1024) + " MiB");
         r.line("sqlite", sqliteVersion());
         r.line("data dirs under", env.workDir() + " (" + fileSystem(env.workDir()) + ")");
         r.line("mode", env.quick() ? "QUICK (smoke run; figures are not the benchmark's)" : "full");
@@ -38,10 +46,11 @@ final class Machine {
 
     static String sqliteVersion() {
         try (Connection c = DriverManager.getConnection("jdbc:sqlite::memory:");
-             Statement s = c.createStatement();
-             ResultSet r = s.executeQuery("SELECT sqlite_version()")) {
+                Statement s = c.createStatement();
+                ResultSet r = s.executeQuery("SELECT sqlite_version()")) {
             r.next();
-            return "SQLite " + r.getString(1) + " via sqlite-jdbc " + c.getMetaData().getDriverVersion();
+            return "SQLite " + r.getString(1) + " via sqlite-jdbc "
+                    + c.getMetaData().getDriverVersion();
         } catch (SQLException e) {
             return "unknown (" + e.getMessage() + ")";
         }
@@ -52,7 +61,8 @@ final class Machine {
             return Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
                     .filter(l -> l.startsWith("model name"))
                     .map(l -> l.substring(l.indexOf(':') + 1).trim())
-                    .findFirst().orElse("unknown cpu");
+                    .findFirst()
+                    .orElse("unknown cpu");
         } catch (IOException e) {
             return "unknown cpu";
         }
@@ -73,7 +83,8 @@ final class Machine {
                     .filter(l -> l.startsWith("MemTotal:"))
                     .map(l -> Long.parseLong(l.replaceAll("\\D", "")))
                     .map(kib -> String.format("%.1f GiB", kib / 1024.0 / 1024.0))
-                    .findFirst().orElse("unknown");
+                    .findFirst()
+                    .orElse("unknown");
         } catch (IOException | NumberFormatException e) {
             return "unknown";
         }

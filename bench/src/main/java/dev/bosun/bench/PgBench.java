@@ -1,12 +1,12 @@
 package dev.bosun.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.bosun.SessionManager;
 import dev.bosun.event.Event;
 import dev.bosun.event.PollResult;
 import dev.bosun.json.Json;
 import dev.bosun.session.Session;
 import dev.bosun.session.SessionConfig;
-import dev.bosun.SessionManager;
 import dev.bosun.store.postgres.PgSchemas;
 import dev.bosun.store.postgres.PgUrl;
 import dev.bosun.store.postgres.PostgresStore;
@@ -53,8 +53,10 @@ final class PgBench {
                 String id = "bench-" + i;
                 var store = PostgresStore.open(PostgresStore.Options.of(url, id));
                 stores.add(store);
-                managers.add(SessionManager.builder(env.config(env.freshDir("pg-" + id), Map.of("node_id", id, "max_sessions", 100_000)))
-                        .store(store).build());
+                managers.add(SessionManager.builder(
+                                env.config(env.freshDir("pg-" + id), Map.of("node_id", id, "max_sessions", 100_000)))
+                        .store(store)
+                        .build());
             }
         }
 
@@ -68,14 +70,17 @@ final class PgBench {
     void run() throws Exception {
         PgUrl base = PgSchemas.testUrl();
         PgSchemas.unreachable(base).ifPresent(why -> {
-            throw new IllegalStateException("PostgreSQL is not available: " + why + " (set " + PgSchemas.TEST_URL_ENV + ")");
+            throw new IllegalStateException(
+                    "PostgreSQL is not available: " + why + " (set " + PgSchemas.TEST_URL_ENV + ")");
         });
         PgUrl url = base.withSchema(PgSchemas.fresh("bosun_bench"));
         var r = new Report("pg");
         try {
             r.line("database", url + " (" + serverVersion(url) + ")");
-            r.line("what", "SessionManager.emit of a " + AppendBench.PAYLOAD.length() + "-byte payload, each writer a virtual "
-                    + "thread on its own session, writer i on node i mod N; pool 16 per node");
+            r.line(
+                    "what",
+                    "SessionManager.emit of a " + AppendBench.PAYLOAD.length() + "-byte payload, each writer a virtual "
+                            + "thread on its own session, writer i on node i mod N; pool 16 per node");
             r.line("timing", warmup.toMillis() + " ms warm-up, " + measure.toMillis() + " ms measured per level");
             var rates = new java.util.LinkedHashMap<String, Double>();
             for (int nodes : new int[] {1, 3}) {
@@ -91,21 +96,36 @@ final class PgBench {
                     // Idle apart from the pings: the writers above have stopped.
                     r.line("  send -> poll, same node", pingPong(cluster.managers.get(0), cluster.managers.get(0)));
                     if (nodes > 1) {
-                        long sent = cluster.stores.get(0).notificationsSent(), heard = cluster.stores.get(1).notificationsHeard();
-                        r.line("  send -> poll, across nodes", pingPong(cluster.managers.get(0), cluster.managers.get(1)));
-                        r.line("  notifications", String.format("%,d sent by the sender's node, %,d heard by the poller's, during that",
-                                cluster.stores.get(0).notificationsSent() - sent, cluster.stores.get(1).notificationsHeard() - heard));
+                        long sent = cluster.stores.get(0).notificationsSent(),
+                                heard = cluster.stores.get(1).notificationsHeard();
+                        r.line(
+                                "  send -> poll, across nodes",
+                                pingPong(cluster.managers.get(0), cluster.managers.get(1)));
+                        r.line(
+                                "  notifications",
+                                String.format(
+                                        "%,d sent by the sender's node, %,d heard by the poller's, during that",
+                                        cluster.stores.get(0).notificationsSent() - sent,
+                                        cluster.stores.get(1).notificationsHeard() - heard));
                     }
                 }
             }
             RawInsert.Result raw = rawInsert(url, RAW_BATCH);
             RawInsert.Result rawSingle = rawInsert(url, 1);
-            r.line("raw, " + RAW_BATCH + " rows/txn", String.format("%s  (plain JDBC batch, 1 thread, same database; %,d rows)",
-                    Report.rate(raw.perSecond()), raw.rows()));
-            r.line("raw, 1 row/txn", String.format("%s  (= commits/s of one connection)", Report.rate(rawSingle.perSecond())));
+            r.line(
+                    "raw, " + RAW_BATCH + " rows/txn",
+                    String.format(
+                            "%s  (plain JDBC batch, 1 thread, same database; %,d rows)",
+                            Report.rate(raw.perSecond()), raw.rows()));
+            r.line(
+                    "raw, 1 row/txn",
+                    String.format("%s  (= commits/s of one connection)", Report.rate(rawSingle.perSecond())));
             double concurrent = rawConcurrent(url, 16);
-            r.line("raw, 1 row/txn x16", String.format("%s  (16 connections at once: the commit rate PostgreSQL's group commit "
-                    + "allows here)", Report.rate(concurrent)));
+            r.line(
+                    "raw, 1 row/txn x16",
+                    String.format(
+                            "%s  (16 connections at once: the commit rate PostgreSQL's group commit " + "allows here)",
+                            Report.rate(concurrent)));
             rates.forEach((k, v) -> r.line("ratio Bosun/raw x16, " + k, String.format("%.2f", v / concurrent)));
             rates.forEach((k, v) -> r.line("ratio Bosun/raw, " + k, String.format("%.3f", v / raw.perSecond())));
         } finally {
@@ -119,7 +139,9 @@ final class PgBench {
         var calls = new ArrayList<Runnable>();
         for (int i = 0; i < writers; i++) {
             SessionManager m = cluster.managers.get(i % cluster.managers.size());
-            String id = m.startSession(SessionConfig.builder("bench-pg", "writer-" + i).build()).id();
+            String id = m.startSession(
+                            SessionConfig.builder("bench-pg", "writer-" + i).build())
+                    .id();
             calls.add(() -> m.emit(id, "progress", payload));
         }
         return AppendBench.drive(calls, warmup, measure);
@@ -127,7 +149,8 @@ final class PgBench {
 
     /** From the start of send() on {@code sender} to the return of a waiting poll on {@code poller} with that event. */
     private Latencies.Summary pingPong(SessionManager sender, SessionManager poller) throws Exception {
-        Session s = sender.startSession(SessionConfig.builder("bench-ping", "bench").build());
+        Session s =
+                sender.startSession(SessionConfig.builder("bench-ping", "bench").build());
         var lat = new Latencies();
         long cursor = 1;
         for (int i = 0; i < pings + pings / 10; i++) {
@@ -164,8 +187,8 @@ final class PgBench {
             try (Statement s = c.createStatement()) {
                 s.execute("CREATE TABLE " + table + " (LIKE events INCLUDING ALL)");
             }
-            return RawInsert.insertLoop(c, table, batch, 16, AppendBench.PAYLOAD, Duration.ofSeconds(1),
-                    Duration.ofSeconds(3), true);
+            return RawInsert.insertLoop(
+                    c, table, batch, 16, AppendBench.PAYLOAD, Duration.ofSeconds(1), Duration.ofSeconds(3), true);
         }
     }
 
@@ -180,8 +203,15 @@ final class PgBench {
                         try (Statement s = c.createStatement()) {
                             s.execute("CREATE TABLE " + table + " (LIKE events INCLUDING ALL)");
                         }
-                        return RawInsert.insertLoop(c, table, 1, 16, AppendBench.PAYLOAD, Duration.ofSeconds(1),
-                                Duration.ofSeconds(3), false);
+                        return RawInsert.insertLoop(
+                                c,
+                                table,
+                                1,
+                                16,
+                                AppendBench.PAYLOAD,
+                                Duration.ofSeconds(1),
+                                Duration.ofSeconds(3),
+                                false);
                     }
                 }));
             }
@@ -193,7 +223,8 @@ final class PgBench {
 
     private static String serverVersion(PgUrl url) throws SQLException {
         try (Connection c = DriverManager.getConnection(url.jdbcUrl(), url.properties("bosun-bench"));
-             Statement s = c.createStatement(); var r = s.executeQuery("SHOW server_version")) {
+                Statement s = c.createStatement();
+                var r = s.executeQuery("SHOW server_version")) {
             r.next();
             return "PostgreSQL " + r.getString(1);
         }

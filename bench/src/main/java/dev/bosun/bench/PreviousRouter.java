@@ -30,7 +30,10 @@ final class PreviousRouter {
     /** Decides for a bare route with fallback=any, links the task, and returns the chosen agent. */
     String route(String taskKey, List<String> required) {
         Set<String> need = new HashSet<>(required);
-        List<String> capable = agents.entrySet().stream().filter(e -> e.getValue().containsAll(need)).map(Map.Entry::getKey).toList();
+        List<String> capable = agents.entrySet().stream()
+                .filter(e -> e.getValue().containsAll(need))
+                .map(Map.Entry::getKey)
+                .toList();
         if (capable.isEmpty()) capable = List.copyOf(agents.keySet());
         String task = "t:" + taskKey;
         String best = null;

@@ -20,12 +20,21 @@ final class RawInsert {
     private RawInsert() {}
 
     record Result(int rowsPerTransaction, long rows, long nanos) {
-        double perSecond() { return rows * 1e9 / nanos; }
+        double perSecond() {
+            return rows * 1e9 / nanos;
+        }
     }
 
     /** Runs for {@code warmup + measure} and counts the rows committed during {@code measure}. */
-    static Result measure(Path db, boolean fullSync, int rowsPerTransaction, int sessions, String payload,
-                          Duration warmup, Duration measure) throws SQLException {
+    static Result measure(
+            Path db,
+            boolean fullSync,
+            int rowsPerTransaction,
+            int sessions,
+            String payload,
+            Duration warmup,
+            Duration measure)
+            throws SQLException {
         try (Connection c = connect(db, fullSync)) {
             String table = "raw_events_" + rowsPerTransaction;
             try (Statement s = c.createStatement()) {
@@ -46,15 +55,24 @@ final class RawInsert {
      * for {@code warmup + measure}; counts the rows committed during {@code measure}. With
      * {@code jdbcBatch} the rows of a transaction go as one JDBC batch (PostgreSQL: one round trip).
      */
-    static Result insertLoop(Connection c, String table, int rowsPerTransaction, int sessions, String payload,
-                             Duration warmup, Duration measure, boolean jdbcBatch) throws SQLException {
+    static Result insertLoop(
+            Connection c,
+            String table,
+            int rowsPerTransaction,
+            int sessions,
+            String payload,
+            Duration warmup,
+            Duration measure,
+            boolean jdbcBatch)
+            throws SQLException {
         c.setAutoCommit(false);
         String[] ids = new String[sessions];
         long[] seqs = new long[sessions];
         // Session ids as long as Bosun's, so keys and pages are shaped alike.
         for (int i = 0; i < sessions; i++) ids[i] = String.format("ses_01RAWBASELINE%011d", i);
-        try (PreparedStatement ins = c.prepareStatement("INSERT INTO " + table
-                + " (session_id, seq, direction, type, payload, source_key, created_at) VALUES (?, ?, 'OUT', 'bench', ?, NULL, ?)")) {
+        try (PreparedStatement ins = c.prepareStatement(
+                "INSERT INTO " + table
+                        + " (session_id, seq, direction, type, payload, source_key, created_at) VALUES (?, ?, 'OUT', 'bench', ?, NULL, ?)")) {
             long warmEnd = System.nanoTime() + warmup.toNanos();
             long start = 0, rows = 0, n = 0;
             long end = warmEnd + measure.toNanos();
@@ -72,7 +90,8 @@ final class RawInsert {
                     ins.setLong(2, ++seqs[s]);
                     ins.setString(3, payload);
                     ins.setLong(4, System.currentTimeMillis());
-                    if (jdbcBatch) ins.addBatch(); else ins.executeUpdate();
+                    if (jdbcBatch) ins.addBatch();
+                    else ins.executeUpdate();
                 }
                 if (jdbcBatch) ins.executeBatch();
                 c.commit();

@@ -8,7 +8,9 @@ final class Report {
     private final String title;
     private final List<String[]> lines = new ArrayList<>();
 
-    Report(String title) { this.title = title; }
+    Report(String title) {
+        this.title = title;
+    }
 
     Report line(String key, Object value) {
         lines.add(new String[] {key, String.valueOf(value)});
@@ -22,13 +24,23 @@ final class Report {
     }
 
     void print() {
-        int width = lines.stream().filter(l -> l[0] != null).mapToInt(l -> l[0].length()).max().orElse(0);
+        int width = lines.stream()
+                .filter(l -> l[0] != null)
+                .mapToInt(l -> l[0].length())
+                .max()
+                .orElse(0);
         var out = new StringBuilder();
         String head = "=== " + title + " ";
         out.append(head).append("=".repeat(Math.max(3, 78 - head.length()))).append('\n');
         for (String[] l : lines) {
             if (l[0] == null) out.append("  ").append(l[1]).append('\n');
-            else out.append("  ").append(l[0]).append(" ".repeat(width - l[0].length())).append(" : ").append(l[1]).append('\n');
+            else
+                out.append("  ")
+                        .append(l[0])
+                        .append(" ".repeat(width - l[0].length()))
+                        .append(" : ")
+                        .append(l[1])
+                        .append('\n');
         }
         out.append("=".repeat(78)).append('\n');
         System.out.print(out);

@@ -1,11 +1,11 @@
 package dev.bosun.bench;
 
+import dev.bosun.SessionManager;
 import dev.bosun.event.Event;
 import dev.bosun.event.PollResult;
 import dev.bosun.json.Json;
 import dev.bosun.session.Session;
 import dev.bosun.session.SessionConfig;
-import dev.bosun.SessionManager;
 import dev.bosun.session.SessionOutcome;
 import dev.bosun.store.sqlite.SqliteStore;
 import java.nio.file.Path;
@@ -40,9 +40,11 @@ final class RoundtripBench {
         var afterSend = new Latencies();
         long readyNanos;
         try (var store = SqliteStore.open(dir);
-             var manager = SessionManager.builder(config).store(store).build()) {
+                var manager = SessionManager.builder(config).store(store).build()) {
             long t0 = System.nanoTime();
-            Session s = manager.startSession(SessionConfig.builder("bench-roundtrip", "bench").profile("echo").build());
+            Session s = manager.startSession(SessionConfig.builder("bench-roundtrip", "bench")
+                    .profile("echo")
+                    .build());
             long cursor = awaitType(manager, s.id(), 0, "ready", -1);
             readyNanos = System.nanoTime() - t0;
             try {
@@ -63,21 +65,32 @@ final class RoundtripBench {
             }
         }
         double period = shellMillis(dir, "sleep 0.005");
-        double perMessage = shellMillis(dir, "printf '{\"seq\":1}' > in.json; c=$(cat in.json); "
-                + "printf '%s\\n' \"{\\\"event_type\\\":\\\"echo\\\",\\\"received\\\":$c}\" > out.tmp && mv -f out.tmp out.json; rm -f in.json out.json");
+        double perMessage = shellMillis(
+                dir,
+                "printf '{\"seq\":1}' > in.json; c=$(cat in.json); "
+                        + "printf '%s\\n' \"{\\\"event_type\\\":\\\"echo\\\",\\\"received\\\":$c}\" > out.tmp && mv -f out.tmp out.json; rm -f in.json out.json");
         Latencies.Summary rt = total.summary();
         new Report("roundtrip")
-                .line("what", "send -> examples/echo-worker.sh (process runtime) -> poll(wait " + WAIT.toSeconds()
-                        + " s) until the echo of that seq; one message in flight")
+                .line(
+                        "what",
+                        "send -> examples/echo-worker.sh (process runtime) -> poll(wait " + WAIT.toSeconds()
+                                + " s) until the echo of that seq; one message in flight")
                 .line("iterations", iterations + " measured after " + warmup + " warm-up")
                 .line("session start to ready", Report.ms(readyNanos))
                 .line("round trip", rt)
                 .line("  send() alone", sendOnly.summary())
                 .line("  send() return -> echo polled", afterSend.summary())
-                .line("worker floor", String.format("the echo worker scans its inbox every %.1f ms (sleep 0.005 is a process), "
-                        + "and handling one message (cat, mv, rm) takes %.1f ms,", period, perMessage))
-                .line("", String.format("both measured here with sh; so about %.1f ms of the mean round trip is the worker's own",
-                        period / 2 + perMessage))
+                .line(
+                        "worker floor",
+                        String.format(
+                                "the echo worker scans its inbox every %.1f ms (sleep 0.005 is a process), "
+                                        + "and handling one message (cat, mv, rm) takes %.1f ms,",
+                                period, perMessage))
+                .line(
+                        "",
+                        String.format(
+                                "both measured here with sh; so about %.1f ms of the mean round trip is the worker's own",
+                                period / 2 + perMessage))
                 .line("target", Report.verdict(rt.p99() < TARGET_P99_NANOS, "p99 < 20 ms"))
                 .print();
     }
@@ -86,7 +99,9 @@ final class RoundtripBench {
     private static double shellMillis(Path dir, String body) throws Exception {
         int n = 100;
         var pb = new ProcessBuilder("sh", "-c", "i=0; while [ $i -lt " + n + " ]; do " + body + "; i=$((i+1)); done")
-                .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD);
         long t0 = System.nanoTime();
         int code = pb.start().waitFor();
         long nanos = System.nanoTime() - t0;
@@ -105,7 +120,8 @@ final class RoundtripBench {
             PollResult r = m.poll(sessionId, cursor, 100, WAIT);
             for (Event e : r.events()) {
                 cursor = e.seq();
-                if (e.type().equals(type) && (seq < 0 || e.payload().at("/received/seq").asLong() == seq)) return cursor;
+                if (e.type().equals(type)
+                        && (seq < 0 || e.payload().at("/received/seq").asLong() == seq)) return cursor;
             }
             if (!r.status().isLive()) throw new IllegalStateException("the session ended while waiting for " + type);
         }

@@ -68,10 +68,13 @@ final class RouteBench {
             for (int a = 0; a < agents; a++) fleet.register("bench", "agent-" + a, agentCaps.get(a));
             long heapBefore = HeapSnapshot.take(dir.resolve("heap-before.txt")).usedBytes();
             long t0 = System.nanoTime();
-            for (Op op : fill) fleet.route("bench", op.task(), op.task(), Optional.empty(), op.required(), List.of(), true);
+            for (Op op : fill)
+                fleet.route("bench", op.task(), op.task(), Optional.empty(), op.required(), List.of(), true);
             long fillNanos = System.nanoTime() - t0;
             long heapAfter = HeapSnapshot.take(dir.resolve("heap-after.txt")).usedBytes();
-            report.line("filling the window (" + tasks + " new tasks)", Report.rate(tasks / (fillNanos / 1e9)) + " decisions/s");
+            report.line(
+                    "filling the window (" + tasks + " new tasks)",
+                    Report.rate(tasks / (fillNanos / 1e9)) + " decisions/s");
             // In the full window: a mix of new tasks and re-routes (hand-offs), which can close cycles.
             long[] lat = new long[measured];
             long cpu0 = THREADS.getCurrentThreadCpuTime();
@@ -80,21 +83,29 @@ final class RouteBench {
                 Op op = mixed[i];
                 long s = System.nanoTime();
                 chosen[i] = fleet.route("bench", op.task(), op.task(), Optional.empty(), op.required(), List.of(), true)
-                        .decision().agentId();
+                        .decision()
+                        .agentId();
                 lat[i] = System.nanoTime() - s;
             }
             long wall = System.nanoTime() - t1;
             long cpu = THREADS.getCurrentThreadCpuTime() - cpu0;
-            report.line("decisions in the full window (¼ re-routes)", Report.rate(measured / (wall / 1e9)) + " decisions/s, "
-                    + String.format("%.1f µs each", wall / 1e3 / measured));
+            report.line(
+                    "decisions in the full window (¼ re-routes)",
+                    Report.rate(measured / (wall / 1e9)) + " decisions/s, "
+                            + String.format("%.1f µs each", wall / 1e3 / measured));
             double perCpu = measured / (cpu / 1e9);
             report.line("  per CPU-second of the routing thread", Report.rate(perCpu) + " decisions/CPU-s");
             report.line("  latency of one decision", latencies(lat));
             var status = fleet.status("bench");
-            report.line("graph", status.vertices() + " vertices, " + status.edges() + " edges, " + status.components()
-                    + " components, β₁ = " + status.h1());
-            report.line("heap of the graph and registry", String.format("%.1f MiB (%.0f bytes per task)",
-                    (heapAfter - heapBefore) / 1048576.0, (double) (heapAfter - heapBefore) / tasks));
+            report.line(
+                    "graph",
+                    status.vertices() + " vertices, " + status.edges() + " edges, " + status.components()
+                            + " components, β₁ = " + status.h1());
+            report.line(
+                    "heap of the graph and registry",
+                    String.format(
+                            "%.1f MiB (%.0f bytes per task)",
+                            (heapAfter - heapBefore) / 1048576.0, (double) (heapAfter - heapBefore) / tasks));
             if (!large) {
                 baseline(report, agentCaps, fill, mixed, chosen, perCpu);
                 // With persistence: the edge written to SQLite as POST /v1/route does.
@@ -106,16 +117,19 @@ final class RouteBench {
                     store.addFleetEdge("bench", plan.decision().agentId(), task, Instant.now());
                 }
                 long p = System.nanoTime() - t2;
-                report.line("decision + durable edge (one caller)", Report.rate(persisted / (p / 1e9)) + " decisions/s");
+                report.line(
+                        "decision + durable edge (one caller)", Report.rate(persisted / (p / 1e9)) + " decisions/s");
             }
         }
-        report.text("Capabilities are drawn from a pool of " + capabilityPool + "; agents have 3-8, tasks require 1-2 "
-                + "(1 while filling); fallback=any so every task routes. Operations are generated before timing. Seeded (42).");
+        report.text(
+                "Capabilities are drawn from a pool of " + capabilityPool + "; agents have 3-8, tasks require 1-2 "
+                        + "(1 while filling); fallback=any so every task routes. Operations are generated before timing. Seeded (42).");
         report.print();
     }
 
     /** The previous decision core on the same operations, in this JVM: rate, latencies, and whether it chose alike. */
-    private void baseline(Report report, List<List<String>> agentCaps, Op[] fill, Op[] mixed, String[] chosen, double perCpu) {
+    private void baseline(
+            Report report, List<List<String>> agentCaps, Op[] fill, Op[] mixed, String[] chosen, double perCpu) {
         var previous = new PreviousRouter();
         for (int a = 0; a < agents; a++) previous.register("agent-" + a, agentCaps.get(a));
         for (Op op : fill) previous.route(op.task(), op.required());
@@ -130,17 +144,20 @@ final class RouteBench {
         }
         long cpu = THREADS.getCurrentThreadCpuTime() - cpu0;
         double basePerCpu = measured / (cpu / 1e9);
-        report.line("baseline: the previous decision core, same ops", Report.rate(basePerCpu) + " decisions/CPU-s; "
-                + latencies(lat));
-        report.line("  ratio built-in / baseline (per CPU-s)", String.format("%.1f×; same agent chosen in %,d of %,d",
-                perCpu / basePerCpu, same, measured));
+        report.line(
+                "baseline: the previous decision core, same ops",
+                Report.rate(basePerCpu) + " decisions/CPU-s; " + latencies(lat));
+        report.line(
+                "  ratio built-in / baseline (per CPU-s)",
+                String.format("%.1f×; same agent chosen in %,d of %,d", perCpu / basePerCpu, same, measured));
     }
 
     private static String latencies(long[] nanos) {
         long[] s = nanos.clone();
         Arrays.sort(s);
-        return String.format("p50 %s  p99 %s  p99.9 %s  max %s", us(s, 0.50), us(s, 0.99), us(s, 0.999),
-                String.format("%.1f µs", s[s.length - 1] / 1e3));
+        return String.format(
+                "p50 %s  p99 %s  p99.9 %s  max %s",
+                us(s, 0.50), us(s, 0.99), us(s, 0.999), String.format("%.1f µs", s[s.length - 1] / 1e3));
     }
 
     private static String us(long[] sorted, double p) {

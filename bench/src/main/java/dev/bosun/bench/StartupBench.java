@@ -1,11 +1,11 @@
 package dev.bosun.bench;
 
+import dev.bosun.SessionManager;
 import dev.bosun.sandbox.Sandbox;
 import dev.bosun.sandbox.bwrap.BwrapSandbox;
 import dev.bosun.sandbox.docker.DockerSandbox;
 import dev.bosun.session.Session;
 import dev.bosun.session.SessionConfig;
-import dev.bosun.SessionManager;
 import dev.bosun.store.sqlite.SqliteStore;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,7 +26,8 @@ final class StartupBench {
             + "mv \"$BOSUN_OUTBOX/h.tmp\" \"$BOSUN_OUTBOX/h.json\"; exec sleep 600";
     private static final int WARM = 2;
     /** Debian's client, matching its daemon, when installed; whatever is on PATH otherwise. */
-    private static final String DOCKER_CLI = java.nio.file.Files.isExecutable(Path.of("/usr/bin/docker")) ? "/usr/bin/docker" : "docker";
+    private static final String DOCKER_CLI =
+            java.nio.file.Files.isExecutable(Path.of("/usr/bin/docker")) ? "/usr/bin/docker" : "docker";
 
     private final BenchEnv env;
     private final int iterations;
@@ -42,16 +43,23 @@ final class StartupBench {
         profiles.put("process", Map.of("command", List.of("sh", "-c", HELLO)));
         profiles.put("bwrap", Map.of("runtime", "bwrap", "command", List.of("sh", "-c", HELLO)));
         profiles.put("docker", Map.of("runtime", "docker", "image", IMAGE, "command", List.of("sh", "-c", HELLO)));
-        profiles.put("docker-warm", Map.of("runtime", "docker", "image", IMAGE, "warm_pool", WARM,
-                "command", List.of("sh", "-c", HELLO)));
+        profiles.put(
+                "docker-warm",
+                Map.of("runtime", "docker", "image", IMAGE, "warm_pool", WARM, "command", List.of("sh", "-c", HELLO)));
         var config = env.config(dir, Map.of("profiles", profiles));
         var bwrap = new BwrapSandbox();
         var docker = new DockerSandbox(config.sandbox().dockerSocket());
         var report = new Report("startup");
-        report.line("what", "createSession(profile) -> the worker's first outbox event polled; " + iterations
-                + " sessions per runtime, one at a time, after 3 warm-up");
+        report.line(
+                "what",
+                "createSession(profile) -> the worker's first outbox event polled; " + iterations
+                        + " sessions per runtime, one at a time, after 3 warm-up");
         try (var store = SqliteStore.open(dir);
-             var manager = SessionManager.builder(config).store(store).sandbox(bwrap).sandbox(docker).build()) {
+                var manager = SessionManager.builder(config)
+                        .store(store)
+                        .sandbox(bwrap)
+                        .sandbox(docker)
+                        .build()) {
             measure(manager, "process", null, report);
             measure(manager, "bwrap", bwrap, report);
             measure(manager, "docker", docker, report);
@@ -61,8 +69,10 @@ final class StartupBench {
             bwrap.close();
             docker.close();
         }
-        report.line("targets", Report.verdict(p50("bwrap") < 50_000_000, "bwrap p50 < 50 ms") + "; "
-                + Report.verdict(p50("docker-warm") < 50_000_000, "warm-pool docker p50 < 50 ms"));
+        report.line(
+                "targets",
+                Report.verdict(p50("bwrap") < 50_000_000, "bwrap p50 < 50 ms") + "; "
+                        + Report.verdict(p50("docker-warm") < 50_000_000, "warm-pool docker p50 < 50 ms"));
         report.print();
     }
 
@@ -83,7 +93,9 @@ final class StartupBench {
         for (int i = 0; i < 3 + iterations; i++) {
             if (profile.equals("docker-warm")) awaitWarm(manager);
             long t0 = System.nanoTime();
-            Session s = manager.startSession(SessionConfig.builder("bench-startup", "bench").profile(profile).build());
+            Session s = manager.startSession(SessionConfig.builder("bench-startup", "bench")
+                    .profile(profile)
+                    .build());
             long t1 = System.nanoTime();
             RoundtripBench.awaitType(manager, s.id(), 0, "hello", -1);
             long t2 = System.nanoTime();
@@ -102,10 +114,22 @@ final class StartupBench {
     private static void awaitWarm(SessionManager manager) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (System.nanoTime() < deadline) {
-            var p = new ProcessBuilder(DOCKER_CLI, "ps", "-q", "--filter", "label=bosun.warm",
-                    "--filter", "label=bosun.node=" + manager.workerNode(), "--filter", "status=running")
-                    .redirectErrorStream(true).start();
-            long n = new String(p.getInputStream().readAllBytes()).lines().filter(l -> !l.isBlank()).count();
+            var p = new ProcessBuilder(
+                            DOCKER_CLI,
+                            "ps",
+                            "-q",
+                            "--filter",
+                            "label=bosun.warm",
+                            "--filter",
+                            "label=bosun.node=" + manager.workerNode(),
+                            "--filter",
+                            "status=running")
+                    .redirectErrorStream(true)
+                    .start();
+            long n = new String(p.getInputStream().readAllBytes())
+                    .lines()
+                    .filter(l -> !l.isBlank())
+                    .count();
             p.waitFor();
             if (n >= WARM) return;
             Thread.sleep(20);
@@ -118,8 +142,11 @@ final class StartupBench {
         var l = new Latencies();
         for (int i = 0; i < 3 + iterations; i++) {
             long t0 = System.nanoTime();
-            var p = new ProcessBuilder(new ArrayList<>(List.of(DOCKER_CLI, "run", "--rm", "--network", "none", IMAGE,
-                    "sh", "-c", "echo hello"))).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            var p = new ProcessBuilder(new ArrayList<>(
+                            List.of(DOCKER_CLI, "run", "--rm", "--network", "none", IMAGE, "sh", "-c", "echo hello")))
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start();
             if (p.waitFor() != 0) throw new IllegalStateException("docker run failed: " + p.exitValue());
             if (i >= 3) l.add(System.nanoTime() - t0);
         }

@@ -1,8 +1,8 @@
 package dev.bosun.bench;
 
+import dev.bosun.SessionManager;
 import dev.bosun.reaper.Sweeper;
 import dev.bosun.session.SessionConfig;
-import dev.bosun.SessionManager;
 import dev.bosun.store.sqlite.SqliteStore;
 import dev.bosun.time.ManualClock;
 import java.nio.file.Path;
@@ -50,12 +50,18 @@ final class SweepBench {
         long setupNanos, emptySweepNanos;
         long[] tenths = new long[10];
         try (var store = SqliteStore.open(dir);
-             var manager = SessionManager.builder(config).store(store).clock(clock).autoReap(false).build()) {
+                var manager = SessionManager.builder(config)
+                        .store(store)
+                        .clock(clock)
+                        .autoReap(false)
+                        .build()) {
             int tenth = stored / 10;
             var created = new AtomicInteger();
             long t0 = System.nanoTime();
             Parallel.run(stored, SETUP_THREADS, i -> {
-                manager.startSession(SessionConfig.builder("bench-sweep", "agent").idleTimeout(idle[i]).build());
+                manager.startSession(SessionConfig.builder("bench-sweep", "agent")
+                        .idleTimeout(idle[i])
+                        .build());
                 int n = created.incrementAndGet();
                 if (n % tenth == 0) tenths[n / tenth - 1] = System.nanoTime();
             });
@@ -73,7 +79,8 @@ final class SweepBench {
                 long q0 = System.nanoTime();
                 int due = manager.store().dueSessions(clock.instant(), 500).size();
                 long queryNanos = System.nanoTime() - q0;
-                if (due != Math.min(500, expiring)) throw new IllegalStateException("round " + round + ": " + due + " due");
+                if (due != Math.min(500, expiring))
+                    throw new IllegalStateException("round " + round + ": " + due + " due");
                 long s0 = System.nanoTime();
                 Sweeper.SweepResult r = manager.reaper().sweep();
                 long nanos = System.nanoTime() - s0;
@@ -98,24 +105,47 @@ final class SweepBench {
 
     private void report(long setupNanos, long[] tenths, long emptySweepNanos, ArrayList<Round> rounds) {
         var report = new Report("sweep")
-                .line("what", String.format("Reaper.sweep() (ManualClock, autoReap off) over %,d stored sessions without "
-                        + "workers; per round %,d idle-due, scattered through the table", stored, expiring))
-                .line("setup", String.format("%,d sessions created from %d virtual threads in %.1f s (%s on average)", stored,
-                        SETUP_THREADS, setupNanos / 1e9, Report.rate(stored * 1e9 / setupNanos)))
-                .line("  create rate", "by tenth of the setup: " + Arrays.stream(tenths)
-                        .mapToObj(t -> String.format("%,.0f", stored / 10 * 1e9 / t)).collect(Collectors.joining(", "))
-                        + " sessions/s")
-                .line("sweep, nothing due", Report.ms(emptySweepNanos) + String.format(" over %,d live sessions", stored));
+                .line(
+                        "what",
+                        String.format(
+                                "Reaper.sweep() (ManualClock, autoReap off) over %,d stored sessions without "
+                                        + "workers; per round %,d idle-due, scattered through the table",
+                                stored, expiring))
+                .line(
+                        "setup",
+                        String.format(
+                                "%,d sessions created from %d virtual threads in %.1f s (%s on average)",
+                                stored, SETUP_THREADS, setupNanos / 1e9, Report.rate(stored * 1e9 / setupNanos)))
+                .line(
+                        "  create rate",
+                        "by tenth of the setup: "
+                                + Arrays.stream(tenths)
+                                        .mapToObj(t -> String.format("%,.0f", stored / 10 * 1e9 / t))
+                                        .collect(Collectors.joining(", "))
+                                + " sessions/s")
+                .line(
+                        "sweep, nothing due",
+                        Report.ms(emptySweepNanos) + String.format(" over %,d live sessions", stored));
         for (int i = 0; i < rounds.size(); i++) {
             Round r = rounds.get(i);
-            report.line("round " + (i + 1), String.format("%s to expire %,d (%.0f µs per expiry); %s",
-                    Report.ms(r.nanos()), r.result().idleExpired(), r.nanos() / 1e3 / r.result().total(), r.result()));
-            report.line("  due query alone", Report.ms(r.dueQueryNanos()) + " (store.dueSessions, LIMIT 500, just before the sweep)");
+            report.line(
+                    "round " + (i + 1),
+                    String.format(
+                            "%s to expire %,d (%.0f µs per expiry); %s",
+                            Report.ms(r.nanos()),
+                            r.result().idleExpired(),
+                            r.nanos() / 1e3 / r.result().total(),
+                            r.result()));
+            report.line(
+                    "  due query alone",
+                    Report.ms(r.dueQueryNanos()) + " (store.dueSessions, LIMIT 500, just before the sweep)");
         }
         long worst = rounds.stream().mapToLong(Round::nanos).max().orElseThrow();
         long best = rounds.stream().mapToLong(Round::nanos).min().orElseThrow();
-        report.line("target", "round 1 " + Report.ms(rounds.get(0).nanos()) + ", best " + Report.ms(best) + ", worst "
-                + Report.ms(worst) + " -> " + Report.verdict(worst < TARGET_NANOS, "< 200 ms"));
+        report.line(
+                "target",
+                "round 1 " + Report.ms(rounds.get(0).nanos()) + ", best " + Report.ms(best) + ", worst "
+                        + Report.ms(worst) + " -> " + Report.verdict(worst < TARGET_NANOS, "< 200 ms"));
         report.print();
     }
 

@@ -36,27 +36,49 @@ final class TasksBench {
 
     void run() throws Exception {
         Path dir = env.freshDir("tasks");
-        var config = env.config(dir, Map.of("port", 0, "rate_limit", 1_000_000, "rate_burst", 10_000_000,
-                "max_sessions", 100_000, "max_tasks", 10_000, "h1_router_enabled", true));
+        var config = env.config(
+                dir,
+                Map.of(
+                        "port",
+                        0,
+                        "rate_limit",
+                        1_000_000,
+                        "rate_burst",
+                        10_000_000,
+                        "max_sessions",
+                        100_000,
+                        "max_tasks",
+                        10_000,
+                        "h1_router_enabled",
+                        true));
         var report = new Report("Task creation over HTTP, plain and routed (" + CLIENTS + " clients, "
                 + measure.toSeconds() + " s per case)");
         var rnd = new Random(42);
         try (var store = SqliteStore.open(dir);
-             var manager = SessionManager.builder(config).store(store).build();
-             var server = BosunServer.start(config, manager)) {
+                var manager = SessionManager.builder(config).store(store).build();
+                var server = BosunServer.start(config, manager)) {
             String base = server.url().toString();
-            for (int a = 0; a < AGENTS; a++) manager.fleet().register("default", "agent-" + a, caps(rnd, 3 + rnd.nextInt(6)));
+            for (int a = 0; a < AGENTS; a++)
+                manager.fleet().register("default", "agent-" + a, caps(rnd, 3 + rnd.nextInt(6)));
             List<String> sessions = new ArrayList<>();
-            for (int i = 0; i < SESSIONS; i++) sessions.add(manager.startSession(SessionConfig.builder("tasks-" + i, "bench").build()).id());
+            for (int i = 0; i < SESSIONS; i++)
+                sessions.add(manager.startSession(
+                                SessionConfig.builder("tasks-" + i, "bench").build())
+                        .id());
             String[] routedBodies = new String[POOL];
-            for (int c = 0; c < POOL; c++) routedBodies[c] = "{\"name\":\"t\",\"required_capabilities\":[\"cap" + c + "\"]}";
+            for (int c = 0; c < POOL; c++)
+                routedBodies[c] = "{\"name\":\"t\",\"required_capabilities\":[\"cap" + c + "\"]}";
             String plainBody = "{\"name\":\"t\"}";
-            HttpBench.Call plain = i -> HttpBench.post(base + "/v1/sessions/" + sessions.get(i % SESSIONS) + "/tasks", plainBody);
+            HttpBench.Call plain =
+                    i -> HttpBench.post(base + "/v1/sessions/" + sessions.get(i % SESSIONS) + "/tasks", plainBody);
             var next = new AtomicLong();
-            HttpBench.Call routed = i -> HttpBench.post(base + "/v1/sessions/" + sessions.get(i % SESSIONS) + "/tasks",
+            HttpBench.Call routed = i -> HttpBench.post(
+                    base + "/v1/sessions/" + sessions.get(i % SESSIONS) + "/tasks",
                     routedBodies[(int) (next.getAndIncrement() % POOL)]);
-            HttpBench.Call route = i -> HttpBench.post(base + "/v1/route", "{\"task_id\":\"r-" + next.getAndIncrement()
-                    + "\",\"required_capabilities\":[\"cap" + (next.get() % POOL) + "\"]}");
+            HttpBench.Call route = i -> HttpBench.post(
+                    base + "/v1/route",
+                    "{\"task_id\":\"r-" + next.getAndIncrement() + "\",\"required_capabilities\":[\"cap"
+                            + (next.get() % POOL) + "\"]}");
             // Warm both paths at full load, then measure in the order plain, routed, routed, plain: a rate
             // that drifts during the run (JIT, the growing task table) then favours neither side.
             HttpBench.load(CLIENTS, measure, plain);
@@ -67,16 +89,22 @@ final class TasksBench {
             double plain2 = HttpBench.load(CLIENTS, measure, plain);
             double plainRate = (plain1 + plain2) / 2, routedRate = (routed1 + routed2) / 2;
             report.line("load generator", "java.net.http clients on virtual threads, in the server's JVM");
-            report.line("task creations/s, plain", Report.rate(plainRate) + "   (runs " + Report.rate(plain1) + ", " + Report.rate(plain2) + ")");
-            report.line("task creations/s, routed", Report.rate(routedRate) + "   (runs " + Report.rate(routed1) + ", " + Report.rate(routed2) + ")");
+            report.line(
+                    "task creations/s, plain",
+                    Report.rate(plainRate) + "   (runs " + Report.rate(plain1) + ", " + Report.rate(plain2) + ")");
+            report.line(
+                    "task creations/s, routed",
+                    Report.rate(routedRate) + "   (runs " + Report.rate(routed1) + ", " + Report.rate(routed2) + ")");
             double cost = 1 - routedRate / plainRate;
-            report.line("routing's cost", String.format("%.1f %% of the plain rate   ", 100 * cost)
-                    + Report.verdict(cost < 0.10, "< 10 %"));
+            report.line(
+                    "routing's cost",
+                    String.format("%.1f %% of the plain rate   ", 100 * cost) + Report.verdict(cost < 0.10, "< 10 %"));
             double one = HttpBench.load(1, measure, route);
             double many = HttpBench.load(CLIENTS, measure, route);
             report.line("durable decisions/s (POST /v1/route), 1 client", Report.rate(one));
-            report.line("durable decisions/s (POST /v1/route), " + CLIENTS + " clients", Report.rate(many)
-                    + String.format("   %.1f x one client", many / one));
+            report.line(
+                    "durable decisions/s (POST /v1/route), " + CLIENTS + " clients",
+                    Report.rate(many) + String.format("   %.1f x one client", many / one));
         }
         report.text("Each routed task is one decision by the built-in router and its edge, written with the task "
                 + "in one transaction; the SQLite writer group-commits concurrent requests. The server and the "

@@ -21,19 +21,27 @@ final class Wrk {
 
     static boolean available() {
         try {
-            return new ProcessBuilder("wrk", "--version").redirectErrorStream(true).start().waitFor() >= 0;
+            return new ProcessBuilder("wrk", "--version")
+                            .redirectErrorStream(true)
+                            .start()
+                            .waitFor()
+                    >= 0;
         } catch (IOException | InterruptedException e) {
             return false;
         }
     }
 
     /** POSTs {@code body} round-robin over {@code paths} of {@code base}; requests per second. */
-    static double post(String base, List<String> paths, String body, int connections, Duration d, Path dir) throws Exception {
+    static double post(String base, List<String> paths, String body, int connections, Duration d, Path dir)
+            throws Exception {
         var lua = new StringBuilder("local paths = {");
         for (String p : paths) lua.append('"').append(p).append("\",");
-        lua.append("}\nlocal body = [[").append(body).append("]]\nlocal i = 0\n")
+        lua.append("}\nlocal body = [[")
+                .append(body)
+                .append("]]\nlocal i = 0\n")
                 .append("request = function()\n  i = i + 1\n")
-                .append("  return wrk.format(\"POST\", paths[(i % #paths) + 1], {[\"Content-Type\"] = \"application/json\"}, body)\nend\n");
+                .append(
+                        "  return wrk.format(\"POST\", paths[(i % #paths) + 1], {[\"Content-Type\"] = \"application/json\"}, body)\nend\n");
         Path script = dir.resolve("post-" + paths.size() + ".lua");
         Files.writeString(script, lua.toString(), StandardCharsets.UTF_8);
         return run(List.of("-s", script.toString(), base), connections, d);
@@ -44,8 +52,13 @@ final class Wrk {
     }
 
     private static double run(List<String> target, int connections, Duration d) throws Exception {
-        var cmd = new ArrayList<>(List.of("wrk", "-t" + Math.min(2, connections), "-c" + connections,
-                "-d" + Math.max(1, d.toSeconds()) + "s", "--timeout", "10s"));
+        var cmd = new ArrayList<>(List.of(
+                "wrk",
+                "-t" + Math.min(2, connections),
+                "-c" + connections,
+                "-d" + Math.max(1, d.toSeconds()) + "s",
+                "--timeout",
+                "10s"));
         cmd.addAll(target);
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -1,8 +1,8 @@
 package dev.bosun.client;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.core.type.TypeReference;
 import dev.bosun.wire.AddTask;
 import dev.bosun.wire.Agent;
 import dev.bosun.wire.CheckpointEventType;
@@ -110,7 +110,10 @@ public final class BosunClient implements AutoCloseable {
     private ScheduledThreadPoolExecutor watchdogs;
 
     private BosunClient(Builder b) {
-        this.transport = new Transport(b.baseUrl, Optional.ofNullable(b.apiKey), b.timeout,
+        this.transport = new Transport(
+                b.baseUrl,
+                Optional.ofNullable(b.apiKey),
+                b.timeout,
                 new RetryPolicy(b.retries, b.initialBackoff, b.maxBackoff, RetryPolicy.DEFAULT.maxRetryAfter()));
         this.streamIdleTimeout = b.streamIdleTimeout;
     }
@@ -133,8 +136,11 @@ public final class BosunClient implements AutoCloseable {
         private Builder(URI baseUrl) {
             Objects.requireNonNull(baseUrl, "baseUrl");
             String scheme = baseUrl.getScheme();
-            if (scheme == null || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https")) || baseUrl.getHost() == null) {
-                throw new IllegalArgumentException("baseUrl must be an http:// or https:// URL with a host; got " + baseUrl);
+            if (scheme == null
+                    || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))
+                    || baseUrl.getHost() == null) {
+                throw new IllegalArgumentException(
+                        "baseUrl must be an http:// or https:// URL with a host; got " + baseUrl);
             }
             if (baseUrl.getRawQuery() != null || baseUrl.getRawFragment() != null) {
                 throw new IllegalArgumentException("baseUrl may not have a query or fragment; got " + baseUrl);
@@ -150,7 +156,8 @@ public final class BosunClient implements AutoCloseable {
 
         /** How long to wait to connect and for each answer (a long-poll adds its {@code wait}). Default 30 s. */
         public Builder timeout(Duration timeout) {
-            if (timeout.isNegative() || timeout.isZero()) throw new IllegalArgumentException("timeout must be positive; got " + timeout);
+            if (timeout.isNegative() || timeout.isZero())
+                throw new IllegalArgumentException("timeout must be positive; got " + timeout);
             this.timeout = timeout;
             return this;
         }
@@ -171,7 +178,8 @@ public final class BosunClient implements AutoCloseable {
         /** The first retry delay, doubled per retry up to {@code max}, each with full jitter. Default 200 ms .. 5 s. */
         public Builder backoff(Duration initial, Duration max) {
             if (initial.isNegative() || max.compareTo(initial) < 0) {
-                throw new IllegalArgumentException("backoff must satisfy 0 <= initial <= max; got " + initial + ", " + max);
+                throw new IllegalArgumentException(
+                        "backoff must satisfy 0 <= initial <= max; got " + initial + ", " + max);
             }
             this.initialBackoff = initial;
             this.maxBackoff = max;
@@ -183,12 +191,15 @@ public final class BosunClient implements AutoCloseable {
          * reconnects. The server sends a keep-alive every 15 s, so the default is 45 s.
          */
         public Builder streamIdleTimeout(Duration idle) {
-            if (idle.isNegative() || idle.isZero()) throw new IllegalArgumentException("streamIdleTimeout must be positive; got " + idle);
+            if (idle.isNegative() || idle.isZero())
+                throw new IllegalArgumentException("streamIdleTimeout must be positive; got " + idle);
             this.streamIdleTimeout = idle;
             return this;
         }
 
-        public BosunClient build() { return new BosunClient(this); }
+        public BosunClient build() {
+            return new BosunClient(this);
+        }
     }
 
     // ------------------------------------------------------------------------------------ sessions
@@ -287,7 +298,8 @@ public final class BosunClient implements AutoCloseable {
     }
 
     private static SendEvent sendEvent(String type, JsonNode payload) {
-        return new SendEvent(type, payload == null ? com.fasterxml.jackson.databind.node.NullNode.getInstance() : payload);
+        return new SendEvent(
+                type, payload == null ? com.fasterxml.jackson.databind.node.NullNode.getInstance() : payload);
     }
 
     /**
@@ -326,8 +338,8 @@ public final class BosunClient implements AutoCloseable {
         Objects.requireNonNull(sessionId, "sessionId");
         Objects.requireNonNull(options, "options");
         if (after < 0) throw BosunClientException.invalid("after", "after may not be negative; got " + after);
-        EventSubscription s = new EventSubscription(this, transport, sessionId, after, streamIdleTimeout, watchdogs(),
-                options);
+        EventSubscription s =
+                new EventSubscription(this, transport, sessionId, after, streamIdleTimeout, watchdogs(), options);
         subscriptions.add(s);
         return s;
     }
@@ -341,8 +353,11 @@ public final class BosunClient implements AutoCloseable {
 
     /** {@code GET /v1/sessions/{id}/tasks}: all of the session's tasks, or only the running ones. */
     public List<Task> tasks(String sessionId, boolean activeOnly) {
-        return WireCodec.read(get(session(sessionId) + "/tasks", activeOnly ? Map.of("active", "true") : Map.of()),
-                new TypeReference<Items<Task>>() {}, "task list").items();
+        return WireCodec.read(
+                        get(session(sessionId) + "/tasks", activeOnly ? Map.of("active", "true") : Map.of()),
+                        new TypeReference<Items<Task>>() {},
+                        "task list")
+                .items();
     }
 
     /** {@code GET /v1/sessions/{id}/tasks/{task_id}}. */
@@ -373,7 +388,8 @@ public final class BosunClient implements AutoCloseable {
 
     /** {@code GET /v1/agents}: the tenant's agents in registration order, with their current load. */
     public List<Agent> agents() {
-        return WireCodec.read(get("/v1/agents", Map.of()), new TypeReference<Items<Agent>>() {}, "agent list").items();
+        return WireCodec.read(get("/v1/agents", Map.of()), new TypeReference<Items<Agent>>() {}, "agent list")
+                .items();
     }
 
     /** {@code GET /v1/agents/{agent_id}}; NOT_FOUND when the tenant has no such agent. */
@@ -407,9 +423,12 @@ public final class BosunClient implements AutoCloseable {
      * @param fallbackAny  when none is capable, consider every agent; false leaves it to the server's
      *                     {@code route_fallback} (by default NO_CAPABLE_AGENT)
      */
-    public RoutingDecision route(String taskId, List<String> requiredCapabilities, List<String> preferAgents,
-                                 boolean fallbackAny) {
-        return route(new RouteRequest(taskId, requiredCapabilities, preferAgents.isEmpty() ? null : preferAgents,
+    public RoutingDecision route(
+            String taskId, List<String> requiredCapabilities, List<String> preferAgents, boolean fallbackAny) {
+        return route(new RouteRequest(
+                taskId,
+                requiredCapabilities,
+                preferAgents.isEmpty() ? null : preferAgents,
                 fallbackAny ? RouteFallback.ANY : null));
     }
 
@@ -440,7 +459,8 @@ public final class BosunClient implements AutoCloseable {
      * @param limit 1..1000, or 0 for the server's default (50)
      */
     public TilePage sessionTiles(String sessionId, Optional<String> after, int limit) {
-        return WireCodec.read(get(session(sessionId) + "/tiles", page(Optional.empty(), after, limit)), TilePage.class, "tile page");
+        return WireCodec.read(
+                get(session(sessionId) + "/tiles", page(Optional.empty(), after, limit)), TilePage.class, "tile page");
     }
 
     /**
@@ -497,7 +517,8 @@ public final class BosunClient implements AutoCloseable {
 
     /** {@code GET /v1/webhooks}: the tenant's subscriptions, oldest first, without their secrets. */
     public List<Webhook> webhooks() {
-        return WireCodec.read(get("/v1/webhooks", Map.of()), new TypeReference<Items<Webhook>>() {}, "webhook list").items();
+        return WireCodec.read(get("/v1/webhooks", Map.of()), new TypeReference<Items<Webhook>>() {}, "webhook list")
+                .items();
     }
 
     /** {@code GET /v1/webhooks/{id}}, without its secret; NOT_FOUND when the tenant has no such subscription. */
@@ -519,9 +540,12 @@ public final class BosunClient implements AutoCloseable {
      *
      * @param limit 1..1000, or 0 for the server's default (50)
      */
-    public Page<WebhookDelivery> webhookDeliveries(String webhookId, Optional<DeliveryState> state, Optional<String> after, int limit) {
-        return WireCodec.read(get(webhookPath(webhookId) + "/deliveries", page(state, after, limit)),
-                new TypeReference<Page<WebhookDelivery>>() {}, "delivery page");
+    public Page<WebhookDelivery> webhookDeliveries(
+            String webhookId, Optional<DeliveryState> state, Optional<String> after, int limit) {
+        return WireCodec.read(
+                get(webhookPath(webhookId) + "/deliveries", page(state, after, limit)),
+                new TypeReference<Page<WebhookDelivery>>() {},
+                "delivery page");
     }
 
     /**
@@ -529,8 +553,10 @@ public final class BosunClient implements AutoCloseable {
      * again; CONFLICT for any other state. Retried with its idempotency key, like {@link #retryTile}.
      */
     public WebhookDelivery retryWebhookDelivery(String webhookId, String deliveryId) {
-        return WireCodec.read(post(webhookPath(webhookId) + "/deliveries/" + Transport.segment(deliveryId) + "/retry", null),
-                WebhookDelivery.class, "webhook delivery");
+        return WireCodec.read(
+                post(webhookPath(webhookId) + "/deliveries/" + Transport.segment(deliveryId) + "/retry", null),
+                WebhookDelivery.class,
+                "webhook delivery");
     }
 
     // ------------------------------------------------------------------------------------ logs, health
@@ -541,15 +567,17 @@ public final class BosunClient implements AutoCloseable {
      * @param maxBytes 1..1048576, or 0 for the server's default (65536)
      */
     public String logs(String sessionId, LogStream stream, int maxBytes) {
-        Map<String, String> q = Transport.query("stream", stream.name().toLowerCase(Locale.ROOT),
-                "max_bytes", maxBytes == 0 ? null : maxBytes);
+        Map<String, String> q = Transport.query(
+                "stream", stream.name().toLowerCase(Locale.ROOT), "max_bytes", maxBytes == 0 ? null : maxBytes);
         URI uri = transport.uri(session(sessionId) + "/logs", q);
-        return new String(transport.call("GET", uri, null, true, Duration.ZERO, SUCCESS).body(), StandardCharsets.UTF_8);
+        return new String(
+                transport.call("GET", uri, null, true, Duration.ZERO, SUCCESS).body(), StandardCharsets.UTF_8);
     }
 
     /** {@code GET /healthz}: whether the server process is up. */
     public ServerStatus health() {
-        JsonNode n = json(transport.call("GET", transport.uri("/healthz", Map.of()), null, true, Duration.ZERO, SUCCESS));
+        JsonNode n =
+                json(transport.call("GET", transport.uri("/healthz", Map.of()), null, true, Duration.ZERO, SUCCESS));
         return new ServerStatus(true, n.path("status").asText(""), WireJson.MAPPER.createObjectNode());
     }
 
@@ -559,12 +587,14 @@ public final class BosunClient implements AutoCloseable {
      * (from a proxy, say) is thrown as UNAVAILABLE.
      */
     public ServerStatus ready() {
-        HttpResponse<byte[]> r = transport.call("GET", transport.uri("/readyz", Map.of()), null, true, Duration.ZERO,
-                s -> s == 200 || s == 503);
+        HttpResponse<byte[]> r = transport.call(
+                "GET", transport.uri("/readyz", Map.of()), null, true, Duration.ZERO, s -> s == 200 || s == 503);
         JsonNode n = r.statusCode() == 200 ? json(r) : readinessOrNull(r.body());
         if (n == null) throw ErrorResponses.fromResponse(r.statusCode(), r.body(), Optional.empty());
         JsonNode checks = n.path("checks");
-        return new ServerStatus(r.statusCode() == 200, n.path("status").asText(""),
+        return new ServerStatus(
+                r.statusCode() == 200,
+                n.path("status").asText(""),
                 checks.isObject() ? (ObjectNode) checks : WireJson.MAPPER.createObjectNode());
     }
 
@@ -608,21 +638,34 @@ public final class BosunClient implements AutoCloseable {
 
     // ------------------------------------------------------------------------------------ plumbing
 
-    private static String sessions() { return "/v1/sessions"; }
+    private static String sessions() {
+        return "/v1/sessions";
+    }
 
-    private static String session(String id) { return "/v1/sessions/" + Transport.segment(id); }
+    private static String session(String id) {
+        return "/v1/sessions/" + Transport.segment(id);
+    }
 
-    private static String task(String id, String taskId) { return session(id) + "/tasks/" + Transport.segment(taskId); }
+    private static String task(String id, String taskId) {
+        return session(id) + "/tasks/" + Transport.segment(taskId);
+    }
 
-    private static String agentPath(String agentId) { return "/v1/agents/" + Transport.segment(agentId); }
+    private static String agentPath(String agentId) {
+        return "/v1/agents/" + Transport.segment(agentId);
+    }
 
-    private static String tilePath(String tileId) { return "/v1/tiles/" + Transport.segment(tileId); }
+    private static String tilePath(String tileId) {
+        return "/v1/tiles/" + Transport.segment(tileId);
+    }
 
-    private static String webhookPath(String webhookId) { return "/v1/webhooks/" + Transport.segment(webhookId); }
+    private static String webhookPath(String webhookId) {
+        return "/v1/webhooks/" + Transport.segment(webhookId);
+    }
 
     /** The query of a delivery listing; limit 0 leaves the page size to the server. */
     private static Map<String, String> page(Optional<DeliveryState> state, Optional<String> after, int limit) {
-        return Transport.query("state", state.map(DeliveryState::wire), "after", after, "limit", limit == 0 ? null : limit);
+        return Transport.query(
+                "state", state.map(DeliveryState::wire), "after", after, "limit", limit == 0 ? null : limit);
     }
 
     private JsonNode get(String path, Map<String, String> query) {
@@ -634,15 +677,26 @@ public final class BosunClient implements AutoCloseable {
      * {@code body} is a wire record, sent whole: no field of it can be left behind.
      */
     private JsonNode post(String path, Record body) {
-        return json(transport.call("POST", transport.uri(path, Map.of()), body == null ? null : WireJson.tree(body), true,
-                Duration.ZERO, SUCCESS));
+        return json(transport.call(
+                "POST",
+                transport.uri(path, Map.of()),
+                body == null ? null : WireJson.tree(body),
+                true,
+                Duration.ZERO,
+                SUCCESS));
     }
 
-    private static Session session(JsonNode n) { return WireCodec.read(n, Session.class, "session"); }
+    private static Session session(JsonNode n) {
+        return WireCodec.read(n, Session.class, "session");
+    }
 
-    private static Task task(JsonNode n) { return WireCodec.read(n, Task.class, "task"); }
+    private static Task task(JsonNode n) {
+        return WireCodec.read(n, Task.class, "task");
+    }
 
-    private static long seq(JsonNode n) { return WireCodec.read(n, SeqResponse.class, "send result").seq(); }
+    private static long seq(JsonNode n) {
+        return WireCodec.read(n, SeqResponse.class, "send result").seq();
+    }
 
     private static JsonNode json(HttpResponse<byte[]> r) {
         try {
@@ -650,8 +704,10 @@ public final class BosunClient implements AutoCloseable {
             if (n == null || !n.isObject()) throw new IllegalStateException("not a JSON object");
             return n;
         } catch (Exception e) {
-            throw new BosunClientException(ErrorCode.INTERNAL, "server answered " + r.statusCode() + " to "
-                    + r.request().method() + " " + r.uri().getPath() + " with a body that is not a JSON object",
+            throw new BosunClientException(
+                    ErrorCode.INTERNAL,
+                    "server answered " + r.statusCode() + " to " + r.request().method() + " "
+                            + r.uri().getPath() + " with a body that is not a JSON object",
                     Map.of("http_status", r.statusCode()));
         }
     }

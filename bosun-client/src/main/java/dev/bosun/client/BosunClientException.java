@@ -29,8 +29,12 @@ public final class BosunClientException extends RuntimeException {
     }
 
     /** The stable code: the server's, or the client's own for a failure without an answer. */
-    public ErrorCode code() { return code; }
+    public ErrorCode code() {
+        return code;
+    }
 
     /** Structured facts such as {@code field}, {@code retry_after_seconds} or {@code http_status}; never null. */
-    public Map<String, Object> details() { return details; }
+    public Map<String, Object> details() {
+        return details;
+    }
 }

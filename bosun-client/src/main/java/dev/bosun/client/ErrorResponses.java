@@ -28,7 +28,8 @@ final class ErrorResponses {
         Optional<BosunClientException> envelope = envelope(body, extra);
         if (envelope.isPresent()) return envelope.get();
         extra.put("http_status", status);
-        return new BosunClientException(codeForStatus(status), "server answered " + status + " without an error body", extra);
+        return new BosunClientException(
+                codeForStatus(status), "server answered " + status + " without an error body", extra);
     }
 
     /**
@@ -53,7 +54,10 @@ final class ErrorResponses {
             return Optional.empty();
         }
         JsonNode err = root == null ? null : root.get("error");
-        if (err == null || !err.isObject() || !err.path("code").isTextual() || !err.path("message").isTextual()) {
+        if (err == null
+                || !err.isObject()
+                || !err.path("code").isTextual()
+                || !err.path("message").isTextual()) {
             return Optional.empty();
         }
         Map<String, Object> details = new LinkedHashMap<>();
@@ -90,8 +94,11 @@ final class ErrorResponses {
             String m = cause.getMessage();
             why = cause.getClass().getSimpleName() + (m == null || m.isBlank() ? "" : ": " + m);
         }
-        return new BosunClientException(ErrorCode.UNAVAILABLE, "Bosun at " + url + " is unreachable (" + method + "): " + why,
-                Map.of("url", url.toString()), cause);
+        return new BosunClientException(
+                ErrorCode.UNAVAILABLE,
+                "Bosun at " + url + " is unreachable (" + method + "): " + why,
+                Map.of("url", url.toString()),
+                cause);
     }
 
     private static String seconds(Duration d) {

@@ -4,9 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.bosun.wire.Direction;
 import dev.bosun.wire.ErrorCode;
 import dev.bosun.wire.Event;
+import dev.bosun.wire.Session;
 import dev.bosun.wire.SessionStatus;
 import dev.bosun.wire.WireJson;
-import dev.bosun.wire.Session;
 import java.io.BufferedInputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -51,6 +51,7 @@ import java.util.concurrent.TimeUnit;
 public final class EventSubscription implements Iterator<Event>, AutoCloseable {
     /** The system event that is a session's last (docs/API.md, "System events"). */
     private static final String SESSION_ENDED = "session_ended";
+
     private final BosunClient client;
     private final Transport transport;
     private final String sessionId;
@@ -76,8 +77,14 @@ public final class EventSubscription implements Iterator<Event>, AutoCloseable {
     private volatile ScheduledFuture<?> watchdog;
     private volatile boolean closed;
 
-    EventSubscription(BosunClient client, Transport transport, String sessionId, long after, Duration idleTimeout,
-                      ScheduledExecutorService watchdogs, FollowOptions options) {
+    EventSubscription(
+            BosunClient client,
+            Transport transport,
+            String sessionId,
+            long after,
+            Duration idleTimeout,
+            ScheduledExecutorService watchdogs,
+            FollowOptions options) {
         this.client = client;
         this.transport = transport;
         this.sessionId = sessionId;
@@ -90,10 +97,14 @@ public final class EventSubscription implements Iterator<Event>, AutoCloseable {
     }
 
     /** The session being followed. */
-    public String sessionId() { return sessionId; }
+    public String sessionId() {
+        return sessionId;
+    }
 
     /** The seq of the last event delivered by {@link #next()} (or the starting cursor). */
-    public long lastSeq() { return delivered; }
+    public long lastSeq() {
+        return delivered;
+    }
 
     @Override
     public boolean hasNext() {
@@ -179,11 +190,15 @@ public final class EventSubscription implements Iterator<Event>, AutoCloseable {
         ActivityStream activity = new ActivityStream(in);
         connection = activity;
         reader = new SseReader(new BufferedInputStream(activity));
-        watchdog = watchdogs.scheduleAtFixedRate(() -> {
-            // No bytes, not even the keep-alive comments, for this long: the connection is dead without
-            // having been closed (a NAT dropped it, the host vanished). Closing wakes the blocked read.
-            if (System.nanoTime() - activity.lastActivityNanos > idleTimeout.toNanos()) closeQuietly(activity);
-        }, checkPeriod(), checkPeriod(), TimeUnit.MILLISECONDS);
+        watchdog = watchdogs.scheduleAtFixedRate(
+                () -> {
+                    // No bytes, not even the keep-alive comments, for this long: the connection is dead without
+                    // having been closed (a NAT dropped it, the host vanished). Closing wakes the blocked read.
+                    if (System.nanoTime() - activity.lastActivityNanos > idleTimeout.toNanos()) closeQuietly(activity);
+                },
+                checkPeriod(),
+                checkPeriod(),
+                TimeUnit.MILLISECONDS);
         if (closed) disconnect();
     }
 
@@ -204,7 +219,8 @@ public final class EventSubscription implements Iterator<Event>, AutoCloseable {
             return;
         }
         dropsWithoutProgress++;
-        Duration delay = transport.retry.backoff(dropsWithoutProgress, ThreadLocalRandom.current().nextDouble());
+        Duration delay = transport.retry.backoff(
+                dropsWithoutProgress, ThreadLocalRandom.current().nextDouble());
         reconnecting(dropsWithoutProgress, delay, "the server closed the event stream");
         pause(delay);
     }
@@ -215,10 +231,12 @@ public final class EventSubscription implements Iterator<Event>, AutoCloseable {
         boolean transientFailure = failure.transientUnavailable()
                 || (failure.status() == 429 && failure.retryAfter().isPresent());
         if (!transientFailure) return Optional.empty();
-        Duration backoff = transport.retry.backoff(failuresInARow, ThreadLocalRandom.current().nextDouble());
+        Duration backoff = transport.retry.backoff(
+                failuresInARow, ThreadLocalRandom.current().nextDouble());
         // The server's own word on when to come back wins, within the client's cap on one wait.
-        return Optional.of(failure.retryAfter().map(d -> d.compareTo(transport.retry.maxRetryAfter()) <= 0 ? d
-                : transport.retry.maxRetryAfter()).orElse(backoff));
+        return Optional.of(failure.retryAfter()
+                .map(d -> d.compareTo(transport.retry.maxRetryAfter()) <= 0 ? d : transport.retry.maxRetryAfter())
+                .orElse(backoff));
     }
 
     private void reconnecting(int attempt, Duration delay, String reason) {
@@ -243,8 +261,10 @@ public final class EventSubscription implements Iterator<Event>, AutoCloseable {
         try {
             json = WireJson.readTree(m.data());
         } catch (Exception e) {
-            throw new BosunClientException(ErrorCode.INTERNAL, "the server sent an event on the stream of session '"
-                    + sessionId + "' that is not JSON", Map.of("session_id", sessionId));
+            throw new BosunClientException(
+                    ErrorCode.INTERNAL,
+                    "the server sent an event on the stream of session '" + sessionId + "' that is not JSON",
+                    Map.of("session_id", sessionId));
         }
         return WireCodec.read(json, Event.class, "event");
     }
@@ -254,7 +274,9 @@ public final class EventSubscription implements Iterator<Event>, AutoCloseable {
             closedSignal.await(d.toNanos(), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new BosunClientException(ErrorCode.UNAVAILABLE, "interrupted while following session '" + sessionId + "'",
+            throw new BosunClientException(
+                    ErrorCode.UNAVAILABLE,
+                    "interrupted while following session '" + sessionId + "'",
                     Map.of("session_id", sessionId));
         }
     }
@@ -284,7 +306,9 @@ public final class EventSubscription implements Iterator<Event>, AutoCloseable {
     private static final class ActivityStream extends FilterInputStream {
         volatile long lastActivityNanos = System.nanoTime();
 
-        ActivityStream(InputStream in) { super(in); }
+        ActivityStream(InputStream in) {
+            super(in);
+        }
 
         @Override
         public int read() throws IOException {

@@ -23,10 +23,11 @@ import java.util.function.Consumer;
  * @param onReconnect   told about each reconnect before its wait; runs on the iterating thread
  */
 public record FollowOptions(int maxReconnects, Consumer<Reconnecting> onReconnect) {
-    private static final FollowOptions DEFAULTS = new FollowOptions(-1, r -> { });
+    private static final FollowOptions DEFAULTS = new FollowOptions(-1, r -> {});
 
     public FollowOptions {
-        if (maxReconnects < -1) throw new IllegalArgumentException("maxReconnects must be -1 (no limit) or >= 0; got " + maxReconnects);
+        if (maxReconnects < -1)
+            throw new IllegalArgumentException("maxReconnects must be -1 (no limit) or >= 0; got " + maxReconnects);
         Objects.requireNonNull(onReconnect, "onReconnect");
     }
 
@@ -58,5 +59,5 @@ public record FollowOptions(int maxReconnects, Consumer<Reconnecting> onReconnec
      * @param delay     how long the follower waits before it connects again
      * @param reason    what interrupted the stream, in words (no host paths, no keys)
      */
-    public record Reconnecting(String sessionId, int attempt, long lastSeq, Duration delay, String reason) { }
+    public record Reconnecting(String sessionId, int attempt, long lastSeq, Duration delay, String reason) {}
 }

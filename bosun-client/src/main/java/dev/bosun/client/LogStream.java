@@ -1,4 +1,7 @@
 package dev.bosun.client;
 
 /** Which of a worker's output streams {@link BosunClient#logs} reads. */
-public enum LogStream { STDOUT, STDERR }
+public enum LogStream {
+    STDOUT,
+    STDERR
+}

@@ -25,12 +25,14 @@ import java.util.Optional;
  *                       the caller as the error (with {@code retry_after_seconds}) instead of blocking
  */
 record RetryPolicy(int retries, Duration initialBackoff, Duration maxBackoff, Duration maxRetryAfter) {
-    static final RetryPolicy DEFAULT = new RetryPolicy(3, Duration.ofMillis(200), Duration.ofSeconds(5), Duration.ofSeconds(30));
+    static final RetryPolicy DEFAULT =
+            new RetryPolicy(3, Duration.ofMillis(200), Duration.ofSeconds(5), Duration.ofSeconds(30));
 
     RetryPolicy {
         if (retries < 0) throw new IllegalArgumentException("retries must be >= 0; got " + retries);
         if (initialBackoff.isNegative() || maxBackoff.compareTo(initialBackoff) < 0) {
-            throw new IllegalArgumentException("backoff must satisfy 0 <= initial <= max; got " + initialBackoff + ", " + maxBackoff);
+            throw new IllegalArgumentException(
+                    "backoff must satisfy 0 <= initial <= max; got " + initialBackoff + ", " + maxBackoff);
         }
     }
 
@@ -43,9 +45,13 @@ record RetryPolicy(int retries, Duration initialBackoff, Duration maxBackoff, Du
     record Failure(int status, Optional<Duration> retryAfter) {
         static final int NO_RESPONSE = 0;
 
-        static Failure noResponse() { return new Failure(NO_RESPONSE, Optional.empty()); }
+        static Failure noResponse() {
+            return new Failure(NO_RESPONSE, Optional.empty());
+        }
 
-        static Failure status(int status, Optional<Duration> retryAfter) { return new Failure(status, retryAfter); }
+        static Failure status(int status, Optional<Duration> retryAfter) {
+            return new Failure(status, retryAfter);
+        }
 
         /** Whether this failure means "the server (or the way to it) is not available now". */
         boolean transientUnavailable() {
@@ -103,7 +109,8 @@ record RetryPolicy(int retries, Duration initialBackoff, Duration maxBackoff, Du
             }
         }
         try {
-            Instant at = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+            Instant at =
+                    ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
             Duration d = Duration.between(now, at);
             return Optional.of(d.isNegative() ? Duration.ZERO : d);
         } catch (DateTimeParseException e) {

@@ -15,5 +15,7 @@ public record ServerStatus(boolean up, String status, ObjectNode checks) {
     }
 
     @Override
-    public ObjectNode checks() { return checks.deepCopy(); }
+    public ObjectNode checks() {
+        return checks.deepCopy();
+    }
 }

@@ -16,12 +16,23 @@ import java.util.Optional;
  * @param nameContaining a case-sensitive part of the name, as plain text ({@code %} and {@code _} are not wildcards)
  * @param ascending      creation order, oldest first ({@link #oldestFirst()}); newest first otherwise (the server's default)
  */
-public record SessionFilter(Optional<SessionStatus> status, Optional<String> agentId, Optional<String> tag,
-                            Optional<String> profile, Optional<SessionOutcome> outcome, Optional<String> nameContaining,
-                            boolean ascending) {
+public record SessionFilter(
+        Optional<SessionStatus> status,
+        Optional<String> agentId,
+        Optional<String> tag,
+        Optional<String> profile,
+        Optional<SessionOutcome> outcome,
+        Optional<String> nameContaining,
+        boolean ascending) {
     /** Every session of the key's tenant, newest first. */
-    public static final SessionFilter ALL = new SessionFilter(Optional.empty(), Optional.empty(), Optional.empty(),
-            Optional.empty(), Optional.empty(), Optional.empty(), false);
+    public static final SessionFilter ALL = new SessionFilter(
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty(),
+            false);
 
     public SessionFilter {
         Objects.requireNonNull(status, "status");

@@ -63,9 +63,13 @@ final class SseReader {
             }
             case "event" -> eventType = value;
             // An id with NUL is ignored by the spec, because it could not be sent back in a header.
-            case "id" -> { if (value.indexOf('\0') < 0) lastId = value; }
+            case "id" -> {
+                if (value.indexOf('\0') < 0) lastId = value;
+            }
             // "retry" is ignored too: reconnection timing is the client's backoff policy, not the server's hint.
-            default -> { /* unknown fields are ignored so the server may add some */ }
+            default -> {
+                /* unknown fields are ignored so the server may add some */
+            }
         }
     }
 
@@ -77,8 +81,8 @@ final class SseReader {
         // The spec dispatches nothing for an event without data lines (an id-only block still moves the id).
         if (d == null) return Optional.empty();
         d.setLength(d.length() - 1);
-        return Optional.of(new Message(type == null || type.isEmpty() ? "message" : type, d.toString(),
-                Optional.ofNullable(lastId)));
+        return Optional.of(new Message(
+                type == null || type.isEmpty() ? "message" : type, d.toString(), Optional.ofNullable(lastId)));
     }
 
     /** A line without its terminator, or null at the end of the stream (an unterminated tail is dropped). */

@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.bosun.wire.ErrorCode;
 import dev.bosun.wire.WireJson;
 import java.io.IOException;
-import java.math.BigDecimal;
 import java.io.InputStream;
+import java.math.BigDecimal;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -58,7 +58,8 @@ final class Transport implements AutoCloseable {
         this.timeout = timeout;
         this.retry = retry;
         // Plain-text HTTP/2 would cost an upgrade attempt per connection for nothing; TLS negotiates h2 via ALPN.
-        HttpClient.Version version = "https".equalsIgnoreCase(baseUrl.getScheme()) ? HttpClient.Version.HTTP_2 : HttpClient.Version.HTTP_1_1;
+        HttpClient.Version version =
+                "https".equalsIgnoreCase(baseUrl.getScheme()) ? HttpClient.Version.HTTP_2 : HttpClient.Version.HTTP_1_1;
         this.http = HttpClient.newBuilder()
                 .version(version)
                 .connectTimeout(timeout)
@@ -96,10 +97,17 @@ final class Transport implements AutoCloseable {
         StringBuilder out = new StringBuilder();
         for (byte b : v.getBytes(StandardCharsets.UTF_8)) {
             int c = b & 0xff;
-            if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' || c == '~') {
+            if ((c >= 'a' && c <= 'z')
+                    || (c >= 'A' && c <= 'Z')
+                    || (c >= '0' && c <= '9')
+                    || c == '-'
+                    || c == '.'
+                    || c == '_'
+                    || c == '~') {
                 out.append((char) c);
             } else {
-                out.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+                out.append('%')
+                        .append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
                         .append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
             }
         }
@@ -120,31 +128,43 @@ final class Transport implements AutoCloseable {
      * Sends one call, retrying it as {@link #retry} allows, and returns the answer when its status
      * passes {@code accept}. {@code extraTimeout} lengthens the wait for a long-poll.
      */
-    HttpResponse<byte[]> call(String method, URI uri, JsonNode body, boolean idempotent, Duration extraTimeout,
-                              IntPredicate accept) {
+    HttpResponse<byte[]> call(
+            String method, URI uri, JsonNode body, boolean idempotent, Duration extraTimeout, IntPredicate accept) {
         // One key per logical call, the same on each retry: the server applies the call once (D79).
-        Optional<String> key = method.equals("POST") ? Optional.of(UUID.randomUUID().toString()) : Optional.empty();
+        Optional<String> key =
+                method.equals("POST") ? Optional.of(UUID.randomUUID().toString()) : Optional.empty();
         int failures = 0;
         while (true) {
             try {
                 return attempt(method, uri, body, key, extraTimeout, accept);
             } catch (AttemptFailed f) {
                 failures++;
-                Optional<Duration> delay = retry.delayBeforeRetry(idempotent, f.failure, failures, ThreadLocalRandom.current().nextDouble());
+                Optional<Duration> delay = retry.delayBeforeRetry(
+                        idempotent,
+                        f.failure,
+                        failures,
+                        ThreadLocalRandom.current().nextDouble());
                 if (delay.isEmpty() || closed) throw failures == 1 ? f.error : afterAttempts(f.error, failures);
                 sleep(delay.get(), uri);
             }
         }
     }
 
-    private HttpResponse<byte[]> attempt(String method, URI uri, JsonNode body, Optional<String> idempotencyKey,
-                                         Duration extraTimeout, IntPredicate accept) throws AttemptFailed {
+    private HttpResponse<byte[]> attempt(
+            String method,
+            URI uri,
+            JsonNode body,
+            Optional<String> idempotencyKey,
+            Duration extraTimeout,
+            IntPredicate accept)
+            throws AttemptFailed {
         ensureOpen();
         Duration t = timeout.plus(extraTimeout);
         HttpRequest.Builder r = request(uri, t).header("Accept", "application/json");
         idempotencyKey.ifPresent(k -> r.header(IDEMPOTENCY_KEY, k));
         if (body != null) {
-            r.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofByteArray(WireJson.bytes(body)));
+            r.header("Content-Type", "application/json")
+                    .method(method, HttpRequest.BodyPublishers.ofByteArray(WireJson.bytes(body)));
         } else {
             r.method(method, HttpRequest.BodyPublishers.noBody());
         }
@@ -166,13 +186,15 @@ final class Transport implements AutoCloseable {
      */
     InputStream openStream(URI uri, Map<String, String> headers) throws AttemptFailed {
         ensureOpen();
-        HttpRequest.Builder r = request(uri, timeout).header("Accept", "text/event-stream").GET();
+        HttpRequest.Builder r =
+                request(uri, timeout).header("Accept", "text/event-stream").GET();
         headers.forEach(r::header);
         HttpResponse<InputStream> resp;
         try {
             resp = http.send(r.build(), HttpResponse.BodyHandlers.ofInputStream());
         } catch (IOException e) {
-            throw new AttemptFailed(ErrorResponses.noResponse("GET", uri, e, timeout), RetryPolicy.Failure.noResponse());
+            throw new AttemptFailed(
+                    ErrorResponses.noResponse("GET", uri, e, timeout), RetryPolicy.Failure.noResponse());
         } catch (InterruptedException e) {
             throw interrupted(uri);
         }
@@ -188,7 +210,8 @@ final class Transport implements AutoCloseable {
 
     private static AttemptFailed failed(int status, byte[] body, Optional<String> retryAfterHeader) {
         Optional<Duration> retryAfter = RetryPolicy.parseRetryAfter(retryAfterHeader, Instant.now());
-        return new AttemptFailed(ErrorResponses.fromResponse(status, body, retryAfter), RetryPolicy.Failure.status(status, retryAfter));
+        return new AttemptFailed(
+                ErrorResponses.fromResponse(status, body, retryAfter), RetryPolicy.Failure.status(status, retryAfter));
     }
 
     private HttpRequest.Builder request(URI uri, Duration t) {
@@ -208,18 +231,22 @@ final class Transport implements AutoCloseable {
 
     private static BosunClientException interrupted(URI uri) {
         Thread.currentThread().interrupt();
-        return new BosunClientException(ErrorCode.UNAVAILABLE, "interrupted while calling Bosun at " + uri, Map.of("url", uri.toString()));
+        return new BosunClientException(
+                ErrorCode.UNAVAILABLE, "interrupted while calling Bosun at " + uri, Map.of("url", uri.toString()));
     }
 
     static BosunClientException afterAttempts(BosunClientException e, int attempts) {
-        return new BosunClientException(e.code(), e.getMessage() + " (gave up after " + attempts + " attempts)", e.details(), e.getCause());
+        return new BosunClientException(
+                e.code(), e.getMessage() + " (gave up after " + attempts + " attempts)", e.details(), e.getCause());
     }
 
     private void ensureOpen() {
         if (closed) throw new IllegalStateException("this BosunClient is closed");
     }
 
-    boolean isClosed() { return closed; }
+    boolean isClosed() {
+        return closed;
+    }
 
     @Override
     public void close() {

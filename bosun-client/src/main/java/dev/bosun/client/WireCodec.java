@@ -31,12 +31,18 @@ final class WireCodec {
         try {
             return WireJson.MAPPER.treeToValue(n, type);
         } catch (JsonMappingException e) {
-            String field = e.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+            String field = e.getPath().stream()
+                    .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
                     .collect(Collectors.joining("."));
-            throw new BosunClientException(ErrorCode.INTERNAL, "the server sent a " + what + " whose '" + field
-                    + "' is missing or not what the API documents: " + e.getOriginalMessage(), Map.of("field", field), e);
+            throw new BosunClientException(
+                    ErrorCode.INTERNAL,
+                    "the server sent a " + what + " whose '" + field + "' is missing or not what the API documents: "
+                            + e.getOriginalMessage(),
+                    Map.of("field", field),
+                    e);
         } catch (JsonProcessingException e) {
-            throw new BosunClientException(ErrorCode.INTERNAL, "the server sent a " + what + " that is not JSON", Map.of(), e);
+            throw new BosunClientException(
+                    ErrorCode.INTERNAL, "the server sent a " + what + " that is not JSON", Map.of(), e);
         }
     }
 }

@@ -24,8 +24,11 @@ final class FakeServer implements AutoCloseable {
     /** What the fake saw, for asserting on retries and resume headers. */
     record Seen(String method, String path, String query, Map<String, List<String>> headers, String body) {
         String header(String name) {
-            return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
-                    .map(e -> e.getValue().get(0)).findFirst().orElse(null);
+            return headers.entrySet().stream()
+                    .filter(e -> e.getKey().equalsIgnoreCase(name))
+                    .map(e -> e.getValue().get(0))
+                    .findFirst()
+                    .orElse(null);
         }
     }
 
@@ -56,8 +59,12 @@ final class FakeServer implements AutoCloseable {
         AtomicInteger calls = new AtomicInteger();
         server.createContext(path, ex -> {
             String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-            seen.add(new Seen(ex.getRequestMethod(), ex.getRequestURI().getPath(), ex.getRequestURI().getRawQuery(),
-                    Map.copyOf(ex.getRequestHeaders()), body));
+            seen.add(new Seen(
+                    ex.getRequestMethod(),
+                    ex.getRequestURI().getPath(),
+                    ex.getRequestURI().getRawQuery(),
+                    Map.copyOf(ex.getRequestHeaders()),
+                    body));
             try {
                 script.answer(calls.getAndIncrement(), ex);
             } catch (Exception e) {
@@ -70,14 +77,17 @@ final class FakeServer implements AutoCloseable {
     }
 
     long calls(String method, String path) {
-        return seen.stream().filter(s -> s.method().equals(method) && s.path().equals(path)).count();
+        return seen.stream()
+                .filter(s -> s.method().equals(method) && s.path().equals(path))
+                .count();
     }
 
     static void json(HttpExchange ex, int status, String json, String... headers) throws IOException {
         send(ex, status, "application/json", json, headers);
     }
 
-    static void send(HttpExchange ex, int status, String contentType, String body, String... headers) throws IOException {
+    static void send(HttpExchange ex, int status, String contentType, String body, String... headers)
+            throws IOException {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         ex.getResponseHeaders().set("Content-Type", contentType);
         for (int i = 0; i < headers.length; i += 2) ex.getResponseHeaders().set(headers[i], headers[i + 1]);

@@ -7,10 +7,9 @@ import static dev.bosun.client.FakeServer.write;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.bosun.wire.WireJson;
 import dev.bosun.wire.ErrorCode;
-
 import dev.bosun.wire.Session;
+import dev.bosun.wire.WireJson;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -19,8 +18,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -36,7 +35,8 @@ import org.junit.jupiter.api.Timeout;
 class ForcedFailureTest {
     private static final String SESSION = "/v1/sessions/sess_1";
     private static final String STREAM = SESSION + "/events/stream";
-    private static final String UNAVAILABLE = "{\"error\":{\"code\":\"UNAVAILABLE\",\"message\":\"store unreachable\",\"details\":{}}}";
+    private static final String UNAVAILABLE =
+            "{\"error\":{\"code\":\"UNAVAILABLE\",\"message\":\"store unreachable\",\"details\":{}}}";
 
     private FakeServer fake;
     private BosunClient client;
@@ -49,8 +49,12 @@ class ForcedFailureTest {
     }
 
     private BosunClient client(int retries) {
-        return BosunClient.builder(fake.baseUrl()).apiKey("k-123").retries(retries)
-                .backoff(Duration.ofMillis(10), Duration.ofMillis(50)).timeout(Duration.ofSeconds(5)).build();
+        return BosunClient.builder(fake.baseUrl())
+                .apiKey("k-123")
+                .retries(retries)
+                .backoff(Duration.ofMillis(10), Duration.ofMillis(50))
+                .timeout(Duration.ofSeconds(5))
+                .build();
     }
 
     @AfterEach
@@ -153,8 +157,10 @@ class ForcedFailureTest {
             while (!release.await(100, TimeUnit.MILLISECONDS)) write(out, ": keep-alive\n\n");
         });
         client.close();
-        client = BosunClient.builder(fake.baseUrl()).backoff(Duration.ofMillis(10), Duration.ofMillis(50))
-                .streamIdleTimeout(Duration.ofMillis(400)).build();
+        client = BosunClient.builder(fake.baseUrl())
+                .backoff(Duration.ofMillis(10), Duration.ofMillis(50))
+                .streamIdleTimeout(Duration.ofMillis(400))
+                .build();
 
         EventSubscription events = client.follow("sess_1", 0);
         assertThat(events.next().seq()).isEqualTo(1);
@@ -164,7 +170,9 @@ class ForcedFailureTest {
         CompletableFuture<Boolean> blocked = CompletableFuture.supplyAsync(events::hasNext);
         assertThat(keepAliveConnection.await(5, TimeUnit.SECONDS)).isTrue();
         Thread.sleep(1_200); // three idle timeouts, bridged by keep-alives
-        assertThat(fake.calls("GET", STREAM)).as("keep-alives hold the connection").isEqualTo(2);
+        assertThat(fake.calls("GET", STREAM))
+                .as("keep-alives hold the connection")
+                .isEqualTo(2);
         assertThat(blocked).isNotDone();
 
         events.close();
@@ -184,7 +192,8 @@ class ForcedFailureTest {
         assertThat(s.sessionId()).isEqualTo("sess_1");
         assertThat(s.lastSeq()).isEqualTo(3);
         assertThat(fake.calls("GET", SESSION)).isEqualTo(2);
-        assertThat(fake.seen).allSatisfy(seen -> assertThat(seen.header("Authorization")).isEqualTo("Bearer k-123"));
+        assertThat(fake.seen)
+                .allSatisfy(seen -> assertThat(seen.header("Authorization")).isEqualTo("Bearer k-123"));
     }
 
     /**
@@ -199,7 +208,9 @@ class ForcedFailureTest {
             else json(ex, 202, "{\"seq\": 7}");
         });
 
-        assertThat(client.send("sess_1", "input", WireJson.MAPPER.createObjectNode().put("text", "hi"))).isEqualTo(7);
+        assertThat(client.send(
+                        "sess_1", "input", WireJson.MAPPER.createObjectNode().put("text", "hi")))
+                .isEqualTo(7);
         assertThat(fake.calls("POST", SESSION + "/events")).isEqualTo(3);
         assertThat(fake.seen).allSatisfy(seen -> {
             assertThat(seen.body()).isEqualTo("{\"event_type\":\"input\",\"payload\":{\"text\":\"hi\"}}");
@@ -210,7 +221,9 @@ class ForcedFailureTest {
         assertThat(fake.seen).extracting(seen -> seen.header("Idempotency-Key")).containsOnly(key);
 
         client.send("sess_1", "input", WireJson.MAPPER.createObjectNode().put("text", "hi"));
-        assertThat(fake.seen.get(3).header("Idempotency-Key")).as("a new logical call, a new key").isNotEqualTo(key);
+        assertThat(fake.seen.get(3).header("Idempotency-Key"))
+                .as("a new logical call, a new key")
+                .isNotEqualTo(key);
     }
 
     /** A key still being answered (409 with Retry-After) is retried; the answer then is the stored one. */
@@ -218,13 +231,19 @@ class ForcedFailureTest {
     void aKeyInProgressIsRetriedAfterItsRetryAfter() {
         fake.route(SESSION + "/emit", (n, ex) -> {
             if (n == 0) {
-                json(ex, 409, "{\"error\":{\"code\":\"IDEMPOTENCY_KEY_IN_PROGRESS\",\"message\":\"in use\","
-                        + "\"details\":{\"field\":\"Idempotency-Key\",\"retry_after_seconds\":1}}}", "Retry-After", "1");
+                json(
+                        ex,
+                        409,
+                        "{\"error\":{\"code\":\"IDEMPOTENCY_KEY_IN_PROGRESS\",\"message\":\"in use\","
+                                + "\"details\":{\"field\":\"Idempotency-Key\",\"retry_after_seconds\":1}}}",
+                        "Retry-After",
+                        "1");
             } else {
                 json(ex, 202, "{\"seq\": 3}", "Idempotent-Replayed", "true");
             }
         });
-        assertThat(client.emit("sess_1", "echo", WireJson.MAPPER.createObjectNode())).isEqualTo(3);
+        assertThat(client.emit("sess_1", "echo", WireJson.MAPPER.createObjectNode()))
+                .isEqualTo(3);
         assertThat(fake.calls("POST", SESSION + "/emit")).isEqualTo(2);
     }
 
@@ -233,9 +252,14 @@ class ForcedFailureTest {
     void maxAttemptsBoundsTheRetriesOfAPost() {
         fake.route(SESSION + "/tasks", (n, ex) -> json(ex, 503, UNAVAILABLE));
         client.close();
-        client = BosunClient.builder(fake.baseUrl()).maxAttempts(2).backoff(Duration.ofMillis(1), Duration.ofMillis(5)).build();
+        client = BosunClient.builder(fake.baseUrl())
+                .maxAttempts(2)
+                .backoff(Duration.ofMillis(1), Duration.ofMillis(5))
+                .build();
         assertThatThrownBy(() -> client.addTask("sess_1", dev.bosun.wire.AddTask.of("t")))
-                .isInstanceOfSatisfying(BosunClientException.class, e -> assertThat(e.getMessage()).endsWith("(gave up after 2 attempts)"));
+                .isInstanceOfSatisfying(
+                        BosunClientException.class,
+                        e -> assertThat(e.getMessage()).endsWith("(gave up after 2 attempts)"));
         assertThat(fake.calls("POST", SESSION + "/tasks")).isEqualTo(2);
     }
 
@@ -246,7 +270,12 @@ class ForcedFailureTest {
         fake.route(SESSION, (n, ex) -> {
             at.add(System.nanoTime());
             if (n == 0) {
-                json(ex, 429, "{\"error\":{\"code\":\"LIMIT_REACHED\",\"message\":\"rate limit\",\"details\":{}}}", "Retry-After", "1");
+                json(
+                        ex,
+                        429,
+                        "{\"error\":{\"code\":\"LIMIT_REACHED\",\"message\":\"rate limit\",\"details\":{}}}",
+                        "Retry-After",
+                        "1");
             } else {
                 json(ex, 200, sessionJson("running", 0));
             }
@@ -261,14 +290,21 @@ class ForcedFailureTest {
     /** Fakes the rate limit on an emit with a Retry-After past the client's bound: handed to the caller at once. */
     @Test
     void tooManyRequestsOnAPostIsHandedToTheCaller() {
-        fake.route(SESSION + "/emit", (n, ex) -> json(ex, 429,
-                "{\"error\":{\"code\":\"LIMIT_REACHED\",\"message\":\"rate limit of 10/s reached\",\"details\":{\"limit\":10}}}",
-                "Retry-After", "120"));
+        fake.route(
+                SESSION + "/emit",
+                (n, ex) -> json(
+                        ex,
+                        429,
+                        "{\"error\":{\"code\":\"LIMIT_REACHED\",\"message\":\"rate limit of 10/s reached\",\"details\":{\"limit\":10}}}",
+                        "Retry-After",
+                        "120"));
 
         assertThatThrownBy(() -> client.emit("sess_1", "echo", WireJson.MAPPER.createObjectNode()))
                 .isInstanceOfSatisfying(BosunClientException.class, e -> {
                     assertThat(e.code()).isEqualTo(ErrorCode.LIMIT_REACHED);
-                    assertThat(e.details()).containsEntry("retry_after_seconds", 120L).containsEntry("limit", 10);
+                    assertThat(e.details())
+                            .containsEntry("retry_after_seconds", 120L)
+                            .containsEntry("limit", 10);
                 });
         assertThat(fake.calls("POST", SESSION + "/emit")).isEqualTo(1);
     }
@@ -276,17 +312,22 @@ class ForcedFailureTest {
     /** Fakes a gateway answering with an HTML page: UNAVAILABLE naming the status, after the retries. */
     @Test
     void htmlBadGatewayIsUnavailableWithoutErrorBody() {
-        fake.route(SESSION, (n, ex) -> FakeServer.send(ex, 502, "text/html",
-                "<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center></body></html>"));
+        fake.route(
+                SESSION,
+                (n, ex) -> FakeServer.send(
+                        ex,
+                        502,
+                        "text/html",
+                        "<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center></body></html>"));
         client.close();
         client = client(2);
 
-        assertThatThrownBy(() -> client.getSession("sess_1"))
-                .isInstanceOfSatisfying(BosunClientException.class, e -> {
-                    assertThat(e.code()).isEqualTo(ErrorCode.UNAVAILABLE);
-                    assertThat(e.getMessage()).isEqualTo("server answered 502 without an error body (gave up after 3 attempts)");
-                    assertThat(e.details()).containsEntry("http_status", 502);
-                });
+        assertThatThrownBy(() -> client.getSession("sess_1")).isInstanceOfSatisfying(BosunClientException.class, e -> {
+            assertThat(e.code()).isEqualTo(ErrorCode.UNAVAILABLE);
+            assertThat(e.getMessage())
+                    .isEqualTo("server answered 502 without an error body (gave up after 3 attempts)");
+            assertThat(e.details()).containsEntry("http_status", 502);
+        });
         assertThat(fake.calls("GET", SESSION)).isEqualTo(3);
     }
 
@@ -298,17 +339,25 @@ class ForcedFailureTest {
             port = s.getLocalPort();
         }
         try (BosunClient nobody = BosunClient.builder(URI.create("http://127.0.0.1:" + port + "/"))
-                .retries(1).backoff(Duration.ofMillis(1), Duration.ofMillis(5)).build()) {
+                .retries(1)
+                .backoff(Duration.ofMillis(1), Duration.ofMillis(5))
+                .build()) {
             assertThatThrownBy(() -> nobody.getSession("sess_1"))
                     .isInstanceOfSatisfying(BosunClientException.class, e -> {
                         assertThat(e.code()).isEqualTo(ErrorCode.UNAVAILABLE);
-                        assertThat(e.getMessage()).startsWith("Bosun at http://127.0.0.1:" + port + "/v1/sessions/sess_1 is unreachable (GET)")
+                        assertThat(e.getMessage())
+                                .startsWith("Bosun at http://127.0.0.1:" + port
+                                        + "/v1/sessions/sess_1 is unreachable (GET)")
                                 .endsWith("(gave up after 2 attempts)");
                         assertThat(e.getMessage()).doesNotContain("\tat ").doesNotContain("Exception:");
                     });
             // A follower keeps reconnecting by default (it outlives restarts); with a limit it gives up the same way.
-            assertThatThrownBy(() -> nobody.follow("sess_1", 0, FollowOptions.defaults().maxReconnects(1)).hasNext())
-                    .isInstanceOfSatisfying(BosunClientException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.UNAVAILABLE));
+            assertThatThrownBy(() -> nobody.follow(
+                                    "sess_1", 0, FollowOptions.defaults().maxReconnects(1))
+                            .hasNext())
+                    .isInstanceOfSatisfying(
+                            BosunClientException.class,
+                            e -> assertThat(e.code()).isEqualTo(ErrorCode.UNAVAILABLE));
         }
     }
 }

@@ -10,11 +10,16 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class RetryPolicyTest {
-    private final RetryPolicy policy = new RetryPolicy(3, Duration.ofMillis(100), Duration.ofMillis(1000), Duration.ofSeconds(30));
+    private final RetryPolicy policy =
+            new RetryPolicy(3, Duration.ofMillis(100), Duration.ofMillis(1000), Duration.ofSeconds(30));
 
-    private static Failure status(int s) { return Failure.status(s, Optional.empty()); }
+    private static Failure status(int s) {
+        return Failure.status(s, Optional.empty());
+    }
 
-    private static Failure status(int s, long retryAfterSeconds) { return Failure.status(s, Optional.of(Duration.ofSeconds(retryAfterSeconds))); }
+    private static Failure status(int s, long retryAfterSeconds) {
+        return Failure.status(s, Optional.of(Duration.ofSeconds(retryAfterSeconds)));
+    }
 
     @Test
     void retriesIdempotentCallsThatGotNoAnswerOrAGatewayError() {
@@ -33,7 +38,9 @@ class RetryPolicyTest {
     @Test
     void doesNotRetryAnswersThatWillNotChange() {
         for (int s : new int[] {400, 401, 403, 404, 409, 413, 500, 501}) {
-            assertThat(policy.delayBeforeRetry(true, status(s), 1, 0.0)).as("%d", s).isEmpty();
+            assertThat(policy.delayBeforeRetry(true, status(s), 1, 0.0))
+                    .as("%d", s)
+                    .isEmpty();
         }
     }
 
@@ -76,9 +83,15 @@ class RetryPolicyTest {
         long[] expected = {100, 200, 400, 800, 1000, 1000};
         for (int i = 0; i < expected.length; i++) {
             long full = expected[i];
-            assertThat(policy.backoff(i + 1, 0.0).toMillis()).as("lowest after %d failures", i + 1).isEqualTo(1);
-            assertThat(policy.backoff(i + 1, 0.5).toMillis()).as("middle after %d failures", i + 1).isEqualTo(full / 2);
-            assertThat(policy.backoff(i + 1, 0.999999).toMillis()).as("highest after %d failures", i + 1).isBetween(full - 1, full);
+            assertThat(policy.backoff(i + 1, 0.0).toMillis())
+                    .as("lowest after %d failures", i + 1)
+                    .isEqualTo(1);
+            assertThat(policy.backoff(i + 1, 0.5).toMillis())
+                    .as("middle after %d failures", i + 1)
+                    .isEqualTo(full / 2);
+            assertThat(policy.backoff(i + 1, 0.999999).toMillis())
+                    .as("highest after %d failures", i + 1)
+                    .isBetween(full - 1, full);
         }
         assertThat(policy.delayBeforeRetry(true, status(502), 2, 0.5)).contains(policy.backoff(2, 0.5));
     }
@@ -101,11 +114,14 @@ class RetryPolicyTest {
         Instant now = Instant.parse("2026-01-01T00:00:00Z");
         assertThat(RetryPolicy.parseRetryAfter(Optional.of("5"), now)).contains(Duration.ofSeconds(5));
         assertThat(RetryPolicy.parseRetryAfter(Optional.of(" 0 "), now)).contains(Duration.ZERO);
-        assertThat(RetryPolicy.parseRetryAfter(Optional.of("Thu, 01 Jan 2026 00:00:07 GMT"), now)).contains(Duration.ofSeconds(7));
-        assertThat(RetryPolicy.parseRetryAfter(Optional.of("Wed, 31 Dec 2025 23:59:00 GMT"), now)).contains(Duration.ZERO);
+        assertThat(RetryPolicy.parseRetryAfter(Optional.of("Thu, 01 Jan 2026 00:00:07 GMT"), now))
+                .contains(Duration.ofSeconds(7));
+        assertThat(RetryPolicy.parseRetryAfter(Optional.of("Wed, 31 Dec 2025 23:59:00 GMT"), now))
+                .contains(Duration.ZERO);
         assertThat(RetryPolicy.parseRetryAfter(Optional.of("-3"), now)).isEmpty();
         assertThat(RetryPolicy.parseRetryAfter(Optional.of("soon"), now)).isEmpty();
-        assertThat(RetryPolicy.parseRetryAfter(Optional.of("99999999999999999999999"), now)).isEmpty();
+        assertThat(RetryPolicy.parseRetryAfter(Optional.of("99999999999999999999999"), now))
+                .isEmpty();
         assertThat(RetryPolicy.parseRetryAfter(Optional.empty(), now)).isEmpty();
     }
 }

@@ -27,7 +27,9 @@ class SseReaderTest {
     @Test
     void readsTheFrameShownInTheApiDoc() throws IOException {
         var msgs = read("id: 7\nevent: message\ndata: {\"seq\":7,\"direction\":\"out\"}\n\n");
-        assertThat(msgs).containsExactly(new SseReader.Message("message", "{\"seq\":7,\"direction\":\"out\"}", Optional.of("7")));
+        assertThat(msgs)
+                .containsExactly(
+                        new SseReader.Message("message", "{\"seq\":7,\"direction\":\"out\"}", Optional.of("7")));
     }
 
     @Test
@@ -57,7 +59,9 @@ class SseReaderTest {
             int i;
 
             @Override
-            public int read() { return i < bytes.length ? bytes[i++] : -1; }
+            public int read() {
+                return i < bytes.length ? bytes[i++] : -1;
+            }
         };
         assertThat(readAll(oneByteAtATime)).extracting(SseReader.Message::data).containsExactly("a", "b");
     }
@@ -65,9 +69,10 @@ class SseReaderTest {
     @Test
     void fieldsWithoutSpaceAfterColonAndOnlyOneSpaceDropped() throws IOException {
         var msgs = read("id:9\nevent:message\ndata:{\"a\":1}\n\nevent:  spaced\ndata:  two\n\n");
-        assertThat(msgs).containsExactly(
-                new SseReader.Message("message", "{\"a\":1}", Optional.of("9")),
-                new SseReader.Message(" spaced", " two", Optional.of("9")));
+        assertThat(msgs)
+                .containsExactly(
+                        new SseReader.Message("message", "{\"a\":1}", Optional.of("9")),
+                        new SseReader.Message(" spaced", " two", Optional.of("9")));
     }
 
     @Test
@@ -84,16 +89,20 @@ class SseReaderTest {
 
     @Test
     void eventCutOffByTheEndOfTheStreamIsDiscarded() throws IOException {
-        assertThat(read("id: 1\ndata: whole\n\nid: 2\ndata: {\"seq\":2")).extracting(SseReader.Message::data).containsExactly("whole");
-        assertThat(read("id: 1\ndata: whole\n\nid: 2\ndata: complete line but no blank\n")).hasSize(1);
+        assertThat(read("id: 1\ndata: whole\n\nid: 2\ndata: {\"seq\":2"))
+                .extracting(SseReader.Message::data)
+                .containsExactly("whole");
+        assertThat(read("id: 1\ndata: whole\n\nid: 2\ndata: complete line but no blank\n"))
+                .hasSize(1);
     }
 
     @Test
     void ignoresUnknownFieldsRetryAndIdsWithNul() throws IOException {
         var msgs = read("id: 1\nretry: 1000\nfoo: bar\ndata: x\n\nid: 2\u0000\ndata: y\n\n");
-        assertThat(msgs).containsExactly(
-                new SseReader.Message("message", "x", Optional.of("1")),
-                new SseReader.Message("message", "y", Optional.of("1")));
+        assertThat(msgs)
+                .containsExactly(
+                        new SseReader.Message("message", "x", Optional.of("1")),
+                        new SseReader.Message("message", "y", Optional.of("1")));
     }
 
     @Test

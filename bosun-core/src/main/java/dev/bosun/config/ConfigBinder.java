@@ -48,16 +48,20 @@ final class ConfigBinder {
     private BosunConfig bind() {
         boolean sessionsEnabled = Values.bool("sessions_enabled", get("sessions_enabled"));
         Path dataDir = dataDir();
-        String nodeId = Values.matching("node_id", get("node_id"), NODE_ID,
-                "1 to 64 characters of A-Z, a-z, 0-9, '.', '_' and '-'");
+        String nodeId = Values.matching(
+                "node_id", get("node_id"), NODE_ID, "1 to 64 characters of A-Z, a-z, 0-9, '.', '_' and '-'");
         Duration idleTimeout = duration("idle_timeout", "30s", "24h");
         Duration ttl = duration("ttl", "60s", "7d");
         if (idleTimeout.compareTo(ttl) > 0) {
             // Both origins: either value may be the one to change.
-            throw BosunException.invalid("idle_timeout", "idle_timeout = " + Durations.format(idleTimeout)
-                    + " is longer than ttl = " + Durations.format(ttl) + "; allowed 30s.." + Durations.format(ttl)
-                    + ", as a session cannot idle past its ttl (idle_timeout from " + get("idle_timeout").origin()
-                    + ", ttl from " + get("ttl").origin() + ")");
+            throw BosunException.invalid(
+                    "idle_timeout",
+                    "idle_timeout = " + Durations.format(idleTimeout)
+                            + " is longer than ttl = " + Durations.format(ttl) + "; allowed 30s.."
+                            + Durations.format(ttl)
+                            + ", as a session cannot idle past its ttl (idle_timeout from "
+                            + get("idle_timeout").origin()
+                            + ", ttl from " + get("ttl").origin() + ")");
         }
         int maxMessageBytes = (int) Values.size("max_message_bytes", get("max_message_bytes"), "1KiB", "10MiB");
         JsonLimits jsonLimits = jsonLimits(maxMessageBytes);
@@ -76,9 +80,32 @@ final class ConfigBinder {
         ServerSettings server = server(maxMessageBytes);
         RoutingSettings routing = routing();
         StoreSettings store = store();
-        return new BosunConfig(sessionsEnabled, dataDir, nodeId, idleTimeout, ttl, maxMessageBytes,
-                maxEventsPerPoll, maxPollWait, maxTasks, taskTimeout, maxSessions, retention, idempotencyWindow, startupTimeout,
-                outboxRescan, workerLogMaxBytes, modelCache, profiles, server, routing, tiles(), delivery(), patterns(), store(), sandbox(),
+        return new BosunConfig(
+                sessionsEnabled,
+                dataDir,
+                nodeId,
+                idleTimeout,
+                ttl,
+                maxMessageBytes,
+                maxEventsPerPoll,
+                maxPollWait,
+                maxTasks,
+                taskTimeout,
+                maxSessions,
+                retention,
+                idempotencyWindow,
+                startupTimeout,
+                outboxRescan,
+                workerLogMaxBytes,
+                modelCache,
+                profiles,
+                server,
+                routing,
+                tiles(),
+                delivery(),
+                patterns(),
+                store(),
+                sandbox(),
                 jsonLimits);
     }
 
@@ -109,16 +136,22 @@ final class ConfigBinder {
             // Left at its default, the body cap follows the message limit (plus room for the envelope).
             long raised = Math.max(maxRequest, maxMessageBytes + 64L * 1024);
             if (raised != maxRequest) {
-                clamps.accept(new ConfigClamp("max_request_bytes", "max_request_bytes raised from its default "
-                        + Sizes.format(maxRequest) + " to " + Sizes.format(raised) + " to carry a message of max_message_bytes = "
-                        + Sizes.format(maxMessageBytes) + "; set max_request_bytes to choose"));
+                clamps.accept(new ConfigClamp(
+                        "max_request_bytes",
+                        "max_request_bytes raised from its default "
+                                + Sizes.format(maxRequest) + " to " + Sizes.format(raised)
+                                + " to carry a message of max_message_bytes = "
+                                + Sizes.format(maxMessageBytes) + "; set max_request_bytes to choose"));
             }
             maxRequest = raised;
         }
         if (maxRequest < maxMessageBytes) {
-            throw Values.error("max_request_bytes", "max_request_bytes = " + Sizes.format(maxRequest)
-                    + " is smaller than max_message_bytes = " + Sizes.format(maxMessageBytes)
-                    + "; a request must be able to carry a whole message", get("max_request_bytes"));
+            throw Values.error(
+                    "max_request_bytes",
+                    "max_request_bytes = " + Sizes.format(maxRequest)
+                            + " is smaller than max_message_bytes = " + Sizes.format(maxMessageBytes)
+                            + "; a request must be able to carry a whole message",
+                    get("max_request_bytes"));
         }
         if (keys.isEmpty() && get("rate_limit").origin().equals("default")) {
             // Without keys only loopback clients exist: one local fleet must not throttle itself (D58).
@@ -126,49 +159,77 @@ final class ConfigBinder {
         }
         int perTenant = (int) integer("max_streams_per_tenant", 1, 100_000);
         if (perTenant > maxStreams && !get("max_streams_per_tenant").origin().equals("default")) {
-            throw Values.error("max_streams_per_tenant", "max_streams_per_tenant = " + perTenant
-                    + " is larger than max_streams = " + maxStreams + "; allowed 1.." + maxStreams, get("max_streams_per_tenant"));
+            throw Values.error(
+                    "max_streams_per_tenant",
+                    "max_streams_per_tenant = " + perTenant + " is larger than max_streams = " + maxStreams
+                            + "; allowed 1.." + maxStreams,
+                    get("max_streams_per_tenant"));
         }
         if (perTenant > maxStreams) {
-            clamps.accept(new ConfigClamp("max_streams_per_tenant", "max_streams_per_tenant lowered from its default "
-                    + perTenant + " to max_streams = " + maxStreams + "; one tenant can hold every stream. Set "
-                    + "max_streams_per_tenant to share them"));
+            clamps.accept(new ConfigClamp(
+                    "max_streams_per_tenant",
+                    "max_streams_per_tenant lowered from its default "
+                            + perTenant + " to max_streams = " + maxStreams + "; one tenant can hold every stream. Set "
+                            + "max_streams_per_tenant to share them"));
             perTenant = maxStreams;
         }
         Duration keepAlive = duration("sse_keepalive", "100ms", "60s");
         List<String> hosts = list("allowed_hosts", ALLOWED_HOST, ALLOWED_HOST_RULE).stream()
-                .map(h -> h.toLowerCase(Locale.ROOT)).toList();
+                .map(h -> h.toLowerCase(Locale.ROOT))
+                .toList();
         List<String> origins = list("cors_origins", CORS_ORIGIN, CORS_ORIGIN_RULE).stream()
-                .map(o -> o.toLowerCase(Locale.ROOT)).toList();
+                .map(o -> o.toLowerCase(Locale.ROOT))
+                .toList();
         int authFailures = (int) integer("auth_failure_rate", 1, 100_000);
         Duration idle = duration("http_idle_timeout", "1s", "1h");
         Duration headers = duration("http_header_timeout", "100ms", "5m");
-        return new ServerSettings(host, port, keys, rateLimit, rateBurst, maxStreams, maxRequest, perTenant, keepAlive,
-                hosts, origins, authFailures, idle, headers, ops(keys));
+        return new ServerSettings(
+                host,
+                port,
+                keys,
+                rateLimit,
+                rateBurst,
+                maxStreams,
+                maxRequest,
+                perTenant,
+                keepAlive,
+                hosts,
+                origins,
+                authFailures,
+                idle,
+                headers,
+                ops(keys));
     }
 
     private OpsSettings ops(Map<String, String> keys) {
-        var format = OpsSettings.LogFormat.valueOf(Values.oneOf("log_format", get("log_format"),
-                List.of("text", "json")).toUpperCase(Locale.ROOT));
+        var format =
+                OpsSettings.LogFormat.valueOf(Values.oneOf("log_format", get("log_format"), List.of("text", "json"))
+                        .toUpperCase(Locale.ROOT));
         String level = Values.oneOf("log_level", get("log_level"), List.of("trace", "debug", "info", "warn", "error"));
-        var metricsAuth = OpsSettings.MetricsAuth.valueOf(Values.oneOf("metrics_auth", get("metrics_auth"),
-                List.of("none", "api_key")).toUpperCase(Locale.ROOT));
+        var metricsAuth = OpsSettings.MetricsAuth.valueOf(
+                Values.oneOf("metrics_auth", get("metrics_auth"), List.of("none", "api_key"))
+                        .toUpperCase(Locale.ROOT));
         if (metricsAuth == OpsSettings.MetricsAuth.API_KEY && keys.isEmpty()) {
-            throw Values.error("metrics_auth", "metrics_auth = api_key needs api_keys: without keys there is no key "
-                    + "to ask for; configure api_keys or set metrics_auth = none", get("metrics_auth"));
+            throw Values.error(
+                    "metrics_auth",
+                    "metrics_auth = api_key needs api_keys: without keys there is no key "
+                            + "to ask for; configure api_keys or set metrics_auth = none",
+                    get("metrics_auth"));
         }
         Duration grace = duration("shutdown_grace", "0s", "10m");
         return new OpsSettings(format, level, metricsAuth, grace);
     }
 
-    private static final Pattern ALLOWED_HOST = Pattern.compile("[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?|\\[[0-9a-f:.]{2,45}\\]",
-            Pattern.CASE_INSENSITIVE);
+    private static final Pattern ALLOWED_HOST =
+            Pattern.compile("[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?|\\[[0-9a-f:.]{2,45}\\]", Pattern.CASE_INSENSITIVE);
     private static final String ALLOWED_HOST_RULE = "a list of host names or IP addresses without a port (IPv6 in "
             + "brackets), or a comma-separated string of them";
-    private static final Pattern CORS_ORIGIN = Pattern.compile("\\*|https?://[a-z0-9.-]{1,253}(:[0-9]{1,5})?|https?://\\[[0-9a-f:.]{2,45}\\](:[0-9]{1,5})?",
+    private static final Pattern CORS_ORIGIN = Pattern.compile(
+            "\\*|https?://[a-z0-9.-]{1,253}(:[0-9]{1,5})?|https?://\\[[0-9a-f:.]{2,45}\\](:[0-9]{1,5})?",
             Pattern.CASE_INSENSITIVE);
-    private static final String CORS_ORIGIN_RULE = "a list of origins as scheme://host[:port] (http or https, no path), "
-            + "or * for any, or a comma-separated string of them";
+    private static final String CORS_ORIGIN_RULE =
+            "a list of origins as scheme://host[:port] (http or https, no path), "
+                    + "or * for any, or a comma-separated string of them";
 
     /** A list key: a YAML list, or a comma-separated string (the environment's form); each entry matching {@code entry}. */
     private List<String> list(String key, Pattern entry, String rule) {
@@ -178,12 +239,17 @@ final class ConfigBinder {
             case List<?> l -> l;
             case String s when s.isBlank() -> List.of();
             case String s -> Arrays.stream(s.split(",")).map(String::strip).toList();
-            default -> throw Values.error(key, key + " = " + Values.show(v.value()) + " is not a list; allowed " + rule, v);
+            default ->
+                throw Values.error(key, key + " = " + Values.show(v.value()) + " is not a list; allowed " + rule, v);
         };
         var out = new ArrayList<String>();
         for (int i = 0; i < entries.size(); i++) {
-            if (!(entries.get(i) instanceof String s) || !entry.matcher(s.strip()).matches()) {
-                throw Values.error(key, key + "[" + i + "] = " + Values.show(entries.get(i)) + " is not allowed; allowed " + rule, v);
+            if (!(entries.get(i) instanceof String s)
+                    || !entry.matcher(s.strip()).matches()) {
+                throw Values.error(
+                        key,
+                        key + "[" + i + "] = " + Values.show(entries.get(i)) + " is not allowed; allowed " + rule,
+                        v);
             }
             out.add(s.strip());
         }
@@ -196,7 +262,8 @@ final class ConfigBinder {
         String rule = "an absolute path of the Docker Engine's unix socket";
         String socket = v.value() instanceof Path p ? p.toString() : Values.string("docker_socket", v, rule);
         if (!socket.startsWith("/") || socket.chars().anyMatch(Character::isISOControl)) {
-            throw Values.error("docker_socket", "docker_socket = " + Values.quote(socket) + " is not allowed; allowed " + rule, v);
+            throw Values.error(
+                    "docker_socket", "docker_socket = " + Values.quote(socket) + " is not allowed; allowed " + rule, v);
         }
         Duration reconcile = duration("reconcile_interval", "1s", "1h");
         return new SandboxSettings(network, Path.of(socket), reconcile);
@@ -205,20 +272,22 @@ final class ConfigBinder {
     private RoutingSettings routing() {
         boolean enabled = Values.bool("h1_router_enabled", get("h1_router_enabled"));
         Optional<URI> url = routerUrl();
-        boolean fallbackLocal = Values.oneOf("router_fallback", get("router_fallback"), List.of("none", "local")).equals("local");
-        boolean fallbackAny = Values.oneOf("route_fallback", get("route_fallback"), List.of("error", "any")).equals("any");
+        boolean fallbackLocal = Values.oneOf("router_fallback", get("router_fallback"), List.of("none", "local"))
+                .equals("local");
+        boolean fallbackAny = Values.oneOf("route_fallback", get("route_fallback"), List.of("error", "any"))
+                .equals("any");
         int offset = (int) integer("emergence_threshold_offset", -1_000_000, 1_000_000);
         double minConfidence = Values.decimal("min_confidence", get("min_confidence"), "0", "1");
         Duration window = duration("fleet_window", "1m", "30d");
         boolean compat = Values.bool("fleet_compat_paths", get("fleet_compat_paths"));
         Duration timeout = duration("router_timeout", "100ms", "60s");
         Duration syncInterval = duration("router_sync_interval", "1s", "1h");
-        return new RoutingSettings(enabled, url, fallbackLocal, fallbackAny, offset, minConfidence, window, compat, timeout,
-                syncInterval);
+        return new RoutingSettings(
+                enabled, url, fallbackLocal, fallbackAny, offset, minConfidence, window, compat, timeout, syncInterval);
     }
 
-    private static final String STORE_URL_RULE = "postgresql://user[:password]@host[:port]/database[?schema=name], "
-            + "or empty for SQLite in data_dir";
+    private static final String STORE_URL_RULE =
+            "postgresql://user[:password]@host[:port]/database[?schema=name], " + "or empty for SQLite in data_dir";
 
     private StoreSettings store() {
         RawValue v = get("store_url");
@@ -231,13 +300,19 @@ final class ConfigBinder {
                 try {
                     u = new URI(text);
                 } catch (URISyntaxException e) {
-                    throw Values.error("store_url", "store_url is not a valid URL (" + e.getReason() + "); allowed "
-                            + STORE_URL_RULE, v);
+                    throw Values.error(
+                            "store_url",
+                            "store_url is not a valid URL (" + e.getReason() + "); allowed " + STORE_URL_RULE,
+                            v);
                 }
-                if (!("postgresql".equals(u.getScheme()) || "postgres".equals(u.getScheme())) || u.getHost() == null
-                        || u.getPath() == null || u.getPath().length() < 2) {
-                    throw Values.error("store_url", "store_url is not a PostgreSQL URL with a host and a database; allowed "
-                            + STORE_URL_RULE, v);
+                if (!("postgresql".equals(u.getScheme()) || "postgres".equals(u.getScheme()))
+                        || u.getHost() == null
+                        || u.getPath() == null
+                        || u.getPath().length() < 2) {
+                    throw Values.error(
+                            "store_url",
+                            "store_url is not a PostgreSQL URL with a host and a database; allowed " + STORE_URL_RULE,
+                            v);
                 }
                 url = Optional.of(text);
             }
@@ -249,7 +324,8 @@ final class ConfigBinder {
     }
 
     private Optional<URI> routerUrl() {
-        return httpUrl("h1_router_url", "an http:// or https:// URL of a fleet-h1-router, or empty for the built-in router");
+        return httpUrl(
+                "h1_router_url", "an http:// or https:// URL of a fleet-h1-router, or empty for the built-in router");
     }
 
     private Optional<URI> httpUrl(String key, String rule) {
@@ -259,8 +335,11 @@ final class ConfigBinder {
         if (text.isEmpty()) return Optional.empty();
         try {
             URI u = new URI(text);
-            if (!("http".equals(u.getScheme()) || "https".equals(u.getScheme())) || u.getHost() == null
-                    || u.getRawUserInfo() != null || u.getRawQuery() != null || u.getRawFragment() != null) {
+            if (!("http".equals(u.getScheme()) || "https".equals(u.getScheme()))
+                    || u.getHost() == null
+                    || u.getRawUserInfo() != null
+                    || u.getRawQuery() != null
+                    || u.getRawFragment() != null) {
                 throw Values.error(key, key + " = " + Values.quote(text) + " is not " + rule, v);
             }
             return Optional.of(u);
@@ -271,37 +350,56 @@ final class ConfigBinder {
 
     private TileSettings tiles() {
         boolean emit = Values.bool("emit_tiles", get("emit_tiles"));
-        var url = httpUrl("plato_url", "an http:// or https:// URL of a PLATO server (without query or credentials), "
-                + "or empty to keep tiles local");
+        var url = httpUrl(
+                "plato_url",
+                "an http:// or https:// URL of a PLATO server (without query or credentials), "
+                        + "or empty to keep tiles local");
         Optional<String> key = Optional.empty();
         RawValue k = get("plato_api_key");
         if (k.value() != null) {
             // never echo the value: it is a credential
-            String text = Values.string("plato_api_key", k, "a token of visible ASCII characters").strip();
+            String text = Values.string("plato_api_key", k, "a token of visible ASCII characters")
+                    .strip();
             if (!text.isEmpty()) {
                 if (!text.chars().allMatch(ch -> ch > 32 && ch < 127) || text.length() > 4096) {
-                    throw Values.error("plato_api_key", "plato_api_key is not a token of 1 to 4096 visible ASCII "
-                            + "characters (no spaces or control characters)", k);
+                    throw Values.error(
+                            "plato_api_key",
+                            "plato_api_key is not a token of 1 to 4096 visible ASCII "
+                                    + "characters (no spaces or control characters)",
+                            k);
                 }
                 key = Optional.of(text);
             }
         }
-        String room = Values.matching("scout_room", get("scout_room"), RoomNames.SCOUT_ROOM,
-                RoomNames.SCOUT_ROOM_RULE);
-        RoomNames roomNames = RoomNames.valueOf(Values.oneOf("plato_room_names", get("plato_room_names"),
-                List.of("strict", "hierarchical")).toUpperCase(Locale.ROOT));
+        String room = Values.matching("scout_room", get("scout_room"), RoomNames.SCOUT_ROOM, RoomNames.SCOUT_ROOM_RULE);
+        RoomNames roomNames = RoomNames.valueOf(
+                Values.oneOf("plato_room_names", get("plato_room_names"), List.of("strict", "hierarchical"))
+                        .toUpperCase(Locale.ROOT));
         try {
             roomNames.check("scout_room", room);
         } catch (BosunException e) {
             throw Values.error("scout_room", e.getMessage(), get("scout_room"));
         }
-        String source = Values.matching("tile_source", get("tile_source"), Pattern.compile("[A-Za-z0-9._:/-]{1,100}"),
+        String source = Values.matching(
+                "tile_source",
+                get("tile_source"),
+                Pattern.compile("[A-Za-z0-9._:/-]{1,100}"),
                 "1 to 100 characters of A-Z a-z 0-9 . _ : / -");
-        var format = TileSettings.AnswerFormat.valueOf(Values.oneOf("answer_format", get("answer_format"),
-                List.of("string", "object")).toUpperCase(Locale.ROOT));
-        return new TileSettings(emit, url, key, room, source, format, roomNames,
-                confidence("tile_confidence_start"), confidence("tile_confidence_task"),
-                confidence("tile_confidence_end"), confidence("tile_confidence_alert"));
+        var format = TileSettings.AnswerFormat.valueOf(
+                Values.oneOf("answer_format", get("answer_format"), List.of("string", "object"))
+                        .toUpperCase(Locale.ROOT));
+        return new TileSettings(
+                emit,
+                url,
+                key,
+                room,
+                source,
+                format,
+                roomNames,
+                confidence("tile_confidence_start"),
+                confidence("tile_confidence_task"),
+                confidence("tile_confidence_end"),
+                confidence("tile_confidence_alert"));
     }
 
     private double confidence(String key) {
@@ -313,20 +411,25 @@ final class ConfigBinder {
         Duration backoffMin = duration("delivery_backoff_min", "10ms", "1h");
         Duration backoffMax = duration("delivery_backoff_max", "100ms", "24h");
         if (backoffMax.compareTo(backoffMin) < 0) {
-            throw Values.error("delivery_backoff_max", "delivery_backoff_max = " + Durations.format(backoffMax)
-                    + " is shorter than delivery_backoff_min = " + Durations.format(backoffMin), get("delivery_backoff_max"));
+            throw Values.error(
+                    "delivery_backoff_max",
+                    "delivery_backoff_max = " + Durations.format(backoffMax)
+                            + " is shorter than delivery_backoff_min = " + Durations.format(backoffMin),
+                    get("delivery_backoff_max"));
         }
         Duration maxAge = duration("delivery_max_age", "1s", "30d");
         int concurrency = (int) integer("delivery_concurrency", 1, 1024);
         Duration listenerTimeout = duration("listener_timeout", "10ms", "10m");
         boolean privateTargets = Values.bool("webhook_private_targets", get("webhook_private_targets"));
         int maxWebhooks = (int) integer("max_webhooks", 1, 1000);
-        return new DeliverySettings(timeout, backoffMin, backoffMax, maxAge, concurrency, listenerTimeout,
-                privateTargets, maxWebhooks);
+        return new DeliverySettings(
+                timeout, backoffMin, backoffMax, maxAge, concurrency, listenerTimeout, privateTargets, maxWebhooks);
     }
 
     private PatternSettings patterns() {
-        return new PatternSettings((int) integer("pattern_streak", 2, 100_000), (int) integer("pattern_cascade", 2, 100_000),
+        return new PatternSettings(
+                (int) integer("pattern_streak", 2, 100_000),
+                (int) integer("pattern_cascade", 2, 100_000),
                 (int) integer("pattern_timeouts", 1, 100_000),
                 Values.decimal("pattern_outlier_factor", get("pattern_outlier_factor"), "1", "1000"),
                 (int) integer("pattern_outlier_min_tasks", 2, 100_000));
@@ -340,20 +443,25 @@ final class ConfigBinder {
             case List<?> l -> l;
             case String s when s.isBlank() -> List.of();
             case String s -> Arrays.stream(s.split(",")).map(String::strip).toList();
-            default -> throw Values.error("api_keys", "api_keys = " + Values.show(v.value()) + " is not a list; allowed "
-                    + API_KEY_RULE, v);
+            default ->
+                throw Values.error(
+                        "api_keys",
+                        "api_keys = " + Values.show(v.value()) + " is not a list; allowed " + API_KEY_RULE,
+                        v);
         };
         var out = new LinkedHashMap<String, String>();
         for (int i = 0; i < entries.size(); i++) {
             Object e = entries.get(i);
             // never echo the entry: a pasted raw key would end up in logs
             if (!(e instanceof String s) || !API_KEY.matcher(s).matches()) {
-                throw Values.error("api_keys", "api_keys[" + i + "] is not a tenant:sha256 entry; allowed " + API_KEY_RULE, v);
+                throw Values.error(
+                        "api_keys", "api_keys[" + i + "] is not a tenant:sha256 entry; allowed " + API_KEY_RULE, v);
             }
             var m = API_KEY.matcher(s);
             m.matches();
             if (out.put(m.group(2), m.group(1)) != null) {
-                throw Values.error("api_keys", "api_keys[" + i + "] repeats a key hash; each key belongs to one tenant", v);
+                throw Values.error(
+                        "api_keys", "api_keys[" + i + "] repeats a key hash; each key belongs to one tenant", v);
             }
         }
         return out;
@@ -385,14 +493,19 @@ final class ConfigBinder {
         }
         // No shell expands ~ in a config file or a Java program; it would name a directory called "~".
         if (text.startsWith("~")) {
-            throw Values.error("data_dir", "data_dir = " + Values.quote(text) + " starts with ~, which is not "
-                    + "expanded; allowed " + rule, v);
+            throw Values.error(
+                    "data_dir",
+                    "data_dir = " + Values.quote(text) + " starts with ~, which is not " + "expanded; allowed " + rule,
+                    v);
         }
         try {
             return Path.of(text).toAbsolutePath().normalize();
         } catch (InvalidPathException e) {
-            throw Values.error("data_dir", "data_dir = " + Values.quote(text) + " is not a valid path ("
-                    + e.getReason() + "); allowed " + rule, v);
+            throw Values.error(
+                    "data_dir",
+                    "data_dir = " + Values.quote(text) + " is not a valid path (" + e.getReason() + "); allowed "
+                            + rule,
+                    v);
         }
     }
 
@@ -402,8 +515,8 @@ final class ConfigBinder {
         if (value == null) {
             return Optional.empty();
         }
-        String text = (value instanceof Path p ? p.toString() : Values.string("model_cache", v, MODEL_CACHE_RULE))
-                .strip();
+        String text =
+                (value instanceof Path p ? p.toString() : Values.string("model_cache", v, MODEL_CACHE_RULE)).strip();
         if (text.isEmpty()) {
             return Optional.empty();
         }
@@ -413,8 +526,11 @@ final class ConfigBinder {
         if (VOLUME.matcher(text).matches()) {
             return Optional.of(text);
         }
-        throw Values.error("model_cache", "model_cache = " + Values.quote(text)
-                + " is neither an absolute path nor a Docker volume name; allowed " + MODEL_CACHE_RULE, v);
+        throw Values.error(
+                "model_cache",
+                "model_cache = " + Values.quote(text)
+                        + " is neither an absolute path nor a Docker volume name; allowed " + MODEL_CACHE_RULE,
+                v);
     }
 
     /** The directory's real path: workers mount it, and a symlink swapped later must not redirect them. */
@@ -424,8 +540,10 @@ final class ConfigBinder {
         try {
             dir = Path.of(text);
         } catch (InvalidPathException e) {
-            throw Values.error("model_cache", prefix + " is not a valid path (" + e.getReason() + "); allowed "
-                    + MODEL_CACHE_RULE, v);
+            throw Values.error(
+                    "model_cache",
+                    prefix + " is not a valid path (" + e.getReason() + "); allowed " + MODEL_CACHE_RULE,
+                    v);
         }
         if (!Files.exists(dir)) {
             throw Values.error("model_cache", prefix + " does not exist; allowed " + MODEL_CACHE_RULE, v);
@@ -435,14 +553,16 @@ final class ConfigBinder {
         }
         // Listing a directory needs both read and search (x) permission.
         if (!Files.isReadable(dir) || !Files.isExecutable(dir)) {
-            throw Values.error("model_cache", prefix + " is not readable by this process; allowed "
-                    + MODEL_CACHE_RULE, v);
+            throw Values.error(
+                    "model_cache", prefix + " is not readable by this process; allowed " + MODEL_CACHE_RULE, v);
         }
         try {
             return dir.toRealPath().toString();
         } catch (IOException e) {
-            throw Values.error("model_cache", prefix + " cannot be resolved (" + e.getMessage() + "); allowed "
-                    + MODEL_CACHE_RULE, v);
+            throw Values.error(
+                    "model_cache",
+                    prefix + " cannot be resolved (" + e.getMessage() + "); allowed " + MODEL_CACHE_RULE,
+                    v);
         }
     }
 }

@@ -69,8 +69,8 @@ public final class ConfigLoader {
     private static final YAMLMapper YAML = YAMLMapper.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .build();
-    private static final ObjectReader JSON = Json.MAPPER.reader()
-            .with(StreamReadFeature.STRICT_DUPLICATE_DETECTION.mappedFeature());
+    private static final ObjectReader JSON =
+            Json.MAPPER.reader().with(StreamReadFeature.STRICT_DUPLICATE_DETECTION.mappedFeature());
     private static final TypeReference<Map<String, Object>> MAPPING = new TypeReference<>() {};
 
     private final Map<String, RawValue> fileLayer = new LinkedHashMap<>();
@@ -141,8 +141,7 @@ public final class ConfigLoader {
                 continue;
             }
             String origin = "environment variable " + name;
-            layer.put(key, new RawValue(key.equals("profiles") ? parseProfilesJson(name, value) : value,
-                    origin));
+            layer.put(key, new RawValue(key.equals("profiles") ? parseProfilesJson(name, value) : value, origin));
         }
         envLayer.clear();
         envLayer.putAll(layer);
@@ -313,9 +312,11 @@ public final class ConfigLoader {
             return Map.of();
         }
         if (!tree.isObject()) {
-            throw BosunException.invalid("config_file", origin
-                    + " must be a mapping of keys to values (such as idle_timeout: 30m), not a "
-                    + tree.getNodeType().name().toLowerCase(Locale.ROOT));
+            throw BosunException.invalid(
+                    "config_file",
+                    origin
+                            + " must be a mapping of keys to values (such as idle_timeout: 30m), not a "
+                            + tree.getNodeType().name().toLowerCase(Locale.ROOT));
         }
         return YAML.convertValue(tree, MAPPING);
     }
@@ -333,17 +334,21 @@ public final class ConfigLoader {
             throw BosunException.invalid("profiles", name + " is not valid JSON: " + describe(e) + shape);
         }
         if (!tree.isObject()) {
-            throw BosunException.invalid("profiles", name + " is a JSON "
-                    + tree.getNodeType().name().toLowerCase(Locale.ROOT) + ", not an object" + shape);
+            throw BosunException.invalid(
+                    "profiles",
+                    name + " is a JSON " + tree.getNodeType().name().toLowerCase(Locale.ROOT) + ", not an object"
+                            + shape);
         }
         return Json.MAPPER.convertValue(tree, MAPPING);
     }
 
     private static String describe(JsonProcessingException e) {
         // SnakeYAML's messages already point at the line, with a caret under the column.
-        String message = e.getOriginalMessage().replace(" in 'reader', line", " at line").strip();
+        String message =
+                e.getOriginalMessage().replace(" in 'reader', line", " at line").strip();
         JsonLocation at = e.getLocation();
-        return at == null || at.getLineNr() < 1 || message.contains(" line ") ? message
+        return at == null || at.getLineNr() < 1 || message.contains(" line ")
+                ? message
                 : message + " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
     }
 }

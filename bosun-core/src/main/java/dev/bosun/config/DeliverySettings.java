@@ -14,6 +14,12 @@ import java.time.Duration;
  * @param webhookPrivateTargets allow webhook URLs on loopback, private or link-local addresses
  * @param maxWebhooks           webhook subscriptions per tenant
  */
-public record DeliverySettings(Duration timeout, Duration backoffMin, Duration backoffMax, Duration maxAge,
-                               int concurrency, Duration listenerTimeout, boolean webhookPrivateTargets,
-                               int maxWebhooks) {}
+public record DeliverySettings(
+        Duration timeout,
+        Duration backoffMin,
+        Duration backoffMax,
+        Duration maxAge,
+        int concurrency,
+        Duration listenerTimeout,
+        boolean webhookPrivateTargets,
+        int maxWebhooks) {}

@@ -63,8 +63,9 @@ public final class Durations {
     public static Duration parse(Object value) {
         return switch (value) {
             case String s -> parse(s);
-            case Duration d when d.isNegative() ->
-                    throw new IllegalArgumentException(format(d) + " is negative; a duration must be 0 or more");
+            case Duration d
+            when d.isNegative() ->
+                throw new IllegalArgumentException(format(d) + " is negative; a duration must be 0 or more");
             case Duration d -> d;
             case Integer i -> parse(i.toString());
             case Long l -> parse(l.toString());
@@ -72,7 +73,8 @@ public final class Durations {
             case Byte b -> parse(b.toString());
             case BigInteger b -> parse(b.toString());
             case null -> throw new IllegalArgumentException("no value; expected " + SYNTAX);
-            default -> throw new IllegalArgumentException(Values.show(value) + " is not a duration; expected " + SYNTAX);
+            default ->
+                throw new IllegalArgumentException(Values.show(value) + " is not a duration; expected " + SYNTAX);
         };
     }
 

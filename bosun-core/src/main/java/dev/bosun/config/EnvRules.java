@@ -16,10 +16,12 @@ public final class EnvRules {
     public static final int VALUE_MAX_BYTES = 32 * 1024;
     /** Names starting with this are set by Bosun for the worker and may not be shadowed. */
     public static final String RESERVED_PREFIX = "BOSUN_";
+
     private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
     /** The shape of one {@code env_allow} entry: a name, or a prefix ending in {@code *}. */
     public static final String ALLOW_RULE = "a variable name, or a prefix of one followed by * (e.g. MODE or APP_*)";
+
     private static final Pattern ALLOW_ENTRY = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*\\*?");
 
     private EnvRules() {}
@@ -31,7 +33,8 @@ public final class EnvRules {
      */
     public static Optional<String> allowEntryProblem(String entry) {
         if (!ALLOW_ENTRY.matcher(entry).matches()) {
-            return Optional.of("is not allowed; allowed " + ALLOW_RULE + "; a bare * is not: name what requests may set");
+            return Optional.of(
+                    "is not allowed; allowed " + ALLOW_RULE + "; a bare * is not: name what requests may set");
         }
         boolean prefix = entry.endsWith("*");
         String stem = prefix ? entry.substring(0, entry.length() - 1) : entry;
@@ -68,8 +71,8 @@ public final class EnvRules {
     public static Optional<String> valueProblem(String value) {
         int bytes = value.getBytes(StandardCharsets.UTF_8).length;
         if (bytes > VALUE_MAX_BYTES) {
-            return Optional.of("is " + bytes + " bytes long; allowed at most " + Sizes.format(VALUE_MAX_BYTES)
-                    + " (" + VALUE_MAX_BYTES + " bytes) of UTF-8");
+            return Optional.of("is " + bytes + " bytes long; allowed at most " + Sizes.format(VALUE_MAX_BYTES) + " ("
+                    + VALUE_MAX_BYTES + " bytes) of UTF-8");
         }
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);

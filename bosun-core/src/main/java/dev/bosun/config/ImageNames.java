@@ -16,8 +16,9 @@ public final class ImageNames {
                     + "[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*"
                     + "(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[a-f0-9]{64})?");
     /** The rule, as error messages state it. */
-    public static final String RULE = "a Docker image reference such as debian:12 or registry.example:5000/team/agent:1.2"
-            + " (lower-case repository, optional tag and @sha256 digest; no spaces, shell characters or leading '-')";
+    public static final String RULE =
+            "a Docker image reference such as debian:12 or registry.example:5000/team/agent:1.2"
+                    + " (lower-case repository, optional tag and @sha256 digest; no spaces, shell characters or leading '-')";
 
     private ImageNames() {}
 

@@ -15,11 +15,18 @@ import java.time.Duration;
  */
 public record OpsSettings(LogFormat logFormat, String logLevel, MetricsAuth metricsAuth, Duration shutdownGrace) {
     /** The shape of a log line. */
-    public enum LogFormat { TEXT, JSON }
+    public enum LogFormat {
+        TEXT,
+        JSON
+    }
 
     /** Who may read {@code /metrics}. */
-    public enum MetricsAuth { NONE, API_KEY }
+    public enum MetricsAuth {
+        NONE,
+        API_KEY
+    }
 
     /** The defaults: text at info, open metrics, 20 s of grace. */
-    public static final OpsSettings DEFAULTS = new OpsSettings(LogFormat.TEXT, "info", MetricsAuth.NONE, Duration.ofSeconds(20));
+    public static final OpsSettings DEFAULTS =
+            new OpsSettings(LogFormat.TEXT, "info", MetricsAuth.NONE, Duration.ofSeconds(20));
 }

@@ -46,20 +46,54 @@ public record Profile(
     }
 
     /** A profile with the default workspace quota. */
-    public Profile(String name, String runtime, List<String> command, Map<String, String> env, boolean keepWorkspace,
-                   Duration startupTimeout, Duration stopGrace, Limits limits, Isolation isolation) {
-        this(name, runtime, command, env, keepWorkspace, startupTimeout, stopGrace, limits, isolation, WorkspaceQuota.DEFAULTS);
+    public Profile(
+            String name,
+            String runtime,
+            List<String> command,
+            Map<String, String> env,
+            boolean keepWorkspace,
+            Duration startupTimeout,
+            Duration stopGrace,
+            Limits limits,
+            Isolation isolation) {
+        this(
+                name,
+                runtime,
+                command,
+                env,
+                keepWorkspace,
+                startupTimeout,
+                stopGrace,
+                limits,
+                isolation,
+                WorkspaceQuota.DEFAULTS);
     }
 
     /** A profile without isolation settings (what the {@code process} runtime needs). */
-    public Profile(String name, String runtime, List<String> command, Map<String, String> env, boolean keepWorkspace,
-                   Duration startupTimeout, Duration stopGrace, Limits limits) {
+    public Profile(
+            String name,
+            String runtime,
+            List<String> command,
+            Map<String, String> env,
+            boolean keepWorkspace,
+            Duration startupTimeout,
+            Duration stopGrace,
+            Limits limits) {
         this(name, runtime, command, env, keepWorkspace, startupTimeout, stopGrace, limits, Isolation.DEFAULTS);
     }
 
     /** This profile with other limits and isolation: what one session runs with after its request is applied. */
     public Profile with(Limits newLimits, Isolation newIsolation, Map<String, String> newEnv) {
-        return new Profile(name, runtime, command, newEnv, keepWorkspace, startupTimeout, stopGrace, newLimits, newIsolation,
+        return new Profile(
+                name,
+                runtime,
+                command,
+                newEnv,
+                keepWorkspace,
+                startupTimeout,
+                stopGrace,
+                newLimits,
+                newIsolation,
                 workspaceQuota);
     }
 
@@ -97,14 +131,34 @@ public record Profile(
      * @param envAllow         the environment variables a request may set: names, or prefixes ending in
      *                         {@code *}; none by default (any runtime, despite the record's name)
      */
-    public record Isolation(Optional<String> image, List<String> images, boolean network, Limits ceilings,
-                            int warmPool, String user, Optional<Path> seccompProfile, Optional<String> ociRuntime,
-                            boolean ociRuntimeStrict, List<Path> readOnlyPaths, long tmpSizeBytes,
-                            List<String> envAllow) {
+    public record Isolation(
+            Optional<String> image,
+            List<String> images,
+            boolean network,
+            Limits ceilings,
+            int warmPool,
+            String user,
+            Optional<Path> seccompProfile,
+            Optional<String> ociRuntime,
+            boolean ociRuntimeStrict,
+            List<Path> readOnlyPaths,
+            long tmpSizeBytes,
+            List<String> envAllow) {
         public static final String DEFAULT_USER = "1000:1000";
         public static final long DEFAULT_TMP_BYTES = 64L << 20;
-        public static final Isolation DEFAULTS = new Isolation(Optional.empty(), List.of(), false, Limits.NONE, 0,
-                DEFAULT_USER, Optional.empty(), Optional.empty(), false, List.of(), DEFAULT_TMP_BYTES, List.of());
+        public static final Isolation DEFAULTS = new Isolation(
+                Optional.empty(),
+                List.of(),
+                false,
+                Limits.NONE,
+                0,
+                DEFAULT_USER,
+                Optional.empty(),
+                Optional.empty(),
+                false,
+                List.of(),
+                DEFAULT_TMP_BYTES,
+                List.of());
 
         public Isolation {
             images = List.copyOf(images);
@@ -115,14 +169,36 @@ public record Profile(
 
         /** The same settings with another image (one from the allowlist). */
         public Isolation withImage(String chosen) {
-            return new Isolation(Optional.of(chosen), images, network, ceilings, warmPool, user, seccompProfile,
-                    ociRuntime, ociRuntimeStrict, readOnlyPaths, tmpSizeBytes, envAllow);
+            return new Isolation(
+                    Optional.of(chosen),
+                    images,
+                    network,
+                    ceilings,
+                    warmPool,
+                    user,
+                    seccompProfile,
+                    ociRuntime,
+                    ociRuntimeStrict,
+                    readOnlyPaths,
+                    tmpSizeBytes,
+                    envAllow);
         }
 
         /** The same settings with the network decided for one session. */
         public Isolation withNetwork(boolean on) {
-            return new Isolation(image, images, on, ceilings, warmPool, user, seccompProfile,
-                    ociRuntime, ociRuntimeStrict, readOnlyPaths, tmpSizeBytes, envAllow);
+            return new Isolation(
+                    image,
+                    images,
+                    on,
+                    ceilings,
+                    warmPool,
+                    user,
+                    seccompProfile,
+                    ociRuntime,
+                    ociRuntimeStrict,
+                    readOnlyPaths,
+                    tmpSizeBytes,
+                    envAllow);
         }
     }
 
@@ -135,9 +211,13 @@ public record Profile(
      * @param memoryBytes  memory limit (containers; address-space limit is not applied to processes)
      * @param cpus         CPU share (containers)
      */
-    public record Limits(Optional<Long> openFiles, Optional<Long> processes, Optional<Long> fileSizeBytes,
-                         Optional<Long> memoryBytes, Optional<Double> cpus) {
-        public static final Limits NONE = new Limits(Optional.empty(), Optional.empty(), Optional.empty(),
-                Optional.empty(), Optional.empty());
+    public record Limits(
+            Optional<Long> openFiles,
+            Optional<Long> processes,
+            Optional<Long> fileSizeBytes,
+            Optional<Long> memoryBytes,
+            Optional<Double> cpus) {
+        public static final Limits NONE =
+                new Limits(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
     }
 }

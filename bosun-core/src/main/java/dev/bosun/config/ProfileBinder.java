@@ -16,11 +16,28 @@ import java.util.regex.Pattern;
  * name the full path of the offending field, e.g. {@code profiles.echo.limits.open_files}.
  */
 final class ProfileBinder {
-    static final List<String> KEYS =
-            List.of("runtime", "command", "env", "keep_workspace", "startup_timeout", "stop_grace", "limits",
-                    "image", "images", "network", "max_limits", "warm_pool", "user", "seccomp_profile", "oci_runtime",
-                    "oci_runtime_strict", "read_only_paths", "tmp_size", "env_allow", "workspace_max_bytes",
-                    "workspace_max_files");
+    static final List<String> KEYS = List.of(
+            "runtime",
+            "command",
+            "env",
+            "keep_workspace",
+            "startup_timeout",
+            "stop_grace",
+            "limits",
+            "image",
+            "images",
+            "network",
+            "max_limits",
+            "warm_pool",
+            "user",
+            "seccomp_profile",
+            "oci_runtime",
+            "oci_runtime_strict",
+            "read_only_paths",
+            "tmp_size",
+            "env_allow",
+            "workspace_max_bytes",
+            "workspace_max_files");
     static final List<String> LIMIT_KEYS = List.of("open_files", "processes", "file_size", "memory", "cpus");
     static final List<String> RUNTIMES = List.of("process", "bwrap", "docker");
     static final int ENV_VALUE_MAX_BYTES = EnvRules.VALUE_MAX_BYTES;
@@ -49,53 +66,76 @@ final class ProfileBinder {
     private static Profile profile(String name, RawValue raw, Duration defaultStartupTimeout) {
         String field = "profiles." + name;
         if (!NAME.matcher(name).matches()) {
-            throw Values.error("profiles", "profile name " + Values.quote(name) + " is not allowed; allowed "
-                    + NAME_RULE, raw);
+            throw Values.error(
+                    "profiles", "profile name " + Values.quote(name) + " is not allowed; allowed " + NAME_RULE, raw);
         }
         if (raw.value() == null) {
             throw Values.error(field, field + " has no settings; a profile needs at least a command", raw);
         }
         if (raw.value() instanceof Profile p) {
             if (!p.name().equals(name)) {
-                throw Values.error(field, field + " holds a Profile named " + Values.quote(p.name())
-                        + "; the name and the key must be the same", raw);
+                throw Values.error(
+                        field,
+                        field + " holds a Profile named " + Values.quote(p.name())
+                                + "; the name and the key must be the same",
+                        raw);
             }
             raw = raw.child(asMapping(p));
         }
         Map<String, Object> body = Values.mapping(field, raw, "a mapping with keys " + String.join(", ", KEYS));
         Keys.requireKnown(field, body, KEYS, raw);
 
-        String runtime = !body.containsKey("runtime") ? "process"
+        String runtime = !body.containsKey("runtime")
+                ? "process"
                 : Values.oneOf(field + ".runtime", raw.child(body.get("runtime")), RUNTIMES);
         List<String> command = command(field + ".command", raw.child(body.get("command")));
         Map<String, String> env = env(field + ".env", raw, body);
-        boolean keepWorkspace = !body.containsKey("keep_workspace") ? false
+        boolean keepWorkspace = !body.containsKey("keep_workspace")
+                ? false
                 : Values.bool(field + ".keep_workspace", raw.child(body.get("keep_workspace")));
-        Duration startupTimeout = !body.containsKey("startup_timeout") ? defaultStartupTimeout
+        Duration startupTimeout = !body.containsKey("startup_timeout")
+                ? defaultStartupTimeout
                 : Values.duration(field + ".startup_timeout", raw.child(body.get("startup_timeout")), "1s", "10m");
-        Duration stopGrace = Values.duration(field + ".stop_grace",
-                raw.child(body.containsKey("stop_grace") ? body.get("stop_grace") : "5s"), "0s", "60s");
+        Duration stopGrace = Values.duration(
+                field + ".stop_grace",
+                raw.child(body.containsKey("stop_grace") ? body.get("stop_grace") : "5s"),
+                "0s",
+                "60s");
         Profile.Limits limits = limits(field + ".limits", raw, body);
         Profile.Isolation isolation = isolation(field, runtime, raw, body, limits);
-        long maxBytes = body.containsKey("workspace_max_bytes") ? Values.size(field + ".workspace_max_bytes",
-                raw.child(body.get("workspace_max_bytes")), "1MiB", "1TiB") : Profile.WorkspaceQuota.DEFAULT_MAX_BYTES;
-        long maxFiles = body.containsKey("workspace_max_files") ? Values.integer(field + ".workspace_max_files",
-                raw.child(body.get("workspace_max_files")), 100, 100_000_000) : Profile.WorkspaceQuota.DEFAULT_MAX_FILES;
-        return new Profile(name, runtime, command, env, keepWorkspace, startupTimeout, stopGrace, limits, isolation,
+        long maxBytes = body.containsKey("workspace_max_bytes")
+                ? Values.size(
+                        field + ".workspace_max_bytes", raw.child(body.get("workspace_max_bytes")), "1MiB", "1TiB")
+                : Profile.WorkspaceQuota.DEFAULT_MAX_BYTES;
+        long maxFiles = body.containsKey("workspace_max_files")
+                ? Values.integer(
+                        field + ".workspace_max_files", raw.child(body.get("workspace_max_files")), 100, 100_000_000)
+                : Profile.WorkspaceQuota.DEFAULT_MAX_FILES;
+        return new Profile(
+                name,
+                runtime,
+                command,
+                env,
+                keepWorkspace,
+                startupTimeout,
+                stopGrace,
+                limits,
+                isolation,
                 new Profile.WorkspaceQuota(maxBytes, maxFiles));
     }
 
     private static final Pattern USER = Pattern.compile("([0-9]{1,10}):([0-9]{1,10})");
     private static final Pattern OCI_RUNTIME = Pattern.compile("[a-z0-9][a-z0-9_.-]{0,63}");
 
-    private static Profile.Isolation isolation(String field, String runtime, RawValue raw, Map<String, Object> body,
-                                               Profile.Limits limits) {
+    private static Profile.Isolation isolation(
+            String field, String runtime, RawValue raw, Map<String, Object> body, Profile.Limits limits) {
         Optional<String> image = optional(body, "image", v -> image(field + ".image", raw.child(v)));
         var images = new ArrayList<String>();
         image.ifPresent(images::add);
         if (body.get("images") != null) {
             if (!(body.get("images") instanceof List<?> list)) {
-                throw Values.error(field + ".images", field + ".images is not a list; allowed a list of image references", raw);
+                throw Values.error(
+                        field + ".images", field + ".images is not a list; allowed a list of image references", raw);
             }
             for (int i = 0; i < list.size(); i++) {
                 String img = image(field + ".images[" + i + "]", raw.child(list.get(i)));
@@ -103,43 +143,78 @@ final class ProfileBinder {
             }
         }
         if (runtime.equals("docker") && image.isEmpty()) {
-            throw Values.error(field + ".image", field + ".image is required for runtime docker; allowed " + ImageNames.RULE, raw);
+            throw Values.error(
+                    field + ".image", field + ".image is required for runtime docker; allowed " + ImageNames.RULE, raw);
         }
         if (!runtime.equals("docker") && !images.isEmpty()) {
-            throw Values.error(field + ".image", field + " sets an image but runs runtime " + runtime
-                    + ", which takes none; only runtime docker uses images", raw);
+            throw Values.error(
+                    field + ".image",
+                    field + " sets an image but runs runtime " + runtime
+                            + ", which takes none; only runtime docker uses images",
+                    raw);
         }
-        boolean network = body.containsKey("network") && Values.bool(field + ".network", raw.child(body.get("network")));
-        Profile.Limits ceilings = limits(field + ".max_limits", raw, java.util.Collections.singletonMap("limits", body.get("max_limits")));
+        boolean network =
+                body.containsKey("network") && Values.bool(field + ".network", raw.child(body.get("network")));
+        Profile.Limits ceilings = limits(
+                field + ".max_limits", raw, java.util.Collections.singletonMap("limits", body.get("max_limits")));
         checkCeilings(field, limits, ceilings, raw);
         int warmPool = body.containsKey("warm_pool")
-                ? (int) Values.integer(field + ".warm_pool", raw.child(body.get("warm_pool")), 0, 64) : 0;
+                ? (int) Values.integer(field + ".warm_pool", raw.child(body.get("warm_pool")), 0, 64)
+                : 0;
         if (warmPool > 0 && !runtime.equals("docker")) {
-            throw Values.error(field + ".warm_pool", field + ".warm_pool = " + warmPool + " needs runtime docker; "
-                    + "allowed 0 for runtime " + runtime, raw);
+            throw Values.error(
+                    field + ".warm_pool",
+                    field + ".warm_pool = " + warmPool + " needs runtime docker; " + "allowed 0 for runtime " + runtime,
+                    raw);
         }
-        String user = body.containsKey("user") ? Values.matching(field + ".user", raw.child(body.get("user")), USER,
-                "uid:gid as two numbers, e.g. 1000:1000") : Profile.Isolation.DEFAULT_USER;
+        String user = body.containsKey("user")
+                ? Values.matching(
+                        field + ".user", raw.child(body.get("user")), USER, "uid:gid as two numbers, e.g. 1000:1000")
+                : Profile.Isolation.DEFAULT_USER;
         if (user.equals("0:0") || user.startsWith("0:")) {
-            throw Values.error(field + ".user", field + ".user = " + Values.quote(user)
-                    + " is root; allowed a non-root uid:gid, e.g. 1000:1000", raw);
+            throw Values.error(
+                    field + ".user",
+                    field + ".user = " + Values.quote(user) + " is root; allowed a non-root uid:gid, e.g. 1000:1000",
+                    raw);
         }
-        Optional<Path> seccomp = optional(body, "seccomp_profile", v -> readableFile(field + ".seccomp_profile", raw.child(v)));
-        Optional<String> oci = optional(body, "oci_runtime", v -> Values.matching(field + ".oci_runtime", raw.child(v),
-                OCI_RUNTIME, "the name of an OCI runtime registered with Docker, e.g. runsc"));
+        Optional<Path> seccomp =
+                optional(body, "seccomp_profile", v -> readableFile(field + ".seccomp_profile", raw.child(v)));
+        Optional<String> oci = optional(
+                body,
+                "oci_runtime",
+                v -> Values.matching(
+                        field + ".oci_runtime",
+                        raw.child(v),
+                        OCI_RUNTIME,
+                        "the name of an OCI runtime registered with Docker, e.g. runsc"));
         boolean strict = body.containsKey("oci_runtime_strict")
                 && Values.bool(field + ".oci_runtime_strict", raw.child(body.get("oci_runtime_strict")));
         var roPaths = new ArrayList<Path>();
         if (body.get("read_only_paths") != null) {
             if (!(body.get("read_only_paths") instanceof List<?> list)) {
-                throw Values.error(field + ".read_only_paths", field + ".read_only_paths is not a list; allowed a list of "
-                        + "absolute host paths", raw);
+                throw Values.error(
+                        field + ".read_only_paths",
+                        field + ".read_only_paths is not a list; allowed a list of " + "absolute host paths",
+                        raw);
             }
-            for (int i = 0; i < list.size(); i++) roPaths.add(hostPath(field + ".read_only_paths[" + i + "]", raw.child(list.get(i))));
+            for (int i = 0; i < list.size(); i++)
+                roPaths.add(hostPath(field + ".read_only_paths[" + i + "]", raw.child(list.get(i))));
         }
-        long tmp = body.containsKey("tmp_size") ? Values.size(field + ".tmp_size", raw.child(body.get("tmp_size")), "1MiB", "16GiB")
+        long tmp = body.containsKey("tmp_size")
+                ? Values.size(field + ".tmp_size", raw.child(body.get("tmp_size")), "1MiB", "16GiB")
                 : Profile.Isolation.DEFAULT_TMP_BYTES;
-        return new Profile.Isolation(image, images, network, ceilings, warmPool, user, seccomp, oci, strict, roPaths, tmp,
+        return new Profile.Isolation(
+                image,
+                images,
+                network,
+                ceilings,
+                warmPool,
+                user,
+                seccomp,
+                oci,
+                strict,
+                roPaths,
+                tmp,
                 envAllow(field + ".env_allow", raw, body.get("env_allow")));
     }
 
@@ -147,7 +222,8 @@ final class ProfileBinder {
     private static List<String> envAllow(String field, RawValue raw, Object value) {
         if (value == null) return List.of();
         if (!(value instanceof List<?> list)) {
-            throw Values.error(field, field + " is not a list; allowed a list of entries, each " + EnvRules.ALLOW_RULE, raw);
+            throw Values.error(
+                    field, field + " is not a list; allowed a list of entries, each " + EnvRules.ALLOW_RULE, raw);
         }
         var out = new ArrayList<String>();
         for (int i = 0; i < list.size(); i++) {
@@ -175,23 +251,35 @@ final class ProfileBinder {
         checkCeiling(field, "processes", limits.processes(), ceilings.processes(), raw);
         checkCeiling(field, "file_size", limits.fileSizeBytes(), ceilings.fileSizeBytes(), raw);
         checkCeiling(field, "memory", limits.memoryBytes(), ceilings.memoryBytes(), raw);
-        if (limits.cpus().isPresent() && ceilings.cpus().isPresent() && ceilings.cpus().get() < limits.cpus().get()) {
-            throw Values.error(field + ".max_limits.cpus", field + ".max_limits.cpus is below " + field
-                    + ".limits.cpus; a ceiling must be at least the default", raw);
+        if (limits.cpus().isPresent()
+                && ceilings.cpus().isPresent()
+                && ceilings.cpus().get() < limits.cpus().get()) {
+            throw Values.error(
+                    field + ".max_limits.cpus",
+                    field + ".max_limits.cpus is below " + field
+                            + ".limits.cpus; a ceiling must be at least the default",
+                    raw);
         }
     }
 
     private static void checkCeiling(String field, String key, Optional<Long> def, Optional<Long> max, RawValue raw) {
         if (def.isPresent() && max.isPresent() && max.get() < def.get()) {
-            throw Values.error(field + ".max_limits." + key, field + ".max_limits." + key + " = " + max.get()
-                    + " is below " + field + ".limits." + key + " = " + def.get() + "; a ceiling must be at least the default", raw);
+            throw Values.error(
+                    field + ".max_limits." + key,
+                    field + ".max_limits." + key + " = " + max.get() + " is below " + field + ".limits." + key + " = "
+                            + def.get() + "; a ceiling must be at least the default",
+                    raw);
         }
     }
 
     private static Path hostPath(String field, RawValue raw) {
         String rule = "an absolute, normalized host path without ',', '=' or ':'";
         String s = value(field, raw, rule);
-        if (!s.startsWith("/") || s.contains(",") || s.contains("=") || s.contains(":") || s.chars().anyMatch(Character::isISOControl)
+        if (!s.startsWith("/")
+                || s.contains(",")
+                || s.contains("=")
+                || s.contains(":")
+                || s.chars().anyMatch(Character::isISOControl)
                 || !Path.of(s).normalize().toString().equals(s)) {
             throw Values.error(field, field + " = " + Values.quote(s) + " is not allowed; allowed " + rule, raw);
         }
@@ -205,8 +293,11 @@ final class ProfileBinder {
     private static Path readableFile(String field, RawValue raw) {
         Path p = hostPath(field, raw);
         if (!java.nio.file.Files.isRegularFile(p) || !java.nio.file.Files.isReadable(p)) {
-            throw Values.error(field, field + " = " + Values.quote(p.toString()) + " is not a readable file; allowed "
-                    + "the path of a seccomp profile (JSON)", raw);
+            throw Values.error(
+                    field,
+                    field + " = " + Values.quote(p.toString()) + " is not a readable file; allowed "
+                            + "the path of a seccomp profile (JSON)",
+                    raw);
         }
         return p;
     }
@@ -224,8 +315,8 @@ final class ProfileBinder {
             return List.of("/bin/sh", "-c", script);
         }
         if (!(v instanceof List<?> list)) {
-            throw Values.error(field, field + " = " + Values.show(v) + " is not a list or a string; allowed "
-                    + COMMAND_RULE, raw);
+            throw Values.error(
+                    field, field + " = " + Values.show(v) + " is not a list or a string; allowed " + COMMAND_RULE, raw);
         }
         if (list.isEmpty()) {
             throw Values.error(field, field + " is an empty list; allowed " + COMMAND_RULE, raw);
@@ -247,8 +338,8 @@ final class ProfileBinder {
     private static void requireNoNul(String field, String s, RawValue raw) {
         int at = s.indexOf('\0');
         if (at >= 0) {
-            throw Values.error(field, field + " contains a NUL character at index " + at
-                    + "; allowed any text without NUL", raw);
+            throw Values.error(
+                    field, field + " contains a NUL character at index " + at + "; allowed any text without NUL", raw);
         }
     }
 
@@ -266,12 +357,16 @@ final class ProfileBinder {
     /** Values are never echoed in these messages: profile environments are where secrets live. */
     private static String envVar(String field, String name, RawValue raw) {
         EnvRules.nameProblem(name).ifPresent(problem -> {
-            throw Values.error(field, "environment variable name " + Values.quote(name) + " in " + field + " " + problem, raw);
+            throw Values.error(
+                    field, "environment variable name " + Values.quote(name) + " in " + field + " " + problem, raw);
         });
         if (!(raw.value() instanceof String value)) {
             String hint = raw.value() instanceof Number || raw.value() instanceof Boolean ? " (quote it in YAML)" : "";
-            throw Values.error(field, field + " is not a string" + hint + "; allowed a string of at most "
-                    + Sizes.format(ENV_VALUE_MAX_BYTES) + " without control characters", raw);
+            throw Values.error(
+                    field,
+                    field + " is not a string" + hint + "; allowed a string of at most "
+                            + Sizes.format(ENV_VALUE_MAX_BYTES) + " without control characters",
+                    raw);
         }
         EnvRules.valueProblem(value).ifPresent(problem -> {
             throw Values.error(field, field + " " + problem, raw);

@@ -30,10 +30,13 @@ public enum RoomNames {
      */
     public static final Pattern SCOUT_ROOM =
             Pattern.compile("(?=.{1,200}$)(?!(.*/)?\\.\\.?(/|$))[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*");
-    public static final String SCOUT_ROOM_RULE = "1 to 200 characters: segments of A-Z a-z 0-9 . _ - joined by /, "
-            + "none of them . or ..";
 
-    public String wire() { return name().toLowerCase(Locale.ROOT); }
+    public static final String SCOUT_ROOM_RULE =
+            "1 to 200 characters: segments of A-Z a-z 0-9 . _ - joined by /, " + "none of them . or ..";
+
+    public String wire() {
+        return name().toLowerCase(Locale.ROOT);
+    }
 
     /**
      * {@code room} if this rule allows it, else INVALID_ARGUMENT naming {@code field} with the rule,
@@ -42,16 +45,22 @@ public enum RoomNames {
     public String check(String field, String room) {
         if (this == HIERARCHICAL) {
             for (String segment : room.split("/", -1)) {
-                if (ONLY_DOTS.matcher(segment).matches()) throw refused(field, field + " = '" + room
-                        + "' has a segment of only dots, which URL paths rewrite; use letters, digits, '-', '_' and '.'");
+                if (ONLY_DOTS.matcher(segment).matches())
+                    throw refused(
+                            field,
+                            field + " = '" + room
+                                    + "' has a segment of only dots, which URL paths rewrite; use letters, digits, '-', '_' and '.'");
             }
             return room;
         }
         if (room.contains("/")) {
-            throw refused(field, field + " = '" + room + "' contains '/', which the deployed PLATO servers cannot take "
-                    + "(the PLATO Room Server fails to save the room, plato-server cannot read it back: 400 Invalid room name); "
-                    + "use letters, digits, '-', '_' and '.' only, e.g. '" + room.replace('/', '-') + "', or set "
-                    + "plato_room_names: hierarchical for a PLATO server known to support hierarchical rooms");
+            throw refused(
+                    field,
+                    field + " = '" + room + "' contains '/', which the deployed PLATO servers cannot take "
+                            + "(the PLATO Room Server fails to save the room, plato-server cannot read it back: 400 Invalid room name); "
+                            + "use letters, digits, '-', '_' and '.' only, e.g. '" + room.replace('/', '-')
+                            + "', or set "
+                            + "plato_room_names: hierarchical for a PLATO server known to support hierarchical rooms");
         }
         if (!FLAT.matcher(room).matches() || ONLY_DOTS.matcher(room).matches()) {
             throw refused(field, field + " = '" + room + "' is not a PLATO room name; allowed " + STRICT_RULE);
@@ -65,7 +74,7 @@ public enum RoomNames {
     }
 
     private BosunException refused(String field, String message) {
-        return new BosunException(ErrorCode.INVALID_ARGUMENT, message,
-                Map.of("field", field, "rule", "plato_room_names=" + wire()));
+        return new BosunException(
+                ErrorCode.INVALID_ARGUMENT, message, Map.of("field", field, "rule", "plato_room_names=" + wire()));
     }
 }

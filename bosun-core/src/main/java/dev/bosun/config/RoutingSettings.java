@@ -18,6 +18,14 @@ import java.util.Optional;
  * @param remoteTimeout    how long a call to the remote router may take
  * @param remoteSyncInterval how often the remote router's registry is compared with Bosun's (and brought in step)
  */
-public record RoutingSettings(boolean enabled, Optional<URI> remoteUrl, boolean fallbackLocal, boolean fallbackAny,
-                              int emergenceOffset, double minConfidence, Duration window, boolean compatPaths,
-                              Duration remoteTimeout, Duration remoteSyncInterval) {}
+public record RoutingSettings(
+        boolean enabled,
+        Optional<URI> remoteUrl,
+        boolean fallbackLocal,
+        boolean fallbackAny,
+        int emergenceOffset,
+        double minConfidence,
+        Duration window,
+        boolean compatPaths,
+        Duration remoteTimeout,
+        Duration remoteSyncInterval) {}

@@ -25,15 +25,29 @@ import java.util.Map;
  * @param ops                logs, metrics access and shutdown ({@code log_format}, {@code log_level},
  *                           {@code metrics_auth}, {@code shutdown_grace})
  */
-public record ServerSettings(String host, int port, Map<String, String> apiKeys, int rateLimit, int rateBurst,
-                             int maxStreams, long maxRequestBytes, int maxStreamsPerTenant, Duration sseKeepAlive,
-                             List<String> allowedHosts, List<String> corsOrigins, int authFailureRate,
-                             Duration idleTimeout, Duration headerTimeout, OpsSettings ops) {
+public record ServerSettings(
+        String host,
+        int port,
+        Map<String, String> apiKeys,
+        int rateLimit,
+        int rateBurst,
+        int maxStreams,
+        long maxRequestBytes,
+        int maxStreamsPerTenant,
+        Duration sseKeepAlive,
+        List<String> allowedHosts,
+        List<String> corsOrigins,
+        int authFailureRate,
+        Duration idleTimeout,
+        Duration headerTimeout,
+        OpsSettings ops) {
     public ServerSettings {
         apiKeys = Map.copyOf(apiKeys);
         allowedHosts = List.copyOf(allowedHosts);
         corsOrigins = List.copyOf(corsOrigins);
     }
 
-    public boolean authEnabled() { return !apiKeys.isEmpty(); }
+    public boolean authEnabled() {
+        return !apiKeys.isEmpty();
+    }
 }

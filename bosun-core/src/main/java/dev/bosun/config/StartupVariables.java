@@ -30,46 +30,96 @@ public final class StartupVariables {
 
     /** Every family, in the order docs/CONFIG.md lists them. */
     public static final List<Family> FAMILIES = List.of(
-            new Family("dynamic loader and C library",
+            new Family(
+                    "dynamic loader and C library",
                     "the loader and glibc load code or parse files they name (LD_PRELOAD, LD_AUDIT, iconv modules, "
                             + "locale and tz data, malloc and tunables: CVE-2023-4911)",
                     List.of("GCONV_PATH", "GETCONF_DIR", "LOCPATH", "NLSPATH", "GLIBC_TUNABLES", "TZDIR"),
                     List.of("LD_", "DYLD_", "MALLOC_")),
-            new Family("name resolution",
+            new Family(
+                    "name resolution",
                     "they redirect the resolver (host aliases, search domains, options)",
-                    List.of("HOSTALIASES", "RES_OPTIONS", "LOCALDOMAIN"), List.of()),
-            new Family("shells",
+                    List.of("HOSTALIASES", "RES_OPTIONS", "LOCALDOMAIN"),
+                    List.of()),
+            new Family(
+                    "shells",
                     "shells run or expand them at start (BASH_ENV, ENV, exported functions, xtrace's PS4, IFS)",
-                    List.of("ENV", "SHELLOPTS", "BASHOPTS", "PS1", "PS2", "PS3", "PS4", "PROMPT_COMMAND", "IFS", "CDPATH",
-                            "GLOBIGNORE", "EXECIGNORE", "FPATH", "ZDOTDIR", "INPUTRC"),
+                    List.of(
+                            "ENV",
+                            "SHELLOPTS",
+                            "BASHOPTS",
+                            "PS1",
+                            "PS2",
+                            "PS3",
+                            "PS4",
+                            "PROMPT_COMMAND",
+                            "IFS",
+                            "CDPATH",
+                            "GLOBIGNORE",
+                            "EXECIGNORE",
+                            "FPATH",
+                            "ZDOTDIR",
+                            "INPUTRC"),
                     List.of("BASH_")),
-            new Family("program and file lookup",
+            new Family(
+                    "program and file lookup",
                     "they choose which program runs and which configuration and dot files are read",
-                    List.of("PATH", "HOME", "SHELL", "TMPDIR"), List.of("XDG_")),
-            new Family("commands run on a program's behalf",
+                    List.of("PATH", "HOME", "SHELL", "TMPDIR"),
+                    List.of("XDG_")),
+            new Family(
+                    "commands run on a program's behalf",
                     "programs spawn the command they name (editors, pagers, askpass, less's input filters)",
                     List.of("EDITOR", "VISUAL", "PAGER", "MANPAGER", "BROWSER", "LESSOPEN", "LESSCLOSE"),
                     List.of("SSH_", "SUDO_", "GIT_")),
-            new Family("Python", "the interpreter imports and runs what they name (PYTHONPATH, PYTHONSTARTUP, "
-                    + "PYTHONBREAKPOINT, PYTHONHOME); pip installs from where they say",
-                    List.of(), List.of("PYTHON", "PIP_")),
-            new Family("Perl", "perl loads modules and options from them (PERL5LIB, PERLLIB, PERL5OPT, PERL5DB)",
-                    List.of(), List.of("PERL")),
-            new Family("Node.js", "node loads modules and options from them (NODE_OPTIONS --require, NODE_PATH)",
-                    List.of(), List.of("NODE_", "NPM_CONFIG_")),
-            new Family("Java", "the JVM and its launchers take agents and class paths from them (-javaagent)",
-                    List.of("CLASSPATH", "MAVEN_OPTS", "GRADLE_OPTS"), List.of("JAVA_", "_JAVA_", "JDK_")),
-            new Family("Ruby", "ruby and gems load code from them (RUBYOPT -r, RUBYLIB, GEM_PATH, BUNDLE_GEMFILE)",
-                    List.of(), List.of("RUBY", "GEM_", "BUNDLE_")),
-            new Family("other interpreters", "Lua, PHP, R and Tcl run or load code they name (LUA_INIT, PHPRC, R_PROFILE)",
-                    List.of("TCLLIBPATH"), List.of("LUA_", "PHP", "R_")),
-            new Family("TLS trust and proxies",
+            new Family(
+                    "Python",
+                    "the interpreter imports and runs what they name (PYTHONPATH, PYTHONSTARTUP, "
+                            + "PYTHONBREAKPOINT, PYTHONHOME); pip installs from where they say",
+                    List.of(),
+                    List.of("PYTHON", "PIP_")),
+            new Family(
+                    "Perl",
+                    "perl loads modules and options from them (PERL5LIB, PERLLIB, PERL5OPT, PERL5DB)",
+                    List.of(),
+                    List.of("PERL")),
+            new Family(
+                    "Node.js",
+                    "node loads modules and options from them (NODE_OPTIONS --require, NODE_PATH)",
+                    List.of(),
+                    List.of("NODE_", "NPM_CONFIG_")),
+            new Family(
+                    "Java",
+                    "the JVM and its launchers take agents and class paths from them (-javaagent)",
+                    List.of("CLASSPATH", "MAVEN_OPTS", "GRADLE_OPTS"),
+                    List.of("JAVA_", "_JAVA_", "JDK_")),
+            new Family(
+                    "Ruby",
+                    "ruby and gems load code from them (RUBYOPT -r, RUBYLIB, GEM_PATH, BUNDLE_GEMFILE)",
+                    List.of(),
+                    List.of("RUBY", "GEM_", "BUNDLE_")),
+            new Family(
+                    "other interpreters",
+                    "Lua, PHP, R and Tcl run or load code they name (LUA_INIT, PHPRC, R_PROFILE)",
+                    List.of("TCLLIBPATH"),
+                    List.of("LUA_", "PHP", "R_")),
+            new Family(
+                    "TLS trust and proxies",
                     "they replace the certificates a program trusts or send its traffic (and the operator's "
                             + "credentials in it) through another host; OpenSSL loads engines from its config",
-                    List.of("SSL_CERT_FILE", "SSL_CERT_DIR", "CURL_CA_BUNDLE", "REQUESTS_CA_BUNDLE", "HTTP_PROXY",
-                            "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY", "FTP_PROXY"),
+                    List.of(
+                            "SSL_CERT_FILE",
+                            "SSL_CERT_DIR",
+                            "CURL_CA_BUNDLE",
+                            "REQUESTS_CA_BUNDLE",
+                            "HTTP_PROXY",
+                            "HTTPS_PROXY",
+                            "ALL_PROXY",
+                            "NO_PROXY",
+                            "FTP_PROXY"),
                     List.of("OPENSSL_")),
-            new Family("plug-in paths", "libraries load plug-ins and data they point to",
+            new Family(
+                    "plug-in paths",
+                    "libraries load plug-ins and data they point to",
                     List.of("GIO_EXTRA_MODULES", "GI_TYPELIB_PATH", "QT_PLUGIN_PATH", "MAGIC", "KRB5_CONFIG"),
                     List.of("GST_PLUGIN", "GTK_", "TERMINFO")));
 

@@ -16,5 +16,7 @@ import java.util.Optional;
  */
 public record StoreSettings(Optional<String> url, int poolSize, Duration leaseTtl, long minFreeDisk) {
     /** Whether the sessions live in a database that other nodes may share. */
-    public boolean shared() { return url.isPresent(); }
+    public boolean shared() {
+        return url.isPresent();
+    }
 }

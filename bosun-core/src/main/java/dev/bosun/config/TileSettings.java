@@ -20,19 +20,32 @@ import java.util.Optional;
  * @param confidenceEnd   confidence of SESSION_END and SESSION_ERROR tiles
  * @param confidenceAlert confidence of EMERGENCE ALERT tiles
  */
-public record TileSettings(boolean emit, Optional<URI> platoUrl, Optional<String> platoApiKey, String scoutRoom,
-                           String source, AnswerFormat answerFormat, RoomNames roomNames, double confidenceStart,
-                           double confidenceTask, double confidenceEnd, double confidenceAlert) {
+public record TileSettings(
+        boolean emit,
+        Optional<URI> platoUrl,
+        Optional<String> platoApiKey,
+        String scoutRoom,
+        String source,
+        AnswerFormat answerFormat,
+        RoomNames roomNames,
+        double confidenceStart,
+        double confidenceTask,
+        double confidenceEnd,
+        double confidenceAlert) {
 
     /** Whether tiles leave this node at all. */
-    public boolean sending() { return emit && platoUrl.isPresent(); }
+    public boolean sending() {
+        return emit && platoUrl.isPresent();
+    }
 
     @Override
     public String toString() {
         // The key is a credential: never in a log line or an error.
-        return "TileSettings[emit=" + emit + ", platoUrl=" + platoUrl.map(URI::toString).orElse("none")
+        return "TileSettings[emit=" + emit + ", platoUrl="
+                + platoUrl.map(URI::toString).orElse("none")
                 + ", platoApiKey=" + (platoApiKey.isPresent() ? "***" : "none") + ", scoutRoom=" + scoutRoom
-                + ", source=" + source + ", answerFormat=" + answerFormat.wire() + ", roomNames=" + roomNames.wire() + "]";
+                + ", source=" + source + ", answerFormat=" + answerFormat.wire() + ", roomNames=" + roomNames.wire()
+                + "]";
     }
 
     /**
@@ -42,8 +55,11 @@ public record TileSettings(boolean emit, Optional<URI> platoUrl, Optional<String
      * "Answer too short"; plato-server crashes on it), so Bosun warns when it is set.
      */
     public enum AnswerFormat {
-        STRING, OBJECT;
+        STRING,
+        OBJECT;
 
-        public String wire() { return name().toLowerCase(Locale.ROOT); }
+        public String wire() {
+            return name().toLowerCase(Locale.ROOT);
+        }
     }
 }

@@ -44,13 +44,18 @@ final class Values {
         if (v instanceof Boolean b) {
             return b;
         }
-        String text = v instanceof String s ? s.strip().toLowerCase(Locale.ROOT)
+        String text = v instanceof String s
+                ? s.strip().toLowerCase(Locale.ROOT)
                 : v instanceof Integer || v instanceof Long ? v.toString() : null;
         if (text != null) {
             switch (text) {
-                case "true", "yes", "1" -> { return true; }
-                case "false", "no", "0" -> { return false; }
-                default -> { }
+                case "true", "yes", "1" -> {
+                    return true;
+                }
+                case "false", "no", "0" -> {
+                    return false;
+                }
+                default -> {}
             }
         }
         throw error(field, field + " = " + show(v) + " is not a boolean; allowed " + allowed, raw);
@@ -126,8 +131,10 @@ final class Values {
             default -> throw error(field, field + " = " + show(v) + " is not a number; allowed " + range, raw);
         };
         if (n.compareTo(new BigDecimal(min)) < 0 || n.compareTo(new BigDecimal(max)) > 0) {
-            throw error(field, field + " = " + n.stripTrailingZeros().toPlainString()
-                    + " is out of range; allowed " + range, raw);
+            throw error(
+                    field,
+                    field + " = " + n.stripTrailingZeros().toPlainString() + " is out of range; allowed " + range,
+                    raw);
         }
         return n.doubleValue();
     }

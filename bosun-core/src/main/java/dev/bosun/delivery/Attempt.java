@@ -9,7 +9,9 @@ public sealed interface Attempt {
      * attempt whose answer was lost ({@code note} says so).
      */
     record Accepted(int status, Optional<String> remoteId, Optional<String> note) implements Attempt {
-        public Accepted(int status, Optional<String> remoteId) { this(status, remoteId, Optional.empty()); }
+        public Accepted(int status, Optional<String> remoteId) {
+            this(status, remoteId, Optional.empty());
+        }
     }
 
     /** Refused for good: retrying the same delivery cannot succeed. */
@@ -22,7 +24,9 @@ public sealed interface Attempt {
      * @param cause  what kind of failure, which decides whether retrying can help
      */
     record Failed(Optional<Integer> status, String error, Cause cause) implements Attempt {
-        public Failed(Optional<Integer> status, String error) { this(status, error, Cause.TRANSIENT); }
+        public Failed(Optional<Integer> status, String error) {
+            this(status, error, Cause.TRANSIENT);
+        }
     }
 
     /** Why an attempt failed, as far as the sender can tell. */

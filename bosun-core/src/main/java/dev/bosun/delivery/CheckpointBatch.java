@@ -13,9 +13,16 @@ import java.util.Optional;
  * @param scoutRoom the session's own scout room, overriding the configured one
  * @param emitTiles the session's own choice to send tiles, overriding the configured one
  */
-public record CheckpointBatch(String sessionId, String tenant, String agentId, String name,
-                              Optional<String> scoutRoom, Optional<Boolean> emitTiles, long cursor, long lastSeq,
-                              List<Event> events) {
+public record CheckpointBatch(
+        String sessionId,
+        String tenant,
+        String agentId,
+        String name,
+        Optional<String> scoutRoom,
+        Optional<Boolean> emitTiles,
+        long cursor,
+        long lastSeq,
+        List<Event> events) {
     public CheckpointBatch {
         events = List.copyOf(events);
     }
@@ -25,7 +32,9 @@ public record CheckpointBatch(String sessionId, String tenant, String agentId, S
      * the limit ends at its last event, and the rest comes in the next one.
      */
     public CheckpointBatch withEvents(List<Event> read, int limit) {
-        long last = read.size() == limit && !read.isEmpty() ? read.get(read.size() - 1).seq() : lastSeq;
+        long last = read.size() == limit && !read.isEmpty()
+                ? read.get(read.size() - 1).seq()
+                : lastSeq;
         return new CheckpointBatch(sessionId, tenant, agentId, name, scoutRoom, emitTiles, cursor, last, read);
     }
 }

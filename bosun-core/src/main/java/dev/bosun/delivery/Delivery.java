@@ -16,14 +16,32 @@ import java.util.Optional;
  * @param readyAt       when it first headed its lane (could first be sent): its maximum age counts from
  *                      here, so a tile that waited behind a stuck one is not dead on its first failure
  */
-public record Delivery(String id, DeliveryKind kind, String target, String tenant, String sessionId, long eventSeq,
-                       String eventType, ObjectNode body, DeliveryState state, int attempts,
-                       Optional<Integer> lastStatus, Optional<String> lastError, Optional<String> remoteId,
-                       Optional<Instant> nextAttemptAt, Instant eventAt, Instant updatedAt,
-                       Optional<Instant> deliveredAt, Optional<Instant> readyAt) {
+public record Delivery(
+        String id,
+        DeliveryKind kind,
+        String target,
+        String tenant,
+        String sessionId,
+        long eventSeq,
+        String eventType,
+        ObjectNode body,
+        DeliveryState state,
+        int attempts,
+        Optional<Integer> lastStatus,
+        Optional<String> lastError,
+        Optional<String> remoteId,
+        Optional<Instant> nextAttemptAt,
+        Instant eventAt,
+        Instant updatedAt,
+        Optional<Instant> deliveredAt,
+        Optional<Instant> readyAt) {
     @Override
-    public ObjectNode body() { return body.deepCopy(); }
+    public ObjectNode body() {
+        return body.deepCopy();
+    }
 
     /** When its maximum age started: when it first headed its lane, else (never yet) its event. */
-    public Instant ageFrom() { return readyAt.orElse(eventAt); }
+    public Instant ageFrom() {
+        return readyAt.orElse(eventAt);
+    }
 }

@@ -9,5 +9,7 @@ public enum DeliveryKind {
     /** A checkpoint event for one webhook subscription. */
     WEBHOOK;
 
-    public String wire() { return name().toLowerCase(Locale.ROOT); }
+    public String wire() {
+        return name().toLowerCase(Locale.ROOT);
+    }
 }

@@ -55,6 +55,7 @@ public final class DeliveryRelay implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DeliveryRelay.class);
     /** Failures in a row after which a target is treated as down. */
     static final int DOWN_AFTER = 3;
+
     private static final int SESSIONS_PER_READ = 128;
     private static final int EVENTS_PER_SESSION = 64;
     private static final Duration IDLE_POLL = Duration.ofSeconds(1);
@@ -119,23 +120,39 @@ public final class DeliveryRelay implements AutoCloseable {
         /** Consecutive connections closed without an answer, by delivery: a crash on one delivery shows here. */
         final Map<String, Integer> drops = new java.util.HashMap<>();
 
-        boolean paused() { return pauseCause != null; }
+        boolean paused() {
+            return pauseCause != null;
+        }
 
         /** Probed rather than sent to: failing now, or paused. */
-        boolean held() { return failures >= DOWN_AFTER || paused(); }
+        boolean held() {
+            return failures >= DOWN_AFTER || paused();
+        }
 
         TargetHealth snapshot(TargetKey key) {
-            TargetHealth.Status status = paused() ? TargetHealth.Status.PAUSED
+            TargetHealth.Status status = paused()
+                    ? TargetHealth.Status.PAUSED
                     : failures >= DOWN_AFTER ? TargetHealth.Status.DOWN : TargetHealth.Status.UP;
-            return new TargetHealth(key.kind(), key.target(), status,
-                    Optional.ofNullable(paused() ? pauseCause : status == TargetHealth.Status.DOWN ? "unreachable" : null),
+            return new TargetHealth(
+                    key.kind(),
+                    key.target(),
+                    status,
+                    Optional.ofNullable(
+                            paused() ? pauseCause : status == TargetHealth.Status.DOWN ? "unreachable" : null),
                     Optional.ofNullable(paused() ? pauseDetail : status == TargetHealth.Status.UP ? null : lastError),
-                    Optional.ofNullable(paused() ? pausedAt : status == TargetHealth.Status.UP ? null : failingSince), failures);
+                    Optional.ofNullable(paused() ? pausedAt : status == TargetHealth.Status.UP ? null : failingSince),
+                    failures);
         }
     }
 
-    public DeliveryRelay(DeliveryStore store, Clock clock, String owner, DeliverySettings settings,
-                         List<CheckpointMaker> makers, List<Sender> senders, Backoff backoff) {
+    public DeliveryRelay(
+            DeliveryStore store,
+            Clock clock,
+            String owner,
+            DeliverySettings settings,
+            List<CheckpointMaker> makers,
+            List<Sender> senders,
+            Backoff backoff) {
         this.store = store;
         this.clock = clock;
         this.owner = owner;
@@ -151,7 +168,9 @@ public final class DeliveryRelay implements AutoCloseable {
         this.slots = new Semaphore(settings.concurrency());
     }
 
-    public void addObserver(DeliveryObserver o) { observers.add(o); }
+    public void addObserver(DeliveryObserver o) {
+        observers.add(o);
+    }
 
     /** Releases this node's claims left by a crash, then runs the loops on their own threads. */
     public synchronized void start() {
@@ -159,13 +178,20 @@ public final class DeliveryRelay implements AutoCloseable {
         int released = store.releaseClaims(owner, clock.instant());
         if (released > 0) log.info("resending {} deliveries that were in flight when this node stopped", released);
         loops = List.of(
-                Thread.ofPlatform().name("bosun-relay-make").daemon(true).start(() -> loop(() -> {
-                    int made = makeAll();
-                    if (made > 0) sendSignal.raise();
-                    return made > 0;
-                }, () -> makeSignal.await(IDLE_POLL))),
-                Thread.ofPlatform().name("bosun-relay-send").daemon(true).start(() -> loop(
-                        () -> flush() + dispatch() > 0, () -> sendSignal.await(untilNextDue()))));
+                Thread.ofPlatform()
+                        .name("bosun-relay-make")
+                        .daemon(true)
+                        .start(() -> loop(
+                                () -> {
+                                    int made = makeAll();
+                                    if (made > 0) sendSignal.raise();
+                                    return made > 0;
+                                },
+                                () -> makeSignal.await(IDLE_POLL))),
+                Thread.ofPlatform()
+                        .name("bosun-relay-send")
+                        .daemon(true)
+                        .start(() -> loop(() -> flush() + dispatch() > 0, () -> sendSignal.await(untilNextDue()))));
     }
 
     /** Something was committed: look for new checkpoints now rather than at the next poll. */
@@ -222,19 +248,23 @@ public final class DeliveryRelay implements AutoCloseable {
     }
 
     private int make(CheckpointMaker maker) {
-        List<CheckpointBatch> batches = store.checkpointsBehind(maker.consumer(), SESSIONS_PER_READ, EVENTS_PER_SESSION);
+        List<CheckpointBatch> batches =
+                store.checkpointsBehind(maker.consumer(), SESSIONS_PER_READ, EVENTS_PER_SESSION);
         if (batches.isEmpty()) return 0;
         maker.beginPass();
         Instant now = clock.instant();
         // Concurrent, so the store's group commit takes many sessions' batches in one transaction.
         var futures = new ArrayList<Future<Boolean>>(batches.size());
-        for (CheckpointBatch b : batches) futures.add(threads.submit(() -> store.consume(maker.consumer(), b, maker.make(b), now)));
+        for (CheckpointBatch b : batches)
+            futures.add(threads.submit(() -> store.consume(maker.consumer(), b, maker.make(b), now)));
         int done = 0;
         for (Future<Boolean> f : futures) {
             try {
                 if (f.get()) done++;
             } catch (java.util.concurrent.ExecutionException e) {
-                log.warn("could not record {} deliveries: {}", maker.consumer().name().toLowerCase(java.util.Locale.ROOT),
+                log.warn(
+                        "could not record {} deliveries: {}",
+                        maker.consumer().name().toLowerCase(java.util.Locale.ROOT),
                         e.getCause() == null ? e.getMessage() : e.getCause().getMessage());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -267,10 +297,14 @@ public final class DeliveryRelay implements AutoCloseable {
                 Health h = health.get(new TargetKey(kind, target));
                 if (probe.isEmpty()) {
                     slots.release();
-                    synchronized (h) { h.probeAt = now.plus(IDLE_POLL); } // nothing due to probe with: look again later
+                    synchronized (h) {
+                        h.probeAt = now.plus(IDLE_POLL);
+                    } // nothing due to probe with: look again later
                     continue;
                 }
-                synchronized (h) { h.probing = true; }
+                synchronized (h) {
+                    h.probing = true;
+                }
                 launch(sender, probe.get(0), false);
                 started++;
             }
@@ -298,13 +332,19 @@ public final class DeliveryRelay implements AutoCloseable {
             try {
                 for (int sent = 1; current != null; sent++) {
                     DeliveryOutcome o;
-                    try (var ctx = LogContext.of("delivery_id", current.id(), "session_id", current.sessionId(),
-                            "tenant", current.tenant())) {
+                    try (var ctx = LogContext.of(
+                            "delivery_id",
+                            current.id(),
+                            "session_id",
+                            current.sessionId(),
+                            "tenant",
+                            current.tenant())) {
                         o = outcome(current, send(sender, current));
                     }
                     boolean goOn = lane && sent < LANE_RUN && settled(o) && !closed;
                     if (goOn) {
-                        current = store.recordAndClaimNext(o, owner, clock.instant(), lease).orElse(null);
+                        current = store.recordAndClaimNext(o, owner, clock.instant(), lease)
+                                .orElse(null);
                     } else {
                         store.record(List.of(o));
                         current = null;
@@ -325,9 +365,20 @@ public final class DeliveryRelay implements AutoCloseable {
         try {
             // A CLIENT span per attempt, current while the sender builds its request, which so carries
             // its traceparent. Its own trace: the event that made the delivery committed long ago (D102).
-            return Tracing.call(d.kind().name().toLowerCase(java.util.Locale.ROOT) + " delivery", SpanKind.CLIENT,
-                    Attributes.of(DELIVERY_ID, d.id(), Tracing.TENANT, d.tenant(), Tracing.SESSION_ID, d.sessionId(), ATTEMPT, (long) d.attempts()),
-                    () -> sender.send(d), DeliveryRelay::traced);
+            return Tracing.call(
+                    d.kind().name().toLowerCase(java.util.Locale.ROOT) + " delivery",
+                    SpanKind.CLIENT,
+                    Attributes.of(
+                            DELIVERY_ID,
+                            d.id(),
+                            Tracing.TENANT,
+                            d.tenant(),
+                            Tracing.SESSION_ID,
+                            d.sessionId(),
+                            ATTEMPT,
+                            (long) d.attempts()),
+                    () -> sender.send(d),
+                    DeliveryRelay::traced);
         } catch (RuntimeException e) {
             log.warn("sending {} failed unexpectedly", d.id(), e);
             return new Attempt.Failed(Optional.empty(), "internal error while sending");
@@ -401,19 +452,26 @@ public final class DeliveryRelay implements AutoCloseable {
             if (cause != null && !cause.equals(h.pauseCause)) {
                 boolean wasPaused = h.paused();
                 h.pauseCause = cause;
-                h.pauseDetail = cause.equals("auth") ? f.error()
+                h.pauseDetail = cause.equals("auth")
+                        ? f.error()
                         : f.error() + ", " + h.drops.get(d.id()) + " times in a row on " + d.id()
-                        + ": the receiver seems to fail on this delivery";
+                                + ": the receiver seems to fail on this delivery";
                 if (!wasPaused) h.pausedAt = now;
                 pause = h.pauseDetail;
             }
             if (h.paused()) h.probeAt = now.plus(PAUSED_PROBE_INTERVAL);
-            else if (h.held()) h.probeAt = now.plus(min(backoff.delay(h.failures - DOWN_AFTER + 1), MAX_PROBE_INTERVAL));
+            else if (h.held())
+                h.probeAt = now.plus(min(backoff.delay(h.failures - DOWN_AFTER + 1), MAX_PROBE_INTERVAL));
         }
         if (pause != null) {
             String cause = h.pauseCause;
-            log.error("{} target {} paused ({}): {}; retrying cannot fix this, so only a probe goes every {} until one is "
-                    + "answered or it is resumed (POST /v1/tiles/resume)", key.kind().wire(), key.target(), cause, pause,
+            log.error(
+                    "{} target {} paused ({}): {}; retrying cannot fix this, so only a probe goes every {} until one is "
+                            + "answered or it is resumed (POST /v1/tiles/resume)",
+                    key.kind().wire(),
+                    key.target(),
+                    cause,
+                    pause,
                     dev.bosun.config.Durations.format(PAUSED_PROBE_INTERVAL));
             observers.forEach(o -> o.paused(key.kind(), key.target(), cause));
         }
@@ -424,11 +482,20 @@ public final class DeliveryRelay implements AutoCloseable {
         // behind a stuck head gets its own maximum age.
         if (!now.isBefore(d.ageFrom().plus(settings.maxAge()))) {
             observers.forEach(o -> o.dead(d.kind()));
-            String gaveUp = "gave up after " + d.attempts() + " attempts over " + dev.bosun.config.Durations.format(settings.maxAge());
+            String gaveUp = "gave up after " + d.attempts() + " attempts over "
+                    + dev.bosun.config.Durations.format(settings.maxAge());
             // Once per delivery: a dead one is never claimed again unless a person retries it.
-            log.error("{} delivery {} of session {} to {} is dead: {}; {}. Fix the cause, then retry it ({})", d.kind().wire(),
-                    d.id(), d.sessionId(), d.target(), error, gaveUp, d.kind() == DeliveryKind.TILE
-                            ? "POST /v1/tiles/{id}/retry" : "POST /v1/webhooks/{id}/deliveries/{delivery_id}/retry");
+            log.error(
+                    "{} delivery {} of session {} to {} is dead: {}; {}. Fix the cause, then retry it ({})",
+                    d.kind().wire(),
+                    d.id(),
+                    d.sessionId(),
+                    d.target(),
+                    error,
+                    gaveUp,
+                    d.kind() == DeliveryKind.TILE
+                            ? "POST /v1/tiles/{id}/retry"
+                            : "POST /v1/webhooks/{id}/deliveries/{delivery_id}/retry");
             return new DeliveryOutcome.Dead(d.id(), status, error + "; " + gaveUp, now);
         }
         observers.forEach(o -> o.retried(d.kind()));
@@ -447,7 +514,8 @@ public final class DeliveryRelay implements AutoCloseable {
             clear(h);
             h.drops.remove(deliveryId);
         }
-        if (resumed) log.info("{} target {} answers a probe again: resumed", key.kind().wire(), key.target());
+        if (resumed)
+            log.info("{} target {} answers a probe again: resumed", key.kind().wire(), key.target());
     }
 
     private static void clear(Health h) {
@@ -483,7 +551,9 @@ public final class DeliveryRelay implements AutoCloseable {
     public TargetHealth health(DeliveryKind kind, String target) {
         Health h = health.get(new TargetKey(kind, target));
         if (h == null) return TargetHealth.up(kind, target);
-        synchronized (h) { return h.snapshot(new TargetKey(kind, target)); }
+        synchronized (h) {
+            return h.snapshot(new TargetKey(kind, target));
+        }
     }
 
     /** The targets of {@code kind} that are down or paused. */
@@ -491,7 +561,9 @@ public final class DeliveryRelay implements AutoCloseable {
         var out = new ArrayList<TargetHealth>();
         health.forEach((key, h) -> {
             if (key.kind() != kind) return;
-            synchronized (h) { if (h.held()) out.add(h.snapshot(key)); }
+            synchronized (h) {
+                if (h.held()) out.add(h.snapshot(key));
+            }
         });
         return out;
     }
@@ -504,7 +576,11 @@ public final class DeliveryRelay implements AutoCloseable {
         for (TargetKey k; (k = recovered.poll()) != null; ) {
             int n = store.wakeTarget(k.kind(), k.target(), clock.instant());
             woken += n;
-            log.info("{} target {} answers again; {} waiting deliveries are due now", k.kind().wire(), k.target(), n);
+            log.info(
+                    "{} target {} answers again; {} waiting deliveries are due now",
+                    k.kind().wire(),
+                    k.target(),
+                    n);
         }
         return woken;
     }
@@ -531,13 +607,16 @@ public final class DeliveryRelay implements AutoCloseable {
             store.nextDue(kind, held).ifPresent(candidates::add);
             for (Instant next : candidates) {
                 Duration until = Duration.between(now, next);
-                if (until.compareTo(wait) < 0) wait = until.isNegative() || until.isZero() ? Duration.ofMillis(1) : until;
+                if (until.compareTo(wait) < 0)
+                    wait = until.isNegative() || until.isZero() ? Duration.ofMillis(1) : until;
             }
         }
         return wait;
     }
 
-    private static Duration min(Duration a, Duration b) { return a.compareTo(b) <= 0 ? a : b; }
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
 
     private static void sleepQuietly(Duration d) {
         try {
@@ -566,8 +645,8 @@ public final class DeliveryRelay implements AutoCloseable {
         }
         threads.shutdown();
         try {
-            if (!threads.awaitTermination(Math.min(settings.timeout().toMillis() + 1000, CLOSE_GRACE.toMillis()),
-                    TimeUnit.MILLISECONDS)) {
+            if (!threads.awaitTermination(
+                    Math.min(settings.timeout().toMillis() + 1000, CLOSE_GRACE.toMillis()), TimeUnit.MILLISECONDS)) {
                 threads.shutdownNow();
             }
         } catch (InterruptedException e) {

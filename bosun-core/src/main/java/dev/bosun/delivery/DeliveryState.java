@@ -17,12 +17,18 @@ public enum DeliveryState {
     /** Kept locally, never sent (tiles with {@code emit_tiles=false} or no PLATO server configured). */
     LOCAL;
 
-    public String wire() { return name().toLowerCase(Locale.ROOT); }
+    public String wire() {
+        return name().toLowerCase(Locale.ROOT);
+    }
 
     /** Parses the wire name, or INVALID_ARGUMENT naming {@code field} and the allowed values. */
     public static DeliveryState fromWire(String field, String value) {
         for (DeliveryState s : values()) if (s.wire().equals(value)) return s;
-        throw BosunException.invalid(field, field + " = '" + value + "' is not a delivery state; allowed "
-                + String.join(", ", Arrays.stream(values()).map(DeliveryState::wire).toList()));
+        throw BosunException.invalid(
+                field,
+                field + " = '" + value + "' is not a delivery state; allowed "
+                        + String.join(
+                                ", ",
+                                Arrays.stream(values()).map(DeliveryState::wire).toList()));
     }
 }

@@ -43,8 +43,14 @@ public interface DeliveryStore {
      * @param only    claim only deliveries to this target (a probe of a target that was down)
      * @param exclude skip deliveries to these targets (targets cooling down after failures)
      */
-    List<Delivery> claimDue(DeliveryKind kind, Optional<String> only, Set<String> exclude, String owner,
-                            Instant now, Duration lease, int limit);
+    List<Delivery> claimDue(
+            DeliveryKind kind,
+            Optional<String> only,
+            Set<String> exclude,
+            String owner,
+            Instant now,
+            Duration lease,
+            int limit);
 
     /**
      * Records the outcome of a claimed lane head and, when it moves the lane on (delivered, rejected,

@@ -57,7 +57,8 @@ public final class HttpPost {
         long deadline = System.nanoTime() + timeout.toNanos();
         var b = HttpRequest.newBuilder(uri).timeout(timeout).POST(HttpRequest.BodyPublishers.ofByteArray(body));
         headers.forEach(b::header);
-        CompletableFuture<HttpResponse<InputStream>> f = client.sendAsync(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+        CompletableFuture<HttpResponse<InputStream>> f =
+                client.sendAsync(b.build(), HttpResponse.BodyHandlers.ofInputStream());
         HttpResponse<InputStream> r;
         try {
             r = f.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
@@ -71,13 +72,14 @@ public final class HttpPost {
             throw new IOException(cause == null ? "request failed" : cause.toString(), cause);
         }
         InputStream in = r.body();
-        ScheduledFuture<?> closer = CLOSER.schedule(() -> quietlyClose(in), Math.max(1, deadline - System.nanoTime()),
-                TimeUnit.NANOSECONDS);
+        ScheduledFuture<?> closer = CLOSER.schedule(
+                () -> quietlyClose(in), Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         try (in) {
             byte[] bytes = in.readNBytes(MAX_BODY);
             return new Response(r.statusCode(), new String(bytes, StandardCharsets.UTF_8));
         } catch (IOException e) {
-            if (System.nanoTime() - deadline >= 0) throw new TimeoutException("the answer's body did not arrive in time");
+            if (System.nanoTime() - deadline >= 0)
+                throw new TimeoutException("the answer's body did not arrive in time");
             throw e;
         } finally {
             closer.cancel(false);

@@ -12,5 +12,14 @@ import java.time.Instant;
  * @param state   {@link DeliveryState#PENDING} to send, {@link DeliveryState#LOCAL} to keep only
  * @param eventAt when the event was committed: delivery latency and the maximum age count from here
  */
-public record NewDelivery(String id, DeliveryKind kind, String target, String tenant, String sessionId,
-                          long eventSeq, String eventType, ObjectNode body, DeliveryState state, Instant eventAt) {}
+public record NewDelivery(
+        String id,
+        DeliveryKind kind,
+        String target,
+        String tenant,
+        String sessionId,
+        long eventSeq,
+        String eventType,
+        ObjectNode body,
+        DeliveryState state,
+        Instant eventAt) {}

@@ -62,7 +62,9 @@ public final class PinnedPost {
 
     /** The first address that accepted a connection did not answer in time, or none accepted one. */
     public static final class Unreachable extends IOException {
-        Unreachable(String message, Throwable cause) { super(message, cause); }
+        Unreachable(String message, Throwable cause) {
+            super(message, cause);
+        }
     }
 
     /**
@@ -99,7 +101,8 @@ public final class PinnedPost {
         }
     }
 
-    private static Socket connect(List<InetAddress> addresses, int port, long deadline) throws IOException, TimeoutException {
+    private static Socket connect(List<InetAddress> addresses, int port, long deadline)
+            throws IOException, TimeoutException {
         IOException last = null;
         for (InetAddress a : addresses) {
             long ms = TimeUnit.NANOSECONDS.toMillis(left(deadline));
@@ -113,7 +116,8 @@ public final class PinnedPost {
                 last = e;
             }
         }
-        if (left(deadline) <= 1 || last instanceof SocketTimeoutException) throw new TimeoutException("no connection in time");
+        if (left(deadline) <= 1 || last instanceof SocketTimeoutException)
+            throw new TimeoutException("no connection in time");
         throw new Unreachable("no address accepted a connection", last);
     }
 
@@ -131,9 +135,16 @@ public final class PinnedPost {
         String path = url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath();
         if (url.getRawQuery() != null) path += "?" + url.getRawQuery();
         boolean defaultPort = port == (https ? 443 : 80);
-        var sb = new StringBuilder("POST ").append(path).append(" HTTP/1.1\r\n")
-                .append("Host: ").append(url.getHost()).append(defaultPort ? "" : ":" + port).append("\r\n")
-                .append("Content-Length: ").append(length).append("\r\n")
+        var sb = new StringBuilder("POST ")
+                .append(path)
+                .append(" HTTP/1.1\r\n")
+                .append("Host: ")
+                .append(url.getHost())
+                .append(defaultPort ? "" : ":" + port)
+                .append("\r\n")
+                .append("Content-Length: ")
+                .append(length)
+                .append("\r\n")
                 .append("Connection: close\r\n");
         headers.forEach((k, v) -> sb.append(k).append(": ").append(v).append("\r\n"));
         return sb.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1);

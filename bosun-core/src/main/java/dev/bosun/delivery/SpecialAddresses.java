@@ -47,7 +47,9 @@ public final class SpecialAddresses {
         }
 
         @Override
-        public int hashCode() { return cidr.hashCode(); }
+        public int hashCode() {
+            return cidr.hashCode();
+        }
     }
 
     /** IPv4 blocks that are not globally reachable, and multicast and broadcast. */

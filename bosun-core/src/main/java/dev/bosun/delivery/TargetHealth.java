@@ -12,8 +12,14 @@ import java.util.Optional;
  * @param detail   what was seen, in words: never a credential or a host path
  * @param since    when it entered its state (empty while up)
  */
-public record TargetHealth(DeliveryKind kind, String target, Status status, Optional<String> cause,
-                           Optional<String> detail, Optional<Instant> since, int failures) {
+public record TargetHealth(
+        DeliveryKind kind,
+        String target,
+        Status status,
+        Optional<String> cause,
+        Optional<String> detail,
+        Optional<Instant> since,
+        int failures) {
 
     /** Where a target stands. */
     public enum Status {
@@ -27,7 +33,9 @@ public record TargetHealth(DeliveryKind kind, String target, Status status, Opti
          */
         PAUSED;
 
-        public String wire() { return name().toLowerCase(Locale.ROOT); }
+        public String wire() {
+            return name().toLowerCase(Locale.ROOT);
+        }
     }
 
     public static TargetHealth up(DeliveryKind kind, String target) {

@@ -17,7 +17,9 @@ public record Webhook(String id, String tenant, URI url, List<String> events, St
         events = List.copyOf(events);
     }
 
-    public boolean wants(String eventType) { return events.contains(ALL) || events.contains(eventType); }
+    public boolean wants(String eventType) {
+        return events.contains(ALL) || events.contains(eventType);
+    }
 
     @Override
     public String toString() {

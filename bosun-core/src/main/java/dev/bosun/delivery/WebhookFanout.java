@@ -30,15 +30,20 @@ public final class WebhookFanout implements CheckpointMaker {
     }
 
     @Override
-    public Consumer consumer() { return Consumer.WEBHOOKS; }
+    public Consumer consumer() {
+        return Consumer.WEBHOOKS;
+    }
 
     /** Reads the subscriptions afresh: one that was just created must see the events after it. */
     @Override
-    public void beginPass() { current = subscriptions.get(); }
+    public void beginPass() {
+        current = subscriptions.get();
+    }
 
     @Override
     public List<NewDelivery> make(CheckpointBatch b) {
-        List<Webhook> mine = current.stream().filter(w -> w.tenant().equals(b.tenant())).toList();
+        List<Webhook> mine =
+                current.stream().filter(w -> w.tenant().equals(b.tenant())).toList();
         if (mine.isEmpty()) return List.of();
         var out = new ArrayList<NewDelivery>();
         for (Event e : b.events()) {
@@ -52,8 +57,17 @@ public final class WebhookFanout implements CheckpointMaker {
                 body.put("seq", e.seq());
                 body.put("created_at", e.createdAt().toString());
                 body.set("payload", e.payload().deepCopy());
-                out.add(new NewDelivery(id, DeliveryKind.WEBHOOK, w.id(), b.tenant(), b.sessionId(), e.seq(), e.type(),
-                        body, DeliveryState.PENDING, e.createdAt()));
+                out.add(new NewDelivery(
+                        id,
+                        DeliveryKind.WEBHOOK,
+                        w.id(),
+                        b.tenant(),
+                        b.sessionId(),
+                        e.seq(),
+                        e.type(),
+                        body,
+                        DeliveryState.PENDING,
+                        e.createdAt()));
             }
         }
         return out;

@@ -28,8 +28,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class WebhookSender implements Sender {
     /** The delivery record's text when the host resolves to an address the operator does not allow. */
-    public static final String REFUSED_BY_POLICY = "target refused by policy: the receiver's host resolves to an address "
-            + "this server does not deliver to (webhook_private_targets=false)";
+    public static final String REFUSED_BY_POLICY =
+            "target refused by policy: the receiver's host resolves to an address "
+                    + "this server does not deliver to (webhook_private_targets=false)";
     /** The delivery record's text for a private target that gave no HTTP answer, whatever the cause. */
     public static final String UNREACHABLE = "target unreachable";
 
@@ -45,8 +46,12 @@ public final class WebhookSender implements Sender {
      * @param subscriptions the subscription a delivery is for, if it still exists
      * @param targets       resolves and judges each delivery's host
      */
-    public WebhookSender(Function<Delivery, Optional<Webhook>> subscriptions, Clock clock, Duration timeout,
-                         WebhookTargets targets, PinnedPost http) {
+    public WebhookSender(
+            Function<Delivery, Optional<Webhook>> subscriptions,
+            Clock clock,
+            Duration timeout,
+            WebhookTargets targets,
+            PinnedPost http) {
         this.subscriptions = subscriptions;
         this.clock = clock;
         this.timeout = timeout;
@@ -55,23 +60,31 @@ public final class WebhookSender implements Sender {
     }
 
     @Override
-    public DeliveryKind kind() { return DeliveryKind.WEBHOOK; }
+    public DeliveryKind kind() {
+        return DeliveryKind.WEBHOOK;
+    }
 
     @Override
     public Attempt send(Delivery d) {
         Optional<Webhook> sub = subscriptions.apply(d);
         if (sub.isEmpty()) return new Attempt.Refused(410, "the webhook subscription was deleted");
         Webhook w = sub.get();
-        String where = w.url().getHost() + (w.url().getPort() > 0 ? ":" + w.url().getPort() : "");
+        String where =
+                w.url().getHost() + (w.url().getPort() > 0 ? ":" + w.url().getPort() : "");
         List<InetAddress> addresses;
         boolean isPrivate;
         switch (targets.check(w.url())) {
             case WebhookTargets.Verdict.Unresolved u -> {
-                return new Attempt.Failed(Optional.empty(), "the receiver's host " + w.url().getHost() + " did not resolve");
+                return new Attempt.Failed(
+                        Optional.empty(), "the receiver's host " + w.url().getHost() + " did not resolve");
             }
             case WebhookTargets.Verdict.Refused r -> {
-                log.warn("webhook {} of tenant {}: not sent, its host {} resolves to {}", w.id(), w.tenant(),
-                        w.url().getHost(), r.why());
+                log.warn(
+                        "webhook {} of tenant {}: not sent, its host {} resolves to {}",
+                        w.id(),
+                        w.tenant(),
+                        w.url().getHost(),
+                        r.why());
                 return new Attempt.Failed(Optional.empty(), REFUSED_BY_POLICY);
             }
             case WebhookTargets.Verdict.Allowed a -> {
@@ -95,14 +108,21 @@ public final class WebhookSender implements Sender {
             if (status == 410) return new Attempt.Refused(status, "the receiver answered 410 Gone");
             return new Attempt.Failed(Optional.of(status), "the receiver at " + where + " answered HTTP " + status);
         } catch (TimeoutException e) {
-            return new Attempt.Failed(Optional.empty(), isPrivate ? UNREACHABLE : "the receiver at " + where
-                    + " did not answer within " + timeout.toMillis() + " ms");
+            return new Attempt.Failed(
+                    Optional.empty(),
+                    isPrivate
+                            ? UNREACHABLE
+                            : "the receiver at " + where + " did not answer within " + timeout.toMillis() + " ms");
         } catch (PinnedPost.Unreachable e) {
-            return new Attempt.Failed(Optional.empty(), isPrivate ? UNREACHABLE : "the receiver at " + where
-                    + " refused the connection");
+            return new Attempt.Failed(
+                    Optional.empty(), isPrivate ? UNREACHABLE : "the receiver at " + where + " refused the connection");
         } catch (IOException e) {
-            return new Attempt.Failed(Optional.empty(), isPrivate ? UNREACHABLE : "the connection to " + where + " failed: "
-                    + e.getClass().getSimpleName());
+            return new Attempt.Failed(
+                    Optional.empty(),
+                    isPrivate
+                            ? UNREACHABLE
+                            : "the connection to " + where + " failed: "
+                                    + e.getClass().getSimpleName());
         }
     }
 }

@@ -35,7 +35,9 @@ public final class WebhookTargets {
     }
 
     /** Whether private targets are allowed (the operator's {@code webhook_private_targets}). */
-    public boolean allowPrivate() { return allowPrivate; }
+    public boolean allowPrivate() {
+        return allowPrivate;
+    }
 
     /** Resolves the URL's host and judges every address it has; one private address refuses the host. */
     public Verdict check(URI url) {

@@ -6,7 +6,6 @@ import dev.bosun.event.SystemEvents;
 import dev.bosun.id.Ids;
 import dev.bosun.util.Page;
 import dev.bosun.util.Validation;
-import dev.bosun.wire.WebhookSignature;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.security.SecureRandom;
@@ -31,6 +30,7 @@ import java.util.Optional;
 public final class Webhooks {
     /** Shortest secret a caller may choose. */
     public static final int MIN_SECRET = 16;
+
     public static final int MAX_SECRET = 256;
     public static final int MAX_URL = 2048;
 
@@ -46,8 +46,13 @@ public final class Webhooks {
      * @param targets the same guard the deliveries go through
      * @param relay   the relay that sends them, which knows how each subscription's receiver fares
      */
-    public Webhooks(DeliveryStore store, Clock clock, Ids ids, DeliverySettings settings, WebhookTargets targets,
-                    DeliveryRelay relay) {
+    public Webhooks(
+            DeliveryStore store,
+            Clock clock,
+            Ids ids,
+            DeliverySettings settings,
+            WebhookTargets targets,
+            DeliveryRelay relay) {
         this.store = store;
         this.clock = clock;
         this.ids = ids;
@@ -66,12 +71,14 @@ public final class Webhooks {
         List<String> types = events(events);
         String key = secret.map(Webhooks::secret).orElseGet(this::newSecret);
         // Stored to the millisecond, like event times, which it is compared with.
-        Webhook w = new Webhook("wh_" + ids.nextUlid(), tenant, uri, types, key,
-                clock.instant().truncatedTo(ChronoUnit.MILLIS));
+        Webhook w = new Webhook(
+                "wh_" + ids.nextUlid(), tenant, uri, types, key, clock.instant().truncatedTo(ChronoUnit.MILLIS));
         return store.addWebhook(w, settings.maxWebhooks());
     }
 
-    public List<Webhook> list(String tenant) { return store.listWebhooks(tenant); }
+    public List<Webhook> list(String tenant) {
+        return store.listWebhooks(tenant);
+    }
 
     public Webhook get(String tenant, String id) {
         if (!Ids.isSafe(id)) throw BosunException.notFound("webhook", id);
@@ -83,7 +90,8 @@ public final class Webhooks {
     }
 
     /** A subscription's deliveries, newest first, optionally in one state. */
-    public Page<Delivery> deliveries(String tenant, String id, Optional<DeliveryState> state, Optional<String> after, int limit) {
+    public Page<Delivery> deliveries(
+            String tenant, String id, Optional<DeliveryState> state, Optional<String> after, int limit) {
         get(tenant, id);
         Validation.within("limit", limit, 1, 1000);
         DeliveryFilter f = DeliveryFilter.of(tenant, DeliveryKind.WEBHOOK).withTarget(id);
@@ -109,7 +117,9 @@ public final class Webhooks {
         }
         var targets = new ArrayList<TargetState>();
         for (Webhook w : store.listWebhooks(tenant)) {
-            targets.add(new TargetState(w, byTarget.getOrDefault(w.id(), new TargetBacklog(w.id(), 0, 0, 0)),
+            targets.add(new TargetState(
+                    w,
+                    byTarget.getOrDefault(w.id(), new TargetBacklog(w.id(), 0, 0, 0)),
                     relay.health(DeliveryKind.WEBHOOK, w.id())));
         }
         return new Backlogs(total, targets);
@@ -117,23 +127,28 @@ public final class Webhooks {
 
     /** Sends a dead or rejected delivery again. */
     public Delivery retry(String tenant, String deliveryId) {
-        Delivery d = store.getDelivery(deliveryId).filter(x -> x.tenant().equals(tenant) && x.kind() == DeliveryKind.WEBHOOK)
+        Delivery d = store.getDelivery(deliveryId)
+                .filter(x -> x.tenant().equals(tenant) && x.kind() == DeliveryKind.WEBHOOK)
                 .orElseThrow(() -> BosunException.notFound("delivery", deliveryId));
         return store.retry(d.id(), clock.instant());
     }
 
     private URI url(String url) {
-        String rule = "an absolute http:// or https:// URL without credentials or fragment, at most " + MAX_URL + " characters";
+        String rule = "an absolute http:// or https:// URL without credentials or fragment, at most " + MAX_URL
+                + " characters";
         if (url == null || url.isBlank()) throw BosunException.invalid("url", "url is required; allowed " + rule);
-        if (url.length() > MAX_URL) throw BosunException.invalid("url", "url is " + url.length() + " characters; allowed " + rule);
+        if (url.length() > MAX_URL)
+            throw BosunException.invalid("url", "url is " + url.length() + " characters; allowed " + rule);
         URI u;
         try {
             u = new URI(url.strip());
         } catch (URISyntaxException e) {
             throw BosunException.invalid("url", "url is not a valid URL (" + e.getReason() + "); allowed " + rule);
         }
-        if (!("http".equals(u.getScheme()) || "https".equals(u.getScheme())) || u.getHost() == null
-                || u.getRawUserInfo() != null || u.getRawFragment() != null) {
+        if (!("http".equals(u.getScheme()) || "https".equals(u.getScheme()))
+                || u.getHost() == null
+                || u.getRawUserInfo() != null
+                || u.getRawFragment() != null) {
             throw BosunException.invalid("url", "url is not " + rule);
         }
         if (!targets.allowPrivate()) requirePublic(u);
@@ -148,34 +163,42 @@ public final class Webhooks {
      */
     private void requirePublic(URI u) {
         if (!(targets.check(u) instanceof WebhookTargets.Verdict.Allowed)) {
-            throw BosunException.invalid("url", "url's host '" + u.getHost() + "' does not resolve to a public address; "
-                    + "this server allows only public webhook targets, not loopback, private, link-local or other "
-                    + "special-purpose addresses (webhook_private_targets=false)");
+            throw BosunException.invalid(
+                    "url",
+                    "url's host '" + u.getHost() + "' does not resolve to a public address; "
+                            + "this server allows only public webhook targets, not loopback, private, link-local or other "
+                            + "special-purpose addresses (webhook_private_targets=false)");
         }
     }
 
     private static List<String> events(List<String> events) {
         if (events == null || events.isEmpty()) {
-            throw BosunException.invalid("events", "events is required: a list of event types (" + allowed() + ") or [\"*\"]");
+            throw BosunException.invalid(
+                    "events", "events is required: a list of event types (" + allowed() + ") or [\"*\"]");
         }
         var out = new LinkedHashSet<String>();
         for (int i = 0; i < events.size(); i++) {
             String e = events.get(i);
             if (!Webhook.ALL.equals(e) && !SystemEvents.CHECKPOINTS.contains(e)) {
-                throw BosunException.invalid("events", "events[" + i + "] = '" + e + "' is not a checkpoint event type; allowed "
-                        + allowed() + ", or * for all");
+                throw BosunException.invalid(
+                        "events",
+                        "events[" + i + "] = '" + e + "' is not a checkpoint event type; allowed " + allowed()
+                                + ", or * for all");
             }
             out.add(e);
         }
         return new ArrayList<>(out);
     }
 
-    private static String allowed() { return String.join(", ", SystemEvents.CHECKPOINTS); }
+    private static String allowed() {
+        return String.join(", ", SystemEvents.CHECKPOINTS);
+    }
 
     private static String secret(String s) {
         if (s.length() < MIN_SECRET || s.length() > MAX_SECRET || !s.chars().allMatch(c -> c > 32 && c < 127)) {
-            throw BosunException.invalid("secret", "secret must be " + MIN_SECRET + " to " + MAX_SECRET
-                    + " visible ASCII characters (no spaces)");
+            throw BosunException.invalid(
+                    "secret",
+                    "secret must be " + MIN_SECRET + " to " + MAX_SECRET + " visible ASCII characters (no spaces)");
         }
         return s;
     }

@@ -57,7 +57,9 @@ public final class DiskFloor {
         return new DiskFloor(minFree, store::getUsableSpace);
     }
 
-    public long minFree() { return minFree; }
+    public long minFree() {
+        return minFree;
+    }
 
     /** Free bytes now, or empty when the disk cannot be asked. */
     public OptionalLong freeBytes() {
@@ -75,8 +77,12 @@ public final class DiskFloor {
         boolean low = f.isPresent() && f.getAsLong() < minFree;
         if (low != wasLow) {
             wasLow = low;
-            if (low) log.warn("the data dir's disk is under min_free_disk ({} free of the {} floor): new sessions and sends are refused "
-                    + "until space is freed; ends and terminates still work", Sizes.format(f.getAsLong()), Sizes.format(minFree));
+            if (low)
+                log.warn(
+                        "the data dir's disk is under min_free_disk ({} free of the {} floor): new sessions and sends are refused "
+                                + "until space is freed; ends and terminates still work",
+                        Sizes.format(f.getAsLong()),
+                        Sizes.format(minFree));
             else log.info("the data dir's disk is back over min_free_disk: new sessions and sends are accepted again");
         }
         return low;
@@ -90,8 +96,11 @@ public final class DiskFloor {
     public void requireRoom(String what) {
         if (!low()) return;
         long f = freeBytes().orElse(0);
-        throw BosunException.diskFull("the disk is full: the data dir has " + Sizes.format(f) + " free, under min_free_disk = "
-                + Sizes.format(minFree) + "; " + what + " are refused until space is freed (ends and terminates still work)",
-                RETRY_AFTER_SECONDS, Map.of("free_bytes", f, "min_free_bytes", minFree));
+        throw BosunException.diskFull(
+                "the disk is full: the data dir has " + Sizes.format(f) + " free, under min_free_disk = "
+                        + Sizes.format(minFree) + "; " + what
+                        + " are refused until space is freed (ends and terminates still work)",
+                RETRY_AFTER_SECONDS,
+                Map.of("free_bytes", f, "min_free_bytes", minFree));
     }
 }

@@ -37,14 +37,20 @@ public final class BosunException extends RuntimeException {
 
     private static Map<String, Object> withoutNulls(Map<String, ?> in) {
         var out = new LinkedHashMap<String, Object>();
-        in.forEach((k, v) -> { if (k != null && v != null) out.put(k, v); });
+        in.forEach((k, v) -> {
+            if (k != null && v != null) out.put(k, v);
+        });
         return out;
     }
 
-    public ErrorCode code() { return code; }
+    public ErrorCode code() {
+        return code;
+    }
 
     /** Structured facts about the error, such as {@code field}, {@code limit} or {@code session_id}. */
-    public Map<String, Object> details() { return details; }
+    public Map<String, Object> details() {
+        return details;
+    }
 
     // --- factories for the common cases, so call sites read as the rule they enforce ---
 
@@ -53,8 +59,8 @@ public final class BosunException extends RuntimeException {
     }
 
     public static BosunException notFound(String what, String id) {
-        return new BosunException(ErrorCode.NOT_FOUND, what + " '" + id + "' was not found",
-                Map.of(what.replace(' ', '_') + "_id", id));
+        return new BosunException(
+                ErrorCode.NOT_FOUND, what + " '" + id + "' was not found", Map.of(what.replace(' ', '_') + "_id", id));
     }
 
     public static BosunException conflict(String message, Map<String, ?> details) {
@@ -62,7 +68,8 @@ public final class BosunException extends RuntimeException {
     }
 
     public static BosunException tooLarge(String field, long size, long limit) {
-        return new BosunException(ErrorCode.PAYLOAD_TOO_LARGE,
+        return new BosunException(
+                ErrorCode.PAYLOAD_TOO_LARGE,
                 field + " is " + size + " bytes, over the limit of " + limit + " bytes",
                 Map.of("field", field, "size_bytes", size, "limit_bytes", limit));
     }

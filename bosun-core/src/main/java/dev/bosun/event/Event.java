@@ -8,4 +8,5 @@ import java.time.Instant;
  * event within a session, allocated in the store transaction that commits the event, so a reader
  * that has seen seq N has seen every event up to N.
  */
-public record Event(String sessionId, long seq, Direction direction, String type, JsonNode payload, Instant createdAt) {}
+public record Event(
+        String sessionId, long seq, Direction direction, String type, JsonNode payload, Instant createdAt) {}

@@ -15,11 +15,12 @@ public final class SystemEvents {
      * except {@code error}, which a worker or an agent may also write (OUT): a session's error is a
      * checkpoint whoever reports it.
      */
-    public static final java.util.List<String> CHECKPOINTS = java.util.List.of(SESSION_STARTED, TASK_STARTED,
-            TASK_COMPLETED, SESSION_ENDED, ERROR, EMERGENCE_ALERT);
+    public static final java.util.List<String> CHECKPOINTS =
+            java.util.List.of(SESSION_STARTED, TASK_STARTED, TASK_COMPLETED, SESSION_ENDED, ERROR, EMERGENCE_ALERT);
 
     public static boolean isCheckpoint(Direction direction, String type) {
-        return direction == Direction.SYSTEM && CHECKPOINTS.contains(type) || direction == Direction.OUT && ERROR.equals(type);
+        return direction == Direction.SYSTEM && CHECKPOINTS.contains(type)
+                || direction == Direction.OUT && ERROR.equals(type);
     }
 
     private SystemEvents() {}

@@ -9,8 +9,15 @@ import java.util.List;
  *
  * @param load running tasks routed to it (filled by the fleet; 0 when read from the store)
  */
-public record Agent(String tenant, String id, List<String> capabilities, long registrationOrder,
-                    Instant registeredAt, Instant updatedAt, Instant lastSeenAt, int load) {
+public record Agent(
+        String tenant,
+        String id,
+        List<String> capabilities,
+        long registrationOrder,
+        Instant registeredAt,
+        Instant updatedAt,
+        Instant lastSeenAt,
+        int load) {
     public Agent {
         capabilities = List.copyOf(capabilities);
     }

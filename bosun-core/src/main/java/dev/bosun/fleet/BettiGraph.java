@@ -39,7 +39,9 @@ public final class BettiGraph {
         return v;
     }
 
-    public boolean hasVertex(String id) { return index.containsKey(id); }
+    public boolean hasVertex(String id) {
+        return index.containsKey(id);
+    }
 
     /**
      * Adds the edge {a, b} (adding missing vertices). Returns false, changing nothing, when the edge
@@ -68,16 +70,26 @@ public final class BettiGraph {
         return h1() + (sameComponent ? 1 : 0);
     }
 
-    public long h1() { return (long) edges.size() - vertices + components; }
+    public long h1() {
+        return (long) edges.size() - vertices + components;
+    }
 
-    public int vertexCount() { return vertices; }
+    public int vertexCount() {
+        return vertices;
+    }
 
-    public int edgeCount() { return edges.size(); }
+    public int edgeCount() {
+        return edges.size();
+    }
 
-    public int componentCount() { return components; }
+    public int componentCount() {
+        return components;
+    }
 
     /** The Laman count's margin, E − (2V − 3): ≥ 0 when E ≥ 2V − 3. */
-    public long lamanMargin() { return (long) edges.size() - (2L * vertices - 3); }
+    public long lamanMargin() {
+        return (long) edges.size() - (2L * vertices - 3);
+    }
 
     private static long key(int u, int v) {
         int lo = Math.min(u, v), hi = Math.max(u, v);
@@ -95,7 +107,11 @@ public final class BettiGraph {
     private void union(int a, int b) {
         int ra = find(a), rb = find(b);
         if (ra == rb) return;
-        if (size[ra] < size[rb]) { int t = ra; ra = rb; rb = t; }
+        if (size[ra] < size[rb]) {
+            int t = ra;
+            ra = rb;
+            rb = t;
+        }
         parent[rb] = ra;
         size[ra] += size[rb];
         components--;

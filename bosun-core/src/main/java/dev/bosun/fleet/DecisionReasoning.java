@@ -18,8 +18,8 @@ import java.util.Locale;
  * @param margin    after − threshold
  * @param risk      the emergence risk of the margin
  */
-record DecisionReasoning(String prefix, Choice choice, double match, long before, long after, long threshold,
-                         long margin, double risk) {
+record DecisionReasoning(
+        String prefix, Choice choice, double match, long before, long after, long threshold, long margin, double risk) {
 
     /**
      * How the built-in rule chose.
@@ -27,35 +27,66 @@ record DecisionReasoning(String prefix, Choice choice, double match, long before
      * @param byLoad      Bosun's rule (the counter is the load) rather than the reference's (linked tasks)
      * @param bestCounter the chosen agent's load or linked tasks
      */
-    record Choice(String taskId, String agentId, List<String> required, boolean fellBack, boolean preferred,
-                  int candidates, int ties, boolean byLoad, int bestCounter) {}
+    record Choice(
+            String taskId,
+            String agentId,
+            List<String> required,
+            boolean fellBack,
+            boolean preferred,
+            int candidates,
+            int ties,
+            boolean byLoad,
+            int bestCounter) {}
 
     /** The sentence, as docs/API.md words it. */
     String text() {
         var sb = new StringBuilder(prefix.length() + 240).append(prefix);
         if (choice != null) appendChoice(sb, choice);
         if (after == before) sb.append("linking it keeps β₁ at ").append(after);
-        else sb.append("linking it raises β₁ from ").append(before).append(" to ").append(after).append(" (it closes a cycle)");
+        else
+            sb.append("linking it raises β₁ from ")
+                    .append(before)
+                    .append(" to ")
+                    .append(after)
+                    .append(" (it closes a cycle)");
         sb.append(" against a threshold of ").append(threshold);
         if (risk == 0) sb.append(", with no emergence risk");
-        else sb.append(", ").append(margin).append(" over it (emergence risk ").append(risk).append(')'); // risk is 0.3, 0.6 or 0.9
+        else
+            sb.append(", ")
+                    .append(margin)
+                    .append(" over it (emergence risk ")
+                    .append(risk)
+                    .append(')'); // risk is 0.3, 0.6 or 0.9
         return sb.append('.').toString();
     }
 
     private void appendChoice(StringBuilder sb, Choice c) {
         List<String> required = c.required();
-        sb.append("Routed task ").append(c.taskId()).append(" to ").append(c.agentId()).append(": ");
+        sb.append("Routed task ")
+                .append(c.taskId())
+                .append(" to ")
+                .append(c.agentId())
+                .append(": ");
         if (required.isEmpty()) sb.append("no capabilities were required");
-        else if (c.fellBack()) sb.append(String.format(Locale.ROOT, "no agent had all %d required capabilities, so any agent "
-                + "was considered and this one has %.0f%% of them", required.size(), match * 100));
-        else if (required.size() == 1) sb.append("it has the required capability ").append(required.get(0));
+        else if (c.fellBack())
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "no agent had all %d required capabilities, so any agent "
+                            + "was considered and this one has %.0f%% of them",
+                    required.size(),
+                    match * 100));
+        else if (required.size() == 1)
+            sb.append("it has the required capability ").append(required.get(0));
         else sb.append("it has all ").append(required.size()).append(" required capabilities");
         if (c.preferred()) sb.append(", and it was among the preferred agents");
         if (c.candidates() > 1) {
-            String counter = c.byLoad() ? "the lowest load (" + c.bestCounter() + ")"
+            String counter = c.byLoad()
+                    ? "the lowest load (" + c.bestCounter() + ")"
                     : "the fewest linked tasks (" + c.bestCounter() + ")";
-            sb.append(c.ties() > 1 ? "; of " + c.ties() + " equally good agents it has " + counter + " and registered first"
-                    : "; it was the best of " + c.candidates() + " candidates");
+            sb.append(
+                    c.ties() > 1
+                            ? "; of " + c.ties() + " equally good agents it has " + counter + " and registered first"
+                            : "; it was the best of " + c.candidates() + " candidates");
         }
         sb.append("; ");
     }

@@ -9,16 +9,26 @@ public final class Emergence {
     private final int offset;
     private boolean above;
 
-    public Emergence(int offset) { this.offset = offset; }
+    public Emergence(int offset) {
+        this.offset = offset;
+    }
 
-    public int offset() { return offset; }
+    public int offset() {
+        return offset;
+    }
 
-    public long threshold(long vertices) { return vertices + offset; }
+    public long threshold(long vertices) {
+        return vertices + offset;
+    }
 
-    public boolean emergent(long h1, long vertices) { return h1 > threshold(vertices); }
+    public boolean emergent(long h1, long vertices) {
+        return h1 > threshold(vertices);
+    }
 
     /** Margin h1 − threshold: positive means emergent. */
-    public long margin(long h1, long vertices) { return h1 - threshold(vertices); }
+    public long margin(long h1, long vertices) {
+        return h1 - threshold(vertices);
+    }
 
     /** Records the graph's state; true exactly when this observation crosses into emergence. */
     public synchronized boolean crossed(long h1, long vertices) {
@@ -28,7 +38,9 @@ public final class Emergence {
         return fired;
     }
 
-    public synchronized void reset() { above = false; }
+    public synchronized void reset() {
+        above = false;
+    }
 
     /** The risk the routing decision reports for a margin: ≤ 0 → 0.0, 1 → 0.3, 2 → 0.6, ≥ 3 → 0.9. */
     public static double risk(long margin) {

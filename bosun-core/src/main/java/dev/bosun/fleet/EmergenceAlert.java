@@ -10,8 +10,16 @@ import java.util.Optional;
  *
  * @param sessionId the session whose task was being routed, when there was one
  */
-public record EmergenceAlert(String tenant, long h1, long threshold, long vertices, long edges, String agentId,
-                             String taskId, Optional<String> sessionId, Instant at) {
+public record EmergenceAlert(
+        String tenant,
+        long h1,
+        long threshold,
+        long vertices,
+        long edges,
+        String agentId,
+        String taskId,
+        Optional<String> sessionId,
+        Instant at) {
 
     /** The tile question and log line of the holodeck design: {@code [EMERGENCE ALERT] β₁=5 > V-2=4}. */
     public String headline(int offset) {

@@ -71,25 +71,35 @@ public final class Fleet {
      * @param remote        a fleet-h1-router that makes the decisions instead of the built-in rule
      * @param fallbackLocal when the remote router is unavailable, decide locally (with a warning)
      */
-    public Fleet(FleetStore store, Clock clock, Settings settings, Optional<RemoteRouter> remote, boolean fallbackLocal) {
+    public Fleet(
+            FleetStore store, Clock clock, Settings settings, Optional<RemoteRouter> remote, boolean fallbackLocal) {
         this.store = store;
         this.clock = clock;
         this.settings = settings;
         this.remote = remote;
         this.sync = remote.map(r -> new RouterSync(r, store, clock));
-        this.remoteName = remote.map(r -> r instanceof HttpRemoteRouter h ? h.origin() : "the remote router").orElse("");
+        this.remoteName = remote.map(r -> r instanceof HttpRemoteRouter h ? h.origin() : "the remote router")
+                .orElse("");
         this.fallbackLocal = fallbackLocal;
     }
 
-    public Optional<RemoteRouter> remote() { return remote; }
+    public Optional<RemoteRouter> remote() {
+        return remote;
+    }
 
     /** Keeps the remote router's registry in step with Bosun's, when there is a remote router. */
-    public Optional<RouterSync> remoteSync() { return sync; }
+    public Optional<RouterSync> remoteSync() {
+        return sync;
+    }
 
-    public Settings settings() { return settings; }
+    public Settings settings() {
+        return settings;
+    }
 
     /** Told after each crossing into emergence (metrics, callbacks); the session's event is the caller's. */
-    public void onEmergenceAlert(Consumer<EmergenceAlert> listener) { alertListeners.add(listener); }
+    public void onEmergenceAlert(Consumer<EmergenceAlert> listener) {
+        alertListeners.add(listener);
+    }
 
     // ---- the registry ----
 
@@ -117,7 +127,8 @@ public final class Fleet {
 
     /** Removes an agent from routing; its edges stay until the window drops them. NOT_FOUND if unknown. */
     public void unregister(String tenant, String agentId) {
-        if (!Ids.isSafe(agentId) || !store.deleteAgent(tenant, agentId)) throw BosunException.notFound("agent", agentId);
+        if (!Ids.isSafe(agentId) || !store.deleteAgent(tenant, agentId))
+            throw BosunException.notFound("agent", agentId);
         TenantGraph g = graph(tenant);
         synchronized (g) {
             g.graph.removeAgent(agentId);
@@ -171,8 +182,14 @@ public final class Fleet {
      * @param prefer     agents to prefer among the capable ones (a soft preference)
      * @param fallbackAny when no agent has every required capability, consider every agent
      */
-    public Plan route(String tenant, String taskKey, String taskId, Optional<String> sessionId, List<String> required,
-                      List<String> prefer, boolean fallbackAny) {
+    public Plan route(
+            String tenant,
+            String taskKey,
+            String taskId,
+            Optional<String> sessionId,
+            List<String> required,
+            List<String> prefer,
+            boolean fallbackAny) {
         return route(tenant, taskKey, taskId, sessionId, required, prefer, fallbackAny, Rule.BOSUN);
     }
 
@@ -182,11 +199,27 @@ public final class Fleet {
      * decision carries Bosun's true β₁; a remote router's choice is checked against Bosun's registry,
      * capabilities, {@code prefer} and {@code fallbackAny}, and its own figures kept under {@code router}.
      */
-    public Plan route(String tenant, String taskKey, String taskId, Optional<String> sessionId, List<String> required,
-                      List<String> prefer, boolean fallbackAny, Rule rule) {
-        return Tracing.call("fleet route", SpanKind.INTERNAL, Attributes.of(Tracing.TENANT, tenant, TASK_ID, taskId,
-                        RULE, rule.name().toLowerCase(Locale.ROOT)),
-                () -> plan(tenant, taskKey, taskId, sessionId, required, prefer, fallbackAny, rule), Fleet::traced);
+    public Plan route(
+            String tenant,
+            String taskKey,
+            String taskId,
+            Optional<String> sessionId,
+            List<String> required,
+            List<String> prefer,
+            boolean fallbackAny,
+            Rule rule) {
+        return Tracing.call(
+                "fleet route",
+                SpanKind.INTERNAL,
+                Attributes.of(
+                        Tracing.TENANT,
+                        tenant,
+                        TASK_ID,
+                        taskId,
+                        RULE,
+                        rule.name().toLowerCase(Locale.ROOT)),
+                () -> plan(tenant, taskKey, taskId, sessionId, required, prefer, fallbackAny, rule),
+                Fleet::traced);
     }
 
     /** The decision on the routing span: who got the task, β₁ before and after, and whether a remote router chose. */
@@ -199,8 +232,15 @@ public final class Fleet {
         span.setAttribute("bosun.fleet.emergence_alert", p.alert().isPresent());
     }
 
-    private Plan plan(String tenant, String taskKey, String taskId, Optional<String> sessionId, List<String> required,
-                      List<String> prefer, boolean fallbackAny, Rule rule) {
+    private Plan plan(
+            String tenant,
+            String taskKey,
+            String taskId,
+            Optional<String> sessionId,
+            List<String> required,
+            List<String> prefer,
+            boolean fallbackAny,
+            Rule rule) {
         List<String> req = capabilities("required_capabilities", required);
         for (int i = 0; i < prefer.size(); i++) Ids.requireSafe("prefer_agents[" + i + "]", prefer.get(i));
         TenantGraph g = graph(tenant);
@@ -208,7 +248,8 @@ public final class Fleet {
             maybePrune(tenant, g);
             // Bosun's rules come first: a task no agent of the tenant may take is refused before anyone is asked.
             selectCandidates(g, taskId, req, prefer, fallbackAny);
-            RoutingDecision d = remote.isPresent() ? decideRemotely(g, taskKey, taskId, req, rule)
+            RoutingDecision d = remote.isPresent()
+                    ? decideRemotely(g, taskKey, taskId, req, rule)
                     : decide(g, taskKey, taskId, req, rule);
             g.graph.link(d.agentId(), taskKey);
             // Load is running session tasks; a bare route (the fleet-h1-router contract) is a decision only.
@@ -216,8 +257,16 @@ public final class Fleet {
             Optional<EmergenceAlert> alert = Optional.empty();
             long v = g.graph.vertexCount();
             if (g.emergence.crossed(g.graph.h1(), v)) {
-                alert = Optional.of(new EmergenceAlert(tenant, g.graph.h1(), g.emergence.threshold(v), v,
-                        g.graph.edgeCount(), d.agentId(), taskId, sessionId, clock.instant()));
+                alert = Optional.of(new EmergenceAlert(
+                        tenant,
+                        g.graph.h1(),
+                        g.emergence.threshold(v),
+                        v,
+                        g.graph.edgeCount(),
+                        d.agentId(),
+                        taskId,
+                        sessionId,
+                        clock.instant()));
             }
             return new Plan(tenant, taskKey, d, alert);
         }
@@ -225,8 +274,12 @@ public final class Fleet {
 
     /** Tells listeners about an alert once its plan has been persisted. */
     public void publish(EmergenceAlert alert) {
-        log.warn("{} in tenant {} routing task {} to {}", alert.headline(settings.emergenceOffset()), alert.tenant(),
-                alert.taskId(), alert.agentId());
+        log.warn(
+                "{} in tenant {} routing task {} to {}",
+                alert.headline(settings.emergenceOffset()),
+                alert.tenant(),
+                alert.taskId(),
+                alert.agentId());
         for (var l : alertListeners) {
             try {
                 l.accept(alert);
@@ -240,15 +293,21 @@ public final class Fleet {
      * Bosun's rules: the capable agents (every agent with {@code fallbackAny}), narrowed to the preferred
      * among them, into the graph's candidate buffer; NO_CAPABLE_AGENT when there are none.
      */
-    private static void selectCandidates(TenantGraph g, String taskId, List<String> required, List<String> prefer,
-                                         boolean fallbackAny) {
+    private static void selectCandidates(
+            TenantGraph g, String taskId, List<String> required, List<String> prefer, boolean fallbackAny) {
         switch (g.graph.selectCandidates(required, prefer, fallbackAny)) {
-            case NO_AGENTS -> throw new BosunException(ErrorCode.NO_CAPABLE_AGENT,
-                    "no agents are registered to take task '" + taskId + "'", Map.of("task_id", taskId));
-            case NONE_CAPABLE -> throw new BosunException(ErrorCode.NO_CAPABLE_AGENT, "no registered agent has all of "
-                    + String.join(", ", required) + " for task '" + taskId + "' (route with fallback=any to use any agent)",
-                    Map.of("task_id", taskId, "required_capabilities", required));
-            case FOUND -> { }
+            case NO_AGENTS ->
+                throw new BosunException(
+                        ErrorCode.NO_CAPABLE_AGENT,
+                        "no agents are registered to take task '" + taskId + "'",
+                        Map.of("task_id", taskId));
+            case NONE_CAPABLE ->
+                throw new BosunException(
+                        ErrorCode.NO_CAPABLE_AGENT,
+                        "no registered agent has all of " + String.join(", ", required) + " for task '" + taskId
+                                + "' (route with fallback=any to use any agent)",
+                        Map.of("task_id", taskId, "required_capabilities", required));
+            case FOUND -> {}
         }
     }
 
@@ -263,66 +322,107 @@ public final class Fleet {
         try {
             r = remote.get().route(taskId, req);
         } catch (BosunException e) {
-            if (!fallbackLocal || (e.code() != ErrorCode.UNAVAILABLE && e.code() != ErrorCode.INVALID_ARGUMENT)) throw e;
+            if (!fallbackLocal || (e.code() != ErrorCode.UNAVAILABLE && e.code() != ErrorCode.INVALID_ARGUMENT))
+                throw e;
             log.warn("routing task {} with the built-in router: {}", taskId, e.getMessage());
             // The decision travels in the task's events, so whoever reads them sees why the remote did not decide.
-            return prefixed(decide(g, taskKey, taskId, req, rule), "The remote router could not decide ("
-                    + e.getMessage() + "), so the built-in router did. ", Optional.empty());
+            return prefixed(
+                    decide(g, taskKey, taskId, req, rule),
+                    "The remote router could not decide (" + e.getMessage() + "), so the built-in router did. ",
+                    Optional.empty());
         }
         Optional<Broken> broken = judge(g, r, req);
         if (broken.isEmpty()) {
             Agent chosen = g.graph.agent(r.agentId());
-            String why = "The remote router at " + remoteName + " chose " + chosen.id() + " (its reasoning: " + r.reasoning()
-                    + "; its own β₁ " + r.h1Before() + " → " + r.h1After() + ", with C fixed at 1); in Bosun's graph ";
+            String why = "The remote router at " + remoteName + " chose " + chosen.id() + " (its reasoning: "
+                    + r.reasoning() + "; its own β₁ " + r.h1Before() + " → " + r.h1After()
+                    + ", with C fixed at 1); in Bosun's graph ";
             return figures(g, taskKey, taskId, chosen.id(), why, null, Optional.of(r));
         }
         Broken b = broken.get();
         if (b.reason() != Broken.Reason.NOT_PREFERRED) sync.ifPresent(RouterSync::suspect); // the registries may differ
-        String what = "the remote router at " + remoteName + " " + (r.noAgent() ? "chose no agent" : "chose " + r.agentId())
-                + ", which " + b.why();
+        String what = "the remote router at " + remoteName + " "
+                + (r.noAgent() ? "chose no agent" : "chose " + r.agentId()) + ", which " + b.why();
         if (!fallbackLocal) {
-            throw new BosunException(ErrorCode.UNAVAILABLE, "routing task '" + taskId + "': " + what
-                    + "; Bosun refused the decision (router_fallback=none)",
-                    Map.of("router_url", remoteName, "reason", b.reason().wire(), "router_agent_id", r.agentId(),
-                            "task_id", taskId));
+            throw new BosunException(
+                    ErrorCode.UNAVAILABLE,
+                    "routing task '" + taskId + "': " + what + "; Bosun refused the decision (router_fallback=none)",
+                    Map.of(
+                            "router_url",
+                            remoteName,
+                            "reason",
+                            b.reason().wire(),
+                            "router_agent_id",
+                            r.agentId(),
+                            "task_id",
+                            taskId));
         }
         log.warn("routing task {} with the built-in router: {}", taskId, what);
-        return prefixed(decide(g, taskKey, taskId, req, rule), "Bosun refused the remote router's decision: " + what
-                + ", so the built-in router decided (router_fallback=local). ", Optional.of(r));
+        return prefixed(
+                decide(g, taskKey, taskId, req, rule),
+                "Bosun refused the remote router's decision: " + what
+                        + ", so the built-in router decided (router_fallback=local). ",
+                Optional.of(r));
     }
 
     /** Why a remote router's answer breaks Bosun's rules. */
     private record Broken(Reason reason, String why) {
         enum Reason {
-            NO_AGENT, UNKNOWN_AGENT, NOT_CAPABLE, NOT_PREFERRED;
+            NO_AGENT,
+            UNKNOWN_AGENT,
+            NOT_CAPABLE,
+            NOT_PREFERRED;
 
-            String wire() { return name().toLowerCase(Locale.ROOT); }
+            String wire() {
+                return name().toLowerCase(Locale.ROOT);
+            }
         }
     }
 
     private static Optional<Broken> judge(TenantGraph g, RemoteDecision r, List<String> req) {
         if (r.noAgent()) return Optional.of(new Broken(Broken.Reason.NO_AGENT, "means it knows no agent at all"));
         Agent a = g.graph.agent(r.agentId());
-        if (a == null) return Optional.of(new Broken(Broken.Reason.UNKNOWN_AGENT, "is not an agent registered with Bosun"));
+        if (a == null)
+            return Optional.of(new Broken(Broken.Reason.UNKNOWN_AGENT, "is not an agent registered with Bosun"));
         if (g.graph.isCandidate(a.id())) return Optional.empty();
-        List<String> lacking = req.stream().filter(x -> !a.capabilities().contains(x)).toList();
+        List<String> lacking =
+                req.stream().filter(x -> !a.capabilities().contains(x)).toList();
         if (!g.graph.fellBack() && !lacking.isEmpty()) {
-            return Optional.of(new Broken(Broken.Reason.NOT_CAPABLE, "lacks " + String.join(", ", lacking)
-                    + " while agents that have every required capability are registered"));
+            return Optional.of(new Broken(
+                    Broken.Reason.NOT_CAPABLE,
+                    "lacks " + String.join(", ", lacking)
+                            + " while agents that have every required capability are registered"));
         }
-        return Optional.of(new Broken(Broken.Reason.NOT_PREFERRED, "is not among prefer_agents while a preferred agent could take it"));
+        return Optional.of(new Broken(
+                Broken.Reason.NOT_PREFERRED, "is not among prefer_agents while a preferred agent could take it"));
     }
 
     private static RoutingDecision prefixed(RoutingDecision d, String prefix, Optional<RemoteDecision> router) {
-        return new RoutingDecision(d.agentId(), d.taskId(), d.h1Before(), d.h1After(), d.confidence(), d.emergenceRisk(),
-                d.capabilityMatchScore(), prefix + d.reasoning(), router);
+        return new RoutingDecision(
+                d.agentId(),
+                d.taskId(),
+                d.h1Before(),
+                d.h1After(),
+                d.confidence(),
+                d.emergenceRisk(),
+                d.capabilityMatchScore(),
+                prefix + d.reasoning(),
+                router);
     }
 
     private RoutingDecision decide(TenantGraph g, String taskKey, String taskId, List<String> required, Rule rule) {
         FleetGraph fg = g.graph;
         String best = fg.choose(taskKey, rule == Rule.BOSUN); // registration order: the first of equals wins
-        var choice = new DecisionReasoning.Choice(taskId, best, required, fg.fellBack(), fg.preferred(), fg.candidateCount(),
-                fg.ties(), rule == Rule.BOSUN, fg.bestCounter());
+        var choice = new DecisionReasoning.Choice(
+                taskId,
+                best,
+                required,
+                fg.fellBack(),
+                fg.preferred(),
+                fg.candidateCount(),
+                fg.ties(),
+                rule == Rule.BOSUN,
+                fg.bestCounter());
         return figures(g, taskKey, taskId, best, "", choice, Optional.empty());
     }
 
@@ -330,8 +430,14 @@ public final class Fleet {
      * Bosun's figures for linking {@code chosen} to the task, on the tenant's graph with the true β₁; the
      * reasoning (after {@code prefix}, and {@code choice} when the built-in rule chose) is written when read.
      */
-    private RoutingDecision figures(TenantGraph g, String taskKey, String taskId, String chosen, String prefix,
-                                    DecisionReasoning.Choice choice, Optional<RemoteDecision> router) {
+    private RoutingDecision figures(
+            TenantGraph g,
+            String taskKey,
+            String taskId,
+            String chosen,
+            String prefix,
+            DecisionReasoning.Choice choice,
+            Optional<RemoteDecision> router) {
         long before = g.graph.h1();
         long after = g.graph.h1IfLinked(chosen, taskKey);
         long vAfter = g.graph.vertexCountIfLinked(taskKey);
@@ -344,7 +450,9 @@ public final class Fleet {
         return new RoutingDecision(chosen, taskId, before, after, round(confidence), risk, round(match), why, router);
     }
 
-    private static double round(double d) { return Math.round(d * 1000) / 1000.0; }
+    private static double round(double d) {
+        return Math.round(d * 1000) / 1000.0;
+    }
 
     /**
      * The reference router's answer when it has no agent at all: {@code agent_id ""}, confidence 0.0,
@@ -356,7 +464,9 @@ public final class Fleet {
     }
 
     /** Drops the tenant's cached graph: the next use rebuilds it from the store. */
-    public void invalidate(String tenant) { tenants.remove(tenant); }
+    public void invalidate(String tenant) {
+        tenants.remove(tenant);
+    }
 
     /** A task routed to an agent ended: the agent's load drops (the store marks the edge ended). */
     public void taskEnded(String tenant, String agentId) {
@@ -390,13 +500,32 @@ public final class Fleet {
             long threshold = g.emergence.threshold(v);
             boolean emergent = g.emergence.emergent(gr.h1(), v);
             int tasks = gr.taskCount();
-            String description = String.format(Locale.ROOT, "%d agents, %d tasks, %d edges in %d component%s: β₁ = %d%s; "
-                    + "Laman margin %d (%s)", gr.agentCount(), tasks, gr.edgeCount(), gr.componentCount(),
-                    gr.componentCount() == 1 ? "" : "s", gr.h1(),
-                    emergent ? ", above the emergence threshold of " + threshold : ", at or below the emergence threshold of " + threshold,
-                    gr.lamanMargin(), gr.lamanMargin() >= 0 ? "E ≥ 2V − 3" : "E < 2V − 3");
-            return new FleetStatus(gr.agentCount(), tasks, gr.edgeCount(), (int) v, gr.h1(), gr.componentCount(),
-                    threshold, gr.h1() - threshold, emergent, gr.lamanMargin(), description);
+            String description = String.format(
+                    Locale.ROOT,
+                    "%d agents, %d tasks, %d edges in %d component%s: β₁ = %d%s; " + "Laman margin %d (%s)",
+                    gr.agentCount(),
+                    tasks,
+                    gr.edgeCount(),
+                    gr.componentCount(),
+                    gr.componentCount() == 1 ? "" : "s",
+                    gr.h1(),
+                    emergent
+                            ? ", above the emergence threshold of " + threshold
+                            : ", at or below the emergence threshold of " + threshold,
+                    gr.lamanMargin(),
+                    gr.lamanMargin() >= 0 ? "E ≥ 2V − 3" : "E < 2V − 3");
+            return new FleetStatus(
+                    gr.agentCount(),
+                    tasks,
+                    gr.edgeCount(),
+                    (int) v,
+                    gr.h1(),
+                    gr.componentCount(),
+                    threshold,
+                    gr.h1() - threshold,
+                    emergent,
+                    gr.lamanMargin(),
+                    description);
         }
     }
 
@@ -407,7 +536,9 @@ public final class Fleet {
         FleetGraph graph = new FleetGraph();
         Instant pruneDue; // a minute after the last prune: one comparison per decision, no Duration
 
-        TenantGraph(Emergence emergence) { this.emergence = emergence; }
+        TenantGraph(Emergence emergence) {
+            this.emergence = emergence;
+        }
     }
 
     private TenantGraph graph(String tenant) {
@@ -425,7 +556,8 @@ public final class Fleet {
         var graph = new FleetGraph();
         for (Agent a : store.listAgents(tenant)) graph.putAgent(a);
         // Unregistered agents that still have edges in the window stay vertices until the window drops them.
-        for (FleetEdge e : store.fleetEdges(tenant, clock.instant().minus(settings.window()))) graph.link(e.agentId(), e.taskKey());
+        for (FleetEdge e : store.fleetEdges(tenant, clock.instant().minus(settings.window())))
+            graph.link(e.agentId(), e.taskKey());
         graph.setLoads(store.agentLoads(tenant));
         g.graph = graph;
         g.pruneDue = clock.instant().plus(PRUNE_EVERY);

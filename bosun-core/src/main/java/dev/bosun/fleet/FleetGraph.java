@@ -30,7 +30,11 @@ public final class FleetGraph {
     private static final int NONE = -1;
 
     /** Why {@link #selectCandidates} found no candidate, or that it found some. */
-    public enum Selection { FOUND, NO_AGENTS, NONE_CAPABLE }
+    public enum Selection {
+        FOUND,
+        NO_AGENTS,
+        NONE_CAPABLE
+    }
 
     // ---- agents, interned for good: registered ones, and ones only named by an edge or a load ----
     private final Map<String, Integer> agentIndex = new HashMap<>();
@@ -148,7 +152,9 @@ public final class FleetGraph {
         return out;
     }
 
-    public int agentCount() { return order.size; }
+    public int agentCount() {
+        return order.size;
+    }
 
     // ---- counters ----
 
@@ -199,11 +205,17 @@ public final class FleetGraph {
         return Selection.FOUND;
     }
 
-    public int candidateCount() { return candCount; }
+    public int candidateCount() {
+        return candCount;
+    }
 
-    public boolean fellBack() { return fellBack; }
+    public boolean fellBack() {
+        return fellBack;
+    }
 
-    public boolean preferred() { return preferred; }
+    public boolean preferred() {
+        return preferred;
+    }
 
     /** Whether the agent is among the current candidates. */
     public boolean isCandidate(String agentId) {
@@ -276,10 +288,14 @@ public final class FleetGraph {
     }
 
     /** The chosen agent's load (or linked tasks) in the last {@link #choose}. */
-    public int bestCounter() { return bestLoad; }
+    public int bestCounter() {
+        return bestLoad;
+    }
 
     /** How many candidates were as good as the chosen one in the last {@link #choose}. */
-    public int ties() { return ties; }
+    public int ties() {
+        return ties;
+    }
 
     /** |required ∩ capabilities| / |required| of the last selection's required capabilities (1.0 if none). */
     public double match(String agentId) {
@@ -301,7 +317,9 @@ public final class FleetGraph {
     }
 
     /** V once the task is linked (one more when it is a new vertex). */
-    public long vertexCountIfLinked(String taskKey) { return vertices + (taskVertex(taskKey) == NONE ? 1 : 0); }
+    public long vertexCountIfLinked(String taskKey) {
+        return vertices + (taskVertex(taskKey) == NONE ? 1 : 0);
+    }
 
     /** Links the agent (a vertex is made for it if needed) to the task; false if they were linked. */
     public boolean link(String agentId, String taskKey) {
@@ -343,18 +361,30 @@ public final class FleetGraph {
         return removed;
     }
 
-    public long h1() { return (long) edgeCount - vertices + components; }
+    public long h1() {
+        return (long) edgeCount - vertices + components;
+    }
 
-    public int vertexCount() { return vertices; }
+    public int vertexCount() {
+        return vertices;
+    }
 
-    public int taskCount() { return vertices - agentVertices; }
+    public int taskCount() {
+        return vertices - agentVertices;
+    }
 
-    public int edgeCount() { return edgeCount; }
+    public int edgeCount() {
+        return edgeCount;
+    }
 
-    public int componentCount() { return components; }
+    public int componentCount() {
+        return components;
+    }
 
     /** The Laman count's margin, E − (2V − 3): ≥ 0 when E ≥ 2V − 3. */
-    public long lamanMargin() { return (long) edgeCount - (2L * vertices - 3); }
+    public long lamanMargin() {
+        return (long) edgeCount - (2L * vertices - 3);
+    }
 
     // ---- internals ----
 
@@ -364,7 +394,8 @@ public final class FleetGraph {
             Arrays.fill(adjacentMark, 0);
             adjacentStamp = 1;
         }
-        for (int e = taskHead[tv]; e != NONE; e = entryNext[e]) adjacentMark[vertexAgent[entryAgentVertex[e]]] = adjacentStamp;
+        for (int e = taskHead[tv]; e != NONE; e = entryNext[e])
+            adjacentMark[vertexAgent[entryAgentVertex[e]]] = adjacentStamp;
         return adjacentStamp;
     }
 
@@ -618,7 +649,11 @@ public final class FleetGraph {
     private void union(int a, int b) {
         int ra = find(a), rb = find(b);
         if (ra == rb) return;
-        if (size[ra] < size[rb]) { int t = ra; ra = rb; rb = t; }
+        if (size[ra] < size[rb]) {
+            int t = ra;
+            ra = rb;
+            rb = t;
+        }
         parent[rb] = ra;
         size[ra] += size[rb];
         components--;
@@ -635,7 +670,9 @@ public final class FleetGraph {
         int[] a = new int[8];
         int size;
 
-        void add(int v) { insert(size, v); }
+        void add(int v) {
+            insert(size, v);
+        }
 
         void insert(int at, int v) {
             if (size == a.length) a = Arrays.copyOf(a, size * 2);

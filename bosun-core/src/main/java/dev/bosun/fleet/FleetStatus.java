@@ -4,8 +4,18 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bosun.json.Json;
 
 /** The get_h1_status figures of a tenant's fleet graph. */
-public record FleetStatus(int agents, int tasks, int edges, int vertices, long h1, int components, long threshold,
-                          long margin, boolean emergence, long lamanMargin, String description) {
+public record FleetStatus(
+        int agents,
+        int tasks,
+        int edges,
+        int vertices,
+        long h1,
+        int components,
+        long threshold,
+        long margin,
+        boolean emergence,
+        long lamanMargin,
+        String description) {
 
     /** Bosun's own shape ({@code GET /v1/fleet/status}). */
     public ObjectNode toJson() {

@@ -72,7 +72,9 @@ public final class HttpRemoteRouter implements RemoteRouter, AutoCloseable {
     }
 
     /** The router as messages name it: {@code scheme://host:port}. */
-    public String origin() { return origin; }
+    public String origin() {
+        return origin;
+    }
 
     @Override
     public RemoteDecision route(String taskId, List<String> requiredCapabilities) {
@@ -82,16 +84,25 @@ public final class HttpRemoteRouter implements RemoteRouter, AutoCloseable {
         ObjectNode d = call.object(call.send(Optional.of(body)));
         // The reference answers agent_id "" (confidence 0.0) when it has no agent at all: an answer, not a fault.
         String agentId = call.string(d, "agent_id");
-        if (!agentId.isEmpty() && !Ids.isSafe(agentId)) throw call.badAnswer("answered an agent_id that is not a valid agent id");
+        if (!agentId.isEmpty() && !Ids.isSafe(agentId))
+            throw call.badAnswer("answered an agent_id that is not a valid agent id");
         String answeredTask = call.text(d, "task_id");
         if (!answeredTask.equals(taskId)) {
             throw call.badAnswer("answered a decision for another task (task_id " + quoteShort(answeredTask) + ")");
         }
         JsonNode reasoning = d.get("reasoning");
-        String why = reasoning != null && reasoning.isTextual() && !reasoning.asText().isBlank() ? quoteShort(reasoning.asText())
+        String why = reasoning != null
+                        && reasoning.isTextual()
+                        && !reasoning.asText().isBlank()
+                ? quoteShort(reasoning.asText())
                 : "routed by the remote router at " + origin;
-        return new RemoteDecision(agentId, call.integer(d, "h1_before"), call.integer(d, "h1_after"),
-                call.number(d, "confidence"), call.number(d, "emergence_risk"), call.number(d, "capability_match_score"),
+        return new RemoteDecision(
+                agentId,
+                call.integer(d, "h1_before"),
+                call.integer(d, "h1_after"),
+                call.number(d, "confidence"),
+                call.number(d, "emergence_risk"),
+                call.number(d, "capability_match_score"),
                 why);
     }
 
@@ -105,7 +116,8 @@ public final class HttpRemoteRouter implements RemoteRouter, AutoCloseable {
             if (!(a instanceof ObjectNode o)) throw call.badAnswer("listed an agent that is not a JSON object");
             String id = call.text(o, "agent_id");
             JsonNode caps = o.get("capabilities");
-            if (caps == null || !caps.isArray()) throw call.badAnswer("listed agent " + quoteShort(id) + " without a capabilities array");
+            if (caps == null || !caps.isArray())
+                throw call.badAnswer("listed agent " + quoteShort(id) + " without a capabilities array");
             var cs = new java.util.ArrayList<String>();
             caps.forEach(c -> cs.add(c.asText()));
             out.add(new RegisteredAgent(id, List.copyOf(cs)));
@@ -167,19 +179,29 @@ public final class HttpRemoteRouter implements RemoteRouter, AutoCloseable {
             String contentType = r.headers().firstValue("Content-Type").orElse("no content type");
             if (status >= 200 && status < 300) {
                 if (r.body().isBlank()) return MissingNode.getInstance();
-                return parse(r.body()).orElseThrow(() -> fail("not_json",
-                        "answered " + status + " with a body that is not JSON (" + quoteShort(contentType) + ")", Map.of()));
+                return parse(r.body())
+                        .orElseThrow(() -> fail(
+                                "not_json",
+                                "answered " + status + " with a body that is not JSON (" + quoteShort(contentType)
+                                        + ")",
+                                Map.of()));
             }
             Optional<String> explanation = parse(r.body()).flatMap(HttpRemoteRouter::explanation);
-            String what = "answered HTTP " + status + explanation.map(e -> ": " + e).orElse("");
-            if (status >= 400 && status < 500 && explanation.isPresent() && !List.of(404, 405, 408, 429).contains(status)) {
+            String what =
+                    "answered HTTP " + status + explanation.map(e -> ": " + e).orElse("");
+            if (status >= 400
+                    && status < 500
+                    && explanation.isPresent()
+                    && !List.of(404, 405, 408, 429).contains(status)) {
                 throw rejected(status, what, explanation.get());
             }
             throw fail("http_status", what, Map.of("status", status));
         }
 
         private BosunException rejected(int status, String what, String explanation) {
-            return new BosunException(ErrorCode.INVALID_ARGUMENT, message(what),
+            return new BosunException(
+                    ErrorCode.INVALID_ARGUMENT,
+                    message(what),
                     Map.of("router_url", origin, "reason", "rejected", "status", status, "router_error", explanation));
         }
 
@@ -205,7 +227,8 @@ public final class HttpRemoteRouter implements RemoteRouter, AutoCloseable {
             if (has(t, HttpConnectTimeoutException.class)) {
                 return fail("timeout", "could not connect within " + millis(timeout), Map.of(), t);
             }
-            if (has(t, HttpTimeoutException.class)) return fail("timeout", "no answer within " + millis(timeout), Map.of(), t);
+            if (has(t, HttpTimeoutException.class))
+                return fail("timeout", "no answer within " + millis(timeout), Map.of(), t);
             if (has(t, UnresolvedAddressException.class) || has(t, java.net.UnknownHostException.class)) {
                 return fail("unresolved", "its host name does not resolve", Map.of(), t);
             }
@@ -219,8 +242,13 @@ public final class HttpRemoteRouter implements RemoteRouter, AutoCloseable {
 
         ObjectNode object(JsonNode answer) {
             if (answer instanceof ObjectNode o) return o;
-            throw fail("not_object", answer.isMissingNode() ? "answered with an empty body"
-                    : "answered JSON that is not an object (" + answer.getNodeType().name().toLowerCase() + ")", Map.of());
+            throw fail(
+                    "not_object",
+                    answer.isMissingNode()
+                            ? "answered with an empty body"
+                            : "answered JSON that is not an object ("
+                                    + answer.getNodeType().name().toLowerCase() + ")",
+                    Map.of());
         }
 
         String text(ObjectNode o, String field) {
@@ -242,7 +270,9 @@ public final class HttpRemoteRouter implements RemoteRouter, AutoCloseable {
             JsonNode n = o.get(field);
             if (n == null || n.isNull()) throw missing(field);
             // A float with an integral value (3.0) is what some JSON writers make of an int; 3.5 is not β₁.
-            if (!n.isNumber() || (!n.isIntegralNumber() && n.asDouble() != Math.rint(n.asDouble())) || !n.canConvertToLong()) {
+            if (!n.isNumber()
+                    || (!n.isIntegralNumber() && n.asDouble() != Math.rint(n.asDouble()))
+                    || !n.canConvertToLong()) {
                 throw mistyped(field, "an integer");
             }
             return n.asLong();
@@ -260,10 +290,13 @@ public final class HttpRemoteRouter implements RemoteRouter, AutoCloseable {
         }
 
         private BosunException mistyped(String field, String expected) {
-            return fail("bad_answer", "answered " + field + " as something other than " + expected, Map.of("field", field));
+            return fail(
+                    "bad_answer", "answered " + field + " as something other than " + expected, Map.of("field", field));
         }
 
-        BosunException badAnswer(String what) { return fail("bad_answer", what, Map.of()); }
+        BosunException badAnswer(String what) {
+            return fail("bad_answer", what, Map.of());
+        }
 
         private BosunException fail(String reason, String what, Map<String, ?> more) {
             return fail(reason, what, more, null);
@@ -301,7 +334,8 @@ public final class HttpRemoteRouter implements RemoteRouter, AutoCloseable {
             JsonNode n = answer.get(field);
             if (n == null) continue;
             if (n.isTextual() && !n.asText().isBlank()) return Optional.of(quoteShort(n.asText()));
-            if (n.isObject() && n.path("message").isTextual()) return Optional.of(quoteShort(n.get("message").asText()));
+            if (n.isObject() && n.path("message").isTextual())
+                return Optional.of(quoteShort(n.get("message").asText()));
             if (n.isArray() && !n.isEmpty() && n.get(0).path("msg").isTextual()) {
                 return Optional.of(quoteShort(n.get(0).get("msg").asText()));
             }
@@ -315,7 +349,9 @@ public final class HttpRemoteRouter implements RemoteRouter, AutoCloseable {
         return oneLine.length() <= 200 ? oneLine : oneLine.substring(0, 200) + "…";
     }
 
-    private static String millis(Duration d) { return d.toMillis() + "ms"; }
+    private static String millis(Duration d) {
+        return d.toMillis() + "ms";
+    }
 
     private static boolean has(Throwable t, Class<? extends Throwable> type) {
         for (Throwable c = t; c != null; c = c.getCause()) {

@@ -12,11 +12,19 @@ import dev.bosun.json.Json;
  * @param agentId the agent it chose; empty when it had no agent at all (the reference answers
  *                {@code agent_id: ""} with confidence 0.0)
  */
-public record RemoteDecision(String agentId, long h1Before, long h1After, double confidence, double emergenceRisk,
-                             double capabilityMatchScore, String reasoning) {
+public record RemoteDecision(
+        String agentId,
+        long h1Before,
+        long h1After,
+        double confidence,
+        double emergenceRisk,
+        double capabilityMatchScore,
+        String reasoning) {
 
     /** True when the router chose nobody. */
-    public boolean noAgent() { return agentId.isEmpty(); }
+    public boolean noAgent() {
+        return agentId.isEmpty();
+    }
 
     /** The figures as {@code routing.router} writes them. */
     public ObjectNode toJson() {

@@ -48,10 +48,18 @@ public final class RouterSync implements AutoCloseable {
      * @param resynced   agents re-registered so far, over all checks
      * @param error      why the check or a re-registration failed
      */
-    public record Status(Optional<Instant> checkedAt, boolean reachable, List<String> missing, List<String> mismatched,
-                         List<String> routerOnly, long resynced, Optional<String> error) {
+    public record Status(
+            Optional<Instant> checkedAt,
+            boolean reachable,
+            List<String> missing,
+            List<String> mismatched,
+            List<String> routerOnly,
+            long resynced,
+            Optional<String> error) {
         /** Agents found out of step by the last check. */
-        public int drift() { return missing.size() + mismatched.size(); }
+        public int drift() {
+            return missing.size() + mismatched.size();
+        }
     }
 
     private final RemoteRouter router;
@@ -59,7 +67,8 @@ public final class RouterSync implements AutoCloseable {
     private final Clock clock;
     private final AtomicBoolean suspect = new AtomicBoolean(true); // Bosun just started: the router may lag behind
     private final AtomicLong resynced = new AtomicLong();
-    private volatile Status status = new Status(Optional.empty(), false, List.of(), List.of(), List.of(), 0, Optional.empty());
+    private volatile Status status =
+            new Status(Optional.empty(), false, List.of(), List.of(), List.of(), 0, Optional.empty());
     private boolean drifting;
     private Set<String> routerOnlyLogged = Set.of();
     private ScheduledExecutorService timer;
@@ -78,20 +87,28 @@ public final class RouterSync implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        timer.scheduleWithFixedDelay(() -> {
-            try {
-                check();
-            } catch (RuntimeException e) {
-                log.warn("checking the remote router's registry failed: {}", e.getMessage());
-            }
-        }, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS); // the first decision checks before that
+        timer.scheduleWithFixedDelay(
+                () -> {
+                    try {
+                        check();
+                    } catch (RuntimeException e) {
+                        log.warn("checking the remote router's registry failed: {}", e.getMessage());
+                    }
+                },
+                interval.toMillis(),
+                interval.toMillis(),
+                TimeUnit.MILLISECONDS); // the first decision checks before that
     }
 
     /** The last check's findings. */
-    public Status status() { return status; }
+    public Status status() {
+        return status;
+    }
 
     /** Something suggests the registries differ: the next decision checks first. */
-    public void suspect() { suspect.set(true); }
+    public void suspect() {
+        suspect.set(true);
+    }
 
     /** Forwards a registration; one that fails leaves the router to be brought in step by the next check. */
     public void registered(String tenant, String agentId, List<String> capabilities) {
@@ -99,8 +116,12 @@ public final class RouterSync implements AutoCloseable {
             router.registerAgent(agentId, capabilities);
         } catch (BosunException e) {
             suspect();
-            log.warn("agent {} of tenant {} is registered, but not yet with the remote router (it will be when the "
-                    + "router answers): {}", agentId, tenant, e.getMessage());
+            log.warn(
+                    "agent {} of tenant {} is registered, but not yet with the remote router (it will be when the "
+                            + "router answers): {}",
+                    agentId,
+                    tenant,
+                    e.getMessage());
         }
     }
 
@@ -127,8 +148,14 @@ public final class RouterSync implements AutoCloseable {
             for (var a : router.agents()) theirs.put(a.agentId(), new HashSet<>(a.capabilities()));
         } catch (BosunException e) {
             suspect.set(true);
-            status = new Status(Optional.of(clock.instant()), false, status.missing(), status.mismatched(),
-                    status.routerOnly(), resynced.get(), Optional.of(e.getMessage()));
+            status = new Status(
+                    Optional.of(clock.instant()),
+                    false,
+                    status.missing(),
+                    status.mismatched(),
+                    status.routerOnly(),
+                    resynced.get(),
+                    Optional.of(e.getMessage()));
             throw e;
         }
         var missing = new ArrayList<String>();
@@ -151,24 +178,36 @@ public final class RouterSync implements AutoCloseable {
             }
         }
         report(missing, mismatched, routerOnly, error);
-        status = new Status(Optional.of(clock.instant()), true, List.copyOf(missing), List.copyOf(mismatched),
-                List.copyOf(routerOnly), resynced.get(), error);
+        status = new Status(
+                Optional.of(clock.instant()),
+                true,
+                List.copyOf(missing),
+                List.copyOf(mismatched),
+                List.copyOf(routerOnly),
+                resynced.get(),
+                error);
         return status;
     }
 
-    private void report(List<String> missing, List<String> mismatched, List<String> routerOnly, Optional<String> error) {
+    private void report(
+            List<String> missing, List<String> mismatched, List<String> routerOnly, Optional<String> error) {
         boolean drift = !missing.isEmpty() || !mismatched.isEmpty();
         if (drift && !drifting) {
-            log.warn("the remote router's registry had drifted from Bosun's (restarted?): it lacked {} and held {} with "
-                    + "other capabilities; {}", names(missing), names(mismatched),
+            log.warn(
+                    "the remote router's registry had drifted from Bosun's (restarted?): it lacked {} and held {} with "
+                            + "other capabilities; {}",
+                    names(missing),
+                    names(mismatched),
                     error.map(e -> "re-registering failed: " + e).orElse("re-registered them"));
         } else if (!drift && drifting) { // only after drift that could not be repaired
             log.info("the remote router's registry is in step with Bosun's again");
         }
         drifting = drift && error.isPresent(); // repaired drift is over; unrepaired drift is not warned about again
         if (!routerOnly.isEmpty() && !Set.copyOf(routerOnly).equals(routerOnlyLogged)) {
-            log.warn("the remote router also has agents no tenant of Bosun registered ({}); decisions that choose them "
-                    + "are refused or re-decided locally, as router_fallback says", names(routerOnly));
+            log.warn(
+                    "the remote router also has agents no tenant of Bosun registered ({}); decisions that choose them "
+                            + "are refused or re-decided locally, as router_fallback says",
+                    names(routerOnly));
         }
         routerOnlyLogged = Set.copyOf(routerOnly);
     }
@@ -179,7 +218,9 @@ public final class RouterSync implements AutoCloseable {
         return out;
     }
 
-    private static String names(List<String> ids) { return ids.isEmpty() ? "none" : String.join(", ", ids); }
+    private static String names(List<String> ids) {
+        return ids.isEmpty() ? "none" : String.join(", ", ids);
+    }
 
     /**
      * Every tenant's agents, as the one registry the contract knows: an id registered by several

@@ -33,28 +33,86 @@ public final class RoutingDecision {
     private String reasoning;
     private final Optional<RemoteDecision> router;
 
-    public RoutingDecision(String agentId, String taskId, long h1Before, long h1After, double confidence,
-                           double emergenceRisk, double capabilityMatchScore, String reasoning,
-                           Optional<RemoteDecision> router) {
-        this(agentId, taskId, h1Before, h1After, confidence, emergenceRisk, capabilityMatchScore, null, reasoning, router);
+    public RoutingDecision(
+            String agentId,
+            String taskId,
+            long h1Before,
+            long h1After,
+            double confidence,
+            double emergenceRisk,
+            double capabilityMatchScore,
+            String reasoning,
+            Optional<RemoteDecision> router) {
+        this(
+                agentId,
+                taskId,
+                h1Before,
+                h1After,
+                confidence,
+                emergenceRisk,
+                capabilityMatchScore,
+                null,
+                reasoning,
+                router);
     }
 
     /** A decision no remote router took part in. */
-    public RoutingDecision(String agentId, String taskId, long h1Before, long h1After, double confidence,
-                           double emergenceRisk, double capabilityMatchScore, String reasoning) {
-        this(agentId, taskId, h1Before, h1After, confidence, emergenceRisk, capabilityMatchScore, reasoning, Optional.empty());
+    public RoutingDecision(
+            String agentId,
+            String taskId,
+            long h1Before,
+            long h1After,
+            double confidence,
+            double emergenceRisk,
+            double capabilityMatchScore,
+            String reasoning) {
+        this(
+                agentId,
+                taskId,
+                h1Before,
+                h1After,
+                confidence,
+                emergenceRisk,
+                capabilityMatchScore,
+                reasoning,
+                Optional.empty());
     }
 
     /** A decision whose reasoning is written from {@code why} when first read. */
-    RoutingDecision(String agentId, String taskId, long h1Before, long h1After, double confidence, double emergenceRisk,
-                    double capabilityMatchScore, DecisionReasoning why, Optional<RemoteDecision> router) {
-        this(agentId, taskId, h1Before, h1After, confidence, emergenceRisk, capabilityMatchScore,
-                Objects.requireNonNull(why, "why"), null, router);
+    RoutingDecision(
+            String agentId,
+            String taskId,
+            long h1Before,
+            long h1After,
+            double confidence,
+            double emergenceRisk,
+            double capabilityMatchScore,
+            DecisionReasoning why,
+            Optional<RemoteDecision> router) {
+        this(
+                agentId,
+                taskId,
+                h1Before,
+                h1After,
+                confidence,
+                emergenceRisk,
+                capabilityMatchScore,
+                Objects.requireNonNull(why, "why"),
+                null,
+                router);
     }
 
-    private RoutingDecision(String agentId, String taskId, long h1Before, long h1After, double confidence,
-                            double emergenceRisk, double capabilityMatchScore, DecisionReasoning why, String reasoning,
-                            Optional<RemoteDecision> router) {
+    private RoutingDecision(
+            String agentId,
+            String taskId,
+            long h1Before,
+            long h1After,
+            double confidence,
+            double emergenceRisk,
+            double capabilityMatchScore,
+            DecisionReasoning why,
+            String reasoning,
+            Optional<RemoteDecision> router) {
         this.agentId = agentId;
         this.taskId = taskId;
         this.h1Before = h1Before;
@@ -67,19 +125,33 @@ public final class RoutingDecision {
         this.router = router;
     }
 
-    public String agentId() { return agentId; }
+    public String agentId() {
+        return agentId;
+    }
 
-    public String taskId() { return taskId; }
+    public String taskId() {
+        return taskId;
+    }
 
-    public long h1Before() { return h1Before; }
+    public long h1Before() {
+        return h1Before;
+    }
 
-    public long h1After() { return h1After; }
+    public long h1After() {
+        return h1After;
+    }
 
-    public double confidence() { return confidence; }
+    public double confidence() {
+        return confidence;
+    }
 
-    public double emergenceRisk() { return emergenceRisk; }
+    public double emergenceRisk() {
+        return emergenceRisk;
+    }
 
-    public double capabilityMatchScore() { return capabilityMatchScore; }
+    public double capabilityMatchScore() {
+        return capabilityMatchScore;
+    }
 
     /** The sentence for a person; the built-in router's is written here, the first time it is asked for. */
     public String reasoning() {
@@ -88,7 +160,9 @@ public final class RoutingDecision {
         return r;
     }
 
-    public Optional<RemoteDecision> router() { return router; }
+    public Optional<RemoteDecision> router() {
+        return router;
+    }
 
     /**
      * The decision as Bosun's API and events write it: the contract's fields, plus {@code router} with
@@ -116,23 +190,37 @@ public final class RoutingDecision {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof RoutingDecision d && Objects.equals(agentId, d.agentId) && Objects.equals(taskId, d.taskId)
-                && h1Before == d.h1Before && h1After == d.h1After && Double.compare(confidence, d.confidence) == 0
+        return o instanceof RoutingDecision d
+                && Objects.equals(agentId, d.agentId)
+                && Objects.equals(taskId, d.taskId)
+                && h1Before == d.h1Before
+                && h1After == d.h1After
+                && Double.compare(confidence, d.confidence) == 0
                 && Double.compare(emergenceRisk, d.emergenceRisk) == 0
                 && Double.compare(capabilityMatchScore, d.capabilityMatchScore) == 0
-                && Objects.equals(reasoning(), d.reasoning()) && Objects.equals(router, d.router);
+                && Objects.equals(reasoning(), d.reasoning())
+                && Objects.equals(router, d.router);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(agentId, taskId, h1Before, h1After, confidence, emergenceRisk, capabilityMatchScore,
-                reasoning(), router);
+        return Objects.hash(
+                agentId,
+                taskId,
+                h1Before,
+                h1After,
+                confidence,
+                emergenceRisk,
+                capabilityMatchScore,
+                reasoning(),
+                router);
     }
 
     @Override
     public String toString() {
         return "RoutingDecision[agentId=" + agentId + ", taskId=" + taskId + ", h1Before=" + h1Before + ", h1After="
-                + h1After + ", confidence=" + confidence + ", emergenceRisk=" + emergenceRisk + ", capabilityMatchScore="
+                + h1After + ", confidence=" + confidence + ", emergenceRisk=" + emergenceRisk
+                + ", capabilityMatchScore="
                 + capabilityMatchScore + ", reasoning=" + reasoning() + ", router=" + router + "]";
     }
 }

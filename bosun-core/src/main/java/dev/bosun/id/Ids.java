@@ -20,13 +20,19 @@ public final class Ids {
     private long lastMillis = -1;
     private final byte[] lastRandom = new byte[10];
 
-    public Ids(Clock clock) { this.clock = clock; }
+    public Ids(Clock clock) {
+        this.clock = clock;
+    }
 
     /** A new session id: {@code sess_} followed by a ULID, so ids sort by creation time. */
-    public String newSessionId() { return "sess_" + nextUlid(); }
+    public String newSessionId() {
+        return "sess_" + nextUlid();
+    }
 
     /** A new task id for tasks added without one. */
-    public String newTaskId() { return "task_" + nextUlid(); }
+    public String newTaskId() {
+        return "task_" + nextUlid();
+    }
 
     /**
      * A monotonic ULID: within one millisecond the random part is incremented, so ids from one
@@ -60,8 +66,14 @@ public final class Ids {
         for (int i = 0; i < 5; i++) hi = (hi << 8) | (random[i] & 0xff);
         long lo = 0;
         for (int i = 5; i < 10; i++) lo = (lo << 8) | (random[i] & 0xff);
-        for (int i = 17; i >= 10; i--) { out[i] = CROCKFORD[(int) (hi & 31)]; hi >>>= 5; }
-        for (int i = 25; i >= 18; i--) { out[i] = CROCKFORD[(int) (lo & 31)]; lo >>>= 5; }
+        for (int i = 17; i >= 10; i--) {
+            out[i] = CROCKFORD[(int) (hi & 31)];
+            hi >>>= 5;
+        }
+        for (int i = 25; i >= 18; i--) {
+            out[i] = CROCKFORD[(int) (lo & 31)];
+            lo >>>= 5;
+        }
         return new String(out);
     }
 
@@ -78,10 +90,13 @@ public final class Ids {
             throw BosunException.invalid(field, field + " is required");
         }
         if (id.length() > MAX_LENGTH) {
-            throw BosunException.invalid(field, field + " is " + id.length() + " characters; the maximum is " + MAX_LENGTH);
+            throw BosunException.invalid(
+                    field, field + " is " + id.length() + " characters; the maximum is " + MAX_LENGTH);
         }
         if (!isSafe(id)) {
-            throw BosunException.invalid(field, field + " may contain only letters, digits and . _ : - and must start with a letter or digit");
+            throw BosunException.invalid(
+                    field,
+                    field + " may contain only letters, digits and . _ : - and must start with a letter or digit");
         }
         return id;
     }

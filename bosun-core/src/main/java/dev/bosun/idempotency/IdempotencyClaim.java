@@ -17,7 +17,8 @@ import java.util.Objects;
  * @param createdAt   when the first request arrived
  * @param expiresAt   when the key may be purged (created plus the configured window)
  */
-public record IdempotencyClaim(String tenant, String route, String key, String requestHash, Instant createdAt, Instant expiresAt) {
+public record IdempotencyClaim(
+        String tenant, String route, String key, String requestHash, Instant createdAt, Instant expiresAt) {
     public IdempotencyClaim {
         Objects.requireNonNull(tenant, "tenant");
         Objects.requireNonNull(route, "route");
@@ -29,8 +30,9 @@ public record IdempotencyClaim(String tenant, String route, String key, String r
 
     /** The error for a second request that found this key taken by one still being answered. */
     public BosunException inProgress() {
-        return new BosunException(ErrorCode.IDEMPOTENCY_KEY_IN_PROGRESS, "Idempotency-Key '" + key
-                + "' is in use by a request that is still being answered; retry shortly",
+        return new BosunException(
+                ErrorCode.IDEMPOTENCY_KEY_IN_PROGRESS,
+                "Idempotency-Key '" + key + "' is in use by a request that is still being answered; retry shortly",
                 Map.of("field", "Idempotency-Key", "retry_after_seconds", 1));
     }
 }

@@ -11,4 +11,5 @@ import java.util.Optional;
  * @param sessionId the session the effect touched, if any (for answering a key whose response was lost)
  * @param response  the first request's answer, once it is stored
  */
-public record IdempotencyRecord(IdempotencyClaim claim, Optional<String> sessionId, Optional<StoredResponse> response) {}
+public record IdempotencyRecord(
+        IdempotencyClaim claim, Optional<String> sessionId, Optional<StoredResponse> response) {}

@@ -32,18 +32,25 @@ public final class IdempotencyScope {
             this.outer = outer;
         }
 
-        public IdempotencyClaim claim() { return claim; }
+        public IdempotencyClaim claim() {
+            return claim;
+        }
 
         /** Whether a committed transaction wrote the key (the request had an effect). */
-        public boolean isWritten() { return written; }
+        public boolean isWritten() {
+            return written;
+        }
 
         /** Called by the store after the transaction that inserted the key committed. */
-        public void written() { written = true; }
+        public void written() {
+            written = true;
+        }
 
         /** Unbinds the claim from this thread. */
         @Override
         public void close() {
-            if (outer == null) CURRENT.remove(); else CURRENT.set(outer);
+            if (outer == null) CURRENT.remove();
+            else CURRENT.set(outer);
         }
     }
 

@@ -43,10 +43,16 @@ final class ExactReader {
             var loc = e.getLocation();
             // Jackson 2.23 refuses a broken surrogate pair in a field name itself (values still reach
             // our own check): the same fault, so the same rule, whichever of the two finds it.
-            String rule = String.valueOf(e.getOriginalMessage()).contains("surrogate") ? JsonRules.VALID_UNICODE : JsonRules.INVALID_JSON;
-            throw new JsonRefusal(rule, pointer(p), "is not valid JSON"
-                    + (loc == null ? "" : " (line " + loc.getLineNr() + ", column " + loc.getColumnNr() + ")")
-                    + ": " + e.getOriginalMessage(), -1);
+            String rule = String.valueOf(e.getOriginalMessage()).contains("surrogate")
+                    ? JsonRules.VALID_UNICODE
+                    : JsonRules.INVALID_JSON;
+            throw new JsonRefusal(
+                    rule,
+                    pointer(p),
+                    "is not valid JSON"
+                            + (loc == null ? "" : " (line " + loc.getLineNr() + ", column " + loc.getColumnNr() + ")")
+                            + ": " + e.getOriginalMessage(),
+                    -1);
         } catch (IOException e) {
             throw new JsonRefusal(JsonRules.INVALID_JSON, "", "could not be read", -1);
         }
@@ -54,7 +60,8 @@ final class ExactReader {
 
     private static JsonNode readValue(JsonParser p) throws IOException {
         JsonToken t = p.nextToken();
-        if (t == null) throw new JsonRefusal(JsonRules.INVALID_JSON, "", "is not valid JSON: there is no value (empty input)", -1);
+        if (t == null)
+            throw new JsonRefusal(JsonRules.INVALID_JSON, "", "is not valid JSON: there is no value (empty input)", -1);
         JsonNode root = null;
         var open = new ArrayDeque<ContainerNode<?>>();
         String name = null;
@@ -66,8 +73,11 @@ final class ExactReader {
                     name = p.currentName();
                     text(p, name, "key");
                     if (((ObjectNode) open.peek()).has(name)) {
-                        throw new JsonRefusal(JsonRules.DUPLICATE_KEY, pointer(p),
-                                "has the key \"" + Json.cut(name) + "\" twice in one object; keys must be unique", -1);
+                        throw new JsonRefusal(
+                                JsonRules.DUPLICATE_KEY,
+                                pointer(p),
+                                "has the key \"" + Json.cut(name) + "\" twice in one object; keys must be unique",
+                                -1);
                     }
                     continue;
                 }
@@ -84,7 +94,8 @@ final class ExactReader {
                 case VALUE_TRUE -> v = BooleanNode.TRUE;
                 case VALUE_FALSE -> v = BooleanNode.FALSE;
                 case VALUE_NULL -> v = NullNode.getInstance();
-                default -> throw new JsonRefusal(JsonRules.INVALID_JSON, pointer(p), "is not valid JSON: unexpected " + t, -1);
+                default ->
+                    throw new JsonRefusal(JsonRules.INVALID_JSON, pointer(p), "is not valid JSON: unexpected " + t, -1);
             }
             ContainerNode<?> parent = open.peek();
             if (parent == null) root = v;
@@ -94,8 +105,13 @@ final class ExactReader {
             else if (parent == null) break;
         }
         if (p.nextToken() != null) {
-            throw new JsonRefusal(JsonRules.INVALID_JSON, "", "is not valid JSON: there is more after the value (line "
-                    + p.currentLocation().getLineNr() + ", column " + p.currentLocation().getColumnNr() + ")", -1);
+            throw new JsonRefusal(
+                    JsonRules.INVALID_JSON,
+                    "",
+                    "is not valid JSON: there is more after the value (line "
+                            + p.currentLocation().getLineNr() + ", column "
+                            + p.currentLocation().getColumnNr() + ")",
+                    -1);
         }
         return root;
     }
@@ -103,7 +119,10 @@ final class ExactReader {
     private static JsonNode integer(JsonParser p) throws IOException {
         return switch (p.getNumberType()) {
             // "-0": the sign is all it says beyond 0, and only a double can keep it.
-            case INT -> p.getIntValue() == 0 && p.getText().startsWith("-") ? DoubleNode.valueOf(-0.0) : NODES.numberNode(p.getIntValue());
+            case INT ->
+                p.getIntValue() == 0 && p.getText().startsWith("-")
+                        ? DoubleNode.valueOf(-0.0)
+                        : NODES.numberNode(p.getIntValue());
             case LONG -> NODES.numberNode(p.getLongValue());
             default -> NODES.numberNode(p.getBigIntegerValue());
         };
@@ -119,8 +138,12 @@ final class ExactReader {
     private static String text(JsonParser p, String s, String what) throws JsonRefusal {
         int at = Json.loneSurrogate(s);
         if (at >= 0) {
-            throw new JsonRefusal(JsonRules.VALID_UNICODE, pointer(p), "has a " + what + " holding a lone UTF-16 surrogate (U+"
-                    + String.format("%04X", (int) s.charAt(at)) + " at index " + at + "), which is not Unicode text", -1);
+            throw new JsonRefusal(
+                    JsonRules.VALID_UNICODE,
+                    pointer(p),
+                    "has a " + what + " holding a lone UTF-16 surrogate (U+" + String.format("%04X", (int) s.charAt(at))
+                            + " at index " + at + "), which is not Unicode text",
+                    -1);
         }
         return s;
     }
@@ -129,15 +152,22 @@ final class ExactReader {
         String m = e.getOriginalMessage();
         String where = pointer(p);
         if (m.contains("getMaxNestingDepth")) {
-            return new JsonRefusal(JsonRules.MAX_DEPTH, where, "is nested deeper than " + Json.MAX_DEPTH + " levels", Json.MAX_DEPTH);
+            return new JsonRefusal(
+                    JsonRules.MAX_DEPTH, where, "is nested deeper than " + Json.MAX_DEPTH + " levels", Json.MAX_DEPTH);
         }
         if (m.contains("getMaxNumberLength")) {
-            return new JsonRefusal(JsonRules.MAX_NUMBER_LENGTH, where, "has a number written with more than "
-                    + Json.MAX_NUMBER_CHARS + " characters", Json.MAX_NUMBER_CHARS);
+            return new JsonRefusal(
+                    JsonRules.MAX_NUMBER_LENGTH,
+                    where,
+                    "has a number written with more than " + Json.MAX_NUMBER_CHARS + " characters",
+                    Json.MAX_NUMBER_CHARS);
         }
         if (m.contains("getMaxStringLength") || m.contains("getMaxNameLength")) {
-            return new JsonRefusal(JsonRules.MAX_STRING_BYTES, where, "has a string or key longer than "
-                    + Json.MAX_TEXT_CHARS + " characters", Json.MAX_TEXT_CHARS);
+            return new JsonRefusal(
+                    JsonRules.MAX_STRING_BYTES,
+                    where,
+                    "has a string or key longer than " + Json.MAX_TEXT_CHARS + " characters",
+                    Json.MAX_TEXT_CHARS);
         }
         return new JsonRefusal(JsonRules.INVALID_JSON, where, "is not accepted: " + m, -1);
     }

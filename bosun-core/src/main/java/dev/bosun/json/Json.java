@@ -43,7 +43,8 @@ public final class Json {
                     .maxStringLength(MAX_TEXT_CHARS)
                     .maxNameLength(MAX_TEXT_CHARS)
                     .build())
-            .streamWriteConstraints(StreamWriteConstraints.builder().maxNestingDepth(MAX_DEPTH).build())
+            .streamWriteConstraints(
+                    StreamWriteConstraints.builder().maxNestingDepth(MAX_DEPTH).build())
             .build();
 
     public static final ObjectMapper MAPPER = JsonMapper.builder(FACTORY)
@@ -57,7 +58,9 @@ public final class Json {
 
     private Json() {}
 
-    public static ObjectNode object() { return JsonNodeFactory.instance.objectNode(); }
+    public static ObjectNode object() {
+        return JsonNodeFactory.instance.objectNode();
+    }
 
     /** An array of {@code items} as they are (no round trip through a token buffer, which would re-read numbers). */
     public static ArrayNode array(List<? extends JsonNode> items) {

@@ -24,7 +24,8 @@ public record JsonLimits(int maxDepth, int maxKeys, int maxStringBytes) {
     public static final int DEPTH_CEILING = 512;
 
     public JsonLimits {
-        if (maxDepth < 1 || maxDepth > DEPTH_CEILING) throw new IllegalArgumentException("maxDepth must be 1.." + DEPTH_CEILING);
+        if (maxDepth < 1 || maxDepth > DEPTH_CEILING)
+            throw new IllegalArgumentException("maxDepth must be 1.." + DEPTH_CEILING);
         if (maxKeys < 1) throw new IllegalArgumentException("maxKeys must be positive");
         if (maxStringBytes < 1) throw new IllegalArgumentException("maxStringBytes must be positive");
     }
@@ -64,12 +65,18 @@ public record JsonLimits(int maxDepth, int maxKeys, int maxStringBytes) {
     private JsonRefusal container(JsonNode node, ArrayDeque<Frame> open, String segment) {
         int depth = open.size() + 1;
         if (depth > maxDepth) {
-            return new JsonRefusal(JsonRules.MAX_DEPTH, pointer(open, segment), "is nested " + depth
-                    + " levels deep here, deeper than max_json_depth = " + maxDepth, maxDepth);
+            return new JsonRefusal(
+                    JsonRules.MAX_DEPTH,
+                    pointer(open, segment),
+                    "is nested " + depth + " levels deep here, deeper than max_json_depth = " + maxDepth,
+                    maxDepth);
         }
         if (node.isObject() && node.size() > maxKeys) {
-            return new JsonRefusal(JsonRules.MAX_KEYS, pointer(open, segment), "has an object with " + node.size()
-                    + " keys, more than max_json_keys = " + maxKeys, maxKeys);
+            return new JsonRefusal(
+                    JsonRules.MAX_KEYS,
+                    pointer(open, segment),
+                    "has an object with " + node.size() + " keys, more than max_json_keys = " + maxKeys,
+                    maxKeys);
         }
         return null;
     }
@@ -79,31 +86,49 @@ public record JsonLimits(int maxDepth, int maxKeys, int maxStringBytes) {
         if (t == JsonNodeType.STRING) return text(node.textValue(), "string", open, segment);
         if (t == JsonNodeType.NUMBER) {
             if ((node.isDouble() || node.isFloat()) && !Double.isFinite(node.doubleValue())) {
-                return new JsonRefusal(JsonRules.FINITE_NUMBER, pointer(open, segment), "holds " + node.doubleValue()
-                        + ", which JSON cannot write; numbers must be finite", -1);
+                return new JsonRefusal(
+                        JsonRules.FINITE_NUMBER,
+                        pointer(open, segment),
+                        "holds " + node.doubleValue() + ", which JSON cannot write; numbers must be finite",
+                        -1);
             }
-            if ((node.isBigDecimal() || node.isBigInteger()) && node.numberValue().toString().length() > Json.MAX_NUMBER_CHARS) {
-                return new JsonRefusal(JsonRules.MAX_NUMBER_LENGTH, pointer(open, segment), "holds a number of more than "
-                        + Json.MAX_NUMBER_CHARS + " characters", Json.MAX_NUMBER_CHARS);
+            if ((node.isBigDecimal() || node.isBigInteger())
+                    && node.numberValue().toString().length() > Json.MAX_NUMBER_CHARS) {
+                return new JsonRefusal(
+                        JsonRules.MAX_NUMBER_LENGTH,
+                        pointer(open, segment),
+                        "holds a number of more than " + Json.MAX_NUMBER_CHARS + " characters",
+                        Json.MAX_NUMBER_CHARS);
             }
             return null;
         }
         if (t == JsonNodeType.BOOLEAN || t == JsonNodeType.NULL) return null;
-        return new JsonRefusal(JsonRules.INVALID_JSON, pointer(open, segment), "holds a " + t.name().toLowerCase()
-                + " node, which is not a JSON value", -1);
+        return new JsonRefusal(
+                JsonRules.INVALID_JSON,
+                pointer(open, segment),
+                "holds a " + t.name().toLowerCase() + " node, which is not a JSON value",
+                -1);
     }
 
     private JsonRefusal text(String s, String what, ArrayDeque<Frame> open, String segment) {
         int at = Json.loneSurrogate(s);
         if (at >= 0) {
-            return new JsonRefusal(JsonRules.VALID_UNICODE, pointer(open, segment), "has a " + what
-                    + " holding a lone UTF-16 surrogate (U+" + String.format("%04X", (int) s.charAt(at)) + " at index "
-                    + at + "), which is not Unicode text", -1);
+            return new JsonRefusal(
+                    JsonRules.VALID_UNICODE,
+                    pointer(open, segment),
+                    "has a " + what
+                            + " holding a lone UTF-16 surrogate (U+" + String.format("%04X", (int) s.charAt(at))
+                            + " at index "
+                            + at + "), which is not Unicode text",
+                    -1);
         }
         long bytes = utf8Length(s, maxStringBytes);
         if (bytes > maxStringBytes) {
-            return new JsonRefusal(JsonRules.MAX_STRING_BYTES, pointer(open, segment), "has a " + what + " of more than "
-                    + maxStringBytes + " bytes (max_json_string_bytes)", maxStringBytes);
+            return new JsonRefusal(
+                    JsonRules.MAX_STRING_BYTES,
+                    pointer(open, segment),
+                    "has a " + what + " of more than " + maxStringBytes + " bytes (max_json_string_bytes)",
+                    maxStringBytes);
         }
         return null;
     }
@@ -115,8 +140,10 @@ public record JsonLimits(int maxDepth, int maxKeys, int maxStringBytes) {
             char c = s.charAt(i);
             if (c < 0x80) n += 1;
             else if (c < 0x800) n += 2;
-            else if (Character.isHighSurrogate(c)) { n += 4; i++; }
-            else n += 3;
+            else if (Character.isHighSurrogate(c)) {
+                n += 4;
+                i++;
+            } else n += 3;
         }
         return n;
     }

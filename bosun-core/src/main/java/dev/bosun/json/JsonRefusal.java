@@ -28,16 +28,24 @@ public final class JsonRefusal extends JsonProcessingException {
     }
 
     /** One of {@link JsonRules}. */
-    public String rule() { return rule; }
+    public String rule() {
+        return rule;
+    }
 
     /** Where in the document, e.g. {@code /a/0/b}; cut to 200 characters, lone surrogates replaced. */
-    public String pointer() { return pointer; }
+    public String pointer() {
+        return pointer;
+    }
 
     /** The limit broken, or -1 when the rule has no number (duplicate keys, invalid Unicode). */
-    public long limit() { return limit; }
+    public long limit() {
+        return limit;
+    }
 
     /** What is wrong, without a location prefix. */
-    public String reason() { return getOriginalMessage(); }
+    public String reason() {
+        return getOriginalMessage();
+    }
 
     /** The top-level member the pointer lies in ({@code payload} of {@code /payload/a/0}); empty at the root. */
     public Optional<String> topField() {
@@ -63,7 +71,9 @@ public final class JsonRefusal extends JsonProcessingException {
         StringBuilder b = new StringBuilder(Math.min(pointer.length(), MAX_POINTER_CHARS + 1));
         for (int i = 0; i < pointer.length() && b.length() < MAX_POINTER_CHARS; i++) {
             char c = pointer.charAt(i);
-            if (Character.isHighSurrogate(c) && i + 1 < pointer.length() && Character.isLowSurrogate(pointer.charAt(i + 1))) {
+            if (Character.isHighSurrogate(c)
+                    && i + 1 < pointer.length()
+                    && Character.isLowSurrogate(pointer.charAt(i + 1))) {
                 if (b.length() + 2 > MAX_POINTER_CHARS) break;
                 b.append(c).append(pointer.charAt(++i));
             } else if (Character.isSurrogate(c)) {

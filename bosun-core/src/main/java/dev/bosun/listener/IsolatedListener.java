@@ -46,8 +46,13 @@ final class IsolatedListener<T> implements Registration {
         }
     }
 
-    IsolatedListener(String name, Consumer<T> listener, Duration timeout, ExecutorService calls, Counters counters,
-                     Runnable onClose) {
+    IsolatedListener(
+            String name,
+            Consumer<T> listener,
+            Duration timeout,
+            ExecutorService calls,
+            Counters counters,
+            Runnable onClose) {
         this.name = name;
         this.listener = listener;
         this.timeout = timeout;
@@ -62,7 +67,8 @@ final class IsolatedListener<T> implements Registration {
         if (closed) return;
         if (!queue.offer(value)) {
             long n = counters.dropped.incrementAndGet();
-            if (n == 1 || n % 1000 == 0) log.warn("{} listener is {} calls behind; dropped a call ({} so far)", name, QUEUE, n);
+            if (n == 1 || n % 1000 == 0)
+                log.warn("{} listener is {} calls behind; dropped a call ({} so far)", name, QUEUE, n);
         }
     }
 

@@ -46,24 +46,35 @@ public final class Listeners implements AutoCloseable {
     }
 
     /** Every committed event of every session. */
-    public Registration onEvent(Consumer<Event> listener) { return add("event", listener, events); }
+    public Registration onEvent(Consumer<Event> listener) {
+        return add("event", listener, events);
+    }
 
     /** A task completed, however (success, failed, cancelled, timeout); the task as committed. */
-    public Registration onTaskComplete(Consumer<Task> listener) { return add("task-complete", listener, tasks); }
+    public Registration onTaskComplete(Consumer<Task> listener) {
+        return add("task-complete", listener, tasks);
+    }
 
     /** A session ended, however; the session as committed, with its outcome and patterns. */
-    public Registration onSessionEnd(Consumer<Session> listener) { return add("session-end", listener, ends); }
+    public Registration onSessionEnd(Consumer<Session> listener) {
+        return add("session-end", listener, ends);
+    }
 
     /** The fleet graph of a tenant crossed into emergence while routing. */
-    public Registration onEmergenceAlert(Consumer<EmergenceAlert> listener) { return add("emergence-alert", listener, alerts); }
+    public Registration onEmergenceAlert(Consumer<EmergenceAlert> listener) {
+        return add("emergence-alert", listener, alerts);
+    }
 
-    public ListenerStats stats() { return counters.snapshot(); }
+    public ListenerStats stats() {
+        return counters.snapshot();
+    }
 
     private <T> Registration add(String name, Consumer<T> fn, List<IsolatedListener<T>> into) {
         java.util.Objects.requireNonNull(fn, "listener");
         var holder = new IsolatedListener<?>[1];
         @SuppressWarnings("unchecked")
-        IsolatedListener<T> l = new IsolatedListener<>(name, fn, timeout, calls, counters, () -> into.remove((IsolatedListener<T>) holder[0]));
+        IsolatedListener<T> l = new IsolatedListener<>(
+                name, fn, timeout, calls, counters, () -> into.remove((IsolatedListener<T>) holder[0]));
         holder[0] = l;
         into.add(l);
         return l;
@@ -75,7 +86,8 @@ public final class Listeners implements AutoCloseable {
         if (e.direction() != Direction.SYSTEM) return;
         if (e.type().equals(SystemEvents.TASK_COMPLETED) && !tasks.isEmpty()) {
             String taskId = e.payload().path("task_id").asText();
-            for (var l : tasks) l.offer(() -> store.getTask(e.sessionId(), taskId).orElse(null));
+            for (var l : tasks)
+                l.offer(() -> store.getTask(e.sessionId(), taskId).orElse(null));
         } else if (e.type().equals(SystemEvents.SESSION_ENDED) && !ends.isEmpty()) {
             for (var l : ends) l.offer(() -> store.getSession(e.sessionId()).orElse(null));
         }

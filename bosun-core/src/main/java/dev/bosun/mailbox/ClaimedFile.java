@@ -72,7 +72,8 @@ public record ClaimedFile(String originalName, String claimKey, Path path) {
     private OutboxItem normalize(byte[] bytes, JsonLimits limits) {
         String text;
         try {
-            text = StandardCharsets.UTF_8.newDecoder()
+            text = StandardCharsets.UTF_8
+                    .newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(bytes))
@@ -92,7 +93,9 @@ public record ClaimedFile(String originalName, String claimKey, Path path) {
             return unparsed(text, "invalid_json");
         }
         var refused = limits.check(node);
-        if (refused.isPresent()) return new OutboxItem.Refused(refused.get().rule(), refused.get().pointer(), refused.get().reason());
+        if (refused.isPresent())
+            return new OutboxItem.Refused(
+                    refused.get().rule(), refused.get().pointer(), refused.get().reason());
         return new OutboxItem.Message(eventType(node), node);
     }
 

@@ -78,7 +78,8 @@ public final class OutboxClaims {
         // generator picks new random bits, so sharing that one's millisecond is not enough.
         long floor = leftovers().stream()
                 .mapToLong(f -> ulidMillis(f.claimKey().substring(0, 26)) + 1)
-                .max().orElse(0);
+                .max()
+                .orElse(0);
         this.ids = new Ids(atLeast(clock, floor));
     }
 
@@ -104,7 +105,10 @@ public final class OutboxClaims {
             }
             if (!Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS)) {
                 // It was swapped for a link or directory after it was listed.
-                log.warn("outbox entry {} in {} is not a regular file; moved to {}", name, ws.relative(),
+                log.warn(
+                        "outbox entry {} in {} is not a regular file; moved to {}",
+                        name,
+                        ws.relative(),
                         moveAside(target, original));
                 continue;
             }
@@ -137,7 +141,10 @@ public final class OutboxClaims {
                 Matcher m = CLAIMED_NAME.matcher(name);
                 if (!m.matches()) continue;
                 if (!Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
-                    log.warn("claimed entry {} in {} is not a regular file; moved to {}", name, ws.relative(),
+                    log.warn(
+                            "claimed entry {} in {} is not a regular file; moved to {}",
+                            name,
+                            ws.relative(),
                             moveAside(p, m.group(2)));
                     continue;
                 }
@@ -203,8 +210,9 @@ public final class OutboxClaims {
      * worker's link to files elsewhere.
      */
     private boolean realDirectory(Path dir, boolean create) throws IOException {
-        if (Files.isSymbolicLink(dir) || (Files.exists(dir, LinkOption.NOFOLLOW_LINKS)
-                && !Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS))) {
+        if (Files.isSymbolicLink(dir)
+                || (Files.exists(dir, LinkOption.NOFOLLOW_LINKS)
+                        && !Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS))) {
             throw new IOException(ws.relative() + "/" + ws.root().relativize(dir) + " is not a real directory");
         }
         if (Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) return true;
@@ -245,10 +253,25 @@ public final class OutboxClaims {
     private static Clock atLeast(Clock clock, long floorMillis) {
         if (floorMillis <= 0) return clock;
         return new Clock() {
-            @Override public ZoneId getZone() { return clock.getZone(); }
-            @Override public Clock withZone(ZoneId zone) { return atLeast(clock.withZone(zone), floorMillis); }
-            @Override public long millis() { return Math.max(clock.millis(), floorMillis); }
-            @Override public Instant instant() { return Instant.ofEpochMilli(millis()); }
+            @Override
+            public ZoneId getZone() {
+                return clock.getZone();
+            }
+
+            @Override
+            public Clock withZone(ZoneId zone) {
+                return atLeast(clock.withZone(zone), floorMillis);
+            }
+
+            @Override
+            public long millis() {
+                return Math.max(clock.millis(), floorMillis);
+            }
+
+            @Override
+            public Instant instant() {
+                return Instant.ofEpochMilli(millis());
+            }
         };
     }
 }

@@ -29,5 +29,7 @@ public sealed interface OutboxItem {
     record Refused(String rule, String path, String reason) implements OutboxItem {}
 
     /** Whether the file is taken in as an event of its own (else it is moved aside and reported). */
-    default boolean accepted() { return this instanceof Message; }
+    default boolean accepted() {
+        return this instanceof Message;
+    }
 }

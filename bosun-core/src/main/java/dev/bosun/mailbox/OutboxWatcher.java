@@ -112,7 +112,8 @@ public final class OutboxWatcher implements AutoCloseable {
             for (WatchEvent<?> event : key.pollEvents()) {
                 if (event.kind() == StandardWatchEventKinds.OVERFLOW) {
                     overflow = true;
-                } else if (event.context() instanceof Path name && name.toString().endsWith(".json")) {
+                } else if (event.context() instanceof Path name
+                        && name.toString().endsWith(".json")) {
                     relevant = true; // *.tmp files being written are not worth a scan; their rename is
                 }
             }

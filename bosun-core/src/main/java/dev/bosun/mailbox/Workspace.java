@@ -13,11 +13,15 @@ public record Workspace(Path root, String relative, Path inbox, Path outbox, Pat
     public static Workspace at(Path dataDir, String sessionId) {
         String rel = "workspaces/" + sessionId;
         Path root = dataDir.resolve(rel);
-        return new Workspace(root, rel, root.resolve("inbox"), root.resolve("outbox"), root.resolve("logs"),
-                root.resolve(".bosun"));
+        return new Workspace(
+                root, rel, root.resolve("inbox"), root.resolve("outbox"), root.resolve("logs"), root.resolve(".bosun"));
     }
 
-    public Path stdoutLog() { return logs.resolve("stdout.log"); }
+    public Path stdoutLog() {
+        return logs.resolve("stdout.log");
+    }
 
-    public Path stderrLog() { return logs.resolve("stderr.log"); }
+    public Path stderrLog() {
+        return logs.resolve("stderr.log");
+    }
 }

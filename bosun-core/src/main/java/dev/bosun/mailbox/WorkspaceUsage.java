@@ -52,7 +52,9 @@ public record WorkspaceUsage(long bytes, long files, boolean exceeded) {
                 return FileVisitResult.CONTINUE; // a directory removed mid-walk holds nothing more
             }
 
-            boolean over() { return bytes > maxBytes || files > maxFiles; }
+            boolean over() {
+                return bytes > maxBytes || files > maxFiles;
+            }
         };
         Files.walkFileTree(ws.root(), EnumSet.noneOf(FileVisitOption.class), Integer.MAX_VALUE, counter);
         return new WorkspaceUsage(counter.bytes, counter.files, counter.over());

@@ -56,8 +56,14 @@ public final class Workspaces {
         if (!realRoot.startsWith(realWorkspaces) || !realWorkspaces.equals(realRoot.getParent())) {
             throw refused(ws.relative() + " resolves outside the workspaces directory", ws.relative(), sessionId);
         }
-        for (Path dir : new Path[] {ws.inbox(), ws.outbox(), ws.logs(), ws.internal(),
-                ws.internal().resolve(CLAIMED), ws.internal().resolve(REJECTED)}) {
+        for (Path dir : new Path[] {
+            ws.inbox(),
+            ws.outbox(),
+            ws.logs(),
+            ws.internal(),
+            ws.internal().resolve(CLAIMED),
+            ws.internal().resolve(REJECTED)
+        }) {
             ensureDirectory(dir, ws.relative() + "/" + ws.root().relativize(dir), sessionId);
         }
         return ws;
@@ -72,8 +78,11 @@ public final class Workspaces {
         // Guard against a hand-built Workspace pointing at an arbitrary directory.
         Path name = ws.root().getFileName();
         Path parent = ws.root().getParent();
-        if (name == null || !Ids.isSafe(name.toString()) || parent == null
-                || parent.getFileName() == null || !parent.getFileName().toString().equals("workspaces")) {
+        if (name == null
+                || !Ids.isSafe(name.toString())
+                || parent == null
+                || parent.getFileName() == null
+                || !parent.getFileName().toString().equals("workspaces")) {
             throw new IllegalArgumentException("not a workspace root: " + ws.relative());
         }
         try {
@@ -118,7 +127,8 @@ public final class Workspaces {
             Files.createDirectory(dir);
         } catch (FileAlreadyExistsException e) {
             if (Files.isSymbolicLink(dir)) { // created concurrently
-                throw refused(shown + " is a symbolic link; refusing to use it as a workspace directory", shown, sessionId);
+                throw refused(
+                        shown + " is a symbolic link; refusing to use it as a workspace directory", shown, sessionId);
             }
             if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
                 throw refused(shown + " exists and is not a directory", shown, sessionId);
@@ -129,7 +139,8 @@ public final class Workspaces {
 
     /** Sets owner-only permissions explicitly, since permissions given at creation are cut by the umask. */
     static void restrict(Path dir) throws IOException {
-        PosixFileAttributeView view = Files.getFileAttributeView(dir, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
+        PosixFileAttributeView view =
+                Files.getFileAttributeView(dir, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
         if (view != null) view.setPermissions(OWNER_ONLY);
     }
 

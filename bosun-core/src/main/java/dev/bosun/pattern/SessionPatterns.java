@@ -32,8 +32,14 @@ public final class SessionPatterns {
     public static final String EXPIRED_WHILE_IDLE = "expired_while_idle";
 
     /** Every pattern, in the order {@link #analyze} lists the ones that hold. */
-    public static final List<String> CATALOGUE = List.of(HIGH_COMPLETION_STREAK, FIRST_FAILURE_RECOVERED,
-            ALL_TASKS_SUCCEEDED, REPEATED_TIMEOUTS, FAILURE_CASCADE, SLOW_TASK_OUTLIER, MAX_TASKS_REACHED,
+    public static final List<String> CATALOGUE = List.of(
+            HIGH_COMPLETION_STREAK,
+            FIRST_FAILURE_RECOVERED,
+            ALL_TASKS_SUCCEEDED,
+            REPEATED_TIMEOUTS,
+            FAILURE_CASCADE,
+            SLOW_TASK_OUTLIER,
+            MAX_TASKS_REACHED,
             EXPIRED_WHILE_IDLE);
 
     private SessionPatterns() {}
@@ -51,7 +57,8 @@ public final class SessionPatterns {
         if (!order.isEmpty() && order.get(0) == TaskStatus.FAILED && order.contains(TaskStatus.SUCCESS)) {
             out.add(FIRST_FAILURE_RECOVERED);
         }
-        if (!tasks.isEmpty() && tasks.stream().allMatch(t -> t.status() == TaskStatus.SUCCESS)) out.add(ALL_TASKS_SUCCEEDED);
+        if (!tasks.isEmpty() && tasks.stream().allMatch(t -> t.status() == TaskStatus.SUCCESS))
+            out.add(ALL_TASKS_SUCCEEDED);
         if (order.stream().filter(st -> st == TaskStatus.TIMEOUT).count() >= s.timeouts()) out.add(REPEATED_TIMEOUTS);
         if (longestRun(order, TaskStatus.FAILED) >= s.cascade()) out.add(FAILURE_CASCADE);
         if (hasSlowOutlier(tasks, s)) out.add(SLOW_TASK_OUTLIER);
@@ -65,7 +72,8 @@ public final class SessionPatterns {
         var done = new ArrayList<Indexed>();
         for (int i = 0; i < tasks.size(); i++) {
             Task t = tasks.get(i);
-            if (t.status() != TaskStatus.RUNNING) done.add(new Indexed(t.endedAt().orElse(Instant.MAX), i, t.status()));
+            if (t.status() != TaskStatus.RUNNING)
+                done.add(new Indexed(t.endedAt().orElse(Instant.MAX), i, t.status()));
         }
         done.sort(Comparator.comparing(Indexed::endedAt).thenComparingInt(Indexed::index));
         return done.stream().map(Indexed::status).toList();
@@ -86,7 +94,9 @@ public final class SessionPatterns {
     /** Cancelled tasks are left out: their duration says when the session stopped them, not how slow they were. */
     private static boolean hasSlowOutlier(List<Task> tasks, PatternSettings s) {
         long[] d = tasks.stream()
-                .filter(t -> t.status() == TaskStatus.SUCCESS || t.status() == TaskStatus.FAILED || t.status() == TaskStatus.TIMEOUT)
+                .filter(t -> t.status() == TaskStatus.SUCCESS
+                        || t.status() == TaskStatus.FAILED
+                        || t.status() == TaskStatus.TIMEOUT)
                 .filter(t -> t.durationMs().isPresent())
                 .mapToLong(t -> t.durationMs().get())
                 .sorted()

@@ -21,6 +21,8 @@ public interface Sweeper {
 
     /** What one sweep did. */
     record SweepResult(int tasksTimedOut, int idleExpired, int ttlExpired, int startupFailed, int purged) {
-        public int total() { return tasksTimedOut + idleExpired + ttlExpired + startupFailed + purged; }
+        public int total() {
+            return tasksTimedOut + idleExpired + ttlExpired + startupFailed + purged;
+        }
     }
 }

@@ -74,8 +74,11 @@ public final class BoundedLogs {
     /** Copies the last {@code n} bytes of {@code file} into a new {@code target}. */
     private static void copyLast(Path file, long n, Path target) throws IOException {
         try (var in = FileChannel.open(file, StandardOpenOption.READ);
-             var out = FileChannel.open(target, StandardOpenOption.WRITE, StandardOpenOption.CREATE,
-                     StandardOpenOption.TRUNCATE_EXISTING)) {
+                var out = FileChannel.open(
+                        target,
+                        StandardOpenOption.WRITE,
+                        StandardOpenOption.CREATE,
+                        StandardOpenOption.TRUNCATE_EXISTING)) {
             long size = in.size();
             long from = size - Math.min(n, size);
             long done = 0;

@@ -22,7 +22,9 @@ final class ExitWatcher implements AutoCloseable {
     private ScheduledExecutorService timer;
     private boolean closed;
 
-    ExitWatcher(ProcFs proc) { this.proc = proc; }
+    ExitWatcher(ProcFs proc) {
+        this.proc = proc;
+    }
 
     /** Completes with an "exit code unavailable" exit once the process is gone or replaced. */
     synchronized CompletableFuture<WorkerExit> watch(ProcessIdentity worker) {

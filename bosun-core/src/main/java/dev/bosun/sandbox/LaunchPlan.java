@@ -44,9 +44,11 @@ final class LaunchPlan {
         argv.add("--");
         var limits = limitArgs(profile.limits());
         if (!limits.isEmpty()) {
-            var prlimit = tools.prlimit().orElseThrow(() -> BosunException.unavailable(
-                    "profile '" + profile.name() + "' sets resource limits but prlimit (util-linux) is not"
-                            + " installed, so the process runtime cannot apply them", null));
+            var prlimit = tools.prlimit()
+                    .orElseThrow(() -> BosunException.unavailable(
+                            "profile '" + profile.name() + "' sets resource limits but prlimit (util-linux) is not"
+                                    + " installed, so the process runtime cannot apply them",
+                            null));
             argv.add(prlimit.toString());
             argv.addAll(limits);
             argv.add("--");
@@ -80,7 +82,8 @@ final class LaunchPlan {
                 throw new BosunException(ErrorCode.INTERNAL, "worker command '" + name + "' does not exist", details);
             }
             if (!Files.isExecutable(p)) {
-                throw new BosunException(ErrorCode.INTERNAL, "worker command '" + name + "' is not executable", details);
+                throw new BosunException(
+                        ErrorCode.INTERNAL, "worker command '" + name + "' is not executable", details);
             }
             return;
         }
@@ -93,9 +96,12 @@ final class LaunchPlan {
                 seenNonExecutable = true;
             }
         }
-        throw new BosunException(ErrorCode.INTERNAL, seenNonExecutable
-                ? "worker command '" + name + "' is not executable"
-                : "worker command '" + name + "' was not found on the worker's PATH", details);
+        throw new BosunException(
+                ErrorCode.INTERNAL,
+                seenNonExecutable
+                        ? "worker command '" + name + "' is not executable"
+                        : "worker command '" + name + "' was not found on the worker's PATH",
+                details);
     }
 
     static String displayName(String program) {

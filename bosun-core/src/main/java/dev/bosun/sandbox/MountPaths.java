@@ -45,9 +45,12 @@ public final class MountPaths {
             for (int i = 0; i < text.length(); i++) {
                 char c = text.charAt(i);
                 if (c == ',' || c == '=' || c == ':' || Character.isISOControl(c)) {
-                    throw refused(shown, "mount_option_characters", "the path of " + shown + " contains "
-                            + (Character.isISOControl(c) ? "a control character" : "'" + c + "'")
-                            + ", which could inject mount options; move the data dir to a path without ',', '=' or ':'");
+                    throw refused(
+                            shown,
+                            "mount_option_characters",
+                            "the path of " + shown + " contains "
+                                    + (Character.isISOControl(c) ? "a control character" : "'" + c + "'")
+                                    + ", which could inject mount options; move the data dir to a path without ',', '=' or ':'");
                 }
             }
             if (Files.isSymbolicLink(candidate)) throw refused(shown, "symlink", shown + " is a symbolic link");
@@ -55,16 +58,21 @@ public final class MountPaths {
                 throw refused(shown, "not_directory", shown + " is not a directory");
             }
             if (!candidate.toRealPath().equals(candidate)) {
-                throw refused(shown, "symlink", shown + " passes through a symbolic link; mount sources must be real paths");
+                throw refused(
+                        shown, "symlink", shown + " passes through a symbolic link; mount sources must be real paths");
             }
             return candidate;
         } catch (IOException e) {
-            throw new BosunException(ErrorCode.INTERNAL, "refusing to mount " + shown + ": it cannot be resolved",
-                    Map.of("path", shown, "rule", "unresolvable"), e);
+            throw new BosunException(
+                    ErrorCode.INTERNAL,
+                    "refusing to mount " + shown + ": it cannot be resolved",
+                    Map.of("path", shown, "rule", "unresolvable"),
+                    e);
         }
     }
 
     private static BosunException refused(String shown, String rule, String message) {
-        return new BosunException(ErrorCode.INTERNAL, "refusing to mount " + message, Map.of("path", shown, "rule", rule));
+        return new BosunException(
+                ErrorCode.INTERNAL, "refusing to mount " + message, Map.of("path", shown, "rule", rule));
     }
 }

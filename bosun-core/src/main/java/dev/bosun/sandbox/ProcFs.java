@@ -20,9 +20,13 @@ import java.util.Optional;
 final class ProcFs {
     private final Path root;
 
-    ProcFs(Path root) { this.root = root; }
+    ProcFs(Path root) {
+        this.root = root;
+    }
 
-    static ProcFs system() { return new ProcFs(Path.of("/proc")); }
+    static ProcFs system() {
+        return new ProcFs(Path.of("/proc"));
+    }
 
     /**
      * One line of {@code /proc/<pid>/stat}.
@@ -32,9 +36,13 @@ final class ProcFs {
      */
     record Stat(long pid, char state, long ppid, long pgrp, long session, long startTicks) {
         /** A zombie or dead entry has exited; only its parent's bookkeeping keeps it listed. */
-        boolean exited() { return state == 'Z' || state == 'X' || state == 'x'; }
+        boolean exited() {
+            return state == 'Z' || state == 'X' || state == 'x';
+        }
 
-        boolean running() { return !exited(); }
+        boolean running() {
+            return !exited();
+        }
     }
 
     Optional<Stat> stat(long pid) {
@@ -55,8 +63,13 @@ final class ProcFs {
         // f[0] is field 3 (state) of proc(5); starttime is field 22.
         if (f.length < 20 || f[0].isEmpty()) return Optional.empty();
         try {
-            return Optional.of(new Stat(pid, f[0].charAt(0), Long.parseLong(f[1]), Long.parseLong(f[2]),
-                    Long.parseLong(f[3]), Long.parseLong(f[19])));
+            return Optional.of(new Stat(
+                    pid,
+                    f[0].charAt(0),
+                    Long.parseLong(f[1]),
+                    Long.parseLong(f[2]),
+                    Long.parseLong(f[3]),
+                    Long.parseLong(f[19])));
         } catch (NumberFormatException e) {
             return Optional.empty();
         }
@@ -95,7 +108,8 @@ final class ProcFs {
     /** The file name of the program the process runs now ({@code /proc/<pid>/exe}), or empty when unreadable. */
     Optional<String> programName(long pid) {
         try {
-            Path exe = Files.readSymbolicLink(root.resolve(Long.toString(pid)).resolve("exe")).getFileName();
+            Path exe = Files.readSymbolicLink(root.resolve(Long.toString(pid)).resolve("exe"))
+                    .getFileName();
             return Optional.ofNullable(exe).map(Path::toString);
         } catch (IOException | RuntimeException e) {
             return Optional.empty();
@@ -109,7 +123,8 @@ final class ProcFs {
      */
     Optional<String> pidNamespace(String pid) {
         try {
-            return Optional.of(Files.readSymbolicLink(root.resolve(pid).resolve("ns/pid")).toString());
+            return Optional.of(
+                    Files.readSymbolicLink(root.resolve(pid).resolve("ns/pid")).toString());
         } catch (IOException | RuntimeException e) {
             return Optional.empty();
         }

@@ -9,11 +9,23 @@ final class ProcessExits {
 
     // Linux numbering; only the signals a worker plausibly dies of get a name.
     private static final Map<Integer, String> SIGNALS = Map.ofEntries(
-            Map.entry(1, "SIGHUP"), Map.entry(2, "SIGINT"), Map.entry(3, "SIGQUIT"), Map.entry(4, "SIGILL"),
-            Map.entry(5, "SIGTRAP"), Map.entry(6, "SIGABRT"), Map.entry(7, "SIGBUS"), Map.entry(8, "SIGFPE"),
-            Map.entry(9, "SIGKILL"), Map.entry(10, "SIGUSR1"), Map.entry(11, "SIGSEGV"),
-            Map.entry(12, "SIGUSR2"), Map.entry(13, "SIGPIPE"), Map.entry(14, "SIGALRM"),
-            Map.entry(15, "SIGTERM"), Map.entry(24, "SIGXCPU"), Map.entry(25, "SIGXFSZ"));
+            Map.entry(1, "SIGHUP"),
+            Map.entry(2, "SIGINT"),
+            Map.entry(3, "SIGQUIT"),
+            Map.entry(4, "SIGILL"),
+            Map.entry(5, "SIGTRAP"),
+            Map.entry(6, "SIGABRT"),
+            Map.entry(7, "SIGBUS"),
+            Map.entry(8, "SIGFPE"),
+            Map.entry(9, "SIGKILL"),
+            Map.entry(10, "SIGUSR1"),
+            Map.entry(11, "SIGSEGV"),
+            Map.entry(12, "SIGUSR2"),
+            Map.entry(13, "SIGPIPE"),
+            Map.entry(14, "SIGALRM"),
+            Map.entry(15, "SIGTERM"),
+            Map.entry(24, "SIGXCPU"),
+            Map.entry(25, "SIGXFSZ"));
 
     private ProcessExits() {}
 
@@ -26,8 +38,8 @@ final class ProcessExits {
         int signal = value - 128;
         if (signal >= 1 && signal <= 64) {
             String name = SIGNALS.get(signal);
-            return new WorkerExit(Optional.of(value), false,
-                    "killed by signal " + signal + (name == null ? "" : " (" + name + ")"));
+            return new WorkerExit(
+                    Optional.of(value), false, "killed by signal " + signal + (name == null ? "" : " (" + name + ")"));
         }
         return new WorkerExit(Optional.of(value), false, "exited with code " + value);
     }

@@ -24,7 +24,8 @@ record ProcessIdentity(long pid, long startTicks, long startMillis) {
         var stat = proc.stat(pid);
         long millis = startMillisOf(pid);
         if (stat.isEmpty() && millis < 0) return Optional.empty();
-        return Optional.of(new ProcessIdentity(pid, stat.map(ProcFs.Stat::startTicks).orElse(-1L), millis));
+        return Optional.of(
+                new ProcessIdentity(pid, stat.map(ProcFs.Stat::startTicks).orElse(-1L), millis));
     }
 
     static long startMillisOf(long pid) {
@@ -42,12 +43,14 @@ record ProcessIdentity(long pid, long startTicks, long startMillis) {
     /** As {@link #fromRef(WorkerRef)} for a runtime built on process workers, such as {@code bwrap}. */
     static ProcessIdentity fromRef(WorkerRef ref, String runtime) {
         if (!runtime.equals(ref.runtime())) {
-            throw BosunException.invalid("worker_ref", "worker reference is for runtime '" + ref.runtime()
-                    + "', not '" + runtime + "'");
+            throw BosunException.invalid(
+                    "worker_ref", "worker reference is for runtime '" + ref.runtime() + "', not '" + runtime + "'");
         }
         long pid = parseLong(ref.id());
         if (pid <= 0) throw BosunException.invalid("worker_ref", "worker reference id is not a process id");
-        return new ProcessIdentity(pid, parseLong(ref.attributes().get(ATTR_START_TICKS)),
+        return new ProcessIdentity(
+                pid,
+                parseLong(ref.attributes().get(ATTR_START_TICKS)),
                 parseLong(ref.attributes().get(ATTR_START_TIME_MS)));
     }
 
@@ -74,7 +77,10 @@ record ProcessIdentity(long pid, long startTicks, long startMillis) {
 
     /** Whether this process is still running (not gone, not a zombie, not replaced). */
     boolean isRunning(ProcFs proc) {
-        return proc.stat(pid).filter(ProcFs.Stat::running).filter(this::sameProcessAs).isPresent();
+        return proc.stat(pid)
+                .filter(ProcFs.Stat::running)
+                .filter(this::sameProcessAs)
+                .isPresent();
     }
 
     private static long parseLong(String s) {

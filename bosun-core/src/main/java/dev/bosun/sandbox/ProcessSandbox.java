@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * The {@code process} runtime: runs a worker as a plain child process of Bosun, in its workspace,
@@ -52,6 +51,7 @@ public final class ProcessSandbox implements Sandbox {
 
     /** The programs that exec the worker in place; the worker has launched once it runs none of them. */
     private static final java.util.Set<String> LAUNCHERS = java.util.Set.of("setsid", "prlimit");
+
     private static final Duration LAUNCH_TIMEOUT = Duration.ofSeconds(10);
 
     private final HostTools tools;
@@ -80,7 +80,9 @@ public final class ProcessSandbox implements Sandbox {
         Wrapped wrap(WorkerSpec spec, List<String> command, Map<String, String> env);
 
         /** What the runtime knows about an exit beyond the exit status (an OOM kill); called once per exit. */
-        default WorkerExit exited(WorkerRef ref, WorkerExit exit) { return exit; }
+        default WorkerExit exited(WorkerRef ref, WorkerExit exit) {
+            return exit;
+        }
 
         /**
          * Before {@link Sandbox#stop} signals the outermost process: give the worker inside its chance to
@@ -93,7 +95,9 @@ public final class ProcessSandbox implements Sandbox {
         default void stopped(WorkerRef ref) {}
 
         /** Called by {@link ProcessSandbox#start} once the wrapped process runs: for bookkeeping by pid. */
-        default WorkerRef started(WorkerSpec spec, WorkerRef ref) { return ref; }
+        default WorkerRef started(WorkerSpec spec, WorkerRef ref) {
+            return ref;
+        }
     }
 
     /** A wrapped command line and its environment; {@code argv[0]} must be an absolute path. */
@@ -127,14 +131,17 @@ public final class ProcessSandbox implements Sandbox {
     }
 
     @Override
-    public String runtime() { return wrapper == null ? RUNTIME : wrapper.runtime(); }
+    public String runtime() {
+        return wrapper == null ? RUNTIME : wrapper.runtime();
+    }
 
     @Override
     public Availability availability() {
         if (wrapper == null) return processAvailability();
         var own = processAvailability();
         if (!own.usable()) return own;
-        if (tools.prlimit().isEmpty()) return Availability.no("prlimit (util-linux) is missing; " + runtime() + " applies limits with it");
+        if (tools.prlimit().isEmpty())
+            return Availability.no("prlimit (util-linux) is missing; " + runtime() + " applies limits with it");
         return wrapper.availability();
     }
 
@@ -143,21 +150,25 @@ public final class ProcessSandbox implements Sandbox {
         if (tools.sh().isEmpty()) missing.add("/bin/sh");
         if (tools.setsid().isEmpty()) missing.add("setsid (util-linux)");
         if (!missing.isEmpty()) return Availability.no("missing " + String.join(", ", missing));
-        return Availability.ok(tools.prlimit().isPresent()
-                ? "setsid and prlimit found"
-                : "setsid found; prlimit (util-linux) missing, so profiles with limits cannot start");
+        return Availability.ok(
+                tools.prlimit().isPresent()
+                        ? "setsid and prlimit found"
+                        : "setsid found; prlimit (util-linux) missing, so profiles with limits cannot start");
     }
 
     @Override
     public Worker start(WorkerSpec spec) {
         var available = availability();
         if (!available.usable()) {
-            throw BosunException.unavailable("the " + runtime() + " runtime is not usable here: " + available.detail(), null);
+            throw BosunException.unavailable(
+                    "the " + runtime() + " runtime is not usable here: " + available.detail(), null);
         }
         var workspace = spec.workspace();
         if (!Files.isDirectory(workspace.root())) {
-            throw new BosunException(ErrorCode.INTERNAL, "workspace directory of session '" + spec.sessionId()
-                    + "' does not exist", Map.of("session_id", spec.sessionId()));
+            throw new BosunException(
+                    ErrorCode.INTERNAL,
+                    "workspace directory of session '" + spec.sessionId() + "' does not exist",
+                    Map.of("session_id", spec.sessionId()));
         }
         var env = LaunchPlan.environment(spec, hostPath);
         var argv = LaunchPlan.commandLine(spec.profile(), tools);
@@ -180,20 +191,24 @@ public final class ProcessSandbox implements Sandbox {
             var pb = new ProcessBuilder(argv)
                     .directory(workspace.root().toFile())
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(workspace.stdoutLog().toFile()))
-                    .redirectError(ProcessBuilder.Redirect.appendTo(workspace.stderrLog().toFile()));
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(
+                            workspace.stdoutLog().toFile()))
+                    .redirectError(ProcessBuilder.Redirect.appendTo(
+                            workspace.stderrLog().toFile()));
             pb.environment().clear();
             pb.environment().putAll(env);
             process = pb.start();
         } catch (IOException | IllegalArgumentException e) {
             // The JDK's message names host paths; keep it only as the cause, for Bosun's own log.
-            throw new BosunException(ErrorCode.INTERNAL, "could not start worker command '" + program + "'",
-                    Map.of("program", program), e);
+            throw new BosunException(
+                    ErrorCode.INTERNAL,
+                    "could not start worker command '" + program + "'",
+                    Map.of("program", program),
+                    e);
         }
 
         awaitLaunched(process);
-        var identity = ProcessIdentity.current(process.pid(), proc)
-                .orElse(new ProcessIdentity(process.pid(), -1, -1));
+        var identity = ProcessIdentity.current(process.pid(), proc).orElse(new ProcessIdentity(process.pid(), -1, -1));
         WorkerRef ref = identity.toRef(runtime());
         if (wrapper != null) ref = wrapper.started(spec, ref);
         WorkerRef started = ref;
@@ -246,7 +261,8 @@ public final class ProcessSandbox implements Sandbox {
         Optional<String> ownNamespace = proc.pidNamespace("self");
         for (var stat : proc.all()) {
             if (!stat.running() || stat.session() != stat.pid()) continue;
-            if (ownNamespace.isPresent() && !ownNamespace.equals(proc.pidNamespace(Long.toString(stat.pid())))) continue;
+            if (ownNamespace.isPresent() && !ownNamespace.equals(proc.pidNamespace(Long.toString(stat.pid()))))
+                continue;
             var env = proc.environ(stat.pid()).orElse(Map.of());
             String session = env.get("BOSUN_SESSION_ID");
             if (session == null || session.isBlank() || !nodeId.equals(env.get("BOSUN_NODE_ID"))) continue;
@@ -255,7 +271,8 @@ public final class ProcessSandbox implements Sandbox {
         }
         var out = new ArrayList<LabelledWorker>();
         bySession.forEach((session, stat) -> out.add(new LabelledWorker(
-                new ProcessIdentity(stat.pid(), stat.startTicks(), ProcessIdentity.startMillisOf(stat.pid())).toRef(runtime()),
+                new ProcessIdentity(stat.pid(), stat.startTicks(), ProcessIdentity.startMillisOf(stat.pid()))
+                        .toRef(runtime()),
                 session)));
         return List.copyOf(out);
     }
@@ -264,18 +281,26 @@ public final class ProcessSandbox implements Sandbox {
     public void stop(WorkerRef ref, Duration grace) {
         var identity = ProcessIdentity.fromRef(ref, runtime());
         if (wrapper != null && identity.isRunning(proc)) wrapper.beforeStop(ref, grace);
-        new ProcessTree(proc, tools.sh().orElseThrow(() -> BosunException.unavailable(
-                "the process runtime cannot stop workers without /bin/sh", null)))
+        new ProcessTree(
+                        proc,
+                        tools.sh()
+                                .orElseThrow(() -> BosunException.unavailable(
+                                        "the process runtime cannot stop workers without /bin/sh", null)))
                 .stop(identity, grace);
         if (wrapper != null) wrapper.stopped(ref);
     }
 
     /** Stops watching adopted workers. Workers themselves keep running. */
     @Override
-    public void close() { watcher.close(); }
+    public void close() {
+        watcher.close();
+    }
 
-    private record ProcessWorker(WorkerRef ref, java.util.concurrent.CompletionStage<WorkerExit> exit) implements Worker {
+    private record ProcessWorker(WorkerRef ref, java.util.concurrent.CompletionStage<WorkerExit> exit)
+            implements Worker {
         @Override
-        public java.util.concurrent.CompletionStage<WorkerExit> onExit() { return exit.toCompletableFuture().minimalCompletionStage(); }
+        public java.util.concurrent.CompletionStage<WorkerExit> onExit() {
+            return exit.toCompletableFuture().minimalCompletionStage();
+        }
     }
 }

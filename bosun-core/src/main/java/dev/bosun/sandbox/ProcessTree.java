@@ -117,12 +117,15 @@ final class ProcessTree {
         var argv = new ArrayList<String>(List.of(sh.toString(), "-c", "kill -s \"$0\" -- \"$@\"", signal, "-" + pgid));
         members.forEach((pid, ticks) -> {
             // Re-check right before signalling so a pid recycled since the scan is left alone.
-            boolean same = proc.stat(pid).filter(s -> s.startTicks() == ticks && s.pgrp() != pgid).isPresent();
+            boolean same = proc.stat(pid)
+                    .filter(s -> s.startTicks() == ticks && s.pgrp() != pgid)
+                    .isPresent();
             if (same) argv.add(Long.toString(pid));
         });
         try {
             var kill = new ProcessBuilder(argv)
-                    .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+                    .redirectInput(
+                            ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                     .redirectError(ProcessBuilder.Redirect.DISCARD)
                     .start();

@@ -29,7 +29,12 @@ public final class SandboxDefaults {
     /** The spec with {@link #fill filled-in} limits. */
     public static WorkerSpec fill(WorkerSpec spec) {
         Profile p = spec.profile();
-        return new WorkerSpec(spec.sessionId(), spec.nodeId(), p.with(fill(p.limits()), p.isolation(), p.env()),
-                spec.workspace(), spec.env(), spec.labels());
+        return new WorkerSpec(
+                spec.sessionId(),
+                spec.nodeId(),
+                p.with(fill(p.limits()), p.isolation(), p.env()),
+                spec.workspace(),
+                spec.env(),
+                spec.labels());
     }
 }

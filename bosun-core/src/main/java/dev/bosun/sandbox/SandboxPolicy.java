@@ -40,17 +40,26 @@ public final class SandboxPolicy {
         Profile.Isolation iso = profile.isolation();
         request.runtime().ifPresent(r -> {
             if (!r.equals(profile.runtime())) {
-                throw refuse("sandbox.runtime", "runtime_fixed", "sandbox.runtime = '" + safe(r) + "' is not allowed: profile '"
-                        + profile.name() + "' runs runtime '" + profile.runtime() + "' and a request cannot change it");
+                throw refuse(
+                        "sandbox.runtime",
+                        "runtime_fixed",
+                        "sandbox.runtime = '" + safe(r) + "' is not allowed: profile '" + profile.name()
+                                + "' runs runtime '" + profile.runtime() + "' and a request cannot change it");
             }
         });
         if (!request.capAdd().isEmpty()) {
-            throw refuse("sandbox.cap_add", "no_added_capabilities", "sandbox.cap_add is not allowed: every capability is "
-                    + "dropped from workers and a request cannot add one");
+            throw refuse(
+                    "sandbox.cap_add",
+                    "no_added_capabilities",
+                    "sandbox.cap_add is not allowed: every capability is "
+                            + "dropped from workers and a request cannot add one");
         }
         if (request.readOnlyRoot().isPresent() && !request.readOnlyRoot().get()) {
-            throw refuse("sandbox.read_only_root", "read_only_root", "sandbox.read_only_root = false is not allowed: "
-                    + "a worker's root file system is always read-only");
+            throw refuse(
+                    "sandbox.read_only_root",
+                    "read_only_root",
+                    "sandbox.read_only_root = false is not allowed: "
+                            + "a worker's root file system is always read-only");
         }
         if (request.image().isPresent()) {
             String image = request.image().get();
@@ -58,20 +67,30 @@ public final class SandboxPolicy {
                 throw refuse("sandbox.image", "image_name", "sandbox.image " + p);
             });
             if (!profile.runtime().equals("docker")) {
-                throw refuse("sandbox.image", "image_allowlist", "sandbox.image is not allowed: profile '" + profile.name()
-                        + "' runs runtime '" + profile.runtime() + "', which takes no image");
+                throw refuse(
+                        "sandbox.image",
+                        "image_allowlist",
+                        "sandbox.image is not allowed: profile '" + profile.name() + "' runs runtime '"
+                                + profile.runtime() + "', which takes no image");
             }
             if (!iso.images().contains(image)) {
-                throw refuse("sandbox.image", "image_allowlist", "sandbox.image '" + image + "' is not in the allowlist of"
-                        + " profile '" + profile.name() + "'; allowed " + String.join(", ", iso.images()));
+                throw refuse(
+                        "sandbox.image",
+                        "image_allowlist",
+                        "sandbox.image '" + image + "' is not in the allowlist of" + " profile '" + profile.name()
+                                + "'; allowed " + String.join(", ", iso.images()));
             }
             iso = iso.withImage(image);
         }
         boolean network = request.network().orElse(iso.network()) && iso.network() && operator.allowNetwork();
         if (request.network().orElse(false) && !network) {
-            throw refuse("sandbox.network", "network_allowed", "sandbox.network = true is not allowed: "
-                    + (iso.network() ? "the operator does not allow networks for workers (sandbox_allow_network)"
-                    : "profile '" + profile.name() + "' does not allow a network"));
+            throw refuse(
+                    "sandbox.network",
+                    "network_allowed",
+                    "sandbox.network = true is not allowed: "
+                            + (iso.network()
+                                    ? "the operator does not allow networks for workers (sandbox_allow_network)"
+                                    : "profile '" + profile.name() + "' does not allow a network"));
         }
         iso = iso.withNetwork(network);
 
@@ -97,54 +116,79 @@ public final class SandboxPolicy {
                 throw refuse(field, "env_value", field + " " + p);
             });
             StartupVariables.of(name).ifPresent(f -> {
-                throw refuse(field, "env_startup", field + " is not allowed: it changes how a program loads or starts ("
-                        + f.name() + ": " + f.why() + "); a request may never set it, only the operator in the profile's env");
+                throw refuse(
+                        field,
+                        "env_startup",
+                        field + " is not allowed: it changes how a program loads or starts (" + f.name() + ": "
+                                + f.why() + "); a request may never set it, only the operator in the profile's env");
             });
             if (!EnvRules.allows(profile.isolation().envAllow(), name)) {
-                throw refuse(field, "env_allowlist", field + " is not allowed: profile '" + profile.name() + "' lets requests set "
-                        + (profile.isolation().envAllow().isEmpty() ? "no environment variables (env_allow is empty)"
-                        : "only " + String.join(", ", profile.isolation().envAllow()) + " (env_allow)"));
+                throw refuse(
+                        field,
+                        "env_allowlist",
+                        field + " is not allowed: profile '" + profile.name() + "' lets requests set "
+                                + (profile.isolation().envAllow().isEmpty()
+                                        ? "no environment variables (env_allow is empty)"
+                                        : "only "
+                                                + String.join(
+                                                        ", ",
+                                                        profile.isolation().envAllow()) + " (env_allow)"));
             }
             env.put(name, value);
         });
         return profile.with(limits, iso, env);
     }
 
-    private static Optional<Long> limit(String key, Optional<Long> asked, Optional<Long> def, Optional<Long> ceiling,
-                                        Profile profile) {
+    private static Optional<Long> limit(
+            String key, Optional<Long> asked, Optional<Long> def, Optional<Long> ceiling, Profile profile) {
         if (asked.isEmpty()) return def;
         long v = asked.get();
         String field = "sandbox.limits." + key;
         boolean bytes = key.equals("memory") || key.equals("file_size");
-        if (v <= 0) throw refuse(field, "limit_range", field + " = " + v + " is out of range; allowed a positive value");
+        if (v <= 0)
+            throw refuse(field, "limit_range", field + " = " + v + " is out of range; allowed a positive value");
         Optional<Long> max = ceiling.or(() -> def);
         if (max.isEmpty() || v > max.get()) {
-            throw refuse(field, "limit_ceiling", field + " = " + show(v, bytes) + " is above the ceiling of profile '"
-                    + profile.name() + "'; allowed " + max.map(m -> "1.." + show(m, bytes)).orElse("nothing: the profile sets no "
-                    + key + " a request could ask for"));
+            throw refuse(
+                    field,
+                    "limit_ceiling",
+                    field + " = " + show(v, bytes) + " is above the ceiling of profile '"
+                            + profile.name() + "'; allowed "
+                            + max.map(m -> "1.." + show(m, bytes))
+                                    .orElse("nothing: the profile sets no " + key + " a request could ask for"));
         }
         return asked;
     }
 
-    private static Optional<Double> cpus(Optional<Double> asked, Optional<Double> def, Optional<Double> ceiling, Profile p) {
+    private static Optional<Double> cpus(
+            Optional<Double> asked, Optional<Double> def, Optional<Double> ceiling, Profile p) {
         if (asked.isEmpty()) return def;
         double v = asked.get();
         String field = "sandbox.limits.cpus";
-        if (!(v >= 0.01)) throw refuse(field, "limit_range", field + " = " + v + " is out of range; allowed 0.01 or more");
+        if (!(v >= 0.01))
+            throw refuse(field, "limit_range", field + " = " + v + " is out of range; allowed 0.01 or more");
         Optional<Double> max = ceiling.or(() -> def);
         if (max.isEmpty() || v > max.get()) {
-            throw refuse(field, "limit_ceiling", field + " = " + v + " is above the ceiling of profile '" + p.name()
-                    + "'; allowed " + max.map(m -> "0.01.." + m).orElse("nothing: the profile sets no cpus a request could ask for"));
+            throw refuse(
+                    field,
+                    "limit_ceiling",
+                    field + " = " + v + " is above the ceiling of profile '" + p.name() + "'; allowed "
+                            + max.map(m -> "0.01.." + m)
+                                    .orElse("nothing: the profile sets no cpus a request could ask for"));
         }
         return asked;
     }
 
-    private static String show(long v, boolean bytes) { return bytes ? Sizes.format(v) : Long.toString(v); }
+    private static String show(long v, boolean bytes) {
+        return bytes ? Sizes.format(v) : Long.toString(v);
+    }
 
     /** Echoed text from a request is cut short and stripped of control characters. */
     private static String safe(String s) {
-        String t = s.codePoints().map(cp -> Character.isISOControl(cp) ? '?' : cp)
-                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
+        String t = s.codePoints()
+                .map(cp -> Character.isISOControl(cp) ? '?' : cp)
+                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append)
+                .toString();
         return t.length() > 64 ? t.substring(0, 64) + "…" : t;
     }
 

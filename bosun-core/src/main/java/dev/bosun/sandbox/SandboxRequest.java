@@ -21,16 +21,34 @@ import java.util.Set;
  * <pre>{"image": "agent:2", "network": false, "env": {"MODE": "fast"},
  *  "limits": {"memory": "512MiB", "cpus": 1.5, "processes": 128, "open_files": 1024, "file_size": "1GiB"}}</pre>
  */
-public record SandboxRequest(Optional<String> runtime, Optional<String> image, Optional<Boolean> network,
-                             List<String> capAdd, Optional<Boolean> readOnlyRoot, Map<String, String> env,
-                             Optional<Long> openFiles, Optional<Long> processes, Optional<Long> fileSizeBytes,
-                             Optional<Long> memoryBytes, Optional<Double> cpus) {
+public record SandboxRequest(
+        Optional<String> runtime,
+        Optional<String> image,
+        Optional<Boolean> network,
+        List<String> capAdd,
+        Optional<Boolean> readOnlyRoot,
+        Map<String, String> env,
+        Optional<Long> openFiles,
+        Optional<Long> processes,
+        Optional<Long> fileSizeBytes,
+        Optional<Long> memoryBytes,
+        Optional<Double> cpus) {
     /** Asks for nothing: the profile as it is. */
-    public static final SandboxRequest NONE = new SandboxRequest(Optional.empty(), Optional.empty(), Optional.empty(),
-            List.of(), Optional.empty(), Map.of(), Optional.empty(), Optional.empty(), Optional.empty(),
-            Optional.empty(), Optional.empty());
+    public static final SandboxRequest NONE = new SandboxRequest(
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty(),
+            List.of(),
+            Optional.empty(),
+            Map.of(),
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty());
 
-    static final Set<String> FIELDS = Set.of("runtime", "image", "network", "cap_add", "read_only_root", "env", "limits");
+    static final Set<String> FIELDS =
+            Set.of("runtime", "image", "network", "cap_add", "read_only_root", "env", "limits");
     static final Set<String> LIMIT_FIELDS = Set.of("open_files", "processes", "file_size", "memory", "cpus");
 
     public SandboxRequest {
@@ -49,7 +67,8 @@ public record SandboxRequest(Optional<String> runtime, Optional<String> image, O
         known("sandbox", node, FIELDS);
         JsonNode limits = node.get("limits");
         if (limits != null && !limits.isNull()) {
-            if (!limits.isObject()) throw BosunException.invalid("sandbox.limits", "sandbox.limits must be a JSON object");
+            if (!limits.isObject())
+                throw BosunException.invalid("sandbox.limits", "sandbox.limits must be a JSON object");
             known("sandbox.limits", limits, LIMIT_FIELDS);
         } else {
             limits = com.fasterxml.jackson.databind.node.MissingNode.getInstance();
@@ -57,13 +76,15 @@ public record SandboxRequest(Optional<String> runtime, Optional<String> image, O
         var caps = new ArrayList<String>();
         JsonNode capNode = node.get("cap_add");
         if (capNode != null && !capNode.isNull()) {
-            if (!capNode.isArray()) throw BosunException.invalid("sandbox.cap_add", "sandbox.cap_add must be a list of strings");
+            if (!capNode.isArray())
+                throw BosunException.invalid("sandbox.cap_add", "sandbox.cap_add must be a list of strings");
             capNode.forEach(c -> caps.add(c.asText()));
         }
         var env = new LinkedHashMap<String, String>();
         JsonNode envNode = node.get("env");
         if (envNode != null && !envNode.isNull()) {
-            if (!envNode.isObject()) throw BosunException.invalid("sandbox.env", "sandbox.env must be a JSON object of name to string");
+            if (!envNode.isObject())
+                throw BosunException.invalid("sandbox.env", "sandbox.env must be a JSON object of name to string");
             for (var it = envNode.fields(); it.hasNext(); ) {
                 var e = it.next();
                 if (!e.getValue().isTextual()) {
@@ -72,17 +93,28 @@ public record SandboxRequest(Optional<String> runtime, Optional<String> image, O
                 env.put(e.getKey(), e.getValue().textValue());
             }
         }
-        return new SandboxRequest(text(node, "runtime"), text(node, "image"), bool(node, "network"), caps,
-                bool(node, "read_only_root"), env, whole(limits, "open_files"), whole(limits, "processes"),
-                size(limits, "file_size"), size(limits, "memory"), decimal(limits, "cpus"));
+        return new SandboxRequest(
+                text(node, "runtime"),
+                text(node, "image"),
+                bool(node, "network"),
+                caps,
+                bool(node, "read_only_root"),
+                env,
+                whole(limits, "open_files"),
+                whole(limits, "processes"),
+                size(limits, "file_size"),
+                size(limits, "memory"),
+                decimal(limits, "cpus"));
     }
 
     private static void known(String field, JsonNode node, Set<String> fields) {
         for (var it = node.fieldNames(); it.hasNext(); ) {
             String f = it.next();
             if (!fields.contains(f)) {
-                throw BosunException.invalid(field + "." + f, "unknown field " + field + "." + f + "; allowed "
-                        + String.join(", ", fields.stream().sorted().toList()));
+                throw BosunException.invalid(
+                        field + "." + f,
+                        "unknown field " + field + "." + f + "; allowed "
+                                + String.join(", ", fields.stream().sorted().toList()));
             }
         }
     }
@@ -118,12 +150,14 @@ public record SandboxRequest(Optional<String> runtime, Optional<String> image, O
             try {
                 return Optional.of(Sizes.parse(v.textValue()));
             } catch (IllegalArgumentException e) {
-                throw BosunException.invalid("sandbox.limits." + f, "sandbox.limits." + f + " = " + e.getMessage()
-                        + "; allowed a number of bytes or a size such as 512MiB");
+                throw BosunException.invalid(
+                        "sandbox.limits." + f,
+                        "sandbox.limits." + f + " = " + e.getMessage()
+                                + "; allowed a number of bytes or a size such as 512MiB");
             }
         }
-        throw BosunException.invalid("sandbox.limits." + f, "sandbox.limits." + f
-                + " must be a number of bytes or a size such as 512MiB");
+        throw BosunException.invalid(
+                "sandbox.limits." + f, "sandbox.limits." + f + " must be a number of bytes or a size such as 512MiB");
     }
 
     private static Optional<Double> decimal(JsonNode n, String f) {

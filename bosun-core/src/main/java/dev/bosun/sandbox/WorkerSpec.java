@@ -12,8 +12,13 @@ import java.util.Map;
  * @param env    the full worker environment Bosun sets: BOSUN_SESSION_ID, BOSUN_INBOX, BOSUN_OUTBOX,
  *               BOSUN_WORKSPACE, BOSUN_MODEL_CACHE when configured, plus the profile's env
  */
-public record WorkerSpec(String sessionId, String nodeId, Profile profile, Workspace workspace,
-                         Map<String, String> env, Map<String, String> labels) {
+public record WorkerSpec(
+        String sessionId,
+        String nodeId,
+        Profile profile,
+        Workspace workspace,
+        Map<String, String> env,
+        Map<String, String> labels) {
     public static final String LABEL_SESSION = "bosun.session";
     public static final String LABEL_NODE = "bosun.node";
 

@@ -25,13 +25,19 @@ public enum EndReason {
 
     private final SessionOutcome impliedOutcome;
 
-    EndReason(SessionOutcome impliedOutcome) { this.impliedOutcome = impliedOutcome; }
+    EndReason(SessionOutcome impliedOutcome) {
+        this.impliedOutcome = impliedOutcome;
+    }
 
     /** The outcome this reason implies, or {@code null} for {@link #COMPLETED} where the agent decides. */
-    public SessionOutcome impliedOutcome() { return impliedOutcome; }
+    public SessionOutcome impliedOutcome() {
+        return impliedOutcome;
+    }
 
     /** The snake_case code used on the wire and in events ({@code "expired_idle"}). */
-    public String code() { return name().toLowerCase(Locale.ROOT); }
+    public String code() {
+        return name().toLowerCase(Locale.ROOT);
+    }
 
     public static EndReason fromCode(String code) {
         return valueOf(code.toUpperCase(Locale.ROOT));

@@ -5,4 +5,7 @@ package dev.bosun.session;
  * the session model, not of {@code SessionManager}, so the supervisor that reads the files need not
  * depend on the front door.
  */
-public enum LogStream { STDOUT, STDERR }
+public enum LogStream {
+    STDOUT,
+    STDERR
+}

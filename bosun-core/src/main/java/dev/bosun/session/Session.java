@@ -60,18 +60,49 @@ public record Session(
     }
 
     @Override
-    public ObjectNode metadata() { return metadata.deepCopy(); }
+    public ObjectNode metadata() {
+        return metadata.deepCopy();
+    }
 
-    public boolean isEnded() { return status == SessionStatus.ENDED; }
+    public boolean isEnded() {
+        return status == SessionStatus.ENDED;
+    }
 
     /** The same snapshot after events were appended that changed nothing but the log's end. */
     public Session withLastSeq(long seq) {
-        return new Session(id, tenant, name, agentId, tags, metadata, profile, status, outcome, reason, error, exitCode,
-                createdAt, startedAt, endedAt, lastActivityAt, idleTimeout, ttl, expiresAt, maxTasks, taskTimeout, workspace,
-                taskCounts, seq, scoutRoom, emitTiles, patterns);
+        return new Session(
+                id,
+                tenant,
+                name,
+                agentId,
+                tags,
+                metadata,
+                profile,
+                status,
+                outcome,
+                reason,
+                error,
+                exitCode,
+                createdAt,
+                startedAt,
+                endedAt,
+                lastActivityAt,
+                idleTimeout,
+                ttl,
+                expiresAt,
+                maxTasks,
+                taskTimeout,
+                workspace,
+                taskCounts,
+                seq,
+                scoutRoom,
+                emitTiles,
+                patterns);
     }
 
-    public boolean hasWorker() { return profile.isPresent(); }
+    public boolean hasWorker() {
+        return profile.isPresent();
+    }
 
     /** How long the session has run: from start (or creation) to its end, or to {@code now} while live. */
     public Duration durationAt(Instant now) {

@@ -70,38 +70,83 @@ public record SessionConfig(
             this.agentId = agentId;
         }
 
-        public Builder tags(String... tags) { return tags(List.of(tags)); }
+        public Builder tags(String... tags) {
+            return tags(List.of(tags));
+        }
 
-        public Builder tags(List<String> tags) { this.tags.addAll(tags); return this; }
+        public Builder tags(List<String> tags) {
+            this.tags.addAll(tags);
+            return this;
+        }
 
-        public Builder metadata(ObjectNode metadata) { this.metadata = Objects.requireNonNull(metadata); return this; }
+        public Builder metadata(ObjectNode metadata) {
+            this.metadata = Objects.requireNonNull(metadata);
+            return this;
+        }
 
         /** The worker profile to start; none means a bookkeeping-only session. */
-        public Builder profile(String profile) { this.profile = profile; return this; }
+        public Builder profile(String profile) {
+            this.profile = profile;
+            return this;
+        }
 
-        public Builder idleTimeout(Duration d) { this.idleTimeout = d; return this; }
+        public Builder idleTimeout(Duration d) {
+            this.idleTimeout = d;
+            return this;
+        }
 
-        public Builder ttl(Duration d) { this.ttl = d; return this; }
+        public Builder ttl(Duration d) {
+            this.ttl = d;
+            return this;
+        }
 
-        public Builder maxTasks(int n) { this.maxTasks = n; return this; }
+        public Builder maxTasks(int n) {
+            this.maxTasks = n;
+            return this;
+        }
 
-        public Builder taskTimeout(Duration d) { this.taskTimeout = d; return this; }
+        public Builder taskTimeout(Duration d) {
+            this.taskTimeout = d;
+            return this;
+        }
 
-        public Builder tenant(String tenant) { this.tenant = tenant; return this; }
+        public Builder tenant(String tenant) {
+            this.tenant = tenant;
+            return this;
+        }
 
         /** The PLATO room this session's tiles go to, instead of the configured {@code scout_room}. */
-        public Builder scoutRoom(String room) { this.scoutRoom = room; return this; }
+        public Builder scoutRoom(String room) {
+            this.scoutRoom = room;
+            return this;
+        }
 
         /** Whether this session's tiles are sent to PLATO, instead of the configured {@code emit_tiles}. */
-        public Builder emitTiles(boolean emit) { this.emitTiles = emit; return this; }
+        public Builder emitTiles(boolean emit) {
+            this.emitTiles = emit;
+            return this;
+        }
 
         /** What the session asks of its profile's sandbox: image, resources, network (checked by {@code SandboxPolicy}). */
-        public Builder sandbox(SandboxRequest sandbox) { this.sandbox = Objects.requireNonNull(sandbox); return this; }
+        public Builder sandbox(SandboxRequest sandbox) {
+            this.sandbox = Objects.requireNonNull(sandbox);
+            return this;
+        }
 
         public SessionConfig build() {
-            return new SessionConfig(name, agentId, tags, metadata, Optional.ofNullable(profile),
-                    Optional.ofNullable(idleTimeout), Optional.ofNullable(ttl), Optional.ofNullable(maxTasks),
-                    Optional.ofNullable(taskTimeout), tenant, Optional.ofNullable(scoutRoom), Optional.ofNullable(emitTiles),
+            return new SessionConfig(
+                    name,
+                    agentId,
+                    tags,
+                    metadata,
+                    Optional.ofNullable(profile),
+                    Optional.ofNullable(idleTimeout),
+                    Optional.ofNullable(ttl),
+                    Optional.ofNullable(maxTasks),
+                    Optional.ofNullable(taskTimeout),
+                    tenant,
+                    Optional.ofNullable(scoutRoom),
+                    Optional.ofNullable(emitTiles),
                     sandbox);
         }
     }

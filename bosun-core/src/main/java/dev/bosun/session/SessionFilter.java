@@ -10,22 +10,36 @@ import java.util.Optional;
  * {@code nameContains} matches a part of the name, case-sensitively. The order is by id, which is
  * creation order, so a cursor (the last id of a page) stays exact in either direction.
  */
-public record SessionFilter(Optional<String> tenant, Optional<SessionStatus> status,
-                            Optional<String> agentId, Optional<String> tag, Optional<String> profile,
-                            Optional<SessionOutcome> outcome, Optional<String> nameContains, Order order) {
-    public static final SessionFilter ALL = new SessionFilter(Optional.empty(), Optional.empty(), Optional.empty(),
-            Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Order.NEWEST_FIRST);
+public record SessionFilter(
+        Optional<String> tenant,
+        Optional<SessionStatus> status,
+        Optional<String> agentId,
+        Optional<String> tag,
+        Optional<String> profile,
+        Optional<SessionOutcome> outcome,
+        Optional<String> nameContains,
+        Order order) {
+    public static final SessionFilter ALL = new SessionFilter(
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty(),
+            Order.NEWEST_FIRST);
 
     /** The order of a listing: by creation, newest or oldest first. */
     public enum Order {
-        NEWEST_FIRST, OLDEST_FIRST;
+        NEWEST_FIRST,
+        OLDEST_FIRST;
 
         public static Order parse(String field, String value) {
             return switch (value.toLowerCase(Locale.ROOT)) {
                 case "newest" -> NEWEST_FIRST;
                 case "oldest" -> OLDEST_FIRST;
-                default -> throw BosunException.invalid(field,
-                        field + " = '" + value + "' is not one of newest, oldest");
+                default ->
+                    throw BosunException.invalid(field, field + " = '" + value + "' is not one of newest, oldest");
             };
         }
     }

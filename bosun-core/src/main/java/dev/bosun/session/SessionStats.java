@@ -9,8 +9,14 @@ import java.util.List;
  * between two of these to get a rate), and how many started and ended since a moment, the ended
  * ones by outcome and reason.
  */
-public record SessionStats(long creating, long running, long ended, long events, Instant since, long startedSince,
-                           List<Ended> endedSince) {
+public record SessionStats(
+        long creating,
+        long running,
+        long ended,
+        long events,
+        Instant since,
+        long startedSince,
+        List<Ended> endedSince) {
     public SessionStats {
         endedSince = List.copyOf(endedSince);
     }

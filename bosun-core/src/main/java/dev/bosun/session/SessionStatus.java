@@ -9,11 +9,17 @@ import java.util.Locale;
  * started, bounded by the profile's startup deadline.
  */
 public enum SessionStatus {
-    CREATING, RUNNING, ENDED;
+    CREATING,
+    RUNNING,
+    ENDED;
 
-    public boolean isLive() { return this != ENDED; }
+    public boolean isLive() {
+        return this != ENDED;
+    }
 
-    public String wire() { return name().toLowerCase(Locale.ROOT); }
+    public String wire() {
+        return name().toLowerCase(Locale.ROOT);
+    }
 
     public static SessionStatus parse(String field, String value) {
         return Enums.parse(SessionStatus.class, field, value);

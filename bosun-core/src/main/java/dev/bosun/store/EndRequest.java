@@ -16,20 +16,45 @@ import java.util.Optional;
  * @param h1End        β₁ of the tenant's fleet graph at the end, when routing is on (for {@code h1_delta})
  * @param patterns     thresholds for the patterns named in {@code session_ended} (see {@code SessionPatterns})
  */
-public record EndRequest(String sessionId, SessionOutcome outcome, EndReason reason, Optional<String> error,
-                         Optional<Integer> exitCode, Precondition precondition, Instant at, Optional<Long> h1End,
-                         PatternSettings patterns) {
+public record EndRequest(
+        String sessionId,
+        SessionOutcome outcome,
+        EndReason reason,
+        Optional<String> error,
+        Optional<Integer> exitCode,
+        Precondition precondition,
+        Instant at,
+        Optional<Long> h1End,
+        PatternSettings patterns) {
 
-    public EndRequest(String sessionId, SessionOutcome outcome, EndReason reason, Optional<String> error,
-                      Optional<Integer> exitCode, Precondition precondition, Instant at, Optional<Long> h1End) {
+    public EndRequest(
+            String sessionId,
+            SessionOutcome outcome,
+            EndReason reason,
+            Optional<String> error,
+            Optional<Integer> exitCode,
+            Precondition precondition,
+            Instant at,
+            Optional<Long> h1End) {
         this(sessionId, outcome, reason, error, exitCode, precondition, at, h1End, PatternSettings.DEFAULTS);
     }
 
-    public EndRequest(String sessionId, SessionOutcome outcome, EndReason reason, Optional<String> error,
-                      Optional<Integer> exitCode, Precondition precondition, Instant at) {
+    public EndRequest(
+            String sessionId,
+            SessionOutcome outcome,
+            EndReason reason,
+            Optional<String> error,
+            Optional<Integer> exitCode,
+            Precondition precondition,
+            Instant at) {
         this(sessionId, outcome, reason, error, exitCode, precondition, at, Optional.empty());
     }
 
     /** What must still hold when the end commits. */
-    public enum Precondition { NONE, IDLE_DUE, TTL_DUE, STARTUP_DUE }
+    public enum Precondition {
+        NONE,
+        IDLE_DUE,
+        TTL_DUE,
+        STARTUP_DUE
+    }
 }

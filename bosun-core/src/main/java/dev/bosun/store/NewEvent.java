@@ -12,5 +12,11 @@ import java.util.Optional;
  *                  session returns the first event instead of writing another (outbox ingestion)
  * @param activity  whether the append counts as session activity (resets the idle clock)
  */
-public record NewEvent(String sessionId, Direction direction, String type, JsonNode payload,
-                       Optional<String> sourceKey, boolean activity, Instant at) {}
+public record NewEvent(
+        String sessionId,
+        Direction direction,
+        String type,
+        JsonNode payload,
+        Optional<String> sourceKey,
+        boolean activity,
+        Instant at) {}

@@ -39,10 +39,40 @@ public record NewSession(
     }
 
     /** A session whose tenant does not route through the fleet graph. */
-    public NewSession(String id, String tenant, String name, String agentId, List<String> tags, ObjectNode metadata,
-                      Optional<String> profile, String nodeId, Instant createdAt, Duration idleTimeout, Duration ttl,
-                      int maxTasks, Duration taskTimeout, Optional<Instant> startupDeadline, Optional<String> workspace) {
-        this(id, tenant, name, agentId, tags, metadata, profile, nodeId, createdAt, idleTimeout, ttl, maxTasks,
-                taskTimeout, startupDeadline, workspace, Optional.empty(), Optional.empty(), Optional.empty());
+    public NewSession(
+            String id,
+            String tenant,
+            String name,
+            String agentId,
+            List<String> tags,
+            ObjectNode metadata,
+            Optional<String> profile,
+            String nodeId,
+            Instant createdAt,
+            Duration idleTimeout,
+            Duration ttl,
+            int maxTasks,
+            Duration taskTimeout,
+            Optional<Instant> startupDeadline,
+            Optional<String> workspace) {
+        this(
+                id,
+                tenant,
+                name,
+                agentId,
+                tags,
+                metadata,
+                profile,
+                nodeId,
+                createdAt,
+                idleTimeout,
+                ttl,
+                maxTasks,
+                taskTimeout,
+                startupDeadline,
+                workspace,
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty());
     }
 }

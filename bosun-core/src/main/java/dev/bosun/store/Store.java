@@ -6,11 +6,11 @@ import dev.bosun.event.Event;
 import dev.bosun.fleet.FleetStore;
 import dev.bosun.idempotency.IdempotencyStore;
 import dev.bosun.sandbox.WorkerRef;
-import dev.bosun.util.Page;
 import dev.bosun.session.Session;
 import dev.bosun.session.SessionFilter;
 import dev.bosun.session.SessionStats;
 import dev.bosun.task.Task;
+import dev.bosun.util.Page;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -133,7 +133,9 @@ public interface Store extends FleetStore, AutoCloseable {
      * Work that fans out, such as a reaper sweep, keeps to half of it so that API calls still get a
      * connection. A store that queues its writes instead answers {@link #DEFAULT_POOL_SIZE}.
      */
-    default int poolSize() { return DEFAULT_POOL_SIZE; }
+    default int poolSize() {
+        return DEFAULT_POOL_SIZE;
+    }
 
     /** Idempotency keys of the HTTP API's writes: read, completed and purged here, written with the effect (D78). */
     IdempotencyStore idempotency();
@@ -146,7 +148,9 @@ public interface Store extends FleetStore, AutoCloseable {
      * probe: answering costs no database round trip (readiness asks it on every request).
      */
     default StoreHealth health() {
-        return healthy() ? StoreHealth.HEALTHY : new StoreHealth(StoreHealth.State.UNREACHABLE, "the store is unreachable");
+        return healthy()
+                ? StoreHealth.HEALTHY
+                : new StoreHealth(StoreHealth.State.UNREACHABLE, "the store is unreachable");
     }
 
     /** Registers a listener told after every commit that changes a session's log or status. */

@@ -25,7 +25,9 @@ public record StoreHealth(State state, String detail) {
         CLOSED;
 
         /** The value {@code /readyz} shows for this state: {@code ok}, {@code disk_full}, ... */
-        public String check() { return name().toLowerCase(Locale.ROOT); }
+        public String check() {
+            return name().toLowerCase(Locale.ROOT);
+        }
     }
 
     public static final StoreHealth HEALTHY = new StoreHealth(State.OK, "writes commit");
@@ -35,5 +37,7 @@ public record StoreHealth(State state, String detail) {
         Objects.requireNonNull(detail, "detail");
     }
 
-    public boolean ready() { return state == State.OK; }
+    public boolean ready() {
+        return state == State.OK;
+    }
 }

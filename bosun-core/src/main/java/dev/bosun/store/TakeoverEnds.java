@@ -1,6 +1,5 @@
 package dev.bosun.store;
 
-
 /**
  * What a store that takes sessions over from lapsed nodes needs to end them the way every other
  * end is made: it prepares the end (time, β₁, pattern settings) and the store commits it inside its

@@ -13,14 +13,21 @@ import java.util.Optional;
  *
  * @param durationMs the caller's measure; when empty Bosun measures from the task's start
  */
-public record Completion(TaskOutcome outcome, Optional<Long> durationMs, Optional<JsonNode> result, Optional<String> error) {
+public record Completion(
+        TaskOutcome outcome, Optional<Long> durationMs, Optional<JsonNode> result, Optional<String> error) {
     public static Completion of(TaskOutcome outcome) {
         return new Completion(outcome, Optional.empty(), Optional.empty(), Optional.empty());
     }
 
-    public Completion withDurationMs(long ms) { return new Completion(outcome, Optional.of(ms), result, error); }
+    public Completion withDurationMs(long ms) {
+        return new Completion(outcome, Optional.of(ms), result, error);
+    }
 
-    public Completion withResult(JsonNode r) { return new Completion(outcome, durationMs, Optional.ofNullable(r), error); }
+    public Completion withResult(JsonNode r) {
+        return new Completion(outcome, durationMs, Optional.ofNullable(r), error);
+    }
 
-    public Completion withError(String e) { return new Completion(outcome, durationMs, result, Optional.ofNullable(e)); }
+    public Completion withError(String e) {
+        return new Completion(outcome, durationMs, result, Optional.ofNullable(e));
+    }
 }

@@ -37,5 +37,7 @@ public record Task(
         requiredCapabilities = List.copyOf(requiredCapabilities);
     }
 
-    public boolean isActive() { return status == TaskStatus.RUNNING; }
+    public boolean isActive() {
+        return status == TaskStatus.RUNNING;
+    }
 }

@@ -5,12 +5,19 @@ import java.util.Locale;
 
 /** How a completed task turned out. */
 public enum TaskOutcome {
-    SUCCESS, FAILED, CANCELLED, TIMEOUT;
+    SUCCESS,
+    FAILED,
+    CANCELLED,
+    TIMEOUT;
 
-    public String value() { return name().toLowerCase(Locale.ROOT); }
+    public String value() {
+        return name().toLowerCase(Locale.ROOT);
+    }
 
     /** The status a task takes when it completes with this outcome. */
-    public TaskStatus status() { return TaskStatus.valueOf(name()); }
+    public TaskStatus status() {
+        return TaskStatus.valueOf(name());
+    }
 
     public static TaskOutcome parse(String field, String value) {
         return Enums.parse(TaskOutcome.class, field, value);

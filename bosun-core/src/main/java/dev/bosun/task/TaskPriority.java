@@ -5,9 +5,14 @@ import java.util.Locale;
 
 /** A task's priority, as in the holodeck design. */
 public enum TaskPriority {
-    LOW, NORMAL, HIGH, CRITICAL;
+    LOW,
+    NORMAL,
+    HIGH,
+    CRITICAL;
 
-    public String value() { return name().toLowerCase(Locale.ROOT); }
+    public String value() {
+        return name().toLowerCase(Locale.ROOT);
+    }
 
     public static TaskPriority parse(String field, String value) {
         return Enums.parse(TaskPriority.class, field, value);

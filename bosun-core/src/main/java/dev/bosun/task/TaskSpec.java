@@ -21,13 +21,20 @@ import java.util.Optional;
  *
  * @param id the caller's id, unique within the session; empty to have one generated
  */
-public record TaskSpec(Optional<String> id, String name, JsonNode data, TaskPriority priority,
-                       List<String> requiredCapabilities, Optional<String> assignedAgent) {
+public record TaskSpec(
+        Optional<String> id,
+        String name,
+        JsonNode data,
+        TaskPriority priority,
+        List<String> requiredCapabilities,
+        Optional<String> assignedAgent) {
     public TaskSpec {
         requiredCapabilities = List.copyOf(requiredCapabilities);
     }
 
-    public static Builder builder(String name) { return new Builder(name); }
+    public static Builder builder(String name) {
+        return new Builder(name);
+    }
 
     /** Builder for {@link TaskSpec}. */
     public static final class Builder {
@@ -38,23 +45,43 @@ public record TaskSpec(Optional<String> id, String name, JsonNode data, TaskPrio
         private final List<String> caps = new ArrayList<>();
         private String assignedAgent;
 
-        private Builder(String name) { this.name = name; }
+        private Builder(String name) {
+            this.name = name;
+        }
 
-        public Builder id(String id) { this.id = id; return this; }
+        public Builder id(String id) {
+            this.id = id;
+            return this;
+        }
 
-        public Builder data(JsonNode data) { this.data = data == null ? NullNode.getInstance() : data; return this; }
+        public Builder data(JsonNode data) {
+            this.data = data == null ? NullNode.getInstance() : data;
+            return this;
+        }
 
-        public Builder priority(TaskPriority p) { this.priority = p; return this; }
+        public Builder priority(TaskPriority p) {
+            this.priority = p;
+            return this;
+        }
 
-        public Builder requiredCapabilities(String... caps) { return requiredCapabilities(List.of(caps)); }
+        public Builder requiredCapabilities(String... caps) {
+            return requiredCapabilities(List.of(caps));
+        }
 
-        public Builder requiredCapabilities(List<String> caps) { this.caps.addAll(caps); return this; }
+        public Builder requiredCapabilities(List<String> caps) {
+            this.caps.addAll(caps);
+            return this;
+        }
 
         /** Assigns the task to an agent directly, bypassing routing. */
-        public Builder assignedAgent(String agent) { this.assignedAgent = agent; return this; }
+        public Builder assignedAgent(String agent) {
+            this.assignedAgent = agent;
+            return this;
+        }
 
         public TaskSpec build() {
-            return new TaskSpec(Optional.ofNullable(id), name, data, priority, caps, Optional.ofNullable(assignedAgent));
+            return new TaskSpec(
+                    Optional.ofNullable(id), name, data, priority, caps, Optional.ofNullable(assignedAgent));
         }
     }
 }

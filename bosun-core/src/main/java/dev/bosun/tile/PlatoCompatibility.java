@@ -23,14 +23,22 @@ public final class PlatoCompatibility {
     public static List<Problem> problems(TileSettings t) {
         var out = new ArrayList<Problem>();
         if (t.answerFormat() == TileSettings.AnswerFormat.OBJECT) {
-            out.add(new Problem("answer_format", true, "answer_format is object, which neither deployed PLATO server "
-                    + "accepts: the PLATO Room Server measures the object's keys and refuses every tile as 'Answer too short', "
-                    + "plato-server fails on it without an answer (its target is then paused); use answer_format: string"));
+            out.add(
+                    new Problem(
+                            "answer_format",
+                            true,
+                            "answer_format is object, which neither deployed PLATO server "
+                                    + "accepts: the PLATO Room Server measures the object's keys and refuses every tile as 'Answer too short', "
+                                    + "plato-server fails on it without an answer (its target is then paused); use answer_format: string"));
         }
         if (!RoomNames.portable(t.scoutRoom())) {
-            out.add(new Problem("scout_room", false, "scout_room '" + t.scoutRoom() + "' is hierarchical (plato_room_names: "
-                    + t.roomNames().wire() + "): the PLATO Room Server cannot save such a room and plato-server cannot read it "
-                    + "back; only a PLATO server known to support hierarchical rooms takes it"));
+            out.add(new Problem(
+                    "scout_room",
+                    false,
+                    "scout_room '" + t.scoutRoom() + "' is hierarchical (plato_room_names: "
+                            + t.roomNames().wire()
+                            + "): the PLATO Room Server cannot save such a room and plato-server cannot read it "
+                            + "back; only a PLATO server known to support hierarchical rooms takes it"));
         }
         return out;
     }

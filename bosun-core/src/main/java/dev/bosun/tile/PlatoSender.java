@@ -50,12 +50,16 @@ public final class PlatoSender implements Sender {
     }
 
     @Override
-    public DeliveryKind kind() { return DeliveryKind.TILE; }
+    public DeliveryKind kind() {
+        return DeliveryKind.TILE;
+    }
 
     /** The tile as PLATO receives it: the answer JSON-encoded as a string unless {@code answer_format=object}. */
     public static ObjectNode wireTile(ObjectNode tile, TileSettings.AnswerFormat format) {
         ObjectNode out = tile.deepCopy();
-        if (format == TileSettings.AnswerFormat.STRING && out.get("answer") != null && !out.get("answer").isTextual()) {
+        if (format == TileSettings.AnswerFormat.STRING
+                && out.get("answer") != null
+                && !out.get("answer").isTextual()) {
             out.put("answer", Json.write(out.get("answer")));
         }
         return out;
@@ -75,14 +79,20 @@ public final class PlatoSender implements Sender {
         try {
             r = http.post(submit, headers, body, timeout);
         } catch (TimeoutException e) {
-            return new Attempt.Failed(Optional.empty(), "PLATO at " + where + " did not answer within " + timeout.toMillis() + " ms");
+            return new Attempt.Failed(
+                    Optional.empty(), "PLATO at " + where + " did not answer within " + timeout.toMillis() + " ms");
         } catch (ConnectException e) {
             return new Attempt.Failed(Optional.empty(), "PLATO at " + where + " refused the connection");
         } catch (javax.net.ssl.SSLException e) {
-            return new Attempt.Failed(Optional.empty(), "TLS with PLATO at " + where + " failed: " + e.getClass().getSimpleName());
+            return new Attempt.Failed(
+                    Optional.empty(),
+                    "TLS with PLATO at " + where + " failed: " + e.getClass().getSimpleName());
         } catch (IOException e) {
-            return new Attempt.Failed(Optional.empty(), "PLATO at " + where + " closed the connection without an answer ("
-                    + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + cut(e.getMessage())) + ")",
+            return new Attempt.Failed(
+                    Optional.empty(),
+                    "PLATO at " + where + " closed the connection without an answer ("
+                            + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + cut(e.getMessage()))
+                            + ")",
                     Attempt.Cause.DROPPED);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -91,27 +101,41 @@ public final class PlatoSender implements Sender {
         Optional<JsonNode> json = parse(r.body());
         int status = r.status();
         if (status >= 200 && status < 300) {
-            return new Attempt.Accepted(status, json.flatMap(j -> text(j, "tile_id").or(() -> text(j, "tile_hash"))
-                    .or(() -> text(j, "id"))));
+            return new Attempt.Accepted(
+                    status,
+                    json.flatMap(j ->
+                            text(j, "tile_id").or(() -> text(j, "tile_hash")).or(() -> text(j, "id"))));
         }
-        boolean rejected = json.flatMap(j -> text(j, "status")).filter("rejected"::equals).isPresent();
+        boolean rejected =
+                json.flatMap(j -> text(j, "status")).filter("rejected"::equals).isPresent();
         if ((status == 400 || status == 403) && rejected) {
-            String reason = json.flatMap(j -> text(j, "reason").or(() -> text(j, "error")).or(() -> text(j, "detail"))
-                    .or(() -> text(j, "message"))).orElse("rejected by PLATO");
+            String reason = json.flatMap(j -> text(j, "reason")
+                            .or(() -> text(j, "error"))
+                            .or(() -> text(j, "detail"))
+                            .or(() -> text(j, "message")))
+                    .orElse("rejected by PLATO");
             if (isDuplicate(reason) && d.attempts() > 1) {
-                return new Attempt.Accepted(status, json.flatMap(j -> text(j, "tile_hash")).or(() -> roomServerHash(tile)),
-                        Optional.of("PLATO already had this tile (it answered " + status + " \"" + cut(reason) + "\"): an "
+                return new Attempt.Accepted(
+                        status,
+                        json.flatMap(j -> text(j, "tile_hash")).or(() -> roomServerHash(tile)),
+                        Optional.of("PLATO already had this tile (it answered " + status + " \"" + cut(reason)
+                                + "\"): an "
                                 + "earlier attempt reached it and its answer was lost"
                                 + d.lastError().map(e -> " (" + cut(e) + ")").orElse("")));
             }
             return new Attempt.Refused(status, cut(reason));
         }
-        String detail = json.flatMap(j -> text(j, "error").or(() -> text(j, "detail")).or(() -> text(j, "reason")))
-                .map(s -> ": " + cut(s)).orElse("");
+        String detail = json.flatMap(
+                        j -> text(j, "error").or(() -> text(j, "detail")).or(() -> text(j, "reason")))
+                .map(s -> ": " + cut(s))
+                .orElse("");
         String error = "PLATO at " + where + " answered HTTP " + status + detail;
         if (status == 401 || status == 403) {
-            return new Attempt.Failed(Optional.of(status), error + " (plato_api_key " + (settings.platoApiKey().isPresent()
-                    ? "is refused" : "is not set") + ")", Attempt.Cause.AUTH);
+            return new Attempt.Failed(
+                    Optional.of(status),
+                    error + " (plato_api_key " + (settings.platoApiKey().isPresent() ? "is refused" : "is not set")
+                            + ")",
+                    Attempt.Cause.AUTH);
         }
         return new Attempt.Failed(Optional.of(status), error);
     }
@@ -149,5 +173,7 @@ public final class PlatoSender implements Sender {
         return v == null || v.isNull() || v.isContainerNode() ? Optional.empty() : Optional.of(v.asText());
     }
 
-    private static String cut(String s) { return s.length() <= 500 ? s : s.substring(0, 499) + "…"; }
+    private static String cut(String s) {
+        return s.length() <= 500 ? s : s.substring(0, 499) + "…";
+    }
 }

@@ -62,7 +62,8 @@ public final class TileFactory {
             }
             case TASK_START -> {
                 String taskAgent = text(p, "assigned_agent").orElse(agent);
-                question = kind.label() + " " + text(p, "name").orElse(p.path("task_id").asText()) + " → " + taskAgent;
+                question = kind.label() + " "
+                        + text(p, "name").orElse(p.path("task_id").asText()) + " → " + taskAgent;
                 answer.put("session_id", s.sessionId());
                 answer.set("task_id", p.get("task_id"));
                 answer.put("agent_id", taskAgent);
@@ -73,8 +74,8 @@ public final class TileFactory {
             case TASK_END -> {
                 String taskAgent = text(p, "assigned_agent").orElse(agent);
                 String outcome = p.path("outcome").asText();
-                question = kind.label() + " " + text(p, "name").orElse(p.path("task_id").asText()) + " — "
-                        + outcome.toUpperCase(Locale.ROOT);
+                question = kind.label() + " "
+                        + text(p, "name").orElse(p.path("task_id").asText()) + " — " + outcome.toUpperCase(Locale.ROOT);
                 answer.put("session_id", s.sessionId());
                 answer.set("task_id", p.get("task_id"));
                 answer.put("agent_id", taskAgent);
@@ -98,15 +99,19 @@ public final class TileFactory {
                 }
                 answer.set("tasks", counts);
                 answer.set("h1_delta", p.has("h1_delta") ? p.get("h1_delta").deepCopy() : Json.MAPPER.nullNode());
-                answer.set("patterns", p.has("patterns") ? p.get("patterns").deepCopy() : Json.MAPPER.createArrayNode());
+                answer.set(
+                        "patterns", p.has("patterns") ? p.get("patterns").deepCopy() : Json.MAPPER.createArrayNode());
                 text(p, "error").ifPresent(err -> answer.put("error", cut(err)));
                 tags.add("session").add("end").add(outcome).add(agent);
                 confidence = settings.confidenceEnd();
             }
             case SESSION_ERROR -> {
                 // Bosun's own errors carry {code, message}; a worker's or an agent's may be any JSON.
-                String message = p.isTextual() ? p.asText()
-                        : text(p, "message").or(() -> text(p, "error")).orElse(p.path("code").asText("error"));
+                String message = p.isTextual()
+                        ? p.asText()
+                        : text(p, "message")
+                                .or(() -> text(p, "error"))
+                                .orElse(p.path("code").asText("error"));
                 question = kind.label() + " " + agent + ":" + s.name() + " — " + cut(oneLine(message), 200);
                 answer.put("session_id", s.sessionId());
                 answer.put("agent_id", agent);
@@ -117,8 +122,9 @@ public final class TileFactory {
                 confidence = settings.confidenceEnd();
             }
             case EMERGENCE_ALERT -> {
-                question = text(p, "headline").orElse(kind.label() + " β₁=" + p.path("h1").asLong()
-                        + " > " + p.path("threshold").asLong());
+                question = text(p, "headline")
+                        .orElse(kind.label() + " β₁=" + p.path("h1").asLong() + " > "
+                                + p.path("threshold").asLong());
                 answer.put("session_id", s.sessionId());
                 for (String f : new String[] {"h1", "threshold", "vertices", "edges", "agent_id", "task_id"}) {
                     if (p.has(f)) answer.set(f, p.get(f));
@@ -143,9 +149,15 @@ public final class TileFactory {
         return v == null || v.isNull() ? Optional.empty() : Optional.of(v.asText());
     }
 
-    private static String cut(String s) { return cut(s, MAX_TEXT); }
+    private static String cut(String s) {
+        return cut(s, MAX_TEXT);
+    }
 
-    private static String cut(String s, int max) { return s.length() <= max ? s : s.substring(0, max - 1) + "…"; }
+    private static String cut(String s, int max) {
+        return s.length() <= max ? s : s.substring(0, max - 1) + "…";
+    }
 
-    private static String oneLine(String s) { return s.replaceAll("\\s+", " ").strip(); }
+    private static String oneLine(String s) {
+        return s.replaceAll("\\s+", " ").strip();
+    }
 }

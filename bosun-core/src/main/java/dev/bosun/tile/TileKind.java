@@ -14,13 +14,19 @@ public enum TileKind {
 
     private final String eventType;
 
-    TileKind(String eventType) { this.eventType = eventType; }
+    TileKind(String eventType) {
+        this.eventType = eventType;
+    }
 
     /** The checkpoint event type this kind is made from. */
-    public String eventType() { return eventType; }
+    public String eventType() {
+        return eventType;
+    }
 
     /** The question's prefix: {@code [SESSION_START]}, …, {@code [EMERGENCE ALERT]}. */
-    public String label() { return "[" + (this == EMERGENCE_ALERT ? "EMERGENCE ALERT" : name()) + "]"; }
+    public String label() {
+        return "[" + (this == EMERGENCE_ALERT ? "EMERGENCE ALERT" : name()) + "]";
+    }
 
     public static Optional<TileKind> ofEvent(String eventType) {
         for (TileKind k : values()) if (k.eventType.equals(eventType)) return Optional.of(k);

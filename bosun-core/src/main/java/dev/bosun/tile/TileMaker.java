@@ -31,16 +31,27 @@ public final class TileMaker implements CheckpointMaker {
     }
 
     @Override
-    public Consumer consumer() { return Consumer.TILES; }
+    public Consumer consumer() {
+        return Consumer.TILES;
+    }
 
     @Override
     public List<NewDelivery> make(CheckpointBatch b) {
         boolean send = settings.platoUrl().isPresent() && b.emitTiles().orElse(settings.emit());
         var out = new ArrayList<NewDelivery>(b.events().size());
         for (Event e : b.events()) {
-            factory.tile(b, e).ifPresent(tile -> out.add(new NewDelivery("tile_" + ids.nextUlid(), DeliveryKind.TILE,
-                    TARGET, b.tenant(), b.sessionId(), e.seq(), e.type(), tile,
-                    send ? DeliveryState.PENDING : DeliveryState.LOCAL, e.createdAt())));
+            factory.tile(b, e)
+                    .ifPresent(tile -> out.add(new NewDelivery(
+                            "tile_" + ids.nextUlid(),
+                            DeliveryKind.TILE,
+                            TARGET,
+                            b.tenant(),
+                            b.sessionId(),
+                            e.seq(),
+                            e.type(),
+                            tile,
+                            send ? DeliveryState.PENDING : DeliveryState.LOCAL,
+                            e.createdAt())));
         }
         return out;
     }

@@ -36,7 +36,8 @@ public final class Tiles {
 
     /** The tenant's pending, rejected and dead tiles, counted exactly. */
     public TargetBacklog backlog(String tenant) {
-        return store.backlog(tenant, DeliveryKind.TILE).stream().reduce(TargetBacklog::plus)
+        return store.backlog(tenant, DeliveryKind.TILE).stream()
+                .reduce(TargetBacklog::plus)
                 .orElse(new TargetBacklog(TileMaker.TARGET, 0, 0, 0));
     }
 
@@ -63,7 +64,8 @@ public final class Tiles {
     }
 
     public Delivery get(String tenant, String tileId) {
-        return store.getDelivery(tileId).filter(d -> d.tenant().equals(tenant) && d.kind() == DeliveryKind.TILE)
+        return store.getDelivery(tileId)
+                .filter(d -> d.tenant().equals(tenant) && d.kind() == DeliveryKind.TILE)
                 .orElseThrow(() -> BosunException.notFound("tile", tileId));
     }
 

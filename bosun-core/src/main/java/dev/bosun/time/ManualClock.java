@@ -19,17 +19,32 @@ import java.time.ZoneOffset;
 public final class ManualClock extends Clock {
     private volatile Instant now;
 
-    public ManualClock(Instant start) { this.now = start; }
-
-    public void advance(Duration d) {
-        synchronized (this) { now = now.plus(d); }
+    public ManualClock(Instant start) {
+        this.now = start;
     }
 
-    public void set(Instant t) { now = t; }
+    public void advance(Duration d) {
+        synchronized (this) {
+            now = now.plus(d);
+        }
+    }
 
-    @Override public Instant instant() { return now; }
+    public void set(Instant t) {
+        now = t;
+    }
 
-    @Override public ZoneId getZone() { return ZoneOffset.UTC; }
+    @Override
+    public Instant instant() {
+        return now;
+    }
 
-    @Override public Clock withZone(ZoneId zone) { return this; }
+    @Override
+    public ZoneId getZone() {
+        return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+        return this;
+    }
 }

@@ -30,9 +30,11 @@ public final class Tracing {
     public static final String SCOPE = "dev.bosun";
     /** The W3C header, and (upper-cased) the environment variable of the OTel env-carrier convention. */
     public static final String TRACEPARENT = "traceparent";
+
     public static final String TRACEPARENT_ENV = "TRACEPARENT";
     /** The attributes several of Bosun's spans carry. */
     public static final AttributeKey<String> TENANT = AttributeKey.stringKey("bosun.tenant");
+
     public static final AttributeKey<String> SESSION_ID = AttributeKey.stringKey("bosun.session.id");
     /** OpenTelemetry's database attribute: {@code sqlite} or {@code postgresql} on a store write's span. */
     public static final AttributeKey<String> DB_SYSTEM = AttributeKey.stringKey("db.system");
@@ -59,20 +61,27 @@ public final class Tracing {
 
     /** Starts a span, a child of the current context's span; the caller makes it current and ends it. */
     public static Span start(String name, SpanKind kind, Attributes attributes) {
-        return tracer.spanBuilder(name).setSpanKind(kind).setAllAttributes(attributes).startSpan();
+        return tracer.spanBuilder(name)
+                .setSpanKind(kind)
+                .setAllAttributes(attributes)
+                .startSpan();
     }
 
     /** Starts a span, a child of {@code parent}'s span (e.g. one extracted from a caller's header). */
     public static Span start(String name, SpanKind kind, Attributes attributes, Context parent) {
-        return tracer.spanBuilder(name).setParent(parent).setSpanKind(kind).setAllAttributes(attributes).startSpan();
+        return tracer.spanBuilder(name)
+                .setParent(parent)
+                .setSpanKind(kind)
+                .setAllAttributes(attributes)
+                .startSpan();
     }
 
     /**
      * Runs {@code body} in a new current span and ends it; {@code onResult} may add what the result says
      * (a status, an outcome). A thrown exception is recorded on the span, which is then an error.
      */
-    public static <T> T call(String name, SpanKind kind, Attributes attributes, Supplier<T> body,
-                             BiConsumer<Span, T> onResult) {
+    public static <T> T call(
+            String name, SpanKind kind, Attributes attributes, Supplier<T> body, BiConsumer<Span, T> onResult) {
         Span span = start(name, kind, attributes);
         try (Scope ignored = span.makeCurrent()) {
             T result = body.get();

@@ -38,22 +38,26 @@ public final class Validation {
     /** A session's own scout room. */
     public static String scoutRoom(String room) {
         if (room == null || !RoomNames.SCOUT_ROOM.matcher(room).matches()) {
-            throw BosunException.invalid("scout_room", "scout_room is not a room path; allowed " + RoomNames.SCOUT_ROOM_RULE);
+            throw BosunException.invalid(
+                    "scout_room", "scout_room is not a room path; allowed " + RoomNames.SCOUT_ROOM_RULE);
         }
         return room;
     }
 
     /** A printable, non-blank text of at most {@code max} characters. */
     public static String text(String field, String value, int max) {
-        if (value == null || value.isBlank()) throw BosunException.invalid(field, field + " is required and may not be blank");
+        if (value == null || value.isBlank())
+            throw BosunException.invalid(field, field + " is required and may not be blank");
         if (value.length() > max) {
             throw BosunException.invalid(field, field + " is " + value.length() + " characters; the maximum is " + max);
         }
         for (int i = 0; i < value.length(); i++) {
             char ch = value.charAt(i);
             if (Character.isISOControl(ch)) {
-                throw BosunException.invalid(field, field + " may not contain control characters (found U+"
-                        + String.format("%04X", (int) ch) + " at index " + i + ")");
+                throw BosunException.invalid(
+                        field,
+                        field + " may not contain control characters (found U+" + String.format("%04X", (int) ch)
+                                + " at index " + i + ")");
             }
         }
         return unicode(field, value);
@@ -63,8 +67,10 @@ public final class Validation {
     public static String unicode(String field, String value) {
         int at = Json.loneSurrogate(value);
         if (at >= 0) {
-            throw new BosunException(ErrorCode.INVALID_ARGUMENT, field + " holds a lone UTF-16 surrogate (U+"
-                    + String.format("%04X", (int) value.charAt(at)) + " at index " + at + "), which is not Unicode text",
+            throw new BosunException(
+                    ErrorCode.INVALID_ARGUMENT,
+                    field + " holds a lone UTF-16 surrogate (U+" + String.format("%04X", (int) value.charAt(at))
+                            + " at index " + at + "), which is not Unicode text",
                     Map.of("field", field, "rule", JsonRules.VALID_UNICODE));
         }
         return value;
@@ -73,7 +79,8 @@ public final class Validation {
     /** Free text that may contain newlines (error messages): bounded, without NUL. */
     public static String message(String field, String value) {
         if (value.length() > MAX_ERROR) {
-            throw BosunException.invalid(field, field + " is " + value.length() + " characters; the maximum is " + MAX_ERROR);
+            throw BosunException.invalid(
+                    field, field + " is " + value.length() + " characters; the maximum is " + MAX_ERROR);
         }
         if (value.indexOf('\0') >= 0) throw BosunException.invalid(field, field + " may not contain NUL characters");
         return unicode(field, value);
@@ -84,7 +91,8 @@ public final class Validation {
     }
 
     public static List<String> tags(List<String> tags) {
-        if (tags.size() > MAX_TAGS) throw BosunException.invalid("tags", "at most " + MAX_TAGS + " tags; got " + tags.size());
+        if (tags.size() > MAX_TAGS)
+            throw BosunException.invalid("tags", "at most " + MAX_TAGS + " tags; got " + tags.size());
         var out = new LinkedHashSet<String>();
         for (int i = 0; i < tags.size(); i++) out.add(text("tags[" + i + "]", tags.get(i), MAX_TAG));
         return new ArrayList<>(out);
@@ -116,8 +124,10 @@ public final class Validation {
         for (int i = 0; i < caps.size(); i++) {
             String c = caps.get(i);
             if (!isCapability(c)) {
-                throw BosunException.invalid(field + "[" + i + "]", field + "[" + i + "] must be 1-64 characters of "
-                        + "letters, digits and . _ : / -, starting with a letter or digit");
+                throw BosunException.invalid(
+                        field + "[" + i + "]",
+                        field + "[" + i + "] must be 1-64 characters of "
+                                + "letters, digits and . _ : / -, starting with a letter or digit");
             }
             if (!out.contains(c)) out.add(c);
         }
@@ -133,7 +143,8 @@ public final class Validation {
     public static JsonNode json(String field, JsonNode value, JsonLimits limits, int maxBytes) {
         if (value == null) throw BosunException.invalid(field, field + " is required (use null JSON for none)");
         var refusal = limits.check(value);
-        if (refusal.isPresent() && refusal.get().rule().equals(JsonRules.MAX_DEPTH)) throw refused(field, refusal.get());
+        if (refusal.isPresent() && refusal.get().rule().equals(JsonRules.MAX_DEPTH))
+            throw refused(field, refusal.get());
         // Over the message size is 413 whatever else is wrong, as it was before the shape rules.
         int size;
         try {
@@ -143,7 +154,9 @@ public final class Validation {
             throw refusal.map(r -> refused(field, r)).orElseThrow(() -> e);
         }
         if (size > maxBytes) throw BosunException.tooLarge(field, size, maxBytes);
-        refusal.ifPresent(r -> { throw refused(field, r); });
+        refusal.ifPresent(r -> {
+            throw refused(field, r);
+        });
         return value;
     }
 
@@ -155,8 +168,10 @@ public final class Validation {
         details.put("rule", r.rule());
         if (!path.isEmpty()) details.put("path", path);
         if (r.limit() >= 0) details.put("limit", r.limit());
-        return new BosunException(ErrorCode.INVALID_ARGUMENT, field + " " + r.reason()
-                + (path.isEmpty() ? "" : " (at " + path + ")") + " [" + r.rule() + "]", details);
+        return new BosunException(
+                ErrorCode.INVALID_ARGUMENT,
+                field + " " + r.reason() + (path.isEmpty() ? "" : " (at " + path + ")") + " [" + r.rule() + "]",
+                details);
     }
 
     /** Serialized size of a JSON value against the message limit; PAYLOAD_TOO_LARGE when over. */
@@ -170,7 +185,8 @@ public final class Validation {
     /** A duration inside {@code [min, max]}, with a message naming both bounds. */
     public static Duration within(String field, Duration value, Duration min, Duration max) {
         if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
-            throw new BosunException(ErrorCode.INVALID_ARGUMENT,
+            throw new BosunException(
+                    ErrorCode.INVALID_ARGUMENT,
                     field + " = " + human(value) + " is out of range; allowed " + human(min) + ".." + human(max),
                     Map.of("field", field, "min_seconds", min.toSeconds(), "max_seconds", max.toSeconds()));
         }
@@ -179,7 +195,8 @@ public final class Validation {
 
     public static int within(String field, int value, int min, int max) {
         if (value < min || value > max) {
-            throw new BosunException(ErrorCode.INVALID_ARGUMENT,
+            throw new BosunException(
+                    ErrorCode.INVALID_ARGUMENT,
                     field + " = " + value + " is out of range; allowed " + min + ".." + max,
                     Map.of("field", field, "min", min, "max", max));
         }

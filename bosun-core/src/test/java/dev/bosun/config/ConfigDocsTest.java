@@ -30,7 +30,8 @@ class ConfigDocsTest {
                 return;
             }
         }
-        throw new IllegalStateException("docs/CONFIG.md not found above " + Path.of("").toAbsolutePath());
+        throw new IllegalStateException(
+                "docs/CONFIG.md not found above " + Path.of("").toAbsolutePath());
     }
 
     @Test
@@ -41,7 +42,8 @@ class ConfigDocsTest {
             assertThat(row.find()).as("table row for %s", key).isTrue();
             assertThat(row.group(0)).as("row for %s", key).contains("`" + ConfigLoader.envVar(key) + "`");
             Object def = ConfigLoader.defaultValue(key);
-            boolean empty = def == null || def instanceof Map<?, ?> m && m.isEmpty()
+            boolean empty = def == null
+                    || def instanceof Map<?, ?> m && m.isEmpty()
                     || def instanceof java.util.Collection<?> c && c.isEmpty();
             String expected = empty ? "none" : "`" + def + "`";
             assertThat(row.group(1).strip()).as("default of %s", key).isEqualTo(expected);
@@ -56,26 +58,33 @@ class ConfigDocsTest {
 
         Profile echo = c.profile("echo").orElseThrow();
         assertThat(echo.command()).containsExactly("sh", "examples/echo-worker.sh");
-        assertThat(c).isEqualTo(ConfigLoader.defaults()
-                .set("model_cache", "hf-models")
-                .set("profiles", Map.of("echo", echo))
-                .load());
+        assertThat(c)
+                .isEqualTo(ConfigLoader.defaults()
+                        .set("model_cache", "hf-models")
+                        .set("profiles", Map.of("echo", echo))
+                        .load());
     }
 
     @Test
     void profilesJsonExamplesLoadAndAgree() {
-        Matcher export = Pattern.compile("^export BOSUN_PROFILES='(.*)'$", Pattern.MULTILINE).matcher(doc);
+        Matcher export = Pattern.compile("^export BOSUN_PROFILES='(.*)'$", Pattern.MULTILINE)
+                .matcher(doc);
         assertThat(export.find()).isTrue();
 
-        BosunConfig fromBlock = ConfigLoader.defaults().env(Map.of("BOSUN_PROFILES", block("json"))).load();
-        BosunConfig fromExport = ConfigLoader.defaults().env(Map.of("BOSUN_PROFILES", export.group(1))).load();
+        BosunConfig fromBlock = ConfigLoader.defaults()
+                .env(Map.of("BOSUN_PROFILES", block("json")))
+                .load();
+        BosunConfig fromExport = ConfigLoader.defaults()
+                .env(Map.of("BOSUN_PROFILES", export.group(1)))
+                .load();
 
         assertThat(fromBlock.profile("echo").orElseThrow().command()).containsExactly("sh", "examples/echo-worker.sh");
         assertThat(fromExport).isEqualTo(fromBlock);
     }
 
     private static String block(String language) {
-        Matcher m = Pattern.compile("```" + language + "\n(.*?)```", Pattern.DOTALL).matcher(doc);
+        Matcher m =
+                Pattern.compile("```" + language + "\n(.*?)```", Pattern.DOTALL).matcher(doc);
         assertThat(m.find()).as("a ```%s block", language).isTrue();
         return m.group(1);
     }

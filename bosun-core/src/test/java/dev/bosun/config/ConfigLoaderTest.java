@@ -107,7 +107,8 @@ class ConfigLoaderTest {
     void anEmptyFileSetsNothing(String text) {
         Path file = write(dir, "empty.yaml", text);
 
-        assertThat(ConfigLoader.defaults().file(file).load()).isEqualTo(ConfigLoader.defaults().load());
+        assertThat(ConfigLoader.defaults().file(file).load())
+                .isEqualTo(ConfigLoader.defaults().load());
     }
 
     @Test
@@ -154,8 +155,10 @@ class ConfigLoaderTest {
         Path second = write(dir, "second.yaml", "node_id: second\n");
 
         BosunConfig c = ConfigLoader.defaults()
-                .file(first).file(second)
-                .env(Map.of("BOSUN_MAX_SESSIONS", "5")).env(Map.of())
+                .file(first)
+                .file(second)
+                .env(Map.of("BOSUN_MAX_SESSIONS", "5"))
+                .env(Map.of())
                 .load();
 
         assertThat(c.nodeId()).isEqualTo("second");
@@ -166,8 +169,15 @@ class ConfigLoaderTest {
     @Test
     void unknownBosunVariablesAndOtherVariablesAreIgnored() {
         BosunConfig c = ConfigLoader.defaults()
-                .env(Map.of("BOSUN_URL", "http://localhost:7070", "BOSUN_API_KEY", "secret",
-                        "PATH", "/usr/bin", "bosun_node_id", "lower-case-is-not-read"))
+                .env(Map.of(
+                        "BOSUN_URL",
+                        "http://localhost:7070",
+                        "BOSUN_API_KEY",
+                        "secret",
+                        "PATH",
+                        "/usr/bin",
+                        "bosun_node_id",
+                        "lower-case-is-not-read"))
                 .load();
 
         assertThat(c).isEqualTo(ConfigLoader.defaults().load());
@@ -182,37 +192,49 @@ class ConfigLoaderTest {
 
     @Test
     void missingFileNamesThePathAsGiven() {
-        assertInvalid(() -> ConfigLoader.defaults().file(Path.of("conf/nope.yaml")),
-                "config_file", "config file conf/nope.yaml does not exist");
+        assertInvalid(
+                () -> ConfigLoader.defaults().file(Path.of("conf/nope.yaml")),
+                "config_file",
+                "config file conf/nope.yaml does not exist");
     }
 
     @Test
     void directoryInsteadOfFile() {
-        assertInvalid(() -> ConfigLoader.defaults().file(dir),
-                "config_file", "config file " + dir + " is a directory, not a file");
+        assertInvalid(
+                () -> ConfigLoader.defaults().file(dir),
+                "config_file",
+                "config file " + dir + " is a directory, not a file");
     }
 
     @Test
     void invalidYamlNamesTheFileAndTheLine() {
         Path file = write(dir, "bad.yaml", "max_tasks: 5\nttl: [unclosed\n");
 
-        assertInvalidContaining(() -> ConfigLoader.defaults().file(file),
-                "config_file", "config file " + file + " is not valid YAML: ", "line 2, column 6");
+        assertInvalidContaining(
+                () -> ConfigLoader.defaults().file(file),
+                "config_file",
+                "config file " + file + " is not valid YAML: ",
+                "line 2, column 6");
     }
 
     @Test
     void topLevelMustBeAMapping() {
         Path file = write(dir, "list.yaml", "- max_tasks\n- 5\n");
 
-        assertInvalid(() -> ConfigLoader.defaults().file(file), "config_file",
-                "config file " + file + " must be a mapping of keys to values (such as idle_timeout: 30m), not a array");
+        assertInvalid(
+                () -> ConfigLoader.defaults().file(file),
+                "config_file",
+                "config file " + file
+                        + " must be a mapping of keys to values (such as idle_timeout: 30m), not a array");
     }
 
     @Test
     void unknownFileKeyIsRejectedWithASuggestion() {
         Path file = write(dir, "typo.yaml", "max_tasks: 5\nidle_timout: 10m\n");
 
-        assertInvalid(() -> ConfigLoader.defaults().file(file), "idle_timout",
+        assertInvalid(
+                () -> ConfigLoader.defaults().file(file),
+                "idle_timout",
                 "unknown key \"idle_timout\"; did you mean idle_timeout? (from config file " + file + ")");
     }
 
@@ -227,7 +249,9 @@ class ConfigLoaderTest {
     void unknownKeyFarFromAnyListsTheKnownKeys() {
         Path file = write(dir, "far.yaml", "colour: blue\n");
 
-        assertInvalidContaining(() -> ConfigLoader.defaults().file(file), "colour",
+        assertInvalidContaining(
+                () -> ConfigLoader.defaults().file(file),
+                "colour",
                 "unknown key \"colour\"; known keys: sessions_enabled, data_dir, node_id, idle_timeout");
     }
 
@@ -235,20 +259,33 @@ class ConfigLoaderTest {
     void duplicateFileKeyIsRejected() {
         Path file = write(dir, "dup.yaml", "max_tasks: 5\nmax_tasks: 6\n");
 
-        assertInvalidContaining(() -> ConfigLoader.defaults().file(file),
-                "config_file", "is not valid YAML", "max_tasks");
+        assertInvalidContaining(
+                () -> ConfigLoader.defaults().file(file), "config_file", "is not valid YAML", "max_tasks");
     }
 
     @Test
     void unknownKeyInCodeIsRejectedAtOnce() {
-        assertInvalid(() -> ConfigLoader.defaults().set("max_task", 5), "max_task",
+        assertInvalid(
+                () -> ConfigLoader.defaults().set("max_task", 5),
+                "max_task",
                 "unknown key \"max_task\"; did you mean max_tasks? (from code)");
     }
 
     @ParameterizedTest(name = "{0} -> {1}")
-    @CsvSource({"true, true", "TRUE, true", "Yes, true", "1, true", "false, false", "False, false", "NO, false", "0, false"})
+    @CsvSource({
+        "true, true",
+        "TRUE, true",
+        "Yes, true",
+        "1, true",
+        "false, false",
+        "False, false",
+        "NO, false",
+        "0, false"
+    })
     void booleanEnvironmentValues(String text, boolean expected) {
-        BosunConfig c = ConfigLoader.defaults().env(Map.of("BOSUN_SESSIONS_ENABLED", text)).load();
+        BosunConfig c = ConfigLoader.defaults()
+                .env(Map.of("BOSUN_SESSIONS_ENABLED", text))
+                .load();
 
         assertThat(c.sessionsEnabled()).isEqualTo(expected);
     }
@@ -256,35 +293,57 @@ class ConfigLoaderTest {
     @ParameterizedTest
     @ValueSource(strings = {"maybe", "on", "off", "y", "2", "", "tru"})
     void badBooleanEnvironmentValueIsRejected(String text) {
-        assertInvalid(() -> ConfigLoader.defaults().env(Map.of("BOSUN_SESSIONS_ENABLED", text)).load(),
-                "sessions_enabled", "sessions_enabled = \"" + text + "\" is not a boolean; allowed true, false, "
+        assertInvalid(
+                () -> ConfigLoader.defaults()
+                        .env(Map.of("BOSUN_SESSIONS_ENABLED", text))
+                        .load(),
+                "sessions_enabled",
+                "sessions_enabled = \"" + text + "\" is not a boolean; allowed true, false, "
                         + "yes, no, 1, 0 (from environment variable BOSUN_SESSIONS_ENABLED)");
     }
 
     @Test
     void yamlBooleansAndZeroOneAreBooleans() {
-        assertThat(ConfigLoader.defaults().file(write(dir, "a.yaml", "sessions_enabled: no\n")).load()
-                .sessionsEnabled()).isFalse();
-        assertThat(ConfigLoader.defaults().file(write(dir, "b.yaml", "sessions_enabled: 0\n")).load()
-                .sessionsEnabled()).isFalse();
-        assertInvalid(() -> ConfigLoader.defaults().file(write(dir, "c.yaml", "sessions_enabled: 2\n")).load(),
-                "sessions_enabled", "sessions_enabled = 2 is not a boolean; allowed true, false, yes, no, 1, 0 "
-                        + "(from config file " + dir.resolve("c.yaml") + ")");
+        assertThat(ConfigLoader.defaults()
+                        .file(write(dir, "a.yaml", "sessions_enabled: no\n"))
+                        .load()
+                        .sessionsEnabled())
+                .isFalse();
+        assertThat(ConfigLoader.defaults()
+                        .file(write(dir, "b.yaml", "sessions_enabled: 0\n"))
+                        .load()
+                        .sessionsEnabled())
+                .isFalse();
+        assertInvalid(
+                () -> ConfigLoader.defaults()
+                        .file(write(dir, "c.yaml", "sessions_enabled: 2\n"))
+                        .load(),
+                "sessions_enabled",
+                "sessions_enabled = 2 is not a boolean; allowed true, false, yes, no, 1, 0 " + "(from config file "
+                        + dir.resolve("c.yaml") + ")");
     }
 
     @Test
     void idleTimeoutLongerThanTtlIsRejectedNamingBothOrigins() {
         Path file = write(dir, "bosun.yaml", "ttl: 1h\n");
 
-        assertInvalid(() -> ConfigLoader.defaults().file(file).env(Map.of("BOSUN_IDLE_TIMEOUT", "2h")).load(),
-                "idle_timeout", "idle_timeout = 2h is longer than ttl = 1h; allowed 30s..1h, as a session cannot "
+        assertInvalid(
+                () -> ConfigLoader.defaults()
+                        .file(file)
+                        .env(Map.of("BOSUN_IDLE_TIMEOUT", "2h"))
+                        .load(),
+                "idle_timeout",
+                "idle_timeout = 2h is longer than ttl = 1h; allowed 30s..1h, as a session cannot "
                         + "idle past its ttl (idle_timeout from environment variable BOSUN_IDLE_TIMEOUT, ttl from "
                         + "config file " + file + ")");
     }
 
     @Test
     void idleTimeoutEqualToTtlIsAccepted() {
-        BosunConfig c = ConfigLoader.defaults().set("idle_timeout", "1h").set("ttl", "60m").load();
+        BosunConfig c = ConfigLoader.defaults()
+                .set("idle_timeout", "1h")
+                .set("ttl", "60m")
+                .load();
 
         assertThat(c.idleTimeout()).isEqualTo(c.ttl());
     }
@@ -293,41 +352,64 @@ class ConfigLoaderTest {
     void aKeyWrittenWithoutValueIsAnError() {
         Path file = write(dir, "bosun.yaml", "idle_timeout:\n");
 
-        assertInvalid(() -> ConfigLoader.defaults().file(file).load(), "idle_timeout",
+        assertInvalid(
+                () -> ConfigLoader.defaults().file(file).load(),
+                "idle_timeout",
                 "idle_timeout has no value; allowed 30s..24h (from config file " + file + ")");
     }
 
     @Test
     void garbageDurationNamesFieldValueSyntaxAndRange() {
-        assertInvalid(() -> ConfigLoader.defaults().env(Map.of("BOSUN_TTL", "1 day")).load(), "ttl",
+        assertInvalid(
+                () -> ConfigLoader.defaults().env(Map.of("BOSUN_TTL", "1 day")).load(),
+                "ttl",
                 "ttl = \"1 day\" is not a duration; expected " + Durations.SYNTAX
                         + "; allowed 60s..7d (from environment variable BOSUN_TTL)");
     }
 
     @Test
     void garbageSizeAndIntegerNameFieldValueAndRange() {
-        assertInvalid(() -> ConfigLoader.defaults().env(Map.of("BOSUN_MAX_MESSAGE_BYTES", "1 MB")).load(),
-                "max_message_bytes", "max_message_bytes = \"1 MB\" is not a size; expected " + Sizes.SYNTAX
+        assertInvalid(
+                () -> ConfigLoader.defaults()
+                        .env(Map.of("BOSUN_MAX_MESSAGE_BYTES", "1 MB"))
+                        .load(),
+                "max_message_bytes",
+                "max_message_bytes = \"1 MB\" is not a size; expected " + Sizes.SYNTAX
                         + "; allowed 1KiB..10MiB (from environment variable BOSUN_MAX_MESSAGE_BYTES)");
-        assertInvalid(() -> ConfigLoader.defaults().env(Map.of("BOSUN_MAX_TASKS", "lots")).load(),
-                "max_tasks", "max_tasks = \"lots\" is not a whole number; allowed 1..10000 "
+        assertInvalid(
+                () -> ConfigLoader.defaults()
+                        .env(Map.of("BOSUN_MAX_TASKS", "lots"))
+                        .load(),
+                "max_tasks",
+                "max_tasks = \"lots\" is not a whole number; allowed 1..10000 "
                         + "(from environment variable BOSUN_MAX_TASKS)");
-        assertInvalid(() -> ConfigLoader.defaults().file(write(dir, "f.yaml", "max_tasks: 2.5\n")).load(),
-                "max_tasks", "max_tasks = 2.5 is not a whole number; allowed 1..10000 (from config file "
-                        + dir.resolve("f.yaml") + ")");
+        assertInvalid(
+                () -> ConfigLoader.defaults()
+                        .file(write(dir, "f.yaml", "max_tasks: 2.5\n"))
+                        .load(),
+                "max_tasks",
+                "max_tasks = 2.5 is not a whole number; allowed 1..10000 (from config file " + dir.resolve("f.yaml")
+                        + ")");
     }
 
     @Test
     void nodeIdRules() {
         String longest = "n".repeat(64);
-        assertThat(ConfigLoader.defaults().set("node_id", longest).load().nodeId()).isEqualTo(longest);
+        assertThat(ConfigLoader.defaults().set("node_id", longest).load().nodeId())
+                .isEqualTo(longest);
 
         String rule = "; allowed 1 to 64 characters of A-Z, a-z, 0-9, '.', '_' and '-' (from code)";
-        assertInvalid(() -> ConfigLoader.defaults().set("node_id", "n".repeat(65)).load(), "node_id",
+        assertInvalid(
+                () -> ConfigLoader.defaults().set("node_id", "n".repeat(65)).load(),
+                "node_id",
                 "node_id = \"" + "n".repeat(65) + "\" is not allowed" + rule);
-        assertInvalid(() -> ConfigLoader.defaults().set("node_id", "").load(), "node_id",
+        assertInvalid(
+                () -> ConfigLoader.defaults().set("node_id", "").load(),
+                "node_id",
                 "node_id = \"\" is not allowed" + rule);
-        assertInvalid(() -> ConfigLoader.defaults().set("node_id", "edge 1").load(), "node_id",
+        assertInvalid(
+                () -> ConfigLoader.defaults().set("node_id", "edge 1").load(),
+                "node_id",
                 "node_id = \"edge 1\" is not allowed" + rule);
     }
 
@@ -335,23 +417,35 @@ class ConfigLoaderTest {
     void yamlNumberWhereAStringBelongsIsRejectedRatherThanReformatted() {
         Path file = write(dir, "bosun.yaml", "node_id: 007\n");
 
-        assertInvalid(() -> ConfigLoader.defaults().file(file).load(), "node_id",
+        assertInvalid(
+                () -> ConfigLoader.defaults().file(file).load(),
+                "node_id",
                 "node_id = 7 is not a string (quote it in YAML); allowed 1 to 64 characters of A-Z, a-z, 0-9, "
                         + "'.', '_' and '-' (from config file " + file + ")");
     }
 
     @Test
     void dataDirIsResolvedToAnAbsoluteNormalizedPath() {
-        assertThat(ConfigLoader.defaults().set("data_dir", "var/../state").load().dataDir())
+        assertThat(ConfigLoader.defaults()
+                        .set("data_dir", "var/../state")
+                        .load()
+                        .dataDir())
                 .isEqualTo(Path.of("state").toAbsolutePath());
-        assertThat(ConfigLoader.defaults().set("data_dir", dir).load().dataDir()).isEqualTo(dir);
-        assertInvalid(() -> ConfigLoader.defaults().env(Map.of("BOSUN_DATA_DIR", " ")).load(), "data_dir",
+        assertThat(ConfigLoader.defaults().set("data_dir", dir).load().dataDir())
+                .isEqualTo(dir);
+        assertInvalid(
+                () -> ConfigLoader.defaults().env(Map.of("BOSUN_DATA_DIR", " ")).load(),
+                "data_dir",
                 "data_dir = \" \" is empty; allowed a directory path, relative to the working directory or "
                         + "absolute (from environment variable BOSUN_DATA_DIR)");
-        assertInvalid(() -> ConfigLoader.defaults().set("data_dir", "~/bosun").load(), "data_dir",
+        assertInvalid(
+                () -> ConfigLoader.defaults().set("data_dir", "~/bosun").load(),
+                "data_dir",
                 "data_dir = \"~/bosun\" starts with ~, which is not expanded; allowed a directory path, relative "
                         + "to the working directory or absolute (from code)");
-        assertInvalidContaining(() -> ConfigLoader.defaults().set("data_dir", "a\0b").load(), "data_dir",
+        assertInvalidContaining(
+                () -> ConfigLoader.defaults().set("data_dir", "a\0b").load(),
+                "data_dir",
                 "data_dir = \"a\\u0000b\" is not a valid path");
     }
 
@@ -380,16 +474,25 @@ class ConfigLoaderTest {
     @ParameterizedTest
     @ValueSource(strings = {"..", "../rooms", "bosun/..", "bosun/../../etc", ".", "bosun/./x"})
     void scoutRoomRefusesDotSegments(String room) {
-        assertInvalidContaining(() -> ConfigLoader.defaults().set("scout_room", room).load(), "scout_room",
-                "none of them . or ..");
+        assertInvalidContaining(
+                () -> ConfigLoader.defaults().set("scout_room", room).load(), "scout_room", "none of them . or ..");
     }
 
     @Test
     void scoutRoomKeepsDotsInsideSegments() {
         // Segments need the hierarchical room rule; the strict default keeps dots inside a flat name too.
-        assertThat(ConfigLoader.defaults().set("plato_room_names", "hierarchical").set("scout_room", "bosun/v1.2/.x/a..b")
-                .load().tiles().scoutRoom()).isEqualTo("bosun/v1.2/.x/a..b");
-        assertThat(ConfigLoader.defaults().set("scout_room", "bosun.v1.2..x").load().tiles().scoutRoom())
+        assertThat(ConfigLoader.defaults()
+                        .set("plato_room_names", "hierarchical")
+                        .set("scout_room", "bosun/v1.2/.x/a..b")
+                        .load()
+                        .tiles()
+                        .scoutRoom())
+                .isEqualTo("bosun/v1.2/.x/a..b");
+        assertThat(ConfigLoader.defaults()
+                        .set("scout_room", "bosun.v1.2..x")
+                        .load()
+                        .tiles()
+                        .scoutRoom())
                 .isEqualTo("bosun.v1.2..x");
     }
 }

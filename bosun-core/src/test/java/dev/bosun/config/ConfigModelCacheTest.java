@@ -24,7 +24,10 @@ class ConfigModelCacheTest {
     Path dir;
 
     private static Optional<String> modelCache(String value) {
-        return ConfigLoader.defaults().env(Map.of("BOSUN_MODEL_CACHE", value)).load().modelCache();
+        return ConfigLoader.defaults()
+                .env(Map.of("BOSUN_MODEL_CACHE", value))
+                .load()
+                .modelCache();
     }
 
     @Test
@@ -42,16 +45,22 @@ class ConfigModelCacheTest {
     void fileIsNotADirectory() {
         Path file = write(dir, "weights.bin", "x");
 
-        assertInvalid(() -> modelCache(file.toString()), "model_cache", "model_cache = \"" + file
-                + "\" is not a directory" + RULE + " (from environment variable BOSUN_MODEL_CACHE)");
+        assertInvalid(
+                () -> modelCache(file.toString()),
+                "model_cache",
+                "model_cache = \"" + file + "\" is not a directory" + RULE
+                        + " (from environment variable BOSUN_MODEL_CACHE)");
     }
 
     @Test
     void missingDirectory() {
         Path missing = dir.resolve("nowhere");
 
-        assertInvalid(() -> modelCache(missing.toString()), "model_cache", "model_cache = \"" + missing
-                + "\" does not exist" + RULE + " (from environment variable BOSUN_MODEL_CACHE)");
+        assertInvalid(
+                () -> modelCache(missing.toString()),
+                "model_cache",
+                "model_cache = \"" + missing + "\" does not exist" + RULE
+                        + " (from environment variable BOSUN_MODEL_CACHE)");
     }
 
     @Test
@@ -61,8 +70,11 @@ class ConfigModelCacheTest {
         Path locked = Files.createDirectory(dir.resolve("locked"));
         Files.setPosixFilePermissions(locked, PosixFilePermissions.fromString("-wx------"));
         try {
-            assertInvalid(() -> modelCache(locked.toString()), "model_cache", "model_cache = \"" + locked
-                    + "\" is not readable by this process" + RULE + " (from environment variable BOSUN_MODEL_CACHE)");
+            assertInvalid(
+                    () -> modelCache(locked.toString()),
+                    "model_cache",
+                    "model_cache = \"" + locked + "\" is not readable by this process" + RULE
+                            + " (from environment variable BOSUN_MODEL_CACHE)");
         } finally {
             Files.setPosixFilePermissions(locked, PosixFilePermissions.fromString("rwx------"));
         }
@@ -79,17 +91,24 @@ class ConfigModelCacheTest {
     void volumeNameLengthLimit() {
         String longest = "v".repeat(128);
         assertThat(modelCache(longest)).contains(longest);
-        assertInvalid(() -> modelCache(longest + "v"), "model_cache", "model_cache = \"" + "v".repeat(80)
-                + "\"... (129 characters) is neither an absolute path nor a Docker volume name" + RULE
-                + " (from environment variable BOSUN_MODEL_CACHE)");
+        assertInvalid(
+                () -> modelCache(longest + "v"),
+                "model_cache",
+                "model_cache = \"" + "v".repeat(80)
+                        + "\"... (129 characters) is neither an absolute path nor a Docker volume name" + RULE
+                        + " (from environment variable BOSUN_MODEL_CACHE)");
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"./models", "models/", "~/models", "-models", "_models", ".models", "my models", "c:\\models"})
+    @ValueSource(
+            strings = {"./models", "models/", "~/models", "-models", "_models", ".models", "my models", "c:\\models"})
     void nonsenseIsRejected(String value) {
-        assertInvalid(() -> modelCache(value), "model_cache", "model_cache = " + Values.quote(value)
-                + " is neither an absolute path nor a Docker volume name" + RULE
-                + " (from environment variable BOSUN_MODEL_CACHE)");
+        assertInvalid(
+                () -> modelCache(value),
+                "model_cache",
+                "model_cache = " + Values.quote(value)
+                        + " is neither an absolute path nor a Docker volume name" + RULE
+                        + " (from environment variable BOSUN_MODEL_CACHE)");
     }
 
     @Test
@@ -97,9 +116,16 @@ class ConfigModelCacheTest {
         Path file = write(dir, "bosun.yaml", "model_cache: hf-models\n");
 
         assertThat(ConfigLoader.defaults().file(file).load().modelCache()).contains("hf-models");
-        assertThat(ConfigLoader.defaults().file(file).env(Map.of("BOSUN_MODEL_CACHE", "  ")).load().modelCache())
+        assertThat(ConfigLoader.defaults()
+                        .file(file)
+                        .env(Map.of("BOSUN_MODEL_CACHE", "  "))
+                        .load()
+                        .modelCache())
                 .isEmpty();
-        assertThat(ConfigLoader.defaults().file(write(dir, "empty.yaml", "model_cache:\n")).load().modelCache())
+        assertThat(ConfigLoader.defaults()
+                        .file(write(dir, "empty.yaml", "model_cache:\n"))
+                        .load()
+                        .modelCache())
                 .isEmpty();
     }
 }

@@ -13,21 +13,21 @@ class ConfigSizesTest {
 
     @ParameterizedTest(name = "{0} = {1} bytes")
     @CsvSource({
-            "0, 0",
-            "1000, 1000",
-            "1000B, 1000",
-            "256KiB, 262144",
-            "256k, 262144",
-            "256K, 262144",
-            "10MiB, 10485760",
-            "1m, 1048576",
-            "1M, 1048576",
-            "1GiB, 1073741824",
-            "2g, 2147483648",
-            "1TiB, 1099511627776",
-            "1t, 1099511627776",
-            "' 4KiB ', 4096",
-            "9223372036854775807, 9223372036854775807",
+        "0, 0",
+        "1000, 1000",
+        "1000B, 1000",
+        "256KiB, 262144",
+        "256k, 262144",
+        "256K, 262144",
+        "10MiB, 10485760",
+        "1m, 1048576",
+        "1M, 1048576",
+        "1GiB, 1073741824",
+        "2g, 2147483648",
+        "1TiB, 1099511627776",
+        "1t, 1099511627776",
+        "' 4KiB ', 4096",
+        "9223372036854775807, 9223372036854775807",
     })
     void parsesBytesAndBinaryUnits(String text, long bytes) {
         assertThat(Sizes.parse(text)).isEqualTo(bytes);
@@ -49,31 +49,27 @@ class ConfigSizesTest {
 
     @Test
     void rejectsEmptyNegativeOverflowAndOtherTypes() {
-        assertThatThrownBy(() -> Sizes.parse(""))
-                .hasMessage("\"\" is empty; expected " + Sizes.SYNTAX);
-        assertThatThrownBy(() -> Sizes.parse("-1KiB"))
-                .hasMessage("\"-1KiB\" is negative; a size must be 0 or more");
-        assertThatThrownBy(() -> Sizes.parse("8388608TiB"))
-                .hasMessage("\"8388608TiB\" is too large for a size");
+        assertThatThrownBy(() -> Sizes.parse("")).hasMessage("\"\" is empty; expected " + Sizes.SYNTAX);
+        assertThatThrownBy(() -> Sizes.parse("-1KiB")).hasMessage("\"-1KiB\" is negative; a size must be 0 or more");
+        assertThatThrownBy(() -> Sizes.parse("8388608TiB")).hasMessage("\"8388608TiB\" is too large for a size");
         assertThatThrownBy(() -> Sizes.parse("9223372036854775808"))
                 .hasMessage("\"9223372036854775808\" is too large for a size");
-        assertThatThrownBy(() -> Sizes.parse((Object) 1.5))
-                .hasMessage("1.5 is not a size; expected " + Sizes.SYNTAX);
+        assertThatThrownBy(() -> Sizes.parse((Object) 1.5)).hasMessage("1.5 is not a size; expected " + Sizes.SYNTAX);
     }
 
     @ParameterizedTest(name = "{0} -> {1}")
     @CsvSource({
-            "0, 0B",
-            "1, 1B",
-            "1023, 1023B",
-            "1024, 1KiB",
-            "262144, 256KiB",
-            "1536, 1536B",
-            "1572864, 1536KiB",
-            "10485760, 10MiB",
-            "1073741824, 1GiB",
-            "1099511627776, 1TiB",
-            "-2048, -2KiB",
+        "0, 0B",
+        "1, 1B",
+        "1023, 1023B",
+        "1024, 1KiB",
+        "262144, 256KiB",
+        "1536, 1536B",
+        "1572864, 1536KiB",
+        "10485760, 10MiB",
+        "1073741824, 1GiB",
+        "1099511627776, 1TiB",
+        "-2048, -2KiB",
     })
     void formatsInTheLargestExactUnit(long bytes, String text) {
         assertThat(Sizes.format(bytes)).isEqualTo(text);

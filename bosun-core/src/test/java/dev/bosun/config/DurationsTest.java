@@ -14,17 +14,17 @@ class DurationsTest {
 
     @ParameterizedTest(name = "{0} = {1} ms")
     @CsvSource({
-            "0, 0",
-            "90, 90000",
-            "250ms, 250",
-            "30s, 30000",
-            "15m, 900000",
-            "24h, 86400000",
-            "7d, 604800000",
-            "0ms, 0",
-            "'  45s ', 45000",
-            "007s, 7000",
-            "9223372036854775807ms, 9223372036854775807",
+        "0, 0",
+        "90, 90000",
+        "250ms, 250",
+        "30s, 30000",
+        "15m, 900000",
+        "24h, 86400000",
+        "7d, 604800000",
+        "0ms, 0",
+        "'  45s ', 45000",
+        "007s, 7000",
+        "9223372036854775807ms, 9223372036854775807",
     })
     void parsesSecondsAndEveryUnit(String text, long millis) {
         assertThat(Durations.parse(text)).isEqualTo(Duration.ofMillis(millis));
@@ -39,7 +39,8 @@ class DurationsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"abc", "s", "1.5s", "1.5", "30 s", "30S", "30sec", "1h30m", "0x10", "+5s", "5 s", "ms30", "∞"})
+    @ValueSource(
+            strings = {"abc", "s", "1.5s", "1.5", "30 s", "30S", "30sec", "1h30m", "0x10", "+5s", "5 s", "ms30", "∞"})
     void rejectsGarbageNamingTheTextAndTheSyntax(String text) {
         assertThatThrownBy(() -> Durations.parse(text))
                 .isInstanceOf(IllegalArgumentException.class)
@@ -67,7 +68,8 @@ class DurationsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"9223372036854775808ms", "9223372036854776s", "106751991167301d", "99999999999999999999999999"})
+    @ValueSource(
+            strings = {"9223372036854775808ms", "9223372036854776s", "106751991167301d", "99999999999999999999999999"})
     void rejectsOverflow(String text) {
         assertThatThrownBy(() -> Durations.parse(text))
                 .isInstanceOf(IllegalArgumentException.class)
@@ -85,15 +87,15 @@ class DurationsTest {
 
     @ParameterizedTest(name = "{0} ms -> {1}")
     @CsvSource({
-            "0, 0s",
-            "250, 250ms",
-            "1500, 1500ms",
-            "30000, 30s",
-            "90000, 90s",
-            "3660000, 61m",
-            "86400000, 1d",
-            "604800000, 7d",
-            "-5000, -5s",
+        "0, 0s",
+        "250, 250ms",
+        "1500, 1500ms",
+        "30000, 30s",
+        "90000, 90s",
+        "3660000, 61m",
+        "86400000, 1d",
+        "604800000, 7d",
+        "-5000, -5s",
     })
     void formatsInTheLargestExactUnit(long millis, String text) {
         assertThat(Durations.format(Duration.ofMillis(millis))).isEqualTo(text);

@@ -13,22 +13,36 @@ class OpsConfigTest {
     @Test
     void defaultsAndValues() {
         assertThat(ConfigLoader.defaults().load().server().ops()).isEqualTo(OpsSettings.DEFAULTS);
-        OpsSettings ops = ConfigLoader.defaults().set("log_format", "json").set("log_level", "debug")
-                .set("api_keys", List.of("ops:" + "a".repeat(64))).set("metrics_auth", "api_key")
-                .set("shutdown_grace", "45s").load().server().ops();
-        assertThat(ops).isEqualTo(new OpsSettings(OpsSettings.LogFormat.JSON, "debug", OpsSettings.MetricsAuth.API_KEY,
-                Duration.ofSeconds(45)));
+        OpsSettings ops = ConfigLoader.defaults()
+                .set("log_format", "json")
+                .set("log_level", "debug")
+                .set("api_keys", List.of("ops:" + "a".repeat(64)))
+                .set("metrics_auth", "api_key")
+                .set("shutdown_grace", "45s")
+                .load()
+                .server()
+                .ops();
+        assertThat(ops)
+                .isEqualTo(new OpsSettings(
+                        OpsSettings.LogFormat.JSON, "debug", OpsSettings.MetricsAuth.API_KEY, Duration.ofSeconds(45)));
     }
 
     @Test
     void badValuesNameTheField() {
-        assertThatThrownBy(() -> ConfigLoader.defaults().set("log_format", "xml").load())
-                .isInstanceOf(BosunException.class).hasMessageContaining("log_format").hasMessageContaining("text, json");
-        assertThatThrownBy(() -> ConfigLoader.defaults().set("log_level", "loud").load())
+        assertThatThrownBy(
+                        () -> ConfigLoader.defaults().set("log_format", "xml").load())
+                .isInstanceOf(BosunException.class)
+                .hasMessageContaining("log_format")
+                .hasMessageContaining("text, json");
+        assertThatThrownBy(
+                        () -> ConfigLoader.defaults().set("log_level", "loud").load())
                 .hasMessageContaining("log_level");
-        assertThatThrownBy(() -> ConfigLoader.defaults().set("shutdown_grace", "1h").load())
+        assertThatThrownBy(() ->
+                        ConfigLoader.defaults().set("shutdown_grace", "1h").load())
                 .hasMessageContaining("shutdown_grace");
-        assertThatThrownBy(() -> ConfigLoader.defaults().set("metrics_auth", "api_key").load())
-                .hasMessageContaining("metrics_auth").hasMessageContaining("api_keys");
+        assertThatThrownBy(() ->
+                        ConfigLoader.defaults().set("metrics_auth", "api_key").load())
+                .hasMessageContaining("metrics_auth")
+                .hasMessageContaining("api_keys");
     }
 }

@@ -57,20 +57,29 @@ class PinnedPostTest {
 
     private void handle(HttpExchange ex) throws IOException {
         byte[] body = ex.getRequestBody().readAllBytes();
-        seen.add(ex.getRequestMethod() + " " + ex.getRequestURI() + " host=" + ex.getRequestHeaders().getFirst("Host")
-                + " sig=" + ex.getRequestHeaders().getFirst("Bosun-Signature") + " body=" + new String(body, StandardCharsets.UTF_8));
+        seen.add(ex.getRequestMethod() + " " + ex.getRequestURI() + " host="
+                + ex.getRequestHeaders().getFirst("Host") + " sig="
+                + ex.getRequestHeaders().getFirst("Bosun-Signature") + " body="
+                + new String(body, StandardCharsets.UTF_8));
         ex.sendResponseHeaders(204, -1);
         ex.close();
     }
 
-    private int port() { return server.getAddress().getPort(); }
+    private int port() {
+        return server.getAddress().getPort();
+    }
 
     private static int post(PinnedPost http, String url, List<InetAddress> to) throws Exception {
         return post(http, url, to, TIMEOUT);
     }
 
     private static int post(PinnedPost http, String url, List<InetAddress> to, Duration timeout) throws Exception {
-        return http.post(URI.create(url), to, Map.of("Bosun-Signature", "v1=ab"), "{\"a\":1}".getBytes(StandardCharsets.UTF_8), timeout);
+        return http.post(
+                URI.create(url),
+                to,
+                Map.of("Bosun-Signature", "v1=ab"),
+                "{\"a\":1}".getBytes(StandardCharsets.UTF_8),
+                timeout);
     }
 
     @Test
@@ -80,7 +89,8 @@ class PinnedPostTest {
         server.start();
         int status = post(new PinnedPost(), "http://receiver.example:" + port() + "/hook?x=1", List.of(LOOPBACK));
         assertThat(status).isEqualTo(204);
-        assertThat(seen).containsExactly("POST /hook?x=1 host=receiver.example:" + port() + " sig=v1=ab body={\"a\":1}");
+        assertThat(seen)
+                .containsExactly("POST /hook?x=1 host=receiver.example:" + port() + " sig=v1=ab body={\"a\":1}");
     }
 
     @Test
@@ -89,7 +99,8 @@ class PinnedPostTest {
         server.createContext("/", this::handle);
         server.start();
         InetAddress other = InetAddress.getByName("127.0.0.2"); // loopback too, but nothing listens there
-        assertThat(post(new PinnedPost(), "http://r.example:" + port() + "/", List.of(other, LOOPBACK))).isEqualTo(204);
+        assertThat(post(new PinnedPost(), "http://r.example:" + port() + "/", List.of(other, LOOPBACK)))
+                .isEqualTo(204);
         assertThatThrownBy(() -> post(new PinnedPost(), "http://r.example:" + port() + "/", List.of(other)))
                 .isInstanceOf(PinnedPost.Unreachable.class);
     }
@@ -104,7 +115,11 @@ class PinnedPostTest {
                     return null;
                 }
             });
-            assertThatThrownBy(() -> post(new PinnedPost(), "http://r.example:" + silent.getLocalPort() + "/", List.of(LOOPBACK), SHORT))
+            assertThatThrownBy(() -> post(
+                            new PinnedPost(),
+                            "http://r.example:" + silent.getLocalPort() + "/",
+                            List.of(LOOPBACK),
+                            SHORT))
                     .isInstanceOf(TimeoutException.class);
             Socket s = held.get(5, TimeUnit.SECONDS);
             if (s != null) s.close();
@@ -113,10 +128,12 @@ class PinnedPostTest {
 
     @Test
     void interimAnswersAreSkippedAndAnAnswerThatIsNotHttpIsAnError() throws IOException {
-        assertThat(PinnedPost.status(stream("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 201 Created\r\nContent-Length: 0\r\n\r\n")))
+        assertThat(PinnedPost.status(
+                        stream("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 201 Created\r\nContent-Length: 0\r\n\r\n")))
                 .isEqualTo(201);
         assertThat(PinnedPost.status(stream("HTTP/1.0 410 Gone\nX: y\n\n"))).isEqualTo(410);
-        for (String bad : List.of("SSH-2.0-OpenSSH_9.6\r\n", "HTTP/1.1 20 OK\r\n\r\n", "HTTP/2 200\r\n\r\n", "HTTP/1.1 200 OK\r\nX: y")) {
+        for (String bad : List.of(
+                "SSH-2.0-OpenSSH_9.6\r\n", "HTTP/1.1 20 OK\r\n\r\n", "HTTP/2 200\r\n\r\n", "HTTP/1.1 200 OK\r\nX: y")) {
             assertThatThrownBy(() -> PinnedPost.status(stream(bad))).as(bad).isInstanceOf(IOException.class);
         }
         assertThatThrownBy(() -> PinnedPost.status(stream("HTTP/1.1 200 " + "x".repeat(PinnedPost.MAX_LINE) + "\r\n")))
@@ -130,10 +147,30 @@ class PinnedPostTest {
     @Test
     void tlsVerifiesTheCertificateAgainstTheUrlsHostNotTheAddress() throws Exception {
         Path ks = dir.resolve("receiver.p12");
-        Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
-                "-genkeypair", "-alias", "receiver", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=receiver.example",
-                "-ext", "SAN=dns:receiver.example", "-validity", "2", "-keystore", ks.toString(), "-storetype", "PKCS12",
-                "-storepass", "changeit").redirectErrorStream(true).start();
+        Process keytool = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "keytool")
+                                .toString(),
+                        "-genkeypair",
+                        "-alias",
+                        "receiver",
+                        "-keyalg",
+                        "EC",
+                        "-groupname",
+                        "secp256r1",
+                        "-dname",
+                        "CN=receiver.example",
+                        "-ext",
+                        "SAN=dns:receiver.example",
+                        "-validity",
+                        "2",
+                        "-keystore",
+                        ks.toString(),
+                        "-storetype",
+                        "PKCS12",
+                        "-storepass",
+                        "changeit")
+                .redirectErrorStream(true)
+                .start();
         String out = new String(keytool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(keytool.waitFor()).as(out).isZero();
         KeyStore store = KeyStore.getInstance("PKCS12");
@@ -156,12 +193,15 @@ class PinnedPostTest {
         server = https;
         var http = new PinnedPost(clientTls.getSocketFactory());
 
-        assertThat(post(http, "https://receiver.example:" + port() + "/tls", List.of(LOOPBACK))).isEqualTo(204);
+        assertThat(post(http, "https://receiver.example:" + port() + "/tls", List.of(LOOPBACK)))
+                .isEqualTo(204);
         assertThat(seen).containsExactly("POST /tls host=receiver.example:" + port() + " sig=v1=ab body={\"a\":1}");
         assertThatThrownBy(() -> post(http, "https://elsewhere.example:" + port() + "/tls", List.of(LOOPBACK)))
                 .isInstanceOf(SSLHandshakeException.class);
-        assertThatThrownBy(() -> post(new PinnedPost(), "https://receiver.example:" + port() + "/tls", List.of(LOOPBACK)))
-                .as("a certificate the default trust store does not know").isInstanceOf(SSLHandshakeException.class);
+        assertThatThrownBy(
+                        () -> post(new PinnedPost(), "https://receiver.example:" + port() + "/tls", List.of(LOOPBACK)))
+                .as("a certificate the default trust store does not know")
+                .isInstanceOf(SSLHandshakeException.class);
         assertThat(seen).hasSize(1);
     }
 

@@ -33,29 +33,37 @@ class WebhookTargetsTest {
 
     @Test
     void onlyHostsWhoseEveryAddressIsPublicAreAllowed() {
-        assertThat(check(false, "https://public.example/x")).isInstanceOfSatisfying(WebhookTargets.Verdict.Allowed.class,
-                a -> {
+        assertThat(check(false, "https://public.example/x"))
+                .isInstanceOfSatisfying(WebhookTargets.Verdict.Allowed.class, a -> {
                     assertThat(a.addresses()).hasSize(2);
                     assertThat(a.privateAddresses()).isFalse();
                 });
-        assertThat(check(false, "https://mixed.example/x")).isEqualTo(new WebhookTargets.Verdict.Refused("private use"));
-        assertThat(check(false, "http://metadata.example/")).isEqualTo(new WebhookTargets.Verdict.Refused("link local"));
+        assertThat(check(false, "https://mixed.example/x"))
+                .isEqualTo(new WebhookTargets.Verdict.Refused("private use"));
+        assertThat(check(false, "http://metadata.example/"))
+                .isEqualTo(new WebhookTargets.Verdict.Refused("link local"));
         assertThat(check(false, "http://v6loop.example/")).isEqualTo(new WebhookTargets.Verdict.Refused("loopback"));
         assertThat(check(false, "http://nowhere.example/")).isInstanceOf(WebhookTargets.Verdict.Unresolved.class);
     }
 
     @Test
     void theOperatorMayAllowPrivateTargetsAndTheVerdictSaysTheyArePrivate() {
-        assertThat(check(true, "https://mixed.example/x")).isInstanceOfSatisfying(WebhookTargets.Verdict.Allowed.class,
-                a -> assertThat(a.privateAddresses()).isTrue());
-        assertThat(check(true, "https://public.example/x")).isInstanceOfSatisfying(WebhookTargets.Verdict.Allowed.class,
-                a -> assertThat(a.privateAddresses()).isFalse());
+        assertThat(check(true, "https://mixed.example/x"))
+                .isInstanceOfSatisfying(
+                        WebhookTargets.Verdict.Allowed.class,
+                        a -> assertThat(a.privateAddresses()).isTrue());
+        assertThat(check(true, "https://public.example/x"))
+                .isInstanceOfSatisfying(
+                        WebhookTargets.Verdict.Allowed.class,
+                        a -> assertThat(a.privateAddresses()).isFalse());
     }
 
     @Test
     void ipv6LiteralsLoseTheirBracketsBeforeTheyAreResolved() {
         var targets = new WebhookTargets(HostResolver.SYSTEM, false);
-        assertThat(targets.check(URI.create("http://[::1]:8080/x"))).isEqualTo(new WebhookTargets.Verdict.Refused("loopback"));
-        assertThat(targets.check(URI.create("http://[2606:4700:4700::1111]/x"))).isInstanceOf(WebhookTargets.Verdict.Allowed.class);
+        assertThat(targets.check(URI.create("http://[::1]:8080/x")))
+                .isEqualTo(new WebhookTargets.Verdict.Refused("loopback"));
+        assertThat(targets.check(URI.create("http://[2606:4700:4700::1111]/x")))
+                .isInstanceOf(WebhookTargets.Verdict.Allowed.class);
     }
 }

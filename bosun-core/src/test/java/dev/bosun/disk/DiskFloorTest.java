@@ -28,10 +28,15 @@ class DiskFloorTest {
         assertThat(floor.low()).isTrue();
         var e = catchThrowableOfType(BosunException.class, () -> floor.requireRoom("sends"));
         assertThat(e.code()).isEqualTo(ErrorCode.INSUFFICIENT_STORAGE);
-        assertThat(e.getMessage()).contains("disk is full").contains("min_free_disk = 64MiB").contains("sends are refused")
+        assertThat(e.getMessage())
+                .contains("disk is full")
+                .contains("min_free_disk = 64MiB")
+                .contains("sends are refused")
                 .contains("ends and terminates still work");
-        assertThat(e.details()).containsEntry("retry_after_seconds", DiskFloor.RETRY_AFTER_SECONDS)
-                .containsEntry("reason", "disk_full").containsEntry("min_free_bytes", 64 * Sizes.MIB);
+        assertThat(e.details())
+                .containsEntry("retry_after_seconds", DiskFloor.RETRY_AFTER_SECONDS)
+                .containsEntry("reason", "disk_full")
+                .containsEntry("min_free_bytes", 64 * Sizes.MIB);
 
         free.set(64 * Sizes.MIB);
         assertThat(floor.low()).as("exactly at the floor is enough").isFalse();
@@ -40,7 +45,9 @@ class DiskFloorTest {
     @Test
     void aZeroFloorIsOffAndADiskThatCannotBeAskedIsNotLow() {
         assertThat(DiskFloor.of(dir, 0).low()).isFalse();
-        var unknown = new DiskFloor(Sizes.MIB, () -> { throw new IOException("statvfs failed"); });
+        var unknown = new DiskFloor(Sizes.MIB, () -> {
+            throw new IOException("statvfs failed");
+        });
         assertThat(unknown.low()).isFalse();
         assertThat(unknown.freeBytes()).isEmpty();
     }
@@ -50,6 +57,8 @@ class DiskFloorTest {
         var floor = DiskFloor.of(dir, 1);
         assertThat(floor.freeBytes()).isPresent();
         assertThat(floor.low()).isFalse();
-        assertThat(DiskFloor.of(dir, Long.MAX_VALUE / 2).low()).as("no disk has that much free").isTrue();
+        assertThat(DiskFloor.of(dir, Long.MAX_VALUE / 2).low())
+                .as("no disk has that much free")
+                .isTrue();
     }
 }

@@ -74,7 +74,7 @@ class BettiGraphTest {
         assertThat(g.h1IfAdded("a", "b")).isZero();
         g.addEdge("b", "c");
         assertThat(g.h1IfAdded("a", "c")).isEqualTo(1); // closes a cycle
-        assertThat(g.h1IfAdded("a", "z")).isZero();     // a new vertex: no cycle
+        assertThat(g.h1IfAdded("a", "z")).isZero(); // a new vertex: no cycle
         assertThat(g.h1()).isZero();
         assertThat(g.edgeCount()).isEqualTo(2);
     }
@@ -97,7 +97,11 @@ class BettiGraphTest {
                 if (a == b) continue;
                 long projected = g.h1IfAdded("v" + a, "v" + b);
                 boolean added = g.addEdge("v" + a, "v" + b);
-                if (added) { adj.get(a).add(b); adj.get(b).add(a); edges++; }
+                if (added) {
+                    adj.get(a).add(b);
+                    adj.get(b).add(a);
+                    edges++;
+                }
                 assertThat(g.h1()).as("seed %d", seed).isEqualTo(projected);
             }
             // components by depth-first search, from scratch
@@ -109,10 +113,18 @@ class BettiGraphTest {
                 var stack = new java.util.ArrayDeque<Integer>();
                 stack.push(i);
                 seen[i] = true;
-                while (!stack.isEmpty()) for (int j : adj.get(stack.pop())) if (!seen[j]) { seen[j] = true; stack.push(j); }
+                while (!stack.isEmpty())
+                    for (int j : adj.get(stack.pop()))
+                        if (!seen[j]) {
+                            seen[j] = true;
+                            stack.push(j);
+                        }
             }
             assertThat(g.componentCount()).as("seed %d", seed).isEqualTo(c);
-            assertThat(g.h1()).as("seed %d", seed).isEqualTo((long) edges - n + c).isNotNegative();
+            assertThat(g.h1())
+                    .as("seed %d", seed)
+                    .isEqualTo((long) edges - n + c)
+                    .isNotNegative();
         }
     }
 }

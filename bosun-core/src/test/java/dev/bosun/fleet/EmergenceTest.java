@@ -9,7 +9,8 @@ class EmergenceTest {
     void theThresholdAtFourVertices() {
         var e = new Emergence(-2);
         assertThat(e.threshold(4)).isEqualTo(2);
-        for (long h1 = 0; h1 <= 2; h1++) assertThat(e.emergent(h1, 4)).as("β₁=%d", h1).isFalse();
+        for (long h1 = 0; h1 <= 2; h1++)
+            assertThat(e.emergent(h1, 4)).as("β₁=%d", h1).isFalse();
         assertThat(e.emergent(3, 4)).isTrue();
         assertThat(e.emergent(4, 4)).isTrue();
     }
@@ -21,7 +22,7 @@ class EmergenceTest {
         assertThat(e.crossed(3, 4)).isTrue();
         assertThat(e.crossed(4, 4)).isFalse(); // still above: no second alert
         assertThat(e.crossed(2, 4)).isFalse(); // back to the threshold
-        assertThat(e.crossed(3, 4)).isTrue();  // a new crossing
+        assertThat(e.crossed(3, 4)).isTrue(); // a new crossing
     }
 
     @Test

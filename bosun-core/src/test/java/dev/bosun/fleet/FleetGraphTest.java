@@ -47,7 +47,8 @@ class FleetGraphTest {
         g.selectCandidates(List.of("x"), List.of("c", "nobody"), false);
         assertThat(g.preferred()).isTrue();
         assertThat(g.choose("new", true)).isEqualTo("c");
-        assertThat(new FleetGraph().selectCandidates(List.of(), List.of(), true)).isEqualTo(FleetGraph.Selection.NO_AGENTS);
+        assertThat(new FleetGraph().selectCandidates(List.of(), List.of(), true))
+                .isEqualTo(FleetGraph.Selection.NO_AGENTS);
     }
 
     @Test
@@ -95,7 +96,9 @@ class FleetGraphTest {
             }
             assertThat(g.h1()).as("step %d", step).isEqualTo(h1(live, 20));
             assertThat(g.edgeCount()).as("step %d edges", step).isEqualTo(live.size());
-            assertThat(g.taskCount()).as("step %d tasks", step).isEqualTo(live.stream().map(e -> e.get(1)).distinct().count());
+            assertThat(g.taskCount())
+                    .as("step %d tasks", step)
+                    .isEqualTo(live.stream().map(e -> e.get(1)).distinct().count());
         }
     }
 

@@ -58,10 +58,13 @@ class HttpRemoteRouterTest {
         server.setExecutor(executor);
         server.createContext("/", exchange -> {
             byte[] in = exchange.getRequestBody().readAllBytes();
-            requests.add(new Request(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
+            requests.add(new Request(
+                    exchange.getRequestMethod(),
+                    exchange.getRequestURI().getPath(),
                     exchange.getRequestHeaders().getFirst("Content-Type"),
                     in.length == 0 ? null : Json.parse(new String(in, StandardCharsets.UTF_8))));
-            HttpHandler h = answers.get(exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath());
+            HttpHandler h = answers.get(
+                    exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath());
             if (h == null) send(exchange, 404, "application/json", "{\"detail\":\"Not Found\"}");
             else h.handle(exchange);
         });
@@ -83,7 +86,9 @@ class HttpRemoteRouterTest {
         answers.put(route, exchange -> send(exchange, status, contentType, body));
     }
 
-    private void answerJson(String route, JsonNode body) { answer(route, 200, "application/json", Json.write(body)); }
+    private void answerJson(String route, JsonNode body) {
+        answer(route, 200, "application/json", Json.write(body));
+    }
 
     private static void send(HttpExchange exchange, int status, String contentType, String body) throws IOException {
         byte[] out = body.getBytes(StandardCharsets.UTF_8);
@@ -95,8 +100,14 @@ class HttpRemoteRouterTest {
     }
 
     private static ObjectNode decision() {
-        return Json.object().put("agent_id", "coder-2").put("task_id", "compile").put("h1_before", 2).put("h1_after", 3)
-                .put("confidence", 0.7).put("emergence_risk", 0.3).put("capability_match_score", 1.0)
+        return Json.object()
+                .put("agent_id", "coder-2")
+                .put("task_id", "compile")
+                .put("h1_before", 2)
+                .put("h1_after", 3)
+                .put("confidence", 0.7)
+                .put("emergence_risk", 0.3)
+                .put("capability_match_score", 1.0)
                 .put("reasoning", "coder-2 keeps the graph thin");
     }
 
@@ -111,8 +122,10 @@ class HttpRemoteRouterTest {
         assertThat(r.method()).isEqualTo("POST");
         assertThat(r.path()).isEqualTo("/route");
         assertThat(r.contentType()).isEqualTo("application/json");
-        assertThat(r.body()).isEqualTo(Json.object().put("task_id", "compile")
-                .set("required_capabilities", Json.MAPPER.valueToTree(List.of("compilation", "llvm"))));
+        assertThat(r.body())
+                .isEqualTo(Json.object()
+                        .put("task_id", "compile")
+                        .set("required_capabilities", Json.MAPPER.valueToTree(List.of("compilation", "llvm"))));
     }
 
     @Test
@@ -129,9 +142,17 @@ class HttpRemoteRouterTest {
     @Test
     void theReferencesAnswerWhenItHasNoAgentIsADecisionForNobody() {
         // fleet-h1-router 0.1.0 with an empty registry: 200, agent_id "", confidence 0.0, β₁ unchanged (C = 1)
-        answerJson("POST /route", Json.object().put("agent_id", "").put("task_id", "compile").put("h1_before", 0)
-                .put("h1_after", 0).put("confidence", 0.0).put("emergence_risk", 0.0).put("capability_match_score", 1.0)
-                .put("reasoning", "No agents available"));
+        answerJson(
+                "POST /route",
+                Json.object()
+                        .put("agent_id", "")
+                        .put("task_id", "compile")
+                        .put("h1_before", 0)
+                        .put("h1_after", 0)
+                        .put("confidence", 0.0)
+                        .put("emergence_risk", 0.0)
+                        .put("capability_match_score", 1.0)
+                        .put("reasoning", "No agents available"));
         RemoteDecision d = router.route("compile", List.of("x"));
         assertThat(d.noAgent()).isTrue();
         assertThat(d.reasoning()).isEqualTo("No agents available");
@@ -139,15 +160,22 @@ class HttpRemoteRouterTest {
 
     @Test
     void theRegistryIsReadFromGetAgents() {
-        answer("GET /agents", 200, "application/json", "[{\"agent_id\": \"oracle1\", \"capabilities\": [\"plato\", "
-                + "\"coordination\"], \"n_tasks\": 2}, {\"agent_id\": \"ccc\", \"capabilities\": [], \"n_tasks\": 0}]");
-        assertThat(router.agents()).containsExactly(
-                new RemoteRouter.RegisteredAgent("oracle1", List.of("plato", "coordination")),
-                new RemoteRouter.RegisteredAgent("ccc", List.of()));
+        answer(
+                "GET /agents",
+                200,
+                "application/json",
+                "[{\"agent_id\": \"oracle1\", \"capabilities\": [\"plato\", "
+                        + "\"coordination\"], \"n_tasks\": 2}, {\"agent_id\": \"ccc\", \"capabilities\": [], \"n_tasks\": 0}]");
+        assertThat(router.agents())
+                .containsExactly(
+                        new RemoteRouter.RegisteredAgent("oracle1", List.of("plato", "coordination")),
+                        new RemoteRouter.RegisteredAgent("ccc", List.of()));
         answer("GET /agents", 200, "application/json", "{\"agents\": []}");
-        assertThat(unavailable(() -> router.agents(), "bad_answer").getMessage()).contains("something other than a JSON array");
+        assertThat(unavailable(() -> router.agents(), "bad_answer").getMessage())
+                .contains("something other than a JSON array");
         answer("GET /agents", 200, "application/json", "[{\"agent_id\": \"x\"}]");
-        assertThat(unavailable(() -> router.agents(), "bad_answer").getMessage()).contains("without a capabilities array");
+        assertThat(unavailable(() -> router.agents(), "bad_answer").getMessage())
+                .contains("without a capabilities array");
     }
 
     @Test
@@ -157,17 +185,26 @@ class HttpRemoteRouterTest {
         answers.put("POST /register/agent", exchange -> send(exchange, 204, "text/plain", "")); // no body is fine too
         router.registerAgent("writer", List.of());
         assertThat(requests).extracting(Request::path).containsExactly("/register/agent", "/register/agent");
-        assertThat(requests.get(0).body()).isEqualTo(Json.object().put("agent_id", "coder-2")
-                .set("capabilities", Json.MAPPER.valueToTree(List.of("compilation", "llvm"))));
-        assertThat(requests.get(1).body()).isEqualTo(Json.object().put("agent_id", "writer")
-                .set("capabilities", Json.MAPPER.createArrayNode()));
+        assertThat(requests.get(0).body())
+                .isEqualTo(Json.object()
+                        .put("agent_id", "coder-2")
+                        .set("capabilities", Json.MAPPER.valueToTree(List.of("compilation", "llvm"))));
+        assertThat(requests.get(1).body())
+                .isEqualTo(Json.object().put("agent_id", "writer").set("capabilities", Json.MAPPER.createArrayNode()));
     }
 
     @Test
     void statusAndSnapshotArePassedThroughAsAnswered() {
-        ObjectNode status = Json.object().put("n_agents", 3).put("n_tasks", 5).put("n_edges", 7).put("n_vertices", 8)
-                .put("h1_dimension", -2).put("n_components", 1).put("description", "a thin graph")
-                .put("emergence_detected", false).put("margin", -6);
+        ObjectNode status = Json.object()
+                .put("n_agents", 3)
+                .put("n_tasks", 5)
+                .put("n_edges", 7)
+                .put("n_vertices", 8)
+                .put("h1_dimension", -2)
+                .put("n_components", 1)
+                .put("description", "a thin graph")
+                .put("emergence_detected", false)
+                .put("margin", -6);
         ObjectNode snapshot = Json.object().put("h1", 0);
         snapshot.putArray("edges").addArray().add("a").add("t");
         answerJson("GET /status", status);
@@ -196,8 +233,8 @@ class HttpRemoteRouterTest {
         }
         try (var down = new HttpRemoteRouter(URI.create("http://127.0.0.1:" + closed + "/base"), TIMEOUT)) {
             var e = unavailable(() -> down.route("compile", List.of("x")), "refused");
-            assertThat(e.getMessage()).isEqualTo("remote router at http://127.0.0.1:" + closed
-                    + " (POST /route): connection refused");
+            assertThat(e.getMessage())
+                    .isEqualTo("remote router at http://127.0.0.1:" + closed + " (POST /route): connection refused");
             assertThat(e.details()).containsEntry("router_url", "http://127.0.0.1:" + closed);
             unavailable(down::status, "refused");
             unavailable(() -> down.registerAgent("a", List.of("x")), "refused");
@@ -207,7 +244,8 @@ class HttpRemoteRouterTest {
     @Test
     void aRouterThatNeverAnswersTimesOutInTime() {
         answers.put("POST /route", exchange -> sleep(Duration.ofSeconds(10)));
-        var e = within(TIMEOUT.plusSeconds(1), () -> unavailable(() -> quick.route("compile", List.of("x")), "timeout"));
+        var e = within(
+                TIMEOUT.plusSeconds(1), () -> unavailable(() -> quick.route("compile", List.of("x")), "timeout"));
         assertThat(e.getMessage()).contains("within 700ms");
     }
 
@@ -215,7 +253,7 @@ class HttpRemoteRouterTest {
     void aSocketThatAcceptsAndStaysSilentTimesOutInTime() throws IOException {
         // Never accept()ed: the kernel completes the handshake from the backlog and nobody ever reads.
         try (ServerSocket silent = new ServerSocket(0, 10, InetAddress.getLoopbackAddress());
-             var r = new HttpRemoteRouter(URI.create("http://127.0.0.1:" + silent.getLocalPort()), TIMEOUT)) {
+                var r = new HttpRemoteRouter(URI.create("http://127.0.0.1:" + silent.getLocalPort()), TIMEOUT)) {
             within(TIMEOUT.plusSeconds(1), () -> unavailable(r::snapshot, "timeout"));
         }
     }
@@ -282,7 +320,8 @@ class HttpRemoteRouterTest {
     @Test
     void jsonThatIsNotAnObjectIsNotAnAnswer() {
         answer("POST /route", 200, "application/json", "[\"coder-2\"]");
-        assertThat(unavailable(() -> router.route("compile", List.of("x")), "not_object").getMessage())
+        assertThat(unavailable(() -> router.route("compile", List.of("x")), "not_object")
+                        .getMessage())
                 .endsWith("answered JSON that is not an object (array)");
         answer("GET /h1-snapshot", 200, "application/json", "42");
         unavailable(router::snapshot, "not_object");
@@ -292,7 +331,13 @@ class HttpRemoteRouterTest {
 
     @Test
     void aDecisionWithoutARequiredFieldIsNotAnAnswer() {
-        for (String field : List.of("agent_id", "task_id", "h1_before", "h1_after", "confidence", "emergence_risk",
+        for (String field : List.of(
+                "agent_id",
+                "task_id",
+                "h1_before",
+                "h1_after",
+                "confidence",
+                "emergence_risk",
                 "capability_match_score")) {
             ObjectNode d = decision();
             d.remove(field);
@@ -316,27 +361,36 @@ class HttpRemoteRouterTest {
             assertThat(e.getMessage()).as(field).contains("answered " + field + " as something other than");
         });
         answerJson("POST /route", decision().put("agent_id", "../etc"));
-        assertThat(unavailable(() -> router.route("compile", List.of("x")), "bad_answer").getMessage())
+        assertThat(unavailable(() -> router.route("compile", List.of("x")), "bad_answer")
+                        .getMessage())
                 .contains("not a valid agent id");
         answerJson("POST /route", decision().put("task_id", "someone-else"));
-        assertThat(unavailable(() -> router.route("compile", List.of("x")), "bad_answer").getMessage())
+        assertThat(unavailable(() -> router.route("compile", List.of("x")), "bad_answer")
+                        .getMessage())
                 .contains("another task");
     }
 
     @Test
     void aRefusalThatExplainsItselfIsPassedOnAndOneThatDoesNotIsUnavailable() {
-        answer("POST /route", 422, "application/json", "{\"detail\":[{\"msg\":\"field required\",\"loc\":[\"body\"]}]}");
+        answer(
+                "POST /route",
+                422,
+                "application/json",
+                "{\"detail\":[{\"msg\":\"field required\",\"loc\":[\"body\"]}]}");
         var e = catchThrowableOfType(BosunException.class, () -> router.route("compile", List.of("x")));
         assertThat(e.code()).as(e.getMessage()).isEqualTo(ErrorCode.INVALID_ARGUMENT);
-        assertThat(e.getMessage()).isEqualTo("remote router at " + origin + " (POST /route): answered HTTP 422: field required");
+        assertThat(e.getMessage())
+                .isEqualTo("remote router at " + origin + " (POST /route): answered HTTP 422: field required");
         assertThat(e.details()).containsEntry("reason", "rejected").containsEntry("router_error", "field required");
         answer("POST /route", 400, "application/json", "{\"error\":\"no agents registered\"}");
-        assertThat(catchThrowableOfType(BosunException.class, () -> router.route("compile", List.of("x"))).getMessage())
+        assertThat(catchThrowableOfType(BosunException.class, () -> router.route("compile", List.of("x")))
+                        .getMessage())
                 .endsWith("answered HTTP 400: no agents registered");
         answer("POST /route", 400, "text/plain", "Bad Request");
         unavailable(() -> router.route("compile", List.of("x")), "http_status");
         answers.remove("POST /route"); // the server's 404 {"detail":"Not Found"}: a wrong URL, not a wrong request
-        assertThat(unavailable(() -> router.route("compile", List.of("x")), "http_status").getMessage())
+        assertThat(unavailable(() -> router.route("compile", List.of("x")), "http_status")
+                        .getMessage())
                 .endsWith("answered HTTP 404: Not Found");
     }
 

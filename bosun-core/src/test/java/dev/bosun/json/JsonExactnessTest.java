@@ -40,13 +40,17 @@ class JsonExactnessTest {
         assertThat(Json.parse(Json.write(n))).isEqualTo(n);
 
         for (String bad : new String[] {"\"\\ud800\"", "\"x\\udc00\"", "{\"\\ud83d\":1}", "[\"\\ude00\\ud83d\"]"}) {
-            assertThatThrownBy(() -> Json.parse(bad)).as(bad).isInstanceOfSatisfying(JsonRefusal.class,
-                    r -> assertThat(r.rule()).isEqualTo(JsonRules.VALID_UNICODE));
+            assertThatThrownBy(() -> Json.parse(bad))
+                    .as(bad)
+                    .isInstanceOfSatisfying(
+                            JsonRefusal.class, r -> assertThat(r.rule()).isEqualTo(JsonRules.VALID_UNICODE));
         }
         // CESU-style bytes of a lone surrogate, which Jackson would decode to one
         byte[] cesu = {'"', (byte) 0xED, (byte) 0xA0, (byte) 0x80, '"'};
-        assertThatThrownBy(() -> Json.parse(cesu)).isInstanceOfSatisfying(JsonRefusal.class,
-                r -> assertThat(r.rule()).isIn(JsonRules.VALID_UNICODE, JsonRules.INVALID_JSON));
+        assertThatThrownBy(() -> Json.parse(cesu))
+                .isInstanceOfSatisfying(
+                        JsonRefusal.class,
+                        r -> assertThat(r.rule()).isIn(JsonRules.VALID_UNICODE, JsonRules.INVALID_JSON));
     }
 
     @Test
@@ -63,19 +67,23 @@ class JsonExactnessTest {
     @Test
     void syntaxErrorsAndTrailingContentAreInvalidJson() {
         for (String bad : new String[] {"", "  ", "{", "[1,]", "{\"a\":1}{}", "NaN", "[Infinity]", "01", "\"\\x\""}) {
-            assertThatThrownBy(() -> Json.parse(bad)).as(bad).isInstanceOfSatisfying(JsonRefusal.class,
-                    r -> assertThat(r.rule()).isEqualTo(JsonRules.INVALID_JSON));
+            assertThatThrownBy(() -> Json.parse(bad))
+                    .as(bad)
+                    .isInstanceOfSatisfying(
+                            JsonRefusal.class, r -> assertThat(r.rule()).isEqualTo(JsonRules.INVALID_JSON));
         }
     }
 
     @Test
     void theParserBoundsDepthAndNumberLengthNamingTheRule() {
         String deep = "[".repeat(Json.MAX_DEPTH + 1) + "]".repeat(Json.MAX_DEPTH + 1);
-        assertThatThrownBy(() -> Json.parse(deep)).isInstanceOfSatisfying(JsonRefusal.class,
-                r -> assertThat(r.rule()).isEqualTo(JsonRules.MAX_DEPTH));
+        assertThatThrownBy(() -> Json.parse(deep))
+                .isInstanceOfSatisfying(
+                        JsonRefusal.class, r -> assertThat(r.rule()).isEqualTo(JsonRules.MAX_DEPTH));
         String longNumber = "1".repeat(Json.MAX_NUMBER_CHARS + 1);
-        assertThatThrownBy(() -> Json.parse("[" + longNumber + "]")).isInstanceOfSatisfying(JsonRefusal.class,
-                r -> assertThat(r.rule()).isEqualTo(JsonRules.MAX_NUMBER_LENGTH));
+        assertThatThrownBy(() -> Json.parse("[" + longNumber + "]"))
+                .isInstanceOfSatisfying(
+                        JsonRefusal.class, r -> assertThat(r.rule()).isEqualTo(JsonRules.MAX_NUMBER_LENGTH));
     }
 
     @Test
@@ -92,14 +100,16 @@ class JsonExactnessTest {
     @Test
     void limitsNameTheRuleAndThePath() throws Exception {
         JsonLimits limits = new JsonLimits(3, 2, 4);
-        assertThat(limits.check(Json.parse("{\"a\":[{\"b\":\"abcd\"}],\"c\":\"é\"}"))).isEmpty();
+        assertThat(limits.check(Json.parse("{\"a\":[{\"b\":\"abcd\"}],\"c\":\"é\"}")))
+                .isEmpty();
 
         assertRefused(limits, "{\"a\":[{\"b\":[]}]}", JsonRules.MAX_DEPTH, "/a/0/b");
         assertRefused(limits, "{\"a\":{\"x\":1,\"y\":2,\"z\":3}}", JsonRules.MAX_KEYS, "/a");
         assertRefused(limits, "[\"abcde\"]", JsonRules.MAX_STRING_BYTES, "/0");
         assertRefused(limits, "[\"ééé\"]", JsonRules.MAX_STRING_BYTES, "/0");
         assertRefused(limits, "{\"a/b~\":{\"toolong\":1}}", JsonRules.MAX_STRING_BYTES, "/a~1b~0/toolong");
-        assertThat(new JsonLimits(1, 1, 4).check(Json.parse("\"\ud83d\ude00\""))).isEmpty(); // 4 bytes in UTF-8
+        assertThat(new JsonLimits(1, 1, 4).check(Json.parse("\"\ud83d\ude00\"")))
+                .isEmpty(); // 4 bytes in UTF-8
     }
 
     @Test
@@ -123,13 +133,15 @@ class JsonExactnessTest {
         o.removeAll().set("b", BinaryNode.valueOf("x".getBytes(StandardCharsets.UTF_8)));
         assertThat(limits.check(o)).hasValueSatisfying(r -> assertThat(r.rule()).isEqualTo(JsonRules.INVALID_JSON));
         o.removeAll().put("big", new java.math.BigInteger("9".repeat(Json.MAX_NUMBER_CHARS + 1)));
-        assertThat(limits.check(o)).hasValueSatisfying(r -> assertThat(r.rule()).isEqualTo(JsonRules.MAX_NUMBER_LENGTH));
+        assertThat(limits.check(o))
+                .hasValueSatisfying(r -> assertThat(r.rule()).isEqualTo(JsonRules.MAX_NUMBER_LENGTH));
     }
 
     @Test
     void anyDepthBuiltInCodeIsCheckedWithoutRecursion() {
         JsonNode deep = JsonNodeFactory.instance.arrayNode();
-        for (int i = 0; i < 200_000; i++) deep = JsonNodeFactory.instance.arrayNode().add(deep);
+        for (int i = 0; i < 200_000; i++)
+            deep = JsonNodeFactory.instance.arrayNode().add(deep);
         assertThat(JsonLimits.DEFAULTS.check(deep)).hasValueSatisfying(r -> {
             assertThat(r.rule()).isEqualTo(JsonRules.MAX_DEPTH);
             assertThat(r.limit()).isEqualTo(64);

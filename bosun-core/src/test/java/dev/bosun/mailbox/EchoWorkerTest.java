@@ -27,7 +27,9 @@ import org.junit.jupiter.api.io.TempDir;
 class EchoWorkerTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
 
-    @TempDir Path dataDir;
+    @TempDir
+    Path dataDir;
+
     Workspace ws;
     Process worker;
 
@@ -63,17 +65,22 @@ class EchoWorkerTest {
             Path candidate = dir.resolve("examples/echo-worker.sh");
             if (Files.isRegularFile(candidate)) return candidate;
         }
-        throw new IllegalStateException("examples/echo-worker.sh not found above " + Path.of("").toAbsolutePath());
+        throw new IllegalStateException(
+                "examples/echo-worker.sh not found above " + Path.of("").toAbsolutePath());
     }
 
     private void send(long seq, String payloadJson) throws IOException {
-        InboxWriter.write(ws, new Event("sess_echo", seq, Direction.IN, "input", Json.parse(payloadJson), Instant.now()));
+        InboxWriter.write(
+                ws, new Event("sess_echo", seq, Direction.IN, "input", Json.parse(payloadJson), Instant.now()));
     }
 
     /** The outbox files the worker has finished: it writes each as *.tmp first and renames it, as the protocol says. */
     private List<String> outboxNames() throws IOException {
         try (Stream<Path> s = Files.list(ws.outbox())) {
-            return s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".json")).sorted().toList();
+            return s.map(p -> p.getFileName().toString())
+                    .filter(n -> n.endsWith(".json"))
+                    .sorted()
+                    .toList();
         }
     }
 
@@ -94,7 +101,9 @@ class EchoWorkerTest {
 
         await().atMost(WAIT).until(() -> outboxNames().size() == 3);
         await().atMost(WAIT).until(() -> {
-            try (Stream<Path> inbox = Files.list(ws.inbox())) { return inbox.findAny().isEmpty(); }
+            try (Stream<Path> inbox = Files.list(ws.inbox())) {
+                return inbox.findAny().isEmpty();
+            }
         });
 
         // Ingest the outbox the way Bosun does.
@@ -108,7 +117,8 @@ class EchoWorkerTest {
         JsonNode first = messages.get(1).payload().get("received");
         assertThat(first.get("seq").asLong()).isEqualTo(1);
         assertThat(first.get("event_type").asText()).isEqualTo("input");
-        assertThat(first.get("payload")).isEqualTo(Json.parse("{\"text\":\"hello\",\"quote\":\"a \\\"b\\\" \\\\ c\",\"n\":[1,2,3]}"));
+        assertThat(first.get("payload"))
+                .isEqualTo(Json.parse("{\"text\":\"hello\",\"quote\":\"a \\\"b\\\" \\\\ c\",\"n\":[1,2,3]}"));
         assertThat(messages.get(2).payload().get("received").get("payload")).isEqualTo(Json.parse("[\"second\"]"));
         assertThat(worker.isAlive()).isTrue();
     }
@@ -150,8 +160,11 @@ class EchoWorkerTest {
     /** The script promises busybox compatibility (small container images); checked where busybox exists. */
     @Test
     void echoesUnderBusyboxShToo() throws Exception {
-        Path busybox = Stream.of("/usr/bin/busybox", "/bin/busybox").map(Path::of).filter(Files::isExecutable)
-                .findFirst().orElse(null);
+        Path busybox = Stream.of("/usr/bin/busybox", "/bin/busybox")
+                .map(Path::of)
+                .filter(Files::isExecutable)
+                .findFirst()
+                .orElse(null);
         assumeTrue(busybox != null, "busybox is not installed");
         awaitReady();
         worker.destroy();

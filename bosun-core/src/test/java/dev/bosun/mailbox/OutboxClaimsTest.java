@@ -16,7 +16,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class OutboxClaimsTest {
-    @TempDir Path dataDir;
+    @TempDir
+    Path dataDir;
+
     Workspace ws;
     OutboxClaims claims;
 
@@ -36,7 +38,9 @@ class OutboxClaimsTest {
         }
     }
 
-    private Path claimedDir() { return ws.internal().resolve("claimed"); }
+    private Path claimedDir() {
+        return ws.internal().resolve("claimed");
+    }
 
     @Test
     void claimsJsonFilesInNameOrderAndIgnoresEverythingElse(@TempDir Path outside) throws Exception {
@@ -48,18 +52,23 @@ class OutboxClaimsTest {
         out("notes.txt", "{}");
         out("json", "{}");
         Files.createDirectory(ws.outbox().resolve("0-dir.json"));
-        Files.createSymbolicLink(ws.outbox().resolve("0-link.json"), Files.writeString(outside.resolve("secret"), "{}"));
+        Files.createSymbolicLink(
+                ws.outbox().resolve("0-link.json"), Files.writeString(outside.resolve("secret"), "{}"));
 
         List<ClaimedFile> batch = claims.claimBatch(10);
 
         assertThat(batch).extracting(ClaimedFile::originalName).containsExactly("a.json", "b.json", "c.json");
-        assertThat(batch).extracting(ClaimedFile::claimKey).isSorted().doesNotHaveDuplicates()
+        assertThat(batch)
+                .extracting(ClaimedFile::claimKey)
+                .isSorted()
+                .doesNotHaveDuplicates()
                 .allMatch(k -> k.matches("[0-9A-Z]{26}__[abc]\\.json"));
         for (ClaimedFile f : batch) {
             assertThat(f.path()).isEqualTo(claimedDir().resolve(f.claimKey())).isRegularFile();
             assertThat(f.claimKey()).endsWith("__" + f.originalName());
         }
-        assertThat(names(ws.outbox())).containsExactly("0-dir.json", "0-link.json", "d.json.tmp", "e.tmp", "json", "notes.txt");
+        assertThat(names(ws.outbox()))
+                .containsExactly("0-dir.json", "0-link.json", "d.json.tmp", "e.tmp", "json", "notes.txt");
         assertThat(outside.resolve("secret")).exists();
     }
 
@@ -143,7 +152,9 @@ class OutboxClaimsTest {
         assertThat(batch.subList(0, 2)).isEqualTo(beforeCrash);
         // a's claim is not yet done; the next batch still returns it before b and c
         List<ClaimedFile> next = after.claimBatch(10);
-        assertThat(next).extracting(ClaimedFile::originalName).containsExactly("x.json", "y.json", "a.json", "b.json", "c.json");
+        assertThat(next)
+                .extracting(ClaimedFile::originalName)
+                .containsExactly("x.json", "y.json", "a.json", "b.json", "c.json");
         assertThat(names(claimedDir())).isSorted().hasSize(5);
         assertThat(next).extracting(ClaimedFile::claimKey).isSorted();
     }
@@ -181,7 +192,8 @@ class OutboxClaimsTest {
         out("big.json", "3");
         String third = claims.reject(claims.claimBatch(1).getFirst());
 
-        assertThat(List.of(first, second, third)).containsExactly("rejected/big.json", "rejected/big.1.json", "rejected/big.2.json");
+        assertThat(List.of(first, second, third))
+                .containsExactly("rejected/big.json", "rejected/big.1.json", "rejected/big.2.json");
         Path rejected = ws.internal().resolve("rejected");
         assertThat(rejected.resolve("big.json")).hasContent("1");
         assertThat(rejected.resolve("big.1.json")).hasContent("2");
@@ -208,7 +220,8 @@ class OutboxClaimsTest {
         ClaimedFile f = claims.claimBatch(1).getFirst();
 
         assertThat(f.originalName()).endsWith(".json").startsWith("ééé");
-        assertThat(f.originalName().getBytes(java.nio.charset.StandardCharsets.UTF_8).length).isLessThanOrEqualTo(200);
+        assertThat(f.originalName().getBytes(java.nio.charset.StandardCharsets.UTF_8).length)
+                .isLessThanOrEqualTo(200);
         assertThat(f.path()).hasContent("{}");
     }
 

@@ -18,7 +18,9 @@ import org.junit.jupiter.api.io.TempDir;
 class OutboxReadTest {
     private static final int MAX = 1024;
 
-    @TempDir Path dataDir;
+    @TempDir
+    Path dataDir;
+
     OutboxClaims claims;
     Workspace ws;
 
@@ -97,8 +99,10 @@ class OutboxReadTest {
         OutboxItem.Message m = read("{\"event_type\":\"result\", oops");
 
         assertThat(m.eventType()).isEqualTo("message");
-        assertThat(m.payload()).isEqualTo(json(
-                "{\"raw\":\"{\\\"event_type\\\":\\\"result\\\", oops\",\"parse_error\":\"invalid_json\",\"file_name\":\"m.json\"}"));
+        assertThat(m.payload())
+                .isEqualTo(
+                        json(
+                                "{\"raw\":\"{\\\"event_type\\\":\\\"result\\\", oops\",\"parse_error\":\"invalid_json\",\"file_name\":\"m.json\"}"));
     }
 
     @Test
@@ -110,9 +114,11 @@ class OutboxReadTest {
     void anEmptyOrBlankFileIsInvalidJsonWithItsText() throws Exception {
         OutboxItem.Message empty = read("");
         assertThat(empty.eventType()).isEqualTo("message");
-        assertThat(empty.payload()).isEqualTo(json("{\"raw\":\"\",\"parse_error\":\"invalid_json\",\"file_name\":\"m.json\"}"));
+        assertThat(empty.payload())
+                .isEqualTo(json("{\"raw\":\"\",\"parse_error\":\"invalid_json\",\"file_name\":\"m.json\"}"));
 
-        assertThat(read(" \n").payload()).isEqualTo(json("{\"raw\":\" \\n\",\"parse_error\":\"invalid_json\",\"file_name\":\"m.json\"}"));
+        assertThat(read(" \n").payload())
+                .isEqualTo(json("{\"raw\":\" \\n\",\"parse_error\":\"invalid_json\",\"file_name\":\"m.json\"}"));
     }
 
     @Test
@@ -136,7 +142,8 @@ class OutboxReadTest {
 
     @Test
     void multiByteTextSurvives() throws Exception {
-        assertThat(read("{\"text\":\"grüße 😀\"}").payload().get("text").asText()).isEqualTo("grüße 😀");
+        assertThat(read("{\"text\":\"grüße 😀\"}").payload().get("text").asText())
+                .isEqualTo("grüße 😀");
     }
 
     @Test

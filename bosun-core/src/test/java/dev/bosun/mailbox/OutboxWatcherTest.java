@@ -17,7 +17,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class OutboxWatcherTest {
-    @TempDir Path dataDir;
+    @TempDir
+    Path dataDir;
+
     final List<String> calls = new CopyOnWriteArrayList<>();
     OutboxWatcher watcher;
     Workspace a;

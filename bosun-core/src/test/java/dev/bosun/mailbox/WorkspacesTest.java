@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class WorkspacesTest {
-    @TempDir Path dataDir;
+    @TempDir
+    Path dataDir;
 
     @Test
     void createsTheLayoutWithOwnerOnlyDirectories() throws Exception {
@@ -21,11 +22,20 @@ class WorkspacesTest {
 
         assertThat(ws.root()).isEqualTo(dataDir.resolve("workspaces/sess_01"));
         assertThat(ws.relative()).isEqualTo("workspaces/sess_01");
-        for (Path dir : new Path[] {ws.root(), ws.inbox(), ws.outbox(), ws.logs(), ws.internal(),
-                ws.internal().resolve("claimed"), ws.internal().resolve("rejected"), dataDir.resolve("workspaces")}) {
+        for (Path dir : new Path[] {
+            ws.root(),
+            ws.inbox(),
+            ws.outbox(),
+            ws.logs(),
+            ws.internal(),
+            ws.internal().resolve("claimed"),
+            ws.internal().resolve("rejected"),
+            dataDir.resolve("workspaces")
+        }) {
             assertThat(dir).isDirectory();
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir, LinkOption.NOFOLLOW_LINKS)))
-                    .as(dir.toString()).isEqualTo("rwx------");
+                    .as(dir.toString())
+                    .isEqualTo("rwx------");
         }
     }
 
@@ -39,14 +49,17 @@ class WorkspacesTest {
 
         assertThat(again).isEqualTo(ws);
         assertThat(ws.outbox().resolve("a.json")).hasContent("{}");
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(ws.inbox()))).isEqualTo("rwx------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(ws.inbox())))
+                .isEqualTo("rwx------");
     }
 
     @Test
     void refusesUnsafeSessionIds() {
         for (String id : new String[] {"../escape", "a/b", "..", "", ".hidden", "a\u0000b"}) {
-            assertThatThrownBy(() -> Workspaces.create(dataDir, id)).as(id)
-                    .isInstanceOfSatisfying(BosunException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT));
+            assertThatThrownBy(() -> Workspaces.create(dataDir, id))
+                    .as(id)
+                    .isInstanceOfSatisfying(
+                            BosunException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT));
         }
         assertThat(dataDir.getParent().resolve("escape")).doesNotExist();
     }
@@ -55,11 +68,10 @@ class WorkspacesTest {
     void refusesASymlinkedWorkspacesDirectory(@TempDir Path elsewhere) throws Exception {
         Files.createSymbolicLink(dataDir.resolve("workspaces"), elsewhere);
 
-        assertThatThrownBy(() -> Workspaces.create(dataDir, "s1"))
-                .isInstanceOfSatisfying(BosunException.class, e -> {
-                    assertThat(e.code()).isEqualTo(ErrorCode.INTERNAL);
-                    assertThat(e.getMessage()).contains("workspaces is a symbolic link").doesNotContain(elsewhere.toString());
-                });
+        assertThatThrownBy(() -> Workspaces.create(dataDir, "s1")).isInstanceOfSatisfying(BosunException.class, e -> {
+            assertThat(e.code()).isEqualTo(ErrorCode.INTERNAL);
+            assertThat(e.getMessage()).contains("workspaces is a symbolic link").doesNotContain(elsewhere.toString());
+        });
         assertThat(elsewhere.resolve("s1")).doesNotExist();
     }
 

@@ -38,12 +38,27 @@ class SessionPatternsTest {
 
     private static Task task(String id, TaskStatus status, Instant endedAt, long ms) {
         boolean done = status != TaskStatus.RUNNING;
-        return new Task("s", id, id, Json.object(), TaskPriority.NORMAL, List.of(), Optional.empty(), status, T0, T0,
-                done ? Optional.of(endedAt) : Optional.empty(), T0.plusSeconds(300),
-                done ? Optional.of(ms) : Optional.empty(), Optional.empty(), Optional.empty());
+        return new Task(
+                "s",
+                id,
+                id,
+                Json.object(),
+                TaskPriority.NORMAL,
+                List.of(),
+                Optional.empty(),
+                status,
+                T0,
+                T0,
+                done ? Optional.of(endedAt) : Optional.empty(),
+                T0.plusSeconds(300),
+                done ? Optional.of(ms) : Optional.empty(),
+                Optional.empty(),
+                Optional.empty());
     }
 
-    private static List<String> analyze(List<Task> tasks) { return SessionPatterns.analyze(tasks, 50, DONE, D); }
+    private static List<String> analyze(List<Task> tasks) {
+        return SessionPatterns.analyze(tasks, 50, DONE, D);
+    }
 
     private static final TaskStatus S = TaskStatus.SUCCESS;
     private static final TaskStatus F = TaskStatus.FAILED;
@@ -57,8 +72,11 @@ class SessionPatternsTest {
         assertThat(SessionPatterns.analyze(completed(10, S, S, S), 50, DONE, new PatternSettings(4, 3, 2, 3.0, 4)))
                 .doesNotContain(HIGH_COMPLETION_STREAK);
         // Added S, F, S, S but the failure completed last: in completion order the three successes are consecutive.
-        var tasks = List.of(task("a", S, T0.plusSeconds(1), 10), task("b", F, T0.plusSeconds(9), 10),
-                task("c", S, T0.plusSeconds(2), 10), task("d", S, T0.plusSeconds(3), 10));
+        var tasks = List.of(
+                task("a", S, T0.plusSeconds(1), 10),
+                task("b", F, T0.plusSeconds(9), 10),
+                task("c", S, T0.plusSeconds(2), 10),
+                task("d", S, T0.plusSeconds(3), 10));
         assertThat(analyze(tasks)).contains(HIGH_COMPLETION_STREAK);
     }
 
@@ -68,7 +86,9 @@ class SessionPatternsTest {
         assertThat(analyze(completed(10, F, F, T, S))).contains(FIRST_FAILURE_RECOVERED);
         assertThat(analyze(completed(10, F, F))).doesNotContain(FIRST_FAILURE_RECOVERED);
         assertThat(analyze(completed(10, S, F, S))).doesNotContain(FIRST_FAILURE_RECOVERED);
-        assertThat(analyze(completed(10, T, S))).as("a timeout is not a failure").doesNotContain(FIRST_FAILURE_RECOVERED);
+        assertThat(analyze(completed(10, T, S)))
+                .as("a timeout is not a failure")
+                .doesNotContain(FIRST_FAILURE_RECOVERED);
     }
 
     @Test
@@ -93,7 +113,9 @@ class SessionPatternsTest {
     void failureCascadeNeedsThreeConsecutiveFailures() {
         assertThat(analyze(completed(10, S, F, F, F))).contains(FAILURE_CASCADE);
         assertThat(analyze(completed(10, F, F, S, F))).doesNotContain(FAILURE_CASCADE);
-        assertThat(analyze(completed(10, F, F, T))).as("a timeout breaks the run").doesNotContain(FAILURE_CASCADE);
+        assertThat(analyze(completed(10, F, F, T)))
+                .as("a timeout breaks the run")
+                .doesNotContain(FAILURE_CASCADE);
     }
 
     @Test
@@ -120,15 +142,18 @@ class SessionPatternsTest {
     void maxTasksReachedAndExpiredWhileIdleComeFromTheSession() {
         assertThat(SessionPatterns.analyze(completed(10, S, F), 2, DONE, D)).contains(MAX_TASKS_REACHED);
         assertThat(SessionPatterns.analyze(completed(10, S, F), 3, DONE, D)).doesNotContain(MAX_TASKS_REACHED);
-        assertThat(SessionPatterns.analyze(List.of(), 50, Optional.of(EndReason.EXPIRED_IDLE), D)).containsExactly(EXPIRED_WHILE_IDLE);
-        assertThat(SessionPatterns.analyze(List.of(), 50, Optional.of(EndReason.EXPIRED_TTL), D)).isEmpty();
+        assertThat(SessionPatterns.analyze(List.of(), 50, Optional.of(EndReason.EXPIRED_IDLE), D))
+                .containsExactly(EXPIRED_WHILE_IDLE);
+        assertThat(SessionPatterns.analyze(List.of(), 50, Optional.of(EndReason.EXPIRED_TTL), D))
+                .isEmpty();
     }
 
     @Test
     void namesComeInCatalogueOrderAndAnEmptySessionHasNone() {
         assertThat(analyze(List.of())).isEmpty();
         assertThat(SessionPatterns.analyze(completed(10, F, S, S, S), 4, Optional.of(EndReason.EXPIRED_IDLE), D))
-                .containsExactly(HIGH_COMPLETION_STREAK, FIRST_FAILURE_RECOVERED, MAX_TASKS_REACHED, EXPIRED_WHILE_IDLE);
+                .containsExactly(
+                        HIGH_COMPLETION_STREAK, FIRST_FAILURE_RECOVERED, MAX_TASKS_REACHED, EXPIRED_WHILE_IDLE);
     }
 
     /** Seeded: whatever the outcomes, the streak and cascade patterns agree with a brute-force scan. */
@@ -139,7 +164,9 @@ class SessionPatternsTest {
         for (int n = 0; n < 2000; n++) {
             TaskStatus[] outcomes = new TaskStatus[r.nextInt(12)];
             for (int i = 0; i < outcomes.length; i++) outcomes[i] = pool[r.nextInt(pool.length)];
-            String joined = new String(java.util.Arrays.stream(outcomes).map(o -> o.name().substring(0, 1)).reduce("", String::concat));
+            String joined = new String(java.util.Arrays.stream(outcomes)
+                    .map(o -> o.name().substring(0, 1))
+                    .reduce("", String::concat));
             List<String> got = analyze(completed(10, outcomes));
             assertThat(got.contains(HIGH_COMPLETION_STREAK)).as(joined).isEqualTo(joined.contains("SSS"));
             assertThat(got.contains(FAILURE_CASCADE)).as(joined).isEqualTo(joined.contains("FFF"));

@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class BoundedLogsTest {
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     @Test
     void leavesALogWithinItsBoundAlone() throws Exception {
@@ -93,7 +94,9 @@ class BoundedLogsTest {
             await().atMost(Duration.ofSeconds(5)).until(() -> Files.size(log) > 20);
             byte[] after = Files.readAllBytes(log);
             assertThat(after.length).isLessThan(200);
-            assertThat(new String(after, StandardCharsets.UTF_8)).startsWith("line").doesNotContain("\0");
+            assertThat(new String(after, StandardCharsets.UTF_8))
+                    .startsWith("line")
+                    .doesNotContain("\0");
         }
     }
 }

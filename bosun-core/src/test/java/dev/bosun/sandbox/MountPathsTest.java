@@ -11,7 +11,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Mount sources on a real file system: only real, normalized directories under the data dir pass. */
 class MountPathsTest {
-    @TempDir Path tmp;
+    @TempDir
+    Path tmp;
 
     private void refused(Path p, Path under, String rule) {
         assertThatThrownBy(() -> MountPaths.checkedSource(p, under, "workspaces/x/inbox"))
@@ -24,7 +25,8 @@ class MountPathsTest {
     @Test
     void aRealDirectoryUnderTheDataDirIsAccepted() throws Exception {
         Path data = Files.createDirectories(tmp.toRealPath().resolve("data/workspaces/s1/inbox"));
-        assertThat(MountPaths.checkedSource(data, tmp.toRealPath().resolve("data"), "x")).isEqualTo(data);
+        assertThat(MountPaths.checkedSource(data, tmp.toRealPath().resolve("data"), "x"))
+                .isEqualTo(data);
     }
 
     @Test
@@ -37,7 +39,10 @@ class MountPathsTest {
         Files.createDirectories(outside.resolve("inbox"));
         refused(link.resolve("inbox"), real.resolve("data"), "symlink");
         refused(data.resolve("../../outside"), real.resolve("data"), "traversal");
-        refused(Files.createDirectories(data.resolve("a,readonly=false")), real.resolve("data"), "mount_option_characters");
+        refused(
+                Files.createDirectories(data.resolve("a,readonly=false")),
+                real.resolve("data"),
+                "mount_option_characters");
         refused(Files.createDirectories(data.resolve("a=b")), real.resolve("data"), "mount_option_characters");
         refused(Files.createDirectories(data.resolve("a:b")), real.resolve("data"), "mount_option_characters");
         refused(outside, real.resolve("data"), "outside_data_dir");

@@ -20,7 +20,8 @@ class ProcFsTest {
 
     @Test
     void treatsAZombieAsExitedAndRejectsGarbage() {
-        var zombie = ProcFs.parseStat(7, "7 (sleep) Z 1 7 7 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 55 0 0").orElseThrow();
+        var zombie = ProcFs.parseStat(7, "7 (sleep) Z 1 7 7 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 55 0 0")
+                .orElseThrow();
 
         assertThat(zombie.exited()).isTrue();
         assertThat(ProcFs.parseStat(7, "7 (sleep")).isEmpty();
@@ -41,8 +42,8 @@ class ProcFsTest {
         var proc = new ProcFs(fakeProc);
 
         assertThat(proc.all()).extracting(ProcFs.Stat::pid).containsExactly(12L);
-        assertThat(proc.environ(12).orElseThrow()).containsOnly(
-                java.util.Map.entry("A", "1"), java.util.Map.entry("B", "x=y"));
+        assertThat(proc.environ(12).orElseThrow())
+                .containsOnly(java.util.Map.entry("A", "1"), java.util.Map.entry("B", "x=y"));
         assertThat(proc.environ(13)).isEmpty();
         assertThat(proc.stat(99)).isEmpty();
     }

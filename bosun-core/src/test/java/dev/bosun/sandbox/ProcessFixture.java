@@ -34,8 +34,8 @@ final class ProcessFixture implements AutoCloseable {
     }
 
     static Profile profile(List<String> command, Profile.Limits limits) {
-        return new Profile("test", "process", command, Map.of(), false, Duration.ofSeconds(5),
-                Duration.ofSeconds(1), limits);
+        return new Profile(
+                "test", "process", command, Map.of(), false, Duration.ofSeconds(5), Duration.ofSeconds(1), limits);
     }
 
     WorkerSpec spec(String nodeId, Profile profile) {
@@ -46,7 +46,12 @@ final class ProcessFixture implements AutoCloseable {
         env.put("BOSUN_INBOX", workspace.inbox().toString());
         env.put("BOSUN_OUTBOX", workspace.outbox().toString());
         env.put("BOSUN_WORKSPACE", workspace.root().toString());
-        return new WorkerSpec(session, nodeId, profile, workspace, env,
+        return new WorkerSpec(
+                session,
+                nodeId,
+                profile,
+                workspace,
+                env,
                 Map.of(WorkerSpec.LABEL_SESSION, session, WorkerSpec.LABEL_NODE, nodeId));
     }
 
@@ -65,7 +70,9 @@ final class ProcessFixture implements AutoCloseable {
         return worker.onExit().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
 
-    Path file(String name) { return workspace.root().resolve(name); }
+    Path file(String name) {
+        return workspace.root().resolve(name);
+    }
 
     @Override
     public void close() {

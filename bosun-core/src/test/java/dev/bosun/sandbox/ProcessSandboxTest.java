@@ -29,13 +29,17 @@ import org.junit.jupiter.api.io.TempDir;
 class ProcessSandboxTest {
     private static final ProcFs PROC = ProcFs.system();
 
-    @TempDir Path dataDir;
+    @TempDir
+    Path dataDir;
+
     private ProcessFixture fx;
 
     @BeforeEach
     void setUp() throws IOException {
         fx = new ProcessFixture(dataDir);
-        assertThat(fx.sandbox.availability().usable()).as(fx.sandbox.availability().detail()).isTrue();
+        assertThat(fx.sandbox.availability().usable())
+                .as(fx.sandbox.availability().detail())
+                .isTrue();
     }
 
     @AfterEach
@@ -76,23 +80,34 @@ class ProcessSandboxTest {
 
         var env = Files.readAllLines(fx.file("env.txt")).stream()
                 .filter(l -> l.contains("="))
-                .collect(Collectors.toMap(l -> l.substring(0, l.indexOf('=')), l -> l.substring(l.indexOf('=') + 1),
-                        (a, b) -> a));
+                .collect(Collectors.toMap(
+                        l -> l.substring(0, l.indexOf('=')), l -> l.substring(l.indexOf('=') + 1), (a, b) -> a));
         // PWD is set by the shell itself.
         env.remove("PWD");
-        assertThat(env).containsOnlyKeys("PATH", "HOME", "LANG", "BOSUN_SESSION_ID", "BOSUN_NODE_ID",
-                "BOSUN_INBOX", "BOSUN_OUTBOX", "BOSUN_WORKSPACE");
-        assertThat(env).containsEntry("HOME", fx.workspace.root().toString())
+        assertThat(env)
+                .containsOnlyKeys(
+                        "PATH",
+                        "HOME",
+                        "LANG",
+                        "BOSUN_SESSION_ID",
+                        "BOSUN_NODE_ID",
+                        "BOSUN_INBOX",
+                        "BOSUN_OUTBOX",
+                        "BOSUN_WORKSPACE");
+        assertThat(env)
+                .containsEntry("HOME", fx.workspace.root().toString())
                 .containsEntry("LANG", "C.UTF-8")
                 .containsEntry("PATH", System.getenv("PATH"))
                 .containsEntry("BOSUN_SESSION_ID", ProcessFixture.SESSION)
                 .containsEntry("BOSUN_INBOX", fx.workspace.inbox().toString());
         // The JVM running this test certainly has JAVA_HOME or HOSTNAME-like variables of its own.
         var hostOnly = System.getenv().keySet().stream()
-                .filter(k -> !Set.of("PATH", "HOME", "LANG", "PWD").contains(k)).toList();
+                .filter(k -> !Set.of("PATH", "HOME", "LANG", "PWD").contains(k))
+                .toList();
         assertThat(hostOnly).isNotEmpty();
         assertThat(env.keySet()).doesNotContainAnyElementsOf(hostOnly);
-        assertThat(Files.readString(fx.file("pwd.txt")).strip()).isEqualTo(fx.workspace.root().toString());
+        assertThat(Files.readString(fx.file("pwd.txt")).strip())
+                .isEqualTo(fx.workspace.root().toString());
     }
 
     @Test
@@ -100,8 +115,8 @@ class ProcessSandboxTest {
         var spec = fx.spec("node-test", ProcessFixture.profile(List.of("sh", "-c", "echo $LANG"), Profile.Limits.NONE));
         var env = new HashMap<>(spec.env());
         env.put("LANG", "en_GB.UTF-8");
-        var worker = fx.start(new WorkerSpec(spec.sessionId(), spec.nodeId(), spec.profile(), spec.workspace(), env,
-                spec.labels()));
+        var worker = fx.start(
+                new WorkerSpec(spec.sessionId(), spec.nodeId(), spec.profile(), spec.workspace(), env, spec.labels()));
 
         exitOf(worker);
 
@@ -113,17 +128,26 @@ class ProcessSandboxTest {
         var worker = fx.sh("echo $$ > pid.txt; sleep 1000");
         long pid = Long.parseLong(worker.ref().id());
 
-        await().atMost(Duration.ofSeconds(5)).until(() -> Files.exists(fx.file("pid.txt"))
-                && !Files.readString(fx.file("pid.txt")).isBlank());
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> Files.exists(fx.file("pid.txt"))
+                        && !Files.readString(fx.file("pid.txt")).isBlank());
 
-        assertThat(Files.readString(fx.file("pid.txt")).strip()).isEqualTo(worker.ref().id());
+        assertThat(Files.readString(fx.file("pid.txt")).strip())
+                .isEqualTo(worker.ref().id());
         var stat = PROC.stat(pid).orElseThrow();
         assertThat(stat.session()).isEqualTo(pid);
         assertThat(stat.pgrp()).isEqualTo(pid);
         assertThat(worker.ref().runtime()).isEqualTo("process");
-        assertThat(worker.ref().attributes()).containsEntry("start_ticks", Long.toString(stat.startTicks()))
-                .containsEntry("start_time_ms", Long.toString(
-                        ProcessHandle.of(pid).orElseThrow().info().startInstant().orElseThrow().toEpochMilli()));
+        assertThat(worker.ref().attributes())
+                .containsEntry("start_ticks", Long.toString(stat.startTicks()))
+                .containsEntry(
+                        "start_time_ms",
+                        Long.toString(ProcessHandle.of(pid)
+                                .orElseThrow()
+                                .info()
+                                .startInstant()
+                                .orElseThrow()
+                                .toEpochMilli()));
     }
 
     @Test
@@ -158,7 +182,8 @@ class ProcessSandboxTest {
         await().atMost(Duration.ofSeconds(5)).until(() -> pids().size() == 4 && leadsItsSession(pids().get(2)));
         var pids = pids();
         assertThat(pids).allMatch(ProcessSandboxTest::running);
-        assertThat(PROC.stat(pids.get(1)).orElseThrow().ppid()).isNotEqualTo(Long.parseLong(worker.ref().id()));
+        assertThat(PROC.stat(pids.get(1)).orElseThrow().ppid())
+                .isNotEqualTo(Long.parseLong(worker.ref().id()));
 
         fx.sandbox.stop(worker.ref(), Duration.ofSeconds(2));
 
@@ -175,8 +200,11 @@ class ProcessSandboxTest {
                 echo $$ >> pids
                 exec sleep 1000
                 """);
-        await().atMost(Duration.ofSeconds(5)).until(() -> pids().size() == 2
-                && PROC.stat(pids().get(0)).map(s -> s.pgrp() == s.pid()).orElse(false));
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> pids().size() == 2
+                        && PROC.stat(pids().get(0))
+                                .map(s -> s.pgrp() == s.pid())
+                                .orElse(false));
         long orphan = pids().get(0);
         assertThat(running(Long.parseLong(worker.ref().id()))).isTrue();
 
@@ -200,7 +228,8 @@ class ProcessSandboxTest {
     @Test
     void stopGivesATermTrappingWorkerItsGraceAndReturnsWhenItIsGone() throws Exception {
         // The cleanup takes a while and starts a new process, which a premature SIGKILL would cut short.
-        var worker = fx.sh("trap 'sleep 0.3; echo bye > marker; exit 0' TERM; echo > ready; while :; do sleep 0.05; done");
+        var worker =
+                fx.sh("trap 'sleep 0.3; echo bye > marker; exit 0' TERM; echo > ready; while :; do sleep 0.05; done");
         await().atMost(Duration.ofSeconds(5)).until(() -> Files.exists(fx.file("ready")));
 
         long t0 = System.nanoTime();
@@ -238,8 +267,12 @@ class ProcessSandboxTest {
     void stopLeavesAProcessThatReusedThePidAlone() throws Exception {
         var victim = fx.sh("sleep 1000");
         var ref = victim.ref();
-        var recycled = new WorkerRef("process", ref.id(), Map.of("start_ticks",
-                Long.toString(Long.parseLong(ref.attributes().get("start_ticks")) - 1)));
+        var recycled = new WorkerRef(
+                "process",
+                ref.id(),
+                Map.of(
+                        "start_ticks",
+                        Long.toString(Long.parseLong(ref.attributes().get("start_ticks")) - 1)));
 
         fx.sandbox.stop(recycled, Duration.ZERO);
 
@@ -270,8 +303,11 @@ class ProcessSandboxTest {
 
         restarted.close();
 
-        assertThat(adopted.onExit().toCompletableFuture()).failsWithin(Duration.ofSeconds(1))
-                .withThrowableThat().havingRootCause().isInstanceOf(BosunException.class);
+        assertThat(adopted.onExit().toCompletableFuture())
+                .failsWithin(Duration.ofSeconds(1))
+                .withThrowableThat()
+                .havingRootCause()
+                .isInstanceOf(BosunException.class);
         assertThat(running(Long.parseLong(worker.ref().id()))).isTrue();
         assertThatThrownBy(() -> restarted.adopt(worker.ref())).isInstanceOf(BosunException.class);
     }
@@ -286,7 +322,8 @@ class ProcessSandboxTest {
         assertThat(fx.sandbox.adopt(millisOnly)).isPresent();
 
         attrs.put("start_time_ms", Long.toString(Long.parseLong(attrs.get("start_time_ms")) - 5000));
-        assertThat(fx.sandbox.adopt(new WorkerRef("process", worker.ref().id(), attrs))).isEmpty();
+        assertThat(fx.sandbox.adopt(new WorkerRef("process", worker.ref().id(), attrs)))
+                .isEmpty();
     }
 
     @Test
@@ -295,8 +332,10 @@ class ProcessSandboxTest {
         var attrs = new HashMap<>(worker.ref().attributes());
         attrs.put("start_ticks", Long.toString(Long.parseLong(attrs.get("start_ticks")) + 1));
 
-        assertThat(fx.sandbox.adopt(new WorkerRef("process", worker.ref().id(), attrs))).isEmpty();
-        assertThat(fx.sandbox.adopt(new WorkerRef("process", worker.ref().id(), Map.of()))).isEmpty();
+        assertThat(fx.sandbox.adopt(new WorkerRef("process", worker.ref().id(), attrs)))
+                .isEmpty();
+        assertThat(fx.sandbox.adopt(new WorkerRef("process", worker.ref().id(), Map.of())))
+                .isEmpty();
         assertThat(fx.sandbox.adopt(worker.ref())).isPresent();
     }
 
@@ -311,20 +350,22 @@ class ProcessSandboxTest {
     @Test
     void adoptRejectsAnotherRuntimesReference() {
         assertThatThrownBy(() -> fx.sandbox.adopt(new WorkerRef("docker", "abc123", Map.of())))
-                .isInstanceOfSatisfying(BosunException.class,
-                        e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT));
+                .isInstanceOfSatisfying(
+                        BosunException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT));
     }
 
     @Test
     void listFindsTheWorkerOfItsNodeOnceAndNotForAnotherNode() throws Exception {
         String node = "node-" + System.nanoTime();
         // Both children inherit the labels but are not the worker, not even the one leading a session.
-        var worker = fx.start(fx.spec(node, ProcessFixture.profile(
-                List.of("sh", "-c", "sleep 1000 & setsid sleep 1000 & echo $! > pids; echo > ready; wait"),
-                Profile.Limits.NONE)));
+        var worker = fx.start(fx.spec(
+                node,
+                ProcessFixture.profile(
+                        List.of("sh", "-c", "sleep 1000 & setsid sleep 1000 & echo $! > pids; echo > ready; wait"),
+                        Profile.Limits.NONE)));
         // Listed while the child already leads its own session, the case this test is about.
-        await().atMost(Duration.ofSeconds(5)).until(() -> Files.exists(fx.file("ready"))
-                && pids().size() == 1 && leadsItsSession(pids().get(0)));
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> Files.exists(fx.file("ready")) && pids().size() == 1 && leadsItsSession(pids().get(0)));
 
         assertThat(fx.sandbox.list(node))
                 .containsExactly(new Sandbox.LabelledWorker(worker.ref(), ProcessFixture.SESSION));
@@ -343,14 +384,19 @@ class ProcessSandboxTest {
     void aWorkerIsListedTheMomentStartReturnsEvenWhenSetsidIsSlow() throws Exception {
         var tools = HostTools.detect();
         Path slowSetsid = dataDir.resolve("slow-setsid");
-        Files.writeString(slowSetsid, "#!/bin/sh\nsleep 0.3\nexec " + tools.setsid().orElseThrow() + " \"$@\"\n");
+        Files.writeString(
+                slowSetsid, "#!/bin/sh\nsleep 0.3\nexec " + tools.setsid().orElseThrow() + " \"$@\"\n");
         assertThat(slowSetsid.toFile().setExecutable(true)).isTrue();
         String node = "node-" + System.nanoTime();
-        try (var slow = new ProcessSandbox(new HostTools(tools.sh(), Optional.of(slowSetsid), tools.prlimit()),
-                ProcFs.system(), System.getenv("PATH"))) {
-            var worker = slow.start(fx.spec(node, ProcessFixture.profile(List.of("sleep", "1000"), Profile.Limits.NONE)));
+        try (var slow = new ProcessSandbox(
+                new HostTools(tools.sh(), Optional.of(slowSetsid), tools.prlimit()),
+                ProcFs.system(),
+                System.getenv("PATH"))) {
+            var worker =
+                    slow.start(fx.spec(node, ProcessFixture.profile(List.of("sleep", "1000"), Profile.Limits.NONE)));
             try {
-                assertThat(slow.list(node)).containsExactly(new Sandbox.LabelledWorker(worker.ref(), ProcessFixture.SESSION));
+                assertThat(slow.list(node))
+                        .containsExactly(new Sandbox.LabelledWorker(worker.ref(), ProcessFixture.SESSION));
             } finally {
                 slow.stop(worker.ref(), Duration.ZERO);
             }
@@ -359,16 +405,17 @@ class ProcessSandboxTest {
 
     @Test
     void appliesResourceLimitsWithPrlimit() throws Exception {
-        var limits = new Profile.Limits(Optional.of(123L), Optional.of(456L), Optional.of(1_048_576L),
-                Optional.of(1L << 30), Optional.of(0.5));
-        var worker = fx.start(fx.spec("node-test", ProcessFixture.profile(
-                List.of("sh", "-c", "ulimit -n; cat /proc/self/limits"), limits)));
+        var limits = new Profile.Limits(
+                Optional.of(123L), Optional.of(456L), Optional.of(1_048_576L), Optional.of(1L << 30), Optional.of(0.5));
+        var worker = fx.start(fx.spec(
+                "node-test", ProcessFixture.profile(List.of("sh", "-c", "ulimit -n; cat /proc/self/limits"), limits)));
 
         exitOf(worker);
 
         var out = Files.readString(fx.workspace.stdoutLog());
         assertThat(out).startsWith("123\n");
-        assertThat(out).containsPattern("Max open files\\s+123\\s+123\\s")
+        assertThat(out)
+                .containsPattern("Max open files\\s+123\\s+123\\s")
                 .containsPattern("Max processes\\s+456\\s+456\\s")
                 .containsPattern("Max file size\\s+1048576\\s+1048576\\s");
     }
@@ -376,15 +423,15 @@ class ProcessSandboxTest {
     @Test
     void refusesLimitsItCannotApplyWhenPrlimitIsMissing() {
         var tools = HostTools.detect();
-        try (var noPrlimit = new ProcessSandbox(new HostTools(tools.sh(), tools.setsid(), Optional.empty()),
-                ProcFs.system(), System.getenv("PATH"))) {
-            var limits = new Profile.Limits(Optional.of(64L), Optional.empty(), Optional.empty(),
-                    Optional.empty(), Optional.empty());
+        try (var noPrlimit = new ProcessSandbox(
+                new HostTools(tools.sh(), tools.setsid(), Optional.empty()), ProcFs.system(), System.getenv("PATH"))) {
+            var limits = new Profile.Limits(
+                    Optional.of(64L), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
 
             assertThat(noPrlimit.availability().usable()).isTrue();
             assertThat(noPrlimit.availability().detail()).contains("prlimit");
-            assertThatThrownBy(() -> noPrlimit.start(fx.spec("node-test",
-                    ProcessFixture.profile(List.of("sh", "-c", "true"), limits))))
+            assertThatThrownBy(() -> noPrlimit.start(
+                            fx.spec("node-test", ProcessFixture.profile(List.of("sh", "-c", "true"), limits))))
                     .isInstanceOfSatisfying(BosunException.class, e -> {
                         assertThat(e.code()).isEqualTo(ErrorCode.UNAVAILABLE);
                         assertThat(e.getMessage()).contains("prlimit");
@@ -395,20 +442,21 @@ class ProcessSandboxTest {
     @Test
     void isUnavailableWithoutSetsid() {
         var tools = HostTools.detect();
-        try (var noSetsid = new ProcessSandbox(new HostTools(tools.sh(), Optional.empty(), tools.prlimit()),
-                ProcFs.system(), System.getenv("PATH"))) {
+        try (var noSetsid = new ProcessSandbox(
+                new HostTools(tools.sh(), Optional.empty(), tools.prlimit()), ProcFs.system(), System.getenv("PATH"))) {
             assertThat(noSetsid.availability().usable()).isFalse();
             assertThat(noSetsid.availability().detail()).contains("setsid");
-            assertThatThrownBy(() -> noSetsid.start(fx.spec("node-test",
-                    ProcessFixture.profile(List.of("sh", "-c", "true"), Profile.Limits.NONE))))
-                    .isInstanceOfSatisfying(BosunException.class,
-                            e -> assertThat(e.code()).isEqualTo(ErrorCode.UNAVAILABLE));
+            assertThatThrownBy(() -> noSetsid.start(fx.spec(
+                            "node-test", ProcessFixture.profile(List.of("sh", "-c", "true"), Profile.Limits.NONE))))
+                    .isInstanceOfSatisfying(
+                            BosunException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.UNAVAILABLE));
         }
     }
 
     @Test
     void missingCommandFailsStartNamingOnlyTheProgram() {
-        assertStartFails(List.of("no-such-agent-xyz"), "worker command 'no-such-agent-xyz' was not found on the worker's PATH");
+        assertStartFails(
+                List.of("no-such-agent-xyz"), "worker command 'no-such-agent-xyz' was not found on the worker's PATH");
         assertStartFails(List.of(dataDir.resolve("opt/bin/agent").toString()), "worker command 'agent' does not exist");
     }
 
@@ -432,7 +480,9 @@ class ProcessSandboxTest {
         Path file = fx.file("pids");
         if (!Files.exists(file)) return List.of();
         return Arrays.stream(Files.readString(file, StandardCharsets.UTF_8).split("\\s+"))
-                .filter(s -> !s.isBlank()).map(Long::parseLong).toList();
+                .filter(s -> !s.isBlank())
+                .map(Long::parseLong)
+                .toList();
     }
 
     /** Whether the process has called setsid(2): it leads its session and its process group. */

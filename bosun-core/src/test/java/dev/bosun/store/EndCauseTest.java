@@ -32,6 +32,7 @@ class EndCauseTest {
         assertThat(starting.reason()).isEqualTo(EndReason.STARTUP_FAILED);
         var running = new EndCause.TakenOver(SessionStatus.RUNNING, "a", "b");
         assertThat(running.reason()).isEqualTo(EndReason.WORKER_LOST);
-        assertThat(running.error()).contains("its owner node 'a' stopped renewing its lease; node 'b' took the session over");
+        assertThat(running.error())
+                .contains("its owner node 'a' stopped renewing its lease; node 'b' took the session over");
     }
 }

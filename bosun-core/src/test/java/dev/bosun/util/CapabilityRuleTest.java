@@ -11,14 +11,19 @@ class CapabilityRuleTest {
     void agreesWithTheRegex() {
         String alphabet = "aZ09._:/- éx\t";
         var rnd = new Random(11);
-        for (String c : new String[] {"", "a", "-a", ".a", "a-", "a/b:c_d.e", "x".repeat(64), "x".repeat(65), "é", "a b"}) {
-            assertThat(Validation.isCapability(c)).as(c).isEqualTo(Validation.CAPABILITY.matcher(c).matches());
+        for (String c :
+                new String[] {"", "a", "-a", ".a", "a-", "a/b:c_d.e", "x".repeat(64), "x".repeat(65), "é", "a b"}) {
+            assertThat(Validation.isCapability(c))
+                    .as(c)
+                    .isEqualTo(Validation.CAPABILITY.matcher(c).matches());
         }
         for (int i = 0; i < 20_000; i++) {
             var sb = new StringBuilder();
             for (int n = rnd.nextInt(70); n > 0; n--) sb.append(alphabet.charAt(rnd.nextInt(alphabet.length())));
             String c = sb.toString();
-            assertThat(Validation.isCapability(c)).as(c).isEqualTo(Validation.CAPABILITY.matcher(c).matches());
+            assertThat(Validation.isCapability(c))
+                    .as(c)
+                    .isEqualTo(Validation.CAPABILITY.matcher(c).matches());
         }
         assertThat(Validation.isCapability(null)).isFalse();
     }

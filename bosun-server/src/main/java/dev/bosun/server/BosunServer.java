@@ -1,5 +1,6 @@
 package dev.bosun.server;
 
+import dev.bosun.SessionManager;
 import dev.bosun.config.BosunConfig;
 import dev.bosun.config.ServerSettings;
 import dev.bosun.error.BosunException;
@@ -19,7 +20,6 @@ import dev.bosun.server.http.StreamGate;
 import dev.bosun.server.metrics.Metrics;
 import dev.bosun.server.ui.UiAssets;
 import dev.bosun.server.ui.UiRoutes;
-import dev.bosun.SessionManager;
 import io.javalin.Javalin;
 import io.javalin.http.HttpResponseException;
 import jakarta.servlet.DispatcherType;
@@ -64,11 +64,18 @@ public final class BosunServer implements AutoCloseable {
     private final Duration sseHeartbeat;
     /** The longest a shutdown waits for open streams to say goodbye. */
     private static final Duration MAX_DRAIN = Duration.ofSeconds(5);
+
     private final dev.bosun.server.http.Drain drain;
     private final java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
 
-    private BosunServer(Javalin app, ServerSettings settings, Metrics metrics, List<RouteTable.Route> routes,
-                        StreamGate gate, Duration sseHeartbeat, dev.bosun.server.http.Drain drain) {
+    private BosunServer(
+            Javalin app,
+            ServerSettings settings,
+            Metrics metrics,
+            List<RouteTable.Route> routes,
+            StreamGate gate,
+            Duration sseHeartbeat,
+            dev.bosun.server.http.Drain drain) {
         this.drain = drain;
         this.app = app;
         this.gate = gate;
@@ -93,14 +100,27 @@ public final class BosunServer implements AutoCloseable {
         requireSafeBinding(s);
         var keys = new ApiKeys(s);
         var limiter = new RateLimiter(s.rateLimit(), s.rateBurst(), nanoTime);
-        var authFailures = new RateLimiter(s.authFailureRate(), 2 * s.authFailureRate(), nanoTime,
-                "too many failed authentications from this address", "auth_failure_rate");
+        var authFailures = new RateLimiter(
+                s.authFailureRate(),
+                2 * s.authFailureRate(),
+                nanoTime,
+                "too many failed authentications from this address",
+                "auth_failure_rate");
         var gate = new StreamGate(s.maxStreams(), s.authEnabled() ? s.maxStreamsPerTenant() : s.maxStreams());
         var drain = new dev.bosun.server.http.Drain();
         gate.drainWith(drain);
         var metrics = new Metrics(manager, gate::open);
         metrics.bindInFlight(drain::inFlight);
-        var api = new Api(manager, keys, limiter, authFailures, gate, metrics, Clock.systemUTC(), sseHeartbeat, s.maxRequestBytes());
+        var api = new Api(
+                manager,
+                keys,
+                limiter,
+                authFailures,
+                gate,
+                metrics,
+                Clock.systemUTC(),
+                sseHeartbeat,
+                s.maxRequestBytes());
         String openapi = resource("/openapi.json");
         var ui = UiAssets.shipped();
         var routes = new ArrayList<RouteTable.Route>();
@@ -120,7 +140,10 @@ public final class BosunServer implements AutoCloseable {
                 metrics.bindJetty(server.getThreadPool());
             });
             cfg.jetty.modifyServletContextHandler(context -> {
-                context.addFilter(new FilterHolder(new RequestContext(access, drain, spans)), "/*", EnumSet.of(DispatcherType.REQUEST));
+                context.addFilter(
+                        new FilterHolder(new RequestContext(access, drain, spans)),
+                        "/*",
+                        EnumSet.of(DispatcherType.REQUEST));
                 context.addFilter(new FilterHolder(new EdgeGuard(s)), "/*", EnumSet.of(DispatcherType.REQUEST));
                 UiRoutes.mount(context, ui);
             });
@@ -140,17 +163,26 @@ public final class BosunServer implements AutoCloseable {
             });
             var r = cfg.routes;
             r.exception(BosunException.class, (e, ctx) -> ApiErrors.write(ctx, e));
-            r.exception(HttpResponseException.class, (e, ctx) -> ApiErrors.write(ctx, e.getStatus() == 404
-                    ? new BosunException(ErrorCode.NOT_FOUND, "no route " + ctx.method() + " " + ctx.path(), Map.of())
-                    : fromJavalin(e)));
+            r.exception(
+                    HttpResponseException.class,
+                    (e, ctx) -> ApiErrors.write(
+                            ctx,
+                            e.getStatus() == 404
+                                    ? new BosunException(
+                                            ErrorCode.NOT_FOUND,
+                                            "no route " + ctx.method() + " " + ctx.path(),
+                                            Map.of())
+                                    : fromJavalin(e)));
             r.exception(Exception.class, (e, ctx) -> {
                 log.error("unhandled error on {} {}", ctx.method(), access.route(ctx), e);
                 ApiErrors.write(ctx, BosunException.internal("internal error", e));
             });
             r.error(404, ctx -> {
                 if (ctx.result() == null || ctx.result().isEmpty()) {
-                    ApiErrors.write(ctx, new BosunException(ErrorCode.NOT_FOUND,
-                            "no route " + ctx.method() + " " + ctx.path(), Map.of()));
+                    ApiErrors.write(
+                            ctx,
+                            new BosunException(
+                                    ErrorCode.NOT_FOUND, "no route " + ctx.method() + " " + ctx.path(), Map.of()));
                 }
             });
             var t = new RouteTable(r, routes);
@@ -168,7 +200,8 @@ public final class BosunServer implements AutoCloseable {
         try {
             app.start();
         } catch (RuntimeException e) {
-            throw BosunException.unavailable("cannot listen on " + s.host() + ":" + s.port() + ": " + rootMessage(e), e);
+            throw BosunException.unavailable(
+                    "cannot listen on " + s.host() + ":" + s.port() + ": " + rootMessage(e), e);
         }
         return new BosunServer(app, s, metrics, routes, gate, sseHeartbeat, drain);
     }
@@ -183,19 +216,27 @@ public final class BosunServer implements AutoCloseable {
             throw BosunException.invalid("host", "host '" + s.host() + "' does not resolve");
         }
         if (!loopback) {
-            throw BosunException.invalid("host", "refusing to bind " + s.host() + " without api_keys: anyone who can "
-                    + "reach it could use every session. Configure api_keys (BOSUN_API_KEYS) or bind 127.0.0.1");
+            throw BosunException.invalid(
+                    "host",
+                    "refusing to bind " + s.host() + " without api_keys: anyone who can "
+                            + "reach it could use every session. Configure api_keys (BOSUN_API_KEYS) or bind 127.0.0.1");
         }
     }
 
     private static BosunException fromJavalin(HttpResponseException e) {
         return switch (e.getStatus()) {
-            case 413 -> new BosunException(ErrorCode.PAYLOAD_TOO_LARGE, "the request body is over the limit of "
-                    + "max_request_bytes", Map.of("field", "body"));
+            case 413 ->
+                new BosunException(
+                        ErrorCode.PAYLOAD_TOO_LARGE,
+                        "the request body is over the limit of " + "max_request_bytes",
+                        Map.of("field", "body"));
             case 400 -> BosunException.invalid("body", "bad request: " + e.getMessage());
             case 404 -> new BosunException(ErrorCode.NOT_FOUND, "not found", Map.of());
-            default -> new BosunException(e.getStatus() >= 500 ? ErrorCode.INTERNAL : ErrorCode.INVALID_ARGUMENT,
-                    "request failed with status " + e.getStatus(), Map.of());
+            default ->
+                new BosunException(
+                        e.getStatus() >= 500 ? ErrorCode.INTERNAL : ErrorCode.INVALID_ARGUMENT,
+                        "request failed with status " + e.getStatus(),
+                        Map.of());
         };
     }
 
@@ -213,7 +254,9 @@ public final class BosunServer implements AutoCloseable {
         }
     }
 
-    public int port() { return app.port(); }
+    public int port() {
+        return app.port();
+    }
 
     /** The base URL clients use, e.g. {@code http://127.0.0.1:7700}. */
     public URI url() {
@@ -221,15 +264,23 @@ public final class BosunServer implements AutoCloseable {
         return URI.create("http://" + host + ":" + port());
     }
 
-    public Metrics metrics() { return metrics; }
+    public Metrics metrics() {
+        return metrics;
+    }
 
     /** Every route this server answers, as registered: what {@code /openapi.json} must describe. */
-    public List<RouteTable.Route> routes() { return routes; }
+    public List<RouteTable.Route> routes() {
+        return routes;
+    }
 
     /** The Javalin instance, for tests that check no route slipped past the {@link RouteTable}. */
-    Javalin javalin() { return app; }
+    Javalin javalin() {
+        return app;
+    }
 
-    public boolean authEnabled() { return settings.authEnabled(); }
+    public boolean authEnabled() {
+        return settings.authEnabled();
+    }
 
     /**
      * A graceful stop (SIGTERM): new requests get 503 with {@code Retry-After} ({@code /healthz} and
@@ -246,8 +297,10 @@ public final class BosunServer implements AutoCloseable {
             if (drain.awaitIdle(deadline)) {
                 log.info("drained in {} ms", (System.nanoTime() - began) / 1_000_000);
             } else {
-                log.warn("shutdown_grace of {} ms expired with {} requests in flight; stopping anyway",
-                        grace.toMillis(), drain.inFlight());
+                log.warn(
+                        "shutdown_grace of {} ms expired with {} requests in flight; stopping anyway",
+                        grace.toMillis(),
+                        drain.inFlight());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -256,7 +309,9 @@ public final class BosunServer implements AutoCloseable {
     }
 
     /** Whether {@link #drain} has begun. */
-    public boolean draining() { return drain.draining(); }
+    public boolean draining() {
+        return drain.draining();
+    }
 
     /** Blocks until {@link #close} has stopped the server. */
     public void join() throws InterruptedException {

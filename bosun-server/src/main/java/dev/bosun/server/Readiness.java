@@ -2,8 +2,8 @@ package dev.bosun.server;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.bosun.json.Json;
 import dev.bosun.SessionManager;
+import dev.bosun.json.Json;
 import dev.bosun.store.StoreHealth;
 import io.javalin.http.Context;
 

@@ -17,8 +17,8 @@ public final class Runtimes {
 
     /** New instances of the isolating runtimes for {@code config}; the caller closes them. */
     public static List<Sandbox> isolating(BosunConfig config) {
-        return List.of(new BwrapSandbox(),
-                new DockerSandbox(config.sandbox().dockerSocket()).modelCache(config.modelCache()));
+        return List.of(
+                new BwrapSandbox(), new DockerSandbox(config.sandbox().dockerSocket()).modelCache(config.modelCache()));
     }
 
     /** Every runtime, {@code process} first, for {@code bosun doctor}. */

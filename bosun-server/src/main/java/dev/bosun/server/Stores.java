@@ -16,16 +16,22 @@ public final class Stores {
 
     public static Store open(BosunConfig cfg) {
         if (cfg.store().url().isEmpty()) {
-            return SqliteStore.open(cfg.dataDir(), new SqliteStore.Options(true, SqliteStore.Options.reserveFor(cfg.store().minFreeDisk())));
+            return SqliteStore.open(
+                    cfg.dataDir(),
+                    new SqliteStore.Options(
+                            true, SqliteStore.Options.reserveFor(cfg.store().minFreeDisk())));
         }
         PgUrl url = PgUrl.parse(cfg.store().url().get());
-        return PostgresStore.open(new PostgresStore.Options(url, cfg.nodeId(), cfg.store().poolSize(),
-                cfg.store().leaseTtl(), Clock.systemUTC()));
+        return PostgresStore.open(new PostgresStore.Options(
+                url, cfg.nodeId(), cfg.store().poolSize(), cfg.store().leaseTtl(), Clock.systemUTC()));
     }
 
     /** Where the data is, for the start-up banner: the URL without its password. */
     public static String describe(BosunConfig cfg) {
-        return cfg.store().url().map(u -> "sessions in " + PgUrl.parse(u) + ", node " + cfg.nodeId()
-                + ", workspaces in " + cfg.dataDir()).orElse("data in " + cfg.dataDir());
+        return cfg.store()
+                .url()
+                .map(u ->
+                        "sessions in " + PgUrl.parse(u) + ", node " + cfg.nodeId() + ", workspaces in " + cfg.dataDir())
+                .orElse("data in " + cfg.dataDir());
     }
 }

@@ -26,10 +26,12 @@ class ActionLogTest extends ServerHarness {
         // A worker labelled for this node (a node id no other test uses) whose session the store has
         // never seen: what a crash between a worker's start and its session's commit leaves behind.
         String node = "orphan-" + UUID.randomUUID().toString().substring(0, 8);
-        String session = "ses_orphan" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        String session =
+                "ses_orphan" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         try (var logs = new LogCapture()) {
             start(l -> l.set("node_id", node).set("reconcile_interval", "1s"));
-            var pb = new ProcessBuilder("setsid", "sleep", "300").redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+            var pb = new ProcessBuilder("setsid", "sleep", "300")
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
             pb.environment().put("BOSUN_SESSION_ID", session);
             pb.environment().put("BOSUN_NODE_ID", manager.workerNode());
             Process orphan = pb.start();

@@ -7,7 +7,6 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -31,10 +30,14 @@ final class AnswerDroppingProxy implements AutoCloseable {
         Thread.ofPlatform().daemon().name("answer-dropping-proxy").start(this::accept);
     }
 
-    URI url() { return URI.create("http://127.0.0.1:" + listener.getLocalPort()); }
+    URI url() {
+        return URI.create("http://127.0.0.1:" + listener.getLocalPort());
+    }
 
     /** How many answers were lost so far. */
-    int dropped() { return dropped.get(); }
+    int dropped() {
+        return dropped.get();
+    }
 
     private void accept() {
         while (!closed) {
@@ -56,7 +59,8 @@ final class AnswerDroppingProxy implements AutoCloseable {
      */
     private void pump(Socket from, Socket to, Socket dropAnswerOf) {
         byte[] buf = new byte[8192];
-        try (from; to) {
+        try (from;
+                to) {
             InputStream in = from.getInputStream();
             OutputStream out = to.getOutputStream();
             for (int n; (n = in.read(buf)) >= 0; ) {

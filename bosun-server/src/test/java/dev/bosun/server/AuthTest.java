@@ -24,7 +24,9 @@ class AuthTest extends ServerHarness {
         assertThat(none.code()).isEqualTo("UNAUTHENTICATED");
         assertThat(none.header("WWW-Authenticate")).isEqualTo("Bearer");
         assertThat(call("GET", "/v1/sessions", null, "wrong").status()).isEqualTo(401);
-        assertThat(call("POST", "/v1/sessions", "{\"name\":\"x\",\"agent_id\":\"a\"}", "wrong").status()).isEqualTo(401);
+        assertThat(call("POST", "/v1/sessions", "{\"name\":\"x\",\"agent_id\":\"a\"}", "wrong")
+                        .status())
+                .isEqualTo(401);
         assertThat(manager.active()).isEmpty(); // a refused request changes nothing
         assertThat(call("GET", "/healthz", null, null).status()).isEqualTo(200);
         assertThat(call("GET", "/metrics", null, null).status()).isEqualTo(200);
@@ -37,7 +39,9 @@ class AuthTest extends ServerHarness {
         apiKey = KEY_B;
         String theirs = createSession("{\"name\":\"b-session\",\"agent_id\":\"b\"}");
         assertThat(get("/v1/sessions/" + mine).status()).isEqualTo(404);
-        assertThat(post("/v1/sessions/" + mine + "/events", "{\"event_type\":\"x\",\"payload\":1}").status()).isEqualTo(404);
+        assertThat(post("/v1/sessions/" + mine + "/events", "{\"event_type\":\"x\",\"payload\":1}")
+                        .status())
+                .isEqualTo(404);
         assertThat(post("/v1/sessions/" + mine + "/terminate", null).status()).isEqualTo(404);
         assertThat(get("/v1/sessions/" + mine + "/events/stream").status()).isEqualTo(404);
         var listed = get("/v1/sessions").json().get("items");

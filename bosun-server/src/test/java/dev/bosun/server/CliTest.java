@@ -44,7 +44,9 @@ class CliTest extends ServerHarness {
     private final List<Process> started = java.util.Collections.synchronizedList(new ArrayList<>());
 
     record Run(int exit, String out, String err) {
-        List<String> lines() { return out.lines().toList(); }
+        List<String> lines() {
+            return out.lines().toList();
+        }
 
         JsonNode json() {
             try {
@@ -68,8 +70,23 @@ class CliTest extends ServerHarness {
     void sessionLifecycleForPeopleAndScripts() {
         start();
         String longName = "research-into-constraint-theory-and-beyond";
-        Run created = bosun("sessions", "create", "--name", longName, "--agent", "oracle1", "--tag", "h1", "--tag", "h2",
-                "--metadata", "{\"k\":\"v\"}", "--idle-timeout", "600", "--max-tasks", "5");
+        Run created = bosun(
+                "sessions",
+                "create",
+                "--name",
+                longName,
+                "--agent",
+                "oracle1",
+                "--tag",
+                "h1",
+                "--tag",
+                "h2",
+                "--metadata",
+                "{\"k\":\"v\"}",
+                "--idle-timeout",
+                "600",
+                "--max-tasks",
+                "5");
         assertOk(created);
         String id = created.out().strip();
         assertThat(id).matches("sess_\\S+");
@@ -83,7 +100,8 @@ class CliTest extends ServerHarness {
         Run sent = bosun("sessions", "send", id, "--type", "input", "--payload", "{\"text\":\"hello\"}");
         assertOk(sent);
         assertThat(sent.out().strip()).isEqualTo("2"); // seq 1 is session_started
-        Run piped = bosunWithInput("{\"text\":\"from stdin\"}", "sessions", "send", id, "--type", "input", "--payload", "-");
+        Run piped = bosunWithInput(
+                "{\"text\":\"from stdin\"}", "sessions", "send", id, "--type", "input", "--payload", "-");
         assertOk(piped);
         assertThat(piped.out().strip()).isEqualTo("3");
 
@@ -91,8 +109,8 @@ class CliTest extends ServerHarness {
         assertOk(events);
         assertThat(events.lines()).hasSize(3);
         assertThat(events.lines().get(0)).startsWith("1 system session_started {");
-        assertThat(events.lines().subList(1, 3)).containsExactly(
-                "2 in input {\"text\":\"hello\"}", "3 in input {\"text\":\"from stdin\"}");
+        assertThat(events.lines().subList(1, 3))
+                .containsExactly("2 in input {\"text\":\"hello\"}", "3 in input {\"text\":\"from stdin\"}");
         Run page = bosun("sessions", "events", id, "--after", "1", "--limit", "1", "--json");
         assertOk(page);
         JsonNode poll = page.json();
@@ -103,8 +121,22 @@ class CliTest extends ServerHarness {
         assertThat(poll.get("next_cursor").asLong()).isEqualTo(2);
         assertThat(poll.get("status").asText()).isEqualTo("running");
 
-        Run added = bosun("tasks", "add", id, "--name", "compile", "--id", "c1", "--data", "{\"target\":\"llvm\"}",
-                "--priority", "HIGH", "--capability", "compilation", "--capability", "llvm");
+        Run added = bosun(
+                "tasks",
+                "add",
+                id,
+                "--name",
+                "compile",
+                "--id",
+                "c1",
+                "--data",
+                "{\"target\":\"llvm\"}",
+                "--priority",
+                "HIGH",
+                "--capability",
+                "compilation",
+                "--capability",
+                "llvm");
         assertOk(added);
         assertThat(added.out().strip()).isEqualTo("c1");
         Run other = bosun("tasks", "add", id, "--name", "other", "--json");
@@ -112,11 +144,21 @@ class CliTest extends ServerHarness {
         String otherId = other.json().get("task_id").asText();
         assertThat(otherId).startsWith("task_");
         assertThat(other.json().get("priority").asText()).isEqualTo("normal");
-        Run completed = bosun("tasks", "complete", id, "c1", "--outcome", "success", "--duration-ms", "1200",
-                "--result", "{\"ok\":true}");
+        Run completed = bosun(
+                "tasks",
+                "complete",
+                id,
+                "c1",
+                "--outcome",
+                "success",
+                "--duration-ms",
+                "1200",
+                "--result",
+                "{\"ok\":true}");
         assertOk(completed);
         assertThat(completed.out().strip()).isEqualTo("c1 success in 1200 ms");
-        assertThat(manager.getTask(id, "c1").result().orElseThrow().get("ok").asBoolean()).isTrue();
+        assertThat(manager.getTask(id, "c1").result().orElseThrow().get("ok").asBoolean())
+                .isTrue();
 
         Run tasks = bosun("tasks", "list", id);
         assertOk(tasks);
@@ -133,8 +175,10 @@ class CliTest extends ServerHarness {
         Run list = bosun("sessions", "list");
         assertOk(list);
         assertThat(list.lines()).hasSize(2);
-        assertThat(list.lines().get(1)).contains(id, "running", "oracle1", "2 (1 running)")
-                .contains(longName.substring(0, 31) + "…").doesNotContain(longName);
+        assertThat(list.lines().get(1))
+                .contains(id, "running", "oracle1", "2 (1 running)")
+                .contains(longName.substring(0, 31) + "…")
+                .doesNotContain(longName);
         assertColumnsAligned(list.lines());
         Run listed = bosun("sessions", "list", "--agent", "oracle1", "--status", "running", "--json");
         assertOk(listed);
@@ -181,12 +225,15 @@ class CliTest extends ServerHarness {
         assertColumnsAligned(list.lines());
         Run listed = bosun("agents", "list", "--json");
         assertOk(listed);
-        assertThat(listed.json()).as("--json is the server's own object").isEqualTo(get("/v1/agents").json());
+        assertThat(listed.json())
+                .as("--json is the server's own object")
+                .isEqualTo(get("/v1/agents").json());
 
         Run routed = bosun("route", "c1", "--capability", "compilation");
         assertOk(routed);
         assertThat(routed.lines().get(0)).isEqualTo("agent          coder");
-        assertThat(routed.lines()).contains("task           c1", "h1             0 -> 0", "confidence     1.0", "match          1.0");
+        assertThat(routed.lines())
+                .contains("task           c1", "h1             0 -> 0", "confidence     1.0", "match          1.0");
         assertThat(routed.out()).contains("reasoning      Routed task c1 to coder");
         Run none = bosun("route", "g1", "--capability", "gpu");
         assertThat(none.exit()).as(none.toString()).isEqualTo(4);
@@ -199,7 +246,8 @@ class CliTest extends ServerHarness {
 
         Run status = bosun("fleet", "status");
         assertOk(status);
-        assertThat(status.lines()).contains("agents         2", "tasks          2", "edges          2", "emergence      no");
+        assertThat(status.lines())
+                .contains("agents         2", "tasks          2", "edges          2", "emergence      no");
         Run reset = bosun("fleet", "reset", "--json");
         assertOk(reset);
         assertThat(reset.json().get("edges").asInt()).isZero();
@@ -219,15 +267,20 @@ class CliTest extends ServerHarness {
 
     @Test
     void tilesAndWebhooksForPeopleAndScripts() throws Exception {
-        try (FakePlato plato = new FakePlato(); WebhookReceiver receiver = new WebhookReceiver()) {
-            start(l -> l.set("plato_url", plato.url().toString()).set("webhook_private_targets", true)
-                    .set("delivery_backoff_min", "20ms").set("delivery_backoff_max", "200ms"));
+        try (FakePlato plato = new FakePlato();
+                WebhookReceiver receiver = new WebhookReceiver()) {
+            start(l -> l.set("plato_url", plato.url().toString())
+                    .set("webhook_private_targets", true)
+                    .set("delivery_backoff_min", "20ms")
+                    .set("delivery_backoff_max", "200ms"));
             plato.gateRefuses.add("[SESSION_START] oracle1:gated");
 
-            Run hook = bosun("webhooks", "create", receiver.url(), "--event", "session_ended", "--event", "task_completed");
+            Run hook = bosun(
+                    "webhooks", "create", receiver.url(), "--event", "session_ended", "--event", "task_completed");
             assertThat(hook.exit()).as(hook.toString()).isZero();
             assertThat(hook.err()).contains("shown only now");
-            Matcher m = Pattern.compile("(?m)^id +(wh_\\S+)\\s+^secret +(whsec_\\S+)$").matcher(hook.out());
+            Matcher m = Pattern.compile("(?m)^id +(wh_\\S+)\\s+^secret +(whsec_\\S+)$")
+                    .matcher(hook.out());
             assertThat(m.find()).as(hook.out()).isTrue();
             String hookId = m.group(1);
             receiver.secret = m.group(2);
@@ -236,7 +289,8 @@ class CliTest extends ServerHarness {
             assertOneErrorLine(badHook, "INVALID_ARGUMENT");
             assertThat(badHook.err()).contains("url");
 
-            Run created = bosun("sessions", "create", "--name", "gated", "--agent", "oracle1", "--scout-room", "cli-room");
+            Run created =
+                    bosun("sessions", "create", "--name", "gated", "--agent", "oracle1", "--scout-room", "cli-room");
             assertOk(created);
             String id = created.out().strip();
             Run quiet = bosun("sessions", "create", "--name", "quiet", "--agent", "oracle1", "--no-emit-tiles");
@@ -244,19 +298,33 @@ class CliTest extends ServerHarness {
             assertThat(manager.get(id).scoutRoom()).contains("cli-room");
             assertThat(manager.get(quiet.out().strip()).emitTiles()).contains(false);
             assertOk(bosun("sessions", "end", id, "--outcome", "success"));
-            await().atMost(Duration.ofSeconds(30)).until(() -> get("/v1/sessions/" + id + "/tiles").json().get("items").size() == 2
-                    && get("/v1/webhooks/" + hookId + "/deliveries?state=delivered").json().get("items").size() == 1);
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> get("/v1/sessions/" + id + "/tiles")
+                                            .json()
+                                            .get("items")
+                                            .size()
+                                    == 2
+                            && get("/v1/webhooks/" + hookId + "/deliveries?state=delivered")
+                                            .json()
+                                            .get("items")
+                                            .size()
+                                    == 1);
 
             Run tiles = bosun("tiles", "list", "--session", id);
             assertOk(tiles);
             assertThat(tiles.lines()).hasSize(3);
-            assertThat(tiles.lines().get(0)).matches("ID +SESSION +SEQ +KIND +STATE +ATTEMPTS +PLATO_ID/ERROR +CREATED");
-            String rejected = get("/v1/tiles?state=rejected").json().at("/items/0/tile_id").asText();
+            assertThat(tiles.lines().get(0))
+                    .matches("ID +SESSION +SEQ +KIND +STATE +ATTEMPTS +PLATO_ID/ERROR +CREATED");
+            String rejected = get("/v1/tiles?state=rejected")
+                    .json()
+                    .at("/items/0/tile_id")
+                    .asText();
             assertThat(row(tiles, rejected)).startsWith(rejected, id, "1", "session_start", "rejected", "1", "Refused");
             assertColumnsAligned(tiles.lines());
             Run listed = bosun("tiles", "list", "--state", "REJECTED", "--json");
             assertOk(listed);
-            var page = (com.fasterxml.jackson.databind.node.ObjectNode) get("/v1/tiles?state=rejected").json();
+            var page = (com.fasterxml.jackson.databind.node.ObjectNode)
+                    get("/v1/tiles?state=rejected").json();
             page.remove("plato"); // PLATO's health is the server's, not part of the SDK's page of tiles
             assertThat(listed.json()).as("--json is the server's own page").isEqualTo(page);
             Run both = bosun("tiles", "list", "--session", id, "--state", "dead");
@@ -264,7 +332,8 @@ class CliTest extends ServerHarness {
             assertOneErrorLine(both, "INVALID_ARGUMENT");
             Run shown = bosun("tiles", "show", rejected);
             assertOk(shown);
-            assertThat(shown.lines()).contains("state          rejected", "kind           session_start", "last status    403");
+            assertThat(shown.lines())
+                    .contains("state          rejected", "kind           session_start", "last status    403");
             assertThat(shown.out()).contains("\"domain\":\"cli-room\"");
 
             plato.gateRefuses.clear();
@@ -287,12 +356,15 @@ class CliTest extends ServerHarness {
             assertOk(deliveries);
             assertThat(deliveries.lines().get(0)).matches("ID +SESSION +SEQ +EVENT +STATE +ATTEMPTS +LAST +CREATED");
             assertThat(deliveries.lines()).hasSize(2);
-            assertThat(deliveries.lines().get(1).split(" +")).startsWith(
-                    receiver.got().get(0).deliveryId(), id, "2", "session_ended", "delivered", "1", "200");
+            assertThat(deliveries.lines().get(1).split(" +"))
+                    .startsWith(receiver.got().get(0).deliveryId(), id, "2", "session_ended", "delivered", "1", "200");
             Run delivered = bosun("webhooks", "deliveries", hookId, "--state", "delivered", "--json");
             assertOk(delivered);
-            assertThat(delivered.json()).isEqualTo(get("/v1/webhooks/" + hookId + "/deliveries?state=delivered").json());
-            Run notRetryable = bosun("webhooks", "retry", hookId, receiver.got().get(0).deliveryId());
+            assertThat(delivered.json())
+                    .isEqualTo(get("/v1/webhooks/" + hookId + "/deliveries?state=delivered")
+                            .json());
+            Run notRetryable =
+                    bosun("webhooks", "retry", hookId, receiver.got().get(0).deliveryId());
             assertThat(notRetryable.exit()).as(notRetryable.toString()).isEqualTo(4);
             assertThat(receiver.got()).allMatch(WebhookReceiver.Got::verified);
 
@@ -321,12 +393,15 @@ class CliTest extends ServerHarness {
         Run terminated = bosun("sessions", "terminate", id, "--reason", "test done");
         assertOk(terminated);
         assertThat(terminated.out().strip()).isEqualTo(id + " ended: cancelled/terminated");
-        assertThat(follow.waitFor(15, TimeUnit.SECONDS)).as("follow exits after the session ends").isTrue();
+        assertThat(follow.waitFor(15, TimeUnit.SECONDS))
+                .as("follow exits after the session ends")
+                .isTrue();
         assertThat(follow.exitValue()).as(Files.readString(out)).isZero();
 
         List<JsonNode> lines = new ArrayList<>();
         for (String l : Files.readString(out).lines().toList()) lines.add(Json.parse(l));
-        assertThat(lines).extracting(n -> n.get("event_type").asText())
+        assertThat(lines)
+                .extracting(n -> n.get("event_type").asText())
                 .containsExactly("session_started", "ping", "session_ended");
         assertThat(lines).extracting(n -> n.get("seq").asLong()).containsExactly(1L, 2L, 3L);
         assertThat(lines.get(1).at("/payload/n").asInt()).isEqualTo(1);
@@ -345,9 +420,13 @@ class CliTest extends ServerHarness {
         assumeTrue(!ignoresSigint(follow.pid()), "SIGINT is ignored in this environment");
         Process kill = new ProcessBuilder("kill", "-INT", Long.toString(follow.pid())).start();
         assertThat(kill.waitFor()).isZero();
-        assertThat(follow.waitFor(10, TimeUnit.SECONDS)).as("follow stops on SIGINT").isTrue();
+        assertThat(follow.waitFor(10, TimeUnit.SECONDS))
+                .as("follow stops on SIGINT")
+                .isTrue();
         assertThat(follow.exitValue()).isEqualTo(130);
-        assertThat(manager.get(id).isEnded()).as("Ctrl-C stops following, not the session").isFalse();
+        assertThat(manager.get(id).isEnded())
+                .as("Ctrl-C stops following, not the session")
+                .isFalse();
     }
 
     @Test
@@ -374,8 +453,10 @@ class CliTest extends ServerHarness {
             cluster.env("BOSUN_API_KEYS", "team:" + ApiKeys.sha256(key));
             var node = cluster.start("keyed").get(0);
             String banner = Files.readString(node.log());
-            assertThat(banner).contains("-H \"Authorization: Bearer $BOSUN_API_KEY\"")
-                    .doesNotContain(key).doesNotContain(ApiKeys.sha256(key));
+            assertThat(banner)
+                    .contains("-H \"Authorization: Bearer $BOSUN_API_KEY\"")
+                    .doesNotContain(key)
+                    .doesNotContain(ApiKeys.sha256(key));
         }
         try (var cluster = NodeCluster.sqlite(scratch.resolve("banner-open"))) {
             String banner = Files.readString(cluster.start("open").get(0).log());
@@ -395,10 +476,29 @@ class CliTest extends ServerHarness {
     void everyCommandHasHelpWithExamples() {
         List<String> commands = new ArrayList<>();
         collect(Main.commandLine(), List.of(), commands);
-        assertThat(commands).contains("sessions list", "sessions events", "tasks complete", "keys new", "doctor",
-                "agents register", "agents list", "agents show", "agents remove", "route", "fleet status", "fleet reset",
-                "tiles list", "tiles show", "tiles retry", "webhooks create", "webhooks list", "webhooks show",
-                "webhooks delete", "webhooks deliveries", "webhooks retry");
+        assertThat(commands)
+                .contains(
+                        "sessions list",
+                        "sessions events",
+                        "tasks complete",
+                        "keys new",
+                        "doctor",
+                        "agents register",
+                        "agents list",
+                        "agents show",
+                        "agents remove",
+                        "route",
+                        "fleet status",
+                        "fleet reset",
+                        "tiles list",
+                        "tiles show",
+                        "tiles retry",
+                        "webhooks create",
+                        "webhooks list",
+                        "webhooks show",
+                        "webhooks delete",
+                        "webhooks deliveries",
+                        "webhooks retry");
         // A few at a time: each is a JVM start, and there are a score of commands.
         Map<String, Run> helps = new java.util.concurrent.ConcurrentHashMap<>();
         try (var pool = java.util.concurrent.Executors.newFixedThreadPool(3)) {
@@ -411,7 +511,10 @@ class CliTest extends ServerHarness {
         assertThat(helps.keySet()).containsExactlyInAnyOrderElementsOf(commands);
         helps.forEach((command, help) -> {
             assertThat(help.exit()).as("bosun %s --help: %s", command, help).isZero();
-            assertThat(help.out()).as("bosun %s --help", command).startsWith("Usage: bosun").contains("Examples:");
+            assertThat(help.out())
+                    .as("bosun %s --help", command)
+                    .startsWith("Usage: bosun")
+                    .contains("Examples:");
             assertThat(help.err()).isEmpty();
         });
     }
@@ -492,11 +595,13 @@ class CliTest extends ServerHarness {
             assertThat(c.get("ok").asBoolean()).as(c.toString()).isTrue();
             assertThat(c.get("detail").asText()).isNotBlank();
         }
-        assertThat(names).containsExactly("jdk", "config", "data dir", "store", "runtime process", "runtime bwrap",
-                "runtime docker");
+        assertThat(names)
+                .containsExactly(
+                        "jdk", "config", "data dir", "store", "runtime process", "runtime bwrap", "runtime docker");
         if (dev.bosun.contract.Requires.ci()) {
             // CI installs bubblewrap and starts dockerd: doctor must see both as usable.
-            for (JsonNode c : checks) assertThat(c.get("detail").asText()).as(c.toString()).doesNotStartWith("not usable");
+            for (JsonNode c : checks)
+                assertThat(c.get("detail").asText()).as(c.toString()).doesNotStartWith("not usable");
         }
         // A doctor looks and leaves no trace: no data dir, no database made for it.
         assertThat(dir).doesNotExist();
@@ -514,12 +619,24 @@ class CliTest extends ServerHarness {
         try (var plato = new dev.bosun.contract.FakePlato()) {
             Map<String, String> env = env();
             env.put("BOSUN_PLATO_URL", plato.url().toString());
-            Run up = run(env, null, "doctor", "--data-dir", scratch.resolve("doctor-plato").toString(), "--json");
+            Run up = run(
+                    env,
+                    null,
+                    "doctor",
+                    "--data-dir",
+                    scratch.resolve("doctor-plato").toString(),
+                    "--json");
             JsonNode check = find(up.json(), "plato");
             assertThat(check.get("ok").asBoolean()).as(up.toString()).isTrue();
             assertThat(check.get("detail").asText()).contains("answers").contains("/submit");
             plato.stop();
-            Run down = run(env, null, "doctor", "--data-dir", scratch.resolve("doctor-plato").toString(), "--json");
+            Run down = run(
+                    env,
+                    null,
+                    "doctor",
+                    "--data-dir",
+                    scratch.resolve("doctor-plato").toString(),
+                    "--json");
             assertThat(down.exit()).as(down.toString()).isEqualTo(8);
             assertThat(find(down.json(), "plato").get("detail").asText()).contains("refused the connection");
         }
@@ -536,12 +653,15 @@ class CliTest extends ServerHarness {
             env.put("BOSUN_H1_ROUTER_URL", router.url());
             Run lost = run(env, null, "doctor", "--data-dir", dir.toString(), "--json");
             assertThat(lost.exit()).as(lost.toString()).isEqualTo(8);
-            assertThat(find(lost.json(), "router").get("detail").asText()).contains("answers GET /agents (0 agents)")
+            assertThat(find(lost.json(), "router").get("detail").asText())
+                    .contains("answers GET /agents (0 agents)")
                     .contains("out of step with Bosun's registry: coder (missing)");
             assertThat(router.agents()).as("doctor changes nothing").isEmpty();
             router.registerDirectly("coder", List.of("compilation"));
             Run ok = run(env, null, "doctor", "--data-dir", dir.toString(), "--json");
-            assertThat(find(ok.json(), "router").get("ok").asBoolean()).as(ok.toString()).isTrue();
+            assertThat(find(ok.json(), "router").get("ok").asBoolean())
+                    .as(ok.toString())
+                    .isTrue();
             assertThat(find(ok.json(), "router").get("detail").asText()).contains("holds every agent Bosun registered");
             router.stop();
             Run down = run(env, null, "doctor", "--data-dir", dir.toString(), "--json");
@@ -559,16 +679,29 @@ class CliTest extends ServerHarness {
             env.put("BOSUN_ANSWER_FORMAT", "object");
             env.put("BOSUN_PLATO_ROOM_NAMES", "hierarchical");
             env.put("BOSUN_SCOUT_ROOM", "gc/research");
-            Run r = run(env, null, "doctor", "--data-dir", scratch.resolve("doctor-compat").toString(), "--json");
+            Run r = run(
+                    env,
+                    null,
+                    "doctor",
+                    "--data-dir",
+                    scratch.resolve("doctor-compat").toString(),
+                    "--json");
             assertThat(r.exit()).as(r.toString()).isEqualTo(8);
             JsonNode key = find(r.json(), "plato");
             assertThat(key.get("ok").asBoolean()).isFalse();
-            assertThat(key.get("detail").asText()).contains("refuses plato_api_key").contains("401").doesNotContain("wrong-key");
+            assertThat(key.get("detail").asText())
+                    .contains("refuses plato_api_key")
+                    .contains("401")
+                    .doesNotContain("wrong-key");
             JsonNode format = find(r.json(), "plato answer format");
             assertThat(format.get("ok").asBoolean()).isFalse();
-            assertThat(format.get("detail").asText()).contains("answer_format is object").contains("use answer_format: string");
+            assertThat(format.get("detail").asText())
+                    .contains("answer_format is object")
+                    .contains("use answer_format: string");
             JsonNode room = find(r.json(), "plato scout room");
-            assertThat(room.get("ok").asBoolean()).as("chosen on purpose: a warning").isTrue();
+            assertThat(room.get("ok").asBoolean())
+                    .as("chosen on purpose: a warning")
+                    .isTrue();
             assertThat(room.get("detail").asText()).startsWith("warning:").contains("gc/research");
             assertThat(plato.requests()).as("doctor submits nothing").isEmpty();
 
@@ -576,8 +709,16 @@ class CliTest extends ServerHarness {
             env.remove("BOSUN_ANSWER_FORMAT");
             env.remove("BOSUN_PLATO_ROOM_NAMES");
             env.remove("BOSUN_SCOUT_ROOM");
-            Run fine = run(env, null, "doctor", "--data-dir", scratch.resolve("doctor-compat").toString(), "--json");
-            assertThat(find(fine.json(), "plato").get("ok").asBoolean()).as(fine.toString()).isTrue();
+            Run fine = run(
+                    env,
+                    null,
+                    "doctor",
+                    "--data-dir",
+                    scratch.resolve("doctor-compat").toString(),
+                    "--json");
+            assertThat(find(fine.json(), "plato").get("ok").asBoolean())
+                    .as(fine.toString())
+                    .isTrue();
             for (JsonNode c : fine.json()) assertThat(c.get("check").asText()).doesNotStartWith("plato ");
         }
     }
@@ -588,16 +729,28 @@ class CliTest extends ServerHarness {
         try (var plato = dev.bosun.contract.FakePlato.platoServer("right-key")) {
             start(l -> l.set("plato_url", plato.url().toString()).set("plato_api_key", "wrong-key"));
             assertOk(bosun("sessions", "create", "--name", "keyed", "--agent", "oracle1"));
-            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30))
-                    .until(() -> get("/v1/tiles").json().at("/plato/status").asText().equals("paused"));
+            org.awaitility.Awaitility.await()
+                    .atMost(Duration.ofSeconds(30))
+                    .until(() ->
+                            get("/v1/tiles").json().at("/plato/status").asText().equals("paused"));
             Map<String, String> env = env();
             env.put("BOSUN_PLATO_URL", plato.url().toString());
             env.put("BOSUN_PLATO_API_KEY", "wrong-key");
-            Run r = run(env, null, "doctor", "--data-dir", scratch.resolve("doctor-server").toString(), "--json");
+            Run r = run(
+                    env,
+                    null,
+                    "doctor",
+                    "--data-dir",
+                    scratch.resolve("doctor-server").toString(),
+                    "--json");
             JsonNode delivery = find(r.json(), "plato delivery");
             assertThat(delivery.get("ok").asBoolean()).as(r.toString()).isFalse();
-            assertThat(delivery.get("detail").asText()).contains("PLATO is paused").contains("(auth)").contains("HTTP 401")
-                    .contains("POST /v1/tiles/resume").doesNotContain("wrong-key");
+            assertThat(delivery.get("detail").asText())
+                    .contains("PLATO is paused")
+                    .contains("(auth)")
+                    .contains("HTTP 401")
+                    .contains("POST /v1/tiles/resume")
+                    .doesNotContain("wrong-key");
         }
     }
 
@@ -620,8 +773,11 @@ class CliTest extends ServerHarness {
 
     /** The cells of the table row whose first cell is {@code first}. */
     private static List<String> row(Run table, String first) {
-        return table.lines().stream().filter(l -> l.startsWith(first + " ")).findFirst()
-                .map(l -> List.of(l.split(" +"))).orElseThrow(() -> new AssertionError("no row " + first + " in\n" + table.out()));
+        return table.lines().stream()
+                .filter(l -> l.startsWith(first + " "))
+                .findFirst()
+                .map(l -> List.of(l.split(" +")))
+                .orElseThrow(() -> new AssertionError("no row " + first + " in\n" + table.out()));
     }
 
     /** Every column starts at the same offset on every line: headers above their cells. */
@@ -631,8 +787,12 @@ class CliTest extends ServerHarness {
         while (m.find()) starts.add(m.start());
         for (String line : lines.subList(1, lines.size())) {
             for (int start : starts.subList(1, starts.size())) {
-                assertThat(line.charAt(start - 1)).as("column at %d in '%s'", start, line).isEqualTo(' ');
-                assertThat(line.charAt(start)).as("column at %d in '%s'", start, line).isNotEqualTo(' ');
+                assertThat(line.charAt(start - 1))
+                        .as("column at %d in '%s'", start, line)
+                        .isEqualTo(' ');
+                assertThat(line.charAt(start))
+                        .as("column at %d in '%s'", start, line)
+                        .isNotEqualTo(' ');
             }
         }
     }
@@ -644,7 +804,10 @@ class CliTest extends ServerHarness {
 
     private static void assertOneErrorLine(Run r, String code) {
         assertThat(r.err().lines().toList()).as(r.toString()).hasSize(1);
-        assertThat(r.err()).startsWith("bosun: " + code + ": ").doesNotContain("\tat ").doesNotContain("Exception");
+        assertThat(r.err())
+                .startsWith("bosun: " + code + ": ")
+                .doesNotContain("\tat ")
+                .doesNotContain("Exception");
         assertThat(r.out()).isEmpty();
     }
 
@@ -669,7 +832,8 @@ class CliTest extends ServerHarness {
             Path out = Files.createTempFile(scratch, "out", ".txt");
             Path err = Files.createTempFile(scratch, "err", ".txt");
             ProcessBuilder pb = command(env, args).redirectOutput(out.toFile()).redirectError(err.toFile());
-            pb.redirectInput(stdin == null ? ProcessBuilder.Redirect.from(new File("/dev/null")) : ProcessBuilder.Redirect.PIPE);
+            pb.redirectInput(
+                    stdin == null ? ProcessBuilder.Redirect.from(new File("/dev/null")) : ProcessBuilder.Redirect.PIPE);
             Process p = pb.start();
             started.add(p);
             if (stdin != null) {
@@ -689,17 +853,25 @@ class CliTest extends ServerHarness {
 
     /** Starts the CLI in the background, its stdout and stderr going to {@code out}. */
     private Process startBosun(Map<String, String> env, Path out, String... args) throws IOException {
-        Process p = command(env, args).redirectErrorStream(true).redirectOutput(out.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+        Process p = command(env, args)
+                .redirectErrorStream(true)
+                .redirectOutput(out.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .start();
         started.add(p);
         return p;
     }
 
     private static ProcessBuilder command(Map<String, String> env, String... args) {
         // C1 only and the serial collector: a short-lived CLI starts faster, and this test starts dozens.
-        List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(),
-                "--enable-native-access=ALL-UNNAMED", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-                "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        List<String> cmd = new ArrayList<>(List.of(
+                ProcessHandle.current().info().command().orElseThrow(),
+                "--enable-native-access=ALL-UNNAMED",
+                "-XX:TieredStopAtLevel=1",
+                "-XX:+UseSerialGC",
+                "-cp",
+                System.getProperty("java.class.path"),
+                Main.class.getName()));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().clear();
@@ -712,15 +884,18 @@ class CliTest extends ServerHarness {
         while (System.nanoTime() < deadline) {
             String text = Files.readString(out);
             if (done.test(text)) return;
-            if (!p.isAlive()) throw new AssertionError("exited " + p.exitValue() + " before the expected output:\n" + text);
+            if (!p.isAlive())
+                throw new AssertionError("exited " + p.exitValue() + " before the expected output:\n" + text);
             Thread.sleep(50);
         }
-        throw new AssertionError("expected output did not come within " + PROCESS_LIMIT + ":\n" + Files.readString(out));
+        throw new AssertionError(
+                "expected output did not come within " + PROCESS_LIMIT + ":\n" + Files.readString(out));
     }
 
     private static boolean ignoresSigint(long pid) throws IOException {
         for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
-            if (line.startsWith("SigIgn:")) return (Long.parseUnsignedLong(line.substring(7).strip(), 16) & (1L << 1)) != 0;
+            if (line.startsWith("SigIgn:"))
+                return (Long.parseUnsignedLong(line.substring(7).strip(), 16) & (1L << 1)) != 0;
         }
         return false;
     }

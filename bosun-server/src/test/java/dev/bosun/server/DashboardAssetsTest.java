@@ -19,7 +19,9 @@ class DashboardAssetsTest extends ServerHarness {
     }
 
     HttpResponse<String> fetch(String path, String... headers) throws Exception {
-        var b = HttpRequest.newBuilder(URI.create(server.url() + path)).timeout(Duration.ofSeconds(30)).GET();
+        var b = HttpRequest.newBuilder(URI.create(server.url() + path))
+                .timeout(Duration.ofSeconds(30))
+                .GET();
         if (headers.length > 0) b.headers(headers);
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
@@ -35,15 +37,21 @@ class DashboardAssetsTest extends ServerHarness {
             assertThat(r.statusCode()).as(path).isEqualTo(200);
             assertThat(header(r, "Content-Type")).as(path).startsWith("text/html");
             assertThat(r.body()).contains("<script type=\"module\" src=\"/ui/app.js\">");
-            assertThat(header(r, "Content-Security-Policy")).isEqualTo(UiRoutes.CSP)
-                    .contains("default-src 'self'").contains("script-src 'self'").doesNotContain("unsafe-inline")
-                    .doesNotContain("unsafe-eval").contains("frame-ancestors 'none'");
+            assertThat(header(r, "Content-Security-Policy"))
+                    .isEqualTo(UiRoutes.CSP)
+                    .contains("default-src 'self'")
+                    .contains("script-src 'self'")
+                    .doesNotContain("unsafe-inline")
+                    .doesNotContain("unsafe-eval")
+                    .contains("frame-ancestors 'none'");
             assertThat(header(r, "X-Content-Type-Options")).isEqualTo("nosniff");
             assertThat(header(r, "Cache-Control")).isEqualTo("no-cache");
             assertThat(header(r, "ETag")).matches("\"[A-Za-z0-9_-]{27}\"");
         }
-        assertThat(fetch("/ui/app.js").headers().firstValue("Content-Type").orElseThrow()).startsWith("text/javascript");
-        assertThat(fetch("/ui/app.css").headers().firstValue("Content-Type").orElseThrow()).startsWith("text/css");
+        assertThat(fetch("/ui/app.js").headers().firstValue("Content-Type").orElseThrow())
+                .startsWith("text/javascript");
+        assertThat(fetch("/ui/app.css").headers().firstValue("Content-Type").orElseThrow())
+                .startsWith("text/css");
     }
 
     @Test
@@ -56,9 +64,13 @@ class DashboardAssetsTest extends ServerHarness {
         assertThat(again.statusCode()).isEqualTo(304);
         assertThat(again.body()).isEmpty();
         assertThat(header(again, "ETag")).isEqualTo(etag);
-        assertThat(fetch("/ui/app.js", "If-None-Match", "\"other\", " + etag).statusCode()).isEqualTo(304);
-        assertThat(fetch("/ui/app.js", "If-None-Match", "\"other\"").statusCode()).isEqualTo(200);
-        assertThat(header(fetch("/ui/index.html"), "ETag")).as("each file has its own tag").isNotEqualTo(etag);
+        assertThat(fetch("/ui/app.js", "If-None-Match", "\"other\", " + etag).statusCode())
+                .isEqualTo(304);
+        assertThat(fetch("/ui/app.js", "If-None-Match", "\"other\"").statusCode())
+                .isEqualTo(200);
+        assertThat(header(fetch("/ui/index.html"), "ETag"))
+                .as("each file has its own tag")
+                .isNotEqualTo(etag);
     }
 
     @Test
@@ -75,7 +87,9 @@ class DashboardAssetsTest extends ServerHarness {
         assertThat(api.statusCode()).isEqualTo(404);
         assertThat(header(api, "Content-Type")).startsWith("application/json");
         assertThat(fetch("/uix").statusCode()).isEqualTo(404);
-        assertThat(fetch("/v1/sessions").statusCode()).as("the API, not the page").isEqualTo(200);
+        assertThat(fetch("/v1/sessions").statusCode())
+                .as("the API, not the page")
+                .isEqualTo(200);
         assertThat(header(fetch("/v1/sessions"), "Content-Type")).startsWith("application/json");
     }
 
@@ -98,15 +112,33 @@ class DashboardAssetsTest extends ServerHarness {
     @Test
     void noPathLeavesTheUiFolder() throws Exception {
         int port = server.port();
-        for (String path : List.of("/ui/../pom.xml", "/ui/..%2fpom.xml", "/ui/%2e%2e/pom.xml", "/ui/%2E%2E%2Fpom.xml",
-                "/ui/..%5cpom.xml", "/ui/.%2e/openapi.json", "/ui/%252e%252e/openapi.json", "/ui/..;/openapi.json",
-                "/ui/.hidden.js", "/ui//etc/passwd.txt", "/ui/%00.js", "/ui/../../../../etc/passwd",
-                "/ui/..%c0%af..%c0%afetc/passwd.txt", "/ui/views/../../openapi.json", "/ui/dev/bosun/server/BosunServer.class")) {
-            String response = RawHttp.exchange(port, "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+        for (String path : List.of(
+                "/ui/../pom.xml",
+                "/ui/..%2fpom.xml",
+                "/ui/%2e%2e/pom.xml",
+                "/ui/%2E%2E%2Fpom.xml",
+                "/ui/..%5cpom.xml",
+                "/ui/.%2e/openapi.json",
+                "/ui/%252e%252e/openapi.json",
+                "/ui/..;/openapi.json",
+                "/ui/.hidden.js",
+                "/ui//etc/passwd.txt",
+                "/ui/%00.js",
+                "/ui/../../../../etc/passwd",
+                "/ui/..%c0%af..%c0%afetc/passwd.txt",
+                "/ui/views/../../openapi.json",
+                "/ui/dev/bosun/server/BosunServer.class")) {
+            String response =
+                    RawHttp.exchange(port, "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
             int status = RawHttp.status(response);
             String body = RawHttp.body(response);
-            assertThat(body).as(path).doesNotContain("<project").doesNotContain("root:x:0").doesNotContain("\"openapi\"")
-                    .doesNotContain("\tat ").doesNotContain(dataDir.toString());
+            assertThat(body)
+                    .as(path)
+                    .doesNotContain("<project")
+                    .doesNotContain("root:x:0")
+                    .doesNotContain("\"openapi\"")
+                    .doesNotContain("\tat ")
+                    .doesNotContain(dataDir.toString());
             if (status == 200) {
                 // a path Jetty canonicalised back into /ui may only ever be answered with the app itself
                 assertThat(body).as(path).contains("/ui/app.js");
@@ -118,8 +150,11 @@ class DashboardAssetsTest extends ServerHarness {
 
     @Test
     void onlyGetAndHeadAreServed() throws Exception {
-        var head = http.send(HttpRequest.newBuilder(URI.create(server.url() + "/ui/app.js"))
-                .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        var head = http.send(
+                HttpRequest.newBuilder(URI.create(server.url() + "/ui/app.js"))
+                        .method("HEAD", HttpRequest.BodyPublishers.noBody())
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(head.statusCode()).isEqualTo(200);
         assertThat(head.body()).isEmpty();
         Res post = call("POST", "/ui/app.js", "{}");

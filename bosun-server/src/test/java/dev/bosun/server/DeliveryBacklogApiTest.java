@@ -53,7 +53,9 @@ class DeliveryBacklogApiTest extends ServerHarness {
         assertThat(hook.status()).as(hook.text()).isEqualTo(201);
         String webhook = hook.json().get("webhook_id").asText();
         String s = createSession("{\"name\":\"doomed\",\"agent_id\":\"a\"}");
-        assertThat(post("/v1/sessions/" + s + "/end", "{\"outcome\":\"success\"}").status()).isEqualTo(200);
+        assertThat(post("/v1/sessions/" + s + "/end", "{\"outcome\":\"success\"}")
+                        .status())
+                .isEqualTo(200);
 
         // a session start and a session end: two tiles and two webhook deliveries, all given up after 1 s
         await().atMost(SETTLE).untilAsserted(() -> {
@@ -77,13 +79,17 @@ class DeliveryBacklogApiTest extends ServerHarness {
         assertThat(target.at("/health/detail").asText()).contains("401");
         // the dead letters are exactly what the lists hold
         assertThat(get("/v1/tiles?state=dead").json().get("items")).hasSize(2);
-        assertThat(get("/v1/webhooks/" + webhook + "/deliveries?state=dead").json().get("items")).hasSize(2);
+        assertThat(get("/v1/webhooks/" + webhook + "/deliveries?state=dead")
+                        .json()
+                        .get("items"))
+                .hasSize(2);
 
         // a retried tile is pending again at once, and counted so
         String tile = get("/v1/tiles?state=dead").json().at("/items/0/tile_id").asText();
         assertThat(post("/v1/tiles/" + tile + "/retry", null).status()).isEqualTo(200);
         JsonNode after = get("/v1/stats").json();
-        assertThat(after.at("/tiles/dead").asLong() + after.at("/tiles/pending").asLong()).isEqualTo(2);
+        assertThat(after.at("/tiles/dead").asLong() + after.at("/tiles/pending").asLong())
+                .isEqualTo(2);
         assertThat(after.at("/tiles/dead").asLong()).isLessThanOrEqualTo(1);
 
         // another tenant sees none of it

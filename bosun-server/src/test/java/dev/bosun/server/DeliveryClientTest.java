@@ -57,7 +57,10 @@ class DeliveryClientTest extends ServerHarness {
                 .set("delivery_timeout", "2s")
                 .set("delivery_backoff_min", "20ms")
                 .set("delivery_backoff_max", "200ms"));
-        client = BosunClient.builder(server.url()).apiKey(KEY).timeout(Duration.ofSeconds(30)).build();
+        client = BosunClient.builder(server.url())
+                .apiKey(KEY)
+                .timeout(Duration.ofSeconds(30))
+                .build();
     }
 
     @AfterEach
@@ -77,14 +80,17 @@ class DeliveryClientTest extends ServerHarness {
     }
 
     private static void assertCode(org.assertj.core.api.ThrowableAssert.ThrowingCallable call, ErrorCode code) {
-        assertThatThrownBy(call).isInstanceOfSatisfying(BosunClientException.class, e -> assertThat(e.code()).isEqualTo(code));
+        assertThatThrownBy(call)
+                .isInstanceOfSatisfying(
+                        BosunClientException.class, e -> assertThat(e.code()).isEqualTo(code));
     }
 
     @Test
     void tilesThroughTheSdk() {
         Session s = client.createSession(CreateSession.of("research", "oracle1").withScoutRoom("sdk-room"));
         assertThat(s.scoutRoom()).as("scout_room went over the wire").contains("sdk-room");
-        Session quiet = client.createSession(CreateSession.of("quiet", "oracle1").withEmitTiles(false));
+        Session quiet =
+                client.createSession(CreateSession.of("quiet", "oracle1").withEmitTiles(false));
         assertThat(quiet.emitTiles()).isFalse();
         assertThat(manager.get(quiet.sessionId()).emitTiles()).contains(false);
         client.addTask(s.sessionId(), new AddTask("t1", "compile", null, null, null));
@@ -92,12 +98,16 @@ class DeliveryClientTest extends ServerHarness {
         client.endSession(s.sessionId(), SessionOutcome.SUCCESS, Optional.empty());
 
         await().atMost(SETTLE).until(() -> {
-            List<Tile> items = client.sessionTiles(s.sessionId(), Optional.empty(), 0).items();
+            List<Tile> items =
+                    client.sessionTiles(s.sessionId(), Optional.empty(), 0).items();
             return items.size() == 4 && items.stream().allMatch(d -> d.state() == DeliveryState.DELIVERED);
         });
         TilePage tiles = client.sessionTiles(s.sessionId(), Optional.empty(), 0);
-        assertThat(tiles.items()).containsExactlyElementsOf(
-                manager.tiles().ofSession(TENANT, s.sessionId(), Optional.empty(), 50).items().stream().map(DeliveryClientTest::tileOnTheWire).toList());
+        assertThat(tiles.items())
+                .containsExactlyElementsOf(
+                        manager.tiles().ofSession(TENANT, s.sessionId(), Optional.empty(), 50).items().stream()
+                                .map(DeliveryClientTest::tileOnTheWire)
+                                .toList());
         Tile end = tiles.items().get(3);
         assertThat(end.kind()).isEqualTo(TileKind.SESSION_END);
         assertThat(end.tile().domain()).isEqualTo("sdk-room");
@@ -110,8 +120,10 @@ class DeliveryClientTest extends ServerHarness {
         TilePage rest = client.tiles(Optional.of(DeliveryState.DELIVERED), Optional.ofNullable(first.nextCursor()), 3);
         assertThat(rest.items()).hasSize(1);
         assertThat(rest.hasMore()).isFalse();
-        assertThat(client.tiles(Optional.of(DeliveryState.LOCAL), Optional.empty(), 0).items())
-                .extracting(Tile::sessionId).containsExactly(quiet.sessionId());
+        assertThat(client.tiles(Optional.of(DeliveryState.LOCAL), Optional.empty(), 0)
+                        .items())
+                .extracting(Tile::sessionId)
+                .containsExactly(quiet.sessionId());
 
         assertCode(() -> client.retryTile(end.tileId()), ErrorCode.CONFLICT);
         assertCode(() -> client.tile("tile_nope"), ErrorCode.NOT_FOUND);
@@ -123,8 +135,13 @@ class DeliveryClientTest extends ServerHarness {
     void aRejectedTileIsRetriedThroughTheSdk() {
         plato.gateRefuses.add("[SESSION_START] oracle1:gated");
         Session s = client.createSession(CreateSession.of("gated", "oracle1"));
-        await().atMost(SETTLE).until(() -> !client.tiles(Optional.of(DeliveryState.REJECTED), Optional.empty(), 0).items().isEmpty());
-        Tile rejected = client.tiles(Optional.of(DeliveryState.REJECTED), Optional.empty(), 0).items().get(0);
+        await().atMost(SETTLE)
+                .until(() -> !client.tiles(Optional.of(DeliveryState.REJECTED), Optional.empty(), 0)
+                        .items()
+                        .isEmpty());
+        Tile rejected = client.tiles(Optional.of(DeliveryState.REJECTED), Optional.empty(), 0)
+                .items()
+                .get(0);
         assertThat(rejected.sessionId()).isEqualTo(s.sessionId());
         assertThat(rejected.lastStatus()).isEqualTo(403);
         plato.gateRefuses.clear();
@@ -136,7 +153,9 @@ class DeliveryClientTest extends ServerHarness {
 
     @Test
     void webhooksThroughTheSdk() {
-        assertCode(() -> client.createWebhook("ftp://example.com/x", List.of("*"), Optional.empty()), ErrorCode.INVALID_ARGUMENT);
+        assertCode(
+                () -> client.createWebhook("ftp://example.com/x", List.of("*"), Optional.empty()),
+                ErrorCode.INVALID_ARGUMENT);
         WebhookCreated made = client.createWebhook(receiver.url(), List.of("*"), Optional.empty());
         receiver.secret = made.secret();
         assertThat(made.secret()).startsWith("whsec_");
@@ -153,22 +172,46 @@ class DeliveryClientTest extends ServerHarness {
         receiver.script.add(410); // the first delivery (session_started) is refused for good
         Session s = client.createSession(CreateSession.of("hooked", "oracle1"));
         client.endSession(s.sessionId(), SessionOutcome.FAILED, Optional.of("boom"));
-        await().atMost(SETTLE).until(() -> client.webhookDeliveries(made.webhookId(), Optional.empty(), Optional.empty(), 0).items()
-                .stream().noneMatch(d -> d.state() == DeliveryState.PENDING) && receiver.got().size() == 2);
-        Page<WebhookDelivery> deliveries = client.webhookDeliveries(made.webhookId(), Optional.empty(), Optional.empty(), 0);
-        assertThat(deliveries.items()).containsExactlyElementsOf(manager.webhooks()
-                .deliveries(TENANT, made.webhookId(), Optional.empty(), Optional.empty(), 50).items().stream()
-                .map(DeliveryClientTest::deliveryOnTheWire).toList());
-        assertThat(deliveries.items()).extracting(WebhookDelivery::eventType).containsExactly("session_ended", "session_started");
-        assertThat(deliveries.items()).extracting(WebhookDelivery::state).containsExactly(DeliveryState.DELIVERED, DeliveryState.REJECTED);
+        await().atMost(SETTLE)
+                .until(() ->
+                        client
+                                        .webhookDeliveries(made.webhookId(), Optional.empty(), Optional.empty(), 0)
+                                        .items()
+                                        .stream()
+                                        .noneMatch(d -> d.state() == DeliveryState.PENDING)
+                                && receiver.got().size() == 2);
+        Page<WebhookDelivery> deliveries =
+                client.webhookDeliveries(made.webhookId(), Optional.empty(), Optional.empty(), 0);
+        assertThat(deliveries.items())
+                .containsExactlyElementsOf(manager
+                        .webhooks()
+                        .deliveries(TENANT, made.webhookId(), Optional.empty(), Optional.empty(), 50)
+                        .items()
+                        .stream()
+                        .map(DeliveryClientTest::deliveryOnTheWire)
+                        .toList());
+        assertThat(deliveries.items())
+                .extracting(WebhookDelivery::eventType)
+                .containsExactly("session_ended", "session_started");
+        assertThat(deliveries.items())
+                .extracting(WebhookDelivery::state)
+                .containsExactly(DeliveryState.DELIVERED, DeliveryState.REJECTED);
         assertThat(deliveries.items()).allMatch(d -> d.webhookId().equals(made.webhookId()));
-        assertThat(deliveries.items().get(0).body().payload().at("/error").asText()).isEqualTo("boom");
-        WebhookDelivery rejected = client.webhookDeliveries(made.webhookId(), Optional.of(DeliveryState.REJECTED), Optional.empty(), 0).items().get(0);
+        assertThat(deliveries.items().get(0).body().payload().at("/error").asText())
+                .isEqualTo("boom");
+        WebhookDelivery rejected = client.webhookDeliveries(
+                        made.webhookId(), Optional.of(DeliveryState.REJECTED), Optional.empty(), 0)
+                .items()
+                .get(0);
 
         WebhookDelivery again = client.retryWebhookDelivery(made.webhookId(), rejected.deliveryId());
         assertThat(again.deliveryId()).isEqualTo(rejected.deliveryId());
-        await().atMost(SETTLE).until(() -> client.webhookDeliveries(made.webhookId(), Optional.of(DeliveryState.DELIVERED),
-                Optional.empty(), 0).items().size() == 2);
+        await().atMost(SETTLE)
+                .until(() -> client.webhookDeliveries(
+                                        made.webhookId(), Optional.of(DeliveryState.DELIVERED), Optional.empty(), 0)
+                                .items()
+                                .size()
+                        == 2);
         assertThat(receiver.got()).hasSize(3).allMatch(WebhookReceiver.Got::verified);
         assertCode(() -> client.retryWebhookDelivery(made.webhookId(), rejected.deliveryId()), ErrorCode.CONFLICT);
         assertCode(() -> client.retryWebhookDelivery(made.webhookId(), "whd_nope"), ErrorCode.NOT_FOUND);
@@ -177,6 +220,8 @@ class DeliveryClientTest extends ServerHarness {
         assertThat(client.webhooks()).isEmpty();
         assertCode(() -> client.webhook(made.webhookId()), ErrorCode.NOT_FOUND);
         assertCode(() -> client.deleteWebhook(made.webhookId()), ErrorCode.NOT_FOUND);
-        assertCode(() -> client.webhookDeliveries(made.webhookId(), Optional.empty(), Optional.empty(), 0), ErrorCode.NOT_FOUND);
+        assertCode(
+                () -> client.webhookDeliveries(made.webhookId(), Optional.empty(), Optional.empty(), 0),
+                ErrorCode.NOT_FOUND);
     }
 }

@@ -41,18 +41,26 @@ class DeployFilesTest {
     @Test
     void theSystemdUnitVerifies() throws Exception {
         Path analyze = Path.of("/usr/bin/systemd-analyze");
-        Services.require("systemd-analyze", Files.isExecutable(analyze) ? Optional.empty()
-                : Optional.of("no /usr/bin/systemd-analyze (Debian's systemd package)"));
+        Services.require(
+                "systemd-analyze",
+                Files.isExecutable(analyze)
+                        ? Optional.empty()
+                        : Optional.of("no /usr/bin/systemd-analyze (Debian's systemd package)"));
         String unit = Files.readString(ROOT.resolve("deploy/systemd/bosun.service"));
         String jdk = "/usr/lib/jvm/java-21/bin/java";
-        assertThat(unit).contains("ExecStart=" + jdk + " ").contains("NoNewPrivileges=true")
-                .contains("ProtectSystem=strict").contains("KillMode=process");
+        assertThat(unit)
+                .contains("ExecStart=" + jdk + " ")
+                .contains("NoNewPrivileges=true")
+                .contains("ProtectSystem=strict")
+                .contains("KillMode=process");
         // verify insists that ExecStart's binary exists: point it at a stand-in, check everything else as written.
         Path java = Files.writeString(scratch.resolve("java"), "#!/bin/sh\n");
         Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
         Path copy = Files.writeString(scratch.resolve("bosun.service"), unit.replace(jdk, java.toString()));
         String out = run(60, analyze.toString(), "verify", copy.toString());
-        assertThat(out).as("systemd-analyze verify says nothing about a clean unit").isBlank();
+        assertThat(out)
+                .as("systemd-analyze verify says nothing about a clean unit")
+                .isBlank();
     }
 
     /**
@@ -69,28 +77,63 @@ class DeployFilesTest {
         writeApp(context.resolve("app"));
         run(600, "bash", ROOT.resolve("deploy/docker/make-base.sh").toString(), System.getProperty("java.home"), BASE);
         String tag = "bosun-test-image:" + UUID.randomUUID().toString().substring(0, 8);
-        run(900, DOCKER, "build", "-q", "-f", ROOT.resolve("deploy/docker/Dockerfile").toString(), "--build-arg", "BASE=" + BASE,
-                "-t", tag, context.toString());
+        run(
+                900,
+                DOCKER,
+                "build",
+                "-q",
+                "-f",
+                ROOT.resolve("deploy/docker/Dockerfile").toString(),
+                "--build-arg",
+                "BASE=" + BASE,
+                "-t",
+                tag,
+                context.toString());
         try {
             String key = "bsn_" + UUID.randomUUID().toString().replace("-", "");
-            String hash = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8)));
-            String id = run(60, DOCKER, "run", "-d", "--read-only", "--tmpfs", "/tmp", "--health-interval", "1s",
-                    "-e", "BOSUN_API_KEYS=ops:" + hash, tag).strip();
+            String hash = HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8)));
+            String id = run(
+                            60,
+                            DOCKER,
+                            "run",
+                            "-d",
+                            "--read-only",
+                            "--tmpfs",
+                            "/tmp",
+                            "--health-interval",
+                            "1s",
+                            "-e",
+                            "BOSUN_API_KEYS=ops:" + hash,
+                            tag)
+                    .strip();
             try {
-                await().atMost(Duration.ofSeconds(120)).until(() -> inspect(id, "{{.State.Health.Status}}").equals("healthy"));
+                await().atMost(Duration.ofSeconds(120))
+                        .until(() -> inspect(id, "{{.State.Health.Status}}").equals("healthy"));
                 assertThat(inspect(id, "{{.HostConfig.ReadonlyRootfs}}")).isEqualTo("true");
-                assertThat(run(30, DOCKER, "exec", id, "id", "-u").strip()).as("not root").isEqualTo("10001");
-                URI base = URI.create("http://" + inspect(id, "{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}") + ":7700");
+                assertThat(run(30, DOCKER, "exec", id, "id", "-u").strip())
+                        .as("not root")
+                        .isEqualTo("10001");
+                URI base = URI.create(
+                        "http://" + inspect(id, "{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}") + ":7700");
                 var http = HttpClient.newHttpClient();
-                HttpResponse<String> created = http.send(HttpRequest.newBuilder(base.resolve("/v1/sessions"))
-                        .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"boxed\",\"agent_id\":\"a\",\"profile\":\"echo\"}"))
-                        .build(), HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> created = http.send(
+                        HttpRequest.newBuilder(base.resolve("/v1/sessions"))
+                                .header("Authorization", "Bearer " + key)
+                                .header("Content-Type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofString(
+                                        "{\"name\":\"boxed\",\"agent_id\":\"a\",\"profile\":\"echo\"}"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
                 assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
-                assertThat(Json.parseTrusted(created.body()).get("status").asText()).as("its worker started").isEqualTo("running");
+                assertThat(Json.parseTrusted(created.body()).get("status").asText())
+                        .as("its worker started")
+                        .isEqualTo("running");
 
                 run(120, DOCKER, "stop", "-t", "60", id);
-                assertThat(inspect(id, "{{.State.ExitCode}}")).as("128 + SIGTERM, after the drain").isEqualTo("143");
+                assertThat(inspect(id, "{{.State.ExitCode}}"))
+                        .as("128 + SIGTERM, after the drain")
+                        .isEqualTo("143");
                 assertThat(run(30, DOCKER, "logs", id)).contains("drained in");
             } finally {
                 run(60, DOCKER, "rm", "-f", id);
@@ -106,9 +149,12 @@ class DeployFilesTest {
 
     private static Optional<String> dockerUnavailable() {
         try {
-            Process p = new ProcessBuilder(DOCKER, "version").redirectErrorStream(true).start();
+            Process p = new ProcessBuilder(DOCKER, "version")
+                    .redirectErrorStream(true)
+                    .start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0 ? Optional.empty()
+            return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0
+                    ? Optional.empty()
                     : Optional.of("`docker version` failed; scripts/sandbox-env.sh starts dockerd: " + out.strip());
         } catch (Exception e) {
             return Optional.of("no docker client: " + e.getMessage());
@@ -127,8 +173,12 @@ class DeployFilesTest {
         for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
             Path p = Path.of(entry);
             if (entry.isBlank() || p.endsWith("test-classes") || !Files.exists(p)) continue;
-            String name = String.format("%03d-%s", n++, Files.isDirectory(p) ? p.getParent().getParent().getFileName() + ".jar"
-                    : p.getFileName().toString());
+            String name = String.format(
+                    "%03d-%s",
+                    n++,
+                    Files.isDirectory(p)
+                            ? p.getParent().getParent().getFileName() + ".jar"
+                            : p.getFileName().toString());
             if (Files.isDirectory(p)) jar(p, lib.resolve(name), new Manifest());
             else Files.copy(p, lib.resolve(name));
             names.add("lib/" + name);
@@ -168,7 +218,9 @@ class DeployFilesTest {
         if (!ended) p.destroyForcibly();
         reader.join();
         String text = out.toString(StandardCharsets.UTF_8);
-        assertThat(ended).as("%s ended within %d s: %s", command[0], seconds, text).isTrue();
+        assertThat(ended)
+                .as("%s ended within %d s: %s", command[0], seconds, text)
+                .isTrue();
         assertThat(p.exitValue()).as("%s: %s", String.join(" ", command), text).isZero();
         return text;
     }

@@ -26,7 +26,10 @@ class DiskFullApiTest extends ServerHarness {
             String a = createSession("{\"name\":\"a\",\"agent_id\":\"x\"}");
             String b = createSession("{\"name\":\"b\",\"agent_id\":\"x\"}");
             String c = createSession("{\"name\":\"c\",\"agent_id\":\"x\"}");
-            for (int i = 0; i < 5; i++) assertThat(post("/v1/sessions/" + a + "/events", "{\"event_type\":\"m\",\"payload\":" + i + "}").status()).isEqualTo(202);
+            for (int i = 0; i < 5; i++)
+                assertThat(post("/v1/sessions/" + a + "/events", "{\"event_type\":\"m\",\"payload\":" + i + "}")
+                                .status())
+                        .isEqualTo(202);
             assertThat(get("/readyz").status()).isEqualTo(200);
 
             disk.fill();
@@ -53,9 +56,13 @@ class DiskFullApiTest extends ServerHarness {
             assertThat(get("/readyz").json().at("/checks/store").asText()).isEqualTo("ok");
             Res sent = post("/v1/sessions/" + a + "/events", "{\"event_type\":\"m\",\"payload\":\"after\"}");
             assertThat(sent.status()).as(sent.text()).isEqualTo(202);
-            assertThat(sent.json().get("seq").asLong()).as("the refused sends used no seq").isEqualTo(7);
-            JsonNode events = get("/v1/sessions/" + a + "/events?limit=100").json().get("events");
-            for (int i = 0; i < events.size(); i++) assertThat(events.get(i).get("seq").asLong()).isEqualTo(i + 1L);
+            assertThat(sent.json().get("seq").asLong())
+                    .as("the refused sends used no seq")
+                    .isEqualTo(7);
+            JsonNode events =
+                    get("/v1/sessions/" + a + "/events?limit=100").json().get("events");
+            for (int i = 0; i < events.size(); i++)
+                assertThat(events.get(i).get("seq").asLong()).isEqualTo(i + 1L);
             String d = createSession("{\"name\":\"d\",\"agent_id\":\"x\"}");
             assertThat(types(d)).containsExactly("session_started");
             assertThat(get("/v1/sessions?limit=100").json().get("items")).hasSize(4);
@@ -64,7 +71,10 @@ class DiskFullApiTest extends ServerHarness {
 
     private java.util.List<String> types(String id) {
         var out = new java.util.ArrayList<String>();
-        get("/v1/sessions/" + id + "/events?limit=100").json().get("events").forEach(e -> out.add(e.get("event_type").asText()));
+        get("/v1/sessions/" + id + "/events?limit=100")
+                .json()
+                .get("events")
+                .forEach(e -> out.add(e.get("event_type").asText()));
         return out;
     }
 

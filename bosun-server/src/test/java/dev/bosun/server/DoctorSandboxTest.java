@@ -21,7 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 class DoctorSandboxTest {
     static final String IMAGE = System.getenv().getOrDefault("BOSUN_TEST_IMAGE", "bosun-test-busybox:1");
 
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     @Test
     void doctorChecksEveryImageOfEveryDockerProfile() throws Exception {
@@ -42,7 +43,13 @@ class DoctorSandboxTest {
         int exit;
         try {
             System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            exit = Main.run("doctor", "--config", config.toString(), "--data-dir", dir.resolve("data").toString(), "--json");
+            exit = Main.run(
+                    "doctor",
+                    "--config",
+                    config.toString(),
+                    "--data-dir",
+                    dir.resolve("data").toString(),
+                    "--json");
         } finally {
             System.setOut(saved);
         }

@@ -24,21 +24,84 @@ import org.junit.jupiter.api.io.TempDir;
 class EnvInjectionTest extends ServerHarness {
     /** Every name is refused with {@code env_startup}; the table is written out here, not read from the code. */
     static final List<String> DANGEROUS = List.of(
-            "LD_PRELOAD", "LD_LIBRARY_PATH", "LD_AUDIT", "LD_DEBUG_OUTPUT", "ld_preload", "DYLD_INSERT_LIBRARIES",
-            "GCONV_PATH", "LOCPATH", "NLSPATH", "GETCONF_DIR", "MALLOC_CHECK_", "MALLOC_ARENA_MAX", "GLIBC_TUNABLES", "TZDIR",
-            "HOSTALIASES", "RES_OPTIONS", "LOCALDOMAIN",
-            "BASH_ENV", "ENV", "BASH_FUNC_x", "SHELLOPTS", "BASHOPTS", "PS4", "PS1", "PROMPT_COMMAND", "IFS", "CDPATH",
-            "GLOBIGNORE", "FPATH", "ZDOTDIR", "BASH_XTRACEFD",
-            "PATH", "HOME", "SHELL", "TMPDIR", "XDG_CONFIG_HOME",
-            "EDITOR", "PAGER", "LESSOPEN", "SSH_ASKPASS", "GIT_SSH_COMMAND", "GIT_CONFIG_GLOBAL", "SUDO_ASKPASS",
-            "PYTHONPATH", "PYTHONSTARTUP", "PYTHONHOME", "PYTHONBREAKPOINT", "PYTHONWARNINGS", "PIP_INDEX_URL",
-            "PERL5LIB", "PERLLIB", "PERL5OPT", "PERL5DB",
-            "NODE_OPTIONS", "NODE_PATH", "NODE_EXTRA_CA_CERTS", "npm_config_prefix",
-            "JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS", "JDK_JAVA_OPTIONS", "CLASSPATH", "MAVEN_OPTS",
-            "RUBYOPT", "RUBYLIB", "GEM_PATH", "GEM_HOME", "BUNDLE_GEMFILE",
-            "LUA_INIT", "PHPRC", "R_PROFILE", "TCLLIBPATH",
-            "SSL_CERT_FILE", "OPENSSL_CONF", "HTTPS_PROXY", "http_proxy", "ALL_PROXY",
-            "GIO_EXTRA_MODULES", "TERMINFO");
+            "LD_PRELOAD",
+            "LD_LIBRARY_PATH",
+            "LD_AUDIT",
+            "LD_DEBUG_OUTPUT",
+            "ld_preload",
+            "DYLD_INSERT_LIBRARIES",
+            "GCONV_PATH",
+            "LOCPATH",
+            "NLSPATH",
+            "GETCONF_DIR",
+            "MALLOC_CHECK_",
+            "MALLOC_ARENA_MAX",
+            "GLIBC_TUNABLES",
+            "TZDIR",
+            "HOSTALIASES",
+            "RES_OPTIONS",
+            "LOCALDOMAIN",
+            "BASH_ENV",
+            "ENV",
+            "BASH_FUNC_x",
+            "SHELLOPTS",
+            "BASHOPTS",
+            "PS4",
+            "PS1",
+            "PROMPT_COMMAND",
+            "IFS",
+            "CDPATH",
+            "GLOBIGNORE",
+            "FPATH",
+            "ZDOTDIR",
+            "BASH_XTRACEFD",
+            "PATH",
+            "HOME",
+            "SHELL",
+            "TMPDIR",
+            "XDG_CONFIG_HOME",
+            "EDITOR",
+            "PAGER",
+            "LESSOPEN",
+            "SSH_ASKPASS",
+            "GIT_SSH_COMMAND",
+            "GIT_CONFIG_GLOBAL",
+            "SUDO_ASKPASS",
+            "PYTHONPATH",
+            "PYTHONSTARTUP",
+            "PYTHONHOME",
+            "PYTHONBREAKPOINT",
+            "PYTHONWARNINGS",
+            "PIP_INDEX_URL",
+            "PERL5LIB",
+            "PERLLIB",
+            "PERL5OPT",
+            "PERL5DB",
+            "NODE_OPTIONS",
+            "NODE_PATH",
+            "NODE_EXTRA_CA_CERTS",
+            "npm_config_prefix",
+            "JAVA_TOOL_OPTIONS",
+            "_JAVA_OPTIONS",
+            "JDK_JAVA_OPTIONS",
+            "CLASSPATH",
+            "MAVEN_OPTS",
+            "RUBYOPT",
+            "RUBYLIB",
+            "GEM_PATH",
+            "GEM_HOME",
+            "BUNDLE_GEMFILE",
+            "LUA_INIT",
+            "PHPRC",
+            "R_PROFILE",
+            "TCLLIBPATH",
+            "SSL_CERT_FILE",
+            "OPENSSL_CONF",
+            "HTTPS_PROXY",
+            "http_proxy",
+            "ALL_PROXY",
+            "GIO_EXTRA_MODULES",
+            "TERMINFO");
 
     @TempDir
     Path markers;
@@ -80,10 +143,32 @@ class EnvInjectionTest extends ServerHarness {
     void everyStartupVariableIsRefusedForEveryRuntimeEvenWhenTheProfileAllowsItsName() {
         List<String> everything = allowEverything();
         startWith(Map.of(
-                "proc", profile("runtime", "process", "command", List.of("bash", "-c", "sleep 30"), "env_allow", everything),
-                "jail", profile("runtime", "bwrap", "command", List.of("/bin/sh", "-c", "sleep 30"), "env_allow", everything),
-                "agent", profile("runtime", "docker", "image", "agent:1", "command", List.of("sh", "-c", "sleep 30"),
-                        "env_allow", everything),
+                "proc",
+                        profile(
+                                "runtime",
+                                "process",
+                                "command",
+                                List.of("bash", "-c", "sleep 30"),
+                                "env_allow",
+                                everything),
+                "jail",
+                        profile(
+                                "runtime",
+                                "bwrap",
+                                "command",
+                                List.of("/bin/sh", "-c", "sleep 30"),
+                                "env_allow",
+                                everything),
+                "agent",
+                        profile(
+                                "runtime",
+                                "docker",
+                                "image",
+                                "agent:1",
+                                "command",
+                                List.of("sh", "-c", "sleep 30"),
+                                "env_allow",
+                                everything),
                 "strict", profile("command", List.of("sh", "-c", "sleep 30"))));
         int tried = 0;
         for (String runtime : List.of("proc", "jail", "agent")) {
@@ -101,7 +186,9 @@ class EnvInjectionTest extends ServerHarness {
         }
         refused(create("strict", Map.of("MODE", "fast")), "sandbox.env.MODE", "env_allowlist");
         assertThat(tried).isEqualTo(3 * DANGEROUS.size());
-        assertThat(get("/v1/sessions").json().get("items")).as("nothing was created").isEmpty();
+        assertThat(get("/v1/sessions").json().get("items"))
+                .as("nothing was created")
+                .isEmpty();
         assertThat(markers.toFile().list()).as("nothing ran").isEmpty();
     }
 
@@ -117,25 +204,40 @@ class EnvInjectionTest extends ServerHarness {
         Path tenantMarker = markers.resolve("tenant-ran");
         String reply = "echo '{\"done\":true}' > \"$BOSUN_OUTBOX/done.json\"; sleep 30";
         startWith(Map.of(
-                "hooked", profile("command", List.of("bash", "-c", reply),
-                        "env", Map.of("BASH_ENV", "$(touch " + operatorMarker + ")")),
+                "hooked",
+                        profile(
+                                "command",
+                                List.of("bash", "-c", reply),
+                                "env",
+                                Map.of("BASH_ENV", "$(touch " + operatorMarker + ")")),
                 "bash", profile("command", List.of("bash", "-c", reply), "env_allow", allowEverything())));
 
         String control = createSession("{\"name\":\"control\",\"agent_id\":\"a\",\"profile\":\"hooked\"}");
         awaitOut(control);
-        assertThat(operatorMarker).as("bash runs BASH_ENV's command substitution here").exists();
+        assertThat(operatorMarker)
+                .as("bash runs BASH_ENV's command substitution here")
+                .exists();
 
         Res attack = create("bash", Map.of("BASH_ENV", "$(touch " + tenantMarker + ")"));
         refused(attack, "sandbox.env.BASH_ENV", "env_startup");
 
-        String plain = createSession("{\"name\":\"plain\",\"agent_id\":\"a\",\"profile\":\"bash\",\"sandbox\":{\"env\":{\"MODE\":\"$(touch "
-                + tenantMarker + ")\"}}}");
+        String plain = createSession(
+                "{\"name\":\"plain\",\"agent_id\":\"a\",\"profile\":\"bash\",\"sandbox\":{\"env\":{\"MODE\":\"$(touch "
+                        + tenantMarker + ")\"}}}");
         awaitOut(plain);
-        assertThat(tenantMarker).as("neither the refused BASH_ENV nor an ordinary variable's value ran").doesNotExist();
+        assertThat(tenantMarker)
+                .as("neither the refused BASH_ENV nor an ordinary variable's value ran")
+                .doesNotExist();
     }
 
     private void awaitOut(String session) {
-        await().atMost(Duration.ofSeconds(30)).until(() -> get("/v1/sessions/" + session + "/events?after=0").json()
-                .get("events").findValues("direction").stream().anyMatch(d -> d.asText().equals("out")));
+        await().atMost(Duration.ofSeconds(30))
+                .until(
+                        () -> get("/v1/sessions/" + session + "/events?after=0")
+                                .json()
+                                .get("events")
+                                .findValues("direction")
+                                .stream()
+                                .anyMatch(d -> d.asText().equals("out")));
     }
 }

@@ -35,17 +35,42 @@ class ErrorsTest extends ServerHarness {
         r = post("/v1/sessions", "{\"name\":\"x\",\"agent_id\":\"../etc\"}");
         assertThat(r.json().at("/error/details/field").asText()).isEqualTo("agent_id");
         String id = createSession("{\"name\":\"x\",\"agent_id\":\"a\"}");
-        assertThat(get("/v1/sessions/" + id + "/events?after=-1").json().at("/error/details/field").asText()).isEqualTo("after");
-        assertThat(get("/v1/sessions/" + id + "/events?after=99").json().at("/error/message").asText()).contains("past the end");
-        assertThat(get("/v1/sessions/" + id + "/events?limit=0").json().at("/error/details/field").asText()).isEqualTo("limit");
+        assertThat(get("/v1/sessions/" + id + "/events?after=-1")
+                        .json()
+                        .at("/error/details/field")
+                        .asText())
+                .isEqualTo("after");
+        assertThat(get("/v1/sessions/" + id + "/events?after=99")
+                        .json()
+                        .at("/error/message")
+                        .asText())
+                .contains("past the end");
+        assertThat(get("/v1/sessions/" + id + "/events?limit=0")
+                        .json()
+                        .at("/error/details/field")
+                        .asText())
+                .isEqualTo("limit");
         assertThat(get("/v1/sessions/" + id + "/events?limit=10000").status()).isEqualTo(400);
-        assertThat(get("/v1/sessions/" + id + "/events?wait=abc").json().at("/error/details/field").asText()).isEqualTo("wait");
+        assertThat(get("/v1/sessions/" + id + "/events?wait=abc")
+                        .json()
+                        .at("/error/details/field")
+                        .asText())
+                .isEqualTo("wait");
         assertThat(get("/v1/sessions/" + id + "/events?wait=9999").status()).isEqualTo(400);
-        assertThat(post("/v1/sessions/" + id + "/events", "{\"event_type\":\"x\"}").json().at("/error/details/field").asText())
+        assertThat(post("/v1/sessions/" + id + "/events", "{\"event_type\":\"x\"}")
+                        .json()
+                        .at("/error/details/field")
+                        .asText())
                 .isEqualTo("payload");
-        assertThat(post("/v1/sessions/" + id + "/tasks", "{\"name\":\"t\",\"priority\":\"urgent\"}").json()
-                .at("/error/details/field").asText()).isEqualTo("priority");
-        assertThat(post("/v1/sessions/" + id + "/end", "{\"outcome\":\"meh\"}").json().at("/error/details/field").asText())
+        assertThat(post("/v1/sessions/" + id + "/tasks", "{\"name\":\"t\",\"priority\":\"urgent\"}")
+                        .json()
+                        .at("/error/details/field")
+                        .asText())
+                .isEqualTo("priority");
+        assertThat(post("/v1/sessions/" + id + "/end", "{\"outcome\":\"meh\"}")
+                        .json()
+                        .at("/error/details/field")
+                        .asText())
                 .isEqualTo("outcome");
         assertThat(get("/v1/sessions/" + id + "/logs").status()).isEqualTo(409); // no worker
     }
@@ -59,7 +84,9 @@ class ErrorsTest extends ServerHarness {
         assertThat(get("/v1/nothing-here").json().at("/error/message").asText()).contains("no route");
         String id = createSession("{\"name\":\"x\",\"agent_id\":\"a\"}");
         assertThat(get("/v1/sessions/" + id + "/tasks/none").status()).isEqualTo(404);
-        assertThat(post("/v1/sessions/" + id + "/tasks", "{\"name\":\"one\",\"task_id\":\"a\"}").status()).isEqualTo(201);
+        assertThat(post("/v1/sessions/" + id + "/tasks", "{\"name\":\"one\",\"task_id\":\"a\"}")
+                        .status())
+                .isEqualTo(201);
         Res cap = post("/v1/sessions/" + id + "/tasks", "{\"name\":\"two\"}");
         assertThat(cap.status()).isEqualTo(429);
         assertThat(cap.code()).isEqualTo("LIMIT_REACHED");
@@ -73,20 +100,25 @@ class ErrorsTest extends ServerHarness {
         Res late = post("/v1/sessions/" + id + "/events", "{\"event_type\":\"x\",\"payload\":1}");
         assertThat(late.status()).isEqualTo(409);
         assertThat(late.code()).isEqualTo("CONFLICT");
-        assertThat(post("/v1/sessions/" + id + "/end", "{\"outcome\":\"success\"}").status()).isEqualTo(409);
+        assertThat(post("/v1/sessions/" + id + "/end", "{\"outcome\":\"success\"}")
+                        .status())
+                .isEqualTo(409);
     }
 
     @Test
     void payloadsAndBodiesOverTheirLimitsAre413() {
         start(l -> l.set("max_message_bytes", "4KiB").set("max_request_bytes", "16KiB"));
         String id = createSession("{\"name\":\"x\",\"agent_id\":\"a\"}");
-        Res big = post("/v1/sessions/" + id + "/events", "{\"event_type\":\"x\",\"payload\":\"" + "a".repeat(5000) + "\"}");
+        Res big = post(
+                "/v1/sessions/" + id + "/events", "{\"event_type\":\"x\",\"payload\":\"" + "a".repeat(5000) + "\"}");
         assertThat(big.status()).isEqualTo(413);
         assertThat(big.json().at("/error/details/field").asText()).isEqualTo("payload");
         // Refused before its body is read: the server must still drain it, or the kernel's reset on close
         // can destroy the 413 on its way (the client then saw "no bytes"), so each try must get its answer.
         for (int i = 0; i < 300; i++) {
-            Res huge = post("/v1/sessions/" + id + "/events", "{\"event_type\":\"x\",\"payload\":\"" + "a".repeat(40_000) + "\"}");
+            Res huge = post(
+                    "/v1/sessions/" + id + "/events",
+                    "{\"event_type\":\"x\",\"payload\":\"" + "a".repeat(40_000) + "\"}");
             assertThat(huge.status()).isEqualTo(413);
             assertThat(huge.code()).isEqualTo("PAYLOAD_TOO_LARGE");
         }
@@ -125,9 +157,12 @@ class ErrorsTest extends ServerHarness {
 
     @Test
     void bindingBeyondLoopbackWithoutKeysIsRefused() {
-        var cfg = dev.bosun.contract.Fixtures.loader(dataDir).set("host", "0.0.0.0").set("port", 0).load();
+        var cfg = dev.bosun.contract.Fixtures.loader(dataDir)
+                .set("host", "0.0.0.0")
+                .set("port", 0)
+                .load();
         try (var st = dev.bosun.store.sqlite.SqliteStore.open(cfg.dataDir());
-             var m = dev.bosun.SessionManager.builder(cfg).store(st).build()) {
+                var m = dev.bosun.SessionManager.builder(cfg).store(st).build()) {
             try {
                 BosunServer.start(cfg, m).close();
                 throw new AssertionError("a server without keys bound 0.0.0.0");

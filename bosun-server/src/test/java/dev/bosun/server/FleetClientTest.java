@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.bosun.client.BosunClient;
 import dev.bosun.client.BosunClientException;
+import dev.bosun.server.auth.ApiKeys;
 import dev.bosun.wire.Agent;
 import dev.bosun.wire.ErrorCode;
 import dev.bosun.wire.FleetStatus;
 import dev.bosun.wire.RoutingDecision;
 import dev.bosun.wire.WireJson;
-import dev.bosun.server.auth.ApiKeys;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -29,7 +29,10 @@ class FleetClientTest extends ServerHarness {
     @Test
     void everyFleetCallWithTypedResults() {
         start(l -> l.set("api_keys", List.of("sdk-team:" + ApiKeys.sha256(KEY))));
-        client = BosunClient.builder(server.url()).apiKey(KEY).timeout(Duration.ofSeconds(30)).build();
+        client = BosunClient.builder(server.url())
+                .apiKey(KEY)
+                .timeout(Duration.ofSeconds(30))
+                .build();
 
         Agent coder = client.registerAgent("coder", List.of("compilation", "llvm"));
         assertThat(coder.agentId()).isEqualTo("coder");
@@ -39,7 +42,8 @@ class FleetClientTest extends ServerHarness {
         assertThat(coder.registeredAt()).isEqualTo(stored.registeredAt());
         assertThat(coder.lastSeenAt()).isEqualTo(stored.lastSeenAt());
         client.registerAgent("writer", List.of("publishing"));
-        assertThat(client.registerAgent("coder", List.of("compilation")).capabilities()).containsExactly("compilation");
+        assertThat(client.registerAgent("coder", List.of("compilation")).capabilities())
+                .containsExactly("compilation");
         assertThat(client.agents()).extracting(Agent::agentId).containsExactly("coder", "writer");
         assertThat(client.agent("writer").capabilities()).containsExactly("publishing");
 
@@ -49,11 +53,14 @@ class FleetClientTest extends ServerHarness {
         assertThat(d.capabilityMatchScore()).isEqualTo(1.0);
         assertThat(d.reasoning()).contains("coder");
         RoutingDecision any = client.route("g1", List.of("gpu"), List.of("writer"), true);
-        assertThat(any.agentId()).as("fallback=any, and the preference among every agent").isEqualTo("writer");
+        assertThat(any.agentId())
+                .as("fallback=any, and the preference among every agent")
+                .isEqualTo("writer");
         assertThat(any.capabilityMatchScore()).isEqualTo(0.0);
 
         FleetStatus st = client.fleetStatus();
-        assertThat(st).isEqualTo(WireJson.read(manager.fleet().status("sdk-team").toJson(), FleetStatus.class));
+        assertThat(st)
+                .isEqualTo(WireJson.read(manager.fleet().status("sdk-team").toJson(), FleetStatus.class));
         assertThat(st.edges()).isEqualTo(2);
         assertThat(st.agents()).isEqualTo(2);
         FleetStatus reset = client.resetFleet();
@@ -62,25 +69,32 @@ class FleetClientTest extends ServerHarness {
 
         client.unregisterAgent("writer");
         assertThat(client.agents()).extracting(Agent::agentId).containsExactly("coder");
-        assertThat(manager.fleet().agents("sdk-team")).extracting(dev.bosun.fleet.Agent::id).containsExactly("coder");
+        assertThat(manager.fleet().agents("sdk-team"))
+                .extracting(dev.bosun.fleet.Agent::id)
+                .containsExactly("coder");
     }
 
     @Test
     void failuresCarryTheServersCodes() {
         start();
-        client = BosunClient.builder(server.url()).timeout(Duration.ofSeconds(30)).build();
+        client = BosunClient.builder(server.url())
+                .timeout(Duration.ofSeconds(30))
+                .build();
         assertCode(() -> client.agent("ghost"), ErrorCode.NOT_FOUND);
         assertCode(() -> client.unregisterAgent("ghost"), ErrorCode.NOT_FOUND);
         assertCode(() -> client.route("t", List.of("gpu"), List.of(), false), ErrorCode.NO_CAPABLE_AGENT);
         client.registerAgent("cpu", List.of("python"));
-        BosunClientException none = assertCode(() -> client.route("t", List.of("gpu"), List.of(), false), ErrorCode.NO_CAPABLE_AGENT);
+        BosunClientException none =
+                assertCode(() -> client.route("t", List.of("gpu"), List.of(), false), ErrorCode.NO_CAPABLE_AGENT);
         assertThat(none.getMessage()).contains("gpu");
-        BosunClientException bad = assertCode(() -> client.registerAgent("cpu", List.of("ok", "")), ErrorCode.INVALID_ARGUMENT);
+        BosunClientException bad =
+                assertCode(() -> client.registerAgent("cpu", List.of("ok", "")), ErrorCode.INVALID_ARGUMENT);
         assertThat(bad.details()).containsEntry("field", "capabilities[1]");
         assertCode(() -> client.route("a b", List.of(), List.of(), false), ErrorCode.INVALID_ARGUMENT);
     }
 
-    private static BosunClientException assertCode(org.assertj.core.api.ThrowableAssert.ThrowingCallable call, ErrorCode code) {
+    private static BosunClientException assertCode(
+            org.assertj.core.api.ThrowableAssert.ThrowingCallable call, ErrorCode code) {
         var thrown = new BosunClientException[1];
         assertThatThrownBy(call).isInstanceOfSatisfying(BosunClientException.class, e -> {
             assertThat(e.code()).isEqualTo(code);

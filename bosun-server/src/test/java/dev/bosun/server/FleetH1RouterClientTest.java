@@ -28,10 +28,21 @@ import org.junit.jupiter.api.Test;
  */
 class FleetH1RouterClientTest extends ServerHarness {
     /** Fields whose values are β₁ or follow from it, or are free text: compared by type only. */
-    private static final Set<String> BETA_DEPENDENT = Set.of("h1_before", "h1_after", "h1_dimension", "n_components",
-            "margin", "threshold", "emergence", "emergence_detected", "description", "reasoning", "laman_rigid");
+    private static final Set<String> BETA_DEPENDENT = Set.of(
+            "h1_before",
+            "h1_after",
+            "h1_dimension",
+            "n_components",
+            "margin",
+            "threshold",
+            "emergence",
+            "emergence_detected",
+            "description",
+            "reasoning",
+            "laman_rigid");
 
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private FleetH1RouterDouble reference;
 
     @AfterEach
@@ -45,14 +56,28 @@ class FleetH1RouterClientTest extends ServerHarness {
     /** The README's fleet, tasks routed as its examples and the service's curl lines do. */
     private List<Seen> script(String base) {
         var seen = new ArrayList<Seen>();
-        seen.add(post(base, "/register/agent", "{\"agent_id\": \"oracle1\", \"capabilities\": [\"coordination\", \"plato\", \"research\"]}"));
-        seen.add(post(base, "/register/agent", "{\"agent_id\": \"ccc\", \"capabilities\": [\"telegram\", \"messaging\"]}"));
-        seen.add(post(base, "/register/agent", "{\"agent_id\": \"forgemaster\", \"capabilities\": [\"compilation\", \"llvm\"]}"));
-        seen.add(post(base, "/register/agent", "{\"agent_id\": \"oracle2\", \"capabilities\": [\"coordination\", \"plato\"]}"));
-        for (String[] t : List.of(new String[] {"plato-sync", "[\"coordination\", \"plato\"]"},
-                new String[] {"model-benchmark", "[\"compilation\"]"}, new String[] {"fleet-health-check", "[\"coordination\"]"},
-                new String[] {"fleet-health-check-2", "[\"coordination\"]"}, new String[] {"fleet-health-check-3", "[\"coordination\"]"},
-                new String[] {"plato-sync", "[\"coordination\", \"plato\"]"}, new String[] {"telegram-task", "[\"video\"]"})) {
+        seen.add(post(
+                base,
+                "/register/agent",
+                "{\"agent_id\": \"oracle1\", \"capabilities\": [\"coordination\", \"plato\", \"research\"]}"));
+        seen.add(post(
+                base, "/register/agent", "{\"agent_id\": \"ccc\", \"capabilities\": [\"telegram\", \"messaging\"]}"));
+        seen.add(post(
+                base,
+                "/register/agent",
+                "{\"agent_id\": \"forgemaster\", \"capabilities\": [\"compilation\", \"llvm\"]}"));
+        seen.add(post(
+                base,
+                "/register/agent",
+                "{\"agent_id\": \"oracle2\", \"capabilities\": [\"coordination\", \"plato\"]}"));
+        for (String[] t : List.of(
+                new String[] {"plato-sync", "[\"coordination\", \"plato\"]"},
+                new String[] {"model-benchmark", "[\"compilation\"]"},
+                new String[] {"fleet-health-check", "[\"coordination\"]"},
+                new String[] {"fleet-health-check-2", "[\"coordination\"]"},
+                new String[] {"fleet-health-check-3", "[\"coordination\"]"},
+                new String[] {"plato-sync", "[\"coordination\", \"plato\"]"},
+                new String[] {"telegram-task", "[\"video\"]"})) {
             seen.add(post(base, "/route", "{\"task_id\": \"" + t[0] + "\", \"required_capabilities\": " + t[1] + "}"));
         }
         seen.add(post(base, "/route", "{\"task_id\": \"no-requirements\"}"));
@@ -77,18 +102,23 @@ class FleetH1RouterClientTest extends ServerHarness {
             same(t.call(), t.body(), o.body());
         }
         // what the client reads: the agents chosen, spread by load, fallback included
-        assertThat(agents(ours)).containsExactly("oracle1", "forgemaster", "oracle2", "oracle1", "oracle2", "oracle1",
-                "ccc", "ccc");
+        assertThat(agents(ours))
+                .containsExactly("oracle1", "forgemaster", "oracle2", "oracle1", "oracle2", "oracle1", "ccc", "ccc");
         assertThat(agents(ours)).isEqualTo(agents(theirs));
         // a client reading h1_dimension gets a number from both; Bosun's is never negative
         JsonNode theirSnapshot = theirs.get(theirs.size() - 1).body();
         JsonNode ourSnapshot = ours.get(ours.size() - 1).body();
         assertThat(theirSnapshot.get("h1_dimension").asLong()).isNegative();
-        assertThat(ourSnapshot.get("h1_dimension").asLong()).isEqualTo(manager.fleet().h1("default")).isNotNegative();
+        assertThat(ourSnapshot.get("h1_dimension").asLong())
+                .isEqualTo(manager.fleet().h1("default"))
+                .isNotNegative();
     }
 
     private static List<String> agents(List<Seen> seen) {
-        return seen.stream().filter(s -> s.call().startsWith("POST /route")).map(s -> s.body().get("agent_id").asText()).toList();
+        return seen.stream()
+                .filter(s -> s.call().startsWith("POST /route"))
+                .map(s -> s.body().get("agent_id").asText())
+                .toList();
     }
 
     /** Same shape, same types, same values except where β₁ decides them. */
@@ -99,8 +129,12 @@ class FleetH1RouterClientTest extends ServerHarness {
             theirs.fields().forEachRemaining(f -> {
                 JsonNode o = ours.get(f.getKey());
                 String where = call + " ." + f.getKey();
-                assertThat(o.isIntegralNumber()).as("%s: integer?", where).isEqualTo(f.getValue().isIntegralNumber());
-                assertThat(o.isFloatingPointNumber()).as("%s: float?", where).isEqualTo(f.getValue().isFloatingPointNumber());
+                assertThat(o.isIntegralNumber())
+                        .as("%s: integer?", where)
+                        .isEqualTo(f.getValue().isIntegralNumber());
+                assertThat(o.isFloatingPointNumber())
+                        .as("%s: float?", where)
+                        .isEqualTo(f.getValue().isFloatingPointNumber());
                 if (!BETA_DEPENDENT.contains(f.getKey())) same(where, f.getValue(), o);
             });
         } else if (theirs.isArray()) {
@@ -118,17 +152,26 @@ class FleetH1RouterClientTest extends ServerHarness {
     }
 
     private Seen post(String base, String path, String body) {
-        return send("POST " + path + " " + body, HttpRequest.newBuilder(URI.create(base + path))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build());
+        return send(
+                "POST " + path + " " + body,
+                HttpRequest.newBuilder(URI.create(base + path))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build());
     }
 
     private Seen get(String base, String path) {
-        return send("GET " + path, HttpRequest.newBuilder(URI.create(base + path)).GET().build());
+        return send(
+                "GET " + path,
+                HttpRequest.newBuilder(URI.create(base + path)).GET().build());
     }
 
     private Seen send(String call, HttpRequest request) {
         try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(request, (n, v) -> true).timeout(Duration.ofSeconds(30)).build(),
+            HttpResponse<String> r = http.send(
+                    HttpRequest.newBuilder(request, (n, v) -> true)
+                            .timeout(Duration.ofSeconds(30))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             return new Seen(call, r.statusCode(), Json.parse(r.body()));
         } catch (IOException e) {

@@ -24,7 +24,8 @@ final class LogCapture implements AutoCloseable {
         jsonAppender = appender(context, "json", json);
     }
 
-    private OutputStreamAppender<ILoggingEvent> appender(LoggerContext context, String format, ByteArrayOutputStream out) {
+    private OutputStreamAppender<ILoggingEvent> appender(
+            LoggerContext context, String format, ByteArrayOutputStream out) {
         var encoder = new LogLineEncoder();
         encoder.setFormat(format);
         encoder.setContext(context);
@@ -40,11 +41,15 @@ final class LogCapture implements AutoCloseable {
     }
 
     String text() {
-        synchronized (text) { return text.toString(StandardCharsets.UTF_8); }
+        synchronized (text) {
+            return text.toString(StandardCharsets.UTF_8);
+        }
     }
 
     String json() {
-        synchronized (json) { return json.toString(StandardCharsets.UTF_8); }
+        synchronized (json) {
+            return json.toString(StandardCharsets.UTF_8);
+        }
     }
 
     /** The JSON lines so far, parsed. */
@@ -54,8 +59,10 @@ final class LogCapture implements AutoCloseable {
 
     /** The JSON lines at {@code level} (WARN, ERROR) whose message contains {@code text}. */
     java.util.List<com.fasterxml.jackson.databind.JsonNode> lines(String level, String text) {
-        return lines().stream().filter(l -> l.path("log.level").asText().equals(level)
-                && l.path("message").asText().contains(text)).toList();
+        return lines().stream()
+                .filter(l -> l.path("log.level").asText().equals(level)
+                        && l.path("message").asText().contains(text))
+                .toList();
     }
 
     @Override

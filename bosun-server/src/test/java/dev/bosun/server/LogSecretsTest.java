@@ -45,40 +45,63 @@ class LogSecretsTest extends ServerHarness {
         String base = receiver.url().replace("/hook", "");
         start(l -> l.set("api_keys", List.of("team-a:" + ApiKeys.sha256(key)))
                 .set("webhook_private_targets", true)
-                .set("plato_url", base + "/plato").set("plato_api_key", platoKey)
-                .set("delivery_backoff_min", "20ms").set("delivery_backoff_max", "100ms"));
+                .set("plato_url", base + "/plato")
+                .set("plato_api_key", platoKey)
+                .set("delivery_backoff_min", "20ms")
+                .set("delivery_backoff_max", "100ms"));
         apiKey = key;
 
         String session = createSession("{\"name\":\"secretive\",\"agent_id\":\"a\"}");
         Res generated = post("/v1/webhooks", "{\"url\":\"" + receiver.url() + "\",\"events\":[\"*\"]}");
         assertThat(generated.status()).as(generated.text()).isEqualTo(201);
         String generatedSecret = generated.json().get("secret").asText();
-        Res chosen = post("/v1/webhooks", "{\"url\":\"" + receiver.url() + "\",\"events\":[\"*\"],\"secret\":\"" + chosenSecret + "\"}");
+        Res chosen = post(
+                "/v1/webhooks",
+                "{\"url\":\"" + receiver.url() + "\",\"events\":[\"*\"],\"secret\":\"" + chosenSecret + "\"}");
         assertThat(chosen.status()).as(chosen.text()).isEqualTo(201);
-        assertThat(post("/v1/sessions/" + session + "/events", "{\"event_type\":\"input\",\"payload\":{\"password\":\""
-                + basicPassword + "\"}}").status()).isEqualTo(202);
+        assertThat(post(
+                                "/v1/sessions/" + session + "/events",
+                                "{\"event_type\":\"input\",\"payload\":{\"password\":\"" + basicPassword + "\"}}")
+                        .status())
+                .isEqualTo(202);
 
         assertThat(call("GET", "/v1/sessions", null, wrongKey).status()).isEqualTo(401);
-        assertThat(call("GET", "/v1/sessions?api_key=" + queryKey + "&token=" + queryKey, null, null).status()).isEqualTo(401);
+        assertThat(call("GET", "/v1/sessions?api_key=" + queryKey + "&token=" + queryKey, null, null)
+                        .status())
+                .isEqualTo(401);
         assertThat(get("/v1/sessions/" + wrongKey).status()).isEqualTo(404);
-        assertThat(get("/v1/sessions/" + session + "?api_key=" + queryKey).status()).isEqualTo(200);
+        assertThat(get("/v1/sessions/" + session + "?api_key=" + queryKey).status())
+                .isEqualTo(200);
         HttpResponse<String> basic = send(HttpRequest.newBuilder(URI.create(server.url() + "/v1/sessions"))
-                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(("team-a:" + basicPassword).getBytes())));
+                .header(
+                        "Authorization",
+                        "Basic " + Base64.getEncoder().encodeToString(("team-a:" + basicPassword).getBytes())));
         assertThat(basic.statusCode()).isEqualTo(401);
         assertNoLeaks(basic.body());
         Res malformed = call("POST", "/v1/sessions", "{\"name\": \"" + key + "\", \"agent_id\": ", key);
         assertThat(malformed.status()).isEqualTo(400);
-        assertThat(post("/v1/sessions/" + session + "/end", "{\"outcome\":\"success\"}").status()).isEqualTo(200);
+        assertThat(post("/v1/sessions/" + session + "/end", "{\"outcome\":\"success\"}")
+                        .status())
+                .isEqualTo(200);
         // the webhooks are tried (and refused) at least twice each, the tiles sent to a PLATO that answers 404
         await().atMost(Duration.ofSeconds(30)).until(() -> receiver.got().size() >= 4);
 
         // a caller's X-Request-Id is echoed when it is a safe token, replaced when it is not
-        HttpResponse<String> given = send(HttpRequest.newBuilder(URI.create(server.url() + "/healthz")).header("X-Request-Id", "trace-42.a:b"));
+        HttpResponse<String> given = send(
+                HttpRequest.newBuilder(URI.create(server.url() + "/healthz")).header("X-Request-Id", "trace-42.a:b"));
         assertThat(given.headers().firstValue("X-Request-Id")).hasValue("trace-42.a:b");
-        HttpResponse<String> unsafe = send(HttpRequest.newBuilder(URI.create(server.url() + "/healthz")).header("X-Request-Id", "x y\"<z>"));
+        HttpResponse<String> unsafe = send(
+                HttpRequest.newBuilder(URI.create(server.url() + "/healthz")).header("X-Request-Id", "x y\"<z>"));
         assertThat(unsafe.headers().firstValue("X-Request-Id").orElseThrow()).matches("[0-9a-f-]{36}");
 
-        List<String> secrets = List.of(key, wrongKey, queryKey, basicPassword, chosenSecret, generatedSecret, platoKey,
+        List<String> secrets = List.of(
+                key,
+                wrongKey,
+                queryKey,
+                basicPassword,
+                chosenSecret,
+                generatedSecret,
+                platoKey,
                 Base64.getEncoder().encodeToString(("team-a:" + basicPassword).getBytes()));
         await().atMost(Duration.ofSeconds(10)).until(() -> logs.json().contains("trace-42.a:b"));
         for (String out : List.of(logs.text(), logs.json())) {
@@ -89,7 +112,9 @@ class LogSecretsTest extends ServerHarness {
         List<JsonNode> access = new ArrayList<>();
         for (String line : logs.json().split("\n")) {
             JsonNode j = Json.parseTrusted(line); // every line is one JSON object
-            assertThat(j.has("@timestamp") && j.has("log.level") && j.has("message")).as(line).isTrue();
+            assertThat(j.has("@timestamp") && j.has("log.level") && j.has("message"))
+                    .as(line)
+                    .isTrue();
             if (j.path("log.logger").asText().equals("bosun.access")) access.add(j);
         }
         assertThat(access).anySatisfy(j -> {

@@ -32,7 +32,9 @@ class MetricsTest extends ServerHarness {
             assertThat(m).contains("bosun_events_total{direction=\"in\"} 1.0");
             assertThat(m).contains("bosun_store_commit_seconds_count");
             assertThat(m).contains("bosun_streams_open");
-            assertThat(m).containsPattern("bosun_http_requests_seconds_count\\{method=\"POST\",route=\"/v1/sessions\",status=\"201\"} 2");
+            assertThat(m)
+                    .containsPattern(
+                            "bosun_http_requests_seconds_count\\{method=\"POST\",route=\"/v1/sessions\",status=\"201\"} 2");
         });
     }
 
@@ -45,7 +47,8 @@ class MetricsTest extends ServerHarness {
             System.gc();
             return canary.get() == null;
         });
-        assertThat(get("/metrics").text()).containsPattern("(?m)^bosun_streams_open \\d+\\.\\d+$")
+        assertThat(get("/metrics").text())
+                .containsPattern("(?m)^bosun_streams_open \\d+\\.\\d+$")
                 .doesNotContain("bosun_streams_open NaN");
     }
 
@@ -54,11 +57,18 @@ class MetricsTest extends ServerHarness {
         start(l -> l.set("idle_timeout", "30s"));
         String id = createSession("{\"name\":\"m\",\"agent_id\":\"a\"}");
         // The background reaper uses the real clock: expire through the store's compare-and-set instead.
-        manager.store().endSession(new dev.bosun.store.EndRequest(id, dev.bosun.session.SessionOutcome.TIMEOUT,
-                dev.bosun.session.EndReason.EXPIRED_IDLE, java.util.Optional.empty(), java.util.Optional.empty(),
-                dev.bosun.store.EndRequest.Precondition.NONE, java.time.Instant.now()));
-        await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
-                assertThat(get("/metrics").text()).contains("bosun_reaper_expirations_total{reason=\"expired_idle\"} 1.0"));
+        manager.store()
+                .endSession(new dev.bosun.store.EndRequest(
+                        id,
+                        dev.bosun.session.SessionOutcome.TIMEOUT,
+                        dev.bosun.session.EndReason.EXPIRED_IDLE,
+                        java.util.Optional.empty(),
+                        java.util.Optional.empty(),
+                        dev.bosun.store.EndRequest.Precondition.NONE,
+                        java.time.Instant.now()));
+        await().atMost(Duration.ofSeconds(5))
+                .untilAsserted(() -> assertThat(get("/metrics").text())
+                        .contains("bosun_reaper_expirations_total{reason=\"expired_idle\"} 1.0"));
     }
 
     @Test
@@ -75,7 +85,9 @@ class MetricsTest extends ServerHarness {
             String kept = createSession("{\"name\":\"kept\",\"agent_id\":\"a\",\"emit_tiles\":false}");
             // one dispatcher, sessions in commit order: once kept's start is out, the earlier ones are too
             await().atMost(Duration.ofSeconds(10)).until(() -> handedOut.contains(kept));
-            manager.listeners().onEvent(e -> { throw new IllegalStateException("listener bug"); });
+            manager.listeners().onEvent(e -> {
+                throw new IllegalStateException("listener bug");
+            });
             createSession("{\"name\":\"heard\",\"agent_id\":\"a\",\"emit_tiles\":false}");
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
                 String m = get("/metrics").text();

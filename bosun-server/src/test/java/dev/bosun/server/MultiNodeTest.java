@@ -2,12 +2,12 @@ package dev.bosun.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.bosun.wire.Event;
-import dev.bosun.wire.PollResult;
 import dev.bosun.json.Json;
 import dev.bosun.server.NodeCluster.Node;
 import dev.bosun.wire.CreateSession;
 import dev.bosun.wire.EndReason;
+import dev.bosun.wire.Event;
+import dev.bosun.wire.PollResult;
 import dev.bosun.wire.Session;
 import dev.bosun.wire.SessionOutcome;
 import dev.bosun.wire.SessionStatus;
@@ -52,9 +52,13 @@ class MultiNodeTest {
     /** The node's {@code bosun_streams_open}: long-polls and SSE streams it is holding right now. */
     private static double openStreams(Node n) throws Exception {
         try (var http = java.net.http.HttpClient.newHttpClient()) {
-            String text = http.send(java.net.http.HttpRequest.newBuilder(n.url().resolve("/metrics")).build(),
-                    java.net.http.HttpResponse.BodyHandlers.ofString()).body();
-            var m = java.util.regex.Pattern.compile("(?m)^bosun_streams_open (\\S+)$").matcher(text);
+            String text = http.send(
+                            java.net.http.HttpRequest.newBuilder(n.url().resolve("/metrics"))
+                                    .build(),
+                            java.net.http.HttpResponse.BodyHandlers.ofString())
+                    .body();
+            var m = java.util.regex.Pattern.compile("(?m)^bosun_streams_open (\\S+)$")
+                    .matcher(text);
             return m.find() ? Double.parseDouble(m.group(1)) : 0;
         }
     }
@@ -66,9 +70,12 @@ class MultiNodeTest {
             Node a = nodes.get(0), b = nodes.get(1);
             Session s = a.client().createSession(CreateSession.of("multi", "agent"));
             long seq = a.client().send(s.sessionId(), "input", Json.object().put("n", 1));
-            assertThat(b.client().poll(s.sessionId(), 0, 10, Duration.ZERO).events()).extracting(Event::seq).contains(seq);
+            assertThat(b.client().poll(s.sessionId(), 0, 10, Duration.ZERO).events())
+                    .extracting(Event::seq)
+                    .contains(seq);
 
-            var waiting = CompletableFuture.supplyAsync(() -> b.client().poll(s.sessionId(), seq, 10, Duration.ofSeconds(20)));
+            var waiting = CompletableFuture.supplyAsync(
+                    () -> b.client().poll(s.sessionId(), seq, 10, Duration.ofSeconds(20)));
             // B holds the long poll (it took a stream slot) before A sends: the send must wake it across nodes.
             Awaitility.await().atMost(Duration.ofSeconds(15)).until(() -> openStreams(b) >= 1);
             assertThat(waiting).isNotDone();
@@ -80,10 +87,14 @@ class MultiNodeTest {
             System.out.println("cross-node long-poll woke " + wokeMs + " ms after the send");
 
             // A worker on A answers a send made through B: B's commit reaches A as a notification.
-            Session w = a.client().createSession(CreateSession.of("worker", "agent").withProfile("echo"));
+            Session w =
+                    a.client().createSession(CreateSession.of("worker", "agent").withProfile("echo"));
             long in = b.client().send(w.sessionId(), "input", Json.object().put("via", "b"));
-            Awaitility.await().atMost(Duration.ofSeconds(15)).until(() -> all(b, w.sessionId()).stream()
-                    .anyMatch(e -> e.eventType().equals("echo") && e.payload().at("/received/seq").asLong() == in));
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(15))
+                    .until(() -> all(b, w.sessionId()).stream()
+                            .anyMatch(e -> e.eventType().equals("echo")
+                                    && e.payload().at("/received/seq").asLong() == in));
 
             b.client().endSession(s.sessionId(), SessionOutcome.SUCCESS, Optional.empty());
             assertThat(a.client().getSession(s.sessionId()).status()).isEqualTo(SessionStatus.ENDED);
@@ -104,8 +115,12 @@ class MultiNodeTest {
             var workerSessions = new ArrayList<String>();
             var plain = new ArrayList<String>();
             for (int i = 0; i < 3; i++) {
-                workerSessions.add(a.client().createSession(CreateSession.of("w" + i, "agent").withProfile("echo")).sessionId());
-                plain.add(a.client().createSession(CreateSession.of("p" + i, "agent")).sessionId());
+                workerSessions.add(a.client()
+                        .createSession(CreateSession.of("w" + i, "agent").withProfile("echo"))
+                        .sessionId());
+                plain.add(a.client()
+                        .createSession(CreateSession.of("p" + i, "agent"))
+                        .sessionId());
             }
             var targets = new ArrayList<String>(workerSessions);
             targets.addAll(plain);
@@ -120,7 +135,9 @@ class MultiNodeTest {
                         String id = targets.get((i + tt) % targets.size());
                         String key = tt + ":" + i;
                         try {
-                            acked.put(key + "@" + id, a.client().send(id, "input", Json.object().put("k", key)));
+                            acked.put(
+                                    key + "@" + id,
+                                    a.client().send(id, "input", Json.object().put("k", key)));
                         } catch (dev.bosun.client.BosunClientException | java.io.UncheckedIOException e) {
                             return; // A is gone
                         } catch (RuntimeException e) {
@@ -138,8 +155,10 @@ class MultiNodeTest {
             assertThat(acked).as("sends A acknowledged before it died").hasSizeGreaterThan(10);
 
             // B or C notices A's lease lapse and ends A's worker sessions worker_lost.
-            Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> workerSessions.stream()
-                    .allMatch(id -> b.client().getSession(id).status() == SessionStatus.ENDED));
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(20))
+                    .until(() -> workerSessions.stream()
+                            .allMatch(id -> b.client().getSession(id).status() == SessionStatus.ENDED));
             for (String id : workerSessions) {
                 assertThat(c.client().getSession(id).reason()).as(id).isEqualTo(EndReason.WORKER_LOST);
             }
@@ -154,14 +173,18 @@ class MultiNodeTest {
                 String key = keyAtId.substring(0, keyAtId.indexOf('@'));
                 String id = keyAtId.substring(keyAtId.indexOf('@') + 1);
                 Event e = logs.get(id).get(seq);
-                assertThat(e).as("acknowledged %s at seq %d of %s", key, seq, id).isNotNull();
+                assertThat(e)
+                        .as("acknowledged %s at seq %d of %s", key, seq, id)
+                        .isNotNull();
                 assertThat(e.payload().get("k").asText()).isEqualTo(key);
             });
             // Sessions without a worker belong to no node: they carry on through the others.
             for (String id : plain) {
                 assertThat(b.client().getSession(id).status()).isEqualTo(SessionStatus.RUNNING);
                 long seq = c.client().send(id, "input", Json.object().put("after", "kill"));
-                assertThat(b.client().poll(id, seq - 1, 10, Duration.ZERO).events()).extracting(Event::seq).containsExactly(seq);
+                assertThat(b.client().poll(id, seq - 1, 10, Duration.ZERO).events())
+                        .extracting(Event::seq)
+                        .containsExactly(seq);
             }
         }
     }
@@ -169,7 +192,7 @@ class MultiNodeTest {
     @Test
     void tilesADeadNodeHadInFlightAreDeliveredByAnotherInOrder() throws Exception {
         try (var plato = new dev.bosun.contract.FakePlato();
-             var cluster = new NodeCluster(dir, Duration.ofSeconds(2))) {
+                var cluster = new NodeCluster(dir, Duration.ofSeconds(2))) {
             plato.slowMillis = 1500;
             plato.always(dev.bosun.contract.FakePlato.Fault.SLOW);
             cluster.env("BOSUN_PLATO_URL", plato.url().toString()).env("BOSUN_DELIVERY_TIMEOUT", "2s");
@@ -179,26 +202,38 @@ class MultiNodeTest {
             for (int i = 0; i < 8; i++) {
                 Session s = a.client().createSession(CreateSession.of("tiles-" + i, "oracle1"));
                 var t = a.client().addTask(s.sessionId(), dev.bosun.wire.AddTask.of("work-" + i));
-                a.client().completeTask(s.sessionId(), t.taskId(), dev.bosun.wire.CompleteTask.of(dev.bosun.wire.TaskOutcome.SUCCESS));
+                a.client()
+                        .completeTask(
+                                s.sessionId(),
+                                t.taskId(),
+                                dev.bosun.wire.CompleteTask.of(dev.bosun.wire.TaskOutcome.SUCCESS));
                 a.client().endSession(s.sessionId(), SessionOutcome.SUCCESS, Optional.empty());
                 sessions.add(s.sessionId());
             }
-            // Kill A while PLATO holds tiles open (it stores each after 1.5 s, whether or not the sender is still there).
-            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> plato.requests().size() >= 4);
+            // Kill A while PLATO holds tiles open (it stores each after 1.5 s, whether or not the sender is still
+            // there).
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(30))
+                    .until(() -> plato.requests().size() >= 4);
             cluster.kill(a);
             // PLATO goes on storing what A had in flight; whichever of that and B's resend comes second is
             // answered "Duplicate tile", so PLATO holds each tile once either way.
             plato.always(null);
             // B (whose relay ran all along) takes over A's lanes once A's claims lapse; nothing is lost.
-            Awaitility.await().atMost(Duration.ofSeconds(60)).until(() ->
-                    scalar(cluster, "SELECT COUNT(*) FROM deliveries WHERE kind = 'TILE' AND state = 'PENDING'") == 0
-                            && scalar(cluster, "SELECT COUNT(*) FROM deliveries WHERE kind = 'TILE'") == 32);
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(60))
+                    .until(() ->
+                            scalar(cluster, "SELECT COUNT(*) FROM deliveries WHERE kind = 'TILE' AND state = 'PENDING'")
+                                            == 0
+                                    && scalar(cluster, "SELECT COUNT(*) FROM deliveries WHERE kind = 'TILE'") == 32);
             assertThat(scalar(cluster, "SELECT COUNT(*) FROM deliveries WHERE kind = 'TILE' AND state = 'DELIVERED'"))
-                    .as("a resend PLATO calls a duplicate is a delivery, never a rejection").isEqualTo(32);
+                    .as("a resend PLATO calls a duplicate is a delivery, never a rejection")
+                    .isEqualTo(32);
             // PLATO holds each tile once (it answered the resends "Duplicate tile"), each session's in log order.
             var bySession = new java.util.HashMap<String, List<String>>();
             for (var r : plato.accepted()) {
-                bySession.computeIfAbsent(r.answerObject().get("session_id").asText(), k -> new ArrayList<>())
+                bySession
+                        .computeIfAbsent(r.answerObject().get("session_id").asText(), k -> new ArrayList<>())
                         .add(r.question().substring(0, r.question().indexOf(']') + 1));
             }
             assertThat(bySession.keySet()).containsExactlyInAnyOrderElementsOf(sessions);
@@ -210,8 +245,10 @@ class MultiNodeTest {
     }
 
     private static long scalar(NodeCluster cluster, String sql) throws Exception {
-        try (Connection conn = DriverManager.getConnection(cluster.url().jdbcUrl(), cluster.url().properties("bosun-test"));
-             Statement s = conn.createStatement(); ResultSet r = s.executeQuery(sql)) {
+        try (Connection conn = DriverManager.getConnection(
+                        cluster.url().jdbcUrl(), cluster.url().properties("bosun-test"));
+                Statement s = conn.createStatement();
+                ResultSet r = s.executeQuery(sql)) {
             r.next();
             return r.getLong(1);
         }

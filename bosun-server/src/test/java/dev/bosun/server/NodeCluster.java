@@ -91,20 +91,36 @@ public final class NodeCluster implements AutoCloseable {
     private Process launch(String id) throws Exception {
         Path data = Files.createDirectories(dir.resolve(id));
         Path log = data.resolve("serve.log");
-        var cmd = List.of(ProcessHandle.current().info().command().orElseThrow(), "--enable-native-access=ALL-UNNAMED",
-                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
-                Main.class.getName(), "serve", "--port", "0");
-        var pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile())
+        var cmd = List.of(
+                ProcessHandle.current().info().command().orElseThrow(),
+                "--enable-native-access=ALL-UNNAMED",
+                "-XX:TieredStopAtLevel=1",
+                "-XX:+UseSerialGC",
+                "-cp",
+                System.getProperty("java.class.path"),
+                Main.class.getName(),
+                "serve",
+                "--port",
+                "0");
+        var pb = new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         pb.environment().clear();
         pb.environment().put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
         if (url != null) pb.environment().put("BOSUN_STORE_URL", url.connectionString());
-        pb.environment().putAll(Map.of(
-                "BOSUN_NODE_ID", id,
-                "BOSUN_DATA_DIR", data.toString(),
-                "BOSUN_NODE_LEASE_TTL", leaseTtl.toMillis() + "ms",
-                "BOSUN_OUTBOX_RESCAN", "200ms",
-                "BOSUN_PROFILES", "{\"echo\":{\"command\":[\"sh\",\"" + Fixtures.echoWorker() + "\"]}}"));
+        pb.environment()
+                .putAll(Map.of(
+                        "BOSUN_NODE_ID",
+                        id,
+                        "BOSUN_DATA_DIR",
+                        data.toString(),
+                        "BOSUN_NODE_LEASE_TTL",
+                        leaseTtl.toMillis() + "ms",
+                        "BOSUN_OUTBOX_RESCAN",
+                        "200ms",
+                        "BOSUN_PROFILES",
+                        "{\"echo\":{\"command\":[\"sh\",\"" + Fixtures.echoWorker() + "\"]}}"));
         pb.environment().putAll(extraEnv);
         return pb.start();
     }
@@ -116,9 +132,18 @@ public final class NodeCluster implements AutoCloseable {
             Matcher m = LISTENING.matcher(Files.readString(log));
             if (m.find()) {
                 URI u = URI.create(m.group(1));
-                return new Node(id, p, u, BosunClient.builder(u).timeout(Duration.ofSeconds(30)).retries(0).build(), log);
+                return new Node(
+                        id,
+                        p,
+                        u,
+                        BosunClient.builder(u)
+                                .timeout(Duration.ofSeconds(30))
+                                .retries(0)
+                                .build(),
+                        log);
             }
-            if (!p.isAlive()) throw new AssertionError("node " + id + " exited " + p.exitValue() + ":\n" + Files.readString(log));
+            if (!p.isAlive())
+                throw new AssertionError("node " + id + " exited " + p.exitValue() + ":\n" + Files.readString(log));
             Thread.sleep(50);
         }
         throw new AssertionError("node " + id + " did not start within " + START_LIMIT + ":\n" + Files.readString(log));

@@ -21,16 +21,24 @@ class PackageCyclesTest {
 
     @BeforeAll
     static void importEveryModule() {
-        all = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+        all = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
                 .importPackages("dev.bosun");
     }
 
     @Test
     void importedEveryModuleOnTheClasspath() {
         // a rule over nothing passes; make sure each module's classes were found
-        for (String pkg : new String[] {"dev.bosun", "dev.bosun.server.http", "dev.bosun.store.sqlite",
-                "dev.bosun.store.postgres", "dev.bosun.sandbox.bwrap", "dev.bosun.sandbox.docker", "dev.bosun.client",
-                "dev.bosun.contract"}) {
+        for (String pkg : new String[] {
+            "dev.bosun",
+            "dev.bosun.server.http",
+            "dev.bosun.store.sqlite",
+            "dev.bosun.store.postgres",
+            "dev.bosun.sandbox.bwrap",
+            "dev.bosun.sandbox.docker",
+            "dev.bosun.client",
+            "dev.bosun.contract"
+        }) {
             assertThat(all.containPackage(pkg)).as(pkg).isTrue();
         }
     }
@@ -42,10 +50,19 @@ class PackageCyclesTest {
 
     @Test
     void noModuleButTheCoreReachesItsMachinery() {
-        noClasses().that().resideInAnyPackage("dev.bosun.server..", "dev.bosun.store.sqlite..",
-                        "dev.bosun.store.postgres..", "dev.bosun.sandbox.bwrap..", "dev.bosun.sandbox.docker..",
-                        "dev.bosun.client..", "dev.bosun.contract..")
-                .should().dependOnClassesThat().resideInAPackage("dev.bosun.internal..")
+        noClasses()
+                .that()
+                .resideInAnyPackage(
+                        "dev.bosun.server..",
+                        "dev.bosun.store.sqlite..",
+                        "dev.bosun.store.postgres..",
+                        "dev.bosun.sandbox.bwrap..",
+                        "dev.bosun.sandbox.docker..",
+                        "dev.bosun.client..",
+                        "dev.bosun.contract..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("dev.bosun.internal..")
                 .because("dev.bosun.internal is not API; go through SessionManager")
                 .check(all);
     }

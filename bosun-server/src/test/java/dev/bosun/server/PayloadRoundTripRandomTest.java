@@ -37,6 +37,7 @@ class PayloadRoundTripRandomTest extends ServerHarness {
 
     /** The generator's idea of a value: Map, List, String, BigInteger, BigDecimal, NEG_ZERO, Boolean or NULL. */
     private static final Object NULL = new Object();
+
     private static final Object NEG_ZERO = new Object();
 
     record Doc(String text, Object model) {}
@@ -55,7 +56,9 @@ class PayloadRoundTripRandomTest extends ServerHarness {
             docs.add(d);
             Res r = post("/v1/sessions/" + id + "/events", "{\"event_type\":\"rt\",\"payload\":" + d.text() + "}");
             FaultLedger.inputs(1);
-            assertThat(r.status()).as("seed %d doc %d: %s -> %s", seed, i, d.text(), r.text()).isEqualTo(202);
+            assertThat(r.status())
+                    .as("seed %d doc %d: %s -> %s", seed, i, d.text(), r.text())
+                    .isEqualTo(202);
             seqs.add(r.json().get("seq").asLong());
         }
         long first = seqs.get(0);
@@ -76,9 +79,13 @@ class PayloadRoundTripRandomTest extends ServerHarness {
         for (int i = 0; i < 20; i++) {
             Doc d = docs.get(i);
             String as = "seed " + seed + " task " + i + ": " + d.text();
-            Res added = post("/v1/sessions/" + id + "/tasks", "{\"task_id\":\"t" + i + "\",\"name\":\"t\",\"data\":" + d.text() + "}");
+            Res added = post(
+                    "/v1/sessions/" + id + "/tasks",
+                    "{\"task_id\":\"t" + i + "\",\"name\":\"t\",\"data\":" + d.text() + "}");
             assertThat(added.status()).as(as).isEqualTo(201);
-            Res done = post("/v1/sessions/" + id + "/tasks/t" + i + "/complete", "{\"outcome\":\"success\",\"result\":" + d.text() + "}");
+            Res done = post(
+                    "/v1/sessions/" + id + "/tasks/t" + i + "/complete",
+                    "{\"outcome\":\"success\",\"result\":" + d.text() + "}");
             FaultLedger.inputs(2); // as task data and as result
             assertThat(done.status()).as(as).isEqualTo(200);
             Res got = get("/v1/sessions/" + id + "/tasks/t" + i);
@@ -89,13 +96,17 @@ class PayloadRoundTripRandomTest extends ServerHarness {
 
     /** {@code n} event payloads from the SSE stream after {@code after}. */
     private List<JsonNode> sse(String id, long after, int n) throws Exception {
-        var req = HttpRequest.newBuilder(URI.create(server.url() + "/v1/sessions/" + id + "/events/stream?after=" + after))
-                .timeout(Duration.ofSeconds(60)).GET().build();
+        var req = HttpRequest.newBuilder(
+                        URI.create(server.url() + "/v1/sessions/" + id + "/events/stream?after=" + after))
+                .timeout(Duration.ofSeconds(60))
+                .GET()
+                .build();
         HttpResponse<InputStream> r = http.send(req, HttpResponse.BodyHandlers.ofInputStream());
         var out = new ArrayList<JsonNode>();
         try (var in = new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8))) {
             for (String line; out.size() < n && (line = in.readLine()) != null; ) {
-                if (line.startsWith("data: ")) out.add(Json.parse(line.substring(6)).get("payload"));
+                if (line.startsWith("data: "))
+                    out.add(Json.parse(line.substring(6)).get("payload"));
             }
         }
         assertThat(out).hasSize(n);
@@ -108,8 +119,10 @@ class PayloadRoundTripRandomTest extends ServerHarness {
         if (model == NULL) {
             assertThat(node.isNull()).as(where).isTrue();
         } else if (model == NEG_ZERO) {
-            assertThat(node.isDouble() && Double.doubleToRawLongBits(node.doubleValue()) == Double.doubleToRawLongBits(-0.0))
-                    .as(where + ": negative zero, got " + node).isTrue();
+            assertThat(node.isDouble()
+                            && Double.doubleToRawLongBits(node.doubleValue()) == Double.doubleToRawLongBits(-0.0))
+                    .as(where + ": negative zero, got " + node)
+                    .isTrue();
         } else if (model instanceof Boolean b) {
             assertThat(node.isBoolean() && node.booleanValue() == b).as(where).isTrue();
         } else if (model instanceof String s) {
@@ -129,7 +142,10 @@ class PayloadRoundTripRandomTest extends ServerHarness {
             assertThat(node.isObject()).as(where).isTrue();
             List<String> names = new ArrayList<>();
             node.fieldNames().forEachRemaining(names::add);
-            assertThat(names).as(where + " keys in order").containsExactlyElementsOf(m.keySet().stream().map(k -> (String) k).toList());
+            assertThat(names)
+                    .as(where + " keys in order")
+                    .containsExactlyElementsOf(
+                            m.keySet().stream().map(k -> (String) k).toList());
             for (Iterator<? extends Map.Entry<?, ?>> it = m.entrySet().iterator(); it.hasNext(); ) {
                 var e = it.next();
                 same(as, e.getValue(), node.get((String) e.getKey()), at + "/" + e.getKey());
@@ -144,7 +160,9 @@ class PayloadRoundTripRandomTest extends ServerHarness {
         private final Random rnd;
         private final StringBuilder out = new StringBuilder();
 
-        Gen(Random rnd) { this.rnd = rnd; }
+        Gen(Random rnd) {
+            this.rnd = rnd;
+        }
 
         Doc doc() {
             ws();
@@ -162,7 +180,10 @@ class PayloadRoundTripRandomTest extends ServerHarness {
             return switch (k) {
                 case 0, 1 -> string();
                 case 2, 3 -> number();
-                case 4 -> { out.append("true"); yield Boolean.TRUE; }
+                case 4 -> {
+                    out.append("true");
+                    yield Boolean.TRUE;
+                }
                 case 5 -> {
                     boolean f = rnd.nextBoolean();
                     out.append(f ? "false" : "null");
@@ -241,7 +262,10 @@ class PayloadRoundTripRandomTest extends ServerHarness {
                         else out.append(String.format("\\u%04x", (int) c));
                     }
                     case 4 -> {
-                        String special = new String[] {"\u2028", "\u2029", "\uFEFF", "\uFFFF", "\uFFFE", "\u007F", "\u0085", "e\u0301"}[rnd.nextInt(8)];
+                        String special = new String[] {
+                                    "\u2028", "\u2029", "\uFEFF", "\uFFFF", "\uFFFE", "\u007F", "\u0085", "e\u0301"
+                                }
+                                [rnd.nextInt(8)];
                         s.append(special);
                         out.append(special);
                     }
@@ -265,13 +289,20 @@ class PayloadRoundTripRandomTest extends ServerHarness {
 
         private Object number() {
             boolean neg = rnd.nextInt(3) == 0;
-            String intPart = rnd.nextInt(4) == 0 ? "0" : (char) ('1' + rnd.nextInt(9)) + digits(rnd.nextInt(4) == 0 ? 60 : 8);
-            String frac = rnd.nextInt(3) == 0 ? null : (char) ('0' + rnd.nextInt(10)) + digits(rnd.nextInt(4) == 0 ? 60 : 6)
-                    + (rnd.nextBoolean() ? "0" : "");
+            String intPart =
+                    rnd.nextInt(4) == 0 ? "0" : (char) ('1' + rnd.nextInt(9)) + digits(rnd.nextInt(4) == 0 ? 60 : 8);
+            String frac = rnd.nextInt(3) == 0
+                    ? null
+                    : (char) ('0' + rnd.nextInt(10))
+                            + digits(rnd.nextInt(4) == 0 ? 60 : 6)
+                            + (rnd.nextBoolean() ? "0" : "");
             String exp = null;
             if (rnd.nextInt(3) == 0) {
-                exp = (rnd.nextBoolean() ? "e" : "E") + new String[] {"", "+", "-"}[rnd.nextInt(3)]
-                        + (rnd.nextInt(5) == 0 ? Integer.toString(300 + rnd.nextInt(200)) : Integer.toString(rnd.nextInt(30)));
+                exp = (rnd.nextBoolean() ? "e" : "E")
+                        + new String[] {"", "+", "-"}[rnd.nextInt(3)]
+                        + (rnd.nextInt(5) == 0
+                                ? Integer.toString(300 + rnd.nextInt(200))
+                                : Integer.toString(rnd.nextInt(30)));
             }
             String text = (neg ? "-" : "") + intPart + (frac == null ? "" : "." + frac) + (exp == null ? "" : exp);
             out.append(text);

@@ -29,20 +29,26 @@ class ProtocolEdgeTest extends ServerHarness {
     void jettysOwnRefusalsAreJsonEnvelopes() throws Exception {
         start();
         int port = server.port();
-        String longUri = RawHttp.exchange(port, "GET /v1/sessions/" + "a".repeat(20_000) + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+        String longUri = RawHttp.exchange(
+                port,
+                "GET /v1/sessions/" + "a".repeat(20_000) + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
         assertThat(RawHttp.status(longUri)).isEqualTo(414);
         assertThat(envelope(longUri).at("/error/code").asText()).isEqualTo("URI_TOO_LONG");
 
-        String bigHeaders = RawHttp.exchange(port, "GET /v1/sessions HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Filler: "
-                + "b".repeat(20_000) + "\r\nConnection: close\r\n\r\n");
+        String bigHeaders = RawHttp.exchange(
+                port,
+                "GET /v1/sessions HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Filler: " + "b".repeat(20_000)
+                        + "\r\nConnection: close\r\n\r\n");
         assertThat(RawHttp.status(bigHeaders)).isEqualTo(431);
         assertThat(envelope(bigHeaders).at("/error/code").asText()).isEqualTo("HEADERS_TOO_LARGE");
 
-        String badLine = RawHttp.exchange(port, "GET /v1/sessions HTTP/1.1 extra\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+        String badLine = RawHttp.exchange(
+                port, "GET /v1/sessions HTTP/1.1 extra\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
         assertThat(RawHttp.status(badLine)).isEqualTo(400);
         assertThat(envelope(badLine).at("/error/code").asText()).isEqualTo("INVALID_ARGUMENT");
 
-        String badEncoding = RawHttp.exchange(port, "GET /v1/sessions/%zz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+        String badEncoding =
+                RawHttp.exchange(port, "GET /v1/sessions/%zz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
         assertThat(RawHttp.status(badEncoding)).isEqualTo(400);
         envelope(badEncoding);
 
@@ -52,7 +58,8 @@ class ProtocolEdgeTest extends ServerHarness {
         assertThat(nul).containsIgnoringCase("Connection: close");
         envelope(nul);
 
-        String badHeader = RawHttp.exchange(port, "GET /v1/sessions HTTP/1.1\r\nHost: 127.0.0.1\r\nBad Header: x\r\nConnection: close\r\n\r\n");
+        String badHeader = RawHttp.exchange(
+                port, "GET /v1/sessions HTTP/1.1\r\nHost: 127.0.0.1\r\nBad Header: x\r\nConnection: close\r\n\r\n");
         assertThat(RawHttp.status(badHeader)).isEqualTo(400);
         envelope(badHeader);
     }
@@ -63,15 +70,33 @@ class ProtocolEdgeTest extends ServerHarness {
         int port = server.port();
         String id = createSession("{\"name\":\"x\",\"agent_id\":\"a\"}");
         var wrong = new java.util.ArrayList<String>();
-        for (String path : new String[] {"/v1/sessions/%u0041", "/v1/sessions/" + id + "/tasks/%u0041", "/v1/agents/%u0041",
-                "/v1/sessions?limit=%zz", "/v1/sessions?after=%", "/v1/sessions/%00", "/v1/sessions/%C0%AF", "/v1/sessions/%ff", "/v1/sessions/a%2Fb",
-                "/v1/sessions/" + "s".repeat(2000), "/v1/sessions/" + id + "/tasks/%00", "/v1/sessions/" + id + "/tasks/%ff",
-                "/v1/tiles/%ff", "/v1/webhooks/%ff", "/v1/agents/%ff", "/v1/agents/" + "a".repeat(3000),
-                "/v1/sessions/..%2F..", "/v1/sessions/%2e%2e",
-                "/v1/sessions/" + id + "/events?after=99999999999999999999", "/v1/sessions/" + id + "/events?wait=1e999",
-                "/v1/sessions/" + id + "/events/stream?after=%ff", "/v1/sessions/" + id + "/logs?max_bytes=-1",
-                "/v1/tiles?limit=1e3"}) {
-            String r = RawHttp.exchange(port, "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+        for (String path : new String[] {
+            "/v1/sessions/%u0041",
+            "/v1/sessions/" + id + "/tasks/%u0041",
+            "/v1/agents/%u0041",
+            "/v1/sessions?limit=%zz",
+            "/v1/sessions?after=%",
+            "/v1/sessions/%00",
+            "/v1/sessions/%C0%AF",
+            "/v1/sessions/%ff",
+            "/v1/sessions/a%2Fb",
+            "/v1/sessions/" + "s".repeat(2000),
+            "/v1/sessions/" + id + "/tasks/%00",
+            "/v1/sessions/" + id + "/tasks/%ff",
+            "/v1/tiles/%ff",
+            "/v1/webhooks/%ff",
+            "/v1/agents/%ff",
+            "/v1/agents/" + "a".repeat(3000),
+            "/v1/sessions/..%2F..",
+            "/v1/sessions/%2e%2e",
+            "/v1/sessions/" + id + "/events?after=99999999999999999999",
+            "/v1/sessions/" + id + "/events?wait=1e999",
+            "/v1/sessions/" + id + "/events/stream?after=%ff",
+            "/v1/sessions/" + id + "/logs?max_bytes=-1",
+            "/v1/tiles?limit=1e3"
+        }) {
+            String r =
+                    RawHttp.exchange(port, "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
             if (RawHttp.status(r) < 400 || RawHttp.status(r) > 499) wrong.add(path + " -> " + r);
             else envelope(r);
         }
@@ -97,7 +122,9 @@ class ProtocolEdgeTest extends ServerHarness {
             });
             int read;
             try {
-                read = slow.socket.getInputStream().read(); // blocks until the server answers or closes (20 s socket timeout)
+                read = slow.socket
+                        .getInputStream()
+                        .read(); // blocks until the server answers or closes (20 s socket timeout)
             } catch (SocketException reset) {
                 read = -1;
             }
@@ -105,7 +132,9 @@ class ProtocolEdgeTest extends ServerHarness {
             writer.join();
             assertThat(read).as("the server closed the trickling connection").isEqualTo(-1);
         }
-        assertThat(get("/v1/sessions").status()).as("a normal request is still served").isEqualTo(200);
+        assertThat(get("/v1/sessions").status())
+                .as("a normal request is still served")
+                .isEqualTo(200);
     }
 
     @Test
@@ -121,7 +150,8 @@ class ProtocolEdgeTest extends ServerHarness {
     void aRefusedBodyClosesTheConnectionAndSaysSo() throws Exception {
         start(l -> l.set("max_message_bytes", "4KiB").set("max_request_bytes", "16KiB"));
         try (var raw = new RawHttp(server.port())) {
-            raw.send("POST /v1/sessions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{");
+            raw.send(
+                    "POST /v1/sessions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{");
             String r = raw.readToClose();
             assertThat(RawHttp.status(r)).isEqualTo(413);
             assertThat(r).containsIgnoringCase("Connection: close");

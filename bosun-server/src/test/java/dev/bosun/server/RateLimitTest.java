@@ -50,14 +50,18 @@ class RateLimitTest extends ServerHarness {
     void failedAuthenticationsAreLimitedPerAddressBeforeTheKeyIsChecked() {
         var now = new AtomicLong();
         nanoTime = now::get; // no refill while the test counts
-        start(l -> l.set("api_keys", java.util.List.of("t:" + ApiKeys.sha256("right"))).set("auth_failure_rate", 2));
-        for (int i = 0; i < 4; i++) assertThat(call("GET", "/v1/sessions", null, "guess-" + i).status()).isEqualTo(401); // burst 2 × 2
+        start(l -> l.set("api_keys", java.util.List.of("t:" + ApiKeys.sha256("right")))
+                .set("auth_failure_rate", 2));
+        for (int i = 0; i < 4; i++)
+            assertThat(call("GET", "/v1/sessions", null, "guess-" + i).status()).isEqualTo(401); // burst 2 × 2
         Res limited = call("GET", "/v1/sessions", null, "guess-5");
         assertThat(limited.status()).isEqualTo(429);
         assertThat(limited.code()).isEqualTo("LIMIT_REACHED");
         assertThat(limited.json().at("/error/details/field").asText()).isEqualTo("auth_failure_rate");
         assertThat(Long.parseLong(limited.header("Retry-After"))).isBetween(1L, 2L);
-        assertThat(call("GET", "/v1/sessions", null, "right").status()).as("not even a right key is checked now").isEqualTo(429);
+        assertThat(call("GET", "/v1/sessions", null, "right").status())
+                .as("not even a right key is checked now")
+                .isEqualTo(429);
         assertThat(call("GET", "/v1/sessions", null, null).status()).isEqualTo(429);
         assertThat(get("/healthz").status()).isEqualTo(200);
         now.addAndGet(1_000_000_000L); // a second: two more tries
@@ -67,8 +71,10 @@ class RateLimitTest extends ServerHarness {
     @Test
     void successfulAuthenticationsDoNotCountAsFailures() {
         nanoTime = new AtomicLong()::get;
-        start(l -> l.set("api_keys", java.util.List.of("t:" + ApiKeys.sha256("right"))).set("auth_failure_rate", 1));
-        for (int i = 0; i < 20; i++) assertThat(call("GET", "/v1/sessions", null, "right").status()).isEqualTo(200);
+        start(l -> l.set("api_keys", java.util.List.of("t:" + ApiKeys.sha256("right")))
+                .set("auth_failure_rate", 1));
+        for (int i = 0; i < 20; i++)
+            assertThat(call("GET", "/v1/sessions", null, "right").status()).isEqualTo(200);
         assertThat(call("GET", "/v1/sessions", null, "wrong").status()).isEqualTo(401);
     }
 

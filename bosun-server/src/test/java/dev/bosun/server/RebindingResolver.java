@@ -27,7 +27,8 @@ final class RebindingResolver implements HostResolver {
     void answer(String... addresses) {
         try {
             var list = new java.util.ArrayList<InetAddress>();
-            for (String a : addresses) list.add(InetAddress.getByAddress(name, InetAddress.getByName(a).getAddress()));
+            for (String a : addresses)
+                list.add(InetAddress.getByAddress(name, InetAddress.getByName(a).getAddress()));
             answer.set(List.copyOf(list));
         } catch (UnknownHostException e) {
             throw new IllegalArgumentException(e);

@@ -10,7 +10,9 @@ import org.junit.jupiter.api.Test;
 /** Every route of docs/API.md, happy path, against a real server. */
 class RoutesTest extends ServerHarness {
     @BeforeEach
-    void up() { start(); }
+    void up() {
+        start();
+    }
 
     @Test
     void sessionLifecycleOverHttp() {
@@ -39,13 +41,20 @@ class RoutesTest extends ServerHarness {
         assertThat(task.json().get("status").asText()).isEqualTo("running");
         assertThat(task.json().get("priority").asText()).isEqualTo("high");
         post("/v1/sessions/" + id + "/tasks", "{\"name\":\"second\"}");
-        assertThat(get("/v1/sessions/" + id + "/tasks?active=true").json().get("items")).hasSize(2);
-        Res done = post("/v1/sessions/" + id + "/tasks/t1/complete",
+        assertThat(get("/v1/sessions/" + id + "/tasks?active=true").json().get("items"))
+                .hasSize(2);
+        Res done = post(
+                "/v1/sessions/" + id + "/tasks/t1/complete",
                 "{\"outcome\":\"success\",\"duration_ms\":2340,\"result\":{\"found\":5}}");
         assertThat(done.status()).isEqualTo(200);
         assertThat(done.json().get("duration_ms").asLong()).isEqualTo(2340);
-        assertThat(get("/v1/sessions/" + id + "/tasks/t1").json().at("/result/found").asInt()).isEqualTo(5);
-        assertThat(get("/v1/sessions/" + id + "/tasks?active=true").json().get("items")).hasSize(1);
+        assertThat(get("/v1/sessions/" + id + "/tasks/t1")
+                        .json()
+                        .at("/result/found")
+                        .asInt())
+                .isEqualTo(5);
+        assertThat(get("/v1/sessions/" + id + "/tasks?active=true").json().get("items"))
+                .hasSize(1);
         assertThat(get("/v1/sessions/" + id + "/tasks").json().get("items")).hasSize(2);
 
         Res hb = post("/v1/sessions/" + id + "/heartbeat", null);
@@ -80,16 +89,23 @@ class RoutesTest extends ServerHarness {
         assertThat(call("DELETE", "/v1/sessions/" + id, null).status()).isEqualTo(200);
         assertThat(post("/v1/sessions/" + id + "/terminate", null).status()).isEqualTo(200);
         String id2 = createSession("{\"name\":\"t\",\"agent_id\":\"a\"}");
-        assertThat(call("DELETE", "/v1/sessions/" + id2, null).json().get("status").asText()).isEqualTo("ended");
+        assertThat(call("DELETE", "/v1/sessions/" + id2, null)
+                        .json()
+                        .get("status")
+                        .asText())
+                .isEqualTo("ended");
     }
 
     @Test
     void listFiltersAndPaginates() {
-        for (int i = 0; i < 5; i++) createSession("{\"name\":\"s" + i + "\",\"agent_id\":\"" + (i < 2 ? "a" : "b") + "\",\"tags\":[\"t" + (i % 2) + "\"]}");
+        for (int i = 0; i < 5; i++)
+            createSession("{\"name\":\"s" + i + "\",\"agent_id\":\"" + (i < 2 ? "a" : "b") + "\",\"tags\":[\"t"
+                    + (i % 2) + "\"]}");
         Res page = get("/v1/sessions?limit=2");
         assertThat(page.json().get("items")).hasSize(2);
         assertThat(page.json().get("has_more").asBoolean()).isTrue();
-        Res next = get("/v1/sessions?limit=10&after=" + page.json().get("next_cursor").asText());
+        Res next = get(
+                "/v1/sessions?limit=10&after=" + page.json().get("next_cursor").asText());
         assertThat(next.json().get("items")).hasSize(3);
         assertThat(next.json().get("next_cursor").isNull()).isTrue();
         assertThat(get("/v1/sessions?agent_id=a").json().get("items")).hasSize(2);
@@ -103,14 +119,20 @@ class RoutesTest extends ServerHarness {
         String id = createSession("{\"name\":\"w\",\"agent_id\":\"a\",\"profile\":\"chatty\"}");
         post("/v1/sessions/" + id + "/events", "{\"event_type\":\"input\",\"payload\":{\"n\":7}}");
         Res r = get("/v1/sessions/" + id + "/events?after=0&wait=10&limit=100");
-        await().atMost(Duration.ofSeconds(10)).until(() -> get("/v1/sessions/" + id + "/events?after=0&limit=100")
-                .json().get("events").findValues("event_type").stream().anyMatch(v -> v.asText().equals("echo")));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> get("/v1/sessions/" + id + "/events?after=0&limit=100")
+                        .json()
+                        .get("events")
+                        .findValues("event_type")
+                        .stream()
+                        .anyMatch(v -> v.asText().equals("echo")));
         assertThat(r.status()).isEqualTo(200);
         Res err = get("/v1/sessions/" + id + "/logs?stream=stderr");
         assertThat(err.status()).isEqualTo(200);
         assertThat(err.header("Content-Type")).startsWith("text/plain");
         assertThat(err.text()).contains("hello-err");
-        assertThat(get("/v1/sessions/" + id + "/logs?max_bytes=100").text().length()).isLessThanOrEqualTo(100);
+        assertThat(get("/v1/sessions/" + id + "/logs?max_bytes=100").text().length())
+                .isLessThanOrEqualTo(100);
     }
 
     @Test

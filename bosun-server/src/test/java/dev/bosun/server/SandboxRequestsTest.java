@@ -12,13 +12,29 @@ import org.junit.jupiter.api.Test;
  */
 class SandboxRequestsTest extends ServerHarness {
     private void startWithDockerProfile() {
-        start(l -> l.set("profiles", Map.of("agent", Map.of("runtime", "docker", "image", "agent:1",
-                "images", List.of("agent:2"), "command", List.of("sh", "-c", "true"),
-                "limits", Map.of("memory", "256MiB"), "max_limits", Map.of("memory", "1GiB")))));
+        start(l -> l.set(
+                "profiles",
+                Map.of(
+                        "agent",
+                        Map.of(
+                                "runtime",
+                                "docker",
+                                "image",
+                                "agent:1",
+                                "images",
+                                List.of("agent:2"),
+                                "command",
+                                List.of("sh", "-c", "true"),
+                                "limits",
+                                Map.of("memory", "256MiB"),
+                                "max_limits",
+                                Map.of("memory", "1GiB")))));
     }
 
     private void refused(String sandbox, String field, String rule) {
-        Res r = post("/v1/sessions", "{\"name\":\"x\",\"agent_id\":\"a\",\"profile\":\"agent\",\"sandbox\":" + sandbox + "}");
+        Res r = post(
+                "/v1/sessions",
+                "{\"name\":\"x\",\"agent_id\":\"a\",\"profile\":\"agent\",\"sandbox\":" + sandbox + "}");
         assertThat(r.status()).as(sandbox).isEqualTo(400);
         assertThat(r.code()).isEqualTo("INVALID_ARGUMENT");
         assertThat(r.json().at("/error/details/field").asText()).as(sandbox).isEqualTo(field);
@@ -40,7 +56,9 @@ class SandboxRequestsTest extends ServerHarness {
         refused("{\"limits\":{\"processes\":-1}}", "sandbox.limits.processes", "limit_range");
         refused("{\"env\":{\"TOKEN\":\"a\\nLD_PRELOAD=/evil.so\"}}", "sandbox.env.TOKEN", "env_value");
         refused("{\"env\":{\"BOSUN_INBOX\":\"/etc\"}}", "sandbox.env.BOSUN_INBOX", "env_name");
-        Res unknown = post("/v1/sessions", "{\"name\":\"x\",\"agent_id\":\"a\",\"profile\":\"agent\",\"sandbox\":{\"privileged\":true}}");
+        Res unknown = post(
+                "/v1/sessions",
+                "{\"name\":\"x\",\"agent_id\":\"a\",\"profile\":\"agent\",\"sandbox\":{\"privileged\":true}}");
         assertThat(unknown.status()).isEqualTo(400);
         assertThat(unknown.json().at("/error/details/field").asText()).isEqualTo("sandbox.privileged");
         assertThat(get("/v1/sessions").json().get("items")).isEmpty();
@@ -49,7 +67,8 @@ class SandboxRequestsTest extends ServerHarness {
     @Test
     void sandboxSettingsWithoutAProfileAreRefused() {
         startWithDockerProfile();
-        Res r = post("/v1/sessions", "{\"name\":\"x\",\"agent_id\":\"a\",\"sandbox\":{\"limits\":{\"memory\":\"64MiB\"}}}");
+        Res r = post(
+                "/v1/sessions", "{\"name\":\"x\",\"agent_id\":\"a\",\"sandbox\":{\"limits\":{\"memory\":\"64MiB\"}}}");
         assertThat(r.status()).isEqualTo(400);
         assertThat(r.json().at("/error/details/field").asText()).isEqualTo("sandbox");
     }

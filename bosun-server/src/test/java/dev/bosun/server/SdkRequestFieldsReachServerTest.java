@@ -49,7 +49,8 @@ import org.junit.jupiter.api.Test;
 class SdkRequestFieldsReachServerTest extends ServerHarness {
     /** Request schemas with no SDK call, and why. */
     private static final Map<String, String> NOT_SDK_CALLS = Map.of(
-            "RouteRequestCompat", "the fleet-h1-router's own POST /route, served for that router's clients; RouteRequest is the SDK's",
+            "RouteRequestCompat",
+                    "the fleet-h1-router's own POST /route, served for that router's clients; RouteRequest is the SDK's",
             "RegisterAgentCompat", "the fleet-h1-router's own POST /register/agent; RegisterAgent is the SDK's");
 
     private HttpServer relay;
@@ -72,8 +73,11 @@ class SdkRequestFieldsReachServerTest extends ServerHarness {
     void everyFieldOfEveryRequestSchemaIsSentByTheSdkAndReadByTheServer() throws Exception {
         start(l -> l.set("webhook_private_targets", true));
         startRelay();
-        client = BosunClient.builder(URI.create("http://127.0.0.1:" + relay.getAddress().getPort()))
-                .timeout(Duration.ofSeconds(30)).retries(0).build();
+        client = BosunClient.builder(
+                        URI.create("http://127.0.0.1:" + relay.getAddress().getPort()))
+                .timeout(Duration.ofSeconds(30))
+                .retries(0)
+                .build();
         client.registerAgent("coder", List.of("compilation"));
         client.registerAgent("writer", List.of("compilation", "publishing"));
 
@@ -82,7 +86,9 @@ class SdkRequestFieldsReachServerTest extends ServerHarness {
         Set<String> requestSchemas = requestSchemas(openApi());
         Set<String> covered = new TreeSet<>(calls.keySet());
         covered.addAll(NOT_SDK_CALLS.keySet());
-        assertThat(covered).as("every request schema has an SDK call here or a reason it has none").isEqualTo(requestSchemas);
+        assertThat(covered)
+                .as("every request schema has an SDK call here or a reason it has none")
+                .isEqualTo(requestSchemas);
 
         List<String> checked = new ArrayList<>();
         for (String schema : calls.keySet()) {
@@ -92,9 +98,11 @@ class SdkRequestFieldsReachServerTest extends ServerHarness {
                 JsonNode value = sample(schema, field);
                 ObjectNode json = call.base().deepCopy();
                 // The fallback only shows when no agent has every required capability.
-                if (schema.equals("RouteRequest") && field.equals("fallback")) json.putArray("required_capabilities").add("gpu");
+                if (schema.equals("RouteRequest") && field.equals("fallback"))
+                    json.putArray("required_capabilities").add("gpu");
                 json.set(field, value);
-                Record request = WireJson.read(json, call.type()); // the SDK's record, with the field set by its wire name
+                Record request =
+                        WireJson.read(json, call.type()); // the SDK's record, with the field set by its wire name
                 String what = schema + "." + field;
                 last.set(null);
                 observe(schema, field, value, () -> call.send().accept(client, request), what);
@@ -118,7 +126,9 @@ class SdkRequestFieldsReachServerTest extends ServerHarness {
         send.run();
         Exchange x = last.get();
         assertThat(x).as(what + " reached the server").isNotNull();
-        assertThat(x.body().get(field)).as(what + " in the body the server received").isEqualTo(value);
+        assertThat(x.body().get(field))
+                .as(what + " in the body the server received")
+                .isEqualTo(value);
         assertThat(x.status() / 100).as(what + " accepted").isEqualTo(2);
         JsonNode echoed = echo(schema, field, x);
         assertThat(echoed).as(what + " acted on by the server").isEqualTo(value);
@@ -136,33 +146,66 @@ class SdkRequestFieldsReachServerTest extends ServerHarness {
                 JsonNode e = WireJson.tree(r.events().get(0));
                 yield e.get(field);
             }
-            case "RouteRequest.required_capabilities" -> a.get("capability_match_score").asDouble() == 1.0
-                    && a.get("agent_id").asText().equals("coder") ? Json.MAPPER.valueToTree(List.of("compilation")) : a;
-            case "RouteRequest.prefer_agents" -> Json.MAPPER.valueToTree(List.of(a.get("agent_id").asText()));
-            case "RouteRequest.fallback" -> a.get("capability_match_score").asDouble() < 1.0 ? Json.MAPPER.valueToTree("any") : a;
+            case "RouteRequest.required_capabilities" ->
+                a.get("capability_match_score").asDouble() == 1.0
+                                && a.get("agent_id").asText().equals("coder")
+                        ? Json.MAPPER.valueToTree(List.of("compilation"))
+                        : a;
+            case "RouteRequest.prefer_agents" ->
+                Json.MAPPER.valueToTree(List.of(a.get("agent_id").asText()));
+            case "RouteRequest.fallback" ->
+                a.get("capability_match_score").asDouble() < 1.0 ? Json.MAPPER.valueToTree("any") : a;
             default -> a.get(field);
         };
     }
 
     private Map<String, Call> calls() {
         var m = new java.util.LinkedHashMap<String, Call>();
-        m.put("CreateSession", new Call(CreateSession.class, obj("{\"name\":\"n\",\"agent_id\":\"a\"}"),
-                (c, r) -> c.createSession((CreateSession) r)));
-        m.put("AddTask", new Call(AddTask.class, obj("{\"name\":\"t\"}"), (c, r) -> c.addTask(newSession(c), (AddTask) r)));
+        m.put(
+                "CreateSession",
+                new Call(
+                        CreateSession.class,
+                        obj("{\"name\":\"n\",\"agent_id\":\"a\"}"),
+                        (c, r) -> c.createSession((CreateSession) r)));
+        m.put(
+                "AddTask",
+                new Call(AddTask.class, obj("{\"name\":\"t\"}"), (c, r) -> c.addTask(newSession(c), (AddTask) r)));
         m.put("CompleteTask", new Call(CompleteTask.class, obj("{\"outcome\":\"success\"}"), (c, r) -> {
             String s = newSession(c);
             c.addTask(s, new AddTask("t1", "t", null, null, null));
             c.completeTask(s, "t1", (CompleteTask) r);
         }));
-        m.put("EndSession", new Call(EndSession.class, obj("{\"outcome\":\"success\"}"), (c, r) -> c.endSession(newSession(c), (EndSession) r)));
+        m.put(
+                "EndSession",
+                new Call(
+                        EndSession.class,
+                        obj("{\"outcome\":\"success\"}"),
+                        (c, r) -> c.endSession(newSession(c), (EndSession) r)));
         m.put("Terminate", new Call(Terminate.class, obj("{}"), (c, r) -> c.terminate(newSession(c), (Terminate) r)));
-        m.put("SendEvent", new Call(SendEvent.class, obj("{\"event_type\":\"input\",\"payload\":{}}"), (c, r) -> c.send(newSession(c), (SendEvent) r)));
-        m.put("RegisterAgent", new Call(RegisterAgent.class, obj("{\"agent_id\":\"reader\",\"capabilities\":[]}"),
-                (c, r) -> c.registerAgent((RegisterAgent) r)));
-        m.put("RouteRequest", new Call(RouteRequest.class, obj("{\"task_id\":\"r1\",\"required_capabilities\":[]}"),
-                (c, r) -> c.route((RouteRequest) r)));
-        m.put("CreateWebhook", new Call(CreateWebhook.class, obj("{\"url\":\"http://127.0.0.1:9/hook\",\"events\":[\"*\"]}"),
-                (c, r) -> c.createWebhook((CreateWebhook) r)));
+        m.put(
+                "SendEvent",
+                new Call(
+                        SendEvent.class,
+                        obj("{\"event_type\":\"input\",\"payload\":{}}"),
+                        (c, r) -> c.send(newSession(c), (SendEvent) r)));
+        m.put(
+                "RegisterAgent",
+                new Call(
+                        RegisterAgent.class,
+                        obj("{\"agent_id\":\"reader\",\"capabilities\":[]}"),
+                        (c, r) -> c.registerAgent((RegisterAgent) r)));
+        m.put(
+                "RouteRequest",
+                new Call(
+                        RouteRequest.class,
+                        obj("{\"task_id\":\"r1\",\"required_capabilities\":[]}"),
+                        (c, r) -> c.route((RouteRequest) r)));
+        m.put(
+                "CreateWebhook",
+                new Call(
+                        CreateWebhook.class,
+                        obj("{\"url\":\"http://127.0.0.1:9/hook\",\"events\":[\"*\"]}"),
+                        (c, r) -> c.createWebhook((CreateWebhook) r)));
         return m;
     }
 
@@ -207,8 +250,9 @@ class SdkRequestFieldsReachServerTest extends ServerHarness {
             case "CreateWebhook.url" -> "\"http://127.0.0.1:9/probe\"";
             case "CreateWebhook.events" -> "[\"session_ended\",\"error\"]";
             case "CreateWebhook.secret" -> "\"probe-secret-0123456789\"";
-            default -> throw new AssertionError("no sample value for " + schema + "." + field
-                    + ": a new request field needs one here, and a way the test can see the server read it");
+            default ->
+                throw new AssertionError("no sample value for " + schema + "." + field
+                        + ": a new request field needs one here, and a way the test can see the server read it");
         };
         try {
             return Json.parse(v);
@@ -236,7 +280,8 @@ class SdkRequestFieldsReachServerTest extends ServerHarness {
         for (JsonNode path : doc.get("paths")) {
             for (JsonNode op : path) {
                 JsonNode ref = op.at("/requestBody/content/application~1json/schema/$ref");
-                if (!ref.isMissingNode()) out.add(ref.asText().substring(ref.asText().lastIndexOf('/') + 1));
+                if (!ref.isMissingNode())
+                    out.add(ref.asText().substring(ref.asText().lastIndexOf('/') + 1));
             }
         }
         return out;
@@ -249,8 +294,11 @@ class SdkRequestFieldsReachServerTest extends ServerHarness {
         relay.createContext("/", ex -> {
             byte[] body = ex.getRequestBody().readAllBytes();
             var b = HttpRequest.newBuilder(URI.create(server.url().toString() + ex.getRequestURI()))
-                    .method(ex.getRequestMethod(), body.length == 0 ? HttpRequest.BodyPublishers.noBody()
-                            : HttpRequest.BodyPublishers.ofByteArray(body));
+                    .method(
+                            ex.getRequestMethod(),
+                            body.length == 0
+                                    ? HttpRequest.BodyPublishers.noBody()
+                                    : HttpRequest.BodyPublishers.ofByteArray(body));
             for (String h : List.of("Content-Type", "Idempotency-Key", "Authorization", "Accept")) {
                 String v = ex.getRequestHeaders().getFirst(h);
                 if (v != null) b.header(h, v);
@@ -264,10 +312,16 @@ class SdkRequestFieldsReachServerTest extends ServerHarness {
                 return;
             }
             if (ex.getRequestMethod().equals("POST") && body.length > 0) {
-                last.set(new Exchange(ex.getRequestMethod(), ex.getRequestURI().getPath(), Json.MAPPER.readTree(body),
-                        r.statusCode(), r.body().length == 0 ? Json.object() : Json.MAPPER.readTree(r.body())));
+                last.set(new Exchange(
+                        ex.getRequestMethod(),
+                        ex.getRequestURI().getPath(),
+                        Json.MAPPER.readTree(body),
+                        r.statusCode(),
+                        r.body().length == 0 ? Json.object() : Json.MAPPER.readTree(r.body())));
             }
-            r.headers().firstValue("Content-Type").ifPresent(v -> ex.getResponseHeaders().add("Content-Type", v));
+            r.headers()
+                    .firstValue("Content-Type")
+                    .ifPresent(v -> ex.getResponseHeaders().add("Content-Type", v));
             ex.sendResponseHeaders(r.statusCode(), r.body().length == 0 ? -1 : r.body().length);
             if (r.body().length > 0) ex.getResponseBody().write(r.body());
             ex.close();

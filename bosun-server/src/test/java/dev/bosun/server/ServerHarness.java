@@ -3,11 +3,11 @@ package dev.bosun.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.bosun.SessionManager;
 import dev.bosun.config.BosunConfig;
 import dev.bosun.config.ConfigLoader;
 import dev.bosun.contract.Fixtures;
 import dev.bosun.json.Json;
-import dev.bosun.SessionManager;
 import dev.bosun.store.sqlite.SqliteStore;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -24,11 +24,13 @@ import org.junit.jupiter.api.io.TempDir;
 abstract class ServerHarness {
     @TempDir
     Path dataDir;
+
     BosunConfig config;
     SqliteStore store;
     SessionManager manager;
     BosunServer server;
-    final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     String apiKey;
     /** How the server resolves webhook hosts; a test may set its own before {@link #start}. */
     dev.bosun.delivery.HostResolver webhookResolver = dev.bosun.delivery.HostResolver.SYSTEM;
@@ -38,13 +40,19 @@ abstract class ServerHarness {
 
     /** Starts the server; {@code change} adjusts the config loader (keys, limits). */
     void start(UnaryOperator<ConfigLoader> change) {
-        config = change.apply(Fixtures.loader(dataDir).set("port", 0).set("sse_keepalive", "300ms")).load();
+        config = change.apply(Fixtures.loader(dataDir).set("port", 0).set("sse_keepalive", "300ms"))
+                .load();
         store = (SqliteStore) Stores.open(config); // as the server opens it: the disk reserve follows min_free_disk
-        manager = SessionManager.builder(config).store(store).webhookResolver(webhookResolver).build();
+        manager = SessionManager.builder(config)
+                .store(store)
+                .webhookResolver(webhookResolver)
+                .build();
         server = BosunServer.start(config, manager, config.server().sseKeepAlive(), nanoTime);
     }
 
-    void start() { start(l -> l); }
+    void start() {
+        start(l -> l);
+    }
 
     @AfterEach
     void stop() {
@@ -61,9 +69,13 @@ abstract class ServerHarness {
     }
 
     record Res(int status, JsonNode json, String text, HttpResponse<String> raw) {
-        String header(String name) { return raw.headers().firstValue(name).orElse(null); }
+        String header(String name) {
+            return raw.headers().firstValue(name).orElse(null);
+        }
 
-        String code() { return json.at("/error/code").asText(); }
+        String code() {
+            return json.at("/error/code").asText();
+        }
     }
 
     Res call(String method, String path, String body) {
@@ -71,15 +83,19 @@ abstract class ServerHarness {
     }
 
     Res call(String method, String path, String body, String key, String... headers) {
-        var b = HttpRequest.newBuilder(URI.create(server.url() + path)).timeout(Duration.ofSeconds(60))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        var b = HttpRequest.newBuilder(URI.create(server.url() + path))
+                .timeout(Duration.ofSeconds(60))
+                .method(
+                        method,
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (body != null) b.header("Content-Type", "application/json");
         if (headers.length > 0) b.headers(headers);
         if (key != null) b.header("Authorization", "Bearer " + key);
         try {
             HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
             JsonNode json = null;
-            if (r.headers().firstValue("Content-Type").orElse("").startsWith("application/json")) json = Json.parse(r.body());
+            if (r.headers().firstValue("Content-Type").orElse("").startsWith("application/json"))
+                json = Json.parse(r.body());
             assertNoLeaks(r.body());
             return new Res(r.statusCode(), json, r.body(), r);
         } catch (Exception e) {
@@ -87,9 +103,13 @@ abstract class ServerHarness {
         }
     }
 
-    Res get(String path) { return call("GET", path, null); }
+    Res get(String path) {
+        return call("GET", path, null);
+    }
 
-    Res post(String path, String body) { return call("POST", path, body); }
+    Res post(String path, String body) {
+        return call("POST", path, body);
+    }
 
     /** No response may carry a stack trace or a host path. */
     void assertNoLeaks(String body) {

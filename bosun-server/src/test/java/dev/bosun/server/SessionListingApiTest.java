@@ -31,10 +31,14 @@ class SessionListingApiTest extends ServerHarness {
 
     static List<String> ids(Res page) {
         assertThat(page.status()).as(page.text()).isEqualTo(200);
-        return StreamSupport.stream(page.json().get("items").spliterator(), false).map(s -> s.get("session_id").asText()).toList();
+        return StreamSupport.stream(page.json().get("items").spliterator(), false)
+                .map(s -> s.get("session_id").asText())
+                .toList();
     }
 
-    static String q(String s) { return URLEncoder.encode(s, StandardCharsets.UTF_8); }
+    static String q(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
 
     @Test
     void filtersByProfileOutcomeAndAPartOfTheName() {
@@ -42,9 +46,14 @@ class SessionListingApiTest extends ServerHarness {
         String ok = createSession("{\"name\":\"build 42\",\"agent_id\":\"a\"}");
         String failed = createSession("{\"name\":\"Deploy\",\"agent_id\":\"a\"}");
         String cancelled = createSession("{\"name\":\"100% <b>done</b>\",\"agent_id\":\"a\"}");
-        assertThat(post("/v1/sessions/" + ok + "/end", "{\"outcome\":\"success\"}").status()).isEqualTo(200);
-        assertThat(post("/v1/sessions/" + failed + "/end", "{\"outcome\":\"failed\"}").status()).isEqualTo(200);
-        assertThat(post("/v1/sessions/" + cancelled + "/terminate", null).status()).isEqualTo(200);
+        assertThat(post("/v1/sessions/" + ok + "/end", "{\"outcome\":\"success\"}")
+                        .status())
+                .isEqualTo(200);
+        assertThat(post("/v1/sessions/" + failed + "/end", "{\"outcome\":\"failed\"}")
+                        .status())
+                .isEqualTo(200);
+        assertThat(post("/v1/sessions/" + cancelled + "/terminate", null).status())
+                .isEqualTo(200);
         apiKey = KEY_B;
         createSession("{\"name\":\"build of team b\",\"agent_id\":\"a\",\"profile\":\"echo\"}");
         apiKey = KEY_A;
@@ -52,7 +61,9 @@ class SessionListingApiTest extends ServerHarness {
         assertThat(ids(get("/v1/sessions?profile=echo"))).containsExactly(echo);
         assertThat(ids(get("/v1/sessions?profile=nope"))).isEmpty();
         assertThat(ids(get("/v1/sessions?outcome=failed"))).containsExactly(failed);
-        assertThat(ids(get("/v1/sessions?outcome=SUCCESS"))).as("enum values are case-insensitive").containsExactly(ok);
+        assertThat(ids(get("/v1/sessions?outcome=SUCCESS")))
+                .as("enum values are case-insensitive")
+                .containsExactly(ok);
         assertThat(ids(get("/v1/sessions?outcome=cancelled&status=ended"))).containsExactly(cancelled);
         assertThat(ids(get("/v1/sessions?name=build"))).containsExactly(ok, echo);
         assertThat(ids(get("/v1/sessions?name=Build"))).as("case-sensitive").isEmpty();
@@ -85,7 +96,8 @@ class SessionListingApiTest extends ServerHarness {
             after = page.json().get("next_cursor").asText();
         }
         assertThat(seen).containsExactlyElementsOf(made);
-        assertThat(ids(get("/v1/sessions?order=newest&limit=3"))).containsExactly(made.get(6), made.get(5), made.get(4));
+        assertThat(ids(get("/v1/sessions?order=newest&limit=3")))
+                .containsExactly(made.get(6), made.get(5), made.get(4));
     }
 
     @Test
@@ -93,8 +105,12 @@ class SessionListingApiTest extends ServerHarness {
         String a1 = createSession("{\"name\":\"a1\",\"agent_id\":\"a\"}");
         String a2 = createSession("{\"name\":\"a2\",\"agent_id\":\"a\"}");
         createSession("{\"name\":\"a3\",\"agent_id\":\"a\"}");
-        assertThat(post("/v1/sessions/" + a1 + "/events", "{\"event_type\":\"input\",\"payload\":1}").status()).isEqualTo(202);
-        assertThat(post("/v1/sessions/" + a2 + "/end", "{\"outcome\":\"failed\"}").status()).isEqualTo(200);
+        assertThat(post("/v1/sessions/" + a1 + "/events", "{\"event_type\":\"input\",\"payload\":1}")
+                        .status())
+                .isEqualTo(202);
+        assertThat(post("/v1/sessions/" + a2 + "/end", "{\"outcome\":\"failed\"}")
+                        .status())
+                .isEqualTo(200);
         apiKey = KEY_B;
         createSession("{\"name\":\"b1\",\"agent_id\":\"a\"}");
         apiKey = KEY_A;
@@ -102,10 +118,13 @@ class SessionListingApiTest extends ServerHarness {
         Res r = get("/v1/stats");
         assertThat(r.status()).as(r.text()).isEqualTo(200);
         JsonNode st = r.json();
-        assertThat(st.at("/sessions/running").asLong() + st.at("/sessions/creating").asLong()).isEqualTo(2);
+        assertThat(st.at("/sessions/running").asLong()
+                        + st.at("/sessions/creating").asLong())
+                .isEqualTo(2);
         assertThat(st.at("/sessions/ended").asLong()).isEqualTo(1);
         long events = 0;
-        for (String id : ids(get("/v1/sessions"))) events += get("/v1/sessions/" + id).json().get("last_seq").asLong();
+        for (String id : ids(get("/v1/sessions")))
+            events += get("/v1/sessions/" + id).json().get("last_seq").asLong();
         assertThat(st.get("events").asLong()).isEqualTo(events).isGreaterThan(0);
         assertThat(st.at("/today/started").asLong()).isEqualTo(3);
         assertThat(st.at("/today/ended")).hasSize(1);
@@ -117,7 +136,9 @@ class SessionListingApiTest extends ServerHarness {
 
         apiKey = KEY_B;
         JsonNode b = get("/v1/stats").json();
-        assertThat(b.at("/sessions/running").asLong() + b.at("/sessions/creating").asLong()).isEqualTo(1);
+        assertThat(b.at("/sessions/running").asLong()
+                        + b.at("/sessions/creating").asLong())
+                .isEqualTo(1);
         assertThat(b.at("/sessions/ended").asLong()).isZero();
         apiKey = null;
         assertThat(get("/v1/stats").status()).isEqualTo(401);

@@ -14,7 +14,9 @@ import java.util.List;
 final class Shapes {
     private final JsonNode doc;
 
-    Shapes(JsonNode doc) { this.doc = doc; }
+    Shapes(JsonNode doc) {
+        this.doc = doc;
+    }
 
     /** Follows local {@code $ref}s; a dangling one is an error, not a silent pass. */
     JsonNode resolve(JsonNode node) {
@@ -39,7 +41,8 @@ final class Shapes {
         schema = resolve(schema);
         if (schema.has("anyOf")) {
             boolean any = false;
-            for (JsonNode branch : schema.get("anyOf")) any |= violations(branch, value, at).isEmpty();
+            for (JsonNode branch : schema.get("anyOf"))
+                any |= violations(branch, value, at).isEmpty();
             if (!any) out.add(at + ": " + value + " matches none of " + schema.get("anyOf"));
         }
         if (schema.has("type") && !hasType(schema.get("type"), value)) {
@@ -68,7 +71,8 @@ final class Shapes {
     private void checkObject(JsonNode schema, JsonNode value, String at, List<String> out) {
         JsonNode props = schema.get("properties");
         // An object schema that lists its properties describes all of them unless it says otherwise.
-        boolean open = schema.path("additionalProperties").isObject() || schema.path("additionalProperties").asBoolean(false);
+        boolean open = schema.path("additionalProperties").isObject()
+                || schema.path("additionalProperties").asBoolean(false);
         for (var it = value.fieldNames(); it.hasNext(); ) {
             String f = it.next();
             if (props.has(f)) check(props.get(f), value.get(f), at + "." + f, out);

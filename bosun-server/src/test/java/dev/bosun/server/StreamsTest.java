@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.bosun.contract.FaultLedger;
 import dev.bosun.json.Json;
 import dev.bosun.mailbox.Workspace;
+import dev.bosun.server.auth.ApiKeys;
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -16,7 +17,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import dev.bosun.server.auth.ApiKeys;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -43,7 +43,8 @@ class StreamsTest extends ServerHarness {
     }
 
     InputStream openStream(String id, String lastEventId) throws Exception {
-        var b = HttpRequest.newBuilder(URI.create(server.url() + "/v1/sessions/" + id + "/events/stream")).GET();
+        var b = HttpRequest.newBuilder(URI.create(server.url() + "/v1/sessions/" + id + "/events/stream"))
+                .GET();
         if (lastEventId != null) b.header("Last-Event-ID", lastEventId);
         HttpResponse<InputStream> r = http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
         assertThat(r.statusCode()).isEqualTo(200);
@@ -55,13 +56,15 @@ class StreamsTest extends ServerHarness {
     void sseResumesAfterADroppedConnectionWithNothingMissedOrRepeated() throws Exception {
         start();
         String id = createSession("{\"name\":\"s\",\"agent_id\":\"a\"}");
-        for (int i = 0; i < 5; i++) post("/v1/sessions/" + id + "/events", "{\"event_type\":\"n\",\"payload\":" + i + "}");
+        for (int i = 0; i < 5; i++)
+            post("/v1/sessions/" + id + "/events", "{\"event_type\":\"n\",\"payload\":" + i + "}");
         var seen = new ArrayList<Long>();
         InputStream first = openStream(id, null);
         var reader = new BufferedReader(new InputStreamReader(first, StandardCharsets.UTF_8));
         for (JsonNode e : readEvents(reader, 4)) seen.add(e.get("seq").asLong());
         first.close(); // the connection drops mid-stream
-        for (int i = 5; i < 8; i++) post("/v1/sessions/" + id + "/events", "{\"event_type\":\"n\",\"payload\":" + i + "}");
+        for (int i = 5; i < 8; i++)
+            post("/v1/sessions/" + id + "/events", "{\"event_type\":\"n\",\"payload\":" + i + "}");
         InputStream second = openStream(id, Long.toString(seen.get(seen.size() - 1)));
         reader = new BufferedReader(new InputStreamReader(second, StandardCharsets.UTF_8));
         for (JsonNode e : readEvents(reader, 5)) seen.add(e.get("seq").asLong());
@@ -79,7 +82,9 @@ class StreamsTest extends ServerHarness {
         start();
         String id = createSession("{\"name\":\"s\",\"agent_id\":\"a\"}");
         var reader = new BufferedReader(new InputStreamReader(openStream(id, null), StandardCharsets.UTF_8));
-        assertThat(readEvents(reader, 1)).extracting(e -> e.get("event_type").asText()).containsExactly("session_started");
+        assertThat(readEvents(reader, 1))
+                .extracting(e -> e.get("event_type").asText())
+                .containsExactly("session_started");
         var closing = java.util.concurrent.CompletableFuture.runAsync(server::close);
         var rest = new ArrayList<String>();
         for (String line; (line = reader.readLine()) != null; ) rest.add(line);
@@ -87,23 +92,28 @@ class StreamsTest extends ServerHarness {
         server = null;
         assertThat(rest).as("the stream's last lines before it ended").contains("retry: 1000");
         assertThat(rest.get(rest.size() - 1)).as("the last frame is complete").isEmpty();
-        assertThat(rest.stream().filter(l -> l.startsWith("data: "))).as("no event after the cursor was lost").isEmpty();
+        assertThat(rest.stream().filter(l -> l.startsWith("data: ")))
+                .as("no event after the cursor was lost")
+                .isEmpty();
     }
 
     @Test
     void sseSendsKeepAlivesAndAcceptsAfterAsQuery() throws Exception {
         start();
         String id = createSession("{\"name\":\"s\",\"agent_id\":\"a\"}");
-        HttpResponse<InputStream> r = http.send(HttpRequest.newBuilder(
-                URI.create(server.url() + "/v1/sessions/" + id + "/events/stream?after=1")).build(),
+        HttpResponse<InputStream> r = http.send(
+                HttpRequest.newBuilder(URI.create(server.url() + "/v1/sessions/" + id + "/events/stream?after=1"))
+                        .build(),
                 HttpResponse.BodyHandlers.ofInputStream());
         var reader = new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8));
         var lines = new ArrayList<String>();
         long until = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while (System.nanoTime() < until && lines.stream().noneMatch(l -> l.equals(": keep-alive"))) lines.add(reader.readLine());
+        while (System.nanoTime() < until && lines.stream().noneMatch(l -> l.equals(": keep-alive")))
+            lines.add(reader.readLine());
         assertThat(lines).contains(": keep-alive"); // the test server's heartbeat is 300 ms
         r.body().close();
-        assertThat(get("/v1/sessions/" + id + "/events/stream?after=7").status()).isEqualTo(400);
+        assertThat(get("/v1/sessions/" + id + "/events/stream?after=7").status())
+                .isEqualTo(400);
     }
 
     @Test
@@ -126,11 +136,21 @@ class StreamsTest extends ServerHarness {
         start();
         String id = createSession("{\"name\":\"s\",\"agent_id\":\"a\",\"profile\":\"echo\"}");
         // wait for the worker's own `ready` so that the only new event is the one written below
-        long cursor = org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> {
-            JsonNode p = get("/v1/sessions/" + id + "/events?after=0").json();
-            return p.get("events").findValuesAsText("event_type").contains("ready") ? p.get("next_cursor").asLong() : null;
-        }, java.util.Objects::nonNull);
-        var waiting = CompletableFuture.supplyAsync(() -> get("/v1/sessions/" + id + "/events?after=" + cursor + "&wait=20"));
+        long cursor = org.awaitility.Awaitility.await()
+                .atMost(Duration.ofSeconds(10))
+                .until(
+                        () -> {
+                            JsonNode p = get("/v1/sessions/" + id + "/events?after=0")
+                                    .json();
+                            return p.get("events")
+                                            .findValuesAsText("event_type")
+                                            .contains("ready")
+                                    ? p.get("next_cursor").asLong()
+                                    : null;
+                        },
+                        java.util.Objects::nonNull);
+        var waiting =
+                CompletableFuture.supplyAsync(() -> get("/v1/sessions/" + id + "/events?after=" + cursor + "&wait=20"));
         Thread.sleep(200);
         Workspace ws = Workspace.at(dataDir, id);
         var tmp = ws.outbox().resolve("from-worker.tmp");
@@ -146,7 +166,8 @@ class StreamsTest extends ServerHarness {
     @Tag("faults")
     void aTenantAtItsCapGets429WhileAnotherTenantStillStreams() throws Exception {
         start(l -> l.set("api_keys", List.of("a:" + ApiKeys.sha256("key-a"), "b:" + ApiKeys.sha256("key-b")))
-                .set("max_streams", 10).set("max_streams_per_tenant", 2));
+                .set("max_streams", 10)
+                .set("max_streams_per_tenant", 2));
         apiKey = "key-a";
         String mine = createSession("{\"name\":\"s\",\"agent_id\":\"a\"}");
         apiKey = "key-b";
@@ -162,7 +183,9 @@ class StreamsTest extends ServerHarness {
             assertThat(refused.json().at("/error/details/field").asText()).isEqualTo("max_streams_per_tenant");
             held.add(rawStream(theirs, "key-b")); // another tenant still streams
             apiKey = "key-b";
-            assertThat(get("/v1/sessions/" + theirs + "/events?after=1&wait=0.1").status()).isEqualTo(200);
+            assertThat(get("/v1/sessions/" + theirs + "/events?after=1&wait=0.1")
+                            .status())
+                    .isEqualTo(200);
         } finally {
             for (RawHttp h : held) h.close();
         }
@@ -179,20 +202,28 @@ class StreamsTest extends ServerHarness {
         String id = createSession("{\"name\":\"s\",\"agent_id\":\"a\"}");
         var clients = new ArrayList<RawHttp>();
         for (int i = 0; i < 5; i++) clients.add(rawStream(id, null));
-        assertThat(get("/v1/sessions/" + id + "/events?after=1&wait=0.1").status()).as("every slot is held").isEqualTo(429);
+        assertThat(get("/v1/sessions/" + id + "/events?after=1&wait=0.1").status())
+                .as("every slot is held")
+                .isEqualTo(429);
         for (RawHttp c : clients) c.vanish();
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200))
-                .until(() -> get("/v1/sessions/" + id + "/events?after=1&wait=0.1").status() == 200);
+        org.awaitility.Awaitility.await()
+                .atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() ->
+                        get("/v1/sessions/" + id + "/events?after=1&wait=0.1").status() == 200);
         // and all of them: five new streams fit again
         var again = new ArrayList<RawHttp>();
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200)).until(() -> {
-            try {
-                again.add(rawStream(id, null));
-            } catch (AssertionError refused) {
-                return false;
-            }
-            return again.size() == 5;
-        });
+        org.awaitility.Awaitility.await()
+                .atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> {
+                    try {
+                        again.add(rawStream(id, null));
+                    } catch (AssertionError refused) {
+                        return false;
+                    }
+                    return again.size() == 5;
+                });
         for (RawHttp c : again) c.close();
     }
 
@@ -222,7 +253,9 @@ class StreamsTest extends ServerHarness {
         assertThat(refused.header("Retry-After")).isEqualTo("1");
         assertThat(get("/v1/sessions/" + id + "/events?after=0").status()).isEqualTo(200); // plain polls are not capped
         open.close();
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5))
-                .until(() -> get("/v1/sessions/" + id + "/events?after=1&wait=0.1").status() == 200);
+        org.awaitility.Awaitility.await()
+                .atMost(Duration.ofSeconds(5))
+                .until(() ->
+                        get("/v1/sessions/" + id + "/events?after=1&wait=0.1").status() == 200);
     }
 }

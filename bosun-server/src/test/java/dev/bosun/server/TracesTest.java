@@ -41,7 +41,9 @@ class TracesTest extends ServerHarness {
     @BeforeEach
     void traced() {
         sdk = OpenTelemetrySdk.builder()
-                .setTracerProvider(SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(spans)).build())
+                .setTracerProvider(SdkTracerProvider.builder()
+                        .addSpanProcessor(SimpleSpanProcessor.create(spans))
+                        .build())
                 .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance()))
                 .build();
         Tracing.install(sdk);
@@ -57,11 +59,14 @@ class TracesTest extends ServerHarness {
     record Caller(String traceId, String spanId) {
         static Caller fresh() {
             var r = ThreadLocalRandom.current();
-            return new Caller(TraceId.fromLongs(r.nextLong(1, Long.MAX_VALUE), r.nextLong()),
+            return new Caller(
+                    TraceId.fromLongs(r.nextLong(1, Long.MAX_VALUE), r.nextLong()),
                     SpanId.fromLong(r.nextLong(1, Long.MAX_VALUE)));
         }
 
-        String header() { return "00-" + traceId + "-" + spanId + "-01"; }
+        String header() {
+            return "00-" + traceId + "-" + spanId + "-01";
+        }
     }
 
     private Res traced(String method, String path, String body, Caller caller) {
@@ -69,16 +74,23 @@ class TracesTest extends ServerHarness {
     }
 
     private List<SpanData> named(String name) {
-        return spans.getFinishedSpanItems().stream().filter(s -> s.getName().equals(name)).toList();
+        return spans.getFinishedSpanItems().stream()
+                .filter(s -> s.getName().equals(name))
+                .toList();
     }
 
     /** The one span of that name in that trace, awaited: a server span ends just after its answer is sent. */
     private SpanData one(String name, String traceId) {
-        await().atMost(SETTLE).untilAsserted(() -> assertThat(spans.getFinishedSpanItems())
-                .as("a '%s' span in trace %s", name, traceId)
-                .anyMatch(s -> s.getName().equals(name) && s.getTraceId().equals(traceId)));
-        List<SpanData> found = named(name).stream().filter(s -> s.getTraceId().equals(traceId)).toList();
-        assertThat(found).as("one '%s' span in trace %s among %s", name, traceId, spans.getFinishedSpanItems()).hasSize(1);
+        await().atMost(SETTLE)
+                .untilAsserted(() -> assertThat(spans.getFinishedSpanItems())
+                        .as("a '%s' span in trace %s", name, traceId)
+                        .anyMatch(
+                                s -> s.getName().equals(name) && s.getTraceId().equals(traceId)));
+        List<SpanData> found =
+                named(name).stream().filter(s -> s.getTraceId().equals(traceId)).toList();
+        assertThat(found)
+                .as("one '%s' span in trace %s among %s", name, traceId, spans.getFinishedSpanItems())
+                .hasSize(1);
         return found.get(0);
     }
 
@@ -93,13 +105,15 @@ class TracesTest extends ServerHarness {
     @Test
     void oneSendToTheWorkerAndThePollThatReadsItsAnswerAreOneTrace() {
         // The traced profile writes the TRACEPARENT it was started with to its outbox, then echoes.
-        String tp = "printf '{\"event_type\":\"tp\",\"payload\":\"%s\"}' \"${TRACEPARENT:-none}\" > \"$BOSUN_OUTBOX/tp.tmp\""
-                + " && mv \"$BOSUN_OUTBOX/tp.tmp\" \"$BOSUN_OUTBOX/00000000000000000001-tp.json\" && exec sh "
-                + Fixtures.echoWorker();
+        String tp =
+                "printf '{\"event_type\":\"tp\",\"payload\":\"%s\"}' \"${TRACEPARENT:-none}\" > \"$BOSUN_OUTBOX/tp.tmp\""
+                        + " && mv \"$BOSUN_OUTBOX/tp.tmp\" \"$BOSUN_OUTBOX/00000000000000000001-tp.json\" && exec sh "
+                        + Fixtures.echoWorker();
         start(l -> l.set("profiles", Map.of("traced", Fixtures.profile("traced", List.of("sh", "-c", tp), false))));
         try (var logs = new LogCapture()) {
             Caller creator = Caller.fresh();
-            Res made = traced("POST", "/v1/sessions", "{\"name\":\"t\",\"agent_id\":\"a\",\"profile\":\"traced\"}", creator);
+            Res made = traced(
+                    "POST", "/v1/sessions", "{\"name\":\"t\",\"agent_id\":\"a\",\"profile\":\"traced\"}", creator);
             assertThat(made.status()).as(made.text()).isEqualTo(201);
             String id = made.json().get("session_id").asText();
 
@@ -116,20 +130,30 @@ class TracesTest extends ServerHarness {
             assertThat(attr(workerStart, "bosun.session.id")).isEqualTo(id);
 
             // The worker got the start's span in its environment (OTel's env carrier).
-            await().atMost(SETTLE).until(() -> get("/v1/sessions/" + id + "/events?after=0").text().contains("\"tp\""));
+            await().atMost(SETTLE)
+                    .until(() ->
+                            get("/v1/sessions/" + id + "/events?after=0").text().contains("\"tp\""));
             String events = get("/v1/sessions/" + id + "/events?after=0").text();
-            assertThat(events).containsPattern("\"00-" + creator.traceId() + "-" + workerStart.getSpanId() + "-0[0-9a-f]\"");
+            assertThat(events)
+                    .containsPattern("\"00-" + creator.traceId() + "-" + workerStart.getSpanId() + "-0[0-9a-f]\"");
 
             // The send: server span → inbox delivery → the outbox ingestion that takes in the echo.
             Caller sender = Caller.fresh();
-            Res sent = traced("POST", "/v1/sessions/" + id + "/events", "{\"event_type\":\"ping\",\"payload\":{\"n\":1}}", sender);
+            Res sent = traced(
+                    "POST",
+                    "/v1/sessions/" + id + "/events",
+                    "{\"event_type\":\"ping\",\"payload\":{\"n\":1}}",
+                    sender);
             assertThat(sent.status()).as(sent.text()).isEqualTo(202);
             SpanData send = one("POST /v1/sessions/{id}/events", sender.traceId());
             assertThat(send.getParentSpanId()).isEqualTo(sender.spanId());
-            assertThat(attr(send, "http.route")).as("the template, never the raw path").isEqualTo("/v1/sessions/{id}/events");
+            assertThat(attr(send, "http.route"))
+                    .as("the template, never the raw path")
+                    .isEqualTo("/v1/sessions/{id}/events");
             SpanData inbox = one("inbox delivery", sender.traceId());
             assertThat(inbox.getParentSpanId()).isEqualTo(send.getSpanId());
-            assertThat(number(inbox, "bosun.event.seq")).isEqualTo(sent.json().get("seq").asLong());
+            assertThat(number(inbox, "bosun.event.seq"))
+                    .isEqualTo(sent.json().get("seq").asLong());
             SpanData ingestion = one("outbox ingestion", sender.traceId());
             assertThat(ingestion.getParentSpanId()).isEqualTo(inbox.getSpanId());
             assertThat(ingestion.getKind()).isEqualTo(SpanKind.CONSUMER);
@@ -146,23 +170,32 @@ class TracesTest extends ServerHarness {
             // A long-poll (answered asynchronously when it has waited) ends its span too, when it answers.
             Caller waiter = new Caller(sender.traceId(), Caller.fresh().spanId());
             long cursor = polled.json().get("next_cursor").asLong();
-            var waiting = java.util.concurrent.CompletableFuture.supplyAsync(() ->
-                    traced("GET", "/v1/sessions/" + id + "/events?after=" + cursor + "&wait=20", null, waiter));
-            assertThat(post("/v1/sessions/" + id + "/events", "{\"event_type\":\"pong\",\"payload\":2}").status()).isEqualTo(202);
+            var waiting = java.util.concurrent.CompletableFuture.supplyAsync(
+                    () -> traced("GET", "/v1/sessions/" + id + "/events?after=" + cursor + "&wait=20", null, waiter));
+            assertThat(post("/v1/sessions/" + id + "/events", "{\"event_type\":\"pong\",\"payload\":2}")
+                            .status())
+                    .isEqualTo(202);
             assertThat(waiting.join().status()).isEqualTo(200);
-            await().atMost(SETTLE).untilAsserted(() -> assertThat(named("GET /v1/sessions/{id}/events"))
-                    .anyMatch(s -> s.getParentSpanId().equals(waiter.spanId()) && s.getTraceId().equals(sender.traceId())));
+            await().atMost(SETTLE)
+                    .untilAsserted(() -> assertThat(named("GET /v1/sessions/{id}/events"))
+                            .anyMatch(s -> s.getParentSpanId().equals(waiter.spanId())
+                                    && s.getTraceId().equals(sender.traceId())));
 
             // The send's store write is a span under its request.
             SpanData write = spans.getFinishedSpanItems().stream()
-                    .filter(x -> x.getName().equals("store write") && x.getParentSpanId().equals(send.getSpanId()))
-                    .findFirst().orElseThrow(() -> new AssertionError("no store write under the send in " + spans.getFinishedSpanItems()));
+                    .filter(x -> x.getName().equals("store write")
+                            && x.getParentSpanId().equals(send.getSpanId()))
+                    .findFirst()
+                    .orElseThrow(() ->
+                            new AssertionError("no store write under the send in " + spans.getFinishedSpanItems()));
             assertThat(write.getKind()).isEqualTo(SpanKind.CLIENT);
             assertThat(attr(write, "db.system")).isEqualTo("sqlite");
 
             // Terminating stops the worker under the terminate's trace.
             Caller terminator = Caller.fresh();
-            assertThat(traced("POST", "/v1/sessions/" + id + "/terminate", "{}", terminator).status()).isEqualTo(200);
+            assertThat(traced("POST", "/v1/sessions/" + id + "/terminate", "{}", terminator)
+                            .status())
+                    .isEqualTo(200);
             SpanData terminate = one("POST /v1/sessions/{id}/terminate", terminator.traceId());
             // Stopped once, before the end commits: the clean-up after it knows (it used to stop it again).
             SpanData stop = one("worker stop", terminator.traceId());
@@ -183,12 +216,21 @@ class TracesTest extends ServerHarness {
         assertThat(health.status()).isEqualTo(200);
         await().atMost(SETTLE).until(() -> !named("GET /healthz").isEmpty());
         SpanData h = named("GET /healthz").get(0);
-        assertThat(h.getParentSpanContext().isValid()).as("an invalid traceparent is ignored").isFalse();
+        assertThat(h.getParentSpanContext().isValid())
+                .as("an invalid traceparent is ignored")
+                .isFalse();
 
         Res missing = call("GET", "/v1/nothing-here", null, null);
         assertThat(missing.status()).isEqualTo(404);
-        await().atMost(SETTLE).until(() -> spans.getFinishedSpanItems().stream().filter(x -> x.getKind() == SpanKind.SERVER).count() >= 2);
-        SpanData refused = spans.getFinishedSpanItems().stream().filter(x -> x.getKind() == SpanKind.SERVER).toList().get(1);
+        await().atMost(SETTLE)
+                .until(() -> spans.getFinishedSpanItems().stream()
+                                .filter(x -> x.getKind() == SpanKind.SERVER)
+                                .count()
+                        >= 2);
+        SpanData refused = spans.getFinishedSpanItems().stream()
+                .filter(x -> x.getKind() == SpanKind.SERVER)
+                .toList()
+                .get(1);
         assertThat(refused.getName()).as("never the raw path").isEqualTo("GET unmatched");
         assertThat(number(refused, "http.response.status_code")).isEqualTo(404L);
     }
@@ -196,19 +238,23 @@ class TracesTest extends ServerHarness {
     @Test
     void aRoutingDecisionHasItsSpanUnderTheRequest() {
         start();
-        assertThat(post("/v1/agents", "{\"agent_id\":\"coder\",\"capabilities\":[\"llvm\"]}").status()).isEqualTo(201);
+        assertThat(post("/v1/agents", "{\"agent_id\":\"coder\",\"capabilities\":[\"llvm\"]}")
+                        .status())
+                .isEqualTo(201);
         Caller caller = Caller.fresh();
         Res routed = traced("POST", "/v1/route", "{\"task_id\":\"t1\",\"required_capabilities\":[\"llvm\"]}", caller);
         assertThat(routed.status()).as(routed.text()).isEqualTo(200);
         SpanData route = one("fleet route", caller.traceId());
-        assertThat(route.getParentSpanId()).isEqualTo(one("POST /v1/route", caller.traceId()).getSpanId());
+        assertThat(route.getParentSpanId())
+                .isEqualTo(one("POST /v1/route", caller.traceId()).getSpanId());
         assertThat(attr(route, "bosun.agent.id")).isEqualTo("coder");
         assertThat(attr(route, "bosun.task.id")).isEqualTo("t1");
     }
 
     /** A receiver that notes the {@code traceparent} of each request it gets. */
     private static Recorder traceparents() throws IOException {
-        return new Recorder(ex -> Optional.ofNullable(ex.getRequestHeaders().getFirst("traceparent")).orElse("none"));
+        return new Recorder(ex -> Optional.ofNullable(ex.getRequestHeaders().getFirst("traceparent"))
+                .orElse("none"));
     }
 
     /** The attempt span named by the first {@code traceparent} the receiver got, awaited (it ends after the answer). */
@@ -224,7 +270,8 @@ class TracesTest extends ServerHarness {
     private SpanData attemptOf(String name, String header) {
         assertThat(header).matches("00-[0-9a-f]{32}-[0-9a-f]{16}-0[0-9a-f]");
         SpanData attempt = named(name).stream()
-                .filter(s -> header.startsWith("00-" + s.getTraceId() + "-" + s.getSpanId() + "-")).findFirst()
+                .filter(s -> header.startsWith("00-" + s.getTraceId() + "-" + s.getSpanId() + "-"))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no '" + name + "' span for " + header + " in " + named(name)));
         assertThat(attempt.getKind()).isEqualTo(SpanKind.CLIENT);
         assertThat(number(attempt, "http.response.status_code")).isEqualTo(200L);
@@ -238,8 +285,11 @@ class TracesTest extends ServerHarness {
         try (var plato = traceparents()) {
             start(l -> l.set("plato_url", plato.url()).set("delivery_timeout", "2s"));
             String id = createSession("{\"name\":\"p\",\"agent_id\":\"a\",\"profile\":\"echo\"}");
-            assertThat(post("/v1/sessions/" + id + "/end", "{\"outcome\":\"success\"}").status()).isEqualTo(200);
-            assertThat(attr(firstAttempt("tile delivery", plato), "bosun.session.id")).isEqualTo(id);
+            assertThat(post("/v1/sessions/" + id + "/end", "{\"outcome\":\"success\"}")
+                            .status())
+                    .isEqualTo(200);
+            assertThat(attr(firstAttempt("tile delivery", plato), "bosun.session.id"))
+                    .isEqualTo(id);
         }
     }
 
@@ -247,9 +297,12 @@ class TracesTest extends ServerHarness {
     void eachWebhookAttemptIsAClientSpanWhoseTraceparentTheReceiverGets() throws IOException {
         try (var receiver = traceparents()) {
             start(l -> l.set("webhook_private_targets", true).set("delivery_timeout", "2s"));
-            assertThat(post("/v1/webhooks", "{\"url\":\"" + receiver.url() + "/hook\",\"events\":[\"*\"]}").status()).isEqualTo(201);
+            assertThat(post("/v1/webhooks", "{\"url\":\"" + receiver.url() + "/hook\",\"events\":[\"*\"]}")
+                            .status())
+                    .isEqualTo(201);
             createSession("{\"name\":\"w\",\"agent_id\":\"a\",\"profile\":\"echo\"}");
-            assertThat(attr(firstAttempt("webhook delivery", receiver), "bosun.delivery.id")).startsWith("whd_");
+            assertThat(attr(firstAttempt("webhook delivery", receiver), "bosun.delivery.id"))
+                    .startsWith("whd_");
         }
     }
 }

@@ -3,8 +3,8 @@ package dev.bosun.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import dev.bosun.wire.WebhookSignature;
 import dev.bosun.json.Json;
+import dev.bosun.wire.WebhookSignature;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -24,9 +24,17 @@ import java.util.concurrent.Executors;
  * delivery can arrive.
  */
 final class WebhookReceiver implements AutoCloseable {
-    record Got(String deliveryId, String event, String timestamp, String signature, byte[] body, boolean verified,
-               int answered) {
-        JsonNode json() { return Json.parseTrusted(new String(body, StandardCharsets.UTF_8)); }
+    record Got(
+            String deliveryId,
+            String event,
+            String timestamp,
+            String signature,
+            byte[] body,
+            boolean verified,
+            int answered) {
+        JsonNode json() {
+            return Json.parseTrusted(new String(body, StandardCharsets.UTF_8));
+        }
     }
 
     final HttpServer server;
@@ -41,24 +49,37 @@ final class WebhookReceiver implements AutoCloseable {
         server.start();
     }
 
-    String url() { return "http://127.0.0.1:" + server.getAddress().getPort() + "/hook"; }
+    String url() {
+        return "http://127.0.0.1:" + server.getAddress().getPort() + "/hook";
+    }
 
-    List<Got> got() { return new ArrayList<>(got); }
+    List<Got> got() {
+        return new ArrayList<>(got);
+    }
 
     private void handle(HttpExchange ex) throws IOException {
         byte[] body = ex.getRequestBody().readAllBytes();
         var h = ex.getRequestHeaders();
         String ts = h.getFirst(WebhookSignature.TIMESTAMP_HEADER);
         String sig = h.getFirst(WebhookSignature.SIGNATURE_HEADER);
-        boolean ok = secret != null && WebhookSignature.verify(secret, ts, sig, body, Instant.now(), Duration.ofMinutes(5));
+        boolean ok =
+                secret != null && WebhookSignature.verify(secret, ts, sig, body, Instant.now(), Duration.ofMinutes(5));
         Integer scripted = script.poll();
         int status = !ok ? 401 : scripted == null ? 200 : scripted;
-        got.add(new Got(h.getFirst(WebhookSignature.DELIVERY_HEADER), h.getFirst(WebhookSignature.EVENT_HEADER), ts, sig,
-                body, ok, status));
+        got.add(new Got(
+                h.getFirst(WebhookSignature.DELIVERY_HEADER),
+                h.getFirst(WebhookSignature.EVENT_HEADER),
+                ts,
+                sig,
+                body,
+                ok,
+                status));
         ex.sendResponseHeaders(status, -1);
         ex.close();
     }
 
     @Override
-    public void close() { server.stop(0); }
+    public void close() {
+        server.stop(0);
+    }
 }

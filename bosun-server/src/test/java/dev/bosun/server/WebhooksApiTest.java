@@ -5,8 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.bosun.contract.FaultLedger;
-import dev.bosun.wire.WebhookSignature;
 import dev.bosun.server.auth.ApiKeys;
+import dev.bosun.wire.WebhookSignature;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,6 +27,7 @@ class WebhooksApiTest extends ServerHarness {
      * accepted without webhook_private_targets, never called here.
      */
     static final String PUBLIC_URL = "https://192.31.196.7/hook";
+
     static final Duration SETTLE = Duration.ofSeconds(30);
 
     WebhookReceiver receiver;
@@ -46,7 +47,9 @@ class WebhooksApiTest extends ServerHarness {
         apiKey = KEY_A;
     }
 
-    private Res create(String body) { return post("/v1/webhooks", body); }
+    private Res create(String body) {
+        return post("/v1/webhooks", body);
+    }
 
     private void assertBad(Res r, String field) {
         assertThat(r.status()).as(r.text()).isEqualTo(400);
@@ -57,31 +60,41 @@ class WebhooksApiTest extends ServerHarness {
     @Test
     void theSecretIsShownOnceAndBadSubscriptionsAreRefusedNamingTheField() {
         startServer(false);
-        Res made = create("{\"url\":\"" + PUBLIC_URL + "\",\"events\":[\"session_ended\",\"task_completed\",\"session_ended\"]}");
+        Res made = create(
+                "{\"url\":\"" + PUBLIC_URL + "\",\"events\":[\"session_ended\",\"task_completed\",\"session_ended\"]}");
         assertThat(made.status()).as(made.text()).isEqualTo(201);
         String id = made.json().get("webhook_id").asText();
         assertThat(id).startsWith("wh_");
         assertThat(made.header("Location")).isEqualTo("/v1/webhooks/" + id);
         String secret = made.json().get("secret").asText();
         assertThat(secret).matches("whsec_[0-9a-f]{64}");
-        assertThat(made.json().get("events").toString()).as("duplicates dropped").isEqualTo("[\"session_ended\",\"task_completed\"]");
+        assertThat(made.json().get("events").toString())
+                .as("duplicates dropped")
+                .isEqualTo("[\"session_ended\",\"task_completed\"]");
         assertThat(made.json().get("url").asText()).isEqualTo(PUBLIC_URL);
 
-        Res chosen = create("{\"url\":\"" + PUBLIC_URL + "\",\"events\":[\"*\"],\"secret\":\"a-long-random-shared-secret\"}");
+        Res chosen = create(
+                "{\"url\":\"" + PUBLIC_URL + "\",\"events\":[\"*\"],\"secret\":\"a-long-random-shared-secret\"}");
         assertThat(chosen.status()).isEqualTo(201);
         assertThat(chosen.json().get("secret").asText()).isEqualTo("a-long-random-shared-secret");
 
         Res list = get("/v1/webhooks");
         assertThat(list.status()).isEqualTo(200);
         assertThat(list.json().get("items")).hasSize(2);
-        assertThat(list.json().at("/items/0/webhook_id").asText()).as("oldest first").isEqualTo(id);
+        assertThat(list.json().at("/items/0/webhook_id").asText())
+                .as("oldest first")
+                .isEqualTo(id);
         Res one = get("/v1/webhooks/" + id);
         assertThat(one.status()).isEqualTo(200);
         for (Res r : List.of(list, one)) {
-            assertThat(r.text()).as("never shown again").doesNotContain(secret).doesNotContain("a-long-random-shared-secret")
+            assertThat(r.text())
+                    .as("never shown again")
+                    .doesNotContain(secret)
+                    .doesNotContain("a-long-random-shared-secret")
                     .doesNotContain("\"secret\"");
         }
-        assertThat(one.json().get("created_at").asText()).isEqualTo(made.json().get("created_at").asText());
+        assertThat(one.json().get("created_at").asText())
+                .isEqualTo(made.json().get("created_at").asText());
 
         assertBad(create("{\"events\":[\"*\"]}"), "url");
         assertBad(create("{\"url\":\"ftp://hooks.example.com/x\",\"events\":[\"*\"]}"), "url");
@@ -90,13 +103,25 @@ class WebhooksApiTest extends ServerHarness {
         assertBad(loopback, "url");
         assertThat(loopback.json().at("/error/message").asText()).contains("webhook_private_targets");
         assertBad(create("{\"url\":\"http://10.1.2.3/x\",\"events\":[\"*\"]}"), "url");
-        for (String host : List.of("100.100.100.200", "0.0.0.1", "198.18.0.1", "240.0.0.1", "192.0.2.1", "[::ffff:127.0.0.1]",
-                "[64:ff9b::7f00:1]", "[2002:7f00:1::]", "[fd00::1]", "[::1]", "no-such-host.invalid")) {
+        for (String host : List.of(
+                "100.100.100.200",
+                "0.0.0.1",
+                "198.18.0.1",
+                "240.0.0.1",
+                "192.0.2.1",
+                "[::ffff:127.0.0.1]",
+                "[64:ff9b::7f00:1]",
+                "[2002:7f00:1::]",
+                "[fd00::1]",
+                "[::1]",
+                "no-such-host.invalid")) {
             Res r = create("{\"url\":\"http://" + host + "/x\",\"events\":[\"*\"]}");
             assertBad(r, "url");
-            assertThat(r.json().at("/error/message").asText()).as("one answer, resolving or not: no map of internal names")
-                    .endsWith("does not resolve to a public address; this server allows only public webhook targets, not "
-                            + "loopback, private, link-local or other special-purpose addresses (webhook_private_targets=false)");
+            assertThat(r.json().at("/error/message").asText())
+                    .as("one answer, resolving or not: no map of internal names")
+                    .endsWith(
+                            "does not resolve to a public address; this server allows only public webhook targets, not "
+                                    + "loopback, private, link-local or other special-purpose addresses (webhook_private_targets=false)");
         }
         assertBad(create("{\"url\":\"" + PUBLIC_URL + "\"}"), "events");
         assertBad(create("{\"url\":\"" + PUBLIC_URL + "\",\"events\":[]}"), "events");
@@ -105,12 +130,18 @@ class WebhooksApiTest extends ServerHarness {
         assertThat(unknownType.json().at("/error/message").asText()).contains("events[1]", "session_started");
         assertBad(create("{\"url\":\"" + PUBLIC_URL + "\",\"events\":\"*\"}"), "events");
         assertBad(create("{\"url\":\"" + PUBLIC_URL + "\",\"events\":[\"*\"],\"secret\":\"short\"}"), "secret");
-        assertBad(create("{\"url\":\"" + PUBLIC_URL + "\",\"events\":[\"*\"],\"secret\":\"has spaces in it, sixteen+\"}"), "secret");
+        assertBad(
+                create("{\"url\":\"" + PUBLIC_URL + "\",\"events\":[\"*\"],\"secret\":\"has spaces in it, sixteen+\"}"),
+                "secret");
         assertBad(create("{\"url\":\"" + PUBLIC_URL + "\",\"events\":[\"*\"],\"retries\":3}"), "retries");
         assertBad(create("{\"url\":"), "body");
-        assertThat(get("/v1/webhooks").json().get("items")).as("nothing refused was made").hasSize(2);
+        assertThat(get("/v1/webhooks").json().get("items"))
+                .as("nothing refused was made")
+                .hasSize(2);
 
-        assertThat(create("{\"url\":\"" + PUBLIC_URL + "\",\"events\":[\"error\"]}").status()).isEqualTo(201);
+        assertThat(create("{\"url\":\"" + PUBLIC_URL + "\",\"events\":[\"error\"]}")
+                        .status())
+                .isEqualTo(201);
         Res over = create("{\"url\":\"" + PUBLIC_URL + "\",\"events\":[\"error\"]}");
         assertThat(over.status()).as("max_webhooks = 3").isEqualTo(429);
         assertThat(over.code()).isEqualTo("LIMIT_REACHED");
@@ -119,19 +150,27 @@ class WebhooksApiTest extends ServerHarness {
     @Test
     void anotherTenantsSubscriptionIsNotFoundAndDeletingIsFinal() {
         startServer(false);
-        String id = create("{\"url\":\"" + PUBLIC_URL + "\",\"events\":[\"*\"]}").json().get("webhook_id").asText();
+        String id = create("{\"url\":\"" + PUBLIC_URL + "\",\"events\":[\"*\"]}")
+                .json()
+                .get("webhook_id")
+                .asText();
         String w = "/v1/webhooks/" + id;
 
         Res theirs = call("GET", "/v1/webhooks", null, KEY_B);
         assertThat(theirs.status()).isEqualTo(200);
         assertThat(theirs.json().get("items")).isEmpty();
-        for (Res r : List.of(call("GET", w, null, KEY_B), call("GET", w + "/deliveries", null, KEY_B),
-                call("DELETE", w, null, KEY_B), call("POST", w + "/deliveries/whd_x/retry", null, KEY_B))) {
+        for (Res r : List.of(
+                call("GET", w, null, KEY_B),
+                call("GET", w + "/deliveries", null, KEY_B),
+                call("DELETE", w, null, KEY_B),
+                call("POST", w + "/deliveries/whd_x/retry", null, KEY_B))) {
             assertThat(r.status()).as(r.text()).isEqualTo(404);
             assertThat(r.code()).isEqualTo("NOT_FOUND");
         }
         // Team B reached the limit's count for nobody: its own subscriptions are its own.
-        assertThat(call("POST", "/v1/webhooks", "{\"url\":\"" + PUBLIC_URL + "\",\"events\":[\"*\"]}", KEY_B).status()).isEqualTo(201);
+        assertThat(call("POST", "/v1/webhooks", "{\"url\":\"" + PUBLIC_URL + "\",\"events\":[\"*\"]}", KEY_B)
+                        .status())
+                .isEqualTo(201);
         assertThat(get("/v1/webhooks").json().get("items")).hasSize(1);
 
         Res deleted = call("DELETE", w, null);
@@ -160,25 +199,47 @@ class WebhooksApiTest extends ServerHarness {
         String w = "/v1/webhooks/" + made.json().get("webhook_id").asText();
 
         String id = createSession("{\"name\":\"hooked\",\"agent_id\":\"oracle1\"}");
-        assertThat(post("/v1/sessions/" + id + "/tasks", "{\"task_id\":\"t1\",\"name\":\"compile\"}").status()).isEqualTo(201);
-        assertThat(post("/v1/sessions/" + id + "/tasks/t1/complete", "{\"outcome\":\"success\",\"duration_ms\":42}").status()).isEqualTo(200);
-        assertThat(post("/v1/sessions/" + id + "/end", "{\"outcome\":\"success\"}").status()).isEqualTo(200);
+        assertThat(post("/v1/sessions/" + id + "/tasks", "{\"task_id\":\"t1\",\"name\":\"compile\"}")
+                        .status())
+                .isEqualTo(201);
+        assertThat(post("/v1/sessions/" + id + "/tasks/t1/complete", "{\"outcome\":\"success\",\"duration_ms\":42}")
+                        .status())
+                .isEqualTo(200);
+        assertThat(post("/v1/sessions/" + id + "/end", "{\"outcome\":\"success\"}")
+                        .status())
+                .isEqualTo(200);
 
-        await().atMost(SETTLE).until(() -> get(w + "/deliveries?state=delivered").json().get("items").size() == 2);
+        await().atMost(SETTLE)
+                .until(() -> get(w + "/deliveries?state=delivered")
+                                .json()
+                                .get("items")
+                                .size()
+                        == 2);
         List<WebhookReceiver.Got> got = receiver.got();
         assertThat(got).as("every request carried a valid signature").allMatch(WebhookReceiver.Got::verified);
         assertThat(got).extracting(WebhookReceiver.Got::answered).containsExactly(500, 200, 200);
-        assertThat(got.get(0).deliveryId()).as("the 500 was retried: same delivery").isEqualTo(got.get(1).deliveryId());
+        assertThat(got.get(0).deliveryId())
+                .as("the 500 was retried: same delivery")
+                .isEqualTo(got.get(1).deliveryId());
         JsonNode first = got.get(1).json();
         assertThat(first.get("id").asText()).isEqualTo(got.get(1).deliveryId());
-        assertThat(first.get("type").asText()).isEqualTo("task_completed").isEqualTo(got.get(1).event());
+        assertThat(first.get("type").asText())
+                .isEqualTo("task_completed")
+                .isEqualTo(got.get(1).event());
         assertThat(first.get("session_id").asText()).isEqualTo(id);
         assertThat(first.get("seq").asLong()).isEqualTo(3);
         assertThat(first.at("/payload/task_id").asText()).isEqualTo("t1");
         assertThat(first.at("/payload/duration_ms").asLong()).isEqualTo(42);
         assertThat(got.get(2).json().get("type").asText()).as("in log order").isEqualTo("session_ended");
-        assertThat(WebhookSignature.verify("another-secret-entirely", got.get(1).timestamp(), got.get(1).signature(),
-                got.get(1).body(), Instant.now(), Duration.ofMinutes(5))).as("the check means something").isFalse();
+        assertThat(WebhookSignature.verify(
+                        "another-secret-entirely",
+                        got.get(1).timestamp(),
+                        got.get(1).signature(),
+                        got.get(1).body(),
+                        Instant.now(),
+                        Duration.ofMinutes(5)))
+                .as("the check means something")
+                .isFalse();
 
         Res listed = get(w + "/deliveries");
         JsonNode items = listed.json().get("items");
@@ -186,7 +247,8 @@ class WebhooksApiTest extends ServerHarness {
         assertThat(items.get(0).get("event_type").asText()).as("newest first").isEqualTo("session_ended");
         JsonNode retried = items.get(1);
         assertThat(retried.get("delivery_id").asText()).isEqualTo(got.get(0).deliveryId());
-        assertThat(retried.get("webhook_id").asText()).isEqualTo(made.json().get("webhook_id").asText());
+        assertThat(retried.get("webhook_id").asText())
+                .isEqualTo(made.json().get("webhook_id").asText());
         assertThat(retried.get("state").asText()).isEqualTo("delivered");
         assertThat(retried.get("attempts").asInt()).isEqualTo(2);
         assertThat(retried.get("last_status").asInt()).isEqualTo(200);
@@ -196,8 +258,15 @@ class WebhooksApiTest extends ServerHarness {
         // 410 Gone is final: rejected, until retried by hand.
         receiver.script.add(410);
         String second = createSession("{\"name\":\"gone\",\"agent_id\":\"oracle1\"}");
-        assertThat(post("/v1/sessions/" + second + "/end", "{\"outcome\":\"failed\"}").status()).isEqualTo(200);
-        await().atMost(SETTLE).until(() -> get(w + "/deliveries?state=rejected").json().get("items").size() == 1);
+        assertThat(post("/v1/sessions/" + second + "/end", "{\"outcome\":\"failed\"}")
+                        .status())
+                .isEqualTo(200);
+        await().atMost(SETTLE)
+                .until(() -> get(w + "/deliveries?state=rejected")
+                                .json()
+                                .get("items")
+                                .size()
+                        == 1);
         JsonNode rejected = get(w + "/deliveries?state=rejected").json().at("/items/0");
         assertThat(rejected.get("session_id").asText()).isEqualTo(second);
         assertThat(rejected.get("last_status").asInt()).isEqualTo(410);
@@ -208,17 +277,28 @@ class WebhooksApiTest extends ServerHarness {
         assertThat(conflict.status()).as("a delivered one").isEqualTo(409);
         Res other = create("{\"url\":\"" + receiver.url() + "\",\"events\":[\"error\"]}");
         String otherPath = "/v1/webhooks/" + other.json().get("webhook_id").asText();
-        assertThat(post(otherPath + "/deliveries/" + rejectedId + "/retry", null).status())
-                .as("not that subscription's delivery").isEqualTo(404);
-        assertThat(call("POST", w + "/deliveries/" + rejectedId + "/retry", null, KEY_B).status()).isEqualTo(404);
+        assertThat(post(otherPath + "/deliveries/" + rejectedId + "/retry", null)
+                        .status())
+                .as("not that subscription's delivery")
+                .isEqualTo(404);
+        assertThat(call("POST", w + "/deliveries/" + rejectedId + "/retry", null, KEY_B)
+                        .status())
+                .isEqualTo(404);
 
         Res again = post(w + "/deliveries/" + rejectedId + "/retry", null);
         assertThat(again.status()).as(again.text()).isEqualTo(200);
         assertThat(again.json().get("state").asText()).isIn("pending", "delivered");
-        await().atMost(SETTLE).until(() -> get(w + "/deliveries?state=delivered").json().get("items").size() == 3);
+        await().atMost(SETTLE)
+                .until(() -> get(w + "/deliveries?state=delivered")
+                                .json()
+                                .get("items")
+                                .size()
+                        == 3);
         List<WebhookReceiver.Got> all = receiver.got();
         assertThat(all).allMatch(WebhookReceiver.Got::verified);
-        assertThat(all).filteredOn(g -> g.deliveryId().equals(rejectedId)).extracting(WebhookReceiver.Got::answered)
+        assertThat(all)
+                .filteredOn(g -> g.deliveryId().equals(rejectedId))
+                .extracting(WebhookReceiver.Got::answered)
                 .containsExactly(410, 200);
     }
 
@@ -243,22 +323,27 @@ class WebhooksApiTest extends ServerHarness {
 
         dns.answer("127.0.0.1");
         String id = createSession("{\"name\":\"rebound\",\"agent_id\":\"oracle1\"}");
-        assertThat(post("/v1/sessions/" + id + "/end", "{\"outcome\":\"success\"}").status()).isEqualTo(200);
+        assertThat(post("/v1/sessions/" + id + "/end", "{\"outcome\":\"success\"}")
+                        .status())
+                .isEqualTo(200);
 
-        await().atMost(SETTLE).until(() -> get(w + "/deliveries").json().get("items").findValues("attempts").stream()
-                .anyMatch(a -> a.asInt() >= 2));
+        await().atMost(SETTLE)
+                .until(() -> get(w + "/deliveries").json().get("items").findValues("attempts").stream()
+                        .anyMatch(a -> a.asInt() >= 2));
         JsonNode head = attempted(w);
         FaultLedger.inputs(head.get("attempts").asInt()); // deliveries tried at a name that now answers loopback
         assertThat(head.get("last_error").asText()).isEqualTo(dev.bosun.delivery.WebhookSender.REFUSED_BY_POLICY);
-        assertThat(head.get("last_status").isNull() || head.get("last_status").isMissingNode()).as(head.toString()).isTrue();
+        assertThat(head.get("last_status").isNull() || head.get("last_status").isMissingNode())
+                .as(head.toString())
+                .isTrue();
         assertThat(dns.lookups.get()).as("resolved again before every attempt").isGreaterThan(atCreation + 1);
         assertThat(receiver.got()).as("nothing reached loopback").isEmpty();
-
     }
 
     /** The subscription's delivery that was attempted (the head of its lane; the others wait behind it). */
     private JsonNode attempted(String webhook) {
-        for (JsonNode d : get(webhook + "/deliveries").json().get("items")) if (d.get("attempts").asInt() > 0) return d;
+        for (JsonNode d : get(webhook + "/deliveries").json().get("items"))
+            if (d.get("attempts").asInt() > 0) return d;
         throw new AssertionError("no delivery of " + webhook + " was attempted");
     }
 
@@ -282,9 +367,12 @@ class WebhooksApiTest extends ServerHarness {
                 hooks.add("/v1/webhooks/" + made.json().get("webhook_id").asText() + "/deliveries");
             }
             String id = createSession("{\"name\":\"scan\",\"agent_id\":\"oracle1\"}");
-            assertThat(post("/v1/sessions/" + id + "/end", "{\"outcome\":\"success\"}").status()).isEqualTo(200);
+            assertThat(post("/v1/sessions/" + id + "/end", "{\"outcome\":\"success\"}")
+                            .status())
+                    .isEqualTo(200);
             for (String h : hooks) {
-                await().atMost(SETTLE).until(() -> get(h).json().at("/items/0/last_error").isTextual());
+                await().atMost(SETTLE)
+                        .until(() -> get(h).json().at("/items/0/last_error").isTextual());
                 JsonNode d = get(h).json().at("/items/0");
                 assertThat(d.get("last_error").asText()).as(h).isEqualTo(dev.bosun.delivery.WebhookSender.UNREACHABLE);
                 FaultLedger.inputs(1);

@@ -50,7 +50,9 @@ class WireSchemaTest {
     @Test
     void everyRequestAndResponseSchemaIsAWireRecordWithTheSameProperties() {
         Set<String> named = bodySchemas();
-        assertThat(named).as("the document's request and response schemas").hasSizeGreaterThan(30)
+        assertThat(named)
+                .as("the document's request and response schemas")
+                .hasSizeGreaterThan(30)
                 .contains("CreateSession", "Session", "Error", "WebhookCreated");
         List<String> problems = new ArrayList<>();
         Set<String> seen = new TreeSet<>();
@@ -61,8 +63,11 @@ class WireSchemaTest {
     @Test
     void theCheckCatchesADifference() {
         // A schema with one property more, one less and a different required set is reported, not passed.
-        var schema = (com.fasterxml.jackson.databind.node.ObjectNode) schemas.get("EndSession").deepCopy();
-        ((com.fasterxml.jackson.databind.node.ObjectNode) schema.get("properties")).putObject("sandbox").put("type", "object");
+        var schema = (com.fasterxml.jackson.databind.node.ObjectNode)
+                schemas.get("EndSession").deepCopy();
+        ((com.fasterxml.jackson.databind.node.ObjectNode) schema.get("properties"))
+                .putObject("sandbox")
+                .put("type", "object");
         ((com.fasterxml.jackson.databind.node.ObjectNode) schema.get("properties")).remove("error");
         List<String> problems = new ArrayList<>();
         compare("EndSession", schema, dev.bosun.wire.EndSession.class, new TreeSet<>(), problems);
@@ -99,8 +104,8 @@ class WireSchemaTest {
         }
     }
 
-    private static void compare(String name, JsonNode schema, Class<? extends Record> type, Set<String> seen,
-                                List<String> problems) {
+    private static void compare(
+            String name, JsonNode schema, Class<? extends Record> type, Set<String> seen, List<String> problems) {
         if (type == null) {
             problems.add(name + ": no wire record dev.bosun.wire." + name);
             return;
@@ -120,10 +125,12 @@ class WireSchemaTest {
         Set<String> onlyRecord = new TreeSet<>(fields.keySet());
         onlyRecord.removeAll(props);
         if (!onlyDoc.isEmpty() || !onlyRecord.isEmpty()) {
-            problems.add(name + " (" + type.getSimpleName() + "): only in openapi.json " + onlyDoc + ", only in the record " + onlyRecord);
+            problems.add(name + " (" + type.getSimpleName() + "): only in openapi.json " + onlyDoc
+                    + ", only in the record " + onlyRecord);
         }
         if (!required.equals(recordRequired)) {
-            problems.add(name + " (" + type.getSimpleName() + "): required " + required + " in openapi.json, " + recordRequired + " in the record");
+            problems.add(name + " (" + type.getSimpleName() + "): required " + required + " in openapi.json, "
+                    + recordRequired + " in the record");
         }
         for (String p : props) {
             WireFields.Field f = fields.get(p);
@@ -132,7 +139,9 @@ class WireSchemaTest {
             String where = name + "." + p;
             boolean nullable = nullable(ps);
             boolean marked = f.component().isAnnotationPresent(dev.bosun.wire.Nullable.class);
-            if (nullable != marked) problems.add(where + ": nullable " + nullable + " in openapi.json, @Nullable " + marked + " in the record");
+            if (nullable != marked)
+                problems.add(
+                        where + ": nullable " + nullable + " in openapi.json, @Nullable " + marked + " in the record");
             checkValue(where, resolve(ps), f.component().getGenericType(), seen, problems);
         }
     }
@@ -149,18 +158,25 @@ class WireSchemaTest {
     private static void checkValue(String where, JsonNode ps, Type javaType, Set<String> seen, List<String> problems) {
         Class<?> raw = javaType instanceof ParameterizedType p ? (Class<?>) p.getRawType() : (Class<?>) javaType;
         Set<String> docEnum = new TreeSet<>();
-        ps.path("enum").forEach(v -> { if (!v.isNull()) docEnum.add(v.asText()); });
+        ps.path("enum").forEach(v -> {
+            if (!v.isNull()) docEnum.add(v.asText());
+        });
         if (WireEnum.class.isAssignableFrom(raw)) {
             Set<String> wire = new TreeSet<>();
             Arrays.stream(raw.getEnumConstants()).forEach(c -> wire.add(((WireEnum) c).wire()));
-            if (!wire.equals(docEnum)) problems.add(where + ": enum " + docEnum + " in openapi.json, " + wire + " in " + raw.getSimpleName());
+            if (!wire.equals(docEnum))
+                problems.add(where + ": enum " + docEnum + " in openapi.json, " + wire + " in " + raw.getSimpleName());
         } else if (!docEnum.isEmpty()) {
-            problems.add(where + ": openapi.json has the enum " + docEnum + " but the record has a " + raw.getSimpleName());
-        } else if (List.class.isAssignableFrom(raw) && ps.has("items") && javaType instanceof ParameterizedType p
+            problems.add(
+                    where + ": openapi.json has the enum " + docEnum + " but the record has a " + raw.getSimpleName());
+        } else if (List.class.isAssignableFrom(raw)
+                && ps.has("items")
+                && javaType instanceof ParameterizedType p
                 && !(p.getActualTypeArguments()[0] instanceof java.lang.reflect.TypeVariable<?>)) {
             checkValue(where + "[]", resolve(ps.get("items")), p.getActualTypeArguments()[0], seen, problems);
         } else if (raw.isRecord() && ps.has("properties")) {
-            @SuppressWarnings("unchecked") Class<? extends Record> nested = (Class<? extends Record>) raw;
+            @SuppressWarnings("unchecked")
+            Class<? extends Record> nested = (Class<? extends Record>) raw;
             compare(where, ps, nested, seen, problems);
         } else if (raw.isRecord()) {
             problems.add(where + ": the record " + raw.getSimpleName() + " against a schema without properties");

@@ -9,7 +9,6 @@ import dev.bosun.delivery.Delivery;
 import dev.bosun.delivery.DeliveryKind;
 import dev.bosun.delivery.DeliveryState;
 import dev.bosun.delivery.Webhook;
-import dev.bosun.wire.WebhookSignature;
 import dev.bosun.event.Event;
 import dev.bosun.fleet.EmergenceAlert;
 import dev.bosun.json.Json;
@@ -22,6 +21,7 @@ import dev.bosun.task.Completion;
 import dev.bosun.task.Task;
 import dev.bosun.task.TaskOutcome;
 import dev.bosun.task.TaskSpec;
+import dev.bosun.wire.WebhookSignature;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -43,8 +43,12 @@ public abstract class CallbackContract extends ManagerHarness {
 
     @Override
     protected BosunConfig config(Path dataDir) {
-        return Fixtures.loader(dataDir).set("listener_timeout", "200ms").set("webhook_private_targets", true)
-                .set("delivery_timeout", "2s").set("h1_router_enabled", true).load();
+        return Fixtures.loader(dataDir)
+                .set("listener_timeout", "200ms")
+                .set("webhook_private_targets", true)
+                .set("delivery_timeout", "2s")
+                .set("h1_router_enabled", true)
+                .load();
     }
 
     private Session start(String name) {
@@ -86,7 +90,9 @@ public abstract class CallbackContract extends ManagerHarness {
         var later = new CopyOnWriteArrayList<Event>();
         var release = new CountDownLatch(1);
         AtomicInteger hangCalls = new AtomicInteger();
-        manager.listeners().onEvent(e -> { throw new IllegalStateException("listener bug"); });
+        manager.listeners().onEvent(e -> {
+            throw new IllegalStateException("listener bug");
+        });
         manager.listeners().onTaskComplete(t -> {
             hangCalls.incrementAndGet();
             try {
@@ -104,10 +110,14 @@ public abstract class CallbackContract extends ManagerHarness {
         assertThat(ended.outcome()).contains(SessionOutcome.SUCCESS);
 
         Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> later.size() == 6);
-        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> manager.listeners().stats().timeouts() == 2);
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(20))
+                .until(() -> manager.listeners().stats().timeouts() == 2);
         ListenerStats stats = manager.listeners().stats();
         assertThat(stats.failures()).isEqualTo(6);
-        assertThat(hangCalls.get()).as("the second call went ahead after the first timed out").isEqualTo(2);
+        assertThat(hangCalls.get())
+                .as("the second call went ahead after the first timed out")
+                .isEqualTo(2);
         release.countDown();
     }
 
@@ -143,17 +153,24 @@ public abstract class CallbackContract extends ManagerHarness {
         }
         fleet.route(t, "k", "k", Optional.empty(), List.of("y"), List.of("A"), false);
         Session s = start("emergent");
-        manager.addTask(s.id(), TaskSpec.builder("k").id("k").requiredCapabilities("w").build());
+        manager.addTask(
+                s.id(), TaskSpec.builder("k").id("k").requiredCapabilities("w").build());
 
         Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> alerts.size() == 1);
         assertThat(alerts.get(0).h1()).isEqualTo(7);
         manager.relay().step();
-        List<Delivery> tiles = manager.tiles().ofSession("default", s.id(), Optional.empty(), 100).items();
-        Delivery alertTile = tiles.stream().filter(d -> d.eventType().equals("emergence_alert")).findFirst().orElseThrow();
+        List<Delivery> tiles = manager.tiles()
+                .ofSession("default", s.id(), Optional.empty(), 100)
+                .items();
+        Delivery alertTile = tiles.stream()
+                .filter(d -> d.eventType().equals("emergence_alert"))
+                .findFirst()
+                .orElseThrow();
         assertThat(alertTile.body().get("question").asText()).isEqualTo("[EMERGENCE ALERT] β₁=7 > V-2=6");
         assertThat(alertTile.state()).as("no PLATO configured: kept local").isEqualTo(DeliveryState.LOCAL);
         assertThat(tiles.get(1).body().at("/answer/routing/agent_id").asText()).isEqualTo("B");
-        assertThat(tiles.get(0).body().at("/answer/h1_router_enabled").asBoolean()).isTrue();
+        assertThat(tiles.get(0).body().at("/answer/h1_router_enabled").asBoolean())
+                .isTrue();
     }
 
     // ---- webhooks ----
@@ -174,8 +191,13 @@ public abstract class CallbackContract extends ManagerHarness {
             server.createContext("/hook", ex -> {
                 byte[] body = ex.getRequestBody().readAllBytes();
                 var h = ex.getRequestHeaders();
-                boolean ok = WebhookSignature.verify(secret, h.getFirst("Bosun-Timestamp"), h.getFirst("Bosun-Signature"),
-                        body, clock.instant(), Duration.ofMinutes(5));
+                boolean ok = WebhookSignature.verify(
+                        secret,
+                        h.getFirst("Bosun-Timestamp"),
+                        h.getFirst("Bosun-Signature"),
+                        body,
+                        clock.instant(),
+                        Duration.ofMinutes(5));
                 int status;
                 if (!ok) {
                     refused.add(new String(body));
@@ -184,8 +206,10 @@ public abstract class CallbackContract extends ManagerHarness {
                     status = 500;
                 } else {
                     JsonNode n = Json.parseTrusted(new String(body));
-                    assertThat(h.getFirst("Bosun-Delivery")).isEqualTo(n.get("id").asText());
-                    assertThat(h.getFirst("Bosun-Event")).isEqualTo(n.get("type").asText());
+                    assertThat(h.getFirst("Bosun-Delivery"))
+                            .isEqualTo(n.get("id").asText());
+                    assertThat(h.getFirst("Bosun-Event"))
+                            .isEqualTo(n.get("type").asText());
                     verified.add(n);
                     status = 204;
                 }
@@ -195,10 +219,14 @@ public abstract class CallbackContract extends ManagerHarness {
             server.start();
         }
 
-        String url() { return "http://127.0.0.1:" + server.getAddress().getPort() + "/hook"; }
+        String url() {
+            return "http://127.0.0.1:" + server.getAddress().getPort() + "/hook";
+        }
 
         @Override
-        public void close() { server.stop(0); }
+        public void close() {
+            server.stop(0);
+        }
     }
 
     /** Steps the relay (the harness drives it by hand) until {@code done}; moves the manual clock so retries fall due. */
@@ -215,7 +243,8 @@ public abstract class CallbackContract extends ManagerHarness {
     @Test
     void webhooksDeliverSignedEventsOfTheirTypesAndTenantAndRetryAFailure() throws Exception {
         try (Receiver rx = new Receiver()) {
-            Webhook w = manager.webhooks().create("default", rx.url(), List.of("task_completed", "session_ended"), Optional.empty());
+            Webhook w = manager.webhooks()
+                    .create("default", rx.url(), List.of("task_completed", "session_ended"), Optional.empty());
             rx.secret = w.secret();
             assertThat(w.secret()).startsWith("whsec_").hasSizeGreaterThan(40);
             manager.webhooks().create("other", rx.url(), List.of("*"), Optional.of("another-tenant-secret"));
@@ -227,26 +256,38 @@ public abstract class CallbackContract extends ManagerHarness {
             deliverUntil(() -> rx.verified.size() == 2);
 
             assertThat(rx.refused).as("every delivery is correctly signed").isEmpty();
-            assertThat(rx.verified).extracting(n -> n.get("type").asText()).containsExactly("task_completed", "session_ended");
+            assertThat(rx.verified)
+                    .extracting(n -> n.get("type").asText())
+                    .containsExactly("task_completed", "session_ended");
             assertThat(rx.verified.get(0).get("session_id").asText()).isEqualTo(s.id());
             assertThat(rx.verified.get(0).at("/payload/task_id").asText()).isEqualTo("a");
             assertThat(rx.verified.get(1).at("/payload/outcome").asText()).isEqualTo("success");
-            List<Delivery> ds = manager.webhooks().deliveries("default", w.id(), Optional.empty(), Optional.empty(), 10).items();
+            List<Delivery> ds = manager.webhooks()
+                    .deliveries("default", w.id(), Optional.empty(), Optional.empty(), 10)
+                    .items();
             assertThat(ds).extracting(Delivery::state).containsOnly(DeliveryState.DELIVERED);
-            Delivery first = ds.stream().filter(d -> d.eventType().equals("task_completed")).findFirst().orElseThrow();
+            Delivery first = ds.stream()
+                    .filter(d -> d.eventType().equals("task_completed"))
+                    .findFirst()
+                    .orElseThrow();
             assertThat(first.attempts()).as("a 500, then delivered").isEqualTo(2);
-            assertThat(manager.store().deliveries().countByState(DeliveryKind.WEBHOOK)).containsEntry(DeliveryState.DELIVERED, 2L);
+            assertThat(manager.store().deliveries().countByState(DeliveryKind.WEBHOOK))
+                    .containsEntry(DeliveryState.DELIVERED, 2L);
         }
     }
 
     @Test
     void aWrongSecretIsRefusedByTheReceiverAndRetriedNotLost() throws Exception {
         try (Receiver rx = new Receiver()) {
-            Webhook w = manager.webhooks().create("default", rx.url(), List.of("session_started"), Optional.of("the-right-secret-0001"));
+            Webhook w = manager.webhooks()
+                    .create("default", rx.url(), List.of("session_started"), Optional.of("the-right-secret-0001"));
             rx.secret = "rotated-on-the-receiver";
             Session s = start("rotated");
             deliverUntil(() -> !rx.refused.isEmpty());
-            Delivery d = manager.webhooks().deliveries("default", w.id(), Optional.empty(), Optional.empty(), 10).items().get(0);
+            Delivery d = manager.webhooks()
+                    .deliveries("default", w.id(), Optional.empty(), Optional.empty(), 10)
+                    .items()
+                    .get(0);
             assertThat(d.state()).isEqualTo(DeliveryState.PENDING);
             assertThat(d.lastStatus()).contains(401);
             rx.secret = "the-right-secret-0001";
@@ -259,21 +300,26 @@ public abstract class CallbackContract extends ManagerHarness {
 
     @Test
     void patternsAreNamedAtTheEndInTheSessionItsLogAndItsTile() {
-        Session s = manager.startSession(SessionConfig.builder("patterned", "oracle1").maxTasks(5).build());
+        Session s = manager.startSession(
+                SessionConfig.builder("patterned", "oracle1").maxTasks(5).build());
         complete(s, "t1", TaskOutcome.FAILED, 100);
         complete(s, "t2", TaskOutcome.SUCCESS, 100);
         complete(s, "t3", TaskOutcome.SUCCESS, 100);
         complete(s, "t4", TaskOutcome.SUCCESS, 100);
         complete(s, "t5", TaskOutcome.SUCCESS, 1000);
         Session ended = manager.endSession(s.id(), SessionOutcome.SUCCESS, Optional.empty());
-        List<String> expected = List.of("high_completion_streak", "first_failure_recovered", "slow_task_outlier", "max_tasks_reached");
+        List<String> expected =
+                List.of("high_completion_streak", "first_failure_recovered", "slow_task_outlier", "max_tasks_reached");
         assertThat(ended.patterns()).containsExactlyElementsOf(expected);
         assertThat(manager.get(s.id()).patterns()).containsExactlyElementsOf(expected);
         Event end = allEvents(s.id()).get(allEvents(s.id()).size() - 1);
         assertThat(end.payload().get("patterns")).extracting(JsonNode::asText).containsExactlyElementsOf(expected);
         manager.relay().step();
-        List<Delivery> tiles = manager.tiles().ofSession("default", s.id(), Optional.empty(), 100).items();
-        assertThat(tiles.get(tiles.size() - 1).body().at("/answer/patterns")).extracting(JsonNode::asText)
+        List<Delivery> tiles = manager.tiles()
+                .ofSession("default", s.id(), Optional.empty(), 100)
+                .items();
+        assertThat(tiles.get(tiles.size() - 1).body().at("/answer/patterns"))
+                .extracting(JsonNode::asText)
                 .containsExactlyElementsOf(expected);
     }
 
@@ -291,7 +337,9 @@ public abstract class CallbackContract extends ManagerHarness {
 
     @Test
     void aSessionTheReaperExpiresForIdlenessIsNamedSoAndItsOpenTasksCountAsCancelled() {
-        Session s = manager.startSession(SessionConfig.builder("idle", "oracle1").idleTimeout(Duration.ofSeconds(30)).build());
+        Session s = manager.startSession(SessionConfig.builder("idle", "oracle1")
+                .idleTimeout(Duration.ofSeconds(30))
+                .build());
         complete(s, "t1", TaskOutcome.TIMEOUT, 10);
         complete(s, "t2", TaskOutcome.TIMEOUT, 10);
         clock.advance(Duration.ofMinutes(1));

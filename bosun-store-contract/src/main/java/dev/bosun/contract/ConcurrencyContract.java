@@ -40,7 +40,9 @@ public abstract class ConcurrencyContract extends ManagerHarness {
                     start.await();
                     for (int i = 0; i < perThread; i++) {
                         int ii = i;
-                        seqs.add(asAClient(() -> manager.send(s.id(), "input", json("{\"t\":" + tt + ",\"i\":" + ii + "}"))).seq());
+                        seqs.add(asAClient(() ->
+                                        manager.send(s.id(), "input", json("{\"t\":" + tt + ",\"i\":" + ii + "}")))
+                                .seq());
                     }
                     return null;
                 });
@@ -142,7 +144,9 @@ public abstract class ConcurrencyContract extends ManagerHarness {
                         PollResult p = manager.poll(s.id(), cursor, 1 + rnd.nextInt(100), Duration.ofMillis(200));
                         seen.addAll(p.events());
                         cursor = p.nextCursor();
-                        if (p.status().name().equals("ENDED") && !p.hasMore() && p.events().isEmpty()) return null;
+                        if (p.status().name().equals("ENDED")
+                                && !p.hasMore()
+                                && p.events().isEmpty()) return null;
                     }
                 });
             }

@@ -63,13 +63,23 @@ import java.util.regex.Pattern;
  */
 public final class FakePlato implements AutoCloseable {
     /** A scripted fault; {@link #NONE} handles the request normally (to script a sequence). */
-    public enum Fault { NONE, ERROR_500, SLOW, DROP }
+    public enum Fault {
+        NONE,
+        ERROR_500,
+        SLOW,
+        DROP
+    }
 
-    public enum Flavor { ROOM_SERVER, PLATO_SERVER }
+    public enum Flavor {
+        ROOM_SERVER,
+        PLATO_SERVER
+    }
 
     /** A tile as received, with the request's headers of interest. */
     public record Received(ObjectNode tile, String authorization, String tileId, long atNanos) {
-        public String question() { return tile.path("question").asText(); }
+        public String question() {
+            return tile.path("question").asText();
+        }
 
         /** The answer as an object, however it was encoded on the wire. */
         public JsonNode answerObject() {
@@ -85,14 +95,17 @@ public final class FakePlato implements AutoCloseable {
         }
     }
 
-    private static final List<String> ROOM_SERVER_ABSOLUTE = List.of("always", "never", "guaranteed", "impossible",
-            "proven", "everyone", "nobody");
-    private static final List<String> PLATO_SERVER_BLOCKED = List.of("always", "never", "impossible", "guaranteed", "nobody");
+    private static final List<String> ROOM_SERVER_ABSOLUTE =
+            List.of("always", "never", "guaranteed", "impossible", "proven", "everyone", "nobody");
+    private static final List<String> PLATO_SERVER_BLOCKED =
+            List.of("always", "never", "impossible", "guaranteed", "nobody");
     private static final Pattern READABLE_ROOM = Pattern.compile("[A-Za-z0-9._-]+");
 
     /** The handler died: the connection is closed without an answer, as Python's server does. */
     private static final class Crash extends RuntimeException {
-        Crash(String why) { super(why, null, false, false); }
+        Crash(String why) {
+            super(why, null, false, false);
+        }
     }
 
     private final Flavor flavor;
@@ -114,7 +127,9 @@ public final class FakePlato implements AutoCloseable {
     public final Set<String> gateRefuses = ConcurrentHashMap.newKeySet();
 
     /** A PLATO Room Server. */
-    public FakePlato() throws IOException { this(Flavor.ROOM_SERVER); }
+    public FakePlato() throws IOException {
+        this(Flavor.ROOM_SERVER);
+    }
 
     public FakePlato(Flavor flavor) throws IOException {
         this.flavor = flavor;
@@ -137,23 +152,35 @@ public final class FakePlato implements AutoCloseable {
         return s;
     }
 
-    public URI url() { return URI.create("http://127.0.0.1:" + port); }
+    public URI url() {
+        return URI.create("http://127.0.0.1:" + port);
+    }
 
-    public Flavor flavor() { return flavor; }
+    public Flavor flavor() {
+        return flavor;
+    }
 
-    public void fault(Fault... next) { faults.addAll(List.of(next)); }
+    public void fault(Fault... next) {
+        faults.addAll(List.of(next));
+    }
 
     /** Applies a fault to every request until cleared with {@code null}. */
-    public void always(Fault f) { always = f; }
+    public void always(Fault f) {
+        always = f;
+    }
 
     /**
      * From now on every submit waits, once received, for a permit from {@link #allow} before it is
      * handled: a test moves PLATO on one request at a time and looks at Bosun in between.
      */
-    public void pace() { pace = new java.util.concurrent.Semaphore(0); }
+    public void pace() {
+        pace = new java.util.concurrent.Semaphore(0);
+    }
 
     /** Lets {@code n} more paced submits be handled. */
-    public void allow(int n) { pace.release(n); }
+    public void allow(int n) {
+        pace.release(n);
+    }
 
     /** Down: connections are refused. */
     public synchronized void stop() {
@@ -167,13 +194,19 @@ public final class FakePlato implements AutoCloseable {
     }
 
     /** Tiles stored and answered 200, in the order stored. */
-    public List<Received> accepted() { return new ArrayList<>(accepted); }
+    public List<Received> accepted() {
+        return new ArrayList<>(accepted);
+    }
 
     /** Every submit that reached the handler, whatever was answered. */
-    public List<Received> requests() { return new ArrayList<>(requests); }
+    public List<Received> requests() {
+        return new ArrayList<>(requests);
+    }
 
     /** Why the handler died on a request (the connection was closed without an answer), in order. */
-    public List<String> crashes() { return new ArrayList<>(crashes); }
+    public List<String> crashes() {
+        return new ArrayList<>(crashes);
+    }
 
     /** The tiles of a room as the server holds them (the Room Server's memory, plato-server's table). */
     public List<ObjectNode> room(String name) {
@@ -185,8 +218,13 @@ public final class FakePlato implements AutoCloseable {
             String path = ex.getRequestURI().getRawPath();
             byte[] body = ex.getRequestBody().readAllBytes();
             ObjectNode tile = path.equals("/submit") ? parse(body) : null;
-            Received received = tile == null ? null : new Received(tile, ex.getRequestHeaders().getFirst("Authorization"),
-                    ex.getRequestHeaders().getFirst("X-Bosun-Tile-Id"), System.nanoTime());
+            Received received = tile == null
+                    ? null
+                    : new Received(
+                            tile,
+                            ex.getRequestHeaders().getFirst("Authorization"),
+                            ex.getRequestHeaders().getFirst("X-Bosun-Tile-Id"),
+                            System.nanoTime());
             if (received != null) requests.add(received);
             if (flavor == Flavor.PLATO_SERVER && !path.equals("/health") && !authorized(ex)) {
                 respond(ex, 401, Map.of("error", "Unauthorized — provide Authorization: Bearer <PLATO_API_KEY>"));
@@ -196,7 +234,8 @@ public final class FakePlato implements AutoCloseable {
                 submit(ex, received);
             } else if (ex.getRequestMethod().equals("GET") && path.startsWith("/room/")) {
                 readRoom(ex, path.substring("/room/".length()));
-            } else if (ex.getRequestMethod().equals("GET") && (path.equals("/") || path.equals("/status") || path.equals("/health"))) {
+            } else if (ex.getRequestMethod().equals("GET")
+                    && (path.equals("/") || path.equals("/status") || path.equals("/health"))) {
                 respond(ex, 200, Map.of("status", "active"));
             } else {
                 respond(ex, 404, Map.of("error", "Not found"));
@@ -211,7 +250,10 @@ public final class FakePlato implements AutoCloseable {
     private boolean authorized(HttpExchange ex) {
         String auth = ex.getRequestHeaders().getFirst("Authorization");
         String key = apiKey;
-        return auth != null && auth.startsWith("Bearer ") && !key.isEmpty() && auth.substring(7).equals(key);
+        return auth != null
+                && auth.startsWith("Bearer ")
+                && !key.isEmpty()
+                && auth.substring(7).equals(key);
     }
 
     private static ObjectNode parse(byte[] body) {
@@ -246,7 +288,9 @@ public final class FakePlato implements AutoCloseable {
     }
 
     private void roomServerSubmit(HttpExchange ex, ObjectNode tile, Received r) throws IOException {
-        String room = tile.has("domain") ? pyStr(tile.get("domain")).toLowerCase(Locale.ROOT).replace(" ", "_") : "general";
+        String room = tile.has("domain")
+                ? pyStr(tile.get("domain")).toLowerCase(Locale.ROOT).replace(" ", "_")
+                : "general";
         String reason = roomServerGate(tile);
         if (reason != null) {
             var out = new LinkedHashMap<String, Object>();
@@ -257,7 +301,8 @@ public final class FakePlato implements AutoCloseable {
             respond(ex, 403, out);
             return;
         }
-        String hash = sha256(tile.get("question").asText() + tile.get("answer").asText()).substring(0, 16);
+        String hash = sha256(tile.get("question").asText() + tile.get("answer").asText())
+                .substring(0, 16);
         hashes.add(hash);
         rooms.computeIfAbsent(room, k -> new CopyOnWriteArrayList<>()).add(tile);
         // _save_room: open(ROOMS_DIR / f"{room}.json", "w") fails for a room with '/': no such directory.
@@ -283,7 +328,8 @@ public final class FakePlato implements AutoCloseable {
         if (pyLen(t.get("question")) < 5) return "Question too short";
         if (!a.isTextual()) throw new Crash("AttributeError: 'dict' object has no attribute 'lower'");
         String lower = " " + a.asText().toLowerCase(Locale.ROOT) + " ";
-        for (String w : ROOM_SERVER_ABSOLUTE) if (lower.contains(" " + w + " ")) return "Absolute claim detected: '" + w + "'";
+        for (String w : ROOM_SERVER_ABSOLUTE)
+            if (lower.contains(" " + w + " ")) return "Absolute claim detected: '" + w + "'";
         if (gateRefuses.contains(t.path("question").asText())) return "Refused by the gate";
         double c = t.has("confidence") ? t.get("confidence").asDouble() : 0.5;
         if (c < 0 || c > 1) return "Invalid confidence: " + c;
@@ -305,7 +351,14 @@ public final class FakePlato implements AutoCloseable {
         List<String> words = List.of(a.asText().toLowerCase(Locale.ROOT).strip().split("\\s+"));
         for (String w : PLATO_SERVER_BLOCKED) {
             if (words.contains(w)) {
-                respond(ex, 400, Map.of("error", "Gate blocked: '" + w + "' detected. Use specific language.", "status", "rejected"));
+                respond(
+                        ex,
+                        400,
+                        Map.of(
+                                "error",
+                                "Gate blocked: '" + w + "' detected. Use specific language.",
+                                "status",
+                                "rejected"));
                 return;
             }
         }
@@ -317,7 +370,8 @@ public final class FakePlato implements AutoCloseable {
             respond(ex, 400, Map.of("error", "Refused by the gate", "status", "rejected"));
             return;
         }
-        String hash = sha256(room + ":" + tile.get("question").asText() + ":" + a.asText()).substring(0, 16);
+        String hash = sha256(room + ":" + tile.get("question").asText() + ":" + a.asText())
+                .substring(0, 16);
         rooms.computeIfAbsent(room, k -> new CopyOnWriteArrayList<>()).add(tile);
         accepted.add(r);
         var out = new LinkedHashMap<String, Object>();
@@ -381,7 +435,8 @@ public final class FakePlato implements AutoCloseable {
 
     private static String sha256(String s) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

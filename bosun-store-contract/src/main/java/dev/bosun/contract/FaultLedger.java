@@ -17,16 +17,24 @@ public final class FaultLedger {
     private FaultLedger() {}
 
     /** Calls made (or inputs fed) while a fault was possible, answered or not. */
-    public static void inputs(long n) { INPUTS.addAndGet(n); }
+    public static void inputs(long n) {
+        INPUTS.addAndGet(n);
+    }
 
     /** Faults injected: a kill -9, a database stopped, a disk filled. */
-    public static void faults(long n) { FAULTS.addAndGet(n); }
+    public static void faults(long n) {
+        FAULTS.addAndGet(n);
+    }
 
     /** Writes the server acknowledged, each of which must be read back afterwards. */
-    public static void acknowledged(long n) { ACKNOWLEDGED.addAndGet(n); }
+    public static void acknowledged(long n) {
+        ACKNOWLEDGED.addAndGet(n);
+    }
 
     /** Acknowledged writes that were missing or changed when read back. */
-    public static void lost(long n) { LOST.addAndGet(n); }
+    public static void lost(long n) {
+        LOST.addAndGet(n);
+    }
 
     /** Whether nothing was recorded in this JVM (no fault test ran). */
     public static boolean empty() {

@@ -20,7 +20,8 @@ public final class Fixtures {
             if (Files.exists(p.resolve("examples/echo-worker.sh"))) return p;
             p = p.getParent();
         }
-        throw new IllegalStateException("cannot find examples/echo-worker.sh above " + Path.of("").toAbsolutePath());
+        throw new IllegalStateException(
+                "cannot find examples/echo-worker.sh above " + Path.of("").toAbsolutePath());
     }
 
     /**
@@ -37,11 +38,20 @@ public final class Fixtures {
         }
     }
 
-    public static Path echoWorker() { return repoRoot().resolve("examples/echo-worker.sh"); }
+    public static Path echoWorker() {
+        return repoRoot().resolve("examples/echo-worker.sh");
+    }
 
     public static Profile profile(String name, List<String> command, boolean keepWorkspace) {
-        return new Profile(name, "process", command, Map.of(), keepWorkspace, Duration.ofSeconds(20),
-                Duration.ofSeconds(2), Profile.Limits.NONE);
+        return new Profile(
+                name,
+                "process",
+                command,
+                Map.of(),
+                keepWorkspace,
+                Duration.ofSeconds(20),
+                Duration.ofSeconds(2),
+                Profile.Limits.NONE);
     }
 
     /** A config with test-friendly defaults and profiles {@code echo}, {@code keep}, {@code exit3}, {@code missing}, {@code chatty}. */
@@ -50,7 +60,10 @@ public final class Fixtures {
     }
 
     public static BosunConfig config(Path dataDir, boolean enabled, int maxSessions) {
-        return loader(dataDir).set("sessions_enabled", enabled).set("max_sessions", maxSessions).load();
+        return loader(dataDir)
+                .set("sessions_enabled", enabled)
+                .set("max_sessions", maxSessions)
+                .load();
     }
 
     /**
@@ -64,9 +77,16 @@ public final class Fixtures {
                 "keep", profile("keep", List.of("sh", echo), true),
                 "exit3", profile("exit3", List.of("sh", "-c", "exit 3"), false),
                 "missing", profile("missing", List.of("/nonexistent/bin/worker"), false),
-                "chatty", profile("chatty", List.of("sh", "-c", "echo hello-out; echo hello-err >&2; i=0; "
-                        + "while [ $i -lt 2000 ]; do echo line-$i-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx; "
-                        + "i=$((i+1)); done; exec sh " + echo), false));
+                "chatty",
+                        profile(
+                                "chatty",
+                                List.of(
+                                        "sh",
+                                        "-c",
+                                        "echo hello-out; echo hello-err >&2; i=0; "
+                                                + "while [ $i -lt 2000 ]; do echo line-$i-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx; "
+                                                + "i=$((i+1)); done; exec sh " + echo),
+                                false));
         return ConfigLoader.defaults()
                 .set("data_dir", dataDir)
                 .set("startup_timeout", Duration.ofSeconds(20))

@@ -64,16 +64,24 @@ public final class FleetH1RouterDouble implements AutoCloseable {
         Set<String> capabilities;
         int nTasks;
 
-        AgentState(Set<String> capabilities) { this.capabilities = capabilities; }
+        AgentState(Set<String> capabilities) {
+            this.capabilities = capabilities;
+        }
     }
 
-    private FleetH1RouterDouble(boolean preloaded) { this.preloaded = preloaded; }
+    private FleetH1RouterDouble(boolean preloaded) {
+        this.preloaded = preloaded;
+    }
 
     /** As {@code fleet-h1-router serve} runs: oracle1, ccc and forgemaster registered at start. */
-    public static FleetH1RouterDouble start() { return started(true); }
+    public static FleetH1RouterDouble start() {
+        return started(true);
+    }
 
     /** With an empty registry, as an {@code H1Router()} served without the preloaded agents. */
-    public static FleetH1RouterDouble startEmpty() { return started(false); }
+    public static FleetH1RouterDouble startEmpty() {
+        return started(false);
+    }
 
     private static FleetH1RouterDouble started(boolean preloaded) {
         var r = new FleetH1RouterDouble(preloaded);
@@ -82,17 +90,27 @@ public final class FleetH1RouterDouble implements AutoCloseable {
         return r;
     }
 
-    public String url() { return "http://127.0.0.1:" + port; }
+    public String url() {
+        return "http://127.0.0.1:" + port;
+    }
 
-    public List<Request> requests() { return List.copyOf(requests); }
+    public List<Request> requests() {
+        return List.copyOf(requests);
+    }
 
     /** Requests to one path, in order. */
-    public List<Request> requests(String path) { return requests.stream().filter(r -> r.path().equals(path)).toList(); }
+    public List<Request> requests(String path) {
+        return requests.stream().filter(r -> r.path().equals(path)).toList();
+    }
 
     /** Agent ids as its registry holds them, in registration order. */
-    public synchronized List<String> agents() { return List.copyOf(agents.keySet()); }
+    public synchronized List<String> agents() {
+        return List.copyOf(agents.keySet());
+    }
 
-    public synchronized Set<String> capabilities(String agentId) { return Set.copyOf(agents.get(agentId).capabilities); }
+    public synchronized Set<String> capabilities(String agentId) {
+        return Set.copyOf(agents.get(agentId).capabilities);
+    }
 
     /** Another client of the router registers an agent (what Bosun does not see). */
     public synchronized void registerDirectly(String agentId, List<String> capabilities) {
@@ -113,7 +131,9 @@ public final class FleetH1RouterDouble implements AutoCloseable {
     }
 
     @Override
-    public void close() { stop(); }
+    public void close() {
+        stop();
+    }
 
     private synchronized void reset() {
         agents.clear();
@@ -145,7 +165,11 @@ public final class FleetH1RouterDouble implements AutoCloseable {
             case "GET /h1-snapshot" -> send(ex, 200, "application/json", Json.bytes(snapshot()));
             case "POST /route" -> {
                 JsonNode body = Json.parse(new String(in, StandardCharsets.UTF_8)); // raises on bad JSON: no answer
-                send(ex, 200, "application/json", Json.bytes(route(required(body, "task_id"), strings(body, "required_capabilities"))));
+                send(
+                        ex,
+                        200,
+                        "application/json",
+                        Json.bytes(route(required(body, "task_id"), strings(body, "required_capabilities"))));
             }
             case "POST /register/agent" -> {
                 JsonNode body = Json.parse(new String(in, StandardCharsets.UTF_8));
@@ -191,14 +215,20 @@ public final class FleetH1RouterDouble implements AutoCloseable {
         }
     }
 
-    private long vertices() { return agents.size() + tasks.size(); }
+    private long vertices() {
+        return agents.size() + tasks.size();
+    }
 
-    private long h1(long vertices, long edgeCount) { return edgeCount - vertices + (vertices == 0 ? 0 : 1); }
+    private long h1(long vertices, long edgeCount) {
+        return edgeCount - vertices + (vertices == 0 ? 0 : 1);
+    }
 
     private ObjectNode route(String taskId, List<String> required) {
         tasks.add(taskId);
         List<String> eligible = agents.entrySet().stream()
-                .filter(e -> e.getValue().capabilities.containsAll(required)).map(Map.Entry::getKey).toList();
+                .filter(e -> e.getValue().capabilities.containsAll(required))
+                .map(Map.Entry::getKey)
+                .toList();
         if (eligible.isEmpty()) eligible = List.copyOf(agents.keySet()); // no capable agent: fall back to any agent
         long v = vertices();
         long before = h1(v, edges.size());
@@ -221,17 +251,40 @@ public final class FleetH1RouterDouble implements AutoCloseable {
         double risk = margin <= 0 ? 0.0 : margin == 1 ? 0.3 : margin == 2 ? 0.6 : 0.9;
         if (edges.add(List.of(best, taskId))) agents.get(best).nTasks++;
         Set<String> caps = agents.get(best).capabilities;
-        double match = required.isEmpty() ? 1.0
-                : (double) new LinkedHashSet<>(required).stream().filter(caps::contains).count() / new LinkedHashSet<>(required).size();
+        double match = required.isEmpty()
+                ? 1.0
+                : (double) new LinkedHashSet<>(required)
+                                .stream().filter(caps::contains).count()
+                        / new LinkedHashSet<>(required).size();
         double confidence = Math.max(Math.min(1.0, match * (1.0 - risk)), MIN_CONFIDENCE);
-        return decision(best, taskId, before, bestH1, confidence, risk, match,
+        return decision(
+                best,
+                taskId,
+                before,
+                bestH1,
+                confidence,
+                risk,
+                match,
                 "Selected " + best + " (H¹: " + before + "→" + bestH1 + ")");
     }
 
-    private static ObjectNode decision(String agent, String task, long before, long after, double confidence, double risk,
-                                       double match, String reasoning) {
-        return Json.object().put("agent_id", agent).put("task_id", task).put("h1_before", before).put("h1_after", after)
-                .put("confidence", confidence).put("emergence_risk", risk).put("capability_match_score", match)
+    private static ObjectNode decision(
+            String agent,
+            String task,
+            long before,
+            long after,
+            double confidence,
+            double risk,
+            double match,
+            String reasoning) {
+        return Json.object()
+                .put("agent_id", agent)
+                .put("task_id", task)
+                .put("h1_before", before)
+                .put("h1_after", after)
+                .put("confidence", confidence)
+                .put("emergence_risk", risk)
+                .put("capability_match_score", match)
                 .put("reasoning", reasoning);
     }
 
@@ -245,23 +298,44 @@ public final class FleetH1RouterDouble implements AutoCloseable {
         long v = vertices();
         ObjectNode o = Json.object();
         if (v == 0) {
-            return o.put("n_agents", 0).put("n_tasks", 0).put("n_edges", 0).put("n_vertices", 0).put("h1_dimension", 0)
-                    .put("n_components", 0).put("description", "empty").put("emergence_detected", false).put("margin", 0);
+            return o.put("n_agents", 0)
+                    .put("n_tasks", 0)
+                    .put("n_edges", 0)
+                    .put("n_vertices", 0)
+                    .put("h1_dimension", 0)
+                    .put("n_components", 0)
+                    .put("description", "empty")
+                    .put("emergence_detected", false)
+                    .put("margin", 0);
         }
         long h1 = h1(v, edges.size());
-        return o.put("n_agents", agents.size()).put("n_tasks", tasks.size()).put("n_edges", edges.size()).put("n_vertices", v)
-                .put("h1_dimension", h1).put("n_components", 1).put("description", description(v, edges.size(), h1))
-                .put("emergence_detected", h1 > v + OFFSET).put("margin", h1 - (v + OFFSET));
+        return o.put("n_agents", agents.size())
+                .put("n_tasks", tasks.size())
+                .put("n_edges", edges.size())
+                .put("n_vertices", v)
+                .put("h1_dimension", h1)
+                .put("n_components", 1)
+                .put("description", description(v, edges.size(), h1))
+                .put("emergence_detected", h1 > v + OFFSET)
+                .put("margin", h1 - (v + OFFSET));
     }
 
     private ObjectNode snapshot() {
         long v = vertices();
         long h1 = h1(v, edges.size());
         long laman = edges.size() - (2 * v - 3);
-        return Json.object().put("n_vertices", v).put("n_edges", edges.size()).put("n_components", v == 0 ? 0 : 1)
-                .put("h1_dimension", h1).put("threshold", v + OFFSET).put("emergence", h1 > v + OFFSET)
-                .put("laman_rigid", laman >= 0).put("laman_margin", laman).put("n_agents", agents.size())
-                .put("n_tasks", tasks.size()).put("description", v == 0 ? "empty" : description(v, edges.size(), h1));
+        return Json.object()
+                .put("n_vertices", v)
+                .put("n_edges", edges.size())
+                .put("n_components", v == 0 ? 0 : 1)
+                .put("h1_dimension", h1)
+                .put("threshold", v + OFFSET)
+                .put("emergence", h1 > v + OFFSET)
+                .put("laman_rigid", laman >= 0)
+                .put("laman_margin", laman)
+                .put("n_agents", agents.size())
+                .put("n_tasks", tasks.size())
+                .put("description", v == 0 ? "empty" : description(v, edges.size(), h1));
     }
 
     private ArrayNode agentList() {

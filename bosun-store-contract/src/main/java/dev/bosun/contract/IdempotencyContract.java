@@ -31,20 +31,41 @@ import org.junit.jupiter.api.io.TempDir;
 public abstract class IdempotencyContract {
     @TempDir
     protected Path dataDir;
+
     protected Store store;
     private final Instant t0 = Instant.parse("2026-01-01T00:00:00Z");
 
     protected abstract StoreFactory factory();
 
     @BeforeEach
-    void open() { store = factory().open(dataDir); }
+    void open() {
+        store = factory().open(dataDir);
+    }
 
     @AfterEach
-    void close() { if (store != null) store.close(); }
+    void close() {
+        if (store != null) store.close();
+    }
 
     private void createSession(String id) {
-        store.createSession(new NewSession(id, "default", "n", "agent", List.of(), Json.object(), Optional.empty(), "node-a",
-                t0, Duration.ofMinutes(1), Duration.ofHours(1), 10, Duration.ofMinutes(5), Optional.empty(), Optional.empty()), 100);
+        store.createSession(
+                new NewSession(
+                        id,
+                        "default",
+                        "n",
+                        "agent",
+                        List.of(),
+                        Json.object(),
+                        Optional.empty(),
+                        "node-a",
+                        t0,
+                        Duration.ofMinutes(1),
+                        Duration.ofHours(1),
+                        10,
+                        Duration.ofMinutes(5),
+                        Optional.empty(),
+                        Optional.empty()),
+                100);
     }
 
     private IdempotencyClaim claim(String tenant, String key, String hash) {
@@ -56,7 +77,9 @@ public abstract class IdempotencyContract {
     }
 
     private long sessions() {
-        return store.listSessions(SessionFilter.ALL, Optional.empty(), 100).items().size();
+        return store.listSessions(SessionFilter.ALL, Optional.empty(), 100)
+                .items()
+                .size();
     }
 
     @Test
@@ -78,8 +101,10 @@ public abstract class IdempotencyContract {
         createSession("s1");
         var c = claim("default", "k1", "h1");
         try (var binding = IdempotencyScope.open(c)) {
-            assertThatThrownBy(() -> createSession("s1")).isInstanceOf(BosunException.class)
-                    .extracting(e -> ((BosunException) e).code()).isEqualTo(ErrorCode.CONFLICT);
+            assertThatThrownBy(() -> createSession("s1"))
+                    .isInstanceOf(BosunException.class)
+                    .extracting(e -> ((BosunException) e).code())
+                    .isEqualTo(ErrorCode.CONFLICT);
             assertThat(binding.isWritten()).isFalse();
         }
         assertThat(find(c)).isEmpty();
@@ -92,8 +117,10 @@ public abstract class IdempotencyContract {
             createSession("s1");
         }
         try (var binding = IdempotencyScope.open(c)) {
-            assertThatThrownBy(() -> createSession("s2")).isInstanceOf(BosunException.class)
-                    .extracting(e -> ((BosunException) e).code()).isEqualTo(ErrorCode.IDEMPOTENCY_KEY_IN_PROGRESS);
+            assertThatThrownBy(() -> createSession("s2"))
+                    .isInstanceOf(BosunException.class)
+                    .extracting(e -> ((BosunException) e).code())
+                    .isEqualTo(ErrorCode.IDEMPOTENCY_KEY_IN_PROGRESS);
             assertThat(binding.isWritten()).isFalse();
         }
         assertThat(store.getSession("s2")).as("rolled back with the key").isEmpty();

@@ -11,7 +11,6 @@ import dev.bosun.event.Event;
 import dev.bosun.event.PollResult;
 import dev.bosun.json.Json;
 import dev.bosun.session.EndReason;
-import dev.bosun.util.Page;
 import dev.bosun.session.Session;
 import dev.bosun.session.SessionConfig;
 import dev.bosun.session.SessionFilter;
@@ -24,6 +23,7 @@ import dev.bosun.task.TaskOutcome;
 import dev.bosun.task.TaskPriority;
 import dev.bosun.task.TaskSpec;
 import dev.bosun.task.TaskStatus;
+import dev.bosun.util.Page;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -37,7 +37,9 @@ import org.junit.jupiter.api.Test;
 public abstract class LifecycleContract extends ManagerHarness {
 
     private Session start() {
-        return manager.startSession(SessionConfig.builder("research", "oracle1").tags("research", "h1").build());
+        return manager.startSession(SessionConfig.builder("research", "oracle1")
+                .tags("research", "h1")
+                .build());
     }
 
     @Test
@@ -47,17 +49,22 @@ public abstract class LifecycleContract extends ManagerHarness {
         assertThat(s.status()).isEqualTo(SessionStatus.RUNNING);
         assertThat(s.expiresAt()).isEqualTo(s.createdAt().plus(Duration.ofHours(24)));
 
-        Task t1 = manager.addTask(s.id(), TaskSpec.builder("analyze-h1-data").id("t1")
-                .data(json("{\"query\":\"what is H1?\"}")).priority(TaskPriority.HIGH)
-                .requiredCapabilities("research").build());
+        Task t1 = manager.addTask(
+                s.id(),
+                TaskSpec.builder("analyze-h1-data")
+                        .id("t1")
+                        .data(json("{\"query\":\"what is H1?\"}"))
+                        .priority(TaskPriority.HIGH)
+                        .requiredCapabilities("research")
+                        .build());
         Task t2 = manager.addTask(s.id(), TaskSpec.builder("write-report").build());
         assertThat(t1.status()).isEqualTo(TaskStatus.RUNNING);
         assertThat(t2.id()).startsWith("task_");
         assertThat(manager.activeTasks(s.id())).extracting(Task::id).containsExactly("t1", t2.id());
 
         clock.advance(Duration.ofMillis(2340));
-        Task done = manager.completeTask(s.id(), "t1", Completion.of(TaskOutcome.SUCCESS)
-                .withResult(json("{\"patterns_found\":5}")));
+        Task done = manager.completeTask(
+                s.id(), "t1", Completion.of(TaskOutcome.SUCCESS).withResult(json("{\"patterns_found\":5}")));
         assertThat(done.status()).isEqualTo(TaskStatus.SUCCESS);
         assertThat(done.durationMs()).contains(2340L); // measured when not given
         assertThat(done.result()).contains(json("{\"patterns_found\":5}"));
@@ -76,10 +83,28 @@ public abstract class LifecycleContract extends ManagerHarness {
         List<Event> log = allEvents(s.id());
         assertGapless(log);
         // The task the end cancelled ends in the log too, before the session does.
-        assertThat(log).extracting(Event::type).containsExactly("session_started", "task_started", "task_started",
-                "task_completed", "input", "reply", "task_completed", "session_ended");
-        assertThat(log).extracting(Event::direction).containsExactly(Direction.SYSTEM, Direction.SYSTEM,
-                Direction.SYSTEM, Direction.SYSTEM, Direction.IN, Direction.OUT, Direction.SYSTEM, Direction.SYSTEM);
+        assertThat(log)
+                .extracting(Event::type)
+                .containsExactly(
+                        "session_started",
+                        "task_started",
+                        "task_started",
+                        "task_completed",
+                        "input",
+                        "reply",
+                        "task_completed",
+                        "session_ended");
+        assertThat(log)
+                .extracting(Event::direction)
+                .containsExactly(
+                        Direction.SYSTEM,
+                        Direction.SYSTEM,
+                        Direction.SYSTEM,
+                        Direction.SYSTEM,
+                        Direction.IN,
+                        Direction.OUT,
+                        Direction.SYSTEM,
+                        Direction.SYSTEM);
         assertThat(log.get(6).payload().get("task_id").asText()).isEqualTo(t2.id());
         assertThat(log.get(6).payload().get("outcome").asText()).isEqualTo("cancelled");
         var endPayload = log.get(log.size() - 1).payload();
@@ -102,7 +127,9 @@ public abstract class LifecycleContract extends ManagerHarness {
         var e = expectError(ErrorCode.CONFLICT, () -> manager.send(s.id(), "input", json("{}")));
         assertThat(e.getMessage()).contains("ended");
         expectError(ErrorCode.CONFLICT, () -> manager.emit(s.id(), "out", json("{}")));
-        expectError(ErrorCode.CONFLICT, () -> manager.addTask(s.id(), TaskSpec.builder("b").build()));
+        expectError(
+                ErrorCode.CONFLICT,
+                () -> manager.addTask(s.id(), TaskSpec.builder("b").build()));
         expectError(ErrorCode.CONFLICT, () -> manager.completeTask(s.id(), "a", TaskOutcome.FAILED));
         expectError(ErrorCode.CONFLICT, () -> manager.endSession(s.id(), SessionOutcome.SUCCESS, Optional.empty()));
         expectError(ErrorCode.CONFLICT, () -> manager.heartbeat(s.id()));
@@ -146,17 +173,22 @@ public abstract class LifecycleContract extends ManagerHarness {
         manager.completeTask(s.id(), "a", TaskOutcome.SUCCESS);
         var e = expectError(ErrorCode.CONFLICT, () -> manager.completeTask(s.id(), "a", TaskOutcome.SUCCESS));
         assertThat(e.getMessage()).contains("already completed");
-        expectError(ErrorCode.CONFLICT, () -> manager.addTask(s.id(), TaskSpec.builder("dup").id("a").build()));
+        expectError(
+                ErrorCode.CONFLICT,
+                () -> manager.addTask(s.id(), TaskSpec.builder("dup").id("a").build()));
         expectError(ErrorCode.NOT_FOUND, () -> manager.completeTask(s.id(), "nope", TaskOutcome.SUCCESS));
         assertThat(manager.get(s.id()).taskCounts().total()).isEqualTo(1);
     }
 
     @Test
     void taskCapIsEnforcedPerSession() {
-        Session s = manager.startSession(SessionConfig.builder("cap", "a1").maxTasks(2).build());
+        Session s = manager.startSession(
+                SessionConfig.builder("cap", "a1").maxTasks(2).build());
         manager.addTask(s.id(), TaskSpec.builder("1").build());
         manager.addTask(s.id(), TaskSpec.builder("2").build());
-        var e = expectError(ErrorCode.LIMIT_REACHED, () -> manager.addTask(s.id(), TaskSpec.builder("3").build()));
+        var e = expectError(
+                ErrorCode.LIMIT_REACHED,
+                () -> manager.addTask(s.id(), TaskSpec.builder("3").build()));
         assertThat(e.details()).containsEntry("field", "max_tasks");
     }
 
@@ -164,18 +196,33 @@ public abstract class LifecycleContract extends ManagerHarness {
     void badIdsAreRefusedNamingTheField() {
         Session s = start();
         for (String bad : List.of("../etc", "a/b", "a\\b", "", " x", "x".repeat(129), "a\nb", ".hidden")) {
-            var e = expectError(ErrorCode.INVALID_ARGUMENT, () -> manager.addTask(s.id(), TaskSpec.builder("n").id(bad).build()));
+            var e = expectError(
+                    ErrorCode.INVALID_ARGUMENT,
+                    () -> manager.addTask(s.id(), TaskSpec.builder("n").id(bad).build()));
             assertThat(e.details()).containsEntry("field", "task_id");
-            var e2 = expectError(ErrorCode.INVALID_ARGUMENT,
+            var e2 = expectError(
+                    ErrorCode.INVALID_ARGUMENT,
                     () -> manager.startSession(SessionConfig.builder("n", bad).build()));
             assertThat(e2.details()).containsEntry("field", "agent_id");
         }
-        assertThat(manager.addTask(s.id(), TaskSpec.builder("n").id("x".repeat(128)).build()).id()).hasSize(128);
+        assertThat(manager.addTask(
+                                s.id(),
+                                TaskSpec.builder("n").id("x".repeat(128)).build())
+                        .id())
+                .hasSize(128);
         expectError(ErrorCode.NOT_FOUND, () -> manager.get("../../etc/passwd"));
         expectError(ErrorCode.NOT_FOUND, () -> manager.send("sess_unknown", "input", json("{}")));
-        expectError(ErrorCode.INVALID_ARGUMENT, () -> manager.startSession(SessionConfig.builder(" ", "a").build()));
-        expectError(ErrorCode.INVALID_ARGUMENT, () -> manager.startSession(SessionConfig.builder("n", "a").tags("ok", "bad\u0007").build()));
-        expectError(ErrorCode.INVALID_ARGUMENT, () -> manager.addTask(s.id(), TaskSpec.builder("n").requiredCapabilities("").build()));
+        expectError(
+                ErrorCode.INVALID_ARGUMENT,
+                () -> manager.startSession(SessionConfig.builder(" ", "a").build()));
+        expectError(
+                ErrorCode.INVALID_ARGUMENT,
+                () -> manager.startSession(
+                        SessionConfig.builder("n", "a").tags("ok", "bad\u0007").build()));
+        expectError(
+                ErrorCode.INVALID_ARGUMENT,
+                () -> manager.addTask(
+                        s.id(), TaskSpec.builder("n").requiredCapabilities("").build()));
         expectError(ErrorCode.INVALID_ARGUMENT, () -> manager.send(s.id(), "", json("{}")));
         expectError(ErrorCode.INVALID_ARGUMENT, () -> manager.send(s.id(), "t".repeat(65), json("{}")));
         assertThat(manager.send(s.id(), "t".repeat(64), json("{}")).type()).hasSize(64);
@@ -186,14 +233,22 @@ public abstract class LifecycleContract extends ManagerHarness {
         Session s = start();
         Event kept = manager.send(s.id(), "input", json("{\"keep\":true}"));
         String big = "x".repeat(config.maxMessageBytes());
-        var e = expectError(ErrorCode.PAYLOAD_TOO_LARGE, () -> manager.send(s.id(), "input", Json.MAPPER.valueToTree(big)));
-        assertThat(e.details()).containsEntry("field", "payload").containsEntry("limit_bytes", (long) config.maxMessageBytes());
+        var e = expectError(
+                ErrorCode.PAYLOAD_TOO_LARGE, () -> manager.send(s.id(), "input", Json.MAPPER.valueToTree(big)));
+        assertThat(e.details()).containsEntry("field", "payload").containsEntry("limit_bytes", (long)
+                config.maxMessageBytes());
         expectError(ErrorCode.PAYLOAD_TOO_LARGE, () -> manager.emit(s.id(), "out", Json.MAPPER.valueToTree(big)));
-        expectError(ErrorCode.PAYLOAD_TOO_LARGE, () -> manager.addTask(s.id(),
-                TaskSpec.builder("n").data(Json.MAPPER.valueToTree(big)).build()));
+        expectError(
+                ErrorCode.PAYLOAD_TOO_LARGE,
+                () -> manager.addTask(
+                        s.id(),
+                        TaskSpec.builder("n").data(Json.MAPPER.valueToTree(big)).build()));
         ObjectNode meta = Json.object();
         meta.put("blob", big);
-        expectError(ErrorCode.PAYLOAD_TOO_LARGE, () -> manager.startSession(SessionConfig.builder("n", "a").metadata(meta).build()));
+        expectError(
+                ErrorCode.PAYLOAD_TOO_LARGE,
+                () -> manager.startSession(
+                        SessionConfig.builder("n", "a").metadata(meta).build()));
         assertThat(allEvents(s.id())).extracting(Event::seq).containsExactly(1L, kept.seq());
     }
 
@@ -207,9 +262,16 @@ public abstract class LifecycleContract extends ManagerHarness {
     void jsonValuesReadBackExactlyThroughEveryReadOfTheStore() throws Exception {
         var exotic = Json.parse(EXOTIC);
         String canonical = Json.write(exotic);
-        assertThat(canonical).contains("1E+400", "0.1000000000000000055511151231257827", "1.10", "-0.0",
-                "123456789012345678901234567890", "\\u0000");
-        Session s = manager.startSession(SessionConfig.builder("n", "a").metadata((ObjectNode) exotic).build());
+        assertThat(canonical)
+                .contains(
+                        "1E+400",
+                        "0.1000000000000000055511151231257827",
+                        "1.10",
+                        "-0.0",
+                        "123456789012345678901234567890",
+                        "\\u0000");
+        Session s = manager.startSession(
+                SessionConfig.builder("n", "a").metadata((ObjectNode) exotic).build());
         Event in = manager.send(s.id(), "input", exotic);
         Event out = manager.emit(s.id(), "out", exotic);
         manager.addTask(s.id(), TaskSpec.builder("t").id("t1").data(exotic).build());
@@ -217,18 +279,25 @@ public abstract class LifecycleContract extends ManagerHarness {
 
         assertThat(Json.write(manager.get(s.id()).metadata())).isEqualTo(canonical);
         assertThat(manager.list(SessionFilter.ALL, Optional.empty(), 10).items())
-                .filteredOn(x -> x.id().equals(s.id())).singleElement()
+                .filteredOn(x -> x.id().equals(s.id()))
+                .singleElement()
                 .satisfies(x -> assertThat(Json.write(x.metadata())).isEqualTo(canonical));
         for (Event e : allEvents(s.id())) {
-            if (e.seq() == in.seq() || e.seq() == out.seq()) assertThat(Json.write(e.payload())).isEqualTo(canonical);
+            if (e.seq() == in.seq() || e.seq() == out.seq())
+                assertThat(Json.write(e.payload())).isEqualTo(canonical);
         }
         assertThat(Json.write(manager.getTask(s.id(), "t1").data())).isEqualTo(canonical);
-        assertThat(Json.write(manager.getTask(s.id(), "t1").result().orElseThrow())).isEqualTo(canonical);
+        assertThat(Json.write(manager.getTask(s.id(), "t1").result().orElseThrow()))
+                .isEqualTo(canonical);
         assertThat(manager.tasks(s.id())).singleElement().satisfies(t -> {
             assertThat(Json.write(t.data())).isEqualTo(canonical);
             assertThat(Json.write(t.result().orElseThrow())).isEqualTo(canonical);
         });
-        assertThat(allEvents(s.id()).stream().filter(e -> e.seq() == in.seq()).findFirst().orElseThrow().payload())
+        assertThat(allEvents(s.id()).stream()
+                        .filter(e -> e.seq() == in.seq())
+                        .findFirst()
+                        .orElseThrow()
+                        .payload())
                 .isEqualTo(exotic);
     }
 
@@ -241,28 +310,47 @@ public abstract class LifecycleContract extends ManagerHarness {
         var overLimit = Json.parse("{\"a\":" + "[".repeat(depth) + "]".repeat(depth) + "}");
         assertThat(manager.send(s.id(), "deep", atLimit).payload()).isEqualTo(atLimit);
         var e = expectError(ErrorCode.INVALID_ARGUMENT, () -> manager.send(s.id(), "input", overLimit));
-        assertThat(e.details()).containsEntry("field", "payload").containsEntry("rule", "max_json_depth")
-                .containsEntry("limit", (long) depth).containsKey("path");
+        assertThat(e.details())
+                .containsEntry("field", "payload")
+                .containsEntry("rule", "max_json_depth")
+                .containsEntry("limit", (long) depth)
+                .containsKey("path");
         assertThat(e.getMessage()).startsWith("payload ").contains("max_json_depth");
         ObjectNode keys = Json.object();
         for (int i = 0; i <= config.jsonLimits().maxKeys(); i++) keys.put("k" + i, i);
-        e = expectError(ErrorCode.INVALID_ARGUMENT, () -> manager.addTask(s.id(), TaskSpec.builder("n").data(keys).build()));
+        e = expectError(
+                ErrorCode.INVALID_ARGUMENT,
+                () -> manager.addTask(s.id(), TaskSpec.builder("n").data(keys).build()));
         assertThat(e.details()).containsEntry("field", "data").containsEntry("rule", "max_json_keys");
         ObjectNode str = Json.object();
         str.put("s", "x".repeat(config.jsonLimits().maxStringBytes() + 1));
         // by default strings may be as long as a whole message: one longer is over both, and 413 wins
         boolean alsoTooLarge = config.jsonLimits().maxStringBytes() >= config.maxMessageBytes();
-        e = expectError(alsoTooLarge ? ErrorCode.PAYLOAD_TOO_LARGE : ErrorCode.INVALID_ARGUMENT,
-                () -> manager.startSession(SessionConfig.builder("n", "a").metadata(str).build()));
+        e = expectError(
+                alsoTooLarge ? ErrorCode.PAYLOAD_TOO_LARGE : ErrorCode.INVALID_ARGUMENT,
+                () -> manager.startSession(
+                        SessionConfig.builder("n", "a").metadata(str).build()));
         assertThat(e.details()).containsEntry("field", "metadata");
-        if (!alsoTooLarge) assertThat(e.details()).containsEntry("rule", "max_json_string_bytes").containsEntry("path", "/s");
-        e = expectError(ErrorCode.INVALID_ARGUMENT, () -> manager.completeTask(s.id(), "none",
-                Completion.of(TaskOutcome.SUCCESS).withResult(com.fasterxml.jackson.databind.node.DoubleNode.valueOf(Double.NaN))));
+        if (!alsoTooLarge)
+            assertThat(e.details())
+                    .containsEntry("rule", "max_json_string_bytes")
+                    .containsEntry("path", "/s");
+        e = expectError(
+                ErrorCode.INVALID_ARGUMENT,
+                () -> manager.completeTask(
+                        s.id(),
+                        "none",
+                        Completion.of(TaskOutcome.SUCCESS)
+                                .withResult(com.fasterxml.jackson.databind.node.DoubleNode.valueOf(Double.NaN))));
         assertThat(e.details()).containsEntry("field", "result").containsEntry("rule", "finite_number");
-        e = expectError(ErrorCode.INVALID_ARGUMENT, () -> manager.emit(s.id(), "out",
-                com.fasterxml.jackson.databind.node.TextNode.valueOf("half \ud83d")));
+        e = expectError(
+                ErrorCode.INVALID_ARGUMENT,
+                () -> manager.emit(s.id(), "out", com.fasterxml.jackson.databind.node.TextNode.valueOf("half \ud83d")));
         assertThat(e.details()).containsEntry("field", "payload").containsEntry("rule", "valid_unicode");
-        e = expectError(ErrorCode.INVALID_ARGUMENT, () -> manager.startSession(SessionConfig.builder("half \ud83d", "a").build()));
+        e = expectError(
+                ErrorCode.INVALID_ARGUMENT,
+                () -> manager.startSession(
+                        SessionConfig.builder("half \ud83d", "a").build()));
         assertThat(e.details()).containsEntry("field", "name").containsEntry("rule", "valid_unicode");
         e = expectError(ErrorCode.INVALID_ARGUMENT, () -> manager.send(s.id(), "type\udc00", json("{}")));
         assertThat(e.details()).containsEntry("field", "event_type").containsEntry("rule", "valid_unicode");
@@ -273,17 +361,54 @@ public abstract class LifecycleContract extends ManagerHarness {
     void timeoutsOutsideTheirRangesAreRefused() {
         record Case(SessionConfig spec, String field) {}
         var cases = List.of(
-                new Case(SessionConfig.builder("n", "a").idleTimeout(Duration.ZERO).build(), "idle_timeout"),
-                new Case(SessionConfig.builder("n", "a").idleTimeout(Duration.ofSeconds(-5)).build(), "idle_timeout"),
-                new Case(SessionConfig.builder("n", "a").idleTimeout(Duration.ofSeconds(29)).build(), "idle_timeout"),
-                new Case(SessionConfig.builder("n", "a").idleTimeout(Duration.ofDays(400)).build(), "idle_timeout"),
-                new Case(SessionConfig.builder("n", "a").ttl(Duration.ofSeconds(59)).build(), "ttl"),
-                new Case(SessionConfig.builder("n", "a").ttl(Duration.ofDays(3650)).build(), "ttl"),
-                new Case(SessionConfig.builder("n", "a").ttl(Duration.ofMinutes(5)).idleTimeout(Duration.ofMinutes(10)).build(), "idle_timeout"),
+                new Case(
+                        SessionConfig.builder("n", "a")
+                                .idleTimeout(Duration.ZERO)
+                                .build(),
+                        "idle_timeout"),
+                new Case(
+                        SessionConfig.builder("n", "a")
+                                .idleTimeout(Duration.ofSeconds(-5))
+                                .build(),
+                        "idle_timeout"),
+                new Case(
+                        SessionConfig.builder("n", "a")
+                                .idleTimeout(Duration.ofSeconds(29))
+                                .build(),
+                        "idle_timeout"),
+                new Case(
+                        SessionConfig.builder("n", "a")
+                                .idleTimeout(Duration.ofDays(400))
+                                .build(),
+                        "idle_timeout"),
+                new Case(
+                        SessionConfig.builder("n", "a")
+                                .ttl(Duration.ofSeconds(59))
+                                .build(),
+                        "ttl"),
+                new Case(
+                        SessionConfig.builder("n", "a")
+                                .ttl(Duration.ofDays(3650))
+                                .build(),
+                        "ttl"),
+                new Case(
+                        SessionConfig.builder("n", "a")
+                                .ttl(Duration.ofMinutes(5))
+                                .idleTimeout(Duration.ofMinutes(10))
+                                .build(),
+                        "idle_timeout"),
                 new Case(SessionConfig.builder("n", "a").maxTasks(0).build(), "max_tasks"),
                 new Case(SessionConfig.builder("n", "a").maxTasks(1_000_000).build(), "max_tasks"),
-                new Case(SessionConfig.builder("n", "a").taskTimeout(Duration.ZERO).build(), "task_timeout"),
-                new Case(SessionConfig.builder("n", "a").taskTimeout(Duration.ofDays(30)).build(), "task_timeout"),
+                new Case(
+                        SessionConfig.builder("n", "a")
+                                .taskTimeout(Duration.ZERO)
+                                .build(),
+                        "task_timeout"),
+                new Case(
+                        SessionConfig.builder("n", "a")
+                                .taskTimeout(Duration.ofDays(30))
+                                .build(),
+                        "task_timeout"),
                 new Case(SessionConfig.builder("n", "a").profile("nope").build(), "profile"));
         for (Case c : cases) {
             var e = expectError(ErrorCode.INVALID_ARGUMENT, () -> manager.startSession(c.spec()));
@@ -291,9 +416,11 @@ public abstract class LifecycleContract extends ManagerHarness {
             assertThat(e.getMessage()).contains(c.field());
         }
         // A short ttl with the default idle clamps idle rather than failing.
-        Session s = manager.startSession(SessionConfig.builder("n", "a").ttl(Duration.ofMinutes(5)).build());
+        Session s = manager.startSession(
+                SessionConfig.builder("n", "a").ttl(Duration.ofMinutes(5)).build());
         assertThat(s.idleTimeout()).isEqualTo(Duration.ofMinutes(5));
-        assertThat(manager.list(SessionFilter.ALL, Optional.empty(), 100).items()).hasSize(1);
+        assertThat(manager.list(SessionFilter.ALL, Optional.empty(), 100).items())
+                .hasSize(1);
     }
 
     @Test
@@ -339,7 +466,8 @@ public abstract class LifecycleContract extends ManagerHarness {
         long sent = System.nanoTime();
         manager.send(s.id(), "input", json("{\"wake\":true}"));
         PollResult r = waiting.get(10, TimeUnit.SECONDS);
-        assertThat(Duration.ofNanos(System.nanoTime() - sent)).isLessThan(Duration.ofSeconds(5)); // woke, did not time out
+        assertThat(Duration.ofNanos(System.nanoTime() - sent))
+                .isLessThan(Duration.ofSeconds(5)); // woke, did not time out
         assertThat(r.events()).extracting(Event::type).containsExactly("input");
 
         var atEnd = CompletableFuture.supplyAsync(() -> manager.poll(s.id(), 2, 10, Duration.ofSeconds(20)));
@@ -366,20 +494,33 @@ public abstract class LifecycleContract extends ManagerHarness {
         for (int i = 0; i < 7; i++) {
             clock.advance(Duration.ofMillis(5));
             ids.add(manager.startSession(SessionConfig.builder("s" + i, i % 2 == 0 ? "even" : "odd")
-                    .tags(i < 3 ? List.of("early") : List.of("late")).build()).id());
+                            .tags(i < 3 ? List.of("early") : List.of("late"))
+                            .build())
+                    .id());
         }
         manager.terminate(ids.get(0), null);
         Page<Session> p1 = manager.list(SessionFilter.ALL, Optional.empty(), 3);
         assertThat(p1.items()).extracting(Session::id).containsExactly(ids.get(6), ids.get(5), ids.get(4));
         assertThat(p1.hasMore()).isTrue();
-        Page<Session> p3 = manager.list(SessionFilter.ALL, manager.list(SessionFilter.ALL, p1.nextCursor(), 3).nextCursor(), 3);
+        Page<Session> p3 = manager.list(
+                SessionFilter.ALL,
+                manager.list(SessionFilter.ALL, p1.nextCursor(), 3).nextCursor(),
+                3);
         assertThat(p3.items()).extracting(Session::id).containsExactly(ids.get(0));
         assertThat(p3.hasMore()).isFalse();
-        assertThat(manager.list(SessionFilter.ALL.withAgentId("even"), Optional.empty(), 100).items()).hasSize(4);
-        assertThat(manager.list(SessionFilter.ALL.withTag("early"), Optional.empty(), 100).items()).hasSize(3);
-        assertThat(manager.list(SessionFilter.ALL.withStatus(SessionStatus.ENDED), Optional.empty(), 100).items())
-                .extracting(Session::id).containsExactly(ids.get(0));
-        assertThat(manager.list(SessionFilter.ALL.withTenant("other"), Optional.empty(), 100).items()).isEmpty();
+        assertThat(manager.list(SessionFilter.ALL.withAgentId("even"), Optional.empty(), 100)
+                        .items())
+                .hasSize(4);
+        assertThat(manager.list(SessionFilter.ALL.withTag("early"), Optional.empty(), 100)
+                        .items())
+                .hasSize(3);
+        assertThat(manager.list(SessionFilter.ALL.withStatus(SessionStatus.ENDED), Optional.empty(), 100)
+                        .items())
+                .extracting(Session::id)
+                .containsExactly(ids.get(0));
+        assertThat(manager.list(SessionFilter.ALL.withTenant("other"), Optional.empty(), 100)
+                        .items())
+                .isEmpty();
         assertThat(manager.active()).hasSize(6);
     }
 
@@ -388,20 +529,33 @@ public abstract class LifecycleContract extends ManagerHarness {
         var ids = new ArrayList<String>();
         for (String name : List.of("alpha-1", "beta", "alpha-2", "gamma")) {
             clock.advance(Duration.ofMillis(5));
-            ids.add(manager.startSession(SessionConfig.builder(name, "a").build()).id());
+            ids.add(manager.startSession(SessionConfig.builder(name, "a").build())
+                    .id());
         }
         manager.endSession(ids.get(0), SessionOutcome.SUCCESS, Optional.empty());
         manager.endSession(ids.get(1), SessionOutcome.FAILED, Optional.of("no"));
         manager.terminate(ids.get(2), "stop");
-        assertThat(manager.list(SessionFilter.ALL.withOutcome(SessionOutcome.FAILED), Optional.empty(), 100).items())
-                .extracting(Session::id).containsExactly(ids.get(1));
-        assertThat(manager.list(SessionFilter.ALL.withOutcome(SessionOutcome.TIMEOUT), Optional.empty(), 100).items()).isEmpty();
-        assertThat(manager.list(SessionFilter.ALL.withNameContaining("alpha"), Optional.empty(), 100).items())
-                .extracting(Session::id).containsExactly(ids.get(2), ids.get(0));
+        assertThat(manager.list(SessionFilter.ALL.withOutcome(SessionOutcome.FAILED), Optional.empty(), 100)
+                        .items())
+                .extracting(Session::id)
+                .containsExactly(ids.get(1));
+        assertThat(manager.list(SessionFilter.ALL.withOutcome(SessionOutcome.TIMEOUT), Optional.empty(), 100)
+                        .items())
+                .isEmpty();
+        assertThat(manager.list(SessionFilter.ALL.withNameContaining("alpha"), Optional.empty(), 100)
+                        .items())
+                .extracting(Session::id)
+                .containsExactly(ids.get(2), ids.get(0));
         // a part of a name is matched as text: % and _ are no wildcards
-        assertThat(manager.list(SessionFilter.ALL.withNameContaining("%a"), Optional.empty(), 100).items()).isEmpty();
-        assertThat(manager.list(SessionFilter.ALL.withNameContaining("alpha_"), Optional.empty(), 100).items()).isEmpty();
-        assertThat(manager.list(SessionFilter.ALL.withProfile("echo"), Optional.empty(), 100).items()).isEmpty();
+        assertThat(manager.list(SessionFilter.ALL.withNameContaining("%a"), Optional.empty(), 100)
+                        .items())
+                .isEmpty();
+        assertThat(manager.list(SessionFilter.ALL.withNameContaining("alpha_"), Optional.empty(), 100)
+                        .items())
+                .isEmpty();
+        assertThat(manager.list(SessionFilter.ALL.withProfile("echo"), Optional.empty(), 100)
+                        .items())
+                .isEmpty();
         SessionFilter oldest = SessionFilter.ALL.ordered(SessionFilter.Order.OLDEST_FIRST);
         Page<Session> first = manager.list(oldest, Optional.empty(), 3);
         assertThat(first.items()).extracting(Session::id).containsExactly(ids.get(0), ids.get(1), ids.get(2));
@@ -418,8 +572,11 @@ public abstract class LifecycleContract extends ManagerHarness {
         clock.advance(Duration.ofHours(1));
         Instant since = clock.instant();
         var ids = new ArrayList<String>();
-        for (int i = 0; i < 5; i++) ids.add(manager.startSession(SessionConfig.builder("s" + i, "a").build()).id());
-        manager.startSession(SessionConfig.builder("theirs", "a").tenant("other").build());
+        for (int i = 0; i < 5; i++)
+            ids.add(manager.startSession(SessionConfig.builder("s" + i, "a").build())
+                    .id());
+        manager.startSession(
+                SessionConfig.builder("theirs", "a").tenant("other").build());
         manager.endSession(ids.get(0), SessionOutcome.SUCCESS, Optional.empty());
         manager.endSession(ids.get(1), SessionOutcome.FAILED, Optional.empty());
         manager.endSession(ids.get(2), SessionOutcome.FAILED, Optional.empty());
@@ -433,19 +590,22 @@ public abstract class LifecycleContract extends ManagerHarness {
         assertThat(List.of(st.creating() + st.running(), st.ended())).containsExactly(1L, 5L);
         assertThat(st.events()).isEqualTo(events);
         assertThat(st.startedSince()).isEqualTo(5);
-        assertThat(st.endedSince()).containsExactly(
-                new SessionStats.Ended(SessionOutcome.FAILED, EndReason.COMPLETED, 2),
-                new SessionStats.Ended(SessionOutcome.CANCELLED, EndReason.TERMINATED, 1),
-                new SessionStats.Ended(SessionOutcome.SUCCESS, EndReason.COMPLETED, 1));
+        assertThat(st.endedSince())
+                .containsExactly(
+                        new SessionStats.Ended(SessionOutcome.FAILED, EndReason.COMPLETED, 2),
+                        new SessionStats.Ended(SessionOutcome.CANCELLED, EndReason.TERMINATED, 1),
+                        new SessionStats.Ended(SessionOutcome.SUCCESS, EndReason.COMPLETED, 1));
         assertThat(manager.stats("nobody", since)).isEqualTo(new SessionStats(0, 0, 0, 0, since, 0, List.of()));
     }
 
     @Test
     void everythingCommittedSurvivesARestart() {
         Session s = start();
-        manager.addTask(s.id(), TaskSpec.builder("a").id("a").data(json("{\"x\":1}")).build());
+        manager.addTask(
+                s.id(), TaskSpec.builder("a").id("a").data(json("{\"x\":1}")).build());
         manager.send(s.id(), "input", json("{\"n\":1}"));
-        Session ended = manager.startSession(SessionConfig.builder("other", "a2").build());
+        Session ended =
+                manager.startSession(SessionConfig.builder("other", "a2").build());
         manager.endSession(ended.id(), SessionOutcome.TIMEOUT, Optional.of("late"));
         List<Event> before = allEvents(s.id());
 
@@ -466,7 +626,8 @@ public abstract class LifecycleContract extends ManagerHarness {
         assertThat(manager.heartbeat(s.id()).lastActivityAt()).isEqualTo(clock.instant());
         clock.advance(Duration.ofMinutes(10));
         manager.poll(s.id(), 1, 10, Duration.ZERO); // nothing new: not activity
-        assertThat(manager.get(s.id()).lastActivityAt()).isEqualTo(clock.instant().minus(Duration.ofMinutes(10)));
+        assertThat(manager.get(s.id()).lastActivityAt())
+                .isEqualTo(clock.instant().minus(Duration.ofMinutes(10)));
         manager.poll(s.id(), 0, 10, Duration.ZERO); // returns events: activity
         assertThat(manager.get(s.id()).lastActivityAt()).isEqualTo(clock.instant());
     }
@@ -474,17 +635,26 @@ public abstract class LifecycleContract extends ManagerHarness {
     @Test
     void listenersHearEveryCommittedEventOnceInOrderAndABrokenOneHarmsNothing() {
         var heard = new java.util.concurrent.CopyOnWriteArrayList<Event>();
-        manager.addListener(e -> { throw new IllegalStateException("a broken listener"); });
+        manager.addListener(e -> {
+            throw new IllegalStateException("a broken listener");
+        });
         manager.addListener(heard::add);
         Session s = start();
         Session other = start();
         for (int i = 0; i < 50; i++) manager.send(i % 2 == 0 ? s.id() : other.id(), "input", json("{\"i\":" + i + "}"));
         manager.endSession(s.id(), SessionOutcome.SUCCESS, Optional.empty());
-        await().atMost(Duration.ofSeconds(10)).until(() ->
-                heard.stream().anyMatch(e -> e.sessionId().equals(s.id()) && e.type().equals("session_ended"))
-                        && heard.stream().filter(e -> e.sessionId().equals(other.id())).count() == 26);
-        assertThat(heard.stream().filter(e -> e.sessionId().equals(s.id())).toList()).isEqualTo(allEvents(s.id()));
-        assertThat(heard.stream().filter(e -> e.sessionId().equals(other.id())).toList()).isEqualTo(allEvents(other.id()));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> heard.stream()
+                                .anyMatch(e ->
+                                        e.sessionId().equals(s.id()) && e.type().equals("session_ended"))
+                        && heard.stream()
+                                        .filter(e -> e.sessionId().equals(other.id()))
+                                        .count()
+                                == 26);
+        assertThat(heard.stream().filter(e -> e.sessionId().equals(s.id())).toList())
+                .isEqualTo(allEvents(s.id()));
+        assertThat(heard.stream().filter(e -> e.sessionId().equals(other.id())).toList())
+                .isEqualTo(allEvents(other.id()));
     }
 
     @Test
@@ -503,7 +673,10 @@ public abstract class LifecycleContract extends ManagerHarness {
     void errorsNeverCarryHostPathsOrTraces() {
         Session s = start();
         BosunException e = expectError(ErrorCode.INVALID_ARGUMENT, () -> manager.poll(s.id(), 99, 10, Duration.ZERO));
-        assertThat(e.getMessage()).doesNotContain(dataDir.toString()).doesNotContain("Exception").doesNotContain("at dev.");
+        assertThat(e.getMessage())
+                .doesNotContain(dataDir.toString())
+                .doesNotContain("Exception")
+                .doesNotContain("at dev.");
     }
 
     /** Until the poll on another thread holds its wake-up ticket: a send after this wakes it, not its first read. */

@@ -3,12 +3,12 @@ package dev.bosun.contract;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.bosun.SessionManager;
 import dev.bosun.config.BosunConfig;
 import dev.bosun.error.BosunException;
 import dev.bosun.error.ErrorCode;
 import dev.bosun.event.Event;
 import dev.bosun.json.Json;
-import dev.bosun.SessionManager;
 import dev.bosun.store.Store;
 import dev.bosun.time.ManualClock;
 import java.nio.file.Path;
@@ -29,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 public abstract class ManagerHarness {
     @TempDir
     protected Path dataDir;
+
     protected ManualClock clock;
     protected BosunConfig config;
     protected Store store;
@@ -38,7 +39,9 @@ public abstract class ManagerHarness {
     protected abstract StoreFactory factory();
 
     /** The config for this suite; override to change limits. */
-    protected BosunConfig config(Path dataDir) { return Fixtures.config(dataDir); }
+    protected BosunConfig config(Path dataDir) {
+        return Fixtures.config(dataDir);
+    }
 
     @BeforeEach
     void openManager() {
@@ -49,13 +52,19 @@ public abstract class ManagerHarness {
 
     protected void open() {
         store = factory().open(dataDir);
-        var builder = SessionManager.builder(config).store(store).clock(clock).autoReap(false).autoDeliver(false);
+        var builder = SessionManager.builder(config)
+                .store(store)
+                .clock(clock)
+                .autoReap(false)
+                .autoDeliver(false);
         sandboxes().forEach(builder::sandbox);
         manager = builder.build();
     }
 
     /** Worker runtimes beyond {@code process} for this suite; called on every (re)open. */
-    protected java.util.List<dev.bosun.sandbox.Sandbox> sandboxes() { return java.util.List.of(); }
+    protected java.util.List<dev.bosun.sandbox.Sandbox> sandboxes() {
+        return java.util.List.of();
+    }
 
     /**
      * Closes manager and store as a process shutdown does (live sessions and their workers stay),
@@ -116,8 +125,10 @@ public abstract class ManagerHarness {
 
     /** Waits until the ended session's worker and workspace have been dealt with (its clean-up is recorded). */
     protected void awaitCleaned(String sessionId) {
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() ->
-                store.uncleanedEnded(config.nodeId(), 10_000).stream().noneMatch(s -> s.id().equals(sessionId)));
+        org.awaitility.Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> store.uncleanedEnded(config.nodeId(), 10_000).stream()
+                        .noneMatch(s -> s.id().equals(sessionId)));
     }
 
     protected static void assertGapless(List<Event> events) {

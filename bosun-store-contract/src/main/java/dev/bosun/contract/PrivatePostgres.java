@@ -86,14 +86,26 @@ public final class PrivatePostgres implements AutoCloseable {
         require();
         Path bin = binaries().orElseThrow();
         Path dir = Files.createTempDirectory("bosun-private-pg");
-        var pg = new PrivatePostgres(bin, dir, freePort(), "pw-" + HexFormat.of().formatHex(new SecureRandom().generateSeed(12)));
+        var pg = new PrivatePostgres(
+                bin, dir, freePort(), "pw-" + HexFormat.of().formatHex(new SecureRandom().generateSeed(12)));
         try {
             Path pwfile = dir.resolve("pwfile");
             Files.writeString(pwfile, pg.password + "\n", StandardCharsets.UTF_8);
             check(run(List.of("chown", "-R", "postgres:postgres", dir.toString())), "chown");
-            check(pg.asPostgres(bin.resolve("initdb").toString(), "-D", pg.data.toString(), "-U", "postgres",
-                    "--pwfile=" + pwfile, "--auth-local=trust", "--auth-host=scram-sha-256", "-E", "UTF8",
-                    "--no-instructions"), "initdb");
+            check(
+                    pg.asPostgres(
+                            bin.resolve("initdb").toString(),
+                            "-D",
+                            pg.data.toString(),
+                            "-U",
+                            "postgres",
+                            "--pwfile=" + pwfile,
+                            "--auth-local=trust",
+                            "--auth-host=scram-sha-256",
+                            "-E",
+                            "UTF8",
+                            "--no-instructions"),
+                    "initdb");
             Files.delete(pwfile);
             pg.startAgain();
             return pg;
@@ -108,24 +120,44 @@ public final class PrivatePostgres implements AutoCloseable {
         return "postgresql://postgres:" + password + "@127.0.0.1:" + port + "/postgres";
     }
 
-    public int port() { return port; }
+    public int port() {
+        return port;
+    }
 
     /** The superuser's password, for tests that check it appears in no answer and no log line. */
-    public String password() { return password; }
+    public String password() {
+        return password;
+    }
 
     /** The cluster's directory, for tests that check no answer names it. */
-    public Path dir() { return dir; }
+    public Path dir() {
+        return dir;
+    }
 
     /** An outage: {@code pg_ctl stop -m immediate}, as a crash (no checkpoint, connections cut at once). */
     public void stopNow() throws IOException, InterruptedException {
-        check(asPostgres(bin.resolve("pg_ctl").toString(), "-D", data.toString(), "-m", "immediate", "-w", "stop"), "pg_ctl stop");
+        check(
+                asPostgres(bin.resolve("pg_ctl").toString(), "-D", data.toString(), "-m", "immediate", "-w", "stop"),
+                "pg_ctl stop");
     }
 
     /** Starts the (stopped) server and returns once it accepts connections. */
     public void startAgain() throws IOException, InterruptedException {
         String options = "-p " + port + " -k " + dir + " -c listen_addresses=127.0.0.1";
-        check(asPostgres(bin.resolve("pg_ctl").toString(), "-D", data.toString(), "-o", options,
-                "-l", dir.resolve("server.log").toString(), "-w", "-t", Long.toString(READY_LIMIT.toSeconds()), "start"), "pg_ctl start");
+        check(
+                asPostgres(
+                        bin.resolve("pg_ctl").toString(),
+                        "-D",
+                        data.toString(),
+                        "-o",
+                        options,
+                        "-l",
+                        dir.resolve("server.log").toString(),
+                        "-w",
+                        "-t",
+                        Long.toString(READY_LIMIT.toSeconds()),
+                        "start"),
+                "pg_ctl start");
         awaitReady();
     }
 
@@ -134,11 +166,13 @@ public final class PrivatePostgres implements AutoCloseable {
         long deadline = System.nanoTime() + READY_LIMIT.toNanos();
         Outcome last;
         do {
-            last = run(List.of(bin.resolve("pg_isready").toString(), "-q", "-h", "127.0.0.1", "-p", Integer.toString(port)));
+            last = run(List.of(
+                    bin.resolve("pg_isready").toString(), "-q", "-h", "127.0.0.1", "-p", Integer.toString(port)));
             if (last.exit() == 0) return;
             Thread.sleep(50);
         } while (System.nanoTime() < deadline);
-        throw new IllegalStateException("private PostgreSQL on port " + port + " not ready within " + READY_LIMIT + ": " + last.output());
+        throw new IllegalStateException(
+                "private PostgreSQL on port " + port + " not ready within " + READY_LIMIT + ": " + last.output());
     }
 
     private Outcome asPostgres(String... command) throws IOException {
@@ -150,8 +184,10 @@ public final class PrivatePostgres implements AutoCloseable {
     private record Outcome(int exit, String output) {}
 
     private static Outcome run(List<String> command) throws IOException {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        Process p = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         try {
             if (!p.waitFor(READY_LIMIT.toSeconds(), TimeUnit.SECONDS)) {

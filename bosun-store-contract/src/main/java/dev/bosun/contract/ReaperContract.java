@@ -23,7 +23,8 @@ import org.junit.jupiter.api.Test;
 public abstract class ReaperContract extends ManagerHarness {
 
     private Session start(Duration idle, Duration ttl) {
-        return manager.startSession(SessionConfig.builder("r", "agent").idleTimeout(idle).ttl(ttl).build());
+        return manager.startSession(
+                SessionConfig.builder("r", "agent").idleTimeout(idle).ttl(ttl).build());
     }
 
     @Test
@@ -61,8 +62,11 @@ public abstract class ReaperContract extends ManagerHarness {
 
     @Test
     void aRunningTaskPreventsIdleExpiryButNotTtl() {
-        Session s = manager.startSession(SessionConfig.builder("r", "agent").idleTimeout(Duration.ofMinutes(1))
-                .ttl(Duration.ofMinutes(10)).taskTimeout(Duration.ofMinutes(10)).build());
+        Session s = manager.startSession(SessionConfig.builder("r", "agent")
+                .idleTimeout(Duration.ofMinutes(1))
+                .ttl(Duration.ofMinutes(10))
+                .taskTimeout(Duration.ofMinutes(10))
+                .build());
         manager.addTask(s.id(), TaskSpec.builder("long").id("long").build());
         clock.advance(Duration.ofMinutes(5));
         manager.reaper().sweep();
@@ -90,7 +94,9 @@ public abstract class ReaperContract extends ManagerHarness {
 
     @Test
     void tasksTimeOutAtTheirDeadline() {
-        Session s = manager.startSession(SessionConfig.builder("r", "agent").taskTimeout(Duration.ofSeconds(300)).build());
+        Session s = manager.startSession(SessionConfig.builder("r", "agent")
+                .taskTimeout(Duration.ofSeconds(300))
+                .build());
         manager.addTask(s.id(), TaskSpec.builder("slow").id("slow").build());
         clock.advance(Duration.ofSeconds(100));
         manager.addTask(s.id(), TaskSpec.builder("later").id("later").build());
@@ -165,8 +171,12 @@ public abstract class ReaperContract extends ManagerHarness {
         var peak = new java.util.concurrent.atomic.AtomicInteger();
         manager.close();
         store = SlowEnds.around(store, 4, inFlight, peak);
-        manager = dev.bosun.SessionManager.builder(config).store(store).clock(clock)
-                .autoReap(false).autoDeliver(false).build();
+        manager = dev.bosun.SessionManager.builder(config)
+                .store(store)
+                .clock(clock)
+                .autoReap(false)
+                .autoDeliver(false)
+                .build();
         for (int i = 0; i < 40; i++) start(Duration.ofMinutes(1), Duration.ofHours(1));
         clock.advance(Duration.ofMinutes(1));
         assertThat(manager.reaper().sweep().idleExpired()).isEqualTo(40);
@@ -181,15 +191,20 @@ public abstract class ReaperContract extends ManagerHarness {
         clock = null;
         store = factory().open(dataDir);
         manager = dev.bosun.SessionManager.builder(config).store(store).build();
-        Session s = manager.startSession(SessionConfig.builder("r", "a").taskTimeout(Duration.ofSeconds(1)).build());
+        Session s = manager.startSession(SessionConfig.builder("r", "a")
+                .taskTimeout(Duration.ofSeconds(1))
+                .build());
         manager.addTask(s.id(), TaskSpec.builder("t").id("t").build());
         Instant deadline = manager.getTask(s.id(), "t").deadlineAt();
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5))
+        org.awaitility.Awaitility.await()
+                .atMost(Duration.ofSeconds(5))
                 .until(() -> manager.getTask(s.id(), "t").status() == TaskStatus.TIMEOUT);
         Instant ended = manager.getTask(s.id(), "t").endedAt().orElseThrow();
         // The loop sleeps at most 1 s; the bound leaves room for a loaded CI machine. Lateness itself is
         // measured in the benchmarks, not asserted here.
-        assertThat(Duration.between(deadline, ended)).isLessThanOrEqualTo(Duration.ofSeconds(2)).isGreaterThanOrEqualTo(Duration.ZERO);
+        assertThat(Duration.between(deadline, ended))
+                .isLessThanOrEqualTo(Duration.ofSeconds(2))
+                .isGreaterThanOrEqualTo(Duration.ZERO);
         assertThat(manager.reaper().alive()).isTrue();
     }
 }

@@ -33,12 +33,17 @@ public abstract class RoutingContract extends ManagerHarness {
         return Fixtures.loader(dataDir).set("h1_router_enabled", true).load();
     }
 
-    private Fleet fleet() { return manager.fleet(); }
+    private Fleet fleet() {
+        return manager.fleet();
+    }
 
-    private Session session() { return manager.startSession(SessionConfig.builder("routing", "planner").build()); }
+    private Session session() {
+        return manager.startSession(SessionConfig.builder("routing", "planner").build());
+    }
 
     private Task add(Session s, String id, String... caps) {
-        return manager.addTask(s.id(), TaskSpec.builder(id).id(id).requiredCapabilities(caps).build());
+        return manager.addTask(
+                s.id(), TaskSpec.builder(id).id(id).requiredCapabilities(caps).build());
     }
 
     @Test
@@ -48,12 +53,19 @@ public abstract class RoutingContract extends ManagerHarness {
         Session s = session();
         Task t = add(s, "compile", "compilation", "llvm");
         assertThat(t.assignedAgent()).contains("coder");
-        Event started = allEvents(s.id()).stream().filter(e -> e.type().equals("task_started")).findFirst().orElseThrow();
+        Event started = allEvents(s.id()).stream()
+                .filter(e -> e.type().equals("task_started"))
+                .findFirst()
+                .orElseThrow();
         assertThat(started.payload().at("/routing/agent_id").asText()).isEqualTo("coder");
-        assertThat(started.payload().at("/routing/capability_match_score").asDouble()).isEqualTo(1.0);
-        assertThat(started.payload().at("/routing/reasoning").asText()).contains("coder").contains("β₁");
+        assertThat(started.payload().at("/routing/capability_match_score").asDouble())
+                .isEqualTo(1.0);
+        assertThat(started.payload().at("/routing/reasoning").asText())
+                .contains("coder")
+                .contains("β₁");
         assertThat(add(s, "publish", "publishing").assignedAgent()).contains("writer");
-        assertThat(manager.addTask(s.id(), TaskSpec.builder("free").build()).assignedAgent()).isEmpty(); // nothing required: not routed
+        assertThat(manager.addTask(s.id(), TaskSpec.builder("free").build()).assignedAgent())
+                .isEmpty(); // nothing required: not routed
         assertThat(fleet().agent(T, "coder").load()).isEqualTo(1);
     }
 
@@ -68,7 +80,8 @@ public abstract class RoutingContract extends ManagerHarness {
         assertThat(manager.tasks(s.id())).isEmpty();
         assertThat(fleet().status(T).edges()).isZero();
         // fallback=any, the reference router's behaviour: any agent, a partial match score
-        var plan = fleet().route(T, "bare-task", "bare-task", Optional.empty(), List.of("gpu", "python"), List.of(), true);
+        var plan =
+                fleet().route(T, "bare-task", "bare-task", Optional.empty(), List.of("gpu", "python"), List.of(), true);
         assertThat(plan.decision().agentId()).isEqualTo("cpu-only");
         assertThat(plan.decision().capabilityMatchScore()).isEqualTo(0.5);
         assertThat(plan.decision().reasoning()).contains("no agent had all");
@@ -84,7 +97,9 @@ public abstract class RoutingContract extends ManagerHarness {
         assertThat(add(s, "t2", "x").assignedAgent()).contains("b"); // a has load 1
         assertThat(add(s, "t3", "x").assignedAgent()).contains("c");
         manager.completeTask(s.id(), "t2", TaskOutcome.SUCCESS);
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> fleet().agent(T, "b").load() == 0);
+        org.awaitility.Awaitility.await()
+                .atMost(Duration.ofSeconds(5))
+                .until(() -> fleet().agent(T, "b").load() == 0);
         assertThat(add(s, "t4", "x").assignedAgent()).contains("b"); // b is free again
     }
 
@@ -97,7 +112,10 @@ public abstract class RoutingContract extends ManagerHarness {
         assertThat(p.decision().agentId()).isEqualTo("b");
         assertThat(p.decision().reasoning()).contains("preferred");
         // a preference for an agent that cannot do the task is ignored, not obeyed
-        assertThat(fleet().route(T, "u", "u", Optional.empty(), List.of("x"), List.of("c"), false).decision().agentId()).isIn("a", "b");
+        assertThat(fleet().route(T, "u", "u", Optional.empty(), List.of("x"), List.of("c"), false)
+                        .decision()
+                        .agentId())
+                .isIn("a", "b");
     }
 
     @Test
@@ -134,13 +152,16 @@ public abstract class RoutingContract extends ManagerHarness {
         boolean above = false;
         for (int task = 0; task < 8; task++) {
             for (int k = 0; k < 4; k++) {
-                var p = fleet().route(T, "k" + task, "k" + task, Optional.empty(), List.of("y"), List.of("m" + k), false);
+                var p = fleet().route(
+                                T, "k" + task, "k" + task, Optional.empty(), List.of("y"), List.of("m" + k), false);
                 FleetStatus st = fleet().status(T);
                 assertThat(st.h1()).isEqualTo((long) st.edges() - st.vertices() + st.components());
                 boolean crossed = st.emergence() && !above;
                 if (st.emergence() && above) decisionsWhileAbove++;
                 above = st.emergence();
-                assertThat(p.alert().isPresent()).as("task %d agent %d", task, k).isEqualTo(crossed);
+                assertThat(p.alert().isPresent())
+                        .as("task %d agent %d", task, k)
+                        .isEqualTo(crossed);
                 if (crossed) crossings++;
                 p.alert().ifPresent(fleet()::publish);
             }
@@ -148,8 +169,9 @@ public abstract class RoutingContract extends ManagerHarness {
         assertThat(crossings).isEqualTo(2); // at n = 3, then once more after task 4's vertex dips the margin to 0
         assertThat(decisionsWhileAbove).isGreaterThan(10);
         assertThat(alerts).hasSize(crossings);
-        assertThat(alerts.get(0).headline(-2)).isEqualTo("[EMERGENCE ALERT] β₁=" + alerts.get(0).h1() + " > V-2="
-                + alerts.get(0).threshold());
+        assertThat(alerts.get(0).headline(-2))
+                .isEqualTo("[EMERGENCE ALERT] β₁=" + alerts.get(0).h1() + " > V-2="
+                        + alerts.get(0).threshold());
         fleet().reset(T);
         assertThat(fleet().status(T).edges()).isZero();
         assertThat(fleet().status(T).emergence()).isFalse();
@@ -157,7 +179,8 @@ public abstract class RoutingContract extends ManagerHarness {
         for (int task = 0; task < 3; task++) {
             for (int k = 0; k < 4; k++) {
                 fleet().route(T, "k" + task, "k" + task, Optional.empty(), List.of("y"), List.of("m" + k), false)
-                        .alert().ifPresent(fleet()::publish);
+                        .alert()
+                        .ifPresent(fleet()::publish);
             }
         }
         assertThat(alerts).hasSize(crossings + 1);
@@ -185,12 +208,18 @@ public abstract class RoutingContract extends ManagerHarness {
         Task t = add(s, "k", "w");
         assertThat(t.assignedAgent()).contains("B"); // equal β₁ and load: the first registered
         List<Event> log = allEvents(s.id());
-        Event alert = log.stream().filter(e -> e.type().equals("emergence_alert")).findFirst().orElseThrow();
+        Event alert = log.stream()
+                .filter(e -> e.type().equals("emergence_alert"))
+                .findFirst()
+                .orElseThrow();
         assertThat(alert.payload().get("h1").asLong()).isEqualTo(7);
         assertThat(alert.payload().get("threshold").asLong()).isEqualTo(6);
         assertThat(alert.payload().get("headline").asText()).isEqualTo("[EMERGENCE ALERT] β₁=7 > V-2=6");
         assertThat(alert.payload().get("agent_id").asText()).isEqualTo("B");
-        Event started = log.stream().filter(e -> e.type().equals("task_started")).findFirst().orElseThrow();
+        Event started = log.stream()
+                .filter(e -> e.type().equals("task_started"))
+                .findFirst()
+                .orElseThrow();
         assertThat(started.payload().at("/routing/emergence_risk").asDouble()).isEqualTo(0.3);
         // confidence = max(min_confidence, min(1, match × (1 − risk))) = max(0.1, 1.0 × 0.7)
         assertThat(started.payload().at("/routing/confidence").asDouble()).isEqualTo(0.7);
@@ -254,7 +283,9 @@ public abstract class RoutingContract extends ManagerHarness {
         });
         assertThat(store.pruneFleetEdges(T, clock.instant())).isEmpty();
         assertThat(store.pruneFleetEdges("other", clock.instant())).isEmpty();
-        assertThat(store.fleetEdges(T, clock.instant())).extracting(FleetEdge::taskKey).containsExactly("running");
+        assertThat(store.fleetEdges(T, clock.instant()))
+                .extracting(FleetEdge::taskKey)
+                .containsExactly("running");
     }
 
     @Test
@@ -301,7 +332,9 @@ public abstract class RoutingContract extends ManagerHarness {
     @Test
     void tenantsHaveTheirOwnFleets() {
         fleet().register("acme", "a", List.of("x"));
-        expectError(ErrorCode.NO_CAPABLE_AGENT, () -> fleet().route("other", "t", "t", Optional.empty(), List.of("x"), List.of(), true));
+        expectError(
+                ErrorCode.NO_CAPABLE_AGENT,
+                () -> fleet().route("other", "t", "t", Optional.empty(), List.of("x"), List.of(), true));
         assertThat(fleet().agents("other")).isEmpty();
         assertThat(fleet().status("acme").agents()).isEqualTo(1);
     }
@@ -313,13 +346,20 @@ public abstract class RoutingContract extends ManagerHarness {
         var e = expectError(ErrorCode.INVALID_ARGUMENT, () -> fleet().register(T, "a", List.of("")));
         assertThat(e.details()).containsEntry("field", "capabilities[0]");
         expectError(ErrorCode.INVALID_ARGUMENT, () -> fleet().register(T, "../a", List.of("x")));
-        List<String> huge = new ArrayList<>(IntStream.range(0, 300).mapToObj(i -> "cap" + i).toList());
+        List<String> huge =
+                new ArrayList<>(IntStream.range(0, 300).mapToObj(i -> "cap" + i).toList());
         var h = expectError(ErrorCode.INVALID_ARGUMENT, () -> fleet().register(T, "a", huge));
         assertThat(h.getMessage()).contains("at most 256");
-        expectError(ErrorCode.INVALID_ARGUMENT, () -> fleet().route(T, "t", "t", Optional.empty(), List.of("x y"), List.of(), false));
-        expectError(ErrorCode.INVALID_ARGUMENT, () -> fleet().route(T, "t", "t", Optional.empty(), List.of("x"), List.of("../b"), false));
+        expectError(
+                ErrorCode.INVALID_ARGUMENT,
+                () -> fleet().route(T, "t", "t", Optional.empty(), List.of("x y"), List.of(), false));
+        expectError(
+                ErrorCode.INVALID_ARGUMENT,
+                () -> fleet().route(T, "t", "t", Optional.empty(), List.of("x"), List.of("../b"), false));
         fleet().register(T, "a", List.of("x"));
         fleet().unregister(T, "a");
-        expectError(ErrorCode.NO_CAPABLE_AGENT, () -> fleet().route(T, "t", "t", Optional.empty(), List.of("x"), List.of(), false));
+        expectError(
+                ErrorCode.NO_CAPABLE_AGENT,
+                () -> fleet().route(T, "t", "t", Optional.empty(), List.of("x"), List.of(), false));
     }
 }

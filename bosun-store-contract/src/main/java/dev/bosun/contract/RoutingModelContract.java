@@ -52,12 +52,17 @@ public abstract class RoutingModelContract extends ManagerHarness {
 
     @Override
     protected BosunConfig config(Path dataDir) {
-        return Fixtures.loader(dataDir).set("h1_router_enabled", true).set("fleet_window", "1h")
-                .set("max_tasks", 10_000).load();
+        return Fixtures.loader(dataDir)
+                .set("h1_router_enabled", true)
+                .set("fleet_window", "1h")
+                .set("max_tasks", 10_000)
+                .load();
     }
 
     /** Operations per run. */
-    protected int operations() { return 1500; }
+    protected int operations() {
+        return 1500;
+    }
 
     @Test
     void theRouterDecidesAsTheReferenceModelDoes() {
@@ -65,8 +70,10 @@ public abstract class RoutingModelContract extends ManagerHarness {
         try {
             run(seed);
         } catch (AssertionError | RuntimeException e) {
-            throw new AssertionError("RoutingModelContract failed with seed " + seed
-                    + " (replay with -Dbosun.routing.seed=" + seed + "): " + e.getMessage(), e);
+            throw new AssertionError(
+                    "RoutingModelContract failed with seed " + seed + " (replay with -Dbosun.routing.seed=" + seed
+                            + "): " + e.getMessage(),
+                    e);
         }
     }
 
@@ -77,11 +84,15 @@ public abstract class RoutingModelContract extends ManagerHarness {
         fleet.onEmergenceAlert(a -> alerts.incrementAndGet());
         // Loads follow completions through the event tap; this listener runs after the fleet's on each event.
         var completions = new AtomicInteger();
-        manager.addListener(e -> { if (e.type().equals(SystemEvents.TASK_COMPLETED)) completions.incrementAndGet(); });
+        manager.addListener(e -> {
+            if (e.type().equals(SystemEvents.TASK_COMPLETED)) completions.incrementAndGet();
+        });
         int completed = 0;
         var model = new Model(clock.instant());
         List<Session> sessions = new ArrayList<>();
-        for (int i = 0; i < SESSIONS; i++) sessions.add(manager.startSession(SessionConfig.builder("model", "planner").build()));
+        for (int i = 0; i < SESSIONS; i++)
+            sessions.add(manager.startSession(
+                    SessionConfig.builder("model", "planner").build()));
         Set<String> used = new HashSet<>(); // session id + task id already added
         Map<String, String> running = new LinkedHashMap<>(); // session id + "/" + task id → assigned agent
         int decisions = 0;
@@ -107,14 +118,23 @@ public abstract class RoutingModelContract extends ManagerHarness {
                 List<String> req = someCaps(rnd, 1 + rnd.nextInt(2));
                 var expected = model.route(clock.instant(), task, req, List.of(), false, true);
                 try {
-                    Task t = manager.addTask(s.id(), TaskSpec.builder(task).id(task).requiredCapabilities(req).build());
-                    assertThat(expected.error()).as(at + ": model expected an error").isEmpty();
+                    Task t = manager.addTask(
+                            s.id(),
+                            TaskSpec.builder(task)
+                                    .id(task)
+                                    .requiredCapabilities(req)
+                                    .build());
+                    assertThat(expected.error())
+                            .as(at + ": model expected an error")
+                            .isEmpty();
                     assertThat(t.assignedAgent()).as(at).contains(expected.agentId());
                     running.put(s.id() + "/" + task, expected.agentId());
                     decisions++;
                 } catch (BosunException e) {
                     used.remove(s.id() + "/" + task);
-                    assertThat(Optional.of(e.code())).as(at + ": " + e.getMessage()).isEqualTo(expected.error());
+                    assertThat(Optional.of(e.code()))
+                            .as(at + ": " + e.getMessage())
+                            .isEqualTo(expected.error());
                 }
             } else if (kind < 75) { // a bare decision and its durable edge, as POST /v1/route
                 String task = "t" + rnd.nextInt(TASK_KEYS);
@@ -128,17 +148,35 @@ public abstract class RoutingModelContract extends ManagerHarness {
                     store.addFleetEdge(T, plan.decision().agentId(), task, clock.instant());
                     plan.alert().ifPresent(fleet::publish);
                     var d = plan.decision();
-                    assertThat(expected.error()).as(at + ": model expected an error").isEmpty();
-                    assertThat(List.of(d.agentId(), d.h1Before(), d.h1After(), d.emergenceRisk(), d.confidence(),
-                            d.capabilityMatchScore(), plan.alert().isPresent()))
+                    assertThat(expected.error())
+                            .as(at + ": model expected an error")
+                            .isEmpty();
+                    assertThat(List.of(
+                                    d.agentId(),
+                                    d.h1Before(),
+                                    d.h1After(),
+                                    d.emergenceRisk(),
+                                    d.confidence(),
+                                    d.capabilityMatchScore(),
+                                    plan.alert().isPresent()))
                             .as(at + " (agent, β₁ before, after, risk, confidence, match, alert)")
-                            .isEqualTo(List.of(expected.agentId(), expected.h1Before(), expected.h1After(), expected.risk(),
-                                    expected.confidence(), expected.match(), expected.alert()));
+                            .isEqualTo(List.of(
+                                    expected.agentId(),
+                                    expected.h1Before(),
+                                    expected.h1After(),
+                                    expected.risk(),
+                                    expected.confidence(),
+                                    expected.match(),
+                                    expected.alert()));
                     // The reasoning is built only when the decision is written: what is written must be the sentence.
-                    assertThat(d.toJson().get("reasoning").asText()).as(at + " reasoning").isEqualTo(expected.reasoning());
+                    assertThat(d.toJson().get("reasoning").asText())
+                            .as(at + " reasoning")
+                            .isEqualTo(expected.reasoning());
                     decisions++;
                 } catch (BosunException e) {
-                    assertThat(Optional.of(e.code())).as(at + ": " + e.getMessage()).isEqualTo(expected.error());
+                    assertThat(Optional.of(e.code()))
+                            .as(at + ": " + e.getMessage())
+                            .isEqualTo(expected.error());
                 }
             } else if (kind < 92) { // a running task completes: its agent's load drops, its edge ends
                 if (running.isEmpty()) continue;
@@ -156,8 +194,13 @@ public abstract class RoutingModelContract extends ManagerHarness {
                 if (rnd.nextBoolean()) {
                     FleetStatus st = fleet.status(T);
                     model.maybePrune(clock.instant());
-                    assertThat(List.of((long) st.agents(), (long) st.tasks(), (long) st.edges(), (long) st.vertices(),
-                            (long) st.components(), st.h1()))
+                    assertThat(List.of(
+                                    (long) st.agents(),
+                                    (long) st.tasks(),
+                                    (long) st.edges(),
+                                    (long) st.vertices(),
+                                    (long) st.components(),
+                                    st.h1()))
                             .as(at + " status (agents, tasks, edges, vertices, components, β₁)")
                             .isEqualTo(model.status());
                 }
@@ -181,9 +224,19 @@ public abstract class RoutingModelContract extends ManagerHarness {
     }
 
     /** What the model expects of one routing call: an error, or a decision. */
-    record Expected(Optional<ErrorCode> error, String agentId, long h1Before, long h1After, double risk, double confidence,
-                    double match, boolean alert, String reasoning) {
-        static Expected failed(ErrorCode code) { return new Expected(Optional.of(code), "", 0, 0, 0, 0, 0, false, ""); }
+    record Expected(
+            Optional<ErrorCode> error,
+            String agentId,
+            long h1Before,
+            long h1After,
+            double risk,
+            double confidence,
+            double match,
+            boolean alert,
+            String reasoning) {
+        static Expected failed(ErrorCode code) {
+            return new Expected(Optional.of(code), "", 0, 0, 0, 0, 0, false, "");
+        }
     }
 
     /** The reference: plain collections, β₁ counted from scratch for every projection. */
@@ -195,7 +248,9 @@ public abstract class RoutingModelContract extends ManagerHarness {
         boolean above;
         int alerts;
 
-        Model(Instant created) { prunedAt = created; }
+        Model(Instant created) {
+            prunedAt = created;
+        }
 
         void register(String id, List<String> caps) {
             agents.computeIfAbsent(id, k -> new HashSet<>());
@@ -209,12 +264,19 @@ public abstract class RoutingModelContract extends ManagerHarness {
             edges.values().removeIf(ended -> ended.isPresent() && ended.get().isBefore(cutoff));
         }
 
-        Expected route(Instant now, String task, List<String> required, List<String> prefer, boolean fallbackAny,
-                       boolean session) {
+        Expected route(
+                Instant now,
+                String task,
+                List<String> required,
+                List<String> prefer,
+                boolean fallbackAny,
+                boolean session) {
             maybePrune(now);
             if (agents.isEmpty()) return Expected.failed(ErrorCode.NO_CAPABLE_AGENT);
             List<String> eligible = new ArrayList<>();
-            agents.forEach((id, caps) -> { if (caps.containsAll(required)) eligible.add(id); });
+            agents.forEach((id, caps) -> {
+                if (caps.containsAll(required)) eligible.add(id);
+            });
             boolean fellBack = eligible.isEmpty();
             if (fellBack) {
                 if (!fallbackAny) return Expected.failed(ErrorCode.NO_CAPABLE_AGENT);
@@ -241,7 +303,9 @@ public abstract class RoutingModelContract extends ManagerHarness {
             long margin = bestH1 - (vAfter - 2);
             double risk = Emergence.risk(margin);
             Set<String> caps = agents.get(best);
-            double match = required.isEmpty() ? 1.0 : (double) required.stream().filter(caps::contains).count() / required.size();
+            double match = required.isEmpty()
+                    ? 1.0
+                    : (double) required.stream().filter(caps::contains).count() / required.size();
             double confidence = Math.round(Math.max(0.1, Math.min(1.0, match * (1 - risk))) * 1000) / 1000.0;
             edges.put(List.of(best, task), Optional.empty()); // linked (again): live
             if (session) loads.merge(best, 1, Integer::sum);
@@ -251,27 +315,61 @@ public abstract class RoutingModelContract extends ManagerHarness {
             boolean crossed = emergent && !above;
             above = emergent;
             if (crossed) alerts++;
-            String why = reasoning(task, best, required, fellBack, match, !preferred.isEmpty(), eligible.size(), ties, bestLoad)
-                    + "; " + (bestH1 == before ? "linking it keeps β₁ at " + bestH1
+            String why = reasoning(
+                            task,
+                            best,
+                            required,
+                            fellBack,
+                            match,
+                            !preferred.isEmpty(),
+                            eligible.size(),
+                            ties,
+                            bestLoad)
+                    + "; "
+                    + (bestH1 == before
+                            ? "linking it keeps β₁ at " + bestH1
                             : "linking it raises β₁ from " + before + " to " + bestH1 + " (it closes a cycle)")
                     + " against a threshold of " + (vAfter - 2)
-                    + (risk == 0 ? ", with no emergence risk" : ", " + margin + " over it (emergence risk " + risk + ")") + ".";
-            return new Expected(Optional.empty(), best, before, bestH1, risk, confidence, Math.round(match * 1000) / 1000.0,
-                    crossed, why);
+                    + (risk == 0
+                            ? ", with no emergence risk"
+                            : ", " + margin + " over it (emergence risk " + risk + ")")
+                    + ".";
+            return new Expected(
+                    Optional.empty(),
+                    best,
+                    before,
+                    bestH1,
+                    risk,
+                    confidence,
+                    Math.round(match * 1000) / 1000.0,
+                    crossed,
+                    why);
         }
 
         /** The sentence as docs/API.md words a built-in decision, up to the β₁ part. */
-        private static String reasoning(String task, String best, List<String> required, boolean fellBack, double match,
-                                         boolean preferred, int candidates, int ties, int bestLoad) {
+        private static String reasoning(
+                String task,
+                String best,
+                List<String> required,
+                boolean fellBack,
+                double match,
+                boolean preferred,
+                int candidates,
+                int ties,
+                int bestLoad) {
             String why = "Routed task " + task + " to " + best + ": ";
             if (required.isEmpty()) why += "no capabilities were required";
-            else if (fellBack) why += "no agent had all " + required.size() + " required capabilities, so any agent was "
-                    + "considered and this one has " + Math.round(match * 100) + "% of them";
+            else if (fellBack)
+                why += "no agent had all " + required.size() + " required capabilities, so any agent was "
+                        + "considered and this one has " + Math.round(match * 100) + "% of them";
             else if (required.size() == 1) why += "it has the required capability " + required.get(0);
             else why += "it has all " + required.size() + " required capabilities";
             if (preferred) why += ", and it was among the preferred agents";
-            if (candidates > 1) why += ties > 1 ? "; of " + ties + " equally good agents it has the lowest load (" + bestLoad
-                    + ") and registered first" : "; it was the best of " + candidates + " candidates";
+            if (candidates > 1)
+                why += ties > 1
+                        ? "; of " + ties + " equally good agents it has the lowest load (" + bestLoad
+                                + ") and registered first"
+                        : "; it was the best of " + candidates + " candidates";
             return why;
         }
 

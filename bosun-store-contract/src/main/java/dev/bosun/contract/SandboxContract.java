@@ -69,7 +69,9 @@ public abstract class SandboxContract extends ManagerHarness {
     private Sandbox current;
 
     /** The runtime instance the current manager uses, for what only its own state can tell. */
-    protected Sandbox currentSandbox() { return current; }
+    protected Sandbox currentSandbox() {
+        return current;
+    }
 
     @Override
     protected List<Sandbox> sandboxes() {
@@ -116,22 +118,26 @@ public abstract class SandboxContract extends ManagerHarness {
             nnp=$(grep NoNewPrivs /proc/self/status | tr -d '\\t ')
             models=$(cat /models/weights.txt 2>/dev/null)
             """
-            + emit("probe", "{\\\"event_type\\\":\\\"probe\\\",\\\"root\\\":\\\"$(w /probe)\\\",\\\"usr\\\":\\\"$(w /usr/probe)\\\","
-            + "\\\"etc\\\":\\\"$(w /etc/probe)\\\",\\\"workspace\\\":\\\"$(w /workspace/probe)\\\",\\\"tmp\\\":\\\"$(w /tmp/probe)\\\","
-            + "\\\"outbox\\\":\\\"$(w $BOSUN_OUTBOX/probe.w)\\\",\\\"caps\\\":\\\"$caps\\\",\\\"ifaces\\\":\\\"$ifaces\\\","
-            + "\\\"routes\\\":$routes,\\\"nnp\\\":\\\"$nnp\\\",\\\"uid\\\":\\\"$(id -u)\\\","
-            + "\\\"models\\\":\\\"$models\\\",\\\"models_write\\\":\\\"$(w /models/probe)\\\","
-            + "\\\"models_env\\\":\\\"$BOSUN_MODEL_CACHE\\\"}")
+            + emit(
+                    "probe",
+                    "{\\\"event_type\\\":\\\"probe\\\",\\\"root\\\":\\\"$(w /probe)\\\",\\\"usr\\\":\\\"$(w /usr/probe)\\\","
+                            + "\\\"etc\\\":\\\"$(w /etc/probe)\\\",\\\"workspace\\\":\\\"$(w /workspace/probe)\\\",\\\"tmp\\\":\\\"$(w /tmp/probe)\\\","
+                            + "\\\"outbox\\\":\\\"$(w $BOSUN_OUTBOX/probe.w)\\\",\\\"caps\\\":\\\"$caps\\\",\\\"ifaces\\\":\\\"$ifaces\\\","
+                            + "\\\"routes\\\":$routes,\\\"nnp\\\":\\\"$nnp\\\",\\\"uid\\\":\\\"$(id -u)\\\","
+                            + "\\\"models\\\":\\\"$models\\\",\\\"models_write\\\":\\\"$(w /models/probe)\\\","
+                            + "\\\"models_env\\\":\\\"$BOSUN_MODEL_CACHE\\\"}")
             + "exec sleep 600\n";
 
     protected static final int PIDS = 24;
-    private static final String FORK_BOMB = """
+    private static final String FORK_BOMB =
+            """
             ( i=0; while [ $i -lt 200 ]; do sleep 30 & i=$((i+1)); done ) 2>/dev/null
             set -- /proc/[0-9]*
             """ + emit("forkbomb", "{\\\"event_type\\\":\\\"forkbomb\\\",\\\"procs\\\":$#}") + "exec sleep 600\n";
 
     /** Fills the outbox with what ingestion never takes in (no .json): 4 MiB in one file, then 300 files. */
     private static final String FILLER = "head -c 4194304 /dev/zero > \"$BOSUN_OUTBOX/fill.part\"; exec sleep 600\n";
+
     protected static final String SPAWNER =
             "i=0; while [ $i -lt 300 ]; do : > \"$BOSUN_OUTBOX/f$i.part\"; i=$((i+1)); done; exec sleep 600\n";
 
@@ -145,11 +151,24 @@ public abstract class SandboxContract extends ManagerHarness {
         profiles.put("forkbomb", profile(List.of("sh", "-c", FORK_BOMB), Map.of("processes", PIDS)));
         profiles.put("hog", profile(List.of("sh", "-c", HOG), Map.of("memory", "32MiB")));
         profiles.put("sleeper", profile(List.of("sleep", "600"), Map.of()));
-        profiles.put("graceful", profile(List.of("sh", "-c", "trap '" + emit("bye", "{\\\"event_type\\\":\\\"sigterm\\\"}")
-                .replace("'", "'\\''").strip() + "; exit 0' TERM\n" + emit("armed", "{\\\"event_type\\\":\\\"armed\\\"}")
-                + "while :; do sleep 0.05; done\n"), Map.of()));
-        profiles.put("ticker", profile(List.of("sh", "-c", "i=0; while :; do i=$((i+1)); echo tick-$i; sleep 0.1; done"), Map.of()));
-        profiles.put("chatty", profile(List.of("sh", "-c", "echo to-stdout; echo to-stderr >&2; exec sleep 600"), Map.of()));
+        profiles.put(
+                "graceful",
+                profile(
+                        List.of(
+                                "sh",
+                                "-c",
+                                "trap '"
+                                        + emit("bye", "{\\\"event_type\\\":\\\"sigterm\\\"}")
+                                                .replace("'", "'\\''")
+                                                .strip()
+                                        + "; exit 0' TERM\n" + emit("armed", "{\\\"event_type\\\":\\\"armed\\\"}")
+                                        + "while :; do sleep 0.05; done\n"),
+                        Map.of()));
+        profiles.put(
+                "ticker",
+                profile(List.of("sh", "-c", "i=0; while :; do i=$((i+1)); echo tick-$i; sleep 0.1; done"), Map.of()));
+        profiles.put(
+                "chatty", profile(List.of("sh", "-c", "echo to-stdout; echo to-stderr >&2; exec sleep 600"), Map.of()));
         var filler = new LinkedHashMap<>(profile(List.of("sh", "-c", FILLER), Map.of()));
         filler.put("workspace_max_bytes", "1MiB");
         profiles.put("filler", filler);
@@ -164,8 +183,12 @@ public abstract class SandboxContract extends ManagerHarness {
 
     /** The suite's config with these profiles: fast reconciliation, networks allowed, a model cache. */
     protected static BosunConfig configWith(Path dataDir, Map<String, Object> profiles) {
-        return Fixtures.loader(dataDir).set("profiles", profiles).set("reconcile_interval", "1s")
-                .set("sandbox_allow_network", true).set("model_cache", modelCache(dataDir)).load();
+        return Fixtures.loader(dataDir)
+                .set("profiles", profiles)
+                .set("reconcile_interval", "1s")
+                .set("sandbox_allow_network", true)
+                .set("model_cache", modelCache(dataDir))
+                .load();
     }
 
     /** A model cache directory with one file, mounted read-only at /models in every sandboxed worker. */
@@ -189,12 +212,19 @@ public abstract class SandboxContract extends ManagerHarness {
     }
 
     protected Session start(String profile) {
-        return manager.startSession(SessionConfig.builder("sandboxed", "agent").profile(profile).build());
+        return manager.startSession(
+                SessionConfig.builder("sandboxed", "agent").profile(profile).build());
     }
 
     protected JsonNode awaitEvent(String sessionId, String type) {
-        return await().atMost(Duration.ofSeconds(30)).until(() -> allEvents(sessionId).stream()
-                .filter(e -> e.type().equals(type)).findFirst().map(Event::payload), java.util.Optional::isPresent).get();
+        return await().atMost(Duration.ofSeconds(30))
+                .until(
+                        () -> allEvents(sessionId).stream()
+                                .filter(e -> e.type().equals(type))
+                                .findFirst()
+                                .map(Event::payload),
+                        java.util.Optional::isPresent)
+                .get();
     }
 
     protected Session awaitEnded(String sessionId) {
@@ -202,7 +232,9 @@ public abstract class SandboxContract extends ManagerHarness {
     }
 
     private List<String> labelledSessions() {
-        return current.list(manager.workerNode()).stream().map(Sandbox.LabelledWorker::sessionId).toList();
+        return current.list(manager.workerNode()).stream()
+                .map(Sandbox.LabelledWorker::sessionId)
+                .toList();
     }
 
     // ---------------------------------------------------------------- inside the sandbox
@@ -223,8 +255,13 @@ public abstract class SandboxContract extends ManagerHarness {
     void everyCapabilitySetIsEmptyAndNoNewPrivilegesIsSet() {
         JsonNode p = awaitEvent(start("probe").id(), "probe");
         String caps = p.get("caps").asText();
-        assertThat(caps).contains("CapInh: 0000000000000000", "CapPrm: 0000000000000000", "CapEff: 0000000000000000",
-                "CapBnd: 0000000000000000", "CapAmb: 0000000000000000");
+        assertThat(caps)
+                .contains(
+                        "CapInh: 0000000000000000",
+                        "CapPrm: 0000000000000000",
+                        "CapEff: 0000000000000000",
+                        "CapBnd: 0000000000000000",
+                        "CapAmb: 0000000000000000");
         assertThat(p.get("nnp").asText()).isEqualTo("NoNewPrivs:1");
     }
 
@@ -232,13 +269,18 @@ public abstract class SandboxContract extends ManagerHarness {
     void withoutAllowedNetworkOnlyLoopbackExistsAndNothingIsRoutable() {
         JsonNode p = awaitEvent(start("probe").id(), "probe");
         assertThat(p.get("ifaces").asText()).isEqualTo("lo,");
-        assertThat(p.get("routes").asInt()).as("routing table entries (none: every address is unreachable)").isZero();
+        assertThat(p.get("routes").asInt())
+                .as("routing table entries (none: every address is unreachable)")
+                .isZero();
     }
 
     @Test
     void withANetworkAllowedByProfileAndOperatorTheWorkerHasOne() {
         JsonNode p = awaitEvent(start("netprobe").id(), "probe");
-        assertThat(p.get("ifaces").asText()).as("interfaces").isNotEqualTo("lo,").contains("lo,");
+        assertThat(p.get("ifaces").asText())
+                .as("interfaces")
+                .isNotEqualTo("lo,")
+                .contains("lo,");
     }
 
     @Test
@@ -276,7 +318,8 @@ public abstract class SandboxContract extends ManagerHarness {
             Session ended = awaitEnded(s.id());
             assertThat(ended.reason()).as(profile).contains(EndReason.WORKSPACE_QUOTA_EXCEEDED);
             assertThat(ended.outcome()).contains(SessionOutcome.FAILED);
-            assertThat(ended.error()).hasValueSatisfying(e -> assertThat(e).contains(limit).doesNotContain(dataDir.toString()));
+            assertThat(ended.error())
+                    .hasValueSatisfying(e -> assertThat(e).contains(limit).doesNotContain(dataDir.toString()));
             assertThat(workerExists(s.id())).isFalse();
             awaitCleaned(s.id()); // the end commits first; the clean-up follows on the supervisor's thread
             assertThat(Workspace.at(dataDir, s.id()).root()).doesNotExist();
@@ -298,8 +341,8 @@ public abstract class SandboxContract extends ManagerHarness {
     @Test
     void theWorkersOutputReachesItsLogs() {
         Session s = start("chatty");
-        await().atMost(Duration.ofSeconds(20)).until(() ->
-                manager.logs(s.id(), LogStream.STDOUT, 4096).contains("to-stdout")
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> manager.logs(s.id(), LogStream.STDOUT, 4096).contains("to-stdout")
                         && manager.logs(s.id(), LogStream.STDERR, 4096).contains("to-stderr"));
     }
 
@@ -307,11 +350,13 @@ public abstract class SandboxContract extends ManagerHarness {
     void anAdoptedWorkersOutputStillReachesItsLogs() {
         Session s = start("ticker");
         var stdout = LogStream.STDOUT;
-        await().atMost(Duration.ofSeconds(20)).until(() -> manager.logs(s.id(), stdout, 1 << 16).contains("tick-"));
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> manager.logs(s.id(), stdout, 1 << 16).contains("tick-"));
         restart();
         assertThat(manager.get(s.id()).status()).isEqualTo(SessionStatus.RUNNING);
         int before = manager.logs(s.id(), stdout, 1 << 16).length();
-        await().atMost(Duration.ofSeconds(20)).until(() -> manager.logs(s.id(), stdout, 1 << 16).length() > before + 20);
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> manager.logs(s.id(), stdout, 1 << 16).length() > before + 20);
     }
 
     @Test
@@ -332,7 +377,8 @@ public abstract class SandboxContract extends ManagerHarness {
         try (var process = new dev.bosun.sandbox.ProcessSandbox()) {
             // Processes inside the sandbox carry BOSUN_SESSION_ID too; the process runtime must not
             // mistake them for its own (it would stop them as orphans).
-            assertThat(process.list(manager.workerNode())).extracting(Sandbox.LabelledWorker::sessionId)
+            assertThat(process.list(manager.workerNode()))
+                    .extracting(Sandbox.LabelledWorker::sessionId)
                     .doesNotContain(s.id());
         }
     }
@@ -348,8 +394,10 @@ public abstract class SandboxContract extends ManagerHarness {
 
     @Test
     void theReaperRemovesTheWorkerOfAnExpiredSession() {
-        Session s = manager.startSession(SessionConfig.builder("expiring", "agent").profile("sleeper")
-                .idleTimeout(Duration.ofMinutes(1)).build());
+        Session s = manager.startSession(SessionConfig.builder("expiring", "agent")
+                .profile("sleeper")
+                .idleTimeout(Duration.ofMinutes(1))
+                .build());
         assertThat(workerExists(s.id())).isTrue();
         clock.advance(Duration.ofMinutes(2));
         manager.reaper().sweep();
@@ -373,8 +421,11 @@ public abstract class SandboxContract extends ManagerHarness {
         // once, and did, before this test could see it listed or even before Docker started it
         // ("No such container"), 2 runs in 5 on a loaded machine.
         Sandbox down = fresh();
-        Worker orphan = down.start(spec("orphan-1", node, config.profile("sleeper").orElseThrow()));
-        assertThat(down.list(node)).extracting(Sandbox.LabelledWorker::sessionId).contains("orphan-1");
+        Worker orphan =
+                down.start(spec("orphan-1", node, config.profile("sleeper").orElseThrow()));
+        assertThat(down.list(node))
+                .extracting(Sandbox.LabelledWorker::sessionId)
+                .contains("orphan-1");
         down.stop(storedRef(lost.id()), Duration.ofSeconds(1));
         open();
 
@@ -402,14 +453,18 @@ public abstract class SandboxContract extends ManagerHarness {
         // leaves it alone until the test has seen it listed; then that session ends and is purged, and
         // the stray belongs to a session the store does not know. (Labelled with an unknown id from
         // the start, it was removed by a pass before it was listed, or before Docker started it.)
-        Session host = manager.startSession(SessionConfig.builder("stray-host", "agent").build());
-        Worker stray = fresh().start(spec(host.id(), manager.workerNode(), config.profile("sleeper").orElseThrow()));
+        Session host = manager.startSession(
+                SessionConfig.builder("stray-host", "agent").build());
+        Worker stray = fresh().start(spec(
+                host.id(), manager.workerNode(), config.profile("sleeper").orElseThrow()));
         assertThat(labelledSessions()).contains(host.id(), kept.id());
         manager.endSession(host.id(), dev.bosun.session.SessionOutcome.SUCCESS, java.util.Optional.empty());
         manager.relay().step(); // its tile and webhook cursors pass its end: nothing holds the purge back
         manager.relay().awaitInFlight(Duration.ofSeconds(10));
         clock.advance(Duration.ofSeconds(1));
-        assertThat(store.purgeEndedBefore(clock.instant(), 10)).as("the host session purged").isEqualTo(1);
+        assertThat(store.purgeEndedBefore(clock.instant(), 10))
+                .as("the host session purged")
+                .isEqualTo(1);
         assertThat(store.getSession(host.id())).isEmpty();
         await().atMost(Duration.ofSeconds(20)).until(() -> !labelledSessions().contains(host.id()));
         assertThat(stray.onExit().toCompletableFuture()).succeedsWithin(Duration.ofSeconds(10));
@@ -439,8 +494,12 @@ public abstract class SandboxContract extends ManagerHarness {
                 "{\"runtime\": \"process\"}");
         for (String json : bad) {
             SandboxRequest r = SandboxRequest.fromJson(Json.parseTrusted(json));
-            BosunException e = expectError(ErrorCode.INVALID_ARGUMENT, () -> manager.startSession(
-                    SessionConfig.builder("bad", "agent").profile("sleeper").sandbox(r).build()));
+            BosunException e = expectError(
+                    ErrorCode.INVALID_ARGUMENT,
+                    () -> manager.startSession(SessionConfig.builder("bad", "agent")
+                            .profile("sleeper")
+                            .sandbox(r)
+                            .build()));
             assertThat(e.details()).as(json).containsKey("rule").containsKey("field");
         }
         assertThat(manager.active()).isEmpty();
@@ -458,8 +517,13 @@ public abstract class SandboxContract extends ManagerHarness {
         assertRefused(sandbox, spec("inject-1", node, sleeper, injected), "mount_option_characters");
 
         Workspace real = Workspaces.create(dataDir, "traverse-1");
-        Workspace traversing = new Workspace(real.root(), real.relative(), real.root().resolve("../../.."),
-                real.outbox(), real.logs(), real.internal());
+        Workspace traversing = new Workspace(
+                real.root(),
+                real.relative(),
+                real.root().resolve("../../.."),
+                real.outbox(),
+                real.logs(),
+                real.internal());
         assertRefused(sandbox, spec("traverse-1", node, sleeper, traversing), "traversal");
 
         Workspace linked = Workspaces.create(dataDir, "link-1");
@@ -494,7 +558,12 @@ public abstract class SandboxContract extends ManagerHarness {
         env.put("BOSUN_INBOX", ws.inbox().toString());
         env.put("BOSUN_OUTBOX", ws.outbox().toString());
         env.put("BOSUN_WORKSPACE", ws.root().toString());
-        return new WorkerSpec(sessionId, node, profile, ws, env,
+        return new WorkerSpec(
+                sessionId,
+                node,
+                profile,
+                ws,
+                env,
                 Map.of(WorkerSpec.LABEL_SESSION, sessionId, WorkerSpec.LABEL_NODE, node));
     }
 }

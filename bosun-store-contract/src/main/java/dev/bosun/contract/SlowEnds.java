@@ -16,8 +16,8 @@ final class SlowEnds {
     private SlowEnds() {}
 
     static Store around(Store real, int poolSize, AtomicInteger inFlight, AtomicInteger peak) {
-        return (Store) Proxy.newProxyInstance(Store.class.getClassLoader(), new Class<?>[] {Store.class},
-                (proxy, method, args) -> {
+        return (Store) Proxy.newProxyInstance(
+                Store.class.getClassLoader(), new Class<?>[] {Store.class}, (proxy, method, args) -> {
                     if (method.getName().equals("poolSize") && method.getParameterCount() == 0) return poolSize;
                     boolean end = method.getName().equals("endSession");
                     if (end) {

@@ -39,22 +39,41 @@ import org.junit.jupiter.api.io.TempDir;
 public abstract class StoreContract {
     @TempDir
     protected Path dataDir;
+
     protected Store store;
     private final Instant t0 = Instant.parse("2026-01-01T00:00:00Z");
 
     protected abstract StoreFactory factory();
 
     @BeforeEach
-    void open() { store = factory().open(dataDir); }
+    void open() {
+        store = factory().open(dataDir);
+    }
 
     @AfterEach
-    void close() { if (store != null) store.close(); }
+    void close() {
+        if (store != null) store.close();
+    }
 
     private Session session(String id, boolean worker) {
-        return store.createSession(new NewSession(id, "default", "n", "agent", List.of("t"), Json.object(),
-                worker ? Optional.of("echo") : Optional.empty(), "node-a", t0, Duration.ofMinutes(1), Duration.ofHours(1),
-                10, Duration.ofMinutes(5), worker ? Optional.of(t0.plusSeconds(20)) : Optional.empty(),
-                worker ? Optional.of("workspaces/" + id) : Optional.empty()), 100);
+        return store.createSession(
+                new NewSession(
+                        id,
+                        "default",
+                        "n",
+                        "agent",
+                        List.of("t"),
+                        Json.object(),
+                        worker ? Optional.of("echo") : Optional.empty(),
+                        "node-a",
+                        t0,
+                        Duration.ofMinutes(1),
+                        Duration.ofHours(1),
+                        10,
+                        Duration.ofMinutes(5),
+                        worker ? Optional.of(t0.plusSeconds(20)) : Optional.empty(),
+                        worker ? Optional.of("workspaces/" + id) : Optional.empty()),
+                100);
     }
 
     private NewEvent event(String id, String key, Instant at) {
@@ -78,17 +97,24 @@ public abstract class StoreContract {
         Session s = session("w1", true);
         assertThat(s.status()).isEqualTo(SessionStatus.CREATING);
         assertThat(s.lastSeq()).isZero();
-        assertThat(store.dueSessions(t0.plusSeconds(20), 10)).extracting(Due::kind).contains(Due.Kind.STARTUP);
+        assertThat(store.dueSessions(t0.plusSeconds(20), 10))
+                .extracting(Due::kind)
+                .contains(Due.Kind.STARTUP);
         var ref = new WorkerRef("process", "123", Map.of("start", "42"));
         Session r = store.markRunning("w1", ref, Json.object().put("runtime", "process"), t0.plusSeconds(1));
         assertThat(r.status()).isEqualTo(SessionStatus.RUNNING);
         assertThat(store.workerOf("w1")).contains(ref);
-        assertThat(store.readEvents("w1", 0, 10).get(0).payload().get("runtime").asText()).isEqualTo("process");
+        assertThat(store.readEvents("w1", 0, 10).get(0).payload().get("runtime").asText())
+                .isEqualTo("process");
         assertThatThrownBy(() -> store.markRunning("w1", ref, Json.object(), t0))
-                .isInstanceOf(BosunException.class).extracting("code").isEqualTo(ErrorCode.CONFLICT);
+                .isInstanceOf(BosunException.class)
+                .extracting("code")
+                .isEqualTo(ErrorCode.CONFLICT);
         assertThat(store.liveWorkerSessions("node-a")).extracting(Session::id).containsExactly("w1");
         assertThat(store.liveWorkerSessions("node-b")).isEmpty();
-        assertThat(store.dueSessions(t0.plusSeconds(20), 10)).extracting(Due::kind).doesNotContain(Due.Kind.STARTUP);
+        assertThat(store.dueSessions(t0.plusSeconds(20), 10))
+                .extracting(Due::kind)
+                .doesNotContain(Due.Kind.STARTUP);
     }
 
     @Test
@@ -96,34 +122,75 @@ public abstract class StoreContract {
         session("s1", false);
         Instant due = t0.plus(Duration.ofMinutes(1));
         store.touch("s1", t0.plusSeconds(30)); // activity moved the idle deadline after the sweep saw it
-        EndResult r = store.endSession(new EndRequest("s1", SessionOutcome.TIMEOUT, EndReason.EXPIRED_IDLE,
-                Optional.empty(), Optional.empty(), EndRequest.Precondition.IDLE_DUE, due));
+        EndResult r = store.endSession(new EndRequest(
+                "s1",
+                SessionOutcome.TIMEOUT,
+                EndReason.EXPIRED_IDLE,
+                Optional.empty(),
+                Optional.empty(),
+                EndRequest.Precondition.IDLE_DUE,
+                due));
         assertThat(r.transitioned()).isFalse();
         assertThat(r.session().status()).isEqualTo(SessionStatus.RUNNING);
-        EndResult later = store.endSession(new EndRequest("s1", SessionOutcome.TIMEOUT, EndReason.EXPIRED_IDLE,
-                Optional.empty(), Optional.empty(), EndRequest.Precondition.IDLE_DUE, due.plusSeconds(30)));
+        EndResult later = store.endSession(new EndRequest(
+                "s1",
+                SessionOutcome.TIMEOUT,
+                EndReason.EXPIRED_IDLE,
+                Optional.empty(),
+                Optional.empty(),
+                EndRequest.Precondition.IDLE_DUE,
+                due.plusSeconds(30)));
         assertThat(later.transitioned()).isTrue();
-        EndResult twice = store.endSession(new EndRequest("s1", SessionOutcome.CANCELLED, EndReason.TERMINATED,
-                Optional.empty(), Optional.empty(), EndRequest.Precondition.NONE, due.plusSeconds(31)));
+        EndResult twice = store.endSession(new EndRequest(
+                "s1",
+                SessionOutcome.CANCELLED,
+                EndReason.TERMINATED,
+                Optional.empty(),
+                Optional.empty(),
+                EndRequest.Precondition.NONE,
+                due.plusSeconds(31)));
         assertThat(twice.transitioned()).isFalse();
         assertThat(twice.session().reason()).contains(EndReason.EXPIRED_IDLE);
-        assertThat(store.readEvents("s1", 0, 10)).extracting(Event::type).containsExactly("session_started", "session_ended");
+        assertThat(store.readEvents("s1", 0, 10))
+                .extracting(Event::type)
+                .containsExactly("session_started", "session_ended");
     }
 
     @Test
     void theReaperLosesToACompletionAndToAnExtendedDeadline() {
         session("s1", false);
         store.addTask(new NewTask("s1", "t", "t", Json.object(), TaskPriority.LOW, List.of(), Optional.empty(), t0));
-        var early = store.completeTask(new TaskCompletion("s1", "t", TaskOutcome.TIMEOUT, Optional.empty(),
-                Optional.empty(), Optional.empty(), true, t0.plusSeconds(10)));
+        var early = store.completeTask(new TaskCompletion(
+                "s1",
+                "t",
+                TaskOutcome.TIMEOUT,
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                true,
+                t0.plusSeconds(10)));
         assertThat(early.isActive()).isTrue(); // not yet due: untouched
         assertThat(store.dueTasks(t0.plus(Duration.ofMinutes(5)), 10)).hasSize(1);
         // while a task runs the idle deadline is off: the next deadline is the task timeout, not idle
         assertThat(store.nextDeadline()).contains(t0.plus(Duration.ofMinutes(5)));
-        store.completeTask(new TaskCompletion("s1", "t", TaskOutcome.SUCCESS, Optional.of(5L), Optional.empty(),
-                Optional.empty(), false, t0.plusSeconds(60)));
-        var late = store.completeTask(new TaskCompletion("s1", "t", TaskOutcome.TIMEOUT, Optional.empty(),
-                Optional.empty(), Optional.empty(), true, t0.plus(Duration.ofMinutes(6))));
+        store.completeTask(new TaskCompletion(
+                "s1",
+                "t",
+                TaskOutcome.SUCCESS,
+                Optional.of(5L),
+                Optional.empty(),
+                Optional.empty(),
+                false,
+                t0.plusSeconds(60)));
+        var late = store.completeTask(new TaskCompletion(
+                "s1",
+                "t",
+                TaskOutcome.TIMEOUT,
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                true,
+                t0.plus(Duration.ofMinutes(6))));
         assertThat(late.status().value()).isEqualTo("success");
         assertThat(store.dueTasks(t0.plus(Duration.ofMinutes(6)), 10)).isEmpty();
     }
@@ -146,18 +213,33 @@ public abstract class StoreContract {
         session("b", true);
         session("plain", false);
         for (String id : List.of("a", "b")) {
-            store.endSession(new EndRequest(id, SessionOutcome.SUCCESS, EndReason.COMPLETED, Optional.empty(),
-                    Optional.empty(), EndRequest.Precondition.NONE, t0));
+            store.endSession(new EndRequest(
+                    id,
+                    SessionOutcome.SUCCESS,
+                    EndReason.COMPLETED,
+                    Optional.empty(),
+                    Optional.empty(),
+                    EndRequest.Precondition.NONE,
+                    t0));
         }
-        store.endSession(new EndRequest("plain", SessionOutcome.SUCCESS, EndReason.COMPLETED, Optional.empty(),
-                Optional.empty(), EndRequest.Precondition.NONE, t0));
+        store.endSession(new EndRequest(
+                "plain",
+                SessionOutcome.SUCCESS,
+                EndReason.COMPLETED,
+                Optional.empty(),
+                Optional.empty(),
+                EndRequest.Precondition.NONE,
+                t0));
         // without a worker the end itself is the cleanup
         assertThat(store.uncleanedEnded("node-a", 10)).extracting(Session::id).containsExactlyInAnyOrder("a", "b");
         store.markCleaned("a", t0);
         assertThat(store.uncleanedEnded("node-a", 10)).extracting(Session::id).containsExactly("b");
-        assertThat(store.purgeEndedBefore(t0.plusSeconds(1), 10)).as("tiles and webhooks not made yet").isZero();
+        assertThat(store.purgeEndedBefore(t0.plusSeconds(1), 10))
+                .as("tiles and webhooks not made yet")
+                .isZero();
         for (var consumer : dev.bosun.delivery.Consumer.values()) {
-            store.deliveries().checkpointsBehind(consumer, 10, 100)
+            store.deliveries()
+                    .checkpointsBehind(consumer, 10, 100)
                     .forEach(b -> store.deliveries().consume(consumer, b, List.of(), t0));
         }
         assertThat(store.purgeEndedBefore(t0.plusSeconds(1), 10)).isEqualTo(2); // a and plain
@@ -173,8 +255,14 @@ public abstract class StoreContract {
         session("a", false);
         session("b", true);
         assertThat(store.liveSessionCount()).isEqualTo(2);
-        store.endSession(new EndRequest("a", SessionOutcome.SUCCESS, EndReason.COMPLETED, Optional.empty(),
-                Optional.empty(), EndRequest.Precondition.NONE, t0));
+        store.endSession(new EndRequest(
+                "a",
+                SessionOutcome.SUCCESS,
+                EndReason.COMPLETED,
+                Optional.empty(),
+                Optional.empty(),
+                EndRequest.Precondition.NONE,
+                t0));
         assertThat(store.liveSessionCount()).isEqualTo(1);
     }
 
@@ -206,14 +294,26 @@ public abstract class StoreContract {
     @Test
     void unknownSessionsAreNotFoundAndEndedOnesConflict() {
         assertThatThrownBy(() -> store.append(event("nope", null, t0)))
-                .isInstanceOf(BosunException.class).extracting("code").isEqualTo(ErrorCode.NOT_FOUND);
+                .isInstanceOf(BosunException.class)
+                .extracting("code")
+                .isEqualTo(ErrorCode.NOT_FOUND);
         session("s1", false);
-        store.endSession(new EndRequest("s1", SessionOutcome.SUCCESS, EndReason.COMPLETED, Optional.empty(),
-                Optional.empty(), EndRequest.Precondition.NONE, t0));
+        store.endSession(new EndRequest(
+                "s1",
+                SessionOutcome.SUCCESS,
+                EndReason.COMPLETED,
+                Optional.empty(),
+                Optional.empty(),
+                EndRequest.Precondition.NONE,
+                t0));
         assertThatThrownBy(() -> store.append(event("s1", null, t0)))
-                .isInstanceOf(BosunException.class).extracting("code").isEqualTo(ErrorCode.CONFLICT);
+                .isInstanceOf(BosunException.class)
+                .extracting("code")
+                .isEqualTo(ErrorCode.CONFLICT);
         assertThatThrownBy(() -> session("s1", false))
-                .isInstanceOf(BosunException.class).extracting("code").isEqualTo(ErrorCode.CONFLICT);
+                .isInstanceOf(BosunException.class)
+                .extracting("code")
+                .isEqualTo(ErrorCode.CONFLICT);
         assertThat(store.healthy()).isTrue();
     }
 }

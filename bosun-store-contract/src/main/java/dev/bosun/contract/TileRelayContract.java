@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.bosun.SessionManager;
 import dev.bosun.config.BosunConfig;
 import dev.bosun.config.ConfigLoader;
 import dev.bosun.delivery.Delivery;
@@ -14,7 +15,6 @@ import dev.bosun.error.BosunException;
 import dev.bosun.error.ErrorCode;
 import dev.bosun.session.Session;
 import dev.bosun.session.SessionConfig;
-import dev.bosun.SessionManager;
 import dev.bosun.session.SessionOutcome;
 import dev.bosun.task.Completion;
 import dev.bosun.task.Task;
@@ -51,7 +51,9 @@ public abstract class TileRelayContract extends ManagerHarness {
     }
 
     @AfterEach
-    void stopPlato() { if (plato != null) plato.close(); }
+    void stopPlato() {
+        if (plato != null) plato.close();
+    }
 
     /** The suite's config: this PLATO, short timeouts and backoff. */
     protected ConfigLoader loader() {
@@ -64,7 +66,9 @@ public abstract class TileRelayContract extends ManagerHarness {
     }
 
     @Override
-    protected BosunConfig config(Path dataDir) { return Fixtures.config(dataDir); }
+    protected BosunConfig config(Path dataDir) {
+        return Fixtures.config(dataDir);
+    }
 
     /** Steps the relay, lets in-flight attempts finish, moves the clock on, until {@code done} or 20 s. */
     protected void drive(BooleanSupplier done) {
@@ -84,11 +88,14 @@ public abstract class TileRelayContract extends ManagerHarness {
     }
 
     protected List<Delivery> tiles(String sessionId) {
-        return manager.tiles().ofSession("default", sessionId, Optional.empty(), 1000).items();
+        return manager.tiles()
+                .ofSession("default", sessionId, Optional.empty(), 1000)
+                .items();
     }
 
     private Session sessionWithOneTask(String name, TaskOutcome outcome) {
-        Session s = manager.startSession(SessionConfig.builder(name, "oracle1").tags("research", "h1").build());
+        Session s = manager.startSession(
+                SessionConfig.builder(name, "oracle1").tags("research", "h1").build());
         Task t = manager.addTask(s.id(), TaskSpec.builder("analyze-fleet-h1").build());
         manager.completeTask(s.id(), t.id(), Completion.of(outcome).withDurationMs(234));
         manager.endSession(s.id(), SessionOutcome.SUCCESS, Optional.empty());
@@ -101,17 +108,22 @@ public abstract class TileRelayContract extends ManagerHarness {
         drive(() -> plato.accepted().size() == 4);
 
         List<FakePlato.Received> got = plato.accepted();
-        assertThat(got).extracting(FakePlato.Received::question).containsExactly(
-                "[SESSION_START] oracle1:constraint-theory-research",
-                "[TASK_START] analyze-fleet-h1 → oracle1",
-                "[TASK_END] analyze-fleet-h1 — SUCCESS",
-                "[SESSION_END] oracle1:constraint-theory-research — SUCCESS");
+        assertThat(got)
+                .extracting(FakePlato.Received::question)
+                .containsExactly(
+                        "[SESSION_START] oracle1:constraint-theory-research",
+                        "[TASK_START] analyze-fleet-h1 → oracle1",
+                        "[TASK_END] analyze-fleet-h1 — SUCCESS",
+                        "[SESSION_END] oracle1:constraint-theory-research — SUCCESS");
         for (FakePlato.Received r : got) {
-            assertThat(r.tile().get("answer").isTextual()).as("answer_format=string by default").isTrue();
+            assertThat(r.tile().get("answer").isTextual())
+                    .as("answer_format=string by default")
+                    .isTrue();
             assertThat(r.tile().get("domain").asText()).as("the default room").isEqualTo("bosun-sessions");
             assertThat(r.tile().get("source").asText()).isEqualTo("bosun");
             assertThat(r.tileId()).startsWith("tile_");
-            assertThat(r.tile().fieldNames()).toIterable()
+            assertThat(r.tile().fieldNames())
+                    .toIterable()
                     .containsExactlyInAnyOrder("domain", "question", "answer", "tags", "confidence", "source");
         }
         JsonNode start = got.get(0).answerObject();
@@ -121,48 +133,65 @@ public abstract class TileRelayContract extends ManagerHarness {
         assertThat(start.get("started").asText()).isEqualTo(s.createdAt().toString());
         assertThat(start.get("tags")).extracting(JsonNode::asText).containsExactly("research", "h1");
         assertThat(start.get("max_tasks").asInt()).isEqualTo(config.maxTasks());
-        assertThat(start.get("task_timeout_seconds").asLong()).isEqualTo(config.taskTimeout().toSeconds());
+        assertThat(start.get("task_timeout_seconds").asLong())
+                .isEqualTo(config.taskTimeout().toSeconds());
         assertThat(start.get("h1_router_enabled").asBoolean()).isFalse();
-        assertThat(got.get(0).tile().get("tags")).extracting(JsonNode::asText).containsExactly("scout", "session", "start", "oracle1");
+        assertThat(got.get(0).tile().get("tags"))
+                .extracting(JsonNode::asText)
+                .containsExactly("scout", "session", "start", "oracle1");
         assertThat(got.get(0).tile().get("confidence").asDouble()).isEqualTo(1.0);
 
         JsonNode taskStart = got.get(1).answerObject();
         assertThat(taskStart.fieldNames()).toIterable().containsExactly("session_id", "task_id", "agent_id", "routing");
         assertThat(got.get(1).tile().get("confidence").asDouble()).isEqualTo(0.9);
-        assertThat(got.get(1).tile().get("tags")).extracting(JsonNode::asText).containsExactly("scout", "task", "start", "oracle1");
+        assertThat(got.get(1).tile().get("tags"))
+                .extracting(JsonNode::asText)
+                .containsExactly("scout", "task", "start", "oracle1");
         assertThat(got.get(2).answerObject().get("duration_ms").asLong()).isEqualTo(234);
 
         JsonNode end = got.get(3).answerObject();
         assertThat(end.get("outcome").asText()).isEqualTo("success");
         assertThat(end.get("tasks").get("total").asInt()).isEqualTo(1);
         assertThat(end.get("tasks").get("succeeded").asInt()).isEqualTo(1);
-        assertThat(end.get("tasks").fieldNames()).toIterable()
+        assertThat(end.get("tasks").fieldNames())
+                .toIterable()
                 .containsExactly("total", "succeeded", "failed", "cancelled", "timeout");
         assertThat(end.get("patterns")).extracting(JsonNode::asText).containsExactly("all_tasks_succeeded");
         assertThat(end.has("h1_delta")).isTrue();
         assertThat(end.has("duration_seconds")).isTrue();
-        assertThat(got.get(3).tile().get("tags")).extracting(JsonNode::asText).containsExactly("scout", "session", "end", "success", "oracle1");
+        assertThat(got.get(3).tile().get("tags"))
+                .extracting(JsonNode::asText)
+                .containsExactly("scout", "session", "end", "success", "oracle1");
         assertThat(got.get(3).tile().get("confidence").asDouble()).isEqualTo(0.95);
 
         List<Delivery> mine = tiles(s.id());
         assertThat(mine).extracting(Delivery::state).containsOnly(DeliveryState.DELIVERED);
         assertThat(mine).extracting(Delivery::eventSeq).isSorted();
         assertThat(mine).allSatisfy(d -> {
-            assertThat(d.remoteId()).as("the Room Server's tile_hash").hasValueSatisfying(id -> assertThat(id).matches("[0-9a-f]{16}"));
+            assertThat(d.remoteId())
+                    .as("the Room Server's tile_hash")
+                    .hasValueSatisfying(id -> assertThat(id).matches("[0-9a-f]{16}"));
             assertThat(d.attempts()).isEqualTo(1);
-            assertThat(d.body().get("answer").isObject()).as("stored with the answer as an object").isTrue();
+            assertThat(d.body().get("answer").isObject())
+                    .as("stored with the answer as an object")
+                    .isTrue();
         });
         assertThat(manager.get(s.id()).patterns()).containsExactly("all_tasks_succeeded");
-        assertThat(plato.room("bosun-sessions")).as("saved in its room, readable").hasSize(4);
+        assertThat(plato.room("bosun-sessions"))
+                .as("saved in its room, readable")
+                .hasSize(4);
         assertThat(plato.crashes()).isEmpty();
     }
 
     @Test
     void answerFormatObjectIsRefusedByTheRoomServerWhichMeasuresTheObjectsKeys() {
         reconfigure(c -> loader().set("answer_format", "object").load());
-        Session s = manager.startSession(SessionConfig.builder("object-answers", "oracle1").build());
+        Session s = manager.startSession(
+                SessionConfig.builder("object-answers", "oracle1").build());
         drive(() -> tiles(s.id()).get(0).state() != DeliveryState.PENDING);
-        assertThat(plato.requests()).singleElement().satisfies(r -> assertThat(r.tile().get("answer").isObject()).isTrue());
+        assertThat(plato.requests())
+                .singleElement()
+                .satisfies(r -> assertThat(r.tile().get("answer").isObject()).isTrue());
         Delivery d = tiles(s.id()).get(0);
         assertThat(d.state()).isEqualTo(DeliveryState.REJECTED);
         assertThat(d.lastStatus()).contains(403);
@@ -175,31 +204,58 @@ public abstract class TileRelayContract extends ManagerHarness {
         Session s = sessionWithOneTask("readable", TaskOutcome.SUCCESS);
         drive(() -> tiles(s.id()).stream().allMatch(d -> d.state() == DeliveryState.DELIVERED));
         var http = java.net.http.HttpClient.newHttpClient();
-        var read = http.send(java.net.http.HttpRequest.newBuilder(plato.url().resolve("/room/bosun-sessions"))
-                .header("Authorization", "Bearer k-1").GET().build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        var read = http.send(
+                java.net.http.HttpRequest.newBuilder(plato.url().resolve("/room/bosun-sessions"))
+                        .header("Authorization", "Bearer k-1")
+                        .GET()
+                        .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
         assertThat(read.statusCode()).isEqualTo(200);
-        assertThat(dev.bosun.json.Json.parse(read.body()).get("tile_count").asInt()).isEqualTo(4);
-        assertThat(tiles(s.id())).allSatisfy(d -> assertThat(d.remoteId()).as("plato-server's tile_id").isPresent());
+        assertThat(dev.bosun.json.Json.parse(read.body()).get("tile_count").asInt())
+                .isEqualTo(4);
+        assertThat(tiles(s.id()))
+                .allSatisfy(d ->
+                        assertThat(d.remoteId()).as("plato-server's tile_id").isPresent());
     }
 
     @Test
     void aRoomWithASlashIsRefusedAtStartAndPerSessionUnlessHierarchicalRoomsAreAllowed() {
-        assertThatThrownBy(() -> loader().set("scout_room", "gc/research/scout-reports/holodeck-session").load())
+        assertThatThrownBy(() -> loader().set("scout_room", "gc/research/scout-reports/holodeck-session")
+                        .load())
                 .isInstanceOf(BosunException.class)
-                .hasMessageContaining("scout_room").hasMessageContaining("'/'").hasMessageContaining("plato_room_names: hierarchical")
+                .hasMessageContaining("scout_room")
+                .hasMessageContaining("'/'")
+                .hasMessageContaining("plato_room_names: hierarchical")
                 .hasMessageContaining("gc-research-scout-reports-holodeck-session");
-        BosunException e = expectError(ErrorCode.INVALID_ARGUMENT, () ->
-                manager.startSession(SessionConfig.builder("slashed", "oracle1").scoutRoom("gc/research").build()));
+        BosunException e = expectError(
+                ErrorCode.INVALID_ARGUMENT,
+                () -> manager.startSession(SessionConfig.builder("slashed", "oracle1")
+                        .scoutRoom("gc/research")
+                        .build()));
         assertThat(e.details()).containsEntry("field", "scout_room").containsEntry("rule", "plato_room_names=strict");
-        assertThat(manager.startSession(SessionConfig.builder("flat", "oracle1").scoutRoom("gc.research_scout-1").build())
-                .scoutRoom()).contains("gc.research_scout-1");
-        expectError(ErrorCode.INVALID_ARGUMENT, () -> manager.startSession(SessionConfig.builder("dots", "oracle1").scoutRoom("..").build()));
+        assertThat(manager.startSession(SessionConfig.builder("flat", "oracle1")
+                                .scoutRoom("gc.research_scout-1")
+                                .build())
+                        .scoutRoom())
+                .contains("gc.research_scout-1");
+        expectError(
+                ErrorCode.INVALID_ARGUMENT,
+                () -> manager.startSession(
+                        SessionConfig.builder("dots", "oracle1").scoutRoom("..").build()));
 
-        reconfigure(c -> loader().set("plato_room_names", "hierarchical").set("scout_room", "gc/research/holodeck").load());
-        assertThat(manager.startSession(SessionConfig.builder("tree", "oracle1").scoutRoom("gc/research").build()).scoutRoom())
+        reconfigure(c -> loader().set("plato_room_names", "hierarchical")
+                .set("scout_room", "gc/research/holodeck")
+                .load());
+        assertThat(manager.startSession(SessionConfig.builder("tree", "oracle1")
+                                .scoutRoom("gc/research")
+                                .build())
+                        .scoutRoom())
                 .contains("gc/research");
-        expectError(ErrorCode.INVALID_ARGUMENT, () -> manager.startSession(SessionConfig.builder("up", "oracle1")
-                .scoutRoom("gc/../etc").build()));
+        expectError(
+                ErrorCode.INVALID_ARGUMENT,
+                () -> manager.startSession(SessionConfig.builder("up", "oracle1")
+                        .scoutRoom("gc/../etc")
+                        .build()));
     }
 
     /**
@@ -209,16 +265,24 @@ public abstract class TileRelayContract extends ManagerHarness {
      */
     @Test
     void aDuplicateAnswerToATileSentBeforeIsADeliveryWithANote() {
-        reconfigure(c -> loader().set("plato_room_names", "hierarchical").set("scout_room", "gc/research").load());
-        Session s = manager.startSession(SessionConfig.builder("tree", "oracle1").build());
+        reconfigure(c -> loader().set("plato_room_names", "hierarchical")
+                .set("scout_room", "gc/research")
+                .load());
+        Session s =
+                manager.startSession(SessionConfig.builder("tree", "oracle1").build());
         drive(() -> tiles(s.id()).get(0).state() != DeliveryState.PENDING);
         assertThat(plato.crashes()).singleElement().asString().contains("rooms/gc/research.json");
         Delivery d = tiles(s.id()).get(0);
         assertThat(d.state()).isEqualTo(DeliveryState.DELIVERED);
         assertThat(d.attempts()).isEqualTo(2);
-        assertThat(d.lastError()).hasValueSatisfying(note -> assertThat(note).contains("PLATO already had this tile")
-                .contains("Duplicate tile").contains("closed the connection without an answer"));
-        assertThat(d.remoteId()).as("the Room Server's hash of it").hasValueSatisfying(h -> assertThat(h).matches("[0-9a-f]{16}"));
+        assertThat(d.lastError())
+                .hasValueSatisfying(note -> assertThat(note)
+                        .contains("PLATO already had this tile")
+                        .contains("Duplicate tile")
+                        .contains("closed the connection without an answer"));
+        assertThat(d.remoteId())
+                .as("the Room Server's hash of it")
+                .hasValueSatisfying(h -> assertThat(h).matches("[0-9a-f]{16}"));
         assertThat(plato.room("gc/research")).hasSize(1);
     }
 
@@ -234,16 +298,23 @@ public abstract class TileRelayContract extends ManagerHarness {
         assertThat(rejected.lastStatus()).as("PLATO's gate answers 403").contains(403);
         assertThat(rejected.lastError()).contains("Refused by the gate");
         assertThat(rejected.attempts()).isEqualTo(1);
-        assertThat(plato.requests()).filteredOn(r -> r.question().startsWith("[TASK_START]")).hasSize(1);
-        assertThat(manager.tiles().list("default", Optional.of(DeliveryState.REJECTED), Optional.empty(), 10).items())
-                .extracting(Delivery::id).containsExactly(rejected.id());
+        assertThat(plato.requests())
+                .filteredOn(r -> r.question().startsWith("[TASK_START]"))
+                .hasSize(1);
+        assertThat(manager.tiles()
+                        .list("default", Optional.of(DeliveryState.REJECTED), Optional.empty(), 10)
+                        .items())
+                .extracting(Delivery::id)
+                .containsExactly(rejected.id());
     }
 
     @Test
     void anAbsoluteWordInAnAnswerIsRefusedByTheGateForGood() {
-        Session s = manager.startSession(SessionConfig.builder("absolute", "oracle1").build());
+        Session s = manager.startSession(
+                SessionConfig.builder("absolute", "oracle1").build());
         Task t = manager.addTask(s.id(), TaskSpec.builder("deploy").build());
-        manager.completeTask(s.id(), t.id(), Completion.of(TaskOutcome.FAILED).withError("it will never start: port in use"));
+        manager.completeTask(
+                s.id(), t.id(), Completion.of(TaskOutcome.FAILED).withError("it will never start: port in use"));
         drive(() -> tiles(s.id()).stream().noneMatch(d -> d.state() == DeliveryState.PENDING));
         Delivery end = tiles(s.id()).get(2);
         assertThat(end.state()).isEqualTo(DeliveryState.REJECTED);
@@ -256,24 +327,38 @@ public abstract class TileRelayContract extends ManagerHarness {
         Session s = sessionWithOneTask("flaky", TaskOutcome.SUCCESS);
         drive(() -> tiles(s.id()).stream().allMatch(d -> d.state() == DeliveryState.DELIVERED));
         List<Delivery> mine = tiles(s.id());
-        assertThat(mine.get(0).attempts()).as("500, timeout, dropped, then accepted").isEqualTo(4);
+        assertThat(mine.get(0).attempts())
+                .as("500, timeout, dropped, then accepted")
+                .isEqualTo(4);
         // The slow attempt was stored after Bosun gave up on it: PLATO holds each tile once whichever came first.
         assertThat(plato.accepted()).hasSize(4);
-        assertThat(plato.accepted()).extracting(FakePlato.Received::question).first().asString().startsWith("[SESSION_START]");
-        assertThat(plato.accepted()).extracting(FakePlato.Received::question).last().asString().startsWith("[SESSION_END]");
+        assertThat(plato.accepted())
+                .extracting(FakePlato.Received::question)
+                .first()
+                .asString()
+                .startsWith("[SESSION_START]");
+        assertThat(plato.accepted())
+                .extracting(FakePlato.Received::question)
+                .last()
+                .asString()
+                .startsWith("[SESSION_END]");
     }
 
     @Test
     void aFailedAttemptIsRecordedWithWhyAndWhenItIsTriedAgain() {
         plato.always(FakePlato.Fault.ERROR_500);
-        Session s = manager.startSession(SessionConfig.builder("failing", "oracle1").build());
+        Session s =
+                manager.startSession(SessionConfig.builder("failing", "oracle1").build());
         manager.relay().step();
-        drive(() -> tiles(s.id()).get(0).attempts() >= 1 && tiles(s.id()).get(0).lastError().isPresent());
+        drive(() -> tiles(s.id()).get(0).attempts() >= 1
+                && tiles(s.id()).get(0).lastError().isPresent());
         Delivery d = tiles(s.id()).get(0);
         assertThat(d.state()).isEqualTo(DeliveryState.PENDING);
         assertThat(d.lastStatus()).contains(500);
-        assertThat(d.lastError()).hasValueSatisfying(e -> assertThat(e)
-                .contains("answered HTTP 500: internal server error").contains("127.0.0.1:"));
+        assertThat(d.lastError())
+                .hasValueSatisfying(e -> assertThat(e)
+                        .contains("answered HTTP 500: internal server error")
+                        .contains("127.0.0.1:"));
         assertThat(d.nextAttemptAt()).isPresent();
     }
 
@@ -281,34 +366,46 @@ public abstract class TileRelayContract extends ManagerHarness {
     void anOutageThenRecoveryDeliversEveryTileInOrderPerSessionWithoutDuplicates() throws Exception {
         plato.stop();
         var sessions = new ArrayList<String>();
-        for (int i = 0; i < 6; i++) sessions.add(sessionWithOneTask("outage-" + i, i % 2 == 0 ? TaskOutcome.SUCCESS : TaskOutcome.FAILED).id());
+        for (int i = 0; i < 6; i++)
+            sessions.add(sessionWithOneTask("outage-" + i, i % 2 == 0 ? TaskOutcome.SUCCESS : TaskOutcome.FAILED)
+                    .id());
         for (int i = 0; i < 20; i++) {
             manager.relay().step();
             manager.relay().awaitInFlight(Duration.ofSeconds(5));
             clock.advance(Duration.ofMinutes(3)); // an hour down in all (20 x 3 min), well inside the maximum age
         }
         assertThat(plato.accepted()).isEmpty();
-        assertThat(manager.store().deliveries().countByState(DeliveryKind.TILE)).containsEntry(DeliveryState.PENDING, 24L);
-        assertThat(tiles(sessions.get(0)).get(0).lastError()).hasValueSatisfying(e -> assertThat(e).contains("refused"));
+        assertThat(manager.store().deliveries().countByState(DeliveryKind.TILE))
+                .containsEntry(DeliveryState.PENDING, 24L);
+        assertThat(tiles(sessions.get(0)).get(0).lastError())
+                .hasValueSatisfying(e -> assertThat(e).contains("refused"));
 
         plato.start();
         drive(() -> plato.accepted().size() == 24);
-        Map<String, List<String>> bySession = plato.accepted().stream().collect(Collectors.groupingBy(
-                r -> r.answerObject().get("session_id").asText(), Collectors.mapping(FakePlato.Received::question, Collectors.toList())));
+        Map<String, List<String>> bySession = plato.accepted().stream()
+                .collect(Collectors.groupingBy(
+                        r -> r.answerObject().get("session_id").asText(),
+                        Collectors.mapping(FakePlato.Received::question, Collectors.toList())));
         assertThat(bySession).hasSize(6);
         for (List<String> qs : bySession.values()) {
-            assertThat(qs).extracting(q -> q.substring(0, q.indexOf(']') + 1))
+            assertThat(qs)
+                    .extracting(q -> q.substring(0, q.indexOf(']') + 1))
                     .containsExactly("[SESSION_START]", "[TASK_START]", "[TASK_END]", "[SESSION_END]");
         }
-        assertThat(new HashSet<>(plato.accepted().stream().map(FakePlato.Received::tileId).toList())).hasSize(24);
+        assertThat(new HashSet<>(plato.accepted().stream()
+                        .map(FakePlato.Received::tileId)
+                        .toList()))
+                .hasSize(24);
         assertThat(manager.store().deliveries().countByState(DeliveryKind.TILE))
-                .containsEntry(DeliveryState.DELIVERED, 24L).containsEntry(DeliveryState.PENDING, 0L);
+                .containsEntry(DeliveryState.DELIVERED, 24L)
+                .containsEntry(DeliveryState.PENDING, 0L);
     }
 
     @Test
     void aTileStillFailingAtTheMaximumAgeIsDeadLetteredAndCanBeRetried() {
         plato.always(FakePlato.Fault.ERROR_500);
-        Session s = manager.startSession(SessionConfig.builder("doomed", "oracle1").build());
+        Session s =
+                manager.startSession(SessionConfig.builder("doomed", "oracle1").build());
         manager.relay().step();
         for (int i = 0; i < 40 && tiles(s.id()).get(0).state() == DeliveryState.PENDING; i++) {
             drive(() -> true);
@@ -317,8 +414,11 @@ public abstract class TileRelayContract extends ManagerHarness {
         Delivery dead = tiles(s.id()).get(0);
         assertThat(dead.state()).isEqualTo(DeliveryState.DEAD);
         assertThat(dead.lastError()).hasValueSatisfying(e -> assertThat(e).contains("gave up after"));
-        assertThat(manager.tiles().list("default", Optional.of(DeliveryState.DEAD), Optional.empty(), 10).items())
-                .extracting(Delivery::id).containsExactly(dead.id());
+        assertThat(manager.tiles()
+                        .list("default", Optional.of(DeliveryState.DEAD), Optional.empty(), 10)
+                        .items())
+                .extracting(Delivery::id)
+                .containsExactly(dead.id());
 
         plato.always(null);
         Delivery again = manager.tiles().retry("default", dead.id());
@@ -329,18 +429,27 @@ public abstract class TileRelayContract extends ManagerHarness {
 
     @Test
     void emitTilesFalseKeepsTilesLocalForTheConfigOrOneSession() {
-        Session quiet = manager.startSession(SessionConfig.builder("quiet", "oracle1").emitTiles(false).scoutRoom("my-own-room").build());
-        Session loud = manager.startSession(SessionConfig.builder("loud", "oracle1").build());
+        Session quiet = manager.startSession(SessionConfig.builder("quiet", "oracle1")
+                .emitTiles(false)
+                .scoutRoom("my-own-room")
+                .build());
+        Session loud =
+                manager.startSession(SessionConfig.builder("loud", "oracle1").build());
         drive(() -> plato.accepted().size() == 1);
         assertThat(tiles(quiet.id())).singleElement().satisfies(d -> {
             assertThat(d.state()).isEqualTo(DeliveryState.LOCAL);
             assertThat(d.body().get("domain").asText()).isEqualTo("my-own-room");
         });
-        assertThat(plato.accepted()).singleElement().satisfies(r -> assertThat(r.answerObject().get("session_id").asText()).isEqualTo(loud.id()));
+        assertThat(plato.accepted())
+                .singleElement()
+                .satisfies(r ->
+                        assertThat(r.answerObject().get("session_id").asText()).isEqualTo(loud.id()));
 
         reconfigure(c -> loader().set("emit_tiles", false).load());
-        Session off = manager.startSession(SessionConfig.builder("off", "oracle1").build());
-        Session optIn = manager.startSession(SessionConfig.builder("opt-in", "oracle1").emitTiles(true).build());
+        Session off =
+                manager.startSession(SessionConfig.builder("off", "oracle1").build());
+        Session optIn = manager.startSession(
+                SessionConfig.builder("opt-in", "oracle1").emitTiles(true).build());
         drive(() -> plato.accepted().size() == 2);
         assertThat(tiles(off.id())).extracting(Delivery::state).containsExactly(DeliveryState.LOCAL);
         assertThat(tiles(optIn.id())).extracting(Delivery::state).containsExactly(DeliveryState.DELIVERED);
@@ -349,7 +458,8 @@ public abstract class TileRelayContract extends ManagerHarness {
     @Test
     void theApiKeyGoesAsABearerToken() throws Exception {
         usePlatoServer("k-123");
-        Session s = manager.startSession(SessionConfig.builder("keyed", "oracle1").build());
+        Session s =
+                manager.startSession(SessionConfig.builder("keyed", "oracle1").build());
         drive(() -> plato.accepted().size() == 1);
         assertThat(plato.accepted().get(0).authorization()).isEqualTo("Bearer k-123");
         assertThat(tiles(s.id()).get(0).state()).isEqualTo(DeliveryState.DELIVERED);
@@ -360,11 +470,14 @@ public abstract class TileRelayContract extends ManagerHarness {
         // PLATO stores the tile but its answer comes after Bosun gave up: the relay cannot know and
         // resends; PLATO calls the resend a duplicate, which for a tile sent before means it is there.
         plato.fault(FakePlato.Fault.SLOW);
-        Session s = manager.startSession(SessionConfig.builder("lost-answer", "oracle1").build());
+        Session s = manager.startSession(
+                SessionConfig.builder("lost-answer", "oracle1").build());
         manager.relay().step();
         try {
             manager.relay().awaitInFlight(Duration.ofSeconds(10)); // times out at 3 s; PLATO stores it at 3.5 s
-            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> plato.accepted().size() == 1);
+            org.awaitility.Awaitility.await()
+                    .atMost(Duration.ofSeconds(10))
+                    .until(() -> plato.accepted().size() == 1);
         } catch (InterruptedException e) {
             throw new AssertionError(e);
         }
@@ -382,14 +495,20 @@ public abstract class TileRelayContract extends ManagerHarness {
         plato.pace();
         Session s = sessionWithOneTask("paced", TaskOutcome.SUCCESS);
         manager.relay().step();
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> plato.requests().size() == 1);
+        org.awaitility.Awaitility.await()
+                .atMost(Duration.ofSeconds(10))
+                .until(() -> plato.requests().size() == 1);
         plato.allow(1);
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> plato.requests().size() == 2);
+        org.awaitility.Awaitility.await()
+                .atMost(Duration.ofSeconds(10))
+                .until(() -> plato.requests().size() == 2);
         List<Delivery> mid = tiles(s.id());
         assertThat(mid.get(0).state()).as("recorded before the next was sent").isEqualTo(DeliveryState.DELIVERED);
         assertThat(mid.get(1).state()).isEqualTo(DeliveryState.PENDING);
         assertThat(mid.get(1).attempts()).as("in flight: one send").isEqualTo(1);
-        assertThat(mid.subList(2, 4)).as("not sent, not claimed").allSatisfy(d -> assertThat(d.attempts()).isZero());
+        assertThat(mid.subList(2, 4))
+                .as("not sent, not claimed")
+                .allSatisfy(d -> assertThat(d.attempts()).isZero());
         plato.allow(10);
         drive(() -> tiles(s.id()).stream().allMatch(d -> d.state() == DeliveryState.DELIVERED));
         assertThat(tiles(s.id())).allSatisfy(d -> assertThat(d.attempts()).isEqualTo(1));
@@ -398,17 +517,28 @@ public abstract class TileRelayContract extends ManagerHarness {
     /** attempts are sends, and each tile backs off from its own failures, not its lane's. */
     @Test
     void attemptsCountSendsAndEachTileBacksOffFromItsOwnFailures() throws Exception {
-        plato.fault(FakePlato.Fault.NONE, FakePlato.Fault.ERROR_500, FakePlato.Fault.NONE, FakePlato.Fault.ERROR_500,
-                FakePlato.Fault.NONE, FakePlato.Fault.ERROR_500);
+        plato.fault(
+                FakePlato.Fault.NONE,
+                FakePlato.Fault.ERROR_500,
+                FakePlato.Fault.NONE,
+                FakePlato.Fault.ERROR_500,
+                FakePlato.Fault.NONE,
+                FakePlato.Fault.ERROR_500);
         Session s = sessionWithOneTask("once-each", TaskOutcome.SUCCESS);
         Duration longest = Duration.ZERO;
-        for (int i = 0; i < 40 && !(tiles(s.id()).size() == 4
-                && tiles(s.id()).stream().allMatch(d -> d.state() == DeliveryState.DELIVERED)); i++) {
+        for (int i = 0;
+                i < 40
+                        && !(tiles(s.id()).size() == 4
+                                && tiles(s.id()).stream().allMatch(d -> d.state() == DeliveryState.DELIVERED));
+                i++) {
             manager.relay().step();
             manager.relay().awaitInFlight(Duration.ofSeconds(5));
             for (Delivery d : tiles(s.id())) {
-                if (d.state() == DeliveryState.PENDING && d.lastError().isPresent() && d.nextAttemptAt().isPresent()) {
-                    Duration wait = Duration.between(d.updatedAt(), d.nextAttemptAt().get());
+                if (d.state() == DeliveryState.PENDING
+                        && d.lastError().isPresent()
+                        && d.nextAttemptAt().isPresent()) {
+                    Duration wait =
+                            Duration.between(d.updatedAt(), d.nextAttemptAt().get());
                     if (wait.compareTo(longest) > 0) longest = wait;
                 }
             }
@@ -416,8 +546,12 @@ public abstract class TileRelayContract extends ManagerHarness {
         }
         List<Delivery> mine = tiles(s.id());
         assertThat(mine).extracting(Delivery::state).containsOnly(DeliveryState.DELIVERED);
-        Map<String, Long> sends = plato.requests().stream().collect(Collectors.groupingBy(FakePlato.Received::tileId, Collectors.counting()));
-        assertThat(mine).allSatisfy(d -> assertThat((long) d.attempts()).as("attempts of " + d.id()).isEqualTo(sends.get(d.id())));
+        Map<String, Long> sends = plato.requests().stream()
+                .collect(Collectors.groupingBy(FakePlato.Received::tileId, Collectors.counting()));
+        assertThat(mine)
+                .allSatisfy(d -> assertThat((long) d.attempts())
+                        .as("attempts of " + d.id())
+                        .isEqualTo(sends.get(d.id())));
         assertThat(mine).extracting(Delivery::attempts).containsExactly(1, 2, 2, 2);
         assertThat(longest).as("one failure each: backoff_min at most").isLessThanOrEqualTo(Duration.ofSeconds(1));
     }
@@ -430,17 +564,23 @@ public abstract class TileRelayContract extends ManagerHarness {
         var pauses = new java.util.concurrent.CopyOnWriteArrayList<String>();
         manager.relay().addObserver(new dev.bosun.delivery.DeliveryObserver() {
             @Override
-            public void paused(DeliveryKind kind, String target, String cause) { pauses.add(target + ":" + cause); }
+            public void paused(DeliveryKind kind, String target, String cause) {
+                pauses.add(target + ":" + cause);
+            }
         });
         Session s = sessionWithOneTask("wrong-key", TaskOutcome.SUCCESS);
-        Session other = manager.startSession(SessionConfig.builder("other", "oracle1").build());
+        Session other =
+                manager.startSession(SessionConfig.builder("other", "oracle1").build());
         drive(() -> !plato.requests().isEmpty());
         TargetHealth h = manager.relay().health(DeliveryKind.TILE, "plato");
         assertThat(h.status()).isEqualTo(TargetHealth.Status.PAUSED);
         assertThat(h.cause()).contains("auth");
-        assertThat(h.detail()).hasValueSatisfying(d -> assertThat(d).contains("HTTP 401").doesNotContain("wrong-key"));
+        assertThat(h.detail())
+                .hasValueSatisfying(d -> assertThat(d).contains("HTTP 401").doesNotContain("wrong-key"));
         int atPause = plato.requests().size();
-        assertThat(atPause).as("what was in flight when it paused: the two lanes' heads at most").isBetween(1, 2);
+        assertThat(atPause)
+                .as("what was in flight when it paused: the two lanes' heads at most")
+                .isBetween(1, 2);
         for (int i = 0; i < 10; i++) { // 20 s of clock: no probe is due yet
             drive(() -> true);
             clock.advance(Duration.ofSeconds(2));
@@ -456,22 +596,28 @@ public abstract class TileRelayContract extends ManagerHarness {
         drive(() -> tiles(s.id()).stream().allMatch(d -> d.state() == DeliveryState.DELIVERED)
                 && tiles(other.id()).get(0).state() == DeliveryState.DELIVERED);
         assertThat(manager.relay().health(DeliveryKind.TILE, "plato").status()).isEqualTo(TargetHealth.Status.UP);
-        assertThat(tiles(s.id())).noneMatch(d -> d.state() == DeliveryState.DEAD || d.state() == DeliveryState.REJECTED);
+        assertThat(tiles(s.id()))
+                .noneMatch(d -> d.state() == DeliveryState.DEAD || d.state() == DeliveryState.REJECTED);
     }
 
     @Test
     void aPausedTargetResumesOnRequest() throws Exception {
         usePlatoServer("right-key");
         reconfigure(c -> loader().set("plato_api_key", "wrong-key").load());
-        Session s = manager.startSession(SessionConfig.builder("resume", "oracle1").build());
+        Session s =
+                manager.startSession(SessionConfig.builder("resume", "oracle1").build());
         drive(() -> !plato.requests().isEmpty());
         assertThat(manager.relay().health(DeliveryKind.TILE, "plato").status()).isEqualTo(TargetHealth.Status.PAUSED);
         plato.apiKey = "wrong-key";
         assertThat(manager.relay().resume(DeliveryKind.TILE, "plato")).isTrue();
-        assertThat(manager.relay().resume(DeliveryKind.TILE, "plato")).as("not paused any more").isFalse();
+        assertThat(manager.relay().resume(DeliveryKind.TILE, "plato"))
+                .as("not paused any more")
+                .isFalse();
         manager.relay().step();
         manager.relay().awaitInFlight(Duration.ofSeconds(5));
-        assertThat(tiles(s.id()).get(0).state()).as("sent at once, before any probe was due").isEqualTo(DeliveryState.DELIVERED);
+        assertThat(tiles(s.id()).get(0).state())
+                .as("sent at once, before any probe was due")
+                .isEqualTo(DeliveryState.DELIVERED);
     }
 
     /**
@@ -481,9 +627,13 @@ public abstract class TileRelayContract extends ManagerHarness {
     @Test
     void aServerThatCrashesOnTheSameTileEveryTimeIsPausedNotHammered() throws Exception {
         usePlatoServer("k");
-        reconfigure(c -> loader().set("plato_api_key", "k").set("answer_format", "object").load());
+        reconfigure(c -> loader().set("plato_api_key", "k")
+                .set("answer_format", "object")
+                .load());
         Session s = sessionWithOneTask("crashing", TaskOutcome.SUCCESS);
-        for (int i = 0; i < 20 && manager.relay().health(DeliveryKind.TILE, "plato").status() != TargetHealth.Status.PAUSED; i++) {
+        for (int i = 0;
+                i < 20 && manager.relay().health(DeliveryKind.TILE, "plato").status() != TargetHealth.Status.PAUSED;
+                i++) {
             drive(() -> true);
             clock.advance(Duration.ofSeconds(5));
         }
@@ -491,8 +641,10 @@ public abstract class TileRelayContract extends ManagerHarness {
         assertThat(h.status()).isEqualTo(TargetHealth.Status.PAUSED);
         assertThat(h.cause()).contains("crash");
         String head = tiles(s.id()).get(0).id();
-        assertThat(h.detail()).hasValueSatisfying(d -> assertThat(d).contains("closed the connection without an answer")
-                .contains("3 times in a row on " + head));
+        assertThat(h.detail())
+                .hasValueSatisfying(d -> assertThat(d)
+                        .contains("closed the connection without an answer")
+                        .contains("3 times in a row on " + head));
         assertThat(plato.crashes()).hasSize(3);
         assertThat(plato.requests()).extracting(FakePlato.Received::tileId).containsOnly(head);
         int before = plato.requests().size();
@@ -500,7 +652,9 @@ public abstract class TileRelayContract extends ManagerHarness {
             drive(() -> true);
             clock.advance(Duration.ofSeconds(2));
         }
-        assertThat(plato.requests()).as("nothing sent in the 20 s after the pause").hasSize(before);
+        assertThat(plato.requests())
+                .as("nothing sent in the 20 s after the pause")
+                .hasSize(before);
         assertThat(tiles(s.id())).extracting(Delivery::state).containsOnly(DeliveryState.PENDING);
     }
 
@@ -526,18 +680,27 @@ public abstract class TileRelayContract extends ManagerHarness {
     /** Every checkpoint in the log becomes a tile: the end's cancellations, a worker's or an agent's error. */
     @Test
     void cancelledTasksAndAgentErrorsBecomeTiles() {
-        Session s = manager.startSession(SessionConfig.builder("cut-short", "oracle1").build());
+        Session s = manager.startSession(
+                SessionConfig.builder("cut-short", "oracle1").build());
         manager.addTask(s.id(), TaskSpec.builder("left-running").build());
-        manager.emit(s.id(), "error", dev.bosun.json.Json.object().put("message", "disk quota exceeded").put("code", "quota"));
+        manager.emit(
+                s.id(),
+                "error",
+                dev.bosun.json.Json.object()
+                        .put("message", "disk quota exceeded")
+                        .put("code", "quota"));
         manager.endSession(s.id(), SessionOutcome.FAILED, Optional.of("stopped"));
-        drive(() -> tiles(s.id()).size() == 5 && tiles(s.id()).stream().allMatch(d -> d.state() == DeliveryState.DELIVERED));
-        assertThat(plato.accepted()).extracting(r -> r.question().substring(0, r.question().indexOf(']') + 1))
+        drive(() -> tiles(s.id()).size() == 5
+                && tiles(s.id()).stream().allMatch(d -> d.state() == DeliveryState.DELIVERED));
+        assertThat(plato.accepted())
+                .extracting(r -> r.question().substring(0, r.question().indexOf(']') + 1))
                 .containsExactly("[SESSION_START]", "[TASK_START]", "[SESSION_ERROR]", "[TASK_END]", "[SESSION_END]");
         JsonNode error = plato.accepted().get(2).answerObject();
         assertThat(error.get("message").asText()).isEqualTo("disk quota exceeded");
         assertThat(error.get("reported_by").asText()).isEqualTo("agent");
         assertThat(plato.accepted().get(3).question()).isEqualTo("[TASK_END] left-running — CANCELLED");
-        assertThat(plato.accepted().get(3).answerObject().get("outcome").asText()).isEqualTo("cancelled");
+        assertThat(plato.accepted().get(3).answerObject().get("outcome").asText())
+                .isEqualTo("cancelled");
     }
 
     /** Replaces the Room Server with a plato-server (bearer key, no duplicate check) and points Bosun at it. */
@@ -555,6 +718,8 @@ public abstract class TileRelayContract extends ManagerHarness {
         store = factory().open(dataDir);
         manager = SessionManager.builder(config).store(store).autoReap(false).build();
         sessionWithOneTask("background", TaskOutcome.SUCCESS);
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> plato.accepted().size() == 4);
+        org.awaitility.Awaitility.await()
+                .atMost(Duration.ofSeconds(10))
+                .until(() -> plato.accepted().size() == 4);
     }
 }

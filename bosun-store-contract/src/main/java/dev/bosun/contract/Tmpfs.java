@@ -39,19 +39,23 @@ public final class Tmpfs implements AutoCloseable {
     private static Availability tryMount(Path dir, String size) throws IOException, InterruptedException {
         if (!"root".equals(System.getProperty("user.name"))) return Availability.no("mounting a tmpfs needs root");
         Process p = new ProcessBuilder(List.of("mount", "-t", "tmpfs", "-o", "size=" + size, "tmpfs", dir.toString()))
-                .redirectErrorStream(true).start();
+                .redirectErrorStream(true)
+                .start();
         String out = new String(p.getInputStream().readAllBytes()).strip();
-        if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) return Availability.no("mount -t tmpfs failed: " + out);
+        if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0)
+            return Availability.no("mount -t tmpfs failed: " + out);
         return Availability.ok("mounted");
     }
 
-    public Path dir() { return dir; }
+    public Path dir() {
+        return dir;
+    }
 
     /** Writes the filler until the disk is full. */
     public void fill() throws IOException {
         byte[] chunk = new byte[64 * 1024];
-        try (OutputStream out = Files.newOutputStream(filler, java.nio.file.StandardOpenOption.CREATE,
-                java.nio.file.StandardOpenOption.APPEND)) {
+        try (OutputStream out = Files.newOutputStream(
+                filler, java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND)) {
             while (true) {
                 out.write(chunk);
             }
@@ -67,10 +71,14 @@ public final class Tmpfs implements AutoCloseable {
     }
 
     /** Free bytes now. */
-    public long usable() throws IOException { return Files.getFileStore(dir).getUsableSpace(); }
+    public long usable() throws IOException {
+        return Files.getFileStore(dir).getUsableSpace();
+    }
 
     /** Deletes the filler: the disk has its space back. */
-    public void free() throws IOException { Files.deleteIfExists(filler); }
+    public void free() throws IOException {
+        Files.deleteIfExists(filler);
+    }
 
     /** Shrinks the filler so that the disk has about {@code bytes} free (never less than now). */
     public void freeUpTo(long bytes) throws IOException {
@@ -84,7 +92,9 @@ public final class Tmpfs implements AutoCloseable {
 
     @Override
     public void close() throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(List.of("umount", "-l", dir.toString())).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(List.of("umount", "-l", dir.toString()))
+                .redirectErrorStream(true)
+                .start();
         p.getInputStream().readAllBytes();
         p.waitFor(30, TimeUnit.SECONDS);
     }

@@ -29,10 +29,13 @@ import org.junit.jupiter.api.Test;
 public abstract class WorkerContract extends ManagerHarness {
 
     private Session startEcho() {
-        return manager.startSession(SessionConfig.builder("worker", "agent").profile("echo").build());
+        return manager.startSession(
+                SessionConfig.builder("worker", "agent").profile("echo").build());
     }
 
-    private Workspace ws(Session s) { return Workspace.at(dataDir, s.id()); }
+    private Workspace ws(Session s) {
+        return Workspace.at(dataDir, s.id());
+    }
 
     private List<Event> awaitEvents(String id, java.util.function.Predicate<List<Event>> until) {
         return await().atMost(Duration.ofSeconds(15)).until(() -> allEvents(id), until);
@@ -47,7 +50,8 @@ public abstract class WorkerContract extends ManagerHarness {
         int seen = -1;
         while (true) {
             int before = seen;
-            List<Event> events = await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(250))
+            List<Event> events = await().atMost(Duration.ofSeconds(15))
+                    .pollInterval(Duration.ofMillis(250))
                     .until(() -> allEvents(id), ev -> until.test(ev) || ev.size() > before);
             if (until.test(events)) return events;
             seen = events.size();
@@ -66,14 +70,28 @@ public abstract class WorkerContract extends ManagerHarness {
 
     @Test
     void aProcessWorkerFillingItsWorkspaceIsStoppedAndItsSessionEndsWorkspaceQuotaExceeded() {
-        reconfigure(c -> Fixtures.loader(c.dataDir()).set("profiles", Map.of("spawner", Map.of(
-                "command", List.of("sh", "-c", SandboxContract.SPAWNER), "workspace_max_files", 100, "stop_grace", "1s"))).load());
-        Session s = manager.startSession(SessionConfig.builder("worker", "agent").profile("spawner").build());
+        reconfigure(c -> Fixtures.loader(c.dataDir())
+                .set(
+                        "profiles",
+                        Map.of(
+                                "spawner",
+                                Map.of(
+                                        "command",
+                                        List.of("sh", "-c", SandboxContract.SPAWNER),
+                                        "workspace_max_files",
+                                        100,
+                                        "stop_grace",
+                                        "1s")))
+                .load());
+        Session s = manager.startSession(
+                SessionConfig.builder("worker", "agent").profile("spawner").build());
         Session ended = await().atMost(Duration.ofSeconds(30)).until(() -> manager.get(s.id()), Session::isEnded);
         assertThat(ended.reason()).contains(EndReason.WORKSPACE_QUOTA_EXCEEDED);
         assertThat(ended.error()).hasValueSatisfying(e -> assertThat(e).contains("workspace_max_files"));
         try (var process = new dev.bosun.sandbox.ProcessSandbox()) {
-            assertThat(process.list(manager.workerNode())).extracting(l -> l.sessionId()).doesNotContain(s.id());
+            assertThat(process.list(manager.workerNode()))
+                    .extracting(l -> l.sessionId())
+                    .doesNotContain(s.id());
         }
         awaitCleaned(s.id()); // the end commits first; the clean-up follows on the supervisor's thread
         assertThat(ws(s).root()).doesNotExist();
@@ -108,11 +126,17 @@ public abstract class WorkerContract extends ManagerHarness {
         writeOutbox(ws(s), "a-good.json", "{\"event_type\":\"  reply  \",\"v\":1}".getBytes(StandardCharsets.UTF_8));
         writeOutbox(ws(s), "b-bad.json", "{not-json".getBytes(StandardCharsets.UTF_8));
         List<Event> events = awaitEvents(s.id(), ev -> hasType(ev, "message") && hasType(ev, "reply"));
-        Event bad = events.stream().filter(e -> e.type().equals("message")).findFirst().orElseThrow();
+        Event bad = events.stream()
+                .filter(e -> e.type().equals("message"))
+                .findFirst()
+                .orElseThrow();
         assertThat(bad.payload().get("parse_error").asText()).isEqualTo("invalid_json");
         assertThat(bad.payload().get("raw").asText()).isEqualTo("{not-json");
         assertThat(bad.payload().get("file_name").asText()).isEqualTo("b-bad.json");
-        Event good = events.stream().filter(e -> e.type().equals("reply")).findFirst().orElseThrow();
+        Event good = events.stream()
+                .filter(e -> e.type().equals("reply"))
+                .findFirst()
+                .orElseThrow();
         assertThat(good.seq()).isLessThan(bad.seq()); // name order
         await().atMost(Duration.ofSeconds(5)).until(() -> {
             try (var files = Files.list(ws(s).outbox())) {
@@ -127,7 +151,10 @@ public abstract class WorkerContract extends ManagerHarness {
         byte[] big = ("\"" + "x".repeat(config.maxMessageBytes() + 10) + "\"").getBytes(StandardCharsets.UTF_8);
         writeOutbox(ws(s), "huge.json", big);
         List<Event> events = awaitEvents(s.id(), ev -> hasType(ev, "error"));
-        Event err = events.stream().filter(e -> e.type().equals("error")).findFirst().orElseThrow();
+        Event err = events.stream()
+                .filter(e -> e.type().equals("error"))
+                .findFirst()
+                .orElseThrow();
         assertThat(err.direction()).isEqualTo(Direction.SYSTEM);
         assertThat(err.payload().get("file_name").asText()).isEqualTo("huge.json");
         assertThat(err.payload().get("size_bytes").asLong()).isEqualTo(big.length);
@@ -148,9 +175,11 @@ public abstract class WorkerContract extends ManagerHarness {
         writeOutbox(ws(s), "d-fine.json", "{\"event_type\":\"fine\",\"n\":1e400}".getBytes(StandardCharsets.UTF_8));
         List<Event> events = awaitEvents(s.id(), ev -> hasType(ev, "fine"));
         var errors = events.stream().filter(e -> e.type().equals("error")).toList();
-        assertThat(errors).extracting(e -> e.payload().get("file_name").asText())
+        assertThat(errors)
+                .extracting(e -> e.payload().get("file_name").asText())
                 .containsExactly("a-deep.json", "b-twice.json", "c-lone.json");
-        assertThat(errors).extracting(e -> e.payload().get("rule").asText())
+        assertThat(errors)
+                .extracting(e -> e.payload().get("rule").asText())
                 .containsExactly(JsonRules.MAX_DEPTH, JsonRules.DUPLICATE_KEY, JsonRules.VALID_UNICODE);
         assertThat(errors).allSatisfy(e -> {
             assertThat(e.direction()).isEqualTo(Direction.SYSTEM);
@@ -161,7 +190,8 @@ public abstract class WorkerContract extends ManagerHarness {
         assertThat(ws(s).internal().resolve("rejected/a-deep.json")).exists().hasBinaryContent(deep);
         assertThat(ws(s).internal().resolve("rejected/b-twice.json")).exists().hasBinaryContent(twice);
         assertThat(ws(s).internal().resolve("rejected/c-lone.json")).exists().hasBinaryContent(lone);
-        Event fine = events.stream().filter(e -> e.type().equals("fine")).findFirst().orElseThrow();
+        Event fine =
+                events.stream().filter(e -> e.type().equals("fine")).findFirst().orElseThrow();
         assertThat(fine.payload().get("n").decimalValue()).isEqualTo(new java.math.BigDecimal("1e400"));
         assertGapless(events);
     }
@@ -171,11 +201,16 @@ public abstract class WorkerContract extends ManagerHarness {
         Session s = startEcho();
         int n = 1500;
         for (int i = 0; i < n; i++) {
-            writeOutbox(ws(s), String.format("flood-%05d.json", i), ("{\"event_type\":\"flood\",\"i\":" + i + "}").getBytes());
+            writeOutbox(
+                    ws(s),
+                    String.format("flood-%05d.json", i),
+                    ("{\"event_type\":\"flood\",\"i\":" + i + "}").getBytes());
         }
-        List<Event> events = awaitWhileGrowing(s.id(), ev -> ev.stream().filter(e -> e.type().equals("flood")).count() == n);
+        List<Event> events = awaitWhileGrowing(
+                s.id(), ev -> ev.stream().filter(e -> e.type().equals("flood")).count() == n);
         var flood = events.stream().filter(e -> e.type().equals("flood")).toList();
-        for (int i = 0; i < n; i++) assertThat(flood.get(i).payload().get("i").asInt()).isEqualTo(i);
+        for (int i = 0; i < n; i++)
+            assertThat(flood.get(i).payload().get("i").asInt()).isEqualTo(i);
         assertGapless(events);
     }
 
@@ -196,15 +231,18 @@ public abstract class WorkerContract extends ManagerHarness {
 
     @Test
     void aKeptWorkspaceOutlivesItsSession() {
-        Session s = manager.startSession(SessionConfig.builder("k", "agent").profile("keep").build());
+        Session s = manager.startSession(
+                SessionConfig.builder("k", "agent").profile("keep").build());
         manager.endSession(s.id(), SessionOutcome.SUCCESS, Optional.empty());
         assertThat(ws(s).root()).isDirectory();
     }
 
     @Test
     void idleExpiryStopsTheWorkerAndCleansUp() {
-        Session s = manager.startSession(SessionConfig.builder("w", "agent").profile("echo")
-                .idleTimeout(Duration.ofMinutes(1)).build());
+        Session s = manager.startSession(SessionConfig.builder("w", "agent")
+                .profile("echo")
+                .idleTimeout(Duration.ofMinutes(1))
+                .build());
         awaitEvents(s.id(), ev -> hasType(ev, "ready"));
         long pid = Long.parseLong(store.workerOf(s.id()).orElseThrow().id());
         clock.advance(Duration.ofMinutes(2));
@@ -216,7 +254,8 @@ public abstract class WorkerContract extends ManagerHarness {
 
     @Test
     void aWorkerThatExitsAtOnceEndsItsSessionWithTheExitCode() {
-        Session s = manager.startSession(SessionConfig.builder("x", "agent").profile("exit3").build());
+        Session s = manager.startSession(
+                SessionConfig.builder("x", "agent").profile("exit3").build());
         Session ended = await().atMost(Duration.ofSeconds(10)).until(() -> manager.get(s.id()), Session::isEnded);
         assertThat(ended.reason()).contains(EndReason.WORKER_EXITED);
         assertThat(ended.outcome()).contains(SessionOutcome.FAILED);
@@ -239,8 +278,10 @@ public abstract class WorkerContract extends ManagerHarness {
 
     @Test
     void aWorkerThatCannotStartFailsTheSessionWithAClearError() {
-        var e = expectError(ErrorCode.INTERNAL, () -> manager.startSession(
-                SessionConfig.builder("m", "agent").profile("missing").build()));
+        var e = expectError(
+                ErrorCode.INTERNAL,
+                () -> manager.startSession(
+                        SessionConfig.builder("m", "agent").profile("missing").build()));
         assertThat(e.getMessage()).doesNotContain("/nonexistent").doesNotContain(dataDir.toString());
         String id = (String) e.details().get("session_id");
         Session s = manager.get(id);
@@ -252,19 +293,25 @@ public abstract class WorkerContract extends ManagerHarness {
     @Test
     void workerLogsAreReadableAndBounded() throws Exception {
         reconfigure(c -> Fixtures.withWorkerLogMaxBytes(c, 16 * 1024));
-        Session s = manager.startSession(SessionConfig.builder("l", "agent").profile("chatty").build());
+        Session s = manager.startSession(
+                SessionConfig.builder("l", "agent").profile("chatty").build());
         awaitEvents(s.id(), ev -> hasType(ev, "ready"));
-        await().atMost(Duration.ofSeconds(10)).until(() -> manager.logs(s.id(), LogStream.STDERR, 4096)
-                .contains("hello-err"));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> manager.logs(s.id(), LogStream.STDERR, 4096).contains("hello-err"));
         Path out = ws(s).stdoutLog();
         // the periodic rescan rotates the log: the live file and its one predecessor stay bounded
-        await().atMost(Duration.ofSeconds(10)).until(() -> Files.size(out) <= 16 * 1024
-                && Files.exists(out.resolveSibling("stdout.log.1")));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> Files.size(out) <= 16 * 1024 && Files.exists(out.resolveSibling("stdout.log.1")));
         String tail = manager.logs(s.id(), LogStream.STDOUT, 2048);
         assertThat(tail.getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(2048);
         assertThat(tail).contains("line-1999");
-        var e = expectError(ErrorCode.CONFLICT, () -> manager.logs(
-                manager.startSession(SessionConfig.builder("n", "a").build()).id(), LogStream.STDOUT, 100));
+        var e = expectError(
+                ErrorCode.CONFLICT,
+                () -> manager.logs(
+                        manager.startSession(SessionConfig.builder("n", "a").build())
+                                .id(),
+                        LogStream.STDOUT,
+                        100));
         assertThat(e.getMessage()).contains("no worker");
     }
 
@@ -306,13 +353,18 @@ public abstract class WorkerContract extends ManagerHarness {
         // Simulate a crash after the end committed but before the worker was stopped:
         closeKeepingSessions();
         var st = factory().open(dataDir);
-        st.endSession(new dev.bosun.store.EndRequest(s.id(), SessionOutcome.CANCELLED, EndReason.TERMINATED,
-                Optional.empty(), Optional.empty(), dev.bosun.store.EndRequest.Precondition.NONE, clock.instant()));
+        st.endSession(new dev.bosun.store.EndRequest(
+                s.id(),
+                SessionOutcome.CANCELLED,
+                EndReason.TERMINATED,
+                Optional.empty(),
+                Optional.empty(),
+                dev.bosun.store.EndRequest.Precondition.NONE,
+                clock.instant()));
         st.close();
         assertThat(Fixtures.isRunning(pid)).isTrue();
         open();
         await().atMost(Duration.ofSeconds(10)).until(() -> !Fixtures.isRunning(pid));
         assertThat(ws(s).root()).doesNotExist();
     }
-
 }

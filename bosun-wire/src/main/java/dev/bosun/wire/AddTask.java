@@ -12,7 +12,9 @@ public record AddTask(
         @JsonProperty(value = "name", required = true) String name,
         @JsonProperty(value = "data") JsonNode data,
         @Nullable @JsonProperty(value = "priority") TaskPriority priority,
-        @Nullable @JsonProperty(value = "required_capabilities") List<String> requiredCapabilities) {
+
+        @Nullable @JsonProperty(value = "required_capabilities")
+        List<String> requiredCapabilities) {
 
     /** Only the required fields; the rest left to the server. */
     public static AddTask of(String name) {

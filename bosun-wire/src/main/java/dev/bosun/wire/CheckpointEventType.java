@@ -15,12 +15,16 @@ public enum CheckpointEventType implements WireEnum {
 
     private final String wire;
 
-    CheckpointEventType(String wire) { this.wire = wire; }
+    CheckpointEventType(String wire) {
+        this.wire = wire;
+    }
 
     /** The value on the wire. */
     @JsonValue
     @Override
-    public String wire() { return wire; }
+    public String wire() {
+        return wire;
+    }
 
     /** The constant whose wire value is {@code value}; IllegalArgumentException naming the known ones otherwise. */
     @JsonCreator

@@ -9,5 +9,4 @@ import java.util.List;
 public record CreateWebhook(
         @JsonProperty(value = "url", required = true) String url,
         @JsonProperty(value = "events", required = true) List<CheckpointEventType> events,
-        @JsonProperty(value = "secret") String secret) {
-}
+        @JsonProperty(value = "secret") String secret) {}

@@ -13,12 +13,16 @@ public enum DeliveryState implements WireEnum {
 
     private final String wire;
 
-    DeliveryState(String wire) { this.wire = wire; }
+    DeliveryState(String wire) {
+        this.wire = wire;
+    }
 
     /** The value on the wire. */
     @JsonValue
     @Override
-    public String wire() { return wire; }
+    public String wire() {
+        return wire;
+    }
 
     /** The constant whose wire value is {@code value}; IllegalArgumentException naming the known ones otherwise. */
     @JsonCreator

@@ -16,12 +16,16 @@ public enum EndReason implements WireEnum {
 
     private final String wire;
 
-    EndReason(String wire) { this.wire = wire; }
+    EndReason(String wire) {
+        this.wire = wire;
+    }
 
     /** The value on the wire. */
     @JsonValue
     @Override
-    public String wire() { return wire; }
+    public String wire() {
+        return wire;
+    }
 
     /** The constant whose wire value is {@code value}; IllegalArgumentException naming the known ones otherwise. */
     @JsonCreator

@@ -7,5 +7,4 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 public record ErrorBody(
         @JsonProperty(value = "code", required = true) ErrorCode code,
         @JsonProperty(value = "message", required = true) String message,
-        @JsonProperty(value = "details", required = true) ObjectNode details) {
-}
+        @JsonProperty(value = "details", required = true) ObjectNode details) {}

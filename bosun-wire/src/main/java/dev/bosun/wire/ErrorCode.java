@@ -25,12 +25,16 @@ public enum ErrorCode implements WireEnum {
 
     private final String wire;
 
-    ErrorCode(String wire) { this.wire = wire; }
+    ErrorCode(String wire) {
+        this.wire = wire;
+    }
 
     /** The value on the wire. */
     @JsonValue
     @Override
-    public String wire() { return wire; }
+    public String wire() {
+        return wire;
+    }
 
     /** The constant whose wire value is {@code value}; IllegalArgumentException naming the known ones otherwise. */
     @JsonCreator

@@ -10,5 +10,4 @@ public record Event(
         @JsonProperty(value = "direction", required = true) Direction direction,
         @JsonProperty(value = "event_type", required = true) String eventType,
         @JsonProperty(value = "payload", required = true) JsonNode payload,
-        @JsonProperty(value = "created_at", required = true) Instant createdAt) {
-}
+        @JsonProperty(value = "created_at", required = true) Instant createdAt) {}

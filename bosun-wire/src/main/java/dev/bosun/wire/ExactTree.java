@@ -37,11 +37,12 @@ final class ExactTree {
                 for (JsonToken e = p.nextToken(); e != JsonToken.END_ARRAY; e = p.nextToken()) a.add(value(p, e));
                 yield a;
             }
-            case VALUE_NUMBER_INT -> switch (p.getNumberType()) {
-                case INT -> negativeZero(p) ? DoubleNode.valueOf(-0.0) : NODES.numberNode(p.getIntValue());
-                case LONG -> NODES.numberNode(p.getLongValue());
-                default -> NODES.numberNode(p.getBigIntegerValue());
-            };
+            case VALUE_NUMBER_INT ->
+                switch (p.getNumberType()) {
+                    case INT -> negativeZero(p) ? DoubleNode.valueOf(-0.0) : NODES.numberNode(p.getIntValue());
+                    case LONG -> NODES.numberNode(p.getLongValue());
+                    default -> NODES.numberNode(p.getBigIntegerValue());
+                };
             case VALUE_NUMBER_FLOAT -> {
                 BigDecimal d = p.getDecimalValue();
                 yield d.signum() == 0 && negativeZero(p) ? DoubleNode.valueOf(-0.0) : NODES.numberNode(d);

@@ -9,6 +9,8 @@ public record FleetSnapshot(
         @JsonProperty(value = "status", required = true) FleetStatusCompat status,
         @JsonProperty(value = "agents", required = true) List<SnapshotAgent> agents,
         @JsonProperty(value = "edges", required = true) List<List<String>> edges,
-        @JsonProperty(value = "window_seconds", required = true) long windowSeconds,
-        @JsonProperty(value = "taken_at", required = true) Instant takenAt) {
-}
+
+        @JsonProperty(value = "window_seconds", required = true)
+        long windowSeconds,
+
+        @JsonProperty(value = "taken_at", required = true) Instant takenAt) {}

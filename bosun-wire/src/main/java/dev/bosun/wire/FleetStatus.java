@@ -14,8 +14,15 @@ public record FleetStatus(
         @JsonProperty(value = "threshold", required = true) long threshold,
         @JsonProperty(value = "margin", required = true) long margin,
         @JsonProperty(value = "emergence", required = true) boolean emergence,
-        @JsonProperty(value = "laman_margin", required = true) long lamanMargin,
-        @JsonProperty(value = "laman_satisfied", required = true) boolean lamanSatisfied,
-        @JsonProperty(value = "description", required = true) String description,
-        @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty(value = "remote_router") RouterSync remoteRouter) {
-}
+
+        @JsonProperty(value = "laman_margin", required = true)
+        long lamanMargin,
+
+        @JsonProperty(value = "laman_satisfied", required = true)
+        boolean lamanSatisfied,
+
+        @JsonProperty(value = "description", required = true)
+        String description,
+
+        @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty(value = "remote_router")
+        RouterSync remoteRouter) {}

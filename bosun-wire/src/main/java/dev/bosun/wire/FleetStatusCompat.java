@@ -8,9 +8,17 @@ public record FleetStatusCompat(
         @JsonProperty(value = "n_tasks", required = true) int nTasks,
         @JsonProperty(value = "n_edges", required = true) int nEdges,
         @JsonProperty(value = "n_vertices", required = true) int nVertices,
-        @JsonProperty(value = "h1_dimension", required = true) long h1Dimension,
-        @JsonProperty(value = "n_components", required = true) int nComponents,
-        @JsonProperty(value = "description", required = true) String description,
-        @JsonProperty(value = "emergence_detected", required = true) boolean emergenceDetected,
-        @JsonProperty(value = "margin", required = true) long margin) {
-}
+
+        @JsonProperty(value = "h1_dimension", required = true)
+        long h1Dimension,
+
+        @JsonProperty(value = "n_components", required = true)
+        int nComponents,
+
+        @JsonProperty(value = "description", required = true)
+        String description,
+
+        @JsonProperty(value = "emergence_detected", required = true)
+        boolean emergenceDetected,
+
+        @JsonProperty(value = "margin", required = true) long margin) {}

@@ -9,6 +9,8 @@ import java.util.List;
  */
 public record Page<T>(
         @JsonProperty(value = "items", required = true) List<T> items,
-        @Nullable @JsonProperty(value = "next_cursor", required = true) String nextCursor,
-        @JsonProperty(value = "has_more", required = true) boolean hasMore) {
-}
+
+        @Nullable @JsonProperty(value = "next_cursor", required = true)
+        String nextCursor,
+
+        @JsonProperty(value = "has_more", required = true) boolean hasMore) {}

@@ -11,5 +11,4 @@ public record PlatoTile(
         @JsonProperty(value = "answer", required = true) ObjectNode answer,
         @JsonProperty(value = "tags", required = true) List<String> tags,
         @JsonProperty(value = "confidence", required = true) double confidence,
-        @JsonProperty(value = "source", required = true) String source) {
-}
+        @JsonProperty(value = "source", required = true) String source) {}

@@ -9,5 +9,6 @@ import java.util.List;
 public record Readiness(
         @JsonProperty(value = "status", required = true) ReadinessStatus status,
         @JsonProperty(value = "checks", required = true) ObjectNode checks,
-        @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty(value = "reasons") List<String> reasons) {
-}
+
+        @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty(value = "reasons")
+        List<String> reasons) {}

@@ -8,5 +8,6 @@ import java.util.List;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RegisterAgent(
         @JsonProperty(value = "agent_id", required = true) String agentId,
-        @JsonProperty(value = "capabilities", required = true) List<String> capabilities) {
-}
+
+        @JsonProperty(value = "capabilities", required = true)
+        List<String> capabilities) {}

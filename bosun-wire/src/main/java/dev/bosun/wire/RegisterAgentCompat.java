@@ -8,5 +8,4 @@ import java.util.List;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RegisterAgentCompat(
         @JsonProperty(value = "agent_id", required = true) String agentId,
-        @JsonProperty(value = "capabilities") List<String> capabilities) {
-}
+        @JsonProperty(value = "capabilities") List<String> capabilities) {}

@@ -10,12 +10,16 @@ public enum RouteFallback implements WireEnum {
 
     private final String wire;
 
-    RouteFallback(String wire) { this.wire = wire; }
+    RouteFallback(String wire) {
+        this.wire = wire;
+    }
 
     /** The value on the wire. */
     @JsonValue
     @Override
-    public String wire() { return wire; }
+    public String wire() {
+        return wire;
+    }
 
     /** The constant whose wire value is {@code value}; IllegalArgumentException naming the known ones otherwise. */
     @JsonCreator

@@ -8,7 +8,9 @@ import java.util.List;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RouteRequest(
         @JsonProperty(value = "task_id", required = true) String taskId,
-        @JsonProperty(value = "required_capabilities", required = true) List<String> requiredCapabilities,
+
+        @JsonProperty(value = "required_capabilities", required = true)
+        List<String> requiredCapabilities,
+
         @Nullable @JsonProperty(value = "prefer_agents") List<String> preferAgents,
-        @Nullable @JsonProperty(value = "fallback") RouteFallback fallback) {
-}
+        @Nullable @JsonProperty(value = "fallback") RouteFallback fallback) {}

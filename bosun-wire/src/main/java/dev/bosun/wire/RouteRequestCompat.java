@@ -10,5 +10,4 @@ public record RouteRequestCompat(
         @JsonProperty(value = "task_id", required = true) String taskId,
         @JsonProperty(value = "required_capabilities") List<String> requiredCapabilities,
         @Nullable @JsonProperty(value = "prefer_agents") List<String> preferAgents,
-        @Nullable @JsonProperty(value = "fallback") RouteFallback fallback) {
-}
+        @Nullable @JsonProperty(value = "fallback") RouteFallback fallback) {}

@@ -9,7 +9,11 @@ public record RoutingDecisionCompat(
         @JsonProperty(value = "h1_before", required = true) long h1Before,
         @JsonProperty(value = "h1_after", required = true) long h1After,
         @JsonProperty(value = "confidence", required = true) double confidence,
-        @JsonProperty(value = "emergence_risk", required = true) double emergenceRisk,
-        @JsonProperty(value = "capability_match_score", required = true) double capabilityMatchScore,
-        @JsonProperty(value = "reasoning", required = true) String reasoning) {
-}
+
+        @JsonProperty(value = "emergence_risk", required = true)
+        double emergenceRisk,
+
+        @JsonProperty(value = "capability_match_score", required = true)
+        double capabilityMatchScore,
+
+        @JsonProperty(value = "reasoning", required = true) String reasoning) {}

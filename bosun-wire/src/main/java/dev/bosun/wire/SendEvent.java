@@ -8,5 +8,4 @@ import com.fasterxml.jackson.databind.JsonNode;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record SendEvent(
         @JsonProperty(value = "event_type", required = true) String eventType,
-        @JsonProperty(value = "payload", required = true) JsonNode payload) {
-}
+        @JsonProperty(value = "payload", required = true) JsonNode payload) {}

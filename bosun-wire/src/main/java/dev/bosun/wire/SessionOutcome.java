@@ -12,12 +12,16 @@ public enum SessionOutcome implements WireEnum {
 
     private final String wire;
 
-    SessionOutcome(String wire) { this.wire = wire; }
+    SessionOutcome(String wire) {
+        this.wire = wire;
+    }
 
     /** The value on the wire. */
     @JsonValue
     @Override
-    public String wire() { return wire; }
+    public String wire() {
+        return wire;
+    }
 
     /** The constant whose wire value is {@code value}; IllegalArgumentException naming the known ones otherwise. */
     @JsonCreator

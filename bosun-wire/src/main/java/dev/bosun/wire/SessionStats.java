@@ -24,47 +24,67 @@ public record SessionStats(
 
     /** Unfinished deliveries, counted exactly: waiting or in flight, refused for good, given up. */
     public record Backlog(
-            @JsonProperty(value = "pending", required = true) long pending,
-            @JsonProperty(value = "rejected", required = true) long rejected,
-            @JsonProperty(value = "dead", required = true) long dead) {
-    }
+            @JsonProperty(value = "pending", required = true)
+            long pending,
+
+            @JsonProperty(value = "rejected", required = true)
+            long rejected,
+
+            @JsonProperty(value = "dead", required = true) long dead) {}
 
     /** The webhooks' unfinished deliveries in all, and per subscription with its receiver's health. */
     public record WebhookBacklog(
-            @JsonProperty(value = "pending", required = true) long pending,
-            @JsonProperty(value = "rejected", required = true) long rejected,
+            @JsonProperty(value = "pending", required = true)
+            long pending,
+
+            @JsonProperty(value = "rejected", required = true)
+            long rejected,
+
             @JsonProperty(value = "dead", required = true) long dead,
-            @JsonProperty(value = "targets", required = true) List<WebhookTarget> targets) {
-    }
+
+            @JsonProperty(value = "targets", required = true)
+            List<WebhookTarget> targets) {}
 
     /** One subscription's unfinished deliveries and how its receiver fares. */
     public record WebhookTarget(
-            @JsonProperty(value = "webhook_id", required = true) String webhookId,
+            @JsonProperty(value = "webhook_id", required = true)
+            String webhookId,
+
             @JsonProperty(value = "url", required = true) String url,
-            @JsonProperty(value = "pending", required = true) long pending,
-            @JsonProperty(value = "rejected", required = true) long rejected,
+
+            @JsonProperty(value = "pending", required = true)
+            long pending,
+
+            @JsonProperty(value = "rejected", required = true)
+            long rejected,
+
             @JsonProperty(value = "dead", required = true) long dead,
-            @JsonProperty(value = "health", required = true) TargetHealth health) {
-    }
+            @JsonProperty(value = "health", required = true) TargetHealth health) {}
 
     /** Sessions by status. */
     public record ByStatus(
-            @JsonProperty(value = "creating", required = true) long creating,
-            @JsonProperty(value = "running", required = true) long running,
-            @JsonProperty(value = "ended", required = true) long ended) {
-    }
+            @JsonProperty(value = "creating", required = true)
+            long creating,
+
+            @JsonProperty(value = "running", required = true)
+            long running,
+
+            @JsonProperty(value = "ended", required = true) long ended) {}
 
     /** Since midnight UTC of the server's clock. */
     public record Today(
             @JsonProperty(value = "since", required = true) Instant since,
-            @JsonProperty(value = "started", required = true) long started,
-            @JsonProperty(value = "ended", required = true) List<Ended> ended) {
-    }
+
+            @JsonProperty(value = "started", required = true)
+            long started,
+
+            @JsonProperty(value = "ended", required = true) List<Ended> ended) {}
 
     /** Sessions that ended today with one outcome and reason. */
     public record Ended(
-            @JsonProperty(value = "outcome", required = true) SessionOutcome outcome,
+            @JsonProperty(value = "outcome", required = true)
+            SessionOutcome outcome,
+
             @JsonProperty(value = "reason", required = true) String reason,
-            @JsonProperty(value = "count", required = true) long count) {
-    }
+            @JsonProperty(value = "count", required = true) long count) {}
 }

@@ -11,12 +11,16 @@ public enum TargetStatus implements WireEnum {
 
     private final String wire;
 
-    TargetStatus(String wire) { this.wire = wire; }
+    TargetStatus(String wire) {
+        this.wire = wire;
+    }
 
     /** The value on the wire. */
     @JsonValue
     @Override
-    public String wire() { return wire; }
+    public String wire() {
+        return wire;
+    }
 
     /** The constant whose wire value is {@code value}; IllegalArgumentException naming the known ones otherwise. */
     @JsonCreator

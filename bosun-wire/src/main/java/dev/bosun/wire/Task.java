@@ -12,14 +12,27 @@ public record Task(
         @JsonProperty(value = "name", required = true) String name,
         @JsonProperty(value = "data", required = true) JsonNode data,
         @JsonProperty(value = "priority", required = true) TaskPriority priority,
-        @JsonProperty(value = "required_capabilities", required = true) List<String> requiredCapabilities,
-        @Nullable @JsonProperty(value = "assigned_agent", required = true) String assignedAgent,
+
+        @JsonProperty(value = "required_capabilities", required = true)
+        List<String> requiredCapabilities,
+
+        @Nullable @JsonProperty(value = "assigned_agent", required = true)
+        String assignedAgent,
+
         @JsonProperty(value = "status", required = true) TaskStatus status,
         @JsonProperty(value = "created_at", required = true) Instant createdAt,
         @JsonProperty(value = "started_at", required = true) Instant startedAt,
-        @Nullable @JsonProperty(value = "ended_at", required = true) Instant endedAt,
-        @JsonProperty(value = "deadline_at", required = true) Instant deadlineAt,
-        @Nullable @JsonProperty(value = "duration_ms", required = true) Long durationMs,
+
+        @Nullable @JsonProperty(value = "ended_at", required = true)
+        Instant endedAt,
+
+        @JsonProperty(value = "deadline_at", required = true)
+        Instant deadlineAt,
+
+        @Nullable @JsonProperty(value = "duration_ms", required = true)
+        Long durationMs,
+
         @JsonProperty(value = "result", required = true) JsonNode result,
-        @Nullable @JsonProperty(value = "error", required = true) String error) {
-}
+
+        @Nullable @JsonProperty(value = "error", required = true)
+        String error) {}

@@ -9,5 +9,4 @@ public record TaskCounts(
         @JsonProperty(value = "succeeded", required = true) int succeeded,
         @JsonProperty(value = "failed", required = true) int failed,
         @JsonProperty(value = "cancelled", required = true) int cancelled,
-        @JsonProperty(value = "timeout", required = true) int timeout) {
-}
+        @JsonProperty(value = "timeout", required = true) int timeout) {}

@@ -14,12 +14,16 @@ public enum TileKind implements WireEnum {
 
     private final String wire;
 
-    TileKind(String wire) { this.wire = wire; }
+    TileKind(String wire) {
+        this.wire = wire;
+    }
 
     /** The value on the wire. */
     @JsonValue
     @Override
-    public String wire() { return wire; }
+    public String wire() {
+        return wire;
+    }
 
     /** The constant whose wire value is {@code value}; IllegalArgumentException naming the known ones otherwise. */
     @JsonCreator

@@ -9,5 +9,4 @@ public record Webhook(
         @JsonProperty(value = "webhook_id", required = true) String webhookId,
         @JsonProperty(value = "url", required = true) String url,
         @JsonProperty(value = "events", required = true) List<CheckpointEventType> events,
-        @JsonProperty(value = "created_at", required = true) Instant createdAt) {
-}
+        @JsonProperty(value = "created_at", required = true) Instant createdAt) {}

@@ -11,5 +11,4 @@ public record WebhookBody(
         @JsonProperty(value = "session_id", required = true) String sessionId,
         @JsonProperty(value = "seq", required = true) long seq,
         @JsonProperty(value = "created_at", required = true) Instant createdAt,
-        @JsonProperty(value = "payload", required = true) JsonNode payload) {
-}
+        @JsonProperty(value = "payload", required = true) JsonNode payload) {}

@@ -10,5 +10,4 @@ public record WebhookCreated(
         @JsonProperty(value = "url", required = true) String url,
         @JsonProperty(value = "events", required = true) List<CheckpointEventType> events,
         @JsonProperty(value = "created_at", required = true) Instant createdAt,
-        @JsonProperty(value = "secret", required = true) String secret) {
-}
+        @JsonProperty(value = "secret", required = true) String secret) {}

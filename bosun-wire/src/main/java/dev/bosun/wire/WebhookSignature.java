@@ -44,8 +44,13 @@ public final class WebhookSignature {
      * Whether a delivery is authentic and fresh: the signature matches (compared in constant time)
      * and the timestamp is within {@code tolerance} of {@code now}.
      */
-    public static boolean verify(String secret, String timestampHeader, String signatureHeader, byte[] body,
-                                 Instant now, Duration tolerance) {
+    public static boolean verify(
+            String secret,
+            String timestampHeader,
+            String signatureHeader,
+            byte[] body,
+            Instant now,
+            Duration tolerance) {
         if (timestampHeader == null || signatureHeader == null) return false;
         long ts;
         try {

@@ -23,7 +23,8 @@ public final class WireFields {
         for (RecordComponent c : type.getRecordComponents()) {
             // JsonProperty cannot target a record component; Java puts it on the accessor (and field, and parameter).
             JsonProperty p = c.getAccessor().getAnnotation(JsonProperty.class);
-            if (p == null) throw new IllegalStateException(type.getSimpleName() + "." + c.getName() + " has no @JsonProperty");
+            if (p == null)
+                throw new IllegalStateException(type.getSimpleName() + "." + c.getName() + " has no @JsonProperty");
             out.add(new Field(p.value(), p.required(), c));
         }
         return List.copyOf(out);

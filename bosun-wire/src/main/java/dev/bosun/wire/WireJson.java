@@ -14,12 +14,12 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.introspect.AnnotatedMember;
 import com.fasterxml.jackson.databind.introspect.JacksonAnnotationIntrospector;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.io.UncheckedIOException;
 
@@ -36,9 +36,14 @@ public final class WireJson {
     public static final int MAX_TEXT_CHARS = 20_000_000;
 
     private static final JsonFactory FACTORY = JsonFactory.builder()
-            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).maxNumberLength(1000)
-                    .maxStringLength(MAX_TEXT_CHARS).maxNameLength(MAX_TEXT_CHARS).build())
-            .streamWriteConstraints(StreamWriteConstraints.builder().maxNestingDepth(MAX_DEPTH).build())
+            .streamReadConstraints(StreamReadConstraints.builder()
+                    .maxNestingDepth(MAX_DEPTH)
+                    .maxNumberLength(1000)
+                    .maxStringLength(MAX_TEXT_CHARS)
+                    .maxNameLength(MAX_TEXT_CHARS)
+                    .build())
+            .streamWriteConstraints(
+                    StreamWriteConstraints.builder().maxNestingDepth(MAX_DEPTH).build())
             .build();
 
     public static final ObjectMapper MAPPER = JsonMapper.builder(FACTORY)
@@ -46,12 +51,14 @@ public final class WireJson {
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            // Trees come from readTree below, exact; from a tree, a decimal stays a decimal and a double (-0.0) a double.
+            // Trees come from readTree below, exact; from a tree, a decimal stays a decimal and a double (-0.0) a
+            // double.
             .configure(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false)
             .nodeFactory(JsonNodeFactory.withExactBigDecimals(true))
             .annotationIntrospector(new NullableNotRequired())
             // A list of an answer that is null or missing (an older server's) reads as empty.
-            .withConfigOverride(java.util.List.class, o -> o.setSetterInfo(JsonSetter.Value.forValueNulls(Nulls.AS_EMPTY)))
+            .withConfigOverride(
+                    java.util.List.class, o -> o.setSetterInfo(JsonSetter.Value.forValueNulls(Nulls.AS_EMPTY)))
             .build();
 
     private WireJson() {}
@@ -64,7 +71,8 @@ public final class WireJson {
     private static final class NullableNotRequired extends JacksonAnnotationIntrospector {
         @Override
         public Boolean hasRequiredMarker(AnnotatedMember m) {
-            if (m.hasAnnotation(Nullable.class) || java.util.List.class.isAssignableFrom(m.getRawType())) return Boolean.FALSE;
+            if (m.hasAnnotation(Nullable.class) || java.util.List.class.isAssignableFrom(m.getRawType()))
+                return Boolean.FALSE;
             return super.hasRequiredMarker(m);
         }
     }

@@ -31,14 +31,16 @@ class ApiDocSamplesTest {
                 return;
             }
         }
-        throw new IllegalStateException("docs/API.md not found above " + Path.of("").toAbsolutePath());
+        throw new IllegalStateException(
+                "docs/API.md not found above " + Path.of("").toAbsolutePath());
     }
 
     /** The first fenced block of {@code lang} after {@code heading}. */
     private static String block(String heading, String lang) {
         int at = doc.indexOf(heading);
         assertThat(at).as("heading %s in docs/API.md", heading).isNotNegative();
-        Matcher m = Pattern.compile("```" + lang + "\\n(.*?)```", Pattern.DOTALL).matcher(doc);
+        Matcher m =
+                Pattern.compile("```" + lang + "\\n(.*?)```", Pattern.DOTALL).matcher(doc);
         assertThat(m.find(at)).as("```%s block after %s", lang, heading).isTrue();
         return m.group(1);
     }
@@ -49,7 +51,8 @@ class ApiDocSamplesTest {
     }
 
     private static <R> R read(String sample, Class<R> type) throws IOException {
-        JsonNode tree = WireJson.readTree(sample.replace("\"…\"", "\"" + T + "\"").replace("{…}", "{}").replace("[…]", "[]"));
+        JsonNode tree = WireJson.readTree(
+                sample.replace("\"…\"", "\"" + T + "\"").replace("{…}", "{}").replace("[…]", "[]"));
         return WireJson.read(tree, type);
     }
 
@@ -87,7 +90,11 @@ class ApiDocSamplesTest {
     @Test
     void eventAsTheSseFrameCarriesIt() throws IOException {
         String frame = block("### Server-Sent Events", "");
-        String data = frame.lines().filter(l -> l.startsWith("data: ")).findFirst().orElseThrow().substring(6);
+        String data = frame.lines()
+                .filter(l -> l.startsWith("data: "))
+                .findFirst()
+                .orElseThrow()
+                .substring(6);
         Event e = read(data, Event.class);
         assertThat(e.seq()).isEqualTo(7);
         assertThat(e.direction()).isEqualTo(Direction.OUT);
@@ -120,7 +127,8 @@ class ApiDocSamplesTest {
         assertThat(tile.tile().domain()).isEqualTo("bosun-sessions");
         assertThat(tile.tile().tags()).contains("scout", "coder");
         Webhook hook = sample("**Webhook**", Webhook.class);
-        assertThat(hook.events()).containsExactly(CheckpointEventType.SESSION_ENDED, CheckpointEventType.TASK_COMPLETED);
+        assertThat(hook.events())
+                .containsExactly(CheckpointEventType.SESSION_ENDED, CheckpointEventType.TASK_COMPLETED);
         WebhookDelivery delivery = sample("**WebhookDelivery**", WebhookDelivery.class);
         assertThat(delivery.state()).isEqualTo(DeliveryState.PENDING);
         assertThat(delivery.lastStatus()).isEqualTo(500);

@@ -23,13 +23,28 @@ class WebhookSignatureTest {
     void verifiesOnlyTheRightSecretBodyAndAFreshTimestamp() {
         String sig = WebhookSignature.sign("s3cret-s3cret-s3cret", ts, body);
         Duration tol = Duration.ofMinutes(5);
-        assertThat(WebhookSignature.verify("s3cret-s3cret-s3cret", Long.toString(ts), sig, body, now, tol)).isTrue();
-        assertThat(WebhookSignature.verify("other-secret-other", Long.toString(ts), sig, body, now, tol)).isFalse();
-        assertThat(WebhookSignature.verify("s3cret-s3cret-s3cret", Long.toString(ts), sig, "{}".getBytes(StandardCharsets.UTF_8), now, tol)).isFalse();
-        assertThat(WebhookSignature.verify("s3cret-s3cret-s3cret", Long.toString(ts + 1), sig, body, now, tol)).as("timestamp is signed").isFalse();
-        assertThat(WebhookSignature.verify("s3cret-s3cret-s3cret", Long.toString(ts), sig, body, now.plus(Duration.ofMinutes(6)), tol))
-                .as("replayed later").isFalse();
-        assertThat(WebhookSignature.verify("s3cret-s3cret-s3cret", "yesterday", sig, body, now, tol)).isFalse();
-        assertThat(WebhookSignature.verify("s3cret-s3cret-s3cret", null, sig, body, now, tol)).isFalse();
+        assertThat(WebhookSignature.verify("s3cret-s3cret-s3cret", Long.toString(ts), sig, body, now, tol))
+                .isTrue();
+        assertThat(WebhookSignature.verify("other-secret-other", Long.toString(ts), sig, body, now, tol))
+                .isFalse();
+        assertThat(WebhookSignature.verify(
+                        "s3cret-s3cret-s3cret",
+                        Long.toString(ts),
+                        sig,
+                        "{}".getBytes(StandardCharsets.UTF_8),
+                        now,
+                        tol))
+                .isFalse();
+        assertThat(WebhookSignature.verify("s3cret-s3cret-s3cret", Long.toString(ts + 1), sig, body, now, tol))
+                .as("timestamp is signed")
+                .isFalse();
+        assertThat(WebhookSignature.verify(
+                        "s3cret-s3cret-s3cret", Long.toString(ts), sig, body, now.plus(Duration.ofMinutes(6)), tol))
+                .as("replayed later")
+                .isFalse();
+        assertThat(WebhookSignature.verify("s3cret-s3cret-s3cret", "yesterday", sig, body, now, tol))
+                .isFalse();
+        assertThat(WebhookSignature.verify("s3cret-s3cret-s3cret", null, sig, body, now, tol))
+                .isFalse();
     }
 }

@@ -1,6 +1,7 @@
 package dev.bosun.examples;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.bosun.SessionManager;
 import dev.bosun.config.BosunConfig;
 import dev.bosun.config.ConfigLoader;
 import dev.bosun.event.Event;
@@ -8,7 +9,6 @@ import dev.bosun.event.PollResult;
 import dev.bosun.json.Json;
 import dev.bosun.session.Session;
 import dev.bosun.session.SessionConfig;
-import dev.bosun.SessionManager;
 import dev.bosun.session.SessionOutcome;
 import dev.bosun.store.sqlite.SqliteStore;
 import dev.bosun.task.Completion;
@@ -37,16 +37,22 @@ public final class EmbeddedExample {
         Path worker = Path.of("examples/echo-worker.sh").toAbsolutePath();
         // The profile comes from configuration, as an operator would set it; here as BOSUN_PROFILES.
         String profiles = "{\"echo\": {\"command\": [\"sh\", \"" + worker + "\"]}}";
-        BosunConfig config = ConfigLoader.load(Optional.empty(),
-                Map.of("BOSUN_DATA_DIR", dataDir.toString(), "BOSUN_PROFILES", profiles));
+        BosunConfig config = ConfigLoader.load(
+                Optional.empty(), Map.of("BOSUN_DATA_DIR", dataDir.toString(), "BOSUN_PROFILES", profiles));
 
         try (SqliteStore store = SqliteStore.open(config.dataDir());
-             SessionManager manager = SessionManager.builder(config).store(store).build()) {
+                SessionManager manager =
+                        SessionManager.builder(config).store(store).build()) {
             // Called after each commit, on its own thread; a listener that throws or hangs never breaks a session.
-            manager.listeners().onTaskComplete(t -> System.out.printf("listener: task %s completed %s%n", t.id(), t.status()));
+            manager.listeners()
+                    .onTaskComplete(t -> System.out.printf("listener: task %s completed %s%n", t.id(), t.status()));
             Session s = manager.startSession(SessionConfig.builder("constraint-theory-research", "oracle1")
-                    .tags("research", "h1").profile("echo").build());
-            System.out.printf("started %s (%s) with a worker in %s%n", s.id(), s.status().wire(), s.workspace().orElse("-"));
+                    .tags("research", "h1")
+                    .profile("echo")
+                    .build());
+            System.out.printf(
+                    "started %s (%s) with a worker in %s%n",
+                    s.id(), s.status().wire(), s.workspace().orElse("-"));
 
             Event sent = manager.send(s.id(), "input", Json.parse("{\"question\": \"what is H1 emergence?\"}"));
             System.out.printf("sent seq %d to the inbox%n", sent.seq());
@@ -61,24 +67,43 @@ public final class EmbeddedExample {
             JsonNode question = echo.payload().at("/received/payload/question");
             System.out.printf("the worker echoed seq %d: %s%n", echo.seq(), question.asText());
 
-            manager.addTask(s.id(), TaskSpec.builder("analyze-h1-data").id("analyze").priority(TaskPriority.HIGH)
-                    .requiredCapabilities("research").build());
-            manager.addTask(s.id(), TaskSpec.builder("write-report").id("report").build());
-            manager.completeTask(s.id(), "analyze", Completion.of(TaskOutcome.SUCCESS).withDurationMs(2340));
-            manager.completeTask(s.id(), "report", Completion.of(TaskOutcome.FAILED).withError("no findings yet"));
+            manager.addTask(
+                    s.id(),
+                    TaskSpec.builder("analyze-h1-data")
+                            .id("analyze")
+                            .priority(TaskPriority.HIGH)
+                            .requiredCapabilities("research")
+                            .build());
+            manager.addTask(
+                    s.id(), TaskSpec.builder("write-report").id("report").build());
+            manager.completeTask(
+                    s.id(), "analyze", Completion.of(TaskOutcome.SUCCESS).withDurationMs(2340));
+            manager.completeTask(
+                    s.id(), "report", Completion.of(TaskOutcome.FAILED).withError("no findings yet"));
 
             Session ended = manager.endSession(s.id(), SessionOutcome.SUCCESS, Optional.empty());
-            System.out.printf("ended: outcome=%s reason=%s tasks=%s patterns=%s%n", ended.outcome().orElseThrow().value(),
-                    ended.reason().orElseThrow().code(), ended.taskCounts(), ended.patterns());
+            System.out.printf(
+                    "ended: outcome=%s reason=%s tasks=%s patterns=%s%n",
+                    ended.outcome().orElseThrow().value(),
+                    ended.reason().orElseThrow().code(),
+                    ended.taskCounts(),
+                    ended.patterns());
             System.out.println("event log:");
             List<Event> log = manager.poll(s.id(), 0, 100, Duration.ZERO).events();
             for (Event e : log) {
-                System.out.printf("  %3d %-6s %-16s %s%n", e.seq(), e.direction().value(), e.type(), Json.write(e.payload()));
+                System.out.printf(
+                        "  %3d %-6s %-16s %s%n", e.seq(), e.direction().value(), e.type(), Json.write(e.payload()));
             }
             Thread.sleep(500); // the relay makes tiles right after the commits; give it a moment
             System.out.println("tiles:");
-            for (var tile : manager.tiles().ofSession("default", s.id(), Optional.empty(), 100).items()) {
-                System.out.printf("  %3d %-7s %s%n", tile.eventSeq(), tile.state().wire(), tile.body().get("question").asText());
+            for (var tile : manager.tiles()
+                    .ofSession("default", s.id(), Optional.empty(), 100)
+                    .items()) {
+                System.out.printf(
+                        "  %3d %-7s %s%n",
+                        tile.eventSeq(),
+                        tile.state().wire(),
+                        tile.body().get("question").asText());
             }
         }
     }

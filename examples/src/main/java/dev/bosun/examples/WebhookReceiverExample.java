@@ -35,8 +35,13 @@ public final class WebhookReceiverExample {
         server.createContext("/bosun", exchange -> {
             byte[] body = exchange.getRequestBody().readAllBytes(); // verify the bytes as received, before parsing
             var h = exchange.getRequestHeaders();
-            boolean authentic = WebhookSignature.verify(secret, h.getFirst(WebhookSignature.TIMESTAMP_HEADER),
-                    h.getFirst(WebhookSignature.SIGNATURE_HEADER), body, Instant.now(), Duration.ofMinutes(5));
+            boolean authentic = WebhookSignature.verify(
+                    secret,
+                    h.getFirst(WebhookSignature.TIMESTAMP_HEADER),
+                    h.getFirst(WebhookSignature.SIGNATURE_HEADER),
+                    body,
+                    Instant.now(),
+                    Duration.ofMinutes(5));
             if (!authentic) {
                 System.out.println("refused a delivery with a bad signature or an old timestamp");
                 exchange.sendResponseHeaders(401, -1); // Bosun retries it; fix the secret and it goes through
@@ -45,7 +50,8 @@ public final class WebhookReceiverExample {
             }
             String id = h.getFirst(WebhookSignature.DELIVERY_HEADER);
             if (seen.add(id)) {
-                System.out.printf("%s %s%n", h.getFirst(WebhookSignature.EVENT_HEADER), new String(body, StandardCharsets.UTF_8));
+                System.out.printf(
+                        "%s %s%n", h.getFirst(WebhookSignature.EVENT_HEADER), new String(body, StandardCharsets.UTF_8));
             } // else: a resend of what was already handled; acknowledge it again
             exchange.sendResponseHeaders(204, -1);
             exchange.close();

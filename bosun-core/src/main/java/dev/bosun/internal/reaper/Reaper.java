@@ -2,16 +2,16 @@ package dev.bosun.internal.reaper;
 
 import dev.bosun.config.BosunConfig;
 import dev.bosun.error.BosunException;
+import dev.bosun.internal.worker.Workers;
 import dev.bosun.reaper.Sweeper;
-import dev.bosun.store.EndCause;
 import dev.bosun.session.end.SessionEnds;
 import dev.bosun.store.Due;
 import dev.bosun.store.DueTask;
+import dev.bosun.store.EndCause;
 import dev.bosun.store.EndResult;
 import dev.bosun.store.Store;
 import dev.bosun.store.TaskCompletion;
 import dev.bosun.task.TaskOutcome;
-import dev.bosun.internal.worker.Workers;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -38,6 +38,7 @@ public final class Reaper implements Sweeper, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Reaper.class);
     /** Longest sleep between sweeps: bounds lateness for deadlines this node did not see being set. */
     public static final Duration MAX_SLEEP = Duration.ofSeconds(1);
+
     static final int BATCH = 500;
     private static final Duration HOUSEKEEPING_EVERY = Duration.ofMinutes(1);
 
@@ -73,7 +74,9 @@ public final class Reaper implements Sweeper, AutoCloseable {
     }
 
     @Override
-    public long sweeps() { return sweeps.get(); }
+    public long sweeps() {
+        return sweeps.get();
+    }
 
     private void loop() {
         while (!closed) {
@@ -169,8 +172,15 @@ public final class Reaper implements Sweeper, AutoCloseable {
     private boolean timeOut(DueTask t, Instant now) {
         try {
             var before = store.getTask(t.sessionId(), t.taskId());
-            var after = store.completeTask(new TaskCompletion(t.sessionId(), t.taskId(), TaskOutcome.TIMEOUT,
-                    Optional.empty(), Optional.empty(), Optional.of("task exceeded its timeout"), true, now));
+            var after = store.completeTask(new TaskCompletion(
+                    t.sessionId(),
+                    t.taskId(),
+                    TaskOutcome.TIMEOUT,
+                    Optional.empty(),
+                    Optional.empty(),
+                    Optional.of("task exceeded its timeout"),
+                    true,
+                    now));
             return before.map(b -> b.isActive() && !after.isActive()).orElse(false);
         } catch (BosunException e) {
             log.debug("task {}/{} not timed out: {}", t.sessionId(), t.taskId(), e.getMessage());

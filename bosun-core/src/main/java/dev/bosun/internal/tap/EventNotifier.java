@@ -48,8 +48,12 @@ public final class EventNotifier implements CommitListener {
      * commit wakes it, so a test awaits this instead of sleeping before it sends. (A poll that has since
      * returned leaves its ticket until that commit.)
      */
-    public boolean hasTicket(String sessionId) { return tickets.containsKey(sessionId); }
+    public boolean hasTicket(String sessionId) {
+        return tickets.containsKey(sessionId);
+    }
 
     /** Sessions with someone waiting, for diagnostics and tests. */
-    public int waitingSessions() { return tickets.size(); }
+    public int waitingSessions() {
+        return tickets.size();
+    }
 }

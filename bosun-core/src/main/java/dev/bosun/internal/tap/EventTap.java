@@ -44,6 +44,7 @@ public final class EventTap implements CommitListener, AutoCloseable {
             return size() > 4096;
         }
     };
+
     private final Set<String> queued = ConcurrentHashMap.newKeySet();
     private final LinkedBlockingQueue<String> dirty = new LinkedBlockingQueue<>();
     private final AtomicLong listenerFailures = new AtomicLong();
@@ -61,13 +62,18 @@ public final class EventTap implements CommitListener, AutoCloseable {
     public synchronized void start(Map<String, Long> liveSessionEnds) {
         if (dispatcher != null) throw new IllegalStateException("the event tap is started once");
         cursors.putAll(liveSessionEnds);
-        this.dispatcher = Thread.ofPlatform().name("bosun-event-tap").daemon(true).start(this::run);
+        this.dispatcher =
+                Thread.ofPlatform().name("bosun-event-tap").daemon(true).start(this::run);
     }
 
-    public void addListener(EventListener l) { listeners.add(l); }
+    public void addListener(EventListener l) {
+        listeners.add(l);
+    }
 
     /** How many times a listener has thrown. */
-    public long listenerFailures() { return listenerFailures.get(); }
+    public long listenerFailures() {
+        return listenerFailures.get();
+    }
 
     @Override
     public void committed(String sessionId) {

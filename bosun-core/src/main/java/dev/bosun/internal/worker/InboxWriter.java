@@ -57,8 +57,8 @@ public final class InboxWriter {
         // A leftover tmp file (from a crash, or planted as a link by the worker) is removed rather
         // than opened: CREATE_NEW never follows a link.
         Files.deleteIfExists(tmp);
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
-                LinkOption.NOFOLLOW_LINKS)) {
+        try (FileChannel ch = FileChannel.open(
+                tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
             ByteBuffer buf = ByteBuffer.wrap(bytes);
             while (buf.hasRemaining()) ch.write(buf);
             // Forced before the rename, so after a power loss the name never points at missing data.

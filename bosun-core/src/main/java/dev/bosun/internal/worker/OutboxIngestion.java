@@ -131,7 +131,10 @@ final class OutboxIngestion {
      * worker (what it most likely answers), remembered in memory on this node only (D102).
      */
     private static Span ingestionSpan(SupervisedSession s) {
-        return Tracing.start("outbox ingestion", SpanKind.CONSUMER, Attributes.of(Tracing.SESSION_ID, s.id()),
+        return Tracing.start(
+                "outbox ingestion",
+                SpanKind.CONSUMER,
+                Attributes.of(Tracing.SESSION_ID, s.id()),
                 Tracing.under(s.cause.getAndSet(null)));
     }
 
@@ -150,17 +153,28 @@ final class OutboxIngestion {
         return s.claims;
     }
 
-    private Workspace workspaceOf(String id) { return Workspace.at(config.dataDir(), id); }
+    private Workspace workspaceOf(String id) {
+        return Workspace.at(config.dataDir(), id);
+    }
 
     private NewEvent toEvent(String id, ClaimedFile f, OutboxItem item) {
         return switch (item) {
-            case OutboxItem.Message m -> new NewEvent(id, Direction.OUT, m.eventType(), m.payload(),
-                    Optional.of(f.claimKey()), true, clock.instant());
+            case OutboxItem.Message m ->
+                new NewEvent(
+                        id,
+                        Direction.OUT,
+                        m.eventType(),
+                        m.payload(),
+                        Optional.of(f.claimKey()),
+                        true,
+                        clock.instant());
             case OutboxItem.TooLarge t -> {
                 ObjectNode p = Json.object();
                 p.put("code", "outbox_file_too_large");
-                p.put("message", "outbox file '" + f.originalName() + "' is " + t.sizeBytes()
-                        + " bytes, over the limit of " + config.maxMessageBytes() + " bytes; it was moved aside");
+                p.put(
+                        "message",
+                        "outbox file '" + f.originalName() + "' is " + t.sizeBytes() + " bytes, over the limit of "
+                                + config.maxMessageBytes() + " bytes; it was moved aside");
                 p.put("size_bytes", t.sizeBytes());
                 p.put("limit_bytes", config.maxMessageBytes());
                 yield movedAside(id, f, p);
@@ -168,8 +182,11 @@ final class OutboxIngestion {
             case OutboxItem.Refused r -> {
                 ObjectNode p = Json.object();
                 p.put("code", "outbox_file_refused");
-                p.put("message", "outbox file '" + f.originalName() + "' " + r.reason()
-                        + (r.path().isEmpty() ? "" : " (at " + r.path() + ")") + " [" + r.rule() + "]; it was moved aside");
+                p.put(
+                        "message",
+                        "outbox file '" + f.originalName() + "' " + r.reason()
+                                + (r.path().isEmpty() ? "" : " (at " + r.path() + ")") + " [" + r.rule()
+                                + "]; it was moved aside");
                 p.put("rule", r.rule());
                 p.put("path", r.path());
                 yield movedAside(id, f, p);
@@ -181,6 +198,7 @@ final class OutboxIngestion {
     private NewEvent movedAside(String id, ClaimedFile f, ObjectNode p) {
         p.put("file_name", f.originalName());
         p.put("moved_to", ".bosun/rejected/" + f.originalName());
-        return new NewEvent(id, Direction.SYSTEM, SystemEvents.ERROR, p, Optional.of(f.claimKey()), true, clock.instant());
+        return new NewEvent(
+                id, Direction.SYSTEM, SystemEvents.ERROR, p, Optional.of(f.claimKey()), true, clock.instant());
     }
 }

@@ -52,11 +52,14 @@ final class Recovery {
             String id = s.id();
             Optional<WorkerRef> ref = store.workerOf(id);
             if (s.status() == SessionStatus.CREATING) {
-                ref.ifPresent(r -> workers.stopQuietly(id, r, s.profile().flatMap(config::profile).orElse(null)));
-                workers.endAndClean(id, new EndCause.StartupFailed("Bosun restarted before the worker finished starting"));
+                ref.ifPresent(r -> workers.stopQuietly(
+                        id, r, s.profile().flatMap(config::profile).orElse(null)));
+                workers.endAndClean(
+                        id, new EndCause.StartupFailed("Bosun restarted before the worker finished starting"));
                 continue;
             }
-            Optional<Worker> w = ref.flatMap(r -> Optional.ofNullable(sandboxes.get(r.runtime())).flatMap(sb -> sb.adopt(r)));
+            Optional<Worker> w = ref.flatMap(
+                    r -> Optional.ofNullable(sandboxes.get(r.runtime())).flatMap(sb -> sb.adopt(r)));
             if (w.isPresent()) {
                 adopted.add(id);
                 workers.adopt(id, w.get());
@@ -69,8 +72,12 @@ final class Recovery {
         for (Sandbox sb : usable()) {
             for (Sandbox.LabelledWorker lw : sb.list(workerNode)) {
                 if (adopted.contains(lw.sessionId())) continue;
-                try (var ctx = LogContext.of("session_id", lw.sessionId(), "worker_id", lw.ref().id())) {
-                    log.warn("stopping orphaned worker {} of session {}", lw.ref().id(), lw.sessionId());
+                try (var ctx = LogContext.of(
+                        "session_id", lw.sessionId(), "worker_id", lw.ref().id())) {
+                    log.warn(
+                            "stopping orphaned worker {} of session {}",
+                            lw.ref().id(),
+                            lw.sessionId());
                     sb.stop(lw.ref(), ORPHAN_GRACE);
                 } catch (RuntimeException e) {
                     log.warn("could not stop orphan {}", lw.ref().id(), e);
@@ -93,19 +100,29 @@ final class Recovery {
                     if (workers.supervises(sid)) continue;
                     Optional<Session> s = Ids.isSafe(sid) ? store.getSession(sid) : Optional.empty();
                     if (s.isPresent() && !s.get().isEnded()) continue;
-                    try (var ctx = LogContext.of("session_id", sid, "worker_id", lw.ref().id())) {
-                        log.warn("removing orphaned worker {} of {} session {}", lw.ref().id(),
-                                s.isPresent() ? "ended" : "unknown", sid);
+                    try (var ctx = LogContext.of(
+                            "session_id", sid, "worker_id", lw.ref().id())) {
+                        log.warn(
+                                "removing orphaned worker {} of {} session {}",
+                                lw.ref().id(),
+                                s.isPresent() ? "ended" : "unknown",
+                                sid);
                         sb.stop(lw.ref(), ORPHAN_GRACE);
                     }
                 }
             } catch (RuntimeException e) {
-                log.warn("reconciling {} workers failed; retried in {}", sb.runtime(), config.sandbox().reconcileInterval(), e);
+                log.warn(
+                        "reconciling {} workers failed; retried in {}",
+                        sb.runtime(),
+                        config.sandbox().reconcileInterval(),
+                        e);
             }
         }
     }
 
     private Iterable<Sandbox> usable() {
-        return sandboxes.values().stream().filter(sb -> sb.availability().usable()).toList();
+        return sandboxes.values().stream()
+                .filter(sb -> sb.availability().usable())
+                .toList();
     }
 }

@@ -21,7 +21,12 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class SupervisedSession {
     /** Where the session is in its supervision; never moves backwards. */
-    enum State { STARTING, LIVE, STOPPING, CLEANED }
+    enum State {
+        STARTING,
+        LIVE,
+        STOPPING,
+        CLEANED
+    }
 
     /** What {@link #clean()} decided. */
     enum Clean {
@@ -66,19 +71,31 @@ final class SupervisedSession {
     }
 
     /** A session whose worker is being started. */
-    static SupervisedSession starting(String id) { return new SupervisedSession(id, State.STARTING, null); }
+    static SupervisedSession starting(String id) {
+        return new SupervisedSession(id, State.STARTING, null);
+    }
 
     /** A session whose live worker was adopted after a restart. */
-    static SupervisedSession adopted(String id, Worker worker) { return new SupervisedSession(id, State.LIVE, worker); }
+    static SupervisedSession adopted(String id, Worker worker) {
+        return new SupervisedSession(id, State.LIVE, worker);
+    }
 
     /** A session being ended whose worker is gone or not supervised here: only its last outbox is taken in. */
-    static SupervisedSession ending(String id) { return new SupervisedSession(id, State.STOPPING, null); }
+    static SupervisedSession ending(String id) {
+        return new SupervisedSession(id, State.STOPPING, null);
+    }
 
-    String id() { return id; }
+    String id() {
+        return id;
+    }
 
-    State state() { return state.get(); }
+    State state() {
+        return state.get();
+    }
 
-    boolean isLive() { return state.get() == State.LIVE; }
+    boolean isLive() {
+        return state.get() == State.LIVE;
+    }
 
     /** Whether its outbox may still be taken in: live, or stopping (the final drain). */
     boolean mayDrain() {
@@ -86,16 +103,24 @@ final class SupervisedSession {
         return s == State.LIVE || s == State.STOPPING;
     }
 
-    Optional<Worker> worker() { return Optional.ofNullable(worker); }
+    Optional<Worker> worker() {
+        return Optional.ofNullable(worker);
+    }
 
     /** Records the started worker, before its start is committed: a stop from now on can find it. */
-    void attach(Worker w) { this.worker = w; }
+    void attach(Worker w) {
+        this.worker = w;
+    }
 
     /** STARTING → LIVE once RUNNING is committed; refused if a stop or an end came first. */
-    boolean goLive() { return state.compareAndSet(State.STARTING, State.LIVE); }
+    boolean goLive() {
+        return state.compareAndSet(State.STARTING, State.LIVE);
+    }
 
     /** The starter gives up (its start failed): STARTING → STOPPING, so its own clean-up can run. */
-    void abandon() { state.compareAndSet(State.STARTING, State.STOPPING); }
+    void abandon() {
+        state.compareAndSet(State.STARTING, State.STOPPING);
+    }
 
     /**
      * Bosun stops the worker (an end, a quota): LIVE or STARTING → STOPPING. Refused if it is
@@ -106,13 +131,19 @@ final class SupervisedSession {
     }
 
     /** Records that this node stopped the worker (see {@link #workerStopped}). */
-    void stopped() { workerStopped.set(true); }
+    void stopped() {
+        workerStopped.set(true);
+    }
 
     /** Whether this node has stopped the worker already. */
-    boolean workerStopped() { return workerStopped.get(); }
+    boolean workerStopped() {
+        return workerStopped.get();
+    }
 
     /** The worker exited on its own: LIVE → STOPPING. Refused when Bosun stopped it or has cleaned up (a late notice). */
-    boolean exited() { return state.compareAndSet(State.LIVE, State.STOPPING); }
+    boolean exited() {
+        return state.compareAndSet(State.LIVE, State.STOPPING);
+    }
 
     /**
      * The session has ended: LIVE or STOPPING → CLEANED. While its start is under way it only moves
@@ -122,7 +153,9 @@ final class SupervisedSession {
         while (true) {
             State s = state.get();
             switch (s) {
-                case CLEANED -> { return Clean.REFUSED; }
+                case CLEANED -> {
+                    return Clean.REFUSED;
+                }
                 case STARTING -> {
                     if (state.compareAndSet(s, State.STOPPING)) return Clean.DEFERRED;
                 }
@@ -134,5 +167,7 @@ final class SupervisedSession {
     }
 
     @Override
-    public String toString() { return "session " + id + " (" + state.get() + ")"; }
+    public String toString() {
+        return "session " + id + " (" + state.get() + ")";
+    }
 }

@@ -23,8 +23,8 @@ import dev.bosun.sandbox.WorkerRef;
 import dev.bosun.sandbox.WorkerSpec;
 import dev.bosun.session.LogStream;
 import dev.bosun.session.Session;
-import dev.bosun.store.EndCause;
 import dev.bosun.session.end.SessionEnds;
+import dev.bosun.store.EndCause;
 import dev.bosun.store.Store;
 import dev.bosun.trace.Tracing;
 import io.opentelemetry.api.common.AttributeKey;
@@ -70,6 +70,7 @@ public final class Workers implements AutoCloseable {
     private static final Duration DEFAULT_STOP_GRACE = Duration.ofSeconds(5);
     /** Workspace quotas are measured on every this many outbox rescans: a walk costs more than a rescan. */
     static final int QUOTA_EVERY_RESCANS = 5;
+
     private static final AttributeKey<String> RUNTIME = AttributeKey.stringKey("bosun.runtime");
     private static final AttributeKey<String> PROFILE = AttributeKey.stringKey("bosun.profile");
     private static final AttributeKey<Long> SEQ = AttributeKey.longKey("bosun.event.seq");
@@ -85,6 +86,7 @@ public final class Workers implements AutoCloseable {
 
     /** The sessions supervised here, from the start of their worker until their clean-up: the only per-session map. */
     private final Map<String, SupervisedSession> supervised = new ConcurrentHashMap<>();
+
     private final ExecutorService ingestors = Executors.newVirtualThreadPerTaskExecutor();
     private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("bosun-outbox-rescan").daemon(true).factory());
@@ -116,8 +118,11 @@ public final class Workers implements AutoCloseable {
 
     private static String digest(Path dataDir) {
         try {
-            Path real = Files.exists(dataDir) ? dataDir.toRealPath() : dataDir.toAbsolutePath().normalize();
-            byte[] h = MessageDigest.getInstance("SHA-256").digest(real.toString().getBytes(StandardCharsets.UTF_8));
+            Path real = Files.exists(dataDir)
+                    ? dataDir.toRealPath()
+                    : dataDir.toAbsolutePath().normalize();
+            byte[] h =
+                    MessageDigest.getInstance("SHA-256").digest(real.toString().getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(h, 0, 4);
         } catch (IOException | NoSuchAlgorithmException e) {
             throw new IllegalStateException("cannot identify the data dir", e);
@@ -125,11 +130,17 @@ public final class Workers implements AutoCloseable {
     }
 
     /** The node label this supervisor puts on its workers. */
-    public String workerNode() { return workerNode; }
+    public String workerNode() {
+        return workerNode;
+    }
 
-    public Map<String, Sandbox> sandboxes() { return sandboxes; }
+    public Map<String, Sandbox> sandboxes() {
+        return sandboxes;
+    }
 
-    public Workspace workspaceOf(String sessionId) { return Workspace.at(config.dataDir(), sessionId); }
+    public Workspace workspaceOf(String sessionId) {
+        return Workspace.at(config.dataDir(), sessionId);
+    }
 
     /** Starts the watcher and the periodic rescan (backstop for lost watch events, and log bounding). */
     public void startBackground() {
@@ -138,7 +149,8 @@ public final class Workers implements AutoCloseable {
         ticker.scheduleWithFixedDelay(this::rescan, every, every, TimeUnit.MILLISECONDS);
         long reconcile = config.sandbox().reconcileInterval().toMillis();
         ticker.scheduleWithFixedDelay(this::reconcile, reconcile, reconcile, TimeUnit.MILLISECONDS);
-        var warm = config.profiles().values().stream().filter(p -> p.isolation().warmPool() > 0)
+        var warm = config.profiles().values().stream()
+                .filter(p -> p.isolation().warmPool() > 0)
                 .map(p -> SandboxPolicy.apply(p, SandboxRequest.NONE, config.sandbox()))
                 .toList();
         if (!warm.isEmpty()) {
@@ -149,16 +161,22 @@ public final class Workers implements AutoCloseable {
     }
 
     /** The periodic half of reconciliation (the other half is {@link #recover} at start-up); see {@link Recovery#reconcile}. */
-    public void reconcile() { recovery.reconcile(); }
+    public void reconcile() {
+        recovery.reconcile();
+    }
 
     /**
      * Brings this node's sessions back in line with reality after a restart: adopts live workers,
      * ends sessions whose worker is gone, finishes interrupted cleanups, stops orphans.
      */
-    public void recover() { recovery.recover(); }
+    public void recover() {
+        recovery.recover();
+    }
 
     /** Whether this node supervises the session right now (starting, live or stopping). */
-    boolean supervises(String sessionId) { return supervised.containsKey(sessionId); }
+    boolean supervises(String sessionId) {
+        return supervised.containsKey(sessionId);
+    }
 
     private void rescan() {
         boolean quotas = rescans++ % QUOTA_EVERY_RESCANS == 0;
@@ -214,8 +232,11 @@ public final class Workers implements AutoCloseable {
         Sandbox sandbox = sandboxes.get(profile.runtime());
         if (sandbox == null) {
             fail(id, "runtime '" + profile.runtime() + "' is not available on this server");
-            throw new BosunException(ErrorCode.UNAVAILABLE, "profile '" + profile.name() + "' needs runtime '"
-                    + profile.runtime() + "', which this server does not have", Map.of("session_id", id, "field", "profile"));
+            throw new BosunException(
+                    ErrorCode.UNAVAILABLE,
+                    "profile '" + profile.name() + "' needs runtime '" + profile.runtime()
+                            + "', which this server does not have",
+                    Map.of("session_id", id, "field", "profile"));
         }
         Workspace ws;
         try {
@@ -223,17 +244,26 @@ public final class Workers implements AutoCloseable {
         } catch (IOException | BosunException e) {
             log.warn("cannot create workspace for {}", id, e);
             fail(id, "could not create the session workspace");
-            throw new BosunException(ErrorCode.INTERNAL, "could not create the workspace for session '" + id + "'",
+            throw new BosunException(
+                    ErrorCode.INTERNAL,
+                    "could not create the workspace for session '" + id + "'",
                     Map.of("session_id", id));
         }
         SupervisedSession s = SupervisedSession.starting(id);
         supervised.put(id, s);
         Worker worker;
         // The start's span is current while the environment is made, so the worker gets TRACEPARENT naming it.
-        Span span = Tracing.start("worker start", SpanKind.INTERNAL, Attributes.of(Tracing.SESSION_ID, id,
-                RUNTIME, profile.runtime(), PROFILE, profile.name()));
+        Span span = Tracing.start(
+                "worker start",
+                SpanKind.INTERNAL,
+                Attributes.of(Tracing.SESSION_ID, id, RUNTIME, profile.runtime(), PROFILE, profile.name()));
         try (Scope ignored = span.makeCurrent()) {
-            worker = sandbox.start(new WorkerSpec(id, workerNode, profile, ws, env(id, ws, profile),
+            worker = sandbox.start(new WorkerSpec(
+                    id,
+                    workerNode,
+                    profile,
+                    ws,
+                    env(id, ws, profile),
                     Map.of(WorkerSpec.LABEL_SESSION, id, WorkerSpec.LABEL_NODE, workerNode)));
         } catch (BosunException e) {
             Tracing.fail(span, e);
@@ -241,7 +271,8 @@ public final class Workers implements AutoCloseable {
             fail(id, e.getMessage());
             var details = new HashMap<String, Object>(e.details());
             details.put("session_id", id);
-            throw new BosunException(e.code(), "worker for session '" + id + "' did not start: " + e.getMessage(), details, e);
+            throw new BosunException(
+                    e.code(), "worker for session '" + id + "' did not start: " + e.getMessage(), details, e);
         } finally {
             span.end();
         }
@@ -307,7 +338,11 @@ public final class Workers implements AutoCloseable {
     /** Ends a session whose worker is gone after taking in what it left in its outbox. */
     void endLost(String id, EndCause cause) {
         try (var ctx = LogContext.of("session_id", id)) {
-            log.warn("session {} ends {}: {}", id, cause.reason().code(), cause.error().orElse("its worker is gone"));
+            log.warn(
+                    "session {} ends {}: {}",
+                    id,
+                    cause.reason().code(),
+                    cause.error().orElse("its worker is gone"));
             outbox.finalDrain(SupervisedSession.ending(id));
             endAndClean(id, cause);
         }
@@ -328,11 +363,14 @@ public final class Workers implements AutoCloseable {
     }
 
     private void watchExit(SupervisedSession s, Worker worker) {
-        worker.onExit().whenComplete((exit, err) -> Thread.ofVirtual().name("bosun-exit-" + s.id()).start(() -> {
-            try (var ctx = LogContext.of("session_id", s.id())) {
-                exited(s, exit);
-            }
-        }));
+        worker.onExit()
+                .whenComplete((exit, err) -> Thread.ofVirtual()
+                        .name("bosun-exit-" + s.id())
+                        .start(() -> {
+                            try (var ctx = LogContext.of("session_id", s.id())) {
+                                exited(s, exit);
+                            }
+                        }));
     }
 
     /**
@@ -345,8 +383,11 @@ public final class Workers implements AutoCloseable {
         outbox.finalDrain(s); // take in what it wrote last, before the end closes the log
         String detail = exit == null ? "worker exited" : exit.detail();
         try {
-            endAndClean(s.id(), new EndCause.WorkerExited(exit == null ? Optional.empty() : exit.exitCode(),
-                    exit != null && exit.oomKilled() ? detail + " (oom_killed)" : detail));
+            endAndClean(
+                    s.id(),
+                    new EndCause.WorkerExited(
+                            exit == null ? Optional.empty() : exit.exitCode(),
+                            exit != null && exit.oomKilled() ? detail + " (oom_killed)" : detail));
         } catch (RuntimeException e) {
             log.warn("could not end session {} after its worker exited", s.id(), e);
         }
@@ -364,7 +405,8 @@ public final class Workers implements AutoCloseable {
         if (s == null) return;
         // A child of the send's span, remembered first as the cause of the next outbox ingestion: the
         // write itself may be done by another thread (a commit notice) that knows no trace (D102).
-        Span span = Tracing.start("inbox delivery", SpanKind.PRODUCER, Attributes.of(Tracing.SESSION_ID, s.id(), SEQ, e.seq()));
+        Span span = Tracing.start(
+                "inbox delivery", SpanKind.PRODUCER, Attributes.of(Tracing.SESSION_ID, s.id(), SEQ, e.seq()));
         s.cause.set(span.getSpanContext());
         try {
             span.setAttribute(WRITTEN, inbox.deliverPending(s));
@@ -423,7 +465,10 @@ public final class Workers implements AutoCloseable {
     }
 
     private Profile profileOf(String id) {
-        return store.getSession(id).flatMap(Session::profile).flatMap(config::profile).orElse(null);
+        return store.getSession(id)
+                .flatMap(Session::profile)
+                .flatMap(config::profile)
+                .orElse(null);
     }
 
     /** Stops the worker of a supervised session and records it on the session, so its clean-up does not stop it again. */
@@ -439,8 +484,8 @@ public final class Workers implements AutoCloseable {
             return false;
         }
         Duration grace = profile == null ? DEFAULT_STOP_GRACE : profile.stopGrace();
-        Span span = Tracing.start("worker stop", SpanKind.INTERNAL, Attributes.of(Tracing.SESSION_ID, id,
-                RUNTIME, ref.runtime()));
+        Span span = Tracing.start(
+                "worker stop", SpanKind.INTERNAL, Attributes.of(Tracing.SESSION_ID, id, RUNTIME, ref.runtime()));
         try (Scope ignored = span.makeCurrent()) {
             sb.stop(ref, grace);
             return true;
@@ -470,8 +515,12 @@ public final class Workers implements AutoCloseable {
         try {
             Profile profile = ended.profile().flatMap(config::profile).orElse(null);
             // Stopped already by this node (before the end committed): once is enough.
-            Optional<WorkerRef> ref = s != null && s.workerStopped() ? Optional.empty()
-                    : Optional.ofNullable(s).flatMap(SupervisedSession::worker).map(Worker::ref).or(() -> store.workerOf(id));
+            Optional<WorkerRef> ref = s != null && s.workerStopped()
+                    ? Optional.empty()
+                    : Optional.ofNullable(s)
+                            .flatMap(SupervisedSession::worker)
+                            .map(Worker::ref)
+                            .or(() -> store.workerOf(id));
             ref.ifPresent(r -> stopQuietly(id, r, profile));
             if (watcher != null) watcher.unregister(id);
             if (profile == null || !profile.keepWorkspace()) removeWorkspace(s, id);
@@ -516,21 +565,28 @@ public final class Workers implements AutoCloseable {
         try {
             return Files.exists(file) ? BoundedLogs.tail(file, maxBytes) : "";
         } catch (IOException e) {
-            throw BosunException.internal("could not read the worker's " + stream.name().toLowerCase() + " log", e);
+            throw BosunException.internal(
+                    "could not read the worker's " + stream.name().toLowerCase() + " log", e);
         }
     }
 
     /** Sessions whose worker this node is looking after right now. */
     public Set<String> liveSessions() {
-        return supervised.values().stream().filter(SupervisedSession::isLive).map(SupervisedSession::id)
+        return supervised.values().stream()
+                .filter(SupervisedSession::isLive)
+                .map(SupervisedSession::id)
                 .collect(Collectors.toUnmodifiableSet());
     }
 
     /** The supervised state of a session, for tests: empty once cleaned up or never supervised here. */
-    Optional<SupervisedSession> supervision(String id) { return Optional.ofNullable(supervised.get(id)); }
+    Optional<SupervisedSession> supervision(String id) {
+        return Optional.ofNullable(supervised.get(id));
+    }
 
     /** For tests: a drain of the session's outbox as the supervisor would run it (-1 when refused). */
-    int drain(SupervisedSession s) { return outbox.drain(s); }
+    int drain(SupervisedSession s) {
+        return outbox.drain(s);
+    }
 
     @Override
     public void close() {

@@ -54,7 +54,10 @@ public final class SessionEnds implements TakeoverEnds {
 
     /** The end of {@code sessionId} for {@code cause}, not yet committed. */
     public EndRequest prepare(String sessionId, EndCause cause) {
-        return request(sessionId, cause, routing.flatMap(f -> store.getSession(sessionId).map(s -> f.h1(s.tenant()))));
+        return request(
+                sessionId,
+                cause,
+                routing.flatMap(f -> store.getSession(sessionId).map(s -> f.h1(s.tenant()))));
     }
 
     @Override
@@ -63,7 +66,15 @@ public final class SessionEnds implements TakeoverEnds {
     }
 
     private EndRequest request(String sessionId, EndCause cause, Optional<Long> h1End) {
-        return new EndRequest(sessionId, cause.outcome(), cause.reason(), cause.error(), cause.exitCode(),
-                cause.precondition(), clock.instant(), h1End, patterns);
+        return new EndRequest(
+                sessionId,
+                cause.outcome(),
+                cause.reason(),
+                cause.error(),
+                cause.exitCode(),
+                cause.precondition(),
+                clock.instant(),
+                h1End,
+                patterns);
     }
 }

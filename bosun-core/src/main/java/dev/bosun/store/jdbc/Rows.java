@@ -27,12 +27,14 @@ import java.util.Optional;
  * JSON as text) to domain records. Column lists live here so every query selects the same shape.
  */
 public final class Rows {
-    public static final String SESSION_COLUMNS = "id, tenant, name, agent_id, tags, metadata, profile, status, outcome, reason, "
-            + "error, exit_code, created_at, started_at, ended_at, last_activity_at, idle_timeout_ms, ttl_ms, expires_at, "
-            + "max_tasks, task_timeout_ms, workspace, tasks_total, tasks_running, tasks_success, tasks_failed, "
-            + "tasks_cancelled, tasks_timeout, last_seq, scout_room, emit_tiles, patterns";
-    public static final String TASK_COLUMNS = "session_id, id, name, data, priority, required_caps, assigned_agent, status, "
-            + "created_at, started_at, ended_at, deadline_at, duration_ms, result, error";
+    public static final String SESSION_COLUMNS =
+            "id, tenant, name, agent_id, tags, metadata, profile, status, outcome, reason, "
+                    + "error, exit_code, created_at, started_at, ended_at, last_activity_at, idle_timeout_ms, ttl_ms, expires_at, "
+                    + "max_tasks, task_timeout_ms, workspace, tasks_total, tasks_running, tasks_success, tasks_failed, "
+                    + "tasks_cancelled, tasks_timeout, last_seq, scout_room, emit_tiles, patterns";
+    public static final String TASK_COLUMNS =
+            "session_id, id, name, data, priority, required_caps, assigned_agent, status, "
+                    + "created_at, started_at, ended_at, deadline_at, duration_ms, result, error";
     public static final String EVENT_COLUMNS = "session_id, seq, direction, type, payload, created_at";
 
     private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {};
@@ -64,8 +66,13 @@ public final class Rows {
                 r.getInt("max_tasks"),
                 Duration.ofMillis(r.getLong("task_timeout_ms")),
                 Optional.ofNullable(r.getString("workspace")),
-                new TaskCounts(r.getInt("tasks_total"), r.getInt("tasks_running"), r.getInt("tasks_success"),
-                        r.getInt("tasks_failed"), r.getInt("tasks_cancelled"), r.getInt("tasks_timeout")),
+                new TaskCounts(
+                        r.getInt("tasks_total"),
+                        r.getInt("tasks_running"),
+                        r.getInt("tasks_success"),
+                        r.getInt("tasks_failed"),
+                        r.getInt("tasks_cancelled"),
+                        r.getInt("tasks_timeout")),
                 r.getLong("last_seq"),
                 Optional.ofNullable(r.getString("scout_room")),
                 optInt(r, "emit_tiles").map(v -> v != 0),
@@ -92,8 +99,13 @@ public final class Rows {
     }
 
     public static Event event(ResultSet r) throws SQLException {
-        return new Event(r.getString("session_id"), r.getLong("seq"), Direction.valueOf(r.getString("direction")),
-                r.getString("type"), Json.parseTrusted(r.getString("payload")), instant(r, "created_at"));
+        return new Event(
+                r.getString("session_id"),
+                r.getLong("seq"),
+                Direction.valueOf(r.getString("direction")),
+                r.getString("type"),
+                Json.parseTrusted(r.getString("payload")),
+                instant(r, "created_at"));
     }
 
     public static List<String> strings(String json) {
@@ -120,7 +132,9 @@ public final class Rows {
         }
     }
 
-    public static String json(JsonNode node) { return Json.write(node); }
+    public static String json(JsonNode node) {
+        return Json.write(node);
+    }
 
     public static Instant instant(ResultSet r, String col) throws SQLException {
         return Instant.ofEpochMilli(r.getLong(col));
@@ -143,8 +157,9 @@ public final class Rows {
 
     // ---- tiles and webhooks ----
 
-    public static final String DELIVERY_COLUMNS = "id, kind, target, tenant, session_id, event_seq, event_type, body, state, "
-            + "attempts, next_attempt_at, last_status, last_error, remote_id, event_at, updated_at, delivered_at, ready_at";
+    public static final String DELIVERY_COLUMNS =
+            "id, kind, target, tenant, session_id, event_seq, event_type, body, state, "
+                    + "attempts, next_attempt_at, last_status, last_error, remote_id, event_at, updated_at, delivered_at, ready_at";
 
     /** The session column holding {@code consumer}'s cursor over checkpoint events. */
     public static String cursorColumn(dev.bosun.delivery.Consumer consumer) {
@@ -157,29 +172,54 @@ public final class Rows {
     /** The sessions {@code consumer} is behind on, oldest activity first: mapped by {@link #checkpointHead}. */
     public static String sessionsBehind(dev.bosun.delivery.Consumer consumer) {
         String cursor = cursorColumn(consumer);
-        return "SELECT id, tenant, agent_id, name, scout_room, emit_tiles, " + cursor + ", checkpoint_seq FROM sessions "
-                + "WHERE " + cursor + " < checkpoint_seq ORDER BY last_activity_at LIMIT ?";
+        return "SELECT id, tenant, agent_id, name, scout_room, emit_tiles, " + cursor
+                + ", checkpoint_seq FROM sessions " + "WHERE " + cursor
+                + " < checkpoint_seq ORDER BY last_activity_at LIMIT ?";
     }
 
     /** A row of {@link #sessionsBehind}: the session's facts and cursor, its events still to be read. */
     public static dev.bosun.delivery.CheckpointBatch checkpointHead(ResultSet r) throws SQLException {
-        return new dev.bosun.delivery.CheckpointBatch(r.getString(1), r.getString(2), r.getString(3), r.getString(4),
-                Optional.ofNullable(r.getString(5)), optInt(r, "emit_tiles").map(v -> v != 0), r.getLong(7), r.getLong(8),
+        return new dev.bosun.delivery.CheckpointBatch(
+                r.getString(1),
+                r.getString(2),
+                r.getString(3),
+                r.getString(4),
+                Optional.ofNullable(r.getString(5)),
+                optInt(r, "emit_tiles").map(v -> v != 0),
+                r.getLong(7),
+                r.getLong(8),
                 java.util.List.of());
     }
 
     public static dev.bosun.delivery.Delivery delivery(ResultSet r) throws SQLException {
-        return new dev.bosun.delivery.Delivery(r.getString("id"), dev.bosun.delivery.DeliveryKind.valueOf(r.getString("kind")),
-                r.getString("target"), r.getString("tenant"), r.getString("session_id"), r.getLong("event_seq"),
-                r.getString("event_type"), (ObjectNode) Json.parseTrusted(r.getString("body")),
-                dev.bosun.delivery.DeliveryState.valueOf(r.getString("state")), r.getInt("attempts"), optInt(r, "last_status"),
-                Optional.ofNullable(r.getString("last_error")), Optional.ofNullable(r.getString("remote_id")),
-                optInstant(r, "next_attempt_at"), instant(r, "event_at"), instant(r, "updated_at"), optInstant(r, "delivered_at"),
+        return new dev.bosun.delivery.Delivery(
+                r.getString("id"),
+                dev.bosun.delivery.DeliveryKind.valueOf(r.getString("kind")),
+                r.getString("target"),
+                r.getString("tenant"),
+                r.getString("session_id"),
+                r.getLong("event_seq"),
+                r.getString("event_type"),
+                (ObjectNode) Json.parseTrusted(r.getString("body")),
+                dev.bosun.delivery.DeliveryState.valueOf(r.getString("state")),
+                r.getInt("attempts"),
+                optInt(r, "last_status"),
+                Optional.ofNullable(r.getString("last_error")),
+                Optional.ofNullable(r.getString("remote_id")),
+                optInstant(r, "next_attempt_at"),
+                instant(r, "event_at"),
+                instant(r, "updated_at"),
+                optInstant(r, "delivered_at"),
                 optInstant(r, "ready_at"));
     }
 
     public static dev.bosun.delivery.Webhook webhook(ResultSet r) throws SQLException {
-        return new dev.bosun.delivery.Webhook(r.getString("id"), r.getString("tenant"), java.net.URI.create(r.getString("url")),
-                strings(r.getString("events")), r.getString("secret"), instant(r, "created_at"));
+        return new dev.bosun.delivery.Webhook(
+                r.getString("id"),
+                r.getString("tenant"),
+                java.net.URI.create(r.getString("url")),
+                strings(r.getString("events")),
+                r.getString("secret"),
+                instant(r, "created_at"));
     }
 }

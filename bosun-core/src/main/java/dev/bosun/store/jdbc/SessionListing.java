@@ -23,15 +23,39 @@ public record SessionListing(String tagCondition, String nameCondition) {
     public Query query(SessionFilter filter, Optional<String> after, int limit) {
         var sql = new StringBuilder("SELECT " + Rows.SESSION_COLUMNS + " FROM sessions WHERE 1 = 1");
         var args = new ArrayList<Object>();
-        filter.tenant().ifPresent(t -> { sql.append(" AND tenant = ?"); args.add(t); });
-        filter.status().ifPresent(s -> { sql.append(" AND status = ?"); args.add(s.name()); });
-        filter.agentId().ifPresent(a -> { sql.append(" AND agent_id = ?"); args.add(a); });
-        filter.tag().ifPresent(t -> { sql.append(" AND ").append(tagCondition); args.add(t); });
-        filter.profile().ifPresent(p -> { sql.append(" AND profile = ?"); args.add(p); });
-        filter.outcome().ifPresent(o -> { sql.append(" AND outcome = ?"); args.add(o.name()); });
-        filter.nameContains().ifPresent(n -> { sql.append(" AND ").append(nameCondition); args.add(n); });
+        filter.tenant().ifPresent(t -> {
+            sql.append(" AND tenant = ?");
+            args.add(t);
+        });
+        filter.status().ifPresent(s -> {
+            sql.append(" AND status = ?");
+            args.add(s.name());
+        });
+        filter.agentId().ifPresent(a -> {
+            sql.append(" AND agent_id = ?");
+            args.add(a);
+        });
+        filter.tag().ifPresent(t -> {
+            sql.append(" AND ").append(tagCondition);
+            args.add(t);
+        });
+        filter.profile().ifPresent(p -> {
+            sql.append(" AND profile = ?");
+            args.add(p);
+        });
+        filter.outcome().ifPresent(o -> {
+            sql.append(" AND outcome = ?");
+            args.add(o.name());
+        });
+        filter.nameContains().ifPresent(n -> {
+            sql.append(" AND ").append(nameCondition);
+            args.add(n);
+        });
         boolean oldest = filter.order() == SessionFilter.Order.OLDEST_FIRST;
-        after.ifPresent(a -> { sql.append(oldest ? " AND id > ?" : " AND id < ?"); args.add(a); });
+        after.ifPresent(a -> {
+            sql.append(oldest ? " AND id > ?" : " AND id < ?");
+            args.add(a);
+        });
         sql.append(oldest ? " ORDER BY id ASC LIMIT ?" : " ORDER BY id DESC LIMIT ?");
         args.add(limit + 1);
         return new Query(sql.toString(), List.copyOf(args));

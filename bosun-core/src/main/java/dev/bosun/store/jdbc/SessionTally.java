@@ -26,14 +26,26 @@ public final class SessionTally {
             + "FROM sessions WHERE tenant = ? GROUP BY status, outcome, reason";
 
     /** One group of the query. */
-    public record Group(SessionStatus status, SessionOutcome outcome, EndReason reason, long count, long events,
-                        long createdSince, long endedSince) {}
+    public record Group(
+            SessionStatus status,
+            SessionOutcome outcome,
+            EndReason reason,
+            long count,
+            long events,
+            long createdSince,
+            long endedSince) {}
 
     public static Group group(ResultSet r) throws SQLException {
         String outcome = r.getString(2);
         String reason = r.getString(3);
-        return new Group(SessionStatus.valueOf(r.getString(1)), outcome == null ? null : SessionOutcome.valueOf(outcome),
-                reason == null ? null : EndReason.valueOf(reason), r.getLong(4), r.getLong(5), r.getLong(6), r.getLong(7));
+        return new Group(
+                SessionStatus.valueOf(r.getString(1)),
+                outcome == null ? null : SessionOutcome.valueOf(outcome),
+                reason == null ? null : EndReason.valueOf(reason),
+                r.getLong(4),
+                r.getLong(5),
+                r.getLong(6),
+                r.getLong(7));
     }
 
     /** The groups added up; the ended ones by outcome and reason, most first. */
@@ -52,8 +64,10 @@ public final class SessionTally {
                 endedSince.add(new SessionStats.Ended(g.outcome(), g.reason(), g.endedSince()));
             }
         }
-        endedSince.sort(Comparator.comparingLong(SessionStats.Ended::count).reversed()
-                .thenComparing(e -> e.outcome().value()).thenComparing(e -> e.reason().code()));
+        endedSince.sort(Comparator.comparingLong(SessionStats.Ended::count)
+                .reversed()
+                .thenComparing(e -> e.outcome().value())
+                .thenComparing(e -> e.reason().code()));
         return new SessionStats(creating, running, ended, events, since, started, endedSince);
     }
 }

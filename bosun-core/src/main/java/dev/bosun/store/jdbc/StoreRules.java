@@ -25,8 +25,10 @@ public final class StoreRules {
     /** CONFLICT: the session has ended and takes no more writes. */
     public static BosunException ended(Session s) {
         String reason = s.reason().map(EndReason::code).orElse("");
-        return BosunException.conflict("session '" + s.id() + "' has ended (" + (reason.isEmpty() ? "ended" : reason)
-                + "); it accepts no more writes", Map.of("session_id", s.id(), "status", "ended", "reason", reason));
+        return BosunException.conflict(
+                "session '" + s.id() + "' has ended (" + (reason.isEmpty() ? "ended" : reason)
+                        + "); it accepts no more writes",
+                Map.of("session_id", s.id(), "status", "ended", "reason", reason));
     }
 
     public static BosunException duplicateSession(String id) {
@@ -34,12 +36,14 @@ public final class StoreRules {
     }
 
     public static BosunException liveCap(int maxLiveSessions) {
-        return BosunException.limit("the server already runs its maximum of " + maxLiveSessions + " concurrent sessions",
+        return BosunException.limit(
+                "the server already runs its maximum of " + maxLiveSessions + " concurrent sessions",
                 Map.of("limit", maxLiveSessions, "field", "max_sessions"));
     }
 
     public static BosunException notCreating(Session s) {
-        return BosunException.conflict("session '" + s.id() + "' is " + s.status().wire() + ", not creating",
+        return BosunException.conflict(
+                "session '" + s.id() + "' is " + s.status().wire() + ", not creating",
                 Map.of("session_id", s.id(), "status", s.status().wire()));
     }
 
@@ -47,17 +51,20 @@ public final class StoreRules {
     public static void requireTaskAddable(Session s) {
         if (s.isEnded()) throw ended(s);
         if (s.status() != SessionStatus.RUNNING) {
-            throw BosunException.conflict("session '" + s.id() + "' is still starting; add tasks once it is running",
+            throw BosunException.conflict(
+                    "session '" + s.id() + "' is still starting; add tasks once it is running",
                     Map.of("session_id", s.id(), "status", s.status().wire()));
         }
         if (s.taskCounts().total() >= s.maxTasks()) {
-            throw BosunException.limit("session '" + s.id() + "' already has its maximum of " + s.maxTasks() + " tasks",
+            throw BosunException.limit(
+                    "session '" + s.id() + "' already has its maximum of " + s.maxTasks() + " tasks",
                     Map.of("session_id", s.id(), "limit", s.maxTasks(), "field", "max_tasks"));
         }
     }
 
     public static BosunException duplicateTask(String sessionId, String taskId) {
-        return BosunException.conflict("task '" + taskId + "' already exists in session '" + sessionId + "'",
+        return BosunException.conflict(
+                "task '" + taskId + "' already exists in session '" + sessionId + "'",
                 Map.of("session_id", sessionId, "task_id", taskId, "field", "task_id"));
     }
 
@@ -73,22 +80,33 @@ public final class StoreRules {
      * deadline moved past the sweep. The reaper loses these races on purpose.
      */
     public static boolean timeoutLoses(TaskCompletion tc, Session s, Task before) {
-        return tc.onlyIfTimedOut() && (before.status().isFinal() || s.isEnded() || before.deadlineAt().isAfter(tc.at()));
+        return tc.onlyIfTimedOut()
+                && (before.status().isFinal()
+                        || s.isEnded()
+                        || before.deadlineAt().isAfter(tc.at()));
     }
 
     /** A completion needs a running task in a live session. */
     public static void requireCompletable(Session s, Task before, TaskCompletion tc) {
         if (before.status().isFinal()) {
-            throw BosunException.conflict("task '" + tc.taskId() + "' already completed with outcome "
-                    + before.status().value(), Map.of("session_id", s.id(), "task_id", tc.taskId(),
-                    "status", before.status().value()));
+            throw BosunException.conflict(
+                    "task '" + tc.taskId() + "' already completed with outcome "
+                            + before.status().value(),
+                    Map.of(
+                            "session_id",
+                            s.id(),
+                            "task_id",
+                            tc.taskId(),
+                            "status",
+                            before.status().value()));
         }
         if (s.isEnded()) throw ended(s);
     }
 
     /** The duration recorded: the caller's, else measured from the task's start. */
     public static long durationMs(TaskCompletion tc, Task before) {
-        return tc.durationMs().orElse(Math.max(0, tc.at().toEpochMilli() - before.startedAt().toEpochMilli()));
+        return tc.durationMs()
+                .orElse(Math.max(0, tc.at().toEpochMilli() - before.startedAt().toEpochMilli()));
     }
 
     /** The session counter a completion with this outcome increments. */
@@ -115,7 +133,9 @@ public final class StoreRules {
     public static ObjectNode sessionEnded(Session ended, Optional<Long> h1Start, EndRequest req) {
         ObjectNode payload = SystemPayloads.sessionEnded(ended);
         if (h1Start.isPresent() && req.h1End().isPresent()) {
-            payload.set("h1_delta", SystemPayloads.h1Delta(h1Start.get(), req.h1End().get()));
+            payload.set(
+                    "h1_delta",
+                    SystemPayloads.h1Delta(h1Start.get(), req.h1End().get()));
         }
         return payload;
     }
@@ -127,10 +147,26 @@ public final class StoreRules {
     public static java.util.List<String> patternsAtEnd(java.util.List<Task> tasks, int maxTasks, EndRequest req) {
         long t = req.at().toEpochMilli();
         java.time.Instant end = req.at();
-        java.util.List<Task> atEnd = tasks.stream().map(k -> k.isActive() ? new Task(k.sessionId(), k.id(), k.name(), k.data(),
-                k.priority(), k.requiredCapabilities(), k.assignedAgent(), dev.bosun.task.TaskStatus.CANCELLED, k.createdAt(),
-                k.startedAt(), Optional.of(end), k.deadlineAt(), Optional.of(Math.max(0, t - k.startedAt().toEpochMilli())),
-                k.result(), k.error()) : k).toList();
+        java.util.List<Task> atEnd = tasks.stream()
+                .map(k -> k.isActive()
+                        ? new Task(
+                                k.sessionId(),
+                                k.id(),
+                                k.name(),
+                                k.data(),
+                                k.priority(),
+                                k.requiredCapabilities(),
+                                k.assignedAgent(),
+                                dev.bosun.task.TaskStatus.CANCELLED,
+                                k.createdAt(),
+                                k.startedAt(),
+                                Optional.of(end),
+                                k.deadlineAt(),
+                                Optional.of(Math.max(0, t - k.startedAt().toEpochMilli())),
+                                k.result(),
+                                k.error())
+                        : k)
+                .toList();
         return dev.bosun.pattern.SessionPatterns.analyze(atEnd, maxTasks, Optional.of(req.reason()), req.patterns());
     }
 }

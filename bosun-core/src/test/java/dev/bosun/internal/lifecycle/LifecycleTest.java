@@ -21,13 +21,27 @@ class LifecycleTest {
         var l = of("store listeners", "recovery", "tap", "reaper");
         l.start();
         l.close();
-        assertThat(trace).containsExactly("start store listeners", "start recovery", "start tap", "start reaper",
-                "stop reaper", "stop tap", "stop recovery", "stop store listeners");
+        assertThat(trace)
+                .containsExactly(
+                        "start store listeners",
+                        "start recovery",
+                        "start tap",
+                        "start reaper",
+                        "stop reaper",
+                        "stop tap",
+                        "stop recovery",
+                        "stop store listeners");
     }
 
     @Test
     void aFailedStartStopsWhatHadStartedInReverseAndIsRethrown() {
-        var l = of("a", "b").add("c", () -> { throw new IllegalStateException("c cannot start"); }, () -> trace.add("stop c"))
+        var l = of("a", "b")
+                .add(
+                        "c",
+                        () -> {
+                            throw new IllegalStateException("c cannot start");
+                        },
+                        () -> trace.add("stop c"))
                 .add("d", () -> trace.add("start d"), () -> trace.add("stop d"));
         assertThatThrownBy(l::start).isInstanceOf(IllegalStateException.class).hasMessage("c cannot start");
         assertThat(trace).containsExactly("start a", "start b", "stop b", "stop a");
@@ -35,7 +49,9 @@ class LifecycleTest {
 
     @Test
     void aFailedStopDoesNotKeepTheOthersRunning() {
-        var l = of("a").add("b", () -> trace.add("start b"), () -> { throw new IllegalStateException("b is stuck"); })
+        var l = of("a").add("b", () -> trace.add("start b"), () -> {
+                    throw new IllegalStateException("b is stuck");
+                })
                 .add("c", () -> trace.add("start c"), () -> trace.add("stop c"));
         l.start();
         l.close();

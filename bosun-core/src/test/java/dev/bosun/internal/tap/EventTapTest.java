@@ -23,20 +23,26 @@ class EventTapTest {
 
     /** A store that answers only readEvents, from a fixed log per session. */
     private static Store logOf(Map<String, List<Event>> logs) {
-        return (Store) Proxy.newProxyInstance(Store.class.getClassLoader(), new Class<?>[] {Store.class}, (p, m, args) -> {
-            if (!m.getName().equals("readEvents")) throw new UnsupportedOperationException(m.getName());
-            long after = (Long) args[1];
-            int limit = (Integer) args[2];
-            return logs.getOrDefault((String) args[0], List.of()).stream().filter(e -> e.seq() > after).limit(limit).toList();
-        });
+        return (Store) Proxy.newProxyInstance(
+                Store.class.getClassLoader(), new Class<?>[] {Store.class}, (p, m, args) -> {
+                    if (!m.getName().equals("readEvents")) throw new UnsupportedOperationException(m.getName());
+                    long after = (Long) args[1];
+                    int limit = (Integer) args[2];
+                    return logs.getOrDefault((String) args[0], List.of()).stream()
+                            .filter(e -> e.seq() > after)
+                            .limit(limit)
+                            .toList();
+                });
     }
 
     @Test
     void aCommitNoticeArrivingAfterTheEndWasHandedOutReplaysNothing() {
         var log = Map.of(
-                "s", List.of(event("s", 1, Direction.SYSTEM, SystemEvents.SESSION_STARTED),
-                        event("s", 2, Direction.IN, "input"),
-                        event("s", 3, Direction.SYSTEM, SystemEvents.SESSION_ENDED)),
+                "s",
+                        List.of(
+                                event("s", 1, Direction.SYSTEM, SystemEvents.SESSION_STARTED),
+                                event("s", 2, Direction.IN, "input"),
+                                event("s", 3, Direction.SYSTEM, SystemEvents.SESSION_ENDED)),
                 "t", List.of(event("t", 1, Direction.SYSTEM, SystemEvents.SESSION_STARTED)));
         var heard = new CopyOnWriteArrayList<Event>();
         try (var tap = new EventTap(logOf(log))) {
@@ -48,8 +54,14 @@ class EventTapTest {
             tap.committed("s");
             // One dispatcher, first come first served: once t is heard, the late notice of s has been handled.
             tap.committed("t");
-            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> heard.stream().anyMatch(e -> e.sessionId().equals("t")));
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(10))
+                    .until(() -> heard.stream().anyMatch(e -> e.sessionId().equals("t")));
         }
-        assertThat(heard.stream().filter(e -> e.sessionId().equals("s")).map(Event::seq).toList()).containsExactly(1L, 2L, 3L);
+        assertThat(heard.stream()
+                        .filter(e -> e.sessionId().equals("s"))
+                        .map(Event::seq)
+                        .toList())
+                .containsExactly(1L, 2L, 3L);
     }
 }

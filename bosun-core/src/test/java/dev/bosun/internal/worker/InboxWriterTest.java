@@ -27,7 +27,9 @@ import org.junit.jupiter.api.io.TempDir;
 class InboxWriterTest {
     private static final Instant AT = Instant.parse("2025-03-04T05:06:07.089Z");
 
-    @TempDir Path dataDir;
+    @TempDir
+    Path dataDir;
+
     Workspace ws;
 
     @BeforeEach
@@ -52,8 +54,8 @@ class InboxWriterTest {
         assertThat(file).isEqualTo(ws.inbox().resolve("00000000000000000007.json"));
         assertThat(inboxNames()).containsExactly("00000000000000000007.json");
         JsonNode doc = Json.parse(Files.readString(file));
-        assertThat(doc).isEqualTo(Json.parse(
-                "{\"seq\":7,\"event_type\":\"input\",\"payload\":{\"text\":\"hi\",\"n\":[1,2]},"
+        assertThat(doc)
+                .isEqualTo(Json.parse("{\"seq\":7,\"event_type\":\"input\",\"payload\":{\"text\":\"hi\",\"n\":[1,2]},"
                         + "\"created_at\":\"2025-03-04T05:06:07.089Z\"}"));
     }
 
@@ -64,7 +66,9 @@ class InboxWriterTest {
 
         List<Long> bySortedName = new ArrayList<>();
         for (String name : inboxNames()) {
-            bySortedName.add(Json.parse(Files.readString(ws.inbox().resolve(name))).get("seq").asLong());
+            bySortedName.add(Json.parse(Files.readString(ws.inbox().resolve(name)))
+                    .get("seq")
+                    .asLong());
         }
         assertThat(bySortedName).isSorted().hasSize(seqs.length);
         assertThat(InboxWriter.fileName(Long.MAX_VALUE)).hasSize(25);
@@ -76,9 +80,18 @@ class InboxWriterTest {
         InboxWriter.write(ws, in(2, "input", "\"just a string\""));
         InboxWriter.write(ws, new Event("s1", 3, Direction.IN, "input", null, AT));
 
-        assertThat(Json.parse(Files.readString(ws.inbox().resolve(InboxWriter.fileName(1)))).get("payload").isArray()).isTrue();
-        assertThat(Json.parse(Files.readString(ws.inbox().resolve(InboxWriter.fileName(2)))).get("payload").asText()).isEqualTo("just a string");
-        assertThat(Json.parse(Files.readString(ws.inbox().resolve(InboxWriter.fileName(3)))).get("payload").isNull()).isTrue();
+        assertThat(Json.parse(Files.readString(ws.inbox().resolve(InboxWriter.fileName(1))))
+                        .get("payload")
+                        .isArray())
+                .isTrue();
+        assertThat(Json.parse(Files.readString(ws.inbox().resolve(InboxWriter.fileName(2))))
+                        .get("payload")
+                        .asText())
+                .isEqualTo("just a string");
+        assertThat(Json.parse(Files.readString(ws.inbox().resolve(InboxWriter.fileName(3))))
+                        .get("payload")
+                        .isNull())
+                .isTrue();
     }
 
     @Test
@@ -102,7 +115,8 @@ class InboxWriterTest {
         InboxWriter.write(ws, in(1, "input", "{}"));
 
         assertThat(victim).hasContent("untouched");
-        assertThat(Files.isSymbolicLink(ws.inbox().resolve(InboxWriter.fileName(1)))).isFalse();
+        assertThat(Files.isSymbolicLink(ws.inbox().resolve(InboxWriter.fileName(1))))
+                .isFalse();
     }
 
     @Test

@@ -18,7 +18,9 @@ class SupervisedSessionTest {
     void aStartedSessionGoesLiveThenStopsThenIsCleanedOnce() {
         SupervisedSession s = SupervisedSession.starting("s1");
         assertThat(s.state()).isEqualTo(State.STARTING);
-        assertThat(s.mayDrain()).as("nothing is taken in before RUNNING is committed").isFalse();
+        assertThat(s.mayDrain())
+                .as("nothing is taken in before RUNNING is committed")
+                .isFalse();
         assertThat(s.goLive()).isTrue();
         assertThat(s.isLive()).isTrue();
         assertThat(s.stop()).isTrue();
@@ -65,7 +67,9 @@ class SupervisedSessionTest {
         SupervisedSession s = live();
         assertThat(s.exited()).isTrue();
         assertThat(s.exited()).isFalse();
-        assertThat(s.stop()).as("a stop for an end after the exit: the worker is already gone").isFalse();
+        assertThat(s.stop())
+                .as("a stop for an end after the exit: the worker is already gone")
+                .isFalse();
         assertThat(s.clean()).isEqualTo(Clean.NOW);
     }
 

@@ -26,7 +26,8 @@ class OneEndMakerTest {
                     .filter(p -> !root.relativize(p).startsWith("bosun-store-contract"))
                     .filter(OneEndMakerTest::buildsEndRequest)
                     .map(p -> p.getFileName().toString())
-                    .sorted().toList();
+                    .sorted()
+                    .toList();
         }
         assertThat(makers).containsExactly("SessionEnds.java");
     }

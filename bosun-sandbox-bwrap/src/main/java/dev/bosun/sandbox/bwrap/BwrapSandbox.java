@@ -71,27 +71,60 @@ public final class BwrapSandbox implements Sandbox {
     }
 
     private static Optional<Path> find() {
-        return List.of("/usr/bin/bwrap", "/bin/bwrap").stream().map(Path::of).filter(Files::isExecutable).findFirst();
+        return List.of("/usr/bin/bwrap", "/bin/bwrap").stream()
+                .map(Path::of)
+                .filter(Files::isExecutable)
+                .findFirst();
     }
 
     @Override
-    public String runtime() { return RUNTIME; }
+    public String runtime() {
+        return RUNTIME;
+    }
 
     @Override
-    public Availability availability() { return delegate.availability(); }
+    public Availability availability() {
+        return delegate.availability();
+    }
 
     /** Whether worker namespaces can really be made here: runs {@code bwrap ... true} once. */
     private Availability probe() {
         if (bwrap.isEmpty()) return Availability.no("bubblewrap is not installed (apt-get install bubblewrap)");
         try {
-            var p = new ProcessBuilder(bwrap.get().toString(), "--unshare-user", "--unshare-pid", "--unshare-ipc",
-                    "--unshare-uts", "--unshare-net", "--die-with-parent", "--cap-drop", "ALL",
-                    "--ro-bind", "/usr", "/usr", "--symlink", "usr/bin", "/bin", "--symlink", "usr/lib", "/lib",
-                    "--symlink", "usr/lib64", "/lib64", "--proc", "/proc", "--dev", "/dev", "--", "/usr/bin/true")
-                    .redirectErrorStream(true).start();
+            var p = new ProcessBuilder(
+                            bwrap.get().toString(),
+                            "--unshare-user",
+                            "--unshare-pid",
+                            "--unshare-ipc",
+                            "--unshare-uts",
+                            "--unshare-net",
+                            "--die-with-parent",
+                            "--cap-drop",
+                            "ALL",
+                            "--ro-bind",
+                            "/usr",
+                            "/usr",
+                            "--symlink",
+                            "usr/bin",
+                            "/bin",
+                            "--symlink",
+                            "usr/lib",
+                            "/lib",
+                            "--symlink",
+                            "usr/lib64",
+                            "/lib64",
+                            "--proc",
+                            "/proc",
+                            "--dev",
+                            "/dev",
+                            "--",
+                            "/usr/bin/true")
+                    .redirectErrorStream(true)
+                    .start();
             String out = new String(p.getInputStream().readAllBytes()).strip();
             if (p.waitFor() != 0) {
-                return Availability.no("bubblewrap cannot create namespaces here: " + (out.isEmpty() ? "exit " + p.exitValue() : out));
+                return Availability.no(
+                        "bubblewrap cannot create namespaces here: " + (out.isEmpty() ? "exit " + p.exitValue() : out));
             }
         } catch (IOException e) {
             return Availability.no("bubblewrap cannot be run: " + e.getClass().getSimpleName());
@@ -109,7 +142,9 @@ public final class BwrapSandbox implements Sandbox {
     }
 
     @Override
-    public Optional<Worker> adopt(WorkerRef ref) { return delegate.adopt(ref); }
+    public Optional<Worker> adopt(WorkerRef ref) {
+        return delegate.adopt(ref);
+    }
 
     @Override
     public List<LabelledWorker> list(String nodeId) {
@@ -118,15 +153,20 @@ public final class BwrapSandbox implements Sandbox {
         // and not just made: a worker being started has a group before it has a process to list.
         var live = new java.util.HashSet<String>();
         workers.forEach(w -> live.add(nodeId + "/" + w.sessionId()));
-        if (cgroups.usable()) cgroups.groups(nodeId).stream().filter(g -> !live.contains(g)).forEach(cgroups::removeStale);
+        if (cgroups.usable())
+            cgroups.groups(nodeId).stream().filter(g -> !live.contains(g)).forEach(cgroups::removeStale);
         return workers;
     }
 
     @Override
-    public void stop(WorkerRef ref, Duration grace) { delegate.stop(ref, grace); }
+    public void stop(WorkerRef ref, Duration grace) {
+        delegate.stop(ref, grace);
+    }
 
     @Override
-    public void close() { delegate.close(); }
+    public void close() {
+        delegate.close();
+    }
 
     private volatile Availability probed;
     private volatile Features features;
@@ -153,7 +193,9 @@ public final class BwrapSandbox implements Sandbox {
 
     private String help() {
         try {
-            var p = new ProcessBuilder(bwrap.orElseThrow().toString(), "--help").redirectErrorStream(true).start();
+            var p = new ProcessBuilder(bwrap.orElseThrow().toString(), "--help")
+                    .redirectErrorStream(true)
+                    .start();
             String out = new String(p.getInputStream().readAllBytes());
             p.waitFor();
             return out;
@@ -176,7 +218,9 @@ public final class BwrapSandbox implements Sandbox {
     /** bubblewrap and its command line around the worker's command. */
     private final class Wrapper implements ProcessSandbox.Wrapper {
         @Override
-        public String runtime() { return RUNTIME; }
+        public String runtime() {
+            return RUNTIME;
+        }
 
         @Override
         public Availability availability() {
@@ -206,40 +250,75 @@ public final class BwrapSandbox implements Sandbox {
                 argv.add("--");
             } catch (IOException e) {
                 cgroups.remove(group);
-                throw new BosunException(ErrorCode.INTERNAL, "could not set up the cgroup and seccomp filter of session '"
-                        + spec.sessionId() + "'", Map.of("session_id", spec.sessionId()), e);
+                throw new BosunException(
+                        ErrorCode.INTERNAL,
+                        "could not set up the cgroup and seccomp filter of session '" + spec.sessionId() + "'",
+                        Map.of("session_id", spec.sessionId()),
+                        e);
             }
-            argv.addAll(List.of(bwrap.orElseThrow().toString(),
-                    "--unshare-user", "--uid", ids[0], "--gid", ids[1],
-                    "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--hostname", "bosun-worker", "--unshare-cgroup-try",
-                    "--die-with-parent", "--new-session", "--cap-drop", "ALL", "--seccomp", "3"));
+            argv.addAll(List.of(
+                    bwrap.orElseThrow().toString(),
+                    "--unshare-user",
+                    "--uid",
+                    ids[0],
+                    "--gid",
+                    ids[1],
+                    "--unshare-pid",
+                    "--unshare-ipc",
+                    "--unshare-uts",
+                    "--hostname",
+                    "bosun-worker",
+                    "--unshare-cgroup-try",
+                    "--die-with-parent",
+                    "--new-session",
+                    "--cap-drop",
+                    "ALL",
+                    "--seccomp",
+                    "3"));
             if (features().disableUserns()) argv.addAll(List.of("--disable-userns", "--assert-userns-disabled"));
             if (!iso.network()) argv.add("--unshare-net");
             argv.addAll(List.of("--ro-bind", "/usr", "/usr"));
             for (String link : List.of("bin", "lib", "lib64", "sbin")) {
-                if (Files.isDirectory(Path.of("/usr", link))) argv.addAll(List.of("--symlink", "usr/" + link, "/" + link));
+                if (Files.isDirectory(Path.of("/usr", link)))
+                    argv.addAll(List.of("--symlink", "usr/" + link, "/" + link));
             }
             for (Path ro : iso.readOnlyPaths()) {
                 if (!Files.exists(ro)) {
                     cgroups.remove(group);
-                    throw new BosunException(ErrorCode.INTERNAL, "profile '" + spec.profile().name()
-                            + "' binds a read-only path that does not exist", Map.of("field", "read_only_paths"));
+                    throw new BosunException(
+                            ErrorCode.INTERNAL,
+                            "profile '" + spec.profile().name() + "' binds a read-only path that does not exist",
+                            Map.of("field", "read_only_paths"));
                 }
                 argv.addAll(List.of("--ro-bind", ro.toString(), ro.toString()));
             }
-            argv.addAll(List.of("--proc", "/proc", "--dev", "/dev",
-                    "--size", Long.toString(iso.tmpSizeBytes()), "--perms", "1777", "--tmpfs", "/tmp",
-                    "--dir", "/workspace",
-                    "--bind", inbox.toString(), "/workspace/inbox",
-                    "--bind", outbox.toString(), "/workspace/outbox"));
+            argv.addAll(List.of(
+                    "--proc",
+                    "/proc",
+                    "--dev",
+                    "/dev",
+                    "--size",
+                    Long.toString(iso.tmpSizeBytes()),
+                    "--perms",
+                    "1777",
+                    "--tmpfs",
+                    "/tmp",
+                    "--dir",
+                    "/workspace",
+                    "--bind",
+                    inbox.toString(),
+                    "/workspace/inbox",
+                    "--bind",
+                    outbox.toString(),
+                    "/workspace/outbox"));
             var inner = new LinkedHashMap<String, String>(env);
             String models = env.get("BOSUN_MODEL_CACHE");
             if (models != null) {
                 argv.addAll(List.of("--ro-bind", models, "/models"));
                 inner.put("BOSUN_MODEL_CACHE", "/models");
             }
-            argv.addAll(List.of("--remount-ro", "/", "--chdir", "/workspace",
-                    "--unsetenv", ProcessSandbox.RUNTIME_MARK, "--"));
+            argv.addAll(List.of(
+                    "--remount-ro", "/", "--chdir", "/workspace", "--unsetenv", ProcessSandbox.RUNTIME_MARK, "--"));
             // Processes are limited by the cgroup: RLIMIT_NPROC would count every process of Bosun's
             // own user (and not bind at all when that user is root).
             boolean prlimit = !command.isEmpty() && command.get(0).endsWith("/prlimit");
@@ -267,7 +346,11 @@ public final class BwrapSandbox implements Sandbox {
             if (group == null || !cgroups.usable()) return exit;
             boolean oom = cgroups.oomKilled(group);
             cgroups.remove(group);
-            return oom ? new WorkerExit(exit.exitCode(), true, exit.detail() + ", killed by the kernel for exceeding its memory limit")
+            return oom
+                    ? new WorkerExit(
+                            exit.exitCode(),
+                            true,
+                            exit.detail() + ", killed by the kernel for exceeding its memory limit")
                     : exit;
         }
 
@@ -282,8 +365,11 @@ public final class BwrapSandbox implements Sandbox {
             if (outer.isEmpty()) return;
             // The launcher's child is bubblewrap, whose child is the namespace's init (which ignores
             // TERM); what runs under that init is the worker.
-            var inside = outer.get().children().flatMap(ProcessHandle::children)
-                    .flatMap(ProcessHandle::descendants).toList();
+            var inside = outer.get()
+                    .children()
+                    .flatMap(ProcessHandle::children)
+                    .flatMap(ProcessHandle::descendants)
+                    .toList();
             if (inside.isEmpty()) return;
             inside.forEach(ProcessHandle::destroy);
             long deadline = System.nanoTime() + grace.toNanos();

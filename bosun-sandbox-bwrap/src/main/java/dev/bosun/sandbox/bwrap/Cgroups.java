@@ -24,6 +24,7 @@ final class Cgroups {
 
     /** Where each controller's groups go: v1 one base per controller, v2 the same base twice. */
     private final Path pidsBase;
+
     private final Path memoryBase;
     private final boolean v2;
     private final String unusable;
@@ -43,9 +44,14 @@ final class Cgroups {
         try {
             List<String> lines = Files.readAllLines(selfCgroup);
             if (Files.exists(root.resolve("cgroup.controllers"))) {
-                String own = lines.stream().filter(l -> l.startsWith("0::")).map(l -> l.substring(3)).findFirst().orElse("/");
+                String own = lines.stream()
+                        .filter(l -> l.startsWith("0::"))
+                        .map(l -> l.substring(3))
+                        .findFirst()
+                        .orElse("/");
                 Path base = root.resolve(own.substring(1)).resolve(TOP);
-                String controllers = Files.readString(root.resolve(own.substring(1)).resolve("cgroup.controllers"));
+                String controllers =
+                        Files.readString(root.resolve(own.substring(1)).resolve("cgroup.controllers"));
                 if (!controllers.contains("pids") || !controllers.contains("memory")) {
                     return none("cgroup v2 does not delegate pids and memory to Bosun's cgroup");
                 }
@@ -63,7 +69,9 @@ final class Cgroups {
     private static Path v1Base(Path root, List<String> lines, String controller) {
         for (String l : lines) {
             String[] f = l.split(":", 3);
-            if (f.length == 3 && List.of(f[1].split(",")).contains(controller) && Files.isDirectory(root.resolve(controller))) {
+            if (f.length == 3
+                    && List.of(f[1].split(",")).contains(controller)
+                    && Files.isDirectory(root.resolve(controller))) {
                 return root.resolve(controller).resolve(f[2].substring(1)).resolve(TOP);
             }
         }
@@ -87,11 +95,17 @@ final class Cgroups {
         Files.writeString(base.resolve("cgroup.subtree_control"), "+pids +memory");
     }
 
-    private static Cgroups none(String why) { return new Cgroups(null, null, false, why); }
+    private static Cgroups none(String why) {
+        return new Cgroups(null, null, false, why);
+    }
 
-    boolean usable() { return unusable == null; }
+    boolean usable() {
+        return unusable == null;
+    }
 
-    String detail() { return unusable == null ? (v2 ? "cgroup v2" : "cgroup v1") + " pids and memory limits" : unusable; }
+    String detail() {
+        return unusable == null ? (v2 ? "cgroup v2" : "cgroup v1") + " pids and memory limits" : unusable;
+    }
 
     /**
      * Creates the worker's groups with their limits and returns the {@code cgroup.procs} files the
@@ -124,10 +138,13 @@ final class Cgroups {
 
     /** Whether the kernel's OOM killer killed a process of the group. */
     boolean oomKilled(String name) {
-        Path file = v2 ? pidsBase.resolve(name).resolve("memory.events") : memoryBase.resolve(name).resolve("memory.oom_control");
+        Path file = v2
+                ? pidsBase.resolve(name).resolve("memory.events")
+                : memoryBase.resolve(name).resolve("memory.oom_control");
         try {
             for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-                if (line.startsWith("oom_kill ")) return Long.parseLong(line.substring(9).trim()) > 0;
+                if (line.startsWith("oom_kill "))
+                    return Long.parseLong(line.substring(9).trim()) > 0;
             }
         } catch (IOException | NumberFormatException e) {
             return false;
@@ -137,7 +154,8 @@ final class Cgroups {
 
     /** Kills whatever is still in the groups and removes them. Idempotent. */
     void remove(String name) {
-        for (Path dir : v2 ? List.of(pidsBase.resolve(name)) : List.of(pidsBase.resolve(name), memoryBase.resolve(name))) {
+        for (Path dir :
+                v2 ? List.of(pidsBase.resolve(name)) : List.of(pidsBase.resolve(name), memoryBase.resolve(name))) {
             if (!Files.isDirectory(dir)) continue;
             for (int attempt = 0; attempt < 50; attempt++) {
                 List<Long> pids = members(dir);
@@ -178,7 +196,9 @@ final class Cgroups {
     /** The names of the worker groups of {@code node} that exist now, e.g. after a restart. */
     List<String> groups(String node) {
         try (var s = Files.list(pidsBase.resolve(node))) {
-            return s.filter(Files::isDirectory).map(p -> node + "/" + p.getFileName()).toList();
+            return s.filter(Files::isDirectory)
+                    .map(p -> node + "/" + p.getFileName())
+                    .toList();
         } catch (IOException e) {
             return List.of();
         }
@@ -186,7 +206,10 @@ final class Cgroups {
 
     private static List<Long> members(Path dir) {
         try {
-            return Files.readAllLines(dir.resolve("cgroup.procs")).stream().filter(s -> !s.isBlank()).map(Long::parseLong).toList();
+            return Files.readAllLines(dir.resolve("cgroup.procs")).stream()
+                    .filter(s -> !s.isBlank())
+                    .map(Long::parseLong)
+                    .toList();
         } catch (IOException | NumberFormatException e) {
             return List.of();
         }
@@ -200,5 +223,7 @@ final class Cgroups {
         }
     }
 
-    Optional<Path> pidsBase() { return Optional.ofNullable(pidsBase); }
+    Optional<Path> pidsBase() {
+        return Optional.ofNullable(pidsBase);
+    }
 }

@@ -24,27 +24,59 @@ final class SeccompFilter {
     static final int AUDIT_ARCH_X86_64 = 0xC000003E;
     static final int X32_SYSCALL_BIT = 0x40000000;
     /** CLONE_NEWNS | NEWCGROUP | NEWUTS | NEWIPC | NEWUSER | NEWPID | NEWNET. */
-    static final int CLONE_NAMESPACES = 0x00020000 | 0x02000000 | 0x04000000 | 0x08000000 | 0x10000000 | 0x20000000 | 0x40000000;
+    static final int CLONE_NAMESPACES =
+            0x00020000 | 0x02000000 | 0x04000000 | 0x08000000 | 0x10000000 | 0x20000000 | 0x40000000;
+
     static final int NR_CLONE = 56;
     static final int NR_CLONE3 = 435;
 
     /** Denied with EPERM: x86_64 number to name (the name is for people reading this list). */
     static final Map<Integer, String> DENIED = new TreeMap<>(Map.ofEntries(
-            Map.entry(101, "ptrace"), Map.entry(103, "syslog"), Map.entry(134, "uselib"), Map.entry(153, "vhangup"),
-            Map.entry(155, "pivot_root"), Map.entry(159, "adjtimex"), Map.entry(163, "acct"),
-            Map.entry(164, "settimeofday"), Map.entry(165, "mount"), Map.entry(166, "umount2"),
-            Map.entry(167, "swapon"), Map.entry(168, "swapoff"), Map.entry(169, "reboot"),
-            Map.entry(170, "sethostname"), Map.entry(171, "setdomainname"), Map.entry(172, "iopl"),
-            Map.entry(173, "ioperm"), Map.entry(174, "create_module"), Map.entry(175, "init_module"),
-            Map.entry(176, "delete_module"), Map.entry(179, "quotactl"), Map.entry(212, "lookup_dcookie"),
-            Map.entry(227, "clock_settime"), Map.entry(246, "kexec_load"), Map.entry(248, "add_key"),
-            Map.entry(249, "request_key"), Map.entry(250, "keyctl"), Map.entry(272, "unshare"),
-            Map.entry(298, "perf_event_open"), Map.entry(303, "name_to_handle_at"),
-            Map.entry(304, "open_by_handle_at"), Map.entry(305, "clock_adjtime"), Map.entry(308, "setns"),
-            Map.entry(310, "process_vm_readv"), Map.entry(311, "process_vm_writev"), Map.entry(313, "finit_module"),
-            Map.entry(320, "kexec_file_load"), Map.entry(321, "bpf"), Map.entry(323, "userfaultfd"),
-            Map.entry(428, "open_tree"), Map.entry(429, "move_mount"), Map.entry(430, "fsopen"),
-            Map.entry(431, "fsconfig"), Map.entry(432, "fsmount"), Map.entry(433, "fspick"),
+            Map.entry(101, "ptrace"),
+            Map.entry(103, "syslog"),
+            Map.entry(134, "uselib"),
+            Map.entry(153, "vhangup"),
+            Map.entry(155, "pivot_root"),
+            Map.entry(159, "adjtimex"),
+            Map.entry(163, "acct"),
+            Map.entry(164, "settimeofday"),
+            Map.entry(165, "mount"),
+            Map.entry(166, "umount2"),
+            Map.entry(167, "swapon"),
+            Map.entry(168, "swapoff"),
+            Map.entry(169, "reboot"),
+            Map.entry(170, "sethostname"),
+            Map.entry(171, "setdomainname"),
+            Map.entry(172, "iopl"),
+            Map.entry(173, "ioperm"),
+            Map.entry(174, "create_module"),
+            Map.entry(175, "init_module"),
+            Map.entry(176, "delete_module"),
+            Map.entry(179, "quotactl"),
+            Map.entry(212, "lookup_dcookie"),
+            Map.entry(227, "clock_settime"),
+            Map.entry(246, "kexec_load"),
+            Map.entry(248, "add_key"),
+            Map.entry(249, "request_key"),
+            Map.entry(250, "keyctl"),
+            Map.entry(272, "unshare"),
+            Map.entry(298, "perf_event_open"),
+            Map.entry(303, "name_to_handle_at"),
+            Map.entry(304, "open_by_handle_at"),
+            Map.entry(305, "clock_adjtime"),
+            Map.entry(308, "setns"),
+            Map.entry(310, "process_vm_readv"),
+            Map.entry(311, "process_vm_writev"),
+            Map.entry(313, "finit_module"),
+            Map.entry(320, "kexec_file_load"),
+            Map.entry(321, "bpf"),
+            Map.entry(323, "userfaultfd"),
+            Map.entry(428, "open_tree"),
+            Map.entry(429, "move_mount"),
+            Map.entry(430, "fsopen"),
+            Map.entry(431, "fsconfig"),
+            Map.entry(432, "fsmount"),
+            Map.entry(433, "fspick"),
             Map.entry(442, "mount_setattr")));
 
     // struct seccomp_data: int nr; __u32 arch; __u64 instruction_pointer; __u64 args[6];

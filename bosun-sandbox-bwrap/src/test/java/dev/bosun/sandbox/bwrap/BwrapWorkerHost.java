@@ -21,13 +21,28 @@ public final class BwrapWorkerHost {
         String session = args[1];
         String node = args[2];
         Workspace ws = Workspaces.create(dataDir, session);
-        var profile = new Profile("survivor", BwrapSandbox.RUNTIME, List.of("sh", "-c", args[3]), Map.of(), false,
-                Duration.ofSeconds(10), Duration.ofSeconds(1), Profile.Limits.NONE);
+        var profile = new Profile(
+                "survivor",
+                BwrapSandbox.RUNTIME,
+                List.of("sh", "-c", args[3]),
+                Map.of(),
+                false,
+                Duration.ofSeconds(10),
+                Duration.ofSeconds(1),
+                Profile.Limits.NONE);
         var env = Map.of("BOSUN_SESSION_ID", session, "BOSUN_NODE_ID", node);
-        Worker w = new BwrapSandbox().start(new WorkerSpec(session, node, profile, ws, env,
-                Map.of(WorkerSpec.LABEL_SESSION, session, WorkerSpec.LABEL_NODE, node)));
+        Worker w = new BwrapSandbox()
+                .start(new WorkerSpec(
+                        session,
+                        node,
+                        profile,
+                        ws,
+                        env,
+                        Map.of(WorkerSpec.LABEL_SESSION, session, WorkerSpec.LABEL_NODE, node)));
         var line = new StringBuilder(w.ref().id());
-        w.ref().attributes().forEach((k, v) -> line.append(' ').append(k).append('=').append(v));
+        w.ref()
+                .attributes()
+                .forEach((k, v) -> line.append(' ').append(k).append('=').append(v));
         System.out.println(line);
         System.out.flush();
         Thread.sleep(Long.MAX_VALUE);

@@ -32,7 +32,8 @@ class BwrapWorkerOutlivesBosunTest {
     private static final String ANSWERER =
             "while [ ! -e \"$BOSUN_INBOX/ping\" ]; do sleep 0.05; done; echo pong > \"$BOSUN_OUTBOX/pong\"; exec sleep 600";
 
-    @TempDir Path dataDir;
+    @TempDir
+    Path dataDir;
 
     @BeforeEach
     void requireBwrap() {
@@ -44,24 +45,36 @@ class BwrapWorkerOutlivesBosunTest {
     void aWorkerOutlivesTheServerProcessAndIsAdoptedByTheNext(boolean forcibly) throws Exception {
         String session = "survivor-" + (forcibly ? "kill" : "term");
         String node = "node-" + System.nanoTime();
-        Process host = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), BwrapWorkerHost.class.getName(),
-                dataDir.toString(), session, node, ANSWERER)
-                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        Process host = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        BwrapWorkerHost.class.getName(),
+                        dataDir.toString(),
+                        session,
+                        node,
+                        ANSWERER)
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
         WorkerRef ref;
         try (var out = new BufferedReader(new InputStreamReader(host.getInputStream(), StandardCharsets.UTF_8))) {
             ref = parse(out.readLine());
             if (forcibly) host.destroyForcibly();
             else host.destroy();
-            assertThat(host.waitFor(30, TimeUnit.SECONDS)).as("the server process ended").isTrue();
+            assertThat(host.waitFor(30, TimeUnit.SECONDS))
+                    .as("the server process ended")
+                    .isTrue();
         }
 
         try (Sandbox next = new BwrapSandbox()) {
             Worker adopted = next.adopt(ref).orElseThrow(() -> new AssertionError("the worker died with its server"));
-            assertThat(next.list(node)).extracting(Sandbox.LabelledWorker::sessionId).containsExactly(session);
+            assertThat(next.list(node))
+                    .extracting(Sandbox.LabelledWorker::sessionId)
+                    .containsExactly(session);
             Workspace ws = Workspace.at(dataDir, session);
             Files.writeString(ws.inbox().resolve("ping"), "ping\n");
-            await().atMost(Duration.ofSeconds(20)).until(() -> Files.exists(ws.outbox().resolve("pong")));
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> Files.exists(ws.outbox().resolve("pong")));
 
             next.stop(adopted.ref(), Duration.ofSeconds(1));
             assertThat(adopted.onExit().toCompletableFuture()).succeedsWithin(Duration.ofSeconds(10));
@@ -73,7 +86,8 @@ class BwrapWorkerOutlivesBosunTest {
         assertThat(line).as("the worker reference the server printed").isNotBlank();
         List<String> parts = List.of(line.split(" "));
         var attrs = new HashMap<String, String>();
-        parts.subList(1, parts.size()).forEach(p -> attrs.put(p.substring(0, p.indexOf('=')), p.substring(p.indexOf('=') + 1)));
+        parts.subList(1, parts.size())
+                .forEach(p -> attrs.put(p.substring(0, p.indexOf('=')), p.substring(p.indexOf('=') + 1)));
         return new WorkerRef(BwrapSandbox.RUNTIME, parts.get(0), attrs);
     }
 }

@@ -13,7 +13,8 @@ import org.opentest4j.TestAbortedException;
 class RequiresTest {
     @Test
     void aMissingServiceSkipsWithTheReasonOutsideCi() {
-        assertThatThrownBy(() -> Requires.usable("the bwrap runtime", Availability.no("bubblewrap is not installed"), false))
+        assertThatThrownBy(() ->
+                        Requires.usable("the bwrap runtime", Availability.no("bubblewrap is not installed"), false))
                 .isInstanceOf(TestAbortedException.class)
                 .hasMessageContaining("the bwrap runtime is not usable here: bubblewrap is not installed");
     }
@@ -28,6 +29,7 @@ class RequiresTest {
 
     @Test
     void aUsableServiceRuns() {
-        assertThatCode(() -> Requires.usable("x", Availability.ok("fine"), true)).doesNotThrowAnyException();
+        assertThatCode(() -> Requires.usable("x", Availability.ok("fine"), true))
+                .doesNotThrowAnyException();
     }
 }

@@ -81,12 +81,14 @@ public final class DockerSandbox implements Sandbox {
     static final String ATTR_WARM = "warm";
     /** Least RLIMIT_NPROC given to a container (see {@link #create}). */
     static final long NPROC_FLOOR = 4096;
+
     private static final Logger log = LoggerFactory.getLogger(DockerSandbox.class);
 
     private final Path socket;
     private final DockerClient docker;
     /** For waits, which hold their connection for the life of a container: no response timeout. */
     private final DockerClient waiter;
+
     private final Map<String, CompletableFuture<WorkerExit>> exits = new ConcurrentHashMap<>();
     private final WarmPool pool;
     private volatile Optional<Map<String, ?>> runtimes = Optional.empty();
@@ -94,20 +96,37 @@ public final class DockerSandbox implements Sandbox {
     /** A runtime talking to the Docker Engine at {@code socket} (e.g. {@code /var/run/docker.sock}). */
     public DockerSandbox(Path socket) {
         this.socket = socket;
-        var cfg = DefaultDockerClientConfig.createDefaultConfigBuilder().withDockerHost("unix://" + socket).build();
+        var cfg = DefaultDockerClientConfig.createDefaultConfigBuilder()
+                .withDockerHost("unix://" + socket)
+                .build();
         URI host = cfg.getDockerHost();
-        this.docker = DockerClientImpl.getInstance(cfg, new ZerodepDockerHttpClient.Builder().dockerHost(host)
-                .maxConnections(64).connectionTimeout(Duration.ofSeconds(5)).responseTimeout(Duration.ofSeconds(60)).build());
-        this.waiter = DockerClientImpl.getInstance(cfg, new ZerodepDockerHttpClient.Builder().dockerHost(host)
-                .maxConnections(4096).connectionTimeout(Duration.ofSeconds(5)).build());
+        this.docker = DockerClientImpl.getInstance(
+                cfg,
+                new ZerodepDockerHttpClient.Builder()
+                        .dockerHost(host)
+                        .maxConnections(64)
+                        .connectionTimeout(Duration.ofSeconds(5))
+                        .responseTimeout(Duration.ofSeconds(60))
+                        .build());
+        this.waiter = DockerClientImpl.getInstance(
+                cfg,
+                new ZerodepDockerHttpClient.Builder()
+                        .dockerHost(host)
+                        .maxConnections(4096)
+                        .connectionTimeout(Duration.ofSeconds(5))
+                        .build());
         this.pool = new WarmPool(this);
     }
 
     /** Warm containers ready to be claimed now; for tests that must not race the pool's filling. */
-    int warmReady() { return pool.readyCount(); }
+    int warmReady() {
+        return pool.readyCount();
+    }
 
     @Override
-    public String runtime() { return RUNTIME; }
+    public String runtime() {
+        return RUNTIME;
+    }
 
     @Override
     public Availability availability() {
@@ -120,7 +139,9 @@ public final class DockerSandbox implements Sandbox {
         }
     }
 
-    DockerClient client() { return docker; }
+    DockerClient client() {
+        return docker;
+    }
 
     /** Whether {@code image} is on this Docker host (Bosun never pulls); for {@code bosun doctor}. */
     public Availability image(String image) {
@@ -128,7 +149,8 @@ public final class DockerSandbox implements Sandbox {
             docker.inspectImageCmd(image).exec();
             return Availability.ok("image " + image + " is present");
         } catch (NotFoundException e) {
-            return Availability.no("image " + image + " is not on this Docker host; load or pull it (Bosun never pulls)");
+            return Availability.no(
+                    "image " + image + " is not on this Docker host; load or pull it (Bosun never pulls)");
         } catch (RuntimeException e) {
             return Availability.no("image " + image + " cannot be checked: " + DockerErrors.sanitize(e));
         }
@@ -150,7 +172,15 @@ public final class DockerSandbox implements Sandbox {
         var labels = new HashMap<>(filled.labels());
         labels.put(LABEL_RUNTIME, RUNTIME);
         var env = containerEnv(filled.env());
-        String id = create(filled.profile(), inbox, outbox, labels, env, filled.profile().command(), List.of(), filled.sessionId());
+        String id = create(
+                filled.profile(),
+                inbox,
+                outbox,
+                labels,
+                env,
+                filled.profile().command(),
+                List.of(),
+                filled.sessionId());
         return run(id, Map.of(ATTR_SESSION, filled.sessionId()), ws);
     }
 
@@ -161,8 +191,11 @@ public final class DockerSandbox implements Sandbox {
         } catch (RuntimeException e) {
             log.warn("container {} did not start", id, e);
             removeQuietly(id);
-            throw new BosunException(ErrorCode.INTERNAL, "the container did not start: " + DockerErrors.sanitize(e),
-                    Map.of("runtime", RUNTIME), e);
+            throw new BosunException(
+                    ErrorCode.INTERNAL,
+                    "the container did not start: " + DockerErrors.sanitize(e),
+                    Map.of("runtime", RUNTIME),
+                    e);
         }
         var ref = new WorkerRef(RUNTIME, id, attrs);
         return new DockerWorker(ref, watch(id, ws));
@@ -185,21 +218,37 @@ public final class DockerSandbox implements Sandbox {
      * container's user first: they sit inside the owner-only workspace directory, which stays closed
      * to every other host user.
      */
-    String create(Profile profile, Path inbox, Path outbox, Map<String, String> labels, Map<String, String> env,
-                  List<String> cmd, List<String> entrypoint, String who) {
+    String create(
+            Profile profile,
+            Path inbox,
+            Path outbox,
+            Map<String, String> labels,
+            Map<String, String> env,
+            List<String> cmd,
+            List<String> entrypoint,
+            String who) {
         Profile.Isolation iso = profile.isolation();
         Profile.Limits lim = profile.limits();
         handOver(inbox, iso.user());
         handOver(outbox, iso.user());
         var mounts = new ArrayList<Mount>();
-        mounts.add(new Mount().withType(MountType.BIND).withSource(inbox.toString()).withTarget("/workspace/inbox"));
-        mounts.add(new Mount().withType(MountType.BIND).withSource(outbox.toString()).withTarget("/workspace/outbox"));
+        mounts.add(new Mount()
+                .withType(MountType.BIND)
+                .withSource(inbox.toString())
+                .withTarget("/workspace/inbox"));
+        mounts.add(new Mount()
+                .withType(MountType.BIND)
+                .withSource(outbox.toString())
+                .withTarget("/workspace/outbox"));
         String models = profileModelCache;
         if (models != null) {
             env = new LinkedHashMap<>(env);
             env.put("BOSUN_MODEL_CACHE", "/models");
-            mounts.add(new Mount().withType(models.startsWith("/") ? MountType.BIND : MountType.VOLUME)
-                    .withSource(models).withTarget("/models").withReadOnly(true));
+            mounts.add(new Mount()
+                    .withType(models.startsWith("/") ? MountType.BIND : MountType.VOLUME)
+                    .withSource(models)
+                    .withTarget("/models")
+                    .withReadOnly(true));
         }
         var security = new ArrayList<String>();
         security.add("no-new-privileges:true");
@@ -215,17 +264,24 @@ public final class DockerSandbox implements Sandbox {
                 .withMemory(memory)
                 .withMemorySwap(memory)
                 .withPidsLimit(pids)
-                .withUlimits(List.of(new Ulimit("nofile", lim.openFiles().orElseThrow(), lim.openFiles().orElseThrow()),
+                .withUlimits(List.of(
+                        new Ulimit(
+                                "nofile",
+                                lim.openFiles().orElseThrow(),
+                                lim.openFiles().orElseThrow()),
                         // RLIMIT_NPROC counts every process of the uid on the host, across containers:
                         // the per-container cap is the pids limit; this is only a backstop.
                         new Ulimit("nproc", Math.max(NPROC_FLOOR, pids), Math.max(NPROC_FLOOR, pids)),
-                        new Ulimit("fsize", lim.fileSizeBytes().orElseThrow(), lim.fileSizeBytes().orElseThrow())))
+                        new Ulimit(
+                                "fsize",
+                                lim.fileSizeBytes().orElseThrow(),
+                                lim.fileSizeBytes().orElseThrow())))
                 .withTmpFs(Map.of("/tmp", "rw,noexec,nosuid,nodev,size=" + iso.tmpSizeBytes() + ",mode=1777"))
                 .withMounts(mounts);
         lim.cpus().ifPresent(c -> host.withNanoCPUs(Math.round(c * 1e9)));
         ociRuntime(profile).ifPresent(host::withRuntime);
-        String image = iso.image().orElseThrow(() -> BosunException.invalid("image", "profile '" + profile.name()
-                + "' names no image"));
+        String image = iso.image()
+                .orElseThrow(() -> BosunException.invalid("image", "profile '" + profile.name() + "' names no image"));
         var envList = new ArrayList<String>();
         env.forEach((k, v) -> envList.add(k + "=" + v));
         CreateContainerCmd cmdSpec = docker.createContainerCmd(image)
@@ -240,16 +296,26 @@ public final class DockerSandbox implements Sandbox {
         try {
             return cmdSpec.exec().getId();
         } catch (NotFoundException e) {
-            throw new BosunException(ErrorCode.INTERNAL, "image '" + image + "' is not on this Docker host; Bosun does not"
-                    + " pull images, so load or pull it first", Map.of("runtime", RUNTIME, "image", image), e);
+            throw new BosunException(
+                    ErrorCode.INTERNAL,
+                    "image '" + image + "' is not on this Docker host; Bosun does not"
+                            + " pull images, so load or pull it first",
+                    Map.of("runtime", RUNTIME, "image", image),
+                    e);
         } catch (RuntimeException e) {
             log.warn("creating the container of {} failed", who, e);
             if (unreachable(e)) {
-                throw new BosunException(ErrorCode.UNAVAILABLE, "the Docker Engine does not answer; is dockerd running?",
-                        Map.of("runtime", RUNTIME), e);
+                throw new BosunException(
+                        ErrorCode.UNAVAILABLE,
+                        "the Docker Engine does not answer; is dockerd running?",
+                        Map.of("runtime", RUNTIME),
+                        e);
             }
-            throw new BosunException(ErrorCode.INTERNAL, "Docker refused the container: " + DockerErrors.sanitize(e),
-                    Map.of("runtime", RUNTIME), e);
+            throw new BosunException(
+                    ErrorCode.INTERNAL,
+                    "Docker refused the container: " + DockerErrors.sanitize(e),
+                    Map.of("runtime", RUNTIME),
+                    e);
         }
     }
 
@@ -281,10 +347,12 @@ public final class DockerSandbox implements Sandbox {
                 Files.setAttribute(dir, "unix:gid", Integer.parseInt(ids[1]), java.nio.file.LinkOption.NOFOLLOW_LINKS);
             } else {
                 // Without root, Bosun cannot give the directory away; its owner-only parent keeps it private.
-                Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+                Files.setPosixFilePermissions(
+                        dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
             }
         } catch (IOException | UnsupportedOperationException e) {
-            throw new BosunException(ErrorCode.INTERNAL, "could not give the mailbox to the container's user", Map.of(), e);
+            throw new BosunException(
+                    ErrorCode.INTERNAL, "could not give the mailbox to the container's user", Map.of(), e);
         }
     }
 
@@ -292,7 +360,11 @@ public final class DockerSandbox implements Sandbox {
         try {
             return Files.readString(file);
         } catch (IOException e) {
-            throw new BosunException(ErrorCode.INTERNAL, "the profile's seccomp profile cannot be read", Map.of("field", "seccomp_profile"), e);
+            throw new BosunException(
+                    ErrorCode.INTERNAL,
+                    "the profile's seccomp profile cannot be read",
+                    Map.of("field", "seccomp_profile"),
+                    e);
         }
     }
 
@@ -312,12 +384,16 @@ public final class DockerSandbox implements Sandbox {
         });
         if (known.containsKey(wanted.get())) return wanted;
         if (profile.isolation().ociRuntimeStrict()) {
-            throw new BosunException(ErrorCode.UNAVAILABLE, "OCI runtime '" + wanted.get() + "' is not registered with "
-                    + "Docker and profile '" + profile.name() + "' is strict (oci_runtime_strict), so it does not fall back",
+            throw new BosunException(
+                    ErrorCode.UNAVAILABLE,
+                    "OCI runtime '" + wanted.get() + "' is not registered with " + "Docker and profile '"
+                            + profile.name() + "' is strict (oci_runtime_strict), so it does not fall back",
                     Map.of("runtime", RUNTIME, "field", "oci_runtime"));
         }
-        log.warn("OCI runtime {} is not registered with Docker; profile {} runs with Docker's default runtime",
-                wanted.get(), profile.name());
+        log.warn(
+                "OCI runtime {} is not registered with Docker; profile {} runs with Docker's default runtime",
+                wanted.get(),
+                profile.name());
         return Optional.empty();
     }
 
@@ -338,16 +414,18 @@ public final class DockerSandbox implements Sandbox {
         if (ws != null) logsTo(id, ws);
         return exits.computeIfAbsent(id, k -> {
             var f = new CompletableFuture<WorkerExit>();
-            Thread.ofVirtual().name("bosun-docker-wait-" + id.substring(0, Math.min(12, id.length()))).start(() -> {
-                try {
-                    waiter.waitContainerCmd(id).start().awaitStatusCode();
-                } catch (RuntimeException e) {
-                    // gone already, or the daemon went away: inspect says which
-                }
-                logsTo.remove(id);
-                f.complete(exitOf(id));
-                exits.remove(id);
-            });
+            Thread.ofVirtual()
+                    .name("bosun-docker-wait-" + id.substring(0, Math.min(12, id.length())))
+                    .start(() -> {
+                        try {
+                            waiter.waitContainerCmd(id).start().awaitStatusCode();
+                        } catch (RuntimeException e) {
+                            // gone already, or the daemon went away: inspect says which
+                        }
+                        logsTo.remove(id);
+                        f.complete(exitOf(id));
+                        exits.remove(id);
+                    });
             return f;
         });
     }
@@ -355,17 +433,21 @@ public final class DockerSandbox implements Sandbox {
     private WorkerExit exitOf(String id) {
         try {
             endLogs(id);
-            InspectContainerResponse.ContainerState st = docker.inspectContainerCmd(id).exec().getState();
+            InspectContainerResponse.ContainerState st =
+                    docker.inspectContainerCmd(id).exec().getState();
             Long code = st.getExitCodeLong();
             boolean oom = Boolean.TRUE.equals(st.getOOMKilled());
-            String detail = code == null ? "container exited" : code >= 128 && code < 192
-                    ? "killed by signal " + (code - 128) + (oom ? ", for exceeding its memory limit" : "")
-                    : "exited with code " + code;
+            String detail = code == null
+                    ? "container exited"
+                    : code >= 128 && code < 192
+                            ? "killed by signal " + (code - 128) + (oom ? ", for exceeding its memory limit" : "")
+                            : "exited with code " + code;
             return new WorkerExit(Optional.ofNullable(code).map(Long::intValue), oom, detail);
         } catch (NotFoundException e) {
             return new WorkerExit(Optional.empty(), false, "the container was removed");
         } catch (RuntimeException e) {
-            return new WorkerExit(Optional.empty(), false, "the container's exit status is unknown: " + DockerErrors.sanitize(e));
+            return new WorkerExit(
+                    Optional.empty(), false, "the container's exit status is unknown: " + DockerErrors.sanitize(e));
         }
     }
 
@@ -385,13 +467,16 @@ public final class DockerSandbox implements Sandbox {
         if (followers.containsKey(id)) return;
         try {
             Files.createDirectories(ws.logs());
-            OutputStream out = Files.newOutputStream(ws.stdoutLog(), StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-            OutputStream err = Files.newOutputStream(ws.stderrLog(), StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            OutputStream out =
+                    Files.newOutputStream(ws.stdoutLog(), StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            OutputStream err =
+                    Files.newOutputStream(ws.stderrLog(), StandardOpenOption.CREATE, StandardOpenOption.APPEND);
             var callback = new ResultCallback.Adapter<Frame>() {
                 @Override
                 public void onNext(Frame frame) {
                     try {
-                        OutputStream to = frame.getStreamType() == com.github.dockerjava.api.model.StreamType.STDERR ? err : out;
+                        OutputStream to =
+                                frame.getStreamType() == com.github.dockerjava.api.model.StreamType.STDERR ? err : out;
                         to.write(frame.getPayload());
                         to.flush();
                     } catch (IOException e) {
@@ -410,7 +495,8 @@ public final class DockerSandbox implements Sandbox {
                 }
             };
             followers.put(id, callback);
-            var cmd = waiter.logContainerCmd(id).withStdOut(true).withStdErr(true).withFollowStream(true);
+            var cmd =
+                    waiter.logContainerCmd(id).withStdOut(true).withStdErr(true).withFollowStream(true);
             if (onlyNew) cmd.withTail(0);
             cmd.exec(callback);
         } catch (IOException | RuntimeException e) {
@@ -466,7 +552,9 @@ public final class DockerSandbox implements Sandbox {
         String session = ref.attributes().get(ATTR_SESSION);
         if (c.getMounts() == null || session == null || !dev.bosun.id.Ids.isSafe(session)) return Optional.empty();
         return c.getMounts().stream()
-                .filter(m -> m.getDestination() != null && "/workspace/inbox".equals(m.getDestination().getPath()) && m.getSource() != null)
+                .filter(m -> m.getDestination() != null
+                        && "/workspace/inbox".equals(m.getDestination().getPath())
+                        && m.getSource() != null)
                 .map(m -> Path.of(m.getSource()).getParent())
                 .filter(p -> p != null && p.getParent() != null && p.getParent().getParent() != null)
                 .map(p -> Workspace.at(p.getParent().getParent(), session))
@@ -476,8 +564,10 @@ public final class DockerSandbox implements Sandbox {
 
     @Override
     public List<LabelledWorker> list(String nodeId) {
-        List<Container> found = docker.listContainersCmd().withShowAll(true)
-                .withLabelFilter(Map.of(WorkerSpec.LABEL_NODE, nodeId, LABEL_RUNTIME, RUNTIME)).exec();
+        List<Container> found = docker.listContainersCmd()
+                .withShowAll(true)
+                .withLabelFilter(Map.of(WorkerSpec.LABEL_NODE, nodeId, LABEL_RUNTIME, RUNTIME))
+                .exec();
         var out = new ArrayList<LabelledWorker>();
         for (Container c : found) {
             Map<String, String> labels = c.getLabels() == null ? Map.of() : c.getLabels();
@@ -511,7 +601,9 @@ public final class DockerSandbox implements Sandbox {
     public void stop(WorkerRef ref, Duration grace) {
         String id = ref.id();
         try {
-            docker.stopContainerCmd(id).withTimeout((int) Math.max(0, Math.min(600, grace.toSeconds()))).exec();
+            docker.stopContainerCmd(id)
+                    .withTimeout((int) Math.max(0, Math.min(600, grace.toSeconds())))
+                    .exec();
         } catch (NotFoundException e) {
             pool.forget(ref);
             return;
@@ -532,7 +624,10 @@ public final class DockerSandbox implements Sandbox {
 
     void removeQuietly(String id) {
         try {
-            docker.removeContainerCmd(id).withForce(true).withRemoveVolumes(true).exec();
+            docker.removeContainerCmd(id)
+                    .withForce(true)
+                    .withRemoveVolumes(true)
+                    .exec();
         } catch (NotFoundException e) {
             // already gone
         } catch (com.github.dockerjava.api.exception.ConflictException e) {
@@ -561,12 +656,16 @@ public final class DockerSandbox implements Sandbox {
 
     record DockerWorker(WorkerRef ref, CompletableFuture<WorkerExit> exit) implements Worker {
         @Override
-        public CompletionStage<WorkerExit> onExit() { return exit.minimalCompletionStage(); }
+        public CompletionStage<WorkerExit> onExit() {
+            return exit.minimalCompletionStage();
+        }
     }
 
     static void moveDir(Path from, Path to) throws IOException {
         Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
     }
 
-    static byte[] utf8(String s) { return s.getBytes(StandardCharsets.UTF_8); }
+    static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
 }

@@ -63,10 +63,14 @@ final class WarmPool implements AutoCloseable {
         final AtomicInteger starting = new AtomicInteger();
         final AtomicInteger failures = new AtomicInteger();
 
-        Slots(Profile profile) { this.profile = profile; }
+        Slots(Profile profile) {
+            this.profile = profile;
+        }
     }
 
-    WarmPool(DockerSandbox docker) { this.docker = docker; }
+    WarmPool(DockerSandbox docker) {
+        this.docker = docker;
+    }
 
     void configure(List<Profile> profiles, Path dataDir, String nodeId) {
         this.node = nodeId;
@@ -141,8 +145,11 @@ final class WarmPool implements AutoCloseable {
         DockerSandbox.moveDir(w.dir().resolve("inbox"), ws.inbox());
         DockerSandbox.moveDir(w.dir().resolve("outbox"), ws.outbox());
         var env = new StringBuilder();
-        DockerSandbox.containerEnv(spec.env()).forEach((k, v) ->
-                env.append(k).append("='").append(v.replace("'", "'\\''")).append("'\n"));
+        DockerSandbox.containerEnv(spec.env())
+                .forEach((k, v) -> env.append(k)
+                        .append("='")
+                        .append(v.replace("'", "'\\''"))
+                        .append("'\n"));
         writeFifo(ws.inbox().resolve(CLAIM_FIFO), DockerSandbox.utf8(env.toString()));
         var attrs = new HashMap<String, String>();
         attrs.put(DockerSandbox.ATTR_SESSION, spec.sessionId());
@@ -155,13 +162,15 @@ final class WarmPool implements AutoCloseable {
      * in open already, but should it have died meanwhile the open would wait forever, so it is bounded.
      */
     private static void writeFifo(Path fifo, byte[] data) throws IOException {
-        var write = java.util.concurrent.CompletableFuture.runAsync(() -> {
-            try (OutputStream out = Files.newOutputStream(fifo, LinkOption.NOFOLLOW_LINKS)) {
-                out.write(data);
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        }, r -> Thread.ofVirtual().start(r));
+        var write = java.util.concurrent.CompletableFuture.runAsync(
+                () -> {
+                    try (OutputStream out = Files.newOutputStream(fifo, LinkOption.NOFOLLOW_LINKS)) {
+                        out.write(data);
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                },
+                r -> Thread.ofVirtual().start(r));
         try {
             write.get(5, TimeUnit.SECONDS);
         } catch (Exception e) {
@@ -231,7 +240,9 @@ final class WarmPool implements AutoCloseable {
         Path inbox = ownerOnly(dir.resolve("inbox"));
         Path outbox = ownerOnly(dir.resolve("outbox"));
         Path fifo = inbox.resolve(CLAIM_FIFO);
-        Process mk = new ProcessBuilder("mkfifo", "-m", "0600", fifo.toString()).redirectErrorStream(true).start();
+        Process mk = new ProcessBuilder("mkfifo", "-m", "0600", fifo.toString())
+                .redirectErrorStream(true)
+                .start();
         if (mk.waitFor() != 0) throw new IOException("mkfifo failed for a warm container");
         String[] ids = profile.isolation().user().split(":");
         if ("root".equals(System.getProperty("user.name"))) {
@@ -241,12 +252,26 @@ final class WarmPool implements AutoCloseable {
         }
         Path realInbox = MountPaths.checkedSource(inbox, warmDir, "warm/" + id + "/inbox");
         Path realOutbox = MountPaths.checkedSource(outbox, warmDir, "warm/" + id + "/outbox");
-        var labels = Map.of(WorkerSpec.LABEL_SESSION, id, WorkerSpec.LABEL_NODE, node,
-                DockerSandbox.LABEL_RUNTIME, DockerSandbox.RUNTIME, DockerSandbox.LABEL_WARM, id);
+        var labels = Map.of(
+                WorkerSpec.LABEL_SESSION,
+                id,
+                WorkerSpec.LABEL_NODE,
+                node,
+                DockerSandbox.LABEL_RUNTIME,
+                DockerSandbox.RUNTIME,
+                DockerSandbox.LABEL_WARM,
+                id);
         var env = DockerSandbox.containerEnv(Map.of("BOSUN_NODE_ID", node));
         env.putAll(profile.env());
-        String containerId = docker.create(profile, realInbox, realOutbox, labels, env, profile.command(),
-                List.of("/bin/sh", "-c", SHIM, "bosun-warm"), id);
+        String containerId = docker.create(
+                profile,
+                realInbox,
+                realOutbox,
+                labels,
+                env,
+                profile.command(),
+                List.of("/bin/sh", "-c", SHIM, "bosun-warm"),
+                id);
         docker.run(containerId, Map.of(DockerSandbox.ATTR_WARM, id), null);
         return new Warm(id, containerId, dir, profile);
     }

@@ -36,7 +36,9 @@ class DockerSandboxTest extends SandboxContract {
     static final String IMAGE = System.getenv().getOrDefault("BOSUN_TEST_IMAGE", "bosun-test-busybox:1");
 
     @Override
-    protected StoreFactory factory() { return SqliteStore::open; }
+    protected StoreFactory factory() {
+        return SqliteStore::open;
+    }
 
     @Override
     protected Sandbox newSandbox() {
@@ -44,25 +46,68 @@ class DockerSandboxTest extends SandboxContract {
     }
 
     @Override
-    protected Map<String, Object> baseProfile() { return Map.of("runtime", "docker", "image", IMAGE); }
+    protected Map<String, Object> baseProfile() {
+        return Map.of("runtime", "docker", "image", IMAGE);
+    }
 
     @Override
     protected BosunConfig config(Path dataDir) {
         BosunConfig base = super.config(dataDir);
         var profiles = new LinkedHashMap<String, Object>();
         base.profiles().forEach((name, p) -> profiles.put(name, p));
-        profiles.put("warm", Map.of("runtime", "docker", "image", IMAGE, "warm_pool", 1, "stop_grace", "1s",
-                "command", List.of("sh", "-c", echoScript())));
+        profiles.put(
+                "warm",
+                Map.of(
+                        "runtime",
+                        "docker",
+                        "image",
+                        IMAGE,
+                        "warm_pool",
+                        1,
+                        "stop_grace",
+                        "1s",
+                        "command",
+                        List.of("sh", "-c", echoScript())));
         String mkdir = "if mkdir /tmp/d 2>/dev/null; then r=ok; else r=denied; fi\n"
                 + emit("mkdir", "{\\\"event_type\\\":\\\"mkdir\\\",\\\"result\\\":\\\"$r\\\"}") + "exec sleep 600\n";
-        profiles.put("seccomp", Map.of("runtime", "docker", "image", IMAGE, "seccomp_profile", seccompFile(dataDir).toString(),
-                "command", List.of("sh", "-c", mkdir)));
+        profiles.put(
+                "seccomp",
+                Map.of(
+                        "runtime",
+                        "docker",
+                        "image",
+                        IMAGE,
+                        "seccomp_profile",
+                        seccompFile(dataDir).toString(),
+                        "command",
+                        List.of("sh", "-c", mkdir)));
         profiles.put("mkdir", Map.of("runtime", "docker", "image", IMAGE, "command", List.of("sh", "-c", mkdir)));
-        profiles.put("absent", Map.of("runtime", "docker", "image", "bosun-absent-image:0", "command", List.of("true")));
-        profiles.put("missing-runtime", Map.of("runtime", "docker", "image", IMAGE, "oci_runtime", "bosun-no-such-runtime",
-                "oci_runtime_strict", true, "command", List.of("sleep", "600")));
-        profiles.put("missing-runtime-lenient", Map.of("runtime", "docker", "image", IMAGE,
-                "oci_runtime", "bosun-no-such-runtime", "command", List.of("sleep", "600")));
+        profiles.put(
+                "absent", Map.of("runtime", "docker", "image", "bosun-absent-image:0", "command", List.of("true")));
+        profiles.put(
+                "missing-runtime",
+                Map.of(
+                        "runtime",
+                        "docker",
+                        "image",
+                        IMAGE,
+                        "oci_runtime",
+                        "bosun-no-such-runtime",
+                        "oci_runtime_strict",
+                        true,
+                        "command",
+                        List.of("sleep", "600")));
+        profiles.put(
+                "missing-runtime-lenient",
+                Map.of(
+                        "runtime",
+                        "docker",
+                        "image",
+                        IMAGE,
+                        "oci_runtime",
+                        "bosun-no-such-runtime",
+                        "command",
+                        List.of("sleep", "600")));
         return configWith(dataDir, profiles);
     }
 
@@ -72,7 +117,8 @@ class DockerSandboxTest extends SandboxContract {
             return java.nio.file.Files.writeString(dataDir.resolve("no-mkdir.json"), """
                     {"defaultAction": "SCMP_ACT_ALLOW",
                      "syscalls": [{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ERRNO"}]}
-                    """).toRealPath();
+                    """)
+                    .toRealPath();
         } catch (java.io.IOException e) {
             throw new IllegalStateException(e);
         }
@@ -80,8 +126,10 @@ class DockerSandboxTest extends SandboxContract {
 
     @Test
     void aProfilesSeccompProfileIsEnforced() {
-        assertThat(awaitEvent(start("mkdir").id(), "mkdir").get("result").asText()).isEqualTo("ok");
-        assertThat(awaitEvent(start("seccomp").id(), "mkdir").get("result").asText()).isEqualTo("denied");
+        assertThat(awaitEvent(start("mkdir").id(), "mkdir").get("result").asText())
+                .isEqualTo("ok");
+        assertThat(awaitEvent(start("seccomp").id(), "mkdir").get("result").asText())
+                .isEqualTo("denied");
     }
 
     @BeforeEach
@@ -95,25 +143,38 @@ class DockerSandboxTest extends SandboxContract {
         } catch (RuntimeException e) {
             present = false;
         }
-        Requires.usable("the Docker test image", present ? Availability.ok(IMAGE)
-                : Availability.no("image " + IMAGE + " is missing; scripts/sandbox-env.sh builds it"));
+        Requires.usable(
+                "the Docker test image",
+                present
+                        ? Availability.ok(IMAGE)
+                        : Availability.no("image " + IMAGE + " is missing; scripts/sandbox-env.sh builds it"));
     }
 
     private List<Container> containers(String sessionId) {
-        return ((DockerSandbox) fresh()).client().listContainersCmd().withShowAll(true)
-                .withLabelFilter(Map.of("bosun.session", sessionId)).exec();
+        return ((DockerSandbox) fresh())
+                .client()
+                .listContainersCmd()
+                .withShowAll(true)
+                .withLabelFilter(Map.of("bosun.session", sessionId))
+                .exec();
     }
 
     @Override
-    protected boolean workerExists(String sessionId) { return !containers(sessionId).isEmpty(); }
+    protected boolean workerExists(String sessionId) {
+        return !containers(sessionId).isEmpty();
+    }
 
     @Test
     void theDaemonReportsTheLockedDownConfiguration() {
         Session s = start("forkbomb");
         List<Container> found = containers(s.id());
         assertThat(found).hasSize(1);
-        InspectContainerResponse c = ((DockerSandbox) fresh()).client().inspectContainerCmd(found.get(0).getId()).exec();
-        assertThat(c.getConfig().getLabels()).containsEntry("bosun.session", s.id())
+        InspectContainerResponse c = ((DockerSandbox) fresh())
+                .client()
+                .inspectContainerCmd(found.get(0).getId())
+                .exec();
+        assertThat(c.getConfig().getLabels())
+                .containsEntry("bosun.session", s.id())
                 .containsEntry("bosun.node", manager.workerNode());
         assertThat(c.getConfig().getUser()).isEqualTo("1000:1000");
         var h = c.getHostConfig();
@@ -129,16 +190,20 @@ class DockerSandboxTest extends SandboxContract {
         assertThat(h.getUlimits()).extracting(u -> u.getName()).containsExactlyInAnyOrder("nofile", "nproc", "fsize");
         assertThat(h.getTmpFs()).containsKey("/tmp");
         assertThat(h.getTmpFs().get("/tmp")).contains("noexec", "nosuid", "size=");
-        assertThat(c.getMounts()).extracting(m -> m.getDestination().getPath())
+        assertThat(c.getMounts())
+                .extracting(m -> m.getDestination().getPath())
                 .containsExactlyInAnyOrder("/workspace/inbox", "/workspace/outbox", "/models");
-        assertThat(c.getMounts()).filteredOn(m -> m.getDestination().getPath().equals("/models"))
-                .singleElement().satisfies(m -> assertThat(m.getRW()).isFalse());
+        assertThat(c.getMounts())
+                .filteredOn(m -> m.getDestination().getPath().equals("/models"))
+                .singleElement()
+                .satisfies(m -> assertThat(m.getRW()).isFalse());
     }
 
     @Test
     void aMissingImageFailsTheSessionStartupFailedWithASanitizedReason() {
         BosunException e = expectError(ErrorCode.INTERNAL, () -> start("absent"));
-        assertThat(e.getMessage()).contains("image 'bosun-absent-image:0' is not on this Docker host")
+        assertThat(e.getMessage())
+                .contains("image 'bosun-absent-image:0' is not on this Docker host")
                 .doesNotContain(dataDir.toString());
         Session s = manager.get((String) e.details().get("session_id"));
         assertThat(s.reason()).contains(EndReason.STARTUP_FAILED);
@@ -148,7 +213,8 @@ class DockerSandboxTest extends SandboxContract {
     @Test
     void aStrictOciRuntimeThatIsMissingRefusesToFallBack() {
         BosunException e = expectError(ErrorCode.UNAVAILABLE, () -> start("missing-runtime"));
-        assertThat(e.getMessage()).contains("OCI runtime 'bosun-no-such-runtime' is not registered", "does not fall back");
+        assertThat(e.getMessage())
+                .contains("OCI runtime 'bosun-no-such-runtime' is not registered", "does not fall back");
         assertThat(workerExists((String) e.details().get("session_id"))).isFalse();
         Session lenient = start("missing-runtime-lenient");
         assertThat(lenient.status()).isEqualTo(SessionStatus.RUNNING);
@@ -158,9 +224,11 @@ class DockerSandboxTest extends SandboxContract {
     void aWarmPoolTurnsSessionCreationIntoAClaim() {
         // The pool fills in the background: wait until its container is ready to be claimed (it exists,
         // labelled, while still starting; a session created then starts cold).
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30))
+        org.awaitility.Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
                 .until(() -> ((DockerSandbox) currentSandbox()).warmReady() > 0);
-        Session s = manager.startSession(SessionConfig.builder("warm", "agent").profile("warm").build());
+        Session s = manager.startSession(
+                SessionConfig.builder("warm", "agent").profile("warm").build());
         var ref = store.workerOf(s.id()).orElseThrow();
         assertThat(ref.attributes()).containsKey("warm");
         awaitEvent(s.id(), "ready");
@@ -171,8 +239,11 @@ class DockerSandboxTest extends SandboxContract {
         restart();
         assertThat(manager.get(s.id()).status()).isEqualTo(SessionStatus.RUNNING);
         Event again = manager.send(s.id(), "input", json("{\"question\":8}"));
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> allEvents(s.id()).stream()
-                .anyMatch(e -> e.type().equals("echo") && e.payload().at("/received/seq").asLong() == again.seq()));
+        org.awaitility.Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> allEvents(s.id()).stream()
+                        .anyMatch(e -> e.type().equals("echo")
+                                && e.payload().at("/received/seq").asLong() == again.seq()));
         manager.terminate(s.id(), "done");
         assertThat(workerExists(s.id())).isFalse();
         assertThat(containers(s.id())).isEmpty();

@@ -20,15 +20,19 @@ public final class ApiKeys {
 
     private final Map<String, String> tenantByHash;
 
-    public ApiKeys(ServerSettings settings) { this.tenantByHash = settings.apiKeys(); }
+    public ApiKeys(ServerSettings settings) {
+        this.tenantByHash = settings.apiKeys();
+    }
 
-    public boolean enabled() { return !tenantByHash.isEmpty(); }
+    public boolean enabled() {
+        return !tenantByHash.isEmpty();
+    }
 
     /** The caller's tenant, from an {@code Authorization} header value; UNAUTHENTICATED if it is not a known key. */
     public String tenant(Optional<String> authorization) {
         if (!enabled()) return DEFAULT_TENANT;
-        String header = authorization.orElseThrow(() ->
-                new BosunException(ErrorCode.UNAUTHENTICATED, "an API key is required: send 'Authorization: Bearer <key>'"));
+        String header = authorization.orElseThrow(() -> new BosunException(
+                ErrorCode.UNAUTHENTICATED, "an API key is required: send 'Authorization: Bearer <key>'"));
         if (!header.regionMatches(true, 0, "Bearer ", 0, 7) || header.length() <= 7) {
             throw new BosunException(ErrorCode.UNAUTHENTICATED, "the Authorization header must be 'Bearer <key>'");
         }
@@ -40,7 +44,8 @@ public final class ApiKeys {
     /** Hex SHA-256 of a key: what an operator puts in {@code api_keys} as {@code tenant:<hash>}. */
     public static String sha256(String key) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is missing from this JDK", e);
         }

@@ -20,14 +20,21 @@ public final class RateLimiter {
         double tokens;
         long at;
 
-        Bucket(double tokens, long at) { this.tokens = tokens; this.at = at; }
+        Bucket(double tokens, long at) {
+            this.tokens = tokens;
+            this.at = at;
+        }
     }
 
     private final String what;
     private final String field;
 
     public RateLimiter(int ratePerSecond, int burst, LongSupplier nanoTime) {
-        this(ratePerSecond, burst, nanoTime, "rate limit exceeded: requests per API key (per client address without keys)",
+        this(
+                ratePerSecond,
+                burst,
+                nanoTime,
+                "rate limit exceeded: requests per API key (per client address without keys)",
                 "rate_limit");
     }
 
@@ -72,8 +79,14 @@ public final class RateLimiter {
             waitSeconds = (1 - b.tokens) / ratePerNano / 1e9;
         }
         long retry = Math.max(1, (long) Math.ceil(waitSeconds));
-        throw BosunException.limit(what + ": at most " + Math.round(ratePerNano * 1e9)
-                + " per second; retry in " + retry + " s",
-                Map.of("retry_after_seconds", retry, "limit_per_second", Math.round(ratePerNano * 1e9), "field", field));
+        throw BosunException.limit(
+                what + ": at most " + Math.round(ratePerNano * 1e9) + " per second; retry in " + retry + " s",
+                Map.of(
+                        "retry_after_seconds",
+                        retry,
+                        "limit_per_second",
+                        Math.round(ratePerNano * 1e9),
+                        "field",
+                        field));
     }
 }

@@ -31,14 +31,17 @@ final class Args {
         } catch (JsonProcessingException e) {
             JsonLocation at = e.getLocation();
             String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
-            throw BosunException.invalid(option, option + " is not valid JSON (" + Failures.oneLine(e.getOriginalMessage()) + where
-                    + "); a string must be quoted, as in '\"text\"'");
+            throw BosunException.invalid(
+                    option,
+                    option + " is not valid JSON (" + Failures.oneLine(e.getOriginalMessage()) + where
+                            + "); a string must be quoted, as in '\"text\"'");
         }
     }
 
     static ObjectNode jsonObject(String option, String text) {
         JsonNode n = json(option, text);
-        if (!n.isObject()) throw BosunException.invalid(option, option + " must be a JSON object, such as {\"k\":\"v\"}");
+        if (!n.isObject())
+            throw BosunException.invalid(option, option + " must be a JSON object, such as {\"k\":\"v\"}");
         return (ObjectNode) n;
     }
 
@@ -46,21 +49,28 @@ final class Args {
     static JsonNode jsonFile(String option, String file, InputStream stdin) {
         String text;
         try {
-            text = file.equals("-") ? new String(stdin.readAllBytes(), StandardCharsets.UTF_8)
+            text = file.equals("-")
+                    ? new String(stdin.readAllBytes(), StandardCharsets.UTF_8)
                     : Files.readString(Path.of(file), StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
             throw BosunException.invalid(option, option + " " + file + ": no such file");
         } catch (IOException e) {
-            throw BosunException.invalid(option, option + " " + file + ": cannot read it (" + Failures.oneLine(String.valueOf(e.getMessage())) + ")");
+            throw BosunException.invalid(
+                    option,
+                    option + " " + file + ": cannot read it (" + Failures.oneLine(String.valueOf(e.getMessage()))
+                            + ")");
         }
         return json(option + (file.equals("-") ? " (standard input)" : " " + file), text);
     }
 
     /** Seconds with decimals, as the API's {@code wait} takes them; to the millisecond. */
     static Duration seconds(String option, BigDecimal seconds) {
-        if (seconds.signum() < 0) throw BosunException.invalid(option, option + " may not be negative; got " + seconds.toPlainString());
+        if (seconds.signum() < 0)
+            throw BosunException.invalid(option, option + " may not be negative; got " + seconds.toPlainString());
         try {
-            return Duration.ofMillis(seconds.movePointRight(3).setScale(0, java.math.RoundingMode.HALF_UP).longValueExact());
+            return Duration.ofMillis(seconds.movePointRight(3)
+                    .setScale(0, java.math.RoundingMode.HALF_UP)
+                    .longValueExact());
         } catch (ArithmeticException e) {
             throw BosunException.invalid(option, option + " = " + seconds.toPlainString() + " is too large");
         }

@@ -17,19 +17,25 @@ import picocli.CommandLine.Spec;
 final class ClientOptions {
     static final String DEFAULT_URL = "http://127.0.0.1:7700";
 
-    @Option(names = "--url", paramLabel = "URL",
+    @Option(
+            names = "--url",
+            paramLabel = "URL",
             description = {"The server (default: $BOSUN_URL, else", "  " + DEFAULT_URL + ")."})
     String url;
 
     // Not given a picocli default from the environment: --help would then print the key.
-    @Option(names = "--api-key", paramLabel = "KEY",
+    @Option(
+            names = "--api-key",
+            paramLabel = "KEY",
             description = "API key (default: $BOSUN_API_KEY, which unlike an argument is not shown by ps).")
     String apiKey;
 
     @Option(names = "--json", description = "Print the server's JSON instead of text.")
     boolean json;
 
-    @Option(names = "--timeout", paramLabel = "SECONDS",
+    @Option(
+            names = "--timeout",
+            paramLabel = "SECONDS",
             description = "How long to wait to connect and for each answer (default 30; decimals allowed).")
     BigDecimal timeout = BigDecimal.valueOf(30);
 
@@ -49,9 +55,13 @@ final class ClientOptions {
         }
     }
 
-    PrintWriter out() { return command.commandLine().getOut(); }
+    PrintWriter out() {
+        return command.commandLine().getOut();
+    }
 
-    PrintWriter err() { return command.commandLine().getErr(); }
+    PrintWriter err() {
+        return command.commandLine().getErr();
+    }
 
     /** The server's JSON with {@code --json}, else what {@code forPeople} prints. */
     void print(JsonNode node, Runnable forPeople) {

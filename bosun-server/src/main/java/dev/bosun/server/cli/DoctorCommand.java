@@ -16,12 +16,18 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code bosun doctor}: is this machine ready to run Bosun, and if not, why. */
-@Command(name = "doctor", mixinStandardHelpOptions = true,
+@Command(
+        name = "doctor",
+        mixinStandardHelpOptions = true,
         description = "Check the JDK, the config, the data dir, the store and every worker runtime.",
-        footer = {"", "Examples:",
-                "  bosun doctor",
-                "  bosun doctor --config /etc/bosun.yaml --json",
-                "", "Exits 8 when a check fails."})
+        footer = {
+            "",
+            "Examples:",
+            "  bosun doctor",
+            "  bosun doctor --config /etc/bosun.yaml --json",
+            "",
+            "Exits 8 when a check fails."
+        })
 final class DoctorCommand implements Callable<Integer> {
     @Mixin
     ConfigOptions configOptions;
@@ -29,8 +35,13 @@ final class DoctorCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the checks as JSON.")
     boolean json;
 
-    @Option(names = "--server", paramLabel = "URL", description = {"A running Bosun server to ask how its relay finds",
-            "  PLATO (default: $BOSUN_URL when set; key: $BOSUN_API_KEY)."})
+    @Option(
+            names = "--server",
+            paramLabel = "URL",
+            description = {
+                "A running Bosun server to ask how its relay finds",
+                "  PLATO (default: $BOSUN_URL when set; key: $BOSUN_API_KEY)."
+            })
     String server;
 
     record Check(String name, boolean ok, String detail) {}
@@ -39,7 +50,8 @@ final class DoctorCommand implements Callable<Integer> {
     public Integer call() {
         var checks = new ArrayList<Check>();
         int feature = Runtime.version().feature();
-        checks.add(new Check("jdk", feature >= 21, "Java " + Runtime.version() + (feature >= 21 ? "" : " (need 21 or newer)")));
+        checks.add(new Check(
+                "jdk", feature >= 21, "Java " + Runtime.version() + (feature >= 21 ? "" : " (need 21 or newer)")));
         BosunConfig cfg = null;
         try {
             cfg = configOptions.loader().load();
@@ -53,7 +65,9 @@ final class DoctorCommand implements Callable<Integer> {
             if (cfg.tiles().sending()) {
                 checks.add(platoCheck(cfg.tiles()));
                 for (var p : dev.bosun.tile.PlatoCompatibility.problems(cfg.tiles())) {
-                    checks.add(new Check("plato " + p.setting().replace('_', ' '), !p.fatal(),
+                    checks.add(new Check(
+                            "plato " + p.setting().replace('_', ' '),
+                            !p.fatal(),
                             (p.fatal() ? "" : "warning: ") + p.message()));
                 }
                 String url = server != null ? server : System.getenv("BOSUN_URL");
@@ -62,17 +76,26 @@ final class DoctorCommand implements Callable<Integer> {
             if (cfg.routing().remoteUrl().isPresent()) checks.add(RouterCheck.check(cfg));
         }
         var profiles = cfg == null ? java.util.Map.<String, dev.bosun.config.Profile>of() : cfg.profiles();
-        for (var runtime : dev.bosun.server.Runtimes.all(cfg == null ? dev.bosun.config.ConfigLoader.defaults().load() : cfg)) {
+        for (var runtime : dev.bosun.server.Runtimes.all(
+                cfg == null ? dev.bosun.config.ConfigLoader.defaults().load() : cfg)) {
             Availability a = runtime.availability();
             // A runtime no profile uses cannot fail the check; it is still reported, with why not.
             boolean needed = runtime.runtime().equals("process")
                     || profiles.values().stream().anyMatch(p -> p.runtime().equals(runtime.runtime()));
-            checks.add(new Check("runtime " + runtime.runtime(), a.usable() || !needed,
-                    (a.usable() ? "usable: " : "not usable: ") + a.detail() + (needed || a.usable() ? "" : " (no profile uses it)")));
+            checks.add(new Check(
+                    "runtime " + runtime.runtime(),
+                    a.usable() || !needed,
+                    (a.usable() ? "usable: " : "not usable: ")
+                            + a.detail()
+                            + (needed || a.usable() ? "" : " (no profile uses it)")));
             if (a.usable() && runtime instanceof dev.bosun.sandbox.docker.DockerSandbox docker) {
                 // Bosun never pulls: a profile whose images are missing fails every session it starts.
-                profiles.values().stream().filter(p -> p.runtime().equals("docker"))
-                        .flatMap(p -> p.isolation().images().stream()).distinct().sorted().forEach(image -> {
+                profiles.values().stream()
+                        .filter(p -> p.runtime().equals("docker"))
+                        .flatMap(p -> p.isolation().images().stream())
+                        .distinct()
+                        .sorted()
+                        .forEach(image -> {
                             Availability i = docker.image(image);
                             checks.add(new Check("image " + image, i.usable(), i.detail()));
                         });
@@ -95,8 +118,12 @@ final class DoctorCommand implements Callable<Integer> {
         }
         boolean writable = Files.isWritable(existing);
         if (!existing.equals(dir.toAbsolutePath())) {
-            return new Check("data dir", writable, writable ? dir + " does not exist yet; `bosun serve` creates it"
-                    : dir + " does not exist and cannot be created: " + existing + " is not writable");
+            return new Check(
+                    "data dir",
+                    writable,
+                    writable
+                            ? dir + " does not exist yet; `bosun serve` creates it"
+                            : dir + " does not exist and cannot be created: " + existing + " is not writable");
         }
         return new Check("data dir", writable, dir + (writable ? " is writable" : " is not writable"));
     }
@@ -104,8 +131,10 @@ final class DoctorCommand implements Callable<Integer> {
     /** Opens an existing SQLite database to see that it answers; never creates one. */
     private static Check storeCheck(Path dir) {
         if (!Files.exists(dir.resolve(SqliteStore.FILE_NAME))) {
-            return new Check("store", true, "no database in " + dir + " yet; `bosun serve` creates "
-                    + SqliteStore.FILE_NAME + " there");
+            return new Check(
+                    "store",
+                    true,
+                    "no database in " + dir + " yet; `bosun serve` creates " + SqliteStore.FILE_NAME + " there");
         }
         try (var store = SqliteStore.open(dir)) {
             return new Check("store", store.healthy(), "SQLite " + store.file().getFileName() + " opens and answers");
@@ -125,8 +154,11 @@ final class DoctorCommand implements Callable<Integer> {
         try {
             var url = dev.bosun.store.postgres.PgUrl.parse(cfg.store().url().orElseThrow());
             var problem = dev.bosun.store.postgres.PostgresStore.probe(url);
-            return new Check("store", problem.isEmpty(), problem.orElse(url + " answers, schema version "
-                    + dev.bosun.store.postgres.PostgresStore.schemaVersion() + " or older"));
+            return new Check(
+                    "store",
+                    problem.isEmpty(),
+                    problem.orElse(url + " answers, schema version "
+                            + dev.bosun.store.postgres.PostgresStore.schemaVersion() + " or older"));
         } catch (BosunException e) {
             return new Check("store", false, e.getMessage());
         }
@@ -141,27 +173,50 @@ final class DoctorCommand implements Callable<Integer> {
     static Check platoCheck(dev.bosun.config.TileSettings tiles) {
         java.net.URI url = tiles.platoUrl().orElseThrow();
         String where = url.getHost() + (url.getPort() > 0 ? ":" + url.getPort() : "");
-        var client = java.net.http.HttpClient.newBuilder().connectTimeout(java.time.Duration.ofSeconds(3))
-                .version(java.net.http.HttpClient.Version.HTTP_1_1).build();
+        var client = java.net.http.HttpClient.newBuilder()
+                .connectTimeout(java.time.Duration.ofSeconds(3))
+                .version(java.net.http.HttpClient.Version.HTTP_1_1)
+                .build();
         try {
-            var req = java.net.http.HttpRequest.newBuilder(java.net.URI.create(url.toString().replaceAll("/+$", "") + "/rooms"))
-                    .timeout(java.time.Duration.ofSeconds(5)).GET();
+            var req = java.net.http.HttpRequest.newBuilder(
+                            java.net.URI.create(url.toString().replaceAll("/+$", "") + "/rooms"))
+                    .timeout(java.time.Duration.ofSeconds(5))
+                    .GET();
             tiles.platoApiKey().ifPresent(k -> req.header("Authorization", "Bearer " + k));
-            int status = client.send(req.build(), java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
+            int status = client.send(req.build(), java.net.http.HttpResponse.BodyHandlers.discarding())
+                    .statusCode();
             if (status == 401 || status == 403) {
-                return new Check("plato", false, "PLATO at " + where + " refuses " + (tiles.platoApiKey().isPresent()
-                        ? "plato_api_key" : "requests without a key (plato_api_key is not set)") + " (HTTP " + status
-                        + " to GET /rooms); tiles would pause until it is fixed");
+                return new Check(
+                        "plato",
+                        false,
+                        "PLATO at " + where + " refuses "
+                                + (tiles.platoApiKey().isPresent()
+                                        ? "plato_api_key"
+                                        : "requests without a key (plato_api_key is not set)")
+                                + " (HTTP " + status
+                                + " to GET /rooms); tiles would pause until it is fixed");
             }
-            return new Check("plato", true, "PLATO at " + where + " answers (HTTP " + status + " to GET /rooms); tiles go to "
-                    + url.toString().replaceAll("/+$", "") + "/submit");
+            return new Check(
+                    "plato",
+                    true,
+                    "PLATO at " + where + " answers (HTTP " + status + " to GET /rooms); tiles go to "
+                            + url.toString().replaceAll("/+$", "") + "/submit");
         } catch (java.net.ConnectException e) {
-            return new Check("plato", false, "PLATO at " + where + " refused the connection; tiles wait as pending until it answers");
+            return new Check(
+                    "plato",
+                    false,
+                    "PLATO at " + where + " refused the connection; tiles wait as pending until it answers");
         } catch (java.net.http.HttpTimeoutException e) {
-            return new Check("plato", false, "PLATO at " + where + " did not answer within 5 s; tiles wait as pending until it does");
+            return new Check(
+                    "plato",
+                    false,
+                    "PLATO at " + where + " did not answer within 5 s; tiles wait as pending until it does");
         } catch (java.io.IOException e) {
-            return new Check("plato", false, "PLATO at " + where + " cannot be reached (" + e.getClass().getSimpleName()
-                    + "); tiles wait as pending until it answers");
+            return new Check(
+                    "plato",
+                    false,
+                    "PLATO at " + where + " cannot be reached (" + e.getClass().getSimpleName()
+                            + "); tiles wait as pending until it answers");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new Check("plato", false, "interrupted");
@@ -173,17 +228,24 @@ final class DoctorCommand implements Callable<Integer> {
      * PLATO (a refused key, a tile it fails on every time) fails the check with its cause.
      */
     static Check deliveryCheck(String serverUrl, String apiKey) {
-        var client = java.net.http.HttpClient.newBuilder().connectTimeout(java.time.Duration.ofSeconds(3))
-                .version(java.net.http.HttpClient.Version.HTTP_1_1).build();
+        var client = java.net.http.HttpClient.newBuilder()
+                .connectTimeout(java.time.Duration.ofSeconds(3))
+                .version(java.net.http.HttpClient.Version.HTTP_1_1)
+                .build();
         try {
-            var req = java.net.http.HttpRequest.newBuilder(java.net.URI.create(serverUrl.replaceAll("/+$", "") + "/v1/tiles?limit=1"))
-                    .timeout(java.time.Duration.ofSeconds(5)).GET();
+            var req = java.net.http.HttpRequest.newBuilder(
+                            java.net.URI.create(serverUrl.replaceAll("/+$", "") + "/v1/tiles?limit=1"))
+                    .timeout(java.time.Duration.ofSeconds(5))
+                    .GET();
             if (apiKey != null && !apiKey.isBlank()) req.header("Authorization", "Bearer " + apiKey);
             var r = client.send(req.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
             var body = r.statusCode() == 200 ? Json.parse(r.body()) : null;
             if (body == null || !body.has("plato")) {
-                return new Check("plato delivery", false, "the server at " + serverUrl + " answered HTTP " + r.statusCode()
-                        + " to GET /v1/tiles" + (r.statusCode() == 401 ? " (set BOSUN_API_KEY)" : ""));
+                return new Check(
+                        "plato delivery",
+                        false,
+                        "the server at " + serverUrl + " answered HTTP " + r.statusCode() + " to GET /v1/tiles"
+                                + (r.statusCode() == 401 ? " (set BOSUN_API_KEY)" : ""));
             }
             var h = body.get("plato");
             String status = h.path("status").asText();
@@ -193,8 +255,11 @@ final class DoctorCommand implements Callable<Integer> {
                     + (status.equals("paused") ? "; fix the cause, then POST /v1/tiles/resume" : "");
             return new Check("plato delivery", status.equals("up"), detail);
         } catch (java.io.IOException | IllegalArgumentException e) {
-            return new Check("plato delivery", false, "the server at " + serverUrl + " does not answer ("
-                    + e.getClass().getSimpleName() + ")");
+            return new Check(
+                    "plato delivery",
+                    false,
+                    "the server at " + serverUrl + " does not answer ("
+                            + e.getClass().getSimpleName() + ")");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new Check("plato delivery", false, "interrupted");
@@ -204,7 +269,8 @@ final class DoctorCommand implements Callable<Integer> {
     private void print(List<Check> checks) {
         if (json) {
             ArrayNode a = Json.MAPPER.createArrayNode();
-            for (Check c : checks) a.addObject().put("check", c.name()).put("ok", c.ok()).put("detail", c.detail());
+            for (Check c : checks)
+                a.addObject().put("check", c.name()).put("ok", c.ok()).put("detail", c.detail());
             System.out.println(Json.write(a));
             return;
         }

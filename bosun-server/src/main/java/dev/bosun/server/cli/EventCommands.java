@@ -26,15 +26,22 @@ import picocli.CommandLine.Parameters;
 final class EventCommands {
     private EventCommands() {}
 
-    @Command(name = "send", mixinStandardHelpOptions = true,
+    @Command(
+            name = "send",
+            mixinStandardHelpOptions = true,
             description = "Send an event into a session's inbox; prints its seq.",
-            footer = {"", "Examples:",
-                    "  bosun sessions send sess_01J... --type input --payload '{\"text\":\"hello\"}'",
-                    "  bosun sessions send sess_01J... --type input --payload-file request.json",
-                    "  echo '{\"n\":1}' | bosun sessions send sess_01J... --type input --payload -",
-                    "", "Sending to an ended session is a conflict (exit 4)."})
+            footer = {
+                "",
+                "Examples:",
+                "  bosun sessions send sess_01J... --type input --payload '{\"text\":\"hello\"}'",
+                "  bosun sessions send sess_01J... --type input --payload-file request.json",
+                "  echo '{\"n\":1}' | bosun sessions send sess_01J... --type input --payload -",
+                "",
+                "Sending to an ended session is a conflict (exit 4)."
+            })
     static final class Send implements Callable<Integer> {
-        @Mixin ClientOptions client;
+        @Mixin
+        ClientOptions client;
 
         @Parameters(index = "0", paramLabel = "ID", description = "The session id.")
         String id;
@@ -46,10 +53,16 @@ final class EventCommands {
         Payload payload;
 
         static final class Payload {
-            @Option(names = "--payload", paramLabel = "JSON", description = "The payload, any JSON; - reads it from standard input.")
+            @Option(
+                    names = "--payload",
+                    paramLabel = "JSON",
+                    description = "The payload, any JSON; - reads it from standard input.")
             String json;
 
-            @Option(names = "--payload-file", paramLabel = "FILE", description = "Read the payload from FILE (- for standard input).")
+            @Option(
+                    names = "--payload-file",
+                    paramLabel = "FILE",
+                    description = "Read the payload from FILE (- for standard input).")
             String file;
         }
 
@@ -68,31 +81,44 @@ final class EventCommands {
         }
     }
 
-    @Command(name = "events", mixinStandardHelpOptions = true,
+    @Command(
+            name = "events",
+            mixinStandardHelpOptions = true,
             description = "Print a session's events: one page, or --follow them as they happen.",
-            footer = {"", "Examples:",
-                    "  bosun sessions events sess_01J...",
-                    "  bosun sessions events sess_01J... --after 7 --wait 20    # wait for news",
-                    "  bosun sessions events sess_01J... --follow",
-                    "  bosun sessions events sess_01J... --follow --json | jq -c .payload",
-                    "", "Each line is: seq direction type payload. With --json: the poll result, or",
-                    "with --follow one event object per line. --follow reconnects by itself, without",
-                    "a limit, when the connection drops or the server restarts (saying so on stderr),",
-                    "exits 0 once the session has ended and every event is printed, and 130 on Ctrl-C."})
+            footer = {
+                "",
+                "Examples:",
+                "  bosun sessions events sess_01J...",
+                "  bosun sessions events sess_01J... --after 7 --wait 20    # wait for news",
+                "  bosun sessions events sess_01J... --follow",
+                "  bosun sessions events sess_01J... --follow --json | jq -c .payload",
+                "",
+                "Each line is: seq direction type payload. With --json: the poll result, or",
+                "with --follow one event object per line. --follow reconnects by itself, without",
+                "a limit, when the connection drops or the server restarts (saying so on stderr),",
+                "exits 0 once the session has ended and every event is printed, and 130 on Ctrl-C."
+            })
     static final class Events implements Callable<Integer> {
-        @Mixin ClientOptions client;
+        @Mixin
+        ClientOptions client;
 
         @Parameters(index = "0", paramLabel = "ID", description = "The session id.")
         String id;
 
-        @Option(names = "--after", paramLabel = "N", description = "Only events after seq N (default 0: from the start).")
+        @Option(
+                names = "--after",
+                paramLabel = "N",
+                description = "Only events after seq N (default 0: from the start).")
         long after;
 
         @Option(names = "--limit", paramLabel = "N", description = "At most N events (server default 100).")
         Integer limit;
 
-        @Option(names = "--wait", paramLabel = "SECONDS",
-                description = "If there are none yet, wait up to this long for one (the server caps it; decimals allowed).")
+        @Option(
+                names = "--wait",
+                paramLabel = "SECONDS",
+                description =
+                        "If there are none yet, wait up to this long for one (the server caps it; decimals allowed).")
         BigDecimal waitSeconds;
 
         @Option(names = "--follow", description = "Keep printing events as they happen until the session ends.")
@@ -132,7 +158,8 @@ final class EventCommands {
             PrintWriter err = client.err();
             FollowOptions options = FollowOptions.defaults().onReconnect(r -> {
                 err.println("bosun: the event stream of " + r.sessionId() + " was interrupted (" + r.reason()
-                        + "); reconnecting after seq " + r.lastSeq() + " in " + r.delay().toMillis() + " ms");
+                        + "); reconnecting after seq " + r.lastSeq() + " in "
+                        + r.delay().toMillis() + " ms");
                 err.flush();
             });
             try (EventSubscription events = c.follow(id, after, options)) {

@@ -60,8 +60,9 @@ final class Failures implements CommandLine.IExecutionExceptionHandler, CommandL
         CommandLine cmd = ex.getCommandLine();
         // Some picocli messages (argument groups) start with their own "Error: ", which would read twice.
         String message = oneLine(String.valueOf(ex.getMessage())).replaceFirst("^Error: ", "");
-        cmd.getErr().println("bosun: " + ErrorCode.INVALID_ARGUMENT + ": " + message
-                + " (see '" + cmd.getCommandSpec().qualifiedName() + " --help')");
+        cmd.getErr()
+                .println("bosun: " + ErrorCode.INVALID_ARGUMENT + ": " + message + " (see '"
+                        + cmd.getCommandSpec().qualifiedName() + " --help')");
         return exitCode(ErrorCode.INVALID_ARGUMENT);
     }
 }

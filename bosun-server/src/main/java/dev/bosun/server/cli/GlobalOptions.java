@@ -15,6 +15,7 @@ import java.util.Set;
 final class GlobalOptions {
     /** Options with a value ({@code --url X} or {@code --url=X}) and flags, as {@link ClientOptions} declares them. */
     private static final Set<String> WITH_VALUE = Set.of("--url", "--api-key", "--timeout");
+
     private static final Set<String> FLAGS = Set.of("--json");
 
     private GlobalOptions() {}

@@ -11,21 +11,34 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code bosun keys}: make API keys and the hashed entries the server is configured with. */
-@Command(name = "keys", mixinStandardHelpOptions = true, description = "Create API keys and their api_keys entries.",
+@Command(
+        name = "keys",
+        mixinStandardHelpOptions = true,
+        description = "Create API keys and their api_keys entries.",
         subcommands = {KeysCommand.New.class, KeysCommand.Hash.class},
-        footer = {"", "Examples:",
-                "  bosun keys new --tenant team-a",
-                "  bosun keys hash --tenant team-a bsn_...",
-                "", "Only the entry (tenant:sha256) goes into the server's api_keys;",
-                "the key goes to the clients."})
+        footer = {
+            "",
+            "Examples:",
+            "  bosun keys new --tenant team-a",
+            "  bosun keys hash --tenant team-a bsn_...",
+            "",
+            "Only the entry (tenant:sha256) goes into the server's api_keys;",
+            "the key goes to the clients."
+        })
 final class KeysCommand {
 
-    @Command(name = "new", mixinStandardHelpOptions = true,
-            description = "Generate a random key; prints the key (give it to the client) and the entry (give it to the server).",
-            footer = {"", "Examples:",
-                    "  bosun keys new --tenant team-a",
-                    "  # key:   bsn_...        -> BOSUN_API_KEY of team-a's clients",
-                    "  # entry: team-a:5e88... -> api_keys (or BOSUN_API_KEYS) of the server"})
+    @Command(
+            name = "new",
+            mixinStandardHelpOptions = true,
+            description =
+                    "Generate a random key; prints the key (give it to the client) and the entry (give it to the server).",
+            footer = {
+                "",
+                "Examples:",
+                "  bosun keys new --tenant team-a",
+                "  # key:   bsn_...        -> BOSUN_API_KEY of team-a's clients",
+                "  # entry: team-a:5e88... -> api_keys (or BOSUN_API_KEYS) of the server"
+            })
     static final class New implements Callable<Integer> {
         @Option(names = "--tenant", required = true, description = "The tenant the key belongs to.")
         String tenant;
@@ -42,10 +55,16 @@ final class KeysCommand {
         }
     }
 
-    @Command(name = "hash", mixinStandardHelpOptions = true, description = "Print the api_keys entry for an existing key.",
-            footer = {"", "Examples:",
-                    "  bosun keys hash --tenant team-a bsn_...",
-                    "  printenv BOSUN_API_KEY | bosun keys hash --tenant team-a   # not in ps"})
+    @Command(
+            name = "hash",
+            mixinStandardHelpOptions = true,
+            description = "Print the api_keys entry for an existing key.",
+            footer = {
+                "",
+                "Examples:",
+                "  bosun keys hash --tenant team-a bsn_...",
+                "  printenv BOSUN_API_KEY | bosun keys hash --tenant team-a   # not in ps"
+            })
     static final class Hash implements Callable<Integer> {
         @Option(names = "--tenant", required = true, description = "The tenant the key belongs to.")
         String tenant;

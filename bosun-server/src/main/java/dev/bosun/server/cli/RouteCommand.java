@@ -12,18 +12,27 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code bosun route}: one routing decision for a bare task id. */
-@Command(name = "route", mixinStandardHelpOptions = true,
-        description = {"Route a task to the registered agent whose link to it raises the fleet graph's",
-                "β₁ least (then the least loaded, then the first registered), and link them."},
-        footer = {"", "Examples:",
-                "  bosun route compile-7 --capability compilation --capability llvm",
-                "  bosun route compile-7 --capability compilation --prefer coder-2",
-                "  bosun route train-1 --capability gpu --fallback-any --json | jq -r .agent_id",
-                "", "When no agent has every capability the command exits 4 (NO_CAPABLE_AGENT),",
-                "unless --fallback-any is given or the server's route_fallback is 'any'.",
-                "Routing the same task again can link it to a second agent."})
+@Command(
+        name = "route",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Route a task to the registered agent whose link to it raises the fleet graph's",
+            "β₁ least (then the least loaded, then the first registered), and link them."
+        },
+        footer = {
+            "",
+            "Examples:",
+            "  bosun route compile-7 --capability compilation --capability llvm",
+            "  bosun route compile-7 --capability compilation --prefer coder-2",
+            "  bosun route train-1 --capability gpu --fallback-any --json | jq -r .agent_id",
+            "",
+            "When no agent has every capability the command exits 4 (NO_CAPABLE_AGENT),",
+            "unless --fallback-any is given or the server's route_fallback is 'any'.",
+            "Routing the same task again can link it to a second agent."
+        })
 final class RouteCommand implements Callable<Integer> {
-    @Mixin ClientOptions client;
+    @Mixin
+    ClientOptions client;
 
     @Parameters(index = "0", paramLabel = "TASK_ID", description = "The task id.")
     String taskId;
@@ -31,7 +40,10 @@ final class RouteCommand implements Callable<Integer> {
     @Option(names = "--capability", paramLabel = "C", description = "A capability the task requires; repeat for more.")
     List<String> capabilities = new ArrayList<>();
 
-    @Option(names = "--prefer", paramLabel = "A", description = "Prefer this agent among the capable ones; repeat for more.")
+    @Option(
+            names = "--prefer",
+            paramLabel = "A",
+            description = "Prefer this agent among the capable ones; repeat for more.")
     List<String> prefer = new ArrayList<>();
 
     @Option(names = "--fallback-any", description = "When no agent has every capability, consider every agent.")
@@ -46,13 +58,13 @@ final class RouteCommand implements Callable<Integer> {
                 return 0;
             }
             Table.fields(client.out(), new String[][] {
-                    {"agent", d.agentId()},
-                    {"task", d.taskId()},
-                    {"h1", d.h1Before() + " -> " + d.h1After()},
-                    {"confidence", number(d.confidence())},
-                    {"emergence risk", number(d.emergenceRisk())},
-                    {"match", number(d.capabilityMatchScore())},
-                    {"reasoning", d.reasoning()},
+                {"agent", d.agentId()},
+                {"task", d.taskId()},
+                {"h1", d.h1Before() + " -> " + d.h1After()},
+                {"confidence", number(d.confidence())},
+                {"emergence risk", number(d.emergenceRisk())},
+                {"match", number(d.capabilityMatchScore())},
+                {"reasoning", d.reasoning()},
             });
             return 0;
         }

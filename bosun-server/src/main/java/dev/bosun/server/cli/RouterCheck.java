@@ -31,12 +31,16 @@ final class RouterCheck {
             try {
                 theirs = router.agents();
             } catch (BosunException e) {
-                return new DoctorCommand.Check("router", false, e.getMessage() + "; decisions fail or are made locally, as "
-                        + "router_fallback says");
+                return new DoctorCommand.Check(
+                        "router",
+                        false,
+                        e.getMessage() + "; decisions fail or are made locally, as " + "router_fallback says");
             }
-            String answers = "fleet-h1-router at " + router.origin() + " answers GET /agents (" + theirs.size() + " agents)";
+            String answers =
+                    "fleet-h1-router at " + router.origin() + " answers GET /agents (" + theirs.size() + " agents)";
             Optional<Map<String, Set<String>>> ours = cfg.store().shared() ? Optional.empty() : bosunAgents(cfg);
-            if (ours.isEmpty()) return new DoctorCommand.Check("router", true, answers + "; registries not compared (store in use)");
+            if (ours.isEmpty())
+                return new DoctorCommand.Check("router", true, answers + "; registries not compared (store in use)");
             var held = new HashMap<String, Set<String>>();
             theirs.forEach(a -> held.put(a.agentId(), new HashSet<>(a.capabilities())));
             var drift = new ArrayList<String>();
@@ -44,9 +48,13 @@ final class RouterCheck {
                 if (!held.containsKey(id)) drift.add(id + " (missing)");
                 else if (!held.get(id).equals(caps)) drift.add(id + " (other capabilities)");
             });
-            if (drift.isEmpty()) return new DoctorCommand.Check("router", true, answers + "; it holds every agent Bosun registered");
-            return new DoctorCommand.Check("router", false, answers + "; out of step with Bosun's registry: " + String.join(", ", drift)
-                    + " (the server re-registers them at its next check, every router_sync_interval)");
+            if (drift.isEmpty())
+                return new DoctorCommand.Check("router", true, answers + "; it holds every agent Bosun registered");
+            return new DoctorCommand.Check(
+                    "router",
+                    false,
+                    answers + "; out of step with Bosun's registry: " + String.join(", ", drift)
+                            + " (the server re-registers them at its next check, every router_sync_interval)");
         }
     }
 

@@ -1,10 +1,10 @@
 package dev.bosun.server.cli;
 
+import dev.bosun.SessionManager;
 import dev.bosun.config.BosunConfig;
 import dev.bosun.config.ConfigLoader;
 import dev.bosun.config.Profile;
 import dev.bosun.server.BosunServer;
-import dev.bosun.SessionManager;
 import dev.bosun.server.Stores;
 import dev.bosun.store.Store;
 import java.io.IOException;
@@ -22,14 +22,22 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code bosun serve}: the server on SQLite or a shared PostgreSQL ({@code store_url}), with every config key also settable as BOSUN_* env. */
-@Command(name = "serve", mixinStandardHelpOptions = true,
-        description = {"Run the Bosun server.", "",
-                "Configuration: defaults < --config FILE < BOSUN_* environment < these options (docs/CONFIG.md).",
-                "With no profiles configured, an 'echo' profile running the bundled example worker is added."},
-        footer = {"", "Examples:",
-                "  bosun serve",
-                "  bosun serve --config /etc/bosun.yaml --data-dir /var/lib/bosun",
-                "  BOSUN_API_KEYS=\"team-a:5e88...\" bosun serve --host 0.0.0.0 --port 7700"})
+@Command(
+        name = "serve",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Run the Bosun server.",
+            "",
+            "Configuration: defaults < --config FILE < BOSUN_* environment < these options (docs/CONFIG.md).",
+            "With no profiles configured, an 'echo' profile running the bundled example worker is added."
+        },
+        footer = {
+            "",
+            "Examples:",
+            "  bosun serve",
+            "  bosun serve --config /etc/bosun.yaml --data-dir /var/lib/bosun",
+            "  BOSUN_API_KEYS=\"team-a:5e88...\" bosun serve --host 0.0.0.0 --port 7700"
+        })
 final class ServeCommand implements Callable<Integer> {
     @Option(names = "--host", description = "Address to bind (default 127.0.0.1; non-loopback needs api_keys).")
     String host;
@@ -52,8 +60,20 @@ final class ServeCommand implements Callable<Integer> {
         dev.bosun.server.tracing.Telemetry.start(System.getenv());
         if (cfg.profiles().isEmpty()) {
             Path worker = installEchoWorker(cfg.dataDir());
-            cfg = loader.set("profiles", Map.of("echo", new Profile("echo", "process", List.of("sh", worker.toString()),
-                    Map.of(), false, cfg.startupTimeout(), Duration.ofSeconds(5), Profile.Limits.NONE))).load();
+            cfg = loader.set(
+                            "profiles",
+                            Map.of(
+                                    "echo",
+                                    new Profile(
+                                            "echo",
+                                            "process",
+                                            List.of("sh", worker.toString()),
+                                            Map.of(),
+                                            false,
+                                            cfg.startupTimeout(),
+                                            Duration.ofSeconds(5),
+                                            Profile.Limits.NONE)))
+                    .load();
         }
         Store store = Stores.open(cfg);
         SessionManager manager;
@@ -76,24 +96,30 @@ final class ServeCommand implements Callable<Integer> {
             throw e;
         }
         Duration grace = cfg.server().ops().shutdownGrace();
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.drain(grace); // requests and streams first, then the consumers
-            manager.close();
-            runtimes.forEach(dev.bosun.sandbox.Sandbox::close);
-            store.close();
-        }, "bosun-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            server.drain(grace); // requests and streams first, then the consumers
+                            manager.close();
+                            runtimes.forEach(dev.bosun.sandbox.Sandbox::close);
+                            store.close();
+                        },
+                        "bosun-shutdown"));
         var out = System.out;
         out.println("Bosun listening on " + server.url() + " (" + Stores.describe(cfg) + ")");
-        out.println(server.authEnabled() ? "API keys required (" + cfg.server().apiKeys().size() + " configured)"
-                : "No API keys configured: loopback only, every request is tenant 'default'");
+        out.println(
+                server.authEnabled()
+                        ? "API keys required (" + cfg.server().apiKeys().size() + " configured)"
+                        : "No API keys configured: loopback only, every request is tenant 'default'");
         out.println("Dashboard: " + server.url() + "/ui/" + (server.authEnabled() ? " (sign in with an API key)" : ""));
-        out.println("Profiles: " + String.join(", ", cfg.profiles().keySet().stream().sorted().toList()));
+        out.println("Profiles: "
+                + String.join(", ", cfg.profiles().keySet().stream().sorted().toList()));
         out.println("Try:");
         // With keys on, the line carries the header it needs (the key itself is never printed).
         out.println("  curl -s -X POST " + server.url() + "/v1/sessions -H 'content-type: application/json' "
                 + (server.authEnabled() ? "-H \"Authorization: Bearer $BOSUN_API_KEY\" " : "")
-                + "-d '{\"name\":\"hello\",\"agent_id\":\"me\",\"profile\":\"" + cfg.profiles().keySet().stream().sorted()
-                .findFirst().orElse("echo") + "\"}'");
+                + "-d '{\"name\":\"hello\",\"agent_id\":\"me\",\"profile\":\""
+                + cfg.profiles().keySet().stream().sorted().findFirst().orElse("echo") + "\"}'");
         out.flush();
         server.join();
         return 0;

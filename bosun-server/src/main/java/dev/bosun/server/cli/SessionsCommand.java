@@ -3,8 +3,8 @@ package dev.bosun.server.cli;
 import static dev.bosun.server.cli.Table.col;
 
 import dev.bosun.client.BosunClient;
-import dev.bosun.json.Json;
 import dev.bosun.client.SessionFilter;
+import dev.bosun.json.Json;
 import dev.bosun.wire.CreateSession;
 import dev.bosun.wire.Page;
 import dev.bosun.wire.Session;
@@ -12,7 +12,6 @@ import dev.bosun.wire.SessionOutcome;
 import dev.bosun.wire.SessionStatus;
 import dev.bosun.wire.TaskCounts;
 import java.io.PrintWriter;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -23,30 +22,51 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code bosun sessions}: sessions on a running server, through the Java SDK. */
-@Command(name = "sessions", mixinStandardHelpOptions = true,
+@Command(
+        name = "sessions",
+        mixinStandardHelpOptions = true,
         description = "List, create, inspect and end sessions on a running Bosun server.",
-        subcommands = {SessionsCommand.ListSessions.class, SessionsCommand.Show.class, SessionsCommand.Create.class,
-                EventCommands.Send.class, EventCommands.Events.class, SessionsCommand.End.class,
-                SessionsCommand.Terminate.class},
-        footer = {"", "Examples:",
-                "  bosun sessions create --name research --agent oracle1 --profile echo",
-                "  bosun sessions list --status running",
-                "  bosun sessions events sess_01J... --follow",
-                "", "The server is --url, else $BOSUN_URL, else " + ClientOptions.DEFAULT_URL + ";",
-                "the API key is --api-key, else $BOSUN_API_KEY."})
+        subcommands = {
+            SessionsCommand.ListSessions.class,
+            SessionsCommand.Show.class,
+            SessionsCommand.Create.class,
+            EventCommands.Send.class,
+            EventCommands.Events.class,
+            SessionsCommand.End.class,
+            SessionsCommand.Terminate.class
+        },
+        footer = {
+            "",
+            "Examples:",
+            "  bosun sessions create --name research --agent oracle1 --profile echo",
+            "  bosun sessions list --status running",
+            "  bosun sessions events sess_01J... --follow",
+            "",
+            "The server is --url, else $BOSUN_URL, else " + ClientOptions.DEFAULT_URL + ";",
+            "the API key is --api-key, else $BOSUN_API_KEY."
+        })
 final class SessionsCommand {
 
-    @Command(name = "list", mixinStandardHelpOptions = true,
+    @Command(
+            name = "list",
+            mixinStandardHelpOptions = true,
             description = "List sessions, one page at a time.",
-            footer = {"", "Examples:",
-                    "  bosun sessions list",
-                    "  bosun sessions list --status ended --agent oracle1 --limit 10",
-                    "  bosun sessions list --after sess_01J...     # the next page",
-                    "  bosun sessions list --json | jq -r '.items[].session_id'"})
+            footer = {
+                "",
+                "Examples:",
+                "  bosun sessions list",
+                "  bosun sessions list --status ended --agent oracle1 --limit 10",
+                "  bosun sessions list --after sess_01J...     # the next page",
+                "  bosun sessions list --json | jq -r '.items[].session_id'"
+            })
     static final class ListSessions implements Callable<Integer> {
-        @Mixin ClientOptions client;
+        @Mixin
+        ClientOptions client;
 
-        @Option(names = "--status", paramLabel = "S", description = "Only sessions in this status: creating, running, ended.")
+        @Option(
+                names = "--status",
+                paramLabel = "S",
+                description = "Only sessions in this status: creating, running, ended.")
         String status;
 
         @Option(names = "--agent", paramLabel = "A", description = "Only sessions of this agent id.")
@@ -55,7 +75,8 @@ final class SessionsCommand {
         @Option(names = "--tag", paramLabel = "T", description = "Only sessions with this tag.")
         String tag;
 
-        @Mixin PageOptions paging;
+        @Mixin
+        PageOptions paging;
 
         @Override
         public Integer call() {
@@ -70,10 +91,22 @@ final class SessionsCommand {
                     client.printJson(page);
                     return 0;
                 }
-                Table t = new Table(col("id", 0), col("status", 0), col("agent", 20), col("name", 32),
-                        col("tasks", 0), col("outcome/reason", 0), col("created", 0));
+                Table t = new Table(
+                        col("id", 0),
+                        col("status", 0),
+                        col("agent", 20),
+                        col("name", 32),
+                        col("tasks", 0),
+                        col("outcome/reason", 0),
+                        col("created", 0));
                 for (Session s : page.items()) {
-                    t.row(s.sessionId(), s.status().wire(), s.agentId(), s.name(), tasks(s.tasks()), ending(s),
+                    t.row(
+                            s.sessionId(),
+                            s.status().wire(),
+                            s.agentId(),
+                            s.name(),
+                            tasks(s.tasks()),
+                            ending(s),
                             Table.time(s.createdAt()));
                 }
                 t.print(client.out());
@@ -83,13 +116,19 @@ final class SessionsCommand {
         }
     }
 
-    @Command(name = "show", mixinStandardHelpOptions = true,
+    @Command(
+            name = "show",
+            mixinStandardHelpOptions = true,
             description = "Show one session.",
-            footer = {"", "Examples:",
-                    "  bosun sessions show sess_01J...",
-                    "  bosun sessions show sess_01J... --json | jq .status"})
+            footer = {
+                "",
+                "Examples:",
+                "  bosun sessions show sess_01J...",
+                "  bosun sessions show sess_01J... --json | jq .status"
+            })
     static final class Show implements Callable<Integer> {
-        @Mixin ClientOptions client;
+        @Mixin
+        ClientOptions client;
 
         @Parameters(index = "0", paramLabel = "ID", description = "The session id.")
         String id;
@@ -105,17 +144,24 @@ final class SessionsCommand {
         }
     }
 
-    @Command(name = "create", mixinStandardHelpOptions = true,
+    @Command(
+            name = "create",
+            mixinStandardHelpOptions = true,
             description = "Create a session; prints its id.",
-            footer = {"", "Examples:",
-                    "  bosun sessions create --name research --agent oracle1 --profile echo --tag h1",
-                    "  bosun sessions create --name nightly --agent ci --ttl 3600 \\",
-                    "      --metadata '{\"build\":42}'",
-                    "  id=$(bosun sessions create --name job --agent me)",
-                    "", "Without --profile the session has no worker: it only keeps events and tasks.",
-                    "Unset timeouts and caps take the server's defaults."})
+            footer = {
+                "",
+                "Examples:",
+                "  bosun sessions create --name research --agent oracle1 --profile echo --tag h1",
+                "  bosun sessions create --name nightly --agent ci --ttl 3600 \\",
+                "      --metadata '{\"build\":42}'",
+                "  id=$(bosun sessions create --name job --agent me)",
+                "",
+                "Without --profile the session has no worker: it only keeps events and tasks.",
+                "Unset timeouts and caps take the server's defaults."
+            })
     static final class Create implements Callable<Integer> {
-        @Mixin ClientOptions client;
+        @Mixin
+        ClientOptions client;
 
         @Option(names = "--name", required = true, paramLabel = "N", description = "The session's name.")
         String name;
@@ -132,33 +178,57 @@ final class SessionsCommand {
         @Option(names = "--metadata", paramLabel = "JSON", description = "A JSON object kept with the session.")
         String metadata;
 
-        @Option(names = "--idle-timeout", paramLabel = "SECONDS", description = "End the session after this long without activity.")
+        @Option(
+                names = "--idle-timeout",
+                paramLabel = "SECONDS",
+                description = "End the session after this long without activity.")
         Long idleTimeout;
 
-        @Option(names = "--ttl", paramLabel = "SECONDS", description = "End the session this long after it was created.")
+        @Option(
+                names = "--ttl",
+                paramLabel = "SECONDS",
+                description = "End the session this long after it was created.")
         Long ttl;
 
         @Option(names = "--max-tasks", paramLabel = "N", description = "At most this many tasks.")
         Integer maxTasks;
 
-        @Option(names = "--task-timeout", paramLabel = "SECONDS", description = "A task still running after this long times out.")
+        @Option(
+                names = "--task-timeout",
+                paramLabel = "SECONDS",
+                description = "A task still running after this long times out.")
         Long taskTimeout;
 
-        @Option(names = "--scout-room", paramLabel = "R", description = "The PLATO room its tiles go to (default: the server's scout_room).")
+        @Option(
+                names = "--scout-room",
+                paramLabel = "R",
+                description = "The PLATO room its tiles go to (default: the server's scout_room).")
         String scoutRoom;
 
-        @Option(names = "--emit-tiles", negatable = true,
-                description = "Send its tiles to PLATO, or with --no-emit-tiles keep them local (default: the server's emit_tiles).")
+        @Option(
+                names = "--emit-tiles",
+                negatable = true,
+                description =
+                        "Send its tiles to PLATO, or with --no-emit-tiles keep them local (default: the server's emit_tiles).")
         Boolean emitTiles;
 
         @Override
         public Integer call() {
-            CreateSession b = CreateSession.of(name, agent).withTags(tags.isEmpty() ? null : tags).withProfile(profile)
-                    .withScoutRoom(scoutRoom).withEmitTiles(emitTiles).withMaxTasks(maxTasks);
+            CreateSession b = CreateSession.of(name, agent)
+                    .withTags(tags.isEmpty() ? null : tags)
+                    .withProfile(profile)
+                    .withScoutRoom(scoutRoom)
+                    .withEmitTiles(emitTiles)
+                    .withMaxTasks(maxTasks);
             if (metadata != null) b = b.withMetadata(Args.jsonObject("--metadata", metadata));
-            if (idleTimeout != null) b = b.withIdleTimeoutSeconds(Args.wholeSeconds("--idle-timeout", idleTimeout).toSeconds());
-            if (ttl != null) b = b.withTtlSeconds(Args.wholeSeconds("--ttl", ttl).toSeconds());
-            if (taskTimeout != null) b = b.withTaskTimeoutSeconds(Args.wholeSeconds("--task-timeout", taskTimeout).toSeconds());
+            if (idleTimeout != null)
+                b = b.withIdleTimeoutSeconds(
+                        Args.wholeSeconds("--idle-timeout", idleTimeout).toSeconds());
+            if (ttl != null)
+                b = b.withTtlSeconds(Args.wholeSeconds("--ttl", ttl).toSeconds());
+            if (taskTimeout != null)
+                b = b.withTaskTimeoutSeconds(
+                        Args.wholeSeconds("--task-timeout", taskTimeout).toSeconds());
             try (BosunClient c = client.connect()) {
                 Session s = c.createSession(b);
                 if (client.json) client.printJson(s);
@@ -168,19 +238,30 @@ final class SessionsCommand {
         }
     }
 
-    @Command(name = "end", mixinStandardHelpOptions = true,
+    @Command(
+            name = "end",
+            mixinStandardHelpOptions = true,
             description = "End a session with an outcome, as its agent does when the work is done.",
-            footer = {"", "Examples:",
-                    "  bosun sessions end sess_01J... --outcome success",
-                    "  bosun sessions end sess_01J... --outcome failed --error 'tests did not pass'",
-                    "", "Ending a session that has already ended is a conflict (exit 4)."})
+            footer = {
+                "",
+                "Examples:",
+                "  bosun sessions end sess_01J... --outcome success",
+                "  bosun sessions end sess_01J... --outcome failed --error 'tests did not pass'",
+                "",
+                "Ending a session that has already ended is a conflict (exit 4)."
+            })
     static final class End implements Callable<Integer> {
-        @Mixin ClientOptions client;
+        @Mixin
+        ClientOptions client;
 
         @Parameters(index = "0", paramLabel = "ID", description = "The session id.")
         String id;
 
-        @Option(names = "--outcome", required = true, paramLabel = "O", description = "success, failed, timeout or cancelled.")
+        @Option(
+                names = "--outcome",
+                required = true,
+                paramLabel = "O",
+                description = "success, failed, timeout or cancelled.")
         String outcome;
 
         @Option(names = "--error", paramLabel = "E", description = "What went wrong, recorded on the session.")
@@ -198,14 +279,21 @@ final class SessionsCommand {
         }
     }
 
-    @Command(name = "terminate", mixinStandardHelpOptions = true,
+    @Command(
+            name = "terminate",
+            mixinStandardHelpOptions = true,
             description = "Stop a session and its worker; it ends as cancelled.",
-            footer = {"", "Examples:",
-                    "  bosun sessions terminate sess_01J...",
-                    "  bosun sessions terminate sess_01J... --reason 'operator: runaway'",
-                    "", "Terminating an ended session changes nothing and succeeds."})
+            footer = {
+                "",
+                "Examples:",
+                "  bosun sessions terminate sess_01J...",
+                "  bosun sessions terminate sess_01J... --reason 'operator: runaway'",
+                "",
+                "Terminating an ended session changes nothing and succeeds."
+            })
     static final class Terminate implements Callable<Integer> {
-        @Mixin ClientOptions client;
+        @Mixin
+        ClientOptions client;
 
         @Parameters(index = "0", paramLabel = "ID", description = "The session id.")
         String id;
@@ -238,33 +326,36 @@ final class SessionsCommand {
     static void describe(Session s, PrintWriter out) {
         TaskCounts c = s.tasks();
         String[][] fields = {
-                {"id", s.sessionId()},
-                {"name", s.name()},
-                {"agent", s.agentId()},
-                {"status", s.status().wire()},
-                {"outcome", s.outcome() == null ? "-" : s.outcome().wire()},
-                {"reason", s.reason() == null ? "-" : s.reason().wire()},
-                {"error", orDash(s.error())},
-                {"exit code", orDash(s.exitCode())},
-                {"profile", orDash(s.profile())},
-                {"tags", s.tags().isEmpty() ? "-" : String.join(", ", s.tags())},
-                {"metadata", Json.write(s.metadata())},
-                {"created", Table.time(s.createdAt())},
-                {"started", Table.time(s.startedAt())},
-                {"ended", Table.time(s.endedAt())},
-                {"last activity", Table.time(s.lastActivityAt())},
-                {"expires", Table.time(s.expiresAt())},
-                {"idle timeout", s.idleTimeoutSeconds() + " s"},
-                {"ttl", s.ttlSeconds() + " s"},
-                {"task timeout", s.taskTimeoutSeconds() + " s"},
-                {"max tasks", Integer.toString(s.maxTasks())},
-                {"tasks", c.total() + " total, " + c.running() + " running, " + c.succeeded() + " succeeded, "
-                        + c.failed() + " failed, " + c.cancelled() + " cancelled, " + c.timeout() + " timed out"},
-                {"last seq", Long.toString(s.lastSeq())},
-                {"workspace", orDash(s.workspace())},
-                {"scout room", s.scoutRoom() == null ? "- (the server's)" : s.scoutRoom()},
-                {"emit tiles", s.emitTiles() == null ? "- (the server's)" : String.valueOf(s.emitTiles())},
-                {"patterns", s.patterns().isEmpty() ? "-" : String.join(", ", s.patterns())},
+            {"id", s.sessionId()},
+            {"name", s.name()},
+            {"agent", s.agentId()},
+            {"status", s.status().wire()},
+            {"outcome", s.outcome() == null ? "-" : s.outcome().wire()},
+            {"reason", s.reason() == null ? "-" : s.reason().wire()},
+            {"error", orDash(s.error())},
+            {"exit code", orDash(s.exitCode())},
+            {"profile", orDash(s.profile())},
+            {"tags", s.tags().isEmpty() ? "-" : String.join(", ", s.tags())},
+            {"metadata", Json.write(s.metadata())},
+            {"created", Table.time(s.createdAt())},
+            {"started", Table.time(s.startedAt())},
+            {"ended", Table.time(s.endedAt())},
+            {"last activity", Table.time(s.lastActivityAt())},
+            {"expires", Table.time(s.expiresAt())},
+            {"idle timeout", s.idleTimeoutSeconds() + " s"},
+            {"ttl", s.ttlSeconds() + " s"},
+            {"task timeout", s.taskTimeoutSeconds() + " s"},
+            {"max tasks", Integer.toString(s.maxTasks())},
+            {
+                "tasks",
+                c.total() + " total, " + c.running() + " running, " + c.succeeded() + " succeeded, " + c.failed()
+                        + " failed, " + c.cancelled() + " cancelled, " + c.timeout() + " timed out"
+            },
+            {"last seq", Long.toString(s.lastSeq())},
+            {"workspace", orDash(s.workspace())},
+            {"scout room", s.scoutRoom() == null ? "- (the server's)" : s.scoutRoom()},
+            {"emit tiles", s.emitTiles() == null ? "- (the server's)" : String.valueOf(s.emitTiles())},
+            {"patterns", s.patterns().isEmpty() ? "-" : String.join(", ", s.patterns())},
         };
         for (String[] f : fields) out.printf("%-14s %s%n", f[0], f[1]);
         out.flush();

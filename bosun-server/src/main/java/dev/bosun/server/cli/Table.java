@@ -22,14 +22,18 @@ final class Table {
         this.columns = List.of(columns);
     }
 
-    static Column col(String header, int max) { return new Column(header, max); }
+    static Column col(String header, int max) {
+        return new Column(header, max);
+    }
 
     Table row(String... cells) {
         if (cells.length != columns.size()) {
-            throw new IllegalArgumentException("a row of " + cells.length + " cells for " + columns.size() + " columns");
+            throw new IllegalArgumentException(
+                    "a row of " + cells.length + " cells for " + columns.size() + " columns");
         }
         String[] r = new String[cells.length];
-        for (int i = 0; i < cells.length; i++) r[i] = fit(cells[i], columns.get(i).max());
+        for (int i = 0; i < cells.length; i++)
+            r[i] = fit(cells[i], columns.get(i).max());
         rows.add(r);
         return this;
     }
@@ -38,7 +42,11 @@ final class Table {
         int[] width = new int[columns.size()];
         for (int i = 0; i < width.length; i++) width[i] = length(columns.get(i).header());
         for (String[] r : rows) for (int i = 0; i < r.length; i++) width[i] = Math.max(width[i], length(r[i]));
-        out.println(line(columns.stream().map(c -> c.header().toUpperCase(java.util.Locale.ROOT)).toArray(String[]::new), width));
+        out.println(line(
+                columns.stream()
+                        .map(c -> c.header().toUpperCase(java.util.Locale.ROOT))
+                        .toArray(String[]::new),
+                width));
         for (String[] r : rows) out.println(line(r, width));
         out.flush();
     }

@@ -1,10 +1,10 @@
 package dev.bosun.server.http;
 
+import dev.bosun.SessionManager;
 import dev.bosun.error.BosunException;
 import dev.bosun.server.auth.ApiKeys;
 import dev.bosun.server.auth.RateLimiter;
 import dev.bosun.server.metrics.Metrics;
-import dev.bosun.SessionManager;
 import dev.bosun.wire.AddTask;
 import dev.bosun.wire.CompleteTask;
 import dev.bosun.wire.CreateSession;
@@ -41,8 +41,16 @@ public final class Api {
     private final DeliveryRoutes deliveries;
     private final IdempotentPosts idempotent;
 
-    public Api(SessionManager manager, ApiKeys keys, RateLimiter limiter, RateLimiter authFailures, StreamGate gate,
-               Metrics metrics, Clock clock, Duration sseHeartbeat, long maxRequestBytes) {
+    public Api(
+            SessionManager manager,
+            ApiKeys keys,
+            RateLimiter limiter,
+            RateLimiter authFailures,
+            StreamGate gate,
+            Metrics metrics,
+            Clock clock,
+            Duration sseHeartbeat,
+            long maxRequestBytes) {
         this.manager = manager;
         this.keys = keys;
         this.limiter = limiter;
@@ -82,7 +90,8 @@ public final class Api {
         ctx.attribute(Scope.TENANT, tenant);
         org.slf4j.MDC.put("tenant", tenant);
         // Rate by key (its hash) when keys are on; by client address otherwise.
-        limiter.acquire(keys.enabled() ? "key:" + ApiKeys.sha256(auth.substring(7).strip()) : "ip:" + ctx.ip());
+        limiter.acquire(
+                keys.enabled() ? "key:" + ApiKeys.sha256(auth.substring(7).strip()) : "ip:" + ctx.ip());
         if (ctx.contentLength() > maxRequestBytes) {
             throw BosunException.tooLarge("body", ctx.contentLength(), maxRequestBytes);
         }
@@ -104,7 +113,9 @@ public final class Api {
         }
     }
 
-    SessionManager manager() { return manager; }
+    SessionManager manager() {
+        return manager;
+    }
 
     /**
      * The fields each JSON request body may carry, by the route that reads it: the properties of the
@@ -127,7 +138,8 @@ public final class Api {
                 Map.entry(new RouteTable.Route("POST", "/v1/sessions/{id}/events"), SendEvent.class),
                 Map.entry(new RouteTable.Route("POST", "/v1/sessions/{id}/emit"), SendEvent.class),
                 Map.entry(new RouteTable.Route("POST", "/v1/sessions/{id}/tasks"), AddTask.class),
-                Map.entry(new RouteTable.Route("POST", "/v1/sessions/{id}/tasks/{task_id}/complete"), CompleteTask.class),
+                Map.entry(
+                        new RouteTable.Route("POST", "/v1/sessions/{id}/tasks/{task_id}/complete"), CompleteTask.class),
                 Map.entry(new RouteTable.Route("POST", "/v1/agents"), RegisterAgent.class),
                 Map.entry(new RouteTable.Route("POST", "/v1/route"), RouteRequest.class),
                 Map.entry(new RouteTable.Route("POST", "/v1/fleet/route"), RouteRequest.class),

@@ -70,14 +70,16 @@ public final class ApiErrors {
     public static ObjectNode body(BosunException e) {
         // INTERNAL messages come from deep inside (a driver, the OS) and may name paths: say less.
         String message = e.code() == ErrorCode.INTERNAL && !e.details().containsKey("session_id")
-                ? "internal error; the server log has the details" : e.getMessage();
+                ? "internal error; the server log has the details"
+                : e.getMessage();
         return body(e.code(), message, e.details());
     }
 
     /** The headers that go with {@code e}: {@code Retry-After} on limits, {@code WWW-Authenticate} on 401. */
     public static Map<String, String> headers(BosunException e) {
         var out = new LinkedHashMap<String, String>();
-        if (e.details().get("retry_after_seconds") instanceof Number n) out.put("Retry-After", Long.toString(n.longValue()));
+        if (e.details().get("retry_after_seconds") instanceof Number n)
+            out.put("Retry-After", Long.toString(n.longValue()));
         if (e.code() == ErrorCode.UNAUTHENTICATED) out.put("WWW-Authenticate", "Bearer");
         return out;
     }
@@ -90,8 +92,11 @@ public final class ApiErrors {
         return switch (status) {
             case 403 -> ErrorCode.FORBIDDEN;
             case 409 -> ErrorCode.CONFLICT;
-            default -> Arrays.stream(ErrorCode.values()).filter(c -> status(c) == status).findFirst()
-                    .orElse(status >= 500 ? ErrorCode.INTERNAL : ErrorCode.INVALID_ARGUMENT);
+            default ->
+                Arrays.stream(ErrorCode.values())
+                        .filter(c -> status(c) == status)
+                        .findFirst()
+                        .orElse(status >= 500 ? ErrorCode.INTERNAL : ErrorCode.INVALID_ARGUMENT);
         };
     }
 }

@@ -22,7 +22,9 @@ import java.util.Set;
 final class Body {
     private final ObjectNode node;
 
-    private Body(ObjectNode node) { this.node = node; }
+    private Body(ObjectNode node) {
+        this.node = node;
+    }
 
     /** Parses {@code bytes} as a JSON object with only the {@code allowed} fields. An empty body is {@code {}}. */
     static Body parse(byte[] bytes, Set<String> allowed) {
@@ -46,8 +48,10 @@ final class Body {
         for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
             String f = it.next();
             if (!allowed.contains(f)) {
-                throw BosunException.invalid(f, "unknown field '" + f + "'; allowed fields are "
-                        + String.join(", ", allowed.stream().sorted().toList()));
+                throw BosunException.invalid(
+                        f,
+                        "unknown field '" + f + "'; allowed fields are "
+                                + String.join(", ", allowed.stream().sorted().toList()));
             }
         }
         return new Body(node);
@@ -56,7 +60,9 @@ final class Body {
     /** Syntax errors are the body's; a rule broken inside a member (a duplicate key, a lone surrogate) names that member. */
     private static BosunException refused(JsonRefusal r) {
         if (r.rule().equals(JsonRules.INVALID_JSON)) {
-            return new BosunException(dev.bosun.error.ErrorCode.INVALID_ARGUMENT, "the request body is " + r.reason(),
+            return new BosunException(
+                    dev.bosun.error.ErrorCode.INVALID_ARGUMENT,
+                    "the request body is " + r.reason(),
                     java.util.Map.of("field", "body", "rule", r.rule()));
         }
         return Validation.refused(r.topField().orElse("body"), r);
@@ -96,25 +102,29 @@ final class Body {
 
     Optional<Integer> int32(String f) {
         return integer(f).map(v -> {
-            if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) throw BosunException.invalid(f, f + " = " + v + " is out of range");
+            if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE)
+                throw BosunException.invalid(f, f + " = " + v + " is out of range");
             return v.intValue();
         });
     }
 
     /** A list that must be given, though it may be empty ({@code []} is an answer; a missing field is not). */
     List<String> requiredStrings(String f) {
-        if (present(f).isEmpty()) throw BosunException.invalid(f, f + " is required (an array of strings; [] for none)");
+        if (present(f).isEmpty())
+            throw BosunException.invalid(f, f + " is required (an array of strings; [] for none)");
         return strings(f);
     }
 
     List<String> strings(String f) {
         Optional<JsonNode> v = present(f);
         if (v.isEmpty()) return List.of();
-        if (!v.get().isArray()) throw BosunException.invalid(f, f + " must be an array of strings, not " + kind(v.get()));
+        if (!v.get().isArray())
+            throw BosunException.invalid(f, f + " must be an array of strings, not " + kind(v.get()));
         var out = new ArrayList<String>();
         for (int i = 0; i < v.get().size(); i++) {
             JsonNode e = v.get().get(i);
-            if (!e.isTextual()) throw BosunException.invalid(f + "[" + i + "]", f + "[" + i + "] must be a string, not " + kind(e));
+            if (!e.isTextual())
+                throw BosunException.invalid(f + "[" + i + "]", f + "[" + i + "] must be a string, not " + kind(e));
             out.add(e.asText());
         }
         return out;
@@ -122,7 +132,8 @@ final class Body {
 
     Optional<ObjectNode> object(String f) {
         return present(f).map(v -> {
-            if (!(v instanceof ObjectNode o)) throw BosunException.invalid(f, f + " must be a JSON object, not " + kind(v));
+            if (!(v instanceof ObjectNode o))
+                throw BosunException.invalid(f, f + " must be a JSON object, not " + kind(v));
             return o;
         });
     }
@@ -134,10 +145,13 @@ final class Body {
     }
 
     JsonNode requiredJson(String f) {
-        return json(f).orElseThrow(() -> BosunException.invalid(f, f + " is required (any JSON value; null is allowed)"));
+        return json(f).orElseThrow(
+                        () -> BosunException.invalid(f, f + " is required (any JSON value; null is allowed)"));
     }
 
-    JsonNode jsonOrNull(String f) { return json(f).orElse(NullNode.getInstance()); }
+    JsonNode jsonOrNull(String f) {
+        return json(f).orElse(NullNode.getInstance());
+    }
 
     private static String kind(JsonNode v) {
         return switch (v.getNodeType()) {

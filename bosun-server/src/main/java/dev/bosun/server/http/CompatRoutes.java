@@ -51,7 +51,8 @@ final class CompatRoutes {
         String tenant = Scope.tenant(ctx);
         Fleet.Plan plan;
         try {
-            plan = fleet.route(tenant, taskId, taskId, Optional.empty(), required, prefer, fallbackAny, Fleet.Rule.REFERENCE);
+            plan = fleet.route(
+                    tenant, taskId, taskId, Optional.empty(), required, prefer, fallbackAny, Fleet.Rule.REFERENCE);
         } catch (BosunException e) {
             if (e.code() != ErrorCode.NO_CAPABLE_AGENT || !fallbackAny) throw e;
             Replies.json(ctx, 200, fleet.noAgent(tenant, taskId).toCompatJson()); // no agent at all

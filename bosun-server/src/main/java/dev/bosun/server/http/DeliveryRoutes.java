@@ -1,5 +1,6 @@
 package dev.bosun.server.http;
 
+import dev.bosun.SessionManager;
 import dev.bosun.delivery.Delivery;
 import dev.bosun.delivery.DeliveryKind;
 import dev.bosun.delivery.DeliveryState;
@@ -7,7 +8,6 @@ import dev.bosun.delivery.Webhook;
 import dev.bosun.delivery.Webhooks;
 import dev.bosun.error.BosunException;
 import dev.bosun.id.Ids;
-import dev.bosun.SessionManager;
 import dev.bosun.tile.Tiles;
 import dev.bosun.wire.CreateWebhook;
 import dev.bosun.wire.WireFields;
@@ -37,12 +37,22 @@ final class DeliveryRoutes {
     void register(RouteTable r) {
         r.get("/v1/sessions/{id}/tiles", ctx -> {
             Scope.own(manager, ctx);
-            Replies.json(ctx, 200, Wire.page(tiles.ofSession(Scope.tenant(ctx), ctx.pathParam("id"), Query.string(ctx, "after"),
-                    Query.limit(ctx, DEFAULT_PAGE)), Wire::tile));
+            Replies.json(
+                    ctx,
+                    200,
+                    Wire.page(
+                            tiles.ofSession(
+                                    Scope.tenant(ctx),
+                                    ctx.pathParam("id"),
+                                    Query.string(ctx, "after"),
+                                    Query.limit(ctx, DEFAULT_PAGE)),
+                            Wire::tile));
         });
         r.get("/v1/tiles", ctx -> {
-            var page = Wire.page(tiles.list(Scope.tenant(ctx), state(ctx), Query.string(ctx, "after"),
-                    Query.limit(ctx, DEFAULT_PAGE)), Wire::tile);
+            var page = Wire.page(
+                    tiles.list(
+                            Scope.tenant(ctx), state(ctx), Query.string(ctx, "after"), Query.limit(ctx, DEFAULT_PAGE)),
+                    Wire::tile);
             page.set("plato", Wire.targetHealth(tiles.platoHealth()));
             Replies.json(ctx, 200, page);
         });
@@ -52,15 +62,26 @@ final class DeliveryRoutes {
             body.put("resumed", resumed);
             Replies.json(ctx, 200, body);
         });
-        r.get("/v1/tiles/{id}", ctx -> Replies.json(ctx, 200, Wire.tile(tiles.get(Scope.tenant(ctx), safe(ctx, "id", "tile")))));
-        r.post("/v1/tiles/{id}/retry", ctx ->
-                Replies.json(ctx, 200, Wire.tile(tiles.retry(Scope.tenant(ctx), safe(ctx, "id", "tile")))));
+        r.get(
+                "/v1/tiles/{id}",
+                ctx -> Replies.json(ctx, 200, Wire.tile(tiles.get(Scope.tenant(ctx), safe(ctx, "id", "tile")))));
+        r.post(
+                "/v1/tiles/{id}/retry",
+                ctx -> Replies.json(ctx, 200, Wire.tile(tiles.retry(Scope.tenant(ctx), safe(ctx, "id", "tile")))));
 
         r.post("/v1/webhooks", this::createWebhook);
-        r.get("/v1/webhooks", ctx -> Replies.json(ctx, 200,
-                Wire.items(webhooks.list(Scope.tenant(ctx)).stream().map(w -> Wire.webhook(w, false)).toList())));
-        r.get("/v1/webhooks/{id}", ctx ->
-                Replies.json(ctx, 200, Wire.webhook(webhooks.get(Scope.tenant(ctx), ctx.pathParam("id")), false)));
+        r.get(
+                "/v1/webhooks",
+                ctx -> Replies.json(
+                        ctx,
+                        200,
+                        Wire.items(webhooks.list(Scope.tenant(ctx)).stream()
+                                .map(w -> Wire.webhook(w, false))
+                                .toList())));
+        r.get(
+                "/v1/webhooks/{id}",
+                ctx -> Replies.json(
+                        ctx, 200, Wire.webhook(webhooks.get(Scope.tenant(ctx), ctx.pathParam("id")), false)));
         r.delete("/v1/webhooks/{id}", ctx -> {
             webhooks.delete(Scope.tenant(ctx), ctx.pathParam("id"));
             Replies.noContent(ctx);
@@ -68,8 +89,17 @@ final class DeliveryRoutes {
         r.get("/v1/webhooks/{id}/deliveries", ctx -> {
             // Another tenant's subscription is 404 whatever the query says, as a session is for its tiles.
             Webhook w = webhooks.get(Scope.tenant(ctx), ctx.pathParam("id"));
-            Replies.json(ctx, 200, Wire.page(webhooks.deliveries(w.tenant(), w.id(), state(ctx), Query.string(ctx, "after"),
-                    Query.limit(ctx, DEFAULT_PAGE)), Wire::webhookDelivery));
+            Replies.json(
+                    ctx,
+                    200,
+                    Wire.page(
+                            webhooks.deliveries(
+                                    w.tenant(),
+                                    w.id(),
+                                    state(ctx),
+                                    Query.string(ctx, "after"),
+                                    Query.limit(ctx, DEFAULT_PAGE)),
+                            Wire::webhookDelivery));
         });
         r.post("/v1/webhooks/{id}/deliveries/{delivery_id}/retry", this::retryDelivery);
     }
@@ -92,8 +122,12 @@ final class DeliveryRoutes {
         String tenant = Scope.tenant(ctx);
         Webhook w = webhooks.get(tenant, ctx.pathParam("id"));
         String id = safe(ctx, "delivery_id", "delivery");
-        boolean ours = manager.store().deliveries().getDelivery(id)
-                .filter(d -> d.kind() == DeliveryKind.WEBHOOK && d.tenant().equals(tenant) && d.target().equals(w.id()))
+        boolean ours = manager.store()
+                .deliveries()
+                .getDelivery(id)
+                .filter(d -> d.kind() == DeliveryKind.WEBHOOK
+                        && d.tenant().equals(tenant)
+                        && d.target().equals(w.id()))
                 .isPresent();
         if (!ours) throw BosunException.notFound("delivery", id);
         Delivery d = webhooks.retry(tenant, id);

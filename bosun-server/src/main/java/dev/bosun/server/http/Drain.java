@@ -11,18 +11,28 @@ public final class Drain {
     private volatile boolean draining;
     private final AtomicInteger inFlight = new AtomicInteger();
 
-    public void start() { draining = true; }
+    public void start() {
+        draining = true;
+    }
 
-    public boolean draining() { return draining; }
+    public boolean draining() {
+        return draining;
+    }
 
     /** Requests inside the server now. */
-    public int inFlight() { return inFlight.get(); }
+    public int inFlight() {
+        return inFlight.get();
+    }
 
-    void enter() { inFlight.incrementAndGet(); }
+    void enter() {
+        inFlight.incrementAndGet();
+    }
 
     void exit() {
         if (inFlight.decrementAndGet() == 0) {
-            synchronized (this) { notifyAll(); }
+            synchronized (this) {
+                notifyAll();
+            }
         }
     }
 

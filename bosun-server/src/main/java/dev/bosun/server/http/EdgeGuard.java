@@ -39,6 +39,7 @@ public final class EdgeGuard extends HttpFilter {
     static final long MIN_LINGER_BYTES = 4L << 20;
     /** How long the drain waits for the next bytes: a client that declared a body and stalls is let go. */
     static final long LINGER_READ_MILLIS = 2_000;
+
     private final long lingerBytes;
 
     public EdgeGuard(ServerSettings s) {
@@ -46,8 +47,10 @@ public final class EdgeGuard extends HttpFilter {
         this.checkHost = !s.authEnabled() || !s.allowedHosts().isEmpty();
         hosts.add("localhost");
         hosts.add("[::1]");
-        hosts.add(s.host().toLowerCase(Locale.ROOT).contains(":") && !s.host().startsWith("[")
-                ? "[" + s.host().toLowerCase(Locale.ROOT) + "]" : s.host().toLowerCase(Locale.ROOT));
+        hosts.add(
+                s.host().toLowerCase(Locale.ROOT).contains(":") && !s.host().startsWith("[")
+                        ? "[" + s.host().toLowerCase(Locale.ROOT) + "]"
+                        : s.host().toLowerCase(Locale.ROOT));
         hosts.addAll(s.allowedHosts());
         this.lingerBytes = Math.max(2 * s.maxRequestBytes(), MIN_LINGER_BYTES);
         this.anyOrigin = s.corsOrigins().contains("*");
@@ -55,7 +58,8 @@ public final class EdgeGuard extends HttpFilter {
     }
 
     @Override
-    protected void doFilter(HttpServletRequest req, HttpServletResponse res, FilterChain chain) throws IOException, ServletException {
+    protected void doFilter(HttpServletRequest req, HttpServletResponse res, FilterChain chain)
+            throws IOException, ServletException {
         try {
             checkHost(req.getHeader("Host"));
             checkEscapes("path", req.getRequestURI());
@@ -64,8 +68,11 @@ public final class EdgeGuard extends HttpFilter {
             String origin = req.getHeader("Origin");
             if (origin != null && !sameOrigin(origin, req)) {
                 if (!corsAllows(origin)) {
-                    throw new BosunException(ErrorCode.FORBIDDEN, "cross-site requests from origin " + shown(origin)
-                            + " are refused; an operator may allow it in cors_origins", Map.of("field", "Origin", "rule", "cors_origins"));
+                    throw new BosunException(
+                            ErrorCode.FORBIDDEN,
+                            "cross-site requests from origin " + shown(origin)
+                                    + " are refused; an operator may allow it in cors_origins",
+                            Map.of("field", "Origin", "rule", "cors_origins"));
                 }
                 res.setHeader("Access-Control-Allow-Origin", origin);
                 res.addHeader("Vary", "Origin");
@@ -112,7 +119,10 @@ public final class EdgeGuard extends HttpFilter {
             return; // the client went away, or the body was taken as a reader: nothing left to drain
         }
         if (length > lingerBytes) return;
-        EndPoint endPoint = ServletContextRequest.getServletContextRequest(req).getConnectionMetaData().getConnection().getEndPoint();
+        EndPoint endPoint = ServletContextRequest.getServletContextRequest(req)
+                .getConnectionMetaData()
+                .getConnection()
+                .getEndPoint();
         long idle = endPoint.getIdleTimeout();
         if (idle <= 0 || idle > LINGER_READ_MILLIS) endPoint.setIdleTimeout(LINGER_READ_MILLIS);
         try (var in = req.getInputStream()) {
@@ -133,9 +143,14 @@ public final class EdgeGuard extends HttpFilter {
     static void checkEscapes(String field, String raw) {
         if (raw == null) return;
         for (int i = raw.indexOf('%'); i >= 0; i = raw.indexOf('%', i + 1)) {
-            if (i + 2 >= raw.length() || !HexFormat.isHexDigit(raw.charAt(i + 1)) || !HexFormat.isHexDigit(raw.charAt(i + 2))) {
-                throw new BosunException(ErrorCode.INVALID_ARGUMENT, "the request " + field + " has a '%' that is not "
-                        + "followed by two hex digits; percent-encode it as %25", Map.of("field", field, "rule", "percent_encoding"));
+            if (i + 2 >= raw.length()
+                    || !HexFormat.isHexDigit(raw.charAt(i + 1))
+                    || !HexFormat.isHexDigit(raw.charAt(i + 2))) {
+                throw new BosunException(
+                        ErrorCode.INVALID_ARGUMENT,
+                        "the request " + field + " has a '%' that is not "
+                                + "followed by two hex digits; percent-encode it as %25",
+                        Map.of("field", field, "rule", "percent_encoding"));
             }
         }
     }
@@ -143,9 +158,14 @@ public final class EdgeGuard extends HttpFilter {
     private void checkHost(String host) {
         if (!checkHost || host == null) return; // HTTP/1.0 without Host is no browser
         String name = hostName(host.strip().toLowerCase(Locale.ROOT));
-        if (hosts.contains(name) || name.endsWith(".localhost") || LOOPBACK_V4.matcher(name).matches()) return;
-        throw new BosunException(ErrorCode.FORBIDDEN, "this server does not answer for host " + shown(host)
-                + "; it answers for loopback names and allowed_hosts", Map.of("field", "Host", "rule", "allowed_hosts"));
+        if (hosts.contains(name)
+                || name.endsWith(".localhost")
+                || LOOPBACK_V4.matcher(name).matches()) return;
+        throw new BosunException(
+                ErrorCode.FORBIDDEN,
+                "this server does not answer for host " + shown(host)
+                        + "; it answers for loopback names and allowed_hosts",
+                Map.of("field", "Host", "rule", "allowed_hosts"));
     }
 
     /** The host of a {@code Host} header: without its port, IPv6 kept in brackets. */
@@ -171,8 +191,10 @@ public final class EdgeGuard extends HttpFilter {
         if (!BODY_METHODS.contains(req.getMethod())) return;
         String type = req.getHeader("Content-Type");
         if (type == null ? !hasBody(req) : isJson(type)) return;
-        throw new BosunException(ErrorCode.UNSUPPORTED_MEDIA_TYPE, (type == null ? "a request body without a Content-Type"
-                : "Content-Type " + shown(type)) + " is refused; send the body as Content-Type: application/json (UTF-8)",
+        throw new BosunException(
+                ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+                (type == null ? "a request body without a Content-Type" : "Content-Type " + shown(type))
+                        + " is refused; send the body as Content-Type: application/json (UTF-8)",
                 Map.of("field", "Content-Type", "rule", "application/json"));
     }
 

@@ -1,13 +1,13 @@
 package dev.bosun.server.http;
 
+import dev.bosun.SessionManager;
 import dev.bosun.error.BosunException;
 import dev.bosun.event.Event;
 import dev.bosun.event.PollResult;
 import dev.bosun.event.SystemEvents;
 import dev.bosun.json.Json;
-import dev.bosun.session.Session;
-import dev.bosun.SessionManager;
 import dev.bosun.server.metrics.Metrics;
+import dev.bosun.session.Session;
 import dev.bosun.wire.SendEvent;
 import dev.bosun.wire.WireFields;
 import io.javalin.http.Context;
@@ -47,7 +47,9 @@ final class EventRoutes {
         Body b = Body.parse(ctx.bodyAsBytes(), EVENT_FIELDS);
         String type = b.requiredString("event_type");
         var payload = b.requiredJson("payload");
-        Event e = toInbox ? manager.send(ctx.pathParam("id"), type, payload) : manager.emit(ctx.pathParam("id"), type, payload);
+        Event e = toInbox
+                ? manager.send(ctx.pathParam("id"), type, payload)
+                : manager.emit(ctx.pathParam("id"), type, payload);
         var o = Json.object();
         o.put("seq", e.seq());
         ctx.status(202).contentType("application/json").result(Json.write(o));
@@ -58,13 +60,17 @@ final class EventRoutes {
         long after = Query.integer(ctx, "after", 0);
         long limit = Query.integer(ctx, "limit", manager.config().maxEventsPerPoll());
         if (limit < 1 || limit > manager.config().maxEventsPerPoll()) {
-            throw BosunException.invalid("limit", "limit = " + limit + " is out of range; allowed 1.."
-                    + manager.config().maxEventsPerPoll());
+            throw BosunException.invalid(
+                    "limit",
+                    "limit = " + limit + " is out of range; allowed 1.."
+                            + manager.config().maxEventsPerPoll());
         }
         Duration wait = Query.seconds(ctx, "wait", Duration.ZERO);
         if (wait.compareTo(manager.config().maxPollWait()) > 0) {
-            throw BosunException.invalid("wait", "wait = " + wait.toMillis() / 1000.0 + " s is over the maximum of "
-                    + manager.config().maxPollWait().toSeconds() + " s");
+            throw BosunException.invalid(
+                    "wait",
+                    "wait = " + wait.toMillis() / 1000.0 + " s is over the maximum of "
+                            + manager.config().maxPollWait().toSeconds() + " s");
         }
         Instant began = Instant.now();
         PollResult r;
@@ -92,11 +98,15 @@ final class EventRoutes {
     private void stream(Context ctx) throws IOException {
         Session s = Scope.session(manager, ctx);
         String lastId = ctx.header("Last-Event-ID");
-        long after = lastId != null && !lastId.isBlank() ? parseCursor("Last-Event-ID", lastId) : Query.integer(ctx, "after", 0);
+        long after = lastId != null && !lastId.isBlank()
+                ? parseCursor("Last-Event-ID", lastId)
+                : Query.integer(ctx, "after", 0);
         if (after < 0 || after > s.lastSeq()) {
             throw BosunException.invalid("after", "cursor " + after + " is outside the log (0.." + s.lastSeq() + ")");
         }
-        Duration wait = heartbeat.compareTo(manager.config().maxPollWait()) < 0 ? heartbeat : manager.config().maxPollWait();
+        Duration wait = heartbeat.compareTo(manager.config().maxPollWait()) < 0
+                ? heartbeat
+                : manager.config().maxPollWait();
         // A write to a client that has gone fails, which ends the loop and frees the slot: the
         // keep-alive comment is what finds vanished clients within one or two periods (D57).
         try (var permit = gate.enter(Scope.tenant(ctx))) {
@@ -133,12 +143,17 @@ final class EventRoutes {
                     }
                     return; // ended, and everything after the cursor has been sent
                 }
-                if (events.get(0).createdAt().isAfter(began)) metrics.wake("sse", events.get(0).createdAt());
+                if (events.get(0).createdAt().isAfter(began))
+                    metrics.wake("sse", events.get(0).createdAt());
                 var sb = new StringBuilder();
                 for (Event e : events) {
-                    sb.append("id: ").append(e.seq()).append('\n')
+                    sb.append("id: ")
+                            .append(e.seq())
+                            .append('\n')
                             .append("event: message\n")
-                            .append("data: ").append(Json.write(Wire.event(e))).append("\n\n");
+                            .append("data: ")
+                            .append(Json.write(Wire.event(e)))
+                            .append("\n\n");
                 }
                 out.write(sb.toString().getBytes(StandardCharsets.UTF_8));
                 out.flush();
@@ -168,7 +183,8 @@ final class EventRoutes {
             long left = deadline - System.nanoTime();
             Duration slice = Duration.ofNanos(Math.max(0, Math.min(left, DRAIN_CHECK.toNanos())));
             PollResult r = manager.poll(id, after, limit, slice);
-            if (!r.events().isEmpty() || !r.status().isLive() || left <= DRAIN_CHECK.toNanos() || gate.draining()) return r;
+            if (!r.events().isEmpty() || !r.status().isLive() || left <= DRAIN_CHECK.toNanos() || gate.draining())
+                return r;
         }
     }
 

@@ -2,6 +2,7 @@ package dev.bosun.server.http;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.bosun.SessionManager;
 import dev.bosun.error.BosunException;
 import dev.bosun.error.ErrorCode;
 import dev.bosun.fleet.Agent;
@@ -11,7 +12,6 @@ import dev.bosun.fleet.FleetStatus;
 import dev.bosun.id.Ids;
 import dev.bosun.json.Json;
 import dev.bosun.server.metrics.Metrics;
-import dev.bosun.SessionManager;
 import dev.bosun.wire.RegisterAgent;
 import dev.bosun.wire.RouteRequest;
 import dev.bosun.wire.WireFields;
@@ -49,9 +49,17 @@ final class FleetRoutes {
 
     void register(RouteTable r) {
         r.post("/v1/agents", this::registerAgent);
-        r.get("/v1/agents", ctx -> Replies.json(ctx, 200,
-                Wire.items(fleet.agents(Scope.tenant(ctx)).stream().map(Wire::agent).toList())));
-        r.get("/v1/agents/{agent_id}", ctx -> Replies.json(ctx, 200, Wire.agent(fleet.agent(Scope.tenant(ctx), ctx.pathParam("agent_id")))));
+        r.get(
+                "/v1/agents",
+                ctx -> Replies.json(
+                        ctx,
+                        200,
+                        Wire.items(fleet.agents(Scope.tenant(ctx)).stream()
+                                .map(Wire::agent)
+                                .toList())));
+        r.get(
+                "/v1/agents/{agent_id}",
+                ctx -> Replies.json(ctx, 200, Wire.agent(fleet.agent(Scope.tenant(ctx), ctx.pathParam("agent_id")))));
         r.delete("/v1/agents/{agent_id}", ctx -> {
             fleet.unregister(Scope.tenant(ctx), ctx.pathParam("agent_id"));
             Replies.noContent(ctx);
@@ -78,7 +86,9 @@ final class FleetRoutes {
             var compat = new CompatRoutes(fleet, this::link);
             r.post("/route", compat::route);
             r.get("/status", ctx -> Replies.json(ctx, 200, CompatRoutes.status(fleet.status(Scope.tenant(ctx)))));
-            r.get("/h1-snapshot", ctx -> Replies.json(ctx, 200, CompatRoutes.snapshot(fleet.status(Scope.tenant(ctx)))));
+            r.get(
+                    "/h1-snapshot",
+                    ctx -> Replies.json(ctx, 200, CompatRoutes.snapshot(fleet.status(Scope.tenant(ctx)))));
             r.post("/register/agent", compat::registerAgent);
             r.get("/agents", compat::agents);
         }
@@ -116,7 +126,8 @@ final class FleetRoutes {
         String taskId = Ids.requireSafe("task_id", b.requiredString("task_id"));
         List<String> required = b.requiredStrings("required_capabilities");
         List<String> prefer = b.strings("prefer_agents");
-        boolean fallbackAny = b.string("fallback").map(FleetRoutes::fallbackAny)
+        boolean fallbackAny = b.string("fallback")
+                .map(FleetRoutes::fallbackAny)
                 .orElse(manager.config().routing().fallbackAny());
         String tenant = Scope.tenant(ctx);
         Fleet.Plan plan = fleet.route(tenant, taskId, taskId, Optional.empty(), required, prefer, fallbackAny);
@@ -129,7 +140,8 @@ final class FleetRoutes {
         try {
             manager.store().addFleetEdge(plan.tenant(), plan.decision().agentId(), plan.taskKey(), clock.instant());
         } catch (RuntimeException e) {
-            fleet.invalidate(plan.tenant()); // the graph counted an edge that was not written: rebuild it from the store
+            fleet.invalidate(
+                    plan.tenant()); // the graph counted an edge that was not written: rebuild it from the store
             throw e;
         }
         metrics.routed(plan.decision());
@@ -154,7 +166,8 @@ final class FleetRoutes {
         FleetStatus status = fleet.status(tenant);
         List<Agent> agents = fleet.agents(tenant);
         Instant now = clock.instant();
-        List<FleetEdge> edges = manager.store().fleetEdges(tenant, now.minus(fleet.settings().window()));
+        List<FleetEdge> edges =
+                manager.store().fleetEdges(tenant, now.minus(fleet.settings().window()));
         ObjectNode o = Json.object();
         o.set("status", status.toCompatJson());
         ArrayNode as = o.putArray("agents");
@@ -166,7 +179,8 @@ final class FleetRoutes {
         }
         ArrayNode es = o.putArray("edges");
         // Oldest first whatever order the store reads them in; the sort is stable for edges of one instant.
-        edges.stream().sorted(Comparator.comparing(FleetEdge::createdAt))
+        edges.stream()
+                .sorted(Comparator.comparing(FleetEdge::createdAt))
                 .forEach(e -> es.addArray().add(e.agentId()).add(e.taskKey()));
         o.put("window_seconds", fleet.settings().window().toSeconds());
         o.put("taken_at", now.toString());

@@ -35,6 +35,7 @@ public final class HeaderDeadline extends HttpConnectionFactory {
         private final Connector connector;
         /** Bumped each time a request's headers begin to arrive; a timer only acts on its own generation. */
         private long generation;
+
         private boolean timing;
 
         Guarded(HttpConfiguration config, Connector connector, EndPoint endPoint) {

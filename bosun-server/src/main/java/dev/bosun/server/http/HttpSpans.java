@@ -45,8 +45,11 @@ public final class HttpSpans {
 
     /** Starts the request's span (a child of the caller's context) and keeps it on the request until it ends. */
     Span start(HttpServletRequest req, String requestId) {
-        Span span = Tracing.start(req.getMethod(), SpanKind.SERVER, Attributes.of(METHOD, req.getMethod(),
-                SCHEME, req.getScheme(), REQUEST_ID, requestId), Tracing.extract(req, HEADERS));
+        Span span = Tracing.start(
+                req.getMethod(),
+                SpanKind.SERVER,
+                Attributes.of(METHOD, req.getMethod(), SCHEME, req.getScheme(), REQUEST_ID, requestId),
+                Tracing.extract(req, HEADERS));
         req.setAttribute(ATTRIBUTE, span);
         return span;
     }
@@ -66,6 +69,7 @@ public final class HttpSpans {
 
     /** Ends the span of a request refused before a route, or of one whose request logger did not run. */
     void end(HttpServletRequest req, int status) {
-        if (req.getAttribute(ATTRIBUTE) != null) end(req, templates.template(req.getMethod(), req.getRequestURI()), status);
+        if (req.getAttribute(ATTRIBUTE) != null)
+            end(req, templates.template(req.getMethod(), req.getRequestURI()), status);
     }
 }

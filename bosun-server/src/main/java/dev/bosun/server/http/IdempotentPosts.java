@@ -1,5 +1,6 @@
 package dev.bosun.server.http;
 
+import dev.bosun.SessionManager;
 import dev.bosun.error.BosunException;
 import dev.bosun.error.ErrorCode;
 import dev.bosun.idempotency.IdempotencyClaim;
@@ -8,7 +9,6 @@ import dev.bosun.idempotency.IdempotencyScope;
 import dev.bosun.idempotency.IdempotencyStore;
 import dev.bosun.idempotency.StoredResponse;
 import dev.bosun.json.Json;
-import dev.bosun.SessionManager;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import java.security.MessageDigest;
@@ -37,6 +37,7 @@ final class IdempotentPosts {
     static final int MAX_KEY_LENGTH = 255;
     /** POSTs that only record liveness: replaying one would skip the very touch it asks for. */
     private static final Set<String> EXEMPT = Set.of("/v1/sessions/{id}/heartbeat");
+
     private static final String CREATE_SESSION = "POST /v1/sessions";
     private static final Logger log = LoggerFactory.getLogger(IdempotentPosts.class);
 
@@ -56,7 +57,9 @@ final class IdempotentPosts {
         return ctx -> handle(ctx, handler);
     }
 
-    private IdempotencyStore keys() { return manager.store().idempotency(); }
+    private IdempotencyStore keys() {
+        return manager.store().idempotency();
+    }
 
     private void handle(Context ctx, Handler handler) throws Exception {
         String key = ctx.header(HEADER);
@@ -100,11 +103,15 @@ final class IdempotentPosts {
 
     private void replay(Context ctx, IdempotencyRecord r, String hash) {
         if (!r.claim().requestHash().equals(hash)) {
-            throw new BosunException(ErrorCode.IDEMPOTENCY_KEY_REUSED, "Idempotency-Key '" + r.claim().key()
-                    + "' was already used on " + r.claim().route() + " with a different request body; "
-                    + "use a new key for a new request", Map.of("field", HEADER));
+            throw new BosunException(
+                    ErrorCode.IDEMPOTENCY_KEY_REUSED,
+                    "Idempotency-Key '" + r.claim().key()
+                            + "' was already used on " + r.claim().route() + " with a different request body; "
+                            + "use a new key for a new request",
+                    Map.of("field", HEADER));
         }
-        StoredResponse answer = r.response().or(() -> recovered(r)).orElseThrow(() -> r.claim().inProgress());
+        StoredResponse answer =
+                r.response().or(() -> recovered(r)).orElseThrow(() -> r.claim().inProgress());
         if (answer.status() == 201 && CREATE_SESSION.equals(r.claim().route())) {
             r.sessionId().ifPresent(id -> ctx.header("Location", "/v1/sessions/" + id));
         }
@@ -128,14 +135,18 @@ final class IdempotentPosts {
     /** 1 to 255 printable ASCII characters (space to tilde). */
     static void validate(String key) {
         if (key.isEmpty() || key.length() > MAX_KEY_LENGTH) {
-            throw BosunException.invalid(HEADER, "header Idempotency-Key has " + key.length()
-                    + " characters; allowed 1.." + MAX_KEY_LENGTH + " printable ASCII characters");
+            throw BosunException.invalid(
+                    HEADER,
+                    "header Idempotency-Key has " + key.length() + " characters; allowed 1.." + MAX_KEY_LENGTH
+                            + " printable ASCII characters");
         }
         for (int i = 0; i < key.length(); i++) {
             char c = key.charAt(i);
             if (c < 0x20 || c > 0x7e) {
-                throw BosunException.invalid(HEADER, "header Idempotency-Key has a character outside printable ASCII at "
-                        + "position " + (i + 1) + "; allowed 1.." + MAX_KEY_LENGTH + " printable ASCII characters (space to '~')");
+                throw BosunException.invalid(
+                        HEADER,
+                        "header Idempotency-Key has a character outside printable ASCII at " + "position " + (i + 1)
+                                + "; allowed 1.." + MAX_KEY_LENGTH + " printable ASCII characters (space to '~')");
             }
         }
     }

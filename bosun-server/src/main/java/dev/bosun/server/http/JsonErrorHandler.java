@@ -26,8 +26,8 @@ public final class JsonErrorHandler extends ErrorHandler {
     }
 
     @Override
-    protected void generateResponse(Request request, Response response, int status, String message, Throwable cause,
-                                    Callback callback) {
+    protected void generateResponse(
+            Request request, Response response, int status, String message, Throwable cause, Callback callback) {
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
         // Jetty drops the connection after a request it could not take; say so, or a client reuses it and fails.
         response.getHeaders().put(HttpHeader.CONNECTION, "close");
@@ -60,7 +60,10 @@ public final class JsonErrorHandler extends ErrorHandler {
 
     /** Jetty's reasons are short fixed phrases; anything else (long, or with a path in it) is left out. */
     private static boolean printable(String reason) {
-        return reason != null && !reason.isBlank() && reason.length() <= 80 && reason.chars().allMatch(c -> c >= 0x20 && c < 0x7f)
+        return reason != null
+                && !reason.isBlank()
+                && reason.length() <= 80
+                && reason.chars().allMatch(c -> c >= 0x20 && c < 0x7f)
                 && !reason.contains("/");
     }
 }

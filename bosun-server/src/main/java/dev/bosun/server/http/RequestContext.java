@@ -45,11 +45,14 @@ public final class RequestContext extends HttpFilter {
 
     /** The caller's id when it is 1 to 128 of {@code A-Z a-z 0-9 . _ : -}, else a fresh one. */
     static String requestId(String given) {
-        return given != null && VALID.matcher(given).matches() ? given : UUID.randomUUID().toString();
+        return given != null && VALID.matcher(given).matches()
+                ? given
+                : UUID.randomUUID().toString();
     }
 
     @Override
-    protected void doFilter(HttpServletRequest req, HttpServletResponse res, FilterChain chain) throws IOException, ServletException {
+    protected void doFilter(HttpServletRequest req, HttpServletResponse res, FilterChain chain)
+            throws IOException, ServletException {
         String id = requestId(req.getHeader(HEADER));
         req.setAttribute(ATTRIBUTE, id);
         req.setAttribute(STARTED, System.nanoTime());
@@ -72,9 +75,12 @@ public final class RequestContext extends HttpFilter {
         try (io.opentelemetry.context.Scope ignored = span.makeCurrent()) {
             if (drain.draining() && !OPEN_WHILE_DRAINING.contains(req.getRequestURI())) {
                 res.setHeader("Connection", "close");
-                ApiErrors.write(res, new dev.bosun.error.BosunException(dev.bosun.error.ErrorCode.UNAVAILABLE,
-                        "this node is shutting down; retry, and a load balancer sends you to another node",
-                        java.util.Map.of("retry_after_seconds", 1)));
+                ApiErrors.write(
+                        res,
+                        new dev.bosun.error.BosunException(
+                                dev.bosun.error.ErrorCode.UNAVAILABLE,
+                                "this node is shutting down; retry, and a load balancer sends you to another node",
+                                java.util.Map.of("retry_after_seconds", 1)));
                 return;
             }
             chain.doFilter(req, res);

@@ -23,7 +23,10 @@ public final class RouteTemplates {
 
     public String template(String method, String path) {
         List<Entry> e = entries;
-        if (e == null) entries = e = routes.stream().map(r -> new Entry(r.method(), r.path(), compile(r.path()))).toList();
+        if (e == null)
+            entries = e = routes.stream()
+                    .map(r -> new Entry(r.method(), r.path(), compile(r.path())))
+                    .toList();
         String trimmed = path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
         String any = null;
         for (Entry entry : e) {

@@ -1,8 +1,8 @@
 package dev.bosun.server.http;
 
+import dev.bosun.SessionManager;
 import dev.bosun.error.BosunException;
 import dev.bosun.session.Session;
-import dev.bosun.SessionManager;
 import io.javalin.http.Context;
 
 /**
@@ -23,7 +23,8 @@ final class Scope {
     static Session session(SessionManager manager, Context ctx) {
         String id = ctx.pathParam("id");
         String tenant = tenant(ctx);
-        return manager.find(id).filter(s -> s.tenant().equals(tenant))
+        return manager.find(id)
+                .filter(s -> s.tenant().equals(tenant))
                 .orElseThrow(() -> BosunException.notFound("session", id));
     }
 
@@ -31,7 +32,8 @@ final class Scope {
     static void own(SessionManager manager, Context ctx) {
         String id = ctx.pathParam("id");
         String tenant = tenant(ctx);
-        if (!dev.bosun.id.Ids.isSafe(id) || !manager.store().sessionTenant(id).map(tenant::equals).orElse(false)) {
+        if (!dev.bosun.id.Ids.isSafe(id)
+                || !manager.store().sessionTenant(id).map(tenant::equals).orElse(false)) {
             throw BosunException.notFound("session", id);
         }
     }

@@ -1,20 +1,20 @@
 package dev.bosun.server.http;
 
+import dev.bosun.SessionManager;
 import dev.bosun.error.BosunException;
 import dev.bosun.json.Json;
 import dev.bosun.session.LogStream;
-import dev.bosun.util.Page;
 import dev.bosun.session.Session;
 import dev.bosun.session.SessionConfig;
 import dev.bosun.session.SessionFilter;
-import dev.bosun.SessionManager;
 import dev.bosun.session.SessionOutcome;
 import dev.bosun.session.SessionStatus;
+import dev.bosun.util.Page;
+import dev.bosun.util.Validation;
 import dev.bosun.wire.CreateSession;
 import dev.bosun.wire.EndSession;
 import dev.bosun.wire.Terminate;
 import dev.bosun.wire.WireFields;
-import dev.bosun.util.Validation;
 import io.javalin.http.Context;
 import java.time.Clock;
 import java.time.Duration;
@@ -111,8 +111,12 @@ final class SessionRoutes {
         Instant now = clock.instant();
         Instant midnight = now.truncatedTo(ChronoUnit.DAYS);
         String tenant = Scope.tenant(ctx);
-        ctx.contentType("application/json").result(Json.write(Wire.stats(manager.stats(tenant, midnight),
-                manager.tiles().backlog(tenant), manager.webhooks().backlogs(tenant), now)));
+        ctx.contentType("application/json")
+                .result(Json.write(Wire.stats(
+                        manager.stats(tenant, midnight),
+                        manager.tiles().backlog(tenant),
+                        manager.webhooks().backlogs(tenant),
+                        now)));
     }
 
     private void end(Context ctx) {
@@ -137,7 +141,8 @@ final class SessionRoutes {
             default -> throw BosunException.invalid("stream", "stream = '" + stream + "' is not one of stdout, stderr");
         };
         long max = Query.integer(ctx, "max_bytes", 65_536);
-        if (max < 1 || max > 1_048_576) throw BosunException.invalid("max_bytes", "max_bytes = " + max + " is out of range; allowed 1..1048576");
+        if (max < 1 || max > 1_048_576)
+            throw BosunException.invalid("max_bytes", "max_bytes = " + max + " is out of range; allowed 1..1048576");
         ctx.contentType("text/plain; charset=utf-8").result(manager.logs(ctx.pathParam("id"), which, (int) max));
     }
 }

@@ -18,10 +18,14 @@ public final class StreamGate {
     private volatile Drain drain = new Drain();
 
     /** The shutdown state that tells streams to end and long-polls to answer. */
-    public void drainWith(Drain d) { this.drain = d; }
+    public void drainWith(Drain d) {
+        this.drain = d;
+    }
 
     /** Whether the server is shutting down: streams and long-polls end at their next turn. */
-    public boolean draining() { return drain.draining(); }
+    public boolean draining() {
+        return drain.draining();
+    }
 
     public StreamGate(int max, int perTenant) {
         this.max = max;
@@ -32,15 +36,16 @@ public final class StreamGate {
     public AutoCloseable enter(String tenant) {
         synchronized (this) {
             if (open >= max) {
-                throw BosunException.limit("the server already holds its maximum of " + max
-                        + " long-polls and streams; retry shortly", Map.of("retry_after_seconds", 1, "limit", max,
-                        "field", "max_streams"));
+                throw BosunException.limit(
+                        "the server already holds its maximum of " + max + " long-polls and streams; retry shortly",
+                        Map.of("retry_after_seconds", 1, "limit", max, "field", "max_streams"));
             }
             int mine = byTenant.getOrDefault(tenant, 0);
             if (mine >= perTenant) {
-                throw BosunException.limit("this tenant already holds its maximum of " + perTenant
-                        + " long-polls and streams; retry shortly", Map.of("retry_after_seconds", 1, "limit", perTenant,
-                        "field", "max_streams_per_tenant"));
+                throw BosunException.limit(
+                        "this tenant already holds its maximum of " + perTenant
+                                + " long-polls and streams; retry shortly",
+                        Map.of("retry_after_seconds", 1, "limit", perTenant, "field", "max_streams_per_tenant"));
             }
             open++;
             byTenant.put(tenant, mine + 1);
@@ -73,10 +78,13 @@ public final class StreamGate {
         return true;
     }
 
-
     /** Slots held on the server. */
-    public synchronized int open() { return open; }
+    public synchronized int open() {
+        return open;
+    }
 
     /** Slots held by {@code tenant}. */
-    public int open(String tenant) { return byTenant.getOrDefault(tenant, 0); }
+    public int open(String tenant) {
+        return byTenant.getOrDefault(tenant, 0);
+    }
 }

@@ -1,7 +1,7 @@
 package dev.bosun.server.http;
 
-import dev.bosun.json.Json;
 import dev.bosun.SessionManager;
+import dev.bosun.json.Json;
 import dev.bosun.task.Completion;
 import dev.bosun.task.Task;
 import dev.bosun.task.TaskOutcome;
@@ -20,14 +20,19 @@ final class TaskRoutes {
 
     private final SessionManager manager;
 
-    TaskRoutes(SessionManager manager) { this.manager = manager; }
+    TaskRoutes(SessionManager manager) {
+        this.manager = manager;
+    }
 
     void register(RouteTable r) {
         r.post("/v1/sessions/{id}/tasks", this::add);
         r.get("/v1/sessions/{id}/tasks", ctx -> {
             Scope.own(manager, ctx);
-            var tasks = Query.bool(ctx, "active") ? manager.activeTasks(ctx.pathParam("id")) : manager.tasks(ctx.pathParam("id"));
-            ctx.contentType("application/json").result(Json.write(Wire.items(tasks.stream().map(Wire::task).toList())));
+            var tasks = Query.bool(ctx, "active")
+                    ? manager.activeTasks(ctx.pathParam("id"))
+                    : manager.tasks(ctx.pathParam("id"));
+            ctx.contentType("application/json")
+                    .result(Json.write(Wire.items(tasks.stream().map(Wire::task).toList())));
         });
         r.get("/v1/sessions/{id}/tasks/{task_id}", ctx -> {
             Scope.own(manager, ctx);
@@ -57,7 +62,8 @@ final class TaskRoutes {
         Scope.own(manager, ctx);
         Body b = Body.parse(ctx.bodyAsBytes(), COMPLETE_FIELDS);
         Completion c = Completion.of(TaskOutcome.parse("outcome", b.requiredString("outcome")));
-        if (b.integer("duration_ms").isPresent()) c = c.withDurationMs(b.integer("duration_ms").get());
+        if (b.integer("duration_ms").isPresent())
+            c = c.withDurationMs(b.integer("duration_ms").get());
         if (b.json("result").isPresent()) c = c.withResult(b.json("result").get());
         if (b.string("error").isPresent()) c = c.withError(b.string("error").get());
         json(ctx, 200, manager.completeTask(ctx.pathParam("id"), ctx.pathParam("task_id"), c));

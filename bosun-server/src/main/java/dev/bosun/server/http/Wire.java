@@ -10,10 +10,10 @@ import dev.bosun.event.PollResult;
 import dev.bosun.event.SystemPayloads;
 import dev.bosun.fleet.Agent;
 import dev.bosun.json.Json;
-import dev.bosun.util.Page;
 import dev.bosun.session.Session;
 import dev.bosun.task.Task;
 import dev.bosun.tile.TileKind;
+import dev.bosun.util.Page;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
@@ -39,7 +39,8 @@ public final class Wire {
         opt(o, "outcome", s.outcome().map(x -> x.value()));
         opt(o, "reason", s.reason().map(x -> x.code()));
         opt(o, "error", s.error());
-        if (s.exitCode().isPresent()) o.put("exit_code", s.exitCode().get()); else o.putNull("exit_code");
+        if (s.exitCode().isPresent()) o.put("exit_code", s.exitCode().get());
+        else o.putNull("exit_code");
         o.put("created_at", s.createdAt().toString());
         opt(o, "started_at", s.startedAt().map(Instant::toString));
         opt(o, "ended_at", s.endedAt().map(Instant::toString));
@@ -55,7 +56,8 @@ public final class Wire {
         ObjectNode counts = SystemPayloads.counts(s.taskCounts());
         o.set("tasks", counts);
         opt(o, "scout_room", s.scoutRoom());
-        if (s.emitTiles().isPresent()) o.put("emit_tiles", s.emitTiles().get()); else o.putNull("emit_tiles");
+        if (s.emitTiles().isPresent()) o.put("emit_tiles", s.emitTiles().get());
+        else o.putNull("emit_tiles");
         o.set("patterns", Json.MAPPER.valueToTree(s.patterns()));
         return o;
     }
@@ -74,7 +76,8 @@ public final class Wire {
         o.put("started_at", t.startedAt().toString());
         opt(o, "ended_at", t.endedAt().map(Instant::toString));
         o.put("deadline_at", t.deadlineAt().toString());
-        if (t.durationMs().isPresent()) o.put("duration_ms", t.durationMs().get()); else o.putNull("duration_ms");
+        if (t.durationMs().isPresent()) o.put("duration_ms", t.durationMs().get());
+        else o.putNull("duration_ms");
         o.set("result", t.result().orElse(null));
         opt(o, "error", t.error());
         return o;
@@ -132,8 +135,11 @@ public final class Wire {
     }
 
     /** A tenant's session counts and delivery backlogs ({@code GET /v1/stats}). */
-    public static ObjectNode stats(dev.bosun.session.SessionStats st, dev.bosun.delivery.TargetBacklog tiles,
-                                   dev.bosun.delivery.Webhooks.Backlogs webhooks, Instant now) {
+    public static ObjectNode stats(
+            dev.bosun.session.SessionStats st,
+            dev.bosun.delivery.TargetBacklog tiles,
+            dev.bosun.delivery.Webhooks.Backlogs webhooks,
+            Instant now) {
         ObjectNode o = Json.object();
         ObjectNode sessions = o.putObject("sessions");
         sessions.put("creating", st.creating());
@@ -145,13 +151,18 @@ public final class Wire {
         today.put("started", st.startedSince());
         var ended = today.putArray("ended");
         for (var e : st.endedSince()) {
-            ended.addObject().put("outcome", e.outcome().value()).put("reason", e.reason().code()).put("count", e.count());
+            ended.addObject()
+                    .put("outcome", e.outcome().value())
+                    .put("reason", e.reason().code())
+                    .put("count", e.count());
         }
         backlog(o.putObject("tiles"), tiles);
         ObjectNode hooks = backlog(o.putObject("webhooks"), webhooks.total());
         var targets = hooks.putArray("targets");
         for (var t : webhooks.targets()) {
-            ObjectNode one = targets.addObject().put("webhook_id", t.webhook().id()).put("url", t.webhook().url().toString());
+            ObjectNode one = targets.addObject()
+                    .put("webhook_id", t.webhook().id())
+                    .put("url", t.webhook().url().toString());
             backlog(one, t.backlog()).set("health", targetHealth(t.health()));
         }
         o.put("at", now.toString());
@@ -201,7 +212,8 @@ public final class Wire {
 
     /** The wire name of the tile kind made from {@code eventType}: {@code session_start}, … */
     public static String tileKind(String eventType) {
-        return TileKind.ofEvent(eventType).map(k -> k.name().toLowerCase(Locale.ROOT))
+        return TileKind.ofEvent(eventType)
+                .map(k -> k.name().toLowerCase(Locale.ROOT))
                 .orElseThrow(() -> new IllegalStateException("a tile of a non-checkpoint event " + eventType));
     }
 
@@ -245,7 +257,8 @@ public final class Wire {
     private static void deliveryState(ObjectNode o, Delivery d) {
         o.put("state", d.state().wire());
         o.put("attempts", d.attempts());
-        if (d.lastStatus().isPresent()) o.put("last_status", d.lastStatus().get()); else o.putNull("last_status");
+        if (d.lastStatus().isPresent()) o.put("last_status", d.lastStatus().get());
+        else o.putNull("last_status");
         opt(o, "last_error", d.lastError());
     }
 
@@ -263,6 +276,7 @@ public final class Wire {
     }
 
     private static void opt(ObjectNode o, String field, Optional<String> v) {
-        if (v.isPresent()) o.put(field, v.get()); else o.putNull(field);
+        if (v.isPresent()) o.put(field, v.get());
+        else o.putNull(field);
     }
 }

@@ -33,13 +33,19 @@ public final class LogLineEncoder extends EncoderBase<ILoggingEvent> {
         this.json = "json".equalsIgnoreCase(format.strip());
     }
 
-    public boolean json() { return json; }
+    public boolean json() {
+        return json;
+    }
 
     @Override
-    public byte[] headerBytes() { return null; }
+    public byte[] headerBytes() {
+        return null;
+    }
 
     @Override
-    public byte[] footerBytes() { return null; }
+    public byte[] footerBytes() {
+        return null;
+    }
 
     @Override
     public byte[] encode(ILoggingEvent e) {
@@ -82,7 +88,8 @@ public final class LogLineEncoder extends EncoderBase<ILoggingEvent> {
         var out = new StringWriter(256);
         try (JsonGenerator g = JSON.createGenerator(out)) {
             g.writeStartObject();
-            g.writeStringField("@timestamp", Instant.ofEpochMilli(e.getTimeStamp()).toString());
+            g.writeStringField(
+                    "@timestamp", Instant.ofEpochMilli(e.getTimeStamp()).toString());
             g.writeStringField("log.level", e.getLevel().toString());
             g.writeStringField("log.logger", e.getLoggerName());
             g.writeStringField("message", Redactor.redact(e.getFormattedMessage()));
@@ -113,11 +120,17 @@ public final class LogLineEncoder extends EncoderBase<ILoggingEvent> {
     private static String stackTrace(IThrowableProxy t) {
         var b = new StringBuilder();
         for (String prefix = ""; t != null; t = t.getCause(), prefix = "Caused by: ") {
-            b.append(prefix).append(t.getClassName()).append(": ").append(t.getMessage()).append('\n');
+            b.append(prefix)
+                    .append(t.getClassName())
+                    .append(": ")
+                    .append(t.getMessage())
+                    .append('\n');
             StackTraceElementProxy[] frames = t.getStackTraceElementProxyArray();
             int shown = Math.min(frames.length, 30);
-            for (int i = 0; i < shown; i++) b.append("\tat ").append(frames[i].getStackTraceElement()).append('\n');
-            if (frames.length > shown) b.append("\t... ").append(frames.length - shown).append(" more\n");
+            for (int i = 0; i < shown; i++)
+                b.append("\tat ").append(frames[i].getStackTraceElement()).append('\n');
+            if (frames.length > shown)
+                b.append("\t... ").append(frames.length - shown).append(" more\n");
         }
         return b.toString();
     }

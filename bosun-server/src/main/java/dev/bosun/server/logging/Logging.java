@@ -19,7 +19,9 @@ import org.slf4j.LoggerFactory;
 public final class Logging {
     static final String APPENDER = "stderr";
     /** Libraries that are chatty at info: they log at warn unless debug or trace is asked for. */
-    private static final String[] QUIET = {"org.eclipse.jetty", "io.javalin", "com.zaxxer.hikari", "com.github.dockerjava"};
+    private static final String[] QUIET = {
+        "org.eclipse.jetty", "io.javalin", "com.zaxxer.hikari", "com.github.dockerjava"
+    };
 
     private Logging() {}
 
@@ -29,7 +31,8 @@ public final class Logging {
      */
     public static void warnClamped(List<ConfigClamp> clamped) {
         org.slf4j.Logger log = LoggerFactory.getLogger("dev.bosun.config");
-        for (ConfigClamp c : clamped) log.atWarn().addKeyValue("config_key", c.key()).log("config: {}", c.detail());
+        for (ConfigClamp c : clamped)
+            log.atWarn().addKeyValue("config_key", c.key()).log("config: {}", c.detail());
     }
 
     public static void configure(OpsSettings ops) {

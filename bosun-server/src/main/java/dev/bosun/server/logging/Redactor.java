@@ -25,8 +25,11 @@ public final class Redactor {
             new Rule(Pattern.compile("(?i)\\b(bearer|basic)\\s+[A-Za-z0-9._~+/=-]+"), "$1 " + MASK),
             new Rule(Pattern.compile("\\bbsn_[A-Za-z0-9_-]+"), "bsn_" + MASK),
             new Rule(Pattern.compile("\\bwhsec_[A-Za-z0-9]+"), "whsec_" + MASK),
-            new Rule(Pattern.compile("(?i)\\b(authorization|x-api-key|api[_-]?key|plato_api_key|password|passwd|secret|token)"
-                    + "(\"?\\s*[:=]\\s*\"?)(?!\\[REDACTED\\]|bearer |basic )[^\\s\"',;&}]+"), "$1$2" + MASK),
+            new Rule(
+                    Pattern.compile(
+                            "(?i)\\b(authorization|x-api-key|api[_-]?key|plato_api_key|password|passwd|secret|token)"
+                                    + "(\"?\\s*[:=]\\s*\"?)(?!\\[REDACTED\\]|bearer |basic )[^\\s\"',;&}]+"),
+                    "$1$2" + MASK),
             new Rule(Pattern.compile("(?i)\\b([a-z][a-z0-9+.-]*://)[^/\\s:@]*:[^/\\s@]*@"), "$1" + MASK + "@"));
 
     private Redactor() {}

@@ -1,10 +1,10 @@
 package dev.bosun.server.metrics;
 
+import dev.bosun.SessionManager;
 import dev.bosun.delivery.DeliveryKind;
 import dev.bosun.delivery.DeliveryObserver;
 import dev.bosun.delivery.DeliveryState;
 import dev.bosun.listener.ListenerStats;
-import dev.bosun.SessionManager;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -45,7 +45,9 @@ final class DeliveryMetrics implements DeliveryObserver {
         private Map<DeliveryState, Long> counts = Map.of();
         private long readAt;
 
-        Backlog(DeliveryKind kind) { this.kind = kind; }
+        Backlog(DeliveryKind kind) {
+            this.kind = kind;
+        }
 
         synchronized double count(DeliveryState state) {
             long now = System.nanoTime();
@@ -67,21 +69,39 @@ final class DeliveryMetrics implements DeliveryObserver {
         for (DeliveryKind kind : DeliveryKind.values()) {
             var byOutcome = new java.util.HashMap<String, Counter>();
             for (String outcome : new String[] {"delivered", "rejected", "retried", "dead"}) {
-                byOutcome.put(outcome, Counter.builder("bosun.deliveries").description("Tile and webhook delivery attempts by outcome")
-                        .tag("kind", kind.wire()).tag("outcome", outcome).register(registry));
+                byOutcome.put(
+                        outcome,
+                        Counter.builder("bosun.deliveries")
+                                .description("Tile and webhook delivery attempts by outcome")
+                                .tag("kind", kind.wire())
+                                .tag("outcome", outcome)
+                                .register(registry));
             }
             counters.put(kind, byOutcome);
-            latency.put(kind, Timer.builder("bosun.delivery.latency").description("From an event's commit to its receiver's 2xx")
-                    .tag("kind", kind.wire()).publishPercentileHistogram().register(registry));
+            latency.put(
+                    kind,
+                    Timer.builder("bosun.delivery.latency")
+                            .description("From an event's commit to its receiver's 2xx")
+                            .tag("kind", kind.wire())
+                            .publishPercentileHistogram()
+                            .register(registry));
             Backlog b = new Backlog(kind);
             backlogs.put(kind, b);
-            Gauge.builder("bosun.delivery.targets.paused", manager, m -> m.relay().troubled(kind).stream()
-                            .filter(h -> h.status() == dev.bosun.delivery.TargetHealth.Status.PAUSED).count())
-                    .description("Delivery targets paused: failing in a way retrying cannot fix").tag("kind", kind.wire())
+            Gauge.builder(
+                            "bosun.delivery.targets.paused",
+                            manager,
+                            m -> m.relay().troubled(kind).stream()
+                                    .filter(h -> h.status() == dev.bosun.delivery.TargetHealth.Status.PAUSED)
+                                    .count())
+                    .description("Delivery targets paused: failing in a way retrying cannot fix")
+                    .tag("kind", kind.wire())
                     .register(registry);
             for (DeliveryState state : DeliveryState.values()) {
-                Gauge.builder("bosun.delivery.backlog", b, x -> x.count(state)).description("Deliveries by state")
-                        .tag("kind", kind.wire()).tag("state", state.wire()).register(registry);
+                Gauge.builder("bosun.delivery.backlog", b, x -> x.count(state))
+                        .description("Deliveries by state")
+                        .tag("kind", kind.wire())
+                        .tag("state", state.wire())
+                        .register(registry);
             }
         }
         listenerCounter("ok", ListenerStats::calls);
@@ -92,8 +112,13 @@ final class DeliveryMetrics implements DeliveryObserver {
     }
 
     private void listenerCounter(String result, ToDoubleFunction<ListenerStats> f) {
-        FunctionCounter.builder("bosun.listener.calls", manager, m -> f.applyAsDouble(m.listeners().stats()))
-                .description("Library listener calls by result").tag("result", result).register(registry);
+        FunctionCounter.builder(
+                        "bosun.listener.calls",
+                        manager,
+                        m -> f.applyAsDouble(m.listeners().stats()))
+                .description("Library listener calls by result")
+                .tag("result", result)
+                .register(registry);
     }
 
     @Override
@@ -103,18 +128,28 @@ final class DeliveryMetrics implements DeliveryObserver {
     }
 
     @Override
-    public void rejected(DeliveryKind kind) { counters.get(kind).get("rejected").increment(); }
+    public void rejected(DeliveryKind kind) {
+        counters.get(kind).get("rejected").increment();
+    }
 
     @Override
-    public void retried(DeliveryKind kind) { counters.get(kind).get("retried").increment(); }
+    public void retried(DeliveryKind kind) {
+        counters.get(kind).get("retried").increment();
+    }
 
     @Override
-    public void dead(DeliveryKind kind) { counters.get(kind).get("dead").increment(); }
+    public void dead(DeliveryKind kind) {
+        counters.get(kind).get("dead").increment();
+    }
 
     @Override
     public void paused(DeliveryKind kind, String target, String cause) {
         // By cause, not by target: webhook targets are per tenant and would be unbounded labels.
-        Counter.builder("bosun.delivery.pauses").description("Delivery targets paused, by cause")
-                .tag("kind", kind.wire()).tag("cause", cause).register(registry).increment();
+        Counter.builder("bosun.delivery.pauses")
+                .description("Delivery targets paused, by cause")
+                .tag("kind", kind.wire())
+                .tag("cause", cause)
+                .register(registry)
+                .increment();
     }
 }

@@ -1,12 +1,12 @@
 package dev.bosun.server.metrics;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.bosun.SessionManager;
 import dev.bosun.event.Direction;
 import dev.bosun.event.Event;
 import dev.bosun.event.EventListener;
 import dev.bosun.event.SystemEvents;
 import dev.bosun.fleet.RoutingDecision;
-import dev.bosun.SessionManager;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
@@ -48,36 +48,47 @@ public final class Metrics implements EventListener, AutoCloseable {
     private final Map<String, AtomicLong> h1After = new ConcurrentHashMap<>();
     private final RuntimeMetrics runtime;
     /** HTTP latency buckets: 5 ms to 30 s (long-polls and streams fall in the last ones). */
-    private static final Duration[] HTTP_BUCKETS = java.util.stream.Stream.of(5, 10, 25, 50, 100, 250, 500, 1000, 2500,
-            5000, 10_000, 30_000).map(Duration::ofMillis).toArray(Duration[]::new);
+    private static final Duration[] HTTP_BUCKETS = java.util.stream.Stream.of(
+                    5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10_000, 30_000)
+            .map(Duration::ofMillis)
+            .toArray(Duration[]::new);
 
     public Metrics(SessionManager manager, IntSupplier openStreams) {
         this.manager = manager;
         // Strongly held: a gauge keeps only a weak reference to its object, and a method reference
         // (gate::open) is referenced by nothing else, so it was collected and the gauge read NaN.
-        Gauge.builder("bosun.streams.open", openStreams, IntSupplier::getAsInt).strongReference(true)
-                .description("Open long-polls and SSE streams").register(registry);
-        Timer commits = Timer.builder("bosun.store.commit").description("Store commit latency")
-                .publishPercentileHistogram().register(registry);
+        Gauge.builder("bosun.streams.open", openStreams, IntSupplier::getAsInt)
+                .strongReference(true)
+                .description("Open long-polls and SSE streams")
+                .register(registry);
+        Timer commits = Timer.builder("bosun.store.commit")
+                .description("Store commit latency")
+                .publishPercentileHistogram()
+                .register(registry);
         manager.store().addCommitTimer(n -> commits.record(Duration.ofNanos(n)));
         manager.addListener(this);
         // Registered up front so that a dashboard sees 0 rather than no series before the first alert.
-        alerts = Counter.builder("holodeck.emergence.alerts").description("Crossings of the fleet graph into emergence")
+        alerts = Counter.builder("holodeck.emergence.alerts")
+                .description("Crossings of the fleet graph into emergence")
                 .register(registry);
         manager.fleet().onEmergenceAlert(a -> alerts.increment());
         new DeliveryMetrics(registry, manager);
         runtime = new RuntimeMetrics(registry, manager);
         manager.fleet().remoteSync().ifPresent(sync -> {
             Gauge.builder("bosun.router.drift.agents", sync, x -> x.status().drift())
-                    .description("Bosun's agents the remote router lacked or held with other capabilities at the last check")
+                    .description(
+                            "Bosun's agents the remote router lacked or held with other capabilities at the last check")
                     .register(registry);
-            io.micrometer.core.instrument.FunctionCounter.builder("bosun.router.resyncs", sync, x -> x.status().resynced())
+            io.micrometer.core.instrument.FunctionCounter.builder(
+                            "bosun.router.resyncs", sync, x -> x.status().resynced())
                     .description("Agents re-registered with the remote router because it had lost or changed them")
                     .register(registry);
         });
     }
 
-    public PrometheusMeterRegistry registry() { return registry; }
+    public PrometheusMeterRegistry registry() {
+        return registry;
+    }
 
     /**
      * The Prometheus text exposition. {@code holodeck_session_active_total} is written here rather than
@@ -94,39 +105,71 @@ public final class Metrics implements EventListener, AutoCloseable {
 
     @Override
     public void onEvent(Event e) {
-        Counter.builder("bosun.events").description("Events committed to session logs, by direction").tag("direction", e.direction().value()).register(registry).increment();
+        Counter.builder("bosun.events")
+                .description("Events committed to session logs, by direction")
+                .tag("direction", e.direction().value())
+                .register(registry)
+                .increment();
         if (e.direction() != Direction.SYSTEM) return;
         var p = e.payload();
         switch (e.type()) {
             case SystemEvents.SESSION_ENDED -> {
                 String outcome = p.path("outcome").asText("unknown");
-                Counter.builder("holodeck.session.completed").description("Sessions ended, by outcome").tag("outcome", outcome).register(registry).increment();
+                Counter.builder("holodeck.session.completed")
+                        .description("Sessions ended, by outcome")
+                        .tag("outcome", outcome)
+                        .register(registry)
+                        .increment();
                 if (p.has("duration_seconds")) {
-                    Timer.builder("holodeck.session.duration").description("Session lifetimes, start to end").register(registry)
-                            .record(Duration.ofMillis(Math.round(p.get("duration_seconds").asDouble() * 1000)));
+                    Timer.builder("holodeck.session.duration")
+                            .description("Session lifetimes, start to end")
+                            .register(registry)
+                            .record(Duration.ofMillis(
+                                    Math.round(p.get("duration_seconds").asDouble() * 1000)));
                 }
                 String reason = p.path("reason").asText("");
-                Counter.builder("bosun.sessions.ended").description("Sessions ended, by end reason (worker_lost, expired_idle, ...)")
-                        .tag("reason", reason.isEmpty() ? "unknown" : reason).register(registry).increment();
+                Counter.builder("bosun.sessions.ended")
+                        .description("Sessions ended, by end reason (worker_lost, expired_idle, ...)")
+                        .tag("reason", reason.isEmpty() ? "unknown" : reason)
+                        .register(registry)
+                        .increment();
                 if (reason.startsWith("expired_")) {
-                    Counter.builder("bosun.reaper.expirations").description("Sessions the reaper ended, by reason").tag("reason", reason).register(registry).increment();
+                    Counter.builder("bosun.reaper.expirations")
+                            .description("Sessions the reaper ended, by reason")
+                            .tag("reason", reason)
+                            .register(registry)
+                            .increment();
                 }
             }
             case SystemEvents.TASK_STARTED -> {
-                Counter.builder("holodeck.task.started").description("Tasks started").register(registry).increment();
+                Counter.builder("holodeck.task.started")
+                        .description("Tasks started")
+                        .register(registry)
+                        .increment();
                 // A session's task routed on add: its decision is in the event, and only there.
                 JsonNode r = p.path("routing");
-                if (r.isObject()) routed(r.path("agent_id").asText(), r.path("h1_before").asLong(), r.path("h1_after").asLong());
+                if (r.isObject())
+                    routed(
+                            r.path("agent_id").asText(),
+                            r.path("h1_before").asLong(),
+                            r.path("h1_after").asLong());
             }
             case SystemEvents.TASK_COMPLETED -> {
                 String outcome = p.path("outcome").asText("unknown");
-                Counter.builder("holodeck.task.completed").description("Tasks completed, by outcome").tag("outcome", outcome).register(registry).increment();
+                Counter.builder("holodeck.task.completed")
+                        .description("Tasks completed, by outcome")
+                        .tag("outcome", outcome)
+                        .register(registry)
+                        .increment();
                 if (p.has("duration_ms")) {
-                    Timer.builder("holodeck.task.duration").description("Task durations as reported on completion, by outcome").tag("outcome", outcome).register(registry)
+                    Timer.builder("holodeck.task.duration")
+                            .description("Task durations as reported on completion, by outcome")
+                            .tag("outcome", outcome)
+                            .register(registry)
                             .record(Duration.ofMillis(p.get("duration_ms").asLong()));
                 }
             }
-            default -> { }
+            default -> {}
         }
     }
 
@@ -139,17 +182,25 @@ public final class Metrics implements EventListener, AutoCloseable {
     }
 
     private void routed(String agentId, long before, long after) {
-        Counter.builder("holodeck.h1.routing.decisions").description("Routing decisions by chosen agent")
-                .tag("agent_id", agentId).register(registry).increment();
-        gauge(h1Before, "holodeck.h1.before.routing", "β₁ before the last decision that chose the agent", agentId).set(before);
-        gauge(h1After, "holodeck.h1.after.routing", "β₁ after the last decision that chose the agent", agentId).set(after);
+        Counter.builder("holodeck.h1.routing.decisions")
+                .description("Routing decisions by chosen agent")
+                .tag("agent_id", agentId)
+                .register(registry)
+                .increment();
+        gauge(h1Before, "holodeck.h1.before.routing", "β₁ before the last decision that chose the agent", agentId)
+                .set(before);
+        gauge(h1After, "holodeck.h1.after.routing", "β₁ after the last decision that chose the agent", agentId)
+                .set(after);
     }
 
     private AtomicLong gauge(Map<String, AtomicLong> values, String name, String description, String agentId) {
         return values.computeIfAbsent(agentId, id -> {
             var v = new AtomicLong();
             // The map holds the value strongly: Micrometer's gauges only keep a weak reference.
-            Gauge.builder(name, v, AtomicLong::get).description(description).tag("agent_id", id).register(registry);
+            Gauge.builder(name, v, AtomicLong::get)
+                    .description(description)
+                    .tag("agent_id", id)
+                    .register(registry);
             return v;
         });
     }
@@ -157,7 +208,11 @@ public final class Metrics implements EventListener, AutoCloseable {
     /** Time from an event's commit to a waiting client receiving it ({@code kind} long_poll or sse). */
     public void wake(String kind, Instant committedAt) {
         Duration d = Duration.between(committedAt, Instant.now());
-        Timer.builder("bosun.wake").description("From an event's commit to a waiting client receiving it").tag("kind", kind).publishPercentileHistogram().register(registry)
+        Timer.builder("bosun.wake")
+                .description("From an event's commit to a waiting client receiving it")
+                .tag("kind", kind)
+                .publishPercentileHistogram()
+                .register(registry)
                 .record(d.isNegative() ? Duration.ZERO : d);
     }
 
@@ -168,14 +223,21 @@ public final class Metrics implements EventListener, AutoCloseable {
 
     /** Requests inside the server now, streams and long-polls included ({@code bosun_http_in_flight}). */
     public void bindInFlight(IntSupplier inFlight) {
-        Gauge.builder("bosun.http.in.flight", inFlight, IntSupplier::getAsInt).strongReference(true)
-                .description("Requests being handled now, long-polls and streams included").register(registry);
+        Gauge.builder("bosun.http.in.flight", inFlight, IntSupplier::getAsInt)
+                .strongReference(true)
+                .description("Requests being handled now, long-polls and streams included")
+                .register(registry);
     }
 
     /** Open connections of the server's connector ({@code bosun_http_connections}). */
     public void bindConnector(org.eclipse.jetty.server.ServerConnector connector) {
-        Gauge.builder("bosun.http.connections", connector, c -> c.getConnectedEndPoints().size()).strongReference(true)
-                .description("Open HTTP connections, idle keep-alive ones included").register(registry);
+        Gauge.builder(
+                        "bosun.http.connections",
+                        connector,
+                        c -> c.getConnectedEndPoints().size())
+                .strongReference(true)
+                .description("Open HTTP connections, idle keep-alive ones included")
+                .register(registry);
     }
 
     @Override
@@ -184,9 +246,13 @@ public final class Metrics implements EventListener, AutoCloseable {
     }
 
     public void http(String method, String route, int status, float ms) {
-        Timer.builder("bosun.http.requests").description("HTTP requests by method, route template and status")
-                .tag("method", method).tag("route", route).tag("status", Integer.toString(status))
-                .serviceLevelObjectives(HTTP_BUCKETS).register(registry)
+        Timer.builder("bosun.http.requests")
+                .description("HTTP requests by method, route template and status")
+                .tag("method", method)
+                .tag("route", route)
+                .tag("status", Integer.toString(status))
+                .serviceLevelObjectives(HTTP_BUCKETS)
+                .register(registry)
                 .record(Duration.ofNanos((long) (ms * 1_000_000)));
     }
 }

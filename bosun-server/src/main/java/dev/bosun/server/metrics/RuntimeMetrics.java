@@ -38,23 +38,38 @@ final class RuntimeMetrics implements AutoCloseable {
         if (manager.store() instanceof PostgresStore pg) {
             pg.bindMetrics(registry);
             FunctionCounter.builder("bosun.store.lease.lost", pg, PostgresStore::leaseLosses)
-                    .description("Times this node's PostgreSQL lease lapsed or was removed: other nodes took over its workers")
+                    .description(
+                            "Times this node's PostgreSQL lease lapsed or was removed: other nodes took over its workers")
                     .register(registry);
         }
     }
 
     private static void health(MeterRegistry registry, SessionManager manager) {
-        Gauge.builder("bosun.ready", manager, m -> m.store().health().ready() && !m.disk().low() && m.reaper().alive() ? 1 : 0)
-                .description("1 when /readyz answers ready: writes commit, the disk is over min_free_disk, the reaper runs")
+        Gauge.builder(
+                        "bosun.ready",
+                        manager,
+                        m -> m.store().health().ready()
+                                        && !m.disk().low()
+                                        && m.reaper().alive()
+                                ? 1
+                                : 0)
+                .description(
+                        "1 when /readyz answers ready: writes commit, the disk is over min_free_disk, the reaper runs")
                 .register(registry);
         Gauge.builder("bosun.store.ready", manager, m -> m.store().health().ready() ? 1 : 0)
-                .description("1 when the store's latest commits and probe succeeded").register(registry);
-        Gauge.builder("bosun.disk.free", manager, m -> m.disk().freeBytes().orElse(-1)).baseUnit("bytes")
-                .description("Usable bytes on the data dir's file system (-1 when unknown)").register(registry);
-        Gauge.builder("bosun.disk.min.free", manager, m -> m.disk().minFree()).baseUnit("bytes")
-                .description("min_free_disk: under it new sessions and sends are refused with 507").register(registry);
+                .description("1 when the store's latest commits and probe succeeded")
+                .register(registry);
+        Gauge.builder("bosun.disk.free", manager, m -> m.disk().freeBytes().orElse(-1))
+                .baseUnit("bytes")
+                .description("Usable bytes on the data dir's file system (-1 when unknown)")
+                .register(registry);
+        Gauge.builder("bosun.disk.min.free", manager, m -> m.disk().minFree())
+                .baseUnit("bytes")
+                .description("min_free_disk: under it new sessions and sends are refused with 507")
+                .register(registry);
         Gauge.builder("bosun.reaper.alive", manager, m -> m.reaper().alive() ? 1 : 0)
-                .description("1 while the reaper's thread runs").register(registry);
+                .description("1 while the reaper's thread runs")
+                .register(registry);
         FunctionCounter.builder("bosun.reaper.sweeps", manager, m -> m.reaper().sweeps())
                 .description("Reaper sweeps done (expiry, task timeouts, purges); flat means the reaper lags")
                 .register(registry);

@@ -55,8 +55,10 @@ public final class Telemetry {
                     .build()
                     .getOpenTelemetrySdk();
         } catch (ConfigurationException e) {
-            throw BosunException.invalid("OTEL_*", "the OTEL_* variables do not configure traces: " + masked(e.getMessage(), env)
-                    + " (docs/OPERATIONS.md, Traces)");
+            throw BosunException.invalid(
+                    "OTEL_*",
+                    "the OTEL_* variables do not configure traces: " + masked(e.getMessage(), env)
+                            + " (docs/OPERATIONS.md, Traces)");
         }
         Tracing.install(sdk);
         return Optional.of(sdk);
@@ -75,7 +77,9 @@ public final class Telemetry {
     static String masked(String message, Map<String, String> env) {
         String out = message == null ? "invalid configuration" : message;
         for (var e : env.entrySet()) {
-            if (e.getKey().startsWith("OTEL_") && e.getKey().endsWith("_HEADERS") && !e.getValue().isBlank()) {
+            if (e.getKey().startsWith("OTEL_")
+                    && e.getKey().endsWith("_HEADERS")
+                    && !e.getValue().isBlank()) {
                 out = out.replace(e.getValue(), "[REDACTED]");
             }
         }

@@ -100,8 +100,10 @@ public final class UiAssets {
         }
         for (String segment : path.split("/", -1)) {
             if (!SEGMENT.matcher(segment).matches()) {
-                throw BosunException.invalid("path", "an asset path is segments of A-Z a-z 0-9 . _ - joined by '/', "
-                        + "none empty or starting with '.'");
+                throw BosunException.invalid(
+                        "path",
+                        "an asset path is segments of A-Z a-z 0-9 . _ - joined by '/', "
+                                + "none empty or starting with '.'");
             }
         }
     }
@@ -124,7 +126,11 @@ public final class UiAssets {
     private static String etag(byte[] body) {
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(body);
-            return "\"" + Base64.getUrlEncoder().withoutPadding().encodeToString(digest).substring(0, 27) + "\"";
+            return "\""
+                    + Base64.getUrlEncoder()
+                            .withoutPadding()
+                            .encodeToString(digest)
+                            .substring(0, 27) + "\"";
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is missing from this JDK", e);
         }

@@ -33,6 +33,7 @@ public final class UiRoutes {
     public static final String CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
             + "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
             + "frame-ancestors 'none'";
+
     static final String PREFIX = "/ui";
 
     private UiRoutes() {}
@@ -75,7 +76,8 @@ public final class UiRoutes {
                     throw new BosunException(ErrorCode.NOT_FOUND, "no route " + method + " " + PREFIX, Map.of());
                 }
                 UiAssets.Asset asset = resolve(assets, uri)
-                        .orElseThrow(() -> new BosunException(ErrorCode.NOT_FOUND, "no such dashboard file", Map.of("field", "path")));
+                        .orElseThrow(() -> new BosunException(
+                                ErrorCode.NOT_FOUND, "no such dashboard file", Map.of("field", "path")));
                 res.setHeader("ETag", asset.etag());
                 res.setHeader("Cache-Control", "no-cache");
                 if (asset.matches(req.getHeader("If-None-Match"))) {

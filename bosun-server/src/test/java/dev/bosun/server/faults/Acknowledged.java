@@ -3,11 +3,11 @@ package dev.bosun.server.faults;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bosun.client.BosunClient;
+import dev.bosun.client.SessionFilter;
 import dev.bosun.contract.FaultLedger;
+import dev.bosun.event.SystemEvents;
 import dev.bosun.wire.Event;
 import dev.bosun.wire.PollResult;
-import dev.bosun.event.SystemEvents;
-import dev.bosun.client.SessionFilter;
 import dev.bosun.wire.Session;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -35,16 +35,26 @@ final class Acknowledged {
     private final AtomicLong tried = new AtomicLong();
 
     /** Counts a call made under faults, whatever its answer. */
-    void tried() { tried.incrementAndGet(); }
+    void tried() {
+        tried.incrementAndGet();
+    }
 
-    long triedCount() { return tried.get(); }
+    long triedCount() {
+        return tried.get();
+    }
 
-    void session(String id) { sessions.add(id); }
+    void session(String id) {
+        sessions.add(id);
+    }
 
-    void event(String sessionId, long seq, String key) { events.add(new Ack(sessionId, seq, key)); }
+    void event(String sessionId, long seq, String key) {
+        events.add(new Ack(sessionId, seq, key));
+    }
 
     /** Acknowledged writes so far: sessions created and events sent. */
-    int size() { return sessions.size() + events.size(); }
+    int size() {
+        return sessions.size() + events.size();
+    }
 
     /**
      * Reads everything back through {@code client} and asserts nothing acknowledged is missing or
@@ -64,9 +74,13 @@ final class Acknowledged {
         for (String id : known) {
             List<Event> log = readAll(client, id);
             assertThat(log).as("log of %s %s", id, when).isNotEmpty();
-            assertThat(log.getFirst().eventType()).as("first event of %s %s", id, when).isEqualTo(SystemEvents.SESSION_STARTED);
+            assertThat(log.getFirst().eventType())
+                    .as("first event of %s %s", id, when)
+                    .isEqualTo(SystemEvents.SESSION_STARTED);
             for (int i = 0; i < log.size(); i++) {
-                assertThat(log.get(i).seq()).as("seq %d of %s %s (gapless from 1)", i + 1, id, when).isEqualTo(i + 1L);
+                assertThat(log.get(i).seq())
+                        .as("seq %d of %s %s (gapless from 1)", i + 1, id, when)
+                        .isEqualTo(i + 1L);
             }
             var bySeq = new HashMap<Long, Event>();
             log.forEach(e -> bySeq.put(e.seq(), e));

@@ -37,11 +37,15 @@ class PostgresNodesKillLoopTest {
             var book = new Acknowledged();
             var sessions = new ArrayList<String>();
             for (int i = 0; i < 6; i++) {
-                String id = nodes.get(i % 2).client().createSession(CreateSession.of("pg-kill-" + i, "agent")).sessionId();
+                String id = nodes.get(i % 2)
+                        .client()
+                        .createSession(CreateSession.of("pg-kill-" + i, "agent"))
+                        .sessionId();
                 book.session(id);
                 sessions.add(id);
             }
-            List<Supplier<BosunClient>> targets = List.of(() -> nodes.get(0).client(), () -> nodes.get(1).client());
+            List<Supplier<BosunClient>> targets =
+                    List.of(() -> nodes.get(0).client(), () -> nodes.get(1).client());
             long restarting = 0;
             try (var traffic = new Traffic(book, sessions, targets, 2)) {
                 for (int kill = 1; kill <= KILLS; kill++) {
@@ -49,18 +53,25 @@ class PostgresNodesKillLoopTest {
                     traffic.awaitAcks(300);
                     cluster.kill(nodes.get(victim));
                     traffic.awaitAcks(100); // the survivor serves on alone
-                    book.assertAllThere(nodes.get(survivor).client(), "with node " + nodes.get(victim).id() + " dead (kill " + kill + ")");
+                    book.assertAllThere(
+                            nodes.get(survivor).client(),
+                            "with node " + nodes.get(victim).id() + " dead (kill " + kill + ")");
                     long t = System.nanoTime();
                     nodes.set(victim, cluster.restart(nodes.get(victim)));
                     restarting += System.nanoTime() - t;
                 }
                 traffic.awaitAcks(100);
-                assertThat(traffic.failures().keySet()).as("the only failure a killed node may cause").isSubsetOf("UNAVAILABLE");
-                System.out.printf("postgres two-node kill loop: %d kills (restarts took %d ms in all), %d writes tried, %d acknowledged, failures %s%n",
+                assertThat(traffic.failures().keySet())
+                        .as("the only failure a killed node may cause")
+                        .isSubsetOf("UNAVAILABLE");
+                System.out.printf(
+                        "postgres two-node kill loop: %d kills (restarts took %d ms in all), %d writes tried, %d acknowledged, failures %s%n",
                         KILLS, restarting / 1_000_000, book.triedCount(), book.size(), traffic.failures());
             }
-            book.assertAllThere(nodes.get(0).client(), "at the end, through " + nodes.get(0).id());
-            book.assertAllThere(nodes.get(1).client(), "at the end, through " + nodes.get(1).id());
+            book.assertAllThere(
+                    nodes.get(0).client(), "at the end, through " + nodes.get(0).id());
+            book.assertAllThere(
+                    nodes.get(1).client(), "at the end, through " + nodes.get(1).id());
             book.record(KILLS);
         }
     }

@@ -32,12 +32,16 @@ class SqliteKillLoopTest {
             var book = new Acknowledged();
             var sessions = new ArrayList<String>();
             for (int i = 0; i < 4; i++) {
-                String id = node.get().client().createSession(CreateSession.of("kill-" + i, "agent")).sessionId();
+                String id = node.get()
+                        .client()
+                        .createSession(CreateSession.of("kill-" + i, "agent"))
+                        .sessionId();
                 book.session(id);
                 sessions.add(id);
             }
             long restarting = 0;
-            try (var traffic = new Traffic(book, sessions, List.of(() -> node.get().client()), 4)) {
+            try (var traffic =
+                    new Traffic(book, sessions, List.of(() -> node.get().client()), 4)) {
                 for (int kill = 1; kill <= KILLS; kill++) {
                     traffic.awaitAcks(300);
                     cluster.kill(node.get()); // mid-commit: the writers never pause
@@ -48,8 +52,11 @@ class SqliteKillLoopTest {
                     book.assertAllThere(node.get().client(), "after kill " + kill);
                 }
                 traffic.awaitAcks(100); // and it takes writes after the last restart
-                assertThat(traffic.failures().keySet()).as("the only failure a killed node may cause").isSubsetOf("UNAVAILABLE");
-                System.out.printf("sqlite kill loop: %d kills (restarts took %d ms in all), %d writes tried, %d acknowledged, failures %s%n",
+                assertThat(traffic.failures().keySet())
+                        .as("the only failure a killed node may cause")
+                        .isSubsetOf("UNAVAILABLE");
+                System.out.printf(
+                        "sqlite kill loop: %d kills (restarts took %d ms in all), %d writes tried, %d acknowledged, failures %s%n",
                         KILLS, restarting / 1_000_000, book.triedCount(), book.size(), traffic.failures());
             }
             book.assertAllThere(node.get().client(), "at the end");

@@ -41,7 +41,11 @@ final class Traffic implements AutoCloseable {
      * Starts {@code threadsPerTarget} writers per target; a target is read again for every call, so
      * a test can swap in a restarted node.
      */
-    Traffic(Acknowledged book, List<String> initialSessions, List<Supplier<BosunClient>> targets, int threadsPerTarget) {
+    Traffic(
+            Acknowledged book,
+            List<String> initialSessions,
+            List<Supplier<BosunClient>> targets,
+            int threadsPerTarget) {
         this.book = book;
         this.sessions = new CopyOnWriteArrayList<>(initialSessions);
         int n = 0;
@@ -58,7 +62,9 @@ final class Traffic implements AutoCloseable {
             book.tried();
             try {
                 if (i % 50 == 49) {
-                    String id = target.get().createSession(CreateSession.of("fault-" + writer + "-" + i, "agent")).sessionId();
+                    String id = target.get()
+                            .createSession(CreateSession.of("fault-" + writer + "-" + i, "agent"))
+                            .sessionId();
                     book.session(id);
                     sessions.add(id);
                 } else {
@@ -81,7 +87,9 @@ final class Traffic implements AutoCloseable {
     }
 
     private static String kind(RuntimeException e) {
-        return e instanceof BosunClientException b ? b.code().name() : e.getClass().getSimpleName();
+        return e instanceof BosunClientException b
+                ? b.code().name()
+                : e.getClass().getSimpleName();
     }
 
     /**
@@ -94,20 +102,26 @@ final class Traffic implements AutoCloseable {
         return cluster.env("BOSUN_RATE_LIMIT", "10000").env("BOSUN_RATE_BURST", "10000000");
     }
 
-    long acks() { return acks.get(); }
+    long acks() {
+        return acks.get();
+    }
 
     /** Waits until {@code more} further writes were acknowledged. */
     void awaitAcks(long more) {
         long target = acks.get() + more;
-        Awaitility.await("" + more + " more acknowledged writes").atMost(PROGRESS_LIMIT)
-                .pollInterval(Duration.ofMillis(20)).until(() -> acks.get() >= target);
+        Awaitility.await("" + more + " more acknowledged writes")
+                .atMost(PROGRESS_LIMIT)
+                .pollInterval(Duration.ofMillis(20))
+                .until(() -> acks.get() >= target);
     }
 
     /** Waits until {@code more} further calls failed. */
     void awaitFailures(long more) {
         long target = failed.get() + more;
-        Awaitility.await("" + more + " more failed calls").atMost(PROGRESS_LIMIT)
-                .pollInterval(Duration.ofMillis(20)).until(() -> failed.get() >= target);
+        Awaitility.await("" + more + " more failed calls")
+                .atMost(PROGRESS_LIMIT)
+                .pollInterval(Duration.ofMillis(20))
+                .until(() -> failed.get() >= target);
     }
 
     /** Failed calls by kind, sorted. */

@@ -48,26 +48,32 @@ class DrainCountTest {
     void aRequestStaysInFlightAfterTheFiltersReturnUntilItsAnswerIsSent() throws Exception {
         var filtersReturned = new CountDownLatch(1);
         var pending = new AtomicReference<AsyncContext>();
-        URI base = start(new HttpFilter() {
-            @Override
-            protected void doFilter(HttpServletRequest req, HttpServletResponse res, FilterChain chain) throws java.io.IOException,
-                    jakarta.servlet.ServletException {
-                chain.doFilter(req, res); // RequestContext is inside this one: it has returned when this does
-                filtersReturned.countDown();
-            }
-        }, new HttpServlet() {
-            @Override
-            protected void doGet(HttpServletRequest req, HttpServletResponse res) {
-                pending.set(req.startAsync()); // answered later, from the test
-            }
-        });
-        CompletableFuture<HttpResponse<String>> answer = HttpClient.newHttpClient().sendAsync(
-                HttpRequest.newBuilder(base.resolve("/slow")).build(), HttpResponse.BodyHandlers.ofString());
+        URI base = start(
+                new HttpFilter() {
+                    @Override
+                    protected void doFilter(HttpServletRequest req, HttpServletResponse res, FilterChain chain)
+                            throws java.io.IOException, jakarta.servlet.ServletException {
+                        chain.doFilter(req, res); // RequestContext is inside this one: it has returned when this does
+                        filtersReturned.countDown();
+                    }
+                },
+                new HttpServlet() {
+                    @Override
+                    protected void doGet(HttpServletRequest req, HttpServletResponse res) {
+                        pending.set(req.startAsync()); // answered later, from the test
+                    }
+                });
+        CompletableFuture<HttpResponse<String>> answer = HttpClient.newHttpClient()
+                .sendAsync(HttpRequest.newBuilder(base.resolve("/slow")).build(), HttpResponse.BodyHandlers.ofString());
 
         assertThat(filtersReturned.await(30, TimeUnit.SECONDS)).isTrue();
-        assertThat(drain.inFlight()).as("the filters returned, the answer is not sent").isEqualTo(1);
+        assertThat(drain.inFlight())
+                .as("the filters returned, the answer is not sent")
+                .isEqualTo(1);
         drain.start();
-        assertThat(drain.awaitIdle(System.nanoTime())).as("the drain must wait for it").isFalse();
+        assertThat(drain.awaitIdle(System.nanoTime()))
+                .as("the drain must wait for it")
+                .isFalse();
 
         AsyncContext async = pending.get();
         async.getResponse().getWriter().write("the real answer");
@@ -85,7 +91,8 @@ class DrainCountTest {
         server.addConnector(connector);
         var context = new ServletContextHandler();
         var templates = new RouteTemplates(List.of());
-        for (var filter : List.of(outer, new RequestContext(new AccessLog(templates), drain, new HttpSpans(templates)))) {
+        for (var filter :
+                List.of(outer, new RequestContext(new AccessLog(templates), drain, new HttpSpans(templates)))) {
             var holder = new FilterHolder(filter);
             holder.setAsyncSupported(true);
             context.addFilter(holder, "/*", EnumSet.of(DispatcherType.REQUEST));

@@ -30,11 +30,17 @@ public final class Recorder implements AutoCloseable {
     }
 
     /** {@code http://127.0.0.1:port} */
-    public String url() { return "http://127.0.0.1:" + server.getAddress().getPort(); }
+    public String url() {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
 
     /** What was noted of each request so far, in arrival order. */
-    public List<String> got() { return new ArrayList<>(got); }
+    public List<String> got() {
+        return new ArrayList<>(got);
+    }
 
     @Override
-    public void close() { server.stop(0); }
+    public void close() {
+        server.stop(0);
+    }
 }

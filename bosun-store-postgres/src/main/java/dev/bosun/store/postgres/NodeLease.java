@@ -28,6 +28,7 @@ final class NodeLease implements AutoCloseable {
     private volatile boolean closed;
     /** Lost and not yet renewed again: the loss is logged once, not at every heartbeat. */
     private volatile boolean lost;
+
     private final java.util.concurrent.atomic.AtomicLong losses = new java.util.concurrent.atomic.AtomicLong();
     /** {@link System#nanoTime} of the last renewal that reached the database. */
     private volatile long renewedAt = System.nanoTime();
@@ -50,9 +51,10 @@ final class NodeLease implements AutoCloseable {
         try (Connection c = pool.getConnection()) {
             c.setAutoCommit(false);
             long g;
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO nodes (generation, node_id, started_at, heartbeat_at, "
-                    + "lease_expires_at) VALUES (nextval('node_generation'), ?, clock_timestamp(), clock_timestamp(), "
-                    + "clock_timestamp() + make_interval(secs => ?)) RETURNING generation")) {
+            try (PreparedStatement ps =
+                    c.prepareStatement("INSERT INTO nodes (generation, node_id, started_at, heartbeat_at, "
+                            + "lease_expires_at) VALUES (nextval('node_generation'), ?, clock_timestamp(), clock_timestamp(), "
+                            + "clock_timestamp() + make_interval(secs => ?)) RETURNING generation")) {
                 ps.setString(1, nodeId);
                 ps.setDouble(2, ttl.toMillis() / 1000.0);
                 try (ResultSet r = ps.executeQuery()) {
@@ -66,7 +68,8 @@ final class NodeLease implements AutoCloseable {
                 ps.setString(2, nodeId);
                 ps.setLong(3, g);
                 int adopted = ps.executeUpdate();
-                if (adopted > 0) log.info("node {} (generation {}) took back {} live worker sessions", nodeId, g, adopted);
+                if (adopted > 0)
+                    log.info("node {} (generation {}) took back {} live worker sessions", nodeId, g, adopted);
             }
             c.commit();
             return g;
@@ -100,10 +103,11 @@ final class NodeLease implements AutoCloseable {
     boolean renew() throws SQLException {
         // The old expiry is read in the same statement, in the database's clock, to tell a lapse.
         try (Connection c = pool.getConnection();
-             PreparedStatement ps = c.prepareStatement("WITH old AS (SELECT lease_expires_at FROM nodes WHERE generation = ? "
-                     + "FOR UPDATE) UPDATE nodes n SET heartbeat_at = clock_timestamp(), "
-                     + "lease_expires_at = clock_timestamp() + make_interval(secs => ?) FROM old WHERE n.generation = ? "
-                     + "RETURNING EXTRACT(EPOCH FROM clock_timestamp() - old.lease_expires_at) * 1000")) {
+                PreparedStatement ps =
+                        c.prepareStatement("WITH old AS (SELECT lease_expires_at FROM nodes WHERE generation = ? "
+                                + "FOR UPDATE) UPDATE nodes n SET heartbeat_at = clock_timestamp(), "
+                                + "lease_expires_at = clock_timestamp() + make_interval(secs => ?) FROM old WHERE n.generation = ? "
+                                + "RETURNING EXTRACT(EPOCH FROM clock_timestamp() - old.lease_expires_at) * 1000")) {
             ps.setLong(1, generation);
             ps.setDouble(2, ttl.toMillis() / 1000.0);
             ps.setLong(3, generation);
@@ -129,19 +133,25 @@ final class NodeLease implements AutoCloseable {
         if (lost) return;
         lost = true;
         losses.incrementAndGet();
-        log.error("node lease of generation {} lost: {}; other nodes take over this node's worker sessions (they end "
-                + "worker_lost). Check this node's connection to PostgreSQL and its pauses (GC, CPU)", generation, why);
+        log.error(
+                "node lease of generation {} lost: {}; other nodes take over this node's worker sessions (they end "
+                        + "worker_lost). Check this node's connection to PostgreSQL and its pauses (GC, CPU)",
+                generation,
+                why);
     }
 
     /** How many times this incarnation lost its lease. */
-    long losses() { return losses.get(); }
+    long losses() {
+        return losses.get();
+    }
 
     /** Incarnations that lapsed a day ago and own nothing live are history. */
     private void forgetOldIncarnations() throws SQLException {
         try (Connection c = pool.getConnection();
-             PreparedStatement ps = c.prepareStatement("DELETE FROM nodes n WHERE lease_expires_at < clock_timestamp() - "
-                     + "interval '1 day' AND NOT EXISTS (SELECT 1 FROM sessions s WHERE s.owner_generation = n.generation "
-                     + "AND s.status <> 'ENDED' AND s.profile IS NOT NULL)")) {
+                PreparedStatement ps =
+                        c.prepareStatement("DELETE FROM nodes n WHERE lease_expires_at < clock_timestamp() - "
+                                + "interval '1 day' AND NOT EXISTS (SELECT 1 FROM sessions s WHERE s.owner_generation = n.generation "
+                                + "AND s.status <> 'ENDED' AND s.profile IS NOT NULL)")) {
             ps.executeUpdate();
         }
     }

@@ -22,6 +22,7 @@ final class PgCircuit implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PgCircuit.class);
     /** Consecutive connection failures of calls that open the circuit. */
     static final int OPEN_AFTER = 3;
+
     static final long PROBE_INTERVAL_MS = 1_000;
     static final long RETRY_AFTER_SECONDS = 1;
     private static final String DISK_FULL = "53100";
@@ -45,15 +46,22 @@ final class PgCircuit implements AutoCloseable {
         this.prober = Thread.ofPlatform().name("bosun-pg-probe").daemon(true).start(() -> loop(probe));
     }
 
-    StoreHealth health() { return health; }
+    StoreHealth health() {
+        return health;
+    }
 
-    boolean isOpen() { return open; }
+    boolean isOpen() {
+        return open;
+    }
 
     /** Before a call: fails it at once while the circuit is open. */
     void admit() {
         if (open) {
-            throw new BosunException(ErrorCode.UNAVAILABLE, "the PostgreSQL store is unreachable; calls fail at once until "
-                    + "it answers again (checked every second)", Map.of("retry_after_seconds", RETRY_AFTER_SECONDS));
+            throw new BosunException(
+                    ErrorCode.UNAVAILABLE,
+                    "the PostgreSQL store is unreachable; calls fail at once until "
+                            + "it answers again (checked every second)",
+                    Map.of("retry_after_seconds", RETRY_AFTER_SECONDS));
         }
     }
 
@@ -70,7 +78,8 @@ final class PgCircuit implements AutoCloseable {
     /** A call failed: a connection failure counts towards opening the circuit, a full disk is remembered. */
     void failed(SQLException e) {
         if (connectionLost(e)) {
-            health = new StoreHealth(StoreHealth.State.UNREACHABLE, "the PostgreSQL store is unreachable (" + describe(e) + ")");
+            health = new StoreHealth(
+                    StoreHealth.State.UNREACHABLE, "the PostgreSQL store is unreachable (" + describe(e) + ")");
             if (failures.incrementAndGet() >= OPEN_AFTER) trip(e);
         } else if (DISK_FULL.equals(e.getSQLState())) {
             health = new StoreHealth(StoreHealth.State.DISK_FULL, "the PostgreSQL database's disk is full");
@@ -80,7 +89,8 @@ final class PgCircuit implements AutoCloseable {
     private void trip(SQLException e) {
         if (!open) {
             open = true;
-            log.warn("PostgreSQL store: unreachable ({}); calls fail at once until a probe gets an answer", describe(e));
+            log.warn(
+                    "PostgreSQL store: unreachable ({}); calls fail at once until a probe gets an answer", describe(e));
         }
     }
 
@@ -111,13 +121,16 @@ final class PgCircuit implements AutoCloseable {
      * answers, it is only slow, and failing every call at once would make that worse.
      */
     static boolean connectionLost(SQLException e) {
-        if (e instanceof SQLTransientConnectionException) return e.getCause() instanceof SQLException c && unreachable(c);
+        if (e instanceof SQLTransientConnectionException)
+            return e.getCause() instanceof SQLException c && unreachable(c);
         return unreachable(e);
     }
 
     static boolean unreachable(SQLException e) {
         String state = String.valueOf(e.getSQLState());
-        return e instanceof SQLTransientConnectionException || state.startsWith("08") || state.startsWith("57P")
+        return e instanceof SQLTransientConnectionException
+                || state.startsWith("08")
+                || state.startsWith("57P")
                 || state.equals("53300");
     }
 

@@ -18,9 +18,9 @@ import dev.bosun.delivery.Webhook;
 import dev.bosun.error.BosunException;
 import dev.bosun.event.SystemEvents;
 import dev.bosun.json.Json;
-import dev.bosun.util.Page;
 import dev.bosun.store.jdbc.BacklogTally;
 import dev.bosun.store.jdbc.Rows;
+import dev.bosun.util.Page;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -45,7 +45,9 @@ final class PgDeliveries implements DeliveryStore {
 
     private final PostgresStore store;
 
-    PgDeliveries(PostgresStore store) { this.store = store; }
+    PgDeliveries(PostgresStore store) {
+        this.store = store;
+    }
 
     // ---- consumers ----
 
@@ -56,10 +58,19 @@ final class PgDeliveries implements DeliveryStore {
             var types = c.createArrayOf("text", CHECKPOINT_TYPES);
             var out = new ArrayList<CheckpointBatch>(sessions.size());
             for (CheckpointBatch s : sessions) {
-                out.add(s.withEvents(query(c, "SELECT " + Rows.EVENT_COLUMNS + " FROM events WHERE session_id = ? "
-                        + "AND seq > ? AND seq <= ? AND (direction = 'SYSTEM' AND type = ANY(?) OR direction = 'OUT' AND type = '"
-                        + SystemEvents.ERROR + "') ORDER BY seq LIMIT ?",
-                        Rows::event, s.sessionId(), s.cursor(), s.lastSeq(), types, maxEvents), maxEvents));
+                out.add(s.withEvents(
+                        query(
+                                c,
+                                "SELECT " + Rows.EVENT_COLUMNS + " FROM events WHERE session_id = ? "
+                                        + "AND seq > ? AND seq <= ? AND (direction = 'SYSTEM' AND type = ANY(?) OR direction = 'OUT' AND type = '"
+                                        + SystemEvents.ERROR + "') ORDER BY seq LIMIT ?",
+                                Rows::event,
+                                s.sessionId(),
+                                s.cursor(),
+                                s.lastSeq(),
+                                types,
+                                maxEvents),
+                        maxEvents));
             }
             return out;
         });
@@ -69,17 +80,33 @@ final class PgDeliveries implements DeliveryStore {
     public boolean consume(Consumer consumer, CheckpointBatch batch, List<NewDelivery> made, Instant at) {
         String cursor = Rows.cursorColumn(consumer);
         return store.write((c, touched) -> {
-            if (update(c, "UPDATE sessions SET " + cursor + " = ? WHERE id = ? AND " + cursor + " = ?",
-                    batch.lastSeq(), batch.sessionId(), batch.cursor()) == 0) {
+            if (update(
+                            c,
+                            "UPDATE sessions SET " + cursor + " = ? WHERE id = ? AND " + cursor + " = ?",
+                            batch.lastSeq(),
+                            batch.sessionId(),
+                            batch.cursor())
+                    == 0) {
                 return false;
             }
             var lanes = new LinkedHashSet<String>();
             for (NewDelivery d : made) {
-                update(c, "INSERT INTO deliveries (id, kind, target, tenant, session_id, event_seq, event_type, body, state, "
-                        + "event_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-                        + "ON CONFLICT (target, session_id, event_seq) DO NOTHING", d.id(), d.kind().name(), d.target(),
-                        d.tenant(), d.sessionId(), d.eventSeq(), d.eventType(), Json.write(d.body()), d.state().name(),
-                        d.eventAt().toEpochMilli(), at.toEpochMilli());
+                update(
+                        c,
+                        "INSERT INTO deliveries (id, kind, target, tenant, session_id, event_seq, event_type, body, state, "
+                                + "event_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                                + "ON CONFLICT (target, session_id, event_seq) DO NOTHING",
+                        d.id(),
+                        d.kind().name(),
+                        d.target(),
+                        d.tenant(),
+                        d.sessionId(),
+                        d.eventSeq(),
+                        d.eventType(),
+                        Json.write(d.body()),
+                        d.state().name(),
+                        d.eventAt().toEpochMilli(),
+                        at.toEpochMilli());
                 if (d.state() == DeliveryState.PENDING) lanes.add(d.target());
             }
             for (String target : lanes) promote(c, target, batch.sessionId(), at);
@@ -91,17 +118,31 @@ final class PgDeliveries implements DeliveryStore {
     private static void promote(Connection c, String target, String sessionId, Instant at) throws SQLException {
         first(c, "SELECT pg_advisory_xact_lock(hashtext(?), hashtext(?))", r -> 1, target, sessionId);
         // ready_at: where its maximum age starts (a head it was before keeps its own).
-        update(c, "UPDATE deliveries SET next_attempt_at = ?, ready_at = COALESCE(ready_at, ?) WHERE id = ("
-                + "SELECT id FROM deliveries WHERE target = ? AND session_id = ? AND state = 'PENDING' ORDER BY event_seq LIMIT 1) "
-                + "AND NOT EXISTS (SELECT 1 FROM deliveries WHERE target = ? AND session_id = ? AND state = 'PENDING' "
-                + "AND next_attempt_at IS NOT NULL)", at.toEpochMilli(), at.toEpochMilli(), target, sessionId, target, sessionId);
+        update(
+                c,
+                "UPDATE deliveries SET next_attempt_at = ?, ready_at = COALESCE(ready_at, ?) WHERE id = ("
+                        + "SELECT id FROM deliveries WHERE target = ? AND session_id = ? AND state = 'PENDING' ORDER BY event_seq LIMIT 1) "
+                        + "AND NOT EXISTS (SELECT 1 FROM deliveries WHERE target = ? AND session_id = ? AND state = 'PENDING' "
+                        + "AND next_attempt_at IS NOT NULL)",
+                at.toEpochMilli(),
+                at.toEpochMilli(),
+                target,
+                sessionId,
+                target,
+                sessionId);
     }
 
     // ---- sending ----
 
     @Override
-    public List<Delivery> claimDue(DeliveryKind kind, Optional<String> only, Set<String> exclude, String owner,
-                                   Instant now, Duration lease, int limit) {
+    public List<Delivery> claimDue(
+            DeliveryKind kind,
+            Optional<String> only,
+            Set<String> exclude,
+            String owner,
+            Instant now,
+            Duration lease,
+            int limit) {
         return store.write((c, touched) -> {
             long t = now.toEpochMilli();
             long until = now.plus(lease).toEpochMilli();
@@ -110,15 +151,18 @@ final class PgDeliveries implements DeliveryStore {
             if (!exclude.isEmpty()) args.add(c.createArrayOf("text", exclude.toArray()));
             args.add(limit);
             // SKIP LOCKED: a head another node is claiming right now is its, not ours to wait for.
-            return query(c, "WITH due AS (SELECT id, next_attempt_at AS was FROM deliveries WHERE kind = ? AND state = 'PENDING' "
-                    + "AND next_attempt_at IS NOT NULL AND next_attempt_at <= ?"
-                    + (only.isPresent() ? " AND target = ?" : "")
-                    + (exclude.isEmpty() ? "" : " AND NOT (target = ANY(?))")
-                    + " ORDER BY next_attempt_at LIMIT ? FOR UPDATE SKIP LOCKED), "
-                    + "claimed AS (UPDATE deliveries d SET attempts = attempts + 1, next_attempt_at = ?, claimed_by = ?, "
-                    + "claimed_until = ?, updated_at = ? FROM due WHERE d.id = due.id RETURNING d.*, due.was) "
-                    + "SELECT " + Rows.DELIVERY_COLUMNS + " FROM claimed ORDER BY was, id",
-                    Rows::delivery, reorder(args));
+            return query(
+                    c,
+                    "WITH due AS (SELECT id, next_attempt_at AS was FROM deliveries WHERE kind = ? AND state = 'PENDING' "
+                            + "AND next_attempt_at IS NOT NULL AND next_attempt_at <= ?"
+                            + (only.isPresent() ? " AND target = ?" : "")
+                            + (exclude.isEmpty() ? "" : " AND NOT (target = ANY(?))")
+                            + " ORDER BY next_attempt_at LIMIT ? FOR UPDATE SKIP LOCKED), "
+                            + "claimed AS (UPDATE deliveries d SET attempts = attempts + 1, next_attempt_at = ?, claimed_by = ?, "
+                            + "claimed_until = ?, updated_at = ? FROM due WHERE d.id = due.id RETURNING d.*, due.was) "
+                            + "SELECT " + Rows.DELIVERY_COLUMNS + " FROM claimed ORDER BY was, id",
+                    Rows::delivery,
+                    reorder(args));
         });
     }
 
@@ -130,13 +174,23 @@ final class PgDeliveries implements DeliveryStore {
             Optional<String[]> lane = recordOne(c, o);
             if (lane.isEmpty()) return Optional.<Delivery>empty();
             // The promotion above holds the lane's lock: no other node claims its new head meanwhile.
-            return first(c, "WITH next AS (SELECT id FROM deliveries WHERE target = ? AND session_id = ? AND state = 'PENDING' "
-                    + "AND next_attempt_at IS NOT NULL AND next_attempt_at <= ? AND (claimed_until IS NULL OR claimed_until <= ?) "
-                    + "FOR UPDATE SKIP LOCKED), "
-                    + "claimed AS (UPDATE deliveries d SET attempts = attempts + 1, next_attempt_at = ?, claimed_by = ?, "
-                    + "claimed_until = ?, updated_at = ? FROM next WHERE d.id = next.id RETURNING d.*) "
-                    + "SELECT " + Rows.DELIVERY_COLUMNS + " FROM claimed", Rows::delivery,
-                    lane.get()[0], lane.get()[1], t, t, until, owner, until, t);
+            return first(
+                    c,
+                    "WITH next AS (SELECT id FROM deliveries WHERE target = ? AND session_id = ? AND state = 'PENDING' "
+                            + "AND next_attempt_at IS NOT NULL AND next_attempt_at <= ? AND (claimed_until IS NULL OR claimed_until <= ?) "
+                            + "FOR UPDATE SKIP LOCKED), "
+                            + "claimed AS (UPDATE deliveries d SET attempts = attempts + 1, next_attempt_at = ?, claimed_by = ?, "
+                            + "claimed_until = ?, updated_at = ? FROM next WHERE d.id = next.id RETURNING d.*) "
+                            + "SELECT " + Rows.DELIVERY_COLUMNS + " FROM claimed",
+                    Rows::delivery,
+                    lane.get()[0],
+                    lane.get()[1],
+                    t,
+                    t,
+                    until,
+                    owner,
+                    until,
+                    t);
         });
     }
 
@@ -161,73 +215,128 @@ final class PgDeliveries implements DeliveryStore {
         long t = o.at().toEpochMilli();
         int n = switch (o) {
             // A delivered one's last_error holds its note, if it has one (why it counts as delivered).
-            case DeliveryOutcome.Delivered d -> update(c, "UPDATE deliveries SET state = 'DELIVERED', last_status = ?, "
-                    + "last_error = ?, remote_id = ?, delivered_at = ?, next_attempt_at = NULL, claimed_by = NULL, "
-                    + "claimed_until = NULL, updated_at = ? WHERE id = ? AND state = 'PENDING'",
-                    d.status(), d.note().orElse(null), d.remoteId().orElse(null), t, t, d.id());
-            case DeliveryOutcome.Rejected r -> settle(c, r.id(), DeliveryState.REJECTED, Optional.of(r.status()), r.reason(), t);
+            case DeliveryOutcome.Delivered d ->
+                update(
+                        c,
+                        "UPDATE deliveries SET state = 'DELIVERED', last_status = ?, "
+                                + "last_error = ?, remote_id = ?, delivered_at = ?, next_attempt_at = NULL, claimed_by = NULL, "
+                                + "claimed_until = NULL, updated_at = ? WHERE id = ? AND state = 'PENDING'",
+                        d.status(),
+                        d.note().orElse(null),
+                        d.remoteId().orElse(null),
+                        t,
+                        t,
+                        d.id());
+            case DeliveryOutcome.Rejected r ->
+                settle(c, r.id(), DeliveryState.REJECTED, Optional.of(r.status()), r.reason(), t);
             case DeliveryOutcome.Dead d -> settle(c, d.id(), DeliveryState.DEAD, d.status(), d.error(), t);
-            case DeliveryOutcome.Retry r -> update(c, "UPDATE deliveries SET last_status = ?, last_error = ?, "
-                    + "next_attempt_at = ?, claimed_by = NULL, claimed_until = NULL, updated_at = ? WHERE id = ? AND state = 'PENDING'",
-                    r.status().orElse(null), r.error(), r.nextAttemptAt().toEpochMilli(), t, r.id());
+            case DeliveryOutcome.Retry r ->
+                update(
+                        c,
+                        "UPDATE deliveries SET last_status = ?, last_error = ?, "
+                                + "next_attempt_at = ?, claimed_by = NULL, claimed_until = NULL, updated_at = ? WHERE id = ? AND state = 'PENDING'",
+                        r.status().orElse(null),
+                        r.error(),
+                        r.nextAttemptAt().toEpochMilli(),
+                        t,
+                        r.id());
         };
         if (n == 0 || o instanceof DeliveryOutcome.Retry) return Optional.empty();
-        String[] lane = first(c, "SELECT target, session_id FROM deliveries WHERE id = ?",
-                r -> new String[] {r.getString(1), r.getString(2)}, o.id()).orElseThrow();
+        String[] lane = first(
+                        c,
+                        "SELECT target, session_id FROM deliveries WHERE id = ?",
+                        r -> new String[] {r.getString(1), r.getString(2)},
+                        o.id())
+                .orElseThrow();
         promote(c, lane[0], lane[1], o.at());
         return Optional.of(lane);
     }
 
     /** A final state other than delivered: the lane moves on, the reason stays. */
-    private static int settle(Connection c, String id, DeliveryState state, Optional<Integer> status, String why, long t)
+    private static int settle(
+            Connection c, String id, DeliveryState state, Optional<Integer> status, String why, long t)
             throws SQLException {
-        return update(c, "UPDATE deliveries SET state = ?, last_status = ?, last_error = ?, next_attempt_at = NULL, "
-                + "claimed_by = NULL, claimed_until = NULL, updated_at = ? WHERE id = ? AND state = 'PENDING'",
-                state.name(), status.orElse(null), why, t, id);
+        return update(
+                c,
+                "UPDATE deliveries SET state = ?, last_status = ?, last_error = ?, next_attempt_at = NULL, "
+                        + "claimed_by = NULL, claimed_until = NULL, updated_at = ? WHERE id = ? AND state = 'PENDING'",
+                state.name(),
+                status.orElse(null),
+                why,
+                t,
+                id);
     }
 
     @Override
     public int wakeTarget(DeliveryKind kind, String target, Instant now) {
         long t = now.toEpochMilli();
-        return store.write((c, touched) -> update(c, "UPDATE deliveries SET next_attempt_at = ? WHERE kind = ? AND target = ? "
-                + "AND state = 'PENDING' AND next_attempt_at > ? AND (claimed_until IS NULL OR claimed_until <= ?)",
-                t, kind.name(), target, t, t));
+        return store.write((c, touched) -> update(
+                c,
+                "UPDATE deliveries SET next_attempt_at = ? WHERE kind = ? AND target = ? "
+                        + "AND state = 'PENDING' AND next_attempt_at > ? AND (claimed_until IS NULL OR claimed_until <= ?)",
+                t,
+                kind.name(),
+                target,
+                t,
+                t));
     }
 
     @Override
     public int releaseClaims(String owner, Instant now) {
         // A follower has no next_attempt_at and must not get one: a lane has one head.
-        return store.write((c, touched) -> update(c, "UPDATE deliveries SET next_attempt_at = CASE WHEN next_attempt_at IS NOT NULL "
-                + "THEN ? END, claimed_by = NULL, claimed_until = NULL WHERE claimed_by = ? AND state = 'PENDING'",
-                now.toEpochMilli(), owner));
+        return store.write((c, touched) -> update(
+                c,
+                "UPDATE deliveries SET next_attempt_at = CASE WHEN next_attempt_at IS NOT NULL "
+                        + "THEN ? END, claimed_by = NULL, claimed_until = NULL WHERE claimed_by = ? AND state = 'PENDING'",
+                now.toEpochMilli(),
+                owner));
     }
 
     @Override
     public Optional<Instant> nextDue(DeliveryKind kind, Set<String> exclude) {
-        return store.read(c -> first(c, "SELECT MIN(next_attempt_at) AS due FROM deliveries WHERE kind = ? "
-                + "AND state = 'PENDING' AND next_attempt_at IS NOT NULL AND NOT (target = ANY(?))", r -> Rows.optInstant(r, "due"),
-                kind.name(), c.createArrayOf("text", exclude.toArray())).flatMap(d -> d));
+        return store.read(c -> first(
+                        c,
+                        "SELECT MIN(next_attempt_at) AS due FROM deliveries WHERE kind = ? "
+                                + "AND state = 'PENDING' AND next_attempt_at IS NOT NULL AND NOT (target = ANY(?))",
+                        r -> Rows.optInstant(r, "due"),
+                        kind.name(),
+                        c.createArrayOf("text", exclude.toArray()))
+                .flatMap(d -> d));
     }
 
     // ---- reading ----
 
     @Override
     public Optional<Delivery> getDelivery(String id) {
-        return store.read(c -> first(c, "SELECT " + Rows.DELIVERY_COLUMNS + " FROM deliveries WHERE id = ?", Rows::delivery, id));
+        return store.read(
+                c -> first(c, "SELECT " + Rows.DELIVERY_COLUMNS + " FROM deliveries WHERE id = ?", Rows::delivery, id));
     }
 
     @Override
     public Page<Delivery> listDeliveries(DeliveryFilter f, Optional<String> after, int limit) {
         var where = new StringBuilder(" WHERE tenant = ? AND kind = ?");
         var args = new ArrayList<Object>(List.of(f.tenant(), f.kind().name()));
-        f.state().ifPresent(s -> { where.append(" AND state = ?"); args.add(s.name()); });
-        f.sessionId().ifPresent(s -> { where.append(" AND session_id = ?"); args.add(s); });
-        f.target().ifPresent(s -> { where.append(" AND target = ?"); args.add(s); });
+        f.state().ifPresent(s -> {
+            where.append(" AND state = ?");
+            args.add(s.name());
+        });
+        f.sessionId().ifPresent(s -> {
+            where.append(" AND session_id = ?");
+            args.add(s);
+        });
+        f.target().ifPresent(s -> {
+            where.append(" AND target = ?");
+            args.add(s);
+        });
         // Within a session, log order (ids are monotonic ULIDs made in seq order); across sessions, newest first.
         boolean ascending = f.sessionId().isPresent();
-        after.ifPresent(a -> { where.append(ascending ? " AND id > ?" : " AND id < ?"); args.add(a); });
+        after.ifPresent(a -> {
+            where.append(ascending ? " AND id > ?" : " AND id < ?");
+            args.add(a);
+        });
         args.add(limit + 1);
-        String sql = "SELECT " + Rows.DELIVERY_COLUMNS + " FROM deliveries" + where + (ascending ? " ORDER BY id" : " ORDER BY id DESC") + " LIMIT ?";
+        String sql = "SELECT " + Rows.DELIVERY_COLUMNS + " FROM deliveries" + where
+                + (ascending ? " ORDER BY id" : " ORDER BY id DESC") + " LIMIT ?";
         List<Delivery> rows = store.read(c -> query(c, sql, Rows::delivery, args.toArray()));
         return Page.fromRows(rows, limit, Delivery::id);
     }
@@ -235,16 +344,27 @@ final class PgDeliveries implements DeliveryStore {
     @Override
     public Delivery retry(String id, Instant now) {
         return store.write((c, touched) -> {
-            Delivery d = first(c, "SELECT " + Rows.DELIVERY_COLUMNS + " FROM deliveries WHERE id = ? FOR UPDATE", Rows::delivery, id)
+            Delivery d = first(
+                            c,
+                            "SELECT " + Rows.DELIVERY_COLUMNS + " FROM deliveries WHERE id = ? FOR UPDATE",
+                            Rows::delivery,
+                            id)
                     .orElseThrow(() -> BosunException.notFound(id.startsWith("tile_") ? "tile" : "delivery", id));
             if (d.state() != DeliveryState.DEAD && d.state() != DeliveryState.REJECTED) {
-                throw BosunException.conflict("'" + id + "' is " + d.state().wire() + "; only dead or rejected deliveries "
-                        + "can be retried", Map.of("id", id, "state", d.state().wire()));
+                throw BosunException.conflict(
+                        "'" + id + "' is " + d.state().wire() + "; only dead or rejected deliveries "
+                                + "can be retried",
+                        Map.of("id", id, "state", d.state().wire()));
             }
-            update(c, "UPDATE deliveries SET state = 'PENDING', attempts = 0, next_attempt_at = NULL, ready_at = NULL, "
-                    + "last_error = NULL, last_status = NULL, updated_at = ? WHERE id = ?", now.toEpochMilli(), id);
+            update(
+                    c,
+                    "UPDATE deliveries SET state = 'PENDING', attempts = 0, next_attempt_at = NULL, ready_at = NULL, "
+                            + "last_error = NULL, last_status = NULL, updated_at = ? WHERE id = ?",
+                    now.toEpochMilli(),
+                    id);
             promote(c, d.target(), d.sessionId(), now);
-            return first(c, "SELECT " + Rows.DELIVERY_COLUMNS + " FROM deliveries WHERE id = ?", Rows::delivery, id).orElseThrow();
+            return first(c, "SELECT " + Rows.DELIVERY_COLUMNS + " FROM deliveries WHERE id = ?", Rows::delivery, id)
+                    .orElseThrow();
         });
     }
 
@@ -253,8 +373,11 @@ final class PgDeliveries implements DeliveryStore {
         return store.read(c -> {
             var out = new EnumMap<DeliveryState, Long>(DeliveryState.class);
             for (DeliveryState s : DeliveryState.values()) out.put(s, 0L);
-            for (var row : query(c, "SELECT state, COUNT(*) FROM deliveries WHERE kind = ? GROUP BY state",
-                    r -> Map.entry(r.getString(1), r.getLong(2)), kind.name())) {
+            for (var row : query(
+                    c,
+                    "SELECT state, COUNT(*) FROM deliveries WHERE kind = ? GROUP BY state",
+                    r -> Map.entry(r.getString(1), r.getLong(2)),
+                    kind.name())) {
                 out.put(DeliveryState.valueOf(row.getKey()), row.getValue());
             }
             return out;
@@ -263,7 +386,8 @@ final class PgDeliveries implements DeliveryStore {
 
     @Override
     public List<TargetBacklog> backlog(String tenant, DeliveryKind kind) {
-        return BacklogTally.fold(store.read(c -> query(c, BacklogTally.SQL, BacklogTally.Row::of, tenant, kind.name())));
+        return BacklogTally.fold(
+                store.read(c -> query(c, BacklogTally.SQL, BacklogTally.Row::of, tenant, kind.name())));
     }
 
     // ---- webhooks ----
@@ -273,15 +397,30 @@ final class PgDeliveries implements DeliveryStore {
         return store.write((c, touched) -> {
             // The cap is per tenant: nodes adding at once take turns.
             first(c, "SELECT pg_advisory_xact_lock(hashtext('bosun.webhooks'), hashtext(?))", r -> 1, w.tenant());
-            long n = first(c, "SELECT COUNT(*) FROM webhooks WHERE tenant = ?", r -> r.getLong(1), w.tenant()).orElse(0L);
+            long n = first(c, "SELECT COUNT(*) FROM webhooks WHERE tenant = ?", r -> r.getLong(1), w.tenant())
+                    .orElse(0L);
             if (n >= maxPerTenant) {
-                throw BosunException.limit("tenant already has its maximum of " + maxPerTenant + " webhooks",
+                throw BosunException.limit(
+                        "tenant already has its maximum of " + maxPerTenant + " webhooks",
                         Map.of("limit", maxPerTenant, "field", "max_webhooks"));
             }
-            update(c, "INSERT INTO webhooks (id, tenant, url, events, secret, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-                    w.id(), w.tenant(), w.url().toString(), Rows.json(w.events()), w.secret(), w.createdAt().toEpochMilli());
+            update(
+                    c,
+                    "INSERT INTO webhooks (id, tenant, url, events, secret, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                    w.id(),
+                    w.tenant(),
+                    w.url().toString(),
+                    Rows.json(w.events()),
+                    w.secret(),
+                    w.createdAt().toEpochMilli());
             // As stored, to the millisecond: the answer to its creation must match every later read of it.
-            return new Webhook(w.id(), w.tenant(), w.url(), w.events(), w.secret(), Instant.ofEpochMilli(w.createdAt().toEpochMilli()));
+            return new Webhook(
+                    w.id(),
+                    w.tenant(),
+                    w.url(),
+                    w.events(),
+                    w.secret(),
+                    Instant.ofEpochMilli(w.createdAt().toEpochMilli()));
         });
     }
 
@@ -297,7 +436,8 @@ final class PgDeliveries implements DeliveryStore {
 
     @Override
     public Optional<Webhook> getWebhook(String tenant, String id) {
-        return store.read(c -> first(c, "SELECT * FROM webhooks WHERE tenant = ? AND id = ?", Rows::webhook, tenant, id));
+        return store.read(
+                c -> first(c, "SELECT * FROM webhooks WHERE tenant = ? AND id = ?", Rows::webhook, tenant, id));
     }
 
     @Override
@@ -308,5 +448,4 @@ final class PgDeliveries implements DeliveryStore {
             return true;
         });
     }
-
 }

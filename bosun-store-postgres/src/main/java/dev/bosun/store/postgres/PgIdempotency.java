@@ -14,7 +14,9 @@ import java.util.Set;
 final class PgIdempotency implements IdempotencyStore {
     private final PostgresStore store;
 
-    PgIdempotency(PostgresStore store) { this.store = store; }
+    PgIdempotency(PostgresStore store) {
+        this.store = store;
+    }
 
     /**
      * Inserts {@code claim} inside the transaction of a request's first write; {@code touched} names the
@@ -22,38 +24,69 @@ final class PgIdempotency implements IdempotencyStore {
      * this waits for) means a request with the same key got there first: the transaction rolls back.
      */
     static void insert(Connection c, IdempotencyClaim claim, Set<String> touched) throws SQLException {
-        int n = PostgresStore.update(c, "INSERT INTO idempotency_keys (tenant, route, idem_key, request_hash, session_id, "
+        int n = PostgresStore.update(
+                c,
+                "INSERT INTO idempotency_keys (tenant, route, idem_key, request_hash, session_id, "
                         + "created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-                claim.tenant(), claim.route(), claim.key(), claim.requestHash(), touched.stream().findFirst().orElse(null),
-                claim.createdAt().toEpochMilli(), claim.expiresAt().toEpochMilli());
+                claim.tenant(),
+                claim.route(),
+                claim.key(),
+                claim.requestHash(),
+                touched.stream().findFirst().orElse(null),
+                claim.createdAt().toEpochMilli(),
+                claim.expiresAt().toEpochMilli());
         if (n == 0) throw claim.inProgress();
     }
 
     @Override
     public Optional<IdempotencyRecord> find(String tenant, String route, String key) {
-        return store.read(c -> PostgresStore.first(c, "SELECT request_hash, session_id, status, body, created_at, expires_at "
-                + "FROM idempotency_keys WHERE tenant = ? AND route = ? AND idem_key = ?", r -> {
-            var claim = new IdempotencyClaim(tenant, route, key, r.getString(1),
-                    Instant.ofEpochMilli(r.getLong(5)), Instant.ofEpochMilli(r.getLong(6)));
-            int status = r.getInt(3);
-            Optional<StoredResponse> response = r.wasNull() ? Optional.empty() : Optional.of(new StoredResponse(status, r.getString(4)));
-            return new IdempotencyRecord(claim, Optional.ofNullable(r.getString(2)), response);
-        }, tenant, route, key));
+        return store.read(c -> PostgresStore.first(
+                c,
+                "SELECT request_hash, session_id, status, body, created_at, expires_at "
+                        + "FROM idempotency_keys WHERE tenant = ? AND route = ? AND idem_key = ?",
+                r -> {
+                    var claim = new IdempotencyClaim(
+                            tenant,
+                            route,
+                            key,
+                            r.getString(1),
+                            Instant.ofEpochMilli(r.getLong(5)),
+                            Instant.ofEpochMilli(r.getLong(6)));
+                    int status = r.getInt(3);
+                    Optional<StoredResponse> response =
+                            r.wasNull() ? Optional.empty() : Optional.of(new StoredResponse(status, r.getString(4)));
+                    return new IdempotencyRecord(claim, Optional.ofNullable(r.getString(2)), response);
+                },
+                tenant,
+                route,
+                key));
     }
 
     @Override
     public void complete(IdempotencyClaim claim, StoredResponse response) {
-        store.write((c, touched) -> PostgresStore.update(c, "INSERT INTO idempotency_keys (tenant, route, idem_key, "
+        store.write((c, touched) -> PostgresStore.update(
+                c,
+                "INSERT INTO idempotency_keys (tenant, route, idem_key, "
                         + "request_hash, status, body, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
                         + "ON CONFLICT (tenant, route, idem_key) DO UPDATE SET status = excluded.status, body = excluded.body "
                         + "WHERE idempotency_keys.status IS NULL AND idempotency_keys.request_hash = excluded.request_hash",
-                claim.tenant(), claim.route(), claim.key(), claim.requestHash(), response.status(), response.body(),
-                claim.createdAt().toEpochMilli(), claim.expiresAt().toEpochMilli()));
+                claim.tenant(),
+                claim.route(),
+                claim.key(),
+                claim.requestHash(),
+                response.status(),
+                response.body(),
+                claim.createdAt().toEpochMilli(),
+                claim.expiresAt().toEpochMilli()));
     }
 
     @Override
     public int purgeExpired(Instant now, int limit) {
-        return store.write((c, touched) -> PostgresStore.update(c, "DELETE FROM idempotency_keys WHERE ctid IN "
-                + "(SELECT ctid FROM idempotency_keys WHERE expires_at <= ? ORDER BY expires_at LIMIT ?)", now.toEpochMilli(), limit));
+        return store.write((c, touched) -> PostgresStore.update(
+                c,
+                "DELETE FROM idempotency_keys WHERE ctid IN "
+                        + "(SELECT ctid FROM idempotency_keys WHERE expires_at <= ? ORDER BY expires_at LIMIT ?)",
+                now.toEpochMilli(),
+                limit));
     }
 }

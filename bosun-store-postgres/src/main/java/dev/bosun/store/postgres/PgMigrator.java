@@ -21,8 +21,12 @@ import java.util.Set;
  */
 final class PgMigrator {
     /** The migrations this build knows, in order. Append only; never edit one that has shipped. */
-    static final List<String> MIGRATIONS = List.of("V1__init.sql", "V2__leases.sql", "V3__deliveries.sql",
-            "V4__delivery_ready.sql", "V5__idempotency_keys.sql");
+    static final List<String> MIGRATIONS = List.of(
+            "V1__init.sql",
+            "V2__leases.sql",
+            "V3__deliveries.sql",
+            "V4__delivery_ready.sql",
+            "V5__idempotency_keys.sql");
     /** First key of the advisory lock: Bosun's migrations (the second is the schema's hash). */
     private static final int LOCK_CLASS = 0x62736e31; // "bsn1"
 
@@ -52,7 +56,8 @@ final class PgMigrator {
                 int version = i + 1;
                 if (done.contains(version)) continue;
                 s.execute(read(MIGRATIONS.get(i))); // the driver runs a multi-statement script as one simple query
-                try (PreparedStatement ins = c.prepareStatement("INSERT INTO schema_migrations (version, name) VALUES (?, ?)")) {
+                try (PreparedStatement ins =
+                        c.prepareStatement("INSERT INTO schema_migrations (version, name) VALUES (?, ?)")) {
                     ins.setInt(1, version);
                     ins.setString(2, MIGRATIONS.get(i));
                     ins.executeUpdate();
@@ -69,7 +74,9 @@ final class PgMigrator {
         }
     }
 
-    static int latestVersion() { return MIGRATIONS.size(); }
+    static int latestVersion() {
+        return MIGRATIONS.size();
+    }
 
     private static String read(String name) {
         try (InputStream in = PgMigrator.class.getResourceAsStream("/db/postgres/" + name)) {

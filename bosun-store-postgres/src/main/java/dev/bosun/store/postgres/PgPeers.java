@@ -33,6 +33,7 @@ final class PgPeers implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PgPeers.class);
     /** PostgreSQL's payload limit is 8000 bytes; ids are ASCII. */
     static final int MAX_PAYLOAD = 7900;
+
     private static final long RECONNECT_MS = 500;
 
     /** Opens a connection outside the pool. */
@@ -79,9 +80,13 @@ final class PgPeers implements AutoCloseable {
         if (!closed) outbox.addAll(sessionIds);
     }
 
-    long notificationsSent() { return sent.get(); }
+    long notificationsSent() {
+        return sent.get();
+    }
 
-    long notificationsHeard() { return heard.get(); }
+    long notificationsHeard() {
+        return heard.get();
+    }
 
     private void sendLoop() {
         var batch = new ArrayList<String>();
@@ -157,7 +162,9 @@ final class PgPeers implements AutoCloseable {
                 }
             } catch (SQLException | RuntimeException e) {
                 if (closed) return;
-                log.warn("the listener connection failed ({}); reconnecting, pollers fall back to re-reading", e.toString());
+                log.warn(
+                        "the listener connection failed ({}); reconnecting, pollers fall back to re-reading",
+                        e.toString());
                 sleepQuietly(RECONNECT_MS);
             } finally {
                 closeQuietly(listenConn);

@@ -35,7 +35,8 @@ final class PgProbe implements PgCircuit.Probe, AutoCloseable {
         try (Statement st = conn.createStatement()) {
             st.setQueryTimeout(1);
             // After a full disk only a write shows that writes commit: this node's own lease row, rewritten as it is.
-            if (write) st.executeUpdate("UPDATE nodes SET heartbeat_at = heartbeat_at WHERE generation = " + generation);
+            if (write)
+                st.executeUpdate("UPDATE nodes SET heartbeat_at = heartbeat_at WHERE generation = " + generation);
             else st.execute("SELECT 1");
         } catch (SQLException e) {
             close();

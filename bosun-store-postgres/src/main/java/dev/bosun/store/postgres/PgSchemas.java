@@ -16,8 +16,10 @@ public final class PgSchemas {
     public static final String TEST_URL_ENV = "BOSUN_TEST_PG_URL";
     /** The database on a developer machine or CI runner when the variable is not set. */
     public static final String DEFAULT_TEST_URL = "postgresql://postgres@127.0.0.1:5432/test";
+
     private static final AtomicInteger COUNTER = new AtomicInteger();
-    private static final String RUN = Long.toString(System.currentTimeMillis(), 36) + ProcessHandle.current().pid() % 10_000;
+    private static final String RUN = Long.toString(System.currentTimeMillis(), 36)
+            + ProcessHandle.current().pid() % 10_000;
 
     private PgSchemas() {}
 
@@ -46,7 +48,7 @@ public final class PgSchemas {
     /** Drops the URL's schema and everything in it, if it exists. */
     public static void drop(PgUrl url) throws SQLException {
         try (Connection c = DriverManager.getConnection(url.jdbcUrl(), url.properties("bosun-drop"));
-             Statement s = c.createStatement()) {
+                Statement s = c.createStatement()) {
             s.execute("DROP SCHEMA IF EXISTS " + url.schema() + " CASCADE");
         }
     }

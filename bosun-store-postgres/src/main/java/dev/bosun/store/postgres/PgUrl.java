@@ -26,16 +26,23 @@ import java.util.regex.Pattern;
  * @param schema   the schema holding Bosun's tables
  * @param params   extra driver parameters
  */
-public record PgUrl(String host, int port, String database, String user, String password, String schema,
-                    Map<String, String> params) {
+public record PgUrl(
+        String host,
+        int port,
+        String database,
+        String user,
+        String password,
+        String schema,
+        Map<String, String> params) {
     private static final Pattern SCHEMA = Pattern.compile("[a-z_][a-z0-9_]{0,49}");
     static final String RULE = "postgresql://user[:password]@host[:port]/database[?schema=name]";
 
     public PgUrl {
         params = Map.copyOf(params);
         if (!SCHEMA.matcher(schema).matches()) {
-            throw BosunException.invalid("store_url", "schema '" + schema + "' is not 1 to 50 of a-z, 0-9 and _, "
-                    + "starting with a letter or _");
+            throw BosunException.invalid(
+                    "store_url",
+                    "schema '" + schema + "' is not 1 to 50 of a-z, 0-9 and _, " + "starting with a letter or _");
         }
     }
 
@@ -53,7 +60,8 @@ public record PgUrl(String host, int port, String database, String user, String 
         try {
             u = new URI(url);
         } catch (URISyntaxException e) {
-            throw BosunException.invalid("store_url", "store_url is not a valid URL (" + e.getReason() + "); allowed " + RULE);
+            throw BosunException.invalid(
+                    "store_url", "store_url is not a valid URL (" + e.getReason() + "); allowed " + RULE);
         }
         if (u.getHost() == null || u.getPath() == null || u.getPath().length() < 2) {
             throw BosunException.invalid("store_url", "store_url needs a host and a database; allowed " + RULE);
@@ -77,8 +85,14 @@ public record PgUrl(String host, int port, String database, String user, String 
                 else params.put(k, v);
             }
         }
-        return new PgUrl(u.getHost(), u.getPort() < 0 ? 5432 : u.getPort(), u.getPath().substring(1), user, password,
-                schema, params);
+        return new PgUrl(
+                u.getHost(),
+                u.getPort() < 0 ? 5432 : u.getPort(),
+                u.getPath().substring(1),
+                user,
+                password,
+                schema,
+                params);
     }
 
     private static String decode(String s) {
@@ -92,8 +106,14 @@ public record PgUrl(String host, int port, String database, String user, String 
 
     /** The JDBC URL, searching {@link #schema} first. */
     public String jdbcUrl() {
-        var sb = new StringBuilder("jdbc:postgresql://").append(host.contains(":") ? "[" + host + "]" : host)
-                .append(':').append(port).append('/').append(database).append("?currentSchema=").append(schema);
+        var sb = new StringBuilder("jdbc:postgresql://")
+                .append(host.contains(":") ? "[" + host + "]" : host)
+                .append(':')
+                .append(port)
+                .append('/')
+                .append(database)
+                .append("?currentSchema=")
+                .append(schema);
         return sb.toString();
     }
 
@@ -112,9 +132,17 @@ public record PgUrl(String host, int port, String database, String user, String 
     public String connectionString() {
         var sb = new StringBuilder("postgresql://").append(java.net.URLEncoder.encode(user, StandardCharsets.UTF_8));
         if (!password.isEmpty()) sb.append(':').append(java.net.URLEncoder.encode(password, StandardCharsets.UTF_8));
-        sb.append('@').append(host.contains(":") ? "[" + host + "]" : host).append(':').append(port).append('/')
-                .append(database).append("?schema=").append(schema);
-        params.forEach((k, v) -> sb.append('&').append(java.net.URLEncoder.encode(k, StandardCharsets.UTF_8)).append('=')
+        sb.append('@')
+                .append(host.contains(":") ? "[" + host + "]" : host)
+                .append(':')
+                .append(port)
+                .append('/')
+                .append(database)
+                .append("?schema=")
+                .append(schema);
+        params.forEach((k, v) -> sb.append('&')
+                .append(java.net.URLEncoder.encode(k, StandardCharsets.UTF_8))
+                .append('=')
                 .append(java.net.URLEncoder.encode(v, StandardCharsets.UTF_8)));
         return sb.toString();
     }

@@ -14,30 +14,30 @@ import dev.bosun.fleet.FleetEdge;
 import dev.bosun.json.Json;
 import dev.bosun.sandbox.WorkerRef;
 import dev.bosun.session.EndReason;
-import dev.bosun.trace.Tracing;
-import dev.bosun.util.Page;
 import dev.bosun.session.Session;
 import dev.bosun.session.SessionFilter;
 import dev.bosun.session.SessionStats;
 import dev.bosun.session.SessionStatus;
-import dev.bosun.store.EndCause;
 import dev.bosun.session.end.SessionEnds;
-import dev.bosun.store.TakeoverEnds;
 import dev.bosun.store.CommitListener;
 import dev.bosun.store.Due;
 import dev.bosun.store.DueTask;
+import dev.bosun.store.EndCause;
 import dev.bosun.store.EndRequest;
 import dev.bosun.store.EndResult;
 import dev.bosun.store.NewEvent;
 import dev.bosun.store.NewSession;
 import dev.bosun.store.NewTask;
 import dev.bosun.store.Store;
+import dev.bosun.store.TakeoverEnds;
 import dev.bosun.store.TaskCompletion;
 import dev.bosun.store.jdbc.Rows;
 import dev.bosun.store.jdbc.SessionListing;
 import dev.bosun.store.jdbc.SessionTally;
 import dev.bosun.store.jdbc.StoreRules;
 import dev.bosun.task.Task;
+import dev.bosun.trace.Tracing;
+import dev.bosun.util.Page;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.SpanKind;
 import java.sql.Connection;
@@ -129,9 +129,13 @@ public final class PostgresStore implements Store {
             return new Options(url, nodeId, DEFAULT_POOL_SIZE, DEFAULT_LEASE_TTL, Clock.systemUTC());
         }
 
-        public Options withLeaseTtl(Duration ttl) { return new Options(url, nodeId, poolSize, ttl, clock); }
+        public Options withLeaseTtl(Duration ttl) {
+            return new Options(url, nodeId, poolSize, ttl, clock);
+        }
 
-        public Options withPoolSize(int size) { return new Options(url, nodeId, size, leaseTtl, clock); }
+        public Options withPoolSize(int size) {
+            return new Options(url, nodeId, size, leaseTtl, clock);
+        }
     }
 
     /** Opens the store: migrates the schema (once, whoever else starts), registers this node, starts its lease and listener. */
@@ -139,12 +143,12 @@ public final class PostgresStore implements Store {
         try {
             return new PostgresStore(options);
         } catch (SQLException e) {
-            throw BosunException.unavailable("cannot open the PostgreSQL store at " + options.url() + ": "
-                    + describe(e), e);
+            throw BosunException.unavailable(
+                    "cannot open the PostgreSQL store at " + options.url() + ": " + describe(e), e);
         } catch (RuntimeException e) {
             if (e instanceof BosunException) throw e;
-            throw BosunException.unavailable("cannot open the PostgreSQL store at " + options.url() + ": "
-                    + rootMessage(e), e);
+            throw BosunException.unavailable(
+                    "cannot open the PostgreSQL store at " + options.url() + ": " + rootMessage(e), e);
         }
     }
 
@@ -195,17 +199,22 @@ public final class PostgresStore implements Store {
         var props = url.properties("bosun-doctor");
         props.setProperty("connectTimeout", "5");
         try (Connection c = DriverManager.getConnection(url.jdbcUrl(), props);
-             PreparedStatement ps = c.prepareStatement("SELECT to_regclass(? || '.schema_migrations') IS NOT NULL")) {
+                PreparedStatement ps =
+                        c.prepareStatement("SELECT to_regclass(? || '.schema_migrations') IS NOT NULL")) {
             ps.setString(1, url.schema());
             boolean migrated;
             try (ResultSet r = ps.executeQuery()) {
                 migrated = r.next() && r.getBoolean(1);
             }
-            if (!migrated) return Optional.of("schema '" + url.schema() + "' has no Bosun tables yet; the first node to start creates them");
-            try (var st = c.createStatement(); ResultSet r = st.executeQuery("SELECT MAX(version) FROM " + url.schema() + ".schema_migrations")) {
+            if (!migrated)
+                return Optional.of(
+                        "schema '" + url.schema() + "' has no Bosun tables yet; the first node to start creates them");
+            try (var st = c.createStatement();
+                    ResultSet r = st.executeQuery("SELECT MAX(version) FROM " + url.schema() + ".schema_migrations")) {
                 int v = r.next() ? r.getInt(1) : 0;
-                if (v > schemaVersion()) return Optional.of("schema '" + url.schema() + "' is at version " + v
-                        + ", newer than this build's " + schemaVersion() + ": upgrade this node");
+                if (v > schemaVersion())
+                    return Optional.of("schema '" + url.schema() + "' is at version " + v + ", newer than this build's "
+                            + schemaVersion() + ": upgrade this node");
             }
             return Optional.empty();
         } catch (SQLException e) {
@@ -214,18 +223,28 @@ public final class PostgresStore implements Store {
     }
 
     /** The schema version this build migrates to (the number of its migrations). */
-    public static int schemaVersion() { return PgMigrator.latestVersion(); }
+    public static int schemaVersion() {
+        return PgMigrator.latestVersion();
+    }
 
     /** This incarnation's generation: the fencing token of the sessions it owns. */
-    public long generation() { return generation; }
+    public long generation() {
+        return generation;
+    }
 
     /** The database and schema, without the password. */
-    public PgUrl url() { return url; }
+    public PgUrl url() {
+        return url;
+    }
 
     /** Notifications sent to and heard from other nodes, for diagnostics and tests. */
-    public long notificationsSent() { return peers.notificationsSent(); }
+    public long notificationsSent() {
+        return peers.notificationsSent();
+    }
 
-    public long notificationsHeard() { return peers.notificationsHeard(); }
+    public long notificationsHeard() {
+        return peers.notificationsHeard();
+    }
 
     // =====================================================================================
     // transactions
@@ -339,15 +358,21 @@ public final class PostgresStore implements Store {
         log.warn("PostgreSQL {} failed: {}", what, e.toString());
         circuit.failed(e);
         if ("53100".equals(e.getSQLState())) {
-            return BosunException.diskFull("the disk is full: the PostgreSQL database could not write (SQLSTATE 53100), and "
-                    + "nothing of this request was written; retry once it has room", PgCircuit.RETRY_AFTER_SECONDS * 5, Map.of());
+            return BosunException.diskFull(
+                    "the disk is full: the PostgreSQL database could not write (SQLSTATE 53100), and "
+                            + "nothing of this request was written; retry once it has room",
+                    PgCircuit.RETRY_AFTER_SECONDS * 5,
+                    Map.of());
         }
         if (PgCircuit.unreachable(e)) {
-            return new BosunException(ErrorCode.UNAVAILABLE, "the PostgreSQL store is unreachable (" + describe(e) + ")",
-                    Map.of("retry_after_seconds", PgCircuit.RETRY_AFTER_SECONDS), e);
+            return new BosunException(
+                    ErrorCode.UNAVAILABLE,
+                    "the PostgreSQL store is unreachable (" + describe(e) + ")",
+                    Map.of("retry_after_seconds", PgCircuit.RETRY_AFTER_SECONDS),
+                    e);
         }
-        return BosunException.unavailable("the PostgreSQL store could not complete the " + what + " ("
-                + describe(e) + ")", e);
+        return BosunException.unavailable(
+                "the PostgreSQL store could not complete the " + what + " (" + describe(e) + ")", e);
     }
 
     private static String describe(SQLException e) {
@@ -394,23 +419,33 @@ public final class PostgresStore implements Store {
         return "23505".equals(e.getSQLState());
     }
 
-    private static Long ms(Instant t) { return t.toEpochMilli(); }
+    private static Long ms(Instant t) {
+        return t.toEpochMilli();
+    }
 
     // =====================================================================================
     // listeners
     // =====================================================================================
 
     @Override
-    public void addCommitListener(CommitListener listener) { listeners.add(listener); }
+    public void addCommitListener(CommitListener listener) {
+        listeners.add(listener);
+    }
 
     @Override
-    public void addPeerCommitListener(CommitListener listener) { peerListeners.add(listener); }
+    public void addPeerCommitListener(CommitListener listener) {
+        peerListeners.add(listener);
+    }
 
     @Override
-    public void addCommitTimer(LongConsumer nanos) { commitTimers.add(nanos); }
+    public void addCommitTimer(LongConsumer nanos) {
+        commitTimers.add(nanos);
+    }
 
     @Override
-    public void takeoverEnds(TakeoverEnds ends) { this.takeoverEnds = java.util.Objects.requireNonNull(ends, "ends"); }
+    public void takeoverEnds(TakeoverEnds ends) {
+        this.takeoverEnds = java.util.Objects.requireNonNull(ends, "ends");
+    }
 
     // =====================================================================================
     // reads
@@ -439,7 +474,8 @@ public final class PostgresStore implements Store {
 
     /** Tags are a JSON array in a text column; a name part is found with strpos (no LIKE escapes). */
     private static final SessionListing LISTING = new SessionListing(
-            "EXISTS (SELECT 1 FROM jsonb_array_elements_text(sessions.tags::jsonb) AS tag WHERE tag = ?)", "strpos(name, ?) > 0");
+            "EXISTS (SELECT 1 FROM jsonb_array_elements_text(sessions.tags::jsonb) AS tag WHERE tag = ?)",
+            "strpos(name, ?) > 0");
 
     @Override
     public Page<Session> listSessions(SessionFilter filter, Optional<String> after, int limit) {
@@ -449,25 +485,38 @@ public final class PostgresStore implements Store {
 
     @Override
     public SessionStats sessionStats(String tenant, Instant since) {
-        return read(c -> SessionTally.stats(query(c, SessionTally.SQL, SessionTally::group,
-                since.toEpochMilli(), since.toEpochMilli(), tenant), since));
+        return read(c -> SessionTally.stats(
+                query(c, SessionTally.SQL, SessionTally::group, since.toEpochMilli(), since.toEpochMilli(), tenant),
+                since));
     }
 
     @Override
     public Optional<WorkerRef> workerOf(String sessionId) {
-        return read(c -> first(c, "SELECT worker_runtime, worker_id, worker_attrs FROM sessions WHERE id = ?",
-                r -> r.getString(1) == null ? Optional.<WorkerRef>empty()
-                        : Optional.of(new WorkerRef(r.getString(1), r.getString(2), Rows.stringMap(r.getString(3)))),
-                sessionId).flatMap(w -> w));
+        return read(c -> first(
+                        c,
+                        "SELECT worker_runtime, worker_id, worker_attrs FROM sessions WHERE id = ?",
+                        r -> r.getString(1) == null
+                                ? Optional.<WorkerRef>empty()
+                                : Optional.of(
+                                        new WorkerRef(r.getString(1), r.getString(2), Rows.stringMap(r.getString(3)))),
+                        sessionId)
+                .flatMap(w -> w));
     }
 
     @Override
     public List<Event> readEvents(String sessionId, long afterSeq, int limit) {
-        return read(c -> query(c, "SELECT " + Rows.EVENT_COLUMNS + " FROM events WHERE session_id = ? AND seq > ? "
-                + "ORDER BY seq LIMIT ?", Rows::event, sessionId, afterSeq, limit));
+        return read(c -> query(
+                c,
+                "SELECT " + Rows.EVENT_COLUMNS + " FROM events WHERE session_id = ? AND seq > ? "
+                        + "ORDER BY seq LIMIT ?",
+                Rows::event,
+                sessionId,
+                afterSeq,
+                limit));
     }
 
-    private static final String SELECT_TASK = "SELECT " + Rows.TASK_COLUMNS + " FROM tasks WHERE session_id = ? AND id = ?";
+    private static final String SELECT_TASK =
+            "SELECT " + Rows.TASK_COLUMNS + " FROM tasks WHERE session_id = ? AND id = ?";
 
     @Override
     public Optional<Task> getTask(String sessionId, String taskId) {
@@ -476,15 +525,24 @@ public final class PostgresStore implements Store {
 
     @Override
     public List<Task> listTasks(String sessionId, boolean activeOnly) {
-        return read(c -> query(c, "SELECT " + Rows.TASK_COLUMNS + " FROM tasks WHERE session_id = ?"
-                + (activeOnly ? " AND status = 'RUNNING'" : "") + " ORDER BY ord", Rows::task, sessionId));
+        return read(c -> query(
+                c,
+                "SELECT " + Rows.TASK_COLUMNS + " FROM tasks WHERE session_id = ?"
+                        + (activeOnly ? " AND status = 'RUNNING'" : "") + " ORDER BY ord",
+                Rows::task,
+                sessionId));
     }
 
     @Override
     public List<Event> pendingInbox(String sessionId, int limit) {
-        return read(c -> query(c, "SELECT " + Rows.EVENT_COLUMNS + " FROM events e WHERE session_id = ? "
-                + "AND direction = 'IN' AND seq > (SELECT inbox_seq FROM sessions WHERE id = e.session_id) "
-                + "ORDER BY seq LIMIT ?", Rows::event, sessionId, limit));
+        return read(c -> query(
+                c,
+                "SELECT " + Rows.EVENT_COLUMNS + " FROM events e WHERE session_id = ? "
+                        + "AND direction = 'IN' AND seq > (SELECT inbox_seq FROM sessions WHERE id = e.session_id) "
+                        + "ORDER BY seq LIMIT ?",
+                Rows::event,
+                sessionId,
+                limit));
     }
 
     @Override
@@ -492,13 +550,27 @@ public final class PostgresStore implements Store {
         long t = now.toEpochMilli();
         return read(c -> {
             var out = new ArrayList<Due>();
-            out.addAll(query(c, "SELECT id, startup_deadline_at FROM sessions WHERE status = 'CREATING' "
-                    + "AND startup_deadline_at <= ? ORDER BY startup_deadline_at LIMIT ?", due(Due.Kind.STARTUP), t, limit));
-            out.addAll(query(c, "SELECT id, expires_at FROM sessions WHERE status <> 'ENDED' "
-                    + "AND expires_at <= ? ORDER BY expires_at LIMIT ?", due(Due.Kind.TTL), t, limit));
-            out.addAll(query(c, "SELECT id, idle_deadline_at FROM sessions WHERE status <> 'ENDED' "
-                    + "AND idle_deadline_at IS NOT NULL AND idle_deadline_at <= ? ORDER BY idle_deadline_at LIMIT ?",
-                    due(Due.Kind.IDLE), t, limit));
+            out.addAll(query(
+                    c,
+                    "SELECT id, startup_deadline_at FROM sessions WHERE status = 'CREATING' "
+                            + "AND startup_deadline_at <= ? ORDER BY startup_deadline_at LIMIT ?",
+                    due(Due.Kind.STARTUP),
+                    t,
+                    limit));
+            out.addAll(query(
+                    c,
+                    "SELECT id, expires_at FROM sessions WHERE status <> 'ENDED' "
+                            + "AND expires_at <= ? ORDER BY expires_at LIMIT ?",
+                    due(Due.Kind.TTL),
+                    t,
+                    limit));
+            out.addAll(query(
+                    c,
+                    "SELECT id, idle_deadline_at FROM sessions WHERE status <> 'ENDED' "
+                            + "AND idle_deadline_at IS NOT NULL AND idle_deadline_at <= ? ORDER BY idle_deadline_at LIMIT ?",
+                    due(Due.Kind.IDLE),
+                    t,
+                    limit));
             out.sort(Comparator.comparing(Due::deadline));
             return out.size() > limit ? new ArrayList<>(out.subList(0, limit)) : out;
         });
@@ -510,31 +582,47 @@ public final class PostgresStore implements Store {
 
     @Override
     public List<DueTask> dueTasks(Instant now, int limit) {
-        return read(c -> query(c, "SELECT session_id, id, deadline_at FROM tasks WHERE status = 'RUNNING' "
-                + "AND deadline_at <= ? ORDER BY deadline_at LIMIT ?",
-                r -> new DueTask(r.getString(1), r.getString(2), Instant.ofEpochMilli(r.getLong(3))), ms(now), limit));
+        return read(c -> query(
+                c,
+                "SELECT session_id, id, deadline_at FROM tasks WHERE status = 'RUNNING' "
+                        + "AND deadline_at <= ? ORDER BY deadline_at LIMIT ?",
+                r -> new DueTask(r.getString(1), r.getString(2), Instant.ofEpochMilli(r.getLong(3))),
+                ms(now),
+                limit));
     }
 
     @Override
     public Optional<Instant> nextDeadline() {
-        return read(c -> first(c, "SELECT MIN(d) FROM ("
-                + "SELECT MIN(startup_deadline_at) AS d FROM sessions WHERE status = 'CREATING' "
-                + "UNION ALL SELECT MIN(expires_at) FROM sessions WHERE status <> 'ENDED' "
-                + "UNION ALL SELECT MIN(idle_deadline_at) FROM sessions WHERE status <> 'ENDED' AND idle_deadline_at IS NOT NULL "
-                + "UNION ALL SELECT MIN(deadline_at) FROM tasks WHERE status = 'RUNNING') AS deadlines",
-                r -> Rows.optInstant(r, "min")).flatMap(d -> d));
+        return read(c -> first(
+                        c,
+                        "SELECT MIN(d) FROM ("
+                                + "SELECT MIN(startup_deadline_at) AS d FROM sessions WHERE status = 'CREATING' "
+                                + "UNION ALL SELECT MIN(expires_at) FROM sessions WHERE status <> 'ENDED' "
+                                + "UNION ALL SELECT MIN(idle_deadline_at) FROM sessions WHERE status <> 'ENDED' AND idle_deadline_at IS NOT NULL "
+                                + "UNION ALL SELECT MIN(deadline_at) FROM tasks WHERE status = 'RUNNING') AS deadlines",
+                        r -> Rows.optInstant(r, "min"))
+                .flatMap(d -> d));
     }
 
     @Override
     public List<Session> liveWorkerSessions(String nodeId) {
-        return read(c -> query(c, "SELECT " + Rows.SESSION_COLUMNS + " FROM sessions WHERE node_id = ? "
-                + "AND status <> 'ENDED' AND profile IS NOT NULL ORDER BY id", Rows::session, nodeId));
+        return read(c -> query(
+                c,
+                "SELECT " + Rows.SESSION_COLUMNS + " FROM sessions WHERE node_id = ? "
+                        + "AND status <> 'ENDED' AND profile IS NOT NULL ORDER BY id",
+                Rows::session,
+                nodeId));
     }
 
     @Override
     public List<Session> uncleanedEnded(String nodeId, int limit) {
-        return read(c -> query(c, "SELECT " + Rows.SESSION_COLUMNS + " FROM sessions WHERE node_id = ? "
-                + "AND status = 'ENDED' AND cleaned_at IS NULL ORDER BY ended_at LIMIT ?", Rows::session, nodeId, limit));
+        return read(c -> query(
+                c,
+                "SELECT " + Rows.SESSION_COLUMNS + " FROM sessions WHERE node_id = ? "
+                        + "AND status = 'ENDED' AND cleaned_at IS NULL ORDER BY ended_at LIMIT ?",
+                Rows::session,
+                nodeId,
+                limit));
     }
 
     private static Optional<Long> h1Of(Connection c, String sessionId, String column) throws SQLException {
@@ -544,26 +632,36 @@ public final class PostgresStore implements Store {
 
     @Override
     public long liveSessionCount() {
-        return read(c -> first(c, "SELECT value FROM counters WHERE name = 'live_sessions'", r -> r.getLong(1)).orElse(0L));
+        return read(c -> first(c, "SELECT value FROM counters WHERE name = 'live_sessions'", r -> r.getLong(1))
+                .orElse(0L));
     }
 
     @Override
-    public dev.bosun.delivery.DeliveryStore deliveries() { return deliveries; }
+    public dev.bosun.delivery.DeliveryStore deliveries() {
+        return deliveries;
+    }
 
     /** The connections in this node's pool ({@code store_pool_size}). */
     @Override
-    public int poolSize() { return options.poolSize(); }
+    public int poolSize() {
+        return options.poolSize();
+    }
 
     @Override
-    public dev.bosun.idempotency.IdempotencyStore idempotency() { return idempotency; }
+    public dev.bosun.idempotency.IdempotencyStore idempotency() {
+        return idempotency;
+    }
 
     @Override
-    public boolean healthy() { return health().ready(); }
+    public boolean healthy() {
+        return health().ready();
+    }
 
     /** From the circuit: the last calls' and the background probe's outcome, no round trip. */
     @Override
     public dev.bosun.store.StoreHealth health() {
-        if (closed) return new dev.bosun.store.StoreHealth(dev.bosun.store.StoreHealth.State.CLOSED, "the store is closed");
+        if (closed)
+            return new dev.bosun.store.StoreHealth(dev.bosun.store.StoreHealth.State.CLOSED, "the store is closed");
         return circuit.health();
     }
 
@@ -577,16 +675,35 @@ public final class PostgresStore implements Store {
             boolean worker = s.profile().isPresent();
             long created = s.createdAt().toEpochMilli();
             try {
-                update(c, "INSERT INTO sessions (id, tenant, name, agent_id, tags, metadata, profile, node_id, status, "
-                        + "created_at, started_at, last_activity_at, idle_timeout_ms, ttl_ms, expires_at, idle_deadline_at, "
-                        + "startup_deadline_at, max_tasks, task_timeout_ms, workspace, h1_start, owner_generation, scout_room, "
-                        + "emit_tiles) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        s.id(), s.tenant(), s.name(), s.agentId(), Rows.json(s.tags()), Rows.json(s.metadata()),
-                        s.profile().orElse(null), s.nodeId(), worker ? "CREATING" : "RUNNING", created,
-                        worker ? null : created, created, s.idleTimeout().toMillis(), s.ttl().toMillis(),
-                        created + s.ttl().toMillis(), created + s.idleTimeout().toMillis(),
-                        s.startupDeadline().map(PostgresStore::ms).orElse(null), s.maxTasks(), s.taskTimeout().toMillis(),
-                        s.workspace().orElse(null), s.h1Start().orElse(null), generation, s.scoutRoom().orElse(null),
+                update(
+                        c,
+                        "INSERT INTO sessions (id, tenant, name, agent_id, tags, metadata, profile, node_id, status, "
+                                + "created_at, started_at, last_activity_at, idle_timeout_ms, ttl_ms, expires_at, idle_deadline_at, "
+                                + "startup_deadline_at, max_tasks, task_timeout_ms, workspace, h1_start, owner_generation, scout_room, "
+                                + "emit_tiles) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        s.id(),
+                        s.tenant(),
+                        s.name(),
+                        s.agentId(),
+                        Rows.json(s.tags()),
+                        Rows.json(s.metadata()),
+                        s.profile().orElse(null),
+                        s.nodeId(),
+                        worker ? "CREATING" : "RUNNING",
+                        created,
+                        worker ? null : created,
+                        created,
+                        s.idleTimeout().toMillis(),
+                        s.ttl().toMillis(),
+                        created + s.ttl().toMillis(),
+                        created + s.idleTimeout().toMillis(),
+                        s.startupDeadline().map(PostgresStore::ms).orElse(null),
+                        s.maxTasks(),
+                        s.taskTimeout().toMillis(),
+                        s.workspace().orElse(null),
+                        s.h1Start().orElse(null),
+                        generation,
+                        s.scoutRoom().orElse(null),
                         s.emitTiles().map(b -> b ? 1 : 0).orElse(null));
             } catch (SQLException e) {
                 if (isUniqueViolation(e)) throw StoreRules.duplicateSession(s.id());
@@ -601,8 +718,9 @@ public final class PostgresStore implements Store {
                 session = findSession(c, s.id()).orElseThrow();
             }
             // Last, so the one row every create and end shares is locked only for the commit itself.
-            if (update(c, "UPDATE counters SET value = value + 1 WHERE name = 'live_sessions' AND value < ?",
-                    (long) maxLiveSessions) == 0) {
+            if (update(c, "UPDATE counters SET value = value + 1 WHERE name = 'live_sessions' AND value < ?", (long)
+                            maxLiveSessions)
+                    == 0) {
                 throw StoreRules.liveCap(maxLiveSessions);
             }
             return session;
@@ -613,11 +731,20 @@ public final class PostgresStore implements Store {
     public Session markRunning(String sessionId, WorkerRef worker, ObjectNode startedPayload, Instant at) {
         return write((c, touched) -> {
             long t = at.toEpochMilli();
-            int n = update(c, "UPDATE sessions SET status = 'RUNNING', started_at = ?, startup_deadline_at = NULL, "
-                    + "worker_runtime = ?, worker_id = ?, worker_attrs = ?, last_activity_at = GREATEST(last_activity_at, ?), "
-                    + "idle_deadline_at = CASE WHEN tasks_running = 0 THEN GREATEST(last_activity_at, ?) + idle_timeout_ms END "
-                    + "WHERE id = ? AND status = 'CREATING' AND owner_generation = ?",
-                    t, worker.runtime(), worker.id(), Rows.json(worker.attributes()), t, t, sessionId, generation);
+            int n = update(
+                    c,
+                    "UPDATE sessions SET status = 'RUNNING', started_at = ?, startup_deadline_at = NULL, "
+                            + "worker_runtime = ?, worker_id = ?, worker_attrs = ?, last_activity_at = GREATEST(last_activity_at, ?), "
+                            + "idle_deadline_at = CASE WHEN tasks_running = 0 THEN GREATEST(last_activity_at, ?) + idle_timeout_ms END "
+                            + "WHERE id = ? AND status = 'CREATING' AND owner_generation = ?",
+                    t,
+                    worker.runtime(),
+                    worker.id(),
+                    Rows.json(worker.attributes()),
+                    t,
+                    t,
+                    sessionId,
+                    generation);
             if (n == 0) {
                 Session s = findSession(c, sessionId).orElseThrow(() -> BosunException.notFound("session", sessionId));
                 if (s.status() == SessionStatus.CREATING) throw notOwner(sessionId);
@@ -635,14 +762,16 @@ public final class PostgresStore implements Store {
 
     /** A write only the session's owner may make, from an incarnation that no longer owns it. */
     private BosunException notOwner(String sessionId) {
-        return BosunException.conflict("session '" + sessionId + "' is owned by another node now (this node's "
-                + "generation " + generation + " is stale); the write is refused",
+        return BosunException.conflict(
+                "session '" + sessionId + "' is owned by another node now (this node's " + "generation " + generation
+                        + " is stale); the write is refused",
                 Map.of("session_id", sessionId, "reason", "stale_generation"));
     }
 
     /** Ends that only the owner's worker supervisor makes: they carry its generation. */
     private static boolean ownerOnly(EndRequest req) {
-        return req.reason() == EndReason.WORKER_EXITED || req.reason() == EndReason.WORKER_LOST
+        return req.reason() == EndReason.WORKER_EXITED
+                || req.reason() == EndReason.WORKER_LOST
                 || req.reason() == EndReason.STARTUP_FAILED && req.precondition() == EndRequest.Precondition.NONE;
     }
 
@@ -650,10 +779,12 @@ public final class PostgresStore implements Store {
     public EndResult endSession(EndRequest req) {
         return write((c, touched) -> {
             if (req.precondition() != EndRequest.Precondition.NONE
-                    && first(c, "SELECT 1 FROM sessions WHERE id = ? FOR UPDATE SKIP LOCKED", r -> 1, req.sessionId()).isEmpty()) {
+                    && first(c, "SELECT 1 FROM sessions WHERE id = ? FOR UPDATE SKIP LOCKED", r -> 1, req.sessionId())
+                            .isEmpty()) {
                 // Someone holds the row (another node's reaper, or a write that may move the deadline):
                 // leave it to them; if it is still due, the next sweep comes back within a second.
-                Session s = findSession(c, req.sessionId()).orElseThrow(() -> BosunException.notFound("session", req.sessionId()));
+                Session s = findSession(c, req.sessionId())
+                        .orElseThrow(() -> BosunException.notFound("session", req.sessionId()));
                 return new EndResult(s, false, 0);
             }
             return end(c, req, touched, ownerOnly(req));
@@ -665,10 +796,16 @@ public final class PostgresStore implements Store {
         String guard = StoreRules.endGuard(req.precondition());
         // The patterns the end leaves, written by the end's own UPDATE (unused if it does not happen).
         List<String> patterns = StoreRules.patternsAtEnd(
-                query(c, "SELECT " + Rows.TASK_COLUMNS + " FROM tasks WHERE session_id = ? ORDER BY ord", Rows::task, req.sessionId()),
-                first(c, "SELECT max_tasks FROM sessions WHERE id = ?", r -> r.getInt(1), req.sessionId()).orElse(Integer.MAX_VALUE),
+                query(
+                        c,
+                        "SELECT " + Rows.TASK_COLUMNS + " FROM tasks WHERE session_id = ? ORDER BY ord",
+                        Rows::task,
+                        req.sessionId()),
+                first(c, "SELECT max_tasks FROM sessions WHERE id = ?", r -> r.getInt(1), req.sessionId())
+                        .orElse(Integer.MAX_VALUE),
                 req);
-        var args = new ArrayList<Object>(List.of(req.outcome().name(), req.reason().name()));
+        var args =
+                new ArrayList<Object>(List.of(req.outcome().name(), req.reason().name()));
         args.add(req.error().orElse(null));
         args.add(req.exitCode().orElse(null));
         args.add(t);
@@ -678,40 +815,67 @@ public final class PostgresStore implements Store {
         args.add(req.sessionId());
         if (!guard.isEmpty()) args.add(t);
         if (fenced) args.add(generation);
-        int n = update(c, "UPDATE sessions SET status = 'ENDED', outcome = ?, reason = ?, error = ?, exit_code = ?, "
-                + "ended_at = ?, idle_deadline_at = NULL, startup_deadline_at = NULL, h1_end = ?, "
-                // Without a worker there is nothing to stop or remove: the end itself is the cleanup.
-                + "cleaned_at = CASE WHEN profile IS NULL THEN ? ELSE cleaned_at END, patterns = ? "
-                + "WHERE id = ? AND status <> 'ENDED'" + guard + (fenced ? " AND (profile IS NULL OR owner_generation = ?)" : ""),
+        int n = update(
+                c,
+                "UPDATE sessions SET status = 'ENDED', outcome = ?, reason = ?, error = ?, exit_code = ?, "
+                        + "ended_at = ?, idle_deadline_at = NULL, startup_deadline_at = NULL, h1_end = ?, "
+                        // Without a worker there is nothing to stop or remove: the end itself is the cleanup.
+                        + "cleaned_at = CASE WHEN profile IS NULL THEN ? ELSE cleaned_at END, patterns = ? "
+                        + "WHERE id = ? AND status <> 'ENDED'" + guard
+                        + (fenced ? " AND (profile IS NULL OR owner_generation = ?)" : ""),
                 args.toArray());
         if (n == 0) {
-            Session s = findSession(c, req.sessionId()).orElseThrow(() -> BosunException.notFound("session", req.sessionId()));
-            if (fenced && !s.isEnded()) log.warn("refused {} of session {}: {}", req.reason(), s.id(), notOwner(s.id()).getMessage());
+            Session s = findSession(c, req.sessionId())
+                    .orElseThrow(() -> BosunException.notFound("session", req.sessionId()));
+            if (fenced && !s.isEnded())
+                log.warn(
+                        "refused {} of session {}: {}",
+                        req.reason(),
+                        s.id(),
+                        notOwner(s.id()).getMessage());
             return new EndResult(s, false, 0);
         }
         touched.add(req.sessionId());
         update(c, "UPDATE counters SET value = value - 1 WHERE name = 'live_sessions'");
-        List<String> cancelledIds = query(c, "UPDATE tasks SET status = 'CANCELLED', ended_at = ?, "
-                + "duration_ms = GREATEST(0, ? - started_at) WHERE session_id = ? AND status = 'RUNNING' RETURNING id",
-                r -> r.getString(1), t, t, req.sessionId());
+        List<String> cancelledIds = query(
+                c,
+                "UPDATE tasks SET status = 'CANCELLED', ended_at = ?, "
+                        + "duration_ms = GREATEST(0, ? - started_at) WHERE session_id = ? AND status = 'RUNNING' RETURNING id",
+                r -> r.getString(1),
+                t,
+                t,
+                req.sessionId());
         int cancelled = cancelledIds.size();
         if (cancelled > 0) {
-            update(c, "UPDATE sessions SET tasks_cancelled = tasks_cancelled + ?, tasks_running = 0 WHERE id = ?",
-                    cancelled, req.sessionId());
+            update(
+                    c,
+                    "UPDATE sessions SET tasks_cancelled = tasks_cancelled + ?, tasks_running = 0 WHERE id = ?",
+                    cancelled,
+                    req.sessionId());
         }
         Session ended = findSession(c, req.sessionId()).orElseThrow();
         ObjectNode endPayload = StoreRules.sessionEnded(ended, h1Of(c, req.sessionId(), "h1_start"), req);
         if (cancelled > 0) {
             // Every task that started ends in the log: the end's cancellations are checkpoints too (TASK_END tiles).
-            for (Task task : query(c, "SELECT " + Rows.TASK_COLUMNS + " FROM tasks WHERE session_id = ? AND id = ANY(?) ORDER BY ord",
-                    Rows::task, req.sessionId(), c.createArrayOf("text", cancelledIds.toArray()))) {
-                appendSystem(c, req.sessionId(), SystemEvents.TASK_COMPLETED, SystemPayloads.taskCompleted(task), t, false);
+            for (Task task : query(
+                    c,
+                    "SELECT " + Rows.TASK_COLUMNS + " FROM tasks WHERE session_id = ? AND id = ANY(?) ORDER BY ord",
+                    Rows::task,
+                    req.sessionId(),
+                    c.createArrayOf("text", cancelledIds.toArray()))) {
+                appendSystem(
+                        c, req.sessionId(), SystemEvents.TASK_COMPLETED, SystemPayloads.taskCompleted(task), t, false);
             }
         }
         appendSystem(c, req.sessionId(), SystemEvents.SESSION_ENDED, endPayload, t, false);
-        update(c, "UPDATE fleet_edges SET task_ended_at = ? WHERE tenant = ? AND task_ended_at IS NULL "
-                + "AND (agent_id, task_key) IN (SELECT assigned_agent, id FROM tasks WHERE session_id = ? "
-                + "AND assigned_agent IS NOT NULL AND status = 'CANCELLED')", t, ended.tenant(), req.sessionId());
+        update(
+                c,
+                "UPDATE fleet_edges SET task_ended_at = ? WHERE tenant = ? AND task_ended_at IS NULL "
+                        + "AND (agent_id, task_key) IN (SELECT assigned_agent, id FROM tasks WHERE session_id = ? "
+                        + "AND assigned_agent IS NOT NULL AND status = 'CANCELLED')",
+                t,
+                ended.tenant(),
+                req.sessionId());
         return new EndResult(findSession(c, req.sessionId()).orElseThrow(), true, cancelled);
     }
 
@@ -719,9 +883,15 @@ public final class PostgresStore implements Store {
     public Session touch(String sessionId, Instant at) {
         return write((c, touched) -> {
             long t = at.toEpochMilli();
-            Optional<Session> s = first(c, "UPDATE sessions SET last_activity_at = GREATEST(last_activity_at, ?), "
-                    + "idle_deadline_at = CASE WHEN tasks_running > 0 THEN NULL ELSE GREATEST(last_activity_at, ?) + idle_timeout_ms END "
-                    + "WHERE id = ? AND status <> 'ENDED' RETURNING " + Rows.SESSION_COLUMNS, Rows::session, t, t, sessionId);
+            Optional<Session> s = first(
+                    c,
+                    "UPDATE sessions SET last_activity_at = GREATEST(last_activity_at, ?), "
+                            + "idle_deadline_at = CASE WHEN tasks_running > 0 THEN NULL ELSE GREATEST(last_activity_at, ?) + idle_timeout_ms END "
+                            + "WHERE id = ? AND status <> 'ENDED' RETURNING " + Rows.SESSION_COLUMNS,
+                    Rows::session,
+                    t,
+                    t,
+                    sessionId);
             if (s.isEmpty()) requireLive(c, sessionId);
             return s.orElseThrow();
         });
@@ -734,7 +904,9 @@ public final class PostgresStore implements Store {
         return s;
     }
 
-    private static BosunException endedConflict(Session s) { return StoreRules.ended(s); }
+    private static BosunException endedConflict(Session s) {
+        return StoreRules.ended(s);
+    }
 
     // =====================================================================================
     // events
@@ -742,7 +914,8 @@ public final class PostgresStore implements Store {
 
     @Override
     public Event append(NewEvent e) {
-        if (e.sourceKey().isPresent()) return appendAll(e.sessionId(), List.of(e), false).get(0);
+        if (e.sourceKey().isPresent())
+            return appendAll(e.sessionId(), List.of(e), false).get(0);
         if (SystemEvents.isCheckpoint(e.direction(), e.type())) {
             return write((c, touched) -> {
                 Event ev = appendOne(c, e);
@@ -758,15 +931,37 @@ public final class PostgresStore implements Store {
         Optional<Event> ev;
         try (Connection c = pool.getConnection()) {
             long began = System.nanoTime();
-            ev = first(c, "WITH s AS (UPDATE sessions SET last_seq = last_seq + 1"
-                    + (e.activity() ? ", last_activity_at = GREATEST(last_activity_at, ?), idle_deadline_at = CASE "
-                    + "WHEN tasks_running > 0 THEN NULL ELSE GREATEST(last_activity_at, ?) + idle_timeout_ms END" : "")
-                    + " WHERE id = ? AND status <> 'ENDED' RETURNING last_seq) "
-                    + "INSERT INTO events (session_id, seq, direction, type, payload, source_key, created_at) "
-                    + "SELECT ?, last_seq, ?, ?, ?, NULL, ? FROM s RETURNING seq",
-                    r -> new Event(e.sessionId(), r.getLong(1), e.direction(), e.type(), e.payload().deepCopy(), Instant.ofEpochMilli(t)),
-                    e.activity() ? new Object[] {t, t, e.sessionId(), e.sessionId(), e.direction().name(), e.type(), Json.write(e.payload()), t}
-                            : new Object[] {e.sessionId(), e.sessionId(), e.direction().name(), e.type(), Json.write(e.payload()), t});
+            ev = first(
+                    c,
+                    "WITH s AS (UPDATE sessions SET last_seq = last_seq + 1"
+                            + (e.activity()
+                                    ? ", last_activity_at = GREATEST(last_activity_at, ?), idle_deadline_at = CASE "
+                                            + "WHEN tasks_running > 0 THEN NULL ELSE GREATEST(last_activity_at, ?) + idle_timeout_ms END"
+                                    : "")
+                            + " WHERE id = ? AND status <> 'ENDED' RETURNING last_seq) "
+                            + "INSERT INTO events (session_id, seq, direction, type, payload, source_key, created_at) "
+                            + "SELECT ?, last_seq, ?, ?, ?, NULL, ? FROM s RETURNING seq",
+                    r -> new Event(
+                            e.sessionId(),
+                            r.getLong(1),
+                            e.direction(),
+                            e.type(),
+                            e.payload().deepCopy(),
+                            Instant.ofEpochMilli(t)),
+                    e.activity()
+                            ? new Object[] {
+                                t,
+                                t,
+                                e.sessionId(),
+                                e.sessionId(),
+                                e.direction().name(),
+                                e.type(),
+                                Json.write(e.payload()),
+                                t
+                            }
+                            : new Object[] {
+                                e.sessionId(), e.sessionId(), e.direction().name(), e.type(), Json.write(e.payload()), t
+                            });
             long took = System.nanoTime() - began;
             for (LongConsumer timer : commitTimers) timer.accept(took);
             if (ev.isEmpty()) requireLive(c, e.sessionId()); // throws NOT_FOUND or CONFLICT
@@ -791,11 +986,15 @@ public final class PostgresStore implements Store {
     private List<Event> appendAll(String sessionId, List<NewEvent> events, boolean ownerOnly) {
         if (events.isEmpty()) return List.of();
         for (NewEvent e : events) {
-            if (!e.sessionId().equals(sessionId)) throw new IllegalArgumentException("appendAll takes events of one session");
+            if (!e.sessionId().equals(sessionId))
+                throw new IllegalArgumentException("appendAll takes events of one session");
         }
         return write((c, touched) -> {
-            var owner = first(c, "SELECT profile IS NOT NULL, owner_generation FROM sessions WHERE id = ? FOR UPDATE",
-                    r -> r.getBoolean(1) && r.getLong(2) != generation, sessionId);
+            var owner = first(
+                    c,
+                    "SELECT profile IS NOT NULL, owner_generation FROM sessions WHERE id = ? FOR UPDATE",
+                    r -> r.getBoolean(1) && r.getLong(2) != generation,
+                    sessionId);
             if (owner.isEmpty()) throw BosunException.notFound("session", sessionId);
             if (ownerOnly && owner.get()) {
                 Session s = requireLive(c, sessionId);
@@ -803,8 +1002,12 @@ public final class PostgresStore implements Store {
             }
             var out = new ArrayList<Event>(events.size());
             for (NewEvent e : events) {
-                Optional<Event> existing = first(c, "SELECT " + Rows.EVENT_COLUMNS + " FROM events WHERE session_id = ? "
-                        + "AND source_key = ?", Rows::event, sessionId, e.sourceKey().get());
+                Optional<Event> existing = first(
+                        c,
+                        "SELECT " + Rows.EVENT_COLUMNS + " FROM events WHERE session_id = ? " + "AND source_key = ?",
+                        Rows::event,
+                        sessionId,
+                        e.sourceKey().get());
                 out.add(existing.isPresent() ? existing.get() : appendOne(c, e));
             }
             touched.add(sessionId);
@@ -815,20 +1018,35 @@ public final class PostgresStore implements Store {
     private static Event appendOne(Connection c, NewEvent e) throws SQLException {
         long t = e.at().toEpochMilli();
         long seq = e.activity() ? nextSeqWithActivity(c, e.sessionId(), t) : nextSeq(c, e.sessionId());
-        insertEvent(c, e.sessionId(), seq, e.direction(), e.type(), Json.write(e.payload()), e.sourceKey().orElse(null), t);
+        insertEvent(
+                c,
+                e.sessionId(),
+                seq,
+                e.direction(),
+                e.type(),
+                Json.write(e.payload()),
+                e.sourceKey().orElse(null),
+                t);
         if (SystemEvents.isCheckpoint(e.direction(), e.type())) {
             // A checkpoint from outside the lifecycle (an error, an emergence alert): the relay follows it too.
             update(c, "UPDATE sessions SET checkpoint_seq = ? WHERE id = ?", seq, e.sessionId());
         }
-        return new Event(e.sessionId(), seq, e.direction(), e.type(), e.payload().deepCopy(), Instant.ofEpochMilli(t));
+        return new Event(
+                e.sessionId(), seq, e.direction(), e.type(), e.payload().deepCopy(), Instant.ofEpochMilli(t));
     }
 
     /** The seq and the activity in one statement, which also takes the session's row lock: the hot path. */
     private static long nextSeqWithActivity(Connection c, String sessionId, long t) throws SQLException {
-        Optional<Long> seq = first(c, "UPDATE sessions SET last_seq = last_seq + 1, "
-                + "last_activity_at = GREATEST(last_activity_at, ?), "
-                + "idle_deadline_at = CASE WHEN tasks_running > 0 THEN NULL ELSE GREATEST(last_activity_at, ?) + idle_timeout_ms END "
-                + "WHERE id = ? AND status <> 'ENDED' RETURNING last_seq", r -> r.getLong(1), t, t, sessionId);
+        Optional<Long> seq = first(
+                c,
+                "UPDATE sessions SET last_seq = last_seq + 1, "
+                        + "last_activity_at = GREATEST(last_activity_at, ?), "
+                        + "idle_deadline_at = CASE WHEN tasks_running > 0 THEN NULL ELSE GREATEST(last_activity_at, ?) + idle_timeout_ms END "
+                        + "WHERE id = ? AND status <> 'ENDED' RETURNING last_seq",
+                r -> r.getLong(1),
+                t,
+                t,
+                sessionId);
         if (seq.isPresent()) return seq.get();
         requireLive(c, sessionId);
         throw new IllegalStateException("unreachable: session " + sessionId + " is live but had no row to update");
@@ -836,34 +1054,65 @@ public final class PostgresStore implements Store {
 
     /** Allocates the next seq under the row lock; refuses ended sessions. */
     private static long nextSeq(Connection c, String sessionId) throws SQLException {
-        Optional<Long> seq = first(c, "UPDATE sessions SET last_seq = last_seq + 1 WHERE id = ? AND status <> 'ENDED' "
-                + "RETURNING last_seq", r -> r.getLong(1), sessionId);
+        Optional<Long> seq = first(
+                c,
+                "UPDATE sessions SET last_seq = last_seq + 1 WHERE id = ? AND status <> 'ENDED' "
+                        + "RETURNING last_seq",
+                r -> r.getLong(1),
+                sessionId);
         if (seq.isPresent()) return seq.get();
         requireLive(c, sessionId);
         throw new IllegalStateException("unreachable: session " + sessionId + " is live but had no row to update");
     }
 
-
-    private static void insertEvent(Connection c, String sessionId, long seq, Direction dir, String type, String payload,
-                                    String sourceKey, long t) throws SQLException {
-        update(c, "INSERT INTO events (session_id, seq, direction, type, payload, source_key, created_at) "
-                + "VALUES (?, ?, ?, ?, ?, ?, ?)", sessionId, seq, dir.name(), type, payload, sourceKey, t);
+    private static void insertEvent(
+            Connection c,
+            String sessionId,
+            long seq,
+            Direction dir,
+            String type,
+            String payload,
+            String sourceKey,
+            long t)
+            throws SQLException {
+        update(
+                c,
+                "INSERT INTO events (session_id, seq, direction, type, payload, source_key, created_at) "
+                        + "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                sessionId,
+                seq,
+                dir.name(),
+                type,
+                payload,
+                sourceKey,
+                t);
     }
 
     /** A lifecycle checkpoint: its seq is allocated and recorded as the session's newest checkpoint in one statement. */
-    private static void appendSystem(Connection c, String sessionId, String type, ObjectNode payload, long t, boolean activity)
+    private static void appendSystem(
+            Connection c, String sessionId, String type, ObjectNode payload, long t, boolean activity)
             throws SQLException {
         // SET expressions see the old row: both columns become last_seq + 1.
-        long seq = first(c, "UPDATE sessions SET last_seq = last_seq + 1, checkpoint_seq = last_seq + 1 WHERE id = ? "
-                + "RETURNING last_seq", r -> r.getLong(1), sessionId).orElseThrow(() -> BosunException.notFound("session", sessionId));
+        long seq = first(
+                        c,
+                        "UPDATE sessions SET last_seq = last_seq + 1, checkpoint_seq = last_seq + 1 WHERE id = ? "
+                                + "RETURNING last_seq",
+                        r -> r.getLong(1),
+                        sessionId)
+                .orElseThrow(() -> BosunException.notFound("session", sessionId));
         if (activity) touchActivity(c, sessionId, t);
         insertEvent(c, sessionId, seq, Direction.SYSTEM, type, Json.write(payload), null, t);
     }
 
     private static void touchActivity(Connection c, String sessionId, long t) throws SQLException {
-        update(c, "UPDATE sessions SET last_activity_at = GREATEST(last_activity_at, ?), "
-                + "idle_deadline_at = CASE WHEN status = 'ENDED' OR tasks_running > 0 THEN NULL "
-                + "ELSE GREATEST(last_activity_at, ?) + idle_timeout_ms END WHERE id = ?", t, t, sessionId);
+        update(
+                c,
+                "UPDATE sessions SET last_activity_at = GREATEST(last_activity_at, ?), "
+                        + "idle_deadline_at = CASE WHEN status = 'ENDED' OR tasks_running > 0 THEN NULL "
+                        + "ELSE GREATEST(last_activity_at, ?) + idle_timeout_ms END WHERE id = ?",
+                t,
+                t,
+                sessionId);
     }
 
     // =====================================================================================
@@ -873,22 +1122,37 @@ public final class PostgresStore implements Store {
     @Override
     public Task addTask(NewTask t) {
         return write((c, touched) -> {
-            Session s = lockSession(c, t.sessionId()).orElseThrow(() -> BosunException.notFound("session", t.sessionId()));
+            Session s =
+                    lockSession(c, t.sessionId()).orElseThrow(() -> BosunException.notFound("session", t.sessionId()));
             StoreRules.requireTaskAddable(s);
             long at = t.at().toEpochMilli();
             try {
-                update(c, "INSERT INTO tasks (session_id, id, ord, name, data, priority, required_caps, assigned_agent, "
-                        + "status, created_at, started_at, deadline_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'RUNNING', ?, ?, ?)",
-                        t.sessionId(), t.taskId(), s.taskCounts().total() + 1, t.name(), Json.write(t.data()),
-                        t.priority().name(), Rows.json(t.requiredCapabilities()), t.assignedAgent().orElse(null), at, at,
+                update(
+                        c,
+                        "INSERT INTO tasks (session_id, id, ord, name, data, priority, required_caps, assigned_agent, "
+                                + "status, created_at, started_at, deadline_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'RUNNING', ?, ?, ?)",
+                        t.sessionId(),
+                        t.taskId(),
+                        s.taskCounts().total() + 1,
+                        t.name(),
+                        Json.write(t.data()),
+                        t.priority().name(),
+                        Rows.json(t.requiredCapabilities()),
+                        t.assignedAgent().orElse(null),
+                        at,
+                        at,
                         at + s.taskTimeout().toMillis());
             } catch (SQLException e) {
                 if (isUniqueViolation(e)) throw StoreRules.duplicateTask(s.id(), t.taskId());
                 throw e;
             }
-            update(c, "UPDATE sessions SET tasks_total = tasks_total + 1, tasks_running = tasks_running + 1 WHERE id = ?", s.id());
+            update(
+                    c,
+                    "UPDATE sessions SET tasks_total = tasks_total + 1, tasks_running = tasks_running + 1 WHERE id = ?",
+                    s.id());
             Task task = first(c, SELECT_TASK, Rows::task, s.id(), t.taskId()).orElseThrow();
-            if (t.routing().isPresent()) insertEdge(c, s.tenant(), t.routing().get().agentId(), t.taskId(), at);
+            if (t.routing().isPresent())
+                insertEdge(c, s.tenant(), t.routing().get().agentId(), t.taskId(), at);
             appendSystem(c, s.id(), SystemEvents.TASK_STARTED, StoreRules.taskStarted(task, t), at, true);
             touched.add(s.id());
             return task;
@@ -898,8 +1162,11 @@ public final class PostgresStore implements Store {
     @Override
     public Task completeTask(TaskCompletion tc) {
         return write((c, touched) -> {
-            Optional<Session> locked = first(c, SELECT_SESSION + (tc.onlyIfTimedOut() ? " FOR UPDATE SKIP LOCKED" : " FOR UPDATE"),
-                    Rows::session, tc.sessionId());
+            Optional<Session> locked = first(
+                    c,
+                    SELECT_SESSION + (tc.onlyIfTimedOut() ? " FOR UPDATE SKIP LOCKED" : " FOR UPDATE"),
+                    Rows::session,
+                    tc.sessionId());
             if (locked.isEmpty() && tc.onlyIfTimedOut()) {
                 // Held by another reaper or by a completion: the reaper steps aside, as when it loses the race.
                 findSession(c, tc.sessionId()).orElseThrow(() -> BosunException.notFound("session", tc.sessionId()));
@@ -912,20 +1179,35 @@ public final class PostgresStore implements Store {
             if (StoreRules.timeoutLoses(tc, s, before)) return before;
             StoreRules.requireCompletable(s, before, tc);
             long t = tc.at().toEpochMilli();
-            update(c, "UPDATE tasks SET status = ?, ended_at = ?, duration_ms = ?, result = ?, error = ? "
-                    + "WHERE session_id = ? AND id = ? AND status = 'RUNNING'", tc.outcome().status().name(), t,
+            update(
+                    c,
+                    "UPDATE tasks SET status = ?, ended_at = ?, duration_ms = ?, result = ?, error = ? "
+                            + "WHERE session_id = ? AND id = ? AND status = 'RUNNING'",
+                    tc.outcome().status().name(),
+                    t,
                     StoreRules.durationMs(tc, before),
-                    tc.result().map(Json::write).orElse(null), tc.error().orElse(null), tc.sessionId(), tc.taskId());
+                    tc.result().map(Json::write).orElse(null),
+                    tc.error().orElse(null),
+                    tc.sessionId(),
+                    tc.taskId());
             String counter = StoreRules.counterColumn(tc.outcome());
-            update(c, "UPDATE sessions SET tasks_running = tasks_running - 1, " + counter + " = " + counter + " + 1 WHERE id = ?", s.id());
+            update(
+                    c,
+                    "UPDATE sessions SET tasks_running = tasks_running - 1, " + counter + " = " + counter
+                            + " + 1 WHERE id = ?",
+                    s.id());
             Task after = first(c, SELECT_TASK, Rows::task, s.id(), tc.taskId()).orElseThrow();
-            if (after.assignedAgent().isPresent()) endFleetEdge(c, s.tenant(), after.assignedAgent().get(), tc.taskId(), t);
+            if (after.assignedAgent().isPresent())
+                endFleetEdge(c, s.tenant(), after.assignedAgent().get(), tc.taskId(), t);
             // A reaper timeout is not the agent's activity; it only re-arms the idle clock from the last real activity.
             boolean activity = !tc.onlyIfTimedOut();
             appendSystem(c, s.id(), SystemEvents.TASK_COMPLETED, SystemPayloads.taskCompleted(after), t, activity);
             if (!activity) {
-                update(c, "UPDATE sessions SET idle_deadline_at = CASE WHEN status = 'ENDED' OR tasks_running > 0 THEN NULL "
-                        + "ELSE last_activity_at + idle_timeout_ms END WHERE id = ?", s.id());
+                update(
+                        c,
+                        "UPDATE sessions SET idle_deadline_at = CASE WHEN status = 'ENDED' OR tasks_running > 0 THEN NULL "
+                                + "ELSE last_activity_at + idle_timeout_ms END WHERE id = ?",
+                        s.id());
             }
             touched.add(s.id());
             return after;
@@ -939,8 +1221,13 @@ public final class PostgresStore implements Store {
     @Override
     public void markInboxWritten(String sessionId, long seq) {
         write((c, touched) -> {
-            int n = update(c, "UPDATE sessions SET inbox_seq = GREATEST(inbox_seq, ?) WHERE id = ? "
-                    + "AND (profile IS NULL OR owner_generation = ?)", seq, sessionId, generation);
+            int n = update(
+                    c,
+                    "UPDATE sessions SET inbox_seq = GREATEST(inbox_seq, ?) WHERE id = ? "
+                            + "AND (profile IS NULL OR owner_generation = ?)",
+                    seq,
+                    sessionId,
+                    generation);
             // Refused quietly: the caller has already delivered, and the new owner tracks the inbox itself.
             if (n == 0) log.debug("inbox progress of {} not recorded: unknown session or not its owner", sessionId);
             return null;
@@ -949,7 +1236,8 @@ public final class PostgresStore implements Store {
 
     @Override
     public void markCleaned(String sessionId, Instant at) {
-        write((c, touched) -> update(c, "UPDATE sessions SET cleaned_at = ? WHERE id = ? AND status = 'ENDED'", ms(at), sessionId));
+        write((c, touched) ->
+                update(c, "UPDATE sessions SET cleaned_at = ? WHERE id = ? AND status = 'ENDED'", ms(at), sessionId));
     }
 
     @Override
@@ -957,11 +1245,15 @@ public final class PostgresStore implements Store {
         return write((c, touched) -> {
             // SKIP LOCKED: nodes purging at once take disjoint batches.
             // A session whose tiles or webhooks are not all made and settled waits: purging it would lose them.
-            List<String> ids = query(c, "SELECT id FROM sessions s WHERE status = 'ENDED' AND ended_at < ? "
-                    + "AND cleaned_at IS NOT NULL AND tiles_seq >= checkpoint_seq AND hooks_seq >= checkpoint_seq "
-                    + "AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.session_id = s.id AND d.state = 'PENDING') "
-                    + "ORDER BY ended_at LIMIT ? FOR UPDATE SKIP LOCKED", r -> r.getString(1),
-                    ms(cutoff), limit);
+            List<String> ids = query(
+                    c,
+                    "SELECT id FROM sessions s WHERE status = 'ENDED' AND ended_at < ? "
+                            + "AND cleaned_at IS NOT NULL AND tiles_seq >= checkpoint_seq AND hooks_seq >= checkpoint_seq "
+                            + "AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.session_id = s.id AND d.state = 'PENDING') "
+                            + "ORDER BY ended_at LIMIT ? FOR UPDATE SKIP LOCKED",
+                    r -> r.getString(1),
+                    ms(cutoff),
+                    limit);
             if (ids.isEmpty()) return 0;
             java.sql.Array arr = c.createArrayOf("text", ids.toArray());
             for (String table : List.of("events", "tasks", "deliveries")) {
@@ -987,17 +1279,24 @@ public final class PostgresStore implements Store {
         int total = 0, n;
         do {
             n = write((c, touched) -> {
-                List<String[]> lapsed = query(c, "SELECT s.id, s.status, s.node_id, s.tenant FROM sessions s "
-                        + "JOIN nodes n ON n.generation = s.owner_generation "
-                        + "WHERE s.status <> 'ENDED' AND s.profile IS NOT NULL AND n.lease_expires_at < clock_timestamp() "
-                        + "ORDER BY s.id LIMIT ? FOR UPDATE OF s SKIP LOCKED",
-                        r -> new String[] {r.getString(1), r.getString(2), r.getString(3), r.getString(4)}, TAKEOVER_BATCH);
+                List<String[]> lapsed = query(
+                        c,
+                        "SELECT s.id, s.status, s.node_id, s.tenant FROM sessions s "
+                                + "JOIN nodes n ON n.generation = s.owner_generation "
+                                + "WHERE s.status <> 'ENDED' AND s.profile IS NOT NULL AND n.lease_expires_at < clock_timestamp() "
+                                + "ORDER BY s.id LIMIT ? FOR UPDATE OF s SKIP LOCKED",
+                        r -> new String[] {r.getString(1), r.getString(2), r.getString(3), r.getString(4)},
+                        TAKEOVER_BATCH);
                 for (String[] row : lapsed) {
                     update(c, "UPDATE sessions SET owner_generation = ? WHERE id = ?", generation, row[0]);
                     var cause = new EndCause.TakenOver(SessionStatus.valueOf(row[1]), row[2], options.nodeId());
                     end(c, takeoverEnds.prepare(row[0], row[3], cause), touched, true);
                     try (var ctx = dev.bosun.log.LogContext.of("session_id", row[0], "tenant", row[3])) {
-                        log.warn("session {} of lapsed node {} ended {}", row[0], row[2], cause.reason().code());
+                        log.warn(
+                                "session {} of lapsed node {} ended {}",
+                                row[0],
+                                row[2],
+                                cause.reason().code());
                     }
                 }
                 return lapsed.size();
@@ -1011,12 +1310,19 @@ public final class PostgresStore implements Store {
     // fleet
     // =====================================================================================
 
-    private static final String AGENT_COLUMNS = "tenant, id, capabilities, registered_ord, registered_at, updated_at, last_seen_at";
+    private static final String AGENT_COLUMNS =
+            "tenant, id, capabilities, registered_ord, registered_at, updated_at, last_seen_at";
 
     private static Agent agent(ResultSet r) throws SQLException {
-        return new Agent(r.getString("tenant"), r.getString("id"), Rows.strings(r.getString("capabilities")),
-                r.getLong("registered_ord"), Rows.instant(r, "registered_at"), Rows.instant(r, "updated_at"),
-                Rows.instant(r, "last_seen_at"), 0);
+        return new Agent(
+                r.getString("tenant"),
+                r.getString("id"),
+                Rows.strings(r.getString("capabilities")),
+                r.getLong("registered_ord"),
+                Rows.instant(r, "registered_at"),
+                Rows.instant(r, "updated_at"),
+                Rows.instant(r, "last_seen_at"),
+                0);
     }
 
     @Override
@@ -1025,11 +1331,22 @@ public final class PostgresStore implements Store {
             // Registration order is MAX + 1 within the tenant: nodes registering at once take turns.
             first(c, "SELECT pg_advisory_xact_lock(hashtext('bosun.agents'), hashtext(?))", r -> 1, tenant);
             long t = at.toEpochMilli();
-            return first(c, "INSERT INTO agents (" + AGENT_COLUMNS + ") VALUES (?, ?, ?, "
-                    + "(SELECT COALESCE(MAX(registered_ord), 0) + 1 FROM agents WHERE tenant = ?), ?, ?, ?) "
-                    + "ON CONFLICT (tenant, id) DO UPDATE SET capabilities = excluded.capabilities, "
-                    + "updated_at = excluded.updated_at, last_seen_at = excluded.last_seen_at RETURNING " + AGENT_COLUMNS,
-                    PostgresStore::agent, tenant, agentId, Rows.json(capabilities), tenant, t, t, t).orElseThrow();
+            return first(
+                            c,
+                            "INSERT INTO agents (" + AGENT_COLUMNS + ") VALUES (?, ?, ?, "
+                                    + "(SELECT COALESCE(MAX(registered_ord), 0) + 1 FROM agents WHERE tenant = ?), ?, ?, ?) "
+                                    + "ON CONFLICT (tenant, id) DO UPDATE SET capabilities = excluded.capabilities, "
+                                    + "updated_at = excluded.updated_at, last_seen_at = excluded.last_seen_at RETURNING "
+                                    + AGENT_COLUMNS,
+                            PostgresStore::agent,
+                            tenant,
+                            agentId,
+                            Rows.json(capabilities),
+                            tenant,
+                            t,
+                            t,
+                            t)
+                    .orElseThrow();
         });
     }
 
@@ -1040,8 +1357,11 @@ public final class PostgresStore implements Store {
 
     @Override
     public List<Agent> listAgents(String tenant) {
-        return read(c -> query(c, "SELECT " + AGENT_COLUMNS + " FROM agents WHERE tenant = ? ORDER BY registered_ord",
-                PostgresStore::agent, tenant));
+        return read(c -> query(
+                c,
+                "SELECT " + AGENT_COLUMNS + " FROM agents WHERE tenant = ? ORDER BY registered_ord",
+                PostgresStore::agent,
+                tenant));
     }
 
     @Override
@@ -1050,34 +1370,67 @@ public final class PostgresStore implements Store {
     }
 
     /** Inserts an edge or makes it live again; true if it is new ({@code xmax = 0} marks a row this statement inserted). */
-    private static boolean insertEdge(Connection c, String tenant, String agentId, String taskKey, long at) throws SQLException {
-        return first(c, "INSERT INTO fleet_edges (tenant, agent_id, task_key, created_at) VALUES (?, ?, ?, ?) "
-                + "ON CONFLICT (tenant, agent_id, task_key) DO UPDATE SET task_ended_at = NULL RETURNING (xmax = 0)",
-                r -> r.getBoolean(1), tenant, agentId, taskKey, at).orElseThrow();
+    private static boolean insertEdge(Connection c, String tenant, String agentId, String taskKey, long at)
+            throws SQLException {
+        return first(
+                        c,
+                        "INSERT INTO fleet_edges (tenant, agent_id, task_key, created_at) VALUES (?, ?, ?, ?) "
+                                + "ON CONFLICT (tenant, agent_id, task_key) DO UPDATE SET task_ended_at = NULL RETURNING (xmax = 0)",
+                        r -> r.getBoolean(1),
+                        tenant,
+                        agentId,
+                        taskKey,
+                        at)
+                .orElseThrow();
     }
 
     @Override
     public List<FleetEdge> fleetEdges(String tenant, Instant endedSince) {
-        return read(c -> query(c, "SELECT tenant, agent_id, task_key, created_at, task_ended_at FROM fleet_edges "
-                + "WHERE tenant = ? AND (task_ended_at IS NULL OR task_ended_at >= ?) ORDER BY created_at, agent_id, task_key",
-                PostgresStore::fleetEdge, tenant, ms(endedSince)));
+        return read(c -> query(
+                c,
+                "SELECT tenant, agent_id, task_key, created_at, task_ended_at FROM fleet_edges "
+                        + "WHERE tenant = ? AND (task_ended_at IS NULL OR task_ended_at >= ?) ORDER BY created_at, agent_id, task_key",
+                PostgresStore::fleetEdge,
+                tenant,
+                ms(endedSince)));
     }
 
     private static FleetEdge fleetEdge(ResultSet r) throws SQLException {
-        return new FleetEdge(r.getString(1), r.getString(2), r.getString(3), Rows.instant(r, "created_at"),
+        return new FleetEdge(
+                r.getString(1),
+                r.getString(2),
+                r.getString(3),
+                Rows.instant(r, "created_at"),
                 Rows.optInstant(r, "task_ended_at"));
     }
 
-    private static void endFleetEdge(Connection c, String tenant, String agentId, String taskKey, long t) throws SQLException {
-        update(c, "UPDATE fleet_edges SET task_ended_at = ? WHERE tenant = ? AND agent_id = ? AND task_key = ? "
-                + "AND task_ended_at IS NULL", t, tenant, agentId, taskKey);
-        update(c, "UPDATE agents SET last_seen_at = GREATEST(last_seen_at, ?) WHERE tenant = ? AND id = ?", t, tenant, agentId);
+    private static void endFleetEdge(Connection c, String tenant, String agentId, String taskKey, long t)
+            throws SQLException {
+        update(
+                c,
+                "UPDATE fleet_edges SET task_ended_at = ? WHERE tenant = ? AND agent_id = ? AND task_key = ? "
+                        + "AND task_ended_at IS NULL",
+                t,
+                tenant,
+                agentId,
+                taskKey);
+        update(
+                c,
+                "UPDATE agents SET last_seen_at = GREATEST(last_seen_at, ?) WHERE tenant = ? AND id = ?",
+                t,
+                tenant,
+                agentId);
     }
 
     @Override
     public List<FleetEdge> pruneFleetEdges(String tenant, Instant cutoff) {
-        return write((c, touched) -> query(c, "DELETE FROM fleet_edges WHERE tenant = ? AND task_ended_at < ? "
-                + "RETURNING tenant, agent_id, task_key, created_at, task_ended_at", PostgresStore::fleetEdge, tenant, ms(cutoff)));
+        return write((c, touched) -> query(
+                c,
+                "DELETE FROM fleet_edges WHERE tenant = ? AND task_ended_at < ? "
+                        + "RETURNING tenant, agent_id, task_key, created_at, task_ended_at",
+                PostgresStore::fleetEdge,
+                tenant,
+                ms(cutoff)));
     }
 
     @Override
@@ -1089,9 +1442,13 @@ public final class PostgresStore implements Store {
     public Map<String, Integer> agentLoads(String tenant) {
         return read(c -> {
             var out = new HashMap<String, Integer>();
-            for (var row : query(c, "SELECT t.assigned_agent, COUNT(*) FROM tasks t JOIN sessions s ON s.id = t.session_id "
-                    + "WHERE s.tenant = ? AND s.status <> 'ENDED' AND t.status = 'RUNNING' AND t.assigned_agent IS NOT NULL "
-                    + "GROUP BY t.assigned_agent", r -> Map.entry(r.getString(1), r.getInt(2)), tenant)) {
+            for (var row : query(
+                    c,
+                    "SELECT t.assigned_agent, COUNT(*) FROM tasks t JOIN sessions s ON s.id = t.session_id "
+                            + "WHERE s.tenant = ? AND s.status <> 'ENDED' AND t.status = 'RUNNING' AND t.assigned_agent IS NOT NULL "
+                            + "GROUP BY t.assigned_agent",
+                    r -> Map.entry(r.getString(1), r.getInt(2)),
+                    tenant)) {
                 out.put(row.getKey(), row.getValue());
             }
             return out;
@@ -1100,7 +1457,8 @@ public final class PostgresStore implements Store {
 
     @Override
     public List<String> fleetTenants() {
-        return read(c -> query(c, "SELECT tenant FROM agents UNION SELECT tenant FROM fleet_edges", r -> r.getString(1)));
+        return read(
+                c -> query(c, "SELECT tenant FROM agents UNION SELECT tenant FROM fleet_edges", r -> r.getString(1)));
     }
 
     // =====================================================================================

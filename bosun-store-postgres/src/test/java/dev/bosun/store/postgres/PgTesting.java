@@ -44,7 +44,8 @@ final class PgTesting {
     }
 
     static PostgresStore open(String schema, String nodeId) {
-        return PostgresStore.open(PostgresStore.Options.of(BASE.withSchema(schema), nodeId).withPoolSize(8));
+        return PostgresStore.open(
+                PostgresStore.Options.of(BASE.withSchema(schema), nodeId).withPoolSize(8));
     }
 
     private static void dropQuietly(String schema) {

@@ -5,5 +5,7 @@ import dev.bosun.contract.StoreFactory;
 
 class PostgresConcurrencyTest extends ConcurrencyContract {
     @Override
-    protected StoreFactory factory() { return PgTesting.factory(); }
+    protected StoreFactory factory() {
+        return PgTesting.factory();
+    }
 }

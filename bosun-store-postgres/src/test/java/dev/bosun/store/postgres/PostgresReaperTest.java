@@ -5,5 +5,7 @@ import dev.bosun.contract.StoreFactory;
 
 class PostgresReaperTest extends ReaperContract {
     @Override
-    protected StoreFactory factory() { return PgTesting.factory(); }
+    protected StoreFactory factory() {
+        return PgTesting.factory();
+    }
 }

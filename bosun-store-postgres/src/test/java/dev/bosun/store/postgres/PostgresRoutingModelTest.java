@@ -5,5 +5,7 @@ import dev.bosun.contract.StoreFactory;
 
 class PostgresRoutingModelTest extends RoutingModelContract {
     @Override
-    protected StoreFactory factory() { return PgTesting.factory(); }
+    protected StoreFactory factory() {
+        return PgTesting.factory();
+    }
 }

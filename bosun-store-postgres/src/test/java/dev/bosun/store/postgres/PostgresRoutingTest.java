@@ -5,5 +5,7 @@ import dev.bosun.contract.StoreFactory;
 
 class PostgresRoutingTest extends RoutingContract {
     @Override
-    protected StoreFactory factory() { return PgTesting.factory(); }
+    protected StoreFactory factory() {
+        return PgTesting.factory();
+    }
 }

@@ -17,12 +17,15 @@ import org.junit.jupiter.api.Test;
 
 class PostgresStoreTest extends StoreContract {
     @Override
-    protected StoreFactory factory() { return PgTesting.factory(); }
+    protected StoreFactory factory() {
+        return PgTesting.factory();
+    }
 
     private static long scalar(String schema, String sql) throws Exception {
-        try (Connection c = DriverManager.getConnection(PgTesting.BASE.withSchema(schema).jdbcUrl(),
-                PgTesting.BASE.properties("bosun-test"));
-             Statement s = c.createStatement(); ResultSet r = s.executeQuery(sql)) {
+        try (Connection c = DriverManager.getConnection(
+                        PgTesting.BASE.withSchema(schema).jdbcUrl(), PgTesting.BASE.properties("bosun-test"));
+                Statement s = c.createStatement();
+                ResultSet r = s.executeQuery(sql)) {
             r.next();
             return r.getLong(1);
         }
@@ -45,8 +48,8 @@ class PostgresStoreTest extends StoreContract {
         try (var pool = Executors.newFixedThreadPool(3)) {
             for (int i = 0; i < 3; i++) {
                 results.add(pool.submit(() -> {
-                    try (Connection c = DriverManager.getConnection(PgTesting.BASE.withSchema(schema).jdbcUrl(),
-                            PgTesting.BASE.properties("bosun-test"))) {
+                    try (Connection c = DriverManager.getConnection(
+                            PgTesting.BASE.withSchema(schema).jdbcUrl(), PgTesting.BASE.properties("bosun-test"))) {
                         go.await();
                         return PgMigrator.migrate(c, schema);
                     }
@@ -65,10 +68,16 @@ class PostgresStoreTest extends StoreContract {
     void seqsComeFromTheSessionRowNotFromAGlobalSequence() throws Exception {
         String schema = PgTesting.schemaFor(dataDir);
         // The only sequence numbers node incarnations; events take their seq from sessions.last_seq.
-        assertThat(scalar(schema, "SELECT COUNT(*) FROM information_schema.sequences WHERE sequence_schema = '"
-                + schema + "' AND sequence_name <> 'node_generation'")).isZero();
-        assertThat(scalar(schema, "SELECT COUNT(*) FROM information_schema.columns WHERE table_schema = '" + schema
-                + "' AND table_name = 'events' AND column_default LIKE 'nextval%'")).isZero();
+        assertThat(scalar(
+                        schema,
+                        "SELECT COUNT(*) FROM information_schema.sequences WHERE sequence_schema = '" + schema
+                                + "' AND sequence_name <> 'node_generation'"))
+                .isZero();
+        assertThat(scalar(
+                        schema,
+                        "SELECT COUNT(*) FROM information_schema.columns WHERE table_schema = '" + schema
+                                + "' AND table_name = 'events' AND column_default LIKE 'nextval%'"))
+                .isZero();
     }
 
     @Test
@@ -76,9 +85,12 @@ class PostgresStoreTest extends StoreContract {
         String schema = PgTesting.schemaFor(dataDir);
         long nodes = scalar(schema, "SELECT COUNT(*) FROM nodes");
         assertThat(PostgresStore.probe(PgTesting.BASE.withSchema(schema))).isEmpty();
-        assertThat(scalar(schema, "SELECT COUNT(*) FROM nodes")).as("no incarnation registered").isEqualTo(nodes);
+        assertThat(scalar(schema, "SELECT COUNT(*) FROM nodes"))
+                .as("no incarnation registered")
+                .isEqualTo(nodes);
         String fresh = PgTesting.freshSchema();
-        assertThat(PostgresStore.probe(PgTesting.BASE.withSchema(fresh))).hasValueSatisfying(p -> assertThat(p).contains("no Bosun tables"));
+        assertThat(PostgresStore.probe(PgTesting.BASE.withSchema(fresh)))
+                .hasValueSatisfying(p -> assertThat(p).contains("no Bosun tables"));
         assertThat(PostgresStore.probe(new PgUrl("127.0.0.1", 1, "x", "u", "s3cret", "x", java.util.Map.of())))
                 .hasValueSatisfying(p -> assertThat(p).contains("cannot reach").doesNotContain("s3cret"));
     }

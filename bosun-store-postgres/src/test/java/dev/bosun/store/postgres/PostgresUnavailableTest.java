@@ -31,7 +31,8 @@ class PostgresUnavailableTest {
             port = s.getLocalPort(); // closed again: nothing listens there
         }
         PgUrl url = PgUrl.parse("postgresql://bosun:s3cret@127.0.0.1:" + port + "/bosun?schema=x&connectTimeout=2");
-        var e = catchThrowableOfType(BosunException.class, () -> PostgresStore.open(PostgresStore.Options.of(url, "n")));
+        var e = catchThrowableOfType(
+                BosunException.class, () -> PostgresStore.open(PostgresStore.Options.of(url, "n")));
         assertThat(e.code()).isEqualTo(ErrorCode.UNAVAILABLE);
         assertThat(e.getMessage()).contains("127.0.0.1:" + port).doesNotContain("s3cret");
     }
@@ -43,11 +44,27 @@ class PostgresUnavailableTest {
         try (var proxy = new Proxy(PgTesting.BASE.port())) {
             PgUrl url = PgTesting.BASE.withSchema(schema);
             url = new PgUrl("127.0.0.1", proxy.port(), url.database(), url.user(), url.password(), schema, Map.of());
-            try (var store = PostgresStore.open(PostgresStore.Options.of(url, "n").withPoolSize(2))) {
+            try (var store =
+                    PostgresStore.open(PostgresStore.Options.of(url, "n").withPoolSize(2))) {
                 Instant t0 = Instant.parse("2026-01-01T00:00:00Z");
-                store.createSession(new NewSession("s1", "default", "n", "a", List.of(), Json.object(), Optional.empty(), "n",
-                        t0, Duration.ofMinutes(1), Duration.ofHours(1), 10, Duration.ofMinutes(5), Optional.empty(),
-                        Optional.empty()), 10);
+                store.createSession(
+                        new NewSession(
+                                "s1",
+                                "default",
+                                "n",
+                                "a",
+                                List.of(),
+                                Json.object(),
+                                Optional.empty(),
+                                "n",
+                                t0,
+                                Duration.ofMinutes(1),
+                                Duration.ofHours(1),
+                                10,
+                                Duration.ofMinutes(5),
+                                Optional.empty(),
+                                Optional.empty()),
+                        10);
                 proxy.cut();
                 var e = catchThrowableOfType(BosunException.class, () -> store.getSession("s1"));
                 assertThat(e.code()).isEqualTo(ErrorCode.UNAVAILABLE);
@@ -66,12 +83,16 @@ class PostgresUnavailableTest {
         String schema = PgTesting.freshSchema();
         try (var proxy = new Proxy(PgTesting.BASE.port())) {
             PgUrl base = PgTesting.BASE.withSchema(schema);
-            PgUrl url = new PgUrl("127.0.0.1", proxy.port(), base.database(), base.user(), base.password(), schema, Map.of());
-            try (var store = PostgresStore.open(PostgresStore.Options.of(url, "n").withPoolSize(2))) {
+            PgUrl url = new PgUrl(
+                    "127.0.0.1", proxy.port(), base.database(), base.user(), base.password(), schema, Map.of());
+            try (var store =
+                    PostgresStore.open(PostgresStore.Options.of(url, "n").withPoolSize(2))) {
                 assertThat(store.health().ready()).isTrue();
                 proxy.cut();
                 // No call is made: the background probe alone finds the outage, and readiness reads what it found.
-                org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> !store.health().ready());
+                org.awaitility.Awaitility.await()
+                        .atMost(Duration.ofSeconds(20))
+                        .until(() -> !store.health().ready());
                 assertThat(store.health().state()).isEqualTo(dev.bosun.store.StoreHealth.State.UNREACHABLE);
                 assertThat(store.health().detail()).contains("unreachable").doesNotContain("127.0.0.1");
                 // The probe that failed opened the circuit: a call fails at once, without waiting for a connection.
@@ -83,7 +104,9 @@ class PostgresUnavailableTest {
                 assertThat(e.details()).containsEntry("retry_after_seconds", PgCircuit.RETRY_AFTER_SECONDS);
                 System.out.println("a call during the outage, circuit open, failed after " + tookMs + " ms");
                 proxy.resume();
-                org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> store.health().ready());
+                org.awaitility.Awaitility.await()
+                        .atMost(Duration.ofSeconds(20))
+                        .until(() -> store.health().ready());
                 assertThat(store.getSession("s1")).isEmpty();
             }
         }
@@ -101,16 +124,24 @@ class PostgresUnavailableTest {
             Thread.ofVirtual().start(this::accept);
         }
 
-        int port() { return server.getLocalPort(); }
+        int port() {
+            return server.getLocalPort();
+        }
 
         void cut() {
             down = true;
             for (Socket s : open) {
-                try { s.close(); } catch (IOException ignored) { /* already gone */ }
+                try {
+                    s.close();
+                } catch (IOException ignored) {
+                    /* already gone */
+                }
             }
         }
 
-        void resume() { down = false; }
+        void resume() {
+            down = false;
+        }
 
         private void accept() {
             while (!server.isClosed()) {
@@ -132,12 +163,18 @@ class PostgresUnavailableTest {
         }
 
         private static void pump(Socket from, Socket to) {
-            try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+            try (InputStream in = from.getInputStream();
+                    OutputStream out = to.getOutputStream()) {
                 in.transferTo(out);
             } catch (IOException ignored) {
                 // one side closed: close the other
             } finally {
-                try { from.close(); to.close(); } catch (IOException ignored) { /* closing */ }
+                try {
+                    from.close();
+                    to.close();
+                } catch (IOException ignored) {
+                    /* closing */
+                }
             }
         }
 

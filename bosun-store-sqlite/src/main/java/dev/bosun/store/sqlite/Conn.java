@@ -11,7 +11,9 @@ final class Conn implements AutoCloseable {
     final Connection jdbc;
     private final Map<String, PreparedStatement> cache = new HashMap<>();
 
-    Conn(Connection jdbc) { this.jdbc = jdbc; }
+    Conn(Connection jdbc) {
+        this.jdbc = jdbc;
+    }
 
     PreparedStatement prepare(String sql) throws SQLException {
         PreparedStatement ps = cache.get(sql);
@@ -32,8 +34,14 @@ final class Conn implements AutoCloseable {
     @Override
     public void close() {
         for (PreparedStatement ps : cache.values()) {
-            try { ps.close(); } catch (SQLException ignored) { }
+            try {
+                ps.close();
+            } catch (SQLException ignored) {
+            }
         }
-        try { jdbc.close(); } catch (SQLException ignored) { }
+        try {
+            jdbc.close();
+        } catch (SQLException ignored) {
+        }
     }
 }

@@ -40,7 +40,9 @@ final class DiskReserve {
         return new DiskReserve(dir, size, () -> Files.getFileStore(dir).getUsableSpace());
     }
 
-    long size() { return size; }
+    long size() {
+        return size;
+    }
 
     /** Whether the reserve is in place (always, when it is configured as 0 bytes). */
     synchronized boolean held() {
@@ -61,8 +63,8 @@ final class DiskReserve {
             if (free.usableBytes() < 2 * size) return false;
             // Zeros written, not a sparse file: a sparse one would hold no blocks to give back.
             ByteBuffer zeros = ByteBuffer.allocate(CHUNK);
-            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
+            try (FileChannel ch = FileChannel.open(
+                    file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
                 for (long written = 0; written < size; ) {
                     zeros.clear().limit((int) Math.min(CHUNK, size - written));
                     written += ch.write(zeros);
@@ -81,7 +83,9 @@ final class DiskReserve {
         if (size == 0) return false;
         boolean had = Files.isRegularFile(file);
         deleteQuietly();
-        if (had) log.warn("the disk is full: released the {}-byte disk reserve so that ends and terminates can commit", size);
+        if (had)
+            log.warn(
+                    "the disk is full: released the {}-byte disk reserve so that ends and terminates can commit", size);
         return had;
     }
 

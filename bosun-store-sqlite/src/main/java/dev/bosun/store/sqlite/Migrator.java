@@ -17,14 +17,20 @@ import java.util.List;
  */
 final class Migrator {
     /** The migrations this build knows, in order. Append only; never edit one that has shipped. */
-    static final List<String> MIGRATIONS = List.of("V1__init.sql", "V2__fleet.sql", "V3__live_counter.sql", "V4__deliveries.sql",
-            "V5__delivery_ready.sql", "V6__idempotency_keys.sql");
+    static final List<String> MIGRATIONS = List.of(
+            "V1__init.sql",
+            "V2__fleet.sql",
+            "V3__live_counter.sql",
+            "V4__deliveries.sql",
+            "V5__delivery_ready.sql",
+            "V6__idempotency_keys.sql");
 
     private Migrator() {}
 
     static int migrate(Connection c) throws SQLException {
         try (Statement s = c.createStatement()) {
-            s.execute("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)");
+            s.execute(
+                    "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)");
         }
         int applied = 0;
         for (int i = 0; i < MIGRATIONS.size(); i++) {
@@ -53,7 +59,9 @@ final class Migrator {
         return applied;
     }
 
-    static int latestVersion() { return MIGRATIONS.size(); }
+    static int latestVersion() {
+        return MIGRATIONS.size();
+    }
 
     private static String read(String name) {
         try (InputStream in = Migrator.class.getResourceAsStream("/db/sqlite/" + name)) {

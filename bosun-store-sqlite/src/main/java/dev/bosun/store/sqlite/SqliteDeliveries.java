@@ -14,9 +14,9 @@ import dev.bosun.delivery.Webhook;
 import dev.bosun.error.BosunException;
 import dev.bosun.event.SystemEvents;
 import dev.bosun.json.Json;
-import dev.bosun.util.Page;
 import dev.bosun.store.jdbc.BacklogTally;
 import dev.bosun.store.jdbc.Rows;
+import dev.bosun.util.Page;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -31,30 +31,40 @@ import java.util.stream.Collectors;
 
 /** The SQLite {@link DeliveryStore}: shares the store's single writer and its readers. */
 final class SqliteDeliveries implements DeliveryStore {
-    private static final String CHECKPOINT_TYPES = SystemEvents.CHECKPOINTS.stream()
-            .map(t -> "'" + t + "'").collect(Collectors.joining(", "));
+    private static final String CHECKPOINT_TYPES =
+            SystemEvents.CHECKPOINTS.stream().map(t -> "'" + t + "'").collect(Collectors.joining(", "));
 
     private final SqliteStore store;
 
-    SqliteDeliveries(SqliteStore store) { this.store = store; }
+    SqliteDeliveries(SqliteStore store) {
+        this.store = store;
+    }
 
     // ---- consumers ----
 
     @Override
     public List<CheckpointBatch> checkpointsBehind(Consumer consumer, int maxSessions, int maxEvents) {
         return store.read(c -> {
-            var sessions = SqliteStore.query(c, Rows.sessionsBehind(consumer), ps -> ps.setInt(1, maxSessions), Rows::checkpointHead);
+            var sessions = SqliteStore.query(
+                    c, Rows.sessionsBehind(consumer), ps -> ps.setInt(1, maxSessions), Rows::checkpointHead);
             var out = new ArrayList<CheckpointBatch>(sessions.size());
             for (CheckpointBatch s : sessions) {
-                out.add(s.withEvents(SqliteStore.query(c, "SELECT " + Rows.EVENT_COLUMNS + " FROM events WHERE session_id = ? "
-                                + "AND seq > ? AND seq <= ? AND (direction = 'SYSTEM' AND type IN (" + CHECKPOINT_TYPES
-                                + ") OR direction = 'OUT' AND type = '" + SystemEvents.ERROR + "') ORDER BY seq LIMIT ?",
-                        ps -> {
-                            ps.setString(1, s.sessionId());
-                            ps.setLong(2, s.cursor());
-                            ps.setLong(3, s.lastSeq());
-                            ps.setInt(4, maxEvents);
-                        }, Rows::event), maxEvents));
+                out.add(s.withEvents(
+                        SqliteStore.query(
+                                c,
+                                "SELECT " + Rows.EVENT_COLUMNS + " FROM events WHERE session_id = ? "
+                                        + "AND seq > ? AND seq <= ? AND (direction = 'SYSTEM' AND type IN ("
+                                        + CHECKPOINT_TYPES
+                                        + ") OR direction = 'OUT' AND type = '" + SystemEvents.ERROR
+                                        + "') ORDER BY seq LIMIT ?",
+                                ps -> {
+                                    ps.setString(1, s.sessionId());
+                                    ps.setLong(2, s.cursor());
+                                    ps.setLong(3, s.lastSeq());
+                                    ps.setInt(4, maxEvents);
+                                },
+                                Rows::event),
+                        maxEvents));
             }
             return out;
         });
@@ -64,15 +74,17 @@ final class SqliteDeliveries implements DeliveryStore {
     public boolean consume(Consumer consumer, CheckpointBatch batch, List<NewDelivery> made, Instant at) {
         String cursor = Rows.cursorColumn(consumer);
         return store.writes.submit((c, touched) -> {
-            PreparedStatement move = c.prepare("UPDATE sessions SET " + cursor + " = ? WHERE id = ? AND " + cursor + " = ?");
+            PreparedStatement move =
+                    c.prepare("UPDATE sessions SET " + cursor + " = ? WHERE id = ? AND " + cursor + " = ?");
             move.setLong(1, batch.lastSeq());
             move.setString(2, batch.sessionId());
             move.setLong(3, batch.cursor());
             if (move.executeUpdate() == 0) return false;
             var lanes = new java.util.LinkedHashSet<String>();
-            PreparedStatement ins = c.prepare("INSERT INTO deliveries (id, kind, target, tenant, session_id, event_seq, "
-                    + "event_type, body, state, event_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-                    + "ON CONFLICT (target, session_id, event_seq) DO NOTHING");
+            PreparedStatement ins =
+                    c.prepare("INSERT INTO deliveries (id, kind, target, tenant, session_id, event_seq, "
+                            + "event_type, body, state, event_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                            + "ON CONFLICT (target, session_id, event_seq) DO NOTHING");
             for (NewDelivery d : made) {
                 ins.setString(1, d.id());
                 ins.setString(2, d.kind().name());
@@ -96,10 +108,11 @@ final class SqliteDeliveries implements DeliveryStore {
     /** Gives the lane a due head if it has pending deliveries and none of them is its head yet. */
     private static void promote(Conn c, String target, String sessionId, Instant at) throws SQLException {
         // ready_at: where its maximum age starts (a head it was before keeps its own).
-        PreparedStatement ps = c.prepare("UPDATE deliveries SET next_attempt_at = ?, ready_at = COALESCE(ready_at, ?) WHERE id = ("
-                + "SELECT id FROM deliveries WHERE target = ? AND session_id = ? AND state = 'PENDING' ORDER BY event_seq LIMIT 1) "
-                + "AND NOT EXISTS (SELECT 1 FROM deliveries WHERE target = ? AND session_id = ? AND state = 'PENDING' "
-                + "AND next_attempt_at IS NOT NULL)");
+        PreparedStatement ps =
+                c.prepare("UPDATE deliveries SET next_attempt_at = ?, ready_at = COALESCE(ready_at, ?) WHERE id = ("
+                        + "SELECT id FROM deliveries WHERE target = ? AND session_id = ? AND state = 'PENDING' ORDER BY event_seq LIMIT 1) "
+                        + "AND NOT EXISTS (SELECT 1 FROM deliveries WHERE target = ? AND session_id = ? AND state = 'PENDING' "
+                        + "AND next_attempt_at IS NOT NULL)");
         ps.setLong(1, at.toEpochMilli());
         ps.setLong(2, at.toEpochMilli());
         ps.setString(3, target);
@@ -112,8 +125,14 @@ final class SqliteDeliveries implements DeliveryStore {
     // ---- sending ----
 
     @Override
-    public List<Delivery> claimDue(DeliveryKind kind, Optional<String> only, Set<String> exclude, String owner,
-                                   Instant now, Duration lease, int limit) {
+    public List<Delivery> claimDue(
+            DeliveryKind kind,
+            Optional<String> only,
+            Set<String> exclude,
+            String owner,
+            Instant now,
+            Duration lease,
+            int limit) {
         return store.writes.submit((c, touched) -> {
             long t = now.toEpochMilli();
             String sql = "SELECT " + Rows.DELIVERY_COLUMNS + " FROM deliveries WHERE kind = ? AND state = 'PENDING' "
@@ -121,14 +140,18 @@ final class SqliteDeliveries implements DeliveryStore {
                     + (only.isPresent() ? " AND target = ?" : "")
                     + (exclude.isEmpty() ? "" : " AND target NOT IN (" + "?, ".repeat(exclude.size() - 1) + "?)")
                     + " ORDER BY next_attempt_at LIMIT ?";
-            List<Delivery> due = SqliteStore.query(c, sql, ps -> {
-                int i = 1;
-                ps.setString(i++, kind.name());
-                ps.setLong(i++, t);
-                if (only.isPresent()) ps.setString(i++, only.get());
-                for (String x : exclude) ps.setString(i++, x);
-                ps.setInt(i, limit);
-            }, Rows::delivery);
+            List<Delivery> due = SqliteStore.query(
+                    c,
+                    sql,
+                    ps -> {
+                        int i = 1;
+                        ps.setString(i++, kind.name());
+                        ps.setLong(i++, t);
+                        if (only.isPresent()) ps.setString(i++, only.get());
+                        for (String x : exclude) ps.setString(i++, x);
+                        ps.setInt(i, limit);
+                    },
+                    Rows::delivery);
             var out = new ArrayList<Delivery>(due.size());
             for (Delivery d : due) out.add(claim(c, d, owner, now, lease));
             return out;
@@ -146,9 +169,25 @@ final class SqliteDeliveries implements DeliveryStore {
         claim.setLong(4, now.toEpochMilli());
         claim.setString(5, d.id());
         claim.executeUpdate();
-        return new Delivery(d.id(), d.kind(), d.target(), d.tenant(), d.sessionId(), d.eventSeq(), d.eventType(), d.body(),
-                d.state(), d.attempts() + 1, d.lastStatus(), d.lastError(), d.remoteId(), Optional.of(Instant.ofEpochMilli(until)),
-                d.eventAt(), now, d.deliveredAt(), d.readyAt());
+        return new Delivery(
+                d.id(),
+                d.kind(),
+                d.target(),
+                d.tenant(),
+                d.sessionId(),
+                d.eventSeq(),
+                d.eventType(),
+                d.body(),
+                d.state(),
+                d.attempts() + 1,
+                d.lastStatus(),
+                d.lastError(),
+                d.remoteId(),
+                Optional.of(Instant.ofEpochMilli(until)),
+                d.eventAt(),
+                now,
+                d.deliveredAt(),
+                d.readyAt());
     }
 
     @Override
@@ -156,7 +195,9 @@ final class SqliteDeliveries implements DeliveryStore {
         return store.writes.submit((c, touched) -> {
             Optional<String[]> lane = recordOne(c, o);
             if (lane.isEmpty()) return Optional.<Delivery>empty();
-            List<Delivery> next = SqliteStore.query(c, "SELECT " + Rows.DELIVERY_COLUMNS + " FROM deliveries WHERE target = ? "
+            List<Delivery> next = SqliteStore.query(
+                    c,
+                    "SELECT " + Rows.DELIVERY_COLUMNS + " FROM deliveries WHERE target = ? "
                             + "AND session_id = ? AND state = 'PENDING' AND next_attempt_at IS NOT NULL AND next_attempt_at <= ? "
                             + "AND (claimed_until IS NULL OR claimed_until <= ?)",
                     ps -> {
@@ -164,7 +205,8 @@ final class SqliteDeliveries implements DeliveryStore {
                         ps.setString(2, lane.get()[1]);
                         ps.setLong(3, now.toEpochMilli());
                         ps.setLong(4, now.toEpochMilli());
-                    }, Rows::delivery);
+                    },
+                    Rows::delivery);
             if (next.isEmpty()) return Optional.<Delivery>empty();
             return Optional.of(claim(c, next.get(0), owner, now, lease));
         });
@@ -196,7 +238,8 @@ final class SqliteDeliveries implements DeliveryStore {
                 ps.setLong(5, t);
                 ps.setString(6, d.id());
             }
-            case DeliveryOutcome.Rejected r -> ps = settle(c, r.id(), DeliveryState.REJECTED, Optional.of(r.status()), r.reason(), t);
+            case DeliveryOutcome.Rejected r ->
+                ps = settle(c, r.id(), DeliveryState.REJECTED, Optional.of(r.status()), r.reason(), t);
             case DeliveryOutcome.Dead d -> ps = settle(c, d.id(), DeliveryState.DEAD, d.status(), d.error(), t);
             case DeliveryOutcome.Retry r -> {
                 ps = c.prepare("UPDATE deliveries SET last_status = ?, last_error = ?, next_attempt_at = ?, "
@@ -209,15 +252,16 @@ final class SqliteDeliveries implements DeliveryStore {
             }
         }
         if (ps.executeUpdate() == 0 || o instanceof DeliveryOutcome.Retry) return Optional.empty();
-        var lane = SqliteStore.query(c, "SELECT target, session_id FROM deliveries WHERE id = ?", q -> q.setString(1, o.id()),
-                r -> new String[] {r.getString(1), r.getString(2)});
+        var lane = SqliteStore.query(
+                c, "SELECT target, session_id FROM deliveries WHERE id = ?", q -> q.setString(1, o.id()), r ->
+                        new String[] {r.getString(1), r.getString(2)});
         promote(c, lane.get(0)[0], lane.get(0)[1], o.at());
         return Optional.of(lane.get(0));
     }
 
     /** A final state other than delivered: the lane moves on, the reason stays. */
-    private static PreparedStatement settle(Conn c, String id, DeliveryState state, Optional<Integer> status, String why,
-                                            long t) throws SQLException {
+    private static PreparedStatement settle(
+            Conn c, String id, DeliveryState state, Optional<Integer> status, String why, long t) throws SQLException {
         PreparedStatement ps = c.prepare("UPDATE deliveries SET state = ?, last_status = ?, last_error = ?, "
                 + "next_attempt_at = NULL, claimed_by = NULL, claimed_until = NULL, updated_at = ? "
                 + "WHERE id = ? AND state = 'PENDING'");
@@ -230,14 +274,16 @@ final class SqliteDeliveries implements DeliveryStore {
     }
 
     private static void setStatus(PreparedStatement ps, int i, Optional<Integer> status) throws SQLException {
-        if (status.isPresent()) ps.setInt(i, status.get()); else ps.setNull(i, java.sql.Types.INTEGER);
+        if (status.isPresent()) ps.setInt(i, status.get());
+        else ps.setNull(i, java.sql.Types.INTEGER);
     }
 
     @Override
     public int wakeTarget(DeliveryKind kind, String target, Instant now) {
         return store.writes.submit((c, touched) -> {
-            PreparedStatement ps = c.prepare("UPDATE deliveries SET next_attempt_at = ? WHERE kind = ? AND target = ? "
-                    + "AND state = 'PENDING' AND next_attempt_at > ? AND (claimed_until IS NULL OR claimed_until <= ?)");
+            PreparedStatement ps = c.prepare(
+                    "UPDATE deliveries SET next_attempt_at = ? WHERE kind = ? AND target = ? "
+                            + "AND state = 'PENDING' AND next_attempt_at > ? AND (claimed_until IS NULL OR claimed_until <= ?)");
             long t = now.toEpochMilli();
             ps.setLong(1, t);
             ps.setString(2, kind.name());
@@ -252,8 +298,9 @@ final class SqliteDeliveries implements DeliveryStore {
     public int releaseClaims(String owner, Instant now) {
         return store.writes.submit((c, touched) -> {
             // A follower has no next_attempt_at and must not get one: a lane has one head.
-            PreparedStatement ps = c.prepare("UPDATE deliveries SET next_attempt_at = CASE WHEN next_attempt_at IS NOT NULL "
-                    + "THEN ? END, claimed_by = NULL, claimed_until = NULL WHERE claimed_by = ? AND state = 'PENDING'");
+            PreparedStatement ps = c.prepare(
+                    "UPDATE deliveries SET next_attempt_at = CASE WHEN next_attempt_at IS NOT NULL "
+                            + "THEN ? END, claimed_by = NULL, claimed_until = NULL WHERE claimed_by = ? AND state = 'PENDING'");
             ps.setLong(1, now.toEpochMilli());
             ps.setString(2, owner);
             return ps.executeUpdate();
@@ -262,63 +309,101 @@ final class SqliteDeliveries implements DeliveryStore {
 
     @Override
     public Optional<Instant> nextDue(DeliveryKind kind, Set<String> exclude) {
-        return store.read(c -> SqliteStore.query(c, "SELECT MIN(next_attempt_at) AS due FROM deliveries WHERE kind = ? "
-                        + "AND state = 'PENDING' AND next_attempt_at IS NOT NULL"
-                        + (exclude.isEmpty() ? "" : " AND target NOT IN (" + "?, ".repeat(exclude.size() - 1) + "?)"),
-                ps -> {
-                    int i = 1;
-                    ps.setString(i++, kind.name());
-                    for (String x : exclude) ps.setString(i++, x);
-                },
-                r -> Rows.optInstant(r, "due")).get(0));
+        return store.read(c -> SqliteStore.query(
+                        c,
+                        "SELECT MIN(next_attempt_at) AS due FROM deliveries WHERE kind = ? "
+                                + "AND state = 'PENDING' AND next_attempt_at IS NOT NULL"
+                                + (exclude.isEmpty()
+                                        ? ""
+                                        : " AND target NOT IN (" + "?, ".repeat(exclude.size() - 1) + "?)"),
+                        ps -> {
+                            int i = 1;
+                            ps.setString(i++, kind.name());
+                            for (String x : exclude) ps.setString(i++, x);
+                        },
+                        r -> Rows.optInstant(r, "due"))
+                .get(0));
     }
 
     // ---- reading ----
 
     @Override
     public Optional<Delivery> getDelivery(String id) {
-        return store.read(c -> SqliteStore.query(c, "SELECT " + Rows.DELIVERY_COLUMNS + " FROM deliveries WHERE id = ?",
-                ps -> ps.setString(1, id), Rows::delivery).stream().findFirst());
+        return store.read(c -> SqliteStore.query(
+                        c,
+                        "SELECT " + Rows.DELIVERY_COLUMNS + " FROM deliveries WHERE id = ?",
+                        ps -> ps.setString(1, id),
+                        Rows::delivery)
+                .stream()
+                .findFirst());
     }
 
     @Override
     public Page<Delivery> listDeliveries(DeliveryFilter f, Optional<String> after, int limit) {
         var where = new StringBuilder(" WHERE tenant = ? AND kind = ?");
         var args = new ArrayList<Object>(List.of(f.tenant(), f.kind().name()));
-        f.state().ifPresent(s -> { where.append(" AND state = ?"); args.add(s.name()); });
-        f.sessionId().ifPresent(s -> { where.append(" AND session_id = ?"); args.add(s); });
-        f.target().ifPresent(s -> { where.append(" AND target = ?"); args.add(s); });
+        f.state().ifPresent(s -> {
+            where.append(" AND state = ?");
+            args.add(s.name());
+        });
+        f.sessionId().ifPresent(s -> {
+            where.append(" AND session_id = ?");
+            args.add(s);
+        });
+        f.target().ifPresent(s -> {
+            where.append(" AND target = ?");
+            args.add(s);
+        });
         // Within a session, log order (ids are monotonic ULIDs made in seq order); across sessions, newest first.
         boolean ascending = f.sessionId().isPresent();
-        after.ifPresent(a -> { where.append(ascending ? " AND id > ?" : " AND id < ?"); args.add(a); });
+        after.ifPresent(a -> {
+            where.append(ascending ? " AND id > ?" : " AND id < ?");
+            args.add(a);
+        });
         String order = ascending ? " ORDER BY id" : " ORDER BY id DESC";
         String sql = "SELECT " + Rows.DELIVERY_COLUMNS + " FROM deliveries" + where + order + " LIMIT ?";
-        List<Delivery> rows = store.read(c -> SqliteStore.query(c, sql, ps -> {
-            int i = 1;
-            for (Object a : args) ps.setString(i++, (String) a);
-            ps.setInt(i, limit + 1);
-        }, Rows::delivery));
+        List<Delivery> rows = store.read(c -> SqliteStore.query(
+                c,
+                sql,
+                ps -> {
+                    int i = 1;
+                    for (Object a : args) ps.setString(i++, (String) a);
+                    ps.setInt(i, limit + 1);
+                },
+                Rows::delivery));
         return Page.fromRows(rows, limit, Delivery::id);
     }
 
     @Override
     public Delivery retry(String id, Instant now) {
         return store.writes.submit((c, touched) -> {
-            Delivery d = SqliteStore.query(c, "SELECT " + Rows.DELIVERY_COLUMNS + " FROM deliveries WHERE id = ?", ps -> ps.setString(1, id),
-                    Rows::delivery).stream().findFirst()
+            Delivery d = SqliteStore.query(
+                            c,
+                            "SELECT " + Rows.DELIVERY_COLUMNS + " FROM deliveries WHERE id = ?",
+                            ps -> ps.setString(1, id),
+                            Rows::delivery)
+                    .stream()
+                    .findFirst()
                     .orElseThrow(() -> BosunException.notFound(id.startsWith("tile_") ? "tile" : "delivery", id));
             if (d.state() != DeliveryState.DEAD && d.state() != DeliveryState.REJECTED) {
-                throw BosunException.conflict("'" + id + "' is " + d.state().wire() + "; only dead or rejected deliveries "
-                        + "can be retried", Map.of("id", id, "state", d.state().wire()));
+                throw BosunException.conflict(
+                        "'" + id + "' is " + d.state().wire() + "; only dead or rejected deliveries "
+                                + "can be retried",
+                        Map.of("id", id, "state", d.state().wire()));
             }
-            PreparedStatement ps = c.prepare("UPDATE deliveries SET state = 'PENDING', attempts = 0, next_attempt_at = NULL, "
-                    + "ready_at = NULL, last_error = NULL, last_status = NULL, updated_at = ? WHERE id = ?");
+            PreparedStatement ps =
+                    c.prepare("UPDATE deliveries SET state = 'PENDING', attempts = 0, next_attempt_at = NULL, "
+                            + "ready_at = NULL, last_error = NULL, last_status = NULL, updated_at = ? WHERE id = ?");
             ps.setLong(1, now.toEpochMilli());
             ps.setString(2, id);
             ps.executeUpdate();
             promote(c, d.target(), d.sessionId(), now);
-            return SqliteStore.query(c, "SELECT " + Rows.DELIVERY_COLUMNS + " FROM deliveries WHERE id = ?", q -> q.setString(1, id),
-                    Rows::delivery).get(0);
+            return SqliteStore.query(
+                            c,
+                            "SELECT " + Rows.DELIVERY_COLUMNS + " FROM deliveries WHERE id = ?",
+                            q -> q.setString(1, id),
+                            Rows::delivery)
+                    .get(0);
         });
     }
 
@@ -327,8 +412,11 @@ final class SqliteDeliveries implements DeliveryStore {
         return store.read(c -> {
             var out = new EnumMap<DeliveryState, Long>(DeliveryState.class);
             for (DeliveryState s : DeliveryState.values()) out.put(s, 0L);
-            for (Object[] row : SqliteStore.query(c, "SELECT state, COUNT(*) FROM deliveries WHERE kind = ? GROUP BY state",
-                    ps -> ps.setString(1, kind.name()), r -> new Object[] {r.getString(1), r.getLong(2)})) {
+            for (Object[] row : SqliteStore.query(
+                    c,
+                    "SELECT state, COUNT(*) FROM deliveries WHERE kind = ? GROUP BY state",
+                    ps -> ps.setString(1, kind.name()),
+                    r -> new Object[] {r.getString(1), r.getLong(2)})) {
                 out.put(DeliveryState.valueOf((String) row[0]), (Long) row[1]);
             }
             return out;
@@ -337,10 +425,14 @@ final class SqliteDeliveries implements DeliveryStore {
 
     @Override
     public List<TargetBacklog> backlog(String tenant, DeliveryKind kind) {
-        return BacklogTally.fold(store.read(c -> SqliteStore.query(c, BacklogTally.SQL, ps -> {
-            ps.setString(1, tenant);
-            ps.setString(2, kind.name());
-        }, BacklogTally.Row::of)));
+        return BacklogTally.fold(store.read(c -> SqliteStore.query(
+                c,
+                BacklogTally.SQL,
+                ps -> {
+                    ps.setString(1, tenant);
+                    ps.setString(2, kind.name());
+                },
+                BacklogTally.Row::of)));
     }
 
     // ---- webhooks ----
@@ -348,13 +440,19 @@ final class SqliteDeliveries implements DeliveryStore {
     @Override
     public Webhook addWebhook(Webhook w, int maxPerTenant) {
         return store.writes.submit((c, touched) -> {
-            long n = SqliteStore.query(c, "SELECT COUNT(*) FROM webhooks WHERE tenant = ?", ps -> ps.setString(1, w.tenant()),
-                    r -> r.getLong(1)).get(0);
+            long n = SqliteStore.query(
+                            c,
+                            "SELECT COUNT(*) FROM webhooks WHERE tenant = ?",
+                            ps -> ps.setString(1, w.tenant()),
+                            r -> r.getLong(1))
+                    .get(0);
             if (n >= maxPerTenant) {
-                throw BosunException.limit("tenant already has its maximum of " + maxPerTenant + " webhooks",
+                throw BosunException.limit(
+                        "tenant already has its maximum of " + maxPerTenant + " webhooks",
                         Map.of("limit", maxPerTenant, "field", "max_webhooks"));
             }
-            PreparedStatement ps = c.prepare("INSERT INTO webhooks (id, tenant, url, events, secret, created_at) VALUES (?, ?, ?, ?, ?, ?)");
+            PreparedStatement ps = c.prepare(
+                    "INSERT INTO webhooks (id, tenant, url, events, secret, created_at) VALUES (?, ?, ?, ?, ?, ?)");
             ps.setString(1, w.id());
             ps.setString(2, w.tenant());
             ps.setString(3, w.url().toString());
@@ -363,14 +461,23 @@ final class SqliteDeliveries implements DeliveryStore {
             ps.setLong(6, w.createdAt().toEpochMilli());
             ps.executeUpdate();
             // As stored, to the millisecond: the answer to its creation must match every later read of it.
-            return new Webhook(w.id(), w.tenant(), w.url(), w.events(), w.secret(), Instant.ofEpochMilli(w.createdAt().toEpochMilli()));
+            return new Webhook(
+                    w.id(),
+                    w.tenant(),
+                    w.url(),
+                    w.events(),
+                    w.secret(),
+                    Instant.ofEpochMilli(w.createdAt().toEpochMilli()));
         });
     }
 
     @Override
     public List<Webhook> listWebhooks(String tenant) {
-        return store.read(c -> SqliteStore.query(c, "SELECT * FROM webhooks WHERE tenant = ? ORDER BY id",
-                ps -> ps.setString(1, tenant), Rows::webhook));
+        return store.read(c -> SqliteStore.query(
+                c,
+                "SELECT * FROM webhooks WHERE tenant = ? ORDER BY id",
+                ps -> ps.setString(1, tenant),
+                Rows::webhook));
     }
 
     @Override
@@ -380,8 +487,16 @@ final class SqliteDeliveries implements DeliveryStore {
 
     @Override
     public Optional<Webhook> getWebhook(String tenant, String id) {
-        return store.read(c -> SqliteStore.query(c, "SELECT * FROM webhooks WHERE tenant = ? AND id = ?",
-                ps -> { ps.setString(1, tenant); ps.setString(2, id); }, Rows::webhook).stream().findFirst());
+        return store.read(c -> SqliteStore.query(
+                        c,
+                        "SELECT * FROM webhooks WHERE tenant = ? AND id = ?",
+                        ps -> {
+                            ps.setString(1, tenant);
+                            ps.setString(2, id);
+                        },
+                        Rows::webhook)
+                .stream()
+                .findFirst());
     }
 
     @Override
@@ -391,11 +506,11 @@ final class SqliteDeliveries implements DeliveryStore {
             ps.setString(1, tenant);
             ps.setString(2, id);
             if (ps.executeUpdate() == 0) return false;
-            PreparedStatement drop = c.prepare("DELETE FROM deliveries WHERE kind = 'WEBHOOK' AND target = ? AND state = 'PENDING'");
+            PreparedStatement drop =
+                    c.prepare("DELETE FROM deliveries WHERE kind = 'WEBHOOK' AND target = ? AND state = 'PENDING'");
             drop.setString(1, id);
             drop.executeUpdate();
             return true;
         });
     }
-
 }

@@ -8,8 +8,16 @@ import org.sqlite.SQLiteException;
 final class SqliteErrors {
     private SqliteErrors() {}
 
-    private static final int BUSY = 5, LOCKED = 6, NOMEM = 7, READONLY = 8, IOERR = 10, CORRUPT = 11, FULL = 13,
-            CANTOPEN = 14, PROTOCOL = 15, NOTADB = 26;
+    private static final int BUSY = 5,
+            LOCKED = 6,
+            NOMEM = 7,
+            READONLY = 8,
+            IOERR = 10,
+            CORRUPT = 11,
+            FULL = 13,
+            CANTOPEN = 14,
+            PROTOCOL = 15,
+            NOTADB = 26;
 
     /** SQLite's primary result code (the low byte of an extended one). */
     static int primary(SQLException e) {
@@ -20,7 +28,9 @@ final class SqliteErrors {
     /** The disk (or the file system's quota) is full: SQLITE_FULL, whether SQLite or the OS said so. */
     static boolean diskFull(SQLException e) {
         String m = String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT);
-        return primary(e) == FULL || m.contains("sqlite_full") || m.contains("database or disk is full")
+        return primary(e) == FULL
+                || m.contains("sqlite_full")
+                || m.contains("database or disk is full")
                 || m.contains("no space left on device");
     }
 

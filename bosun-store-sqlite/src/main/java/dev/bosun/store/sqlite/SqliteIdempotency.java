@@ -26,8 +26,9 @@ final class SqliteIdempotency implements IdempotencyStore {
      * session the write changed. A key already there means a request with the same key got there first.
      */
     static void insert(Conn c, IdempotencyClaim claim, Set<String> touched) throws SQLException {
-        PreparedStatement ps = c.prepare("INSERT INTO idempotency_keys (tenant, route, idem_key, request_hash, session_id, "
-                + "created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)");
+        PreparedStatement ps =
+                c.prepare("INSERT INTO idempotency_keys (tenant, route, idem_key, request_hash, session_id, "
+                        + "created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)");
         ps.setString(1, claim.tenant());
         ps.setString(2, claim.route());
         ps.setString(3, claim.key());
@@ -53,10 +54,16 @@ final class SqliteIdempotency implements IdempotencyStore {
             ps.setString(3, key);
             try (ResultSet r = ps.executeQuery()) {
                 if (!r.next()) return Optional.empty();
-                var claim = new IdempotencyClaim(tenant, route, key, r.getString(1),
-                        Instant.ofEpochMilli(r.getLong(5)), Instant.ofEpochMilli(r.getLong(6)));
+                var claim = new IdempotencyClaim(
+                        tenant,
+                        route,
+                        key,
+                        r.getString(1),
+                        Instant.ofEpochMilli(r.getLong(5)),
+                        Instant.ofEpochMilli(r.getLong(6)));
                 int status = r.getInt(3);
-                Optional<StoredResponse> response = r.wasNull() ? Optional.empty() : Optional.of(new StoredResponse(status, r.getString(4)));
+                Optional<StoredResponse> response =
+                        r.wasNull() ? Optional.empty() : Optional.of(new StoredResponse(status, r.getString(4)));
                 return Optional.of(new IdempotencyRecord(claim, Optional.ofNullable(r.getString(2)), response));
             }
         });
@@ -65,10 +72,11 @@ final class SqliteIdempotency implements IdempotencyStore {
     @Override
     public void complete(IdempotencyClaim claim, StoredResponse response) {
         writes.submit(WriteQueue.Kind.SETTLES, (c, touched) -> {
-            PreparedStatement ps = c.prepare("INSERT INTO idempotency_keys (tenant, route, idem_key, request_hash, "
-                    + "status, body, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
-                    + "ON CONFLICT (tenant, route, idem_key) DO UPDATE SET status = excluded.status, body = excluded.body "
-                    + "WHERE idempotency_keys.status IS NULL AND idempotency_keys.request_hash = excluded.request_hash");
+            PreparedStatement ps = c.prepare(
+                    "INSERT INTO idempotency_keys (tenant, route, idem_key, request_hash, "
+                            + "status, body, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+                            + "ON CONFLICT (tenant, route, idem_key) DO UPDATE SET status = excluded.status, body = excluded.body "
+                            + "WHERE idempotency_keys.status IS NULL AND idempotency_keys.request_hash = excluded.request_hash");
             ps.setString(1, claim.tenant());
             ps.setString(2, claim.route());
             ps.setString(3, claim.key());

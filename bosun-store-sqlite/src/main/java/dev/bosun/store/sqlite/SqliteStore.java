@@ -8,7 +8,6 @@ import dev.bosun.event.SystemEvents;
 import dev.bosun.event.SystemPayloads;
 import dev.bosun.json.Json;
 import dev.bosun.sandbox.WorkerRef;
-import dev.bosun.util.Page;
 import dev.bosun.session.Session;
 import dev.bosun.session.SessionFilter;
 import dev.bosun.session.SessionStats;
@@ -27,6 +26,7 @@ import dev.bosun.store.jdbc.SessionListing;
 import dev.bosun.store.jdbc.SessionTally;
 import dev.bosun.store.jdbc.StoreRules;
 import dev.bosun.task.Task;
+import dev.bosun.util.Page;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -86,10 +86,14 @@ public final class SqliteStore implements Store {
         /** The reserve the default {@code min_free_disk} of 64 MiB implies. */
         public static final Options DEFAULT = new Options(true, reserveFor(64L << 20));
 
-        public Options(boolean fullSync) { this(fullSync, DEFAULT.reserveBytes()); }
+        public Options(boolean fullSync) {
+            this(fullSync, DEFAULT.reserveBytes());
+        }
 
         /** The reserve for a free-space floor: an eighth of it, at most 8 MiB (an end commits a few pages). */
-        public static long reserveFor(long minFreeDisk) { return Math.min(8L << 20, minFreeDisk / 8); }
+        public static long reserveFor(long minFreeDisk) {
+            return Math.min(8L << 20, minFreeDisk / 8);
+        }
     }
 
     public static SqliteStore open(Path dataDir) {
@@ -109,7 +113,8 @@ public final class SqliteStore implements Store {
     private SqliteStore(Path dataDir, Options options) throws SQLException, IOException {
         Files.createDirectories(dataDir);
         this.file = dataDir.resolve(FILE_NAME);
-        this.lockChannel = FileChannel.open(dataDir.resolve("bosun.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        this.lockChannel =
+                FileChannel.open(dataDir.resolve("bosun.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         FileLock l;
         try {
             l = lockChannel.tryLock();
@@ -139,20 +144,25 @@ public final class SqliteStore implements Store {
         this.allReaders.addAll(opened);
         var reserve = DiskReserve.in(dataDir, options.reserveBytes());
         if (!reserve.restore()) {
-            log.warn("the data dir's disk has no room for the {}-byte reserve that lets ends commit on a full disk; "
-                    + "it is written once there is", options.reserveBytes());
+            log.warn(
+                    "the data dir's disk has no room for the {}-byte reserve that lets ends commit on a full disk; "
+                            + "it is written once there is",
+                    options.reserveBytes());
         }
         this.writes = new WriteQueue(writeConn, this::notifyCommitted, reserve);
         this.idempotency = new SqliteIdempotency(this, writes);
     }
 
     @Override
-    public dev.bosun.idempotency.IdempotencyStore idempotency() { return idempotency; }
+    public dev.bosun.idempotency.IdempotencyStore idempotency() {
+        return idempotency;
+    }
 
     private Conn connect(Options options) throws SQLException {
         var cfg = new SQLiteConfig();
         cfg.setJournalMode(SQLiteConfig.JournalMode.WAL);
-        cfg.setSynchronous(options.fullSync() ? SQLiteConfig.SynchronousMode.FULL : SQLiteConfig.SynchronousMode.NORMAL);
+        cfg.setSynchronous(
+                options.fullSync() ? SQLiteConfig.SynchronousMode.FULL : SQLiteConfig.SynchronousMode.NORMAL);
         cfg.setBusyTimeout(10_000);
         cfg.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
         cfg.setTempStore(SQLiteConfig.TempStore.MEMORY);
@@ -167,7 +177,9 @@ public final class SqliteStore implements Store {
     }
 
     @Override
-    public void addCommitListener(CommitListener listener) { listeners.add(listener); }
+    public void addCommitListener(CommitListener listener) {
+        listeners.add(listener);
+    }
 
     // =====================================================================================
     // reads
@@ -223,8 +235,14 @@ public final class SqliteStore implements Store {
 
     @Override
     public Optional<String> sessionTenant(String sessionId) {
-        return read(c -> query(c, "SELECT tenant FROM sessions WHERE id = ?", ps -> ps.setString(1, sessionId),
-                r -> r.getString(1)).stream().findFirst());
+        return read(c ->
+                query(
+                                c,
+                                "SELECT tenant FROM sessions WHERE id = ?",
+                                ps -> ps.setString(1, sessionId),
+                                r -> r.getString(1))
+                        .stream()
+                        .findFirst());
     }
 
     private static Optional<Session> findSession(Conn c, String sessionId) throws SQLException {
@@ -236,30 +254,45 @@ public final class SqliteStore implements Store {
     }
 
     /** Tags are a JSON array in a TEXT column; a name part is found with instr (no LIKE escapes). */
-    private static final SessionListing LISTING = new SessionListing(
-            "EXISTS (SELECT 1 FROM json_each(sessions.tags) WHERE value = ?)", "instr(name, ?) > 0");
+    private static final SessionListing LISTING =
+            new SessionListing("EXISTS (SELECT 1 FROM json_each(sessions.tags) WHERE value = ?)", "instr(name, ?) > 0");
 
     @Override
     public Page<Session> listSessions(SessionFilter filter, Optional<String> after, int limit) {
         SessionListing.Query q = LISTING.query(filter, after, limit);
-        return read(c -> Page.fromRows(query(c, q.sql(), ps -> {
-            for (int i = 0; i < q.args().size(); i++) ps.setObject(i + 1, q.args().get(i));
-        }, Rows::session), limit, Session::id));
+        return read(c -> Page.fromRows(
+                query(
+                        c,
+                        q.sql(),
+                        ps -> {
+                            for (int i = 0; i < q.args().size(); i++)
+                                ps.setObject(i + 1, q.args().get(i));
+                        },
+                        Rows::session),
+                limit,
+                Session::id));
     }
 
     @Override
     public SessionStats sessionStats(String tenant, Instant since) {
-        return read(c -> SessionTally.stats(query(c, SessionTally.SQL, ps -> {
-            ps.setLong(1, since.toEpochMilli());
-            ps.setLong(2, since.toEpochMilli());
-            ps.setString(3, tenant);
-        }, SessionTally::group), since));
+        return read(c -> SessionTally.stats(
+                query(
+                        c,
+                        SessionTally.SQL,
+                        ps -> {
+                            ps.setLong(1, since.toEpochMilli());
+                            ps.setLong(2, since.toEpochMilli());
+                            ps.setString(3, tenant);
+                        },
+                        SessionTally::group),
+                since));
     }
 
     @Override
     public Optional<WorkerRef> workerOf(String sessionId) {
         return read(c -> {
-            PreparedStatement ps = c.prepare("SELECT worker_runtime, worker_id, worker_attrs FROM sessions WHERE id = ?");
+            PreparedStatement ps =
+                    c.prepare("SELECT worker_runtime, worker_id, worker_attrs FROM sessions WHERE id = ?");
             ps.setString(1, sessionId);
             try (ResultSet r = ps.executeQuery()) {
                 if (!r.next() || r.getString(1) == null) return Optional.empty();
@@ -270,12 +303,15 @@ public final class SqliteStore implements Store {
 
     @Override
     public List<Event> readEvents(String sessionId, long afterSeq, int limit) {
-        return read(c -> query(c, "SELECT " + Rows.EVENT_COLUMNS
-                + " FROM events WHERE session_id = ? AND seq > ? ORDER BY seq LIMIT ?", ps -> {
+        return read(c -> query(
+                c,
+                "SELECT " + Rows.EVENT_COLUMNS + " FROM events WHERE session_id = ? AND seq > ? ORDER BY seq LIMIT ?",
+                ps -> {
                     ps.setString(1, sessionId);
                     ps.setLong(2, afterSeq);
                     ps.setInt(3, limit);
-                }, Rows::event));
+                },
+                Rows::event));
     }
 
     @Override
@@ -294,19 +330,26 @@ public final class SqliteStore implements Store {
 
     @Override
     public List<Task> listTasks(String sessionId, boolean activeOnly) {
-        return read(c -> query(c, "SELECT " + Rows.TASK_COLUMNS + " FROM tasks WHERE session_id = ?"
-                + (activeOnly ? " AND status = 'RUNNING'" : "") + " ORDER BY ord",
-                ps -> ps.setString(1, sessionId), Rows::task));
+        return read(c -> query(
+                c,
+                "SELECT " + Rows.TASK_COLUMNS + " FROM tasks WHERE session_id = ?"
+                        + (activeOnly ? " AND status = 'RUNNING'" : "") + " ORDER BY ord",
+                ps -> ps.setString(1, sessionId),
+                Rows::task));
     }
 
     @Override
     public List<Event> pendingInbox(String sessionId, int limit) {
-        return read(c -> query(c, "SELECT " + Rows.EVENT_COLUMNS + " FROM events e WHERE session_id = ? "
-                + "AND direction = 'IN' AND seq > (SELECT inbox_seq FROM sessions WHERE id = e.session_id) "
-                + "ORDER BY seq LIMIT ?", ps -> {
+        return read(c -> query(
+                c,
+                "SELECT " + Rows.EVENT_COLUMNS + " FROM events e WHERE session_id = ? "
+                        + "AND direction = 'IN' AND seq > (SELECT inbox_seq FROM sessions WHERE id = e.session_id) "
+                        + "ORDER BY seq LIMIT ?",
+                ps -> {
                     ps.setString(1, sessionId);
                     ps.setInt(2, limit);
-                }, Rows::event));
+                },
+                Rows::event));
     }
 
     @Override
@@ -314,32 +357,58 @@ public final class SqliteStore implements Store {
         long t = now.toEpochMilli();
         return read(c -> {
             var out = new ArrayList<Due>();
-            collectDue(c, "SELECT id, startup_deadline_at FROM sessions WHERE status = 'CREATING' "
-                    + "AND startup_deadline_at <= ? ORDER BY startup_deadline_at LIMIT ?", t, limit, Due.Kind.STARTUP, out);
-            collectDue(c, "SELECT id, expires_at FROM sessions WHERE status <> 'ENDED' "
-                    + "AND expires_at <= ? ORDER BY expires_at LIMIT ?", t, limit, Due.Kind.TTL, out);
-            collectDue(c, "SELECT id, idle_deadline_at FROM sessions WHERE status <> 'ENDED' "
-                    + "AND idle_deadline_at IS NOT NULL AND idle_deadline_at <= ? ORDER BY idle_deadline_at LIMIT ?",
-                    t, limit, Due.Kind.IDLE, out);
+            collectDue(
+                    c,
+                    "SELECT id, startup_deadline_at FROM sessions WHERE status = 'CREATING' "
+                            + "AND startup_deadline_at <= ? ORDER BY startup_deadline_at LIMIT ?",
+                    t,
+                    limit,
+                    Due.Kind.STARTUP,
+                    out);
+            collectDue(
+                    c,
+                    "SELECT id, expires_at FROM sessions WHERE status <> 'ENDED' "
+                            + "AND expires_at <= ? ORDER BY expires_at LIMIT ?",
+                    t,
+                    limit,
+                    Due.Kind.TTL,
+                    out);
+            collectDue(
+                    c,
+                    "SELECT id, idle_deadline_at FROM sessions WHERE status <> 'ENDED' "
+                            + "AND idle_deadline_at IS NOT NULL AND idle_deadline_at <= ? ORDER BY idle_deadline_at LIMIT ?",
+                    t,
+                    limit,
+                    Due.Kind.IDLE,
+                    out);
             out.sort(Comparator.comparing(Due::deadline));
             return out.size() > limit ? new ArrayList<>(out.subList(0, limit)) : out;
         });
     }
 
-    private static void collectDue(Conn c, String sql, long t, int limit, Due.Kind kind, List<Due> out) throws SQLException {
-        out.addAll(query(c, sql, ps -> {
-            ps.setLong(1, t);
-            ps.setInt(2, limit);
-        }, r -> new Due(r.getString(1), kind, Instant.ofEpochMilli(r.getLong(2)))));
+    private static void collectDue(Conn c, String sql, long t, int limit, Due.Kind kind, List<Due> out)
+            throws SQLException {
+        out.addAll(query(
+                c,
+                sql,
+                ps -> {
+                    ps.setLong(1, t);
+                    ps.setInt(2, limit);
+                },
+                r -> new Due(r.getString(1), kind, Instant.ofEpochMilli(r.getLong(2)))));
     }
 
     @Override
     public List<DueTask> dueTasks(Instant now, int limit) {
-        return read(c -> query(c, "SELECT session_id, id, deadline_at FROM tasks WHERE status = 'RUNNING' "
-                + "AND deadline_at <= ? ORDER BY deadline_at LIMIT ?", ps -> {
+        return read(c -> query(
+                c,
+                "SELECT session_id, id, deadline_at FROM tasks WHERE status = 'RUNNING' "
+                        + "AND deadline_at <= ? ORDER BY deadline_at LIMIT ?",
+                ps -> {
                     ps.setLong(1, now.toEpochMilli());
                     ps.setInt(2, limit);
-                }, r -> new DueTask(r.getString(1), r.getString(2), Instant.ofEpochMilli(r.getLong(3)))));
+                },
+                r -> new DueTask(r.getString(1), r.getString(2), Instant.ofEpochMilli(r.getLong(3)))));
     }
 
     @Override
@@ -360,17 +429,25 @@ public final class SqliteStore implements Store {
 
     @Override
     public List<Session> liveWorkerSessions(String nodeId) {
-        return read(c -> query(c, "SELECT " + Rows.SESSION_COLUMNS + " FROM sessions WHERE node_id = ? "
-                + "AND status <> 'ENDED' AND profile IS NOT NULL ORDER BY id", ps -> ps.setString(1, nodeId), Rows::session));
+        return read(c -> query(
+                c,
+                "SELECT " + Rows.SESSION_COLUMNS + " FROM sessions WHERE node_id = ? "
+                        + "AND status <> 'ENDED' AND profile IS NOT NULL ORDER BY id",
+                ps -> ps.setString(1, nodeId),
+                Rows::session));
     }
 
     @Override
     public List<Session> uncleanedEnded(String nodeId, int limit) {
-        return read(c -> query(c, "SELECT " + Rows.SESSION_COLUMNS + " FROM sessions WHERE node_id = ? "
-                + "AND status = 'ENDED' AND cleaned_at IS NULL ORDER BY ended_at LIMIT ?", ps -> {
+        return read(c -> query(
+                c,
+                "SELECT " + Rows.SESSION_COLUMNS + " FROM sessions WHERE node_id = ? "
+                        + "AND status = 'ENDED' AND cleaned_at IS NULL ORDER BY ended_at LIMIT ?",
+                ps -> {
                     ps.setString(1, nodeId);
                     ps.setInt(2, limit);
-                }, Rows::session));
+                },
+                Rows::session));
     }
 
     private static Optional<Long> h1Of(Conn c, String sessionId, String column) throws SQLException {
@@ -385,12 +462,19 @@ public final class SqliteStore implements Store {
 
     // ---- fleet ----
 
-    private static final String AGENT_COLUMNS = "tenant, id, capabilities, registered_ord, registered_at, updated_at, last_seen_at";
+    private static final String AGENT_COLUMNS =
+            "tenant, id, capabilities, registered_ord, registered_at, updated_at, last_seen_at";
 
     private static dev.bosun.fleet.Agent agent(ResultSet r) throws SQLException {
-        return new dev.bosun.fleet.Agent(r.getString("tenant"), r.getString("id"), Rows.strings(r.getString("capabilities")),
-                r.getLong("registered_ord"), Rows.instant(r, "registered_at"), Rows.instant(r, "updated_at"),
-                Rows.instant(r, "last_seen_at"), 0);
+        return new dev.bosun.fleet.Agent(
+                r.getString("tenant"),
+                r.getString("id"),
+                Rows.strings(r.getString("capabilities")),
+                r.getLong("registered_ord"),
+                Rows.instant(r, "registered_at"),
+                Rows.instant(r, "updated_at"),
+                Rows.instant(r, "last_seen_at"),
+                0);
     }
 
     @Override
@@ -409,10 +493,15 @@ public final class SqliteStore implements Store {
             ps.setLong(6, t);
             ps.setLong(7, t);
             ps.executeUpdate();
-            return query(c, "SELECT " + AGENT_COLUMNS + " FROM agents WHERE tenant = ? AND id = ?", q -> {
-                q.setString(1, tenant);
-                q.setString(2, agentId);
-            }, SqliteStore::agent).get(0);
+            return query(
+                            c,
+                            "SELECT " + AGENT_COLUMNS + " FROM agents WHERE tenant = ? AND id = ?",
+                            q -> {
+                                q.setString(1, tenant);
+                                q.setString(2, agentId);
+                            },
+                            SqliteStore::agent)
+                    .get(0);
         });
     }
 
@@ -428,8 +517,11 @@ public final class SqliteStore implements Store {
 
     @Override
     public List<dev.bosun.fleet.Agent> listAgents(String tenant) {
-        return read(c -> query(c, "SELECT " + AGENT_COLUMNS + " FROM agents WHERE tenant = ? ORDER BY registered_ord",
-                ps -> ps.setString(1, tenant), SqliteStore::agent));
+        return read(c -> query(
+                c,
+                "SELECT " + AGENT_COLUMNS + " FROM agents WHERE tenant = ? ORDER BY registered_ord",
+                ps -> ps.setString(1, tenant),
+                SqliteStore::agent));
     }
 
     @Override
@@ -437,8 +529,10 @@ public final class SqliteStore implements Store {
         return writes.submit((c, touched) -> insertEdge(c, tenant, agentId, taskKey, at.toEpochMilli()));
     }
 
-    private static boolean insertEdge(Conn c, String tenant, String agentId, String taskKey, long at) throws SQLException {
-        PreparedStatement exists = c.prepare("SELECT 1 FROM fleet_edges WHERE tenant = ? AND agent_id = ? AND task_key = ?");
+    private static boolean insertEdge(Conn c, String tenant, String agentId, String taskKey, long at)
+            throws SQLException {
+        PreparedStatement exists =
+                c.prepare("SELECT 1 FROM fleet_edges WHERE tenant = ? AND agent_id = ? AND task_key = ?");
         exists.setString(1, tenant);
         exists.setString(2, agentId);
         exists.setString(3, taskKey);
@@ -446,9 +540,11 @@ public final class SqliteStore implements Store {
         try (ResultSet r = exists.executeQuery()) {
             existed = r.next();
         }
-        // A task linked again (the same task id in a later session, or a hand-off) brings its edge back into the live set.
-        PreparedStatement ps = c.prepare("INSERT INTO fleet_edges (tenant, agent_id, task_key, created_at) VALUES (?, ?, ?, ?) "
-                + "ON CONFLICT (tenant, agent_id, task_key) DO UPDATE SET task_ended_at = NULL");
+        // A task linked again (the same task id in a later session, or a hand-off) brings its edge back into the live
+        // set.
+        PreparedStatement ps =
+                c.prepare("INSERT INTO fleet_edges (tenant, agent_id, task_key, created_at) VALUES (?, ?, ?, ?) "
+                        + "ON CONFLICT (tenant, agent_id, task_key) DO UPDATE SET task_ended_at = NULL");
         ps.setString(1, tenant);
         ps.setString(2, agentId);
         ps.setString(3, taskKey);
@@ -459,19 +555,28 @@ public final class SqliteStore implements Store {
 
     @Override
     public List<dev.bosun.fleet.FleetEdge> fleetEdges(String tenant, Instant endedSince) {
-        return read(c -> query(c, "SELECT tenant, agent_id, task_key, created_at, task_ended_at FROM fleet_edges "
-                + "WHERE tenant = ? AND (task_ended_at IS NULL OR task_ended_at >= ?) ORDER BY created_at, agent_id, task_key", ps -> {
+        return read(c -> query(
+                c,
+                "SELECT tenant, agent_id, task_key, created_at, task_ended_at FROM fleet_edges "
+                        + "WHERE tenant = ? AND (task_ended_at IS NULL OR task_ended_at >= ?) ORDER BY created_at, agent_id, task_key",
+                ps -> {
                     ps.setString(1, tenant);
                     ps.setLong(2, endedSince.toEpochMilli());
-                }, SqliteStore::fleetEdge));
+                },
+                SqliteStore::fleetEdge));
     }
 
     private static dev.bosun.fleet.FleetEdge fleetEdge(ResultSet r) throws SQLException {
-        return new dev.bosun.fleet.FleetEdge(r.getString(1), r.getString(2), r.getString(3), Rows.instant(r, "created_at"),
+        return new dev.bosun.fleet.FleetEdge(
+                r.getString(1),
+                r.getString(2),
+                r.getString(3),
+                Rows.instant(r, "created_at"),
                 Rows.optInstant(r, "task_ended_at"));
     }
 
-    private static void endFleetEdge(Conn c, String tenant, String agentId, String taskKey, long t) throws SQLException {
+    private static void endFleetEdge(Conn c, String tenant, String agentId, String taskKey, long t)
+            throws SQLException {
         PreparedStatement ps = c.prepare("UPDATE fleet_edges SET task_ended_at = ? WHERE tenant = ? AND agent_id = ? "
                 + "AND task_key = ? AND task_ended_at IS NULL");
         ps.setLong(1, t);
@@ -479,7 +584,8 @@ public final class SqliteStore implements Store {
         ps.setString(3, agentId);
         ps.setString(4, taskKey);
         ps.executeUpdate();
-        PreparedStatement seen = c.prepare("UPDATE agents SET last_seen_at = MAX(last_seen_at, ?) WHERE tenant = ? AND id = ?");
+        PreparedStatement seen =
+                c.prepare("UPDATE agents SET last_seen_at = MAX(last_seen_at, ?) WHERE tenant = ? AND id = ?");
         seen.setLong(1, t);
         seen.setString(2, tenant);
         seen.setString(3, agentId);
@@ -488,9 +594,10 @@ public final class SqliteStore implements Store {
 
     /** When a session ends, the edges of the routed tasks it cancelled leave the graph's live set with it. */
     private static void endFleetTasksOf(Conn c, String tenant, String sessionId, long t) throws SQLException {
-        PreparedStatement ps = c.prepare("UPDATE fleet_edges SET task_ended_at = ? WHERE tenant = ? AND task_ended_at IS NULL "
-                + "AND (agent_id, task_key) IN (SELECT assigned_agent, id FROM tasks WHERE session_id = ? "
-                + "AND assigned_agent IS NOT NULL AND status = 'CANCELLED')");
+        PreparedStatement ps =
+                c.prepare("UPDATE fleet_edges SET task_ended_at = ? WHERE tenant = ? AND task_ended_at IS NULL "
+                        + "AND (agent_id, task_key) IN (SELECT assigned_agent, id FROM tasks WHERE session_id = ? "
+                        + "AND assigned_agent IS NOT NULL AND status = 'CANCELLED')");
         ps.setLong(1, t);
         ps.setString(2, tenant);
         ps.setString(3, sessionId);
@@ -499,11 +606,17 @@ public final class SqliteStore implements Store {
 
     @Override
     public List<dev.bosun.fleet.FleetEdge> pruneFleetEdges(String tenant, Instant cutoff) {
-        return writes.submit(WriteQueue.Kind.SETTLES, (c, touched) -> query(c, "DELETE FROM fleet_edges "
-                + "WHERE tenant = ? AND task_ended_at < ? RETURNING tenant, agent_id, task_key, created_at, task_ended_at", ps -> {
-                    ps.setString(1, tenant);
-                    ps.setLong(2, cutoff.toEpochMilli());
-                }, SqliteStore::fleetEdge));
+        return writes.submit(
+                WriteQueue.Kind.SETTLES,
+                (c, touched) -> query(
+                        c,
+                        "DELETE FROM fleet_edges "
+                                + "WHERE tenant = ? AND task_ended_at < ? RETURNING tenant, agent_id, task_key, created_at, task_ended_at",
+                        ps -> {
+                            ps.setString(1, tenant);
+                            ps.setLong(2, cutoff.toEpochMilli());
+                        },
+                        SqliteStore::fleetEdge));
     }
 
     @Override
@@ -520,9 +633,12 @@ public final class SqliteStore implements Store {
     public Map<String, Integer> agentLoads(String tenant) {
         return read(c -> {
             var out = new java.util.HashMap<String, Integer>();
-            for (var row : query(c, "SELECT t.assigned_agent, COUNT(*) FROM tasks t JOIN sessions s ON s.id = t.session_id "
-                    + "WHERE s.tenant = ? AND s.status <> 'ENDED' AND t.status = 'RUNNING' AND t.assigned_agent IS NOT NULL "
-                    + "GROUP BY t.assigned_agent", ps -> ps.setString(1, tenant),
+            for (var row : query(
+                    c,
+                    "SELECT t.assigned_agent, COUNT(*) FROM tasks t JOIN sessions s ON s.id = t.session_id "
+                            + "WHERE s.tenant = ? AND s.status <> 'ENDED' AND t.status = 'RUNNING' AND t.assigned_agent IS NOT NULL "
+                            + "GROUP BY t.assigned_agent",
+                    ps -> ps.setString(1, tenant),
                     r -> Map.entry(r.getString(1), r.getInt(2)))) {
                 out.put(row.getKey(), row.getValue());
             }
@@ -532,12 +648,15 @@ public final class SqliteStore implements Store {
 
     @Override
     public List<String> fleetTenants() {
-        return read(c -> query(c, "SELECT tenant FROM agents UNION SELECT tenant FROM fleet_edges", ps -> { }, r -> r.getString(1)));
+        return read(c -> query(
+                c, "SELECT tenant FROM agents UNION SELECT tenant FROM fleet_edges", ps -> {}, r -> r.getString(1)));
     }
 
     @Override
     public long liveSessionCount() {
-        return read(c -> query(c, "SELECT value FROM counters WHERE name = 'live_sessions'", ps -> { }, r -> r.getLong(1)).get(0));
+        return read(
+                c -> query(c, "SELECT value FROM counters WHERE name = 'live_sessions'", ps -> {}, r -> r.getLong(1))
+                        .get(0));
     }
 
     private static void adjustLive(Conn c, int delta) throws SQLException {
@@ -547,18 +666,25 @@ public final class SqliteStore implements Store {
     }
 
     @Override
-    public void addCommitTimer(java.util.function.LongConsumer nanos) { writes.addCommitTimer(nanos); }
+    public void addCommitTimer(java.util.function.LongConsumer nanos) {
+        writes.addCommitTimer(nanos);
+    }
 
     @Override
-    public dev.bosun.delivery.DeliveryStore deliveries() { return deliveries; }
+    public dev.bosun.delivery.DeliveryStore deliveries() {
+        return deliveries;
+    }
 
     @Override
-    public boolean healthy() { return health().ready(); }
+    public boolean healthy() {
+        return health().ready();
+    }
 
     /** The writer's health as of its last commit or probe: a full disk or failing commits show here at once. */
     @Override
     public dev.bosun.store.StoreHealth health() {
-        if (closed) return new dev.bosun.store.StoreHealth(dev.bosun.store.StoreHealth.State.CLOSED, "the store is closed");
+        if (closed)
+            return new dev.bosun.store.StoreHealth(dev.bosun.store.StoreHealth.State.CLOSED, "the store is closed");
         return writes.health();
     }
 
@@ -576,10 +702,11 @@ public final class SqliteStore implements Store {
             }
             boolean worker = s.profile().isPresent();
             long created = s.createdAt().toEpochMilli();
-            PreparedStatement ps = c.prepare("INSERT INTO sessions (id, tenant, name, agent_id, tags, metadata, profile, "
-                    + "node_id, status, created_at, started_at, last_activity_at, idle_timeout_ms, ttl_ms, expires_at, "
-                    + "idle_deadline_at, startup_deadline_at, max_tasks, task_timeout_ms, workspace, h1_start, "
-                    + "scout_room, emit_tiles) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+            PreparedStatement ps = c.prepare(
+                    "INSERT INTO sessions (id, tenant, name, agent_id, tags, metadata, profile, "
+                            + "node_id, status, created_at, started_at, last_activity_at, idle_timeout_ms, ttl_ms, expires_at, "
+                            + "idle_deadline_at, startup_deadline_at, max_tasks, task_timeout_ms, workspace, h1_start, "
+                            + "scout_room, emit_tiles) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
             int i = 1;
             ps.setString(i++, s.id());
             ps.setString(i++, s.tenant());
@@ -591,20 +718,24 @@ public final class SqliteStore implements Store {
             ps.setString(i++, s.nodeId());
             ps.setString(i++, worker ? "CREATING" : "RUNNING");
             ps.setLong(i++, created);
-            if (worker) ps.setNull(i++, java.sql.Types.INTEGER); else ps.setLong(i++, created);
+            if (worker) ps.setNull(i++, java.sql.Types.INTEGER);
+            else ps.setLong(i++, created);
             ps.setLong(i++, created);
             ps.setLong(i++, s.idleTimeout().toMillis());
             ps.setLong(i++, s.ttl().toMillis());
             ps.setLong(i++, created + s.ttl().toMillis());
             ps.setLong(i++, created + s.idleTimeout().toMillis());
-            if (s.startupDeadline().isPresent()) ps.setLong(i++, s.startupDeadline().get().toEpochMilli());
+            if (s.startupDeadline().isPresent())
+                ps.setLong(i++, s.startupDeadline().get().toEpochMilli());
             else ps.setNull(i++, java.sql.Types.INTEGER);
             ps.setInt(i++, s.maxTasks());
             ps.setLong(i++, s.taskTimeout().toMillis());
             ps.setString(i++, s.workspace().orElse(null));
-            if (s.h1Start().isPresent()) ps.setLong(i++, s.h1Start().get()); else ps.setNull(i++, java.sql.Types.INTEGER);
+            if (s.h1Start().isPresent()) ps.setLong(i++, s.h1Start().get());
+            else ps.setNull(i++, java.sql.Types.INTEGER);
             ps.setString(i++, s.scoutRoom().orElse(null));
-            if (s.emitTiles().isPresent()) ps.setInt(i, s.emitTiles().get() ? 1 : 0); else ps.setNull(i, java.sql.Types.INTEGER);
+            if (s.emitTiles().isPresent()) ps.setInt(i, s.emitTiles().get() ? 1 : 0);
+            else ps.setNull(i, java.sql.Types.INTEGER);
             try {
                 ps.executeUpdate();
             } catch (SQLException e) {
@@ -628,10 +759,11 @@ public final class SqliteStore implements Store {
     public Session markRunning(String sessionId, WorkerRef worker, ObjectNode startedPayload, Instant at) {
         return writes.submit((c, touched) -> {
             long t = at.toEpochMilli();
-            PreparedStatement ps = c.prepare("UPDATE sessions SET status = 'RUNNING', started_at = ?, startup_deadline_at = NULL, "
-                    + "worker_runtime = ?, worker_id = ?, worker_attrs = ?, last_activity_at = MAX(last_activity_at, ?), "
-                    + "idle_deadline_at = CASE WHEN tasks_running = 0 THEN MAX(last_activity_at, ?) + idle_timeout_ms END "
-                    + "WHERE id = ? AND status = 'CREATING'");
+            PreparedStatement ps =
+                    c.prepare("UPDATE sessions SET status = 'RUNNING', started_at = ?, startup_deadline_at = NULL, "
+                            + "worker_runtime = ?, worker_id = ?, worker_attrs = ?, last_activity_at = MAX(last_activity_at, ?), "
+                            + "idle_deadline_at = CASE WHEN tasks_running = 0 THEN MAX(last_activity_at, ?) + idle_timeout_ms END "
+                            + "WHERE id = ? AND status = 'CREATING'");
             ps.setLong(1, t);
             ps.setString(2, worker.runtime());
             ps.setString(3, worker.id());
@@ -660,25 +792,35 @@ public final class SqliteStore implements Store {
             String guard = StoreRules.endGuard(req.precondition());
             // Read once: the single writer means nothing changes the row between here and the UPDATE, and
             // what the session has (tasks, routing) decides which of the steps below it needs at all.
-            Session before = findSession(c, req.sessionId()).orElseThrow(() -> BosunException.notFound("session", req.sessionId()));
+            Session before = findSession(c, req.sessionId())
+                    .orElseThrow(() -> BosunException.notFound("session", req.sessionId()));
             if (before.isEnded()) return new EndResult(before, false, 0);
             boolean hasTasks = before.taskCounts().total() > 0;
-            List<String> patterns = StoreRules.patternsAtEnd(hasTasks
-                    ? query(c, "SELECT " + Rows.TASK_COLUMNS + " FROM tasks WHERE session_id = ? ORDER BY ord",
-                            q -> q.setString(1, req.sessionId()), Rows::task)
-                    : List.of(), before.maxTasks(), req);
-            PreparedStatement ps = c.prepare("UPDATE sessions SET status = 'ENDED', outcome = ?, reason = ?, error = ?, "
-                    + "exit_code = ?, ended_at = ?, idle_deadline_at = NULL, startup_deadline_at = NULL, h1_end = ?, "
-                    // Without a worker there is nothing to stop or remove: the end itself is the cleanup.
-                    // (SET expressions see the old row, so the end time is bound, not read from ended_at.)
-                    + "cleaned_at = CASE WHEN profile IS NULL THEN ? ELSE cleaned_at END, patterns = ? "
-                    + "WHERE id = ? AND status <> 'ENDED'" + guard);
+            List<String> patterns = StoreRules.patternsAtEnd(
+                    hasTasks
+                            ? query(
+                                    c,
+                                    "SELECT " + Rows.TASK_COLUMNS + " FROM tasks WHERE session_id = ? ORDER BY ord",
+                                    q -> q.setString(1, req.sessionId()),
+                                    Rows::task)
+                            : List.of(),
+                    before.maxTasks(),
+                    req);
+            PreparedStatement ps =
+                    c.prepare("UPDATE sessions SET status = 'ENDED', outcome = ?, reason = ?, error = ?, "
+                            + "exit_code = ?, ended_at = ?, idle_deadline_at = NULL, startup_deadline_at = NULL, h1_end = ?, "
+                            // Without a worker there is nothing to stop or remove: the end itself is the cleanup.
+                            // (SET expressions see the old row, so the end time is bound, not read from ended_at.)
+                            + "cleaned_at = CASE WHEN profile IS NULL THEN ? ELSE cleaned_at END, patterns = ? "
+                            + "WHERE id = ? AND status <> 'ENDED'" + guard);
             ps.setString(1, req.outcome().name());
             ps.setString(2, req.reason().name());
             ps.setString(3, req.error().orElse(null));
-            if (req.exitCode().isPresent()) ps.setInt(4, req.exitCode().get()); else ps.setNull(4, java.sql.Types.INTEGER);
+            if (req.exitCode().isPresent()) ps.setInt(4, req.exitCode().get());
+            else ps.setNull(4, java.sql.Types.INTEGER);
             ps.setLong(5, t);
-            if (req.h1End().isPresent()) ps.setLong(6, req.h1End().get()); else ps.setNull(6, java.sql.Types.INTEGER);
+            if (req.h1End().isPresent()) ps.setLong(6, req.h1End().get());
+            else ps.setNull(6, java.sql.Types.INTEGER);
             ps.setLong(7, t);
             ps.setString(8, Rows.json(patterns));
             ps.setString(9, req.sessionId());
@@ -689,13 +831,16 @@ public final class SqliteStore implements Store {
             int cancelled = 0;
             var cancelledIds = new java.util.HashSet<String>();
             if (before.taskCounts().running() > 0) {
-                cancelledIds.addAll(query(c, "UPDATE tasks SET status = 'CANCELLED', ended_at = ?, "
-                        + "duration_ms = MAX(0, ? - started_at) WHERE session_id = ? AND status = 'RUNNING' RETURNING id",
+                cancelledIds.addAll(query(
+                        c,
+                        "UPDATE tasks SET status = 'CANCELLED', ended_at = ?, "
+                                + "duration_ms = MAX(0, ? - started_at) WHERE session_id = ? AND status = 'RUNNING' RETURNING id",
                         q -> {
                             q.setLong(1, t);
                             q.setLong(2, t);
                             q.setString(3, req.sessionId());
-                        }, r -> r.getString(1)));
+                        },
+                        r -> r.getString(1)));
                 cancelled = cancelledIds.size();
             }
             if (cancelled > 0) {
@@ -710,10 +855,20 @@ public final class SqliteStore implements Store {
             ObjectNode endPayload = StoreRules.sessionEnded(ended, h1Start, req);
             // Every task that started ends in the log: the end's cancellations are checkpoints too (TASK_END tiles).
             if (cancelled > 0) {
-                for (Task task : query(c, "SELECT " + Rows.TASK_COLUMNS + " FROM tasks WHERE session_id = ? AND status = 'CANCELLED' "
-                        + "ORDER BY ord", q -> q.setString(1, req.sessionId()), Rows::task)) {
+                for (Task task : query(
+                        c,
+                        "SELECT " + Rows.TASK_COLUMNS + " FROM tasks WHERE session_id = ? AND status = 'CANCELLED' "
+                                + "ORDER BY ord",
+                        q -> q.setString(1, req.sessionId()),
+                        Rows::task)) {
                     if (cancelledIds.contains(task.id())) {
-                        appendSystem(c, req.sessionId(), SystemEvents.TASK_COMPLETED, SystemPayloads.taskCompleted(task), t, false);
+                        appendSystem(
+                                c,
+                                req.sessionId(),
+                                SystemEvents.TASK_COMPLETED,
+                                SystemPayloads.taskCompleted(task),
+                                t,
+                                false);
                     }
                 }
             }
@@ -722,7 +877,6 @@ public final class SqliteStore implements Store {
             return new EndResult(ended.withLastSeq(seq), true, cancelled);
         });
     }
-
 
     @Override
     public Session touch(String sessionId, Instant at) {
@@ -747,7 +901,8 @@ public final class SqliteStore implements Store {
     public List<Event> appendAll(String sessionId, List<NewEvent> events) {
         if (events.isEmpty()) return List.of();
         for (NewEvent e : events) {
-            if (!e.sessionId().equals(sessionId)) throw new IllegalArgumentException("appendAll takes events of one session");
+            if (!e.sessionId().equals(sessionId))
+                throw new IllegalArgumentException("appendAll takes events of one session");
         }
         return writes.submit((c, touched) -> {
             var out = new ArrayList<Event>(events.size());
@@ -759,7 +914,8 @@ public final class SqliteStore implements Store {
 
     private Event appendOne(Conn c, NewEvent e) throws SQLException {
         if (e.sourceKey().isPresent()) {
-            PreparedStatement ps = c.prepare("SELECT " + Rows.EVENT_COLUMNS + " FROM events WHERE session_id = ? AND source_key = ?");
+            PreparedStatement ps =
+                    c.prepare("SELECT " + Rows.EVENT_COLUMNS + " FROM events WHERE session_id = ? AND source_key = ?");
             ps.setString(1, e.sessionId());
             ps.setString(2, e.sourceKey().get());
             try (ResultSet r = ps.executeQuery()) {
@@ -768,7 +924,15 @@ public final class SqliteStore implements Store {
         }
         long t = e.at().toEpochMilli();
         long seq = e.activity() ? nextSeqWithActivity(c, e.sessionId(), t) : nextSeq(c, e.sessionId());
-        insertEvent(c, e.sessionId(), seq, e.direction(), e.type(), Json.write(e.payload()), e.sourceKey().orElse(null), t);
+        insertEvent(
+                c,
+                e.sessionId(),
+                seq,
+                e.direction(),
+                e.type(),
+                Json.write(e.payload()),
+                e.sourceKey().orElse(null),
+                t);
         if (SystemEvents.isCheckpoint(e.direction(), e.type())) {
             // A checkpoint from outside the lifecycle (an error, an emergence alert): the relay follows it too.
             PreparedStatement cp = c.prepare("UPDATE sessions SET checkpoint_seq = ? WHERE id = ?");
@@ -777,7 +941,8 @@ public final class SqliteStore implements Store {
             cp.executeUpdate();
         }
         // The caller's payload, copied: parsing back the text just written would cost more than the insert.
-        return new Event(e.sessionId(), seq, e.direction(), e.type(), e.payload().deepCopy(), Instant.ofEpochMilli(t));
+        return new Event(
+                e.sessionId(), seq, e.direction(), e.type(), e.payload().deepCopy(), Instant.ofEpochMilli(t));
     }
 
     /** The seq and the activity in one statement: the hot path of every send and emit. */
@@ -799,7 +964,8 @@ public final class SqliteStore implements Store {
 
     /** Allocates the next seq under the writer's lock; refuses ended sessions. */
     private static long nextSeq(Conn c, String sessionId) throws SQLException {
-        PreparedStatement ps = c.prepare("UPDATE sessions SET last_seq = last_seq + 1 WHERE id = ? AND status <> 'ENDED' RETURNING last_seq");
+        PreparedStatement ps = c.prepare(
+                "UPDATE sessions SET last_seq = last_seq + 1 WHERE id = ? AND status <> 'ENDED' RETURNING last_seq");
         ps.setString(1, sessionId);
         try (ResultSet r = ps.executeQuery()) {
             if (r.next()) return r.getLong(1);
@@ -808,10 +974,12 @@ public final class SqliteStore implements Store {
         throw new IllegalStateException("unreachable: session " + sessionId + " is live but had no row to update");
     }
 
-    private static void insertEvent(Conn c, String sessionId, long seq, Direction dir, String type, String payload,
-                                    String sourceKey, long t) throws SQLException {
-        PreparedStatement ins = c.prepare("INSERT INTO events (session_id, seq, direction, type, payload, source_key, created_at) "
-                + "VALUES (?, ?, ?, ?, ?, ?, ?)");
+    private static void insertEvent(
+            Conn c, String sessionId, long seq, Direction dir, String type, String payload, String sourceKey, long t)
+            throws SQLException {
+        PreparedStatement ins =
+                c.prepare("INSERT INTO events (session_id, seq, direction, type, payload, source_key, created_at) "
+                        + "VALUES (?, ?, ?, ?, ?, ?, ?)");
         ins.setString(1, sessionId);
         ins.setLong(2, seq);
         ins.setString(3, dir.name());
@@ -823,8 +991,8 @@ public final class SqliteStore implements Store {
     }
 
     /** A lifecycle checkpoint: its seq is allocated and recorded as the session's newest checkpoint in one statement. */
-    private static long appendSystem(Conn c, String sessionId, String type, ObjectNode payload, long t, boolean activity)
-            throws SQLException {
+    private static long appendSystem(
+            Conn c, String sessionId, String type, ObjectNode payload, long t, boolean activity) throws SQLException {
         // SET expressions see the old row: both columns become last_seq + 1.
         PreparedStatement next = c.prepare("UPDATE sessions SET last_seq = last_seq + 1, checkpoint_seq = last_seq + 1 "
                 + "WHERE id = ? RETURNING last_seq");
@@ -856,16 +1024,20 @@ public final class SqliteStore implements Store {
         return s;
     }
 
-    static BosunException endedConflict(Session s) { return StoreRules.ended(s); }
+    static BosunException endedConflict(Session s) {
+        return StoreRules.ended(s);
+    }
 
     @Override
     public Task addTask(NewTask t) {
         return writes.submit((c, touched) -> {
-            Session s = findSession(c, t.sessionId()).orElseThrow(() -> BosunException.notFound("session", t.sessionId()));
+            Session s =
+                    findSession(c, t.sessionId()).orElseThrow(() -> BosunException.notFound("session", t.sessionId()));
             StoreRules.requireTaskAddable(s);
             long at = t.at().toEpochMilli();
-            PreparedStatement ps = c.prepare("INSERT INTO tasks (session_id, id, ord, name, data, priority, required_caps, "
-                    + "assigned_agent, status, created_at, started_at, deadline_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'RUNNING', ?, ?, ?)");
+            PreparedStatement ps = c.prepare(
+                    "INSERT INTO tasks (session_id, id, ord, name, data, priority, required_caps, "
+                            + "assigned_agent, status, created_at, started_at, deadline_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'RUNNING', ?, ?, ?)");
             ps.setString(1, t.sessionId());
             ps.setString(2, t.taskId());
             ps.setInt(3, s.taskCounts().total() + 1);
@@ -888,7 +1060,8 @@ public final class SqliteStore implements Store {
             counters.setString(1, s.id());
             counters.executeUpdate();
             Task task = findTask(c, s.id(), t.taskId()).orElseThrow();
-            if (t.routing().isPresent()) insertEdge(c, s.tenant(), t.routing().get().agentId(), t.taskId(), at);
+            if (t.routing().isPresent())
+                insertEdge(c, s.tenant(), t.routing().get().agentId(), t.taskId(), at);
             appendSystem(c, s.id(), SystemEvents.TASK_STARTED, StoreRules.taskStarted(task, t), at, true);
             touched.add(s.id());
             return task;
@@ -898,14 +1071,16 @@ public final class SqliteStore implements Store {
     @Override
     public Task completeTask(TaskCompletion tc) {
         return writes.submit(WriteQueue.Kind.SETTLES, (c, touched) -> {
-            Session s = findSession(c, tc.sessionId()).orElseThrow(() -> BosunException.notFound("session", tc.sessionId()));
+            Session s = findSession(c, tc.sessionId())
+                    .orElseThrow(() -> BosunException.notFound("session", tc.sessionId()));
             Task before = findTask(c, tc.sessionId(), tc.taskId())
                     .orElseThrow(() -> BosunException.notFound("task", tc.taskId()));
             if (StoreRules.timeoutLoses(tc, s, before)) return before;
             StoreRules.requireCompletable(s, before, tc);
             long t = tc.at().toEpochMilli();
-            PreparedStatement ps = c.prepare("UPDATE tasks SET status = ?, ended_at = ?, duration_ms = ?, result = ?, error = ? "
-                    + "WHERE session_id = ? AND id = ? AND status = 'RUNNING'");
+            PreparedStatement ps =
+                    c.prepare("UPDATE tasks SET status = ?, ended_at = ?, duration_ms = ?, result = ?, error = ? "
+                            + "WHERE session_id = ? AND id = ? AND status = 'RUNNING'");
             ps.setString(1, tc.outcome().status().name());
             ps.setLong(2, t);
             ps.setLong(3, StoreRules.durationMs(tc, before));
@@ -915,12 +1090,13 @@ public final class SqliteStore implements Store {
             ps.setString(7, tc.taskId());
             ps.executeUpdate();
             String counter = StoreRules.counterColumn(tc.outcome());
-            PreparedStatement counters = c.prepare("UPDATE sessions SET tasks_running = tasks_running - 1, "
-                    + counter + " = " + counter + " + 1 WHERE id = ?");
+            PreparedStatement counters = c.prepare("UPDATE sessions SET tasks_running = tasks_running - 1, " + counter
+                    + " = " + counter + " + 1 WHERE id = ?");
             counters.setString(1, s.id());
             counters.executeUpdate();
             Task after = findTask(c, s.id(), tc.taskId()).orElseThrow();
-            if (after.assignedAgent().isPresent()) endFleetEdge(c, s.tenant(), after.assignedAgent().get(), tc.taskId(), t);
+            if (after.assignedAgent().isPresent())
+                endFleetEdge(c, s.tenant(), after.assignedAgent().get(), tc.taskId(), t);
             // A reaper timeout is not the agent's activity; it only re-arms the idle clock from the last real activity.
             boolean activity = !tc.onlyIfTimedOut();
             appendSystem(c, s.id(), SystemEvents.TASK_COMPLETED, SystemPayloads.taskCompleted(after), t, activity);
@@ -992,7 +1168,9 @@ public final class SqliteStore implements Store {
     }
 
     /** The database file, for diagnostics ({@code bosun doctor}); never shown through the API. */
-    public Path file() { return file; }
+    public Path file() {
+        return file;
+    }
 
     @Override
     public void close() {

@@ -48,6 +48,7 @@ final class WriteQueue implements AutoCloseable {
     static final int MAX_BATCH = 512;
     /** What a caller refused for a full disk or a failing store is told to wait before retrying. */
     static final long RETRY_AFTER_SECONDS = 5;
+
     private static final long PROBE_INTERVAL_MS = 1_000;
 
     /** One unit of work inside the shared transaction; it records the sessions it changed. */
@@ -57,7 +58,10 @@ final class WriteQueue implements AutoCloseable {
     }
 
     /** Whether a job may run on a full disk: what grows the data waits, what settles or frees it runs. */
-    enum Kind { GROWS, SETTLES }
+    enum Kind {
+        GROWS,
+        SETTLES
+    }
 
     private record Job<T>(Work<T> work, Kind kind, CompletableFuture<T> done) {}
 
@@ -74,7 +78,9 @@ final class WriteQueue implements AutoCloseable {
     private volatile boolean closed;
     private final List<LongConsumer> commitTimers = new CopyOnWriteArrayList<>();
 
-    void addCommitTimer(LongConsumer t) { commitTimers.add(t); }
+    void addCommitTimer(LongConsumer t) {
+        commitTimers.add(t);
+    }
 
     WriteQueue(Conn conn, Consumer<Set<String>> afterCommit, DiskReserve reserve) throws SQLException {
         this.conn = conn;
@@ -82,19 +88,27 @@ final class WriteQueue implements AutoCloseable {
         this.reserve = reserve;
         // The writer begins and ends every transaction itself (see the class comment).
         conn.jdbc.setAutoCommit(true);
-        this.writer = Thread.ofPlatform().name("bosun-sqlite-writer").daemon(true).unstarted(this::loop);
+        this.writer =
+                Thread.ofPlatform().name("bosun-sqlite-writer").daemon(true).unstarted(this::loop);
         writer.start();
-        this.prober = Thread.ofPlatform().name("bosun-sqlite-probe").daemon(true).unstarted(this::probeLoop);
+        this.prober =
+                Thread.ofPlatform().name("bosun-sqlite-probe").daemon(true).unstarted(this::probeLoop);
         prober.start();
     }
 
     /** Jobs waiting for the writer (tests use it to know a batch is assembled). */
-    int pending() { return queue.size(); }
+    int pending() {
+        return queue.size();
+    }
 
     /** The writer's health as of its last commit or probe; no database call. */
-    StoreHealth health() { return health.get(); }
+    StoreHealth health() {
+        return health.get();
+    }
 
-    <T> T submit(Work<T> work) { return submit(Kind.GROWS, work); }
+    <T> T submit(Work<T> work) {
+        return submit(Kind.GROWS, work);
+    }
 
     /**
      * A span per write made within a trace, on the caller's thread: its wait in the queue, its savepoint
@@ -102,18 +116,21 @@ final class WriteQueue implements AutoCloseable {
      */
     <T> T submit(Kind kind, Work<T> work) {
         if (!Tracing.inTrace()) return submitNow(kind, work);
-        return Tracing.call("store write", SpanKind.CLIENT, SPAN_ATTRIBUTES, () -> submitNow(kind, work), (span, r) -> {});
+        return Tracing.call(
+                "store write", SpanKind.CLIENT, SPAN_ATTRIBUTES, () -> submitNow(kind, work), (span, r) -> {});
     }
 
     private <T> T submitNow(Kind kind, Work<T> work) {
         if (closed) throw BosunException.unavailable("the store is closed", null);
         // A request's idempotency key rides on its first write, in the same transaction (D78).
         var claim = IdempotencyScope.pending();
-        Work<T> w = claim.isEmpty() ? work : (c, touched) -> {
-            T result = work.run(c, touched);
-            SqliteIdempotency.insert(c, claim.get().claim(), touched);
-            return result;
-        };
+        Work<T> w = claim.isEmpty()
+                ? work
+                : (c, touched) -> {
+                    T result = work.run(c, touched);
+                    SqliteIdempotency.insert(c, claim.get().claim(), touched);
+                    return result;
+                };
         var job = new Job<>(w, kind, new CompletableFuture<T>());
         queue.add(job);
         try {
@@ -132,16 +149,21 @@ final class WriteQueue implements AutoCloseable {
     }
 
     static BosunException diskFull() {
-        return BosunException.diskFull("the disk is full: the store could not write, and nothing of this request was "
-                + "written; free space in the data dir and retry (ends and terminates are still accepted)",
-                RETRY_AFTER_SECONDS, Map.of());
+        return BosunException.diskFull(
+                "the disk is full: the store could not write, and nothing of this request was "
+                        + "written; free space in the data dir and retry (ends and terminates are still accepted)",
+                RETRY_AFTER_SECONDS,
+                Map.of());
     }
 
     private static BosunException storeError(SQLException e) {
         if (SqliteErrors.diskFull(e)) return diskFull();
         // SQLite's messages name the failure, not the file: safe to show.
-        return new BosunException(ErrorCode.UNAVAILABLE, "the store could not commit, and nothing of this request was written: "
-                + e.getMessage(), Map.of("retry_after_seconds", RETRY_AFTER_SECONDS), e);
+        return new BosunException(
+                ErrorCode.UNAVAILABLE,
+                "the store could not commit, and nothing of this request was written: " + e.getMessage(),
+                Map.of("retry_after_seconds", RETRY_AFTER_SECONDS),
+                e);
     }
 
     private void loop() {
@@ -185,7 +207,8 @@ final class WriteQueue implements AutoCloseable {
             return;
         }
         failed(a.voided());
-        List<Job<?>> settling = run.stream().filter(j -> j.kind() == Kind.SETTLES).toList();
+        List<Job<?>> settling =
+                run.stream().filter(j -> j.kind() == Kind.SETTLES).toList();
         if (SqliteErrors.diskFull(a.voided()) && !settling.isEmpty() && reserve.release()) {
             for (Job<?> j : run) if (j.kind() == Kind.GROWS) j.done().completeExceptionally(a.voided());
             Attempt again = attempt(settling);
@@ -304,13 +327,16 @@ final class WriteQueue implements AutoCloseable {
     private void failed(SQLException e) {
         boolean full = SqliteErrors.diskFull(e);
         StoreHealth now = full
-                ? new StoreHealth(StoreHealth.State.DISK_FULL, "the disk under the store is full; writes that add data are "
-                        + "refused until space is freed")
+                ? new StoreHealth(
+                        StoreHealth.State.DISK_FULL,
+                        "the disk under the store is full; writes that add data are " + "refused until space is freed")
                 : new StoreHealth(StoreHealth.State.FAILING, "commits fail: " + e.getMessage());
         StoreHealth before = health.getAndSet(now);
         if (before.state() != now.state()) {
-            log.error("SQLite store: {} (SQLite said: {}); rolled back, nothing of the failed requests was written",
-                    now.detail(), e.getMessage());
+            log.error(
+                    "SQLite store: {} (SQLite said: {}); rolled back, nothing of the failed requests was written",
+                    now.detail(),
+                    e.getMessage());
         }
     }
 
@@ -331,7 +357,8 @@ final class WriteQueue implements AutoCloseable {
             submit(Kind.SETTLES, (c, touched) -> {
                 // A write that grows the database by 64 KiB and takes it back in the same transaction: it
                 // commits only where a send would, and leaves nothing but a few free pages behind.
-                c.prepare("INSERT INTO counters (name, value) VALUES ('health_probe', zeroblob(65536))").executeUpdate();
+                c.prepare("INSERT INTO counters (name, value) VALUES ('health_probe', zeroblob(65536))")
+                        .executeUpdate();
                 c.prepare("DELETE FROM counters WHERE name = 'health_probe'").executeUpdate();
                 return null;
             });

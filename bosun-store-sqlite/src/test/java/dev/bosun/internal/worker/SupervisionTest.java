@@ -13,8 +13,8 @@ import dev.bosun.sandbox.WorkerRef;
 import dev.bosun.sandbox.WorkerSpec;
 import dev.bosun.session.EndReason;
 import dev.bosun.session.Session;
-import dev.bosun.store.EndCause;
 import dev.bosun.session.end.SessionEnds;
+import dev.bosun.store.EndCause;
 import dev.bosun.store.NewSession;
 import dev.bosun.store.Store;
 import dev.bosun.store.sqlite.SqliteStore;
@@ -38,6 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
 class SupervisionTest {
     @TempDir
     Path dir;
+
     private BosunConfig config;
     private Store store;
     private CountingSandbox sandbox;
@@ -63,9 +64,24 @@ class SupervisionTest {
 
     private SupervisedSession startEcho(String id) {
         Instant now = Instant.now();
-        Session created = store.createSession(new NewSession(id, "default", "n", "agent", List.of(), Json.object(),
-                Optional.of("echo"), config.nodeId(), now, Duration.ofMinutes(30), Duration.ofHours(1), 10,
-                Duration.ofMinutes(5), Optional.of(now.plus(Duration.ofMinutes(1))), Optional.of("workspaces/" + id)), 1000);
+        Session created = store.createSession(
+                new NewSession(
+                        id,
+                        "default",
+                        "n",
+                        "agent",
+                        List.of(),
+                        Json.object(),
+                        Optional.of("echo"),
+                        config.nodeId(),
+                        now,
+                        Duration.ofMinutes(30),
+                        Duration.ofHours(1),
+                        10,
+                        Duration.ofMinutes(5),
+                        Optional.of(now.plus(Duration.ofMinutes(1))),
+                        Optional.of("workspaces/" + id)),
+                1000);
         workers.start(created, config.profile("echo").orElseThrow());
         return workers.supervision(id).orElseThrow();
     }
@@ -73,7 +89,8 @@ class SupervisionTest {
     /** An end by request, as the session manager makes it. */
     private Session end(String id) {
         workers.stopForEnd(id);
-        Session ended = ends.end(id, new EndCause.Terminated(Optional.of("test"))).session();
+        Session ended =
+                ends.end(id, new EndCause.Terminated(Optional.of("test"))).session();
         workers.cleanup(ended);
         return ended;
     }
@@ -85,7 +102,9 @@ class SupervisionTest {
         assertThat(s.state()).isEqualTo(SupervisedSession.State.CLEANED);
         assertThat(workers.workspaceOf(s.id()).root()).doesNotExist();
         assertThat(workers.exited(s, null)).as("a late exit notice").isFalse();
-        assertThat(workers.workspaceOf(s.id()).root()).as("the removed workspace stays removed").doesNotExist();
+        assertThat(workers.workspaceOf(s.id()).root())
+                .as("the removed workspace stays removed")
+                .doesNotExist();
         assertThat(store.getSession(s.id()).orElseThrow().reason()).contains(EndReason.TERMINATED);
     }
 
@@ -95,7 +114,9 @@ class SupervisionTest {
         end(s.id());
         assertThat(workers.drain(s)).isEqualTo(-1);
         assertThat(workers.workspaceOf(s.id()).root()).doesNotExist();
-        assertThat(workers.supervision(s.id())).as("the one map forgets a cleaned session").isEmpty();
+        assertThat(workers.supervision(s.id()))
+                .as("the one map forgets a cleaned session")
+                .isEmpty();
     }
 
     @Test
@@ -105,7 +126,8 @@ class SupervisionTest {
         workers.stopForEnd(s.id());
         assertThat(sandbox.stops.get()).isEqualTo(1);
         assertThat(s.state()).isEqualTo(SupervisedSession.State.STOPPING);
-        workers.cleanup(ends.end(s.id(), new EndCause.Terminated(Optional.empty())).session());
+        workers.cleanup(
+                ends.end(s.id(), new EndCause.Terminated(Optional.empty())).session());
         assertThat(s.state()).isEqualTo(SupervisedSession.State.CLEANED);
     }
 
@@ -114,23 +136,44 @@ class SupervisionTest {
         private final Sandbox real;
         final AtomicInteger stops = new AtomicInteger();
 
-        CountingSandbox(Sandbox real) { this.real = real; }
+        CountingSandbox(Sandbox real) {
+            this.real = real;
+        }
 
-        @Override public String runtime() { return real.runtime(); }
+        @Override
+        public String runtime() {
+            return real.runtime();
+        }
 
-        @Override public Availability availability() { return real.availability(); }
+        @Override
+        public Availability availability() {
+            return real.availability();
+        }
 
-        @Override public Worker start(WorkerSpec spec) { return real.start(spec); }
+        @Override
+        public Worker start(WorkerSpec spec) {
+            return real.start(spec);
+        }
 
-        @Override public Optional<Worker> adopt(WorkerRef ref) { return real.adopt(ref); }
+        @Override
+        public Optional<Worker> adopt(WorkerRef ref) {
+            return real.adopt(ref);
+        }
 
-        @Override public List<LabelledWorker> list(String nodeId) { return real.list(nodeId); }
+        @Override
+        public List<LabelledWorker> list(String nodeId) {
+            return real.list(nodeId);
+        }
 
-        @Override public void stop(WorkerRef ref, Duration grace) {
+        @Override
+        public void stop(WorkerRef ref, Duration grace) {
             stops.incrementAndGet();
             real.stop(ref, grace);
         }
 
-        @Override public void close() { real.close(); }
+        @Override
+        public void close() {
+            real.close();
+        }
     }
 }

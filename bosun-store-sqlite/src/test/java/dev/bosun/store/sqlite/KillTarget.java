@@ -1,10 +1,10 @@
 package dev.bosun.store.sqlite;
 
+import dev.bosun.SessionManager;
 import dev.bosun.contract.Fixtures;
 import dev.bosun.json.Json;
 import dev.bosun.session.Session;
 import dev.bosun.session.SessionConfig;
-import dev.bosun.SessionManager;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.concurrent.Executors;
@@ -18,11 +18,16 @@ public final class KillTarget {
     public static void main(String[] args) throws Exception {
         Path dataDir = Path.of(args[0]);
         var store = SqliteStore.open(dataDir);
-        var manager = SessionManager.builder(Fixtures.config(dataDir)).store(store).build();
-        Session worker = manager.startSession(SessionConfig.builder("crash-worker", "agent").profile("echo").build());
+        var manager =
+                SessionManager.builder(Fixtures.config(dataDir)).store(store).build();
+        Session worker = manager.startSession(
+                SessionConfig.builder("crash-worker", "agent").profile("echo").build());
         System.out.println("worker " + worker.id());
         var sessions = new ArrayList<String>();
-        for (int i = 0; i < 4; i++) sessions.add(manager.startSession(SessionConfig.builder("crash-" + i, "agent").build()).id());
+        for (int i = 0; i < 4; i++)
+            sessions.add(manager.startSession(
+                            SessionConfig.builder("crash-" + i, "agent").build())
+                    .id());
         System.out.flush();
         var out = System.out;
         try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -31,7 +36,9 @@ public final class KillTarget {
                 pool.submit(() -> {
                     String id = sessions.get(tt % sessions.size());
                     for (int n = 0; ; n++) {
-                        long seq = manager.send(id, "input", Json.object().put("t", tt).put("n", n)).seq();
+                        long seq = manager.send(
+                                        id, "input", Json.object().put("t", tt).put("n", n))
+                                .seq();
                         synchronized (out) {
                             out.println("ack " + id + " " + seq + " " + tt + ":" + n);
                             out.flush();

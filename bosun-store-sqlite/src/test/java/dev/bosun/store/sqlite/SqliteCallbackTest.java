@@ -5,5 +5,7 @@ import dev.bosun.contract.StoreFactory;
 
 class SqliteCallbackTest extends CallbackContract {
     @Override
-    protected StoreFactory factory() { return SqliteStore::open; }
+    protected StoreFactory factory() {
+        return SqliteStore::open;
+    }
 }

@@ -5,5 +5,7 @@ import dev.bosun.contract.StoreFactory;
 
 class SqliteConcurrencyTest extends ConcurrencyContract {
     @Override
-    protected StoreFactory factory() { return SqliteStore::open; }
+    protected StoreFactory factory() {
+        return SqliteStore::open;
+    }
 }

@@ -2,9 +2,9 @@ package dev.bosun.store.sqlite;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.bosun.SessionManager;
 import dev.bosun.contract.Fixtures;
 import dev.bosun.event.Event;
-import dev.bosun.SessionManager;
 import dev.bosun.session.SessionStatus;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -27,8 +27,12 @@ class SqliteCrashTest {
     @Test
     void everyAcknowledgedSendSurvivesSigkill() throws Exception {
         String java = ProcessHandle.current().info().command().orElse("java");
-        Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                KillTarget.class.getName(), dataDir.toString())
+        Process child = new ProcessBuilder(
+                        java,
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        KillTarget.class.getName(),
+                        dataDir.toString())
                 .redirectError(ProcessBuilder.Redirect.INHERIT)
                 .start();
         Map<String, Map<Long, String>> acked = new HashMap<>();
@@ -53,16 +57,22 @@ class SqliteCrashTest {
         assertThat(workerSession).isNotNull();
 
         try (var store = SqliteStore.open(dataDir);
-             var manager = SessionManager.builder(Fixtures.config(dataDir)).store(store).autoReap(false).build()) {
+                var manager = SessionManager.builder(Fixtures.config(dataDir))
+                        .store(store)
+                        .autoReap(false)
+                        .build()) {
             int checked = 0;
             for (var entry : acked.entrySet()) {
                 List<Event> log = readAll(manager, entry.getKey());
-                for (int i = 0; i < log.size(); i++) assertThat(log.get(i).seq()).isEqualTo(i + 1L);
+                for (int i = 0; i < log.size(); i++)
+                    assertThat(log.get(i).seq()).isEqualTo(i + 1L);
                 Map<Long, Event> bySeq = new HashMap<>();
                 log.forEach(e -> bySeq.put(e.seq(), e));
                 for (var ack : entry.getValue().entrySet()) {
                     Event e = bySeq.get(ack.getKey());
-                    assertThat(e).as("acked seq %d of %s", ack.getKey(), entry.getKey()).isNotNull();
+                    assertThat(e)
+                            .as("acked seq %d of %s", ack.getKey(), entry.getKey())
+                            .isNotNull();
                     String[] tn = ack.getValue().split(":");
                     assertThat(e.payload().get("t").asInt()).isEqualTo(Integer.parseInt(tn[0]));
                     assertThat(e.payload().get("n").asInt()).isEqualTo(Integer.parseInt(tn[1]));
@@ -72,7 +82,8 @@ class SqliteCrashTest {
             assertThat(checked).isEqualTo(3000);
             // The worker outlived its Bosun (it runs in its own process group) and is adopted, not lost.
             assertThat(manager.get(workerSession).status()).isEqualTo(SessionStatus.RUNNING);
-            long pid = Long.parseLong(store.workerOf(workerSession).orElseThrow().id());
+            long pid =
+                    Long.parseLong(store.workerOf(workerSession).orElseThrow().id());
             assertThat(Fixtures.isRunning(pid)).isTrue();
             manager.terminate(workerSession, "test over");
             assertThat(Fixtures.isRunning(pid)).isFalse();

@@ -64,19 +64,26 @@ class SqliteDiskFullTest {
                 assertThat(store.getSession("s4")).isEmpty();
 
                 // Ends and terminates commit on the full disk (the reserve makes the room).
-                assertThat(store.endSession(end("s2", EndReason.TERMINATED)).transitioned()).isTrue();
-                assertThat(store.endSession(end("s3", EndReason.COMPLETED)).transitioned()).isTrue();
-                assertThat(store.readEvents("s2", 0, 10)).extracting(Event::type).containsExactly("session_started", "session_ended");
+                assertThat(store.endSession(end("s2", EndReason.TERMINATED)).transitioned())
+                        .isTrue();
+                assertThat(store.endSession(end("s3", EndReason.COMPLETED)).transitioned())
+                        .isTrue();
+                assertThat(store.readEvents("s2", 0, 10))
+                        .extracting(Event::type)
+                        .containsExactly("session_started", "session_ended");
                 var still = catchThrowableOfType(BosunException.class, () -> store.append(event("s1", -1, 10)));
                 assertThat(still.code()).as("what grows still waits").isEqualTo(ErrorCode.INSUFFICIENT_STORAGE);
 
                 // Space comes back: the writer recovers by itself, no restart.
                 disk.free();
-                await().atMost(Duration.ofSeconds(20)).until(() -> store.health().ready());
+                await().atMost(Duration.ofSeconds(20))
+                        .until(() -> store.health().ready());
                 Event next = store.append(event("s1", 99, 10));
                 assertThat(next.seq()).as("failed sends consumed no seq").isEqualTo(2L + sent);
                 store.createSession(session("s4"), 100);
-                assertThat(store.readEvents("s4", 0, 10)).extracting(Event::type).containsExactly("session_started");
+                assertThat(store.readEvents("s4", 0, 10))
+                        .extracting(Event::type)
+                        .containsExactly("session_started");
                 for (String id : new String[] {"s1", "s2", "s3", "s4"}) assertGapless(store, id);
             }
             try (var store = SqliteStore.open(data, new SqliteStore.Options(true, 256 * 1024))) {
@@ -88,7 +95,13 @@ class SqliteDiskFullTest {
     }
 
     private static EndRequest end(String id, EndReason reason) {
-        return new EndRequest(id, reason == EndReason.TERMINATED ? SessionOutcome.CANCELLED : SessionOutcome.SUCCESS, reason, Optional.empty(), Optional.empty(),
-                EndRequest.Precondition.NONE, WriteQueueFailureTest.T0);
+        return new EndRequest(
+                id,
+                reason == EndReason.TERMINATED ? SessionOutcome.CANCELLED : SessionOutcome.SUCCESS,
+                reason,
+                Optional.empty(),
+                Optional.empty(),
+                EndRequest.Precondition.NONE,
+                WriteQueueFailureTest.T0);
     }
 }

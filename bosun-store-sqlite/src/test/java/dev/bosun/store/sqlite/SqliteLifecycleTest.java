@@ -5,5 +5,7 @@ import dev.bosun.contract.StoreFactory;
 
 class SqliteLifecycleTest extends LifecycleContract {
     @Override
-    protected StoreFactory factory() { return SqliteStore::open; }
+    protected StoreFactory factory() {
+        return SqliteStore::open;
+    }
 }

@@ -5,5 +5,7 @@ import dev.bosun.contract.StoreFactory;
 
 class SqliteRoutingModelTest extends RoutingModelContract {
     @Override
-    protected StoreFactory factory() { return SqliteStore::open; }
+    protected StoreFactory factory() {
+        return SqliteStore::open;
+    }
 }

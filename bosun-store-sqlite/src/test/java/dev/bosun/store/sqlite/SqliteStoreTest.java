@@ -12,19 +12,22 @@ import org.junit.jupiter.api.Test;
 
 class SqliteStoreTest extends StoreContract {
     @Override
-    protected StoreFactory factory() { return SqliteStore::open; }
+    protected StoreFactory factory() {
+        return SqliteStore::open;
+    }
 
     @Test
     void aSecondProcessOnTheSameDataDirIsRefused() {
         assertThatThrownBy(() -> SqliteStore.open(dataDir))
                 .isInstanceOf(BosunException.class)
-                .extracting("code").isEqualTo(ErrorCode.CONFLICT);
+                .extracting("code")
+                .isEqualTo(ErrorCode.CONFLICT);
     }
 
     @Test
     void theFileIsInWalModeWithTheSchemaVersionRecorded() throws Exception {
         try (var c = DriverManager.getConnection("jdbc:sqlite:" + dataDir.resolve(SqliteStore.FILE_NAME));
-             var s = c.createStatement()) {
+                var s = c.createStatement()) {
             try (var r = s.executeQuery("PRAGMA journal_mode")) {
                 r.next();
                 assertThat(r.getString(1)).isEqualToIgnoringCase("wal");
@@ -41,7 +44,8 @@ class SqliteStoreTest extends StoreContract {
         store.close();
         store = SqliteStore.open(dataDir);
         try (var c = DriverManager.getConnection("jdbc:sqlite:" + dataDir.resolve(SqliteStore.FILE_NAME));
-             var s = c.createStatement(); var r = s.executeQuery("SELECT COUNT(*) FROM schema_migrations")) {
+                var s = c.createStatement();
+                var r = s.executeQuery("SELECT COUNT(*) FROM schema_migrations")) {
             r.next();
             assertThat(r.getInt(1)).isEqualTo(Migrator.latestVersion());
         }

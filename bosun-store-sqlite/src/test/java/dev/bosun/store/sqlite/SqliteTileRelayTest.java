@@ -5,5 +5,7 @@ import dev.bosun.contract.TileRelayContract;
 
 class SqliteTileRelayTest extends TileRelayContract {
     @Override
-    protected StoreFactory factory() { return SqliteStore::open; }
+    protected StoreFactory factory() {
+        return SqliteStore::open;
+    }
 }

@@ -1,9 +1,11 @@
 package dev.bosun.store.sqlite;
 
-import dev.bosun.contract.WorkerContract;
 import dev.bosun.contract.StoreFactory;
+import dev.bosun.contract.WorkerContract;
 
 class SqliteWorkerTest extends WorkerContract {
     @Override
-    protected StoreFactory factory() { return SqliteStore::open; }
+    protected StoreFactory factory() {
+        return SqliteStore::open;
+    }
 }

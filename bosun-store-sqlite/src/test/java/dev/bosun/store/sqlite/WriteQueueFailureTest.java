@@ -42,19 +42,42 @@ class WriteQueueFailureTest {
     Path dir;
 
     static NewSession session(String id) {
-        return new NewSession(id, "default", "n", "a", List.of(), Json.object(), Optional.empty(), "node",
-                T0, Duration.ofMinutes(1), Duration.ofHours(1), 10, Duration.ofMinutes(5), Optional.empty(), Optional.empty());
+        return new NewSession(
+                id,
+                "default",
+                "n",
+                "a",
+                List.of(),
+                Json.object(),
+                Optional.empty(),
+                "node",
+                T0,
+                Duration.ofMinutes(1),
+                Duration.ofHours(1),
+                10,
+                Duration.ofMinutes(5),
+                Optional.empty(),
+                Optional.empty());
     }
 
     static NewEvent event(String session, int n, int bytes) {
-        return new NewEvent(session, Direction.IN, "m", Json.object().put("n", n).put("pad", "x".repeat(bytes)),
-                Optional.empty(), true, T0);
+        return new NewEvent(
+                session,
+                Direction.IN,
+                "m",
+                Json.object().put("n", n).put("pad", "x".repeat(bytes)),
+                Optional.empty(),
+                true,
+                T0);
     }
 
     static void assertGapless(SqliteStore store, String session) {
         List<Event> log = store.readEvents(session, 0, 100_000);
-        for (int i = 0; i < log.size(); i++) assertThat(log.get(i).seq()).as("seq of event %d", i).isEqualTo(i + 1L);
-        assertThat(store.getSession(session).orElseThrow().lastSeq()).as("last_seq").isEqualTo(log.size());
+        for (int i = 0; i < log.size(); i++)
+            assertThat(log.get(i).seq()).as("seq of event %d", i).isEqualTo(i + 1L);
+        assertThat(store.getSession(session).orElseThrow().lastSeq())
+                .as("last_seq")
+                .isEqualTo(log.size());
     }
 
     @Test
@@ -98,11 +121,19 @@ class WriteQueueFailureTest {
                 }
                 hold.countDown();
                 blocker.get();
-                for (var f : before) assertThat(failure(f)).as("a job committed with the batch that was lost").isNotNull();
+                for (var f : before)
+                    assertThat(failure(f))
+                            .as("a job committed with the batch that was lost")
+                            .isNotNull();
                 assertThat(failure(killer)).isNotNull();
-                for (var f : after) assertThat(failure(f)).as("a job after the loss of the transaction").isNotNull();
+                for (var f : after)
+                    assertThat(failure(f))
+                            .as("a job after the loss of the transaction")
+                            .isNotNull();
             }
-            assertThat(store.readEvents("s1", 0, 100)).as("nothing of the voided batch committed").hasSize(1);
+            assertThat(store.readEvents("s1", 0, 100))
+                    .as("nothing of the voided batch committed")
+                    .hasSize(1);
             assertThat(announced).as("nothing announced to commit listeners").isEmpty();
             assertGapless(store, "s1");
             // The writer goes on: the next write gets seq 2.
@@ -134,7 +165,8 @@ class WriteQueueFailureTest {
                     return r.getLong(1);
                 }
             });
-            store.writes.submit((c, t) -> c.prepare("PRAGMA max_page_count = " + (pages + 8)).execute());
+            store.writes.submit((c, t) ->
+                    c.prepare("PRAGMA max_page_count = " + (pages + 8)).execute());
             int ok = 0;
             BosunException full = null;
             for (int i = 0; i < 1000 && full == null; i++) {
@@ -161,13 +193,23 @@ class WriteQueueFailureTest {
             assertThat(store.readEvents("s1", 0, 10_000)).hasSize(1 + ok);
 
             // Room comes back (here: the limit is lifted); the probe finds it and writes resume by themselves.
-            store.writes.submit(WriteQueue.Kind.SETTLES, (c, t) -> c.prepare("PRAGMA max_page_count = 1073741823").execute());
+            store.writes.submit(
+                    WriteQueue.Kind.SETTLES,
+                    (c, t) -> c.prepare("PRAGMA max_page_count = 1073741823").execute());
             await().atMost(Duration.ofSeconds(10)).until(() -> store.health().ready());
             Event next = store.append(event("s1", 1000, 10));
             assertThat(next.seq()).as("no seq was consumed by the failed sends").isEqualTo(2L + ok);
             assertGapless(store, "s1");
-            assertThat(store.endSession(new EndRequest("s2", SessionOutcome.SUCCESS, EndReason.COMPLETED, Optional.empty(),
-                    Optional.empty(), EndRequest.Precondition.NONE, T0)).transitioned()).isTrue();
+            assertThat(store.endSession(new EndRequest(
+                                    "s2",
+                                    SessionOutcome.SUCCESS,
+                                    EndReason.COMPLETED,
+                                    Optional.empty(),
+                                    Optional.empty(),
+                                    EndRequest.Precondition.NONE,
+                                    T0))
+                            .transitioned())
+                    .isTrue();
             assertGapless(store, "s2");
         }
     }

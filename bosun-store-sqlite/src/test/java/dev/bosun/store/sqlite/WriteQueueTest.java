@@ -34,8 +34,24 @@ class WriteQueueTest {
     void aFailingJobInABatchLosesOnlyItsOwnWrites() throws Exception {
         Instant t0 = Instant.parse("2026-01-01T00:00:00Z");
         try (var store = SqliteStore.open(dir)) {
-            store.createSession(new NewSession("s1", "default", "n", "a", List.of(), Json.object(), Optional.empty(), "node",
-                    t0, Duration.ofMinutes(1), Duration.ofHours(1), 10, Duration.ofMinutes(5), Optional.empty(), Optional.empty()), 100);
+            store.createSession(
+                    new NewSession(
+                            "s1",
+                            "default",
+                            "n",
+                            "a",
+                            List.of(),
+                            Json.object(),
+                            Optional.empty(),
+                            "node",
+                            t0,
+                            Duration.ofMinutes(1),
+                            Duration.ofHours(1),
+                            10,
+                            Duration.ofMinutes(5),
+                            Optional.empty(),
+                            Optional.empty()),
+                    100);
             var failures = ConcurrentHashMap.<String>newKeySet();
             var start = new CountDownLatch(1);
             var futures = new ArrayList<Future<?>>();
@@ -48,7 +64,8 @@ class WriteQueueTest {
                             // A job that writes and then fails: its write must not survive the batch's commit.
                             try {
                                 store.writes.submit((c, touched) -> {
-                                    c.prepare("UPDATE sessions SET name = 'clobbered' WHERE id = 's1'").executeUpdate();
+                                    c.prepare("UPDATE sessions SET name = 'clobbered' WHERE id = 's1'")
+                                            .executeUpdate();
                                     throw BosunException.notFound("session", "missing");
                                 });
                             } catch (BosunException e) {
@@ -57,7 +74,8 @@ class WriteQueueTest {
                             }
                             return null;
                         }
-                        store.append(new NewEvent("s1", Direction.IN, "m", Json.object().put("n", n), Optional.empty(), true, t0));
+                        store.append(new NewEvent(
+                                "s1", Direction.IN, "m", Json.object().put("n", n), Optional.empty(), true, t0));
                         return null;
                     }));
                 }
@@ -67,7 +85,9 @@ class WriteQueueTest {
             assertThat(failures).hasSize(667).allMatch(f -> f.startsWith("missing"));
             List<Event> log = store.readEvents("s1", 0, 5000);
             assertThat(log).hasSize(1 + 1333);
-            assertThat(store.getSession("s1").orElseThrow().name()).as("the failed jobs' writes were rolled back").isEqualTo("n");
+            assertThat(store.getSession("s1").orElseThrow().name())
+                    .as("the failed jobs' writes were rolled back")
+                    .isEqualTo("n");
             for (int i = 0; i < log.size(); i++) assertThat(log.get(i).seq()).isEqualTo(i + 1L);
         }
     }
