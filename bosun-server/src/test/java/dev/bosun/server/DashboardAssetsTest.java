@@ -1,6 +1,7 @@
 package dev.bosun.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.bosun.server.ui.UiRoutes;
 import java.net.URI;
@@ -52,6 +53,23 @@ class DashboardAssetsTest extends ServerHarness {
                 .startsWith("text/javascript");
         assertThat(fetch("/ui/app.css").headers().firstValue("Content-Type").orElseThrow())
                 .startsWith("text/css");
+    }
+
+    @Test
+    void theDashboardsRequestsAreLoggedUnderOneRouteNotAsUnmatched() throws Exception {
+        try (var logs = new LogCapture()) {
+            assertThat(fetch("/ui/app.js").statusCode()).isEqualTo(200);
+            assertThat(fetch("/ui/").statusCode()).isEqualTo(200);
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> logs.lines().stream()
+                                    .filter(j -> j.path("log.logger").asText().equals("bosun.access"))
+                                    .count()
+                            >= 2);
+            assertThat(logs.lines())
+                    .filteredOn(j -> j.path("log.logger").asText().equals("bosun.access"))
+                    .extracting(j -> j.path("http.route").asText())
+                    .containsOnly("/ui/*");
+        }
     }
 
     @Test

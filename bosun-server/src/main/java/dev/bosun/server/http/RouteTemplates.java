@@ -6,10 +6,12 @@ import java.util.regex.Pattern;
 /**
  * Finds the route template ({@code /v1/sessions/{id}}) of a raw request path, for requests that a
  * before-handler refused (Javalin names no endpoint for them) and so that neither metrics nor logs
- * ever carry a raw path. A path that matches no route is {@code unmatched}.
+ * ever carry a raw path. A path that matches no route is {@code unmatched}; the dashboard's are {@code /ui/*}.
  */
 public final class RouteTemplates {
     public static final String UNMATCHED = "unmatched";
+    /** Every page and asset of the dashboard (served beside the API, not by its routes): one bounded label. */
+    public static final String DASHBOARD = "/ui/*";
 
     private record Entry(String method, String template, Pattern pattern) {}
 
@@ -22,6 +24,7 @@ public final class RouteTemplates {
     }
 
     public String template(String method, String path) {
+        if (path.equals("/ui") || path.startsWith("/ui/")) return DASHBOARD;
         List<Entry> e = entries;
         if (e == null)
             entries = e = routes.stream()
