@@ -93,25 +93,27 @@ class PostgresNodesTest {
     }
 
     private Session workerSession(PostgresStore store, String id, String nodeId) {
-        store.createSession(
-                new NewSession(
-                        id,
-                        "default",
-                        "n",
-                        "agent",
-                        List.of(),
-                        Json.object(),
-                        Optional.of("echo"),
-                        nodeId,
-                        t0,
-                        Duration.ofMinutes(30),
-                        Duration.ofHours(1),
-                        10,
-                        Duration.ofMinutes(5),
-                        Optional.of(t0.plus(Duration.ofDays(1))),
-                        Optional.of("workspaces/" + id)),
-                1000);
+        store.createSession(newSession(id, nodeId), 1000);
         return store.markRunning(id, new WorkerRef("process", "1", Map.of()), Json.object(), t0);
+    }
+
+    private NewSession newSession(String id, String nodeId) {
+        return new NewSession(
+                id,
+                "default",
+                "n",
+                "agent",
+                List.of(),
+                Json.object(),
+                Optional.of("echo"),
+                nodeId,
+                t0,
+                Duration.ofMinutes(30),
+                Duration.ofHours(1),
+                10,
+                Duration.ofMinutes(5),
+                Optional.of(t0.plus(Duration.ofDays(1))),
+                Optional.of("workspaces/" + id));
     }
 
     private static NewEvent out(String id, String key) {
@@ -296,24 +298,7 @@ class PostgresNodesTest {
     void aSecondIncarnationOfANodeFencesTheFirst() {
         PostgresStore first = node("a", Duration.ofSeconds(15));
         workerSession(first, "w1", "a");
-        first.createSession(
-                new NewSession(
-                        "w2",
-                        "default",
-                        "n",
-                        "agent",
-                        List.of(),
-                        Json.object(),
-                        Optional.of("echo"),
-                        "a",
-                        t0,
-                        Duration.ofMinutes(30),
-                        Duration.ofHours(1),
-                        10,
-                        Duration.ofMinutes(5),
-                        Optional.of(t0.plus(Duration.ofDays(1))),
-                        Optional.of("workspaces/w2")),
-                1000);
+        first.createSession(newSession("w2", "a"), 1000);
         PostgresStore second = node("a", Duration.ofSeconds(15)); // a restart while the old process still runs
         assertThat(second.generation()).isGreaterThan(first.generation());
         var stale = org.assertj.core.api.Assertions.catchThrowableOfType(
