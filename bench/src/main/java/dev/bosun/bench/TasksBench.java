@@ -28,10 +28,13 @@ final class TasksBench {
 
     private final BenchEnv env;
     private final Duration measure;
+    private final Duration warm;
 
     TasksBench(BenchEnv env) {
         this.env = env;
-        this.measure = env.quick() ? Duration.ofSeconds(1) : Duration.ofSeconds(5);
+        // 30 s cases: over 5 s cases the plain rate drifted as much as routing costs (2,091 -> 3,013/s in one run).
+        this.measure = env.quick() ? Duration.ofSeconds(1) : Duration.ofSeconds(30);
+        this.warm = env.quick() ? Duration.ofSeconds(1) : Duration.ofSeconds(10);
     }
 
     void run() throws Exception {
@@ -52,7 +55,7 @@ final class TasksBench {
                         "h1_router_enabled",
                         true));
         var report = new Report("Task creation over HTTP, plain and routed (" + CLIENTS + " clients, "
-                + measure.toSeconds() + " s per case)");
+                + measure.toSeconds() + " s per case, " + warm.toSeconds() + " s per warm-up and durable case)");
         var rnd = new Random(42);
         try (var store = SqliteStore.open(dir);
                 var manager = SessionManager.builder(config).store(store).build();
@@ -65,30 +68,29 @@ final class TasksBench {
                 sessions.add(manager.startSession(
                                 SessionConfig.builder("tasks-" + i, "bench").build())
                         .id());
-            String[] routedBodies = new String[POOL];
+            List<String> routedBodies = new ArrayList<>();
             for (int c = 0; c < POOL; c++)
-                routedBodies[c] = "{\"name\":\"t\",\"required_capabilities\":[\"cap" + c + "\"]}";
+                routedBodies.add("{\"name\":\"t\",\"required_capabilities\":[\"cap" + c + "\"]}");
+            List<String> routeBodies = new ArrayList<>();
+            for (int c = 0; c < POOL; c++)
+                routeBodies.add("{\"task_id\":\"r-%ID%\",\"required_capabilities\":[\"cap" + c + "\"]}");
             String plainBody = "{\"name\":\"t\"}";
-            HttpBench.Call plain =
-                    i -> HttpBench.post(base + "/v1/sessions/" + sessions.get(i % SESSIONS) + "/tasks", plainBody);
-            var next = new AtomicLong();
-            HttpBench.Call routed = i -> HttpBench.post(
-                    base + "/v1/sessions/" + sessions.get(i % SESSIONS) + "/tasks",
-                    routedBodies[(int) (next.getAndIncrement() % POOL)]);
-            HttpBench.Call route = i -> HttpBench.post(
-                    base + "/v1/route",
-                    "{\"task_id\":\"r-" + next.getAndIncrement() + "\",\"required_capabilities\":[\"cap"
-                            + (next.get() % POOL) + "\"]}");
+            List<String> taskPaths = new ArrayList<>();
+            for (String s : sessions) taskPaths.add("/v1/sessions/" + s + "/tasks");
+            Load load = Wrk.available() ? new WrkLoad(base, dir) : new JavaLoad(base);
+            Case plain = new Case(taskPaths, List.of(plainBody));
+            Case routed = new Case(taskPaths, routedBodies);
+            Case route = new Case(List.of("/v1/route"), routeBodies);
             // Warm both paths at full load, then measure in the order plain, routed, routed, plain: a rate
             // that drifts during the run (JIT, the growing task table) then favours neither side.
-            HttpBench.load(CLIENTS, measure, plain);
-            HttpBench.load(CLIENTS, measure, routed);
-            double plain1 = HttpBench.load(CLIENTS, measure, plain);
-            double routed1 = HttpBench.load(CLIENTS, measure, routed);
-            double routed2 = HttpBench.load(CLIENTS, measure, routed);
-            double plain2 = HttpBench.load(CLIENTS, measure, plain);
+            load.rate(plain, CLIENTS, warm);
+            load.rate(routed, CLIENTS, warm);
+            double plain1 = load.rate(plain, CLIENTS, measure);
+            double routed1 = load.rate(routed, CLIENTS, measure);
+            double routed2 = load.rate(routed, CLIENTS, measure);
+            double plain2 = load.rate(plain, CLIENTS, measure);
             double plainRate = (plain1 + plain2) / 2, routedRate = (routed1 + routed2) / 2;
-            report.line("load generator", "java.net.http clients on virtual threads, in the server's JVM");
+            report.line("load generator", load.describe());
             report.line(
                     "task creations/s, plain",
                     Report.rate(plainRate) + "   (runs " + Report.rate(plain1) + ", " + Report.rate(plain2) + ")");
@@ -99,8 +101,8 @@ final class TasksBench {
             report.line(
                     "routing's cost",
                     String.format("%.1f %% of the plain rate   ", 100 * cost) + Report.verdict(cost < 0.10, "< 10 %"));
-            double one = HttpBench.load(1, measure, route);
-            double many = HttpBench.load(CLIENTS, measure, route);
+            double one = load.rate(route, 1, warm);
+            double many = load.rate(route, CLIENTS, warm);
             report.line("durable decisions/s (POST /v1/route), 1 client", Report.rate(one));
             report.line(
                     "durable decisions/s (POST /v1/route), " + CLIENTS + " clients",
@@ -110,6 +112,46 @@ final class TasksBench {
                 + "in one transaction; the SQLite writer group-commits concurrent requests. The server and the "
                 + "clients share the machine's 2 cores.");
         report.print();
+    }
+
+    /** Requests round-robin over paths and bodies; {@code %ID%} in a body becomes an id unique in the run. */
+    private record Case(List<String> paths, List<String> bodies) {}
+
+    /** Where the load comes from: wrk when installed (it leaves the server the CPU), else JVM clients. */
+    private sealed interface Load permits WrkLoad, JavaLoad {
+        double rate(Case c, int clients, Duration d) throws Exception;
+
+        String describe();
+    }
+
+    private record WrkLoad(String base, Path dir) implements Load {
+        @Override
+        public double rate(Case c, int clients, Duration d) throws Exception {
+            return Wrk.post(base, c.paths(), c.bodies(), clients, d, dir);
+        }
+
+        @Override
+        public String describe() {
+            return "wrk (C, epoll; 2 threads, one connection per client)";
+        }
+    }
+
+    private record JavaLoad(String base) implements Load {
+        private static final AtomicLong IDS = new AtomicLong();
+
+        @Override
+        public double rate(Case c, int clients, Duration d) throws Exception {
+            return HttpBench.load(clients, d, i -> {
+                long n = IDS.incrementAndGet();
+                String body = c.bodies().get((int) (n % c.bodies().size())).replace("%ID%", Long.toString(n));
+                HttpBench.post(base + c.paths().get((int) (n % c.paths().size())), body);
+            });
+        }
+
+        @Override
+        public String describe() {
+            return "java.net.http clients on virtual threads, in the server's JVM (wrk not found)";
+        }
     }
 
     private static List<String> caps(Random rnd, int n) {

@@ -34,15 +34,28 @@ final class Wrk {
     /** POSTs {@code body} round-robin over {@code paths} of {@code base}; requests per second. */
     static double post(String base, List<String> paths, String body, int connections, Duration d, Path dir)
             throws Exception {
+        return post(base, paths, List.of(body), connections, d, dir);
+    }
+
+    /**
+     * POSTs round-robin over {@code paths} of {@code base}, the i-th request of a wrk thread with the
+     * body {@code bodies[i % n]} in which {@code %ID%} is replaced by an id unique in the run
+     * (thread and request number); requests per second.
+     */
+    static double post(String base, List<String> paths, List<String> bodies, int connections, Duration d, Path dir)
+            throws Exception {
         var lua = new StringBuilder("local paths = {");
-        for (String p : paths) lua.append('"').append(p).append("\",");
-        lua.append("}\nlocal body = [[")
-                .append(body)
-                .append("]]\nlocal i = 0\n")
+        for (String p : paths) lua.append("[[").append(p).append("]],");
+        lua.append("}\nlocal bodies = {");
+        for (String b : bodies) lua.append("[[").append(b).append("]],");
+        lua.append("}\nlocal threads = 0\n")
+                .append("setup = function(thread)\n  thread:set(\"tid\", threads)\n  threads = threads + 1\nend\n")
+                .append("local i = 0\n")
                 .append("request = function()\n  i = i + 1\n")
+                .append("  local body = string.gsub(bodies[(i % #bodies) + 1], \"%%ID%%\", (tid or 0) .. \"-\" .. i)\n")
                 .append(
                         "  return wrk.format(\"POST\", paths[(i % #paths) + 1], {[\"Content-Type\"] = \"application/json\"}, body)\nend\n");
-        Path script = dir.resolve("post-" + paths.size() + ".lua");
+        Path script = dir.resolve("post-" + Integer.toHexString(lua.toString().hashCode()) + ".lua");
         Files.writeString(script, lua.toString(), StandardCharsets.UTF_8);
         return run(List.of("-s", script.toString(), base), connections, d);
     }
