@@ -86,16 +86,7 @@ final class CompatRoutes {
      */
     static FleetStatusCompat status(FleetStatus s) {
         boolean empty = s.vertices() == 0;
-        return new FleetStatusCompat(
-                s.agents(),
-                s.tasks(),
-                s.edges(),
-                s.vertices(),
-                s.h1(),
-                s.components(),
-                description(s),
-                !empty && s.emergence(),
-                empty ? 0 : s.margin());
+        return WireMapping.fleetStatusCompat(s, description(s), !empty && s.emergence(), empty ? 0 : s.margin());
     }
 
     /** {@code GET /h1-snapshot}, as the reference's {@code get_h1_snapshot}: flat, with {@code h1_dimension}. */

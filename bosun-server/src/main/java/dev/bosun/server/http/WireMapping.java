@@ -160,8 +160,13 @@ public final class WireMapping {
                 remote.orElse(null));
     }
 
-    /** The fleet-h1-router contract's status figures, as they are (the snapshot's {@code status}). */
-    public static FleetStatusCompat fleetStatusCompat(dev.bosun.fleet.FleetStatus s) {
+    /**
+     * The fleet-h1-router contract's status figures with its {@code description}, {@code emergence_detected}
+     * and {@code margin} as given: Bosun's own in the snapshot, the reference's words and zeros at the bare
+     * {@code /status} (CompatRoutes).
+     */
+    public static FleetStatusCompat fleetStatusCompat(
+            dev.bosun.fleet.FleetStatus s, String description, boolean emergenceDetected, long margin) {
         return new FleetStatusCompat(
                 s.agents(),
                 s.tasks(),
@@ -169,9 +174,9 @@ public final class WireMapping {
                 s.vertices(),
                 s.h1(),
                 s.components(),
-                s.description(),
-                s.emergence(),
-                s.margin());
+                description,
+                emergenceDetected,
+                margin);
     }
 
     /**
@@ -185,7 +190,7 @@ public final class WireMapping {
             Duration window,
             Instant takenAt) {
         return new FleetSnapshot(
-                fleetStatusCompat(status),
+                fleetStatusCompat(status, status.description(), status.emergence(), status.margin()),
                 agents.stream()
                         .map(a -> new SnapshotAgent(a.id(), a.capabilities(), a.load()))
                         .toList(),
