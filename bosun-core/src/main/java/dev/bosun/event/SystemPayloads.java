@@ -5,6 +5,7 @@ import dev.bosun.json.Json;
 import dev.bosun.session.Session;
 import dev.bosun.task.Task;
 import dev.bosun.task.TaskCounts;
+import dev.bosun.wire.WireJson;
 
 /**
  * The payloads of the SYSTEM events written at each checkpoint. Every store builds them here, so
@@ -76,14 +77,8 @@ public final class SystemPayloads {
         return d;
     }
 
+    /** {@code tasks} of {@code session_ended}: the wire record a session's answer carries too. */
     public static ObjectNode counts(TaskCounts c) {
-        ObjectNode t = Json.object();
-        t.put("total", c.total());
-        t.put("running", c.running());
-        t.put("succeeded", c.succeeded());
-        t.put("failed", c.failed());
-        t.put("cancelled", c.cancelled());
-        t.put("timeout", c.timeout());
-        return t;
+        return WireJson.tree(c.toWire());
     }
 }

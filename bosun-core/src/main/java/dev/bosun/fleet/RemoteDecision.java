@@ -1,8 +1,5 @@
 package dev.bosun.fleet;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.bosun.json.Json;
-
 /**
  * A remote fleet-h1-router's answer to {@code POST /route}, in its own figures. They are the router's
  * view, not Bosun's: the reference router counts its own registry and graph and fixes C at 1, so its
@@ -26,16 +23,9 @@ public record RemoteDecision(
         return agentId.isEmpty();
     }
 
-    /** The figures as {@code routing.router} writes them. */
-    public ObjectNode toJson() {
-        ObjectNode o = Json.object();
-        o.put("agent_id", agentId);
-        o.put("h1_before", h1Before);
-        o.put("h1_after", h1After);
-        o.put("confidence", confidence);
-        o.put("emergence_risk", emergenceRisk);
-        o.put("capability_match_score", capabilityMatchScore);
-        o.put("reasoning", reasoning);
-        return o;
+    /** The figures as {@code routing.router} carries them. */
+    public dev.bosun.wire.RemoteDecision toWire() {
+        return new dev.bosun.wire.RemoteDecision(
+                agentId, h1Before, h1After, confidence, emergenceRisk, capabilityMatchScore, reasoning);
     }
 }

@@ -1,7 +1,8 @@
 package dev.bosun.fleet;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.bosun.json.Json;
+import dev.bosun.wire.RoutingDecisionCompat;
+import dev.bosun.wire.WireJson;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -165,27 +166,31 @@ public final class RoutingDecision {
     }
 
     /**
-     * The decision as Bosun's API and events write it: the contract's fields, plus {@code router} with
-     * the remote router's own figures when one was asked.
+     * The decision as Bosun's API answers it and its events carry it (a task_started's {@code routing}):
+     * the contract's fields, plus {@code router} with the remote router's own figures when one was asked.
      */
-    public ObjectNode toJson() {
-        ObjectNode o = toCompatJson();
-        router.ifPresent(r -> o.set("router", r.toJson()));
-        return o;
+    public dev.bosun.wire.RoutingDecision toWire() {
+        return new dev.bosun.wire.RoutingDecision(
+                agentId,
+                taskId,
+                h1Before,
+                h1After,
+                confidence,
+                emergenceRisk,
+                capabilityMatchScore,
+                reasoning(),
+                router.map(RemoteDecision::toWire).orElse(null));
     }
 
     /** Exactly the fleet-h1-router contract's fields, as its {@code POST /route} answers them. */
-    public ObjectNode toCompatJson() {
-        ObjectNode o = Json.object();
-        o.put("agent_id", agentId);
-        o.put("task_id", taskId);
-        o.put("h1_before", h1Before);
-        o.put("h1_after", h1After);
-        o.put("confidence", confidence);
-        o.put("emergence_risk", emergenceRisk);
-        o.put("capability_match_score", capabilityMatchScore);
-        o.put("reasoning", reasoning());
-        return o;
+    public RoutingDecisionCompat toCompatWire() {
+        return new RoutingDecisionCompat(
+                agentId, taskId, h1Before, h1After, confidence, emergenceRisk, capabilityMatchScore, reasoning());
+    }
+
+    /** {@link #toWire()} as a tree, for an event's payload. */
+    public ObjectNode toJson() {
+        return WireJson.tree(toWire());
     }
 
     @Override

@@ -22,7 +22,7 @@ class DecisionReasoningTest {
                         + "considered and this one has 50% of them; of 2 equally good agents it has the fewest linked tasks (4) and "
                         + "registered first; linking it raises β₁ from 6 to 7 (it closes a cycle) against a threshold of 6, 1 over it "
                         + "(emergence risk 0.3).");
-        assertThat(d.toCompatJson().get("reasoning").asText()).isSameAs(d.reasoning()); // written once
+        assertThat(d.toCompatWire().reasoning()).isSameAs(d.reasoning()); // written once
     }
 
     @Test

@@ -5,7 +5,6 @@ import dev.bosun.config.BosunConfig;
 import dev.bosun.config.ServerSettings;
 import dev.bosun.error.BosunException;
 import dev.bosun.error.ErrorCode;
-import dev.bosun.json.Json;
 import dev.bosun.server.auth.ApiKeys;
 import dev.bosun.server.auth.RateLimiter;
 import dev.bosun.server.http.AccessLog;
@@ -186,7 +185,7 @@ public final class BosunServer implements AutoCloseable {
                 }
             });
             var t = new RouteTable(r, routes);
-            String health = Json.write(Json.object().put("status", "ok").put("version", BuildInfo.version()));
+            byte[] health = dev.bosun.wire.WireJson.bytes(new dev.bosun.wire.Health("ok", BuildInfo.version()));
             t.get("/healthz", ctx -> ctx.contentType("application/json").result(health));
             t.get("/readyz", ctx -> Readiness.write(ctx, manager));
             boolean metricsKey = s.ops().metricsAuth() == dev.bosun.config.OpsSettings.MetricsAuth.API_KEY;

@@ -1,11 +1,13 @@
 package dev.bosun.server;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bosun.SessionManager;
-import dev.bosun.json.Json;
 import dev.bosun.store.StoreHealth;
+import dev.bosun.wire.ReadinessStatus;
+import dev.bosun.wire.WireJson;
 import io.javalin.http.Context;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * {@code GET /readyz}: whether this node should get new work. Every check answers from what is
@@ -20,18 +22,19 @@ final class Readiness {
         boolean diskLow = manager.disk().low();
         boolean reaper = manager.reaper().alive();
         boolean ready = store.ready() && !diskLow && reaper;
-        ObjectNode o = Json.object();
-        o.put("status", ready ? "ready" : "not_ready");
-        ObjectNode checks = o.putObject("checks");
+        ObjectNode checks = WireJson.MAPPER.createObjectNode();
         checks.put("store", store.state().check());
         checks.put("disk", diskLow ? "low" : "ok");
         checks.put("reaper", reaper ? "ok" : "stopped");
+        List<String> reasons = null;
         if (!ready) {
-            ArrayNode why = o.putArray("reasons");
-            if (!store.ready()) why.add(store.detail());
-            if (diskLow) why.add("the data dir's disk is under min_free_disk: new sessions and sends are refused");
-            if (!reaper) why.add("the reaper has stopped");
+            reasons = new ArrayList<>();
+            if (!store.ready()) reasons.add(store.detail());
+            if (diskLow) reasons.add("the data dir's disk is under min_free_disk: new sessions and sends are refused");
+            if (!reaper) reasons.add("the reaper has stopped");
         }
-        ctx.status(ready ? 200 : 503).contentType("application/json").result(Json.write(o));
+        var answer = new dev.bosun.wire.Readiness(
+                ready ? ReadinessStatus.READY : ReadinessStatus.NOT_READY, checks, reasons);
+        ctx.status(ready ? 200 : 503).contentType("application/json").result(WireJson.bytes(answer));
     }
 }

@@ -9,7 +9,7 @@ import dev.bosun.client.BosunClientException;
 import dev.bosun.contract.FakePlato;
 import dev.bosun.delivery.Delivery;
 import dev.bosun.server.auth.ApiKeys;
-import dev.bosun.server.http.Wire;
+import dev.bosun.server.http.WireMapping;
 import dev.bosun.wire.AddTask;
 import dev.bosun.wire.CompleteTask;
 import dev.bosun.wire.CreateSession;
@@ -72,11 +72,11 @@ class DeliveryClientTest extends ServerHarness {
 
     /** What the server's own store says, as the server writes it. */
     private static Tile tileOnTheWire(Delivery d) {
-        return WireJson.read(Wire.tile(d), Tile.class);
+        return WireJson.read(WireJson.tree(WireMapping.tile(d)), Tile.class);
     }
 
     private static WebhookDelivery deliveryOnTheWire(Delivery d) {
-        return WireJson.read(Wire.webhookDelivery(d), WebhookDelivery.class);
+        return WireJson.read(WireJson.tree(WireMapping.webhookDelivery(d)), WebhookDelivery.class);
     }
 
     private static void assertCode(org.assertj.core.api.ThrowableAssert.ThrowingCallable call, ErrorCode code) {

@@ -14,7 +14,7 @@ import dev.bosun.json.Json;
 import dev.bosun.server.http.Api;
 import dev.bosun.server.http.ApiErrors;
 import dev.bosun.server.http.RouteTable.Route;
-import dev.bosun.server.http.Wire;
+import dev.bosun.server.http.WireMapping;
 import dev.bosun.session.EndReason;
 import dev.bosun.session.LogStream;
 import dev.bosun.session.SessionOutcome;
@@ -47,6 +47,8 @@ class OpenApiTest extends ServerHarness {
 
     JsonNode doc;
     Shapes shapes;
+    /** Every JSON answer checked against its schema is also read into its wire record and written again. */
+    final RecordRoundTrip roundTrip = new RecordRoundTrip();
 
     /**
      * With the fleet-h1-router's bare paths on, so that the route table holds every route the document
@@ -212,7 +214,10 @@ class OpenApiTest extends ServerHarness {
         assertEnum("Direction", Direction.values(), Direction::value);
         assertEnum("ErrorCode", ErrorCode.values(), ErrorCode::name);
         assertEnum("DeliveryState", DeliveryState.values(), DeliveryState::wire);
-        assertEnum("TileKind", TileKind.values(), k -> Wire.tileKind(k.eventType()));
+        assertEnum(
+                "TileKind",
+                TileKind.values(),
+                k -> WireMapping.tileKind(k.eventType()).wire());
         assertThat(strings(doc.at("/components/schemas/CheckpointEventType/enum")))
                 .as("webhook event types")
                 .isEqualTo(Stream.concat(SystemEvents.CHECKPOINTS.stream(), Stream.of(Webhook.ALL))
@@ -352,9 +357,12 @@ class OpenApiTest extends ServerHarness {
                 .map(l -> l.substring(6))
                 .toList();
         assertThat(data).as("the stream of an ended session sends its log").isNotEmpty();
-        for (String d : data)
+        for (String d : data) {
             assertThat(shapes.violations(event, Json.parseTrusted(d), "sse data"))
                     .isEmpty();
+            assertThat(roundTrip.problems(Json.object().put("$ref", "#/components/schemas/Event"), d, "sse data"))
+                    .isEmpty();
+        }
         conform(
                 called,
                 "POST",
@@ -374,6 +382,10 @@ class OpenApiTest extends ServerHarness {
         deliveryResponsesFitTheirSchemas(called, id);
 
         assertThat(called).as("every documented route was called").isEqualTo(documentedRoutes());
+        assertThat(roundTrip.tripped)
+                .as("every documented answer's record had a real answer round-tripped through it")
+                .containsAll(RecordRoundTrip.documented(doc, shapes))
+                .contains("Event");
     }
 
     /** The fleet routes, the fleet-h1-router contract's included, answering and failing. */
@@ -537,6 +549,8 @@ class OpenApiTest extends ServerHarness {
         } else if (type.equals("application/json")) {
             out.addAll(
                     shapes.violations(content.get(type).get("schema"), r.json(), method + " " + path + " " + status));
+            out.addAll(
+                    roundTrip.problems(content.get(type).get("schema"), r.text(), method + " " + path + " " + status));
         }
         return out;
     }

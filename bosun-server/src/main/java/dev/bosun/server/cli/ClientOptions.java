@@ -76,12 +76,17 @@ final class ClientOptions {
         o.flush();
     }
 
-    /** One JSON document on one line, so that scripts can read a stream of them line by line. */
-    /** A wire record exactly as the server sent it, for {@code --json}. */
+    /**
+     * A wire record as the server sent it, for {@code --json}: one JSON document on one line (so that
+     * scripts can read a stream of them line by line), written by the mapper the server writes it with.
+     */
     void printJson(Record wire) {
-        printJson(WireJson.tree(wire));
+        PrintWriter o = out();
+        o.println(WireJson.write(wire));
+        o.flush();
     }
 
+    /** One JSON document on one line. */
     void printJson(JsonNode node) {
         PrintWriter o = out();
         o.println(Json.write(node));

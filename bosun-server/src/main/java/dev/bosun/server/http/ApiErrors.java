@@ -1,13 +1,12 @@
 package dev.bosun.server.http;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bosun.error.BosunException;
 import dev.bosun.error.ErrorCode;
-import dev.bosun.json.Json;
+import dev.bosun.wire.ErrorEnvelope;
+import dev.bosun.wire.WireJson;
 import io.javalin.http.Context;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -40,22 +39,12 @@ public final class ApiErrors {
         };
     }
 
-    public static ObjectNode body(ErrorCode code, String message, Map<String, ?> details) {
-        ObjectNode err = Json.object();
-        err.put("code", code.name());
-        err.put("message", message);
-        err.set("details", Json.MAPPER.valueToTree(details));
-        ObjectNode root = Json.object();
-        root.set("error", err);
-        return root;
-    }
-
     public static void write(Context ctx, BosunException e) {
         headers(e).forEach(ctx::header);
         // A body too large to read is left unread, and Jetty then drops the connection: say so, or a
         // client sends its next request on it and gets no answer.
         if (e.code() == ErrorCode.PAYLOAD_TOO_LARGE) ctx.header("Connection", "close");
-        ctx.status(status(e.code())).contentType("application/json").result(Json.write(body(e)));
+        ctx.status(status(e.code())).contentType("application/json").result(WireJson.bytes(body(e)));
     }
 
     /** As {@link #write(Context, BosunException)}, for the servlet filter in front of Javalin. */
@@ -63,16 +52,16 @@ public final class ApiErrors {
         headers(e).forEach(res::setHeader);
         res.setStatus(status(e.code()));
         res.setContentType("application/json");
-        res.getOutputStream().write(Json.write(body(e)).getBytes(StandardCharsets.UTF_8));
+        res.getOutputStream().write(WireJson.bytes(body(e)));
     }
 
     /** The envelope of {@code e}, as the client gets it. */
-    public static ObjectNode body(BosunException e) {
+    public static ErrorEnvelope body(BosunException e) {
         // INTERNAL messages come from deep inside (a driver, the OS) and may name paths: say less.
         String message = e.code() == ErrorCode.INTERNAL && !e.details().containsKey("session_id")
                 ? "internal error; the server log has the details"
                 : e.getMessage();
-        return body(e.code(), message, e.details());
+        return WireMapping.error(e.code(), message, e.details());
     }
 
     /** The headers that go with {@code e}: {@code Retry-After} on limits, {@code WWW-Authenticate} on 401. */

@@ -1,15 +1,15 @@
 package dev.bosun.server.http;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bosun.error.BosunException;
 import dev.bosun.error.ErrorCode;
-import dev.bosun.fleet.Agent;
 import dev.bosun.fleet.Fleet;
 import dev.bosun.fleet.FleetStatus;
 import dev.bosun.id.Ids;
-import dev.bosun.json.Json;
+import dev.bosun.wire.AgentCompat;
+import dev.bosun.wire.FleetStatusCompat;
+import dev.bosun.wire.H1SnapshotCompat;
 import dev.bosun.wire.RegisterAgentCompat;
+import dev.bosun.wire.RegisteredCompat;
 import dev.bosun.wire.RouteRequestCompat;
 import dev.bosun.wire.WireFields;
 import io.javalin.http.Context;
@@ -55,11 +55,11 @@ final class CompatRoutes {
                     tenant, taskId, taskId, Optional.empty(), required, prefer, fallbackAny, Fleet.Rule.REFERENCE);
         } catch (BosunException e) {
             if (e.code() != ErrorCode.NO_CAPABLE_AGENT || !fallbackAny) throw e;
-            Replies.json(ctx, 200, fleet.noAgent(tenant, taskId).toCompatJson()); // no agent at all
+            Replies.json(ctx, 200, fleet.noAgent(tenant, taskId).toCompatWire()); // no agent at all
             return;
         }
         link.accept(plan);
-        Replies.json(ctx, 200, plan.decision().toCompatJson());
+        Replies.json(ctx, 200, plan.decision().toCompatWire());
     }
 
     /** {@code POST /register/agent}: 200 {@code {"status": "registered"}}, new or not; capabilities default to none. */
@@ -67,20 +67,16 @@ final class CompatRoutes {
         Body b = Body.parse(ctx.bodyAsBytes(), REGISTER_FIELDS);
         String id = b.requiredString("agent_id");
         fleet.register(Scope.tenant(ctx), id, b.strings("capabilities"));
-        Replies.json(ctx, 200, Json.object().put("status", "registered"));
+        Replies.json(ctx, 200, new RegisteredCompat("registered"));
     }
 
     /** {@code GET /agents}: a bare array of {@code {agent_id, capabilities, n_tasks}}, in registration order. */
     void agents(Context ctx) {
         String tenant = Scope.tenant(ctx);
         Map<String, Integer> linked = fleet.linkedTasks(tenant);
-        ArrayNode out = Json.MAPPER.createArrayNode();
-        for (Agent a : fleet.agents(tenant)) {
-            ObjectNode n = out.addObject();
-            n.put("agent_id", a.id());
-            n.set("capabilities", Json.MAPPER.valueToTree(a.capabilities()));
-            n.put("n_tasks", linked.getOrDefault(a.id(), 0));
-        }
+        List<AgentCompat> out = fleet.agents(tenant).stream()
+                .map(a -> new AgentCompat(a.id(), a.capabilities(), linked.getOrDefault(a.id(), 0)))
+                .toList();
         Replies.json(ctx, 200, out);
     }
 
@@ -88,36 +84,25 @@ final class CompatRoutes {
      * {@code GET /status}, as the reference's {@code get_fleet_status}: all zeros and "empty" for an
      * empty graph, else its figures with its description words.
      */
-    static ObjectNode status(FleetStatus s) {
-        ObjectNode o = Json.object();
+    static FleetStatusCompat status(FleetStatus s) {
         boolean empty = s.vertices() == 0;
-        o.put("n_agents", s.agents());
-        o.put("n_tasks", s.tasks());
-        o.put("n_edges", s.edges());
-        o.put("n_vertices", s.vertices());
-        o.put("h1_dimension", s.h1());
-        o.put("n_components", s.components());
-        o.put("description", description(s));
-        o.put("emergence_detected", !empty && s.emergence());
-        o.put("margin", empty ? 0 : s.margin());
-        return o;
+        return WireMapping.fleetStatusCompat(s, description(s), !empty && s.emergence(), empty ? 0 : s.margin());
     }
 
     /** {@code GET /h1-snapshot}, as the reference's {@code get_h1_snapshot}: flat, with {@code h1_dimension}. */
-    static ObjectNode snapshot(FleetStatus s) {
-        ObjectNode o = Json.object();
-        o.put("n_vertices", s.vertices());
-        o.put("n_edges", s.edges());
-        o.put("n_components", s.components());
-        o.put("h1_dimension", s.h1());
-        o.put("threshold", s.threshold());
-        o.put("emergence", s.emergence());
-        o.put("laman_rigid", s.lamanMargin() >= 0);
-        o.put("laman_margin", s.lamanMargin());
-        o.put("n_agents", s.agents());
-        o.put("n_tasks", s.tasks());
-        o.put("description", description(s));
-        return o;
+    static H1SnapshotCompat snapshot(FleetStatus s) {
+        return new H1SnapshotCompat(
+                s.vertices(),
+                s.edges(),
+                s.components(),
+                s.h1(),
+                s.threshold(),
+                s.emergence(),
+                s.lamanMargin() >= 0,
+                s.lamanMargin(),
+                s.agents(),
+                s.tasks(),
+                description(s));
     }
 
     /** The reference's words: empty, over-constrained, rigid, under-constrained or laman-rigid. */

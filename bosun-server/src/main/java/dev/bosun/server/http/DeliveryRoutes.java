@@ -40,48 +40,40 @@ final class DeliveryRoutes {
             Replies.json(
                     ctx,
                     200,
-                    Wire.page(
+                    WireMapping.tilePage(
                             tiles.ofSession(
                                     Scope.tenant(ctx),
                                     ctx.pathParam("id"),
                                     Query.string(ctx, "after"),
                                     Query.limit(ctx, DEFAULT_PAGE)),
-                            Wire::tile));
+                            null));
         });
         r.get("/v1/tiles", ctx -> {
-            var page = Wire.page(
-                    tiles.list(
-                            Scope.tenant(ctx), state(ctx), Query.string(ctx, "after"), Query.limit(ctx, DEFAULT_PAGE)),
-                    Wire::tile);
-            page.set("plato", Wire.targetHealth(tiles.platoHealth()));
-            Replies.json(ctx, 200, page);
+            var page = tiles.list(
+                    Scope.tenant(ctx), state(ctx), Query.string(ctx, "after"), Query.limit(ctx, DEFAULT_PAGE));
+            Replies.json(ctx, 200, WireMapping.tilePage(page, WireMapping.targetHealth(tiles.platoHealth(), null)));
         });
         r.post("/v1/tiles/resume", ctx -> {
             boolean resumed = tiles.resume();
-            var body = Wire.targetHealth(tiles.platoHealth());
-            body.put("resumed", resumed);
-            Replies.json(ctx, 200, body);
+            Replies.json(ctx, 200, WireMapping.targetHealth(tiles.platoHealth(), resumed));
         });
         r.get(
                 "/v1/tiles/{id}",
-                ctx -> Replies.json(ctx, 200, Wire.tile(tiles.get(Scope.tenant(ctx), safe(ctx, "id", "tile")))));
+                ctx -> Replies.json(ctx, 200, WireMapping.tile(tiles.get(Scope.tenant(ctx), safe(ctx, "id", "tile")))));
         r.post(
                 "/v1/tiles/{id}/retry",
-                ctx -> Replies.json(ctx, 200, Wire.tile(tiles.retry(Scope.tenant(ctx), safe(ctx, "id", "tile")))));
+                ctx -> Replies.json(
+                        ctx, 200, WireMapping.tile(tiles.retry(Scope.tenant(ctx), safe(ctx, "id", "tile")))));
 
         r.post("/v1/webhooks", this::createWebhook);
         r.get(
                 "/v1/webhooks",
                 ctx -> Replies.json(
-                        ctx,
-                        200,
-                        Wire.items(webhooks.list(Scope.tenant(ctx)).stream()
-                                .map(w -> Wire.webhook(w, false))
-                                .toList())));
+                        ctx, 200, WireMapping.items(webhooks.list(Scope.tenant(ctx)), WireMapping::webhook)));
         r.get(
                 "/v1/webhooks/{id}",
                 ctx -> Replies.json(
-                        ctx, 200, Wire.webhook(webhooks.get(Scope.tenant(ctx), ctx.pathParam("id")), false)));
+                        ctx, 200, WireMapping.webhook(webhooks.get(Scope.tenant(ctx), ctx.pathParam("id")))));
         r.delete("/v1/webhooks/{id}", ctx -> {
             webhooks.delete(Scope.tenant(ctx), ctx.pathParam("id"));
             Replies.noContent(ctx);
@@ -92,14 +84,14 @@ final class DeliveryRoutes {
             Replies.json(
                     ctx,
                     200,
-                    Wire.page(
+                    WireMapping.page(
                             webhooks.deliveries(
                                     w.tenant(),
                                     w.id(),
                                     state(ctx),
                                     Query.string(ctx, "after"),
                                     Query.limit(ctx, DEFAULT_PAGE)),
-                            Wire::webhookDelivery));
+                            WireMapping::webhookDelivery));
         });
         r.post("/v1/webhooks/{id}/deliveries/{delivery_id}/retry", this::retryDelivery);
     }
@@ -111,7 +103,7 @@ final class DeliveryRoutes {
         String url = b.requiredString("url");
         Webhook w = webhooks.create(Scope.tenant(ctx), url, b.strings("events"), b.string("secret"));
         ctx.header("Location", "/v1/webhooks/" + w.id());
-        Replies.json(ctx, 201, Wire.webhook(w, true));
+        Replies.json(ctx, 201, WireMapping.webhookCreated(w));
     }
 
     /**
@@ -131,7 +123,7 @@ final class DeliveryRoutes {
                 .isPresent();
         if (!ours) throw BosunException.notFound("delivery", id);
         Delivery d = webhooks.retry(tenant, id);
-        Replies.json(ctx, 200, Wire.webhookDelivery(d));
+        Replies.json(ctx, 200, WireMapping.webhookDelivery(d));
     }
 
     /** A path id that cannot be an id is NOT_FOUND without a store read, as for sessions. */

@@ -5,13 +5,14 @@ import dev.bosun.error.BosunException;
 import dev.bosun.event.Event;
 import dev.bosun.event.PollResult;
 import dev.bosun.event.SystemEvents;
-import dev.bosun.json.Json;
 import dev.bosun.server.metrics.Metrics;
 import dev.bosun.session.Session;
 import dev.bosun.wire.SendEvent;
 import dev.bosun.wire.WireFields;
+import dev.bosun.wire.WireJson;
 import io.javalin.http.Context;
 import jakarta.servlet.ServletOutputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -50,9 +51,7 @@ final class EventRoutes {
         Event e = toInbox
                 ? manager.send(ctx.pathParam("id"), type, payload)
                 : manager.emit(ctx.pathParam("id"), type, payload);
-        var o = Json.object();
-        o.put("seq", e.seq());
-        ctx.status(202).contentType("application/json").result(Json.write(o));
+        Replies.json(ctx, 202, WireMapping.seq(e));
     }
 
     private void poll(Context ctx) {
@@ -88,8 +87,10 @@ final class EventRoutes {
                 metrics.wake("long_poll", r.events().get(0).createdAt());
             }
         }
-        ctx.contentType("application/json").result(Json.write(Wire.poll(r)));
+        Replies.json(ctx, 200, WireMapping.poll(r));
     }
+
+    private static final byte[] EVENT_END = "\n\n".getBytes(StandardCharsets.UTF_8);
 
     /** The reconnect delay a stream ended by a shutdown asks for (SSE {@code retry:}, milliseconds). */
     static final long RECONNECT_MS = 1_000;
@@ -145,17 +146,15 @@ final class EventRoutes {
                 }
                 if (events.get(0).createdAt().isAfter(began))
                     metrics.wake("sse", events.get(0).createdAt());
-                var sb = new StringBuilder();
+                // Each event's record is written straight into the batch's bytes (no tree, no String), with
+                // the mapper the SDK reads it with; closing a ByteArrayOutputStream, as Jackson does, is a no-op.
+                var batch = new ByteArrayOutputStream(256 * events.size());
                 for (Event e : events) {
-                    sb.append("id: ")
-                            .append(e.seq())
-                            .append('\n')
-                            .append("event: message\n")
-                            .append("data: ")
-                            .append(Json.write(Wire.event(e)))
-                            .append("\n\n");
+                    batch.write(("id: " + e.seq() + "\nevent: message\ndata: ").getBytes(StandardCharsets.UTF_8));
+                    WireJson.MAPPER.writeValue(batch, WireMapping.event(e));
+                    batch.write(EVENT_END);
                 }
-                out.write(sb.toString().getBytes(StandardCharsets.UTF_8));
+                batch.writeTo(out);
                 out.flush();
                 cursor = r.nextCursor();
                 Event last = events.get(events.size() - 1);

@@ -1,7 +1,5 @@
 package dev.bosun.server.http;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bosun.SessionManager;
 import dev.bosun.error.BosunException;
 import dev.bosun.error.ErrorCode;
@@ -10,15 +8,14 @@ import dev.bosun.fleet.Fleet;
 import dev.bosun.fleet.FleetEdge;
 import dev.bosun.fleet.FleetStatus;
 import dev.bosun.id.Ids;
-import dev.bosun.json.Json;
 import dev.bosun.server.metrics.Metrics;
+import dev.bosun.wire.FleetSnapshot;
 import dev.bosun.wire.RegisterAgent;
 import dev.bosun.wire.RouteRequest;
 import dev.bosun.wire.WireFields;
 import io.javalin.http.Context;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -51,29 +48,24 @@ final class FleetRoutes {
         r.post("/v1/agents", this::registerAgent);
         r.get(
                 "/v1/agents",
-                ctx -> Replies.json(
-                        ctx,
-                        200,
-                        Wire.items(fleet.agents(Scope.tenant(ctx)).stream()
-                                .map(Wire::agent)
-                                .toList())));
+                ctx -> Replies.json(ctx, 200, WireMapping.items(fleet.agents(Scope.tenant(ctx)), WireMapping::agent)));
         r.get(
                 "/v1/agents/{agent_id}",
-                ctx -> Replies.json(ctx, 200, Wire.agent(fleet.agent(Scope.tenant(ctx), ctx.pathParam("agent_id")))));
+                ctx -> Replies.json(
+                        ctx, 200, WireMapping.agent(fleet.agent(Scope.tenant(ctx), ctx.pathParam("agent_id")))));
         r.delete("/v1/agents/{agent_id}", ctx -> {
             fleet.unregister(Scope.tenant(ctx), ctx.pathParam("agent_id"));
             Replies.noContent(ctx);
         });
         r.post("/v1/route", this::route);
         r.get("/v1/fleet/status", ctx -> {
-            ObjectNode o = fleet.status(Scope.tenant(ctx)).toJson();
-            fleet.remoteSync().ifPresent(sync -> o.set("remote_router", Wire.routerSync(sync.status())));
-            Replies.json(ctx, 200, o);
+            var remote = fleet.remoteSync().map(sync -> WireMapping.routerSync(sync.status()));
+            Replies.json(ctx, 200, WireMapping.fleetStatus(fleet.status(Scope.tenant(ctx)), remote));
         });
         r.post("/v1/fleet/reset", ctx -> {
             String tenant = Scope.tenant(ctx);
             fleet.reset(tenant);
-            Replies.json(ctx, 200, fleet.status(tenant).toJson());
+            Replies.json(ctx, 200, WireMapping.fleetStatus(fleet.status(tenant), Optional.empty()));
         });
 
         // The fleet-h1-router contract. Its status keeps Bosun's shape under /v1 (the one /v1/fleet/status
@@ -104,7 +96,7 @@ final class FleetRoutes {
         boolean known = registered(tenant, id);
         Agent a = fleet.register(tenant, id, capabilities);
         if (!known) ctx.header("Location", "/v1/agents/" + a.id());
-        Replies.json(ctx, known ? 200 : 201, Wire.agent(a));
+        Replies.json(ctx, known ? 200 : 201, WireMapping.agent(a));
     }
 
     private boolean registered(String tenant, String id) {
@@ -132,7 +124,7 @@ final class FleetRoutes {
         String tenant = Scope.tenant(ctx);
         Fleet.Plan plan = fleet.route(tenant, taskId, taskId, Optional.empty(), required, prefer, fallbackAny);
         link(plan);
-        Replies.json(ctx, 200, plan.decision().toJson());
+        Replies.json(ctx, 200, plan.decision().toWire());
     }
 
     /** Persists a bare decision's edge, then counts it and lets its alert go. */
@@ -157,33 +149,16 @@ final class FleetRoutes {
     }
 
     /**
-     * The graph in one compact answer: the contract's status, the agents with what they can do and
-     * their load, and the edges in the window as {@code [agent_id, task_id]} pairs. The status comes
-     * first because reading it moves the window when due, so the edges read next are the same window
-     * (decisions made between the two reads can still show in the edges only).
+     * The graph in one compact answer. The status is read first because reading it moves the window
+     * when due, so the edges read next are the same window (decisions made between the two reads can
+     * still show in the edges only).
      */
-    private ObjectNode snapshot(String tenant) {
+    private FleetSnapshot snapshot(String tenant) {
         FleetStatus status = fleet.status(tenant);
         List<Agent> agents = fleet.agents(tenant);
         Instant now = clock.instant();
         List<FleetEdge> edges =
                 manager.store().fleetEdges(tenant, now.minus(fleet.settings().window()));
-        ObjectNode o = Json.object();
-        o.set("status", status.toCompatJson());
-        ArrayNode as = o.putArray("agents");
-        for (Agent a : agents) {
-            ObjectNode n = as.addObject();
-            n.put("agent_id", a.id());
-            n.set("capabilities", Json.MAPPER.valueToTree(a.capabilities()));
-            n.put("load", a.load());
-        }
-        ArrayNode es = o.putArray("edges");
-        // Oldest first whatever order the store reads them in; the sort is stable for edges of one instant.
-        edges.stream()
-                .sorted(Comparator.comparing(FleetEdge::createdAt))
-                .forEach(e -> es.addArray().add(e.agentId()).add(e.taskKey()));
-        o.put("window_seconds", fleet.settings().window().toSeconds());
-        o.put("taken_at", now.toString());
-        return o;
+        return WireMapping.snapshot(status, agents, edges, fleet.settings().window(), now);
     }
 }

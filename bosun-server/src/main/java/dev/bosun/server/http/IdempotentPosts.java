@@ -8,7 +8,7 @@ import dev.bosun.idempotency.IdempotencyRecord;
 import dev.bosun.idempotency.IdempotencyScope;
 import dev.bosun.idempotency.IdempotencyStore;
 import dev.bosun.idempotency.StoredResponse;
-import dev.bosun.json.Json;
+import dev.bosun.wire.WireJson;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import java.security.MessageDigest;
@@ -83,7 +83,7 @@ final class IdempotentPosts {
                 handler.handle(ctx);
             } catch (BosunException e) {
                 // An error after the effect committed is the answer this key gets from now on.
-                if (binding.isWritten()) store(claim, ApiErrors.status(e.code()), Json.write(ApiErrors.body(e)));
+                if (binding.isWritten()) store(claim, ApiErrors.status(e.code()), WireJson.write(ApiErrors.body(e)));
                 throw e;
             }
             int status = ctx.statusCode();
@@ -126,7 +126,7 @@ final class IdempotentPosts {
     private Optional<StoredResponse> recovered(IdempotencyRecord r) {
         if (!CREATE_SESSION.equals(r.claim().route()) || r.sessionId().isEmpty()) return Optional.empty();
         return manager.find(r.sessionId().get()).map(s -> {
-            var answer = new StoredResponse(201, Json.write(Wire.session(s, clock.instant())));
+            var answer = new StoredResponse(201, WireJson.write(WireMapping.session(s, clock.instant())));
             store(r.claim(), answer.status(), answer.body());
             return answer;
         });

@@ -2,9 +2,8 @@ package dev.bosun.server.http;
 
 import dev.bosun.error.BosunException;
 import dev.bosun.error.ErrorCode;
-import dev.bosun.json.Json;
+import dev.bosun.wire.WireJson;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
@@ -55,7 +54,7 @@ public final class JsonErrorHandler extends ErrorHandler {
             default -> Map.of();
         };
         var e = new BosunException(code, message, details);
-        return Json.write(ApiErrors.body(e)).getBytes(StandardCharsets.UTF_8);
+        return WireJson.bytes(ApiErrors.body(e));
     }
 
     /** Jetty's reasons are short fixed phrases; anything else (long, or with a path in it) is left out. */

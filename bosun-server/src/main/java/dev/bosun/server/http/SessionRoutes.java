@@ -2,7 +2,6 @@ package dev.bosun.server.http;
 
 import dev.bosun.SessionManager;
 import dev.bosun.error.BosunException;
-import dev.bosun.json.Json;
 import dev.bosun.session.LogStream;
 import dev.bosun.session.Session;
 import dev.bosun.session.SessionConfig;
@@ -54,7 +53,7 @@ final class SessionRoutes {
     }
 
     private void json(Context ctx, int status, Session s) {
-        ctx.status(status).contentType("application/json").result(Json.write(Wire.session(s, clock.instant())));
+        Replies.json(ctx, status, WireMapping.session(s, clock.instant()));
     }
 
     private void create(Context ctx) {
@@ -103,7 +102,7 @@ final class SessionRoutes {
         Optional<String> order = Query.string(ctx, "order");
         if (order.isPresent()) f = f.ordered(SessionFilter.Order.parse("order", order.get()));
         Page<Session> page = manager.list(f, Query.string(ctx, "after"), Query.limit(ctx, 50));
-        ctx.contentType("application/json").result(Json.write(Wire.sessionPage(page, clock.instant())));
+        Replies.json(ctx, 200, WireMapping.sessionPage(page, clock.instant()));
     }
 
     /** Exact counts of the caller's tenant's sessions; "today" is the UTC day of the server's clock. */
@@ -111,12 +110,14 @@ final class SessionRoutes {
         Instant now = clock.instant();
         Instant midnight = now.truncatedTo(ChronoUnit.DAYS);
         String tenant = Scope.tenant(ctx);
-        ctx.contentType("application/json")
-                .result(Json.write(Wire.stats(
+        Replies.json(
+                ctx,
+                200,
+                WireMapping.stats(
                         manager.stats(tenant, midnight),
                         manager.tiles().backlog(tenant),
                         manager.webhooks().backlogs(tenant),
-                        now)));
+                        now));
     }
 
     private void end(Context ctx) {

@@ -1,7 +1,6 @@
 package dev.bosun.server.http;
 
 import dev.bosun.SessionManager;
-import dev.bosun.json.Json;
 import dev.bosun.task.Completion;
 import dev.bosun.task.Task;
 import dev.bosun.task.TaskOutcome;
@@ -31,8 +30,7 @@ final class TaskRoutes {
             var tasks = Query.bool(ctx, "active")
                     ? manager.activeTasks(ctx.pathParam("id"))
                     : manager.tasks(ctx.pathParam("id"));
-            ctx.contentType("application/json")
-                    .result(Json.write(Wire.items(tasks.stream().map(Wire::task).toList())));
+            Replies.json(ctx, 200, WireMapping.items(tasks, WireMapping::task));
         });
         r.get("/v1/sessions/{id}/tasks/{task_id}", ctx -> {
             Scope.own(manager, ctx);
@@ -42,7 +40,7 @@ final class TaskRoutes {
     }
 
     private static void json(Context ctx, int status, Task t) {
-        ctx.status(status).contentType("application/json").result(Json.write(Wire.task(t)));
+        Replies.json(ctx, status, WireMapping.task(t));
     }
 
     private void add(Context ctx) {
