@@ -50,9 +50,8 @@ final class EventRoutes {
         Event e = toInbox
                 ? manager.send(ctx.pathParam("id"), type, payload)
                 : manager.emit(ctx.pathParam("id"), type, payload);
-        var o = Json.object();
-        o.put("seq", e.seq());
-        ctx.status(202).contentType("application/json").result(Json.write(o));
+        // The same bytes Json.write of {"seq": n} gives, without a generator per request (D115).
+        ctx.status(202).contentType("application/json").result("{\"seq\":" + e.seq() + "}");
     }
 
     private void poll(Context ctx) {
