@@ -1,14 +1,25 @@
 #!/usr/bin/env python3
 """Aggregates a JFR recording's CPU samples: top self frames and inclusive frames, in percent.
 
-    scripts/jfr-top.py RECORDING.jfr [N]
+    scripts/jfr-top.py RECORDING.jfr [N] [--from HH:MM:SS[.mmm]] [--to HH:MM:SS[.mmm]] [--match TEXT]
+
+--from/--to keep the samples taken in that window (wall clock of the recording, as `jfr print` shows
+it), e.g. one benchmark phase: `jfr print --events jdk.ProcessStart` gives when each wrk started.
+--match keeps the samples whose stack has a frame containing TEXT.
 
 Needs `jfr` from the JDK that scripts/env.sh finds ($JAVA_HOME/bin/jfr) or on the PATH.
 """
 import collections, os, re, subprocess, sys
 
-rec = sys.argv[1]
-n_top = int(sys.argv[2]) if len(sys.argv) > 2 else 20
+args = sys.argv[1:]
+opts = {}
+for k in ("--from", "--to", "--match"):
+    if k in args:
+        i = args.index(k)
+        opts[k] = args[i + 1]
+        del args[i:i + 2]
+rec = args[0]
+n_top = int(args[1]) if len(args) > 1 else 20
 jfr = os.path.join(os.environ.get("JAVA_HOME", ""), "bin", "jfr")
 if not os.path.exists(jfr):
     jfr = "jfr"
@@ -16,12 +27,21 @@ text = subprocess.run([jfr, "print", "--stack-depth", "64", "--events", "jdk.Exe
                       check=True, capture_output=True, text=True).stdout
 self_, incl, n = collections.Counter(), collections.Counter(), 0
 for ev in text.split("jdk.ExecutionSample")[1:]:
+    t = re.search(r"startTime = (\d\d:\d\d:\d\d(?:\.\d+)?)", ev)
+    if t and ("--from" in opts or "--to" in opts):
+        when = t.group(1)
+        if "--from" in opts and when < opts["--from"]:
+            continue
+        if "--to" in opts and when > opts["--to"]:
+            continue
     m = re.search(r"stackTrace = \[(.*?)\n\s*\]", ev, re.S)
     if not m:
         continue
     frames = [re.sub(r"\s+line:.*", "", l.strip()) for l in m.group(1).strip().split("\n")]
     frames = [f for f in frames if f and f != "..."]
     if not frames:
+        continue
+    if "--match" in opts and not any(opts["--match"] in f for f in frames):
         continue
     n += 1
     self_[frames[0]] += 1

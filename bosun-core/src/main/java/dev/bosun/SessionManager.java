@@ -359,6 +359,32 @@ public final class SessionManager implements AutoCloseable {
         return store;
     }
 
+    /**
+     * Whether session {@code sessionId} exists and belongs to {@code tenant}: the ownership check in
+     * front of every API route that acts on a session by id. A session's tenant never changes and ids
+     * are never reused, so a tenant once read is remembered (up to {@link #TENANTS_REMEMBERED}
+     * sessions, then forgotten all at once): the check is a map lookup, not a store read per request
+     * (D116). A session purged after its retention may still pass this check from memory; whatever
+     * the route then does by id finds no session and answers NOT_FOUND, as it would have here.
+     */
+    public boolean ownedBy(String sessionId, String tenant) {
+        if (!Ids.isSafe(sessionId)) return false;
+        String known = tenants.get(sessionId);
+        if (known == null) {
+            Optional<String> read = store.sessionTenant(sessionId);
+            if (read.isEmpty()) return false; // not remembered: absent ids are what a prober sends
+            known = read.get();
+            if (tenants.size() >= TENANTS_REMEMBERED) tenants.clear();
+            tenants.put(sessionId, known);
+        }
+        return known.equals(tenant);
+    }
+
+    /** How many sessions' tenants {@link #ownedBy} remembers: ~10 MiB at most. */
+    static final int TENANTS_REMEMBERED = 65_536;
+
+    private final Map<String, String> tenants = new java.util.concurrent.ConcurrentHashMap<>();
+
     /** The data dir's free-space floor ({@code min_free_disk}), for readiness. */
     public DiskFloor disk() {
         return disk;

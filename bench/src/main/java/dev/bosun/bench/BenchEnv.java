@@ -56,14 +56,27 @@ final class BenchEnv implements AutoCloseable {
                 + Path.of("").toAbsolutePath() + "; run from the repository (scripts/bench.sh does)");
     }
 
+    /**
+     * The long-lived example worker, examples/EchoWorker.java, run by this JVM's {@code java} with
+     * the source launcher; a small heap and serial GC, as one would run many of them.
+     */
+    static List<String> javaEchoWorker() {
+        return List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:+UseSerialGC",
+                "-Xmx64m",
+                "-XX:TieredStopAtLevel=1",
+                echoWorker().resolveSibling("EchoWorker.java").toString());
+    }
+
     // A worker that says ready the way the echo worker does (a *.tmp file renamed into the outbox)
     // and then sleeps: the JVM keeps the same state for it as for any worker, but it costs no CPU.
     private static final String QUIET = "printf '{\"event_type\":\"ready\"}\\n' > \"$BOSUN_OUTBOX/ready.tmp\" && "
             + "mv \"$BOSUN_OUTBOX/ready.tmp\" \"$BOSUN_OUTBOX/00000000000000000000-ready.json\" && exec sleep 86400";
 
     /**
-     * A config for {@code dataDir} with the profiles {@code echo} (examples/echo-worker.sh) and
-     * {@code quiet} (says ready, then sleeps) and the given keys set from code.
+     * A config for {@code dataDir} with the profiles {@code echo} (examples/echo-worker.sh),
+     * {@code echo-java} (examples/EchoWorker.java) and {@code quiet} (says ready, then sleeps) and the given keys set from code.
      */
     BosunConfig config(Path dataDir, Map<String, Object> overrides) {
         ConfigLoader loader = ConfigLoader.defaults()
@@ -75,6 +88,7 @@ final class BenchEnv implements AutoCloseable {
                                         Map.of(
                                                 "command",
                                                 List.of("sh", echoWorker().toString())),
+                                "echo-java", Map.of("command", javaEchoWorker()),
                                 "quiet", Map.of("command", List.of("sh", "-c", QUIET))));
         overrides.forEach(loader::set);
         return loader.load();

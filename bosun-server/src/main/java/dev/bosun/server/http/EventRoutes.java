@@ -51,7 +51,7 @@ final class EventRoutes {
         Event e = toInbox
                 ? manager.send(ctx.pathParam("id"), type, payload)
                 : manager.emit(ctx.pathParam("id"), type, payload);
-        Replies.json(ctx, 202, WireMapping.seq(e));
+        Replies.seq(ctx, 202, WireMapping.seq(e));
     }
 
     private void poll(Context ctx) {

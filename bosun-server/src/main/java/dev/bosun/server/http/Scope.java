@@ -32,8 +32,7 @@ final class Scope {
     static void own(SessionManager manager, Context ctx) {
         String id = ctx.pathParam("id");
         String tenant = tenant(ctx);
-        if (!dev.bosun.id.Ids.isSafe(id)
-                || !manager.store().sessionTenant(id).map(tenant::equals).orElse(false)) {
+        if (!manager.ownedBy(id, tenant)) {
             throw BosunException.notFound("session", id);
         }
     }

@@ -246,13 +246,28 @@ public final class Metrics implements EventListener, AutoCloseable {
     }
 
     public void http(String method, String route, int status, float ms) {
-        Timer.builder("bosun.http.requests")
+        httpTimers
+                .computeIfAbsent(new HttpSeries(method, route, status), this::httpTimer)
+                .record((long) (ms * 1_000_000), java.util.concurrent.TimeUnit.NANOSECONDS);
+    }
+
+    /** The labels of one {@code bosun.http.requests} series; as bounded as the registry's own series. */
+    private record HttpSeries(String method, String route, int status) {}
+
+    /**
+     * The timer of each series, looked up once: building and registering a Micrometer id (tags
+     * sorted, the id hashed, the registry's map searched) on every request cost more than the
+     * recording itself (D115).
+     */
+    private final Map<HttpSeries, Timer> httpTimers = new ConcurrentHashMap<>();
+
+    private Timer httpTimer(HttpSeries s) {
+        return Timer.builder("bosun.http.requests")
                 .description("HTTP requests by method, route template and status")
-                .tag("method", method)
-                .tag("route", route)
-                .tag("status", Integer.toString(status))
+                .tag("method", s.method())
+                .tag("route", s.route())
+                .tag("status", Integer.toString(s.status()))
                 .serviceLevelObjectives(HTTP_BUCKETS)
-                .register(registry)
-                .record(Duration.ofNanos((long) (ms * 1_000_000)));
+                .register(registry);
     }
 }
