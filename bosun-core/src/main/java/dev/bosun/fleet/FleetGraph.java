@@ -11,10 +11,10 @@ import java.util.Map;
  * One tenant's routing state in primitive form: the registry, the agent–task graph of the window
  * with β₁ = E − V + C, and the per-agent counters a decision compares.
  *
- * <p>Agents, capabilities and tasks are interned to int ids once. Each registered agent has a
- * capability bitset, and each capability an inverted index of its agents in registration order, so
- * the capable agents of a task are found by walking the shortest list of its required capabilities
- * and testing bits. Task keys are found through an open-addressing table of task vertices (no boxed
+ * <p>Agents, capabilities and tasks are interned to int ids once. Each capability has an
+ * inverted index of its agents in registration order and a bitset of them over agent ids, so the
+ * capable agents of a task are the shortest list of its required capabilities (taken as it is for one
+ * capability) filtered by the other capabilities' bits. Task keys are found through an open-addressing table of task vertices (no boxed
  * entry per task). Components are an int-array union-find over the vertices; the edges are each
  * task's agents in int lists over one pool (a task has a few, so membership is a short walk, and
  * they cost 8 bytes an edge); loads and linked-task counts are int arrays. A decision fills a reused candidate buffer and compares each
@@ -41,7 +41,6 @@ public final class FleetGraph {
     private String[] agentNames = new String[16];
     private Agent[] registered = new Agent[16]; // null when not registered
     private long[] rank = new long[16]; // registration order; valid while registered
-    private long[][] capBits = new long[16][];
     private int[] agentVertex = filled(16);
     private int[] load = new int[16];
     private int[] linked = new int[16];
@@ -52,6 +51,9 @@ public final class FleetGraph {
     // ---- capabilities ----
     private final Map<String, Integer> capIndex = new HashMap<>();
     private IntList[] postings = new IntList[16]; // capability → registered agents by rank
+    // capability → bitset over agent ids of the registered agents having it: a 2-capability task tests the
+    // other capability of each agent of the shortest posting list in one small array that stays in cache
+    private long[][] capSet = new long[16][];
 
     // ---- the graph ----
     private final TaskIndex taskIndex = new TaskIndex();
@@ -77,7 +79,10 @@ public final class FleetGraph {
     private int adjacentStamp;
 
     // ---- the current decision's scratch ----
+    // The candidates: a posting list or the registration order itself when a decision takes all of one
+    // (read only until the next registration, which no decision makes), else candBuf.
     private int[] cand = new int[16];
+    private int[] candBuf = cand;
     private int candCount;
     private boolean fellBack;
     private boolean preferred;
@@ -98,21 +103,20 @@ public final class FleetGraph {
     public void putAgent(Agent a) {
         int id = internAgent(a.id());
         if (registered[id] != null) {
-            for (String c : registered[id].capabilities()) postings[capIndex.get(c)].removeValue(id);
+            for (String c : registered[id].capabilities()) dropCap(capIndex.get(c), id);
         } else {
             rank[id] = nextRank++;
             order.add(id);
         }
         registered[id] = a;
-        long[] bits = new long[1];
         for (String c : a.capabilities()) {
             int cap = internCap(c);
-            if (cap >> 6 >= bits.length) bits = Arrays.copyOf(bits, (cap >> 6) + 1);
-            bits[cap >> 6] |= 1L << cap;
             IntList p = postings[cap];
             p.insert(p.insertionPoint(id, rank), id);
+            long[] set = capSet[cap];
+            if (id >> 6 >= set.length) capSet[cap] = set = Arrays.copyOf(set, Math.max((id >> 6) + 1, set.length * 2));
+            set[id >> 6] |= 1L << id;
         }
-        capBits[id] = bits;
         agentVertexOf(id);
     }
 
@@ -123,10 +127,9 @@ public final class FleetGraph {
     public boolean removeAgent(String agentId) {
         Integer id = agentIndex.get(agentId);
         if (id == null || registered[id] == null) return false;
-        for (String c : registered[id].capabilities()) postings[capIndex.get(c)].removeValue(id);
+        for (String c : registered[id].capabilities()) dropCap(capIndex.get(c), id);
         order.removeValue(id);
         registered[id] = null;
-        capBits[id] = null;
         int v = agentVertex[id];
         if (v != NONE && linked[id] == 0) { // an isolated vertex: its own component, gone as a reload would drop it
             agentVertex[id] = NONE;
@@ -190,6 +193,7 @@ public final class FleetGraph {
      * {@code prefer} when any of them is a candidate ({@link #preferred()}); in registration order.
      */
     public Selection selectCandidates(List<String> required, List<String> prefer, boolean fallbackAny) {
+        cand = candBuf;
         candCount = 0;
         fellBack = false;
         preferred = false;
@@ -198,7 +202,7 @@ public final class FleetGraph {
         capable();
         if (candCount == 0) {
             if (!fallbackAny) return Selection.NONE_CAPABLE;
-            copyToCandidates(order.a, order.size);
+            takeCandidates(order.a, order.size);
             fellBack = true;
         }
         if (!prefer.isEmpty()) narrowTo(prefer);
@@ -431,8 +435,14 @@ public final class FleetGraph {
     }
 
     private boolean hasCap(int agent, int cap) {
-        long[] bits = capBits[agent];
-        return cap != NONE && bits != null && cap >> 6 < bits.length && (bits[cap >> 6] & (1L << cap)) != 0;
+        if (cap == NONE) return false;
+        long[] set = capSet[cap];
+        return agent >> 6 < set.length && (set[agent >> 6] & (1L << agent)) != 0;
+    }
+
+    private void dropCap(int cap, int agent) {
+        postings[cap].removeValue(agent);
+        capSet[cap][agent >> 6] &= ~(1L << agent);
     }
 
     private void internRequired(List<String> required) {
@@ -446,26 +456,38 @@ public final class FleetGraph {
 
     private void capable() {
         if (reqCount == 0) {
-            copyToCandidates(order.a, order.size);
+            takeCandidates(order.a, order.size);
             return;
         }
-        IntList shortest = null;
+        int shortestCap = NONE;
         for (int i = 0; i < reqCount; i++) {
             if (req[i] == NONE) return; // a capability no agent has
-            IntList p = postings[req[i]];
-            if (shortest == null || p.size < shortest.size) shortest = p;
+            if (shortestCap == NONE || postings[req[i]].size < postings[shortestCap].size) shortestCap = req[i];
         }
+        IntList shortest = postings[shortestCap];
         if (reqCount == 1) {
-            copyToCandidates(shortest.a, shortest.size);
+            takeCandidates(shortest.a, shortest.size);
             return;
         }
         ensureCandidates(shortest.size);
-        for (int i = 0; i < shortest.size; i++) {
-            int a = shortest.a[i];
-            boolean all = true;
-            for (int r = 0; r < reqCount && all; r++) all = hasCap(a, req[r]);
-            if (all) cand[candCount++] = a;
+        int[] out = candBuf;
+        int n = 0;
+        if (reqCount == 2) { // the common case: one bitset to test
+            long[] other = capSet[req[0] == shortestCap ? req[1] : req[0]];
+            for (int i = 0; i < shortest.size; i++) {
+                int a = shortest.a[i];
+                if (a >> 6 < other.length && (other[a >> 6] & (1L << a)) != 0) out[n++] = a;
+            }
+        } else {
+            for (int i = 0; i < shortest.size; i++) {
+                int a = shortest.a[i];
+                boolean all = true;
+                for (int r = 0; r < reqCount && all; r++) all = hasCap(a, req[r]);
+                if (all) out[n++] = a;
+            }
         }
+        cand = out;
+        candCount = n;
     }
 
     private void narrowTo(List<String> prefer) {
@@ -480,20 +502,22 @@ public final class FleetGraph {
         int kept = 0;
         for (int i = 0; i < candCount; i++) if (preferMark[cand[i]] == preferStamp) kept++;
         if (kept == 0) return;
+        ensureCandidates(kept);
         int w = 0;
-        for (int i = 0; i < candCount; i++) if (preferMark[cand[i]] == preferStamp) cand[w++] = cand[i];
+        for (int i = 0; i < candCount; i++) if (preferMark[cand[i]] == preferStamp) candBuf[w++] = cand[i];
+        cand = candBuf; // never a posting list or the registration order: those are not ours to write
         candCount = w;
         preferred = true;
     }
 
-    private void copyToCandidates(int[] from, int n) {
-        ensureCandidates(n);
-        System.arraycopy(from, 0, cand, 0, n);
+    /** Takes the first {@code n} of {@code from} as the candidates, without copying them. */
+    private void takeCandidates(int[] from, int n) {
+        cand = from;
         candCount = n;
     }
 
     private void ensureCandidates(int n) {
-        if (cand.length < n) cand = new int[Math.max(n, cand.length * 2)];
+        if (candBuf.length < n) candBuf = new int[Math.max(n, candBuf.length * 2)];
     }
 
     /** The task's vertex or NONE; the last key asked is remembered (one decision asks several times). */
@@ -524,7 +548,6 @@ public final class FleetGraph {
             agentNames = Arrays.copyOf(agentNames, n);
             registered = Arrays.copyOf(registered, n);
             rank = Arrays.copyOf(rank, n);
-            capBits = Arrays.copyOf(capBits, n);
             int[] av = filled(n);
             System.arraycopy(agentVertex, 0, av, 0, i);
             agentVertex = av;
@@ -542,8 +565,12 @@ public final class FleetGraph {
         Integer id = capIndex.get(cap);
         if (id != null) return id;
         int i = capIndex.size();
-        if (i == postings.length) postings = Arrays.copyOf(postings, i * 2);
+        if (i == postings.length) {
+            postings = Arrays.copyOf(postings, i * 2);
+            capSet = Arrays.copyOf(capSet, i * 2);
+        }
         postings[i] = new IntList();
+        capSet[i] = new long[Math.max(1, (agentIds + 63) >> 6)];
         capIndex.put(cap, i);
         return i;
     }
