@@ -243,7 +243,8 @@ public final class Fleet {
             List<String> prefer,
             boolean fallbackAny,
             Rule rule) {
-        List<String> req = capabilities("required_capabilities", required);
+        // Not copied: the decision keeps only their count and first name (its reasoning), and errors are thrown now.
+        List<String> req = Validation.capabilitiesAsGiven("required_capabilities", required, MAX_CAPABILITIES);
         for (int i = 0; i < prefer.size(); i++) Ids.requireSafe("prefer_agents[" + i + "]", prefer.get(i));
         TenantGraph g = graph(tenant);
         synchronized (g) {
@@ -418,7 +419,8 @@ public final class Fleet {
         var choice = new DecisionReasoning.Choice(
                 taskId,
                 best,
-                required,
+                required.size(),
+                required.isEmpty() ? null : required.get(0),
                 fg.fellBack(),
                 fg.preferred(),
                 fg.candidateCount(),

@@ -54,6 +54,12 @@ public final class FleetGraph {
     // capability → bitset over agent ids of the registered agents having it: a 2-capability task tests the
     // other capability of each agent of the shortest posting list in one small array that stays in cache
     private long[][] capSet = new long[16][];
+    // Registered agents with no load, per capability and in all: while a task's candidates are one
+    // capability's agents (or all agents) and some are idle, the least load is 0 and the first idle one in
+    // registration order wins without a scan of the others. Kept on registration and on every load change.
+    private int[] idle = new int[16];
+    private int idleAll;
+    private int[][] agentCaps = new int[16][]; // interned capabilities of a registered agent
 
     // ---- the graph ----
     private final TaskIndex taskIndex = new TaskIndex();
@@ -84,6 +90,8 @@ public final class FleetGraph {
     private int[] cand = new int[16];
     private int[] candBuf = cand;
     private int candCount;
+    private int candCap; // the capability whose agents the candidates are, ALL_AGENTS, or NONE
+    private static final int ALL_AGENTS = -2;
     private boolean fellBack;
     private boolean preferred;
     private int[] req = new int[8]; // interned required capabilities (NONE: unknown to every agent)
@@ -94,6 +102,10 @@ public final class FleetGraph {
     private int ties;
     private String lastTaskKey; // compared by reference: a one-entry cache of taskIndex
     private int lastTaskVertex = NONE;
+    // Bosun's rule just computed the chosen agent's β₁ rise for a known task: the figures ask it again next.
+    private int riseAgent = NONE;
+    private int riseTask = NONE;
+    private int rise;
     private String lastAgentName; // compared by reference: a one-entry cache of agentIndex
     private int lastAgentId = NONE;
 
@@ -101,22 +113,29 @@ public final class FleetGraph {
 
     /** Registers an agent or replaces its capabilities (keeping its place in registration order). */
     public void putAgent(Agent a) {
+        riseAgent = NONE;
         int id = internAgent(a.id());
         if (registered[id] != null) {
+            idleChange(id, -1);
             for (String c : registered[id].capabilities()) dropCap(capIndex.get(c), id);
         } else {
             rank[id] = nextRank++;
             order.add(id);
         }
         registered[id] = a;
+        int[] caps = new int[a.capabilities().size()];
+        int k = 0;
         for (String c : a.capabilities()) {
             int cap = internCap(c);
+            caps[k++] = cap;
             IntList p = postings[cap];
             p.insert(p.insertionPoint(id, rank), id);
             long[] set = capSet[cap];
             if (id >> 6 >= set.length) capSet[cap] = set = Arrays.copyOf(set, Math.max((id >> 6) + 1, set.length * 2));
             set[id >> 6] |= 1L << id;
         }
+        agentCaps[id] = caps;
+        idleChange(id, 1);
         agentVertexOf(id);
     }
 
@@ -127,9 +146,12 @@ public final class FleetGraph {
     public boolean removeAgent(String agentId) {
         Integer id = agentIndex.get(agentId);
         if (id == null || registered[id] == null) return false;
+        riseAgent = NONE;
+        idleChange(id, -1);
         for (String c : registered[id].capabilities()) dropCap(capIndex.get(c), id);
         order.removeValue(id);
         registered[id] = null;
+        agentCaps[id] = null;
         int v = agentVertex[id];
         if (v != NONE && linked[id] == 0) { // an isolated vertex: its own component, gone as a reload would drop it
             agentVertex[id] = NONE;
@@ -168,14 +190,23 @@ public final class FleetGraph {
 
     /** Sets every load (running session tasks per agent) at once. */
     public void setLoads(Map<String, Integer> loads) {
+        for (int i = 0; i < order.size; i++) idleChange(order.a[i], -1);
         Arrays.fill(load, 0);
         loads.forEach((agentId, n) -> load[internAgent(agentId)] = n);
+        for (int i = 0; i < order.size; i++) idleChange(order.a[i], 1);
     }
 
     /** Adds {@code delta} to an agent's load, never below 0. */
     public void addLoad(String agentId, int delta) {
         int id = internAgent(agentId);
-        load[id] = Math.max(0, load[id] + delta);
+        int was = load[id];
+        load[id] = Math.max(0, was + delta);
+        if (registered[id] != null && (was == 0) != (load[id] == 0)) { // it became busy, or idle
+            load[id] = was;
+            idleChange(id, -1);
+            load[id] = Math.max(0, was + delta);
+            idleChange(id, 1);
+        }
     }
 
     /** Edges per agent in the window (the reference router's {@code n_tasks}); agents without any are absent. */
@@ -195,6 +226,7 @@ public final class FleetGraph {
     public Selection selectCandidates(List<String> required, List<String> prefer, boolean fallbackAny) {
         cand = candBuf;
         candCount = 0;
+        candCap = NONE;
         fellBack = false;
         preferred = false;
         internRequired(required);
@@ -203,6 +235,7 @@ public final class FleetGraph {
         if (candCount == 0) {
             if (!fallbackAny) return Selection.NONE_CAPABLE;
             takeCandidates(order.a, order.size);
+            candCap = ALL_AGENTS;
             fellBack = true;
         }
         if (!prefer.isEmpty()) narrowTo(prefer);
@@ -262,11 +295,22 @@ public final class FleetGraph {
                 n++;
             }
         }
+        if (bosunRule) {
+            riseAgent = best;
+            riseTask = tv;
+            rise = bestKey;
+        }
         return chosen(best, bestCount, n);
     }
 
     /** A new task: every candidate has the same key (a new vertex closes no cycle), so the least counter wins. */
     private String chooseForNewTask(int[] counters) {
+        if (counters == load && candCap != NONE) {
+            int idleCandidates = candCap == ALL_AGENTS ? idleAll : idle[candCap];
+            if (idleCandidates > 0) { // the least load is 0: the first idle one wins, tied with the other idle ones
+                for (int i = 0; ; i++) if (load[cand[i]] == 0) return chosen(cand[i], 0, idleCandidates);
+            }
+        }
         int best = NONE;
         int bestCount = Integer.MAX_VALUE;
         int n = 0;
@@ -317,6 +361,7 @@ public final class FleetGraph {
         int a = agentId(agentId);
         int t = taskVertex(taskKey);
         if (a == NONE || t == NONE || agentVertex[a] == NONE) return h1();
+        if (a == riseAgent && t == riseTask) return h1() + rise;
         return h1() + (closesCycle(agentVertex[a], t, find(t)) ? 1 : 0);
     }
 
@@ -327,6 +372,7 @@ public final class FleetGraph {
 
     /** Links the agent (a vertex is made for it if needed) to the task; false if they were linked. */
     public boolean link(String agentId, String taskKey) {
+        riseAgent = NONE;
         int a = internAgent(agentId);
         int av = agentVertexOf(a);
         int tv = taskVertex(taskKey);
@@ -350,6 +396,7 @@ public final class FleetGraph {
      * edges were removed (edges unknown here are ignored).
      */
     public int unlink(Collection<FleetEdge> dropped) {
+        riseAgent = NONE;
         int removed = 0;
         for (FleetEdge e : dropped) {
             Integer a = agentIndex.get(e.agentId());
@@ -440,6 +487,13 @@ public final class FleetGraph {
         return agent >> 6 < set.length && (set[agent >> 6] & (1L << agent)) != 0;
     }
 
+    /** Counts a registered agent in (+1) or out of (−1) the idle counters, if its load is 0. */
+    private void idleChange(int agent, int sign) {
+        if (load[agent] != 0) return;
+        idleAll += sign;
+        for (int cap : agentCaps[agent]) idle[cap] += sign;
+    }
+
     private void dropCap(int cap, int agent) {
         postings[cap].removeValue(agent);
         capSet[cap][agent >> 6] &= ~(1L << agent);
@@ -457,6 +511,7 @@ public final class FleetGraph {
     private void capable() {
         if (reqCount == 0) {
             takeCandidates(order.a, order.size);
+            candCap = ALL_AGENTS;
             return;
         }
         int shortestCap = NONE;
@@ -467,6 +522,7 @@ public final class FleetGraph {
         IntList shortest = postings[shortestCap];
         if (reqCount == 1) {
             takeCandidates(shortest.a, shortest.size);
+            candCap = shortestCap;
             return;
         }
         ensureCandidates(shortest.size);
@@ -507,6 +563,7 @@ public final class FleetGraph {
         for (int i = 0; i < candCount; i++) if (preferMark[cand[i]] == preferStamp) candBuf[w++] = cand[i];
         cand = candBuf; // never a posting list or the registration order: those are not ours to write
         candCount = w;
+        candCap = NONE;
         preferred = true;
     }
 
@@ -548,6 +605,7 @@ public final class FleetGraph {
             agentNames = Arrays.copyOf(agentNames, n);
             registered = Arrays.copyOf(registered, n);
             rank = Arrays.copyOf(rank, n);
+            agentCaps = Arrays.copyOf(agentCaps, n);
             int[] av = filled(n);
             System.arraycopy(agentVertex, 0, av, 0, i);
             agentVertex = av;
@@ -568,6 +626,7 @@ public final class FleetGraph {
         if (i == postings.length) {
             postings = Arrays.copyOf(postings, i * 2);
             capSet = Arrays.copyOf(capSet, i * 2);
+            idle = Arrays.copyOf(idle, i * 2);
         }
         postings[i] = new IntList();
         capSet[i] = new long[Math.max(1, (agentIds + 63) >> 6)];
@@ -740,6 +799,9 @@ public final class FleetGraph {
         private static final long EMPTY = -1L; // a vertex is never -1, so no entry is -1
         private long[] slots = filledLongs(64);
         private int size;
+        // Where the last key found absent would go: the decision's link puts that very key next.
+        private String missKey;
+        private int missSlot;
 
         /** The task's vertex, or NONE. */
         int get(String key) {
@@ -747,7 +809,11 @@ public final class FleetGraph {
             int mask = slots.length - 1;
             for (int i = slot(h, mask); ; i = (i + 1) & mask) {
                 long e = slots[i];
-                if (e == EMPTY) return NONE;
+                if (e == EMPTY) {
+                    missKey = key;
+                    missSlot = i;
+                    return NONE;
+                }
                 if ((int) (e >>> 32) == h) {
                     int v = (int) e;
                     String k = vertexTask[v];
@@ -758,13 +824,19 @@ public final class FleetGraph {
 
         /** Adds a key known to be absent. */
         void put(String key, int v) {
-            if ((size + 1) * 2 > slots.length) grow();
-            insert(slots, ((long) key.hashCode() << 32) | (v & 0xffffffffL));
+            long entry = ((long) key.hashCode() << 32) | (v & 0xffffffffL);
+            if (key == missKey && (size + 1) * 2 <= slots.length) slots[missSlot] = entry; // nothing moved since
+            else {
+                if ((size + 1) * 2 > slots.length) grow();
+                insert(slots, entry);
+            }
+            missKey = null;
             size++;
         }
 
         /** Removes the key of vertex {@code v} (backward-shift deletion keeps every probe run unbroken). */
         void remove(String key, int v) {
+            missKey = null;
             int mask = slots.length - 1;
             long entry = ((long) key.hashCode() << 32) | (v & 0xffffffffL);
             int i = slot(key.hashCode(), mask);

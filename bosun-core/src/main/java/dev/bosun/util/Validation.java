@@ -115,6 +115,15 @@ public final class Validation {
 
     /** Capability names (1-64 safe characters each), de-duplicated, at most {@code max} of them. */
     public static List<String> capabilities(String field, List<String> caps, int max) {
+        return List.copyOf(capabilitiesAsGiven(field, caps, max)); // the same list when it is an unmodifiable one
+    }
+
+    /**
+     * Checks capability names as {@link #capabilities(String, List, int)} does, and returns {@code caps}
+     * itself when no name repeats (a de-duplicated copy otherwise): for a caller that uses the names only
+     * while it handles the request (a routing decision), so that a decision copies nothing.
+     */
+    public static List<String> capabilitiesAsGiven(String field, List<String> caps, int max) {
         if (caps.size() > max) {
             throw BosunException.invalid(field, "at most " + max + " capabilities; got " + caps.size());
         }
@@ -131,7 +140,7 @@ public final class Validation {
             }
             for (int j = 0; j < i && !repeats; j++) repeats = c.equals(caps.get(j));
         }
-        if (!repeats) return List.copyOf(caps); // the same list when it is already an unmodifiable one
+        if (!repeats) return caps;
         var out = new ArrayList<String>(caps.size());
         for (String c : caps) if (!out.contains(c)) out.add(c);
         return List.copyOf(out);
