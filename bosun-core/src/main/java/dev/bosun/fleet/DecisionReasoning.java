@@ -1,6 +1,5 @@
 package dev.bosun.fleet;
 
-import java.util.List;
 import java.util.Locale;
 
 /**
@@ -24,13 +23,16 @@ record DecisionReasoning(
     /**
      * How the built-in rule chose.
      *
+     * @param required    how many capabilities the task required
+     * @param oneRequired the first of them (the only one, when there is one), or null
      * @param byLoad      Bosun's rule (the counter is the load) rather than the reference's (linked tasks)
      * @param bestCounter the chosen agent's load or linked tasks
      */
     record Choice(
             String taskId,
             String agentId,
-            List<String> required,
+            int required,
+            String oneRequired,
             boolean fellBack,
             boolean preferred,
             int candidates,
@@ -61,23 +63,22 @@ record DecisionReasoning(
     }
 
     private void appendChoice(StringBuilder sb, Choice c) {
-        List<String> required = c.required();
+        int required = c.required();
         sb.append("Routed task ")
                 .append(c.taskId())
                 .append(" to ")
                 .append(c.agentId())
                 .append(": ");
-        if (required.isEmpty()) sb.append("no capabilities were required");
+        if (required == 0) sb.append("no capabilities were required");
         else if (c.fellBack())
             sb.append(String.format(
                     Locale.ROOT,
                     "no agent had all %d required capabilities, so any agent "
                             + "was considered and this one has %.0f%% of them",
-                    required.size(),
+                    required,
                     match * 100));
-        else if (required.size() == 1)
-            sb.append("it has the required capability ").append(required.get(0));
-        else sb.append("it has all ").append(required.size()).append(" required capabilities");
+        else if (required == 1) sb.append("it has the required capability ").append(c.oneRequired());
+        else sb.append("it has all ").append(required).append(" required capabilities");
         if (c.preferred()) sb.append(", and it was among the preferred agents");
         if (c.candidates() > 1) {
             String counter = c.byLoad()

@@ -208,6 +208,8 @@ public final class Fleet {
             List<String> prefer,
             boolean fallbackAny,
             Rule rule) {
+        // Without a tracer the span's attributes and current context cost a third of a decision, for nothing.
+        if (!Tracing.enabled()) return plan(tenant, taskKey, taskId, sessionId, required, prefer, fallbackAny, rule);
         return Tracing.call(
                 "fleet route",
                 SpanKind.INTERNAL,
@@ -241,7 +243,8 @@ public final class Fleet {
             List<String> prefer,
             boolean fallbackAny,
             Rule rule) {
-        List<String> req = capabilities("required_capabilities", required);
+        // Not copied: the decision keeps only their count and first name (its reasoning), and errors are thrown now.
+        List<String> req = Validation.capabilitiesAsGiven("required_capabilities", required, MAX_CAPABILITIES);
         for (int i = 0; i < prefer.size(); i++) Ids.requireSafe("prefer_agents[" + i + "]", prefer.get(i));
         TenantGraph g = graph(tenant);
         synchronized (g) {
@@ -416,7 +419,8 @@ public final class Fleet {
         var choice = new DecisionReasoning.Choice(
                 taskId,
                 best,
-                required,
+                required.size(),
+                required.isEmpty() ? null : required.get(0),
                 fg.fellBack(),
                 fg.preferred(),
                 fg.candidateCount(),
@@ -451,6 +455,7 @@ public final class Fleet {
     }
 
     private static double round(double d) {
+        if (d == 1.0 || d == 0.0) return d; // most decisions: a full match and no risk
         return Math.round(d * 1000) / 1000.0;
     }
 
@@ -534,7 +539,7 @@ public final class Fleet {
     private static final class TenantGraph {
         final Emergence emergence;
         FleetGraph graph = new FleetGraph();
-        Instant pruneDue; // a minute after the last prune: one comparison per decision, no Duration
+        long pruneDueMillis; // a minute after the last prune: one comparison per decision, no Instant
 
         TenantGraph(Emergence emergence) {
             this.emergence = emergence;
@@ -542,6 +547,8 @@ public final class Fleet {
     }
 
     private TenantGraph graph(String tenant) {
+        TenantGraph known = tenants.get(tenant); // computeIfAbsent locks its bin even when the key is there
+        if (known != null) return known;
         return tenants.computeIfAbsent(tenant, t -> {
             var g = new TenantGraph(new Emergence(settings.emergenceOffset()));
             fill(t, g);
@@ -560,7 +567,7 @@ public final class Fleet {
             graph.link(e.agentId(), e.taskKey());
         graph.setLoads(store.agentLoads(tenant));
         g.graph = graph;
-        g.pruneDue = clock.instant().plus(PRUNE_EVERY);
+        g.pruneDueMillis = clock.millis() + PRUNE_EVERY.toMillis();
     }
 
     /**
@@ -568,9 +575,9 @@ public final class Fleet {
      * exactly those from the in-memory graph (no reload).
      */
     private void maybePrune(String tenant, TenantGraph g) {
+        if (clock.millis() < g.pruneDueMillis) return;
         Instant now = clock.instant();
-        if (now.isBefore(g.pruneDue)) return;
-        g.pruneDue = now.plus(PRUNE_EVERY);
+        g.pruneDueMillis = now.toEpochMilli() + PRUNE_EVERY.toMillis();
         List<FleetEdge> dropped = store.pruneFleetEdges(tenant, now.minus(settings.window()));
         if (!dropped.isEmpty()) g.graph.unlink(dropped);
     }

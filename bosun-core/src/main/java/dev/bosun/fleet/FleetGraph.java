@@ -11,10 +11,10 @@ import java.util.Map;
  * One tenant's routing state in primitive form: the registry, the agent–task graph of the window
  * with β₁ = E − V + C, and the per-agent counters a decision compares.
  *
- * <p>Agents, capabilities and tasks are interned to int ids once. Each registered agent has a
- * capability bitset, and each capability an inverted index of its agents in registration order, so
- * the capable agents of a task are found by walking the shortest list of its required capabilities
- * and testing bits. Task keys are found through an open-addressing table of task vertices (no boxed
+ * <p>Agents, capabilities and tasks are interned to int ids once. Each capability has an
+ * inverted index of its agents in registration order and a bitset of them over agent ids, so the
+ * capable agents of a task are the shortest list of its required capabilities (taken as it is for one
+ * capability) filtered by the other capabilities' bits. Task keys are found through an open-addressing table of task vertices (no boxed
  * entry per task). Components are an int-array union-find over the vertices; the edges are each
  * task's agents in int lists over one pool (a task has a few, so membership is a short walk, and
  * they cost 8 bytes an edge); loads and linked-task counts are int arrays. A decision fills a reused candidate buffer and compares each
@@ -41,7 +41,6 @@ public final class FleetGraph {
     private String[] agentNames = new String[16];
     private Agent[] registered = new Agent[16]; // null when not registered
     private long[] rank = new long[16]; // registration order; valid while registered
-    private long[][] capBits = new long[16][];
     private int[] agentVertex = filled(16);
     private int[] load = new int[16];
     private int[] linked = new int[16];
@@ -52,6 +51,15 @@ public final class FleetGraph {
     // ---- capabilities ----
     private final Map<String, Integer> capIndex = new HashMap<>();
     private IntList[] postings = new IntList[16]; // capability → registered agents by rank
+    // capability → bitset over agent ids of the registered agents having it: a 2-capability task tests the
+    // other capability of each agent of the shortest posting list in one small array that stays in cache
+    private long[][] capSet = new long[16][];
+    // Registered agents with no load, per capability and in all: while a task's candidates are one
+    // capability's agents (or all agents) and some are idle, the least load is 0 and the first idle one in
+    // registration order wins without a scan of the others. Kept on registration and on every load change.
+    private int[] idle = new int[16];
+    private int idleAll;
+    private int[][] agentCaps = new int[16][]; // interned capabilities of a registered agent
 
     // ---- the graph ----
     private final TaskIndex taskIndex = new TaskIndex();
@@ -77,8 +85,13 @@ public final class FleetGraph {
     private int adjacentStamp;
 
     // ---- the current decision's scratch ----
+    // The candidates: a posting list or the registration order itself when a decision takes all of one
+    // (read only until the next registration, which no decision makes), else candBuf.
     private int[] cand = new int[16];
+    private int[] candBuf = cand;
     private int candCount;
+    private int candCap; // the capability whose agents the candidates are, ALL_AGENTS, or NONE
+    private static final int ALL_AGENTS = -2;
     private boolean fellBack;
     private boolean preferred;
     private int[] req = new int[8]; // interned required capabilities (NONE: unknown to every agent)
@@ -89,6 +102,10 @@ public final class FleetGraph {
     private int ties;
     private String lastTaskKey; // compared by reference: a one-entry cache of taskIndex
     private int lastTaskVertex = NONE;
+    // Bosun's rule just computed the chosen agent's β₁ rise for a known task: the figures ask it again next.
+    private int riseAgent = NONE;
+    private int riseTask = NONE;
+    private int rise;
     private String lastAgentName; // compared by reference: a one-entry cache of agentIndex
     private int lastAgentId = NONE;
 
@@ -96,23 +113,29 @@ public final class FleetGraph {
 
     /** Registers an agent or replaces its capabilities (keeping its place in registration order). */
     public void putAgent(Agent a) {
+        riseAgent = NONE;
         int id = internAgent(a.id());
         if (registered[id] != null) {
-            for (String c : registered[id].capabilities()) postings[capIndex.get(c)].removeValue(id);
+            idleChange(id, -1);
+            for (String c : registered[id].capabilities()) dropCap(capIndex.get(c), id);
         } else {
             rank[id] = nextRank++;
             order.add(id);
         }
         registered[id] = a;
-        long[] bits = new long[1];
+        int[] caps = new int[a.capabilities().size()];
+        int k = 0;
         for (String c : a.capabilities()) {
             int cap = internCap(c);
-            if (cap >> 6 >= bits.length) bits = Arrays.copyOf(bits, (cap >> 6) + 1);
-            bits[cap >> 6] |= 1L << cap;
+            caps[k++] = cap;
             IntList p = postings[cap];
             p.insert(p.insertionPoint(id, rank), id);
+            long[] set = capSet[cap];
+            if (id >> 6 >= set.length) capSet[cap] = set = Arrays.copyOf(set, Math.max((id >> 6) + 1, set.length * 2));
+            set[id >> 6] |= 1L << id;
         }
-        capBits[id] = bits;
+        agentCaps[id] = caps;
+        idleChange(id, 1);
         agentVertexOf(id);
     }
 
@@ -123,10 +146,12 @@ public final class FleetGraph {
     public boolean removeAgent(String agentId) {
         Integer id = agentIndex.get(agentId);
         if (id == null || registered[id] == null) return false;
-        for (String c : registered[id].capabilities()) postings[capIndex.get(c)].removeValue(id);
+        riseAgent = NONE;
+        idleChange(id, -1);
+        for (String c : registered[id].capabilities()) dropCap(capIndex.get(c), id);
         order.removeValue(id);
         registered[id] = null;
-        capBits[id] = null;
+        agentCaps[id] = null;
         int v = agentVertex[id];
         if (v != NONE && linked[id] == 0) { // an isolated vertex: its own component, gone as a reload would drop it
             agentVertex[id] = NONE;
@@ -165,14 +190,23 @@ public final class FleetGraph {
 
     /** Sets every load (running session tasks per agent) at once. */
     public void setLoads(Map<String, Integer> loads) {
+        for (int i = 0; i < order.size; i++) idleChange(order.a[i], -1);
         Arrays.fill(load, 0);
         loads.forEach((agentId, n) -> load[internAgent(agentId)] = n);
+        for (int i = 0; i < order.size; i++) idleChange(order.a[i], 1);
     }
 
     /** Adds {@code delta} to an agent's load, never below 0. */
     public void addLoad(String agentId, int delta) {
         int id = internAgent(agentId);
-        load[id] = Math.max(0, load[id] + delta);
+        int was = load[id];
+        load[id] = Math.max(0, was + delta);
+        if (registered[id] != null && (was == 0) != (load[id] == 0)) { // it became busy, or idle
+            load[id] = was;
+            idleChange(id, -1);
+            load[id] = Math.max(0, was + delta);
+            idleChange(id, 1);
+        }
     }
 
     /** Edges per agent in the window (the reference router's {@code n_tasks}); agents without any are absent. */
@@ -190,7 +224,9 @@ public final class FleetGraph {
      * {@code prefer} when any of them is a candidate ({@link #preferred()}); in registration order.
      */
     public Selection selectCandidates(List<String> required, List<String> prefer, boolean fallbackAny) {
+        cand = candBuf;
         candCount = 0;
+        candCap = NONE;
         fellBack = false;
         preferred = false;
         internRequired(required);
@@ -198,7 +234,8 @@ public final class FleetGraph {
         capable();
         if (candCount == 0) {
             if (!fallbackAny) return Selection.NONE_CAPABLE;
-            copyToCandidates(order.a, order.size);
+            takeCandidates(order.a, order.size);
+            candCap = ALL_AGENTS;
             fellBack = true;
         }
         if (!prefer.isEmpty()) narrowTo(prefer);
@@ -258,11 +295,22 @@ public final class FleetGraph {
                 n++;
             }
         }
+        if (bosunRule) {
+            riseAgent = best;
+            riseTask = tv;
+            rise = bestKey;
+        }
         return chosen(best, bestCount, n);
     }
 
     /** A new task: every candidate has the same key (a new vertex closes no cycle), so the least counter wins. */
     private String chooseForNewTask(int[] counters) {
+        if (counters == load && candCap != NONE) {
+            int idleCandidates = candCap == ALL_AGENTS ? idleAll : idle[candCap];
+            if (idleCandidates > 0) { // the least load is 0: the first idle one wins, tied with the other idle ones
+                for (int i = 0; ; i++) if (load[cand[i]] == 0) return chosen(cand[i], 0, idleCandidates);
+            }
+        }
         int best = NONE;
         int bestCount = Integer.MAX_VALUE;
         int n = 0;
@@ -313,6 +361,7 @@ public final class FleetGraph {
         int a = agentId(agentId);
         int t = taskVertex(taskKey);
         if (a == NONE || t == NONE || agentVertex[a] == NONE) return h1();
+        if (a == riseAgent && t == riseTask) return h1() + rise;
         return h1() + (closesCycle(agentVertex[a], t, find(t)) ? 1 : 0);
     }
 
@@ -323,6 +372,7 @@ public final class FleetGraph {
 
     /** Links the agent (a vertex is made for it if needed) to the task; false if they were linked. */
     public boolean link(String agentId, String taskKey) {
+        riseAgent = NONE;
         int a = internAgent(agentId);
         int av = agentVertexOf(a);
         int tv = taskVertex(taskKey);
@@ -346,6 +396,7 @@ public final class FleetGraph {
      * edges were removed (edges unknown here are ignored).
      */
     public int unlink(Collection<FleetEdge> dropped) {
+        riseAgent = NONE;
         int removed = 0;
         for (FleetEdge e : dropped) {
             Integer a = agentIndex.get(e.agentId());
@@ -431,8 +482,21 @@ public final class FleetGraph {
     }
 
     private boolean hasCap(int agent, int cap) {
-        long[] bits = capBits[agent];
-        return cap != NONE && bits != null && cap >> 6 < bits.length && (bits[cap >> 6] & (1L << cap)) != 0;
+        if (cap == NONE) return false;
+        long[] set = capSet[cap];
+        return agent >> 6 < set.length && (set[agent >> 6] & (1L << agent)) != 0;
+    }
+
+    /** Counts a registered agent in (+1) or out of (−1) the idle counters, if its load is 0. */
+    private void idleChange(int agent, int sign) {
+        if (load[agent] != 0) return;
+        idleAll += sign;
+        for (int cap : agentCaps[agent]) idle[cap] += sign;
+    }
+
+    private void dropCap(int cap, int agent) {
+        postings[cap].removeValue(agent);
+        capSet[cap][agent >> 6] &= ~(1L << agent);
     }
 
     private void internRequired(List<String> required) {
@@ -446,26 +510,40 @@ public final class FleetGraph {
 
     private void capable() {
         if (reqCount == 0) {
-            copyToCandidates(order.a, order.size);
+            takeCandidates(order.a, order.size);
+            candCap = ALL_AGENTS;
             return;
         }
-        IntList shortest = null;
+        int shortestCap = NONE;
         for (int i = 0; i < reqCount; i++) {
             if (req[i] == NONE) return; // a capability no agent has
-            IntList p = postings[req[i]];
-            if (shortest == null || p.size < shortest.size) shortest = p;
+            if (shortestCap == NONE || postings[req[i]].size < postings[shortestCap].size) shortestCap = req[i];
         }
+        IntList shortest = postings[shortestCap];
         if (reqCount == 1) {
-            copyToCandidates(shortest.a, shortest.size);
+            takeCandidates(shortest.a, shortest.size);
+            candCap = shortestCap;
             return;
         }
         ensureCandidates(shortest.size);
-        for (int i = 0; i < shortest.size; i++) {
-            int a = shortest.a[i];
-            boolean all = true;
-            for (int r = 0; r < reqCount && all; r++) all = hasCap(a, req[r]);
-            if (all) cand[candCount++] = a;
+        int[] out = candBuf;
+        int n = 0;
+        if (reqCount == 2) { // the common case: one bitset to test
+            long[] other = capSet[req[0] == shortestCap ? req[1] : req[0]];
+            for (int i = 0; i < shortest.size; i++) {
+                int a = shortest.a[i];
+                if (a >> 6 < other.length && (other[a >> 6] & (1L << a)) != 0) out[n++] = a;
+            }
+        } else {
+            for (int i = 0; i < shortest.size; i++) {
+                int a = shortest.a[i];
+                boolean all = true;
+                for (int r = 0; r < reqCount && all; r++) all = hasCap(a, req[r]);
+                if (all) out[n++] = a;
+            }
         }
+        cand = out;
+        candCount = n;
     }
 
     private void narrowTo(List<String> prefer) {
@@ -480,20 +558,23 @@ public final class FleetGraph {
         int kept = 0;
         for (int i = 0; i < candCount; i++) if (preferMark[cand[i]] == preferStamp) kept++;
         if (kept == 0) return;
+        ensureCandidates(kept);
         int w = 0;
-        for (int i = 0; i < candCount; i++) if (preferMark[cand[i]] == preferStamp) cand[w++] = cand[i];
+        for (int i = 0; i < candCount; i++) if (preferMark[cand[i]] == preferStamp) candBuf[w++] = cand[i];
+        cand = candBuf; // never a posting list or the registration order: those are not ours to write
         candCount = w;
+        candCap = NONE;
         preferred = true;
     }
 
-    private void copyToCandidates(int[] from, int n) {
-        ensureCandidates(n);
-        System.arraycopy(from, 0, cand, 0, n);
+    /** Takes the first {@code n} of {@code from} as the candidates, without copying them. */
+    private void takeCandidates(int[] from, int n) {
+        cand = from;
         candCount = n;
     }
 
     private void ensureCandidates(int n) {
-        if (cand.length < n) cand = new int[Math.max(n, cand.length * 2)];
+        if (candBuf.length < n) candBuf = new int[Math.max(n, candBuf.length * 2)];
     }
 
     /** The task's vertex or NONE; the last key asked is remembered (one decision asks several times). */
@@ -524,7 +605,7 @@ public final class FleetGraph {
             agentNames = Arrays.copyOf(agentNames, n);
             registered = Arrays.copyOf(registered, n);
             rank = Arrays.copyOf(rank, n);
-            capBits = Arrays.copyOf(capBits, n);
+            agentCaps = Arrays.copyOf(agentCaps, n);
             int[] av = filled(n);
             System.arraycopy(agentVertex, 0, av, 0, i);
             agentVertex = av;
@@ -542,8 +623,13 @@ public final class FleetGraph {
         Integer id = capIndex.get(cap);
         if (id != null) return id;
         int i = capIndex.size();
-        if (i == postings.length) postings = Arrays.copyOf(postings, i * 2);
+        if (i == postings.length) {
+            postings = Arrays.copyOf(postings, i * 2);
+            capSet = Arrays.copyOf(capSet, i * 2);
+            idle = Arrays.copyOf(idle, i * 2);
+        }
         postings[i] = new IntList();
+        capSet[i] = new long[Math.max(1, (agentIds + 63) >> 6)];
         capIndex.put(cap, i);
         return i;
     }
@@ -713,6 +799,9 @@ public final class FleetGraph {
         private static final long EMPTY = -1L; // a vertex is never -1, so no entry is -1
         private long[] slots = filledLongs(64);
         private int size;
+        // Where the last key found absent would go: the decision's link puts that very key next.
+        private String missKey;
+        private int missSlot;
 
         /** The task's vertex, or NONE. */
         int get(String key) {
@@ -720,7 +809,11 @@ public final class FleetGraph {
             int mask = slots.length - 1;
             for (int i = slot(h, mask); ; i = (i + 1) & mask) {
                 long e = slots[i];
-                if (e == EMPTY) return NONE;
+                if (e == EMPTY) {
+                    missKey = key;
+                    missSlot = i;
+                    return NONE;
+                }
                 if ((int) (e >>> 32) == h) {
                     int v = (int) e;
                     String k = vertexTask[v];
@@ -731,13 +824,19 @@ public final class FleetGraph {
 
         /** Adds a key known to be absent. */
         void put(String key, int v) {
-            if ((size + 1) * 2 > slots.length) grow();
-            insert(slots, ((long) key.hashCode() << 32) | (v & 0xffffffffL));
+            long entry = ((long) key.hashCode() << 32) | (v & 0xffffffffL);
+            if (key == missKey && (size + 1) * 2 <= slots.length) slots[missSlot] = entry; // nothing moved since
+            else {
+                if ((size + 1) * 2 > slots.length) grow();
+                insert(slots, entry);
+            }
+            missKey = null;
             size++;
         }
 
         /** Removes the key of vertex {@code v} (backward-shift deletion keeps every probe run unbroken). */
         void remove(String key, int v) {
+            missKey = null;
             int mask = slots.length - 1;
             long entry = ((long) key.hashCode() << 32) | (v & 0xffffffffL);
             int i = slot(key.hashCode(), mask);

@@ -45,6 +45,7 @@ public final class Tracing {
 
     private static volatile OpenTelemetry otel = OpenTelemetry.noop();
     private static volatile Tracer tracer = otel.getTracer(SCOPE);
+    private static volatile boolean enabled;
 
     private Tracing() {}
 
@@ -52,6 +53,15 @@ public final class Tracing {
     public static void install(OpenTelemetry telemetry) {
         otel = telemetry;
         tracer = telemetry.getTracer(SCOPE);
+        enabled = telemetry != OpenTelemetry.noop();
+    }
+
+    /**
+     * Whether an OpenTelemetry other than the no-op one is installed: a hot path (a routing decision)
+     * skips building attributes and a current context that nothing would record.
+     */
+    public static boolean enabled() {
+        return enabled;
     }
 
     /** Back to the no-op (tests, and a server that closes its SDK). */

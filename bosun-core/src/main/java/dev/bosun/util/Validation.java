@@ -115,12 +115,21 @@ public final class Validation {
 
     /** Capability names (1-64 safe characters each), de-duplicated, at most {@code max} of them. */
     public static List<String> capabilities(String field, List<String> caps, int max) {
+        return List.copyOf(capabilitiesAsGiven(field, caps, max)); // the same list when it is an unmodifiable one
+    }
+
+    /**
+     * Checks capability names as {@link #capabilities(String, List, int)} does, and returns {@code caps}
+     * itself when no name repeats (a de-duplicated copy otherwise): for a caller that uses the names only
+     * while it handles the request (a routing decision), so that a decision copies nothing.
+     */
+    public static List<String> capabilitiesAsGiven(String field, List<String> caps, int max) {
         if (caps.size() > max) {
             throw BosunException.invalid(field, "at most " + max + " capabilities; got " + caps.size());
         }
-        // A list scan rather than a hash set: routing validates the 1-2 capabilities of every decision, and at
-        // most 256 are allowed, so even the worst case is a few microseconds.
-        var out = new ArrayList<String>(caps.size());
+        // Checked in place, and copied only when a name repeats: routing validates the 1-2 capabilities of every
+        // decision. A list scan rather than a hash set: at most 256 are allowed, so even the worst case is a few µs.
+        boolean repeats = false;
         for (int i = 0; i < caps.size(); i++) {
             String c = caps.get(i);
             if (!isCapability(c)) {
@@ -129,9 +138,12 @@ public final class Validation {
                         field + "[" + i + "] must be 1-64 characters of "
                                 + "letters, digits and . _ : / -, starting with a letter or digit");
             }
-            if (!out.contains(c)) out.add(c);
+            for (int j = 0; j < i && !repeats; j++) repeats = c.equals(caps.get(j));
         }
-        return out;
+        if (!repeats) return caps;
+        var out = new ArrayList<String>(caps.size());
+        for (String c : caps) if (!out.contains(c)) out.add(c);
+        return List.copyOf(out);
     }
 
     /**

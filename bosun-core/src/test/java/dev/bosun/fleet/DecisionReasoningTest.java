@@ -2,7 +2,6 @@ package dev.bosun.fleet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -15,7 +14,7 @@ class DecisionReasoningTest {
 
     @Test
     void aFallbackByTheReferenceRuleThatClosesACycleOverTheThreshold() {
-        var choice = new DecisionReasoning.Choice("k", "b", List.of("gpu", "x"), true, false, 3, 2, false, 4);
+        var choice = new DecisionReasoning.Choice("k", "b", 2, "gpu", true, false, 3, 2, false, 4);
         var d = decision(new DecisionReasoning("", choice, 0.5, 6, 7, 6, 1, 0.3));
         assertThat(d.reasoning())
                 .isEqualTo("Routed task k to b: no agent had all 2 required capabilities, so any agent was "
@@ -27,7 +26,7 @@ class DecisionReasoningTest {
 
     @Test
     void aPreferredCapableAgentAndARemoteRoutersChoice() {
-        var choice = new DecisionReasoning.Choice("k", "b", List.of("x"), false, true, 2, 1, true, 0);
+        var choice = new DecisionReasoning.Choice("k", "b", 1, "x", false, true, 2, 1, true, 0);
         assertThat(decision(new DecisionReasoning("", choice, 1.0, 0, 0, 2, -2, 0))
                         .reasoning())
                 .isEqualTo("Routed task k "
