@@ -31,10 +31,13 @@ import dev.bosun.store.NewTask;
 import dev.bosun.store.Store;
 import dev.bosun.store.TakeoverEnds;
 import dev.bosun.store.TaskCompletion;
+import dev.bosun.store.jdbc.JdbcIdempotency;
 import dev.bosun.store.jdbc.Rows;
 import dev.bosun.store.jdbc.SessionListing;
 import dev.bosun.store.jdbc.SessionTally;
+import dev.bosun.store.jdbc.Sql;
 import dev.bosun.store.jdbc.StoreRules;
+import dev.bosun.store.jdbc.Transactions;
 import dev.bosun.task.Task;
 import dev.bosun.trace.Tracing;
 import dev.bosun.util.Page;
@@ -106,8 +109,9 @@ public final class PostgresStore implements Store {
     private final PgPeers peers;
     private final NodeLease lease;
     private volatile boolean closed;
-    private final PgDeliveries deliveries = new PgDeliveries(this);
-    private final PgIdempotency idempotency = new PgIdempotency(this);
+    private final Transactions tx = transactions();
+    private final PgDeliveries deliveries = new PgDeliveries(tx);
+    private final JdbcIdempotency idempotency = new JdbcIdempotency(tx, PgDialect.INSTANCE);
     private final PgCircuit circuit;
     /** How a takeover's ends are made: the manager's once one runs on this store, the documented defaults until then. */
     private volatile TakeoverEnds takeoverEnds;
@@ -287,7 +291,8 @@ public final class PostgresStore implements Store {
                 c.setAutoCommit(false);
                 try {
                     result = work.run(c, touched);
-                    if (claim.isPresent()) PgIdempotency.insert(c, claim.get().claim(), touched);
+                    if (claim.isPresent())
+                        JdbcIdempotency.insert(Sql.of(c), claim.get().claim(), touched);
                     long began = System.nanoTime();
                     c.commit();
                     long took = System.nanoTime() - began;
@@ -305,6 +310,21 @@ public final class PostgresStore implements Store {
             if (!touched.isEmpty()) afterCommit(touched);
             return result;
         }
+    }
+
+    /** The pool's transactions, as the shared statements run them (D106). */
+    private Transactions transactions() {
+        return new Transactions() {
+            @Override
+            public <T> T read(Read<T> work) {
+                return PostgresStore.this.read(c -> work.run(Sql.of(c)));
+            }
+
+            @Override
+            public <T> T write(Write<T> work) {
+                return PostgresStore.this.write((c, touched) -> work.run(Sql.of(c), touched));
+            }
+        };
     }
 
     <T> T read(Read<T> work) {

@@ -21,10 +21,13 @@ import dev.bosun.store.NewSession;
 import dev.bosun.store.NewTask;
 import dev.bosun.store.Store;
 import dev.bosun.store.TaskCompletion;
+import dev.bosun.store.jdbc.JdbcDeliveries;
+import dev.bosun.store.jdbc.JdbcIdempotency;
 import dev.bosun.store.jdbc.Rows;
 import dev.bosun.store.jdbc.SessionListing;
 import dev.bosun.store.jdbc.SessionTally;
 import dev.bosun.store.jdbc.StoreRules;
+import dev.bosun.store.jdbc.Transactions;
 import dev.bosun.task.Task;
 import dev.bosun.util.Page;
 import java.io.IOException;
@@ -62,14 +65,14 @@ import org.sqlite.SQLiteConfig;
 public final class SqliteStore implements Store {
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(SqliteStore.class);
     public static final String FILE_NAME = "bosun.db";
-    private final SqliteIdempotency idempotency;
+    private final JdbcIdempotency idempotency;
     private static final int READERS = 4;
 
     private final Path file;
     private final FileChannel lockChannel;
     private final FileLock lock;
     final WriteQueue writes;
-    private final SqliteDeliveries deliveries = new SqliteDeliveries(this);
+    private final JdbcDeliveries deliveries;
     private final Conn writeConn;
     private final BlockingQueue<Conn> readers;
     private final List<Conn> allReaders = new ArrayList<>();
@@ -150,12 +153,34 @@ public final class SqliteStore implements Store {
                     options.reserveBytes());
         }
         this.writes = new WriteQueue(writeConn, this::notifyCommitted, reserve);
-        this.idempotency = new SqliteIdempotency(this, writes);
+        Transactions tx = transactions();
+        this.idempotency = new JdbcIdempotency(tx, SqliteDialect.INSTANCE);
+        this.deliveries = new JdbcDeliveries(tx, SqliteDialect.INSTANCE);
     }
 
     @Override
     public dev.bosun.idempotency.IdempotencyStore idempotency() {
         return idempotency;
+    }
+
+    /** The store's readers and its single writer, as the shared statements run them (D106). */
+    private Transactions transactions() {
+        return new Transactions() {
+            @Override
+            public <T> T read(Read<T> work) {
+                return SqliteStore.this.read(work::run);
+            }
+
+            @Override
+            public <T> T write(Write<T> work) {
+                return writes.submit(WriteQueue.Kind.GROWS, work::run);
+            }
+
+            @Override
+            public <T> T settle(Write<T> work) {
+                return writes.submit(WriteQueue.Kind.SETTLES, work::run);
+            }
+        };
     }
 
     private Conn connect(Options options) throws SQLException {
