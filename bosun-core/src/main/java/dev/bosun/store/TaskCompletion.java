@@ -19,4 +19,30 @@ public record TaskCompletion(
         Optional<JsonNode> result,
         Optional<String> error,
         boolean onlyIfTimedOut,
-        Instant at) {}
+        Instant at) {
+
+    /** Completes the task whatever its deadline: what an agent reports. */
+    public static TaskCompletion of(
+            String sessionId,
+            String taskId,
+            TaskOutcome outcome,
+            Optional<Long> durationMs,
+            Optional<JsonNode> result,
+            Optional<String> error,
+            Instant at) {
+        return new TaskCompletion(sessionId, taskId, outcome, durationMs, result, error, false, at);
+    }
+
+    /** Times the task out only if its deadline is still at or before {@code at} (the reaper's compare-and-set). */
+    public static TaskCompletion ifTimedOut(String sessionId, String taskId, String error, Instant at) {
+        return new TaskCompletion(
+                sessionId,
+                taskId,
+                TaskOutcome.TIMEOUT,
+                Optional.empty(),
+                Optional.empty(),
+                Optional.of(error),
+                true,
+                at);
+    }
+}
