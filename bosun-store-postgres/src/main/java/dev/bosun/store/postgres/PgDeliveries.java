@@ -2,6 +2,7 @@ package dev.bosun.store.postgres;
 
 import dev.bosun.delivery.Delivery;
 import dev.bosun.delivery.DeliveryKind;
+import dev.bosun.store.jdbc.Dialect;
 import dev.bosun.store.jdbc.JdbcDeliveries;
 import dev.bosun.store.jdbc.Rows;
 import dev.bosun.store.jdbc.Sql;
@@ -24,7 +25,7 @@ final class PgDeliveries extends JdbcDeliveries {
             + "next_attempt_at = ?, claimed_by = ?, claimed_until = ?, updated_at = ? FROM ";
 
     PgDeliveries(Transactions tx) {
-        super(tx, PgDialect.INSTANCE);
+        super(tx, Dialect.POSTGRES);
     }
 
     @Override
