@@ -730,8 +730,7 @@ public final class SessionManager implements AutoCloseable {
         c.result().ifPresent(r -> Validation.json("result", r, config.jsonLimits(), config.maxMessageBytes()));
         c.error().ifPresent(e -> Validation.message("error", e));
         requireKnownId(sessionId);
-        return store.completeTask(TaskCompletion.of(
-                sessionId, taskId, c.outcome(), c.durationMs(), c.result(), c.error(), clock.instant()));
+        return store.completeTask(TaskCompletion.of(sessionId, taskId, c, clock.instant()));
     }
 
     public Task completeTask(String sessionId, String taskId, TaskOutcome outcome) {

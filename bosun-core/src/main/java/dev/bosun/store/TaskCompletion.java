@@ -1,6 +1,7 @@
 package dev.bosun.store;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.bosun.task.Completion;
 import dev.bosun.task.TaskOutcome;
 import java.time.Instant;
 import java.util.Optional;
@@ -21,16 +22,9 @@ public record TaskCompletion(
         boolean onlyIfTimedOut,
         Instant at) {
 
-    /** Completes the task whatever its deadline: what an agent reports. */
-    public static TaskCompletion of(
-            String sessionId,
-            String taskId,
-            TaskOutcome outcome,
-            Optional<Long> durationMs,
-            Optional<JsonNode> result,
-            Optional<String> error,
-            Instant at) {
-        return new TaskCompletion(sessionId, taskId, outcome, durationMs, result, error, false, at);
+    /** Completes the task whatever its deadline, as the agent reports it. */
+    public static TaskCompletion of(String sessionId, String taskId, Completion c, Instant at) {
+        return new TaskCompletion(sessionId, taskId, c.outcome(), c.durationMs(), c.result(), c.error(), false, at);
     }
 
     /** Times the task out only if its deadline is still at or before {@code at} (the reaper's compare-and-set). */

@@ -33,8 +33,7 @@ import java.util.stream.Collectors;
  * in the session row (two nodes making the same batch: one wins, the other changes nothing), and a
  * lane's head is promoted under the dialect's lock on the lane, so two nodes settling and consuming at
  * once never give a lane two heads. Claiming is a select and an update here, right with one writer; a
- * store with several overrides {@link #claimDue(Sql, DeliveryKind, Optional, Set, String, Instant,
- * Duration, int)} and {@link #claimNext} so that two nodes never claim the same delivery.
+ * store with several overrides {@link #claim} so that two nodes never claim the same delivery.
  */
 public class JdbcDeliveries implements DeliveryStore {
     private static final String CHECKPOINT_TYPES =
@@ -133,73 +132,59 @@ public class JdbcDeliveries implements DeliveryStore {
             Instant now,
             Duration lease,
             int limit) {
-        return tx.write((c, touched) -> claimDue(c, kind, only, exclude, owner, now, lease, limit));
-    }
-
-    /** Claims the due heads of {@code kind}, earliest first: a select, then a claim of each. */
-    protected List<Delivery> claimDue(
-            Sql c,
-            DeliveryKind kind,
-            Optional<String> only,
-            Set<String> exclude,
-            String owner,
-            Instant now,
-            Duration lease,
-            int limit)
-            throws SQLException {
         var args = new ArrayList<Object>(List.of(kind.name(), now.toEpochMilli()));
         only.ifPresent(args::add);
         args.addAll(exclude);
-        args.add(limit);
-        String sql = "SELECT " + Rows.DELIVERY_COLUMNS + " FROM deliveries WHERE kind = ? AND state = 'PENDING' "
-                + "AND next_attempt_at IS NOT NULL AND next_attempt_at <= ?"
+        String where = "kind = ? AND state = 'PENDING' AND next_attempt_at IS NOT NULL AND next_attempt_at <= ?"
                 + (only.isPresent() ? " AND target = ?" : "")
-                + (exclude.isEmpty() ? "" : " AND target NOT IN (" + Sql.marks(exclude.size()) + ")")
-                + " ORDER BY next_attempt_at LIMIT ?";
-        List<Delivery> due = c.query(sql, Rows::delivery, args.toArray());
-        var out = new ArrayList<Delivery>(due.size());
-        for (Delivery d : due) out.add(claim(c, d, owner, now, lease));
-        return out;
-    }
-
-    /** Claims a due head for {@code owner}: one more attempt (it is about to be sent), due again after the lease. */
-    private static Delivery claim(Sql c, Delivery d, String owner, Instant now, Duration lease) throws SQLException {
-        long until = now.plus(lease).toEpochMilli();
-        c.update(
-                "UPDATE deliveries SET attempts = attempts + 1, next_attempt_at = ?, "
-                        + "claimed_by = ?, claimed_until = ?, updated_at = ? WHERE id = ?",
-                until,
-                owner,
-                until,
-                now.toEpochMilli(),
-                d.id());
-        return d.claimed(Instant.ofEpochMilli(until), now);
+                + (exclude.isEmpty() ? "" : " AND target NOT IN (" + Sql.marks(exclude.size()) + ")");
+        return tx.write((c, touched) -> claim(c, where, args, limit, owner, now, lease));
     }
 
     @Override
     public Optional<Delivery> recordAndClaimNext(DeliveryOutcome o, String owner, Instant now, Duration lease) {
+        long t = now.toEpochMilli();
         return tx.write((c, touched) -> {
             Optional<String[]> lane = recordOne(c, o);
             if (lane.isEmpty()) return Optional.<Delivery>empty();
-            return claimNext(c, lane.get()[0], lane.get()[1], owner, now, lease);
+            // The promotion in recordOne holds the lane's lock: no other node claims its new head meanwhile.
+            String where = "target = ? AND session_id = ? AND state = 'PENDING' AND next_attempt_at IS NOT NULL "
+                    + "AND next_attempt_at <= ? AND (claimed_until IS NULL OR claimed_until <= ?)";
+            List<Object> args = List.of(lane.get()[0], lane.get()[1], t, t);
+            return claim(c, where, args, 1, owner, now, lease).stream().findFirst();
         });
     }
 
-    /** Claims the lane's due head, if it has one nobody holds (the promotion before holds the lane's lock). */
-    protected Optional<Delivery> claimNext(
-            Sql c, String target, String sessionId, String owner, Instant now, Duration lease) throws SQLException {
-        long t = now.toEpochMilli();
-        Optional<Delivery> next = c.first(
-                "SELECT " + Rows.DELIVERY_COLUMNS + " FROM deliveries WHERE target = ? "
-                        + "AND session_id = ? AND state = 'PENDING' AND next_attempt_at IS NOT NULL AND next_attempt_at <= ? "
-                        + "AND (claimed_until IS NULL OR claimed_until <= ?)",
+    /**
+     * Claims for {@code owner} at most {@code limit} pending deliveries that match {@code where}, earliest
+     * due first: one more attempt each (they are about to be sent), due again when the lease ends. Here a
+     * select, then an update of each, which is right with one writer; a store with several overrides it
+     * so that two nodes never claim the same delivery.
+     */
+    protected List<Delivery> claim(
+            Sql c, String where, List<Object> args, int limit, String owner, Instant now, Duration lease)
+            throws SQLException {
+        var bound = new ArrayList<Object>(args);
+        bound.add(limit);
+        List<Delivery> due = c.query(
+                "SELECT " + Rows.DELIVERY_COLUMNS + " FROM deliveries WHERE " + where
+                        + " ORDER BY next_attempt_at LIMIT ?",
                 Rows::delivery,
-                target,
-                sessionId,
-                t,
-                t);
-        if (next.isEmpty()) return next;
-        return Optional.of(claim(c, next.get(), owner, now, lease));
+                bound.toArray());
+        long until = now.plus(lease).toEpochMilli();
+        var out = new ArrayList<Delivery>(due.size());
+        for (Delivery d : due) {
+            c.update(
+                    "UPDATE deliveries SET attempts = attempts + 1, next_attempt_at = ?, "
+                            + "claimed_by = ?, claimed_until = ?, updated_at = ? WHERE id = ?",
+                    until,
+                    owner,
+                    until,
+                    now.toEpochMilli(),
+                    d.id());
+            out.add(d.claimed(Instant.ofEpochMilli(until), now));
+        }
+        return out;
     }
 
     @Override

@@ -21,7 +21,6 @@ import dev.bosun.store.Store;
 import dev.bosun.store.TaskCompletion;
 import dev.bosun.task.Task;
 import dev.bosun.util.Page;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -43,14 +42,10 @@ import org.slf4j.LoggerFactory;
  * one-statement append), overriding a shared statement where its engine earns a better one.
  */
 public abstract class JdbcStore implements Store {
-    /** The columns of an agent row, as {@link #agent} reads them. */
-    protected static final String AGENT_COLUMNS =
-            "tenant, id, capabilities, registered_ord, registered_at, updated_at, last_seen_at";
 
     private static final String SELECT_SESSION = "SELECT " + Rows.SESSION_COLUMNS + " FROM sessions WHERE id = ?";
     private static final String SELECT_NODE_SESSIONS =
             "SELECT " + Rows.SESSION_COLUMNS + " FROM sessions WHERE node_id = ?";
-    private static final String FLEET_EDGE_COLUMNS = "tenant, agent_id, task_key, created_at, task_ended_at";
 
     private static final Logger log = LoggerFactory.getLogger(JdbcStore.class);
 
@@ -449,27 +444,6 @@ public abstract class JdbcStore implements Store {
 
     // ---- fleet ----
 
-    protected static Agent agent(ResultSet r) throws SQLException {
-        return new Agent(
-                r.getString("tenant"),
-                r.getString("id"),
-                Rows.strings(r.getString("capabilities")),
-                r.getLong("registered_ord"),
-                Rows.instant(r, "registered_at"),
-                Rows.instant(r, "updated_at"),
-                Rows.instant(r, "last_seen_at"),
-                0);
-    }
-
-    protected static FleetEdge fleetEdge(ResultSet r) throws SQLException {
-        return new FleetEdge(
-                r.getString(1),
-                r.getString(2),
-                r.getString(3),
-                Rows.instant(r, "created_at"),
-                Rows.optInstant(r, "task_ended_at"));
-    }
-
     @Override
     public Agent upsertAgent(String tenant, String agentId, List<String> capabilities, Instant at) {
         long t = at.toEpochMilli();
@@ -477,12 +451,12 @@ public abstract class JdbcStore implements Store {
             // Registration order is MAX + 1 within the tenant: nodes registering at once take turns.
             dialect.lock(c, "bosun.agents", tenant);
             return c.first(
-                            "INSERT INTO agents (" + AGENT_COLUMNS + ") VALUES (?, ?, ?, "
+                            "INSERT INTO agents (" + Rows.AGENT_COLUMNS + ") VALUES (?, ?, ?, "
                                     + "(SELECT COALESCE(MAX(registered_ord), 0) + 1 FROM agents WHERE tenant = ?), ?, ?, ?) "
                                     + "ON CONFLICT (tenant, id) DO UPDATE SET capabilities = excluded.capabilities, "
                                     + "updated_at = excluded.updated_at, last_seen_at = excluded.last_seen_at RETURNING "
-                                    + AGENT_COLUMNS,
-                            JdbcStore::agent,
+                                    + Rows.AGENT_COLUMNS,
+                            Rows::agent,
                             tenant,
                             agentId,
                             Rows.json(capabilities),
@@ -503,8 +477,8 @@ public abstract class JdbcStore implements Store {
     @Override
     public List<Agent> listAgents(String tenant) {
         return tx().read(c -> c.query(
-                "SELECT " + AGENT_COLUMNS + " FROM agents WHERE tenant = ? ORDER BY registered_ord",
-                JdbcStore::agent,
+                "SELECT " + Rows.AGENT_COLUMNS + " FROM agents WHERE tenant = ? ORDER BY registered_ord",
+                Rows::agent,
                 tenant));
     }
 
@@ -537,9 +511,9 @@ public abstract class JdbcStore implements Store {
     @Override
     public List<FleetEdge> fleetEdges(String tenant, Instant endedSince) {
         return tx().read(c -> c.query(
-                "SELECT " + FLEET_EDGE_COLUMNS + " FROM fleet_edges "
+                "SELECT " + Rows.FLEET_EDGE_COLUMNS + " FROM fleet_edges "
                         + "WHERE tenant = ? AND (task_ended_at IS NULL OR task_ended_at >= ?) ORDER BY created_at, agent_id, task_key",
-                JdbcStore::fleetEdge,
+                Rows::fleetEdge,
                 tenant,
                 endedSince.toEpochMilli()));
     }
@@ -564,8 +538,8 @@ public abstract class JdbcStore implements Store {
     @Override
     public List<FleetEdge> pruneFleetEdges(String tenant, Instant cutoff) {
         return tx().settle((c, touched) -> c.query(
-                "DELETE FROM fleet_edges WHERE tenant = ? AND task_ended_at < ? RETURNING " + FLEET_EDGE_COLUMNS,
-                JdbcStore::fleetEdge,
+                "DELETE FROM fleet_edges WHERE tenant = ? AND task_ended_at < ? RETURNING " + Rows.FLEET_EDGE_COLUMNS,
+                Rows::fleetEdge,
                 tenant,
                 cutoff.toEpochMilli()));
     }

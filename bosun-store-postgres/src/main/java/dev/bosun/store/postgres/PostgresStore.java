@@ -425,10 +425,6 @@ public final class PostgresStore extends JdbcStore {
         }
     }
 
-    static boolean isUniqueViolation(SQLException e) {
-        return "23505".equals(e.getSQLState());
-    }
-
     private static Long ms(Instant t) {
         return t.toEpochMilli();
     }

@@ -645,10 +645,6 @@ public final class SqliteStore extends JdbcStore {
         });
     }
 
-    static boolean isConstraint(SQLException e) {
-        return e.getErrorCode() == 19 || String.valueOf(e.getMessage()).contains("SQLITE_CONSTRAINT");
-    }
-
     /** The database file, for diagnostics ({@code bosun doctor}); never shown through the API. */
     public Path file() {
         return file;
