@@ -607,7 +607,7 @@ public final class SessionManager implements AutoCloseable {
         Validation.json("payload", payload, config.jsonLimits(), config.maxMessageBytes());
         requireKnownId(sessionId);
         disk.requireRoom(dir == Direction.IN ? "sends" : "emits");
-        return store.append(new NewEvent(sessionId, dir, type, payload, Optional.empty(), true, clock.instant()));
+        return store.append(NewEvent.activity(sessionId, dir, type, payload, clock.instant()));
     }
 
     /**
@@ -736,13 +736,11 @@ public final class SessionManager implements AutoCloseable {
     /** An emergence alert goes into the session's log (for tiles and listeners), the log, and to the fleet's listeners. */
     private void alert(String sessionId, EmergenceAlert a) {
         try {
-            store.append(new NewEvent(
+            store.append(NewEvent.note(
                     sessionId,
                     Direction.SYSTEM,
                     SystemEvents.EMERGENCE_ALERT,
                     a.toJson().put("headline", a.headline(fleet.settings().emergenceOffset())),
-                    Optional.empty(),
-                    false,
                     clock.instant()));
         } catch (BosunException e) {
             if (e.code() != ErrorCode.CONFLICT) throw e; // the session ended meanwhile: the alert still goes out below
@@ -758,8 +756,7 @@ public final class SessionManager implements AutoCloseable {
         c.result().ifPresent(r -> Validation.json("result", r, config.jsonLimits(), config.maxMessageBytes()));
         c.error().ifPresent(e -> Validation.message("error", e));
         requireKnownId(sessionId);
-        return store.completeTask(new TaskCompletion(
-                sessionId, taskId, c.outcome(), c.durationMs(), c.result(), c.error(), false, clock.instant()));
+        return store.completeTask(TaskCompletion.of(sessionId, taskId, c, clock.instant()));
     }
 
     public Task completeTask(String sessionId, String taskId, TaskOutcome outcome) {

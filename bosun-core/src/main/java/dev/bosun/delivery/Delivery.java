@@ -40,6 +40,29 @@ public record Delivery(
         return body.deepCopy();
     }
 
+    /** This delivery as claimed at {@code now}: one more attempt, due again at {@code until} (the lease's end). */
+    public Delivery claimed(Instant until, Instant now) {
+        return new Delivery(
+                id,
+                kind,
+                target,
+                tenant,
+                sessionId,
+                eventSeq,
+                eventType,
+                body,
+                state,
+                attempts + 1,
+                lastStatus,
+                lastError,
+                remoteId,
+                Optional.of(until),
+                eventAt,
+                now,
+                deliveredAt,
+                readyAt);
+    }
+
     /** When its maximum age started: when it first headed its lane, else (never yet) its event. */
     public Instant ageFrom() {
         return readyAt.orElse(eventAt);

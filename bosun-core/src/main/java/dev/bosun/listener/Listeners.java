@@ -5,7 +5,7 @@ import dev.bosun.event.Event;
 import dev.bosun.event.SystemEvents;
 import dev.bosun.fleet.EmergenceAlert;
 import dev.bosun.session.Session;
-import dev.bosun.store.Store;
+import dev.bosun.store.SessionStore;
 import dev.bosun.task.Task;
 import java.time.Duration;
 import java.util.List;
@@ -31,7 +31,7 @@ import java.util.function.Consumer;
  * the event log with a cursor ({@code poll}).
  */
 public final class Listeners implements AutoCloseable {
-    private final Store store;
+    private final SessionStore store;
     private final Duration timeout;
     private final ExecutorService calls = Executors.newVirtualThreadPerTaskExecutor();
     private final IsolatedListener.Counters counters = new IsolatedListener.Counters();
@@ -40,7 +40,7 @@ public final class Listeners implements AutoCloseable {
     private final List<IsolatedListener<Session>> ends = new CopyOnWriteArrayList<>();
     private final List<IsolatedListener<EmergenceAlert>> alerts = new CopyOnWriteArrayList<>();
 
-    public Listeners(Store store, Duration timeout) {
+    public Listeners(SessionStore store, Duration timeout) {
         this.store = store;
         this.timeout = timeout;
     }

@@ -19,4 +19,20 @@ public record NewEvent(
         JsonNode payload,
         Optional<String> sourceKey,
         boolean activity,
-        Instant at) {}
+        Instant at) {
+
+    /** An event that counts as the session's activity (resets the idle clock): what agents and workers send. */
+    public static NewEvent activity(String sessionId, Direction direction, String type, JsonNode payload, Instant at) {
+        return new NewEvent(sessionId, direction, type, payload, Optional.empty(), true, at);
+    }
+
+    /** An event that leaves the idle clock alone: a note of Bosun's own, such as an emergence alert. */
+    public static NewEvent note(String sessionId, Direction direction, String type, JsonNode payload, Instant at) {
+        return new NewEvent(sessionId, direction, type, payload, Optional.empty(), false, at);
+    }
+
+    /** This event, written once per session for {@code key} (see {@code sourceKey}). */
+    public NewEvent keyed(String key) {
+        return new NewEvent(sessionId, direction, type, payload, Optional.of(key), activity, at);
+    }
+}

@@ -31,6 +31,7 @@ public record StoreHealth(State state, String detail) {
     }
 
     public static final StoreHealth HEALTHY = new StoreHealth(State.OK, "writes commit");
+    public static final StoreHealth CLOSED = new StoreHealth(State.CLOSED, "the store is closed");
 
     public StoreHealth {
         Objects.requireNonNull(state, "state");

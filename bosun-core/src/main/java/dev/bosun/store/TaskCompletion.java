@@ -1,6 +1,7 @@
 package dev.bosun.store;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.bosun.task.Completion;
 import dev.bosun.task.TaskOutcome;
 import java.time.Instant;
 import java.util.Optional;
@@ -19,4 +20,23 @@ public record TaskCompletion(
         Optional<JsonNode> result,
         Optional<String> error,
         boolean onlyIfTimedOut,
-        Instant at) {}
+        Instant at) {
+
+    /** Completes the task whatever its deadline, as the agent reports it. */
+    public static TaskCompletion of(String sessionId, String taskId, Completion c, Instant at) {
+        return new TaskCompletion(sessionId, taskId, c.outcome(), c.durationMs(), c.result(), c.error(), false, at);
+    }
+
+    /** Times the task out only if its deadline is still at or before {@code at} (the reaper's compare-and-set). */
+    public static TaskCompletion ifTimedOut(String sessionId, String taskId, String error, Instant at) {
+        return new TaskCompletion(
+                sessionId,
+                taskId,
+                TaskOutcome.TIMEOUT,
+                Optional.empty(),
+                Optional.empty(),
+                Optional.of(error),
+                true,
+                at);
+    }
+}

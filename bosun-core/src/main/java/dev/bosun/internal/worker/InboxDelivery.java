@@ -3,7 +3,7 @@ package dev.bosun.internal.worker;
 import dev.bosun.config.BosunConfig;
 import dev.bosun.event.Event;
 import dev.bosun.mailbox.Workspace;
-import dev.bosun.store.Store;
+import dev.bosun.store.WorkerStore;
 import java.io.IOException;
 import java.util.List;
 import org.slf4j.Logger;
@@ -18,9 +18,9 @@ final class InboxDelivery {
     static final int INBOX_BATCH = 1000;
 
     private final BosunConfig config;
-    private final Store store;
+    private final WorkerStore store;
 
-    InboxDelivery(BosunConfig config, Store store) {
+    InboxDelivery(BosunConfig config, WorkerStore store) {
         this.config = config;
         this.store = store;
     }

@@ -12,7 +12,7 @@ import dev.bosun.mailbox.OutboxClaims;
 import dev.bosun.mailbox.OutboxItem;
 import dev.bosun.mailbox.Workspace;
 import dev.bosun.store.NewEvent;
-import dev.bosun.store.Store;
+import dev.bosun.store.SessionStore;
 import dev.bosun.trace.Tracing;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
@@ -23,7 +23,6 @@ import java.nio.file.Files;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
@@ -41,11 +40,11 @@ final class OutboxIngestion {
     private static final AttributeKey<Long> FILES = AttributeKey.longKey("bosun.outbox.files");
 
     private final BosunConfig config;
-    private final Store store;
+    private final SessionStore store;
     private final Clock clock;
     private final ExecutorService ingestors;
 
-    OutboxIngestion(BosunConfig config, Store store, Clock clock, ExecutorService ingestors) {
+    OutboxIngestion(BosunConfig config, SessionStore store, Clock clock, ExecutorService ingestors) {
         this.config = config;
         this.store = store;
         this.clock = clock;
@@ -160,14 +159,8 @@ final class OutboxIngestion {
     private NewEvent toEvent(String id, ClaimedFile f, OutboxItem item) {
         return switch (item) {
             case OutboxItem.Message m ->
-                new NewEvent(
-                        id,
-                        Direction.OUT,
-                        m.eventType(),
-                        m.payload(),
-                        Optional.of(f.claimKey()),
-                        true,
-                        clock.instant());
+                NewEvent.activity(id, Direction.OUT, m.eventType(), m.payload(), clock.instant())
+                        .keyed(f.claimKey());
             case OutboxItem.TooLarge t -> {
                 ObjectNode p = Json.object();
                 p.put("code", "outbox_file_too_large");
@@ -198,7 +191,7 @@ final class OutboxIngestion {
     private NewEvent movedAside(String id, ClaimedFile f, ObjectNode p) {
         p.put("file_name", f.originalName());
         p.put("moved_to", ".bosun/rejected/" + f.originalName());
-        return new NewEvent(
-                id, Direction.SYSTEM, SystemEvents.ERROR, p, Optional.of(f.claimKey()), true, clock.instant());
+        return NewEvent.activity(id, Direction.SYSTEM, SystemEvents.ERROR, p, clock.instant())
+                .keyed(f.claimKey());
     }
 }

@@ -9,7 +9,8 @@ import dev.bosun.sandbox.WorkerRef;
 import dev.bosun.session.Session;
 import dev.bosun.session.SessionStatus;
 import dev.bosun.store.EndCause;
-import dev.bosun.store.Store;
+import dev.bosun.store.SessionStore;
+import dev.bosun.store.WorkerStore;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Map;
@@ -28,14 +29,17 @@ final class Recovery {
     private static final Duration ORPHAN_GRACE = Duration.ofSeconds(2);
 
     private final BosunConfig config;
-    private final Store store;
+    private final WorkerStore store;
+    private final SessionStore sessions;
     private final Map<String, Sandbox> sandboxes;
     private final String workerNode;
     private final Workers workers;
 
-    Recovery(BosunConfig config, Store store, Map<String, Sandbox> sandboxes, String workerNode, Workers workers) {
+    <S extends SessionStore & WorkerStore> Recovery(
+            BosunConfig config, S store, Map<String, Sandbox> sandboxes, String workerNode, Workers workers) {
         this.config = config;
         this.store = store;
+        this.sessions = store;
         this.sandboxes = sandboxes;
         this.workerNode = workerNode;
         this.workers = workers;
@@ -98,7 +102,7 @@ final class Recovery {
                 for (Sandbox.LabelledWorker lw : sb.list(workerNode)) {
                     String sid = lw.sessionId();
                     if (workers.supervises(sid)) continue;
-                    Optional<Session> s = Ids.isSafe(sid) ? store.getSession(sid) : Optional.empty();
+                    Optional<Session> s = Ids.isSafe(sid) ? sessions.getSession(sid) : Optional.empty();
                     if (s.isPresent() && !s.get().isEnded()) continue;
                     try (var ctx = LogContext.of(
                             "session_id", sid, "worker_id", lw.ref().id())) {

@@ -25,7 +25,8 @@ import dev.bosun.session.LogStream;
 import dev.bosun.session.Session;
 import dev.bosun.session.end.SessionEnds;
 import dev.bosun.store.EndCause;
-import dev.bosun.store.Store;
+import dev.bosun.store.SessionStore;
+import dev.bosun.store.WorkerStore;
 import dev.bosun.trace.Tracing;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
@@ -77,7 +78,8 @@ public final class Workers implements AutoCloseable {
     private static final AttributeKey<Long> WRITTEN = AttributeKey.longKey("bosun.inbox.written");
 
     private final BosunConfig config;
-    private final Store store;
+    private final WorkerStore store;
+    private final SessionStore sessions;
     private final Clock clock;
     private final Map<String, Sandbox> sandboxes;
     private final SessionEnds ends;
@@ -98,9 +100,11 @@ public final class Workers implements AutoCloseable {
     /** Set by {@link #close}: exit notices that arrive while Bosun stops are left to the next start's recovery. */
     private volatile boolean closed;
 
-    public Workers(BosunConfig config, Store store, Clock clock, Map<String, Sandbox> sandboxes, SessionEnds ends) {
+    public <S extends SessionStore & WorkerStore> Workers(
+            BosunConfig config, S store, Clock clock, Map<String, Sandbox> sandboxes, SessionEnds ends) {
         this.config = config;
         this.store = store;
+        this.sessions = store;
         this.clock = clock;
         this.sandboxes = Map.copyOf(sandboxes);
         this.ends = ends;
@@ -294,7 +298,7 @@ public final class Workers implements AutoCloseable {
             // The reaper ended it (startup deadline) while the worker was starting: the worker must go.
             s.abandon();
             stopQuietly(s, worker.ref(), profile);
-            store.getSession(id).ifPresent(this::cleanup);
+            sessions.getSession(id).ifPresent(this::cleanup);
             throw e;
         }
         // Live only once RUNNING is committed: an outbox ingested earlier (the watcher fires as soon as
@@ -303,7 +307,7 @@ public final class Workers implements AutoCloseable {
             // An end came while it was starting; it may not have known this worker, so stop it here.
             // Whoever commits the end cleans up (if it has already, the clean-up waited for this).
             stopQuietly(s, worker.ref(), profile);
-            store.getSession(id).ifPresent(this::cleanup);
+            sessions.getSession(id).ifPresent(this::cleanup);
             return running;
         }
         watchExit(s, worker);
@@ -424,7 +428,7 @@ public final class Workers implements AutoCloseable {
         if (s == null || !s.isLive()) return;
         try {
             ingestors.execute(() -> {
-                Optional<Session> now = store.getSession(sessionId);
+                Optional<Session> now = sessions.getSession(sessionId);
                 if (now.isPresent() && now.get().isEnded()) cleanup(now.get());
                 else inbox.deliverPending(s);
             });
@@ -465,7 +469,7 @@ public final class Workers implements AutoCloseable {
     }
 
     private Profile profileOf(String id) {
-        return store.getSession(id)
+        return sessions.getSession(id)
                 .flatMap(Session::profile)
                 .flatMap(config::profile)
                 .orElse(null);

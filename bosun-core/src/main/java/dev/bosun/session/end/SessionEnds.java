@@ -6,7 +6,7 @@ import dev.bosun.session.Session;
 import dev.bosun.store.EndCause;
 import dev.bosun.store.EndRequest;
 import dev.bosun.store.EndResult;
-import dev.bosun.store.Store;
+import dev.bosun.store.SessionStore;
 import dev.bosun.store.TakeoverEnds;
 import java.time.Clock;
 import java.util.Objects;
@@ -19,7 +19,7 @@ import java.util.Optional;
  * pattern settings. Stopping the worker and cleaning up stay with the supervisor.
  */
 public final class SessionEnds implements TakeoverEnds {
-    private final Store store;
+    private final SessionStore store;
     private final Clock clock;
     private final PatternSettings patterns;
     private final Optional<Fleet> routing;
@@ -27,7 +27,7 @@ public final class SessionEnds implements TakeoverEnds {
     /**
      * @param routing the fleet when routing is on: its graph's β₁ is recorded at the end
      */
-    public SessionEnds(Store store, Clock clock, PatternSettings patterns, Optional<Fleet> routing) {
+    public SessionEnds(SessionStore store, Clock clock, PatternSettings patterns, Optional<Fleet> routing) {
         this.store = Objects.requireNonNull(store, "store");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.patterns = Objects.requireNonNull(patterns, "patterns");
@@ -38,7 +38,7 @@ public final class SessionEnds implements TakeoverEnds {
      * Ends for a store that runs with no session manager on it (a bare store, or before its manager
      * is built): the documented pattern defaults, no routing, the store's own clock.
      */
-    public static SessionEnds standalone(Store store, Clock clock) {
+    public static SessionEnds standalone(SessionStore store, Clock clock) {
         return new SessionEnds(store, clock, PatternSettings.DEFAULTS, Optional.empty());
     }
 

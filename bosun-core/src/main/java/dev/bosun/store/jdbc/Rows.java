@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bosun.event.Direction;
 import dev.bosun.event.Event;
+import dev.bosun.fleet.Agent;
+import dev.bosun.fleet.FleetEdge;
 import dev.bosun.json.Json;
 import dev.bosun.session.EndReason;
 import dev.bosun.session.Session;
@@ -35,6 +37,9 @@ public final class Rows {
     public static final String TASK_COLUMNS =
             "session_id, id, name, data, priority, required_caps, assigned_agent, status, "
                     + "created_at, started_at, ended_at, deadline_at, duration_ms, result, error";
+    public static final String AGENT_COLUMNS =
+            "tenant, id, capabilities, registered_ord, registered_at, updated_at, last_seen_at";
+    public static final String FLEET_EDGE_COLUMNS = "tenant, agent_id, task_key, created_at, task_ended_at";
     public static final String EVENT_COLUMNS = "session_id, seq, direction, type, payload, created_at";
 
     private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {};
@@ -96,6 +101,27 @@ public final class Rows {
                 optLong(r, "duration_ms"),
                 Optional.ofNullable(r.getString("result")).map(Json::parseTrusted),
                 Optional.ofNullable(r.getString("error")));
+    }
+
+    public static Agent agent(ResultSet r) throws SQLException {
+        return new Agent(
+                r.getString("tenant"),
+                r.getString("id"),
+                strings(r.getString("capabilities")),
+                r.getLong("registered_ord"),
+                instant(r, "registered_at"),
+                instant(r, "updated_at"),
+                instant(r, "last_seen_at"),
+                0);
+    }
+
+    public static FleetEdge fleetEdge(ResultSet r) throws SQLException {
+        return new FleetEdge(
+                r.getString(1),
+                r.getString(2),
+                r.getString(3),
+                instant(r, "created_at"),
+                optInstant(r, "task_ended_at"));
     }
 
     public static Event event(ResultSet r) throws SQLException {

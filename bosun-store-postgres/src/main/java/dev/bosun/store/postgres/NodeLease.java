@@ -159,9 +159,14 @@ final class NodeLease implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        thread.interrupt();
+        stop(thread);
+    }
+
+    /** Interrupts a background thread of the store and waits a while for it to end; a caller's interrupt stands. */
+    static void stop(Thread t) {
+        t.interrupt();
         try {
-            thread.join(5_000);
+            if (!t.join(Duration.ofSeconds(5))) log.warn("{} did not stop within 5 s", t.getName());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

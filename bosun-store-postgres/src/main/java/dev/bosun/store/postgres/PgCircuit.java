@@ -141,12 +141,7 @@ final class PgCircuit implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        prober.interrupt();
-        try {
-            prober.join(5_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        NodeLease.stop(prober);
         if (probe instanceof AutoCloseable c) {
             try {
                 c.close();

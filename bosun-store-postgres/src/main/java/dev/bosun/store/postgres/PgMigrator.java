@@ -1,8 +1,6 @@
 package dev.bosun.store.postgres;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
+import dev.bosun.store.jdbc.MigrationScripts;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -79,11 +77,6 @@ final class PgMigrator {
     }
 
     private static String read(String name) {
-        try (InputStream in = PgMigrator.class.getResourceAsStream("/db/postgres/" + name)) {
-            if (in == null) throw new IllegalStateException("migration " + name + " is missing from the jar");
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot read migration " + name, e);
-        }
+        return MigrationScripts.read(PgMigrator.class, "/db/postgres/" + name);
     }
 }

@@ -9,14 +9,9 @@ import dev.bosun.event.Direction;
 import dev.bosun.event.Event;
 import dev.bosun.event.SystemEvents;
 import dev.bosun.event.SystemPayloads;
-import dev.bosun.fleet.Agent;
-import dev.bosun.fleet.FleetEdge;
 import dev.bosun.json.Json;
-import dev.bosun.sandbox.WorkerRef;
 import dev.bosun.session.EndReason;
 import dev.bosun.session.Session;
-import dev.bosun.session.SessionFilter;
-import dev.bosun.session.SessionStats;
 import dev.bosun.session.SessionStatus;
 import dev.bosun.session.end.SessionEnds;
 import dev.bosun.store.CommitListener;
@@ -27,17 +22,17 @@ import dev.bosun.store.EndRequest;
 import dev.bosun.store.EndResult;
 import dev.bosun.store.NewEvent;
 import dev.bosun.store.NewSession;
-import dev.bosun.store.NewTask;
 import dev.bosun.store.Store;
 import dev.bosun.store.TakeoverEnds;
-import dev.bosun.store.TaskCompletion;
+import dev.bosun.store.jdbc.Dialect;
+import dev.bosun.store.jdbc.JdbcIdempotency;
+import dev.bosun.store.jdbc.JdbcStore;
 import dev.bosun.store.jdbc.Rows;
-import dev.bosun.store.jdbc.SessionListing;
-import dev.bosun.store.jdbc.SessionTally;
+import dev.bosun.store.jdbc.Sql;
 import dev.bosun.store.jdbc.StoreRules;
+import dev.bosun.store.jdbc.Transactions;
 import dev.bosun.task.Task;
 import dev.bosun.trace.Tracing;
-import dev.bosun.util.Page;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.SpanKind;
 import java.sql.Connection;
@@ -51,7 +46,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -88,7 +82,7 @@ import org.slf4j.LoggerFactory;
  * try (Store store = PostgresStore.open(PostgresStore.Options.of(PgUrl.parse("postgresql://bosun@db/bosun"), "node-1"))) { ... }
  * }</pre>
  */
-public final class PostgresStore implements Store {
+public final class PostgresStore extends JdbcStore {
     private static final Logger log = LoggerFactory.getLogger(PostgresStore.class);
     private static final Attributes SPAN_ATTRIBUTES = Attributes.of(Tracing.DB_SYSTEM, "postgresql");
     private static final int MAX_ATTEMPTS = 5;
@@ -106,8 +100,7 @@ public final class PostgresStore implements Store {
     private final PgPeers peers;
     private final NodeLease lease;
     private volatile boolean closed;
-    private final PgDeliveries deliveries = new PgDeliveries(this);
-    private final PgIdempotency idempotency = new PgIdempotency(this);
+    private final Transactions tx = transactions();
     private final PgCircuit circuit;
     /** How a takeover's ends are made: the manager's once one runs on this store, the documented defaults until then. */
     private volatile TakeoverEnds takeoverEnds;
@@ -153,6 +146,7 @@ public final class PostgresStore implements Store {
     }
 
     private PostgresStore(Options options) throws SQLException {
+        super(Dialect.POSTGRES, (tx, dialect) -> new PgDeliveries(tx));
         this.url = options.url();
         this.options = options;
         try (Connection c = connect()) {
@@ -287,7 +281,8 @@ public final class PostgresStore implements Store {
                 c.setAutoCommit(false);
                 try {
                     result = work.run(c, touched);
-                    if (claim.isPresent()) PgIdempotency.insert(c, claim.get().claim(), touched);
+                    if (claim.isPresent())
+                        JdbcIdempotency.insert(Sql.of(c), claim.get().claim(), touched);
                     long began = System.nanoTime();
                     c.commit();
                     long took = System.nanoTime() - began;
@@ -305,6 +300,21 @@ public final class PostgresStore implements Store {
             if (!touched.isEmpty()) afterCommit(touched);
             return result;
         }
+    }
+
+    /** The pool's transactions, as the shared statements run them (D106). */
+    private Transactions transactions() {
+        return new Transactions() {
+            @Override
+            public <T> T read(Read<T> work) {
+                return PostgresStore.this.read(c -> work.run(Sql.of(c)));
+            }
+
+            @Override
+            public <T> T write(Write<T> work) {
+                return PostgresStore.this.write((c, touched) -> work.run(Sql.of(c), touched));
+            }
+        };
     }
 
     <T> T read(Read<T> work) {
@@ -415,10 +425,6 @@ public final class PostgresStore implements Store {
         }
     }
 
-    static boolean isUniqueViolation(SQLException e) {
-        return "23505".equals(e.getSQLState());
-    }
-
     private static Long ms(Instant t) {
         return t.toEpochMilli();
     }
@@ -455,94 +461,6 @@ public final class PostgresStore implements Store {
 
     private static Optional<Session> findSession(Connection c, String id) throws SQLException {
         return first(c, SELECT_SESSION, Rows::session, id);
-    }
-
-    /** The session with its row locked to the end of the transaction: every write to a session starts here or bumps it. */
-    private static Optional<Session> lockSession(Connection c, String id) throws SQLException {
-        return first(c, SELECT_SESSION + " FOR UPDATE", Rows::session, id);
-    }
-
-    @Override
-    public Optional<Session> getSession(String sessionId) {
-        return read(c -> findSession(c, sessionId));
-    }
-
-    @Override
-    public Optional<String> sessionTenant(String sessionId) {
-        return read(c -> first(c, "SELECT tenant FROM sessions WHERE id = ?", r -> r.getString(1), sessionId));
-    }
-
-    /** Tags are a JSON array in a text column; a name part is found with strpos (no LIKE escapes). */
-    private static final SessionListing LISTING = new SessionListing(
-            "EXISTS (SELECT 1 FROM jsonb_array_elements_text(sessions.tags::jsonb) AS tag WHERE tag = ?)",
-            "strpos(name, ?) > 0");
-
-    @Override
-    public Page<Session> listSessions(SessionFilter filter, Optional<String> after, int limit) {
-        SessionListing.Query q = LISTING.query(filter, after, limit);
-        return read(c -> Page.fromRows(query(c, q.sql(), Rows::session, q.args().toArray()), limit, Session::id));
-    }
-
-    @Override
-    public SessionStats sessionStats(String tenant, Instant since) {
-        return read(c -> SessionTally.stats(
-                query(c, SessionTally.SQL, SessionTally::group, since.toEpochMilli(), since.toEpochMilli(), tenant),
-                since));
-    }
-
-    @Override
-    public Optional<WorkerRef> workerOf(String sessionId) {
-        return read(c -> first(
-                        c,
-                        "SELECT worker_runtime, worker_id, worker_attrs FROM sessions WHERE id = ?",
-                        r -> r.getString(1) == null
-                                ? Optional.<WorkerRef>empty()
-                                : Optional.of(
-                                        new WorkerRef(r.getString(1), r.getString(2), Rows.stringMap(r.getString(3)))),
-                        sessionId)
-                .flatMap(w -> w));
-    }
-
-    @Override
-    public List<Event> readEvents(String sessionId, long afterSeq, int limit) {
-        return read(c -> query(
-                c,
-                "SELECT " + Rows.EVENT_COLUMNS + " FROM events WHERE session_id = ? AND seq > ? "
-                        + "ORDER BY seq LIMIT ?",
-                Rows::event,
-                sessionId,
-                afterSeq,
-                limit));
-    }
-
-    private static final String SELECT_TASK =
-            "SELECT " + Rows.TASK_COLUMNS + " FROM tasks WHERE session_id = ? AND id = ?";
-
-    @Override
-    public Optional<Task> getTask(String sessionId, String taskId) {
-        return read(c -> first(c, SELECT_TASK, Rows::task, sessionId, taskId));
-    }
-
-    @Override
-    public List<Task> listTasks(String sessionId, boolean activeOnly) {
-        return read(c -> query(
-                c,
-                "SELECT " + Rows.TASK_COLUMNS + " FROM tasks WHERE session_id = ?"
-                        + (activeOnly ? " AND status = 'RUNNING'" : "") + " ORDER BY ord",
-                Rows::task,
-                sessionId));
-    }
-
-    @Override
-    public List<Event> pendingInbox(String sessionId, int limit) {
-        return read(c -> query(
-                c,
-                "SELECT " + Rows.EVENT_COLUMNS + " FROM events e WHERE session_id = ? "
-                        + "AND direction = 'IN' AND seq > (SELECT inbox_seq FROM sessions WHERE id = e.session_id) "
-                        + "ORDER BY seq LIMIT ?",
-                Rows::event,
-                sessionId,
-                limit));
     }
 
     @Override
@@ -604,43 +522,6 @@ public final class PostgresStore implements Store {
                 .flatMap(d -> d));
     }
 
-    @Override
-    public List<Session> liveWorkerSessions(String nodeId) {
-        return read(c -> query(
-                c,
-                "SELECT " + Rows.SESSION_COLUMNS + " FROM sessions WHERE node_id = ? "
-                        + "AND status <> 'ENDED' AND profile IS NOT NULL ORDER BY id",
-                Rows::session,
-                nodeId));
-    }
-
-    @Override
-    public List<Session> uncleanedEnded(String nodeId, int limit) {
-        return read(c -> query(
-                c,
-                "SELECT " + Rows.SESSION_COLUMNS + " FROM sessions WHERE node_id = ? "
-                        + "AND status = 'ENDED' AND cleaned_at IS NULL ORDER BY ended_at LIMIT ?",
-                Rows::session,
-                nodeId,
-                limit));
-    }
-
-    private static Optional<Long> h1Of(Connection c, String sessionId, String column) throws SQLException {
-        return first(c, "SELECT " + column + " FROM sessions WHERE id = ?", r -> Rows.optLong(r, column), sessionId)
-                .flatMap(v -> v);
-    }
-
-    @Override
-    public long liveSessionCount() {
-        return read(c -> first(c, "SELECT value FROM counters WHERE name = 'live_sessions'", r -> r.getLong(1))
-                .orElse(0L));
-    }
-
-    @Override
-    public dev.bosun.delivery.DeliveryStore deliveries() {
-        return deliveries;
-    }
-
     /** The connections in this node's pool ({@code store_pool_size}). */
     @Override
     public int poolSize() {
@@ -648,21 +529,14 @@ public final class PostgresStore implements Store {
     }
 
     @Override
-    public dev.bosun.idempotency.IdempotencyStore idempotency() {
-        return idempotency;
-    }
-
-    @Override
-    public boolean healthy() {
-        return health().ready();
+    protected Transactions tx() {
+        return tx;
     }
 
     /** From the circuit: the last calls' and the background probe's outcome, no round trip. */
     @Override
     public dev.bosun.store.StoreHealth health() {
-        if (closed)
-            return new dev.bosun.store.StoreHealth(dev.bosun.store.StoreHealth.State.CLOSED, "the store is closed");
-        return circuit.health();
+        return closed ? dev.bosun.store.StoreHealth.CLOSED : circuit.health();
     }
 
     // =====================================================================================
@@ -672,51 +546,8 @@ public final class PostgresStore implements Store {
     @Override
     public Session createSession(NewSession s, int maxLiveSessions) {
         return write((c, touched) -> {
-            boolean worker = s.profile().isPresent();
-            long created = s.createdAt().toEpochMilli();
-            try {
-                update(
-                        c,
-                        "INSERT INTO sessions (id, tenant, name, agent_id, tags, metadata, profile, node_id, status, "
-                                + "created_at, started_at, last_activity_at, idle_timeout_ms, ttl_ms, expires_at, idle_deadline_at, "
-                                + "startup_deadline_at, max_tasks, task_timeout_ms, workspace, h1_start, owner_generation, scout_room, "
-                                + "emit_tiles) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        s.id(),
-                        s.tenant(),
-                        s.name(),
-                        s.agentId(),
-                        Rows.json(s.tags()),
-                        Rows.json(s.metadata()),
-                        s.profile().orElse(null),
-                        s.nodeId(),
-                        worker ? "CREATING" : "RUNNING",
-                        created,
-                        worker ? null : created,
-                        created,
-                        s.idleTimeout().toMillis(),
-                        s.ttl().toMillis(),
-                        created + s.ttl().toMillis(),
-                        created + s.idleTimeout().toMillis(),
-                        s.startupDeadline().map(PostgresStore::ms).orElse(null),
-                        s.maxTasks(),
-                        s.taskTimeout().toMillis(),
-                        s.workspace().orElse(null),
-                        s.h1Start().orElse(null),
-                        generation,
-                        s.scoutRoom().orElse(null),
-                        s.emitTiles().map(b -> b ? 1 : 0).orElse(null));
-            } catch (SQLException e) {
-                if (isUniqueViolation(e)) throw StoreRules.duplicateSession(s.id());
-                throw e;
-            }
-            touched.add(s.id());
-            Session session = findSession(c, s.id()).orElseThrow();
-            if (!worker) {
-                ObjectNode started = SystemPayloads.sessionStarted(session);
-                s.h1Start().ifPresent(h -> started.put("h1", h));
-                appendSystem(c, session.id(), SystemEvents.SESSION_STARTED, started, created, true);
-                session = findSession(c, s.id()).orElseThrow();
-            }
+            insertSession(Sql.of(c), s);
+            Session session = created(Sql.of(c), s, touched);
             // Last, so the one row every create and end shares is locked only for the commit itself.
             if (update(c, "UPDATE counters SET value = value + 1 WHERE name = 'live_sessions' AND value < ?", (long)
                             maxLiveSessions)
@@ -728,44 +559,8 @@ public final class PostgresStore implements Store {
     }
 
     @Override
-    public Session markRunning(String sessionId, WorkerRef worker, ObjectNode startedPayload, Instant at) {
-        return write((c, touched) -> {
-            long t = at.toEpochMilli();
-            int n = update(
-                    c,
-                    "UPDATE sessions SET status = 'RUNNING', started_at = ?, startup_deadline_at = NULL, "
-                            + "worker_runtime = ?, worker_id = ?, worker_attrs = ?, last_activity_at = GREATEST(last_activity_at, ?), "
-                            + "idle_deadline_at = CASE WHEN tasks_running = 0 THEN GREATEST(last_activity_at, ?) + idle_timeout_ms END "
-                            + "WHERE id = ? AND status = 'CREATING' AND owner_generation = ?",
-                    t,
-                    worker.runtime(),
-                    worker.id(),
-                    Rows.json(worker.attributes()),
-                    t,
-                    t,
-                    sessionId,
-                    generation);
-            if (n == 0) {
-                Session s = findSession(c, sessionId).orElseThrow(() -> BosunException.notFound("session", sessionId));
-                if (s.status() == SessionStatus.CREATING) throw notOwner(sessionId);
-                throw StoreRules.notCreating(s);
-            }
-            touched.add(sessionId);
-            Session s = findSession(c, sessionId).orElseThrow();
-            ObjectNode payload = SystemPayloads.sessionStarted(s);
-            h1Of(c, sessionId, "h1_start").ifPresent(h -> payload.put("h1", h));
-            payload.setAll(startedPayload);
-            appendSystem(c, sessionId, SystemEvents.SESSION_STARTED, payload, t, true);
-            return findSession(c, sessionId).orElseThrow();
-        });
-    }
-
-    /** A write only the session's owner may make, from an incarnation that no longer owns it. */
-    private BosunException notOwner(String sessionId) {
-        return BosunException.conflict(
-                "session '" + sessionId + "' is owned by another node now (this node's " + "generation " + generation
-                        + " is stale); the write is refused",
-                Map.of("session_id", sessionId, "reason", "stale_generation"));
+    protected Optional<Long> ownerGeneration() {
+        return Optional.of(generation);
     }
 
     /** Ends that only the owner's worker supervisor makes: they carry its generation. */
@@ -854,7 +649,7 @@ public final class PostgresStore implements Store {
                     req.sessionId());
         }
         Session ended = findSession(c, req.sessionId()).orElseThrow();
-        ObjectNode endPayload = StoreRules.sessionEnded(ended, h1Of(c, req.sessionId(), "h1_start"), req);
+        ObjectNode endPayload = StoreRules.sessionEnded(ended, h1Of(Sql.of(c), req.sessionId(), "h1_start"), req);
         if (cancelled > 0) {
             // Every task that started ends in the log: the end's cancellations are checkpoints too (TASK_END tiles).
             for (Task task : query(
@@ -1088,6 +883,12 @@ public final class PostgresStore implements Store {
                 t);
     }
 
+    @Override
+    protected void checkpoint(Sql c, String sessionId, String type, ObjectNode payload, long t, boolean activity)
+            throws SQLException {
+        appendSystem(c.jdbc(), sessionId, type, payload, t, activity);
+    }
+
     /** A lifecycle checkpoint: its seq is allocated and recorded as the session's newest checkpoint in one statement. */
     private static void appendSystem(
             Connection c, String sessionId, String type, ObjectNode payload, long t, boolean activity)
@@ -1119,126 +920,9 @@ public final class PostgresStore implements Store {
     // tasks
     // =====================================================================================
 
-    @Override
-    public Task addTask(NewTask t) {
-        return write((c, touched) -> {
-            Session s =
-                    lockSession(c, t.sessionId()).orElseThrow(() -> BosunException.notFound("session", t.sessionId()));
-            StoreRules.requireTaskAddable(s);
-            long at = t.at().toEpochMilli();
-            try {
-                update(
-                        c,
-                        "INSERT INTO tasks (session_id, id, ord, name, data, priority, required_caps, assigned_agent, "
-                                + "status, created_at, started_at, deadline_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'RUNNING', ?, ?, ?)",
-                        t.sessionId(),
-                        t.taskId(),
-                        s.taskCounts().total() + 1,
-                        t.name(),
-                        Json.write(t.data()),
-                        t.priority().name(),
-                        Rows.json(t.requiredCapabilities()),
-                        t.assignedAgent().orElse(null),
-                        at,
-                        at,
-                        at + s.taskTimeout().toMillis());
-            } catch (SQLException e) {
-                if (isUniqueViolation(e)) throw StoreRules.duplicateTask(s.id(), t.taskId());
-                throw e;
-            }
-            update(
-                    c,
-                    "UPDATE sessions SET tasks_total = tasks_total + 1, tasks_running = tasks_running + 1 WHERE id = ?",
-                    s.id());
-            Task task = first(c, SELECT_TASK, Rows::task, s.id(), t.taskId()).orElseThrow();
-            if (t.routing().isPresent())
-                insertEdge(c, s.tenant(), t.routing().get().agentId(), t.taskId(), at);
-            appendSystem(c, s.id(), SystemEvents.TASK_STARTED, StoreRules.taskStarted(task, t), at, true);
-            touched.add(s.id());
-            return task;
-        });
-    }
-
-    @Override
-    public Task completeTask(TaskCompletion tc) {
-        return write((c, touched) -> {
-            Optional<Session> locked = first(
-                    c,
-                    SELECT_SESSION + (tc.onlyIfTimedOut() ? " FOR UPDATE SKIP LOCKED" : " FOR UPDATE"),
-                    Rows::session,
-                    tc.sessionId());
-            if (locked.isEmpty() && tc.onlyIfTimedOut()) {
-                // Held by another reaper or by a completion: the reaper steps aside, as when it loses the race.
-                findSession(c, tc.sessionId()).orElseThrow(() -> BosunException.notFound("session", tc.sessionId()));
-                return first(c, SELECT_TASK, Rows::task, tc.sessionId(), tc.taskId())
-                        .orElseThrow(() -> BosunException.notFound("task", tc.taskId()));
-            }
-            Session s = locked.orElseThrow(() -> BosunException.notFound("session", tc.sessionId()));
-            Task before = first(c, SELECT_TASK, Rows::task, tc.sessionId(), tc.taskId())
-                    .orElseThrow(() -> BosunException.notFound("task", tc.taskId()));
-            if (StoreRules.timeoutLoses(tc, s, before)) return before;
-            StoreRules.requireCompletable(s, before, tc);
-            long t = tc.at().toEpochMilli();
-            update(
-                    c,
-                    "UPDATE tasks SET status = ?, ended_at = ?, duration_ms = ?, result = ?, error = ? "
-                            + "WHERE session_id = ? AND id = ? AND status = 'RUNNING'",
-                    tc.outcome().status().name(),
-                    t,
-                    StoreRules.durationMs(tc, before),
-                    tc.result().map(Json::write).orElse(null),
-                    tc.error().orElse(null),
-                    tc.sessionId(),
-                    tc.taskId());
-            String counter = StoreRules.counterColumn(tc.outcome());
-            update(
-                    c,
-                    "UPDATE sessions SET tasks_running = tasks_running - 1, " + counter + " = " + counter
-                            + " + 1 WHERE id = ?",
-                    s.id());
-            Task after = first(c, SELECT_TASK, Rows::task, s.id(), tc.taskId()).orElseThrow();
-            if (after.assignedAgent().isPresent())
-                endFleetEdge(c, s.tenant(), after.assignedAgent().get(), tc.taskId(), t);
-            // A reaper timeout is not the agent's activity; it only re-arms the idle clock from the last real activity.
-            boolean activity = !tc.onlyIfTimedOut();
-            appendSystem(c, s.id(), SystemEvents.TASK_COMPLETED, SystemPayloads.taskCompleted(after), t, activity);
-            if (!activity) {
-                update(
-                        c,
-                        "UPDATE sessions SET idle_deadline_at = CASE WHEN status = 'ENDED' OR tasks_running > 0 THEN NULL "
-                                + "ELSE last_activity_at + idle_timeout_ms END WHERE id = ?",
-                        s.id());
-            }
-            touched.add(s.id());
-            return after;
-        });
-    }
-
     // =====================================================================================
     // worker mailbox and cleanup
     // =====================================================================================
-
-    @Override
-    public void markInboxWritten(String sessionId, long seq) {
-        write((c, touched) -> {
-            int n = update(
-                    c,
-                    "UPDATE sessions SET inbox_seq = GREATEST(inbox_seq, ?) WHERE id = ? "
-                            + "AND (profile IS NULL OR owner_generation = ?)",
-                    seq,
-                    sessionId,
-                    generation);
-            // Refused quietly: the caller has already delivered, and the new owner tracks the inbox itself.
-            if (n == 0) log.debug("inbox progress of {} not recorded: unknown session or not its owner", sessionId);
-            return null;
-        });
-    }
-
-    @Override
-    public void markCleaned(String sessionId, Instant at) {
-        write((c, touched) ->
-                update(c, "UPDATE sessions SET cleaned_at = ? WHERE id = ? AND status = 'ENDED'", ms(at), sessionId));
-    }
 
     @Override
     public int purgeEndedBefore(Instant cutoff, int limit) {
@@ -1310,70 +994,10 @@ public final class PostgresStore implements Store {
     // fleet
     // =====================================================================================
 
-    private static final String AGENT_COLUMNS =
-            "tenant, id, capabilities, registered_ord, registered_at, updated_at, last_seen_at";
-
-    private static Agent agent(ResultSet r) throws SQLException {
-        return new Agent(
-                r.getString("tenant"),
-                r.getString("id"),
-                Rows.strings(r.getString("capabilities")),
-                r.getLong("registered_ord"),
-                Rows.instant(r, "registered_at"),
-                Rows.instant(r, "updated_at"),
-                Rows.instant(r, "last_seen_at"),
-                0);
-    }
-
-    @Override
-    public Agent upsertAgent(String tenant, String agentId, List<String> capabilities, Instant at) {
-        return write((c, touched) -> {
-            // Registration order is MAX + 1 within the tenant: nodes registering at once take turns.
-            first(c, "SELECT pg_advisory_xact_lock(hashtext('bosun.agents'), hashtext(?))", r -> 1, tenant);
-            long t = at.toEpochMilli();
-            return first(
-                            c,
-                            "INSERT INTO agents (" + AGENT_COLUMNS + ") VALUES (?, ?, ?, "
-                                    + "(SELECT COALESCE(MAX(registered_ord), 0) + 1 FROM agents WHERE tenant = ?), ?, ?, ?) "
-                                    + "ON CONFLICT (tenant, id) DO UPDATE SET capabilities = excluded.capabilities, "
-                                    + "updated_at = excluded.updated_at, last_seen_at = excluded.last_seen_at RETURNING "
-                                    + AGENT_COLUMNS,
-                            PostgresStore::agent,
-                            tenant,
-                            agentId,
-                            Rows.json(capabilities),
-                            tenant,
-                            t,
-                            t,
-                            t)
-                    .orElseThrow();
-        });
-    }
-
-    @Override
-    public boolean deleteAgent(String tenant, String agentId) {
-        return write((c, touched) -> update(c, "DELETE FROM agents WHERE tenant = ? AND id = ?", tenant, agentId) > 0);
-    }
-
-    @Override
-    public List<Agent> listAgents(String tenant) {
-        return read(c -> query(
-                c,
-                "SELECT " + AGENT_COLUMNS + " FROM agents WHERE tenant = ? ORDER BY registered_ord",
-                PostgresStore::agent,
-                tenant));
-    }
-
-    @Override
-    public boolean addFleetEdge(String tenant, String agentId, String taskKey, Instant at) {
-        return write((c, touched) -> insertEdge(c, tenant, agentId, taskKey, at.toEpochMilli()));
-    }
-
     /** Inserts an edge or makes it live again; true if it is new ({@code xmax = 0} marks a row this statement inserted). */
-    private static boolean insertEdge(Connection c, String tenant, String agentId, String taskKey, long at)
-            throws SQLException {
-        return first(
-                        c,
+    @Override
+    protected boolean insertEdge(Sql c, String tenant, String agentId, String taskKey, long at) throws SQLException {
+        return c.first(
                         "INSERT INTO fleet_edges (tenant, agent_id, task_key, created_at) VALUES (?, ?, ?, ?) "
                                 + "ON CONFLICT (tenant, agent_id, task_key) DO UPDATE SET task_ended_at = NULL RETURNING (xmax = 0)",
                         r -> r.getBoolean(1),
@@ -1382,83 +1006,6 @@ public final class PostgresStore implements Store {
                         taskKey,
                         at)
                 .orElseThrow();
-    }
-
-    @Override
-    public List<FleetEdge> fleetEdges(String tenant, Instant endedSince) {
-        return read(c -> query(
-                c,
-                "SELECT tenant, agent_id, task_key, created_at, task_ended_at FROM fleet_edges "
-                        + "WHERE tenant = ? AND (task_ended_at IS NULL OR task_ended_at >= ?) ORDER BY created_at, agent_id, task_key",
-                PostgresStore::fleetEdge,
-                tenant,
-                ms(endedSince)));
-    }
-
-    private static FleetEdge fleetEdge(ResultSet r) throws SQLException {
-        return new FleetEdge(
-                r.getString(1),
-                r.getString(2),
-                r.getString(3),
-                Rows.instant(r, "created_at"),
-                Rows.optInstant(r, "task_ended_at"));
-    }
-
-    private static void endFleetEdge(Connection c, String tenant, String agentId, String taskKey, long t)
-            throws SQLException {
-        update(
-                c,
-                "UPDATE fleet_edges SET task_ended_at = ? WHERE tenant = ? AND agent_id = ? AND task_key = ? "
-                        + "AND task_ended_at IS NULL",
-                t,
-                tenant,
-                agentId,
-                taskKey);
-        update(
-                c,
-                "UPDATE agents SET last_seen_at = GREATEST(last_seen_at, ?) WHERE tenant = ? AND id = ?",
-                t,
-                tenant,
-                agentId);
-    }
-
-    @Override
-    public List<FleetEdge> pruneFleetEdges(String tenant, Instant cutoff) {
-        return write((c, touched) -> query(
-                c,
-                "DELETE FROM fleet_edges WHERE tenant = ? AND task_ended_at < ? "
-                        + "RETURNING tenant, agent_id, task_key, created_at, task_ended_at",
-                PostgresStore::fleetEdge,
-                tenant,
-                ms(cutoff)));
-    }
-
-    @Override
-    public void resetFleet(String tenant) {
-        write((c, touched) -> update(c, "DELETE FROM fleet_edges WHERE tenant = ?", tenant));
-    }
-
-    @Override
-    public Map<String, Integer> agentLoads(String tenant) {
-        return read(c -> {
-            var out = new HashMap<String, Integer>();
-            for (var row : query(
-                    c,
-                    "SELECT t.assigned_agent, COUNT(*) FROM tasks t JOIN sessions s ON s.id = t.session_id "
-                            + "WHERE s.tenant = ? AND s.status <> 'ENDED' AND t.status = 'RUNNING' AND t.assigned_agent IS NOT NULL "
-                            + "GROUP BY t.assigned_agent",
-                    r -> Map.entry(r.getString(1), r.getInt(2)),
-                    tenant)) {
-                out.put(row.getKey(), row.getValue());
-            }
-            return out;
-        });
-    }
-
-    @Override
-    public List<String> fleetTenants() {
-        return read(
-                c -> query(c, "SELECT tenant FROM agents UNION SELECT tenant FROM fleet_edges", r -> r.getString(1)));
     }
 
     // =====================================================================================

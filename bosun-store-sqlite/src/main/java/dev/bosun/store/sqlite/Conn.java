@@ -1,5 +1,6 @@
 package dev.bosun.store.sqlite;
 
+import dev.bosun.store.jdbc.Sql;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -7,7 +8,7 @@ import java.util.HashMap;
 import java.util.Map;
 
 /** A JDBC connection with a cache of its prepared statements: the hot paths prepare nothing twice. */
-final class Conn implements AutoCloseable {
+final class Conn implements Sql, AutoCloseable {
     final Connection jdbc;
     private final Map<String, PreparedStatement> cache = new HashMap<>();
 
@@ -15,7 +16,18 @@ final class Conn implements AutoCloseable {
         this.jdbc = jdbc;
     }
 
-    PreparedStatement prepare(String sql) throws SQLException {
+    @Override
+    public boolean cached() {
+        return true;
+    }
+
+    @Override
+    public Connection jdbc() {
+        return jdbc;
+    }
+
+    @Override
+    public PreparedStatement prepare(String sql) throws SQLException {
         PreparedStatement ps = cache.get(sql);
         if (ps != null) {
             try {

@@ -1,8 +1,6 @@
 package dev.bosun.store.sqlite;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
+import dev.bosun.store.jdbc.MigrationScripts;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -64,12 +62,7 @@ final class Migrator {
     }
 
     private static String read(String name) {
-        try (InputStream in = Migrator.class.getResourceAsStream("/db/sqlite/" + name)) {
-            if (in == null) throw new IllegalStateException("migration " + name + " is missing from the jar");
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot read migration " + name, e);
-        }
+        return MigrationScripts.read(Migrator.class, "/db/sqlite/" + name);
     }
 
     /** Splits a migration into statements; migrations keep semicolons out of comments and strings. */

@@ -7,10 +7,7 @@ import dev.bosun.event.Event;
 import dev.bosun.event.SystemEvents;
 import dev.bosun.event.SystemPayloads;
 import dev.bosun.json.Json;
-import dev.bosun.sandbox.WorkerRef;
 import dev.bosun.session.Session;
-import dev.bosun.session.SessionFilter;
-import dev.bosun.session.SessionStats;
 import dev.bosun.store.CommitListener;
 import dev.bosun.store.Due;
 import dev.bosun.store.DueTask;
@@ -18,15 +15,15 @@ import dev.bosun.store.EndRequest;
 import dev.bosun.store.EndResult;
 import dev.bosun.store.NewEvent;
 import dev.bosun.store.NewSession;
-import dev.bosun.store.NewTask;
 import dev.bosun.store.Store;
-import dev.bosun.store.TaskCompletion;
+import dev.bosun.store.jdbc.Dialect;
+import dev.bosun.store.jdbc.JdbcDeliveries;
+import dev.bosun.store.jdbc.JdbcStore;
 import dev.bosun.store.jdbc.Rows;
-import dev.bosun.store.jdbc.SessionListing;
-import dev.bosun.store.jdbc.SessionTally;
+import dev.bosun.store.jdbc.Sql;
 import dev.bosun.store.jdbc.StoreRules;
+import dev.bosun.store.jdbc.Transactions;
 import dev.bosun.task.Task;
-import dev.bosun.util.Page;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -59,17 +56,16 @@ import org.sqlite.SQLiteConfig;
  * try (Store store = SqliteStore.open(Path.of("bosun-data"))) { ... }
  * }</pre>
  */
-public final class SqliteStore implements Store {
+public final class SqliteStore extends JdbcStore {
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(SqliteStore.class);
     public static final String FILE_NAME = "bosun.db";
-    private final SqliteIdempotency idempotency;
     private static final int READERS = 4;
 
     private final Path file;
     private final FileChannel lockChannel;
     private final FileLock lock;
     final WriteQueue writes;
-    private final SqliteDeliveries deliveries = new SqliteDeliveries(this);
+    private final Transactions tx = transactions();
     private final Conn writeConn;
     private final BlockingQueue<Conn> readers;
     private final List<Conn> allReaders = new ArrayList<>();
@@ -111,6 +107,7 @@ public final class SqliteStore implements Store {
     }
 
     private SqliteStore(Path dataDir, Options options) throws SQLException, IOException {
+        super(Dialect.SQLITE, JdbcDeliveries::new);
         Files.createDirectories(dataDir);
         this.file = dataDir.resolve(FILE_NAME);
         this.lockChannel =
@@ -150,12 +147,31 @@ public final class SqliteStore implements Store {
                     options.reserveBytes());
         }
         this.writes = new WriteQueue(writeConn, this::notifyCommitted, reserve);
-        this.idempotency = new SqliteIdempotency(this, writes);
     }
 
     @Override
-    public dev.bosun.idempotency.IdempotencyStore idempotency() {
-        return idempotency;
+    protected Transactions tx() {
+        return tx;
+    }
+
+    /** The store's readers and its single writer, as the shared statements run them (D106). */
+    private Transactions transactions() {
+        return new Transactions() {
+            @Override
+            public <T> T read(Read<T> work) {
+                return SqliteStore.this.read(work::run);
+            }
+
+            @Override
+            public <T> T write(Write<T> work) {
+                return writes.submit(WriteQueue.Kind.GROWS, work::run);
+            }
+
+            @Override
+            public <T> T settle(Write<T> work) {
+                return writes.submit(WriteQueue.Kind.SETTLES, work::run);
+            }
+        };
     }
 
     private Conn connect(Options options) throws SQLException {
@@ -226,130 +242,6 @@ public final class SqliteStore implements Store {
             while (r.next()) out.add(mapper.map(r));
         }
         return out;
-    }
-
-    @Override
-    public Optional<Session> getSession(String sessionId) {
-        return read(c -> findSession(c, sessionId));
-    }
-
-    @Override
-    public Optional<String> sessionTenant(String sessionId) {
-        return read(c ->
-                query(
-                                c,
-                                "SELECT tenant FROM sessions WHERE id = ?",
-                                ps -> ps.setString(1, sessionId),
-                                r -> r.getString(1))
-                        .stream()
-                        .findFirst());
-    }
-
-    private static Optional<Session> findSession(Conn c, String sessionId) throws SQLException {
-        PreparedStatement ps = c.prepare("SELECT " + Rows.SESSION_COLUMNS + " FROM sessions WHERE id = ?");
-        ps.setString(1, sessionId);
-        try (ResultSet r = ps.executeQuery()) {
-            return r.next() ? Optional.of(Rows.session(r)) : Optional.empty();
-        }
-    }
-
-    /** Tags are a JSON array in a TEXT column; a name part is found with instr (no LIKE escapes). */
-    private static final SessionListing LISTING =
-            new SessionListing("EXISTS (SELECT 1 FROM json_each(sessions.tags) WHERE value = ?)", "instr(name, ?) > 0");
-
-    @Override
-    public Page<Session> listSessions(SessionFilter filter, Optional<String> after, int limit) {
-        SessionListing.Query q = LISTING.query(filter, after, limit);
-        return read(c -> Page.fromRows(
-                query(
-                        c,
-                        q.sql(),
-                        ps -> {
-                            for (int i = 0; i < q.args().size(); i++)
-                                ps.setObject(i + 1, q.args().get(i));
-                        },
-                        Rows::session),
-                limit,
-                Session::id));
-    }
-
-    @Override
-    public SessionStats sessionStats(String tenant, Instant since) {
-        return read(c -> SessionTally.stats(
-                query(
-                        c,
-                        SessionTally.SQL,
-                        ps -> {
-                            ps.setLong(1, since.toEpochMilli());
-                            ps.setLong(2, since.toEpochMilli());
-                            ps.setString(3, tenant);
-                        },
-                        SessionTally::group),
-                since));
-    }
-
-    @Override
-    public Optional<WorkerRef> workerOf(String sessionId) {
-        return read(c -> {
-            PreparedStatement ps =
-                    c.prepare("SELECT worker_runtime, worker_id, worker_attrs FROM sessions WHERE id = ?");
-            ps.setString(1, sessionId);
-            try (ResultSet r = ps.executeQuery()) {
-                if (!r.next() || r.getString(1) == null) return Optional.empty();
-                return Optional.of(new WorkerRef(r.getString(1), r.getString(2), Rows.stringMap(r.getString(3))));
-            }
-        });
-    }
-
-    @Override
-    public List<Event> readEvents(String sessionId, long afterSeq, int limit) {
-        return read(c -> query(
-                c,
-                "SELECT " + Rows.EVENT_COLUMNS + " FROM events WHERE session_id = ? AND seq > ? ORDER BY seq LIMIT ?",
-                ps -> {
-                    ps.setString(1, sessionId);
-                    ps.setLong(2, afterSeq);
-                    ps.setInt(3, limit);
-                },
-                Rows::event));
-    }
-
-    @Override
-    public Optional<Task> getTask(String sessionId, String taskId) {
-        return read(c -> findTask(c, sessionId, taskId));
-    }
-
-    private static Optional<Task> findTask(Conn c, String sessionId, String taskId) throws SQLException {
-        PreparedStatement ps = c.prepare("SELECT " + Rows.TASK_COLUMNS + " FROM tasks WHERE session_id = ? AND id = ?");
-        ps.setString(1, sessionId);
-        ps.setString(2, taskId);
-        try (ResultSet r = ps.executeQuery()) {
-            return r.next() ? Optional.of(Rows.task(r)) : Optional.empty();
-        }
-    }
-
-    @Override
-    public List<Task> listTasks(String sessionId, boolean activeOnly) {
-        return read(c -> query(
-                c,
-                "SELECT " + Rows.TASK_COLUMNS + " FROM tasks WHERE session_id = ?"
-                        + (activeOnly ? " AND status = 'RUNNING'" : "") + " ORDER BY ord",
-                ps -> ps.setString(1, sessionId),
-                Rows::task));
-    }
-
-    @Override
-    public List<Event> pendingInbox(String sessionId, int limit) {
-        return read(c -> query(
-                c,
-                "SELECT " + Rows.EVENT_COLUMNS + " FROM events e WHERE session_id = ? "
-                        + "AND direction = 'IN' AND seq > (SELECT inbox_seq FROM sessions WHERE id = e.session_id) "
-                        + "ORDER BY seq LIMIT ?",
-                ps -> {
-                    ps.setString(1, sessionId);
-                    ps.setInt(2, limit);
-                },
-                Rows::event));
     }
 
     @Override
@@ -427,170 +319,7 @@ public final class SqliteStore implements Store {
         });
     }
 
-    @Override
-    public List<Session> liveWorkerSessions(String nodeId) {
-        return read(c -> query(
-                c,
-                "SELECT " + Rows.SESSION_COLUMNS + " FROM sessions WHERE node_id = ? "
-                        + "AND status <> 'ENDED' AND profile IS NOT NULL ORDER BY id",
-                ps -> ps.setString(1, nodeId),
-                Rows::session));
-    }
-
-    @Override
-    public List<Session> uncleanedEnded(String nodeId, int limit) {
-        return read(c -> query(
-                c,
-                "SELECT " + Rows.SESSION_COLUMNS + " FROM sessions WHERE node_id = ? "
-                        + "AND status = 'ENDED' AND cleaned_at IS NULL ORDER BY ended_at LIMIT ?",
-                ps -> {
-                    ps.setString(1, nodeId);
-                    ps.setInt(2, limit);
-                },
-                Rows::session));
-    }
-
-    private static Optional<Long> h1Of(Conn c, String sessionId, String column) throws SQLException {
-        PreparedStatement ps = c.prepare("SELECT " + column + " FROM sessions WHERE id = ?");
-        ps.setString(1, sessionId);
-        try (ResultSet r = ps.executeQuery()) {
-            if (!r.next()) return Optional.empty();
-            long v = r.getLong(1);
-            return r.wasNull() ? Optional.empty() : Optional.of(v);
-        }
-    }
-
     // ---- fleet ----
-
-    private static final String AGENT_COLUMNS =
-            "tenant, id, capabilities, registered_ord, registered_at, updated_at, last_seen_at";
-
-    private static dev.bosun.fleet.Agent agent(ResultSet r) throws SQLException {
-        return new dev.bosun.fleet.Agent(
-                r.getString("tenant"),
-                r.getString("id"),
-                Rows.strings(r.getString("capabilities")),
-                r.getLong("registered_ord"),
-                Rows.instant(r, "registered_at"),
-                Rows.instant(r, "updated_at"),
-                Rows.instant(r, "last_seen_at"),
-                0);
-    }
-
-    @Override
-    public dev.bosun.fleet.Agent upsertAgent(String tenant, String agentId, List<String> capabilities, Instant at) {
-        return writes.submit((c, touched) -> {
-            long t = at.toEpochMilli();
-            PreparedStatement ps = c.prepare("INSERT INTO agents (" + AGENT_COLUMNS + ") VALUES (?, ?, ?, "
-                    + "(SELECT COALESCE(MAX(registered_ord), 0) + 1 FROM agents WHERE tenant = ?), ?, ?, ?) "
-                    + "ON CONFLICT (tenant, id) DO UPDATE SET capabilities = excluded.capabilities, "
-                    + "updated_at = excluded.updated_at, last_seen_at = excluded.last_seen_at");
-            ps.setString(1, tenant);
-            ps.setString(2, agentId);
-            ps.setString(3, Rows.json(capabilities));
-            ps.setString(4, tenant);
-            ps.setLong(5, t);
-            ps.setLong(6, t);
-            ps.setLong(7, t);
-            ps.executeUpdate();
-            return query(
-                            c,
-                            "SELECT " + AGENT_COLUMNS + " FROM agents WHERE tenant = ? AND id = ?",
-                            q -> {
-                                q.setString(1, tenant);
-                                q.setString(2, agentId);
-                            },
-                            SqliteStore::agent)
-                    .get(0);
-        });
-    }
-
-    @Override
-    public boolean deleteAgent(String tenant, String agentId) {
-        return writes.submit(WriteQueue.Kind.SETTLES, (c, touched) -> {
-            PreparedStatement ps = c.prepare("DELETE FROM agents WHERE tenant = ? AND id = ?");
-            ps.setString(1, tenant);
-            ps.setString(2, agentId);
-            return ps.executeUpdate() > 0;
-        });
-    }
-
-    @Override
-    public List<dev.bosun.fleet.Agent> listAgents(String tenant) {
-        return read(c -> query(
-                c,
-                "SELECT " + AGENT_COLUMNS + " FROM agents WHERE tenant = ? ORDER BY registered_ord",
-                ps -> ps.setString(1, tenant),
-                SqliteStore::agent));
-    }
-
-    @Override
-    public boolean addFleetEdge(String tenant, String agentId, String taskKey, Instant at) {
-        return writes.submit((c, touched) -> insertEdge(c, tenant, agentId, taskKey, at.toEpochMilli()));
-    }
-
-    private static boolean insertEdge(Conn c, String tenant, String agentId, String taskKey, long at)
-            throws SQLException {
-        PreparedStatement exists =
-                c.prepare("SELECT 1 FROM fleet_edges WHERE tenant = ? AND agent_id = ? AND task_key = ?");
-        exists.setString(1, tenant);
-        exists.setString(2, agentId);
-        exists.setString(3, taskKey);
-        boolean existed;
-        try (ResultSet r = exists.executeQuery()) {
-            existed = r.next();
-        }
-        // A task linked again (the same task id in a later session, or a hand-off) brings its edge back into the live
-        // set.
-        PreparedStatement ps =
-                c.prepare("INSERT INTO fleet_edges (tenant, agent_id, task_key, created_at) VALUES (?, ?, ?, ?) "
-                        + "ON CONFLICT (tenant, agent_id, task_key) DO UPDATE SET task_ended_at = NULL");
-        ps.setString(1, tenant);
-        ps.setString(2, agentId);
-        ps.setString(3, taskKey);
-        ps.setLong(4, at);
-        ps.executeUpdate();
-        return !existed;
-    }
-
-    @Override
-    public List<dev.bosun.fleet.FleetEdge> fleetEdges(String tenant, Instant endedSince) {
-        return read(c -> query(
-                c,
-                "SELECT tenant, agent_id, task_key, created_at, task_ended_at FROM fleet_edges "
-                        + "WHERE tenant = ? AND (task_ended_at IS NULL OR task_ended_at >= ?) ORDER BY created_at, agent_id, task_key",
-                ps -> {
-                    ps.setString(1, tenant);
-                    ps.setLong(2, endedSince.toEpochMilli());
-                },
-                SqliteStore::fleetEdge));
-    }
-
-    private static dev.bosun.fleet.FleetEdge fleetEdge(ResultSet r) throws SQLException {
-        return new dev.bosun.fleet.FleetEdge(
-                r.getString(1),
-                r.getString(2),
-                r.getString(3),
-                Rows.instant(r, "created_at"),
-                Rows.optInstant(r, "task_ended_at"));
-    }
-
-    private static void endFleetEdge(Conn c, String tenant, String agentId, String taskKey, long t)
-            throws SQLException {
-        PreparedStatement ps = c.prepare("UPDATE fleet_edges SET task_ended_at = ? WHERE tenant = ? AND agent_id = ? "
-                + "AND task_key = ? AND task_ended_at IS NULL");
-        ps.setLong(1, t);
-        ps.setString(2, tenant);
-        ps.setString(3, agentId);
-        ps.setString(4, taskKey);
-        ps.executeUpdate();
-        PreparedStatement seen =
-                c.prepare("UPDATE agents SET last_seen_at = MAX(last_seen_at, ?) WHERE tenant = ? AND id = ?");
-        seen.setLong(1, t);
-        seen.setString(2, tenant);
-        seen.setString(3, agentId);
-        seen.executeUpdate();
-    }
 
     /** When a session ends, the edges of the routed tasks it cancelled leave the graph's live set with it. */
     private static void endFleetTasksOf(Conn c, String tenant, String sessionId, long t) throws SQLException {
@@ -604,61 +333,6 @@ public final class SqliteStore implements Store {
         ps.executeUpdate();
     }
 
-    @Override
-    public List<dev.bosun.fleet.FleetEdge> pruneFleetEdges(String tenant, Instant cutoff) {
-        return writes.submit(
-                WriteQueue.Kind.SETTLES,
-                (c, touched) -> query(
-                        c,
-                        "DELETE FROM fleet_edges "
-                                + "WHERE tenant = ? AND task_ended_at < ? RETURNING tenant, agent_id, task_key, created_at, task_ended_at",
-                        ps -> {
-                            ps.setString(1, tenant);
-                            ps.setLong(2, cutoff.toEpochMilli());
-                        },
-                        SqliteStore::fleetEdge));
-    }
-
-    @Override
-    public void resetFleet(String tenant) {
-        writes.submit(WriteQueue.Kind.SETTLES, (c, touched) -> {
-            PreparedStatement ps = c.prepare("DELETE FROM fleet_edges WHERE tenant = ?");
-            ps.setString(1, tenant);
-            ps.executeUpdate();
-            return null;
-        });
-    }
-
-    @Override
-    public Map<String, Integer> agentLoads(String tenant) {
-        return read(c -> {
-            var out = new java.util.HashMap<String, Integer>();
-            for (var row : query(
-                    c,
-                    "SELECT t.assigned_agent, COUNT(*) FROM tasks t JOIN sessions s ON s.id = t.session_id "
-                            + "WHERE s.tenant = ? AND s.status <> 'ENDED' AND t.status = 'RUNNING' AND t.assigned_agent IS NOT NULL "
-                            + "GROUP BY t.assigned_agent",
-                    ps -> ps.setString(1, tenant),
-                    r -> Map.entry(r.getString(1), r.getInt(2)))) {
-                out.put(row.getKey(), row.getValue());
-            }
-            return out;
-        });
-    }
-
-    @Override
-    public List<String> fleetTenants() {
-        return read(c -> query(
-                c, "SELECT tenant FROM agents UNION SELECT tenant FROM fleet_edges", ps -> {}, r -> r.getString(1)));
-    }
-
-    @Override
-    public long liveSessionCount() {
-        return read(
-                c -> query(c, "SELECT value FROM counters WHERE name = 'live_sessions'", ps -> {}, r -> r.getLong(1))
-                        .get(0));
-    }
-
     private static void adjustLive(Conn c, int delta) throws SQLException {
         PreparedStatement ps = c.prepare("UPDATE counters SET value = value + ? WHERE name = 'live_sessions'");
         ps.setInt(1, delta);
@@ -670,22 +344,10 @@ public final class SqliteStore implements Store {
         writes.addCommitTimer(nanos);
     }
 
-    @Override
-    public dev.bosun.delivery.DeliveryStore deliveries() {
-        return deliveries;
-    }
-
-    @Override
-    public boolean healthy() {
-        return health().ready();
-    }
-
     /** The writer's health as of its last commit or probe: a full disk or failing commits show here at once. */
     @Override
     public dev.bosun.store.StoreHealth health() {
-        if (closed)
-            return new dev.bosun.store.StoreHealth(dev.bosun.store.StoreHealth.State.CLOSED, "the store is closed");
-        return writes.health();
+        return closed ? dev.bosun.store.StoreHealth.CLOSED : writes.health();
     }
 
     // =====================================================================================
@@ -700,88 +362,9 @@ public final class SqliteStore implements Store {
                 r.next();
                 if (r.getLong(1) >= maxLiveSessions) throw StoreRules.liveCap(maxLiveSessions);
             }
-            boolean worker = s.profile().isPresent();
-            long created = s.createdAt().toEpochMilli();
-            PreparedStatement ps = c.prepare(
-                    "INSERT INTO sessions (id, tenant, name, agent_id, tags, metadata, profile, "
-                            + "node_id, status, created_at, started_at, last_activity_at, idle_timeout_ms, ttl_ms, expires_at, "
-                            + "idle_deadline_at, startup_deadline_at, max_tasks, task_timeout_ms, workspace, h1_start, "
-                            + "scout_room, emit_tiles) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-            int i = 1;
-            ps.setString(i++, s.id());
-            ps.setString(i++, s.tenant());
-            ps.setString(i++, s.name());
-            ps.setString(i++, s.agentId());
-            ps.setString(i++, Rows.json(s.tags()));
-            ps.setString(i++, Rows.json(s.metadata()));
-            ps.setString(i++, s.profile().orElse(null));
-            ps.setString(i++, s.nodeId());
-            ps.setString(i++, worker ? "CREATING" : "RUNNING");
-            ps.setLong(i++, created);
-            if (worker) ps.setNull(i++, java.sql.Types.INTEGER);
-            else ps.setLong(i++, created);
-            ps.setLong(i++, created);
-            ps.setLong(i++, s.idleTimeout().toMillis());
-            ps.setLong(i++, s.ttl().toMillis());
-            ps.setLong(i++, created + s.ttl().toMillis());
-            ps.setLong(i++, created + s.idleTimeout().toMillis());
-            if (s.startupDeadline().isPresent())
-                ps.setLong(i++, s.startupDeadline().get().toEpochMilli());
-            else ps.setNull(i++, java.sql.Types.INTEGER);
-            ps.setInt(i++, s.maxTasks());
-            ps.setLong(i++, s.taskTimeout().toMillis());
-            ps.setString(i++, s.workspace().orElse(null));
-            if (s.h1Start().isPresent()) ps.setLong(i++, s.h1Start().get());
-            else ps.setNull(i++, java.sql.Types.INTEGER);
-            ps.setString(i++, s.scoutRoom().orElse(null));
-            if (s.emitTiles().isPresent()) ps.setInt(i, s.emitTiles().get() ? 1 : 0);
-            else ps.setNull(i, java.sql.Types.INTEGER);
-            try {
-                ps.executeUpdate();
-            } catch (SQLException e) {
-                if (isConstraint(e)) throw StoreRules.duplicateSession(s.id());
-                throw e;
-            }
+            insertSession(c, s);
             adjustLive(c, +1);
-            touched.add(s.id());
-            Session session = findSession(c, s.id()).orElseThrow();
-            if (!worker) {
-                ObjectNode started = SystemPayloads.sessionStarted(session);
-                s.h1Start().ifPresent(h -> started.put("h1", h));
-                appendSystem(c, session.id(), SystemEvents.SESSION_STARTED, started, created, true);
-                session = findSession(c, s.id()).orElseThrow();
-            }
-            return session;
-        });
-    }
-
-    @Override
-    public Session markRunning(String sessionId, WorkerRef worker, ObjectNode startedPayload, Instant at) {
-        return writes.submit((c, touched) -> {
-            long t = at.toEpochMilli();
-            PreparedStatement ps =
-                    c.prepare("UPDATE sessions SET status = 'RUNNING', started_at = ?, startup_deadline_at = NULL, "
-                            + "worker_runtime = ?, worker_id = ?, worker_attrs = ?, last_activity_at = MAX(last_activity_at, ?), "
-                            + "idle_deadline_at = CASE WHEN tasks_running = 0 THEN MAX(last_activity_at, ?) + idle_timeout_ms END "
-                            + "WHERE id = ? AND status = 'CREATING'");
-            ps.setLong(1, t);
-            ps.setString(2, worker.runtime());
-            ps.setString(3, worker.id());
-            ps.setString(4, Rows.json(worker.attributes()));
-            ps.setLong(5, t);
-            ps.setLong(6, t);
-            ps.setString(7, sessionId);
-            if (ps.executeUpdate() == 0) {
-                Session s = findSession(c, sessionId).orElseThrow(() -> BosunException.notFound("session", sessionId));
-                throw StoreRules.notCreating(s);
-            }
-            touched.add(sessionId);
-            Session s = findSession(c, sessionId).orElseThrow();
-            ObjectNode payload = SystemPayloads.sessionStarted(s);
-            h1Of(c, sessionId, "h1_start").ifPresent(h -> payload.put("h1", h));
-            payload.setAll(startedPayload);
-            appendSystem(c, sessionId, SystemEvents.SESSION_STARTED, payload, t, true);
-            return findSession(c, sessionId).orElseThrow();
+            return created(c, s, touched);
         });
     }
 
@@ -990,6 +573,12 @@ public final class SqliteStore implements Store {
         ins.executeUpdate();
     }
 
+    @Override
+    protected void checkpoint(Sql c, String sessionId, String type, ObjectNode payload, long t, boolean activity)
+            throws SQLException {
+        appendSystem((Conn) c, sessionId, type, payload, t, activity);
+    }
+
     /** A lifecycle checkpoint: its seq is allocated and recorded as the session's newest checkpoint in one statement. */
     private static long appendSystem(
             Conn c, String sessionId, String type, ObjectNode payload, long t, boolean activity) throws SQLException {
@@ -1029,113 +618,6 @@ public final class SqliteStore implements Store {
     }
 
     @Override
-    public Task addTask(NewTask t) {
-        return writes.submit((c, touched) -> {
-            Session s =
-                    findSession(c, t.sessionId()).orElseThrow(() -> BosunException.notFound("session", t.sessionId()));
-            StoreRules.requireTaskAddable(s);
-            long at = t.at().toEpochMilli();
-            PreparedStatement ps = c.prepare(
-                    "INSERT INTO tasks (session_id, id, ord, name, data, priority, required_caps, "
-                            + "assigned_agent, status, created_at, started_at, deadline_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'RUNNING', ?, ?, ?)");
-            ps.setString(1, t.sessionId());
-            ps.setString(2, t.taskId());
-            ps.setInt(3, s.taskCounts().total() + 1);
-            ps.setString(4, t.name());
-            ps.setString(5, Json.write(t.data()));
-            ps.setString(6, t.priority().name());
-            ps.setString(7, Rows.json(t.requiredCapabilities()));
-            ps.setString(8, t.assignedAgent().orElse(null));
-            ps.setLong(9, at);
-            ps.setLong(10, at);
-            ps.setLong(11, at + s.taskTimeout().toMillis());
-            try {
-                ps.executeUpdate();
-            } catch (SQLException e) {
-                if (isConstraint(e)) throw StoreRules.duplicateTask(s.id(), t.taskId());
-                throw e;
-            }
-            PreparedStatement counters = c.prepare("UPDATE sessions SET tasks_total = tasks_total + 1, "
-                    + "tasks_running = tasks_running + 1 WHERE id = ?");
-            counters.setString(1, s.id());
-            counters.executeUpdate();
-            Task task = findTask(c, s.id(), t.taskId()).orElseThrow();
-            if (t.routing().isPresent())
-                insertEdge(c, s.tenant(), t.routing().get().agentId(), t.taskId(), at);
-            appendSystem(c, s.id(), SystemEvents.TASK_STARTED, StoreRules.taskStarted(task, t), at, true);
-            touched.add(s.id());
-            return task;
-        });
-    }
-
-    @Override
-    public Task completeTask(TaskCompletion tc) {
-        return writes.submit(WriteQueue.Kind.SETTLES, (c, touched) -> {
-            Session s = findSession(c, tc.sessionId())
-                    .orElseThrow(() -> BosunException.notFound("session", tc.sessionId()));
-            Task before = findTask(c, tc.sessionId(), tc.taskId())
-                    .orElseThrow(() -> BosunException.notFound("task", tc.taskId()));
-            if (StoreRules.timeoutLoses(tc, s, before)) return before;
-            StoreRules.requireCompletable(s, before, tc);
-            long t = tc.at().toEpochMilli();
-            PreparedStatement ps =
-                    c.prepare("UPDATE tasks SET status = ?, ended_at = ?, duration_ms = ?, result = ?, error = ? "
-                            + "WHERE session_id = ? AND id = ? AND status = 'RUNNING'");
-            ps.setString(1, tc.outcome().status().name());
-            ps.setLong(2, t);
-            ps.setLong(3, StoreRules.durationMs(tc, before));
-            ps.setString(4, tc.result().map(Json::write).orElse(null));
-            ps.setString(5, tc.error().orElse(null));
-            ps.setString(6, tc.sessionId());
-            ps.setString(7, tc.taskId());
-            ps.executeUpdate();
-            String counter = StoreRules.counterColumn(tc.outcome());
-            PreparedStatement counters = c.prepare("UPDATE sessions SET tasks_running = tasks_running - 1, " + counter
-                    + " = " + counter + " + 1 WHERE id = ?");
-            counters.setString(1, s.id());
-            counters.executeUpdate();
-            Task after = findTask(c, s.id(), tc.taskId()).orElseThrow();
-            if (after.assignedAgent().isPresent())
-                endFleetEdge(c, s.tenant(), after.assignedAgent().get(), tc.taskId(), t);
-            // A reaper timeout is not the agent's activity; it only re-arms the idle clock from the last real activity.
-            boolean activity = !tc.onlyIfTimedOut();
-            appendSystem(c, s.id(), SystemEvents.TASK_COMPLETED, SystemPayloads.taskCompleted(after), t, activity);
-            if (!activity) rearmIdle(c, s.id());
-            touched.add(s.id());
-            return after;
-        });
-    }
-
-    private static void rearmIdle(Conn c, String sessionId) throws SQLException {
-        PreparedStatement ps = c.prepare("UPDATE sessions SET idle_deadline_at = CASE WHEN status = 'ENDED' "
-                + "OR tasks_running > 0 THEN NULL ELSE last_activity_at + idle_timeout_ms END WHERE id = ?");
-        ps.setString(1, sessionId);
-        ps.executeUpdate();
-    }
-
-    @Override
-    public void markInboxWritten(String sessionId, long seq) {
-        writes.submit(WriteQueue.Kind.SETTLES, (c, touched) -> {
-            PreparedStatement ps = c.prepare("UPDATE sessions SET inbox_seq = MAX(inbox_seq, ?) WHERE id = ?");
-            ps.setLong(1, seq);
-            ps.setString(2, sessionId);
-            ps.executeUpdate();
-            return null;
-        });
-    }
-
-    @Override
-    public void markCleaned(String sessionId, Instant at) {
-        writes.submit(WriteQueue.Kind.SETTLES, (c, touched) -> {
-            PreparedStatement ps = c.prepare("UPDATE sessions SET cleaned_at = ? WHERE id = ? AND status = 'ENDED'");
-            ps.setLong(1, at.toEpochMilli());
-            ps.setString(2, sessionId);
-            ps.executeUpdate();
-            return null;
-        });
-    }
-
-    @Override
     public int purgeEndedBefore(Instant cutoff, int limit) {
         return writes.submit(WriteQueue.Kind.SETTLES, (c, touched) -> {
             // A session whose tiles or webhooks are not all made and settled waits: purging it would lose them.
@@ -1161,10 +643,6 @@ public final class SqliteStore implements Store {
             }
             return ids.size();
         });
-    }
-
-    static boolean isConstraint(SQLException e) {
-        return e.getErrorCode() == 19 || String.valueOf(e.getMessage()).contains("SQLITE_CONSTRAINT");
     }
 
     /** The database file, for diagnostics ({@code bosun doctor}); never shown through the API. */

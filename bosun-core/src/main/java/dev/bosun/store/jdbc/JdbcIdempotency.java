@@ -1,31 +1,31 @@
-package dev.bosun.store.postgres;
+package dev.bosun.store.jdbc;
 
 import dev.bosun.idempotency.IdempotencyClaim;
 import dev.bosun.idempotency.IdempotencyRecord;
 import dev.bosun.idempotency.IdempotencyStore;
 import dev.bosun.idempotency.StoredResponse;
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.Set;
 
-/** The {@code idempotency_keys} table in PostgreSQL (D78). */
-final class PgIdempotency implements IdempotencyStore {
-    private final PostgresStore store;
+/** The {@code idempotency_keys} table of the SQL stores, written once (D78, D106). */
+public final class JdbcIdempotency implements IdempotencyStore {
+    private final Transactions tx;
+    private final Dialect dialect;
 
-    PgIdempotency(PostgresStore store) {
-        this.store = store;
+    public JdbcIdempotency(Transactions tx, Dialect dialect) {
+        this.tx = tx;
+        this.dialect = dialect;
     }
 
     /**
      * Inserts {@code claim} inside the transaction of a request's first write; {@code touched} names the
-     * session the write changed. A key already there (or being inserted by another node, whose commit
-     * this waits for) means a request with the same key got there first: the transaction rolls back.
+     * session the write changed. A key already there (in PostgreSQL: or being inserted by another node,
+     * whose commit this waits for) means a request with the same key got there first: the write fails.
      */
-    static void insert(Connection c, IdempotencyClaim claim, Set<String> touched) throws SQLException {
-        int n = PostgresStore.update(
-                c,
+    public static void insert(Sql c, IdempotencyClaim claim, Set<String> touched) throws SQLException {
+        int n = c.update(
                 "INSERT INTO idempotency_keys (tenant, route, idem_key, request_hash, session_id, "
                         + "created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
                 claim.tenant(),
@@ -40,8 +40,7 @@ final class PgIdempotency implements IdempotencyStore {
 
     @Override
     public Optional<IdempotencyRecord> find(String tenant, String route, String key) {
-        return store.read(c -> PostgresStore.first(
-                c,
+        return tx.read(c -> c.first(
                 "SELECT request_hash, session_id, status, body, created_at, expires_at "
                         + "FROM idempotency_keys WHERE tenant = ? AND route = ? AND idem_key = ?",
                 r -> {
@@ -64,8 +63,7 @@ final class PgIdempotency implements IdempotencyStore {
 
     @Override
     public void complete(IdempotencyClaim claim, StoredResponse response) {
-        store.write((c, touched) -> PostgresStore.update(
-                c,
+        tx.settle((c, touched) -> c.update(
                 "INSERT INTO idempotency_keys (tenant, route, idem_key, "
                         + "request_hash, status, body, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
                         + "ON CONFLICT (tenant, route, idem_key) DO UPDATE SET status = excluded.status, body = excluded.body "
@@ -82,10 +80,10 @@ final class PgIdempotency implements IdempotencyStore {
 
     @Override
     public int purgeExpired(Instant now, int limit) {
-        return store.write((c, touched) -> PostgresStore.update(
-                c,
-                "DELETE FROM idempotency_keys WHERE ctid IN "
-                        + "(SELECT ctid FROM idempotency_keys WHERE expires_at <= ? ORDER BY expires_at LIMIT ?)",
+        String id = dialect.rowId();
+        return tx.settle((c, touched) -> c.update(
+                "DELETE FROM idempotency_keys WHERE " + id + " IN (SELECT " + id
+                        + " FROM idempotency_keys WHERE expires_at <= ? ORDER BY expires_at LIMIT ?)",
                 now.toEpochMilli(),
                 limit));
     }
