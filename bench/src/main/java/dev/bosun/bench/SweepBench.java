@@ -39,7 +39,7 @@ final class SweepBench {
         this.expiring = env.quick() ? 30 : 1_000;
     }
 
-    record Round(long nanos, long dueQueryNanos, Sweeper.SweepResult result) {}
+    record Round(long nanos, long dueQueryNanos, Sweeper.SweepResult result, CpuMeter.Usage cpu) {}
 
     void run() throws Exception {
         Path dir = env.freshDir("sweep");
@@ -81,11 +81,13 @@ final class SweepBench {
                 long queryNanos = System.nanoTime() - q0;
                 if (due != Math.min(500, expiring))
                     throw new IllegalStateException("round " + round + ": " + due + " due");
+                var cpu = CpuMeter.start();
                 long s0 = System.nanoTime();
                 Sweeper.SweepResult r = manager.reaper().sweep();
                 long nanos = System.nanoTime() - s0;
+                var used = cpu.stop();
                 check(r, expiring, "round " + round);
-                rounds.add(new Round(nanos, queryNanos, r));
+                rounds.add(new Round(nanos, queryNanos, r, used));
             }
         }
         report(setupNanos, tenths, emptySweepNanos, rounds);
@@ -136,6 +138,17 @@ final class SweepBench {
                             r.result().idleExpired(),
                             r.nanos() / 1e3 / r.result().total(),
                             r.result()));
+            // CPU time, not wall time, is what a loaded machine leaves comparable between runs.
+            report.line(
+                    "  cpu",
+                    String.format(
+                            "%.1f ms in the writer thread (%.0f µs per expiry), %.1f ms in the whole process",
+                            r.cpu().group(CpuMeter.WRITER) * r.nanos() / 1e6,
+                            r.cpu().group(CpuMeter.WRITER)
+                                    * r.nanos()
+                                    / 1e3
+                                    / r.result().total(),
+                            r.cpu().processCores() * r.nanos() / 1e6));
             report.line(
                     "  due query alone",
                     Report.ms(r.dueQueryNanos()) + " (store.dueSessions, LIMIT 500, just before the sweep)");

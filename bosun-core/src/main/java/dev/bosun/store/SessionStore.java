@@ -1,5 +1,6 @@
 package dev.bosun.store;
 
+import dev.bosun.error.BosunException;
 import dev.bosun.event.Event;
 import dev.bosun.session.Session;
 import dev.bosun.session.SessionFilter;
@@ -7,6 +8,7 @@ import dev.bosun.session.SessionStats;
 import dev.bosun.task.Task;
 import dev.bosun.util.Page;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -34,6 +36,26 @@ public interface SessionStore {
 
     /** Ends a live session (see {@link EndRequest}); a no-op returning {@code transitioned=false} if already ended. */
     EndResult endSession(EndRequest request);
+
+    /**
+     * Ends several sessions, each exactly as {@link #endSession} would (its own compare-and-set, its own
+     * result); a request refused (its session unknown, the store failing for it) does not stop the others.
+     * The default ends them one after another; a store that can commit them together overrides it (SQLite:
+     * one transaction, D113), and may then refuse them all alike when the store itself fails.
+     *
+     * @return one outcome per request, in the requests' order
+     */
+    default List<EndOutcome> endSessions(List<EndRequest> requests) {
+        var out = new ArrayList<EndOutcome>(requests.size());
+        for (EndRequest r : requests) {
+            try {
+                out.add(EndOutcome.of(endSession(r)));
+            } catch (BosunException e) {
+                out.add(EndOutcome.refused(e));
+            }
+        }
+        return out;
+    }
 
     /** Records activity without an event (heartbeat). CONFLICT if ended. */
     Session touch(String sessionId, Instant at);

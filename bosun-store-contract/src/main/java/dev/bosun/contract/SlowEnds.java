@@ -7,7 +7,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A store under test seen through a smaller connection pool whose session ends are slow: each
- * {@code endSession} holds its (imagined) connection for a few milliseconds and counts how many run
+ * {@code endSession} (or {@code endSessions}, for its whole batch) holds its (imagined) connection for a few milliseconds and counts how many run
  * at once. Everything else goes to the real store unchanged.
  */
 final class SlowEnds {
@@ -19,7 +19,9 @@ final class SlowEnds {
         return (Store) Proxy.newProxyInstance(
                 Store.class.getClassLoader(), new Class<?>[] {Store.class}, (proxy, method, args) -> {
                     if (method.getName().equals("poolSize") && method.getParameterCount() == 0) return poolSize;
-                    boolean end = method.getName().equals("endSession");
+                    // A call with a batch of ends holds one connection, as a single end does.
+                    boolean end = method.getName().equals("endSession")
+                            || method.getName().equals("endSessions");
                     if (end) {
                         peak.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
                         Thread.sleep(HOLD_MILLIS);

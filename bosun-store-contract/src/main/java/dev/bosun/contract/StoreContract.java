@@ -157,6 +157,46 @@ public abstract class StoreContract {
     }
 
     @Test
+    void endSessionsEndsEachOnItsOwnAndAnswersAsARead() {
+        session("s1", false);
+        session("s2", false);
+        session("s3", true);
+        Instant due = t0.plus(Duration.ofMinutes(1));
+        store.touch("s2", t0.plusSeconds(30)); // its idle deadline moved: the precondition fails for it alone
+        var requests = new java.util.ArrayList<EndRequest>();
+        for (String id : List.of("s1", "s2", "missing", "s3", "s3")) {
+            requests.add(new EndRequest(
+                    id,
+                    SessionOutcome.TIMEOUT,
+                    EndReason.EXPIRED_IDLE,
+                    Optional.empty(),
+                    Optional.empty(),
+                    id.equals("s2") ? EndRequest.Precondition.IDLE_DUE : EndRequest.Precondition.NONE,
+                    due));
+        }
+        List<dev.bosun.store.EndOutcome> outcomes = store.endSessions(requests);
+        assertThat(outcomes)
+                .extracting(dev.bosun.store.EndOutcome::transitioned)
+                .containsExactly(true, false, false, true, false);
+        assertThat(outcomes.get(2).error())
+                .get()
+                .extracting(BosunException::code)
+                .isEqualTo(ErrorCode.NOT_FOUND);
+        assertThat(outcomes.get(1).result().orElseThrow().session().status()).isEqualTo(SessionStatus.RUNNING);
+        for (int i : new int[] {0, 3}) {
+            Session answered = outcomes.get(i).result().orElseThrow().session();
+            assertThat(answered)
+                    .as("the ended session answered is the one stored")
+                    .isEqualTo(store.getSession(answered.id()).orElseThrow());
+            assertThat(store.readEvents(answered.id(), 0, 10))
+                    .extracting(Event::type)
+                    .endsWith("session_ended")
+                    .containsOnlyOnce("session_ended");
+        }
+        assertThat(store.endSessions(List.of())).isEmpty();
+    }
+
+    @Test
     void theReaperLosesToACompletionAndToAnExtendedDeadline() {
         session("s1", false);
         store.addTask(new NewTask("s1", "t", "t", Json.object(), TaskPriority.LOW, List.of(), Optional.empty(), t0));

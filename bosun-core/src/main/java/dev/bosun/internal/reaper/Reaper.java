@@ -8,13 +8,15 @@ import dev.bosun.session.end.SessionEnds;
 import dev.bosun.store.Due;
 import dev.bosun.store.DueTask;
 import dev.bosun.store.EndCause;
-import dev.bosun.store.EndResult;
+import dev.bosun.store.EndOutcome;
+import dev.bosun.store.EndRequest;
 import dev.bosun.store.Store;
 import dev.bosun.store.TaskCompletion;
 import dev.bosun.task.TaskOutcome;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executors;
@@ -114,17 +116,19 @@ public final class Reaper implements Sweeper, AutoCloseable {
         var ttl = new AtomicInteger();
         var startup = new AtomicInteger();
         var tasks = new AtomicInteger();
-        // Each expiry is its own compare-and-set transaction; running a batch's at once lets the
-        // store's group commit fold them into a few commits instead of one fsync each.
+        // Each expiry is its own compare-and-set; a batch goes to the store in a few calls of many ends
+        // each, which a store that can commits together (SQLite: one transaction per call, D113), and
+        // which run side by side within the pool's bound for a store that ends them one by one.
         List<Due> due;
         do {
             due = store.dueSessions(now, BATCH);
-            inParallel(due, d -> {
-                if (!expire(d)) return;
-                switch (d.kind()) {
-                    case IDLE -> idle.incrementAndGet();
-                    case TTL -> ttl.incrementAndGet();
-                    case STARTUP -> startup.incrementAndGet();
+            inParallel(slices(due, parallelism()), slice -> {
+                for (Due d : expire(slice)) {
+                    switch (d.kind()) {
+                        case IDLE -> idle.incrementAndGet();
+                        case TTL -> ttl.incrementAndGet();
+                        case STARTUP -> startup.incrementAndGet();
+                    }
                 }
             });
         } while (due.size() == BATCH);
@@ -188,15 +192,39 @@ public final class Reaper implements Sweeper, AutoCloseable {
         }
     }
 
-    private boolean expire(Due d) {
-        try (var ctx = dev.bosun.log.LogContext.of("session_id", d.sessionId())) {
-            EndResult r = ends.end(d.sessionId(), new EndCause.Expired(d.kind()));
-            if (r.transitioned()) workers.cleanup(r.session());
-            return r.transitioned();
-        } catch (BosunException e) {
-            log.warn("could not expire session {}: {}", d.sessionId(), e.getMessage());
-            return false;
+    /** {@code items} cut into at most {@code n} consecutive slices of nearly equal size. */
+    static <T> List<List<T>> slices(List<T> items, int n) {
+        int count = Math.max(1, Math.min(n, items.size()));
+        var out = new ArrayList<List<T>>(count);
+        for (int i = 0; i < count; i++) {
+            List<T> slice = items.subList(i * items.size() / count, (i + 1) * items.size() / count);
+            if (!slice.isEmpty()) out.add(slice);
         }
+        return out;
+    }
+
+    /** Expires {@code due} in one call to the store; returns those it ended (each then cleaned up). */
+    private List<Due> expire(List<Due> due) {
+        var requests = new ArrayList<EndRequest>(due.size());
+        var expired = new ArrayList<Due>(due.size());
+        try {
+            for (Due d : due) requests.add(ends.prepare(d.sessionId(), new EndCause.Expired(d.kind())));
+            List<EndOutcome> outcomes = ends.endAll(requests);
+            for (int i = 0; i < due.size(); i++) {
+                Due d = due.get(i);
+                EndOutcome o = outcomes.get(i);
+                try (var ctx = dev.bosun.log.LogContext.of("session_id", d.sessionId())) {
+                    o.error()
+                            .ifPresent(e -> log.warn("could not expire session {}: {}", d.sessionId(), e.getMessage()));
+                    if (!o.transitioned()) continue;
+                    expired.add(d);
+                    workers.cleanup(o.result().orElseThrow().session());
+                }
+            }
+        } catch (BosunException e) {
+            log.warn("could not expire {} sessions: {}", due.size(), e.getMessage());
+        }
+        return expired;
     }
 
     /** Once a minute: finish interrupted cleanups and purge what is past retention. */

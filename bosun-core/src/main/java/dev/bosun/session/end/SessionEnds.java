@@ -4,11 +4,13 @@ import dev.bosun.config.PatternSettings;
 import dev.bosun.fleet.Fleet;
 import dev.bosun.session.Session;
 import dev.bosun.store.EndCause;
+import dev.bosun.store.EndOutcome;
 import dev.bosun.store.EndRequest;
 import dev.bosun.store.EndResult;
 import dev.bosun.store.SessionStore;
 import dev.bosun.store.TakeoverEnds;
 import java.time.Clock;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -50,6 +52,14 @@ public final class SessionEnds implements TakeoverEnds {
     /** As {@link #end(String, EndCause)} for a session already read (spares the read of its tenant). */
     public EndResult end(Session session, EndCause cause) {
         return store.endSession(request(session.id(), cause, routing.map(f -> f.h1(session.tenant()))));
+    }
+
+    /**
+     * Ends each of {@code requests} (made by {@link #prepare}) as {@link #end(String, EndCause)} would, in as
+     * few commits as the store can (D113); one outcome per request, in order.
+     */
+    public List<EndOutcome> endAll(List<EndRequest> requests) {
+        return store.endSessions(requests);
     }
 
     /** The end of {@code sessionId} for {@code cause}, not yet committed. */

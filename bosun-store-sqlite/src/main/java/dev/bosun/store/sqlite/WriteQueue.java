@@ -27,9 +27,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Group commit for SQLite's single writer. Callers submit write jobs; one writer thread drains
- * whatever is queued, runs each job in its own savepoint inside one transaction, commits once (one
+ * whatever is queued, runs the jobs one after another inside one transaction, commits once (one
  * fsync for the whole batch), then completes every caller. A job that fails for its own reason (not
- * found, a conflict) rolls back to its savepoint and fails alone.
+ * found, a conflict) fails alone: the batch is run again with each job in its own savepoint (D112).
  *
  * <p>A failure of the store itself (disk full, an I/O error) voids the whole batch: SQLite may have
  * rolled the transaction back on its own, so nothing more runs in it, it is rolled back, and every
@@ -50,6 +50,8 @@ final class WriteQueue implements AutoCloseable {
     static final long RETRY_AFTER_SECONDS = 5;
 
     private static final long PROBE_INTERVAL_MS = 1_000;
+    /** Longest the writer waits for stragglers before committing a batch smaller than the last one (D112). */
+    static final long FILL_WAIT_NANOS = 200_000;
 
     /** One unit of work inside the shared transaction; it records the sessions it changed. */
     @FunctionalInterface
@@ -168,12 +170,15 @@ final class WriteQueue implements AutoCloseable {
 
     private void loop() {
         var batch = new ArrayList<Job<?>>(MAX_BATCH);
+        int lastBatch = 0;
         while (!closed || !queue.isEmpty()) {
             try {
                 Job<?> first = queue.poll(100, TimeUnit.MILLISECONDS);
                 if (first == null) continue;
                 batch.add(first);
                 queue.drainTo(batch, MAX_BATCH - 1);
+                fill(batch, lastBatch);
+                lastBatch = batch.size();
                 runBatch(batch);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -187,6 +192,27 @@ final class WriteQueue implements AutoCloseable {
         }
         for (Job<?> j; (j = queue.poll()) != null; ) {
             j.done.completeExceptionally(BosunException.unavailable("the store is closed", null));
+        }
+    }
+
+    /**
+     * Waits up to {@link #FILL_WAIT_NANOS} for the batch to grow back to the size of the previous one: callers
+     * that each wait for their write resubmit a few microseconds after the commit completes them, and a
+     * writer that starts as soon as the first of them is back commits a half-empty batch, paying a whole
+     * commit (the fsync, the WAL frames of every page it touched) for half the jobs (D112). A lone writer
+     * (previous batch of one) never waits; a wait that times out lowers the next target to what came.
+     */
+    private void fill(List<Job<?>> batch, int target) throws InterruptedException {
+        int want = Math.min(target, MAX_BATCH);
+        if (batch.size() >= want) return;
+        long deadline = System.nanoTime() + FILL_WAIT_NANOS;
+        while (batch.size() < want) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) return;
+            Job<?> next = queue.poll(left, TimeUnit.NANOSECONDS);
+            if (next == null) return;
+            batch.add(next);
+            queue.drainTo(batch, MAX_BATCH - batch.size());
         }
     }
 
@@ -219,8 +245,26 @@ final class WriteQueue implements AutoCloseable {
         failAll(run, a);
     }
 
-    /** Runs {@code jobs} in one transaction and commits it, or rolls it all back when the store itself failed. */
+    /**
+     * Runs {@code jobs} in one transaction and commits it, or rolls it all back when the store itself failed.
+     * A batch first runs without savepoints: a job failing for its own reason (not found, a conflict) is rare,
+     * and a savepoint and its release around every job cost the writer more than a failure's replay does
+     * (D112). When one fails, the whole transaction rolls back and the batch runs again, each job in its own
+     * savepoint, so the failed job fails alone and every other one commits as if nothing had happened. Jobs
+     * are database work only, so running one again is safe (as the settling jobs' replay after a full disk).
+     */
     private Attempt attempt(List<Job<?>> jobs) {
+        if (jobs.size() == 1) return attempt(jobs, false);
+        Attempt optimistic = attempt(jobs, false);
+        return optimistic != null ? optimistic : attempt(jobs, true);
+    }
+
+    /**
+     * One try at {@code jobs} in one transaction. Without {@code savepoints}, a job's own failure ends the
+     * try: with a lone job that failure is the answer; in a batch the try is rolled back and null returned,
+     * for the caller to replay the batch with savepoints.
+     */
+    private Attempt attempt(List<Job<?>> jobs, boolean savepoints) {
         var results = new Object[jobs.size()];
         var failures = new Throwable[jobs.size()];
         var touched = new HashSet<String>();
@@ -230,16 +274,16 @@ final class WriteQueue implements AutoCloseable {
             rollbackQuietly();
             return new Attempt(results, failures, touched, e);
         }
-        boolean single = jobs.size() == 1;
+        var mine = new HashSet<String>();
         for (int i = 0; i < jobs.size(); i++) {
             Job<?> job = jobs.get(i);
-            var mine = new HashSet<String>();
+            mine.clear();
             try {
-                // A lone job needs no savepoint: on failure the whole transaction rolls back. Jobs of a batch
-                // run one after another, so one savepoint name serves them all, through cached statements.
-                if (!single) conn.prepare("SAVEPOINT job").execute();
+                // Jobs of a batch run one after another, so one savepoint name serves them all, through cached
+                // statements.
+                if (savepoints) conn.prepare("SAVEPOINT job").execute();
                 results[i] = job.work().run(conn, mine);
-                if (!single) conn.prepare("RELEASE job").execute();
+                if (savepoints) conn.prepare("RELEASE job").execute();
                 touched.addAll(mine);
             } catch (Throwable t) {
                 failures[i] = t;
@@ -247,7 +291,11 @@ final class WriteQueue implements AutoCloseable {
                     rollbackQuietly();
                     return new Attempt(results, failures, touched, se);
                 }
-                if (single) break;
+                if (!savepoints) {
+                    // A lone job's error is the answer, whatever the rollback says; a batch is replayed.
+                    rollbackQuietly();
+                    return jobs.size() == 1 ? new Attempt(results, failures, touched, null) : null;
+                }
                 try {
                     conn.prepare("ROLLBACK TO job").execute();
                     conn.prepare("RELEASE job").execute();
@@ -257,11 +305,6 @@ final class WriteQueue implements AutoCloseable {
                     return new Attempt(results, failures, touched, gone);
                 }
             }
-        }
-        if (single && failures[0] != null) {
-            // The lone job failed for its own reason: its error is the answer, whatever the rollback says.
-            rollbackQuietly();
-            return new Attempt(results, failures, touched, null);
         }
         long began = System.nanoTime();
         try {
