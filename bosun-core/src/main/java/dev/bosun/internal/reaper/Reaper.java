@@ -12,13 +12,11 @@ import dev.bosun.store.EndOutcome;
 import dev.bosun.store.EndRequest;
 import dev.bosun.store.Store;
 import dev.bosun.store.TaskCompletion;
-import dev.bosun.task.TaskOutcome;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -176,15 +174,8 @@ public final class Reaper implements Sweeper, AutoCloseable {
     private boolean timeOut(DueTask t, Instant now) {
         try {
             var before = store.getTask(t.sessionId(), t.taskId());
-            var after = store.completeTask(new TaskCompletion(
-                    t.sessionId(),
-                    t.taskId(),
-                    TaskOutcome.TIMEOUT,
-                    Optional.empty(),
-                    Optional.empty(),
-                    Optional.of("task exceeded its timeout"),
-                    true,
-                    now));
+            var after = store.completeTask(
+                    TaskCompletion.ifTimedOut(t.sessionId(), t.taskId(), "task exceeded its timeout", now));
             return before.map(b -> b.isActive() && !after.isActive()).orElse(false);
         } catch (BosunException e) {
             log.debug("task {}/{} not timed out: {}", t.sessionId(), t.taskId(), e.getMessage());

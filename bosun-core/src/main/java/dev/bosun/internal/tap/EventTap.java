@@ -5,7 +5,7 @@ import dev.bosun.event.Event;
 import dev.bosun.event.EventListener;
 import dev.bosun.event.SystemEvents;
 import dev.bosun.store.CommitListener;
-import dev.bosun.store.Store;
+import dev.bosun.store.SessionStore;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +28,7 @@ public final class EventTap implements CommitListener, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EventTap.class);
     private static final int BATCH = 500;
 
-    private final Store store;
+    private final SessionStore store;
     private final List<EventListener> listeners = new CopyOnWriteArrayList<>();
     private final Map<String, Long> cursors = new ConcurrentHashMap<>();
     /**
@@ -51,7 +51,7 @@ public final class EventTap implements CommitListener, AutoCloseable {
     private volatile Thread dispatcher;
     private volatile boolean closed;
 
-    public EventTap(Store store) {
+    public EventTap(SessionStore store) {
         this.store = store;
     }
 
