@@ -50,8 +50,6 @@ final class WriteQueue implements AutoCloseable {
     static final long RETRY_AFTER_SECONDS = 5;
 
     private static final long PROBE_INTERVAL_MS = 1_000;
-    /** Longest the writer waits for stragglers before committing a batch smaller than the last one (D112). */
-    static final long FILL_WAIT_NANOS = 200_000;
 
     /** One unit of work inside the shared transaction; it records the sessions it changed. */
     @FunctionalInterface
@@ -170,15 +168,12 @@ final class WriteQueue implements AutoCloseable {
 
     private void loop() {
         var batch = new ArrayList<Job<?>>(MAX_BATCH);
-        int lastBatch = 0;
         while (!closed || !queue.isEmpty()) {
             try {
                 Job<?> first = queue.poll(100, TimeUnit.MILLISECONDS);
                 if (first == null) continue;
                 batch.add(first);
                 queue.drainTo(batch, MAX_BATCH - 1);
-                fill(batch, lastBatch);
-                lastBatch = batch.size();
                 runBatch(batch);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -192,27 +187,6 @@ final class WriteQueue implements AutoCloseable {
         }
         for (Job<?> j; (j = queue.poll()) != null; ) {
             j.done.completeExceptionally(BosunException.unavailable("the store is closed", null));
-        }
-    }
-
-    /**
-     * Waits up to {@link #FILL_WAIT_NANOS} for the batch to grow back to the size of the previous one: callers
-     * that each wait for their write resubmit a few microseconds after the commit completes them, and a
-     * writer that starts as soon as the first of them is back commits a half-empty batch, paying a whole
-     * commit (the fsync, the WAL frames of every page it touched) for half the jobs (D112). A lone writer
-     * (previous batch of one) never waits; a wait that times out lowers the next target to what came.
-     */
-    private void fill(List<Job<?>> batch, int target) throws InterruptedException {
-        int want = Math.min(target, MAX_BATCH);
-        if (batch.size() >= want) return;
-        long deadline = System.nanoTime() + FILL_WAIT_NANOS;
-        while (batch.size() < want) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) return;
-            Job<?> next = queue.poll(left, TimeUnit.NANOSECONDS);
-            if (next == null) return;
-            batch.add(next);
-            queue.drainTo(batch, MAX_BATCH - batch.size());
         }
     }
 
