@@ -20,7 +20,9 @@ import org.slf4j.LoggerFactory;
 final class NodeLease implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(NodeLease.class);
 
-    private final DataSource pool;
+    /** The heartbeat queues for a connection with everyone else, in arrival order (D126). */
+    private final PoolGate gate;
+
     private final long generation;
     private final Duration ttl;
     private final IntSupplier failover;
@@ -33,8 +35,8 @@ final class NodeLease implements AutoCloseable {
     /** {@link System#nanoTime} of the last renewal that reached the database. */
     private volatile long renewedAt = System.nanoTime();
 
-    NodeLease(DataSource pool, long generation, Duration ttl, IntSupplier failover) {
-        this.pool = pool;
+    NodeLease(PoolGate gate, long generation, Duration ttl, IntSupplier failover) {
+        this.gate = gate;
         this.generation = generation;
         this.ttl = ttl;
         this.failover = failover;
@@ -102,9 +104,9 @@ final class NodeLease implements AutoCloseable {
      */
     boolean renew() throws SQLException {
         // The old expiry is read in the same statement, in the database's clock, to tell a lapse.
-        try (Connection c = pool.getConnection();
-                PreparedStatement ps =
-                        c.prepareStatement("WITH old AS (SELECT lease_expires_at FROM nodes WHERE generation = ? "
+        try (PoolGate.Lease lease = gate.borrow();
+                PreparedStatement ps = lease.connection()
+                        .prepareStatement("WITH old AS (SELECT lease_expires_at FROM nodes WHERE generation = ? "
                                 + "FOR UPDATE) UPDATE nodes n SET heartbeat_at = clock_timestamp(), "
                                 + "lease_expires_at = clock_timestamp() + make_interval(secs => ?) FROM old WHERE n.generation = ? "
                                 + "RETURNING EXTRACT(EPOCH FROM clock_timestamp() - old.lease_expires_at) * 1000")) {
@@ -147,9 +149,9 @@ final class NodeLease implements AutoCloseable {
 
     /** Incarnations that lapsed a day ago and own nothing live are history. */
     private void forgetOldIncarnations() throws SQLException {
-        try (Connection c = pool.getConnection();
-                PreparedStatement ps =
-                        c.prepareStatement("DELETE FROM nodes n WHERE lease_expires_at < clock_timestamp() - "
+        try (PoolGate.Lease lease = gate.borrow();
+                PreparedStatement ps = lease.connection()
+                        .prepareStatement("DELETE FROM nodes n WHERE lease_expires_at < clock_timestamp() - "
                                 + "interval '1 day' AND NOT EXISTS (SELECT 1 FROM sessions s WHERE s.owner_generation = n.generation "
                                 + "AND s.status <> 'ENDED' AND s.profile IS NOT NULL)")) {
             ps.executeUpdate();

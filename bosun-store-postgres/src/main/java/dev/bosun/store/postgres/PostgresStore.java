@@ -92,6 +92,9 @@ public final class PostgresStore extends JdbcStore {
     private final PgUrl url;
     private final Options options;
     private final HikariDataSource pool;
+    /** Every transaction borrows its connection through the gate, in arrival order (D126). */
+    private final PoolGate gate;
+
     private final long generation;
     private final String instance = UUID.randomUUID().toString().substring(0, 8);
     private final List<CommitListener> listeners = new CopyOnWriteArrayList<>();
@@ -163,6 +166,8 @@ public final class PostgresStore extends JdbcStore {
         cfg.setConnectionTimeout(5_000);
         cfg.setInitializationFailTimeout(10_000);
         this.pool = new HikariDataSource(cfg);
+        this.gate = new PoolGate(
+                pool, options.poolSize(), Duration.ofMillis(cfg.getConnectionTimeout()), cfg.getPoolName());
         long g;
         try {
             g = NodeLease.register(pool, options.nodeId(), options.leaseTtl());
@@ -175,7 +180,7 @@ public final class PostgresStore extends JdbcStore {
         this.peers = new PgPeers(this::connect, "bosun_" + url.schema(), instance, this::peerCommitted);
         peers.awaitListening(5_000);
         this.circuit = new PgCircuit(new PgProbe(url, "bosun-" + options.nodeId() + "-probe", g));
-        this.lease = new NodeLease(pool, g, options.leaseTtl(), this::takeOverLapsed);
+        this.lease = new NodeLease(gate, g, options.leaseTtl(), this::takeOverLapsed);
         log.info("PostgreSQL store open at {} as node {} (generation {})", url, options.nodeId(), g);
     }
 
@@ -277,7 +282,8 @@ public final class PostgresStore extends JdbcStore {
         for (int attempt = 1; ; attempt++) {
             var touched = new HashSet<String>();
             T result;
-            try (Connection c = pool.getConnection()) {
+            try (PoolGate.Lease lease = gate.borrow()) {
+                Connection c = lease.connection();
                 c.setAutoCommit(false);
                 try {
                     result = work.run(c, touched);
@@ -320,8 +326,8 @@ public final class PostgresStore extends JdbcStore {
     <T> T read(Read<T> work) {
         if (closed) throw BosunException.unavailable("the store is closed", null);
         circuit.admit();
-        try (Connection c = pool.getConnection()) {
-            T result = work.run(c);
+        try (PoolGate.Lease lease = gate.borrow()) {
+            T result = work.run(lease.connection());
             circuit.succeeded();
             return result;
         } catch (SQLException e) {
@@ -724,7 +730,8 @@ public final class PostgresStore extends JdbcStore {
         // round trip. The CTE bumps the seq under the row lock and inserts the event with it.
         long t = e.at().toEpochMilli();
         Optional<Event> ev;
-        try (Connection c = pool.getConnection()) {
+        try (PoolGate.Lease lease = gate.borrow()) {
+            Connection c = lease.connection();
             long began = System.nanoTime();
             ev = first(
                     c,
