@@ -4,7 +4,12 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -43,6 +48,50 @@ public final class PgSchemas {
         } catch (SQLException e) {
             return Optional.of("cannot connect to " + url + ": " + e.getMessage());
         }
+    }
+
+    /**
+     * Drops the given schemas of {@code base}'s database and everything in them, {@code connections} at a
+     * time, and returns why any could not be: what a test JVM's exit hook does with the schemas it made.
+     * A drop waits at most two seconds for a lock (a store left open) and commits are not flushed one by
+     * one; whatever is not dropped within {@code budget} is reported, not waited for, so the hook never
+     * holds the JVM's exit until the test runner kills it.
+     */
+    public static List<String> dropAll(PgUrl base, Collection<String> schemas, int connections, Duration budget) {
+        var todo = new ConcurrentLinkedQueue<>(schemas);
+        var problems = new ConcurrentLinkedQueue<String>();
+        long deadline = System.nanoTime() + budget.toNanos();
+        var threads = new ArrayList<Thread>();
+        for (int i = 0; i < Math.min(connections, schemas.size()); i++) {
+            threads.add(Thread.ofVirtual().start(() -> {
+                try (Connection c = DriverManager.getConnection(base.jdbcUrl(), base.properties("bosun-drop"));
+                        Statement s = c.createStatement()) {
+                    s.execute("SET lock_timeout = '2s'");
+                    s.execute("SET synchronous_commit = off");
+                    String schema;
+                    while (System.nanoTime() < deadline && (schema = todo.poll()) != null) {
+                        try {
+                            s.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+                        } catch (SQLException e) {
+                            problems.add(schema + ": " + e.getMessage());
+                        }
+                    }
+                } catch (SQLException e) {
+                    problems.add("cannot connect to " + base + ": " + e.getMessage());
+                }
+            }));
+        }
+        for (Thread t : threads) {
+            try {
+                t.join(budget.plusSeconds(5));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        if (!todo.isEmpty())
+            problems.add(todo.size() + " schemas left after " + budget.toSeconds() + " s: " + String.join(", ", todo));
+        return new ArrayList<>(problems);
     }
 
     /** Drops the URL's schema and everything in it, if it exists. */

@@ -3,6 +3,7 @@ package dev.bosun.store.postgres;
 import dev.bosun.contract.Services;
 import dev.bosun.contract.StoreFactory;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -15,7 +16,9 @@ final class PgTesting {
     private static final Map<Path, String> SCHEMAS = new ConcurrentHashMap<>();
 
     static {
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> SCHEMAS.values().forEach(PgTesting::dropQuietly)));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(() -> PgSchemas.dropAll(BASE, SCHEMAS.values(), 4, Duration.ofSeconds(20))
+                        .forEach(problem -> System.err.println("could not drop test schema " + problem))));
     }
 
     private PgTesting() {}
@@ -46,13 +49,5 @@ final class PgTesting {
     static PostgresStore open(String schema, String nodeId) {
         return PostgresStore.open(
                 PostgresStore.Options.of(BASE.withSchema(schema), nodeId).withPoolSize(8));
-    }
-
-    private static void dropQuietly(String schema) {
-        try {
-            PgSchemas.drop(BASE.withSchema(schema));
-        } catch (Exception e) {
-            System.err.println("could not drop test schema " + schema + ": " + e);
-        }
     }
 }
