@@ -11,8 +11,6 @@ import dev.bosun.json.Json;
 import dev.bosun.session.Session;
 import dev.bosun.session.SessionStatus;
 import dev.bosun.store.CommitListener;
-import dev.bosun.store.Due;
-import dev.bosun.store.DueTask;
 import dev.bosun.store.EndOutcome;
 import dev.bosun.store.EndRequest;
 import dev.bosun.store.EndResult;
@@ -39,7 +37,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -250,81 +247,6 @@ public final class SqliteStore extends JdbcStore {
             while (r.next()) out.add(mapper.map(r));
         }
         return out;
-    }
-
-    @Override
-    public List<Due> dueSessions(Instant now, int limit) {
-        long t = now.toEpochMilli();
-        return read(c -> {
-            var out = new ArrayList<Due>();
-            collectDue(
-                    c,
-                    "SELECT id, startup_deadline_at FROM sessions WHERE status = 'CREATING' "
-                            + "AND startup_deadline_at <= ? ORDER BY startup_deadline_at LIMIT ?",
-                    t,
-                    limit,
-                    Due.Kind.STARTUP,
-                    out);
-            collectDue(
-                    c,
-                    "SELECT id, expires_at FROM sessions WHERE status <> 'ENDED' "
-                            + "AND expires_at <= ? ORDER BY expires_at LIMIT ?",
-                    t,
-                    limit,
-                    Due.Kind.TTL,
-                    out);
-            collectDue(
-                    c,
-                    "SELECT id, idle_deadline_at FROM sessions WHERE status <> 'ENDED' "
-                            + "AND idle_deadline_at IS NOT NULL AND idle_deadline_at <= ? ORDER BY idle_deadline_at LIMIT ?",
-                    t,
-                    limit,
-                    Due.Kind.IDLE,
-                    out);
-            out.sort(Comparator.comparing(Due::deadline));
-            return out.size() > limit ? new ArrayList<>(out.subList(0, limit)) : out;
-        });
-    }
-
-    private static void collectDue(Conn c, String sql, long t, int limit, Due.Kind kind, List<Due> out)
-            throws SQLException {
-        out.addAll(query(
-                c,
-                sql,
-                ps -> {
-                    ps.setLong(1, t);
-                    ps.setInt(2, limit);
-                },
-                r -> new Due(r.getString(1), kind, Instant.ofEpochMilli(r.getLong(2)))));
-    }
-
-    @Override
-    public List<DueTask> dueTasks(Instant now, int limit) {
-        return read(c -> query(
-                c,
-                "SELECT session_id, id, deadline_at FROM tasks WHERE status = 'RUNNING' "
-                        + "AND deadline_at <= ? ORDER BY deadline_at LIMIT ?",
-                ps -> {
-                    ps.setLong(1, now.toEpochMilli());
-                    ps.setInt(2, limit);
-                },
-                r -> new DueTask(r.getString(1), r.getString(2), Instant.ofEpochMilli(r.getLong(3)))));
-    }
-
-    @Override
-    public Optional<Instant> nextDeadline() {
-        return read(c -> {
-            PreparedStatement ps = c.prepare("SELECT MIN(d) FROM ("
-                    + "SELECT MIN(startup_deadline_at) AS d FROM sessions WHERE status = 'CREATING' "
-                    + "UNION ALL SELECT MIN(expires_at) FROM sessions WHERE status <> 'ENDED' "
-                    + "UNION ALL SELECT MIN(idle_deadline_at) FROM sessions WHERE status <> 'ENDED' AND idle_deadline_at IS NOT NULL "
-                    + "UNION ALL SELECT MIN(deadline_at) FROM tasks WHERE status = 'RUNNING')");
-            try (ResultSet r = ps.executeQuery()) {
-                if (!r.next()) return Optional.empty();
-                long v = r.getLong(1);
-                return r.wasNull() ? Optional.<Instant>empty() : Optional.of(Instant.ofEpochMilli(v));
-            }
-        });
     }
 
     // ---- fleet ----
@@ -772,34 +694,6 @@ public final class SqliteStore extends JdbcStore {
 
     static BosunException endedConflict(Session s) {
         return StoreRules.ended(s);
-    }
-
-    @Override
-    public int purgeEndedBefore(Instant cutoff, int limit) {
-        return writes.submit(WriteQueue.Kind.SETTLES, (c, touched) -> {
-            // A session whose tiles or webhooks are not all made and settled waits: purging it would lose them.
-            PreparedStatement pick = c.prepare("SELECT id FROM sessions s WHERE status = 'ENDED' AND ended_at < ? "
-                    + "AND cleaned_at IS NOT NULL AND tiles_seq >= checkpoint_seq AND hooks_seq >= checkpoint_seq "
-                    + "AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.session_id = s.id AND d.state = 'PENDING') "
-                    + "ORDER BY ended_at LIMIT ?");
-            pick.setLong(1, cutoff.toEpochMilli());
-            pick.setInt(2, limit);
-            var ids = new ArrayList<String>();
-            try (ResultSet r = pick.executeQuery()) {
-                while (r.next()) ids.add(r.getString(1));
-            }
-            for (String id : ids) {
-                for (String table : List.of("events", "tasks", "deliveries")) {
-                    PreparedStatement del = c.prepare("DELETE FROM " + table + " WHERE session_id = ?");
-                    del.setString(1, id);
-                    del.executeUpdate();
-                }
-                PreparedStatement del = c.prepare("DELETE FROM sessions WHERE id = ?");
-                del.setString(1, id);
-                del.executeUpdate();
-            }
-            return ids.size();
-        });
     }
 
     /** The database file, for diagnostics ({@code bosun doctor}); never shown through the API. */
