@@ -2,10 +2,16 @@
 """Aggregates a JFR recording's CPU samples: top self frames and inclusive frames, in percent.
 
     scripts/jfr-top.py RECORDING.jfr [N] [--from HH:MM:SS[.mmm]] [--to HH:MM:SS[.mmm]] [--match TEXT]
+                       [--thread NAME] [--event jdk.CPUTimeSample]
 
 --from/--to keep the samples taken in that window (wall clock of the recording, as `jfr print` shows
 it), e.g. one benchmark phase: `jfr print --events jdk.ProcessStart` gives when each wrk started.
 --match keeps the samples whose stack has a frame containing TEXT.
+--thread keeps the samples of the threads whose name contains NAME (e.g. bosun-sqlite-writer).
+--event reads another sampling event: jdk.CPUTimeSample (JDK 25, recorded with
+`jdk.CPUTimeSample#enabled=true`) samples a thread while it is on CPU, in Java or in native code
+such as SQLite's; the default jdk.ExecutionSample sees Java frames only.
+Before the frames it prints the samples per thread (after --from/--to/--match, before --thread).
 
 Needs `jfr` from the JDK that scripts/env.sh finds ($JAVA_HOME/bin/jfr) or on the PATH.
 """
@@ -13,7 +19,7 @@ import collections, os, re, subprocess, sys
 
 args = sys.argv[1:]
 opts = {}
-for k in ("--from", "--to", "--match"):
+for k in ("--from", "--to", "--match", "--thread", "--event"):
     if k in args:
         i = args.index(k)
         opts[k] = args[i + 1]
@@ -23,10 +29,12 @@ n_top = int(args[1]) if len(args) > 1 else 20
 jfr = os.path.join(os.environ.get("JAVA_HOME", ""), "bin", "jfr")
 if not os.path.exists(jfr):
     jfr = "jfr"
-text = subprocess.run([jfr, "print", "--stack-depth", "64", "--events", "jdk.ExecutionSample", rec],
+event = opts.get("--event", "jdk.ExecutionSample")
+text = subprocess.run([jfr, "print", "--stack-depth", "64", "--events", event, rec],
                       check=True, capture_output=True, text=True).stdout
 self_, incl, n = collections.Counter(), collections.Counter(), 0
-for ev in text.split("jdk.ExecutionSample")[1:]:
+threads = collections.Counter()
+for ev in text.split(event + " {")[1:]:
     t = re.search(r"startTime = (\d\d:\d\d:\d\d(?:\.\d+)?)", ev)
     if t and ("--from" in opts or "--to" in opts):
         when = t.group(1)
@@ -43,11 +51,22 @@ for ev in text.split("jdk.ExecutionSample")[1:]:
         continue
     if "--match" in opts and not any(opts["--match"] in f for f in frames):
         continue
+    th = re.search(r'(?:sampledThread|eventThread) = "([^"]*)"', ev)
+    th = th.group(1) if th else "?"
+    threads[th] += 1
+    if "--thread" in opts and opts["--thread"] not in th:
+        continue
     n += 1
     self_[frames[0]] += 1
     for f in set(frames):
         incl[f] += 1
-print(f"{n} samples")
+total = sum(threads.values())
+print(f"{total} samples by thread:")
+for t, c in threads.most_common(n_top):
+    print(f"  {c * 100 / max(total, 1):5.1f}%  {c:6d}  {t}")
+print(f"{n} samples" + (f" of threads matching {opts['--thread']!r}" if "--thread" in opts else ""))
+if n == 0:
+    sys.exit(0)
 print("self:")
 for f, c in self_.most_common(n_top):
     print(f"  {c * 100 / n:5.1f}%  {f}")

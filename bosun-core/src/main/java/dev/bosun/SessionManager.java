@@ -146,7 +146,7 @@ public final class SessionManager implements AutoCloseable {
         this.ends = new SessionEnds(
                 store, clock, config.patterns(), config.routing().enabled() ? Optional.of(fleet) : Optional.empty());
         this.workers = new Workers(config, store, clock, sandboxes, ends);
-        this.reaper = new Reaper(store, clock, config, workers, ends);
+        this.reaper = new Reaper(store, ends, clock, config, workers);
         this.tap = new EventTap(store);
         this.listeners = new Listeners(store, config.delivery().listenerTimeout());
         this.webhookTargets =

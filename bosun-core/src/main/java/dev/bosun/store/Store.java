@@ -3,6 +3,7 @@ package dev.bosun.store;
 import dev.bosun.delivery.DeliveryStore;
 import dev.bosun.fleet.FleetStore;
 import dev.bosun.idempotency.IdempotencyStore;
+import java.time.Instant;
 import java.util.function.LongConsumer;
 
 /**
@@ -26,8 +27,22 @@ public interface Store extends SessionStore, WorkerStore, DeadlineStore, FleetSt
      * Work that fans out, such as a reaper sweep, keeps to half of it so that API calls still get a
      * connection. A store that queues its writes instead answers {@link #DEFAULT_POOL_SIZE}.
      */
+    @Override
     default int poolSize() {
         return DEFAULT_POOL_SIZE;
+    }
+
+    /** A task's timeout as the API's completions make it: read, then the timed-out completion's compare-and-set. */
+    @Override
+    default boolean timeOutTask(DueTask task, String error, Instant at) {
+        var before = getTask(task.sessionId(), task.taskId());
+        var after = completeTask(TaskCompletion.ifTimedOut(task.sessionId(), task.taskId(), error, at));
+        return before.map(b -> b.isActive() && !after.isActive()).orElse(false);
+    }
+
+    @Override
+    default int purgeIdempotencyKeys(Instant now, int limit) {
+        return idempotency().purgeExpired(now, limit);
     }
 
     /** Idempotency keys of the HTTP API's writes: read, completed and purged here, written with the effect (D78). */

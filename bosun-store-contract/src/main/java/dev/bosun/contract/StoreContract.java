@@ -196,6 +196,107 @@ public abstract class StoreContract {
         assertThat(store.endSessions(List.of())).isEmpty();
     }
 
+    /**
+     * A batch ends each session exactly as {@code endSession} ends its twin: the same answer, row, log and
+     * live count, whether it has no task, a finished one, a running one (cancelled by the end) or β₁ at both
+     * ends (D122: the batch takes a shorter path for sessions without a running task).
+     */
+    @Test
+    void endSessionsEndsEachAsEndSessionWould() {
+        List<String> kinds = List.of("plain", "done", "busy", "h1");
+        for (String prefix : List.of("one-", "all-")) {
+            for (String kind : kinds) {
+                String id = prefix + kind;
+                store.createSession(
+                        new NewSession(
+                                id,
+                                "default",
+                                "n",
+                                "agent",
+                                List.of("t"),
+                                Json.object(),
+                                Optional.empty(),
+                                "node-a",
+                                t0,
+                                Duration.ofMinutes(1),
+                                Duration.ofHours(1),
+                                10,
+                                Duration.ofMinutes(5),
+                                Optional.empty(),
+                                Optional.empty(),
+                                kind.equals("h1") ? Optional.of(3L) : Optional.empty(),
+                                Optional.empty(),
+                                Optional.empty()),
+                        100);
+                if (kind.equals("done") || kind.equals("busy")) {
+                    store.addTask(new NewTask(
+                            id, "t", "t", Json.object(), TaskPriority.LOW, List.of(), Optional.empty(), t0));
+                }
+                if (kind.equals("done")) {
+                    store.completeTask(new TaskCompletion(
+                            id,
+                            "t",
+                            TaskOutcome.SUCCESS,
+                            Optional.of(5L),
+                            Optional.empty(),
+                            Optional.empty(),
+                            false,
+                            t0.plusSeconds(10)));
+                }
+            }
+        }
+        long live = store.liveSessionCount();
+        Instant at = t0.plus(Duration.ofMinutes(2));
+        java.util.function.Function<String, EndRequest> end = id -> new EndRequest(
+                id,
+                SessionOutcome.TIMEOUT,
+                EndReason.EXPIRED_IDLE,
+                Optional.empty(),
+                Optional.empty(),
+                id.endsWith("busy") ? EndRequest.Precondition.NONE : EndRequest.Precondition.IDLE_DUE,
+                at,
+                Optional.of(5L));
+        var single = new java.util.ArrayList<EndResult>();
+        for (String kind : kinds) single.add(store.endSession(end.apply("one-" + kind)));
+        List<dev.bosun.store.EndOutcome> batch =
+                store.endSessions(kinds.stream().map(k -> end.apply("all-" + k)).toList());
+        assertThat(store.liveSessionCount()).isEqualTo(live - 2L * kinds.size());
+        for (int i = 0; i < kinds.size(); i++) {
+            EndResult one = single.get(i);
+            EndResult all = batch.get(i).result().orElseThrow();
+            assertThat(all.transitioned()).as(kinds.get(i)).isTrue();
+            assertThat(all.cancelledTasks()).as(kinds.get(i)).isEqualTo(one.cancelledTasks());
+            assertThat(all.session())
+                    .as("%s: the batch's answer is the stored row", kinds.get(i))
+                    .isEqualTo(store.getSession(all.session().id()).orElseThrow());
+            assertThat(all.session())
+                    .as("%s: ended as endSession ends its twin", kinds.get(i))
+                    .usingRecursiveComparison()
+                    .ignoringFields("id")
+                    .isEqualTo(one.session());
+            assertThat(logOf(all.session().id()))
+                    .as("%s: the same log", kinds.get(i))
+                    .isEqualTo(logOf(one.session().id()));
+        }
+        assertThat(store.readEvents("all-h1", 0, 10).getLast().payload().get("h1_delta"))
+                .as("β₁ at both ends")
+                .isNotNull();
+        assertThat(store.readEvents("all-busy", 0, 10))
+                .extracting(Event::type)
+                .containsSubsequence("task_completed", "session_ended");
+    }
+
+    /** A session's log with what names the session taken out, to compare twins. */
+    private List<String> logOf(String sessionId) {
+        return store.readEvents(sessionId, 0, 100).stream()
+                .map(e -> {
+                    var p = e.payload().deepCopy();
+                    if (p.isObject()) ((com.fasterxml.jackson.databind.node.ObjectNode) p).remove("session_id");
+                    return e.seq() + " " + e.direction() + " " + e.type() + " " + p + " " + e.createdAt();
+                })
+                .toList();
+    }
+
     @Test
     void theReaperLosesToACompletionAndToAnExtendedDeadline() {
         session("s1", false);

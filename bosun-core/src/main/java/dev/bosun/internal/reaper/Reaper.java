@@ -3,20 +3,21 @@ package dev.bosun.internal.reaper;
 import dev.bosun.config.BosunConfig;
 import dev.bosun.error.BosunException;
 import dev.bosun.internal.worker.Workers;
+import dev.bosun.log.LogContext;
 import dev.bosun.reaper.Sweeper;
 import dev.bosun.session.end.SessionEnds;
+import dev.bosun.store.DeadlineStore;
 import dev.bosun.store.Due;
 import dev.bosun.store.DueTask;
 import dev.bosun.store.EndCause;
 import dev.bosun.store.EndOutcome;
 import dev.bosun.store.EndRequest;
-import dev.bosun.store.Store;
-import dev.bosun.store.TaskCompletion;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -42,7 +43,7 @@ public final class Reaper implements Sweeper, AutoCloseable {
     static final int BATCH = 500;
     private static final Duration HOUSEKEEPING_EVERY = Duration.ofMinutes(1);
 
-    private final Store store;
+    private final DeadlineStore store;
     private final Clock clock;
     private final BosunConfig config;
     private final Workers workers;
@@ -53,9 +54,13 @@ public final class Reaper implements Sweeper, AutoCloseable {
 
     private final SessionEnds ends;
 
-    public Reaper(Store store, Clock clock, BosunConfig config, Workers workers, SessionEnds ends) {
-        this.ends = ends;
-        this.store = store;
+    /**
+     * @param store the deadlines, the only part of the store a sweep reads or writes itself
+     * @param ends  how every session end is made; the reaper's are batches ({@link SessionEnds#endAll})
+     */
+    public Reaper(DeadlineStore store, SessionEnds ends, Clock clock, BosunConfig config, Workers workers) {
+        this.store = Objects.requireNonNull(store, "store");
+        this.ends = Objects.requireNonNull(ends, "ends");
         this.clock = clock;
         this.config = config;
         this.workers = workers;
@@ -173,10 +178,7 @@ public final class Reaper implements Sweeper, AutoCloseable {
 
     private boolean timeOut(DueTask t, Instant now) {
         try {
-            var before = store.getTask(t.sessionId(), t.taskId());
-            var after = store.completeTask(
-                    TaskCompletion.ifTimedOut(t.sessionId(), t.taskId(), "task exceeded its timeout", now));
-            return before.map(b -> b.isActive() && !after.isActive()).orElse(false);
+            return store.timeOutTask(t, "task exceeded its timeout", now);
         } catch (BosunException e) {
             log.debug("task {}/{} not timed out: {}", t.sessionId(), t.taskId(), e.getMessage());
             return false;
@@ -204,7 +206,7 @@ public final class Reaper implements Sweeper, AutoCloseable {
             for (int i = 0; i < due.size(); i++) {
                 Due d = due.get(i);
                 EndOutcome o = outcomes.get(i);
-                try (var ctx = dev.bosun.log.LogContext.of("session_id", d.sessionId())) {
+                try (var ctx = LogContext.of("session_id", d.sessionId())) {
                     o.error()
                             .ifPresent(e -> log.warn("could not expire session {}: {}", d.sessionId(), e.getMessage()));
                     if (!o.transitioned()) continue;
@@ -237,7 +239,7 @@ public final class Reaper implements Sweeper, AutoCloseable {
     private void purgeIdempotencyKeys(Instant now) {
         int keys = 0, n;
         do {
-            n = store.idempotency().purgeExpired(now, BATCH);
+            n = store.purgeIdempotencyKeys(now, BATCH);
             keys += n;
         } while (n == BATCH);
         if (keys > 0) log.debug("purged {} idempotency keys past their window", keys);

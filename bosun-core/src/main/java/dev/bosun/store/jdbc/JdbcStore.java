@@ -15,6 +15,8 @@ import dev.bosun.session.Session;
 import dev.bosun.session.SessionFilter;
 import dev.bosun.session.SessionStats;
 import dev.bosun.session.SessionStatus;
+import dev.bosun.store.Due;
+import dev.bosun.store.DueTask;
 import dev.bosun.store.NewSession;
 import dev.bosun.store.NewTask;
 import dev.bosun.store.Store;
@@ -25,6 +27,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,7 +40,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The statements of a SQL {@link Store} that SQLite and PostgreSQL say alike, written once over the
  * store's {@link Transactions} and its {@link Dialect} (D106): the reads of sessions, events, tasks
- * and workers, and the fleet. A store extends it with its own transactions and the writes whose
+ * and workers, the deadlines the reaper asks for and the purge (D122), and the fleet. A store extends it with its own transactions and the writes whose
  * shape is its own (SQLite's single-writer batches, PostgreSQL's fenced, row-locked writes and its
  * one-statement append), overriding a shared statement where its engine earns a better one.
  */
@@ -115,6 +118,87 @@ public abstract class JdbcStore implements Store {
      */
     protected abstract void checkpoint(
             Sql c, String sessionId, String type, ObjectNode payload, long t, boolean activity) throws SQLException;
+
+    // ---- deadlines: what the reaper asks, by index ----
+
+    @Override
+    public List<Due> dueSessions(Instant now, int limit) {
+        long t = now.toEpochMilli();
+        return tx().read(c -> {
+            var out = new ArrayList<Due>();
+            out.addAll(c.query(
+                    "SELECT id, startup_deadline_at FROM sessions WHERE status = 'CREATING' "
+                            + "AND startup_deadline_at <= ? ORDER BY startup_deadline_at LIMIT ?",
+                    due(Due.Kind.STARTUP),
+                    t,
+                    limit));
+            out.addAll(c.query(
+                    "SELECT id, expires_at FROM sessions WHERE status <> 'ENDED' "
+                            + "AND expires_at <= ? ORDER BY expires_at LIMIT ?",
+                    due(Due.Kind.TTL),
+                    t,
+                    limit));
+            out.addAll(c.query(
+                    "SELECT id, idle_deadline_at FROM sessions WHERE status <> 'ENDED' "
+                            + "AND idle_deadline_at IS NOT NULL AND idle_deadline_at <= ? ORDER BY idle_deadline_at LIMIT ?",
+                    due(Due.Kind.IDLE),
+                    t,
+                    limit));
+            out.sort(Comparator.comparing(Due::deadline));
+            return out.size() > limit ? new ArrayList<>(out.subList(0, limit)) : out;
+        });
+    }
+
+    private static Sql.RowMapper<Due> due(Due.Kind kind) {
+        return r -> new Due(r.getString(1), kind, Instant.ofEpochMilli(r.getLong(2)));
+    }
+
+    @Override
+    public List<DueTask> dueTasks(Instant now, int limit) {
+        return tx().read(c -> c.query(
+                "SELECT session_id, id, deadline_at FROM tasks WHERE status = 'RUNNING' "
+                        + "AND deadline_at <= ? ORDER BY deadline_at LIMIT ?",
+                r -> new DueTask(r.getString(1), r.getString(2), Instant.ofEpochMilli(r.getLong(3))),
+                now.toEpochMilli(),
+                limit));
+    }
+
+    @Override
+    public Optional<Instant> nextDeadline() {
+        return tx().read(c -> c.first(
+                        "SELECT MIN(d) FROM ("
+                                + "SELECT MIN(startup_deadline_at) AS d FROM sessions WHERE status = 'CREATING' "
+                                + "UNION ALL SELECT MIN(expires_at) FROM sessions WHERE status <> 'ENDED' "
+                                + "UNION ALL SELECT MIN(idle_deadline_at) FROM sessions WHERE status <> 'ENDED' AND idle_deadline_at IS NOT NULL "
+                                + "UNION ALL SELECT MIN(deadline_at) FROM tasks WHERE status = 'RUNNING') AS deadlines",
+                        r -> {
+                            long v = r.getLong(1);
+                            return r.wasNull() ? Optional.<Instant>empty() : Optional.of(Instant.ofEpochMilli(v));
+                        })
+                .flatMap(d -> d));
+    }
+
+    @Override
+    public int purgeEndedBefore(Instant cutoff, int limit) {
+        return tx().settle((c, touched) -> {
+            // A session whose tiles or webhooks are not all made and settled waits: purging it would lose them.
+            // Where several nodes purge at once (the dialect's skipLocked) they take disjoint batches.
+            List<String> ids = c.query(
+                    "SELECT id FROM sessions s WHERE status = 'ENDED' AND ended_at < ? "
+                            + "AND cleaned_at IS NOT NULL AND tiles_seq >= checkpoint_seq AND hooks_seq >= checkpoint_seq "
+                            + "AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.session_id = s.id AND d.state = 'PENDING') "
+                            + "ORDER BY ended_at LIMIT ?" + dialect.skipLocked(),
+                    r -> r.getString(1),
+                    cutoff.toEpochMilli(),
+                    limit);
+            if (ids.isEmpty()) return 0;
+            Object[] args = ids.toArray();
+            String in = " WHERE session_id IN (" + Sql.marks(ids.size()) + ")";
+            for (String table : List.of("events", "tasks", "deliveries")) c.update("DELETE FROM " + table + in, args);
+            c.update("DELETE FROM sessions WHERE id IN (" + Sql.marks(ids.size()) + ")", args);
+            return ids.size();
+        });
+    }
 
     // ---- sessions, events, tasks ----
 

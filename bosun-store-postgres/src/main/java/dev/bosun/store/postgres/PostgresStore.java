@@ -15,8 +15,6 @@ import dev.bosun.session.Session;
 import dev.bosun.session.SessionStatus;
 import dev.bosun.session.end.SessionEnds;
 import dev.bosun.store.CommitListener;
-import dev.bosun.store.Due;
-import dev.bosun.store.DueTask;
 import dev.bosun.store.EndCause;
 import dev.bosun.store.EndRequest;
 import dev.bosun.store.EndResult;
@@ -45,7 +43,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -469,65 +466,6 @@ public final class PostgresStore extends JdbcStore {
         return first(c, SELECT_SESSION, Rows::session, id);
     }
 
-    @Override
-    public List<Due> dueSessions(Instant now, int limit) {
-        long t = now.toEpochMilli();
-        return read(c -> {
-            var out = new ArrayList<Due>();
-            out.addAll(query(
-                    c,
-                    "SELECT id, startup_deadline_at FROM sessions WHERE status = 'CREATING' "
-                            + "AND startup_deadline_at <= ? ORDER BY startup_deadline_at LIMIT ?",
-                    due(Due.Kind.STARTUP),
-                    t,
-                    limit));
-            out.addAll(query(
-                    c,
-                    "SELECT id, expires_at FROM sessions WHERE status <> 'ENDED' "
-                            + "AND expires_at <= ? ORDER BY expires_at LIMIT ?",
-                    due(Due.Kind.TTL),
-                    t,
-                    limit));
-            out.addAll(query(
-                    c,
-                    "SELECT id, idle_deadline_at FROM sessions WHERE status <> 'ENDED' "
-                            + "AND idle_deadline_at IS NOT NULL AND idle_deadline_at <= ? ORDER BY idle_deadline_at LIMIT ?",
-                    due(Due.Kind.IDLE),
-                    t,
-                    limit));
-            out.sort(Comparator.comparing(Due::deadline));
-            return out.size() > limit ? new ArrayList<>(out.subList(0, limit)) : out;
-        });
-    }
-
-    private static RowMapper<Due> due(Due.Kind kind) {
-        return r -> new Due(r.getString(1), kind, Instant.ofEpochMilli(r.getLong(2)));
-    }
-
-    @Override
-    public List<DueTask> dueTasks(Instant now, int limit) {
-        return read(c -> query(
-                c,
-                "SELECT session_id, id, deadline_at FROM tasks WHERE status = 'RUNNING' "
-                        + "AND deadline_at <= ? ORDER BY deadline_at LIMIT ?",
-                r -> new DueTask(r.getString(1), r.getString(2), Instant.ofEpochMilli(r.getLong(3))),
-                ms(now),
-                limit));
-    }
-
-    @Override
-    public Optional<Instant> nextDeadline() {
-        return read(c -> first(
-                        c,
-                        "SELECT MIN(d) FROM ("
-                                + "SELECT MIN(startup_deadline_at) AS d FROM sessions WHERE status = 'CREATING' "
-                                + "UNION ALL SELECT MIN(expires_at) FROM sessions WHERE status <> 'ENDED' "
-                                + "UNION ALL SELECT MIN(idle_deadline_at) FROM sessions WHERE status <> 'ENDED' AND idle_deadline_at IS NOT NULL "
-                                + "UNION ALL SELECT MIN(deadline_at) FROM tasks WHERE status = 'RUNNING') AS deadlines",
-                        r -> Rows.optInstant(r, "min"))
-                .flatMap(d -> d));
-    }
-
     /** The connections in this node's pool ({@code store_pool_size}). */
     @Override
     public int poolSize() {
@@ -582,28 +520,47 @@ public final class PostgresStore extends JdbcStore {
             if (req.precondition() != EndRequest.Precondition.NONE
                     && first(c, "SELECT 1 FROM sessions WHERE id = ? FOR UPDATE SKIP LOCKED", r -> 1, req.sessionId())
                             .isEmpty()) {
-                // Someone holds the row (another node's reaper, or a write that may move the deadline):
-                // leave it to them; if it is still due, the next sweep comes back within a second.
-                Session s = findSession(c, req.sessionId())
-                        .orElseThrow(() -> BosunException.notFound("session", req.sessionId()));
-                return new EndResult(s, false, 0);
+                return heldElsewhere(c, req);
             }
             return end(c, req, touched, ownerOnly(req));
         });
     }
 
+    /**
+     * Someone holds the row (another node's reaper, or a write that may move the deadline): leave it to them;
+     * if it is still due, the next sweep comes back within a second.
+     */
+    private static EndResult heldElsewhere(Connection c, EndRequest req) throws SQLException {
+        Session s =
+                findSession(c, req.sessionId()).orElseThrow(() -> BosunException.notFound("session", req.sessionId()));
+        return new EndResult(s, false, 0);
+    }
+
+    /**
+     * One end, its own transaction's work. The row the end's {@code UPDATE} returns is the ended session, so it
+     * is not read again; the tasks are read (for the patterns) and cancelled only when there are any (D122).
+     * A batch of ends ({@link #endSessions}) stays one transaction per end here: one transaction for a
+     * reaper's slice held its rows until the slice committed, and another node's relay waiting on one of
+     * them held rows of its own that every reaper then skipped (D122).
+     */
     private EndResult end(Connection c, EndRequest req, Set<String> touched, boolean fenced) throws SQLException {
         long t = req.at().toEpochMilli();
         String guard = StoreRules.endGuard(req.precondition());
         // The patterns the end leaves, written by the end's own UPDATE (unused if it does not happen).
+        Optional<int[]> shape = first(
+                c,
+                "SELECT max_tasks, tasks_total FROM sessions WHERE id = ?",
+                r -> new int[] {r.getInt(1), r.getInt(2)},
+                req.sessionId());
         List<String> patterns = StoreRules.patternsAtEnd(
-                query(
-                        c,
-                        "SELECT " + Rows.TASK_COLUMNS + " FROM tasks WHERE session_id = ? ORDER BY ord",
-                        Rows::task,
-                        req.sessionId()),
-                first(c, "SELECT max_tasks FROM sessions WHERE id = ?", r -> r.getInt(1), req.sessionId())
-                        .orElse(Integer.MAX_VALUE),
+                shape.isPresent() && shape.get()[1] > 0
+                        ? query(
+                                c,
+                                "SELECT " + Rows.TASK_COLUMNS + " FROM tasks WHERE session_id = ? ORDER BY ord",
+                                Rows::task,
+                                req.sessionId())
+                        : List.of(),
+                shape.map(x -> x[0]).orElse(Integer.MAX_VALUE),
                 req);
         var args =
                 new ArrayList<Object>(List.of(req.outcome().name(), req.reason().name()));
@@ -616,16 +573,18 @@ public final class PostgresStore extends JdbcStore {
         args.add(req.sessionId());
         if (!guard.isEmpty()) args.add(t);
         if (fenced) args.add(generation);
-        int n = update(
+        Optional<Session> updated = first(
                 c,
                 "UPDATE sessions SET status = 'ENDED', outcome = ?, reason = ?, error = ?, exit_code = ?, "
                         + "ended_at = ?, idle_deadline_at = NULL, startup_deadline_at = NULL, h1_end = ?, "
                         // Without a worker there is nothing to stop or remove: the end itself is the cleanup.
                         + "cleaned_at = CASE WHEN profile IS NULL THEN ? ELSE cleaned_at END, patterns = ? "
                         + "WHERE id = ? AND status <> 'ENDED'" + guard
-                        + (fenced ? " AND (profile IS NULL OR owner_generation = ?)" : ""),
+                        + (fenced ? " AND (profile IS NULL OR owner_generation = ?)" : "")
+                        + " RETURNING " + Rows.SESSION_COLUMNS,
+                Rows::session,
                 args.toArray());
-        if (n == 0) {
+        if (updated.isEmpty()) {
             Session s = findSession(c, req.sessionId())
                     .orElseThrow(() -> BosunException.notFound("session", req.sessionId()));
             if (fenced && !s.isEnded())
@@ -638,24 +597,31 @@ public final class PostgresStore extends JdbcStore {
         }
         touched.add(req.sessionId());
         update(c, "UPDATE counters SET value = value - 1 WHERE name = 'live_sessions'");
-        List<String> cancelledIds = query(
-                c,
-                "UPDATE tasks SET status = 'CANCELLED', ended_at = ?, "
-                        + "duration_ms = GREATEST(0, ? - started_at) WHERE session_id = ? AND status = 'RUNNING' RETURNING id",
-                r -> r.getString(1),
-                t,
-                t,
-                req.sessionId());
+        Session ended = updated.get();
+        List<String> cancelledIds = ended.taskCounts().running() > 0
+                ? query(
+                        c,
+                        "UPDATE tasks SET status = 'CANCELLED', ended_at = ?, duration_ms = GREATEST(0, ? - started_at) "
+                                + "WHERE session_id = ? AND status = 'RUNNING' RETURNING id",
+                        r -> r.getString(1),
+                        t,
+                        t,
+                        req.sessionId())
+                : List.of();
         int cancelled = cancelledIds.size();
         if (cancelled > 0) {
-            update(
-                    c,
-                    "UPDATE sessions SET tasks_cancelled = tasks_cancelled + ?, tasks_running = 0 WHERE id = ?",
-                    cancelled,
-                    req.sessionId());
+            ended = first(
+                            c,
+                            "UPDATE sessions SET tasks_cancelled = tasks_cancelled + ?, tasks_running = 0 WHERE id = ? "
+                                    + "RETURNING " + Rows.SESSION_COLUMNS,
+                            Rows::session,
+                            cancelled,
+                            req.sessionId())
+                    .orElseThrow();
         }
-        Session ended = findSession(c, req.sessionId()).orElseThrow();
-        ObjectNode endPayload = StoreRules.sessionEnded(ended, h1Of(Sql.of(c), req.sessionId(), "h1_start"), req);
+        Optional<Long> h1Start =
+                req.h1End().isPresent() ? h1Of(Sql.of(c), req.sessionId(), "h1_start") : Optional.empty();
+        ObjectNode endPayload = StoreRules.sessionEnded(ended, h1Start, req);
         if (cancelled > 0) {
             // Every task that started ends in the log: the end's cancellations are checkpoints too (TASK_END tiles).
             for (Task task : query(
@@ -667,17 +633,19 @@ public final class PostgresStore extends JdbcStore {
                 appendSystem(
                         c, req.sessionId(), SystemEvents.TASK_COMPLETED, SystemPayloads.taskCompleted(task), t, false);
             }
+            // The edges of the routed tasks it cancelled leave the graph's live set with it.
+            update(
+                    c,
+                    "UPDATE fleet_edges SET task_ended_at = ? WHERE tenant = ? AND task_ended_at IS NULL "
+                            + "AND (agent_id, task_key) IN (SELECT assigned_agent, id FROM tasks WHERE session_id = ? "
+                            + "AND assigned_agent IS NOT NULL AND status = 'CANCELLED')",
+                    t,
+                    ended.tenant(),
+                    req.sessionId());
         }
-        appendSystem(c, req.sessionId(), SystemEvents.SESSION_ENDED, endPayload, t, false);
-        update(
-                c,
-                "UPDATE fleet_edges SET task_ended_at = ? WHERE tenant = ? AND task_ended_at IS NULL "
-                        + "AND (agent_id, task_key) IN (SELECT assigned_agent, id FROM tasks WHERE session_id = ? "
-                        + "AND assigned_agent IS NOT NULL AND status = 'CANCELLED')",
-                t,
-                ended.tenant(),
-                req.sessionId());
-        return new EndResult(findSession(c, req.sessionId()).orElseThrow(), true, cancelled);
+        long seq = appendSystem(c, req.sessionId(), SystemEvents.SESSION_ENDED, endPayload, t, false);
+        // The log's newest seq is the only column of the row that changed since the UPDATE returned it.
+        return new EndResult(ended.withLastSeq(seq), true, cancelled);
     }
 
     @Override
@@ -897,7 +865,7 @@ public final class PostgresStore extends JdbcStore {
     }
 
     /** A lifecycle checkpoint: its seq is allocated and recorded as the session's newest checkpoint in one statement. */
-    private static void appendSystem(
+    private static long appendSystem(
             Connection c, String sessionId, String type, ObjectNode payload, long t, boolean activity)
             throws SQLException {
         // SET expressions see the old row: both columns become last_seq + 1.
@@ -910,6 +878,7 @@ public final class PostgresStore extends JdbcStore {
                 .orElseThrow(() -> BosunException.notFound("session", sessionId));
         if (activity) touchActivity(c, sessionId, t);
         insertEvent(c, sessionId, seq, Direction.SYSTEM, type, Json.write(payload), null, t);
+        return seq;
     }
 
     private static void touchActivity(Connection c, String sessionId, long t) throws SQLException {
@@ -930,30 +899,6 @@ public final class PostgresStore extends JdbcStore {
     // =====================================================================================
     // worker mailbox and cleanup
     // =====================================================================================
-
-    @Override
-    public int purgeEndedBefore(Instant cutoff, int limit) {
-        return write((c, touched) -> {
-            // SKIP LOCKED: nodes purging at once take disjoint batches.
-            // A session whose tiles or webhooks are not all made and settled waits: purging it would lose them.
-            List<String> ids = query(
-                    c,
-                    "SELECT id FROM sessions s WHERE status = 'ENDED' AND ended_at < ? "
-                            + "AND cleaned_at IS NOT NULL AND tiles_seq >= checkpoint_seq AND hooks_seq >= checkpoint_seq "
-                            + "AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.session_id = s.id AND d.state = 'PENDING') "
-                            + "ORDER BY ended_at LIMIT ? FOR UPDATE SKIP LOCKED",
-                    r -> r.getString(1),
-                    ms(cutoff),
-                    limit);
-            if (ids.isEmpty()) return 0;
-            java.sql.Array arr = c.createArrayOf("text", ids.toArray());
-            for (String table : List.of("events", "tasks", "deliveries")) {
-                update(c, "DELETE FROM " + table + " WHERE session_id = ANY(?)", arr);
-            }
-            update(c, "DELETE FROM sessions WHERE id = ANY(?)", arr);
-            return ids.size();
-        });
-    }
 
     // =====================================================================================
     // failover

@@ -11,8 +11,6 @@ import dev.bosun.json.Json;
 import dev.bosun.session.Session;
 import dev.bosun.session.SessionStatus;
 import dev.bosun.store.CommitListener;
-import dev.bosun.store.Due;
-import dev.bosun.store.DueTask;
 import dev.bosun.store.EndOutcome;
 import dev.bosun.store.EndRequest;
 import dev.bosun.store.EndResult;
@@ -39,7 +37,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -251,81 +249,6 @@ public final class SqliteStore extends JdbcStore {
         return out;
     }
 
-    @Override
-    public List<Due> dueSessions(Instant now, int limit) {
-        long t = now.toEpochMilli();
-        return read(c -> {
-            var out = new ArrayList<Due>();
-            collectDue(
-                    c,
-                    "SELECT id, startup_deadline_at FROM sessions WHERE status = 'CREATING' "
-                            + "AND startup_deadline_at <= ? ORDER BY startup_deadline_at LIMIT ?",
-                    t,
-                    limit,
-                    Due.Kind.STARTUP,
-                    out);
-            collectDue(
-                    c,
-                    "SELECT id, expires_at FROM sessions WHERE status <> 'ENDED' "
-                            + "AND expires_at <= ? ORDER BY expires_at LIMIT ?",
-                    t,
-                    limit,
-                    Due.Kind.TTL,
-                    out);
-            collectDue(
-                    c,
-                    "SELECT id, idle_deadline_at FROM sessions WHERE status <> 'ENDED' "
-                            + "AND idle_deadline_at IS NOT NULL AND idle_deadline_at <= ? ORDER BY idle_deadline_at LIMIT ?",
-                    t,
-                    limit,
-                    Due.Kind.IDLE,
-                    out);
-            out.sort(Comparator.comparing(Due::deadline));
-            return out.size() > limit ? new ArrayList<>(out.subList(0, limit)) : out;
-        });
-    }
-
-    private static void collectDue(Conn c, String sql, long t, int limit, Due.Kind kind, List<Due> out)
-            throws SQLException {
-        out.addAll(query(
-                c,
-                sql,
-                ps -> {
-                    ps.setLong(1, t);
-                    ps.setInt(2, limit);
-                },
-                r -> new Due(r.getString(1), kind, Instant.ofEpochMilli(r.getLong(2)))));
-    }
-
-    @Override
-    public List<DueTask> dueTasks(Instant now, int limit) {
-        return read(c -> query(
-                c,
-                "SELECT session_id, id, deadline_at FROM tasks WHERE status = 'RUNNING' "
-                        + "AND deadline_at <= ? ORDER BY deadline_at LIMIT ?",
-                ps -> {
-                    ps.setLong(1, now.toEpochMilli());
-                    ps.setInt(2, limit);
-                },
-                r -> new DueTask(r.getString(1), r.getString(2), Instant.ofEpochMilli(r.getLong(3)))));
-    }
-
-    @Override
-    public Optional<Instant> nextDeadline() {
-        return read(c -> {
-            PreparedStatement ps = c.prepare("SELECT MIN(d) FROM ("
-                    + "SELECT MIN(startup_deadline_at) AS d FROM sessions WHERE status = 'CREATING' "
-                    + "UNION ALL SELECT MIN(expires_at) FROM sessions WHERE status <> 'ENDED' "
-                    + "UNION ALL SELECT MIN(idle_deadline_at) FROM sessions WHERE status <> 'ENDED' AND idle_deadline_at IS NOT NULL "
-                    + "UNION ALL SELECT MIN(deadline_at) FROM tasks WHERE status = 'RUNNING')");
-            try (ResultSet r = ps.executeQuery()) {
-                if (!r.next()) return Optional.empty();
-                long v = r.getLong(1);
-                return r.wasNull() ? Optional.<Instant>empty() : Optional.of(Instant.ofEpochMilli(v));
-            }
-        });
-    }
-
     // ---- fleet ----
 
     /** When a session ends, the edges of the routed tasks it cancelled leave the graph's live set with it. */
@@ -381,58 +304,110 @@ public final class SqliteStore extends JdbcStore {
     }
 
     /**
-     * All the ends in one write job, so one transaction and one commit (a reaper's batch: D113); each end in
-     * its own savepoint, so one refused (its session unknown) leaves the others as they were.
+     * All the ends in one write job, so one transaction and one commit (a reaper's batch: D113). The
+     * batch's rows are read in one statement, and an end that cancels no task (the reaper's common case)
+     * is one {@code UPDATE} that also allocates its {@code session_ended} seq, one {@code INSERT}, and one
+     * shared change of the live counter, without a savepoint: it cannot fail alone once its row is read
+     * (D122). An end with running tasks, a session unknown or one asked for twice runs {@link #endOne}
+     * in its own savepoint as before, so one refused leaves the others as they were.
      */
     @Override
     public List<EndOutcome> endSessions(List<EndRequest> requests) {
         if (requests.isEmpty()) return List.of();
         return writes.submit(WriteQueue.Kind.SETTLES, (c, touched) -> {
+            Map<String, EndRow> rows = endRows(c, requests);
             var out = new ArrayList<EndOutcome>(requests.size());
-            var mine = new HashSet<String>();
+            var seen = new HashSet<String>();
+            int ended = 0;
             for (EndRequest req : requests) {
-                mine.clear();
-                c.prepare("SAVEPOINT end_one").execute();
-                try {
-                    EndResult r = endOne(c, req, mine);
-                    c.prepare("RELEASE end_one").execute();
-                    touched.addAll(mine);
+                EndRow row = seen.add(req.sessionId()) ? rows.get(req.sessionId()) : null;
+                if (row != null && row.before().taskCounts().running() == 0) {
+                    EndResult r = endWithoutTasks(c, req, row);
+                    if (r.transitioned()) {
+                        touched.add(req.sessionId());
+                        ended++;
+                    }
                     out.add(EndOutcome.of(r));
-                } catch (BosunException e) {
-                    c.prepare("ROLLBACK TO end_one").execute();
-                    c.prepare("RELEASE end_one").execute();
-                    out.add(EndOutcome.refused(e));
+                } else {
+                    out.add(endInSavepoint(c, req, touched));
                 }
             }
+            if (ended > 0) adjustLive(c, -ended);
             return out;
         });
     }
 
-    private EndResult endOne(Conn c, EndRequest req, Set<String> touched) throws SQLException {
+    /** A session row as the batch read it, with its β₁ at start for {@code h1_delta}. */
+    private record EndRow(Session before, Optional<Long> h1Start) {}
+
+    /** The rows of the batch's sessions, in one statement: the single writer keeps them current until used. */
+    private static Map<String, EndRow> endRows(Conn c, List<EndRequest> requests) throws SQLException {
+        var ids = new ArrayList<String>(requests.size());
+        for (EndRequest r : requests) ids.add(r.sessionId());
+        var rows = new HashMap<String, EndRow>(requests.size() * 2);
+        for (EndRow row : query(
+                c,
+                "SELECT " + Rows.SESSION_COLUMNS + ", h1_start FROM sessions "
+                        + "WHERE id IN (SELECT value FROM json_each(?))",
+                ps -> ps.setString(1, Rows.json(ids)),
+                r -> new EndRow(Rows.session(r), Rows.optLong(r, "h1_start")))) {
+            rows.put(row.before().id(), row);
+        }
+        return rows;
+    }
+
+    private EndOutcome endInSavepoint(Conn c, EndRequest req, Set<String> touched) throws SQLException {
+        var mine = new HashSet<String>();
+        c.prepare("SAVEPOINT end_one").execute();
+        try {
+            EndResult r = endOne(c, req, mine);
+            c.prepare("RELEASE end_one").execute();
+            touched.addAll(mine);
+            return EndOutcome.of(r);
+        } catch (BosunException e) {
+            c.prepare("ROLLBACK TO end_one").execute();
+            c.prepare("RELEASE end_one").execute();
+            return EndOutcome.refused(e);
+        }
+    }
+
+    /**
+     * {@link #endOne} for a session read by the batch with no running task: the end's compare-and-set and the
+     * seq of its {@code session_ended} in one statement (what {@code appendSystem} would allocate next), and the
+     * ended session made from the row read rather than read again. The live counter is the caller's.
+     */
+    private static EndResult endWithoutTasks(Conn c, EndRequest req, EndRow row) throws SQLException {
+        Session before = row.before();
+        if (before.isEnded()) return new EndResult(before, false, 0);
         long t = req.at().toEpochMilli();
         String guard = StoreRules.endGuard(req.precondition());
-        // Read once: the single writer means nothing changes the row between here and the UPDATE, and
-        // what the session has (tasks, routing) decides which of the steps below it needs at all.
-        Session before =
-                findSession(c, req.sessionId()).orElseThrow(() -> BosunException.notFound("session", req.sessionId()));
-        if (before.isEnded()) return new EndResult(before, false, 0);
-        boolean hasTasks = before.taskCounts().total() > 0;
         List<String> patterns = StoreRules.patternsAtEnd(
-                hasTasks
-                        ? query(
-                                c,
-                                "SELECT " + Rows.TASK_COLUMNS + " FROM tasks WHERE session_id = ? ORDER BY ord",
-                                q -> q.setString(1, req.sessionId()),
-                                Rows::task)
-                        : List.of(),
-                before.maxTasks(),
-                req);
-        PreparedStatement ps = c.prepare("UPDATE sessions SET status = 'ENDED', outcome = ?, reason = ?, error = ?, "
-                + "exit_code = ?, ended_at = ?, idle_deadline_at = NULL, startup_deadline_at = NULL, h1_end = ?, "
-                // Without a worker there is nothing to stop or remove: the end itself is the cleanup.
-                // (SET expressions see the old row, so the end time is bound, not read from ended_at.)
-                + "cleaned_at = CASE WHEN profile IS NULL THEN ? ELSE cleaned_at END, patterns = ? "
-                + "WHERE id = ? AND status <> 'ENDED'" + guard);
+                before.taskCounts().total() > 0 ? tasksOf(c, req.sessionId()) : List.of(), before.maxTasks(), req);
+        PreparedStatement ps = c.prepare(END_SET + ", last_seq = last_seq + 1, checkpoint_seq = last_seq + 1 "
+                + "WHERE id = ? AND status <> 'ENDED'" + guard + " RETURNING last_seq");
+        bindEnd(ps, req, t, patterns, guard);
+        long seq;
+        try (ResultSet r = ps.executeQuery()) {
+            if (!r.next()) return new EndResult(before, false, 0); // the precondition no longer holds
+            seq = r.getLong(1);
+        }
+        Session ended = endedAs(before, req, t, patterns);
+        ObjectNode payload =
+                StoreRules.sessionEnded(ended, req.h1End().isPresent() ? row.h1Start() : Optional.empty(), req);
+        insertEvent(
+                c, req.sessionId(), seq, Direction.SYSTEM, SystemEvents.SESSION_ENDED, Json.write(payload), null, t);
+        return new EndResult(ended.withLastSeq(seq), true, 0);
+    }
+
+    /** What every end sets; its {@code WHERE} (the compare-and-set) follows. */
+    private static final String END_SET = "UPDATE sessions SET status = 'ENDED', outcome = ?, reason = ?, error = ?, "
+            + "exit_code = ?, ended_at = ?, idle_deadline_at = NULL, startup_deadline_at = NULL, h1_end = ?, "
+            // Without a worker there is nothing to stop or remove: the end itself is the cleanup.
+            // (SET expressions see the old row, so the end time is bound, not read from ended_at.)
+            + "cleaned_at = CASE WHEN profile IS NULL THEN ? ELSE cleaned_at END, patterns = ?";
+
+    private static void bindEnd(PreparedStatement ps, EndRequest req, long t, List<String> patterns, String guard)
+            throws SQLException {
         ps.setString(1, req.outcome().name());
         ps.setString(2, req.reason().name());
         ps.setString(3, req.error().orElse(null));
@@ -445,6 +420,29 @@ public final class SqliteStore extends JdbcStore {
         ps.setString(8, Rows.json(patterns));
         ps.setString(9, req.sessionId());
         if (!guard.isEmpty()) ps.setLong(10, t);
+    }
+
+    private static List<Task> tasksOf(Conn c, String sessionId) throws SQLException {
+        return query(
+                c,
+                "SELECT " + Rows.TASK_COLUMNS + " FROM tasks WHERE session_id = ? ORDER BY ord",
+                q -> q.setString(1, sessionId),
+                Rows::task);
+    }
+
+    private EndResult endOne(Conn c, EndRequest req, Set<String> touched) throws SQLException {
+        long t = req.at().toEpochMilli();
+        String guard = StoreRules.endGuard(req.precondition());
+        // Read once: the single writer means nothing changes the row between here and the UPDATE, and
+        // what the session has (tasks, routing) decides which of the steps below it needs at all.
+        Session before =
+                findSession(c, req.sessionId()).orElseThrow(() -> BosunException.notFound("session", req.sessionId()));
+        if (before.isEnded()) return new EndResult(before, false, 0);
+        boolean hasTasks = before.taskCounts().total() > 0;
+        List<String> patterns =
+                StoreRules.patternsAtEnd(hasTasks ? tasksOf(c, req.sessionId()) : List.of(), before.maxTasks(), req);
+        PreparedStatement ps = c.prepare(END_SET + " WHERE id = ? AND status <> 'ENDED'" + guard);
+        bindEnd(ps, req, t, patterns, guard);
         if (ps.executeUpdate() == 0) return new EndResult(before, false, 0); // the precondition no longer holds
         touched.add(req.sessionId());
         adjustLive(c, -1);
@@ -696,34 +694,6 @@ public final class SqliteStore extends JdbcStore {
 
     static BosunException endedConflict(Session s) {
         return StoreRules.ended(s);
-    }
-
-    @Override
-    public int purgeEndedBefore(Instant cutoff, int limit) {
-        return writes.submit(WriteQueue.Kind.SETTLES, (c, touched) -> {
-            // A session whose tiles or webhooks are not all made and settled waits: purging it would lose them.
-            PreparedStatement pick = c.prepare("SELECT id FROM sessions s WHERE status = 'ENDED' AND ended_at < ? "
-                    + "AND cleaned_at IS NOT NULL AND tiles_seq >= checkpoint_seq AND hooks_seq >= checkpoint_seq "
-                    + "AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.session_id = s.id AND d.state = 'PENDING') "
-                    + "ORDER BY ended_at LIMIT ?");
-            pick.setLong(1, cutoff.toEpochMilli());
-            pick.setInt(2, limit);
-            var ids = new ArrayList<String>();
-            try (ResultSet r = pick.executeQuery()) {
-                while (r.next()) ids.add(r.getString(1));
-            }
-            for (String id : ids) {
-                for (String table : List.of("events", "tasks", "deliveries")) {
-                    PreparedStatement del = c.prepare("DELETE FROM " + table + " WHERE session_id = ?");
-                    del.setString(1, id);
-                    del.executeUpdate();
-                }
-                PreparedStatement del = c.prepare("DELETE FROM sessions WHERE id = ?");
-                del.setString(1, id);
-                del.executeUpdate();
-            }
-            return ids.size();
-        });
     }
 
     /** The database file, for diagnostics ({@code bosun doctor}); never shown through the API. */
