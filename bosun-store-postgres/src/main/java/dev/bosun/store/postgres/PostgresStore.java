@@ -99,7 +99,6 @@ public final class PostgresStore extends JdbcStore {
     private final List<LongConsumer> commitTimers = new CopyOnWriteArrayList<>();
     private final PgPeers peers;
     private final NodeLease lease;
-    private volatile boolean closed;
     private final Transactions tx = transactions();
     private final PgCircuit circuit;
     /** How a takeover's ends are made: the manager's once one runs on this store, the documented defaults until then. */
@@ -270,7 +269,7 @@ public final class PostgresStore extends JdbcStore {
     }
 
     private <T> T writeNow(Work<T> work) {
-        if (closed) throw BosunException.unavailable("the store is closed", null);
+        requireOpen();
         circuit.admit();
         // A request's idempotency key rides on its first write, in the same transaction (D78).
         var claim = dev.bosun.idempotency.IdempotencyScope.pending();
@@ -318,7 +317,7 @@ public final class PostgresStore extends JdbcStore {
     }
 
     <T> T read(Read<T> work) {
-        if (closed) throw BosunException.unavailable("the store is closed", null);
+        requireOpen();
         circuit.admit();
         try (Connection c = pool.getConnection()) {
             T result = work.run(c);
@@ -536,7 +535,7 @@ public final class PostgresStore extends JdbcStore {
     /** From the circuit: the last calls' and the background probe's outcome, no round trip. */
     @Override
     public dev.bosun.store.StoreHealth health() {
-        return closed ? dev.bosun.store.StoreHealth.CLOSED : circuit.health();
+        return closed() ? dev.bosun.store.StoreHealth.CLOSED : circuit.health();
     }
 
     // =====================================================================================
@@ -718,7 +717,7 @@ public final class PostgresStore extends JdbcStore {
                 return ev;
             });
         }
-        if (closed) throw BosunException.unavailable("the store is closed", null);
+        requireOpen();
         circuit.admit();
         // The hot path of every send and emit: one statement, its own transaction (autocommit), so one
         // round trip. The CTE bumps the seq under the row lock and inserts the event with it.
@@ -986,7 +985,7 @@ public final class PostgresStore extends JdbcStore {
                 return lapsed.size();
             });
             total += n;
-        } while (n == TAKEOVER_BATCH && !closed);
+        } while (n == TAKEOVER_BATCH && !closed());
         return total;
     }
 
@@ -1035,9 +1034,7 @@ public final class PostgresStore extends JdbcStore {
     }
 
     @Override
-    public void close() {
-        if (closed) return;
-        closed = true;
+    protected void release() {
         circuit.close();
         lease.close();
         peers.close();
