@@ -720,42 +720,12 @@ public final class PostgresStore extends JdbcStore {
         requireOpen();
         circuit.admit();
         // The hot path of every send and emit: one statement, its own transaction (autocommit), so one
-        // round trip. The CTE bumps the seq under the row lock and inserts the event with it.
+        // round trip.
         long t = e.at().toEpochMilli();
         Optional<Event> ev;
         try (Connection c = pool.getConnection()) {
             long began = System.nanoTime();
-            ev = first(
-                    c,
-                    "WITH s AS (UPDATE sessions SET last_seq = last_seq + 1"
-                            + (e.activity()
-                                    ? ", last_activity_at = GREATEST(last_activity_at, ?), idle_deadline_at = CASE "
-                                            + "WHEN tasks_running > 0 THEN NULL ELSE GREATEST(last_activity_at, ?) + idle_timeout_ms END"
-                                    : "")
-                            + " WHERE id = ? AND status <> 'ENDED' RETURNING last_seq) "
-                            + "INSERT INTO events (session_id, seq, direction, type, payload, source_key, created_at) "
-                            + "SELECT ?, last_seq, ?, ?, ?, NULL, ? FROM s RETURNING seq",
-                    r -> new Event(
-                            e.sessionId(),
-                            r.getLong(1),
-                            e.direction(),
-                            e.type(),
-                            e.payload().deepCopy(),
-                            Instant.ofEpochMilli(t)),
-                    e.activity()
-                            ? new Object[] {
-                                t,
-                                t,
-                                e.sessionId(),
-                                e.sessionId(),
-                                e.direction().name(),
-                                e.type(),
-                                Json.write(e.payload()),
-                                t
-                            }
-                            : new Object[] {
-                                e.sessionId(), e.sessionId(), e.direction().name(), e.type(), Json.write(e.payload()), t
-                            });
+            ev = insertNext(c, e, t);
             long took = System.nanoTime() - began;
             for (LongConsumer timer : commitTimers) timer.accept(took);
             if (ev.isEmpty()) requireLive(c, e.sessionId()); // throws NOT_FOUND or CONFLICT
@@ -811,52 +781,45 @@ public final class PostgresStore extends JdbcStore {
 
     private static Event appendOne(Connection c, NewEvent e) throws SQLException {
         long t = e.at().toEpochMilli();
-        long seq = e.activity() ? nextSeqWithActivity(c, e.sessionId(), t) : nextSeq(c, e.sessionId());
-        insertEvent(
-                c,
-                e.sessionId(),
-                seq,
-                e.direction(),
-                e.type(),
-                Json.write(e.payload()),
-                e.sourceKey().orElse(null),
-                t);
+        Optional<Event> ev = insertNext(c, e, t);
+        if (ev.isEmpty()) requireLive(c, e.sessionId()); // throws NOT_FOUND or CONFLICT
         if (SystemEvents.isCheckpoint(e.direction(), e.type())) {
             // A checkpoint from outside the lifecycle (an error, an emergence alert): the relay follows it too.
-            update(c, "UPDATE sessions SET checkpoint_seq = ? WHERE id = ?", seq, e.sessionId());
+            update(
+                    c,
+                    "UPDATE sessions SET checkpoint_seq = ? WHERE id = ?",
+                    ev.orElseThrow().seq(),
+                    e.sessionId());
         }
-        return new Event(
-                e.sessionId(), seq, e.direction(), e.type(), e.payload().deepCopy(), Instant.ofEpochMilli(t));
+        return ev.orElseThrow();
     }
 
-    /** The seq and the activity in one statement, which also takes the session's row lock: the hot path. */
-    private static long nextSeqWithActivity(Connection c, String sessionId, long t) throws SQLException {
-        Optional<Long> seq = first(
+    /**
+     * Appends one event in one statement, PostgreSQL's own: the CTE bumps the session's seq under its
+     * row lock (and its activity, if the event counts as activity) and inserts the event with that seq.
+     * Empty when the session is not live.
+     */
+    private static Optional<Event> insertNext(Connection c, NewEvent e, long t) throws SQLException {
+        String sql = "WITH s AS (UPDATE sessions SET last_seq = last_seq + 1"
+                + (e.activity()
+                        ? ", last_activity_at = GREATEST(last_activity_at, ?), idle_deadline_at = CASE "
+                                + "WHEN tasks_running > 0 THEN NULL ELSE GREATEST(last_activity_at, ?) + idle_timeout_ms END"
+                        : "")
+                + " WHERE id = ? AND status <> 'ENDED' RETURNING last_seq) "
+                + "INSERT INTO events (session_id, seq, direction, type, payload, source_key, created_at) "
+                + "SELECT ?, last_seq, ?, ?, ?, CAST(? AS TEXT), ? FROM s RETURNING seq";
+        String id = e.sessionId();
+        String payload = Json.write(e.payload());
+        String key = e.sourceKey().orElse(null);
+        Object[] args = e.activity()
+                ? new Object[] {t, t, id, id, e.direction().name(), e.type(), payload, key, t}
+                : new Object[] {id, id, e.direction().name(), e.type(), payload, key, t};
+        return first(
                 c,
-                "UPDATE sessions SET last_seq = last_seq + 1, "
-                        + "last_activity_at = GREATEST(last_activity_at, ?), "
-                        + "idle_deadline_at = CASE WHEN tasks_running > 0 THEN NULL ELSE GREATEST(last_activity_at, ?) + idle_timeout_ms END "
-                        + "WHERE id = ? AND status <> 'ENDED' RETURNING last_seq",
-                r -> r.getLong(1),
-                t,
-                t,
-                sessionId);
-        if (seq.isPresent()) return seq.get();
-        requireLive(c, sessionId);
-        throw new IllegalStateException("unreachable: session " + sessionId + " is live but had no row to update");
-    }
-
-    /** Allocates the next seq under the row lock; refuses ended sessions. */
-    private static long nextSeq(Connection c, String sessionId) throws SQLException {
-        Optional<Long> seq = first(
-                c,
-                "UPDATE sessions SET last_seq = last_seq + 1 WHERE id = ? AND status <> 'ENDED' "
-                        + "RETURNING last_seq",
-                r -> r.getLong(1),
-                sessionId);
-        if (seq.isPresent()) return seq.get();
-        requireLive(c, sessionId);
-        throw new IllegalStateException("unreachable: session " + sessionId + " is live but had no row to update");
+                sql,
+                r -> new Event(
+                        id, r.getLong(1), e.direction(), e.type(), e.payload().deepCopy(), Instant.ofEpochMilli(t)),
+                args);
     }
 
     private static void insertEvent(
