@@ -45,6 +45,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
@@ -800,6 +801,7 @@ public final class PostgresStore extends JdbcStore {
      * Empty when the session is not live.
      */
     private static Optional<Event> insertNext(Connection c, NewEvent e, long t) throws SQLException {
+        boolean keyed = e.sourceKey().isPresent();
         String sql = "WITH s AS (UPDATE sessions SET last_seq = last_seq + 1"
                 + (e.activity()
                         ? ", last_activity_at = GREATEST(last_activity_at, ?), idle_deadline_at = CASE "
@@ -807,19 +809,19 @@ public final class PostgresStore extends JdbcStore {
                         : "")
                 + " WHERE id = ? AND status <> 'ENDED' RETURNING last_seq) "
                 + "INSERT INTO events (session_id, seq, direction, type, payload, source_key, created_at) "
-                + "SELECT ?, last_seq, ?, ?, ?, CAST(? AS TEXT), ? FROM s RETURNING seq";
+                + "SELECT ?, last_seq, ?, ?, ?, " + (keyed ? "CAST(? AS TEXT)" : "NULL") + ", ? FROM s RETURNING seq";
         String id = e.sessionId();
-        String payload = Json.write(e.payload());
-        String key = e.sourceKey().orElse(null);
-        Object[] args = e.activity()
-                ? new Object[] {t, t, id, id, e.direction().name(), e.type(), payload, key, t}
-                : new Object[] {id, id, e.direction().name(), e.type(), payload, key, t};
+        var args = new ArrayList<Object>(9);
+        if (e.activity()) Collections.addAll(args, t, t);
+        Collections.addAll(args, id, id, e.direction().name(), e.type(), Json.write(e.payload()));
+        if (keyed) args.add(e.sourceKey().get());
+        args.add(t);
         return first(
                 c,
                 sql,
                 r -> new Event(
                         id, r.getLong(1), e.direction(), e.type(), e.payload().deepCopy(), Instant.ofEpochMilli(t)),
-                args);
+                args.toArray());
     }
 
     private static void insertEvent(
