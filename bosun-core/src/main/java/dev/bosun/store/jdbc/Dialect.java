@@ -19,6 +19,7 @@ import java.util.function.Predicate;
  * @param lock            the statement that serializes writers of one (scope, key) until the
  *                        transaction ends; none with a single writer
  * @param listing         how a session listing matches a tag (JSON array) and a part of a name
+ * @param ddl             the words the schema's migration templates leave to the engine (D123)
  */
 public record Dialect(
         Predicate<SQLException> uniqueViolation,
@@ -27,7 +28,8 @@ public record Dialect(
         String skipLocked,
         String greatest,
         Optional<String> lock,
-        SessionListing listing) {
+        SessionListing listing,
+        Ddl ddl) {
 
     /**
      * SQLite: one writer thread runs one transaction at a time, so nothing is locked; tags are found with
@@ -40,8 +42,8 @@ public record Dialect(
             "",
             "MAX",
             Optional.empty(),
-            new SessionListing(
-                    "EXISTS (SELECT 1 FROM json_each(sessions.tags) WHERE value = ?)", "instr(name, ?) > 0"));
+            new SessionListing("EXISTS (SELECT 1 FROM json_each(sessions.tags) WHERE value = ?)", "instr(name, ?) > 0"),
+            Ddl.SQLITE);
 
     /**
      * PostgreSQL: several nodes write at once, so rows read for an update are locked and scopes (a
@@ -57,7 +59,8 @@ public record Dialect(
             Optional.of("SELECT pg_advisory_xact_lock(hashtext(?), hashtext(?))"),
             new SessionListing(
                     "EXISTS (SELECT 1 FROM jsonb_array_elements_text(sessions.tags::jsonb) AS tag WHERE tag = ?)",
-                    "strpos(name, ?) > 0"));
+                    "strpos(name, ?) > 0"),
+            Ddl.POSTGRES);
 
     /** Whether {@code e} is a unique or primary-key violation. */
     public boolean isUniqueViolation(SQLException e) {

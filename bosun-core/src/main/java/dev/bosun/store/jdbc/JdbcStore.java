@@ -33,6 +33,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,6 +56,7 @@ public abstract class JdbcStore implements Store {
     protected final Dialect dialect;
     private final JdbcDeliveries deliveries;
     private final JdbcIdempotency idempotency;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     /**
      * @param deliveries makes the store's deliveries over its transactions ({@code JdbcDeliveries::new}, or a
@@ -85,6 +87,27 @@ public abstract class JdbcStore implements Store {
 
     /** How this store runs a transaction: asked on every call, so a subclass may make it in its constructor. */
     protected abstract Transactions tx();
+
+    // ---- closing: once, whoever calls first; the store's own parts are released by release() ----
+
+    /** Whether {@link #close} has begun: a closed store takes no new work and reports itself closed. */
+    protected final boolean closed() {
+        return closed.get();
+    }
+
+    /** Refuses new work once the store is closing (UNAVAILABLE, as a store that cannot be reached). */
+    protected final void requireOpen() {
+        if (closed.get()) throw BosunException.unavailable("the store is closed", null);
+    }
+
+    /** Closes the store once; a later or concurrent call returns at once. */
+    @Override
+    public final void close() {
+        if (closed.compareAndSet(false, true)) release();
+    }
+
+    /** Releases what the store holds, the last-opened first; called once, by {@link #close}. */
+    protected abstract void release();
 
     // ---- rows read inside a transaction, by the shared statements and the stores' own writes ----
 

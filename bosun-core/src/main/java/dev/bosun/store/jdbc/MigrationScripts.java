@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 
-/** Reads a store's migration scripts from its jar (each store keeps its own, append-only: D108). */
+/** Reads the schema's migration templates from core's jar ({@link Migration}, D123). */
 public final class MigrationScripts {
     private MigrationScripts() {}
 

@@ -1,30 +1,25 @@
 package dev.bosun.store.postgres;
 
-import dev.bosun.store.jdbc.MigrationScripts;
+import dev.bosun.store.jdbc.Dialect;
+import dev.bosun.store.jdbc.Migration;
+import dev.bosun.store.jdbc.Migrations;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Set;
 
 /**
- * Applies the versioned migrations under {@code db/postgres/V<n>__<name>.sql} in order, recording
+ * Applies PostgreSQL's schema versions ({@link Migrations#POSTGRES}, templates shared with SQLite and
+ * rendered in PostgreSQL's words: D123) in order, recording
  * them in {@code schema_migrations}. Everything runs in one transaction holding a transaction-level
  * advisory lock keyed on the schema: nodes that start at once queue on the lock, the first applies
  * the migrations, the others find them recorded and apply nothing. PostgreSQL's DDL is
  * transactional, so a node killed half-way leaves no half-applied migration behind.
  */
 final class PgMigrator {
-    /** The migrations this build knows, in order. Append only; never edit one that has shipped. */
-    static final List<String> MIGRATIONS = List.of(
-            "V1__init.sql",
-            "V2__leases.sql",
-            "V3__deliveries.sql",
-            "V4__delivery_ready.sql",
-            "V5__idempotency_keys.sql");
     /** First key of the advisory lock: Bosun's migrations (the second is the schema's hash). */
     private static final int LOCK_CLASS = 0x62736e31; // "bsn1"
 
@@ -50,14 +45,14 @@ final class PgMigrator {
                 while (r.next()) done.add(r.getInt(1));
             }
             int applied = 0;
-            for (int i = 0; i < MIGRATIONS.size(); i++) {
-                int version = i + 1;
+            for (Migration m : Migrations.POSTGRES) {
+                int version = m.version();
                 if (done.contains(version)) continue;
-                s.execute(read(MIGRATIONS.get(i))); // the driver runs a multi-statement script as one simple query
+                s.execute(m.script(Dialect.POSTGRES)); // the driver runs a multi-statement script as one simple query
                 try (PreparedStatement ins =
                         c.prepareStatement("INSERT INTO schema_migrations (version, name) VALUES (?, ?)")) {
                     ins.setInt(1, version);
-                    ins.setString(2, MIGRATIONS.get(i));
+                    ins.setString(2, m.name());
                     ins.executeUpdate();
                 }
                 applied++;
@@ -73,10 +68,6 @@ final class PgMigrator {
     }
 
     static int latestVersion() {
-        return MIGRATIONS.size();
-    }
-
-    private static String read(String name) {
-        return MigrationScripts.read(PgMigrator.class, "/db/postgres/" + name);
+        return Migrations.POSTGRES.size();
     }
 }

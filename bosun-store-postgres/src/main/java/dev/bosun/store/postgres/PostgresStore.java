@@ -43,6 +43,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -99,7 +100,6 @@ public final class PostgresStore extends JdbcStore {
     private final List<LongConsumer> commitTimers = new CopyOnWriteArrayList<>();
     private final PgPeers peers;
     private final NodeLease lease;
-    private volatile boolean closed;
     private final Transactions tx = transactions();
     private final PgCircuit circuit;
     /** How a takeover's ends are made: the manager's once one runs on this store, the documented defaults until then. */
@@ -272,7 +272,7 @@ public final class PostgresStore extends JdbcStore {
     }
 
     private <T> T writeNow(Work<T> work) {
-        if (closed) throw BosunException.unavailable("the store is closed", null);
+        requireOpen();
         circuit.admit();
         // A request's idempotency key rides on its first write, in the same transaction (D78).
         var claim = dev.bosun.idempotency.IdempotencyScope.pending();
@@ -321,7 +321,7 @@ public final class PostgresStore extends JdbcStore {
     }
 
     <T> T read(Read<T> work) {
-        if (closed) throw BosunException.unavailable("the store is closed", null);
+        requireOpen();
         circuit.admit();
         try (PoolGate.Lease lease = gate.borrow()) {
             T result = work.run(lease.connection());
@@ -480,7 +480,7 @@ public final class PostgresStore extends JdbcStore {
     /** From the circuit: the last calls' and the background probe's outcome, no round trip. */
     @Override
     public dev.bosun.store.StoreHealth health() {
-        return closed ? dev.bosun.store.StoreHealth.CLOSED : circuit.health();
+        return closed() ? dev.bosun.store.StoreHealth.CLOSED : circuit.health();
     }
 
     // =====================================================================================
@@ -692,46 +692,16 @@ public final class PostgresStore extends JdbcStore {
                 return ev;
             });
         }
-        if (closed) throw BosunException.unavailable("the store is closed", null);
+        requireOpen();
         circuit.admit();
         // The hot path of every send and emit: one statement, its own transaction (autocommit), so one
-        // round trip. The CTE bumps the seq under the row lock and inserts the event with it.
+        // round trip.
         long t = e.at().toEpochMilli();
         Optional<Event> ev;
         try (PoolGate.Lease lease = gate.borrow()) {
             Connection c = lease.connection();
             long began = System.nanoTime();
-            ev = first(
-                    c,
-                    "WITH s AS (UPDATE sessions SET last_seq = last_seq + 1"
-                            + (e.activity()
-                                    ? ", last_activity_at = GREATEST(last_activity_at, ?), idle_deadline_at = CASE "
-                                            + "WHEN tasks_running > 0 THEN NULL ELSE GREATEST(last_activity_at, ?) + idle_timeout_ms END"
-                                    : "")
-                            + " WHERE id = ? AND status <> 'ENDED' RETURNING last_seq) "
-                            + "INSERT INTO events (session_id, seq, direction, type, payload, source_key, created_at) "
-                            + "SELECT ?, last_seq, ?, ?, ?, NULL, ? FROM s RETURNING seq",
-                    r -> new Event(
-                            e.sessionId(),
-                            r.getLong(1),
-                            e.direction(),
-                            e.type(),
-                            e.payload().deepCopy(),
-                            Instant.ofEpochMilli(t)),
-                    e.activity()
-                            ? new Object[] {
-                                t,
-                                t,
-                                e.sessionId(),
-                                e.sessionId(),
-                                e.direction().name(),
-                                e.type(),
-                                Json.write(e.payload()),
-                                t
-                            }
-                            : new Object[] {
-                                e.sessionId(), e.sessionId(), e.direction().name(), e.type(), Json.write(e.payload()), t
-                            });
+            ev = insertNext(c, e, t);
             long took = System.nanoTime() - began;
             for (LongConsumer timer : commitTimers) timer.accept(took);
             if (ev.isEmpty()) requireLive(c, e.sessionId()); // throws NOT_FOUND or CONFLICT
@@ -787,52 +757,46 @@ public final class PostgresStore extends JdbcStore {
 
     private static Event appendOne(Connection c, NewEvent e) throws SQLException {
         long t = e.at().toEpochMilli();
-        long seq = e.activity() ? nextSeqWithActivity(c, e.sessionId(), t) : nextSeq(c, e.sessionId());
-        insertEvent(
-                c,
-                e.sessionId(),
-                seq,
-                e.direction(),
-                e.type(),
-                Json.write(e.payload()),
-                e.sourceKey().orElse(null),
-                t);
+        Optional<Event> ev = insertNext(c, e, t);
+        if (ev.isEmpty()) requireLive(c, e.sessionId()); // throws NOT_FOUND or CONFLICT
         if (SystemEvents.isCheckpoint(e.direction(), e.type())) {
             // A checkpoint from outside the lifecycle (an error, an emergence alert): the relay follows it too.
-            update(c, "UPDATE sessions SET checkpoint_seq = ? WHERE id = ?", seq, e.sessionId());
+            update(
+                    c,
+                    "UPDATE sessions SET checkpoint_seq = ? WHERE id = ?",
+                    ev.orElseThrow().seq(),
+                    e.sessionId());
         }
-        return new Event(
-                e.sessionId(), seq, e.direction(), e.type(), e.payload().deepCopy(), Instant.ofEpochMilli(t));
+        return ev.orElseThrow();
     }
 
-    /** The seq and the activity in one statement, which also takes the session's row lock: the hot path. */
-    private static long nextSeqWithActivity(Connection c, String sessionId, long t) throws SQLException {
-        Optional<Long> seq = first(
+    /**
+     * Appends one event in one statement, PostgreSQL's own: the CTE bumps the session's seq under its
+     * row lock (and its activity, if the event counts as activity) and inserts the event with that seq.
+     * Empty when the session is not live.
+     */
+    private static Optional<Event> insertNext(Connection c, NewEvent e, long t) throws SQLException {
+        boolean keyed = e.sourceKey().isPresent();
+        String sql = "WITH s AS (UPDATE sessions SET last_seq = last_seq + 1"
+                + (e.activity()
+                        ? ", last_activity_at = GREATEST(last_activity_at, ?), idle_deadline_at = CASE "
+                                + "WHEN tasks_running > 0 THEN NULL ELSE GREATEST(last_activity_at, ?) + idle_timeout_ms END"
+                        : "")
+                + " WHERE id = ? AND status <> 'ENDED' RETURNING last_seq) "
+                + "INSERT INTO events (session_id, seq, direction, type, payload, source_key, created_at) "
+                + "SELECT ?, last_seq, ?, ?, ?, " + (keyed ? "CAST(? AS TEXT)" : "NULL") + ", ? FROM s RETURNING seq";
+        String id = e.sessionId();
+        var args = new ArrayList<Object>(9);
+        if (e.activity()) Collections.addAll(args, t, t);
+        Collections.addAll(args, id, id, e.direction().name(), e.type(), Json.write(e.payload()));
+        if (keyed) args.add(e.sourceKey().get());
+        args.add(t);
+        return first(
                 c,
-                "UPDATE sessions SET last_seq = last_seq + 1, "
-                        + "last_activity_at = GREATEST(last_activity_at, ?), "
-                        + "idle_deadline_at = CASE WHEN tasks_running > 0 THEN NULL ELSE GREATEST(last_activity_at, ?) + idle_timeout_ms END "
-                        + "WHERE id = ? AND status <> 'ENDED' RETURNING last_seq",
-                r -> r.getLong(1),
-                t,
-                t,
-                sessionId);
-        if (seq.isPresent()) return seq.get();
-        requireLive(c, sessionId);
-        throw new IllegalStateException("unreachable: session " + sessionId + " is live but had no row to update");
-    }
-
-    /** Allocates the next seq under the row lock; refuses ended sessions. */
-    private static long nextSeq(Connection c, String sessionId) throws SQLException {
-        Optional<Long> seq = first(
-                c,
-                "UPDATE sessions SET last_seq = last_seq + 1 WHERE id = ? AND status <> 'ENDED' "
-                        + "RETURNING last_seq",
-                r -> r.getLong(1),
-                sessionId);
-        if (seq.isPresent()) return seq.get();
-        requireLive(c, sessionId);
-        throw new IllegalStateException("unreachable: session " + sessionId + " is live but had no row to update");
+                sql,
+                r -> new Event(
+                        id, r.getLong(1), e.direction(), e.type(), e.payload().deepCopy(), Instant.ofEpochMilli(t)),
+                args.toArray());
     }
 
     private static void insertEvent(
@@ -938,7 +902,7 @@ public final class PostgresStore extends JdbcStore {
                 return lapsed.size();
             });
             total += n;
-        } while (n == TAKEOVER_BATCH && !closed);
+        } while (n == TAKEOVER_BATCH && !closed());
         return total;
     }
 
@@ -987,9 +951,7 @@ public final class PostgresStore extends JdbcStore {
     }
 
     @Override
-    public void close() {
-        if (closed) return;
-        closed = true;
+    protected void release() {
         circuit.close();
         lease.close();
         peers.close();

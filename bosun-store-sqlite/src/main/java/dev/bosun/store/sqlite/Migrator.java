@@ -1,6 +1,8 @@
 package dev.bosun.store.sqlite;
 
-import dev.bosun.store.jdbc.MigrationScripts;
+import dev.bosun.store.jdbc.Dialect;
+import dev.bosun.store.jdbc.Migration;
+import dev.bosun.store.jdbc.Migrations;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -8,21 +10,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Applies the versioned schema migrations under {@code db/sqlite/V<n>__<name>.sql} in order, each in
- * its own transaction, recording them in {@code schema_migrations}. The connection it is given opens
+ * Applies SQLite's schema versions ({@link Migrations#SQLITE}, templates shared with PostgreSQL and
+ * rendered in SQLite's words: D123) in order, each in its own transaction, recording them in {@code schema_migrations}. The connection it is given opens
  * transactions with {@code BEGIN IMMEDIATE}, taking SQLite's write lock before the check, so two
  * processes opening one file at once apply each migration once.
  */
 final class Migrator {
-    /** The migrations this build knows, in order. Append only; never edit one that has shipped. */
-    static final List<String> MIGRATIONS = List.of(
-            "V1__init.sql",
-            "V2__fleet.sql",
-            "V3__live_counter.sql",
-            "V4__deliveries.sql",
-            "V5__delivery_ready.sql",
-            "V6__idempotency_keys.sql");
-
     private Migrator() {}
 
     static int migrate(Connection c) throws SQLException {
@@ -31,9 +24,8 @@ final class Migrator {
                     "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)");
         }
         int applied = 0;
-        for (int i = 0; i < MIGRATIONS.size(); i++) {
-            int version = i + 1;
-            String name = MIGRATIONS.get(i);
+        for (Migration m : Migrations.SQLITE) {
+            int version = m.version();
             c.setAutoCommit(false);
             try (Statement s = c.createStatement()) {
                 boolean done;
@@ -41,9 +33,9 @@ final class Migrator {
                     done = rs.next();
                 }
                 if (!done) {
-                    for (String stmt : statements(read(name))) s.execute(stmt);
+                    for (String stmt : statements(m.script(Dialect.SQLITE))) s.execute(stmt);
                     s.execute("INSERT INTO schema_migrations (version, name, applied_at) VALUES (" + version + ", '"
-                            + name + "', " + System.currentTimeMillis() + ")");
+                            + m.name() + "', " + System.currentTimeMillis() + ")");
                     applied++;
                 }
                 c.commit();
@@ -58,11 +50,7 @@ final class Migrator {
     }
 
     static int latestVersion() {
-        return MIGRATIONS.size();
-    }
-
-    private static String read(String name) {
-        return MigrationScripts.read(Migrator.class, "/db/sqlite/" + name);
+        return Migrations.SQLITE.size();
     }
 
     /** Splits a migration into statements; migrations keep semicolons out of comments and strings. */

@@ -72,7 +72,6 @@ public final class SqliteStore extends JdbcStore {
     private final BlockingQueue<Conn> readers;
     private final List<Conn> allReaders = new ArrayList<>();
     private final List<CommitListener> listeners = new CopyOnWriteArrayList<>();
-    private volatile boolean closed;
 
     /**
      * Options for the database file.
@@ -212,7 +211,7 @@ public final class SqliteStore extends JdbcStore {
     }
 
     <T> T read(Read<T> work) {
-        if (closed) throw BosunException.unavailable("the store is closed", null);
+        requireOpen();
         Conn c;
         try {
             c = readers.take();
@@ -277,7 +276,7 @@ public final class SqliteStore extends JdbcStore {
     /** The writer's health as of its last commit or probe: a full disk or failing commits show here at once. */
     @Override
     public dev.bosun.store.StoreHealth health() {
-        return closed ? dev.bosun.store.StoreHealth.CLOSED : writes.health();
+        return closed() ? dev.bosun.store.StoreHealth.CLOSED : writes.health();
     }
 
     // =====================================================================================
@@ -702,9 +701,7 @@ public final class SqliteStore extends JdbcStore {
     }
 
     @Override
-    public void close() {
-        if (closed) return;
-        closed = true;
+    protected void release() {
         writes.close();
         writeConn.close();
         allReaders.forEach(Conn::close);
