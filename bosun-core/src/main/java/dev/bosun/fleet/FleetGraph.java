@@ -19,8 +19,11 @@ import java.util.Map;
  * task's agents in int lists over one pool (a task has a few, so membership is a short walk, and
  * they cost 8 bytes an edge); loads and linked-task counts are int arrays. A decision fills a reused candidate buffer and compares each
  * candidate's β₁ delta and counter without allocating: for a new task every delta is 0 (a new vertex
- * closes no cycle); for a known task the few agents linked to it are marked once, and the delta is 1
- * exactly for an unmarked agent in the task's component.
+ * closes no cycle); for a known task the delta is 1 exactly for an agent not linked to it in the task's
+ * component, so when that component holds every registered agent (counted per root) only the task's own
+ * few agents can have delta 0 and they alone are compared, else the linked agents are marked once and
+ * every candidate compared. Several required capabilities are ANDed bitsets while ids follow
+ * registration order (D119).
  *
  * <p>Pruning removes the dropped edges and the vertices they leave isolated (a task with no edge,
  * an unregistered agent with no edge), then rebuilds the union-find from the remaining int edges;
