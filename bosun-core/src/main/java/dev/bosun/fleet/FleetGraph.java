@@ -19,8 +19,11 @@ import java.util.Map;
  * task's agents in int lists over one pool (a task has a few, so membership is a short walk, and
  * they cost 8 bytes an edge); loads and linked-task counts are int arrays. A decision fills a reused candidate buffer and compares each
  * candidate's β₁ delta and counter without allocating: for a new task every delta is 0 (a new vertex
- * closes no cycle); for a known task the few agents linked to it are marked once, and the delta is 1
- * exactly for an unmarked agent in the task's component.
+ * closes no cycle); for a known task the delta is 1 exactly for an agent not linked to it in the task's
+ * component, so when that component holds every registered agent (counted per root) only the task's own
+ * few agents can have delta 0 and they alone are compared, else the linked agents are marked once and
+ * every candidate compared. Several required capabilities are ANDed bitsets while ids follow
+ * registration order (D119).
  *
  * <p>Pruning removes the dropped edges and the vertices they leave isolated (a task with no edge,
  * an unregistered agent with no edge), then rebuilds the union-find from the remaining int edges;
@@ -47,6 +50,12 @@ public final class FleetGraph {
     private int agentIds;
     private long nextRank;
     private final IntList order = new IntList(); // registered agents by rank
+    // Whether agent ids ascend with registration order among the registered agents: true while every new rank
+    // went to an id above all ids ranked before (ids are interned at first sight, usually the registration;
+    // an agent re-registered after removal, or first named by an edge, takes a new rank on an older id). While
+    // it holds, a capability bitset walked by id lists agents in registration order.
+    private boolean idsInRankOrder = true;
+    private int maxRankedId = NONE;
 
     // ---- capabilities ----
     private final Map<String, Integer> capIndex = new HashMap<>();
@@ -65,6 +74,10 @@ public final class FleetGraph {
     private final TaskIndex taskIndex = new TaskIndex();
     private int[] parent = new int[16];
     private int[] size = new int[16];
+    // Per component (valid at its root): how many registered agents' vertices it holds. When a task's component
+    // holds every registered agent, every candidate of a re-route is in it, so the β₁ key of a candidate is 0
+    // exactly for the few agents already linked to the task: the decision looks at those, not at every candidate.
+    private int[] registeredIn = new int[16];
     private int[] vertexAgent = filled(16); // agent id of an agent vertex, NONE for a task vertex
     private String[] vertexTask = new String[16]; // task key of a task vertex
     private boolean[] alive = new boolean[16];
@@ -121,7 +134,10 @@ public final class FleetGraph {
         } else {
             rank[id] = nextRank++;
             order.add(id);
+            if (id < maxRankedId) idsInRankOrder = false;
+            maxRankedId = Math.max(maxRankedId, id);
         }
+        boolean wasRegistered = registered[id] != null;
         registered[id] = a;
         int[] caps = new int[a.capabilities().size()];
         int k = 0;
@@ -136,7 +152,8 @@ public final class FleetGraph {
         }
         agentCaps[id] = caps;
         idleChange(id, 1);
-        agentVertexOf(id);
+        int v = agentVertexOf(id);
+        if (!wasRegistered) registeredIn[find(v)]++;
     }
 
     /**
@@ -160,6 +177,8 @@ public final class FleetGraph {
             vertices--;
             components--;
             free.add(v);
+        } else if (v != NONE) {
+            registeredIn[find(v)]--;
         }
         return true;
     }
@@ -274,6 +293,10 @@ public final class FleetGraph {
         int[] counters = bosunRule ? load : linked;
         if (tv == NONE) return chooseForNewTask(counters);
         int taskRoot = find(tv);
+        // Every candidate not linked to the task has key 1 when the task's component holds every registered agent
+        // (Bosun's rule: linking it closes a cycle) or always (the reference rule): the task's own few agents
+        // decide, without a pass over the candidates.
+        if (!bosunRule || registeredIn[taskRoot] == order.size) return chooseForKnownTask(tv, counters, bosunRule);
         int best = NONE;
         int bestKey = Integer.MAX_VALUE;
         int bestCount = Integer.MAX_VALUE;
@@ -301,6 +324,51 @@ public final class FleetGraph {
             rise = bestKey;
         }
         return chosen(best, bestCount, n);
+    }
+
+    /**
+     * A known task whose non-linked candidates all have key 1: the linked candidates (key 0), if any, are the
+     * only contenders, by least counter, then first registered; else every candidate has key 1 and the least
+     * counter wins as for a new task.
+     */
+    private String chooseForKnownTask(int tv, int[] counters, boolean bosunRule) {
+        int best = NONE;
+        int bestCount = Integer.MAX_VALUE;
+        int n = 0;
+        for (int e = taskHead[tv]; e != NONE; e = entryNext[e]) {
+            int a = vertexAgent[entryAgentVertex[e]];
+            if (!isCandidateId(a)) continue;
+            int count = counters[a];
+            if (count < bestCount || (count == bestCount && rank[a] < rank[best])) {
+                if (count < bestCount) n = 0;
+                best = a;
+                bestCount = count;
+            }
+            if (count == bestCount) n++;
+        }
+        int key = 0;
+        String chosen;
+        if (best != NONE) chosen = chosen(best, bestCount, n);
+        else {
+            key = 1;
+            chosen = chooseForNewTask(counters);
+            best = lastAgentId;
+        }
+        if (bosunRule) {
+            riseAgent = best;
+            riseTask = tv;
+            rise = key;
+        }
+        return chosen;
+    }
+
+    /** Whether the agent id is among the current candidates, by the rules that selected them (no list walk). */
+    private boolean isCandidateId(int a) {
+        if (registered[a] == null) return false;
+        if (preferred && preferMark[a] != preferStamp) return false;
+        if (fellBack) return true;
+        for (int r = 0; r < reqCount; r++) if (!hasCap(a, req[r])) return false;
+        return true;
     }
 
     /** A new task: every candidate has the same key (a new vertex closes no cycle), so the least counter wins. */
@@ -528,7 +596,21 @@ public final class FleetGraph {
         ensureCandidates(shortest.size);
         int[] out = candBuf;
         int n = 0;
-        if (reqCount == 2) { // the common case: one bitset to test
+        if (idsInRankOrder) { // the bitsets ANDed word by word list the capable agents by id, so by registration
+            long[] first = capSet[req[0]];
+            int words = first.length;
+            for (int r = 1; r < reqCount; r++) words = Math.min(words, capSet[req[r]].length);
+            if (reqCount == 2) {
+                long[] second = capSet[req[1]];
+                for (int w = 0; w < words; w++) n = addBits(out, n, w, first[w] & second[w]);
+            } else {
+                for (int w = 0; w < words; w++) {
+                    long bits = first[w];
+                    for (int r = 1; r < reqCount && bits != 0; r++) bits &= capSet[req[r]][w];
+                    n = addBits(out, n, w, bits);
+                }
+            }
+        } else if (reqCount == 2) { // the common case: one bitset to test
             long[] other = capSet[req[0] == shortestCap ? req[1] : req[0]];
             for (int i = 0; i < shortest.size; i++) {
                 int a = shortest.a[i];
@@ -544,6 +626,15 @@ public final class FleetGraph {
         }
         cand = out;
         candCount = n;
+    }
+
+    /** Appends the agent ids of a bitset word's set bits to {@code out} from {@code n}; returns the new count. */
+    private static int addBits(int[] out, int n, int word, long bits) {
+        while (bits != 0) {
+            out[n++] = (word << 6) + Long.numberOfTrailingZeros(bits);
+            bits &= bits - 1;
+        }
+        return n;
     }
 
     private void narrowTo(List<String> prefer) {
@@ -652,6 +743,7 @@ public final class FleetGraph {
                 int n = v * 2;
                 parent = Arrays.copyOf(parent, n);
                 size = Arrays.copyOf(size, n);
+                registeredIn = Arrays.copyOf(registeredIn, n);
                 vertexAgent = Arrays.copyOf(vertexAgent, n);
                 vertexTask = Arrays.copyOf(vertexTask, n);
                 alive = Arrays.copyOf(alive, n);
@@ -662,6 +754,7 @@ public final class FleetGraph {
         }
         parent[v] = v;
         size[v] = 1;
+        registeredIn[v] = 0;
         taskHead[v] = NONE;
         vertexAgent[v] = agent;
         vertexTask[v] = taskKey;
@@ -708,6 +801,7 @@ public final class FleetGraph {
         for (int v = 0; v < highWater; v++) {
             parent[v] = v;
             size[v] = 1;
+            registeredIn[v] = alive[v] && vertexAgent[v] != NONE && registered[vertexAgent[v]] != null ? 1 : 0;
         }
         for (int v = 0; v < highWater; v++) {
             if (!alive[v] || vertexAgent[v] != NONE) continue;
@@ -742,6 +836,7 @@ public final class FleetGraph {
         }
         parent[rb] = ra;
         size[ra] += size[rb];
+        registeredIn[ra] += registeredIn[rb];
         components--;
     }
 
