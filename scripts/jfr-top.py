@@ -2,10 +2,15 @@
 """Aggregates a JFR recording's CPU samples: top self frames and inclusive frames, in percent.
 
     scripts/jfr-top.py RECORDING.jfr [N] [--from HH:MM:SS[.mmm]] [--to HH:MM:SS[.mmm]] [--match TEXT]
+                       [--event NAME] [--threads]
 
 --from/--to keep the samples taken in that window (wall clock of the recording, as `jfr print` shows
 it), e.g. one benchmark phase: `jfr print --events jdk.ProcessStart` gives when each wrk started.
 --match keeps the samples whose stack has a frame containing TEXT.
+--event reads another sample event than jdk.ExecutionSample: jdk.CPUTimeSample (JDK 25, recorded with
+`jdk.CPUTimeSample#enabled=true`) samples a thread while it is on CPU, in native code too (SQLite's
+`NativeDB.step`), which jdk.ExecutionSample does not see. --threads adds the samples per thread (numbered
+thread names folded: "bosun-http-12" counts as "bosun-http-N").
 
 Needs `jfr` from the JDK that scripts/env.sh finds ($JAVA_HOME/bin/jfr) or on the PATH.
 """
@@ -13,7 +18,10 @@ import collections, os, re, subprocess, sys
 
 args = sys.argv[1:]
 opts = {}
-for k in ("--from", "--to", "--match"):
+threads = "--threads" in args
+if threads:
+    args.remove("--threads")
+for k in ("--from", "--to", "--match", "--event"):
     if k in args:
         i = args.index(k)
         opts[k] = args[i + 1]
@@ -23,10 +31,11 @@ n_top = int(args[1]) if len(args) > 1 else 20
 jfr = os.path.join(os.environ.get("JAVA_HOME", ""), "bin", "jfr")
 if not os.path.exists(jfr):
     jfr = "jfr"
-text = subprocess.run([jfr, "print", "--stack-depth", "64", "--events", "jdk.ExecutionSample", rec],
+event = opts.get("--event", "jdk.ExecutionSample")
+text = subprocess.run([jfr, "print", "--stack-depth", "64", "--events", event, rec],
                       check=True, capture_output=True, text=True).stdout
-self_, incl, n = collections.Counter(), collections.Counter(), 0
-for ev in text.split("jdk.ExecutionSample")[1:]:
+self_, incl, per_thread, n = collections.Counter(), collections.Counter(), collections.Counter(), 0
+for ev in text.split(event + " {")[1:]:
     t = re.search(r"startTime = (\d\d:\d\d:\d\d(?:\.\d+)?)", ev)
     if t and ("--from" in opts or "--to" in opts):
         when = t.group(1)
@@ -44,6 +53,8 @@ for ev in text.split("jdk.ExecutionSample")[1:]:
     if "--match" in opts and not any(opts["--match"] in f for f in frames):
         continue
     n += 1
+    th = re.search(r'eventThread = "(.*?)"', ev) or re.search(r'sampledThread = "(.*?)"', ev)
+    per_thread[re.sub(r"\d+", "N", th.group(1)) if th else "?"] += 1
     self_[frames[0]] += 1
     for f in set(frames):
         incl[f] += 1
@@ -51,6 +62,10 @@ print(f"{n} samples")
 print("self:")
 for f, c in self_.most_common(n_top):
     print(f"  {c * 100 / n:5.1f}%  {f}")
+if threads:
+    print("threads:")
+    for t, c in per_thread.most_common(n_top):
+        print(f"  {c * 100 / n:5.1f}%  {t}")
 print("inclusive:")
 for f, c in incl.most_common(n_top):
     print(f"  {c * 100 / n:5.1f}%  {f}")
