@@ -115,10 +115,7 @@ final class TasksBench {
             report.line("server CPU per task, routed", routedCpu.toString());
             report.line(
                     "routing's cost in server CPU",
-                    String.format(
-                            "%.1f %% (without the JIT's compile threads: %.1f %%)",
-                            100 * (routedCpu.perTask(false) / plainCpu.perTask(false) - 1),
-                            100 * (routedCpu.perTask(true) / plainCpu.perTask(true) - 1)));
+                    String.format("%.1f %% more per task", 100 * (routedCpu.perTask() / plainCpu.perTask() - 1)));
             double one = load.rate(route, 1, warm);
             double many = load.rate(route, CLIENTS, warm);
             report.line("durable decisions/s (POST /v1/route), 1 client", Report.rate(one));
@@ -134,7 +131,7 @@ final class TasksBench {
 
     /** The server JVM's CPU over the measured runs of one case, per task created. */
     private static final class CpuPerTask {
-        private double tasks, process, writer, jit;
+        private double tasks, process, writer;
 
         interface Run {
             double rate() throws Exception;
@@ -150,20 +147,18 @@ final class TasksBench {
             tasks += rate * seconds;
             process += used.processCores() * seconds;
             writer += used.group(CpuMeter.WRITER) * seconds;
-            jit += used.group("jit") * seconds;
             return rate;
         }
 
-        /** Seconds of CPU per task, with or without the JIT's compile threads (which a loaded machine starves longest). */
-        double perTask(boolean withoutJit) {
-            return (process - (withoutJit ? jit : 0)) / tasks;
+        /** Seconds of the process's CPU per task (its JIT and GC threads included). */
+        double perTask() {
+            return process / tasks;
         }
 
         @Override
         public String toString() {
             return String.format(
-                    "%.0f us (SQLite writer %.0f us, JIT %.0f us)",
-                    perTask(false) * 1e6, writer / tasks * 1e6, jit / tasks * 1e6);
+                    "%.0f us (of which the SQLite writer thread %.0f us)", perTask() * 1e6, writer / tasks * 1e6);
         }
     }
 
