@@ -260,12 +260,15 @@ public final class SessionManager implements AutoCloseable {
     private void followLoads(Event e) {
         if (e.direction() != Direction.SYSTEM) return;
         if (e.type().equals(SystemEvents.TASK_COMPLETED) && e.payload().has("assigned_agent")) {
-            find(e.sessionId())
-                    .ifPresent(s -> fleet.taskEnded(
-                            s.tenant(), e.payload().get("assigned_agent").asText()));
-        } else if (e.type().equals(SystemEvents.SESSION_ENDED)
-                && e.payload().at("/tasks/cancelled").asInt() > 0) {
-            find(e.sessionId()).ifPresent(s -> fleet.invalidate(s.tenant())); // its cancelled tasks freed their agents
+            facts.tenant(e.sessionId(), store::sessionTenant)
+                    .ifPresent(t ->
+                            fleet.taskEnded(t, e.payload().get("assigned_agent").asText()));
+        } else if (e.type().equals(SystemEvents.SESSION_ENDED)) {
+            facts.ended(e.sessionId()); // routed adds refuse it without a read (D124)
+            if (e.payload().at("/tasks/cancelled").asInt() > 0) {
+                // its cancelled tasks freed their agents
+                facts.tenant(e.sessionId(), store::sessionTenant).ifPresent(fleet::invalidate);
+            }
         }
     }
 
@@ -362,28 +365,18 @@ public final class SessionManager implements AutoCloseable {
     /**
      * Whether session {@code sessionId} exists and belongs to {@code tenant}: the ownership check in
      * front of every API route that acts on a session by id. A session's tenant never changes and ids
-     * are never reused, so a tenant once read is remembered (up to {@link #TENANTS_REMEMBERED}
-     * sessions, then forgotten all at once): the check is a map lookup, not a store read per request
-     * (D116). A session purged after its retention may still pass this check from memory; whatever
-     * the route then does by id finds no session and answers NOT_FOUND, as it would have here.
+     * are never reused, so a tenant once read is remembered ({@link SessionFacts}): the check is a map
+     * lookup, not a store read per request (D116). A session purged after its retention may still pass
+     * this check from memory; whatever the route then does by id finds no session and answers
+     * NOT_FOUND, as it would have here.
      */
     public boolean ownedBy(String sessionId, String tenant) {
         if (!Ids.isSafe(sessionId)) return false;
-        String known = tenants.get(sessionId);
-        if (known == null) {
-            Optional<String> read = store.sessionTenant(sessionId);
-            if (read.isEmpty()) return false; // not remembered: absent ids are what a prober sends
-            known = read.get();
-            if (tenants.size() >= TENANTS_REMEMBERED) tenants.clear();
-            tenants.put(sessionId, known);
-        }
-        return known.equals(tenant);
+        return facts.tenant(sessionId, store::sessionTenant).map(tenant::equals).orElse(false);
     }
 
-    /** How many sessions' tenants {@link #ownedBy} remembers: ~10 MiB at most. */
-    static final int TENANTS_REMEMBERED = 65_536;
-
-    private final Map<String, String> tenants = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Tenants and ends of sessions, remembered because they never change (D116, D124). */
+    private final SessionFacts facts = new SessionFacts();
 
     /** The data dir's free-space floor ({@code min_free_disk}), for readiness. */
     public DiskFloor disk() {
@@ -701,10 +694,14 @@ public final class SessionManager implements AutoCloseable {
         if (config.routing().enabled()
                 && !caps.isEmpty()
                 && spec.assignedAgent().isEmpty()) {
-            Session s = get(sessionId);
-            if (s.isEnded()) throw conflictEnded(s); // before the graph learns of a task that cannot be added
+            // Refused before the graph learns of a task that cannot be added: a refusal by the store below
+            // costs the tenant's graph a reload. The tenant and a seen end come from memory, not a read of
+            // the session row per task (D124); an end not seen yet is the store's to find.
+            String tenant = facts.tenant(sessionId, store::sessionTenant)
+                    .orElseThrow(() -> BosunException.notFound("session", sessionId));
+            if (facts.knownEnded(sessionId)) throw conflictEnded(get(sessionId));
             plan = Optional.of(fleet.route(
-                    s.tenant(),
+                    tenant,
                     taskId,
                     taskId,
                     Optional.of(sessionId),
@@ -726,11 +723,21 @@ public final class SessionManager implements AutoCloseable {
                     clock.instant(),
                     plan.map(Fleet.Plan::decision)));
         } catch (RuntimeException e) {
-            plan.ifPresent(p -> fleet.invalidate(p.tenant())); // the graph counted an edge that was not written
+            if (plan.isPresent()) {
+                fleet.invalidate(plan.get().tenant()); // the graph counted an edge that was not written
+                if (endedRefusal(e)) facts.ended(sessionId); // the next add is refused before routing
+            }
             throw e;
         }
         plan.flatMap(Fleet.Plan::alert).ifPresent(a -> alert(sessionId, a));
         return t;
+    }
+
+    /** The store's refusal of a write to an ended session ({@code StoreRules.ended}). */
+    private static boolean endedRefusal(RuntimeException e) {
+        return e instanceof BosunException be
+                && be.code() == ErrorCode.CONFLICT
+                && "ended".equals(be.details().get("status"));
     }
 
     /** An emergence alert goes into the session's log (for tiles and listeners), the log, and to the fleet's listeners. */

@@ -91,10 +91,12 @@ final class TasksBench {
             // that drifts during the run (JIT, the growing task table) then favours neither side.
             load.rate(plain, CLIENTS, warm);
             load.rate(routed, CLIENTS, warm);
-            double plain1 = load.rate(plain, CLIENTS, measure);
-            double routed1 = load.rate(routed, CLIENTS, measure);
-            double routed2 = load.rate(routed, CLIENTS, measure);
-            double plain2 = load.rate(plain, CLIENTS, measure);
+            var plainCpu = new CpuPerTask();
+            var routedCpu = new CpuPerTask();
+            double plain1 = plainCpu.measure(() -> load.rate(plain, CLIENTS, measure));
+            double routed1 = routedCpu.measure(() -> load.rate(routed, CLIENTS, measure));
+            double routed2 = routedCpu.measure(() -> load.rate(routed, CLIENTS, measure));
+            double plain2 = plainCpu.measure(() -> load.rate(plain, CLIENTS, measure));
             double plainRate = (plain1 + plain2) / 2, routedRate = (routed1 + routed2) / 2;
             report.line("load generator", load.describe());
             report.line(
@@ -107,6 +109,13 @@ final class TasksBench {
             report.line(
                     "routing's cost",
                     String.format("%.1f %% of the plain rate   ", 100 * cost) + Report.verdict(cost < 0.10, "< 10 %"));
+            // The server's CPU per task (wrk is another process): on a loaded machine the rates are mostly the
+            // queue for a core, and the CPU a task costs is the figure a change moves.
+            report.line("server CPU per task, plain", plainCpu.toString());
+            report.line("server CPU per task, routed", routedCpu.toString());
+            report.line(
+                    "routing's cost in server CPU",
+                    String.format("%.1f %% more per task", 100 * (routedCpu.perTask() / plainCpu.perTask() - 1)));
             double one = load.rate(route, 1, warm);
             double many = load.rate(route, CLIENTS, warm);
             report.line("durable decisions/s (POST /v1/route), 1 client", Report.rate(one));
@@ -118,6 +127,39 @@ final class TasksBench {
                 + "in one transaction; the SQLite writer group-commits concurrent requests. The server and the "
                 + "clients share the machine's 2 cores.");
         report.print();
+    }
+
+    /** The server JVM's CPU over the measured runs of one case, per task created. */
+    private static final class CpuPerTask {
+        private double tasks, process, writer;
+
+        interface Run {
+            double rate() throws Exception;
+        }
+
+        /** Runs one measured case; its rate. */
+        double measure(Run run) throws Exception {
+            long t0 = System.nanoTime();
+            var cpu = CpuMeter.start();
+            double rate = run.rate();
+            var used = cpu.stop();
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            tasks += rate * seconds;
+            process += used.processCores() * seconds;
+            writer += used.group(CpuMeter.WRITER) * seconds;
+            return rate;
+        }
+
+        /** Seconds of the process's CPU per task (its JIT and GC threads included). */
+        double perTask() {
+            return process / tasks;
+        }
+
+        @Override
+        public String toString() {
+            return String.format(
+                    "%.0f us (of which the SQLite writer thread %.0f us)", perTask() * 1e6, writer / tasks * 1e6);
+        }
     }
 
     /** Requests round-robin over paths and bodies; {@code %ID%} in a body becomes an id unique in the run. */

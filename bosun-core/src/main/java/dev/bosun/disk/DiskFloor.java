@@ -8,14 +8,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The free-space floor of the data dir ({@code min_free_disk}). Work that makes data grow (new
  * sessions, sends, emits, tasks) is refused below it, so the space left is kept for what must
- * still work on a full disk: ends, terminates, expiries and cleanups. Each check is one
- * {@code statvfs} on a file store found once, cheap enough for every request and for readiness.
+ * still work on a full disk: ends, terminates, expiries and cleanups. A check asks the file store
+ * (one {@code statvfs}) unless the last answer, under a second old, left at least {@link #HEADROOM}
+ * over the floor: a {@code statvfs} on every send and task cost 5-10 % of the request's CPU, and no
+ * writer of Bosun's fills a gibibyte within a second (D125). Near the floor every check asks.
  *
  * <pre>{@code
  * DiskFloor floor = DiskFloor.of(dataDir, 64 * Sizes.MIB);
@@ -33,14 +36,30 @@ public final class DiskFloor {
         long usableBytes() throws IOException;
     }
 
+    /** How far over the floor the last answer must be for the next second's checks to reuse it. */
+    public static final long HEADROOM = 1024 * Sizes.MIB;
+
+    private static final long REUSE_NANOS = 1_000_000_000L;
+
     private final long minFree;
     private final FreeSpace free;
+    private final LongSupplier nanos;
     private volatile boolean wasLow;
+    /** When an answer far enough over the floor to reuse was read last ({@code nanos}: an interval, not a date). */
+    private record Roomy(long readAt) {}
+
+    private volatile Roomy roomy;
 
     public DiskFloor(long minFree, FreeSpace free) {
+        this(minFree, free, System::nanoTime);
+    }
+
+    /** With the monotonic time source the reuse of an answer is measured on (tests pass their own). */
+    DiskFloor(long minFree, FreeSpace free, LongSupplier nanos) {
         if (minFree < 0) throw new IllegalArgumentException("minFree < 0");
         this.minFree = minFree;
         this.free = free;
+        this.nanos = nanos;
     }
 
     /** The floor of {@code dir}'s disk; {@code minFree = 0} turns it off. */
@@ -73,7 +92,11 @@ public final class DiskFloor {
     /** Whether the disk is under the floor now. A disk that cannot be asked is not low: the store reports real failures. */
     public boolean low() {
         if (minFree == 0) return false;
+        Roomy r = roomy;
+        if (r != null && nanos.getAsLong() - r.readAt() < REUSE_NANOS) return false;
+        long readAt = nanos.getAsLong();
         OptionalLong f = freeBytes();
+        roomy = f.isPresent() && f.getAsLong() - minFree >= HEADROOM ? new Roomy(readAt) : null;
         boolean low = f.isPresent() && f.getAsLong() < minFree;
         if (low != wasLow) {
             wasLow = low;

@@ -9,6 +9,7 @@ import dev.bosun.error.BosunException;
 import dev.bosun.error.ErrorCode;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -60,5 +61,34 @@ class DiskFloorTest {
         assertThat(DiskFloor.of(dir, Long.MAX_VALUE / 2).low())
                 .as("no disk has that much free")
                 .isTrue();
+    }
+
+    @Test
+    void anAnswerFarOverTheFloorIsReusedForASecondAndNearTheFloorEveryCheckAsks() {
+        var free = new AtomicLong(64 * Sizes.MIB + DiskFloor.HEADROOM);
+        var asked = new AtomicInteger();
+        var now = new AtomicLong();
+        var floor = new DiskFloor(
+                64 * Sizes.MIB,
+                () -> {
+                    asked.incrementAndGet();
+                    return free.get();
+                },
+                now::get);
+        assertThat(floor.low()).isFalse();
+        free.set(0); // within the second the roomy answer stands
+        now.addAndGet(999_999_999);
+        assertThat(floor.low()).isFalse();
+        assertThat(asked).hasValue(1);
+        now.addAndGet(1);
+        assertThat(floor.low()).as("a second later it asks again").isTrue();
+        assertThatCode(() -> floor.requireRoom("sends")).isInstanceOf(BosunException.class);
+        assertThat(asked.get()).isGreaterThan(2); // under the floor: every check asks
+
+        free.set(64 * Sizes.MIB + DiskFloor.HEADROOM - 1); // over the floor, but not by the headroom
+        int before = asked.get();
+        assertThat(floor.low()).isFalse();
+        assertThat(floor.low()).isFalse();
+        assertThat(asked.get()).isEqualTo(before + 2);
     }
 }

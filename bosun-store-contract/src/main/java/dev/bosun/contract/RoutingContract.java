@@ -104,6 +104,26 @@ public abstract class RoutingContract extends ManagerHarness {
     }
 
     @Test
+    void aRoutedTaskForAnEndedSessionIsRefusedBeforeTheGraphLearnsOfIt() {
+        fleet().register(T, "a", List.of("x"));
+        fleet().register(T, "b", List.of("x"));
+        Session s = session();
+        assertThat(add(s, "t1", "x").assignedAgent()).contains("a");
+        manager.endSession(s.id(), SessionOutcome.SUCCESS, Optional.empty());
+        // The end cancelled t1: once the log's session_ended reached the fleet, a is idle again.
+        org.awaitility.Awaitility.await()
+                .atMost(Duration.ofSeconds(5))
+                .until(() -> fleet().agent(T, "a").load() == 0);
+        var refused = expectError(ErrorCode.CONFLICT, () -> add(s, "t2", "x"));
+        // The manager's own refusal, from the end it remembers (D124), not the store's in the transaction.
+        assertThat(refused.getMessage()).contains("has already ended");
+        assertThat(refused.details()).containsEntry("status", "ended");
+        assertThat(fleet().status(T).edges()).isEqualTo(1); // t1's edge only
+        assertThat(fleet().agent(T, "a").load()).isZero();
+        assertThat(add(session(), "t3", "x").assignedAgent()).contains("a"); // a was not charged for t2
+    }
+
+    @Test
     void preferredAgentsWinAmongTheCapable() {
         fleet().register(T, "a", List.of("x"));
         fleet().register(T, "b", List.of("x"));

@@ -8,6 +8,7 @@ import dev.bosun.event.SystemEvents;
 import dev.bosun.event.SystemPayloads;
 import dev.bosun.fleet.Agent;
 import dev.bosun.fleet.FleetEdge;
+import dev.bosun.fleet.RoutingDecision;
 import dev.bosun.idempotency.IdempotencyStore;
 import dev.bosun.json.Json;
 import dev.bosun.sandbox.WorkerRef;
@@ -369,6 +370,9 @@ public abstract class JdbcStore implements Store {
 
     @Override
     public Task addTask(NewTask t) {
+        // The decision's JSON (its reasoning sentence included) is made on the caller's thread: on SQLite the
+        // transaction runs on the single writer, whose time every other write waits for (D124).
+        Optional<ObjectNode> routing = t.routing().map(RoutingDecision::toJson);
         return tx().write((c, touched) -> {
             Session s =
                     lockSession(c, t.sessionId()).orElseThrow(() -> BosunException.notFound("session", t.sessionId()));
@@ -398,8 +402,8 @@ public abstract class JdbcStore implements Store {
                     s.id());
             Task task = findTask(c, s.id(), t.taskId()).orElseThrow();
             if (t.routing().isPresent())
-                insertEdge(c, s.tenant(), t.routing().get().agentId(), t.taskId(), at);
-            checkpoint(c, s.id(), SystemEvents.TASK_STARTED, StoreRules.taskStarted(task, t), at, true);
+                linkEdge(c, s.tenant(), t.routing().get().agentId(), t.taskId(), at);
+            checkpoint(c, s.id(), SystemEvents.TASK_STARTED, StoreRules.taskStarted(task, routing), at, true);
             touched.add(s.id());
             return task;
         });
@@ -603,6 +607,15 @@ public abstract class JdbcStore implements Store {
                         agentId,
                         taskKey)
                 .isPresent();
+        linkEdge(c, tenant, agentId, taskKey, at);
+        return !existed;
+    }
+
+    /**
+     * Inserts an edge or makes it live again, without asking whether it is new: a routed task's add does not
+     * need to know, and the question was a second statement on the writer per routed task (D124).
+     */
+    protected void linkEdge(Sql c, String tenant, String agentId, String taskKey, long at) throws SQLException {
         // A task linked again (the same task id in a later session, or a hand-off) brings its edge back into the
         // live set.
         c.update(
@@ -612,7 +625,6 @@ public abstract class JdbcStore implements Store {
                 agentId,
                 taskKey,
                 at);
-        return !existed;
     }
 
     @Override

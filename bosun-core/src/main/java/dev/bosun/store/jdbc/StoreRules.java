@@ -7,7 +7,6 @@ import dev.bosun.session.EndReason;
 import dev.bosun.session.Session;
 import dev.bosun.session.SessionStatus;
 import dev.bosun.store.EndRequest;
-import dev.bosun.store.NewTask;
 import dev.bosun.store.TaskCompletion;
 import dev.bosun.task.Task;
 import dev.bosun.task.TaskOutcome;
@@ -69,9 +68,9 @@ public final class StoreRules {
     }
 
     /** {@code task_started}'s payload, with the routing decision when the task was routed. */
-    public static ObjectNode taskStarted(Task task, NewTask t) {
+    public static ObjectNode taskStarted(Task task, Optional<ObjectNode> routing) {
         ObjectNode started = SystemPayloads.taskStarted(task);
-        t.routing().ifPresent(r -> started.set("routing", r.toJson()));
+        routing.ifPresent(r -> started.set("routing", r));
         return started;
     }
 
