@@ -2,10 +2,15 @@
 """Aggregates a JFR recording's CPU samples: top self frames and inclusive frames, in percent.
 
     scripts/jfr-top.py RECORDING.jfr [N] [--from HH:MM:SS[.mmm]] [--to HH:MM:SS[.mmm]] [--match TEXT]
+                       [--event NAME] [--thread TEXT]
 
 --from/--to keep the samples taken in that window (wall clock of the recording, as `jfr print` shows
 it), e.g. one benchmark phase: `jfr print --events jdk.ProcessStart` gives when each wrk started.
 --match keeps the samples whose stack has a frame containing TEXT.
+--event reads another sample event than jdk.ExecutionSample, e.g. jdk.CPUTimeSample (JDK 25's CPU-time
+sampler, which also sees a thread while it runs native code such as SQLite's; record it with
+`jdk.CPUTimeSample#enabled=true`). --thread keeps the samples of the threads whose name contains TEXT
+(e.g. bosun-sqlite-writer).
 
 Needs `jfr` from the JDK that scripts/env.sh finds ($JAVA_HOME/bin/jfr) or on the PATH.
 """
@@ -13,7 +18,7 @@ import collections, os, re, subprocess, sys
 
 args = sys.argv[1:]
 opts = {}
-for k in ("--from", "--to", "--match"):
+for k in ("--from", "--to", "--match", "--event", "--thread"):
     if k in args:
         i = args.index(k)
         opts[k] = args[i + 1]
@@ -23,10 +28,15 @@ n_top = int(args[1]) if len(args) > 1 else 20
 jfr = os.path.join(os.environ.get("JAVA_HOME", ""), "bin", "jfr")
 if not os.path.exists(jfr):
     jfr = "jfr"
-text = subprocess.run([jfr, "print", "--stack-depth", "64", "--events", "jdk.ExecutionSample", rec],
+event = opts.get("--event", "jdk.ExecutionSample")
+text = subprocess.run([jfr, "print", "--stack-depth", "64", "--events", event, rec],
                       check=True, capture_output=True, text=True).stdout
 self_, incl, n = collections.Counter(), collections.Counter(), 0
-for ev in text.split("jdk.ExecutionSample")[1:]:
+for ev in text.split(event + " {")[1:]:
+    if "--thread" in opts:
+        th = re.search(r'(?:sampledThread|eventThread) = "([^"]*)"', ev)
+        if not th or opts["--thread"] not in th.group(1):
+            continue
     t = re.search(r"startTime = (\d\d:\d\d:\d\d(?:\.\d+)?)", ev)
     if t and ("--from" in opts or "--to" in opts):
         when = t.group(1)

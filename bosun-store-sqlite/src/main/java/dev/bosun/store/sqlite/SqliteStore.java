@@ -11,6 +11,7 @@ import dev.bosun.json.Json;
 import dev.bosun.session.Session;
 import dev.bosun.session.SessionStatus;
 import dev.bosun.store.CommitListener;
+import dev.bosun.store.CommittedEvent;
 import dev.bosun.store.Due;
 import dev.bosun.store.DueTask;
 import dev.bosun.store.EndOutcome;
@@ -41,6 +42,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -71,6 +73,7 @@ public final class SqliteStore extends JdbcStore {
     final WriteQueue writes;
     private final Transactions tx = transactions();
     private final Conn writeConn;
+    final Checkpointer checkpointer;
     private final BlockingQueue<Conn> readers;
     private final List<Conn> allReaders = new ArrayList<>();
     private final List<CommitListener> listeners = new CopyOnWriteArrayList<>();
@@ -129,18 +132,26 @@ public final class SqliteStore extends JdbcStore {
         this.lock = l;
         Conn w = null;
         var opened = new ArrayList<Conn>();
+        Conn cp = null;
         try {
             w = connect(options);
             Migrator.migrate(w.jdbc);
+            // The checkpointer's thread copies the WAL back; the writer's own is only a backstop (D121).
+            try (var st = w.jdbc.createStatement()) {
+                st.execute("PRAGMA wal_autocheckpoint = " + Checkpointer.WRITER_BACKSTOP_PAGES);
+            }
             for (int i = 0; i < READERS; i++) opened.add(connect(options));
+            cp = connect(options);
         } catch (SQLException | RuntimeException e) {
             if (w != null) w.close();
+            if (cp != null) cp.close();
             opened.forEach(Conn::close);
             lock.release();
             lockChannel.close();
             throw e;
         }
         this.writeConn = w;
+        this.checkpointer = new Checkpointer(cp);
         this.readers = new ArrayBlockingQueue<>(READERS, false, opened);
         this.allReaders.addAll(opened);
         var reserve = DiskReserve.in(dataDir, options.reserveBytes());
@@ -151,6 +162,7 @@ public final class SqliteStore extends JdbcStore {
                     options.reserveBytes());
         }
         this.writes = new WriteQueue(writeConn, this::notifyCommitted, reserve);
+        writes.addCommitTimer(nanos -> checkpointer.committed());
     }
 
     @Override
@@ -193,9 +205,19 @@ public final class SqliteStore extends JdbcStore {
         return new Conn(conn);
     }
 
-    private void notifyCommitted(Set<String> sessionIds) {
-        for (String id : sessionIds) {
-            for (CommitListener l : listeners) l.committed(id);
+    /**
+     * Tells the listeners, session by session, what the commit did: the events it appended to each session's
+     * log in seq order (every insert records its event in the transaction, so the list is complete: D120), and
+     * an empty list for a session it changed without appending.
+     */
+    private void notifyCommitted(Set<String> touched, List<CommittedEvent> appended) {
+        var bySession = new LinkedHashMap<String, List<CommittedEvent>>();
+        for (CommittedEvent e : appended) {
+            bySession.computeIfAbsent(e.sessionId(), k -> new ArrayList<>()).add(e);
+        }
+        for (String id : touched) bySession.putIfAbsent(id, List.of());
+        for (var entry : bySession.entrySet()) {
+            for (CommitListener l : listeners) l.committed(entry.getKey(), entry.getValue());
         }
     }
 
@@ -638,7 +660,7 @@ public final class SqliteStore extends JdbcStore {
         throw new IllegalStateException("unreachable: session " + sessionId + " is live but had no row to update");
     }
 
-    private static void insertEvent(
+    static void insertEvent(
             Conn c, String sessionId, long seq, Direction dir, String type, String payload, String sourceKey, long t)
             throws SQLException {
         PreparedStatement ins =
@@ -652,6 +674,7 @@ public final class SqliteStore extends JdbcStore {
         ins.setString(6, sourceKey);
         ins.setLong(7, t);
         ins.executeUpdate();
+        c.appended(new CommittedEvent(sessionId, seq, dir, type, payload, t));
     }
 
     @Override
@@ -736,6 +759,7 @@ public final class SqliteStore extends JdbcStore {
         if (closed) return;
         closed = true;
         writes.close();
+        checkpointer.close();
         writeConn.close();
         allReaders.forEach(Conn::close);
         try {
