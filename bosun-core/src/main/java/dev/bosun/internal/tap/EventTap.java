@@ -11,11 +11,13 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,6 +36,8 @@ public final class EventTap implements CommitListener, AutoCloseable {
     private static final int BATCH = 500;
     /** Committed events held for the dispatcher at most; past it notices fall back to reading the log. */
     static final int MAX_HELD = 65_536;
+
+    private static final long IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
 
     private final SessionStore store;
     private final List<EventListener> listeners = new CopyOnWriteArrayList<>();
@@ -55,7 +59,15 @@ public final class EventTap implements CommitListener, AutoCloseable {
     /** What the notices since the dispatcher last took a session brought; one entry per session in {@link #dirty}. */
     private final Map<String, Pending> pending = new ConcurrentHashMap<>();
 
-    private final LinkedBlockingQueue<String> dirty = new LinkedBlockingQueue<>();
+    private final Queue<String> dirty = new ConcurrentLinkedQueue<>();
+    /**
+     * Set by the dispatcher before it parks: a notice wakes it only then, so a commit of many sessions costs the
+     * committing thread one wake-up at most, not one per session (a blocking queue signals on every offer to an
+     * empty queue). The flag and the queue are both volatile: a notice queued after the dispatcher last looked
+     * sees the flag, or the dispatcher sees the notice.
+     */
+    private volatile boolean idle;
+
     private final AtomicLong held = new AtomicLong();
     private final AtomicLong listenerFailures = new AtomicLong();
     private volatile Thread dispatcher;
@@ -104,6 +116,7 @@ public final class EventTap implements CommitListener, AutoCloseable {
             mustRead(p);
             return p;
         });
+        wake();
     }
 
     /** A notice with what the commit appended: held for the dispatcher, no read unless it finds a gap. */
@@ -122,12 +135,19 @@ public final class EventTap implements CommitListener, AutoCloseable {
             }
             return p;
         });
+        wake();
     }
 
     private Pending queue(String id, Pending p) {
         if (p != null) return p;
         dirty.add(id);
         return new Pending();
+    }
+
+    private void wake() {
+        if (!idle) return;
+        Thread d = dispatcher;
+        if (d != null) LockSupport.unpark(d);
     }
 
     private void mustRead(Pending p) {
@@ -138,13 +158,13 @@ public final class EventTap implements CommitListener, AutoCloseable {
 
     private void run() {
         while (!closed) {
-            String id;
-            try {
-                id = dirty.poll(200, TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                return;
+            String id = dirty.poll();
+            if (id == null) {
+                idle = true;
+                if (dirty.isEmpty() && !closed) LockSupport.parkNanos(this, IDLE_PARK_NANOS);
+                idle = false;
+                continue;
             }
-            if (id == null) continue;
             // Taken before handing out: a commit from now on queues the session again.
             Pending p = pending.remove(id);
             if (p == null) continue;
