@@ -414,6 +414,7 @@ public final class SqliteStore extends JdbcStore {
             var mine = new HashSet<String>();
             for (EndRequest req : requests) {
                 mine.clear();
+                int mark = c.appendedMark();
                 c.prepare("SAVEPOINT end_one").execute();
                 try {
                     EndResult r = endOne(c, req, mine);
@@ -421,6 +422,7 @@ public final class SqliteStore extends JdbcStore {
                     touched.addAll(mine);
                     out.add(EndOutcome.of(r));
                 } catch (BosunException e) {
+                    c.dropAppendedFrom(mark); // its events, if any, are rolled back with it (D120)
                     c.prepare("ROLLBACK TO end_one").execute();
                     c.prepare("RELEASE end_one").execute();
                     out.add(EndOutcome.refused(e));
