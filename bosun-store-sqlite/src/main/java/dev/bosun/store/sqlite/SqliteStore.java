@@ -11,6 +11,7 @@ import dev.bosun.json.Json;
 import dev.bosun.session.Session;
 import dev.bosun.session.SessionStatus;
 import dev.bosun.store.CommitListener;
+import dev.bosun.store.CommittedEvent;
 import dev.bosun.store.EndOutcome;
 import dev.bosun.store.EndRequest;
 import dev.bosun.store.EndResult;
@@ -39,6 +40,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -69,6 +71,7 @@ public final class SqliteStore extends JdbcStore {
     final WriteQueue writes;
     private final Transactions tx = transactions();
     private final Conn writeConn;
+    final Checkpointer checkpointer;
     private final BlockingQueue<Conn> readers;
     private final List<Conn> allReaders = new ArrayList<>();
     private final List<CommitListener> listeners = new CopyOnWriteArrayList<>();
@@ -126,18 +129,26 @@ public final class SqliteStore extends JdbcStore {
         this.lock = l;
         Conn w = null;
         var opened = new ArrayList<Conn>();
+        Conn cp = null;
         try {
             w = connect(options);
             Migrator.migrate(w.jdbc);
+            // The checkpointer's thread copies the WAL back; the writer's own is only a backstop (D121).
+            try (var st = w.jdbc.createStatement()) {
+                st.execute("PRAGMA wal_autocheckpoint = " + Checkpointer.WRITER_BACKSTOP_PAGES);
+            }
             for (int i = 0; i < READERS; i++) opened.add(connect(options));
+            cp = connect(options);
         } catch (SQLException | RuntimeException e) {
             if (w != null) w.close();
+            if (cp != null) cp.close();
             opened.forEach(Conn::close);
             lock.release();
             lockChannel.close();
             throw e;
         }
         this.writeConn = w;
+        this.checkpointer = new Checkpointer(cp);
         this.readers = new ArrayBlockingQueue<>(READERS, false, opened);
         this.allReaders.addAll(opened);
         var reserve = DiskReserve.in(dataDir, options.reserveBytes());
@@ -148,6 +159,7 @@ public final class SqliteStore extends JdbcStore {
                     options.reserveBytes());
         }
         this.writes = new WriteQueue(writeConn, this::notifyCommitted, reserve);
+        writes.addCommitTimer(nanos -> checkpointer.committed());
     }
 
     @Override
@@ -190,9 +202,19 @@ public final class SqliteStore extends JdbcStore {
         return new Conn(conn);
     }
 
-    private void notifyCommitted(Set<String> sessionIds) {
-        for (String id : sessionIds) {
-            for (CommitListener l : listeners) l.committed(id);
+    /**
+     * Tells the listeners, session by session, what the commit did: the events it appended to each session's
+     * log in seq order (every insert records its event in the transaction, so the list is complete: D120), and
+     * an empty list for a session it changed without appending.
+     */
+    private void notifyCommitted(Set<String> touched, List<CommittedEvent> appended) {
+        var bySession = new LinkedHashMap<String, List<CommittedEvent>>();
+        for (CommittedEvent e : appended) {
+            bySession.computeIfAbsent(e.sessionId(), k -> new ArrayList<>()).add(e);
+        }
+        for (String id : touched) bySession.putIfAbsent(id, List.of());
+        for (var entry : bySession.entrySet()) {
+            for (CommitListener l : listeners) l.committed(entry.getKey(), entry.getValue());
         }
     }
 
@@ -357,6 +379,7 @@ public final class SqliteStore extends JdbcStore {
 
     private EndOutcome endInSavepoint(Conn c, EndRequest req, Set<String> touched) throws SQLException {
         var mine = new HashSet<String>();
+        int mark = c.appendedMark();
         c.prepare("SAVEPOINT end_one").execute();
         try {
             EndResult r = endOne(c, req, mine);
@@ -364,6 +387,7 @@ public final class SqliteStore extends JdbcStore {
             touched.addAll(mine);
             return EndOutcome.of(r);
         } catch (BosunException e) {
+            c.dropAppendedFrom(mark); // its events, if any, are rolled back with it (D120)
             c.prepare("ROLLBACK TO end_one").execute();
             c.prepare("RELEASE end_one").execute();
             return EndOutcome.refused(e);
@@ -635,7 +659,7 @@ public final class SqliteStore extends JdbcStore {
         throw new IllegalStateException("unreachable: session " + sessionId + " is live but had no row to update");
     }
 
-    private static void insertEvent(
+    static void insertEvent(
             Conn c, String sessionId, long seq, Direction dir, String type, String payload, String sourceKey, long t)
             throws SQLException {
         PreparedStatement ins =
@@ -649,6 +673,7 @@ public final class SqliteStore extends JdbcStore {
         ins.setString(6, sourceKey);
         ins.setLong(7, t);
         ins.executeUpdate();
+        c.appended(new CommittedEvent(sessionId, seq, dir, type, payload, t));
     }
 
     @Override
@@ -703,6 +728,7 @@ public final class SqliteStore extends JdbcStore {
     @Override
     protected void release() {
         writes.close();
+        checkpointer.close();
         writeConn.close();
         allReaders.forEach(Conn::close);
         try {

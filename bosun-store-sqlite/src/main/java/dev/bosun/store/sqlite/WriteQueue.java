@@ -3,6 +3,7 @@ package dev.bosun.store.sqlite;
 import dev.bosun.error.BosunException;
 import dev.bosun.error.ErrorCode;
 import dev.bosun.idempotency.IdempotencyScope;
+import dev.bosun.store.CommittedEvent;
 import dev.bosun.store.StoreHealth;
 import dev.bosun.trace.Tracing;
 import io.opentelemetry.api.common.Attributes;
@@ -20,7 +21,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,11 +65,29 @@ final class WriteQueue implements AutoCloseable {
 
     private record Job<T>(Work<T> work, Kind kind, CompletableFuture<T> done) {}
 
-    /** What one transaction did: per-job results or failures, and the failure that voided it all, if any. */
-    private record Attempt(Object[] results, Throwable[] failures, Set<String> touched, SQLException voided) {}
+    /**
+     * What one transaction did: per-job results or failures, the sessions it changed and the events it wrote
+     * (empty unless it committed), and the failure that voided it all, if any.
+     */
+    private record Attempt(
+            Object[] results,
+            Throwable[] failures,
+            Set<String> touched,
+            List<CommittedEvent> appended,
+            SQLException voided) {
+        Attempt(Object[] results, Throwable[] failures, Set<String> touched, SQLException voided) {
+            this(results, failures, touched, List.of(), voided);
+        }
+    }
+
+    /** Told after each commit: the sessions it changed and the events it wrote, in the order written. */
+    @FunctionalInterface
+    interface AfterCommit {
+        void committed(Set<String> touched, List<CommittedEvent> appended);
+    }
 
     private final Conn conn;
-    private final Consumer<Set<String>> afterCommit;
+    private final AfterCommit afterCommit;
     private final DiskReserve reserve;
     private final BlockingQueue<Job<?>> queue = new LinkedBlockingQueue<>();
     private final Thread writer;
@@ -82,7 +100,7 @@ final class WriteQueue implements AutoCloseable {
         commitTimers.add(t);
     }
 
-    WriteQueue(Conn conn, Consumer<Set<String>> afterCommit, DiskReserve reserve) throws SQLException {
+    WriteQueue(Conn conn, AfterCommit afterCommit, DiskReserve reserve) throws SQLException {
         this.conn = conn;
         this.afterCommit = afterCommit;
         this.reserve = reserve;
@@ -242,6 +260,7 @@ final class WriteQueue implements AutoCloseable {
         var results = new Object[jobs.size()];
         var failures = new Throwable[jobs.size()];
         var touched = new HashSet<String>();
+        conn.clearAppended();
         try {
             begin();
         } catch (SQLException e) {
@@ -252,6 +271,7 @@ final class WriteQueue implements AutoCloseable {
         for (int i = 0; i < jobs.size(); i++) {
             Job<?> job = jobs.get(i);
             mine.clear();
+            int mark = conn.appendedMark();
             try {
                 // Jobs of a batch run one after another, so one savepoint name serves them all, through cached
                 // statements.
@@ -270,6 +290,7 @@ final class WriteQueue implements AutoCloseable {
                     rollbackQuietly();
                     return jobs.size() == 1 ? new Attempt(results, failures, touched, null) : null;
                 }
+                conn.dropAppendedFrom(mark); // its events are rolled back with it
                 try {
                     conn.prepare("ROLLBACK TO job").execute();
                     conn.prepare("RELEASE job").execute();
@@ -289,7 +310,7 @@ final class WriteQueue implements AutoCloseable {
         }
         long took = System.nanoTime() - began;
         for (var t : commitTimers) t.accept(took);
-        return new Attempt(results, failures, touched, null);
+        return new Attempt(results, failures, touched, conn.takeAppended(), null);
     }
 
     private void begin() throws SQLException {
@@ -314,9 +335,9 @@ final class WriteQueue implements AutoCloseable {
 
     private void finish(List<Job<?>> jobs, Attempt a) {
         complete(jobs, a.results(), a.failures());
-        if (!a.touched().isEmpty()) {
+        if (!a.touched().isEmpty() || !a.appended().isEmpty()) {
             try {
-                afterCommit.accept(a.touched());
+                afterCommit.committed(a.touched(), a.appended());
             } catch (RuntimeException e) {
                 log.warn("a commit listener failed", e);
             }
